@@ -1,0 +1,99 @@
+#include "ledger/cost.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+// Nano-dollars from dollars, rounded to nearest.
+int64_t Nano(double usd) { return std::llround(usd * 1e9); }
+
+}  // namespace
+
+Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
+  const auto& o = p.owned();
+  Rates r;
+  r.rental = Nano(p.rental().usd_per_gpu_hour());
+  const double capital = o.capital_usd_per_gpu() * (1.0 + o.network_share());
+  const double life_hours = o.depreciation_years() * kSecondsPerYear / 3600.0;
+  // Straight-line: the depreciable part spread evenly over every hour of life.
+  r.owned_depreciation = Nano(capital * (1.0 - o.residual_share()) / life_hours);
+  r.owned_operations = Nano(capital * o.operations_share_per_year() / (kSecondsPerYear / 3600.0));
+  // kW at the wall per GPU x $/kWh: TDP x server factor x load x PUE.
+  const double kw = tdp_watts / 1000.0 * o.server_power_factor() * o.pue();
+  r.owned_busy_energy = Nano(kw * o.busy_load() * o.usd_per_kwh());
+  r.owned_idle_energy = Nano(kw * o.idle_load() * o.usd_per_kwh());
+  return r;
+}
+
+int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus) {
+  const auto& o = p.owned();
+  return std::llround(o.capital_usd_per_gpu() * (1.0 + o.network_share()) * gpus * 1e6);
+}
+
+int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {
+  // micro-USD = GPU-s x n$/GPU-h / (3600 s/h x 1000 n$/u$), in 128 bits.
+  constexpr __int128 kDiv = 3'600'000;
+  const __int128 num = static_cast<__int128>(gpu_seconds) * nusd_per_gpu_hour;
+  const __int128 q = (num >= 0 ? num + kDiv / 2 : num - kDiv / 2) / kDiv;
+  return static_cast<int64_t>(q);
+}
+
+absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
+                                           absl::string_view group_by,
+                                           bool allow_partial,
+                                           const v1::Pricing* pricing_override) {
+  absl::StatusOr<RunRecord> run = ledger.GetRun(run_id);
+  if (!run.ok()) return run.status();
+  if (run->status != kComplete && !allow_partial) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run ", run_id, " is ", run->status,
+        ", not complete; its figures are partial (ask for partial figures to see them)"));
+  }
+  v1::Pricing pricing;
+  if (!google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing)) {
+    return absl::DataLossError(absl::StrCat("run ", run_id, ": stored pricing is unreadable"));
+  }
+  if (pricing_override != nullptr) pricing.MergeFrom(*pricing_override);
+
+  absl::StatusOr<std::vector<Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
+  if (!groups.ok()) return groups.status();
+  absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run_id);
+  if (!idle.ok()) return idle.status();
+
+  CostReport report;
+  report.run = *run;
+  report.group_by = std::string(group_by);
+  report.rates = ComputeRates(pricing, run->gpu_tdp_watts);
+  report.capital_micro_usd = CapitalMicroUsd(pricing, run->total_gpus());
+  report.window_seconds = run->sim_end - run->sim_start;
+  report.idle_gpu_seconds = *idle;
+
+  auto add = [&](CostRow row) {
+    report.total.gpu_seconds += row.gpu_seconds;
+    report.total.rental_micro_usd += row.rental_micro_usd;
+    report.total.owned_micro_usd += row.owned_micro_usd;
+    report.rows.push_back(std::move(row));
+  };
+  for (const auto& g : *groups) {
+    report.busy_gpu_seconds += g.gpu_seconds;
+    add(CostRow{g.group, g.gpu_seconds, CostMicroUsd(g.gpu_seconds, report.rates.rental),
+                CostMicroUsd(g.gpu_seconds, report.rates.owned_busy()),
+                g.first_start, g.last_end});
+  }
+  // Idle capacity: nothing to a renter, the full fixed cost to an owner.
+  add(CostRow{"idle", *idle, 0, CostMicroUsd(*idle, report.rates.owned_idle()),
+              run->sim_start, run->sim_end});
+  report.total.group = "total";
+  report.total.first_start = run->sim_start;
+  report.total.last_end = run->sim_end;
+  absl::StatusOr<std::vector<JobRecord>> jobs = ledger.ListJobs(run_id);
+  if (!jobs.ok()) return jobs.status();
+  report.jobs = static_cast<int>(jobs->size());
+  return report;
+}
+
+}  // namespace gpuledger::ledger

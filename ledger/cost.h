@@ -1,0 +1,77 @@
+// Every price calculation of gpuledger: the rental and owned views of a run,
+// from its usage entries and its pricing profile. Rates are integer
+// nano-dollars per GPU-hour, amounts integer micro-dollars; each amount is
+// rounded once, half away from zero, and totals are sums of the rounded rows.
+#ifndef GPULEDGER_LEDGER_COST_H_
+#define GPULEDGER_LEDGER_COST_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gpuledger/v1/plan.pb.h"
+#include "ledger/store.h"
+
+namespace gpuledger::ledger {
+
+inline constexpr int64_t kSecondsPerYear = 31'557'600;  // 365.25 days
+
+// Per-GPU-hour rates derived from a pricing profile, nano-dollars (1e-9 USD).
+struct Rates {
+  int64_t rental = 0;           // what a rented GPU-hour costs
+  // Owned: capital written off plus operations, per GPU-hour of capacity,
+  // accruing whether the GPU works or idles.
+  int64_t owned_depreciation = 0;
+  int64_t owned_operations = 0;
+  int64_t owned_busy_energy = 0;  // energy of a GPU-hour running a job
+  int64_t owned_idle_energy = 0;  // energy of an idle GPU-hour
+
+  int64_t owned_busy() const { return owned_depreciation + owned_operations + owned_busy_energy; }
+  int64_t owned_idle() const { return owned_depreciation + owned_operations + owned_idle_energy; }
+};
+
+// Rates for a GPU of `tdp_watts` under `pricing`.
+Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts);
+
+// Capital of a cluster of `gpus` GPUs including its network share, micro-USD.
+int64_t CapitalMicroUsd(const gpuledger::v1::Pricing& pricing, int gpus);
+
+// Cost of `gpu_seconds` at `nusd_per_gpu_hour`, micro-USD, rounded half up.
+int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour);
+
+struct CostRow {
+  std::string group;
+  int64_t gpu_seconds = 0;
+  int64_t rental_micro_usd = 0;
+  int64_t owned_micro_usd = 0;
+  int64_t first_start = 0;     // simulated seconds: first use by the group
+  int64_t last_end = 0;        // and its last
+};
+
+struct CostReport {
+  RunRecord run;
+  std::string group_by;        // job, phase, project or category
+  std::vector<CostRow> rows;   // the groups in plan order, then "idle"
+  CostRow total;               // the sum of `rows`, field by field
+  Rates rates;
+  int64_t capital_micro_usd = 0;  // the owned cluster's purchase price
+  int64_t window_seconds = 0;     // simulated replay window
+  int64_t busy_gpu_seconds = 0;   // held by jobs
+  int64_t idle_gpu_seconds = 0;
+  int jobs = 0;
+};
+
+// Builds the cost report of `run_id` grouped by `group_by`. A run that is not
+// complete is refused (FailedPrecondition) unless `allow_partial`. `pricing`
+// replaces the run's own pricing profile where given (fields it sets win).
+absl::StatusOr<CostReport> BuildCostReport(
+    Ledger& ledger, int64_t run_id, absl::string_view group_by,
+    bool allow_partial,
+    const gpuledger::v1::Pricing* pricing_override = nullptr);
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_COST_H_

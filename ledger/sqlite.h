@@ -1,0 +1,60 @@
+// A thin RAII layer over the SQLite C API: prepared statements with
+// chainable binds and statuses instead of result codes. Internal to ledger/.
+#ifndef GPULEDGER_LEDGER_SQLITE_H_
+#define GPULEDGER_LEDGER_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace gpuledger::ledger {
+
+// Runs one or more statements that return no rows.
+absl::Status Exec(sqlite3* db, const std::string& sql);
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  // Preparation error, if any (later calls then fail with it).
+  absl::Status status() const { return status_; }
+  bool ok() const { return status_.ok(); }
+
+  // Binds are 1-based, as in SQLite.
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Stmt& Bind(int i, double v);
+  Stmt& Bind(int i, absl::string_view v);
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, absl::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, absl::string_view(v)); }
+
+  // Steps once: true if a row is ready, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  absl::Status Run();
+  // Ready to run again; keeps no binds.
+  void Reset();
+
+  int64_t Int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  int Int(int col) const { return sqlite3_column_int(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string Text(int col) const;
+
+ private:
+  absl::Status Error(int rc) const;
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  absl::Status status_;
+};
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_SQLITE_H_

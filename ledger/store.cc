@@ -1,0 +1,397 @@
+#include "ledger/store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/sqlite.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+// Schema migrations: entry i takes user_version i to i + 1.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: runs, jobs, job events and usage entries.
+    R"sql(
+CREATE TABLE runs (
+  run_id        INTEGER PRIMARY KEY,
+  plan_name     TEXT NOT NULL,
+  plan_source   TEXT NOT NULL,
+  plan_sha256   TEXT NOT NULL,
+  gpu_model     TEXT NOT NULL,
+  nodes         INTEGER NOT NULL,
+  gpus_per_node INTEGER NOT NULL,
+  gpu_tdp_watts REAL NOT NULL,
+  policy        TEXT NOT NULL,
+  seed          INTEGER NOT NULL,
+  pricing       TEXT NOT NULL,
+  wall_start    TEXT NOT NULL,
+  wall_end      TEXT NOT NULL DEFAULT '',
+  sim_start     INTEGER NOT NULL DEFAULT 0,
+  sim_end       INTEGER NOT NULL DEFAULT 0,
+  status        TEXT NOT NULL
+    CHECK (status IN ('running', 'complete', 'failed', 'cancelled'))
+);
+CREATE TABLE jobs (
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  ordinal     INTEGER NOT NULL,
+  job_id      TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  project     TEXT NOT NULL,
+  gpus        INTEGER NOT NULL,
+  priority    INTEGER NOT NULL,
+  submit      INTEGER NOT NULL,
+  run_seconds INTEGER NOT NULL,
+  PRIMARY KEY (run_id, job_id)
+);
+CREATE TABLE job_events (
+  event_id INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES runs(run_id),
+  time     INTEGER NOT NULL,
+  job_id   TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  nodes    TEXT NOT NULL
+);
+CREATE TABLE usage (
+  entry_id    INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  job_id      TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  start       INTEGER NOT NULL,
+  end         INTEGER NOT NULL,
+  gpus        INTEGER NOT NULL,
+  gpu_seconds INTEGER NOT NULL,
+  CHECK (end >= start AND gpus >= 0 AND gpu_seconds = (end - start) * gpus)
+);
+CREATE INDEX usage_by_run ON usage(run_id, category);
+CREATE INDEX job_events_by_run ON job_events(run_id);
+
+-- Append-only: entries and events are never changed or removed; a run's row
+-- changes only while it is running (to record its end).
+CREATE TRIGGER usage_append_only_u BEFORE UPDATE ON usage
+  BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
+CREATE TRIGGER usage_append_only_d BEFORE DELETE ON usage
+  BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
+CREATE TRIGGER job_events_append_only_u BEFORE UPDATE ON job_events
+  BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END;
+CREATE TRIGGER job_events_append_only_d BEFORE DELETE ON job_events
+  BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END;
+CREATE TRIGGER jobs_append_only_u BEFORE UPDATE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER jobs_append_only_d BEFORE DELETE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+  BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
+CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
+  BEGIN SELECT RAISE(ABORT, 'runs are append-only'); END;
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == kSchemaVersion);
+
+std::string UtcNow() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+absl::Status Migrate(sqlite3* db) {
+  Stmt version(db, "PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  absl::StatusOr<bool> row = version.Step();
+  if (!row.ok()) return row.status();
+  const int current = version.Int(0);
+  if (current > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ledger schema version ", current, " is newer than this gpuledger (",
+        kSchemaVersion, "); upgrade gpuledger"));
+  }
+  for (int v = current; v < kSchemaVersion; ++v) {
+    if (auto s = Exec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::Status s = Exec(db, kMigrations[v]);
+    if (s.ok()) s = Exec(db, absl::StrCat("PRAGMA user_version = ", v + 1));
+    if (!s.ok()) {
+      Exec(db, "ROLLBACK").IgnoreError();
+      return s;
+    }
+    if (auto c = Exec(db, "COMMIT"); !c.ok()) return c;
+  }
+  return absl::OkStatus();
+}
+
+RunRecord ReadRun(Stmt& q) {
+  RunRecord r;
+  r.id = q.Int64(0);
+  r.plan_name = q.Text(1);
+  r.plan_source = q.Text(2);
+  r.plan_sha256 = q.Text(3);
+  r.gpu_model = q.Text(4);
+  r.nodes = q.Int(5);
+  r.gpus_per_node = q.Int(6);
+  r.gpu_tdp_watts = q.Double(7);
+  r.policy = q.Text(8);
+  r.seed = q.Int64(9);
+  r.pricing = q.Text(10);
+  r.wall_start = q.Text(11);
+  r.wall_end = q.Text(12);
+  r.sim_start = q.Int64(13);
+  r.sim_end = q.Int64(14);
+  r.status = q.Text(15);
+  return r;
+}
+
+constexpr const char* kRunColumns =
+    "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
+    "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "
+    "sim_start, sim_end, status FROM runs ";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
+  }
+  std::unique_ptr<Ledger> ledger(new Ledger(db));
+  sqlite3_busy_timeout(db, 10000);
+  // WAL lets readers work beside the one writer.
+  absl::Status s = Exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;");
+  if (s.ok()) s = Migrate(db);
+  if (!s.ok()) {
+    return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+  }
+  return ledger;
+}
+
+Ledger::~Ledger() { sqlite3_close_v2(db_); }
+
+absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
+    const RunRecord& run, const std::vector<JobRecord>& jobs) {
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](absl::Status s) {
+    Exec(db_, "ROLLBACK").IgnoreError();
+    return s;
+  };
+  Stmt ins(db_,
+           "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
+           "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
+           "wall_start, status) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running')");
+  ins.Bind(1, run.plan_name).Bind(2, run.plan_source).Bind(3, run.plan_sha256)
+      .Bind(4, run.gpu_model).Bind(5, run.nodes).Bind(6, run.gpus_per_node)
+      .Bind(7, run.gpu_tdp_watts).Bind(8, run.policy).Bind(9, run.seed)
+      .Bind(10, run.pricing).Bind(11, UtcNow());
+  if (auto s = ins.Run(); !s.ok()) return fail(s);
+  const int64_t run_id = sqlite3_last_insert_rowid(db_);
+
+  Stmt job(db_,
+           "INSERT INTO jobs (run_id, ordinal, job_id, phase, project, gpus, "
+           "priority, submit, run_seconds) VALUES (?,?,?,?,?,?,?,?,?)");
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const JobRecord& j = jobs[i];
+    job.Reset();
+    job.Bind(1, run_id).Bind(2, static_cast<int64_t>(i)).Bind(3, j.job_id)
+        .Bind(4, j.phase).Bind(5, j.project).Bind(6, j.gpus).Bind(7, j.priority)
+        .Bind(8, j.submit).Bind(9, j.run_seconds);
+    if (auto s = job.Run(); !s.ok()) return fail(s);
+  }
+  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return fail(s);
+
+  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id));
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  return writer;
+}
+
+absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns() {
+  Stmt q(db_, std::string(kRunColumns) + "ORDER BY run_id");
+  std::vector<RunRecord> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadRun(q));
+  }
+  return out;
+}
+
+absl::StatusOr<RunRecord> Ledger::GetRun(int64_t id) {
+  Stmt q(db_, std::string(kRunColumns) + "WHERE run_id = ?");
+  q.Bind(1, id);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("no run ", id, " in the ledger"));
+  return ReadRun(q);
+}
+
+absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
+  Stmt q(db_, std::string(kRunColumns) +
+                  "WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1");
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("the ledger has no complete run");
+  return ReadRun(q);
+}
+
+absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run) {
+  Stmt q(db_,
+         "SELECT job_id, phase, project, gpus, priority, submit, run_seconds "
+         "FROM jobs WHERE run_id = ? ORDER BY ordinal");
+  q.Bind(1, run);
+  std::vector<JobRecord> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(JobRecord{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4),
+                            q.Int64(5), q.Int64(6)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run) {
+  Stmt q(db_,
+         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds "
+         "FROM usage WHERE run_id = ? ORDER BY entry_id");
+  q.Bind(1, run);
+  std::vector<UsageRecord> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(UsageRecord{q.Text(0), q.Text(1), q.Text(2), q.Int64(3),
+                              q.Int64(4), q.Int(5), q.Int64(6)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
+  Stmt q(db_,
+         "SELECT time, job_id, kind, nodes FROM job_events WHERE run_id = ? "
+         "ORDER BY event_id");
+  q.Bind(1, run);
+  std::vector<JobEvent> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(JobEvent{q.Int64(0), q.Text(1), q.Text(2), q.Text(3)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
+    int64_t run, absl::string_view key) {
+  // Groups are listed in plan order: by the first job (ordinal) in them.
+  // Every job appears, with zero if it used nothing (an incomplete run).
+  std::string sql;
+  if (key == "job" || key == "phase" || key == "project") {
+    const std::string col = absl::StrCat("j.", key == "job" ? "job_id" : key);
+    sql = absl::StrCat(
+        "SELECT ", col, ", COALESCE(SUM(u.gpu_seconds), 0), "
+        "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o "
+        "FROM jobs j LEFT JOIN usage u ON u.run_id = j.run_id AND u.job_id = j.job_id "
+        "WHERE j.run_id = ?1 GROUP BY ", col, " ORDER BY o");
+  } else if (key == "category") {
+    sql = "SELECT category, SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o FROM usage "
+          "WHERE run_id = ?1 AND job_id != '' GROUP BY category ORDER BY o";
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot group by \"", key, "\"; use job, phase, project or category"));
+  }
+  Stmt q(db_, sql);
+  q.Bind(1, run);
+  std::vector<GroupSum> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(GroupSum{q.Text(0), q.Int64(1), q.Int64(2), q.Int64(3)});
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {
+  Stmt q(db_,
+         "SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+         "WHERE run_id = ? AND job_id = '' AND category = 'idle'");
+  q.Bind(1, run);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  return q.Int64(0);
+}
+
+// ---------------------------------------------------------------- RunWriter
+
+struct RunWriter::Statements {
+  Stmt usage;
+  Stmt event;
+  Statements(sqlite3* db)
+      : usage(db,
+              "INSERT INTO usage (run_id, job_id, phase, category, start, end, "
+              "gpus, gpu_seconds) VALUES (?,?,?,?,?,?,?,?)"),
+        event(db,
+              "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
+              "VALUES (?,?,?,?,?)") {}
+};
+
+RunWriter::RunWriter(sqlite3* db, int64_t run_id)
+    : db_(db), run_id_(run_id), stmts_(std::make_unique<Statements>(db)) {}
+
+RunWriter::~RunWriter() {
+  if (!finished_) {
+    // Drop the open batch; the run stays "running" (incomplete).
+    stmts_.reset();
+    Exec(db_, "ROLLBACK").IgnoreError();
+  }
+}
+
+absl::Status RunWriter::MaybeFlush() {
+  if (++pending_ < kRowsPerTransaction) return absl::OkStatus();
+  return Flush();
+}
+
+absl::Status RunWriter::Flush() {
+  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
+  pending_ = 0;
+  return Exec(db_, "BEGIN IMMEDIATE");
+}
+
+absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
+  Stmt& q = stmts_->usage;
+  q.Reset();
+  q.Bind(1, run_id_).Bind(2, u.job_id).Bind(3, u.phase).Bind(4, u.category)
+      .Bind(5, u.start).Bind(6, u.end).Bind(7, u.gpus).Bind(8, u.gpu_seconds);
+  if (auto s = q.Run(); !s.ok()) return s;
+  return MaybeFlush();
+}
+
+absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
+  Stmt& q = stmts_->event;
+  q.Reset();
+  q.Bind(1, run_id_).Bind(2, e.time).Bind(3, e.job_id).Bind(4, e.kind).Bind(5, e.nodes);
+  if (auto s = q.Run(); !s.ok()) return s;
+  return MaybeFlush();
+}
+
+absl::Status RunWriter::Finish(absl::string_view status, int64_t sim_start,
+                               int64_t sim_end) {
+  Stmt q(db_,
+         "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ? "
+         "WHERE run_id = ?");
+  q.Bind(1, status).Bind(2, UtcNow()).Bind(3, sim_start).Bind(4, sim_end).Bind(5, run_id_);
+  if (auto s = q.Run(); !s.ok()) return s;
+  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
+  finished_ = true;
+  return absl::OkStatus();
+}
+
+}  // namespace gpuledger::ledger

@@ -1,0 +1,161 @@
+// The ledger: a SQLite file holding runs, their jobs and every GPU-second
+// they used, append-only. One writer per file (a RunWriter); readers open
+// their own connections and, in WAL mode, never see half a transaction.
+#ifndef GPULEDGER_LEDGER_STORE_H_
+#define GPULEDGER_LEDGER_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+struct sqlite3;
+
+namespace gpuledger::ledger {
+
+// Current schema version, kept in PRAGMA user_version.
+inline constexpr int kSchemaVersion = 1;
+
+// Run status. Only kComplete runs count in reports unless partial figures
+// are asked for; kRunning is what an interrupted replay leaves behind.
+inline constexpr absl::string_view kRunning = "running";
+inline constexpr absl::string_view kComplete = "complete";
+inline constexpr absl::string_view kFailed = "failed";
+inline constexpr absl::string_view kCancelled = "cancelled";
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string plan_name;
+  std::string plan_source;   // path or name the plan came from
+  std::string plan_sha256;
+  std::string gpu_model;     // e.g. "H800"
+  int nodes = 0;
+  int gpus_per_node = 0;
+  double gpu_tdp_watts = 0;  // watts, for the owned view's energy
+  std::string policy;        // e.g. "fcfs"
+  int64_t seed = 0;
+  std::string pricing;       // gpuledger.v1.Pricing, text format
+  std::string wall_start;    // UTC, ISO 8601
+  std::string wall_end;      // empty until the run ends
+  int64_t sim_start = 0;     // simulated seconds
+  int64_t sim_end = 0;
+  std::string status;
+
+  int total_gpus() const { return nodes * gpus_per_node; }
+};
+
+struct JobRecord {
+  std::string job_id;
+  std::string phase;         // "pretrain", "rl", ...
+  std::string project;
+  int gpus = 0;
+  int priority = 0;
+  int64_t submit = 0;        // simulated seconds
+  int64_t run_seconds = 0;   // the work as time on `gpus` GPUs
+};
+
+// One usage entry: `gpus` GPUs spent [start, end) on `category`. Cluster-wide
+// entries (idle) have an empty job_id and phase.
+struct UsageRecord {
+  std::string job_id;
+  std::string phase;
+  std::string category;      // "productive", "idle", ...
+  int64_t start = 0;
+  int64_t end = 0;
+  int gpus = 0;
+  int64_t gpu_seconds = 0;   // (end - start) x gpus
+};
+
+struct JobEvent {
+  int64_t time = 0;
+  std::string job_id;
+  std::string kind;          // "start" or "end"
+  std::string nodes;         // for "start": the nodes held, e.g. "0-255" or "3:4"
+};
+
+class RunWriter;
+
+class Ledger {
+ public:
+  // Opens or creates the ledger at `path`, in WAL mode, migrating its schema
+  // to kSchemaVersion. Fails if the file is not a ledger or is newer.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Writes the run (status "running") and its jobs in one transaction and
+  // returns the writer that appends the rest. `run.id` is ignored.
+  absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
+      const RunRecord& run, const std::vector<JobRecord>& jobs);
+
+  // Runs, oldest first.
+  absl::StatusOr<std::vector<RunRecord>> ListRuns();
+  // NotFound if there is no such run.
+  absl::StatusOr<RunRecord> GetRun(int64_t id);
+  // The newest run with status complete; NotFound if there is none.
+  absl::StatusOr<RunRecord> LatestCompleteRun();
+  // Jobs of a run in plan order.
+  absl::StatusOr<std::vector<JobRecord>> ListJobs(int64_t run);
+  // Usage entries of a run in the order they were written.
+  absl::StatusOr<std::vector<UsageRecord>> ListUsage(int64_t run);
+  absl::StatusOr<std::vector<JobEvent>> ListJobEvents(int64_t run);
+
+  // GPU-seconds of a run summed per group, in first-appearance (plan) order;
+  // `key` is one of "job", "phase", "project", "category". Idle and other
+  // cluster-wide entries are left out; IdleGpuSeconds gives those.
+  struct GroupSum {
+    std::string group;
+    int64_t gpu_seconds = 0;
+    int64_t first_start = 0;  // earliest start of the group's entries
+    int64_t last_end = 0;     // latest end of the group's entries
+  };
+  absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run,
+                                                   absl::string_view key);
+  absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
+
+  sqlite3* db() { return db_; }
+
+ private:
+  explicit Ledger(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Appends one run's events and usage in batched transactions. Finish marks
+// the run with its final status in the same transaction as the last batch.
+// A writer dropped without Finish discards its open batch and leaves the run
+// "running": visibly incomplete, never reported as complete.
+class RunWriter {
+ public:
+  ~RunWriter();
+  int64_t run_id() const { return run_id_; }
+  absl::Status AppendUsage(const UsageRecord& usage);
+  absl::Status AppendJobEvent(const JobEvent& event);
+  // Commits everything appended so far and opens a new batch.
+  absl::Status Flush();
+  // status is kComplete, kFailed or kCancelled.
+  absl::Status Finish(absl::string_view status, int64_t sim_start,
+                      int64_t sim_end);
+
+ private:
+  friend class Ledger;
+  RunWriter(sqlite3* db, int64_t run_id);
+  absl::Status MaybeFlush();
+  sqlite3* db_;
+  int64_t run_id_;
+  int pending_ = 0;
+  bool finished_ = false;
+  struct Statements;
+  std::unique_ptr<Statements> stmts_;
+};
+
+// Rows appended per transaction by a RunWriter.
+inline constexpr int kRowsPerTransaction = 5000;
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_STORE_H_

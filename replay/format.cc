@@ -1,0 +1,226 @@
+#include "replay/format.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace gpuledger::replay {
+namespace {
+
+using ledger::CostReport;
+using ledger::CostRow;
+
+std::string Usd(int64_t micro, bool grouped) { return Decimal(micro, 1'000'000, grouped ? 2 : 6, grouped); }
+std::string Hours(int64_t gpu_seconds, bool grouped) {
+  return Decimal(gpu_seconds, 3600, grouped ? 2 : 6, grouped);
+}
+std::string Days(int64_t seconds) { return Decimal(seconds, 86400, 2); }
+// Rates are nano-dollars per GPU-hour.
+std::string Rate(int64_t nano) { return Decimal(nano, 1'000'000'000, 4); }
+
+std::string JsonString(absl::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string Csv(const CostReport& r, const ReportOptions& o) {
+  std::vector<std::string> header = {"group", "gpu_hours"};
+  if (o.rental) header.push_back("rental_usd");
+  if (o.owned) header.push_back("owned_usd");
+  for (const char* c : {"gpu_seconds", "start_seconds", "end_seconds"}) header.push_back(c);
+  std::string out = absl::StrJoin(header, ",") + "\n";
+  auto row = [&](const CostRow& c) {
+    // Group names come from plan ids; quote them if they need it.
+    std::string g = c.group;
+    if (g.find_first_of(",\"\n") != std::string::npos) {
+      std::string q = "\"";
+      for (char ch : g) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      g = q + "\"";
+    }
+    std::vector<std::string> f = {g, Hours(c.gpu_seconds, false)};
+    if (o.rental) f.push_back(Usd(c.rental_micro_usd, false));
+    if (o.owned) f.push_back(Usd(c.owned_micro_usd, false));
+    f.push_back(absl::StrCat(c.gpu_seconds));
+    f.push_back(absl::StrCat(c.first_start));
+    f.push_back(absl::StrCat(c.last_end));
+    out += absl::StrJoin(f, ",") + "\n";
+  };
+  for (const auto& c : r.rows) row(c);
+  row(r.total);
+  return out;
+}
+
+std::string Json(const CostReport& r, const ReportOptions& o) {
+  auto row = [&](const CostRow& c) {
+    std::string s = absl::StrCat("{\"group\": ", JsonString(c.group),
+                                 ", \"gpu_seconds\": ", c.gpu_seconds,
+                                 ", \"gpu_hours\": ", Hours(c.gpu_seconds, false));
+    if (o.rental) {
+      absl::StrAppend(&s, ", \"rental_usd\": ", Usd(c.rental_micro_usd, false),
+                      ", \"rental_micro_usd\": ", c.rental_micro_usd);
+    }
+    if (o.owned) {
+      absl::StrAppend(&s, ", \"owned_usd\": ", Usd(c.owned_micro_usd, false),
+                      ", \"owned_micro_usd\": ", c.owned_micro_usd);
+    }
+    absl::StrAppend(&s, ", \"start_seconds\": ", c.first_start,
+                    ", \"end_seconds\": ", c.last_end, "}");
+    return s;
+  };
+  const auto& run = r.run;
+  std::string out = "{\n";
+  absl::StrAppend(&out, "  \"run\": {\"id\": ", run.id, ", \"plan\": ", JsonString(run.plan_name),
+                  ", \"plan_sha256\": ", JsonString(run.plan_sha256),
+                  ", \"status\": ", JsonString(run.status), ", \"policy\": ", JsonString(run.policy),
+                  ", \"seed\": ", run.seed, ", \"gpu_model\": ", JsonString(run.gpu_model),
+                  ", \"gpus\": ", run.total_gpus(), ", \"jobs\": ", r.jobs,
+                  ", \"sim_start_seconds\": ", run.sim_start, ", \"sim_end_seconds\": ", run.sim_end,
+                  ", \"wall_start\": ", JsonString(run.wall_start),
+                  ", \"wall_end\": ", JsonString(run.wall_end), "},\n");
+  absl::StrAppend(&out, "  \"group_by\": ", JsonString(r.group_by), ",\n  \"rows\": [\n");
+  for (size_t i = 0; i < r.rows.size(); ++i) {
+    absl::StrAppend(&out, "    ", row(r.rows[i]), i + 1 < r.rows.size() ? ",\n" : "\n");
+  }
+  absl::StrAppend(&out, "  ],\n  \"total\": ", row(r.total));
+  if (o.rental) {
+    absl::StrAppend(&out, ",\n  \"rental\": {\"usd_per_gpu_hour\": ", Rate(r.rates.rental), "}");
+  }
+  if (o.owned) {
+    absl::StrAppend(&out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
+                    ", \"depreciation_usd_per_gpu_hour\": ", Rate(r.rates.owned_depreciation),
+                    ", \"operations_usd_per_gpu_hour\": ", Rate(r.rates.owned_operations),
+                    ", \"busy_energy_usd_per_gpu_hour\": ", Rate(r.rates.owned_busy_energy),
+                    ", \"idle_energy_usd_per_gpu_hour\": ", Rate(r.rates.owned_idle_energy),
+                    ", \"usd_per_gpu_hour\": ", Rate(r.rates.owned_busy()),
+                    ", \"usd_per_busy_gpu_hour\": ",
+                    r.busy_gpu_seconds > 0
+                        ? Decimal(static_cast<__int128>(r.total.owned_micro_usd) * 3600,
+                                  r.busy_gpu_seconds * 1'000'000, 4)
+                        : std::string("null"),
+                    "}");
+  }
+  out += "\n}\n";
+  return out;
+}
+
+std::string Table(const CostReport& r, const ReportOptions& o) {
+  const auto& run = r.run;
+  std::string out = absl::StrCat(
+      "run ", run.id, "  ", run.plan_name, "  (", run.status, ", ", run.policy, ", seed ", run.seed, ")\n",
+      "cluster: ", run.nodes, " nodes x ", run.gpus_per_node, " ", run.gpu_model, " = ",
+      WithThousands(run.total_gpus()), " GPUs; simulated window ", Days(r.window_seconds),
+      " days (", WithThousands(r.window_seconds), " s)\n\n");
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> head = {r.group_by, "GPU-hours"};
+  if (o.rental) head.push_back("rental USD");
+  if (o.owned) head.push_back("owned USD");
+  head.push_back("start day");
+  head.push_back("end day");
+  cells.push_back(head);
+  auto add = [&](const CostRow& c) {
+    std::vector<std::string> f = {c.group, Hours(c.gpu_seconds, true)};
+    if (o.rental) f.push_back(Usd(c.rental_micro_usd, true));
+    if (o.owned) f.push_back(Usd(c.owned_micro_usd, true));
+    f.push_back(Days(c.first_start));
+    f.push_back(Days(c.last_end));
+    cells.push_back(f);
+  };
+  for (const auto& c : r.rows) add(c);
+  add(r.total);
+  std::vector<size_t> width(head.size(), 0);
+  for (const auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  }
+  for (size_t k = 0; k < cells.size(); ++k) {
+    if (k + 1 == cells.size()) {
+      size_t total_width = 0;
+      for (size_t w : width) total_width += w + 2;
+      out += std::string(total_width - 2, '-') + "\n";
+    }
+    std::string line;
+    for (size_t i = 0; i < cells[k].size(); ++i) {
+      const std::string& s = cells[k][i];
+      const std::string pad(width[i] - s.size(), ' ');
+      line += i == 0 ? s + pad : "  " + pad + s;
+    }
+    out += line + "\n";
+  }
+  out += "\n";
+  if (o.rental) {
+    absl::StrAppend(&out, "rental: $", Rate(r.rates.rental), " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
+  }
+  if (o.owned) {
+    const auto& rt = r.rates;
+    absl::StrAppend(&out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
+                    WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
+                    Rate(rt.owned_depreciation), " + operations $", Rate(rt.owned_operations),
+                    " + energy $", Rate(rt.owned_busy_energy), " busy / $",
+                    Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
+                    " per busy GPU-hour\n");
+    if (r.busy_gpu_seconds > 0) {
+      absl::StrAppend(&out, "owned: the window's cost $", Usd(r.total.owned_micro_usd, true),
+                      " over ", Hours(r.busy_gpu_seconds, true), " GPU-hours used = $",
+                      Decimal(static_cast<__int128>(r.total.owned_micro_usd) * 3600,
+                              r.busy_gpu_seconds * 1'000'000, 4),
+                      " per GPU-hour used, idle capacity included\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string WithThousands(int64_t v) {
+  std::string digits = std::to_string(v);
+  if (v < 0) digits.erase(0, 1);
+  std::string out;
+  int n = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (n > 0 && n % 3 == 0) out += ',';
+    out += *it;
+    ++n;
+  }
+  if (v < 0) out += '-';
+  return std::string(out.rbegin(), out.rend());
+}
+
+std::string Decimal(__int128 num, int64_t den, int places, bool grouped) {
+  const bool neg = num < 0;
+  if (neg) num = -num;
+  __int128 scale = 1;
+  for (int i = 0; i < places; ++i) scale *= 10;
+  const __int128 scaled = (num * scale * 2 + den) / (2 * static_cast<__int128>(den));
+  const int64_t whole = static_cast<int64_t>(scaled / scale);
+  std::string frac = std::to_string(static_cast<int64_t>(scaled % scale));
+  frac = std::string(places - frac.size(), '0') + frac;
+  std::string w = grouped ? WithThousands(whole) : std::to_string(whole);
+  std::string out = (neg && scaled != 0 ? "-" : "") + w;
+  if (places > 0) out += "." + frac;
+  return out;
+}
+
+std::string FormatReport(const CostReport& report, const ReportOptions& options) {
+  if (options.format == "csv") return Csv(report, options);
+  if (options.format == "json") return Json(report, options);
+  return Table(report, options);
+}
+
+}  // namespace gpuledger::replay

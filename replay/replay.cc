@@ -1,0 +1,135 @@
+#include "replay/replay.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+
+namespace gpuledger::replay {
+namespace {
+
+// Turns scheduler callbacks into ledger rows.
+class LedgerSink : public scheduler::Sink {
+ public:
+  LedgerSink(const traces::Workload& w, ledger::RunWriter* writer)
+      : w_(w), writer_(writer) {}
+
+  absl::Status OnJobStart(scheduler::Seconds time, int job,
+                          const scheduler::Allocation& a) override {
+    return writer_->AppendJobEvent(
+        {time, w_.jobs[job].id, "start", NodesText(a, w_.gpu.gpus_per_node())});
+  }
+  absl::Status OnJobEnd(scheduler::Seconds time, int job) override {
+    return writer_->AppendJobEvent({time, w_.jobs[job].id, "end", ""});
+  }
+  absl::Status OnUsage(const scheduler::UsageInterval& u) override {
+    ledger::UsageRecord r;
+    if (u.job >= 0) {
+      r.job_id = w_.jobs[u.job].id;
+      r.phase = traces::PhaseName(w_.jobs[u.job].phase);
+    }
+    r.category = scheduler::CategoryName(u.category);
+    r.start = u.start;
+    r.end = u.end;
+    r.gpus = u.gpus;
+    r.gpu_seconds = u.gpu_seconds();
+    return writer_->AppendUsage(r);
+  }
+
+ private:
+  const traces::Workload& w_;
+  ledger::RunWriter* writer_;
+};
+
+std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
+  std::vector<scheduler::JobSpec> specs;
+  specs.reserve(w.jobs.size());
+  for (const auto& j : w.jobs) {
+    specs.push_back({j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after});
+  }
+  return specs;
+}
+
+// A sink that records nothing: used to check a workload end to end before a
+// run is opened in the ledger.
+class NullSink : public scheduler::Sink {
+ public:
+  absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
+    return absl::OkStatus();
+  }
+  absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
+  absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
+};
+
+}  // namespace
+
+std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
+  std::string out;
+  size_t i = 0;
+  while (i < a.parts.size()) {
+    const auto [node, gpus] = a.parts[i];
+    if (!out.empty()) out += ",";
+    if (gpus < gpus_per_node) {
+      absl::StrAppend(&out, node, "[", gpus, "]");
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j + 1 < a.parts.size() && a.parts[j + 1].first == a.parts[j].first + 1 &&
+           a.parts[j + 1].second == gpus_per_node) {
+      ++j;
+    }
+    absl::StrAppend(&out, node);
+    if (j > i) absl::StrAppend(&out, "-", a.parts[j].first);
+    i = j + 1;
+  }
+  return out;
+}
+
+absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& w,
+                                            ledger::Ledger& ledger,
+                                            int64_t seed) {
+  const std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
+  const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node()};
+  // Dry run first: the scheduler is cheap next to the ledger writes, and a
+  // workload it rejects must not leave a run behind.
+  {
+    NullSink null;
+    absl::StatusOr<scheduler::RunSummary> dry = scheduler::SimulateFcfs(shape, specs, &null);
+    if (!dry.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", dry.status().message()));
+    }
+  }
+
+  ledger::RunRecord run;
+  run.plan_name = w.name;
+  run.plan_source = w.source;
+  run.plan_sha256 = w.sha256;
+  run.gpu_model = w.gpu.name();
+  run.nodes = w.nodes;
+  run.gpus_per_node = w.gpu.gpus_per_node();
+  run.gpu_tdp_watts = w.gpu.tdp_watts();
+  run.policy = "fcfs";
+  run.seed = seed;
+  google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
+
+  std::vector<ledger::JobRecord> jobs;
+  for (const auto& j : w.jobs) {
+    jobs.push_back({j.id, traces::PhaseName(j.phase), j.project, j.gpus, j.priority,
+                    j.submit_seconds, j.run_seconds});
+  }
+  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(run, jobs);
+  if (!writer.ok()) return writer.status();
+
+  LedgerSink sink(w, writer->get());
+  absl::StatusOr<scheduler::RunSummary> summary = scheduler::SimulateFcfs(shape, specs, &sink);
+  if (!summary.ok()) {
+    // Keep what was written, visibly failed.
+    (*writer)->Finish(ledger::kFailed, 0, 0).IgnoreError();
+    return summary.status();
+  }
+  if (auto s = (*writer)->Finish(ledger::kComplete, summary->start, summary->end); !s.ok()) {
+    return s;
+  }
+  return ReplayResult{(*writer)->run_id(), *summary};
+}
+
+}  // namespace gpuledger::replay

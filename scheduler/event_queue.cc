@@ -1,0 +1,31 @@
+#include "scheduler/event_queue.h"
+
+#include <tuple>
+
+namespace gpuledger::scheduler {
+
+const char* CategoryName(Category c) {
+  switch (c) {
+    case Category::kProductive: return "productive";
+    case Category::kIdle: return "idle";
+  }
+  return "unknown";
+}
+
+bool EventQueue::Later::operator()(const Entry& a, const Entry& b) const {
+  // priority_queue keeps the greatest on top, so "later" compares greater.
+  return std::tuple(a.event.time, static_cast<int>(a.event.kind), a.seq) >
+         std::tuple(b.event.time, static_cast<int>(b.event.kind), b.seq);
+}
+
+void EventQueue::Push(Seconds time, EventKind kind, int job) {
+  heap_.push(Entry{Event{time, kind, job}, next_seq_++});
+}
+
+Event EventQueue::Pop() {
+  Event e = heap_.top().event;
+  heap_.pop();
+  return e;
+}
+
+}  // namespace gpuledger::scheduler

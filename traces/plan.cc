@@ -1,0 +1,438 @@
+#include "traces/plan.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace gpuledger::traces {
+namespace {
+
+namespace pb = google::protobuf;
+using gpuledger::v1::Defaults;
+using gpuledger::v1::Job;
+using gpuledger::v1::Plan;
+
+// Longest run a job may have: 100 years of 365.25 days, in seconds. Anything
+// longer is a unit mistake, and it keeps GPU-second products far from int64
+// overflow (1e5 GPUs x 3.2e9 s < 9.2e18).
+constexpr double kMaxRunSeconds = 100 * 365.25 * 86400;
+
+// Collects the first parse error with its position (1-based).
+class FirstError : public pb::io::ErrorCollector {
+ public:
+  void AddError(int line, pb::io::ColumnNumber column,
+                const std::string& message) override {
+    if (message_.empty()) {
+      message_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+    }
+  }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+template <typename Message>
+absl::Status ParseText(absl::string_view text, absl::string_view source,
+                       Message* out, pb::TextFormat::ParseInfoTree* tree) {
+  FirstError errors;
+  pb::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(tree);
+  if (!parser.ParseFromString(std::string(text), out)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ":", errors.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Formats "SOURCE:LINE:COL" for a field recorded in `tree`, or falls back to
+// `fallback` (usually the enclosing message's position) when it is absent.
+class Locator {
+ public:
+  explicit Locator(std::string source) : source_(std::move(source)) {}
+
+  std::string At(const pb::TextFormat::ParseInfoTree* tree,
+                 const pb::Message& msg, absl::string_view field, int index,
+                 absl::string_view fallback) const {
+    if (tree != nullptr) {
+      const pb::FieldDescriptor* f =
+          msg.GetDescriptor()->FindFieldByName(std::string(field));
+      if (f != nullptr) {
+        pb::TextFormat::ParseLocation loc = tree->GetLocation(f, index);
+        if (loc.line >= 0) {
+          return absl::StrCat(source_, ":", loc.line + 1, ":", loc.column + 1);
+        }
+      }
+    }
+    return std::string(fallback.empty() ? absl::string_view(source_) : fallback);
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+};
+
+absl::Status Invalid(absl::string_view where, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
+}
+
+// Validates one job and converts its work to run seconds. `where(field)`
+// gives the position of a field of this job.
+template <typename Where>
+absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
+                                   const std::string& who, Where where) {
+  int ways = 0;
+  std::vector<std::string> given;
+  if (job.has_gpu_hours()) given.push_back("gpu_hours");
+  if (job.has_wall_clock_hours()) given.push_back("wall_clock_hours");
+  if (job.has_token_rate()) given.push_back("token_rate");
+  if (job.has_flops()) given.push_back("flops");
+  ways = static_cast<int>(given.size());
+  if (ways == 0) {
+    return Invalid(where(""), absl::StrCat(who, ": no work given; set one of "
+                                                "gpu_hours, wall_clock_hours, "
+                                                "token_rate, flops"));
+  }
+  if (ways > 1) {
+    return Invalid(where(given[1]),
+                   absl::StrCat(who, ": fields ", absl::StrJoin(given, " and "),
+                                " both give the work; set only one"));
+  }
+  const double gpus = job.gpus();
+  double run = 0;
+  std::string field = given[0];
+  auto positive = [&](double v, absl::string_view name) -> absl::Status {
+    if (!(v > 0) || !std::isfinite(v)) {
+      return Invalid(where(field), absl::StrCat(who, ": field ", name,
+                                                " must be positive, got ", v));
+    }
+    return absl::OkStatus();
+  };
+  // GPU-seconds are rounded to whole seconds first, then spread over the
+  // job's GPUs; a job holds its GPUs for whole seconds, so round up.
+  auto from_gpu_hours = [&](double gpu_hours) {
+    const double gpu_seconds = std::llround(gpu_hours * 3600.0);
+    return std::ceil(gpu_seconds / gpus);
+  };
+  if (job.has_gpu_hours()) {
+    if (auto s = positive(job.gpu_hours(), "gpu_hours"); !s.ok()) return s;
+    run = from_gpu_hours(job.gpu_hours());
+  } else if (job.has_wall_clock_hours()) {
+    if (auto s = positive(job.wall_clock_hours(), "wall_clock_hours"); !s.ok()) return s;
+    run = std::llround(job.wall_clock_hours() * 3600.0);
+  } else if (job.has_token_rate()) {
+    const auto& t = job.token_rate();
+    if (auto s = positive(t.tokens(), "token_rate.tokens"); !s.ok()) return s;
+    if (auto s = positive(t.gpu_hours_per_trillion_tokens(),
+                          "token_rate.gpu_hours_per_trillion_tokens");
+        !s.ok()) {
+      return s;
+    }
+    run = from_gpu_hours(t.tokens() / 1e12 * t.gpu_hours_per_trillion_tokens());
+  } else {
+    const auto& f = job.flops();
+    if (auto s = positive(f.tokens(), "flops.tokens"); !s.ok()) return s;
+    if (auto s = positive(f.flops_per_token(), "flops.flops_per_token"); !s.ok()) return s;
+    if (auto s = positive(f.mfu(), "flops.mfu"); !s.ok()) return s;
+    if (f.mfu() > 1) {
+      return Invalid(where(field), absl::StrCat(who, ": field flops.mfu must be "
+                                                     "at most 1, got ", f.mfu()));
+    }
+    const bool fp8 = f.precision() == v1::FP8;
+    const double peak_tflops = fp8 ? gpu.peak_fp8_tflops() : gpu.peak_bf16_tflops();
+    if (!(peak_tflops > 0)) {
+      return Invalid(where(field),
+                     absl::StrCat(who, ": GPU model \"", gpu.name(), "\" has no ",
+                                  fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops"));
+    }
+    const double flops_per_second = gpus * peak_tflops * 1e12 * f.mfu();
+    run = std::ceil(f.tokens() * f.flops_per_token() / flops_per_second);
+  }
+  if (run > kMaxRunSeconds) {
+    return Invalid(where(field), absl::StrCat(who, ": the work takes more than "
+                                                   "100 years on ",
+                                              job.gpus(), " GPUs"));
+  }
+  if (run < 1) {
+    return Invalid(where(field),
+                   absl::StrCat(who, ": the work is under one second on ",
+                                job.gpus(), " GPUs"));
+  }
+  return static_cast<int64_t>(run);
+}
+
+absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
+  const std::string who = absl::StrCat("GPU model \"", m.name(), "\"");
+  if (m.name().empty()) return Invalid(where, "GPU model without a name");
+  if (m.gpus_per_node() <= 0) return Invalid(where, who + ": field gpus_per_node must be positive");
+  if (m.tdp_watts() < 0 || m.peak_bf16_tflops() < 0 || m.peak_fp8_tflops() < 0) {
+    return Invalid(where, who + ": tdp_watts and peak figures must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+// Every pricing number must be a finite, non-negative number; a few have
+// tighter ranges. Names the field as pricing.owned.pue etc.
+absl::Status CheckPricing(const v1::Pricing& p, const Locator& loc,
+                          const pb::TextFormat::ParseInfoTree* plan_tree,
+                          const Plan& plan) {
+  // Position of the plan's own pricing block if it has one.
+  std::string where = loc.At(plan_tree, plan, "pricing", -1, "");
+  auto check = [&](absl::string_view name, double v, double lo, double hi) {
+    if (!std::isfinite(v) || v < lo || v > hi) {
+      return Invalid(where, absl::StrCat("field pricing.", name, " must be in [",
+                                         lo, ", ", hi, "], got ", v));
+    }
+    return absl::OkStatus();
+  };
+  const auto& o = p.owned();
+  constexpr double kBig = 1e12;
+  for (auto s : {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kBig),
+                 check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kBig),
+                 check("owned.network_share", o.network_share(), 0, 100),
+                 check("owned.depreciation_years", o.depreciation_years(), 1.0 / 365.25, 1000),
+                 check("owned.residual_share", o.residual_share(), 0, 1),
+                 check("owned.server_power_factor", o.server_power_factor(), 0, 100),
+                 check("owned.busy_load", o.busy_load(), 0, 10),
+                 check("owned.idle_load", o.idle_load(), 0, 10),
+                 check("owned.pue", o.pue(), 1, 10),
+                 check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kBig),
+                 check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100)}) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Finds a cycle among dependencies, if any, as "a -> b -> a".
+std::string FindCycle(const std::vector<PlanJob>& jobs) {
+  const int n = static_cast<int>(jobs.size());
+  std::vector<int> state(n, 0);  // 0 new, 1 on the stack, 2 done
+  std::vector<int> stack;
+  std::string cycle;
+  std::function<bool(int)> visit = [&](int v) {
+    state[v] = 1;
+    stack.push_back(v);
+    for (int d : jobs[v].after) {
+      if (state[d] == 1) {
+        auto it = std::find(stack.begin(), stack.end(), d);
+        for (; it != stack.end(); ++it) absl::StrAppend(&cycle, "\"", jobs[*it].id, "\" -> ");
+        absl::StrAppend(&cycle, "\"", jobs[d].id, "\"");
+        return true;
+      }
+      if (state[d] == 0 && visit(d)) return true;
+    }
+    stack.pop_back();
+    state[v] = 2;
+    return false;
+  };
+  for (int i = 0; i < n; ++i) {
+    if (state[i] == 0 && visit(i)) return cycle;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string PhaseName(v1::Phase phase) {
+  if (phase == v1::PHASE_UNSPECIFIED) return "unspecified";
+  return absl::AsciiStrToLower(v1::Phase_Name(phase));
+}
+
+std::string Sha256Hex(absl::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace gpuledger::traces
+
+// Generated from traces/defaults.textproto by CMake.
+extern const char kGpuledgerDefaultsTextproto[];
+
+namespace gpuledger::traces {
+
+const v1::Defaults& BuiltinDefaults() {
+  static const v1::Defaults* defaults = [] {
+    auto* d = new v1::Defaults;
+    pb::TextFormat::ParseInfoTree tree;
+    absl::Status s = ParseText(kGpuledgerDefaultsTextproto,
+                               "traces/defaults.textproto", d, &tree);
+    // The file is compiled in and covered by tests; a broken one is a build bug.
+    if (!s.ok()) {
+      fprintf(stderr, "gpuledger: built-in %s\n", std::string(s.message()).c_str());
+      abort();
+    }
+    return d;
+  }();
+  return *defaults;
+}
+
+absl::StatusOr<Workload> LoadPlanFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read plan file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadPlanText(text.str(), path);
+}
+
+absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
+                                      absl::string_view source) {
+  Plan plan;
+  pb::TextFormat::ParseInfoTree tree;
+  if (absl::Status s = ParseText(text, source, &plan, &tree); !s.ok()) return s;
+  const Locator loc{std::string(source)};
+  const Defaults& defaults = BuiltinDefaults();
+
+  Workload w;
+  w.source = std::string(source);
+  w.sha256 = Sha256Hex(text);
+  w.name = plan.name();
+  if (w.name.empty()) {
+    absl::string_view stem = source.substr(source.find_last_of('/') + 1);
+    w.name = std::string(stem.substr(0, stem.find('.')));
+  }
+
+  // Catalog: built-in models, replaced or extended by the plan's.
+  std::map<std::string, v1::GpuModel> catalog;
+  for (const auto& m : defaults.gpu_models()) catalog[m.name()] = m;
+  for (int i = 0; i < plan.gpu_models_size(); ++i) {
+    const auto& m = plan.gpu_models(i);
+    if (auto s = CheckGpuModel(m, loc.At(&tree, plan, "gpu_models", i, "")); !s.ok()) return s;
+    catalog[m.name()] = m;
+  }
+
+  // Cluster: defaults, overridden field by field.
+  v1::Cluster cluster = defaults.cluster();
+  const auto* cluster_tree = tree.GetTreeForNested(
+      Plan::descriptor()->FindFieldByName("cluster"), -1);
+  const std::string cluster_at = loc.At(&tree, plan, "cluster", -1, "");
+  if (!plan.cluster().gpu().empty()) cluster.set_gpu(plan.cluster().gpu());
+  if (plan.cluster().nodes() != 0) cluster.set_nodes(plan.cluster().nodes());
+  auto gpu_it = catalog.find(cluster.gpu());
+  if (gpu_it == catalog.end()) {
+    std::vector<std::string> known;
+    for (const auto& [name, m] : catalog) known.push_back(name);
+    return Invalid(loc.At(cluster_tree, plan.cluster(), "gpu", -1, cluster_at),
+                   absl::StrCat("cluster: field gpu: unknown GPU model \"",
+                                cluster.gpu(), "\" (known: ",
+                                absl::StrJoin(known, ", "), ")"));
+  }
+  if (cluster.nodes() <= 0) {
+    return Invalid(loc.At(cluster_tree, plan.cluster(), "nodes", -1, cluster_at),
+                   absl::StrCat("cluster: field nodes must be positive, got ",
+                                cluster.nodes()));
+  }
+  w.gpu = gpu_it->second;
+  w.nodes = cluster.nodes();
+
+  // Pricing: defaults, overridden by whatever the plan sets (proto3
+  // `optional` fields merge only when present).
+  w.pricing = defaults.pricing();
+  w.pricing.MergeFrom(plan.pricing());
+  if (auto s = CheckPricing(w.pricing, loc, &tree, plan); !s.ok()) return s;
+
+  // Jobs.
+  const pb::FieldDescriptor* jobs_field = Plan::descriptor()->FindFieldByName("jobs");
+  std::map<std::string, int> index_of;
+  for (int i = 0; i < plan.jobs_size(); ++i) {
+    const Job& job = plan.jobs(i);
+    const auto* jt = tree.GetTreeForNested(jobs_field, i);
+    const std::string job_at = loc.At(&tree, plan, "jobs", i, "");
+    auto where = [&](absl::string_view field, int index = -1) {
+      return field.empty() ? job_at : loc.At(jt, job, field, index, job_at);
+    };
+    if (job.id().empty()) return Invalid(job_at, absl::StrCat("job #", i + 1, ": field id is empty"));
+    const std::string who = absl::StrCat("job \"", job.id(), "\"");
+    if (!index_of.emplace(job.id(), i).second) {
+      return Invalid(where("id"), who + ": field id repeats an earlier job's id");
+    }
+    const int per_node = w.gpu.gpus_per_node();
+    if (job.gpus() <= 0) {
+      return Invalid(where("gpus"), absl::StrCat(who, ": field gpus must be positive, got ", job.gpus()));
+    }
+    if (job.gpus() > w.total_gpus()) {
+      return Invalid(where("gpus"),
+                     absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                  " GPUs is bigger than the cluster (",
+                                  w.total_gpus(), " GPUs)"));
+    }
+    if (job.gpus() > per_node && job.gpus() % per_node != 0) {
+      return Invalid(where("gpus"),
+                     absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                  " GPUs is not a whole number of ", per_node,
+                                  "-GPU nodes"));
+    }
+    if (job.submit_seconds() < 0) {
+      return Invalid(where("submit_seconds"), who + ": field submit_seconds must not be negative");
+    }
+    if (job.phase() == v1::PHASE_UNSPECIFIED) {
+      return Invalid(where("phase"), who + ": field phase is missing (pretrain, "
+                                           "context_extension, sft, rl, eval, data, other)");
+    }
+    absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
+    if (!run.ok()) return run.status();
+
+    PlanJob pj;
+    pj.id = job.id();
+    pj.phase = job.phase();
+    pj.project = job.project().empty() ? job.id() : job.project();
+    pj.gpus = job.gpus();
+    pj.priority = job.priority();
+    pj.submit_seconds = job.submit_seconds();
+    pj.run_seconds = *run;
+    w.jobs.push_back(std::move(pj));
+  }
+  // Dependencies, once every id is known (a job may name a later one).
+  for (int i = 0; i < plan.jobs_size(); ++i) {
+    const Job& job = plan.jobs(i);
+    const auto* jt = tree.GetTreeForNested(jobs_field, i);
+    const std::string job_at = loc.At(&tree, plan, "jobs", i, "");
+    for (int k = 0; k < job.after_size(); ++k) {
+      auto it = index_of.find(job.after(k));
+      if (it == index_of.end()) {
+        return Invalid(loc.At(jt, job, "after", k, job_at),
+                       absl::StrCat("job \"", job.id(), "\": field after: unknown job \"",
+                                    job.after(k), "\""));
+      }
+      if (it->second == i) {
+        return Invalid(loc.At(jt, job, "after", k, job_at),
+                       absl::StrCat("job \"", job.id(), "\": field after: a job cannot wait for itself"));
+      }
+      w.jobs[i].after.push_back(it->second);
+    }
+  }
+  if (std::string cycle = FindCycle(w.jobs); !cycle.empty()) {
+    // Point at the first job of the cycle's `after` field.
+    const std::string first = cycle.substr(1, cycle.find('"', 1) - 1);
+    const int i = index_of[first];
+    const auto* jt = tree.GetTreeForNested(jobs_field, i);
+    return Invalid(loc.At(jt, plan.jobs(i), "after", 0, loc.At(&tree, plan, "jobs", i, "")),
+                   absl::StrCat("job \"", first, "\": field after: cyclic dependency ", cycle));
+  }
+  if (w.jobs.empty()) return Invalid(source, "plan has no jobs");
+  return w;
+}
+
+}  // namespace gpuledger::traces

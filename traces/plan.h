@@ -1,0 +1,61 @@
+// Loading training plans: a protobuf text-format file becomes a validated,
+// in-memory Workload (the cluster, the merged pricing, and each job's run
+// time in integer seconds). Knows no scheduler and no ledger.
+#ifndef GPULEDGER_TRACES_PLAN_H_
+#define GPULEDGER_TRACES_PLAN_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gpuledger/v1/plan.pb.h"
+
+namespace gpuledger::traces {
+
+struct PlanJob {
+  std::string id;
+  gpuledger::v1::Phase phase = gpuledger::v1::PHASE_UNSPECIFIED;
+  std::string project;        // defaults to the id
+  int gpus = 0;
+  int priority = 0;
+  int64_t submit_seconds = 0;
+  int64_t run_seconds = 0;    // work converted to time on `gpus` GPUs
+  std::vector<int> after;     // indices into Workload::jobs
+};
+
+struct Workload {
+  std::string name;           // plan name (file stem when the plan has none)
+  std::string source;         // file path, or the name given with the text
+  std::string sha256;         // hex digest of the plan's bytes
+  gpuledger::v1::GpuModel gpu;
+  int nodes = 0;
+  gpuledger::v1::Pricing pricing;  // built-in defaults, overridden by the plan
+  std::vector<PlanJob> jobs;
+
+  int total_gpus() const { return nodes * gpu.gpus_per_node(); }
+};
+
+// The built-in catalog and defaults (traces/defaults.textproto, compiled in).
+const gpuledger::v1::Defaults& BuiltinDefaults();
+
+// Reads and validates a plan. Errors are InvalidArgument with a message that
+// starts "FILE:LINE:COLUMN: " where a place in the file is known, and names
+// the job and field for semantic errors; NotFound if the file can't be read.
+absl::StatusOr<Workload> LoadPlanFile(const std::string& path);
+
+// As LoadPlanFile, for plan text already in memory; `source` names it in
+// messages.
+absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
+                                      absl::string_view source);
+
+// Lower-case name of a phase as used in reports: "pretrain", "rl", ...
+std::string PhaseName(gpuledger::v1::Phase phase);
+
+// Hex SHA-256 of `bytes`.
+std::string Sha256Hex(absl::string_view bytes);
+
+}  // namespace gpuledger::traces
+
+#endif  // GPULEDGER_TRACES_PLAN_H_
