@@ -84,6 +84,10 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
                 CostMicroUsd(g.gpu_seconds, report.rates.owned_busy()),
                 g.first_start, g.last_end});
   }
+  report.jobs_total = report.total;
+  report.jobs_total.group = "all jobs";
+  report.jobs_total.first_start = run->sim_start;
+  report.jobs_total.last_end = run->sim_end;
   // Idle capacity: nothing to a renter, the full fixed cost to an owner.
   add(CostRow{"idle", *idle, 0, CostMicroUsd(*idle, report.rates.owned_idle()),
               run->sim_start, run->sim_end});

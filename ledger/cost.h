@@ -56,6 +56,7 @@ struct CostReport {
   std::string group_by;        // job, phase, project or category
   std::vector<CostRow> rows;   // the groups in plan order, then "idle"
   CostRow total;               // the sum of `rows`, field by field
+  CostRow jobs_total;          // the sum of the rows other than "idle"
   Rates rates;
   int64_t capital_micro_usd = 0;  // the owned cluster's purchase price
   int64_t window_seconds = 0;     // simulated replay window

@@ -19,6 +19,7 @@ std::string Hours(int64_t gpu_seconds, bool grouped) {
 std::string Days(int64_t seconds) { return Decimal(seconds, 86400, 2); }
 // Rates are nano-dollars per GPU-hour.
 std::string Rate(int64_t nano) { return Decimal(nano, 1'000'000'000, 4); }
+std::string ExactRate(int64_t nano) { return Decimal(nano, 1'000'000'000, 9); }
 
 std::string JsonString(absl::string_view s) {
   std::string out = "\"";
@@ -99,17 +100,18 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
   for (size_t i = 0; i < r.rows.size(); ++i) {
     absl::StrAppend(&out, "    ", row(r.rows[i]), i + 1 < r.rows.size() ? ",\n" : "\n");
   }
-  absl::StrAppend(&out, "  ],\n  \"total\": ", row(r.total));
+  absl::StrAppend(&out, "  ],\n  \"jobs_total\": ", row(r.jobs_total),
+                  ",\n  \"total\": ", row(r.total));
   if (o.rental) {
-    absl::StrAppend(&out, ",\n  \"rental\": {\"usd_per_gpu_hour\": ", Rate(r.rates.rental), "}");
+    absl::StrAppend(&out, ",\n  \"rental\": {\"usd_per_gpu_hour\": ", ExactRate(r.rates.rental), "}");
   }
   if (o.owned) {
     absl::StrAppend(&out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
-                    ", \"depreciation_usd_per_gpu_hour\": ", Rate(r.rates.owned_depreciation),
-                    ", \"operations_usd_per_gpu_hour\": ", Rate(r.rates.owned_operations),
-                    ", \"busy_energy_usd_per_gpu_hour\": ", Rate(r.rates.owned_busy_energy),
-                    ", \"idle_energy_usd_per_gpu_hour\": ", Rate(r.rates.owned_idle_energy),
-                    ", \"usd_per_gpu_hour\": ", Rate(r.rates.owned_busy()),
+                    ", \"depreciation_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_depreciation),
+                    ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
+                    ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
+                    ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
+                    ", \"usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
                     ", \"usd_per_busy_gpu_hour\": ",
                     r.busy_gpu_seconds > 0
                         ? Decimal(static_cast<__int128>(r.total.owned_micro_usd) * 3600,
@@ -125,7 +127,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
   std::string out = absl::StrCat(
       "run ", run.id, "  ", run.plan_name, "  (", run.status, ", ", run.policy, ", seed ", run.seed, ")\n",
-      "cluster: ", run.nodes, " nodes x ", run.gpus_per_node, " ", run.gpu_model, " = ",
+      "cluster: ", WithThousands(run.nodes), " nodes x ", run.gpus_per_node, " ", run.gpu_model, " = ",
       WithThousands(run.total_gpus()), " GPUs; simulated window ", Days(r.window_seconds),
       " days (", WithThousands(r.window_seconds), " s)\n\n");
   std::vector<std::vector<std::string>> cells;
@@ -143,23 +145,31 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
     f.push_back(Days(c.last_end));
     cells.push_back(f);
   };
-  for (const auto& c : r.rows) add(c);
+  // Job rows, then the jobs' subtotal and idle capacity, then the total
+  // (= subtotal + idle = every row above it). An empty line is a rule.
+  for (const auto& c : r.rows) {
+    if (c.group != "idle") add(c);
+  }
+  cells.push_back({});
+  add(r.jobs_total);
+  add(r.rows.back());
+  cells.push_back({});
   add(r.total);
   std::vector<size_t> width(head.size(), 0);
   for (const auto& line : cells) {
     for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
   }
-  for (size_t k = 0; k < cells.size(); ++k) {
-    if (k + 1 == cells.size()) {
-      size_t total_width = 0;
-      for (size_t w : width) total_width += w + 2;
-      out += std::string(total_width - 2, '-') + "\n";
+  size_t rule = 0;
+  for (size_t w : width) rule += w + 2;
+  for (const auto& cell : cells) {
+    if (cell.empty()) {
+      out += std::string(rule - 2, '-') + "\n";
+      continue;
     }
     std::string line;
-    for (size_t i = 0; i < cells[k].size(); ++i) {
-      const std::string& s = cells[k][i];
-      const std::string pad(width[i] - s.size(), ' ');
-      line += i == 0 ? s + pad : "  " + pad + s;
+    for (size_t i = 0; i < cell.size(); ++i) {
+      const std::string pad(width[i] - cell[i].size(), ' ');
+      line += i == 0 ? cell[i] + pad : "  " + pad + cell[i];
     }
     out += line + "\n";
   }

@@ -1,0 +1,250 @@
+// The ledger: schema and migrations, append-only rules, batched writes,
+// incomplete runs, and both cost views against hand calculations.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "ledger/cost.h"
+#include "ledger/store.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gpuledger_ledger_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "l.sqlite").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Ledger> Open() {
+    auto l = Ledger::Open(path_);
+    EXPECT_TRUE(l.ok()) << l.status();
+    return l.ok() ? std::move(*l) : nullptr;
+  }
+
+  // Runs one SQL statement on a separate connection; returns SQLite's code.
+  int RawExec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    sqlite3_busy_timeout(db, 1000);
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc;
+  }
+
+  // A 2-node x 8 GPU cluster with the given pricing (text format).
+  static RunRecord Run(const std::string& pricing) {
+    RunRecord r;
+    r.plan_name = "hand";
+    r.plan_source = "hand.textproto";
+    r.plan_sha256 = std::string(64, '0');
+    r.gpu_model = "X";
+    r.nodes = 2;
+    r.gpus_per_node = 8;
+    r.gpu_tdp_watts = 1000;
+    r.policy = "fcfs";
+    r.pricing = pricing;
+    return r;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+// Round numbers: $35,064 over 4 years is $1 per GPU-hour of capital; a
+// 1,000 W GPU x 2 x 0.5 x PUE 1 at $0.10/kWh is $0.10 of energy per busy hour
+// and at idle load 0.25, $0.05 per idle hour.
+constexpr char kHandPricing[] = R"pb(
+  rental { usd_per_gpu_hour: 3 }
+  owned {
+    capital_usd_per_gpu: 35064 network_share: 0 depreciation: STRAIGHT_LINE
+    depreciation_years: 4 residual_share: 0 server_power_factor: 2 busy_load: 0.5
+    idle_load: 0.25 pue: 1 usd_per_kwh: 0.1 operations_share_per_year: 0
+  }
+)pb";
+
+v1::Pricing Parse(const std::string& text) {
+  v1::Pricing p;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &p));
+  return p;
+}
+
+TEST_F(LedgerTest, NewFileGetsCurrentSchemaInWalMode) {
+  { auto l = Open(); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), kSchemaVersion);
+  sqlite3_finalize(st);
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_F(LedgerTest, NewerSchemaIsRefused) {
+  { auto l = Open(); }
+  ASSERT_EQ(RawExec("PRAGMA user_version = 99"), SQLITE_OK);
+  auto l = Ledger::Open(path_);
+  EXPECT_EQ(l.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(l.status().message().find("newer"), absl::string_view::npos);
+}
+
+TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
+  auto l = Open();
+  auto w = l->StartRun(Run(kHandPricing), {{"a", "rl", "p", 8, 0, 0, 10}});
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
+  ASSERT_TRUE((*w)->Finish(kComplete, 0, 10).ok());
+  EXPECT_EQ(RawExec("UPDATE usage SET gpu_seconds = 1"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM usage"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM jobs"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("UPDATE runs SET status = 'running'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM runs"), SQLITE_CONSTRAINT);
+  // An entry whose GPU-seconds disagree with its interval is refused.
+  EXPECT_EQ(RawExec("INSERT INTO usage (run_id, job_id, phase, category, start, end, gpus, "
+                    "gpu_seconds) VALUES (1, 'a', 'rl', 'productive', 0, 10, 8, 81)"),
+            SQLITE_CONSTRAINT);
+}
+
+TEST_F(LedgerTest, WriterDroppedWithoutFinishLeavesAnIncompleteRun) {
+  auto l = Open();
+  {
+    auto w = l->StartRun(Run(kHandPricing), {{"a", "rl", "p", 8, 0, 0, 10}});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 5, 8, 40}).ok());
+    ASSERT_TRUE((*w)->Flush().ok());
+    ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 5, 10, 8, 40}).ok());
+    // Dropped here: the unflushed entry is discarded.
+  }
+  auto run = l->GetRun(1);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, kRunning);
+  EXPECT_EQ(l->ListUsage(1)->size(), 1u);
+  EXPECT_EQ(l->LatestCompleteRun().status().code(), absl::StatusCode::kNotFound);
+  auto refused = BuildCostReport(*l, 1, "job", /*allow_partial=*/false);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto partial = BuildCostReport(*l, 1, "job", /*allow_partial=*/true);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial->rows[0].gpu_seconds, 40);
+}
+
+TEST_F(LedgerTest, ManyBatchesReadBackInOrder) {
+  auto l = Open();
+  auto w = l->StartRun(Run(kHandPricing), {{"a", "rl", "p", 1, 0, 0, 1}});
+  ASSERT_TRUE(w.ok());
+  const int n = 3 * kRowsPerTransaction + 7;
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
+  }
+  ASSERT_TRUE((*w)->Finish(kComplete, 0, n).ok());
+  auto l2 = Open();  // a second connection sees everything
+  auto usage = l2->ListUsage(1);
+  ASSERT_TRUE(usage.ok());
+  ASSERT_EQ(usage->size(), static_cast<size_t>(n));
+  EXPECT_EQ((*usage)[n - 1].start, n - 1);
+}
+
+TEST(Cost, RatesFromAHandCalculation) {
+  const Rates r = ComputeRates(Parse(kHandPricing), 1000);
+  EXPECT_EQ(r.rental, 3'000'000'000);
+  EXPECT_EQ(r.owned_depreciation, 1'000'000'000);
+  EXPECT_EQ(r.owned_operations, 0);
+  EXPECT_EQ(r.owned_busy_energy, 100'000'000);
+  EXPECT_EQ(r.owned_idle_energy, 50'000'000);
+  // Network share, residual value and operations, by hand: capital
+  // 35,064 x 1.5 = 52,596; depreciable 0.5 of it over 35,064 h = $0.75/h;
+  // operations 0.0876 x 52,596 / 8,766 h = $0.5256/h.
+  v1::Pricing p = Parse(kHandPricing);
+  p.mutable_owned()->set_network_share(0.5);
+  p.mutable_owned()->set_residual_share(0.5);
+  p.mutable_owned()->set_operations_share_per_year(0.0876);
+  const Rates q = ComputeRates(p, 1000);
+  EXPECT_EQ(q.owned_depreciation, 750'000'000);
+  EXPECT_EQ(q.owned_operations, 525'600'000);
+  EXPECT_EQ(CapitalMicroUsd(p, 16), 16 * 52'596'000'000LL);
+}
+
+TEST(Cost, RoundsHalfAwayFromZero) {
+  EXPECT_EQ(CostMicroUsd(3600, 2'000'000'000), 2'000'000);  // one GPU-hour at $2
+  EXPECT_EQ(CostMicroUsd(1, 1'800'000), 1);    // 0.5 micro-dollar rounds up
+  EXPECT_EQ(CostMicroUsd(1, 1'799'999), 0);
+  // No overflow on a year of 100,000 GPUs at $1,000 per GPU-hour.
+  EXPECT_EQ(CostMicroUsd(100'000LL * 31'557'600, 1'000'000'000'000),
+            100'000LL * 8'766 * 1'000'000'000);
+}
+
+TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
+  {
+    auto l = Open();
+    // Two jobs on 16 GPUs over a 2-hour window: a (8 GPUs, 2 h, pretrain),
+    // b (4 GPUs, 1 h, rl); idle GPU-hours = 32 - 16 - 4 = 12.
+    auto w = l->StartRun(Run(kHandPricing), {{"a", "pretrain", "P", 8, 0, 0, 7200},
+                                             {"b", "rl", "P", 4, 0, 0, 3600}});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 0, 7200, 8, 57600}).ok());
+    ASSERT_TRUE((*w)->AppendUsage({"b", "rl", "productive", 0, 3600, 4, 14400}).ok());
+    ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 0, 3600, 4, 14400}).ok());
+    ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 3600, 7200, 8, 28800}).ok());
+    ASSERT_TRUE((*w)->Finish(kComplete, 0, 7200).ok());
+  }
+  for (int pass = 0; pass < 2; ++pass) {  // then again after reopening
+    auto l = Open();
+    auto r = BuildCostReport(*l, 1, "job", false);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->rows.size(), 3u);
+    EXPECT_EQ(r->rows[0].group, "a");
+    EXPECT_EQ(r->rows[0].gpu_seconds, 57600);
+    EXPECT_EQ(r->rows[0].rental_micro_usd, 48'000'000);  // 16 GPU-h x $3
+    EXPECT_EQ(r->rows[0].owned_micro_usd, 17'600'000);   // 16 GPU-h x $1.10
+    EXPECT_EQ(r->rows[1].rental_micro_usd, 12'000'000);  // 4 GPU-h x $3
+    EXPECT_EQ(r->rows[1].owned_micro_usd, 4'400'000);
+    EXPECT_EQ(r->rows[2].group, "idle");
+    EXPECT_EQ(r->rows[2].rental_micro_usd, 0);
+    EXPECT_EQ(r->rows[2].owned_micro_usd, 12'600'000);   // 12 GPU-h x $1.05
+    EXPECT_EQ(r->total.gpu_seconds, 7200 * 16);      // every GPU-second of the window
+    EXPECT_EQ(r->total.rental_micro_usd, 60'000'000);
+    EXPECT_EQ(r->total.owned_micro_usd, 34'600'000);
+    EXPECT_EQ(r->jobs_total.owned_micro_usd, 22'000'000);
+    EXPECT_EQ(r->capital_micro_usd, 16 * 35'064'000'000LL);
+    auto by_phase = BuildCostReport(*l, 1, "phase", false);
+    ASSERT_TRUE(by_phase.ok());
+    EXPECT_EQ(by_phase->rows[0].group, "pretrain");
+    EXPECT_EQ(by_phase->rows[1].group, "rl");
+    EXPECT_EQ(by_phase->total.owned_micro_usd, 34'600'000);
+    auto by_project = BuildCostReport(*l, 1, "project", false);
+    ASSERT_TRUE(by_project.ok());
+    ASSERT_EQ(by_project->rows.size(), 2u);
+    EXPECT_EQ(by_project->rows[0].rental_micro_usd, 60'000'000);
+    // A what-if price replaces the stored one without replaying.
+    v1::Pricing what_if;
+    what_if.mutable_rental()->set_usd_per_gpu_hour(2.5);
+    auto cheaper = BuildCostReport(*l, 1, "job", false, &what_if);
+    ASSERT_TRUE(cheaper.ok());
+    EXPECT_EQ(cheaper->total.rental_micro_usd, 50'000'000);
+    EXPECT_EQ(cheaper->total.owned_micro_usd, 34'600'000);
+  }
+}
+
+TEST_F(LedgerTest, UnknownRunAndGrouping) {
+  auto l = Open();
+  EXPECT_EQ(BuildCostReport(*l, 42, "job", false).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(l->SumByGroup(1, "colour").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace gpuledger::ledger

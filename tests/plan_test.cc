@@ -1,0 +1,180 @@
+// Plans: each way of giving work, the built-in catalog and defaults, and the
+// message for each kind of bad plan.
+#include <string>
+
+#include "gtest/gtest.h"
+#include "traces/plan.h"
+
+namespace gpuledger::traces {
+namespace {
+
+// A one-node H800 cluster and one job whose body is `job`.
+std::string OneJob(const std::string& job) {
+  return "cluster { gpu: \"H800\" nodes: 1 }\njobs {\n  id: \"j\"\n  phase: PRETRAIN\n  gpus: 8\n" +
+         job + "\n}\n";
+}
+
+int64_t RunSeconds(const std::string& job) {
+  absl::StatusOr<Workload> w = LoadPlanText(OneJob(job), "t.textproto");
+  EXPECT_TRUE(w.ok()) << w.status();
+  return w.ok() ? w->jobs[0].run_seconds : -1;
+}
+
+TEST(Work, GpuHoursSpreadOverTheJobsGpus) {
+  EXPECT_EQ(RunSeconds("gpu_hours: 8"), 3600);
+  // 1 GPU-hour on 8 GPUs: 3600 GPU-s / 8 = 450 s.
+  EXPECT_EQ(RunSeconds("gpu_hours: 1"), 450);
+  // 1.001 GPU-hours = 3603.6 -> 3604 GPU-s; / 8 = 450.5 -> 451 s (whole seconds, rounded up).
+  EXPECT_EQ(RunSeconds("gpu_hours: 1.001"), 451);
+}
+
+TEST(Work, WallClockHoursAtTheJobsSize) {
+  EXPECT_EQ(RunSeconds("wall_clock_hours: 2.5"), 9000);
+}
+
+TEST(Work, TokensAtGpuHoursPerTrillion) {
+  // 2T tokens x 4 GPU-hours per T = 8 GPU-hours = 3600 s on 8 GPUs.
+  EXPECT_EQ(RunSeconds("token_rate { tokens: 2e12 gpu_hours_per_trillion_tokens: 4 }"), 3600);
+}
+
+TEST(Work, TokensFlopsAndMfuAgainstPeak) {
+  // 8 H800 x 989 TFLOPS x 0.5 = 3.956e15 FLOP/s; 3.956e19 FLOPs take 10,000 s.
+  EXPECT_EQ(RunSeconds("flops { tokens: 1e10 flops_per_token: 3.956e9 mfu: 0.5 }"), 10000);
+  // FP8 peak is 1979 TFLOPS: 7.916e19 FLOPs at 0.5 also take 10,000 s.
+  EXPECT_EQ(RunSeconds("flops { tokens: 1e10 flops_per_token: 7.916e9 mfu: 0.5 precision: FP8 }"),
+            10000);
+}
+
+TEST(Defaults, CatalogAndClusterAndPricing) {
+  const auto& d = BuiltinDefaults();
+  bool h800 = false, h100 = false;
+  for (const auto& m : d.gpu_models()) {
+    if (m.name() == "H800" || m.name() == "H100") {
+      (m.name() == "H800" ? h800 : h100) = true;
+      EXPECT_GT(m.peak_bf16_tflops(), 0);
+      EXPECT_GT(m.peak_fp8_tflops(), m.peak_bf16_tflops());
+      EXPECT_GT(m.tdp_watts(), 0);
+      EXPECT_EQ(m.gpus_per_node(), 8);
+    }
+  }
+  EXPECT_TRUE(h800 && h100);
+  EXPECT_EQ(d.cluster().gpu(), "H800");
+  EXPECT_EQ(d.cluster().nodes() * 8, 2048);
+  EXPECT_TRUE(d.pricing().rental().has_usd_per_gpu_hour());
+  EXPECT_TRUE(d.pricing().owned().has_capital_usd_per_gpu());
+}
+
+TEST(Defaults, PlanOverridesOnlyWhatItSets) {
+  absl::StatusOr<Workload> w = LoadPlanText(
+      "pricing { rental { usd_per_gpu_hour: 2.5 } owned { pue: 1.1 } }\n"
+      "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }",
+      "p.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  const auto& d = BuiltinDefaults().pricing();
+  EXPECT_EQ(w->pricing.rental().usd_per_gpu_hour(), 2.5);
+  EXPECT_EQ(w->pricing.owned().pue(), 1.1);
+  EXPECT_EQ(w->pricing.owned().capital_usd_per_gpu(), d.owned().capital_usd_per_gpu());
+  EXPECT_EQ(w->nodes, BuiltinDefaults().cluster().nodes());  // cluster from defaults
+  EXPECT_EQ(w->name, "p");  // no name: the file's stem
+}
+
+TEST(Plans, ShippedPlansLoad) {
+  for (const char* name : {"deepseek-v3-r1", "llama4"}) {
+    absl::StatusOr<Workload> w =
+        LoadPlanFile(std::string(GPULEDGER_SOURCE_DIR) + "/traces/" + name + ".textproto");
+    ASSERT_TRUE(w.ok()) << w.status();
+    EXPECT_EQ(w->name, name);
+    EXPECT_EQ(w->sha256.size(), 64u);
+  }
+}
+
+TEST(Plans, Sha256OfKnownInput) {
+  // FIPS 180-2 test vector.
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Loads `text` as bad.textproto and returns the error message.
+std::string Error(const std::string& text) {
+  absl::StatusOr<Workload> w = LoadPlanText(text, "bad.textproto");
+  EXPECT_FALSE(w.ok());
+  if (w.ok()) return "";
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(w.status().message());
+}
+
+TEST(BadPlans, ParseErrorNamesFileLineAndColumn) {
+  EXPECT_EQ(Error("name: \"x\"\njobs {\n  id: \"a\"\n  gpus: eight\n}\n"),
+            "bad.textproto:4:9: Expected integer, got: eight");
+  EXPECT_EQ(Error("jobs {\n  id: \"a\"\n  colour: 3\n}\n").substr(0, 19), "bad.textproto:3:9: ");  // protobuf points after the name
+}
+
+TEST(BadPlans, UnknownDependency) {
+  EXPECT_EQ(Error("jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n"
+                  "jobs { id: \"b\" phase: RL gpus: 8 gpu_hours: 1\n  after: \"nope\" }\n"),
+            "bad.textproto:3:3: job \"b\": field after: unknown job \"nope\"");
+}
+
+TEST(BadPlans, CyclicDependency) {
+  std::string m = Error(
+      "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 after: \"c\" }\n"
+      "jobs { id: \"b\" phase: RL gpus: 8 gpu_hours: 1 after: \"a\" }\n"
+      "jobs { id: \"c\" phase: RL gpus: 8 gpu_hours: 1 after: \"b\" }\n");
+  EXPECT_EQ(m, "bad.textproto:1:47: job \"a\": field after: cyclic dependency "
+               "\"a\" -> \"c\" -> \"b\" -> \"a\"");
+}
+
+TEST(BadPlans, JobBiggerThanTheCluster) {
+  EXPECT_EQ(Error("cluster { nodes: 2 }\njobs { id: \"a\" phase: RL\n gpus: 24 gpu_hours: 1 }"),
+            "bad.textproto:3:2: job \"a\": field gpus: 24 GPUs is bigger than the cluster (16 GPUs)");
+}
+
+TEST(BadPlans, ZeroOrNegativeWork) {
+  EXPECT_EQ(Error(OneJob("gpu_hours: 0")),
+            "bad.textproto:6:1: job \"j\": field gpu_hours must be positive, got 0");
+  EXPECT_EQ(Error(OneJob("token_rate { tokens: -1 gpu_hours_per_trillion_tokens: 5 }")),
+            "bad.textproto:6:1: job \"j\": field token_rate.tokens must be positive, got -1");
+  EXPECT_EQ(Error(OneJob("flops { tokens: 1e9 flops_per_token: 1e9 mfu: 0 }")),
+            "bad.textproto:6:1: job \"j\": field flops.mfu must be positive, got 0");
+}
+
+TEST(BadPlans, TwoWaysOfGivingWork) {
+  EXPECT_EQ(Error(OneJob("gpu_hours: 5\n  wall_clock_hours: 3")),
+            "bad.textproto:7:3: job \"j\": fields gpu_hours and wall_clock_hours both give "
+            "the work; set only one");
+}
+
+TEST(BadPlans, NoWork) {
+  EXPECT_EQ(Error(OneJob("")),
+            "bad.textproto:2:1: job \"j\": no work given; set one of gpu_hours, "
+            "wall_clock_hours, token_rate, flops");
+}
+
+TEST(BadPlans, UnknownGpuModel) {
+  EXPECT_EQ(Error("cluster {\n  gpu: \"B300\"\n  nodes: 4\n}\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:2:3: cluster: field gpu: unknown GPU model \"B300\" "
+            "(known: A100, H100, H800)");
+}
+
+TEST(BadPlans, OtherJobFields) {
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1").replace(OneJob("").find("gpus: 8"), 7, "gpus: 12")),
+            "bad.textproto:5:3: job \"j\": field gpus: 12 GPUs is bigger than the cluster (8 GPUs)");
+  EXPECT_EQ(Error("jobs { id: \"a\" phase: RL gpus: 12 gpu_hours: 1 }"),
+            "bad.textproto:1:26: job \"a\": field gpus: 12 GPUs is not a whole number of 8-GPU nodes");
+  EXPECT_EQ(Error("jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n"
+                  "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:2:8: job \"a\": field id repeats an earlier job's id");
+  EXPECT_EQ(Error("jobs { id: \"a\" gpus: 8 gpu_hours: 1 }").substr(0, 46),
+            "bad.textproto:1:1: job \"a\": field phase is mis");
+  EXPECT_EQ(Error("pricing { owned { pue: 0.5 } }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:1: field pricing.owned.pue must be in [1, 10], got 0.5");
+  EXPECT_EQ(Error("name: \"empty\""), "bad.textproto: plan has no jobs");
+}
+
+TEST(BadPlans, MissingFile) {
+  absl::StatusOr<Workload> w = LoadPlanFile("/nonexistent/plan.textproto");
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(w.status().message().find("/nonexistent/plan.textproto"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace gpuledger::traces

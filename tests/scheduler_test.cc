@@ -1,0 +1,184 @@
+// The discrete-event core: event order, gang allocation, FCFS with
+// dependencies and priorities, and complete accounting of GPU-seconds.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "scheduler/cluster.h"
+#include "scheduler/event_queue.h"
+#include "scheduler/simulator.h"
+
+namespace gpuledger::scheduler {
+namespace {
+
+TEST(EventQueue, OrdersByTimeThenEndsBeforeSubmitsThenPushOrder) {
+  EventQueue q;
+  q.Push(20, EventKind::kJobSubmit, 1);
+  q.Push(10, EventKind::kJobSubmit, 2);
+  q.Push(10, EventKind::kJobEnd, 3);
+  q.Push(10, EventKind::kJobSubmit, 4);
+  q.Push(10, EventKind::kJobEnd, 5);
+  std::vector<int> order;
+  while (!q.empty()) order.push_back(q.Pop().job);
+  EXPECT_EQ(order, (std::vector<int>{3, 5, 2, 4, 1}));
+}
+
+TEST(Cluster, WholeNodeJobsTakeLowestFreeNodes) {
+  Cluster c({4, 8});
+  auto a = c.Allocate(16);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->parts, (std::vector<std::pair<int, int>>{{0, 8}, {1, 8}}));
+  EXPECT_EQ(c.free_gpus(), 16);
+  EXPECT_EQ(c.free_nodes(), 2);
+  c.Release(*a);
+  EXPECT_EQ(c.free_gpus(), 32);
+  EXPECT_EQ(c.free_nodes(), 4);
+}
+
+TEST(Cluster, PartNodeJobsBestFitAndKeepWholeNodesFree) {
+  Cluster c({3, 8});
+  auto a = c.Allocate(4);  // node 0 (all equal: lowest number)
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->parts, (std::vector<std::pair<int, int>>{{0, 4}}));
+  auto b = c.Allocate(2);  // node 0 again: fewest free GPUs that fit
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->parts, (std::vector<std::pair<int, int>>{{0, 2}}));
+  EXPECT_EQ(c.free_nodes(), 2);
+  auto d = c.Allocate(4);  // does not fit in node 0's 2: next node
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->parts, (std::vector<std::pair<int, int>>{{1, 4}}));
+  EXPECT_EQ(c.free_nodes(), 1);
+  c.Release(*a);
+  c.Release(*b);
+  EXPECT_EQ(c.free_nodes(), 2);
+  EXPECT_EQ(c.free_gpus(), 20);
+}
+
+TEST(Cluster, GangNeedsWholeNodesEvenWhenEnoughGpusAreFree) {
+  Cluster c({2, 8});
+  auto a = c.Allocate(1);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(c.free_gpus(), 15);
+  EXPECT_FALSE(c.Fits(16));       // 15 GPUs free but only one whole node
+  EXPECT_FALSE(c.Allocate(16));
+  EXPECT_EQ(c.free_gpus(), 15);   // a refused request changes nothing
+  EXPECT_TRUE(c.Fits(8));
+  EXPECT_FALSE(c.Fits(12));       // not a whole number of nodes
+  EXPECT_FALSE(c.Fits(0));
+}
+
+// Records everything the simulator reports.
+struct Recorder : Sink {
+  std::vector<std::string> log;
+  std::map<int, Seconds> start, end;
+  std::vector<UsageInterval> usage;
+  absl::Status OnJobStart(Seconds t, int job, const Allocation& a) override {
+    start[job] = t;
+    log.push_back("start " + std::to_string(job) + "@" + std::to_string(t) + " gpus " +
+                  std::to_string(a.gpus()));
+    return absl::OkStatus();
+  }
+  absl::Status OnJobEnd(Seconds t, int job) override {
+    end[job] = t;
+    log.push_back("end " + std::to_string(job) + "@" + std::to_string(t));
+    return absl::OkStatus();
+  }
+  absl::Status OnUsage(const UsageInterval& u) override {
+    usage.push_back(u);
+    return absl::OkStatus();
+  }
+  int64_t Sum(Category c) const {
+    int64_t s = 0;
+    for (const auto& u : usage) s += u.category == c ? u.gpu_seconds() : 0;
+    return s;
+  }
+};
+
+JobSpec Job(std::string id, int gpus, Seconds run, Seconds submit = 0,
+            std::vector<int> after = {}, int priority = 0) {
+  return JobSpec{std::move(id), gpus, priority, submit, run, std::move(after)};
+}
+
+TEST(SimulateFcfs, DependenciesWaitForEnds) {
+  Recorder r;
+  auto s = SimulateFcfs({2, 8}, {Job("a", 16, 100), Job("b", 8, 50, 0, {0}),
+                                 Job("c", 8, 30, 0, {0})},
+                        &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(r.start[1], 100);
+  EXPECT_EQ(r.start[2], 100);  // b and c run side by side after a
+  EXPECT_EQ(r.end[2], 130);
+  EXPECT_EQ(s->end, 150);
+  EXPECT_EQ(s->jobs_completed, 3);
+}
+
+TEST(SimulateFcfs, HigherPriorityGoesFirstAndHeadIsNeverSkipped) {
+  Recorder r;
+  // One node. "big" (priority 5) and "small" (priority 0) arrive while "run"
+  // holds half the node; big is the head and does not fit, so small waits too.
+  auto s = SimulateFcfs({1, 8}, {Job("run", 4, 100), Job("small", 2, 10, 5),
+                                 Job("big", 8, 10, 5, {}, 5)},
+                        &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(r.start[2], 100);
+  EXPECT_EQ(r.start[1], 110);
+}
+
+TEST(SimulateFcfs, SameInstantEndsFreeGpusForArrivals) {
+  Recorder r;
+  auto s = SimulateFcfs({1, 8}, {Job("a", 8, 10), Job("b", 8, 10, 10)}, &r);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(r.start[1], 10);
+  EXPECT_EQ(r.log, (std::vector<std::string>{"start 0@0 gpus 8", "end 0@10",
+                                              "start 1@10 gpus 8", "end 1@20"}));
+}
+
+TEST(SimulateFcfs, EveryGpuSecondOfTheWindowIsAccountedOnce) {
+  Recorder r;
+  const ClusterShape shape{4, 8};
+  auto s = SimulateFcfs(shape, {Job("a", 16, 70), Job("b", 3, 500, 20), Job("c", 32, 40, 5),
+                                Job("d", 8, 90, 30, {0})},
+                        &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  const int64_t window = s->end - s->start;
+  EXPECT_EQ(r.Sum(Category::kProductive) + r.Sum(Category::kIdle), window * shape.total_gpus());
+  EXPECT_EQ(r.Sum(Category::kProductive), 16 * 70 + 3 * 500 + 32 * 40 + 8 * 90);
+  EXPECT_EQ(s->busy_gpu_seconds, r.Sum(Category::kProductive));
+  EXPECT_EQ(s->idle_gpu_seconds, r.Sum(Category::kIdle));
+}
+
+TEST(SimulateFcfs, IsDeterministic) {
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < 50; ++i) jobs.push_back(Job("j" + std::to_string(i), 1 + (i * 7) % 8, 10 + i, i % 5));
+  Recorder a, b;
+  ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &a).ok());
+  ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &b).ok());
+  EXPECT_EQ(a.log, b.log);
+  ASSERT_EQ(a.usage.size(), b.usage.size());
+  for (size_t i = 0; i < a.usage.size(); ++i) {
+    EXPECT_EQ(a.usage[i].start, b.usage[i].start);
+    EXPECT_EQ(a.usage[i].gpus, b.usage[i].gpus);
+  }
+}
+
+TEST(SimulateFcfs, RejectsImpossibleJobsBeforeReportingAnything) {
+  Recorder r;
+  auto big = SimulateFcfs({1, 8}, {Job("ok", 8, 10), Job("huge", 16, 10)}, &r);
+  EXPECT_EQ(big.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(big.status().message().find("huge"), absl::string_view::npos);
+  auto zero = SimulateFcfs({1, 8}, {Job("z", 8, 0)}, &r);
+  EXPECT_EQ(zero.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(r.log.empty());
+}
+
+TEST(SimulateFcfs, CyclesAreReported) {
+  Recorder r;
+  auto s = SimulateFcfs({1, 8}, {Job("a", 8, 10, 0, {1}), Job("b", 8, 10, 0, {0}), Job("c", 8, 5)},
+                        &r);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("\"a\", \"b\""), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace gpuledger::scheduler
