@@ -1,0 +1,273 @@
+// End to end: the DeepSeek V3 + R1 plan against its published cost table,
+// determinism, the command line's formats, and bad input changing nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "ledger/cost.h"
+#include "replay/cli.h"
+#include "replay/replay.h"
+
+namespace gpuledger::replay {
+namespace {
+
+const std::string kSource = GPULEDGER_SOURCE_DIR;
+const std::string kDeepSeek = kSource + "/traces/deepseek-v3-r1.textproto";
+
+class ReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gpuledger_replay_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    ledger_ = (dir_ / "ledger.sqlite").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  struct Result {
+    int code;
+    std::string out, err;
+  };
+  Result Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "gpuledger");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string p = (dir_ / name).string();
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  std::filesystem::path dir_;
+  std::string ledger_;
+};
+
+// A CSV report as rows of group -> column -> value.
+struct Csv {
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  const std::map<std::string, std::string>& Row(const std::string& group) const {
+    for (const auto& r : rows) {
+      if (r.at("group") == group) return r;
+    }
+    ADD_FAILURE() << "no row " << group;
+    static const std::map<std::string, std::string> kNone;
+    return kNone;
+  }
+};
+Csv ParseCsv(const std::string& text) {
+  Csv csv;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> f = absl::StrSplit(line, ',');
+    if (csv.header.empty()) {
+      csv.header = f;
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < f.size() && i < csv.header.size(); ++i) row[csv.header[i]] = f[i];
+    csv.rows.push_back(row);
+  }
+  return csv;
+}
+double Num(const std::map<std::string, std::string>& row, const std::string& col) {
+  double v = NAN;
+  EXPECT_TRUE(row.count(col) && absl::SimpleAtod(row.at(col), &v)) << col;
+  return v;
+}
+
+// Published figures (FACTS.md): the code computes them from the plan's inputs.
+void ExpectWithinTenthPercent(double actual, double published, const std::string& what) {
+  EXPECT_NEAR(actual, published, published * 0.001) << what;
+}
+
+TEST_F(ReplayTest, DeepSeekReproducesThePublishedCostTable) {
+  Result r = Cli({"replay", kDeepSeek, "--ledger", ledger_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("run 1 complete"), std::string::npos) << r.out;
+
+  Result by_job = Cli({"report", "--ledger", ledger_, "--by", "job", "--format", "csv"});
+  ASSERT_EQ(by_job.code, 0) << by_job.err;
+  const Csv jobs = ParseCsv(by_job.out);
+  const auto& pretrain = jobs.Row("v3-pretrain");
+  ExpectWithinTenthPercent(Num(pretrain, "gpu_hours"), 2'664'000, "V3 pre-training GPU-hours");
+  ExpectWithinTenthPercent(Num(pretrain, "rental_usd"), 5'328'000, "V3 pre-training USD");
+  // About 54.2 days of simulated time on 2,048 GPUs.
+  const double days = (Num(pretrain, "end_seconds") - Num(pretrain, "start_seconds")) / 86400;
+  EXPECT_NEAR(days, 54.2, 0.05);
+
+  double job_hours = 0, job_usd = 0;
+  for (const auto& row : jobs.rows) {
+    if (row.at("group") != "idle" && row.at("group") != "total") {
+      job_hours += Num(row, "gpu_hours");
+      job_usd += Num(row, "rental_usd");
+    }
+  }
+  ExpectWithinTenthPercent(job_hours, 2'935'000, "all jobs GPU-hours");
+  ExpectWithinTenthPercent(job_usd, 5'870'000, "all jobs USD");
+  EXPECT_NEAR(Num(jobs.Row("total"), "rental_usd"), job_usd, 1e-6);  // idle rents for nothing
+
+  Result by_project = Cli({"report", "--ledger", ledger_, "--by", "project", "--format", "csv"});
+  ASSERT_EQ(by_project.code, 0);
+  const Csv projects = ParseCsv(by_project.out);
+  ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-V3"), "gpu_hours"), 2'788'000, "V3 GPU-hours");
+  ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-V3"), "rental_usd"), 5'576'000, "V3 USD");
+  ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-R1"), "gpu_hours"), 147'000, "R1 GPU-hours");
+  ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-R1"), "rental_usd"), 294'000, "R1 USD");
+
+  // The owned view shows the $51.2M cluster and its cost per GPU-hour:
+  // $25,000 over 35,064 h = $0.713 of capital (FACTS.md) plus energy.
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto report = ledger::BuildCostReport(**l, 1, "job", false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->capital_micro_usd, 51'200'000LL * 1'000'000);
+  EXPECT_NEAR(report->rates.owned_depreciation / 1e9, 0.713, 0.0005);
+  // Energy: 700 W x 1.82 x 0.75 x PUE 1.25 x $0.08/kWh, "about $0.096".
+  EXPECT_NEAR(report->rates.owned_busy_energy / 1e9, 0.096, 0.001);
+  Result table = Cli({"report", "--ledger", ledger_});
+  EXPECT_NE(table.out.find("$51,200,000.00"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("2,664,000."), std::string::npos) << table.out;
+}
+
+TEST_F(ReplayTest, CsvRowsAddUpToTheTotalRowAndIdleRentsForNothing) {
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  for (const char* by : {"job", "phase", "project", "category"}) {
+    Result r = Cli({"report", "--ledger", ledger_, "--by", by, "--format", "csv"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const Csv csv = ParseCsv(r.out);
+    ASSERT_GE(csv.header.size(), 4u);
+    EXPECT_EQ(std::vector<std::string>(csv.header.begin(), csv.header.begin() + 4),
+              (std::vector<std::string>{"group", "gpu_hours", "rental_usd", "owned_usd"}));
+    ASSERT_GE(csv.rows.size(), 3u);
+    EXPECT_EQ(csv.rows.back().at("group"), "total");
+    EXPECT_EQ(csv.rows[csv.rows.size() - 2].at("group"), "idle");
+    EXPECT_EQ(Num(csv.Row("idle"), "rental_usd"), 0);
+    EXPECT_GT(Num(csv.Row("idle"), "owned_usd"), 0);
+    // Exact: sum the integer columns.
+    int64_t seconds = 0;
+    for (size_t i = 0; i + 1 < csv.rows.size(); ++i) {
+      seconds += std::stoll(csv.rows[i].at("gpu_seconds"));
+    }
+    EXPECT_EQ(seconds, std::stoll(csv.rows.back().at("gpu_seconds"))) << by;
+    for (const char* col : {"rental_usd", "owned_usd"}) {
+      int64_t micro = 0;
+      for (size_t i = 0; i + 1 < csv.rows.size(); ++i) {
+        std::string v = csv.rows[i].at(col);
+        v.erase(v.find('.'), 1);  // six decimals: micro-dollars
+        micro += std::stoll(v);
+      }
+      std::string total = csv.rows.back().at(col);
+      total.erase(total.find('.'), 1);
+      EXPECT_EQ(micro, std::stoll(total)) << by << " " << col;
+    }
+  }
+  Result rental_only = Cli({"report", "--ledger", ledger_, "--view", "rental", "--format", "csv"});
+  EXPECT_EQ(rental_only.out.find("owned_usd"), std::string::npos);
+  Result json = Cli({"report", "--ledger", ledger_, "--format", "json"});
+  EXPECT_NE(json.out.find("\"group\": \"v3-pretrain\""), std::string::npos);
+  EXPECT_NE(json.out.find("\"capital_usd\": 51200000.000000"), std::string::npos);
+}
+
+TEST_F(ReplayTest, SamePlanTwiceGivesIdenticalRows) {
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_, "--seed", "7"}).code, 0);
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_, "--seed", "7"}).code, 0);
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto u1 = (*l)->ListUsage(1), u2 = (*l)->ListUsage(2);
+  ASSERT_TRUE(u1.ok() && u2.ok());
+  ASSERT_EQ(u1->size(), u2->size());
+  ASSERT_FALSE(u1->empty());
+  for (size_t i = 0; i < u1->size(); ++i) {
+    const auto &a = (*u1)[i], &b = (*u2)[i];
+    EXPECT_EQ(std::tie(a.job_id, a.phase, a.category, a.start, a.end, a.gpus, a.gpu_seconds),
+              std::tie(b.job_id, b.phase, b.category, b.start, b.end, b.gpus, b.gpu_seconds));
+  }
+  auto e1 = (*l)->ListJobEvents(1), e2 = (*l)->ListJobEvents(2);
+  ASSERT_EQ(e1->size(), e2->size());
+  for (size_t i = 0; i < e1->size(); ++i) {
+    EXPECT_EQ(std::tie((*e1)[i].time, (*e1)[i].job_id, (*e1)[i].kind, (*e1)[i].nodes),
+              std::tie((*e2)[i].time, (*e2)[i].job_id, (*e2)[i].kind, (*e2)[i].nodes));
+  }
+  auto r1 = (*l)->GetRun(1), r2 = (*l)->GetRun(2);
+  EXPECT_EQ(std::tie(r1->plan_sha256, r1->pricing, r1->sim_start, r1->sim_end, r1->seed, r1->status),
+            std::tie(r2->plan_sha256, r2->pricing, r2->sim_start, r2->sim_end, r2->seed, r2->status));
+}
+
+TEST_F(ReplayTest, BadPlanExitsTwoAndWritesNothing) {
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  const std::string bad = Write("bad.textproto",
+                                "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n"
+                                "jobs { id: \"b\" phase: RL gpus: 8 gpu_hours: 1\n"
+                                "  after: \"a\" after: \"missing\" }\n");
+  Result r = Cli({"replay", bad, "--ledger", ledger_});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpuledger: " + bad + ":3:14: job \"b\": field after: unknown job \"missing\"\n");
+  auto l = ledger::Ledger::Open(ledger_);
+  EXPECT_EQ((*l)->ListRuns()->size(), 1u);  // only the good run
+
+  // A bad plan never creates a ledger file either.
+  const std::string fresh = (dir_ / "fresh.sqlite").string();
+  EXPECT_EQ(Cli({"replay", bad, "--ledger", fresh}).code, 2);
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  EXPECT_EQ(Cli({"replay", (dir_ / "none.textproto").string(), "--ledger", fresh}).code, 2);
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+}
+
+TEST_F(ReplayTest, ReportErrors) {
+  Result none = Cli({"report", "--ledger", ledger_});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("no complete run"), std::string::npos) << none.err;
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  Result missing = Cli({"report", "--ledger", ledger_, "--run", "9"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "gpuledger: no run 9 in the ledger\n");
+  Result bad_view = Cli({"report", "--ledger", ledger_, "--view", "cheap"});
+  EXPECT_EQ(bad_view.code, 2);
+  EXPECT_NE(bad_view.err.find("--view"), std::string::npos) << bad_view.err;
+  Result help = Cli({"replay", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("--ledger"), std::string::npos);
+}
+
+TEST_F(ReplayTest, TheBinaryExitsTwoOnBadInput) {
+  const std::string bad = Write("cycle.textproto",
+                                "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 after: \"a\" }\n");
+  const std::string cmd = std::string(GPULEDGER_BINARY) + " replay " + bad + " --ledger " +
+                          ledger_ + " 2>" + (dir_ / "err").string();
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  std::ifstream err(dir_ / "err");
+  std::string line;
+  std::getline(err, line);
+  EXPECT_EQ(line, "gpuledger: " + bad + ":1:47: job \"a\": field after: a job cannot wait for itself");
+}
+
+TEST(NodesText, RangesAndPartNodes) {
+  scheduler::Allocation a;
+  a.parts = {{0, 8}, {1, 8}, {2, 8}, {5, 8}};
+  EXPECT_EQ(NodesText(a, 8), "0-2,5");
+  a.parts = {{3, 4}};
+  EXPECT_EQ(NodesText(a, 8), "3[4]");
+}
+
+}  // namespace
+}  // namespace gpuledger::replay
