@@ -81,9 +81,11 @@ class RunWriter;
 
 class Ledger {
  public:
-  // Opens or creates the ledger at `path`, in WAL mode, migrating its schema
-  // to kSchemaVersion. Fails if the file is not a ledger or is newer.
-  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path);
+  // Opens the ledger at `path` in WAL mode, migrating its schema to
+  // kSchemaVersion; creates it if `create`, else a missing file is NotFound.
+  // Fails if the file is not a ledger or its schema is newer.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path,
+                                                      bool create = true);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;

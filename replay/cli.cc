@@ -67,7 +67,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
 }
 
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
+      ledger::Ledger::Open(a.ledger, /*create=*/false);
   if (!l.ok()) return Fail(err, l.status());
   int64_t run_id = 0;
   if (a.run) {

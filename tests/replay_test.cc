@@ -232,9 +232,18 @@ TEST_F(ReplayTest, BadPlanExitsTwoAndWritesNothing) {
 }
 
 TEST_F(ReplayTest, ReportErrors) {
+  Result missing_file = Cli({"report", "--ledger", ledger_});
+  EXPECT_EQ(missing_file.code, 2);
+  EXPECT_EQ(missing_file.err, "gpuledger: " + ledger_ + ": no such ledger\n");
+  EXPECT_FALSE(std::filesystem::exists(ledger_));  // a report creates nothing
+  ASSERT_TRUE(ledger::Ledger::Open(ledger_).ok());
   Result none = Cli({"report", "--ledger", ledger_});
   EXPECT_EQ(none.code, 2);
   EXPECT_NE(none.err.find("no complete run"), std::string::npos) << none.err;
+  const std::string not_a_ledger = Write("notes.txt", "hello, this is not SQLite\n");
+  Result garbage = Cli({"report", "--ledger", not_a_ledger});
+  EXPECT_EQ(garbage.code, 2);
+  EXPECT_NE(garbage.err.find("not a database"), std::string::npos) << garbage.err;
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   Result missing = Cli({"report", "--ledger", ledger_, "--run", "9"});
   EXPECT_EQ(missing.code, 2);
