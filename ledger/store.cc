@@ -125,7 +125,7 @@ absl::Status Migrate(sqlite3* db) {
   return absl::OkStatus();
 }
 
-RunRecord ReadRun(Stmt& q) {
+RunRecord ReadRun(const Stmt& q) {
   RunRecord r;
   r.id = q.Int64(0);
   r.plan_name = q.Text(1);
@@ -144,6 +144,18 @@ RunRecord ReadRun(Stmt& q) {
   r.sim_end = q.Int64(14);
   r.status = q.Text(15);
   return r;
+}
+
+// Steps `q` to the end, turning each row into a T with `read`.
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> CollectRows(Stmt& q, Read read) {
+  std::vector<T> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(read(q));
+  }
 }
 
 constexpr const char* kRunColumns =
@@ -218,14 +230,7 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
 
 absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns() {
   Stmt q(db_, std::string(kRunColumns) + "ORDER BY run_id");
-  std::vector<RunRecord> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(ReadRun(q));
-  }
-  return out;
+  return CollectRows<RunRecord>(q, ReadRun);
 }
 
 absl::StatusOr<RunRecord> Ledger::GetRun(int64_t id) {
@@ -251,15 +256,9 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run) {
          "SELECT job_id, phase, project, gpus, priority, submit, run_seconds "
          "FROM jobs WHERE run_id = ? ORDER BY ordinal");
   q.Bind(1, run);
-  std::vector<JobRecord> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(JobRecord{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4),
-                            q.Int64(5), q.Int64(6)});
-  }
-  return out;
+  return CollectRows<JobRecord>(q, [](const Stmt& r) {
+    return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Int64(5), r.Int64(6)};
+  });
 }
 
 absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run) {
@@ -267,15 +266,9 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run) {
          "SELECT job_id, phase, category, start, end, gpus, gpu_seconds "
          "FROM usage WHERE run_id = ? ORDER BY entry_id");
   q.Bind(1, run);
-  std::vector<UsageRecord> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(UsageRecord{q.Text(0), q.Text(1), q.Text(2), q.Int64(3),
-                              q.Int64(4), q.Int(5), q.Int64(6)});
-  }
-  return out;
+  return CollectRows<UsageRecord>(q, [](const Stmt& r) {
+    return UsageRecord{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4), r.Int(5), r.Int64(6)};
+  });
 }
 
 absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
@@ -283,14 +276,9 @@ absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
          "SELECT time, job_id, kind, nodes FROM job_events WHERE run_id = ? "
          "ORDER BY event_id");
   q.Bind(1, run);
-  std::vector<JobEvent> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(JobEvent{q.Int64(0), q.Text(1), q.Text(2), q.Text(3)});
-  }
-  return out;
+  return CollectRows<JobEvent>(q, [](const Stmt& r) {
+    return JobEvent{r.Int64(0), r.Text(1), r.Text(2), r.Text(3)};
+  });
 }
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
@@ -314,14 +302,9 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
   }
   Stmt q(db_, sql);
   q.Bind(1, run);
-  std::vector<GroupSum> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(GroupSum{q.Text(0), q.Int64(1), q.Int64(2), q.Int64(3)});
-  }
-  return out;
+  return CollectRows<GroupSum>(q, [](const Stmt& r) {
+    return GroupSum{r.Text(0), r.Int64(1), r.Int64(2), r.Int64(3)};
+  });
 }
 
 absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {

@@ -11,21 +11,17 @@
 #include "gtest/gtest.h"
 #include "ledger/cost.h"
 #include "ledger/store.h"
+#include "tests/temp_dir.h"
 
 namespace gpuledger::ledger {
 namespace {
 
-class LedgerTest : public ::testing::Test {
+class LedgerTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gpuledger_ledger_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "l.sqlite").string();
+    TempDirTest::SetUp();
+    path_ = Path("l.sqlite");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<Ledger> Open() {
     auto l = Ledger::Open(path_);
@@ -58,7 +54,6 @@ class LedgerTest : public ::testing::Test {
     return r;
   }
 
-  std::filesystem::path dir_;
   std::string path_;
 };
 

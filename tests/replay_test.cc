@@ -18,6 +18,7 @@
 #include "ledger/cost.h"
 #include "replay/cli.h"
 #include "replay/replay.h"
+#include "tests/temp_dir.h"
 
 namespace gpuledger::replay {
 namespace {
@@ -25,17 +26,12 @@ namespace {
 const std::string kSource = GPULEDGER_SOURCE_DIR;
 const std::string kDeepSeek = kSource + "/traces/deepseek-v3-r1.textproto";
 
-class ReplayTest : public ::testing::Test {
+class ReplayTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gpuledger_replay_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    ledger_ = (dir_ / "ledger.sqlite").string();
+    TempDirTest::SetUp();
+    ledger_ = Path("ledger.sqlite");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   struct Result {
     int code;
@@ -56,7 +52,6 @@ class ReplayTest : public ::testing::Test {
     return p;
   }
 
-  std::filesystem::path dir_;
   std::string ledger_;
 };
 
