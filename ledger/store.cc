@@ -224,7 +224,6 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   if (auto s = Exec(db_, "COMMIT"); !s.ok()) return fail(s);
 
   std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id));
-  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
   return writer;
 }
 
@@ -335,11 +334,18 @@ RunWriter::RunWriter(sqlite3* db, int64_t run_id)
     : db_(db), run_id_(run_id), stmts_(std::make_unique<Statements>(db)) {}
 
 RunWriter::~RunWriter() {
-  if (!finished_) {
+  if (in_transaction_) {
     // Drop the open batch; the run stays "running" (incomplete).
     stmts_.reset();
     Exec(db_, "ROLLBACK").IgnoreError();
   }
+}
+
+absl::Status RunWriter::Begin() {
+  if (in_transaction_) return absl::OkStatus();
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  in_transaction_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status RunWriter::MaybeFlush() {
@@ -348,12 +354,15 @@ absl::Status RunWriter::MaybeFlush() {
 }
 
 absl::Status RunWriter::Flush() {
+  if (!in_transaction_) return absl::OkStatus();
   if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
+  in_transaction_ = false;
   pending_ = 0;
-  return Exec(db_, "BEGIN IMMEDIATE");
+  return absl::OkStatus();
 }
 
 absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
+  if (auto s = Begin(); !s.ok()) return s;
   Stmt& q = stmts_->usage;
   q.Reset();
   q.Bind(1, run_id_).Bind(2, u.job_id).Bind(3, u.phase).Bind(4, u.category)
@@ -363,6 +372,7 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
 }
 
 absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
+  if (auto s = Begin(); !s.ok()) return s;
   Stmt& q = stmts_->event;
   q.Reset();
   q.Bind(1, run_id_).Bind(2, e.time).Bind(3, e.job_id).Bind(4, e.kind).Bind(5, e.nodes);
@@ -372,14 +382,13 @@ absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
 
 absl::Status RunWriter::Finish(absl::string_view status, int64_t sim_start,
                                int64_t sim_end) {
+  if (auto s = Begin(); !s.ok()) return s;
   Stmt q(db_,
          "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ? "
          "WHERE run_id = ?");
   q.Bind(1, status).Bind(2, UtcNow()).Bind(3, sim_start).Bind(4, sim_end).Bind(5, run_id_);
   if (auto s = q.Run(); !s.ok()) return s;
-  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
-  finished_ = true;
-  return absl::OkStatus();
+  return Flush();
 }
 
 }  // namespace gpuledger::ledger

@@ -127,17 +127,20 @@ class Ledger {
   sqlite3* db_;
 };
 
-// Appends one run's events and usage in batched transactions. Finish marks
-// the run with its final status in the same transaction as the last batch.
-// A writer dropped without Finish discards its open batch and leaves the run
-// "running": visibly incomplete, never reported as complete.
+// Appends one run's events and usage in batched transactions: the first
+// append opens one, and it commits after kRowsPerTransaction rows or at
+// Flush. Finish marks the run with its final status in the same transaction
+// as the last batch. A writer dropped without Finish discards its open batch
+// and leaves the run "running": visibly incomplete, never reported as
+// complete. Writers may share their Ledger's connection if each flushes
+// before another appends (the server runs them on one thread).
 class RunWriter {
  public:
   ~RunWriter();
   int64_t run_id() const { return run_id_; }
   absl::Status AppendUsage(const UsageRecord& usage);
   absl::Status AppendJobEvent(const JobEvent& event);
-  // Commits everything appended so far and opens a new batch.
+  // Commits everything appended so far.
   absl::Status Flush();
   // status is kComplete, kFailed or kCancelled.
   absl::Status Finish(absl::string_view status, int64_t sim_start,
@@ -146,11 +149,12 @@ class RunWriter {
  private:
   friend class Ledger;
   RunWriter(sqlite3* db, int64_t run_id);
+  absl::Status Begin();
   absl::Status MaybeFlush();
   sqlite3* db_;
   int64_t run_id_;
   int pending_ = 0;
-  bool finished_ = false;
+  bool in_transaction_ = false;
   struct Statements;
   std::unique_ptr<Statements> stmts_;
 };

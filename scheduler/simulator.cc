@@ -1,13 +1,10 @@
 #include "scheduler/simulator.h"
 
 #include <algorithm>
-#include <set>
+#include <limits>
 #include <string>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "scheduler/cluster.h"
-#include "scheduler/event_queue.h"
 
 namespace gpuledger::scheduler {
 namespace {
@@ -40,88 +37,113 @@ absl::Status CheckJobs(const ClusterShape& shape,
 
 }  // namespace
 
-absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape,
-                                        const std::vector<JobSpec>& jobs,
-                                        Sink* sink) {
+absl::StatusOr<std::unique_ptr<FcfsSimulator>> FcfsSimulator::Create(
+    const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink) {
   if (absl::Status s = CheckJobs(shape, jobs); !s.ok()) return s;
-  const int n = static_cast<int>(jobs.size());
+  return std::unique_ptr<FcfsSimulator>(new FcfsSimulator(shape, std::move(jobs), sink));
+}
 
-  Cluster cluster(shape);
-  EventQueue events;
-  std::vector<int> deps_left(n);
-  std::vector<std::vector<int>> dependents(n);
-  std::vector<bool> submitted(n, false);
-  std::vector<Seconds> started(n, 0);
-  std::vector<Allocation> held(n);
-
-  RunSummary summary;
-  summary.start = 0;
+FcfsSimulator::FcfsSimulator(const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink)
+    : jobs_(std::move(jobs)),
+      sink_(sink),
+      cluster_(shape),
+      deps_left_(jobs_.size()),
+      dependents_(jobs_.size()),
+      submitted_(jobs_.size(), false),
+      started_(jobs_.size(), 0),
+      held_(jobs_.size()) {
+  const int n = static_cast<int>(jobs_.size());
   for (int i = 0; i < n; ++i) {
-    deps_left[i] = static_cast<int>(jobs[i].after.size());
-    for (int d : jobs[i].after) dependents[d].push_back(i);
-    events.Push(jobs[i].submit, EventKind::kJobSubmit, i);
-    summary.start = i == 0 ? jobs[i].submit : std::min(summary.start, jobs[i].submit);
+    deps_left_[i] = static_cast<int>(jobs_[i].after.size());
+    for (int d : jobs_[i].after) dependents_[d].push_back(i);
+    events_.Push(jobs_[i].submit, EventKind::kJobSubmit, i);
+    summary_.start = i == 0 ? jobs_[i].submit : std::min(summary_.start, jobs_[i].submit);
   }
+  now_ = summary_.start;
+}
 
-  // Waiting queue key: (-priority, submit, index): the head is begin().
-  using Key = std::tuple<int, Seconds, int>;
-  std::set<Key> waiting;
-  auto enqueue = [&](int i) { waiting.insert({-jobs[i].priority, jobs[i].submit, i}); };
+absl::Status FcfsSimulator::RunUntil(Seconds t) {
+  while (!events_.empty() && events_.NextTime() <= t) {
+    if (absl::Status s = ApplyInstant(events_.NextTime()); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
-  Seconds now = summary.start;
-  while (!events.empty()) {
-    const Seconds t = events.NextTime();
-    // GPUs left free since the last instant were idle until now.
-    if (t > now && cluster.free_gpus() > 0) {
-      UsageInterval idle{-1, Category::kIdle, now, t, cluster.free_gpus()};
-      summary.idle_gpu_seconds += idle.gpu_seconds();
-      if (absl::Status s = sink->OnUsage(idle); !s.ok()) return s;
-    }
-    now = t;
+absl::Status FcfsSimulator::ApplyInstant(Seconds t) {
+  // GPUs left free since the last instant were idle until now.
+  if (t > now_ && cluster_.free_gpus() > 0) {
+    UsageInterval idle{-1, Category::kIdle, now_, t, cluster_.free_gpus()};
+    summary_.idle_gpu_seconds += idle.gpu_seconds();
+    if (absl::Status s = sink_->OnUsage(idle); !s.ok()) return s;
+  }
+  now_ = t;
 
-    // Apply everything that happens at this instant, ends before arrivals.
-    while (!events.empty() && events.NextTime() == t) {
-      const Event e = events.Pop();
-      const JobSpec& job = jobs[e.job];
-      if (e.kind == EventKind::kJobEnd) {
-        cluster.Release(held[e.job]);
-        UsageInterval used{e.job, Category::kProductive, started[e.job], t, job.gpus};
-        summary.busy_gpu_seconds += used.gpu_seconds();
-        ++summary.jobs_completed;
-        if (absl::Status s = sink->OnUsage(used); !s.ok()) return s;
-        if (absl::Status s = sink->OnJobEnd(t, e.job); !s.ok()) return s;
-        for (int d : dependents[e.job]) {
-          if (--deps_left[d] == 0 && submitted[d]) enqueue(d);
+  // Apply everything that happens at this instant, ends before arrivals.
+  while (!events_.empty() && events_.NextTime() == t) {
+    const Event e = events_.Pop();
+    const JobSpec& job = jobs_[e.job];
+    if (e.kind == EventKind::kJobEnd) {
+      cluster_.Release(held_[e.job]);
+      running_gpus_ -= job.gpus;
+      running_gpu_starts_ -= static_cast<int64_t>(job.gpus) * started_[e.job];
+      UsageInterval used{e.job, Category::kProductive, started_[e.job], t, job.gpus};
+      summary_.busy_gpu_seconds += used.gpu_seconds();
+      ++summary_.jobs_completed;
+      if (absl::Status s = sink_->OnUsage(used); !s.ok()) return s;
+      if (absl::Status s = sink_->OnJobEnd(t, e.job); !s.ok()) return s;
+      for (int d : dependents_[e.job]) {
+        if (--deps_left_[d] == 0 && submitted_[d]) {
+          waiting_.insert({-jobs_[d].priority, jobs_[d].submit, d});
         }
-      } else {
-        submitted[e.job] = true;
-        if (deps_left[e.job] == 0) enqueue(e.job);
       }
-    }
-
-    // Decision point: start from the head while the head fits.
-    while (!waiting.empty()) {
-      const int head = std::get<2>(*waiting.begin());
-      std::optional<Allocation> a = cluster.Allocate(jobs[head].gpus);
-      if (!a) break;
-      waiting.erase(waiting.begin());
-      started[head] = t;
-      held[head] = std::move(*a);
-      if (absl::Status s = sink->OnJobStart(t, head, held[head]); !s.ok()) return s;
-      events.Push(t + jobs[head].run_seconds, EventKind::kJobEnd, head);
+    } else {
+      submitted_[e.job] = true;
+      if (deps_left_[e.job] == 0) waiting_.insert({-job.priority, job.submit, e.job});
     }
   }
-  summary.end = now;
 
-  if (summary.jobs_completed < n) {
+  // Decision point: start from the head while the head fits.
+  while (!waiting_.empty()) {
+    const int head = std::get<2>(*waiting_.begin());
+    std::optional<Allocation> a = cluster_.Allocate(jobs_[head].gpus);
+    if (!a) break;
+    waiting_.erase(waiting_.begin());
+    started_[head] = t;
+    held_[head] = std::move(*a);
+    running_gpus_ += jobs_[head].gpus;
+    running_gpu_starts_ += static_cast<int64_t>(jobs_[head].gpus) * t;
+    if (absl::Status s = sink_->OnJobStart(t, head, held_[head]); !s.ok()) return s;
+    events_.Push(t + jobs_[head].run_seconds, EventKind::kJobEnd, head);
+  }
+  summary_.end = t;
+  return absl::OkStatus();
+}
+
+int64_t FcfsSimulator::BusyGpuSecondsThrough(Seconds t) const {
+  return summary_.busy_gpu_seconds + running_gpus_ * t - running_gpu_starts_;
+}
+
+absl::StatusOr<RunSummary> FcfsSimulator::Finish() const {
+  if (summary_.jobs_completed < jobs_total()) {
     std::string stuck;
-    for (int i = 0; i < n; ++i) {
-      if (deps_left[i] > 0) absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs[i].id, "\"");
+    for (int i = 0; i < jobs_total(); ++i) {
+      if (deps_left_[i] > 0) {
+        absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs_[i].id, "\"");
+      }
     }
     return absl::FailedPreconditionError(
         absl::StrCat("jobs wait on each other in a cycle: ", stuck));
   }
-  return summary;
+  return summary_;
+}
+
+absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape,
+                                        const std::vector<JobSpec>& jobs,
+                                        Sink* sink) {
+  absl::StatusOr<std::unique_ptr<FcfsSimulator>> sim = FcfsSimulator::Create(shape, jobs, sink);
+  if (!sim.ok()) return sim.status();
+  if (absl::Status s = (*sim)->RunUntil(std::numeric_limits<Seconds>::max()); !s.ok()) return s;
+  return (*sim)->Finish();
 }
 
 }  // namespace gpuledger::scheduler

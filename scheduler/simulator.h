@@ -5,10 +5,15 @@
 #define GPULEDGER_SCHEDULER_SIMULATOR_H_
 
 #include <cstdint>
+#include <memory>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "scheduler/cluster.h"
+#include "scheduler/event_queue.h"
 #include "scheduler/types.h"
 
 namespace gpuledger::scheduler {
@@ -41,10 +46,56 @@ struct RunSummary {
 // an instant has been applied) jobs start from the head of the queue while
 // the head fits; the head is never skipped.
 //
-// Fails with InvalidArgument, before reporting anything, for a job that can
-// never run (no GPUs, more GPUs than the cluster, not a whole number of
-// nodes, run time not positive, a dependency out of range) and with
-// FailedPrecondition if jobs remain that wait on each other in a cycle.
+// The simulator can be advanced in steps (RunUntil), so a caller can pace a
+// replay against a clock, report progress, or stop between steps.
+class FcfsSimulator {
+ public:
+  // Fails with InvalidArgument, before reporting anything, for a job that
+  // can never run (no GPUs, more GPUs than the cluster, not a whole number of
+  // nodes, run time not positive, a dependency out of range).
+  static absl::StatusOr<std::unique_ptr<FcfsSimulator>> Create(
+      const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink);
+
+  // Applies every event at or before simulated time `t`, in order.
+  absl::Status RunUntil(Seconds t);
+  // True when no event is left.
+  bool done() const { return events_.empty(); }
+  // Time of the next event; requires !done().
+  Seconds next_event_time() const { return events_.NextTime(); }
+  // Time of the last instant applied (the window's start before any).
+  Seconds now() const { return now_; }
+  int jobs_total() const { return static_cast<int>(jobs_.size()); }
+  int jobs_done() const { return summary_.jobs_completed; }
+  // GPU-seconds held by jobs from the start through `t` (>= now()),
+  // counting the running jobs' time so far.
+  int64_t BusyGpuSecondsThrough(Seconds t) const;
+
+  // The summary once done(); FailedPrecondition if jobs remain that wait on
+  // each other in a cycle.
+  absl::StatusOr<RunSummary> Finish() const;
+
+ private:
+  FcfsSimulator(const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink);
+  absl::Status ApplyInstant(Seconds t);
+
+  std::vector<JobSpec> jobs_;
+  Sink* sink_;
+  Cluster cluster_;
+  EventQueue events_;
+  std::vector<int> deps_left_;
+  std::vector<std::vector<int>> dependents_;
+  std::vector<bool> submitted_;
+  std::vector<Seconds> started_;
+  std::vector<Allocation> held_;
+  // Waiting queue key: (-priority, submit, index); the head is begin().
+  std::set<std::tuple<int, Seconds, int>> waiting_;
+  RunSummary summary_;
+  Seconds now_ = 0;
+  int64_t running_gpus_ = 0;          // GPUs held by running jobs
+  int64_t running_gpu_starts_ = 0;    // sum of gpus x start over running jobs
+};
+
+// Runs `jobs` to the end under FCFS (see FcfsSimulator).
 absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape,
                                         const std::vector<JobSpec>& jobs,
                                         Sink* sink);

@@ -162,6 +162,29 @@ TEST(SimulateFcfs, IsDeterministic) {
   }
 }
 
+TEST(FcfsSimulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
+  const std::vector<JobSpec> jobs = {Job("a", 8, 100), Job("b", 8, 50, 10), Job("c", 16, 30, 0, {0})};
+  Recorder whole, stepped;
+  ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &whole).ok());
+  auto sim = FcfsSimulator::Create({2, 8}, jobs, &stepped);
+  ASSERT_TRUE(sim.ok());
+  ASSERT_TRUE((*sim)->RunUntil(40).ok());
+  EXPECT_EQ((*sim)->now(), 10);         // last instant applied: b's arrival
+  EXPECT_EQ((*sim)->jobs_done(), 0);
+  // a has held 8 GPUs for 40 s and b 8 GPUs for 30 s.
+  EXPECT_EQ((*sim)->BusyGpuSecondsThrough(40), 8 * 40 + 8 * 30);
+  EXPECT_EQ((*sim)->next_event_time(), 60);  // b ends
+  ASSERT_TRUE((*sim)->RunUntil(100).ok());
+  EXPECT_EQ((*sim)->jobs_done(), 2);
+  EXPECT_EQ((*sim)->BusyGpuSecondsThrough(100), 8 * 100 + 8 * 50);
+  while (!(*sim)->done()) ASSERT_TRUE((*sim)->RunUntil((*sim)->next_event_time()).ok());
+  auto summary = (*sim)->Finish();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->end, 130);
+  EXPECT_EQ(whole.log, stepped.log);
+  EXPECT_EQ(whole.usage.size(), stepped.usage.size());
+}
+
 TEST(SimulateFcfs, RejectsImpossibleJobsBeforeReportingAnything) {
   Recorder r;
   auto big = SimulateFcfs({1, 8}, {Job("ok", 8, 10), Job("huge", 16, 10)}, &r);
