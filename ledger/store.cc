@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
@@ -227,8 +229,9 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   return writer;
 }
 
-absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns() {
-  Stmt q(db_, std::string(kRunColumns) + "ORDER BY run_id");
+absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit) {
+  Stmt q(db_, std::string(kRunColumns) + "WHERE run_id > ? ORDER BY run_id LIMIT ?");
+  q.Bind(1, after_id).Bind(2, limit);
   return CollectRows<RunRecord>(q, ReadRun);
 }
 
@@ -250,23 +253,34 @@ absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
   return ReadRun(q);
 }
 
-absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run) {
+absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset, int limit) {
   Stmt q(db_,
-         "SELECT job_id, phase, project, gpus, priority, submit, run_seconds "
-         "FROM jobs WHERE run_id = ? ORDER BY ordinal");
-  q.Bind(1, run);
+         "SELECT j.job_id, j.phase, j.project, j.gpus, j.priority, j.submit, j.run_seconds, "
+         "  COALESCE((SELECT MIN(time) FROM job_events e WHERE e.run_id = j.run_id "
+         "            AND e.job_id = j.job_id AND e.kind = 'start'), -1), "
+         "  COALESCE((SELECT MAX(time) FROM job_events e WHERE e.run_id = j.run_id "
+         "            AND e.job_id = j.job_id AND e.kind = 'end'), -1) "
+         "FROM jobs j WHERE j.run_id = ? ORDER BY j.ordinal LIMIT ? OFFSET ?");
+  q.Bind(1, run).Bind(2, limit).Bind(3, offset);
   return CollectRows<JobRecord>(q, [](const Stmt& r) {
-    return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Int64(5), r.Int64(6)};
+    return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4),
+                     r.Int64(5), r.Int64(6), r.Int64(7), r.Int64(8)};
   });
 }
 
-absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run) {
+absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const UsageFilter& f,
+                                                           int64_t after_entry, int limit) {
   Stmt q(db_,
-         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds "
-         "FROM usage WHERE run_id = ? ORDER BY entry_id");
-  q.Bind(1, run);
+         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds, entry_id "
+         "FROM usage WHERE run_id = ?1 AND entry_id > ?2 "
+         "AND (?3 = '' OR job_id = ?3) AND (?4 = '' OR phase = ?4) "
+         "AND (?5 = '' OR category = ?5) AND end > ?6 AND (?7 = 0 OR start < ?7) "
+         "ORDER BY entry_id LIMIT ?8");
+  q.Bind(1, run).Bind(2, after_entry).Bind(3, f.job_id).Bind(4, f.phase)
+      .Bind(5, f.category).Bind(6, f.start).Bind(7, f.end).Bind(8, limit);
   return CollectRows<UsageRecord>(q, [](const Stmt& r) {
-    return UsageRecord{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4), r.Int(5), r.Int64(6)};
+    return UsageRecord{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4),
+                       r.Int(5), r.Int64(6), r.Int64(7)};
   });
 }
 
@@ -292,18 +306,51 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
         "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o "
         "FROM jobs j LEFT JOIN usage u ON u.run_id = j.run_id AND u.job_id = j.job_id "
         "WHERE j.run_id = ?1 GROUP BY ", col, " ORDER BY o");
+  } else if (key == "day") {
+    return SumByDay(run);
   } else if (key == "category") {
     sql = "SELECT category, SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o FROM usage "
           "WHERE run_id = ?1 AND job_id != '' GROUP BY category ORDER BY o";
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "cannot group by \"", key, "\"; use job, phase, project or category"));
+        "cannot group by \"", key, "\"; use job, phase, project, category or day"));
   }
   Stmt q(db_, sql);
   q.Bind(1, run);
   return CollectRows<GroupSum>(q, [](const Stmt& r) {
     return GroupSum{r.Text(0), r.Int64(1), r.Int64(2), r.Int64(3)};
   });
+}
+
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
+  absl::StatusOr<RunRecord> r = GetRun(run);
+  if (!r.ok()) return r.status();
+  constexpr int64_t kDay = 86400;
+  Stmt q(db_, "SELECT start, end, gpus FROM usage WHERE run_id = ? AND job_id != ''");
+  q.Bind(1, run);
+  std::map<int64_t, GroupSum> days;  // by day index from the run's start
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const int64_t start = q.Int64(0), end = q.Int64(1), gpus = q.Int64(2);
+    for (int64_t t = start; t < end;) {
+      const int64_t day = (t - r->sim_start) / kDay;
+      const int64_t day_end = std::min(end, r->sim_start + (day + 1) * kDay);
+      GroupSum& g = days[day];
+      if (g.group.empty()) {
+        g.group = absl::StrCat("day ", day + 1);
+        g.first_start = t;
+      }
+      g.gpu_seconds += (day_end - t) * gpus;
+      g.first_start = std::min(g.first_start, t);
+      g.last_end = std::max(g.last_end, day_end);
+      t = day_end;
+    }
+  }
+  std::vector<GroupSum> out;
+  for (auto& [day, g] : days) out.push_back(std::move(g));
+  return out;
 }
 
 absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {

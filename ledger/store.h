@@ -56,6 +56,9 @@ struct JobRecord {
   int priority = 0;
   int64_t submit = 0;        // simulated seconds
   int64_t run_seconds = 0;   // the work as time on `gpus` GPUs
+  // Read back only (from job events): first start and last end, -1 if none.
+  int64_t started = -1;
+  int64_t ended = -1;
 };
 
 // One usage entry: `gpus` GPUs spent [start, end) on `category`. Cluster-wide
@@ -68,6 +71,16 @@ struct UsageRecord {
   int64_t end = 0;
   int gpus = 0;
   int64_t gpu_seconds = 0;   // (end - start) x gpus
+  int64_t entry_id = 0;      // read back only: position in the ledger
+};
+
+// Which usage entries to list; empty strings and zero times match anything.
+struct UsageFilter {
+  std::string job_id;
+  std::string phase;
+  std::string category;
+  int64_t start = 0;  // entries overlapping [start, end) of simulated time
+  int64_t end = 0;    // 0: no upper bound
 };
 
 struct JobEvent {
@@ -95,20 +108,25 @@ class Ledger {
   absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
       const RunRecord& run, const std::vector<JobRecord>& jobs);
 
-  // Runs, oldest first.
-  absl::StatusOr<std::vector<RunRecord>> ListRuns();
+  // Runs with id > after_id, oldest first, at most `limit` (< 0: all).
+  absl::StatusOr<std::vector<RunRecord>> ListRuns(int64_t after_id = 0, int limit = -1);
   // NotFound if there is no such run.
   absl::StatusOr<RunRecord> GetRun(int64_t id);
   // The newest run with status complete; NotFound if there is none.
   absl::StatusOr<RunRecord> LatestCompleteRun();
-  // Jobs of a run in plan order.
-  absl::StatusOr<std::vector<JobRecord>> ListJobs(int64_t run);
-  // Usage entries of a run in the order they were written.
-  absl::StatusOr<std::vector<UsageRecord>> ListUsage(int64_t run);
+  // Jobs of a run in plan order, skipping the first `offset`, at most
+  // `limit` (< 0: all), with their start and end from the job events.
+  absl::StatusOr<std::vector<JobRecord>> ListJobs(int64_t run, int offset = 0, int limit = -1);
+  // Usage entries of a run in the order they were written: those matching
+  // `filter` with entry_id > after_entry, at most `limit` (< 0: all).
+  absl::StatusOr<std::vector<UsageRecord>> ListUsage(int64_t run, const UsageFilter& filter = {},
+                                                     int64_t after_entry = 0, int limit = -1);
   absl::StatusOr<std::vector<JobEvent>> ListJobEvents(int64_t run);
 
   // GPU-seconds of a run summed per group, in first-appearance (plan) order;
-  // `key` is one of "job", "phase", "project", "category". Idle and other
+  // `key` is one of "job", "phase", "project", "category", "day". Days are
+  // "day 1", "day 2", ... counted from the run's simulated start, and an
+  // entry that spans midnight is split between its days. Idle and other
   // cluster-wide entries are left out; IdleGpuSeconds gives those.
   struct GroupSum {
     std::string group;
@@ -124,6 +142,7 @@ class Ledger {
 
  private:
   explicit Ledger(sqlite3* db) : db_(db) {}
+  absl::StatusOr<std::vector<GroupSum>> SumByDay(int64_t run);
   sqlite3* db_;
 };
 

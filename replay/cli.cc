@@ -115,7 +115,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();
   rt->add_option("--by", report.by, "Group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category"}))
+      ->check(CLI::IsMember({"job", "phase", "project", "category", "day"}))
       ->capture_default_str();
   rt->add_option("--format", report.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))

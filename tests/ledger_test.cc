@@ -235,6 +235,58 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
   }
 }
 
+TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
+  auto l = Open();
+  auto w = l->StartRun(Run(kHandPricing), {{"a", "pretrain", "P", 8, 0, 0, 100000},
+                                           {"b", "rl", "P", 8, 0, 0, 10}});
+  ASSERT_TRUE(w.ok());
+  // a runs from 80,000 s to 180,000 s: 6,400 s on day 1, 86,400 on day 2,
+  // 7,200 on day 3. b runs on day 1 only.
+  ASSERT_TRUE((*w)->AppendJobEvent({80000, "a", "start", "0"}).ok());
+  ASSERT_TRUE((*w)->AppendUsage({"b", "rl", "productive", 0, 10, 8, 80}).ok());
+  ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 80000, 180000, 8, 800000}).ok());
+  ASSERT_TRUE((*w)->AppendJobEvent({180000, "a", "end", ""}).ok());
+  ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 0, 180000, 8, 1440000}).ok());
+  ASSERT_TRUE((*w)->Finish(kComplete, 0, 180000).ok());
+
+  auto days = l->SumByGroup(1, "day");
+  ASSERT_TRUE(days.ok());
+  ASSERT_EQ(days->size(), 3u);
+  EXPECT_EQ((*days)[0].group, "day 1");
+  EXPECT_EQ((*days)[0].gpu_seconds, 80 + 6400 * 8);
+  EXPECT_EQ((*days)[1].gpu_seconds, 86400 * 8);
+  EXPECT_EQ((*days)[2].group, "day 3");
+  EXPECT_EQ((*days)[2].gpu_seconds, 7200 * 8);
+  EXPECT_EQ((*days)[2].last_end, 180000);
+
+  auto jobs = l->ListJobs(1, /*offset=*/1, /*limit=*/5);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].job_id, "b");
+  EXPECT_EQ((*jobs)[0].started, -1);  // no events for b
+  auto a = l->ListJobs(1, 0, 1);
+  EXPECT_EQ((*a)[0].started, 80000);
+  EXPECT_EQ((*a)[0].ended, 180000);
+
+  UsageFilter pretrain;
+  pretrain.phase = "pretrain";
+  auto u = l->ListUsage(1, pretrain);
+  ASSERT_EQ(u->size(), 1u);
+  EXPECT_EQ((*u)[0].job_id, "a");
+  UsageFilter window;
+  window.start = 10;  // b's entry ends at 10: not overlapping [10, 90000)
+  window.end = 90000;
+  u = l->ListUsage(1, window);
+  ASSERT_EQ(u->size(), 2u);
+  EXPECT_EQ((*u)[0].job_id, "a");
+  EXPECT_EQ((*u)[1].category, "idle");
+  auto page1 = l->ListUsage(1, {}, 0, 2);
+  ASSERT_EQ(page1->size(), 2u);
+  auto page2 = l->ListUsage(1, {}, page1->back().entry_id, 2);
+  ASSERT_EQ(page2->size(), 1u);
+  EXPECT_EQ((*page2)[0].category, "idle");
+}
+
 TEST_F(LedgerTest, UnknownRunAndGrouping) {
   auto l = Open();
   EXPECT_EQ(BuildCostReport(*l, 42, "job", false).status().code(), absl::StatusCode::kNotFound);
