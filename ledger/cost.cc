@@ -13,6 +13,33 @@ int64_t Nano(double usd) { return std::llround(usd * 1e9); }
 
 }  // namespace
 
+absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
+  auto check = [&](absl::string_view name, double v, double lo, double hi) {
+    if (!std::isfinite(v) || v < lo || v > hi) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field ", prefix, name, " must be in [", lo, ", ", hi, "], got ", v));
+    }
+    return absl::OkStatus();
+  };
+  const auto& o = p.owned();
+  constexpr double kBig = 1e12;  // dollars: far above any real price
+  for (const absl::Status& s :
+       {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kBig),
+        check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kBig),
+        check("owned.network_share", o.network_share(), 0, 100),
+        check("owned.depreciation_years", o.depreciation_years(), 1.0 / 365.25, 1000),
+        check("owned.residual_share", o.residual_share(), 0, 1),
+        check("owned.server_power_factor", o.server_power_factor(), 0, 100),
+        check("owned.busy_load", o.busy_load(), 0, 10),
+        check("owned.idle_load", o.idle_load(), 0, 10),
+        check("owned.pue", o.pue(), 1, 10),
+        check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kBig),
+        check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100)}) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
   const auto& o = p.owned();
   Rates r;
@@ -57,7 +84,10 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   if (!google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing)) {
     return absl::DataLossError(absl::StrCat("run ", run_id, ": stored pricing is unreadable"));
   }
-  if (pricing_override != nullptr) pricing.MergeFrom(*pricing_override);
+  if (pricing_override != nullptr) {
+    pricing.MergeFrom(*pricing_override);
+    if (auto s = ValidatePricing(pricing, "pricing_override."); !s.ok()) return s;
+  }
 
   absl::StatusOr<std::vector<Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
   if (!groups.ok()) return groups.status();

@@ -33,6 +33,11 @@ struct Rates {
   int64_t owned_idle() const { return owned_depreciation + owned_operations + owned_idle_energy; }
 };
 
+// Checks that every number of `pricing` is finite and in its range; the
+// InvalidArgument message names the field after `prefix`, e.g. "field
+// pricing.owned.pue must be in [1, 10], got 0.5".
+absl::Status ValidatePricing(const gpuledger::v1::Pricing& pricing, absl::string_view prefix);
+
 // Rates for a GPU of `tdp_watts` under `pricing`.
 Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts);
 

@@ -1,16 +1,39 @@
 #include "replay/replay.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 
 namespace gpuledger::replay {
 namespace {
 
-// Turns scheduler callbacks into ledger rows.
-class LedgerSink : public scheduler::Sink {
+std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
+  std::vector<scheduler::JobSpec> specs;
+  specs.reserve(w.jobs.size());
+  for (const auto& j : w.jobs) {
+    specs.push_back({j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after});
+  }
+  return specs;
+}
+
+// A sink that records nothing: used to check a workload end to end before a
+// run is opened in the ledger.
+class NullSink : public scheduler::Sink {
  public:
-  LedgerSink(const traces::Workload& w, ledger::RunWriter* writer)
-      : w_(w), writer_(writer) {}
+  absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
+    return absl::OkStatus();
+  }
+  absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
+  absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
+};
+
+}  // namespace
+
+// Turns scheduler callbacks into ledger rows.
+class ReplayRun::Sink : public scheduler::Sink {
+ public:
+  Sink(const traces::Workload& w, ledger::RunWriter* writer) : w_(w), writer_(writer) {}
 
   absl::Status OnJobStart(scheduler::Seconds time, int job,
                           const scheduler::Allocation& a) override {
@@ -39,27 +62,86 @@ class LedgerSink : public scheduler::Sink {
   ledger::RunWriter* writer_;
 };
 
-std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
-  std::vector<scheduler::JobSpec> specs;
-  specs.reserve(w.jobs.size());
-  for (const auto& j : w.jobs) {
-    specs.push_back({j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after});
+ReplayRun::ReplayRun(const traces::Workload& workload) : workload_(workload) {}
+ReplayRun::~ReplayRun() = default;
+
+int64_t ReplayRun::run_id() const { return writer_->run_id(); }
+
+absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(const traces::Workload& w,
+                                                            ledger::Ledger& ledger,
+                                                            int64_t seed) {
+  const std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
+  const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node()};
+  // Dry run first: the scheduler is cheap next to the ledger writes, and a
+  // workload it rejects must not leave a run behind.
+  {
+    NullSink null;
+    absl::StatusOr<scheduler::RunSummary> dry = scheduler::SimulateFcfs(shape, specs, &null);
+    if (!dry.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", dry.status().message()));
+    }
   }
-  return specs;
+
+  ledger::RunRecord run;
+  run.plan_name = w.name;
+  run.plan_source = w.source;
+  run.plan_sha256 = w.sha256;
+  run.gpu_model = w.gpu.name();
+  run.nodes = w.nodes;
+  run.gpus_per_node = w.gpu.gpus_per_node();
+  run.gpu_tdp_watts = w.gpu.tdp_watts();
+  run.policy = "fcfs";
+  run.seed = seed;
+  google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
+  std::vector<ledger::JobRecord> jobs;
+  for (const auto& j : w.jobs) {
+    jobs.push_back({j.id, traces::PhaseName(j.phase), j.project, j.gpus, j.priority,
+                    j.submit_seconds, j.run_seconds});
+  }
+
+  std::unique_ptr<ReplayRun> r(new ReplayRun(w));
+  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(run, jobs);
+  if (!writer.ok()) return writer.status();
+  r->writer_ = std::move(*writer);
+  r->sink_ = std::make_unique<Sink>(r->workload_, r->writer_.get());
+  absl::StatusOr<std::unique_ptr<scheduler::FcfsSimulator>> sim =
+      scheduler::FcfsSimulator::Create(shape, specs, r->sink_.get());
+  if (!sim.ok()) return sim.status();  // cannot happen after the dry run
+  r->sim_ = std::move(*sim);
+  return r;
 }
 
-// A sink that records nothing: used to check a workload end to end before a
-// run is opened in the ledger.
-class NullSink : public scheduler::Sink {
- public:
-  absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
-    return absl::OkStatus();
-  }
-  absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
-  absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
-};
+absl::Status ReplayRun::AdvanceTo(scheduler::Seconds t) {
+  if (absl::Status s = sim_->RunUntil(t); !s.ok()) return s;
+  return writer_->Flush();
+}
 
-}  // namespace
+absl::Status ReplayRun::AdvanceInstants(int instants) {
+  for (int i = 0; i < instants && !sim_->done(); ++i) {
+    if (absl::Status s = sim_->RunUntil(sim_->next_event_time()); !s.ok()) return s;
+  }
+  return writer_->Flush();
+}
+
+absl::StatusOr<scheduler::RunSummary> ReplayRun::Complete() {
+  absl::StatusOr<scheduler::RunSummary> summary = sim_->Finish();
+  if (!summary.ok()) {
+    Fail().IgnoreError();
+    return summary.status();
+  }
+  if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end); !s.ok()) {
+    return s;
+  }
+  return summary;
+}
+
+absl::Status ReplayRun::Cancel() {
+  return writer_->Finish(ledger::kCancelled, sim_->start(), sim_->now());
+}
+
+absl::Status ReplayRun::Fail() {
+  return writer_->Finish(ledger::kFailed, sim_->start(), sim_->now());
+}
 
 std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
   std::string out;
@@ -87,49 +169,15 @@ std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
 absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& w,
                                             ledger::Ledger& ledger,
                                             int64_t seed) {
-  const std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
-  const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node()};
-  // Dry run first: the scheduler is cheap next to the ledger writes, and a
-  // workload it rejects must not leave a run behind.
-  {
-    NullSink null;
-    absl::StatusOr<scheduler::RunSummary> dry = scheduler::SimulateFcfs(shape, specs, &null);
-    if (!dry.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", dry.status().message()));
-    }
-  }
-
-  ledger::RunRecord run;
-  run.plan_name = w.name;
-  run.plan_source = w.source;
-  run.plan_sha256 = w.sha256;
-  run.gpu_model = w.gpu.name();
-  run.nodes = w.nodes;
-  run.gpus_per_node = w.gpu.gpus_per_node();
-  run.gpu_tdp_watts = w.gpu.tdp_watts();
-  run.policy = "fcfs";
-  run.seed = seed;
-  google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
-
-  std::vector<ledger::JobRecord> jobs;
-  for (const auto& j : w.jobs) {
-    jobs.push_back({j.id, traces::PhaseName(j.phase), j.project, j.gpus, j.priority,
-                    j.submit_seconds, j.run_seconds});
-  }
-  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(run, jobs);
-  if (!writer.ok()) return writer.status();
-
-  LedgerSink sink(w, writer->get());
-  absl::StatusOr<scheduler::RunSummary> summary = scheduler::SimulateFcfs(shape, specs, &sink);
-  if (!summary.ok()) {
-    // Keep what was written, visibly failed.
-    (*writer)->Finish(ledger::kFailed, 0, 0).IgnoreError();
-    return summary.status();
-  }
-  if (auto s = (*writer)->Finish(ledger::kComplete, summary->start, summary->end); !s.ok()) {
+  absl::StatusOr<std::unique_ptr<ReplayRun>> run = ReplayRun::Start(w, ledger, seed);
+  if (!run.ok()) return run.status();
+  if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
+    (*run)->Fail().IgnoreError();  // keep what was written, visibly failed
     return s;
   }
-  return ReplayResult{(*writer)->run_id(), *summary};
+  absl::StatusOr<scheduler::RunSummary> summary = (*run)->Complete();
+  if (!summary.ok()) return summary.status();
+  return ReplayResult{(*run)->run_id(), *summary};
 }
 
 }  // namespace gpuledger::replay

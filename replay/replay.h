@@ -4,6 +4,8 @@
 #define GPULEDGER_REPLAY_REPLAY_H_
 
 #include <cstdint>
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "ledger/store.h"
@@ -12,15 +14,53 @@
 
 namespace gpuledger::replay {
 
+// One replay in progress: its run in the ledger and the simulator that
+// writes it. Advance it in steps (each step commits what it wrote), then end
+// it with Complete, Cancel or Fail. A ReplayRun dropped before it ends leaves
+// its run "running" in the ledger: visibly incomplete.
+class ReplayRun {
+ public:
+  // Checks `workload` against the scheduler's rules (a dry run with nothing
+  // recorded) and only then opens a run in `ledger`: a workload that cannot
+  // be replayed writes nothing. `ledger` must outlive the ReplayRun; the
+  // workload is copied.
+  static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(const traces::Workload& workload,
+                                                          ledger::Ledger& ledger, int64_t seed);
+  ~ReplayRun();
+
+  int64_t run_id() const;
+  const traces::Workload& workload() const { return workload_; }
+  const scheduler::FcfsSimulator& simulator() const { return *sim_; }
+  bool done() const { return sim_->done(); }
+
+  // Applies every event through simulated time `t` and commits.
+  absl::Status AdvanceTo(scheduler::Seconds t);
+  // Applies at most `instants` event instants and commits.
+  absl::Status AdvanceInstants(int instants);
+
+  // Ends a done() replay: the run is marked complete, or failed if jobs
+  // were left waiting on each other.
+  absl::StatusOr<scheduler::RunSummary> Complete();
+  // Ends the replay early, marking the run cancelled (or failed) with the
+  // simulated time reached.
+  absl::Status Cancel();
+  absl::Status Fail();
+
+ private:
+  class Sink;
+  ReplayRun(const traces::Workload& workload);
+  traces::Workload workload_;
+  std::unique_ptr<ledger::RunWriter> writer_;
+  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<scheduler::FcfsSimulator> sim_;
+};
+
 struct ReplayResult {
   int64_t run_id = 0;
   scheduler::RunSummary summary;
 };
 
-// Replays `workload` under FCFS into a new run of `ledger`. The workload is
-// checked against the scheduler's rules before anything is written, so a bad
-// workload leaves the ledger untouched. A replay that fails midway leaves its
-// run marked "failed".
+// Replays `workload` under FCFS into a new run of `ledger`, start to end.
 absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& workload,
                                             ledger::Ledger& ledger,
                                             int64_t seed);

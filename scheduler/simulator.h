@@ -64,6 +64,8 @@ class FcfsSimulator {
   Seconds next_event_time() const { return events_.NextTime(); }
   // Time of the last instant applied (the window's start before any).
   Seconds now() const { return now_; }
+  // The window's start: the earliest submission.
+  Seconds start() const { return summary_.start; }
   int jobs_total() const { return static_cast<int>(jobs_.size()); }
   int jobs_done() const { return summary_.jobs_completed; }
   // GPU-seconds held by jobs from the start through `t` (>= now()),

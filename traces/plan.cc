@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "ledger/cost.h"
 
 namespace gpuledger::traces {
 namespace {
@@ -186,38 +187,6 @@ absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
   return absl::OkStatus();
 }
 
-// Every pricing number must be a finite, non-negative number; a few have
-// tighter ranges. Names the field as pricing.owned.pue etc.
-absl::Status CheckPricing(const v1::Pricing& p, const Locator& loc,
-                          const pb::TextFormat::ParseInfoTree* plan_tree,
-                          const Plan& plan) {
-  // Position of the plan's own pricing block if it has one.
-  std::string where = loc.At(plan_tree, plan, "pricing", -1, "");
-  auto check = [&](absl::string_view name, double v, double lo, double hi) {
-    if (!std::isfinite(v) || v < lo || v > hi) {
-      return Invalid(where, absl::StrCat("field pricing.", name, " must be in [",
-                                         lo, ", ", hi, "], got ", v));
-    }
-    return absl::OkStatus();
-  };
-  const auto& o = p.owned();
-  constexpr double kBig = 1e12;
-  for (auto s : {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kBig),
-                 check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kBig),
-                 check("owned.network_share", o.network_share(), 0, 100),
-                 check("owned.depreciation_years", o.depreciation_years(), 1.0 / 365.25, 1000),
-                 check("owned.residual_share", o.residual_share(), 0, 1),
-                 check("owned.server_power_factor", o.server_power_factor(), 0, 100),
-                 check("owned.busy_load", o.busy_load(), 0, 10),
-                 check("owned.idle_load", o.idle_load(), 0, 10),
-                 check("owned.pue", o.pue(), 1, 10),
-                 check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kBig),
-                 check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100)}) {
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 // Finds a cycle among dependencies, if any, as "a -> b -> a".
 std::string FindCycle(const std::vector<PlanJob>& jobs) {
   const int n = static_cast<int>(jobs.size());
@@ -351,7 +320,10 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   // `optional` fields merge only when present).
   w.pricing = defaults.pricing();
   w.pricing.MergeFrom(plan.pricing());
-  if (auto s = CheckPricing(w.pricing, loc, &tree, plan); !s.ok()) return s;
+  if (auto s = ledger::ValidatePricing(w.pricing, "pricing."); !s.ok()) {
+    // Point at the plan's own pricing block if it has one.
+    return Invalid(loc.At(&tree, plan, "pricing", -1, ""), s.message());
+  }
 
   // Jobs.
   const pb::FieldDescriptor* jobs_field = Plan::descriptor()->FindFieldByName("jobs");

@@ -1,0 +1,171 @@
+#include "ledger/convert.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/text_format.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+v1::CostRow RowToProto(const CostRow& r) {
+  v1::CostRow p;
+  p.set_group(r.group);
+  p.set_gpu_seconds(r.gpu_seconds);
+  p.set_rental_micro_usd(r.rental_micro_usd);
+  p.set_owned_micro_usd(r.owned_micro_usd);
+  p.set_start_seconds(r.first_start);
+  p.set_end_seconds(r.last_end);
+  return p;
+}
+
+CostRow RowFromProto(const v1::CostRow& p) {
+  return CostRow{p.group(), p.gpu_seconds(), p.rental_micro_usd(), p.owned_micro_usd(),
+                 p.start_seconds(), p.end_seconds()};
+}
+
+}  // namespace
+
+std::string RunName(int64_t run_id) { return absl::StrCat("runs/", run_id); }
+
+absl::StatusOr<int64_t> ParseRunName(absl::string_view name, absl::string_view field) {
+  absl::string_view rest = name;
+  int64_t id = 0;
+  if (!absl::ConsumePrefix(&rest, "runs/") || !absl::SimpleAtoi(rest, &id) || id <= 0 ||
+      rest.find_first_not_of("0123456789") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": expected \"runs/{run}\" with a positive run number, got \"", name, "\""));
+  }
+  return id;
+}
+
+v1::Run::State StateFromStatus(absl::string_view status) {
+  if (status == kRunning) return v1::Run::RUNNING;
+  if (status == kComplete) return v1::Run::COMPLETE;
+  if (status == kFailed) return v1::Run::FAILED;
+  if (status == kCancelled) return v1::Run::CANCELLED;
+  return v1::Run::STATE_UNSPECIFIED;
+}
+
+v1::Run RunToProto(const RunRecord& r) {
+  v1::Run p;
+  p.set_name(RunName(r.id));
+  p.set_plan_name(r.plan_name);
+  p.set_plan_source(r.plan_source);
+  p.set_plan_sha256(r.plan_sha256);
+  p.set_gpu_model(r.gpu_model);
+  p.set_nodes(r.nodes);
+  p.set_gpus_per_node(r.gpus_per_node);
+  p.set_gpus(r.total_gpus());
+  p.set_gpu_tdp_watts(r.gpu_tdp_watts);
+  p.set_policy(r.policy);
+  p.set_seed(r.seed);
+  google::protobuf::TextFormat::ParseFromString(r.pricing, p.mutable_pricing());
+  p.set_wall_start(r.wall_start);
+  p.set_wall_end(r.wall_end);
+  p.set_sim_start_seconds(r.sim_start);
+  p.set_sim_end_seconds(r.sim_end);
+  p.set_state(StateFromStatus(r.status));
+  return p;
+}
+
+RunRecord RunFromProto(const v1::Run& p) {
+  RunRecord r;
+  absl::string_view id = p.name();
+  absl::ConsumePrefix(&id, "runs/");
+  if (!absl::SimpleAtoi(id, &r.id)) r.id = 0;
+  r.plan_name = p.plan_name();
+  r.plan_source = p.plan_source();
+  r.plan_sha256 = p.plan_sha256();
+  r.gpu_model = p.gpu_model();
+  r.nodes = p.nodes();
+  r.gpus_per_node = p.gpus_per_node();
+  r.gpu_tdp_watts = p.gpu_tdp_watts();
+  r.policy = p.policy();
+  r.seed = p.seed();
+  google::protobuf::TextFormat::PrintToString(p.pricing(), &r.pricing);
+  r.wall_start = p.wall_start();
+  r.wall_end = p.wall_end();
+  r.sim_start = p.sim_start_seconds();
+  r.sim_end = p.sim_end_seconds();
+  switch (p.state()) {
+    case v1::Run::RUNNING: r.status = std::string(kRunning); break;
+    case v1::Run::COMPLETE: r.status = std::string(kComplete); break;
+    case v1::Run::FAILED: r.status = std::string(kFailed); break;
+    case v1::Run::CANCELLED: r.status = std::string(kCancelled); break;
+    default: r.status = "unknown";
+  }
+  return r;
+}
+
+v1::RunJob JobToProto(int64_t run_id, const JobRecord& j) {
+  v1::RunJob p;
+  p.set_name(absl::StrCat(RunName(run_id), "/jobs/", j.job_id));
+  p.set_job_id(j.job_id);
+  p.set_phase(j.phase);
+  p.set_project(j.project);
+  p.set_gpus(j.gpus);
+  p.set_priority(j.priority);
+  p.set_submit_seconds(j.submit);
+  p.set_run_seconds(j.run_seconds);
+  p.set_start_seconds(j.started);
+  p.set_end_seconds(j.ended);
+  return p;
+}
+
+v1::UsageEntry UsageToProto(const UsageRecord& u) {
+  v1::UsageEntry p;
+  p.set_entry_id(u.entry_id);
+  p.set_job_id(u.job_id);
+  p.set_phase(u.phase);
+  p.set_category(u.category);
+  p.set_start_seconds(u.start);
+  p.set_end_seconds(u.end);
+  p.set_gpus(u.gpus);
+  p.set_gpu_seconds(u.gpu_seconds);
+  return p;
+}
+
+v1::CostReport ReportToProto(const CostReport& r, v1::CostView view) {
+  v1::CostReport p;
+  *p.mutable_run() = RunToProto(r.run);
+  p.set_group_by(r.group_by);
+  p.set_view(view == v1::COST_VIEW_UNSPECIFIED ? v1::COST_VIEW_BOTH : view);
+  for (const CostRow& row : r.rows) *p.add_rows() = RowToProto(row);
+  *p.mutable_jobs_total() = RowToProto(r.jobs_total);
+  *p.mutable_total() = RowToProto(r.total);
+  auto* rates = p.mutable_rates();
+  rates->set_rental_nano_usd_per_gpu_hour(r.rates.rental);
+  rates->set_owned_depreciation_nano_usd_per_gpu_hour(r.rates.owned_depreciation);
+  rates->set_owned_operations_nano_usd_per_gpu_hour(r.rates.owned_operations);
+  rates->set_owned_busy_energy_nano_usd_per_gpu_hour(r.rates.owned_busy_energy);
+  rates->set_owned_idle_energy_nano_usd_per_gpu_hour(r.rates.owned_idle_energy);
+  p.set_capital_micro_usd(r.capital_micro_usd);
+  p.set_window_seconds(r.window_seconds);
+  p.set_busy_gpu_seconds(r.busy_gpu_seconds);
+  p.set_idle_gpu_seconds(r.idle_gpu_seconds);
+  p.set_jobs(r.jobs);
+  return p;
+}
+
+CostReport ReportFromProto(const v1::CostReport& p) {
+  CostReport r;
+  r.run = RunFromProto(p.run());
+  r.group_by = p.group_by();
+  for (const auto& row : p.rows()) r.rows.push_back(RowFromProto(row));
+  r.jobs_total = RowFromProto(p.jobs_total());
+  r.total = RowFromProto(p.total());
+  r.rates.rental = p.rates().rental_nano_usd_per_gpu_hour();
+  r.rates.owned_depreciation = p.rates().owned_depreciation_nano_usd_per_gpu_hour();
+  r.rates.owned_operations = p.rates().owned_operations_nano_usd_per_gpu_hour();
+  r.rates.owned_busy_energy = p.rates().owned_busy_energy_nano_usd_per_gpu_hour();
+  r.rates.owned_idle_energy = p.rates().owned_idle_energy_nano_usd_per_gpu_hour();
+  r.capital_micro_usd = p.capital_micro_usd();
+  r.window_seconds = p.window_seconds();
+  r.busy_gpu_seconds = p.busy_gpu_seconds();
+  r.idle_gpu_seconds = p.idle_gpu_seconds();
+  r.jobs = p.jobs();
+  return r;
+}
+
+}  // namespace gpuledger::ledger

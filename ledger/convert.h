@@ -1,0 +1,37 @@
+// Conversions between the ledger's records and the gRPC API's messages,
+// and the API's resource names ("runs/{run}", "runs/{run}/jobs/{job}").
+#ifndef GPULEDGER_LEDGER_CONVERT_H_
+#define GPULEDGER_LEDGER_CONVERT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "gpuledger/v1/ledger_service.pb.h"
+#include "ledger/cost.h"
+#include "ledger/store.h"
+
+namespace gpuledger::ledger {
+
+std::string RunName(int64_t run_id);
+
+// Parses "runs/{run}" with a positive integer run id. InvalidArgument naming
+// `field` (e.g. "name", "parent") otherwise.
+absl::StatusOr<int64_t> ParseRunName(absl::string_view name, absl::string_view field);
+
+gpuledger::v1::Run::State StateFromStatus(absl::string_view status);
+
+gpuledger::v1::Run RunToProto(const RunRecord& run);
+RunRecord RunFromProto(const gpuledger::v1::Run& run);
+
+gpuledger::v1::RunJob JobToProto(int64_t run_id, const JobRecord& job);
+gpuledger::v1::UsageEntry UsageToProto(const UsageRecord& usage);
+
+// The view only says which figures the client asked for; both are filled.
+gpuledger::v1::CostReport ReportToProto(const CostReport& report, gpuledger::v1::CostView view);
+CostReport ReportFromProto(const gpuledger::v1::CostReport& report);
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_CONVERT_H_

@@ -1,0 +1,138 @@
+#include "ledger/service.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/convert.h"
+#include "ledger/cost.h"
+#include "ledger/store.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+// Page tokens are the position to continue after, as a decimal number.
+absl::StatusOr<int64_t> PageToken(const std::string& token) {
+  if (token.empty()) return 0;
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(token, &v) || v < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_token: \"", token, "\" is not a token this server gave"));
+  }
+  return v;
+}
+
+// Checks the run exists; NotFound otherwise.
+absl::Status RunExists(Ledger& l, int64_t run_id) { return l.GetRun(run_id).status(); }
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+// Each handler: validate the request, open a reader, query, convert.
+#define GPULEDGER_ASSIGN_OR_RETURN(lhs, expr)        \
+  auto lhs##_or = (expr);                            \
+  if (!lhs##_or.ok()) return ToGrpcStatus(lhs##_or.status()); \
+  auto& lhs = *lhs##_or
+
+grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
+                                         v1::ListRunsResponse* resp) {
+  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
+  GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token()));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(runs, ledger->ListRuns(after, size + 1));
+  for (int i = 0; i < static_cast<int>(runs.size()) && i < size; ++i) {
+    *resp->add_runs() = RunToProto(runs[i]);
+  }
+  if (static_cast<int>(runs.size()) > size) resp->set_next_page_token(absl::StrCat(runs[size - 1].id));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetRun(grpc::ServerContext*, const v1::GetRunRequest* req,
+                                       v1::Run* resp) {
+  GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->name(), "name"));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(run, ledger->GetRun(id));
+  *resp = RunToProto(run);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
+                                         v1::ListJobsResponse* resp) {
+  GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
+  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
+  GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token()));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
+  GPULEDGER_ASSIGN_OR_RETURN(jobs, ledger->ListJobs(id, static_cast<int>(offset), size + 1));
+  for (int i = 0; i < static_cast<int>(jobs.size()) && i < size; ++i) {
+    *resp->add_jobs() = JobToProto(id, jobs[i]);
+  }
+  if (static_cast<int>(jobs.size()) > size) resp->set_next_page_token(absl::StrCat(offset + size));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUsageRequest* req,
+                                          v1::ListUsageResponse* resp) {
+  GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
+  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
+  GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token()));
+  if (req->start_seconds() < 0 || req->end_seconds() < 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError("start_seconds, end_seconds: must not be negative"));
+  }
+  if (req->end_seconds() != 0 && req->end_seconds() <= req->start_seconds()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("end_seconds: must be after start_seconds (or 0 for no bound)"));
+  }
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
+  UsageFilter f{req->job_id(), req->phase(), req->category(), req->start_seconds(),
+                req->end_seconds()};
+  GPULEDGER_ASSIGN_OR_RETURN(entries, ledger->ListUsage(id, f, after, size + 1));
+  for (int i = 0; i < static_cast<int>(entries.size()) && i < size; ++i) {
+    *resp->add_entries() = UsageToProto(entries[i]);
+  }
+  if (static_cast<int>(entries.size()) > size) {
+    resp->set_next_page_token(absl::StrCat(entries[size - 1].entry_id));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
+                                              const v1::GetCostReportRequest* req,
+                                              v1::CostReport* resp) {
+  GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->name(), "name"));
+  std::string by;
+  switch (req->group_by()) {
+    case v1::GROUP_BY_UNSPECIFIED:
+    case v1::GROUP_BY_JOB: by = "job"; break;
+    case v1::GROUP_BY_PHASE: by = "phase"; break;
+    case v1::GROUP_BY_PROJECT: by = "project"; break;
+    case v1::GROUP_BY_CATEGORY: by = "category"; break;
+    case v1::GROUP_BY_DAY: by = "day"; break;
+    default:
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("group_by: unknown value ", req->group_by())));
+  }
+  if (!v1::CostView_IsValid(req->view())) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("view: unknown value ", req->view())));
+  }
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(
+      report, BuildCostReport(*ledger, id, by, req->allow_partial(),
+                              req->has_pricing_override() ? &req->pricing_override() : nullptr));
+  *resp = ReportToProto(report, req->view());
+  return grpc::Status::OK;
+}
+
+#undef GPULEDGER_ASSIGN_OR_RETURN
+
+}  // namespace gpuledger::ledger

@@ -1,0 +1,44 @@
+// gpuledger.v1.LedgerService: the ledger, read over gRPC. Every call opens
+// its own SQLite connection, so queries read committed transactions only
+// (WAL) and never wait on a replay that is writing.
+#ifndef GPULEDGER_LEDGER_SERVICE_H_
+#define GPULEDGER_LEDGER_SERVICE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "gpuledger/v1/ledger_service.grpc.pb.h"
+
+namespace gpuledger::ledger {
+
+// The gRPC status for an absl::Status: the codes are the same numbers.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Page sizes: 0 asks for the default, larger ones are capped.
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
+ public:
+  explicit LedgerServiceImpl(std::string ledger_path) : path_(std::move(ledger_path)) {}
+
+  grpc::Status ListRuns(grpc::ServerContext* context, const gpuledger::v1::ListRunsRequest* request,
+                        gpuledger::v1::ListRunsResponse* response) override;
+  grpc::Status GetRun(grpc::ServerContext* context, const gpuledger::v1::GetRunRequest* request,
+                      gpuledger::v1::Run* response) override;
+  grpc::Status ListJobs(grpc::ServerContext* context, const gpuledger::v1::ListJobsRequest* request,
+                        gpuledger::v1::ListJobsResponse* response) override;
+  grpc::Status ListUsage(grpc::ServerContext* context,
+                         const gpuledger::v1::ListUsageRequest* request,
+                         gpuledger::v1::ListUsageResponse* response) override;
+  grpc::Status GetCostReport(grpc::ServerContext* context,
+                             const gpuledger::v1::GetCostReportRequest* request,
+                             gpuledger::v1::CostReport* response) override;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_SERVICE_H_
