@@ -10,6 +10,8 @@
 #include "ledger/cost.h"
 #include "ledger/store.h"
 #include "replay/format.h"
+#include "replay/query.h"
+#include "replay/server.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
 
@@ -123,6 +125,52 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rt->add_flag("--partial", report.partial,
                "Report a run that is not complete (its figures are partial)");
 
+  ServeOptions serve;
+  serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
+  CLI::App* sv = app.add_subcommand(
+      "serve", "Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)");
+  sv->add_option("--ledger", serve.ledger_path, "Ledger file (created if missing)")->required();
+  sv->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  sv->add_option("--speed", serve.speed,
+                 "Simulated seconds per wall-clock second for replays (86400: a day a "
+                 "second); 0 runs as fast as possible")
+      ->capture_default_str();
+  sv->add_option("--max-replays", serve.max_replays, "Replays running at once")
+      ->capture_default_str();
+  sv->add_option("--traces-dir", serve.traces_dir, "Where plans named in StartReplay live")
+      ->capture_default_str();
+  sv->add_option("--max-message-bytes", serve.max_message_bytes,
+                 "Largest request or response, bytes")
+      ->capture_default_str();
+
+  QueryOptions query;
+  CLI::App* qy = app.add_subcommand("query", "Ask a running gpuledger server");
+  qy->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
+  qy->add_option("--timeout", query.timeout_seconds, "Deadline of each call, seconds")
+      ->capture_default_str();
+  qy->add_option("what", query.what, "runs, jobs, usage or report")
+      ->required()
+      ->check(CLI::IsMember({"runs", "jobs", "usage", "report"}));
+  qy->add_option("--run", query.run, "Run id (default: the newest complete run)");
+  qy->add_option("--format", query.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  qy->add_option("--view", query.view, "report: which prices to show")
+      ->check(CLI::IsMember({"rental", "owned", "both"}))
+      ->capture_default_str();
+  qy->add_option("--by", query.by, "report: group rows by")
+      ->check(CLI::IsMember({"job", "phase", "project", "category", "day"}))
+      ->capture_default_str();
+  qy->add_flag("--partial", query.partial, "report: allow a run that is not complete");
+  qy->add_option("--rental-usd", query.rental_usd_per_gpu_hour,
+                 "report: what if rental cost this many USD per GPU-hour");
+  qy->add_option("--job", query.job, "usage: only this job");
+  qy->add_option("--phase", query.phase, "usage: only this phase");
+  qy->add_option("--category", query.category, "usage: only this category");
+  qy->add_option("--from", query.from_seconds, "usage: entries ending after this simulated second");
+  qy->add_option("--to", query.to_seconds, "usage: entries starting before this simulated second");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -130,6 +178,14 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return code == 0 ? 0 : kBadInput;
   }
   if (rp->parsed()) return DoReplay(replay, out, err);
+  if (sv->parsed()) {
+    absl::Status s = Serve(serve, out);
+    return s.ok() ? 0 : Fail(err, s);
+  }
+  if (qy->parsed()) {
+    absl::Status s = RunQuery(query, out);
+    return s.ok() ? 0 : Fail(err, s);
+  }
   return DoReport(report, out, err);
 }
 

@@ -1,6 +1,7 @@
 #include "replay/format.h"
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +43,42 @@ std::string JsonString(absl::string_view s) {
   return out + "\"";
 }
 
+// A CSV field, quoted when it holds a comma, quote or newline.
+std::string CsvField(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+// Columns padded to their widest cell; `left(i)` says which align left.
+// An empty row is drawn as a rule.
+std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
+                         const std::function<bool(size_t)>& left) {
+  std::vector<size_t> width;
+  for (const auto& line : cells) {
+    if (width.size() < line.size()) width.resize(line.size(), 0);
+    for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  }
+  size_t rule = 0;
+  for (size_t w : width) rule += w + 2;
+  std::string out;
+  for (const auto& cell : cells) {
+    if (cell.empty()) {
+      out += std::string(rule >= 2 ? rule - 2 : 0, '-') + "\n";
+      continue;
+    }
+    std::string line;
+    for (size_t i = 0; i < cell.size(); ++i) {
+      const std::string pad(width[i] - cell[i].size(), ' ');
+      if (i > 0) line += "  ";
+      line += left(i) ? cell[i] + (i + 1 < cell.size() ? pad : "") : pad + cell[i];
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 std::string Csv(const CostReport& r, const ReportOptions& o) {
   std::vector<std::string> header = {"group", "gpu_hours"};
   if (o.rental) header.push_back("rental_usd");
@@ -50,13 +87,7 @@ std::string Csv(const CostReport& r, const ReportOptions& o) {
   std::string out = absl::StrJoin(header, ",") + "\n";
   auto row = [&](const CostRow& c) {
     // Group names come from plan ids; quote them if they need it.
-    std::string g = c.group;
-    if (g.find_first_of(",\"\n") != std::string::npos) {
-      std::string q = "\"";
-      for (char ch : g) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      g = q + "\"";
-    }
-    std::vector<std::string> f = {g, Hours(c.gpu_seconds, false)};
+    std::vector<std::string> f = {CsvField(c.group), Hours(c.gpu_seconds, false)};
     if (o.rental) f.push_back(Usd(c.rental_micro_usd, false));
     if (o.owned) f.push_back(Usd(c.owned_micro_usd, false));
     f.push_back(absl::StrCat(c.gpu_seconds));
@@ -155,24 +186,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   add(r.rows.back());
   cells.push_back({});
   add(r.total);
-  std::vector<size_t> width(head.size(), 0);
-  for (const auto& line : cells) {
-    for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  }
-  size_t rule = 0;
-  for (size_t w : width) rule += w + 2;
-  for (const auto& cell : cells) {
-    if (cell.empty()) {
-      out += std::string(rule - 2, '-') + "\n";
-      continue;
-    }
-    std::string line;
-    for (size_t i = 0; i < cell.size(); ++i) {
-      const std::string pad(width[i] - cell[i].size(), ' ');
-      line += i == 0 ? cell[i] + pad : "  " + pad + cell[i];
-    }
-    out += line + "\n";
-  }
+  out += AlignedTable(cells, [](size_t i) { return i == 0; });
   out += "\n";
   if (o.rental) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental), " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
@@ -225,6 +239,35 @@ std::string Decimal(__int128 num, int64_t den, int places, bool grouped) {
   std::string out = (neg && scaled != 0 ? "-" : "") + w;
   if (places > 0) out += "." + frac;
   return out;
+}
+
+std::string FormatRecords(const Records& r, absl::string_view format) {
+  auto is_num = [&](size_t i) { return i < r.numeric.size() && r.numeric[i]; };
+  std::string out;
+  if (format == "csv") {
+    out = absl::StrJoin(r.columns, ",") + "\n";
+    for (const auto& row : r.rows) {
+      std::vector<std::string> f;
+      for (const std::string& v : row) f.push_back(CsvField(v));
+      out += absl::StrJoin(f, ",") + "\n";
+    }
+    return out;
+  }
+  if (format == "json") {
+    out = "[\n";
+    for (size_t k = 0; k < r.rows.size(); ++k) {
+      std::vector<std::string> f;
+      for (size_t i = 0; i < r.columns.size() && i < r.rows[k].size(); ++i) {
+        f.push_back(JsonString(r.columns[i]) + ": " +
+                    (is_num(i) ? r.rows[k][i] : JsonString(r.rows[k][i])));
+      }
+      absl::StrAppend(&out, "  {", absl::StrJoin(f, ", "), "}", k + 1 < r.rows.size() ? ",\n" : "\n");
+    }
+    return out + "]\n";
+  }
+  std::vector<std::vector<std::string>> cells = {r.columns};
+  cells.insert(cells.end(), r.rows.begin(), r.rows.end());
+  return AlignedTable(cells, [&](size_t i) { return !is_num(i); });
 }
 
 std::string FormatReport(const CostReport& report, const ReportOptions& options) {

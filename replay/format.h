@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "ledger/cost.h"
@@ -18,6 +19,15 @@ struct ReportOptions {
 };
 
 std::string FormatReport(const ledger::CostReport& report, const ReportOptions& options);
+
+// Plain records (runs, jobs, usage entries) as a table, CSV or JSON array of
+// objects; numeric columns are right-aligned and unquoted in JSON.
+struct Records {
+  std::vector<std::string> columns;
+  std::vector<bool> numeric;
+  std::vector<std::vector<std::string>> rows;
+};
+std::string FormatRecords(const Records& records, absl::string_view format);
 
 // "1,234,567" for an integer.
 std::string WithThousands(int64_t v);

@@ -1,5 +1,6 @@
 #include "replay/replay.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -135,8 +136,10 @@ absl::StatusOr<scheduler::RunSummary> ReplayRun::Complete() {
   return summary;
 }
 
-absl::Status ReplayRun::Cancel() {
-  return writer_->Finish(ledger::kCancelled, sim_->start(), sim_->now());
+absl::Status ReplayRun::Cancel(scheduler::Seconds reached) {
+  const scheduler::Seconds t = std::max(reached, sim_->now());
+  if (absl::Status s = sim_->StopAt(t); !s.ok()) return s;
+  return writer_->Finish(ledger::kCancelled, sim_->start(), t);
 }
 
 absl::Status ReplayRun::Fail() {

@@ -41,9 +41,11 @@ class ReplayRun {
   // Ends a done() replay: the run is marked complete, or failed if jobs
   // were left waiting on each other.
   absl::StatusOr<scheduler::RunSummary> Complete();
-  // Ends the replay early, marking the run cancelled (or failed) with the
-  // simulated time reached.
-  absl::Status Cancel();
+  // Ends the replay early at simulated time `reached` (at least where the
+  // simulator is, before its next event): running jobs and idle GPUs are
+  // recorded up to then and the run is marked cancelled.
+  absl::Status Cancel(scheduler::Seconds reached);
+  // Marks the run failed where the simulator stands.
   absl::Status Fail();
 
  private:

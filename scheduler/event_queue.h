@@ -31,6 +31,8 @@ class EventQueue {
   Seconds NextTime() const { return heap_.top().event.time; }
   // Removes and returns the next event. Requires !empty().
   Event Pop();
+  // Drops every event.
+  void Clear() { heap_ = {}; }
 
  private:
   struct Entry {

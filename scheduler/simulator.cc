@@ -84,6 +84,7 @@ absl::Status FcfsSimulator::ApplyInstant(Seconds t) {
     const JobSpec& job = jobs_[e.job];
     if (e.kind == EventKind::kJobEnd) {
       cluster_.Release(held_[e.job]);
+      running_.erase(e.job);
       running_gpus_ -= job.gpus;
       running_gpu_starts_ -= static_cast<int64_t>(job.gpus) * started_[e.job];
       UsageInterval used{e.job, Category::kProductive, started_[e.job], t, job.gpus};
@@ -109,6 +110,7 @@ absl::Status FcfsSimulator::ApplyInstant(Seconds t) {
     if (!a) break;
     waiting_.erase(waiting_.begin());
     started_[head] = t;
+    running_.insert(head);
     held_[head] = std::move(*a);
     running_gpus_ += jobs_[head].gpus;
     running_gpu_starts_ += static_cast<int64_t>(jobs_[head].gpus) * t;
@@ -119,11 +121,41 @@ absl::Status FcfsSimulator::ApplyInstant(Seconds t) {
   return absl::OkStatus();
 }
 
+absl::Status FcfsSimulator::StopAt(Seconds t) {
+  if (t < now_ || (!events_.empty() && t >= events_.NextTime())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot stop at ", t, ": replay is at ", now_, ", next event ",
+        events_.empty() ? -1 : events_.NextTime()));
+  }
+  if (t > now_ && cluster_.free_gpus() > 0) {
+    UsageInterval idle{-1, Category::kIdle, now_, t, cluster_.free_gpus()};
+    summary_.idle_gpu_seconds += idle.gpu_seconds();
+    if (absl::Status s = sink_->OnUsage(idle); !s.ok()) return s;
+  }
+  for (int job : running_) {
+    UsageInterval used{job, Category::kProductive, started_[job], t, jobs_[job].gpus};
+    if (used.gpu_seconds() == 0) continue;
+    summary_.busy_gpu_seconds += used.gpu_seconds();
+    if (absl::Status s = sink_->OnUsage(used); !s.ok()) return s;
+  }
+  running_.clear();
+  running_gpus_ = 0;
+  running_gpu_starts_ = 0;
+  now_ = t;
+  summary_.end = t;
+  events_.Clear();
+  stopped_ = true;
+  return absl::OkStatus();
+}
+
 int64_t FcfsSimulator::BusyGpuSecondsThrough(Seconds t) const {
   return summary_.busy_gpu_seconds + running_gpus_ * t - running_gpu_starts_;
 }
 
 absl::StatusOr<RunSummary> FcfsSimulator::Finish() const {
+  if (stopped_) {
+    return absl::FailedPreconditionError(absl::StrCat("the replay was stopped at ", now_));
+  }
   if (summary_.jobs_completed < jobs_total()) {
     std::string stuck;
     for (int i = 0; i < jobs_total(); ++i) {

@@ -72,8 +72,13 @@ class FcfsSimulator {
   // counting the running jobs' time so far.
   int64_t BusyGpuSecondsThrough(Seconds t) const;
 
-  // The summary once done(); FailedPrecondition if jobs remain that wait on
-  // each other in a cycle.
+  // Stops the replay at `t` (at least now(), before the next event): the
+  // running jobs' usage and the idle GPUs up to `t` are reported as if the
+  // cluster were switched off then, and no event is left. For cancelling.
+  absl::Status StopAt(Seconds t);
+
+  // The summary once done(); FailedPrecondition if the replay was stopped
+  // early or jobs remain that wait on each other in a cycle.
   absl::StatusOr<RunSummary> Finish() const;
 
  private:
@@ -91,6 +96,8 @@ class FcfsSimulator {
   std::vector<Allocation> held_;
   // Waiting queue key: (-priority, submit, index); the head is begin().
   std::set<std::tuple<int, Seconds, int>> waiting_;
+  std::set<int> running_;
+  bool stopped_ = false;  // StopAt ended the replay early
   RunSummary summary_;
   Seconds now_ = 0;
   int64_t running_gpus_ = 0;          // GPUs held by running jobs

@@ -185,6 +185,21 @@ TEST(FcfsSimulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
   EXPECT_EQ(whole.usage.size(), stepped.usage.size());
 }
 
+TEST(FcfsSimulator, StopAtRecordsRunningJobsAndIdleUpToTheStop) {
+  Recorder r;
+  auto sim = FcfsSimulator::Create({2, 8}, {Job("a", 8, 100), Job("b", 4, 500), Job("c", 16, 10, 0, {0})}, &r);
+  ASSERT_TRUE(sim.ok());
+  ASSERT_TRUE((*sim)->RunUntil(50).ok());
+  EXPECT_FALSE((*sim)->StopAt(100).ok());  // not before a's end at 100
+  ASSERT_TRUE((*sim)->StopAt(60).ok());
+  EXPECT_TRUE((*sim)->done());
+  // a (8 GPUs) and b (4 GPUs) ran 0..60; 4 GPUs idle: every GPU-second once.
+  EXPECT_EQ(r.Sum(Category::kProductive), 12 * 60);
+  EXPECT_EQ(r.Sum(Category::kIdle), 4 * 60);
+  EXPECT_EQ((*sim)->now(), 60);
+  EXPECT_FALSE((*sim)->Finish().ok());  // jobs never finished
+}
+
 TEST(SimulateFcfs, RejectsImpossibleJobsBeforeReportingAnything) {
   Recorder r;
   auto big = SimulateFcfs({1, 8}, {Job("ok", 8, 10), Job("huge", 16, 10)}, &r);

@@ -1,0 +1,185 @@
+#include "replay/query.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <cctype>
+#include <chrono>
+#include <ostream>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "gpuledger/v1/ledger_service.grpc.pb.h"
+#include "ledger/convert.h"
+#include "replay/format.h"
+
+namespace gpuledger::replay {
+namespace {
+
+namespace v1 = gpuledger::v1;
+
+absl::Status FromGrpc(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      absl::StrCat("server: ", s.error_message()));
+}
+
+class Client {
+ public:
+  explicit Client(const QueryOptions& o)
+      : o_(o),
+        stub_(v1::LedgerService::NewStub(
+            grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials()))) {}
+
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(static_cast<int64_t>(o_.timeout_seconds * 1000)));
+    return ctx;
+  }
+
+  // Every run, paging through the list.
+  absl::StatusOr<std::vector<v1::Run>> Runs() const {
+    std::vector<v1::Run> out;
+    v1::ListRunsRequest req;
+    req.set_page_size(1000);
+    do {
+      v1::ListRunsResponse resp;
+      if (auto s = FromGrpc(stub_->ListRuns(Context().get(), req, &resp)); !s.ok()) return s;
+      out.insert(out.end(), resp.runs().begin(), resp.runs().end());
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+    return out;
+  }
+
+  // The run asked for, or the newest complete one.
+  absl::StatusOr<std::string> RunName() const {
+    if (o_.run) return ledger::RunName(*o_.run);
+    absl::StatusOr<std::vector<v1::Run>> runs = Runs();
+    if (!runs.ok()) return runs.status();
+    for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
+      if (it->state() == v1::Run::COMPLETE) return it->name();
+    }
+    return absl::NotFoundError(absl::StrCat(o_.server, ": the ledger has no complete run"));
+  }
+
+  v1::LedgerService::Stub& stub() { return *stub_; }
+
+ private:
+  const QueryOptions& o_;
+  std::unique_ptr<v1::LedgerService::Stub> stub_;
+};
+
+std::string State(v1::Run::State s) {
+  std::string name = v1::Run::State_Name(s);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+absl::Status Runs(Client& c, const QueryOptions& o, std::ostream& out) {
+  absl::StatusOr<std::vector<v1::Run>> runs = c.Runs();
+  if (!runs.ok()) return runs.status();
+  Records t;
+  t.columns = {"run", "plan", "state", "policy", "seed", "gpu_model", "gpus",
+               "sim_start_seconds", "sim_end_seconds", "wall_start", "wall_end"};
+  t.numeric = {true, false, false, false, true, false, true, true, true, false, false};
+  for (const v1::Run& r : *runs) {
+    t.rows.push_back({r.name().substr(5), r.plan_name(), State(r.state()), r.policy(),
+                      absl::StrCat(r.seed()), r.gpu_model(), absl::StrCat(r.gpus()),
+                      absl::StrCat(r.sim_start_seconds()), absl::StrCat(r.sim_end_seconds()),
+                      r.wall_start(), r.wall_end()});
+  }
+  out << FormatRecords(t, o.format);
+  return absl::OkStatus();
+}
+
+absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
+  absl::StatusOr<std::string> name = c.RunName();
+  if (!name.ok()) return name.status();
+  Records t;
+  t.columns = {"job", "phase", "project", "gpus", "priority", "submit_seconds", "run_seconds",
+               "start_seconds", "end_seconds"};
+  t.numeric = {false, false, false, true, true, true, true, true, true};
+  v1::ListJobsRequest req;
+  req.set_parent(*name);
+  req.set_page_size(1000);
+  do {
+    v1::ListJobsResponse resp;
+    if (auto s = FromGrpc(c.stub().ListJobs(c.Context().get(), req, &resp)); !s.ok()) return s;
+    for (const v1::RunJob& j : resp.jobs()) {
+      t.rows.push_back({j.job_id(), j.phase(), j.project(), absl::StrCat(j.gpus()),
+                        absl::StrCat(j.priority()), absl::StrCat(j.submit_seconds()),
+                        absl::StrCat(j.run_seconds()), absl::StrCat(j.start_seconds()),
+                        absl::StrCat(j.end_seconds())});
+    }
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  out << FormatRecords(t, o.format);
+  return absl::OkStatus();
+}
+
+absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
+  absl::StatusOr<std::string> name = c.RunName();
+  if (!name.ok()) return name.status();
+  Records t;
+  t.columns = {"entry", "job", "phase", "category", "start_seconds", "end_seconds", "gpus",
+               "gpu_seconds"};
+  t.numeric = {true, false, false, false, true, true, true, true};
+  v1::ListUsageRequest req;
+  req.set_parent(*name);
+  req.set_page_size(1000);
+  req.set_job_id(o.job);
+  req.set_phase(o.phase);
+  req.set_category(o.category);
+  req.set_start_seconds(o.from_seconds);
+  req.set_end_seconds(o.to_seconds);
+  do {
+    v1::ListUsageResponse resp;
+    if (auto s = FromGrpc(c.stub().ListUsage(c.Context().get(), req, &resp)); !s.ok()) return s;
+    for (const v1::UsageEntry& e : resp.entries()) {
+      t.rows.push_back({absl::StrCat(e.entry_id()), e.job_id(), e.phase(), e.category(),
+                        absl::StrCat(e.start_seconds()), absl::StrCat(e.end_seconds()),
+                        absl::StrCat(e.gpus()), absl::StrCat(e.gpu_seconds())});
+    }
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  out << FormatRecords(t, o.format);
+  return absl::OkStatus();
+}
+
+absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
+  absl::StatusOr<std::string> name = c.RunName();
+  if (!name.ok()) return name.status();
+  v1::GetCostReportRequest req;
+  req.set_name(*name);
+  req.set_view(o.view == "rental" ? v1::COST_VIEW_RENTAL
+               : o.view == "owned" ? v1::COST_VIEW_OWNED
+                                   : v1::COST_VIEW_BOTH);
+  v1::GroupBy by = v1::GROUP_BY_JOB;
+  v1::GroupBy_Parse("GROUP_BY_" + absl::AsciiStrToUpper(o.by), &by);
+  req.set_group_by(by);
+  req.set_allow_partial(o.partial);
+  if (o.rental_usd_per_gpu_hour) {
+    req.mutable_pricing_override()->mutable_rental()->set_usd_per_gpu_hour(*o.rental_usd_per_gpu_hour);
+  }
+  v1::CostReport resp;
+  if (auto s = FromGrpc(c.stub().GetCostReport(c.Context().get(), req, &resp)); !s.ok()) return s;
+  ReportOptions ro;
+  ro.rental = o.view != "owned";
+  ro.owned = o.view != "rental";
+  ro.format = o.format;
+  out << FormatReport(ledger::ReportFromProto(resp), ro);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunQuery(const QueryOptions& o, std::ostream& out) {
+  Client c(o);
+  if (o.what == "runs") return Runs(c, o, out);
+  if (o.what == "jobs") return Jobs(c, o, out);
+  if (o.what == "usage") return Usage(c, o, out);
+  return Report(c, o, out);
+}
+
+}  // namespace gpuledger::replay

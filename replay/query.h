@@ -1,0 +1,37 @@
+// `gpuledger query`: a gRPC client of a running `gpuledger serve`, printing
+// what it gets in the same formats as the local commands.
+#ifndef GPULEDGER_REPLAY_QUERY_H_
+#define GPULEDGER_REPLAY_QUERY_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace gpuledger::replay {
+
+struct QueryOptions {
+  std::string server = "127.0.0.1:50051";
+  double timeout_seconds = 30;   // deadline of each call
+  std::string what;              // runs, jobs, usage or report
+  std::optional<int64_t> run;    // default: the newest complete run
+  std::string format = "table";  // table, csv or json
+  // report
+  std::string view = "both";
+  std::string by = "job";
+  bool partial = false;
+  std::optional<double> rental_usd_per_gpu_hour;  // what-if price
+  // usage filters
+  std::string job, phase, category;
+  int64_t from_seconds = 0;
+  int64_t to_seconds = 0;
+};
+
+// Errors carry the server's status code and message.
+absl::Status RunQuery(const QueryOptions& options, std::ostream& out);
+
+}  // namespace gpuledger::replay
+
+#endif  // GPULEDGER_REPLAY_QUERY_H_
