@@ -1,0 +1,112 @@
+"""Start the DeepSeek replay over gRPC, watch it, and check its figures against
+the CLI's; 8 clients query while a replay writes."""
+
+import threading
+import unittest
+
+from gpuledger_testlib import DEEPSEEK, ServerTestCase, cli, grpc, pb
+
+
+class ReplayOverGrpc(ServerTestCase):
+
+    def test_watched_replay_matches_the_cli(self):
+        server = self.start_server()
+        run = server.replay.StartReplay(
+            pb.StartReplayRequest(plan_name="deepseek-v3-r1", speed=86400 * 25), timeout=30)
+        self.assertEqual(run.name, "runs/1")
+        self.assertEqual(run.state, pb.Run.RUNNING)
+        self.assertEqual(run.gpus, 2048)
+
+        messages = self.watch(server, run.name)
+        final = messages[-1]
+        self.assertTrue(final.final)
+        self.assertEqual(final.state, pb.Run.COMPLETE)
+        progress = [m for m in messages if not m.final]
+        self.assertGreaterEqual(len(progress), 3, "paced replay should stream progress")
+        times = [m.sim_time_seconds for m in progress]
+        self.assertEqual(times, sorted(times))
+        self.assertTrue(all(m.gpu_seconds <= final.gpu_seconds for m in progress))
+        self.assertEqual(final.jobs_done, 6)
+
+        # The report over gRPC equals the CLI's on the same ledger file.
+        report = server.ledger.GetCostReport(pb.GetCostReportRequest(name=run.name), timeout=30)
+        local = self.cli_json_report(self.ledger_path, 1)
+        self.assertEqual([r.group for r in report.rows], [r["group"] for r in local["rows"]])
+        for got, want in zip(list(report.rows) + [report.total], local["rows"] + [local["total"]]):
+            self.assertEqual(got.gpu_seconds, want["gpu_seconds"], got.group)
+            self.assertEqual(got.rental_micro_usd, want["rental_micro_usd"], got.group)
+            self.assertEqual(got.owned_micro_usd, want["owned_micro_usd"], got.group)
+        self.assertEqual(final.rental_micro_usd, report.total.rental_micro_usd)
+        self.assertEqual(final.owned_micro_usd, report.total.owned_micro_usd)
+        self.assertEqual(final.gpu_seconds, report.jobs_total.gpu_seconds)
+
+        # `gpuledger query` prints what `gpuledger report` prints.
+        for fmt in ("csv", "table", "json"):
+            code, remote, err = cli("query", "--server", server.address, "report", "--run", "1",
+                                    "--format", fmt, "--by", "phase")
+            self.assertEqual(code, 0, err)
+            code, here, err = cli("report", "--ledger", self.ledger_path, "--run", "1",
+                                  "--format", fmt, "--by", "phase")
+            self.assertEqual(code, 0, err)
+            self.assertEqual(remote, here, fmt)
+
+        # The same plan replayed by the CLI into its own ledger lands on the same figures.
+        other = self.dir + "/cli.sqlite"
+        code, _, err = cli("replay", DEEPSEEK, "--ledger", other)
+        self.assertEqual(code, 0, err)
+        by_cli = self.cli_json_report(other, 1)
+        self.assertEqual(by_cli["rows"], local["rows"])
+        self.assertEqual(by_cli["total"], local["total"])
+
+    def test_eight_clients_query_while_a_replay_writes(self):
+        server = self.start_server()
+        first = server.replay.StartReplay(pb.StartReplayRequest(plan_name="deepseek-v3-r1"), timeout=30)
+        self.assertEqual(self.watch(server, first.name)[-1].state, pb.Run.COMPLETE)
+        reference = server.ledger.GetCostReport(pb.GetCostReportRequest(name=first.name), timeout=30)
+
+        second = server.replay.StartReplay(
+            pb.StartReplayRequest(plan_name="deepseek-v3-r1", speed=86400 * 20), timeout=30)
+        errors, seen = [], {"refused": 0, "complete": 0, "first": 0}
+        lock = threading.Lock()
+
+        def client():
+            stub_l = server.ledger
+            for i in range(25):
+                try:
+                    r = stub_l.GetCostReport(pb.GetCostReportRequest(name=first.name), timeout=30)
+                    if r != reference:
+                        errors.append("complete run's report changed")
+                    with lock:
+                        seen["first"] += 1
+                    try:
+                        r2 = stub_l.GetCostReport(pb.GetCostReportRequest(name=second.name), timeout=30)
+                        if r2.run.state != pb.Run.COMPLETE:
+                            errors.append("a report of an incomplete run was served as complete")
+                        with lock:
+                            seen["complete"] += 1
+                    except grpc.RpcError as e:
+                        if e.code() != grpc.StatusCode.FAILED_PRECONDITION:
+                            errors.append("%s %s" % (e.code(), e.details()))
+                        with lock:
+                            seen["refused"] += 1
+                    stub_l.ListUsage(pb.ListUsageRequest(parent=second.name, page_size=100), timeout=30)
+                    stub_l.ListRuns(pb.ListRunsRequest(), timeout=30)
+                except grpc.RpcError as e:
+                    errors.append("%s %s" % (e.code(), e.details()))
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertEqual(errors, [])
+        self.assertEqual(seen["first"], 8 * 25)
+        self.assertGreater(seen["refused"], 0, "some queries should have come while the replay ran")
+        final = self.watch(server, second.name)[-1]
+        self.assertEqual(final.state, pb.Run.COMPLETE)
+        done = server.ledger.GetCostReport(pb.GetCostReportRequest(name=second.name), timeout=30)
+        self.assertEqual(done.total.rental_micro_usd, reference.total.rental_micro_usd)
+
+
+if __name__ == "__main__":
+    unittest.main()
