@@ -10,9 +10,9 @@ from gpuledger_testlib import DEEPSEEK, ServerTestCase, cli, grpc, pb
 class ReplayOverGrpc(ServerTestCase):
 
     def test_watched_replay_matches_the_cli(self):
-        server = self.start_server()
-        run = server.replay.StartReplay(
-            pb.StartReplayRequest(plan_name="deepseek-v3-r1", speed=86400 * 25), timeout=30)
+        # Paced by the server's --speed (25 simulated days a second).
+        server = self.start_server("--speed", str(86400 * 25))
+        run = server.replay.StartReplay(pb.StartReplayRequest(plan_name="deepseek-v3-r1"), timeout=30)
         self.assertEqual(run.name, "runs/1")
         self.assertEqual(run.state, pb.Run.RUNNING)
         self.assertEqual(run.gpus, 2048)
