@@ -22,6 +22,7 @@
 #include <ostream>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -453,8 +454,12 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
     return absl::InvalidArgumentError("--speed: must be a finite number >= 0");
   }
   const size_t colon = o.listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("--listen: expected HOST:PORT, got \"", o.listen, "\""));
+  int port_asked = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(absl::string_view(o.listen).substr(colon + 1), &port_asked) ||
+      port_asked < 0 || port_asked > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen: expected HOST:PORT with a port from 0 to 65535, got \"", o.listen, "\""));
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> writer = ledger::Ledger::Open(o.ledger_path);
   if (!writer.ok()) return writer.status();
@@ -474,6 +479,8 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   builder.RegisterService(&ledger_service);
   builder.RegisterService(&replay_service);
   builder.RegisterService(&health);
+  // A second server on a busy port must fail, not share the port silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(o.max_message_bytes);
   builder.SetMaxSendMessageSize(o.max_message_bytes);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
