@@ -148,23 +148,11 @@ absl::Status ReplayRun::Fail() {
 
 std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
   std::string out;
-  size_t i = 0;
-  while (i < a.parts.size()) {
-    const auto [node, gpus] = a.parts[i];
+  for (const scheduler::NodeRun& run : a.parts) {
     if (!out.empty()) out += ",";
-    if (gpus < gpus_per_node) {
-      absl::StrAppend(&out, node, "[", gpus, "]");
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j + 1 < a.parts.size() && a.parts[j + 1].first == a.parts[j].first + 1 &&
-           a.parts[j + 1].second == gpus_per_node) {
-      ++j;
-    }
-    absl::StrAppend(&out, node);
-    if (j > i) absl::StrAppend(&out, "-", a.parts[j].first);
-    i = j + 1;
+    absl::StrAppend(&out, run.first);
+    if (run.count > 1) absl::StrAppend(&out, "-", run.first + run.count - 1);
+    if (run.gpus_each < gpus_per_node) absl::StrAppend(&out, "[", run.gpus_each, "]");
   }
   return out;
 }

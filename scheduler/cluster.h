@@ -1,10 +1,26 @@
-// The cluster model: nodes of equal size and gang allocation. A job of at
-// least one node's worth of GPUs takes whole nodes; a smaller job takes part
-// of a single node. All of a job's GPUs are granted at once or not at all.
+// The cluster model: nodes of equal size grouped into pods (leaf switches),
+// and gang allocation. A job of at least one node's worth of GPUs takes whole
+// nodes; a smaller job takes part of a single node. All of a job's GPUs are
+// granted at once or not at all.
+//
+// Placement, deterministic:
+// - part of a node: the partly used node with the fewest free GPUs that can
+//   hold the job (lowest number on ties), else the lowest-numbered free node;
+// - whole nodes, no pods: the lowest-numbered free nodes;
+// - whole nodes with pods: if the gang fits in one pod, the pod with the
+//   fewest free nodes that can hold it (least fragmentation; lowest number on
+//   ties); otherwise the fewest pods: pods by most free nodes first (lowest
+//   number on ties). Within a pod, its lowest-numbered free nodes.
+//
+// Free nodes are kept as ranges, so allocating k nodes costs about the
+// number of ranges touched, not the cluster's size.
 #ifndef GPULEDGER_SCHEDULER_CLUSTER_H_
 #define GPULEDGER_SCHEDULER_CLUSTER_H_
 
+#include <map>
 #include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "scheduler/types.h"
@@ -19,22 +35,29 @@ class Cluster {
   int free_gpus() const { return free_gpus_; }
   int free_nodes() const { return free_nodes_; }
 
-  // True if a request for `gpus` could be granted now.
+  // True if a request for `gpus` could be granted now. A request that is
+  // neither below one node nor a whole number of nodes never fits.
   bool Fits(int gpus) const;
 
-  // Grants `gpus` GPUs, or returns nullopt and changes nothing if they are
-  // not free. Whole-node requests take the lowest-numbered free nodes; a
-  // part-node request takes the node with the fewest free GPUs that can hold
-  // it (lowest number on ties), keeping whole nodes free for gangs.
-  // A request that is neither below one node nor a multiple of it never fits.
+  // Grants `gpus` GPUs, or returns nullopt and changes nothing.
   std::optional<Allocation> Allocate(int gpus);
 
   // Returns a grant made by Allocate.
   void Release(const Allocation& allocation);
 
  private:
+  int PodOf(int node) const { return shape_.pod_nodes > 0 ? node / shape_.pod_nodes : 0; }
+  int PodCount() const;
+  // Takes `count` free whole nodes from [begin, end), lowest first.
+  void TakeWholeNodes(int begin, int end, int count, Allocation* a);
+  void MarkWholeNodesUsed(int begin, int count);
+  void AddFreeRange(int begin, int count);
+
   ClusterShape shape_;
-  std::vector<int> free_per_node_;
+  std::map<int, int> free_ranges_;          // begin -> end (exclusive) of free nodes
+  std::set<std::pair<int, int>> partial_;   // (free GPUs, node) of partly used nodes
+  std::vector<int> node_free_;              // free GPUs per node
+  std::vector<int> pod_free_nodes_;         // whole free nodes per pod
   int free_gpus_;
   int free_nodes_;  // nodes with all their GPUs free
 };

@@ -12,10 +12,12 @@ namespace gpuledger::scheduler {
 
 using Seconds = int64_t;
 
-// The cluster as identical nodes of `gpus_per_node` GPUs.
+// The cluster as identical nodes of `gpus_per_node` GPUs, grouped into pods
+// (leaf switches) of `pod_nodes` nodes; 0 means no pods.
 struct ClusterShape {
   int nodes = 0;
   int gpus_per_node = 8;
+  int pod_nodes = 0;
   int total_gpus() const { return nodes * gpus_per_node; }
 };
 
@@ -30,12 +32,19 @@ struct JobSpec {
   std::vector<int> after;    // indices of jobs that must end first
 };
 
-// GPUs a job holds on each node: (node index, GPUs on that node).
+// GPUs a job holds: runs of consecutive nodes, each with the same number of
+// GPUs taken on every node of the run.
+struct NodeRun {
+  int first = 0;      // first node
+  int count = 0;      // nodes in the run
+  int gpus_each = 0;  // GPUs taken on each
+  bool operator==(const NodeRun&) const = default;
+};
 struct Allocation {
-  std::vector<std::pair<int, int>> parts;
+  std::vector<NodeRun> parts;
   int gpus() const {
     int n = 0;
-    for (const auto& p : parts) n += p.second;
+    for (const auto& p : parts) n += p.count * p.gpus_each;
     return n;
   }
 };

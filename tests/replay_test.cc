@@ -267,9 +267,9 @@ TEST_F(ReplayTest, TheBinaryExitsTwoOnBadInput) {
 
 TEST(NodesText, RangesAndPartNodes) {
   scheduler::Allocation a;
-  a.parts = {{0, 8}, {1, 8}, {2, 8}, {5, 8}};
+  a.parts = {{0, 3, 8}, {5, 1, 8}};
   EXPECT_EQ(NodesText(a, 8), "0-2,5");
-  a.parts = {{3, 4}};
+  a.parts = {{3, 1, 4}};
   EXPECT_EQ(NodesText(a, 8), "3[4]");
 }
 

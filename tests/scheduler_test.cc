@@ -24,35 +24,47 @@ TEST(EventQueue, OrdersByTimeThenEndsBeforeSubmitsThenPushOrder) {
   EXPECT_EQ(order, (std::vector<int>{3, 5, 2, 4, 1}));
 }
 
+using Runs = std::vector<NodeRun>;
+
 TEST(Cluster, WholeNodeJobsTakeLowestFreeNodes) {
   Cluster c({4, 8});
   auto a = c.Allocate(16);
   ASSERT_TRUE(a);
-  EXPECT_EQ(a->parts, (std::vector<std::pair<int, int>>{{0, 8}, {1, 8}}));
+  EXPECT_EQ(a->parts, (Runs{{0, 2, 8}}));
   EXPECT_EQ(c.free_gpus(), 16);
   EXPECT_EQ(c.free_nodes(), 2);
+  auto b = c.Allocate(8);
+  EXPECT_EQ(b->parts, (Runs{{2, 1, 8}}));
   c.Release(*a);
-  EXPECT_EQ(c.free_gpus(), 32);
+  EXPECT_EQ(c.free_gpus(), 24);
+  EXPECT_EQ(c.free_nodes(), 3);
+  auto d = c.Allocate(24);  // nodes 0, 1 and 3 around the busy node 2
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->parts, (Runs{{0, 2, 8}, {3, 1, 8}}));
+  c.Release(*b);
+  c.Release(*d);
   EXPECT_EQ(c.free_nodes(), 4);
+  EXPECT_EQ(c.Allocate(32)->parts, (Runs{{0, 4, 8}}));  // free ranges merged again
 }
 
 TEST(Cluster, PartNodeJobsBestFitAndKeepWholeNodesFree) {
   Cluster c({3, 8});
   auto a = c.Allocate(4);  // node 0 (all equal: lowest number)
   ASSERT_TRUE(a);
-  EXPECT_EQ(a->parts, (std::vector<std::pair<int, int>>{{0, 4}}));
+  EXPECT_EQ(a->parts, (Runs{{0, 1, 4}}));
   auto b = c.Allocate(2);  // node 0 again: fewest free GPUs that fit
   ASSERT_TRUE(b);
-  EXPECT_EQ(b->parts, (std::vector<std::pair<int, int>>{{0, 2}}));
+  EXPECT_EQ(b->parts, (Runs{{0, 1, 2}}));
   EXPECT_EQ(c.free_nodes(), 2);
   auto d = c.Allocate(4);  // does not fit in node 0's 2: next node
   ASSERT_TRUE(d);
-  EXPECT_EQ(d->parts, (std::vector<std::pair<int, int>>{{1, 4}}));
+  EXPECT_EQ(d->parts, (Runs{{1, 1, 4}}));
   EXPECT_EQ(c.free_nodes(), 1);
   c.Release(*a);
   c.Release(*b);
   EXPECT_EQ(c.free_nodes(), 2);
   EXPECT_EQ(c.free_gpus(), 20);
+  EXPECT_EQ(c.Allocate(16)->parts, (Runs{{0, 1, 8}, {2, 1, 8}}));
 }
 
 TEST(Cluster, GangNeedsWholeNodesEvenWhenEnoughGpusAreFree) {
@@ -66,6 +78,23 @@ TEST(Cluster, GangNeedsWholeNodesEvenWhenEnoughGpusAreFree) {
   EXPECT_TRUE(c.Fits(8));
   EXPECT_FALSE(c.Fits(12));       // not a whole number of nodes
   EXPECT_FALSE(c.Fits(0));
+}
+
+TEST(Cluster, PodsPlaceAGangInTheFullestPodThatHoldsIt) {
+  // 3 pods of 4 nodes, 1 GPU each.
+  Cluster c({12, 1, 4});
+  auto a = c.Allocate(3);  // all pods equal: pod 0
+  EXPECT_EQ(a->parts, (Runs{{0, 3, 1}}));
+  auto b = c.Allocate(2);  // pod 1 (4 free) and pod 2 (4 free) hold it; pod 0 (1 free) cannot
+  EXPECT_EQ(b->parts, (Runs{{4, 2, 1}}));
+  auto d = c.Allocate(1);  // least fragmentation: pod 0's last node
+  EXPECT_EQ(d->parts, (Runs{{3, 1, 1}}));
+  auto e = c.Allocate(2);  // pod 1 has 2 free, pod 2 has 4: pod 1
+  EXPECT_EQ(e->parts, (Runs{{6, 2, 1}}));
+  c.Release(*a);            // pod 0: 3 free, pod 1: 0, pod 2: 4
+  auto f = c.Allocate(6);  // no pod holds 6: fewest pods, fullest first (pod 2, then pod 0)
+  EXPECT_EQ(f->parts, (Runs{{0, 2, 1}, {8, 4, 1}}));
+  EXPECT_EQ(c.free_nodes(), 1);
 }
 
 // Records everything the simulator reports.
