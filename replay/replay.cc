@@ -9,15 +9,6 @@
 namespace gpuledger::replay {
 namespace {
 
-std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
-  std::vector<scheduler::JobSpec> specs;
-  specs.reserve(w.jobs.size());
-  for (const auto& j : w.jobs) {
-    specs.push_back({j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after});
-  }
-  return specs;
-}
-
 // A sink that records nothing: used to check a workload end to end before a
 // run is opened in the ledger.
 class NullSink : public scheduler::Sink {
@@ -26,10 +17,21 @@ class NullSink : public scheduler::Sink {
     return absl::OkStatus();
   }
   absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
+  absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
   absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
 };
 
 }  // namespace
+
+std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
+  std::vector<scheduler::JobSpec> specs;
+  specs.reserve(w.jobs.size());
+  for (const auto& j : w.jobs) {
+    specs.push_back({j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after,
+                     std::max(j.requested_seconds, j.run_seconds)});
+  }
+  return specs;
+}
 
 // Turns scheduler callbacks into ledger rows.
 class ReplayRun::Sink : public scheduler::Sink {
@@ -43,6 +45,9 @@ class ReplayRun::Sink : public scheduler::Sink {
   }
   absl::Status OnJobEnd(scheduler::Seconds time, int job) override {
     return writer_->AppendJobEvent({time, w_.jobs[job].id, "end", ""});
+  }
+  absl::Status OnJobPreempted(scheduler::Seconds time, int job) override {
+    return writer_->AppendJobEvent({time, w_.jobs[job].id, "preempt", ""});
   }
   absl::Status OnUsage(const scheduler::UsageInterval& u) override {
     ledger::UsageRecord r;
@@ -68,16 +73,16 @@ ReplayRun::~ReplayRun() = default;
 
 int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 
-absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(const traces::Workload& w,
-                                                            ledger::Ledger& ledger,
-                                                            int64_t seed) {
+absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
+    const traces::Workload& w, ledger::Ledger& ledger, int64_t seed,
+    const scheduler::SchedulerOptions& options) {
   const std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
-  const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node()};
+  const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node(), w.pod_nodes};
   // Dry run first: the scheduler is cheap next to the ledger writes, and a
   // workload it rejects must not leave a run behind.
   {
     NullSink null;
-    absl::StatusOr<scheduler::RunSummary> dry = scheduler::SimulateFcfs(shape, specs, &null);
+    absl::StatusOr<scheduler::RunSummary> dry = scheduler::Simulate(shape, specs, options, &null);
     if (!dry.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", dry.status().message()));
     }
@@ -91,7 +96,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(const traces::Worklo
   run.nodes = w.nodes;
   run.gpus_per_node = w.gpu.gpus_per_node();
   run.gpu_tdp_watts = w.gpu.tdp_watts();
-  run.policy = "fcfs";
+  run.policy = scheduler::PolicyName(options.policy);
   run.seed = seed;
   google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
   std::vector<ledger::JobRecord> jobs;
@@ -105,8 +110,8 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(const traces::Worklo
   if (!writer.ok()) return writer.status();
   r->writer_ = std::move(*writer);
   r->sink_ = std::make_unique<Sink>(r->workload_, r->writer_.get());
-  absl::StatusOr<std::unique_ptr<scheduler::FcfsSimulator>> sim =
-      scheduler::FcfsSimulator::Create(shape, specs, r->sink_.get());
+  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
+      scheduler::Simulator::Create(shape, specs, options, r->sink_.get());
   if (!sim.ok()) return sim.status();  // cannot happen after the dry run
   r->sim_ = std::move(*sim);
   return r;
@@ -158,9 +163,9 @@ std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
 }
 
 absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& w,
-                                            ledger::Ledger& ledger,
-                                            int64_t seed) {
-  absl::StatusOr<std::unique_ptr<ReplayRun>> run = ReplayRun::Start(w, ledger, seed);
+                                            ledger::Ledger& ledger, int64_t seed,
+                                            const scheduler::SchedulerOptions& options) {
+  absl::StatusOr<std::unique_ptr<ReplayRun>> run = ReplayRun::Start(w, ledger, seed, options);
   if (!run.ok()) return run.status();
   if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed

@@ -24,13 +24,14 @@ class ReplayRun {
   // recorded) and only then opens a run in `ledger`: a workload that cannot
   // be replayed writes nothing. `ledger` must outlive the ReplayRun; the
   // workload is copied.
-  static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(const traces::Workload& workload,
-                                                          ledger::Ledger& ledger, int64_t seed);
+  static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(
+      const traces::Workload& workload, ledger::Ledger& ledger, int64_t seed,
+      const scheduler::SchedulerOptions& options = {});
   ~ReplayRun();
 
   int64_t run_id() const;
   const traces::Workload& workload() const { return workload_; }
-  const scheduler::FcfsSimulator& simulator() const { return *sim_; }
+  const scheduler::Simulator& simulator() const { return *sim_; }
   bool done() const { return sim_->done(); }
 
   // Applies every event through simulated time `t` and commits.
@@ -54,7 +55,7 @@ class ReplayRun {
   traces::Workload workload_;
   std::unique_ptr<ledger::RunWriter> writer_;
   std::unique_ptr<Sink> sink_;
-  std::unique_ptr<scheduler::FcfsSimulator> sim_;
+  std::unique_ptr<scheduler::Simulator> sim_;
 };
 
 struct ReplayResult {
@@ -64,8 +65,12 @@ struct ReplayResult {
 
 // Replays `workload` under FCFS into a new run of `ledger`, start to end.
 absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& workload,
-                                            ledger::Ledger& ledger,
-                                            int64_t seed);
+                                            ledger::Ledger& ledger, int64_t seed,
+                                            const scheduler::SchedulerOptions& options = {});
+
+// The scheduler's view of a workload's jobs: run time, estimate (the larger
+// of requested time and run time), dependencies.
+std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& workload);
 
 // Nodes of an allocation in the ledger's notation: whole nodes as ranges
 // ("0-255,300"), a part of one node as node[GPUs] ("3[4]").

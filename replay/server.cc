@@ -206,7 +206,7 @@ class ReplayManager {
   }
 
   v1::ReplayProgress Progress(const Active& a, scheduler::Seconds t, v1::Run::State state) {
-    const scheduler::FcfsSimulator& sim = a.run->simulator();
+    const scheduler::Simulator& sim = a.run->simulator();
     const int64_t busy = sim.BusyGpuSecondsThrough(t);
     const int64_t capacity = static_cast<int64_t>(a.run->workload().total_gpus()) * (t - sim.start());
     v1::ReplayProgress p;
@@ -235,7 +235,7 @@ class ReplayManager {
   // schedule the next step (after a tick when paced).
   void Step(const std::shared_ptr<Active>& a) {
     if (a->cancel) return Finish(a, v1::Run::CANCELLED, a->cancel_reason);
-    const scheduler::FcfsSimulator& sim = a->run->simulator();
+    const scheduler::Simulator& sim = a->run->simulator();
     absl::Status s;
     scheduler::Seconds shown = 0;
     if (a->speed > 0) {

@@ -7,6 +7,7 @@ namespace gpuledger::scheduler {
 const char* CategoryName(Category c) {
   switch (c) {
     case Category::kProductive: return "productive";
+    case Category::kLost: return "lost";
     case Category::kIdle: return "idle";
   }
   return "unknown";
@@ -18,8 +19,8 @@ bool EventQueue::Later::operator()(const Entry& a, const Entry& b) const {
          std::tuple(b.event.time, static_cast<int>(b.event.kind), b.seq);
 }
 
-void EventQueue::Push(Seconds time, EventKind kind, int job) {
-  heap_.push(Entry{Event{time, kind, job}, next_seq_++});
+void EventQueue::Push(Seconds time, EventKind kind, int job, int epoch) {
+  heap_.push(Entry{Event{time, kind, job, epoch}, next_seq_++});
 }
 
 Event EventQueue::Pop() {

@@ -20,11 +20,12 @@ struct Event {
   Seconds time = 0;
   EventKind kind = EventKind::kJobEnd;
   int job = -1;
+  int epoch = 0;  // lets the owner recognise events it has made stale
 };
 
 class EventQueue {
  public:
-  void Push(Seconds time, EventKind kind, int job);
+  void Push(Seconds time, EventKind kind, int job, int epoch = 0);
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
   // Time of the next event. Requires !empty().

@@ -9,8 +9,7 @@
 namespace gpuledger::scheduler {
 namespace {
 
-absl::Status CheckJobs(const ClusterShape& shape,
-                       const std::vector<JobSpec>& jobs) {
+absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs) {
   if (shape.nodes <= 0 || shape.gpus_per_node <= 0) {
     return absl::InvalidArgumentError("cluster has no GPUs");
   }
@@ -24,10 +23,13 @@ absl::Status CheckJobs(const ClusterShape& shape,
     }
     if (j.gpus > shape.gpus_per_node && j.gpus % shape.gpus_per_node != 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          who, j.gpus, " GPUs is not a whole number of ", shape.gpus_per_node,
-          "-GPU nodes"));
+          who, j.gpus, " GPUs is not a whole number of ", shape.gpus_per_node, "-GPU nodes"));
     }
     if (j.run_seconds <= 0) return absl::InvalidArgumentError(who + "run time must be positive");
+    if (j.estimate != 0 && j.estimate < j.run_seconds) {
+      return absl::InvalidArgumentError(who + "estimate is below the run time");
+    }
+    if (j.checkpoint_seconds < 0) return absl::InvalidArgumentError(who + "checkpoint interval is negative");
     for (int d : j.after) {
       if (d < 0 || d >= n) return absl::InvalidArgumentError(who + "dependency out of range");
     }
@@ -35,108 +37,369 @@ absl::Status CheckJobs(const ClusterShape& shape,
   return absl::OkStatus();
 }
 
-}  // namespace
+// Free GPUs over future time, as steps: from steps[i].first until the next
+// step's time, steps[i].second GPUs are free. The last step lasts forever.
+using Profile = std::vector<std::pair<Seconds, int64_t>>;
 
-absl::StatusOr<std::unique_ptr<FcfsSimulator>> FcfsSimulator::Create(
-    const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink) {
-  if (absl::Status s = CheckJobs(shape, jobs); !s.ok()) return s;
-  return std::unique_ptr<FcfsSimulator>(new FcfsSimulator(shape, std::move(jobs), sink));
+// Earliest step index from which `gpus` are free for `length` seconds.
+size_t EarliestFit(const Profile& p, int64_t gpus, Seconds length) {
+  size_t i = 0;
+  while (true) {
+    while (p[i].second < gpus) ++i;  // the last step has the whole cluster
+    const Seconds until = p[i].first + length;
+    size_t j = i + 1;
+    while (j < p.size() && p[j].first < until && p[j].second >= gpus) ++j;
+    if (j == p.size() || p[j].first >= until) return i;
+    i = j;
+  }
 }
 
-FcfsSimulator::FcfsSimulator(const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink)
+// Takes `gpus` from [p[i].first, p[i].first + length).
+void Reserve(Profile* p, size_t i, int64_t gpus, Seconds length) {
+  const Seconds until = (*p)[i].first + length;
+  size_t j = i;
+  while (j < p->size() && (*p)[j].first < until) ++j;
+  // Split the step that covers `until` so the reservation ends exactly there.
+  if (j == p->size() || (*p)[j].first > until) {
+    p->insert(p->begin() + j, {until, (*p)[j - 1].second});
+  }
+  for (size_t k = i; k < j; ++k) (*p)[k].second -= gpus;
+}
+
+}  // namespace
+
+absl::StatusOr<Policy> ParsePolicy(absl::string_view name) {
+  if (name == "fcfs") return Policy::kFcfs;
+  if (name == "easy") return Policy::kEasy;
+  if (name == "conservative") return Policy::kConservative;
+  if (name == "priority") return Policy::kPriority;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown policy \"", name, "\"; use fcfs, easy, conservative or priority"));
+}
+
+const char* PolicyName(Policy policy) {
+  switch (policy) {
+    case Policy::kFcfs: return "fcfs";
+    case Policy::kEasy: return "easy";
+    case Policy::kConservative: return "conservative";
+    case Policy::kPriority: return "priority";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(const ClusterShape& shape,
+                                                             std::vector<JobSpec> jobs,
+                                                             const SchedulerOptions& options,
+                                                             Sink* sink) {
+  if (absl::Status s = CheckJobs(shape, jobs); !s.ok()) return s;
+  return std::unique_ptr<Simulator>(new Simulator(shape, std::move(jobs), options, sink));
+}
+
+Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
+                     const SchedulerOptions& options, Sink* sink)
     : jobs_(std::move(jobs)),
+      options_(options),
       sink_(sink),
       cluster_(shape),
       deps_left_(jobs_.size()),
       dependents_(jobs_.size()),
       submitted_(jobs_.size(), false),
       started_(jobs_.size(), 0),
-      held_(jobs_.size()) {
+      remaining_(jobs_.size()),
+      epoch_(jobs_.size(), 0),
+      held_(jobs_.size()),
+      times_(jobs_.size()) {
   const int n = static_cast<int>(jobs_.size());
   for (int i = 0; i < n; ++i) {
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());
     for (int d : jobs_[i].after) dependents_[d].push_back(i);
+    remaining_[i] = jobs_[i].run_seconds;
     events_.Push(jobs_[i].submit, EventKind::kJobSubmit, i);
     summary_.start = i == 0 ? jobs_[i].submit : std::min(summary_.start, jobs_[i].submit);
   }
   now_ = summary_.start;
 }
 
-absl::Status FcfsSimulator::RunUntil(Seconds t) {
+Seconds Simulator::Estimate(int job) const {
+  // What is left of the requested time after saved work.
+  const JobSpec& j = jobs_[job];
+  const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
+  return requested - (j.run_seconds - remaining_[job]);
+}
+
+absl::Status Simulator::Emit(const UsageInterval& u) {
+  if (u.category == Category::kIdle) {
+    summary_.idle_gpu_seconds += u.gpu_seconds();
+  } else {
+    summary_.busy_gpu_seconds += u.gpu_seconds();
+    if (u.category == Category::kLost) summary_.lost_gpu_seconds += u.gpu_seconds();
+  }
+  return sink_->OnUsage(u);
+}
+
+absl::Status Simulator::RunUntil(Seconds t) {
   while (!events_.empty() && events_.NextTime() <= t) {
     if (absl::Status s = ApplyInstant(events_.NextTime()); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-absl::Status FcfsSimulator::ApplyInstant(Seconds t) {
+absl::Status Simulator::ApplyInstant(Seconds t) {
   // GPUs left free since the last instant were idle until now.
   if (t > now_ && cluster_.free_gpus() > 0) {
-    UsageInterval idle{-1, Category::kIdle, now_, t, cluster_.free_gpus()};
-    summary_.idle_gpu_seconds += idle.gpu_seconds();
-    if (absl::Status s = sink_->OnUsage(idle); !s.ok()) return s;
+    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
+      return s;
+    }
   }
   now_ = t;
 
   // Apply everything that happens at this instant, ends before arrivals.
   while (!events_.empty() && events_.NextTime() == t) {
     const Event e = events_.Pop();
-    const JobSpec& job = jobs_[e.job];
+    const int job = e.job;
     if (e.kind == EventKind::kJobEnd) {
-      cluster_.Release(held_[e.job]);
-      running_.erase(e.job);
-      running_gpus_ -= job.gpus;
-      running_gpu_starts_ -= static_cast<int64_t>(job.gpus) * started_[e.job];
-      UsageInterval used{e.job, Category::kProductive, started_[e.job], t, job.gpus};
-      summary_.busy_gpu_seconds += used.gpu_seconds();
+      if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
+      cluster_.Release(held_[job]);
+      running_.erase(job);
+      running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
+      victims_.erase({jobs_[job].priority, -started_[job], -job});
+      running_gpus_ -= jobs_[job].gpus;
+      running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started_[job];
+      ended_ = true;
+      remaining_[job] = 0;
+      times_[job].end = t;
       ++summary_.jobs_completed;
-      if (absl::Status s = sink_->OnUsage(used); !s.ok()) return s;
-      if (absl::Status s = sink_->OnJobEnd(t, e.job); !s.ok()) return s;
-      for (int d : dependents_[e.job]) {
+      if (auto s = Emit({job, Category::kProductive, started_[job], t, jobs_[job].gpus}); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
+      for (int d : dependents_[job]) {
         if (--deps_left_[d] == 0 && submitted_[d]) {
-          waiting_.insert({-jobs_[d].priority, jobs_[d].submit, d});
+          waiting_.insert(Key(d));
+          arrived_.push_back(d);
         }
       }
     } else {
-      submitted_[e.job] = true;
-      if (deps_left_[e.job] == 0) waiting_.insert({-job.priority, job.submit, e.job});
+      submitted_[job] = true;
+      if (deps_left_[job] == 0) {
+        waiting_.insert(Key(job));
+        arrived_.push_back(job);
+      }
     }
   }
 
-  // Decision point: start from the head while the head fits.
-  while (!waiting_.empty()) {
-    const int head = std::get<2>(*waiting_.begin());
-    std::optional<Allocation> a = cluster_.Allocate(jobs_[head].gpus);
-    if (!a) break;
-    waiting_.erase(waiting_.begin());
-    started_[head] = t;
-    running_.insert(head);
-    held_[head] = std::move(*a);
-    running_gpus_ += jobs_[head].gpus;
-    running_gpu_starts_ += static_cast<int64_t>(jobs_[head].gpus) * t;
-    if (absl::Status s = sink_->OnJobStart(t, head, held_[head]); !s.ok()) return s;
-    events_.Push(t + jobs_[head].run_seconds, EventKind::kJobEnd, head);
-  }
+  if (absl::Status s = Schedule(t); !s.ok()) return s;
   summary_.end = t;
   return absl::OkStatus();
 }
 
-absl::Status FcfsSimulator::StopAt(Seconds t) {
+absl::Status Simulator::Start(int job, Seconds t, Allocation allocation) {
+  waiting_.erase(Key(job));
+  started_[job] = t;
+  held_[job] = std::move(allocation);
+  running_.insert(job);
+  running_by_estimated_end_.insert({t + Estimate(job), job});
+  victims_.insert({jobs_[job].priority, -t, -job});
+  running_gpus_ += jobs_[job].gpus;
+  running_gpu_starts_ += static_cast<int64_t>(jobs_[job].gpus) * t;
+  if (times_[job].first_start < 0) times_[job].first_start = t;
+  times_[job].last_start = t;
+  if (absl::Status s = sink_->OnJobStart(t, job, held_[job]); !s.ok()) return s;
+  events_.Push(t + remaining_[job], EventKind::kJobEnd, job, epoch_[job]);
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::Preempt(int job, Seconds t) {
+  const JobSpec& j = jobs_[job];
+  cluster_.Release(held_[job]);
+  running_.erase(job);
+  running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
+  victims_.erase({j.priority, -started_[job], -job});
+  running_gpus_ -= j.gpus;
+  running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started_[job];
+  ++epoch_[job];  // its pending end event is now stale
+  ended_ = true;
+  ++times_[job].preemptions;
+  ++summary_.preemptions;
+  // Work up to the last checkpoint is kept; the rest is lost.
+  const Seconds ran = t - started_[job];
+  const Seconds saved = j.checkpoint_seconds > 0 ? ran / j.checkpoint_seconds * j.checkpoint_seconds : 0;
+  remaining_[job] -= saved;
+  if (saved > 0) {
+    if (auto s = Emit({job, Category::kProductive, started_[job], started_[job] + saved, j.gpus}); !s.ok()) {
+      return s;
+    }
+  }
+  if (ran > saved) {
+    if (auto s = Emit({job, Category::kLost, started_[job] + saved, t, j.gpus}); !s.ok()) return s;
+  }
+  if (absl::Status s = sink_->OnJobPreempted(t, job); !s.ok()) return s;
+  waiting_.insert(Key(job));
+  arrived_.push_back(job);
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::Schedule(Seconds t) {
+  absl::Status s;
+  switch (options_.policy) {
+    case Policy::kFcfs: s = StartFromHead(t); break;
+    case Policy::kEasy:
+      s = StartFromHead(t);
+      if (s.ok() && !waiting_.empty()) s = EasyBackfill(t);
+      break;
+    case Policy::kConservative: s = ConservativeBackfill(t); break;
+    case Policy::kPriority: s = PriorityPass(t); break;
+  }
+  arrived_.clear();
+  ended_ = false;
+  return s;
+}
+
+absl::Status Simulator::StartFromHead(Seconds t) {
+  while (!waiting_.empty()) {
+    const int head = std::get<2>(*waiting_.begin());
+    std::optional<Allocation> a = cluster_.Allocate(jobs_[head].gpus);
+    if (!a) break;
+    if (absl::Status s = Start(head, t, std::move(*a)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::EasyBackfill(Seconds t) {
+  const int head = std::get<2>(*waiting_.begin());
+  const int64_t need = jobs_[head].gpus;
+  // With no end since the last pass and the same head, the shadow time and
+  // extra GPUs are what that pass left, and every job it examined would be
+  // refused again (it can only have fewer GPUs and less time): only the jobs
+  // that joined the queue since need a look. Exact, and keeps a pass at the
+  // cost of the jobs it examines.
+  const bool incremental =
+      easy_valid_ && !ended_ && easy_head_ == head && options_.backfill_depth < 0;
+  if (!incremental) {
+    int64_t avail = cluster_.free_gpus();
+    auto it = running_by_estimated_end_.begin();
+    for (; it != running_by_estimated_end_.end(); ++it) {
+      avail += jobs_[it->second].gpus;
+      if (avail >= need) break;
+    }
+    if (it == running_by_estimated_end_.end()) return absl::OkStatus();  // cannot happen
+    easy_shadow_ = it->first;
+    // Every running job whose estimated end is at or before the shadow time.
+    for (++it; it != running_by_estimated_end_.end() && it->first == easy_shadow_; ++it) {
+      avail += jobs_[it->second].gpus;
+    }
+    easy_extra_ = avail - need;
+    easy_head_ = head;
+    easy_valid_ = true;
+    if (times_[head].reservation < 0) times_[head].reservation = easy_shadow_;
+  }
+
+  auto consider = [&](int job) -> absl::StatusOr<bool> {
+    const int gpus = jobs_[job].gpus;
+    if (!cluster_.Fits(gpus)) return false;
+    const bool ends_by_shadow = t + Estimate(job) <= easy_shadow_;
+    if (!ends_by_shadow && gpus > easy_extra_) return false;
+    if (!ends_by_shadow) easy_extra_ -= gpus;
+    if (absl::Status s = Start(job, t, *cluster_.Allocate(gpus)); !s.ok()) return s;
+    return true;
+  };
+
+  if (incremental) {
+    std::vector<QueueKey> fresh;
+    for (int job : arrived_) {
+      if (job != head && waiting_.count(Key(job))) fresh.push_back(Key(job));
+    }
+    std::sort(fresh.begin(), fresh.end());
+    for (const QueueKey& k : fresh) {
+      if (cluster_.free_gpus() == 0) break;
+      if (absl::StatusOr<bool> r = consider(std::get<2>(k)); !r.ok()) return r.status();
+    }
+    return absl::OkStatus();
+  }
+  int examined = 0;
+  for (auto w = std::next(waiting_.begin()); w != waiting_.end();) {
+    if (cluster_.free_gpus() == 0) break;  // nothing else can fit now
+    if (options_.backfill_depth >= 0 && examined >= options_.backfill_depth) break;
+    ++examined;
+    const int job = std::get<2>(*w);
+    ++w;  // Start erases `job` from the queue; move on first
+    if (absl::StatusOr<bool> r = consider(job); !r.ok()) return r.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::ConservativeBackfill(Seconds t) {
+  // The profile of free GPUs from the running jobs' estimated ends.
+  Profile profile = {{t, cluster_.free_gpus()}};
+  for (const auto& [end, job] : running_by_estimated_end_) {
+    if (profile.back().first == end) {
+      profile.back().second += jobs_[job].gpus;
+    } else {
+      profile.push_back({end, profile.back().second + jobs_[job].gpus});
+    }
+  }
+  std::vector<int> start_now;
+  int examined = 0;
+  for (const QueueKey& k : waiting_) {
+    if (options_.backfill_depth >= 0 && examined > options_.backfill_depth) break;
+    ++examined;
+    const int job = std::get<2>(k);
+    const size_t i = EarliestFit(profile, jobs_[job].gpus, Estimate(job));
+    const Seconds at = profile[i].first;
+    if (times_[job].reservation < 0) times_[job].reservation = at;
+    Reserve(&profile, i, jobs_[job].gpus, Estimate(job));
+    if (at == t) start_now.push_back(job);
+  }
+  for (int job : start_now) {
+    std::optional<Allocation> a = cluster_.Allocate(jobs_[job].gpus);
+    if (!a) continue;  // node fragmentation: keeps its reservation
+    if (absl::Status s = Start(job, t, std::move(*a)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::PriorityPass(Seconds t) {
+  while (!waiting_.empty()) {
+    const int head = std::get<2>(*waiting_.begin());
+    const int gpus = jobs_[head].gpus;
+    if (std::optional<Allocation> a = cluster_.Allocate(gpus)) {
+      if (absl::Status s = Start(head, t, std::move(*a)); !s.ok()) return s;
+      continue;
+    }
+    // Which strictly lower-priority jobs, taken in victim order, make room?
+    // Try on a copy so nobody is stopped for nothing.
+    Cluster trial = cluster_;
+    std::vector<int> chosen;
+    for (const auto& [priority, neg_start, neg_job] : victims_) {
+      if (priority >= jobs_[head].priority || trial.Fits(gpus)) break;
+      trial.Release(held_[-neg_job]);
+      chosen.push_back(-neg_job);
+    }
+    if (!trial.Fits(gpus)) break;  // the head waits, and so does everyone behind it
+    for (int victim : chosen) {
+      if (absl::Status s = Preempt(victim, t); !s.ok()) return s;
+    }
+    if (absl::Status s = Start(head, t, *cluster_.Allocate(gpus)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::StopAt(Seconds t) {
   if (t < now_ || (!events_.empty() && t >= events_.NextTime())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot stop at ", t, ": replay is at ", now_, ", next event ",
-        events_.empty() ? -1 : events_.NextTime()));
+    return absl::InvalidArgumentError(absl::StrCat("cannot stop at ", t, ": replay is at ", now_,
+                                                   ", next event ",
+                                                   events_.empty() ? -1 : events_.NextTime()));
   }
   if (t > now_ && cluster_.free_gpus() > 0) {
-    UsageInterval idle{-1, Category::kIdle, now_, t, cluster_.free_gpus()};
-    summary_.idle_gpu_seconds += idle.gpu_seconds();
-    if (absl::Status s = sink_->OnUsage(idle); !s.ok()) return s;
+    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
+      return s;
+    }
   }
   for (int job : running_) {
-    UsageInterval used{job, Category::kProductive, started_[job], t, jobs_[job].gpus};
-    if (used.gpu_seconds() == 0) continue;
-    summary_.busy_gpu_seconds += used.gpu_seconds();
-    if (absl::Status s = sink_->OnUsage(used); !s.ok()) return s;
+    if (t == started_[job]) continue;
+    if (auto s = Emit({job, Category::kProductive, started_[job], t, jobs_[job].gpus}); !s.ok()) {
+      return s;
+    }
   }
   running_.clear();
   running_gpus_ = 0;
@@ -148,31 +411,27 @@ absl::Status FcfsSimulator::StopAt(Seconds t) {
   return absl::OkStatus();
 }
 
-int64_t FcfsSimulator::BusyGpuSecondsThrough(Seconds t) const {
+int64_t Simulator::BusyGpuSecondsThrough(Seconds t) const {
   return summary_.busy_gpu_seconds + running_gpus_ * t - running_gpu_starts_;
 }
 
-absl::StatusOr<RunSummary> FcfsSimulator::Finish() const {
+absl::StatusOr<RunSummary> Simulator::Finish() const {
   if (stopped_) {
     return absl::FailedPreconditionError(absl::StrCat("the replay was stopped at ", now_));
   }
   if (summary_.jobs_completed < jobs_total()) {
     std::string stuck;
     for (int i = 0; i < jobs_total(); ++i) {
-      if (deps_left_[i] > 0) {
-        absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs_[i].id, "\"");
-      }
+      if (deps_left_[i] > 0) absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs_[i].id, "\"");
     }
-    return absl::FailedPreconditionError(
-        absl::StrCat("jobs wait on each other in a cycle: ", stuck));
+    return absl::FailedPreconditionError(absl::StrCat("jobs wait on each other in a cycle: ", stuck));
   }
   return summary_;
 }
 
-absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape,
-                                        const std::vector<JobSpec>& jobs,
-                                        Sink* sink) {
-  absl::StatusOr<std::unique_ptr<FcfsSimulator>> sim = FcfsSimulator::Create(shape, jobs, sink);
+absl::StatusOr<RunSummary> Simulate(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                                    const SchedulerOptions& options, Sink* sink) {
+  absl::StatusOr<std::unique_ptr<Simulator>> sim = Simulator::Create(shape, jobs, options, sink);
   if (!sim.ok()) return sim.status();
   if (absl::Status s = (*sim)->RunUntil(std::numeric_limits<Seconds>::max()); !s.ok()) return s;
   return (*sim)->Finish();

@@ -1,6 +1,6 @@
-// The replay engine: runs a list of jobs on a cluster under a policy and
-// reports what happened to a Sink. Pure computation on integer seconds; no
-// I/O, so every behaviour can be tested directly.
+// The replay engine: runs a list of jobs on a cluster under a scheduling
+// policy and reports what happened to a Sink. Pure computation on integer
+// seconds; no I/O, so every behaviour can be tested directly.
 #ifndef GPULEDGER_SCHEDULER_SIMULATOR_H_
 #define GPULEDGER_SCHEDULER_SIMULATOR_H_
 
@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "scheduler/cluster.h"
 #include "scheduler/event_queue.h"
 #include "scheduler/types.h"
@@ -19,42 +20,88 @@
 namespace gpuledger::scheduler {
 
 // Receives the replay as it happens, in simulated-time order. A non-OK
-// status from any call stops the replay and is returned by Simulate.
+// status from any call stops the replay and is returned.
 class Sink {
  public:
   virtual ~Sink() = default;
-  virtual absl::Status OnJobStart(Seconds time, int job,
-                                  const Allocation& allocation) = 0;
+  virtual absl::Status OnJobStart(Seconds time, int job, const Allocation& allocation) = 0;
   virtual absl::Status OnJobEnd(Seconds time, int job) = 0;
-  // Every GPU-second of the replay window is reported exactly once: job
-  // intervals when a job ends, idle intervals as the free count changes.
+  // A running job was stopped to make room for another; it is requeued.
+  virtual absl::Status OnJobPreempted(Seconds time, int job) = 0;
+  // Every GPU-second of the replay window is reported exactly once: a job's
+  // interval when it ends or is preempted, idle GPUs as the free count changes.
   virtual absl::Status OnUsage(const UsageInterval& usage) = 0;
+};
+
+// The waiting queue is ordered by priority (higher first; all equal in SWF
+// traces), then submission time, then position in the job list. A job joins
+// it once submitted and once every job in its `after` list has ended. A
+// decision point comes after every end and arrival at an instant.
+enum class Policy {
+  // Start jobs from the head of the queue while the head fits.
+  kFcfs,
+  // FCFS, then EASY backfilling: the head is reserved at the shadow time (the
+  // earliest estimated end of a running job at which enough GPUs are free);
+  // "extra" GPUs are those free at the shadow time beyond the head's needs,
+  // counting every running job whose estimated end is at or before it. The
+  // rest of the queue is walked in order; a job that fits now starts if it
+  // ends (by its estimate) by the shadow time, or fits within the extra GPUs,
+  // which it then uses up.
+  kEasy,
+  // Conservative backfilling: every waiting job in queue order holds a
+  // reservation at the earliest time it fits in the profile of estimated
+  // ends and earlier reservations; jobs whose reservation is now start.
+  kConservative,
+  // FCFS by priority, where a waiting job that does not fit may preempt
+  // running jobs of strictly lower priority (lowest priority first, then
+  // latest started, then latest in the job list). A preempted job loses the
+  // work since its last checkpoint and is requeued.
+  kPriority,
+};
+
+absl::StatusOr<Policy> ParsePolicy(absl::string_view name);
+const char* PolicyName(Policy policy);
+
+struct SchedulerOptions {
+  Policy policy = Policy::kFcfs;
+  // Waiting jobs a backfilling pass examines after the head (as Slurm's
+  // bf_max_job_test); negative means all of them.
+  int backfill_depth = -1;
+};
+
+// What happened to one job, for metrics and the schedule output.
+struct JobTimes {
+  Seconds first_start = -1;  // -1 if it never started
+  Seconds last_start = -1;   // start of the run that completed it
+  Seconds end = -1;          // -1 if it has not ended
+  int preemptions = 0;
+  // EASY: the shadow time computed when it first became the head;
+  // conservative: its first reservation; -1 otherwise.
+  Seconds reservation = -1;
 };
 
 struct RunSummary {
   Seconds start = 0;  // earliest submission: the replay window opens
   Seconds end = 0;    // last job end: the replay window closes
   int jobs_completed = 0;
-  int64_t busy_gpu_seconds = 0;
+  int64_t busy_gpu_seconds = 0;  // held by jobs, lost work included
+  int64_t lost_gpu_seconds = 0;  // work redone after preemption
   int64_t idle_gpu_seconds = 0;
+  int preemptions = 0;
 };
 
-// First come, first served with priorities and dependencies. A job joins the
-// queue once it is submitted and every job in its `after` list has ended.
-// The queue is ordered by priority (higher first), then submission time, then
-// position in `jobs`. At each decision point (after every end and arrival at
-// an instant has been applied) jobs start from the head of the queue while
-// the head fits; the head is never skipped.
-//
-// The simulator can be advanced in steps (RunUntil), so a caller can pace a
-// replay against a clock, report progress, or stop between steps.
-class FcfsSimulator {
+// Replays jobs in steps (RunUntil), so a caller can pace a replay against a
+// clock, report progress, or stop between steps.
+class Simulator {
  public:
   // Fails with InvalidArgument, before reporting anything, for a job that
   // can never run (no GPUs, more GPUs than the cluster, not a whole number of
-  // nodes, run time not positive, a dependency out of range).
-  static absl::StatusOr<std::unique_ptr<FcfsSimulator>> Create(
-      const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink);
+  // nodes, run time not positive, estimate below the run time, a dependency
+  // out of range).
+  static absl::StatusOr<std::unique_ptr<Simulator>> Create(const ClusterShape& shape,
+                                                           std::vector<JobSpec> jobs,
+                                                           const SchedulerOptions& options,
+                                                           Sink* sink);
 
   // Applies every event at or before simulated time `t`, in order.
   absl::Status RunUntil(Seconds t);
@@ -68,6 +115,7 @@ class FcfsSimulator {
   Seconds start() const { return summary_.start; }
   int jobs_total() const { return static_cast<int>(jobs_.size()); }
   int jobs_done() const { return summary_.jobs_completed; }
+  const std::vector<JobTimes>& times() const { return times_; }
   // GPU-seconds held by jobs from the start through `t` (>= now()),
   // counting the running jobs' time so far.
   int64_t BusyGpuSecondsThrough(Seconds t) const;
@@ -82,32 +130,59 @@ class FcfsSimulator {
   absl::StatusOr<RunSummary> Finish() const;
 
  private:
-  FcfsSimulator(const ClusterShape& shape, std::vector<JobSpec> jobs, Sink* sink);
+  using QueueKey = std::tuple<int, Seconds, int>;  // (-priority, submit, index)
+
+  Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs, const SchedulerOptions& options,
+            Sink* sink);
+  QueueKey Key(int job) const { return {-jobs_[job].priority, jobs_[job].submit, job}; }
+  Seconds Estimate(int job) const;
   absl::Status ApplyInstant(Seconds t);
+  absl::Status Start(int job, Seconds t, Allocation allocation);
+  absl::Status Preempt(int job, Seconds t);
+  absl::Status Schedule(Seconds t);
+  absl::Status StartFromHead(Seconds t);
+  absl::Status EasyBackfill(Seconds t);
+  absl::Status ConservativeBackfill(Seconds t);
+  absl::Status PriorityPass(Seconds t);
+  absl::Status Emit(const UsageInterval& usage);
 
   std::vector<JobSpec> jobs_;
+  SchedulerOptions options_;
   Sink* sink_;
   Cluster cluster_;
   EventQueue events_;
   std::vector<int> deps_left_;
   std::vector<std::vector<int>> dependents_;
   std::vector<bool> submitted_;
-  std::vector<Seconds> started_;
+  std::vector<Seconds> started_;     // start of the current run
+  std::vector<Seconds> remaining_;   // run seconds still to do (checkpoints)
+  std::vector<int> epoch_;           // bumps on preemption: stale end events
   std::vector<Allocation> held_;
-  // Waiting queue key: (-priority, submit, index); the head is begin().
-  std::set<std::tuple<int, Seconds, int>> waiting_;
+  std::vector<JobTimes> times_;
+  std::set<QueueKey> waiting_;
   std::set<int> running_;
-  bool stopped_ = false;  // StopAt ended the replay early
+  std::set<std::pair<Seconds, int>> running_by_estimated_end_;
+  // Preemption victims first: (priority, -start, -index).
+  std::set<std::tuple<int, Seconds, int>> victims_;
   RunSummary summary_;
   Seconds now_ = 0;
-  int64_t running_gpus_ = 0;          // GPUs held by running jobs
-  int64_t running_gpu_starts_ = 0;    // sum of gpus x start over running jobs
+  int64_t running_gpus_ = 0;        // GPUs held by running jobs
+  int64_t running_gpu_starts_ = 0;  // sum of gpus x start over running jobs
+  bool stopped_ = false;            // StopAt ended the replay early
+
+  // EASY: what the last full pass left, valid while no job has ended and
+  // the head is the same; then only new arrivals need examining.
+  bool easy_valid_ = false;
+  int easy_head_ = -1;
+  Seconds easy_shadow_ = 0;
+  int64_t easy_extra_ = 0;
+  std::vector<int> arrived_;  // jobs that joined the queue since the last pass
+  bool ended_ = false;        // a job ended or was preempted since the last pass
 };
 
-// Runs `jobs` to the end under FCFS (see FcfsSimulator).
-absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape,
-                                        const std::vector<JobSpec>& jobs,
-                                        Sink* sink);
+// Runs `jobs` to the end (see Simulator).
+absl::StatusOr<RunSummary> Simulate(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                                    const SchedulerOptions& options, Sink* sink);
 
 }  // namespace gpuledger::scheduler
 

@@ -30,6 +30,12 @@ struct JobSpec {
   Seconds submit = 0;        // simulated time of submission
   Seconds run_seconds = 0;   // wall-clock time on its GPUs, > 0
   std::vector<int> after;    // indices of jobs that must end first
+  // What backfilling plans with: the requested time, at least run_seconds;
+  // 0 means run_seconds.
+  Seconds estimate = 0;
+  // Work is saved every this many seconds of running; a preempted job
+  // resumes from its last save. 0: no checkpoints, all work is lost.
+  Seconds checkpoint_seconds = 0;
 };
 
 // GPUs a job holds: runs of consecutive nodes, each with the same number of
@@ -50,7 +56,7 @@ struct Allocation {
 };
 
 // What a span of GPU time was spent on. The ledger stores the name.
-enum class Category { kProductive, kIdle };
+enum class Category { kProductive, kLost, kIdle };
 const char* CategoryName(Category c);
 
 // `gpus` GPUs spent [start, end) on `category`; job is -1 for cluster-wide

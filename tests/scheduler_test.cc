@@ -113,6 +113,10 @@ struct Recorder : Sink {
     log.push_back("end " + std::to_string(job) + "@" + std::to_string(t));
     return absl::OkStatus();
   }
+  absl::Status OnJobPreempted(Seconds t, int job) override {
+    log.push_back("preempt " + std::to_string(job) + "@" + std::to_string(t));
+    return absl::OkStatus();
+  }
   absl::Status OnUsage(const UsageInterval& u) override {
     usage.push_back(u);
     return absl::OkStatus();
@@ -123,6 +127,11 @@ struct Recorder : Sink {
     return s;
   }
 };
+
+absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                                        Sink* sink) {
+  return Simulate(shape, jobs, SchedulerOptions{}, sink);
+}
 
 JobSpec Job(std::string id, int gpus, Seconds run, Seconds submit = 0,
             std::vector<int> after = {}, int priority = 0) {
@@ -191,11 +200,11 @@ TEST(SimulateFcfs, IsDeterministic) {
   }
 }
 
-TEST(FcfsSimulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
+TEST(Simulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
   const std::vector<JobSpec> jobs = {Job("a", 8, 100), Job("b", 8, 50, 10), Job("c", 16, 30, 0, {0})};
   Recorder whole, stepped;
   ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &whole).ok());
-  auto sim = FcfsSimulator::Create({2, 8}, jobs, &stepped);
+  auto sim = Simulator::Create({2, 8}, jobs, {}, &stepped);
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->RunUntil(40).ok());
   EXPECT_EQ((*sim)->now(), 10);         // last instant applied: b's arrival
@@ -214,9 +223,9 @@ TEST(FcfsSimulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
   EXPECT_EQ(whole.usage.size(), stepped.usage.size());
 }
 
-TEST(FcfsSimulator, StopAtRecordsRunningJobsAndIdleUpToTheStop) {
+TEST(Simulator, StopAtRecordsRunningJobsAndIdleUpToTheStop) {
   Recorder r;
-  auto sim = FcfsSimulator::Create({2, 8}, {Job("a", 8, 100), Job("b", 4, 500), Job("c", 16, 10, 0, {0})}, &r);
+  auto sim = Simulator::Create({2, 8}, {Job("a", 8, 100), Job("b", 4, 500), Job("c", 16, 10, 0, {0})}, {}, &r);
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->RunUntil(50).ok());
   EXPECT_FALSE((*sim)->StopAt(100).ok());  // not before a's end at 100

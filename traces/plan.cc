@@ -299,6 +299,12 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   const std::string cluster_at = loc.At(&tree, plan, "cluster", -1, "");
   if (!plan.cluster().gpu().empty()) cluster.set_gpu(plan.cluster().gpu());
   if (plan.cluster().nodes() != 0) cluster.set_nodes(plan.cluster().nodes());
+  if (plan.cluster().has_pod_nodes()) cluster.set_pod_nodes(plan.cluster().pod_nodes());
+  if (cluster.pod_nodes() < 0) {
+    return Invalid(loc.At(cluster_tree, plan.cluster(), "pod_nodes", -1, cluster_at),
+                   absl::StrCat("cluster: field pod_nodes must not be negative, got ",
+                                cluster.pod_nodes()));
+  }
   auto gpu_it = catalog.find(cluster.gpu());
   if (gpu_it == catalog.end()) {
     std::vector<std::string> known;
@@ -315,6 +321,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   }
   w.gpu = gpu_it->second;
   w.nodes = cluster.nodes();
+  w.pod_nodes = cluster.pod_nodes();
 
   // Pricing: defaults, overridden by whatever the plan sets (proto3
   // `optional` fields merge only when present).
@@ -365,6 +372,15 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     }
     absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
     if (!run.ok()) return run.status();
+    int64_t requested = 0;
+    if (job.has_requested_hours()) {
+      if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
+        return Invalid(where("requested_hours"),
+                       absl::StrCat(who, ": field requested_hours must be positive and under "
+                                         "100 years, got ", job.requested_hours()));
+      }
+      requested = std::llround(job.requested_hours() * 3600.0);
+    }
 
     PlanJob pj;
     pj.id = job.id();
@@ -374,6 +390,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     pj.priority = job.priority();
     pj.submit_seconds = job.submit_seconds();
     pj.run_seconds = *run;
+    pj.requested_seconds = requested;
     w.jobs.push_back(std::move(pj));
   }
   // Dependencies, once every id is known (a job may name a later one).

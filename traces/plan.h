@@ -22,6 +22,7 @@ struct PlanJob {
   int priority = 0;
   int64_t submit_seconds = 0;
   int64_t run_seconds = 0;    // work converted to time on `gpus` GPUs
+  int64_t requested_seconds = 0;  // asked of the scheduler; 0 if not given
   std::vector<int> after;     // indices into Workload::jobs
 };
 
@@ -31,6 +32,7 @@ struct Workload {
   std::string sha256;         // hex digest of the plan's bytes
   gpuledger::v1::GpuModel gpu;
   int nodes = 0;
+  int pod_nodes = 0;          // nodes per pod; 0: no pods
   gpuledger::v1::Pricing pricing;  // built-in defaults, overridden by the plan
   std::vector<PlanJob> jobs;
 
