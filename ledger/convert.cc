@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/text_format.h"
+#include "gpuledger/v1/ledger_service.pb.h"
 
 namespace gpuledger::ledger {
 namespace {
@@ -66,6 +67,7 @@ v1::Run RunToProto(const RunRecord& r) {
   p.set_sim_start_seconds(r.sim_start);
   p.set_sim_end_seconds(r.sim_end);
   p.set_state(StateFromStatus(r.status));
+  google::protobuf::TextFormat::ParseFromString(r.metrics, p.mutable_metrics());
   return p;
 }
 
@@ -95,6 +97,7 @@ RunRecord RunFromProto(const v1::Run& p) {
     case v1::Run::CANCELLED: r.status = std::string(kCancelled); break;
     default: r.status = "unknown";
   }
+  if (p.has_metrics()) google::protobuf::TextFormat::PrintToString(p.metrics(), &r.metrics);
   return r;
 }
 

@@ -90,6 +90,13 @@ CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
 CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
   BEGIN SELECT RAISE(ABORT, 'runs are append-only'); END;
 )sql",
+    // 1 -> 2: schedule metrics of a run (gpuledger.v1.RunMetrics, text
+    // format); indexes for per-job sums and job times on large traces.
+    R"sql(
+ALTER TABLE runs ADD COLUMN metrics TEXT NOT NULL DEFAULT '';
+CREATE INDEX usage_by_job ON usage(run_id, job_id);
+CREATE INDEX job_events_by_job ON job_events(run_id, job_id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -145,6 +152,7 @@ RunRecord ReadRun(const Stmt& q) {
   r.sim_start = q.Int64(13);
   r.sim_end = q.Int64(14);
   r.status = q.Text(15);
+  r.metrics = q.Text(16);
   return r;
 }
 
@@ -163,7 +171,7 @@ absl::StatusOr<std::vector<T>> CollectRows(Stmt& q, Read read) {
 constexpr const char* kRunColumns =
     "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
     "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "
-    "sim_start, sim_end, status FROM runs ";
+    "sim_start, sim_end, status, metrics FROM runs ";
 
 }  // namespace
 
@@ -428,12 +436,13 @@ absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
 }
 
 absl::Status RunWriter::Finish(absl::string_view status, int64_t sim_start,
-                               int64_t sim_end) {
+                               int64_t sim_end, absl::string_view metrics) {
   if (auto s = Begin(); !s.ok()) return s;
   Stmt q(db_,
-         "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ? "
+         "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ? "
          "WHERE run_id = ?");
-  q.Bind(1, status).Bind(2, UtcNow()).Bind(3, sim_start).Bind(4, sim_end).Bind(5, run_id_);
+  q.Bind(1, status).Bind(2, UtcNow()).Bind(3, sim_start).Bind(4, sim_end).Bind(5, metrics)
+      .Bind(6, run_id_);
   if (auto s = q.Run(); !s.ok()) return s;
   return Flush();
 }

@@ -18,7 +18,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Run status. Only kComplete runs count in reports unless partial figures
 // are asked for; kRunning is what an interrupted replay leaves behind.
@@ -44,6 +44,7 @@ struct RunRecord {
   int64_t sim_start = 0;     // simulated seconds
   int64_t sim_end = 0;
   std::string status;
+  std::string metrics;       // gpuledger.v1.RunMetrics, text format; empty until it ends
 
   int total_gpus() const { return nodes * gpus_per_node; }
 };
@@ -161,9 +162,10 @@ class RunWriter {
   absl::Status AppendJobEvent(const JobEvent& event);
   // Commits everything appended so far.
   absl::Status Flush();
-  // status is kComplete, kFailed or kCancelled.
+  // status is kComplete, kFailed or kCancelled; metrics is a text-format
+  // gpuledger.v1.RunMetrics (may be empty).
   absl::Status Finish(absl::string_view status, int64_t sim_start,
-                      int64_t sim_end);
+                      int64_t sim_end, absl::string_view metrics = "");
 
  private:
   friend class Ledger;

@@ -10,10 +10,12 @@
 #include "ledger/cost.h"
 #include "ledger/store.h"
 #include "replay/format.h"
+#include "replay/metrics.h"
 #include "replay/query.h"
 #include "replay/server.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
+#include "traces/swf.h"
 
 namespace gpuledger::replay {
 namespace {
@@ -29,6 +31,12 @@ struct ReplayArgs {
   std::string plan;
   std::string ledger;
   int64_t seed = 0;
+  std::string format = "auto";
+  int capacity = 0;
+  int gpus_per_node = 1;
+  std::string policy = "fcfs";
+  int backfill_depth = -1;
+  std::string schedule_out;
 };
 
 struct ReportArgs {
@@ -41,13 +49,18 @@ struct ReportArgs {
 };
 
 int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
-  // Load and check the plan before the ledger is even opened: bad input
+  // Load and check the input before the ledger is even opened: bad input
   // changes nothing.
-  absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
+  absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
+  if (!policy.ok()) return Fail(err, policy.status());
+  const bool swf = a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
+  absl::StatusOr<traces::Workload> w =
+      swf ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node}) : traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
-  absl::StatusOr<ReplayResult> r = ReplayWorkload(*w, **l, a.seed);
+  absl::StatusOr<ReplayResult> r =
+      ReplayWorkload(*w, **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
   if (!r.ok()) return Fail(err, r.status());
 
   const auto& s = r->summary;
@@ -55,14 +68,15 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       ledger::BuildCostReport(**l, r->run_id, "job", /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
   out << "run " << r->run_id << " complete: " << w->name << ", " << s.jobs_completed
-      << " jobs on " << WithThousands(w->total_gpus()) << " " << w->gpu.name()
-      << " (fcfs, seed " << a.seed << ")\n"
+      << " jobs on " << WithThousands(w->total_gpus()) << " " << w->gpu.name() << " ("
+      << scheduler::PolicyName(*policy) << ", seed " << a.seed << ")\n"
       << "simulated " << Decimal(s.end - s.start, 86400, 2) << " days; "
       << Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
       << Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
       << "rental $" << Decimal(report->total.rental_micro_usd, 1'000'000, 2, true)
       << "; owned $" << Decimal(report->total.owned_micro_usd, 1'000'000, 2, true)
       << " (idle capacity included)\n"
+      << MetricsText(r->metrics)
       << "ledger " << a.ledger << "; details: gpuledger report --ledger " << a.ledger
       << " --run " << r->run_id << "\n";
   return 0;
@@ -108,6 +122,23 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rp->add_option("--seed", replay.seed,
                  "Seed recorded with the run (random models draw from it)")
       ->capture_default_str();
+  rp->add_option("--format", replay.format,
+                 "Input format: a plan (.textproto) or an SWF trace (.swf, .swf.gz); auto "
+                 "goes by the file name")
+      ->check(CLI::IsMember({"auto", "plan", "swf"}))
+      ->capture_default_str();
+  rp->add_option("--policy", replay.policy, "Scheduling policy")
+      ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
+      ->capture_default_str();
+  rp->add_option("--backfill-depth", replay.backfill_depth,
+                 "Waiting jobs a backfilling pass examines after the head (negative: all)")
+      ->capture_default_str();
+  rp->add_option("--capacity", replay.capacity,
+                 "SWF: GPUs of the cluster (default: the trace's MaxProcs, else MaxNodes)");
+  rp->add_option("--gpus-per-node", replay.gpus_per_node, "SWF: GPUs per node")
+      ->capture_default_str();
+  rp->add_option("--schedule-out", replay.schedule_out,
+                 "Also write the schedule as CSV: job_id,submit,start,end,gpus");
 
   ReportArgs report;
   CLI::App* rt = app.add_subcommand("report", "Print the cost report of a run in a ledger");

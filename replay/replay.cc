@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
+#include "replay/metrics.h"
 
 namespace gpuledger::replay {
 namespace {
@@ -129,16 +130,22 @@ absl::Status ReplayRun::AdvanceInstants(int instants) {
   return writer_->Flush();
 }
 
-absl::StatusOr<scheduler::RunSummary> ReplayRun::Complete() {
+absl::StatusOr<ReplayResult> ReplayRun::Complete() {
   absl::StatusOr<scheduler::RunSummary> summary = sim_->Finish();
   if (!summary.ok()) {
     Fail().IgnoreError();
     return summary.status();
   }
-  if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end); !s.ok()) {
+  ReplayResult result{run_id(), *summary,
+                      ComputeMetrics(sim_->jobs(), sim_->times(), *summary,
+                                     workload_.total_gpus(), workload_.skipped)};
+  std::string metrics;
+  google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
+  if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics);
+      !s.ok()) {
     return s;
   }
-  return summary;
+  return result;
 }
 
 absl::Status ReplayRun::Cancel(scheduler::Seconds reached) {
@@ -164,16 +171,21 @@ std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
 
 absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& w,
                                             ledger::Ledger& ledger, int64_t seed,
-                                            const scheduler::SchedulerOptions& options) {
+                                            const scheduler::SchedulerOptions& options,
+                                            const std::string& schedule_out) {
   absl::StatusOr<std::unique_ptr<ReplayRun>> run = ReplayRun::Start(w, ledger, seed, options);
   if (!run.ok()) return run.status();
   if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed
     return s;
   }
-  absl::StatusOr<scheduler::RunSummary> summary = (*run)->Complete();
-  if (!summary.ok()) return summary.status();
-  return ReplayResult{(*run)->run_id(), *summary};
+  absl::StatusOr<ReplayResult> result = (*run)->Complete();
+  if (!result.ok()) return result.status();
+  if (!schedule_out.empty()) {
+    const scheduler::Simulator& sim = (*run)->simulator();
+    if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times()); !s.ok()) return s;
+  }
+  return result;
 }
 
 }  // namespace gpuledger::replay

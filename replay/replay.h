@@ -8,11 +8,18 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "gpuledger/v1/ledger_service.pb.h"
 #include "ledger/store.h"
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
 
 namespace gpuledger::replay {
+
+struct ReplayResult {
+  int64_t run_id = 0;
+  scheduler::RunSummary summary;
+  gpuledger::v1::RunMetrics metrics;
+};
 
 // One replay in progress: its run in the ledger and the simulator that
 // writes it. Advance it in steps (each step commits what it wrote), then end
@@ -39,9 +46,9 @@ class ReplayRun {
   // Applies at most `instants` event instants and commits.
   absl::Status AdvanceInstants(int instants);
 
-  // Ends a done() replay: the run is marked complete, or failed if jobs
-  // were left waiting on each other.
-  absl::StatusOr<scheduler::RunSummary> Complete();
+  // Ends a done() replay: the run is marked complete with its schedule
+  // metrics, or failed if jobs were left waiting on each other.
+  absl::StatusOr<ReplayResult> Complete();
   // Ends the replay early at simulated time `reached` (at least where the
   // simulator is, before its next event): running jobs and idle GPUs are
   // recorded up to then and the run is marked cancelled.
@@ -58,15 +65,13 @@ class ReplayRun {
   std::unique_ptr<scheduler::Simulator> sim_;
 };
 
-struct ReplayResult {
-  int64_t run_id = 0;
-  scheduler::RunSummary summary;
-};
 
 // Replays `workload` under FCFS into a new run of `ledger`, start to end.
+// With `schedule_out`, also writes the schedule there as CSV.
 absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& workload,
                                             ledger::Ledger& ledger, int64_t seed,
-                                            const scheduler::SchedulerOptions& options = {});
+                                            const scheduler::SchedulerOptions& options = {},
+                                            const std::string& schedule_out = "");
 
 // The scheduler's view of a workload's jobs: run time, estimate (the larger
 // of requested time and run time), dependencies.

@@ -264,7 +264,7 @@ class ReplayManager {
   void Finish(const std::shared_ptr<Active>& a, v1::Run::State state, std::string message) {
     absl::Status s;
     if (state == v1::Run::COMPLETE) {
-      absl::StatusOr<scheduler::RunSummary> summary = a->run->Complete();
+      absl::StatusOr<ReplayResult> summary = a->run->Complete();
       if (!summary.ok()) {
         state = v1::Run::FAILED;
         message = std::string(summary.status().message());

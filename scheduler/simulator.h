@@ -116,6 +116,7 @@ class Simulator {
   int jobs_total() const { return static_cast<int>(jobs_.size()); }
   int jobs_done() const { return summary_.jobs_completed; }
   const std::vector<JobTimes>& times() const { return times_; }
+  const std::vector<JobSpec>& jobs() const { return jobs_; }
   // GPU-seconds held by jobs from the start through `t` (>= now()),
   // counting the running jobs' time so far.
   int64_t BusyGpuSecondsThrough(Seconds t) const;

@@ -1,5 +1,7 @@
 // The discrete-event core: event order, gang allocation, FCFS with
 // dependencies and priorities, and complete accounting of GPU-seconds.
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -254,6 +256,136 @@ TEST(SimulateFcfs, CyclesAreReported) {
                         &r);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.status().message().find("\"a\", \"b\""), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace gpuledger::scheduler
+
+namespace gpuledger::scheduler {
+namespace {
+
+// Runs `jobs` under `policy` on `shape`; returns the simulator for its times.
+std::unique_ptr<Simulator> Replay(const ClusterShape& shape, std::vector<JobSpec> jobs, Policy policy,
+                               Recorder* r, int depth = -1) {
+  auto sim = Simulator::Create(shape, std::move(jobs), {policy, depth}, r);
+  EXPECT_TRUE(sim.ok()) << sim.status();
+  if (!sim.ok()) return nullptr;
+  EXPECT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+  EXPECT_TRUE((*sim)->Finish().ok());
+  return std::move(*sim);
+}
+
+std::vector<Seconds> Starts(const Simulator& sim) {
+  std::vector<Seconds> s;
+  for (const JobTimes& t : sim.times()) s.push_back(t.last_start);
+  return s;
+}
+
+// Ten 1-GPU nodes. j0 holds 6 GPUs until 100; j1 (8 GPUs) is the head from
+// t=1 and is reserved at the shadow time 100, when 4 + 6 = 10 GPUs are free:
+// 2 extra. j2 (4 GPUs, 99 s) fits now but would end at 101, after the shadow
+// time, and needs more than the 2 extra: it waits. j3 (3 GPUs, 98 s) ends
+// exactly at the shadow time: it starts at 2. j4 (1 GPU, 500 s) runs past
+// the shadow time but fits in the extra: it starts at 3, leaving 1 extra.
+// j5 (1 GPU) arrives at 4 to a full cluster. At 100 j0 and j3 end: j1 starts
+// and, behind the new head j2 (shadow 150 when j1 ends), j5 backfills.
+std::vector<JobSpec> EasyTrace() {
+  return {Job("j0", 6, 100, 0), Job("j1", 8, 50, 1), Job("j2", 4, 99, 2),
+          Job("j3", 3, 98, 2),  Job("j4", 1, 500, 3), Job("j5", 1, 500, 4)};
+}
+
+TEST(Easy, ShadowTimeExtraGpusAndAJobEndingExactlyAtTheShadow) {
+  Recorder r;
+  auto sim = Replay({10, 1}, EasyTrace(), Policy::kEasy, &r);
+  EXPECT_EQ(Starts(*sim), (std::vector<Seconds>{0, 100, 150, 2, 3, 100}));
+  EXPECT_EQ(sim->times()[1].reservation, 100);  // j1's shadow time when it became head
+  EXPECT_EQ(sim->times()[2].reservation, 150);
+}
+
+TEST(Fcfs, TheHeadBlocksEveryoneBehindIt) {
+  Recorder r;
+  auto sim = Replay({10, 1}, EasyTrace(), Policy::kFcfs, &r);
+  // j1 waits for j0 (100); j2 cannot join it (8 + 4 > 10) and everyone
+  // queues behind j2 until j1 ends at 150, when j2..j5 (4+3+1+1) all fit.
+  EXPECT_EQ(Starts(*sim), (std::vector<Seconds>{0, 100, 150, 150, 150, 150}));
+}
+
+// Four 1-GPU nodes: a (3 GPUs) runs 0..10; b (3) and c (4) queue at 1; d (1
+// GPU, 100 s) arrives at 2. EASY protects only the head b (shadow 10, extra
+// 1): d backfills into the extra GPU and delays c until d ends at 102.
+// Conservative also reserves c (at 20, after b): d cannot start before 30
+// without delaying c.
+std::vector<JobSpec> ConservativeTrace() {
+  return {Job("a", 3, 10, 0), Job("b", 3, 10, 1), Job("c", 4, 10, 1), Job("d", 1, 100, 2)};
+}
+
+TEST(Conservative, ProtectsEveryReservationWhereEasyProtectsTheHead) {
+  Recorder easy, conservative;
+  EXPECT_EQ(Starts(*Replay({4, 1}, ConservativeTrace(), Policy::kEasy, &easy)),
+            (std::vector<Seconds>{0, 10, 102, 2}));
+  auto sim = Replay({4, 1}, ConservativeTrace(), Policy::kConservative, &conservative);
+  EXPECT_EQ(Starts(*sim), (std::vector<Seconds>{0, 10, 20, 30}));
+  EXPECT_EQ(sim->times()[3].reservation, 30);
+  EXPECT_EQ(sim->times()[2].reservation, 20);
+}
+
+TEST(Easy, EstimatesAboveRunTimesPlanWithTheEstimate) {
+  // a holds 2 of 3 GPUs, asks for 100 s but ends at 10. b (3 GPUs) is the
+  // head, shadow 100 by a's estimate, extra 0. c (1 GPU, 50 s) ends by 100:
+  // it backfills at 1. When a ends at 10, b still waits for c.
+  std::vector<JobSpec> jobs = {Job("a", 2, 10, 0), Job("b", 3, 5, 1), Job("c", 1, 50, 1)};
+  jobs[0].estimate = 100;
+  Recorder r;
+  EXPECT_EQ(Starts(*Replay({3, 1}, jobs, Policy::kEasy, &r)), (std::vector<Seconds>{0, 51, 1}));
+}
+
+TEST(Easy, BackfillDepthLimitsTheJobsExamined) {
+  Recorder r;
+  // With depth 1 only the job right behind the head is examined: j2, which
+  // is refused, so j3 and j4 cannot backfill at 2 and 3. At 100 j1 starts and
+  // j3, now right behind the head j2, does not fit the 2 free GPUs: 150.
+  auto sim = Replay({10, 1}, EasyTrace(), Policy::kEasy, &r, /*depth=*/1);
+  EXPECT_EQ(sim->times()[3].last_start, 150);
+  EXPECT_GT(sim->times()[4].last_start, 3);
+}
+
+TEST(Priority, PreemptsLowerPriorityAndRecordsLostWork) {
+  Recorder r;
+  std::vector<JobSpec> jobs = {Job("lo", 4, 100, 0, {}, 0), Job("hi", 2, 10, 30, {}, 5)};
+  auto sim = Replay({4, 1}, jobs, Policy::kPriority, &r);
+  EXPECT_EQ(sim->times()[1].last_start, 30);
+  EXPECT_EQ(sim->times()[0].first_start, 0);
+  EXPECT_EQ(sim->times()[0].last_start, 40);  // restarted when hi ended, from scratch
+  EXPECT_EQ(sim->times()[0].end, 140);
+  EXPECT_EQ(sim->times()[0].preemptions, 1);
+  EXPECT_EQ(r.Sum(Category::kLost), 4 * 30);
+  EXPECT_EQ(r.Sum(Category::kProductive), 4 * 100 + 2 * 10);
+  EXPECT_NE(std::find(r.log.begin(), r.log.end(), "preempt 0@30"), r.log.end());
+}
+
+TEST(Priority, CheckpointsKeepWorkAndVictimsAreLowestPriorityThenLatestStarted) {
+  Recorder r;
+  std::vector<JobSpec> jobs = {Job("old-lo", 2, 100, 0, {}, 0), Job("mid", 2, 100, 5, {}, 1),
+                               Job("new-lo", 2, 100, 8, {}, 0), Job("hi", 2, 10, 20, {}, 5)};
+  jobs[2].checkpoint_seconds = 5;
+  // 6 GPUs: old-lo, mid and new-lo all run. hi needs 2: the lowest priority
+  // is 0 (old-lo and new-lo); the latest started of those is new-lo, which
+  // has saved 10 of its 12 s (checkpoints every 5 s) and loses 2.
+  auto sim = Replay({6, 1}, jobs, Policy::kPriority, &r);
+  EXPECT_EQ(sim->times()[2].preemptions, 1);
+  EXPECT_EQ(sim->times()[0].preemptions, 0);
+  EXPECT_EQ(sim->times()[3].last_start, 20);
+  EXPECT_EQ(r.Sum(Category::kLost), 2 * 2);
+  EXPECT_EQ(sim->times()[2].last_start, 30);   // back when hi ends
+  EXPECT_EQ(sim->times()[2].end, 30 + 90);     // 90 s of work were left
+}
+
+TEST(Priority, NoPreemptionForEqualPriority) {
+  Recorder r;
+  auto sim = Replay({4, 1}, {Job("a", 4, 100, 0, {}, 3), Job("b", 2, 10, 30, {}, 3)},
+                 Policy::kPriority, &r);
+  EXPECT_EQ(sim->times()[1].last_start, 100);
+  EXPECT_EQ(r.Sum(Category::kLost), 0);
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "traces/plan.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +15,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "ledger/cost.h"
+#include "traces/sha256.h"
 
 namespace gpuledger::traces {
 namespace {
@@ -223,16 +222,9 @@ std::string PhaseName(v1::Phase phase) {
 }
 
 std::string Sha256Hex(absl::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  Sha256 sha;
+  sha.Update(bytes);
+  return sha.HexDigest();
 }
 
 }  // namespace gpuledger::traces

@@ -5,6 +5,7 @@
 #define GPULEDGER_TRACES_PLAN_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -35,6 +36,8 @@ struct Workload {
   int pod_nodes = 0;          // nodes per pod; 0: no pods
   gpuledger::v1::Pricing pricing;  // built-in defaults, overridden by the plan
   std::vector<PlanJob> jobs;
+  // Trace jobs left out, by reason ("run time <= 0", ...).
+  std::map<std::string, int64_t> skipped;
 
   int total_gpus() const { return nodes * gpu.gpus_per_node(); }
 };

@@ -1,0 +1,92 @@
+#include "replay/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace gpuledger::replay {
+
+v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
+                              const std::vector<scheduler::JobTimes>& times,
+                              const scheduler::RunSummary& summary, int capacity_gpus,
+                              const std::map<std::string, int64_t>& skipped) {
+  v1::RunMetrics m;
+  std::vector<int64_t> waits;
+  double wait_sum = 0, slowdown_sum = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (times[i].end < 0) continue;
+    const int64_t wait = times[i].first_start - jobs[i].submit;
+    const double run = static_cast<double>(jobs[i].run_seconds);
+    waits.push_back(wait);
+    wait_sum += static_cast<double>(wait);
+    // Bounded slowdown with a 10-second floor on the run time.
+    slowdown_sum += std::max(1.0, (static_cast<double>(wait) + run) / std::max(run, 10.0));
+  }
+  m.set_jobs_done(static_cast<int>(waits.size()));
+  for (const auto& [reason, n] : skipped) {
+    (*m.mutable_skipped_by_reason())[reason] = n;
+    m.set_jobs_skipped(m.jobs_skipped() + n);
+  }
+  const int64_t makespan = summary.end - summary.start;
+  m.set_makespan_seconds(makespan);
+  if (!waits.empty()) {
+    const size_t n = waits.size();
+    std::sort(waits.begin(), waits.end());
+    m.set_wait_mean_seconds(wait_sum / static_cast<double>(n));
+    m.set_wait_median_seconds(n % 2 == 1 ? static_cast<double>(waits[n / 2])
+                                         : (waits[n / 2 - 1] + waits[n / 2]) / 2.0);
+    // Nearest rank: the smallest wait with at least 95% of waits at or below it.
+    const size_t rank = static_cast<size_t>(std::ceil(0.95 * static_cast<double>(n)));
+    m.set_wait_p95_seconds(waits[std::max<size_t>(rank, 1) - 1]);
+    m.set_bounded_slowdown_mean(slowdown_sum / static_cast<double>(n));
+  }
+  if (makespan > 0 && capacity_gpus > 0) {
+    m.set_utilization(static_cast<double>(summary.busy_gpu_seconds) /
+                      (static_cast<double>(capacity_gpus) * static_cast<double>(makespan)));
+  }
+  m.set_preemptions(summary.preemptions);
+  m.set_lost_gpu_seconds(summary.lost_gpu_seconds);
+  return m;
+}
+
+std::string MetricsText(const v1::RunMetrics& m) {
+  std::string skipped;
+  if (m.jobs_skipped() > 0) {
+    std::vector<std::string> parts;
+    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(), m.skipped_by_reason().end());
+    for (const auto& [reason, n] : sorted) parts.push_back(absl::StrCat(reason, ": ", n));
+    skipped = absl::StrCat(" (", absl::StrJoin(parts, ", "), ")");
+  }
+  return absl::StrFormat(
+      "jobs: %d done, %d skipped%s\n"
+      "makespan: %d s (%.2f days)\n"
+      "wait: mean %.1f s, median %.1f s, 95th percentile %d s\n"
+      "bounded slowdown (10 s): mean %.3f\n"
+      "utilization: %.2f%%\n"
+      "preemptions: %d, lost work %d GPU-seconds\n",
+      m.jobs_done(), m.jobs_skipped(), skipped, m.makespan_seconds(),
+      m.makespan_seconds() / 86400.0, m.wait_mean_seconds(), m.wait_median_seconds(),
+      m.wait_p95_seconds(), m.bounded_slowdown_mean(), 100 * m.utilization(), m.preemptions(),
+      m.lost_gpu_seconds());
+}
+
+absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,
+                              const std::vector<scheduler::JobTimes>& times) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "w"), std::fclose);
+  if (f == nullptr) return absl::UnavailableError(absl::StrCat(path, ": cannot write the schedule"));
+  std::fputs("job_id,submit,start,end,gpus\n", f.get());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    std::fprintf(f.get(), "%s,%lld,%lld,%lld,%d\n", jobs[i].id.c_str(),
+                 static_cast<long long>(jobs[i].submit), static_cast<long long>(times[i].last_start),
+                 static_cast<long long>(times[i].end), jobs[i].gpus);
+  }
+  if (std::ferror(f.get())) return absl::UnavailableError(absl::StrCat(path, ": write failed"));
+  return absl::OkStatus();
+}
+
+}  // namespace gpuledger::replay

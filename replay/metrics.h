@@ -1,0 +1,32 @@
+// Schedule metrics of a finished replay (docs/metrics.md gives each formula)
+// and the per-job schedule as CSV.
+#ifndef GPULEDGER_REPLAY_METRICS_H_
+#define GPULEDGER_REPLAY_METRICS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gpuledger/v1/ledger_service.pb.h"
+#include "scheduler/simulator.h"
+
+namespace gpuledger::replay {
+
+// Waits, slowdowns and utilization of the jobs that completed.
+gpuledger::v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
+                                         const std::vector<scheduler::JobTimes>& times,
+                                         const scheduler::RunSummary& summary, int capacity_gpus,
+                                         const std::map<std::string, int64_t>& skipped);
+
+// One line per metric, for people.
+std::string MetricsText(const gpuledger::v1::RunMetrics& metrics);
+
+// Writes `job_id,submit,start,end,gpus`, one row per job in job order; start
+// is that of the run that completed the job.
+absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,
+                              const std::vector<scheduler::JobTimes>& times);
+
+}  // namespace gpuledger::replay
+
+#endif  // GPULEDGER_REPLAY_METRICS_H_

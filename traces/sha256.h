@@ -1,0 +1,31 @@
+// SHA-256 (OpenSSL's libcrypto), fed in pieces so a large trace is hashed
+// without being held in memory.
+#ifndef GPULEDGER_TRACES_SHA256_H_
+#define GPULEDGER_TRACES_SHA256_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+struct evp_md_ctx_st;
+
+namespace gpuledger::traces {
+
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void Update(absl::string_view bytes);
+  // Lower-case hex of the digest of everything given so far; call once.
+  std::string HexDigest();
+
+ private:
+  evp_md_ctx_st* ctx_;
+};
+
+}  // namespace gpuledger::traces
+
+#endif  // GPULEDGER_TRACES_SHA256_H_

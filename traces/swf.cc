@@ -1,0 +1,177 @@
+#include "traces/swf.h"
+
+#include "traces/sha256.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace gpuledger::traces {
+namespace {
+
+constexpr int kFields = 18;
+
+struct GzCloser {
+  void operator()(gzFile f) const { gzclose(f); }
+};
+using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
+
+// Reads one line (without its newline) of any length; false at the end.
+bool ReadLine(gzFile f, std::string* line) {
+  line->clear();
+  char buf[8192];
+  while (gzgets(f, buf, sizeof buf) != nullptr) {
+    const size_t n = std::strlen(buf);
+    line->append(buf, n);
+    if (n > 0 && buf[n - 1] == '\n') {
+      line->pop_back();
+      if (!line->empty() && line->back() == '\r') line->pop_back();
+      return true;
+    }
+  }
+  return !line->empty();
+}
+
+// "; MaxProcs: 256" -> 256 for key "MaxProcs".
+bool HeaderValue(absl::string_view line, absl::string_view key, int64_t* value) {
+  absl::string_view rest = absl::StripLeadingAsciiWhitespace(line.substr(1));
+  if (!absl::StartsWith(rest, key)) return false;
+  rest = absl::StripLeadingAsciiWhitespace(rest.substr(key.size()));
+  if (rest.empty() || rest[0] != ':') return false;
+  return absl::SimpleAtoi(absl::StripAsciiWhitespace(rest.substr(1)), value);
+}
+
+}  // namespace
+
+bool IsSwfPath(const std::string& path) {
+  return absl::EndsWith(path, ".swf") || absl::EndsWith(path, ".swf.gz");
+}
+
+absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& options) {
+  if (options.gpus_per_node <= 0) {
+    return absl::InvalidArgumentError("--gpus-per-node: must be positive");
+  }
+  if (options.capacity < 0) return absl::InvalidArgumentError("--capacity: must not be negative");
+  GzFile f(gzopen(path.c_str(), "rb"));
+  if (f == nullptr) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read trace: ", std::strerror(errno)));
+  }
+  gzbuffer(f.get(), 1 << 16);
+
+  Workload w;
+  w.source = path;
+  {
+    std::string stem = path.substr(path.find_last_of('/') + 1);
+    w.name = stem.substr(0, stem.find('.'));
+  }
+  const v1::Defaults& defaults = BuiltinDefaults();
+  for (const auto& m : defaults.gpu_models()) {
+    if (m.name() == defaults.cluster().gpu()) w.gpu = m;
+  }
+  w.gpu.set_gpus_per_node(options.gpus_per_node);
+  w.pricing = defaults.pricing();
+  w.pod_nodes = 0;  // SWF traces know no topology
+
+  // The trace's header comes first; jobs are read once capacity is known.
+  int64_t max_procs = 0, max_nodes = 0;
+  int64_t capacity = options.capacity;
+  std::string line;
+  int line_no = 0;
+  bool header_done = false;
+  Sha256 sha;  // of the lines as read (decompressed), without holding them
+  int64_t skipped_run = 0, skipped_size = 0, skipped_big = 0, skipped_nodes = 0;
+  while (ReadLine(f.get(), &line)) {
+    ++line_no;
+    sha.Update(line);
+    sha.Update("\n");
+    absl::string_view s = absl::StripAsciiWhitespace(line);
+    if (s.empty()) continue;
+    if (s[0] == ';') {
+      if (!header_done) {
+        HeaderValue(s, "MaxProcs", &max_procs);
+        HeaderValue(s, "MaxNodes", &max_nodes);
+      }
+      continue;
+    }
+    if (!header_done) {
+      header_done = true;
+      if (capacity == 0) capacity = max_procs > 0 ? max_procs : max_nodes;
+      if (capacity <= 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": no capacity: the header has neither MaxProcs nor MaxNodes; give --capacity"));
+      }
+      if (capacity % options.gpus_per_node != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": capacity ", capacity, " is not a whole number of ", options.gpus_per_node,
+            "-GPU nodes"));
+      }
+    }
+    double v[kFields];
+    int n = 0;
+    for (absl::string_view field : absl::StrSplit(s, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
+      if (n == kFields) break;  // columns after the 18th are ignored
+      if (!absl::SimpleAtod(field, &v[n]) || !std::isfinite(v[n])) {
+        return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": field ", n + 1, " (\"",
+                                                       field, "\") is not a number"));
+      }
+      ++n;
+    }
+    if (n < kFields) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": expected ", kFields,
+                                                     " fields, found ", n));
+    }
+    const int64_t run = std::llround(v[3]);
+    const int64_t size = v[4] > 0 ? std::llround(v[4]) : std::llround(v[7]);
+    const int64_t requested = std::llround(v[8]);
+    if (run <= 0) {
+      ++skipped_run;
+      continue;
+    }
+    if (size <= 0) {
+      ++skipped_size;
+      continue;
+    }
+    if (size > capacity) {
+      ++skipped_big;
+      continue;
+    }
+    if (size > options.gpus_per_node && size % options.gpus_per_node != 0) {
+      ++skipped_nodes;
+      continue;
+    }
+    PlanJob j;
+    const double id = v[0];
+    j.id = id == std::floor(id) ? absl::StrCat(static_cast<int64_t>(id)) : absl::StrCat(id);
+    j.phase = v1::OTHER;
+    j.project = "swf";
+    j.gpus = static_cast<int>(size);
+    j.submit_seconds = std::max<int64_t>(0, std::llround(v[1]));
+    j.run_seconds = run;
+    j.requested_seconds = requested > 0 ? requested : 0;
+    w.jobs.push_back(std::move(j));
+  }
+  if (!header_done) return absl::InvalidArgumentError(absl::StrCat(path, ": no jobs in the trace"));
+  w.nodes = static_cast<int>(capacity / options.gpus_per_node);
+  w.sha256 = sha.HexDigest();
+  auto count = [&](const char* reason, int64_t n) {
+    if (n > 0) w.skipped[reason] = n;
+  };
+  count("run time <= 0", skipped_run);
+  count("size <= 0", skipped_size);
+  count("size above capacity", skipped_big);
+  count("size not whole nodes", skipped_nodes);
+  if (w.jobs.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": every job was skipped"));
+  return w;
+}
+
+}  // namespace gpuledger::traces
