@@ -35,6 +35,9 @@ class Stmt {
   Stmt& Bind(int i, absl::string_view v);
   Stmt& Bind(int i, const std::string& v) { return Bind(i, absl::string_view(v)); }
   Stmt& Bind(int i, const char* v) { return Bind(i, absl::string_view(v)); }
+  // Binds text without copying it: `v` must stay alive and unchanged until
+  // the statement is stepped to completion or reset.
+  Stmt& BindStatic(int i, absl::string_view v);
 
   // Steps once: true if a row is ready, false when done.
   absl::StatusOr<bool> Step();

@@ -181,7 +181,7 @@ class RunWriter {
 };
 
 // Rows appended per transaction by a RunWriter.
-inline constexpr int kRowsPerTransaction = 5000;
+inline constexpr int kRowsPerTransaction = 50000;
 
 }  // namespace gpuledger::ledger
 
