@@ -94,6 +94,9 @@ CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
     // format); indexes for per-job sums and job times on large traces.
     R"sql(
 ALTER TABLE runs ADD COLUMN metrics TEXT NOT NULL DEFAULT '';
+-- The nodes a job's entry ran on ("0-255", "3[4]"); job_events now holds
+-- only what usage entries cannot show (preemptions).
+ALTER TABLE usage ADD COLUMN nodes TEXT NOT NULL DEFAULT '';
 CREATE INDEX usage_by_job ON usage(run_id, job_id);
 CREATE INDEX job_events_by_job ON job_events(run_id, job_id);
 -- The new indexes start with run_id and serve every per-run query; fewer
@@ -276,11 +279,14 @@ absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
 absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset, int limit) {
   Stmt q(db_,
          "SELECT j.job_id, j.phase, j.project, j.gpus, j.priority, j.submit, j.run_seconds, "
-         "  COALESCE((SELECT MIN(time) FROM job_events e WHERE e.run_id = j.run_id "
-         "            AND e.job_id = j.job_id AND e.kind = 'start'), -1), "
-         "  COALESCE((SELECT MAX(time) FROM job_events e WHERE e.run_id = j.run_id "
-         "            AND e.job_id = j.job_id AND e.kind = 'end'), -1) "
-         "FROM jobs j WHERE j.run_id = ? ORDER BY j.ordinal LIMIT ? OFFSET ?");
+         "  COALESCE(MIN(u.start), -1), "
+         // Ended: its productive entries cover all its work (a cancelled
+         // run records running jobs up to the stop, short of that).
+         "  CASE WHEN SUM(CASE WHEN u.category = 'productive' THEN u.gpu_seconds END) "
+         "            = j.gpus * j.run_seconds "
+         "       THEN MAX(CASE WHEN u.category = 'productive' THEN u.end END) ELSE -1 END "
+         "FROM jobs j LEFT JOIN usage u ON u.run_id = j.run_id AND u.job_id = j.job_id "
+         "WHERE j.run_id = ? GROUP BY j.ordinal ORDER BY j.ordinal LIMIT ? OFFSET ?");
   q.Bind(1, run).Bind(2, limit).Bind(3, offset);
   return CollectRows<JobRecord>(q, [](const Stmt& r) {
     return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4),
@@ -291,7 +297,7 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
 absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const UsageFilter& f,
                                                            int64_t after_entry, int limit) {
   Stmt q(db_,
-         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds, entry_id "
+         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds, entry_id, nodes "
          "FROM usage WHERE run_id = ?1 AND entry_id > ?2 "
          "AND (?3 = '' OR job_id = ?3) AND (?4 = '' OR phase = ?4) "
          "AND (?5 = '' OR category = ?5) AND end > ?6 AND (?7 = 0 OR start < ?7) "
@@ -300,7 +306,7 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
       .Bind(5, f.category).Bind(6, f.start).Bind(7, f.end).Bind(8, limit);
   return CollectRows<UsageRecord>(q, [](const Stmt& r) {
     return UsageRecord{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4),
-                       r.Int(5), r.Int64(6), r.Int64(7)};
+                       r.Int(5), r.Int64(6), r.Int64(7), r.Text(8)};
   });
 }
 
@@ -391,7 +397,7 @@ struct RunWriter::Statements {
   Statements(sqlite3* db)
       : usage(db,
               "INSERT INTO usage (run_id, job_id, phase, category, start, end, "
-              "gpus, gpu_seconds) VALUES (?,?,?,?,?,?,?,?)"),
+              "gpus, gpu_seconds, nodes) VALUES (?,?,?,?,?,?,?,?,?)"),
         event(db,
               "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
               "VALUES (?,?,?,?,?)") {}
@@ -434,7 +440,8 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
   q.Reset();
   // The record outlives the step: no copies of its strings.
   q.Bind(1, run_id_).BindStatic(2, u.job_id).BindStatic(3, u.phase).BindStatic(4, u.category)
-      .Bind(5, u.start).Bind(6, u.end).Bind(7, u.gpus).Bind(8, u.gpu_seconds);
+      .Bind(5, u.start).Bind(6, u.end).Bind(7, u.gpus).Bind(8, u.gpu_seconds)
+      .BindStatic(9, u.nodes);
   if (auto s = q.Run(); !s.ok()) return s;
   return MaybeFlush();
 }

@@ -73,6 +73,7 @@ struct UsageRecord {
   int gpus = 0;
   int64_t gpu_seconds = 0;   // (end - start) x gpus
   int64_t entry_id = 0;      // read back only: position in the ledger
+  std::string nodes;         // a job's nodes: "0-255", or "3[4]" for 4 GPUs of node 3
 };
 
 // Which usage entries to list; empty strings and zero times match anything.
@@ -84,11 +85,12 @@ struct UsageFilter {
   int64_t end = 0;    // 0: no upper bound
 };
 
+// What usage entries cannot show: a job "preempt"ed (stopped and requeued).
 struct JobEvent {
   int64_t time = 0;
   std::string job_id;
-  std::string kind;          // "start" or "end"
-  std::string nodes;         // for "start": the nodes held, e.g. "0-255" or "3:4"
+  std::string kind;          // "preempt"
+  std::string nodes;
 };
 
 class RunWriter;
@@ -116,7 +118,8 @@ class Ledger {
   // The newest run with status complete; NotFound if there is none.
   absl::StatusOr<RunRecord> LatestCompleteRun();
   // Jobs of a run in plan order, skipping the first `offset`, at most
-  // `limit` (< 0: all), with their start and end from the job events.
+  // `limit` (< 0: all), with their first start and, once all their work is
+  // recorded, their end, from the usage entries.
   absl::StatusOr<std::vector<JobRecord>> ListJobs(int64_t run, int offset = 0, int limit = -1);
   // Usage entries of a run in the order they were written: those matching
   // `filter` with entry_id > after_entry, at most `limit` (< 0: all).

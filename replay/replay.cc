@@ -37,16 +37,15 @@ std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
 // Turns scheduler callbacks into ledger rows.
 class ReplayRun::Sink : public scheduler::Sink {
  public:
-  Sink(const traces::Workload& w, ledger::RunWriter* writer) : w_(w), writer_(writer) {}
+  Sink(const traces::Workload& w, ledger::RunWriter* writer)
+      : w_(w), writer_(writer), nodes_(w.jobs.size()) {}
 
-  absl::Status OnJobStart(scheduler::Seconds time, int job,
-                          const scheduler::Allocation& a) override {
-    return writer_->AppendJobEvent(
-        {time, w_.jobs[job].id, "start", NodesText(a, w_.gpu.gpus_per_node())});
+  absl::Status OnJobStart(scheduler::Seconds, int job, const scheduler::Allocation& a) override {
+    // Written with the job's usage entry when it ends or is stopped.
+    nodes_[job] = NodesText(a, w_.gpu.gpus_per_node());
+    return absl::OkStatus();
   }
-  absl::Status OnJobEnd(scheduler::Seconds time, int job) override {
-    return writer_->AppendJobEvent({time, w_.jobs[job].id, "end", ""});
-  }
+  absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
   absl::Status OnJobPreempted(scheduler::Seconds time, int job) override {
     return writer_->AppendJobEvent({time, w_.jobs[job].id, "preempt", ""});
   }
@@ -55,6 +54,7 @@ class ReplayRun::Sink : public scheduler::Sink {
     if (u.job >= 0) {
       r.job_id = w_.jobs[u.job].id;
       r.phase = traces::PhaseName(w_.jobs[u.job].phase);
+      r.nodes = nodes_[u.job];
     }
     r.category = scheduler::CategoryName(u.category);
     r.start = u.start;
@@ -67,6 +67,7 @@ class ReplayRun::Sink : public scheduler::Sink {
  private:
   const traces::Workload& w_;
   ledger::RunWriter* writer_;
+  std::vector<std::string> nodes_;  // of each job's current run
 };
 
 ReplayRun::ReplayRun(const traces::Workload& workload) : workload_(workload) {}

@@ -242,10 +242,9 @@ TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
   ASSERT_TRUE(w.ok());
   // a runs from 80,000 s to 180,000 s: 6,400 s on day 1, 86,400 on day 2,
   // 7,200 on day 3. b runs on day 1 only.
-  ASSERT_TRUE((*w)->AppendJobEvent({80000, "a", "start", "0"}).ok());
   ASSERT_TRUE((*w)->AppendUsage({"b", "rl", "productive", 0, 10, 8, 80}).ok());
   ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 80000, 180000, 8, 800000}).ok());
-  ASSERT_TRUE((*w)->AppendJobEvent({180000, "a", "end", ""}).ok());
+  ASSERT_TRUE((*w)->AppendJobEvent({120000, "b", "preempt", ""}).ok());
   ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 0, 180000, 8, 1440000}).ok());
   ASSERT_TRUE((*w)->Finish(kComplete, 0, 180000).ok());
 
@@ -263,7 +262,9 @@ TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
   ASSERT_TRUE(jobs.ok());
   ASSERT_EQ(jobs->size(), 1u);
   EXPECT_EQ((*jobs)[0].job_id, "b");
-  EXPECT_EQ((*jobs)[0].started, -1);  // no events for b
+  EXPECT_EQ((*jobs)[0].started, 0);
+  EXPECT_EQ((*jobs)[0].ended, 10);  // its 8 x 10 GPU-seconds are all recorded
+  EXPECT_EQ(l->ListJobEvents(1)->size(), 1u);
   auto a = l->ListJobs(1, 0, 1);
   EXPECT_EQ((*a)[0].started, 80000);
   EXPECT_EQ((*a)[0].ended, 180000);
