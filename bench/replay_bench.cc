@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   }
   auto p = gpuledger::scheduler::ParsePolicy(policy);
   if (!p.ok()) return 2;
-  auto r = gpuledger::replay::ReplayWorkload(w, **l, 0, {*p, -1});
+  auto r = gpuledger::replay::ReplayWorkload(std::move(w), **l, 0, {*p, -1});
   const auto t2 = std::chrono::steady_clock::now();
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());

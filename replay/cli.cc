@@ -59,16 +59,18 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   if (!w.ok()) return Fail(err, w.status());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
+  const std::string name = w->name, gpu = w->gpu.name();
+  const int total_gpus = w->total_gpus();
   absl::StatusOr<ReplayResult> r =
-      ReplayWorkload(*w, **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
+      ReplayWorkload(std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
   if (!r.ok()) return Fail(err, r.status());
 
   const auto& s = r->summary;
   absl::StatusOr<ledger::CostReport> report =
       ledger::BuildCostReport(**l, r->run_id, "job", /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
-  out << "run " << r->run_id << " complete: " << w->name << ", " << s.jobs_completed
-      << " jobs on " << WithThousands(w->total_gpus()) << " " << w->gpu.name() << " ("
+  out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed
+      << " jobs on " << WithThousands(total_gpus) << " " << gpu << " ("
       << scheduler::PolicyName(*policy) << ", seed " << a.seed << ")\n"
       << "simulated " << Decimal(s.end - s.start, 86400, 2) << " days; "
       << Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "

@@ -70,13 +70,13 @@ class ReplayRun::Sink : public scheduler::Sink {
   std::vector<std::string> nodes_;  // of each job's current run
 };
 
-ReplayRun::ReplayRun(const traces::Workload& workload) : workload_(workload) {}
+ReplayRun::ReplayRun(traces::Workload workload) : workload_(std::move(workload)) {}
 ReplayRun::~ReplayRun() = default;
 
 int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
-    const traces::Workload& w, ledger::Ledger& ledger, int64_t seed,
+    traces::Workload w, ledger::Ledger& ledger, int64_t seed,
     const scheduler::SchedulerOptions& options) {
   const std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
   const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node(), w.pod_nodes};
@@ -107,7 +107,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
                     j.submit_seconds, j.run_seconds});
   }
 
-  std::unique_ptr<ReplayRun> r(new ReplayRun(w));
+  std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(w)));
   absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(run, jobs);
   if (!writer.ok()) return writer.status();
   r->writer_ = std::move(*writer);
@@ -170,11 +170,12 @@ std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
   return out;
 }
 
-absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& w,
+absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options,
                                             const std::string& schedule_out) {
-  absl::StatusOr<std::unique_ptr<ReplayRun>> run = ReplayRun::Start(w, ledger, seed, options);
+  absl::StatusOr<std::unique_ptr<ReplayRun>> run =
+      ReplayRun::Start(std::move(w), ledger, seed, options);
   if (!run.ok()) return run.status();
   if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed

@@ -30,9 +30,9 @@ class ReplayRun {
   // Checks `workload` against the scheduler's rules (a dry run with nothing
   // recorded) and only then opens a run in `ledger`: a workload that cannot
   // be replayed writes nothing. `ledger` must outlive the ReplayRun; the
-  // workload is copied.
+  // ReplayRun keeps the workload (move it in to avoid a copy).
   static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(
-      const traces::Workload& workload, ledger::Ledger& ledger, int64_t seed,
+      traces::Workload workload, ledger::Ledger& ledger, int64_t seed,
       const scheduler::SchedulerOptions& options = {});
   ~ReplayRun();
 
@@ -58,7 +58,7 @@ class ReplayRun {
 
  private:
   class Sink;
-  ReplayRun(const traces::Workload& workload);
+  explicit ReplayRun(traces::Workload workload);
   traces::Workload workload_;
   std::unique_ptr<ledger::RunWriter> writer_;
   std::unique_ptr<Sink> sink_;
@@ -68,7 +68,7 @@ class ReplayRun {
 
 // Replays `workload` under FCFS into a new run of `ledger`, start to end.
 // With `schedule_out`, also writes the schedule there as CSV.
-absl::StatusOr<ReplayResult> ReplayWorkload(const traces::Workload& workload,
+absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options = {},
                                             const std::string& schedule_out = "");

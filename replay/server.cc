@@ -117,11 +117,13 @@ class ReplayManager {
               options_.max_replays, "); wait for one to end or cancel one"));
         }
       }
-      absl::StatusOr<std::unique_ptr<ReplayRun>> run = ReplayRun::Start(*w, writer_, req.seed());
+      const ledger::Rates rates = ledger::ComputeRates(w->pricing, w->gpu.tdp_watts());
+      absl::StatusOr<std::unique_ptr<ReplayRun>> run =
+          ReplayRun::Start(std::move(*w), writer_, req.seed());
       if (!run.ok()) return run.status();
       auto a = std::make_shared<Active>(io_);
       a->run = std::move(*run);
-      a->rates = ledger::ComputeRates(w->pricing, w->gpu.tdp_watts());
+      a->rates = rates;
       a->speed = req.speed() > 0 ? req.speed() : options_.speed;
       a->wall_start = Clock::now();
       a->reached = a->run->simulator().start();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -114,8 +115,18 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());
     for (int d : jobs_[i].after) dependents_[d].push_back(i);
     remaining_[i] = jobs_[i].run_seconds;
-    events_.Push(jobs_[i].submit, EventKind::kJobSubmit, i);
     summary_.start = i == 0 ? jobs_[i].submit : std::min(summary_.start, jobs_[i].submit);
+  }
+  // Submissions are read in order from a sorted list rather than queued, so
+  // the event heap holds only the running jobs' ends. Traces usually come
+  // sorted, which makes this a linear check.
+  submit_order_.resize(n);
+  for (int i = 0; i < n; ++i) submit_order_[i] = i;
+  auto by_submit = [this](int a, int b) {
+    return std::tie(jobs_[a].submit, a) < std::tie(jobs_[b].submit, b);
+  };
+  if (!std::is_sorted(submit_order_.begin(), submit_order_.end(), by_submit)) {
+    std::sort(submit_order_.begin(), submit_order_.end(), by_submit);
   }
   now_ = summary_.start;
 }
@@ -137,9 +148,15 @@ absl::Status Simulator::Emit(const UsageInterval& u) {
   return sink_->OnUsage(u);
 }
 
+Seconds Simulator::next_event_time() const {
+  if (next_submit_ == submit_order_.size()) return events_.NextTime();
+  const Seconds submit = jobs_[submit_order_[next_submit_]].submit;
+  return events_.empty() ? submit : std::min(submit, events_.NextTime());
+}
+
 absl::Status Simulator::RunUntil(Seconds t) {
-  while (!events_.empty() && events_.NextTime() <= t) {
-    if (absl::Status s = ApplyInstant(events_.NextTime()); !s.ok()) return s;
+  while (!done() && next_event_time() <= t) {
+    if (absl::Status s = ApplyInstant(next_event_time()); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -153,38 +170,38 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
   }
   now_ = t;
 
-  // Apply everything that happens at this instant, ends before arrivals.
+  // Apply everything that happens at this instant: ends, then arrivals.
   while (!events_.empty() && events_.NextTime() == t) {
     const Event e = events_.Pop();
     const int job = e.job;
-    if (e.kind == EventKind::kJobEnd) {
-      if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
-      cluster_.Release(held_[job]);
-      running_.erase(job);
-      running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
-      victims_.erase({jobs_[job].priority, -started_[job], -job});
-      running_gpus_ -= jobs_[job].gpus;
-      running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started_[job];
-      ended_ = true;
-      remaining_[job] = 0;
-      times_[job].end = t;
-      ++summary_.jobs_completed;
-      if (auto s = Emit({job, Category::kProductive, started_[job], t, jobs_[job].gpus}); !s.ok()) {
-        return s;
+    if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
+    cluster_.Release(held_[job]);
+    running_.erase(job);
+    running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
+    victims_.erase({jobs_[job].priority, -started_[job], -job});
+    running_gpus_ -= jobs_[job].gpus;
+    running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started_[job];
+    ended_ = true;
+    remaining_[job] = 0;
+    times_[job].end = t;
+    ++summary_.jobs_completed;
+    if (auto s = Emit({job, Category::kProductive, started_[job], t, jobs_[job].gpus}); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
+    for (int d : dependents_[job]) {
+      if (--deps_left_[d] == 0 && submitted_[d]) {
+        waiting_.insert(Key(d));
+        arrived_.push_back(d);
       }
-      if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
-      for (int d : dependents_[job]) {
-        if (--deps_left_[d] == 0 && submitted_[d]) {
-          waiting_.insert(Key(d));
-          arrived_.push_back(d);
-        }
-      }
-    } else {
-      submitted_[job] = true;
-      if (deps_left_[job] == 0) {
-        waiting_.insert(Key(job));
-        arrived_.push_back(job);
-      }
+    }
+  }
+  while (next_submit_ < submit_order_.size() && jobs_[submit_order_[next_submit_]].submit == t) {
+    const int job = submit_order_[next_submit_++];
+    submitted_[job] = true;
+    if (deps_left_[job] == 0) {
+      waiting_.insert(Key(job));
+      arrived_.push_back(job);
     }
   }
 
@@ -385,10 +402,10 @@ absl::Status Simulator::PriorityPass(Seconds t) {
 }
 
 absl::Status Simulator::StopAt(Seconds t) {
-  if (t < now_ || (!events_.empty() && t >= events_.NextTime())) {
+  if (t < now_ || (!done() && t >= next_event_time())) {
     return absl::InvalidArgumentError(absl::StrCat("cannot stop at ", t, ": replay is at ", now_,
                                                    ", next event ",
-                                                   events_.empty() ? -1 : events_.NextTime()));
+                                                   done() ? -1 : next_event_time()));
   }
   if (t > now_ && cluster_.free_gpus() > 0) {
     if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
@@ -407,6 +424,7 @@ absl::Status Simulator::StopAt(Seconds t) {
   now_ = t;
   summary_.end = t;
   events_.Clear();
+  next_submit_ = submit_order_.size();
   stopped_ = true;
   return absl::OkStatus();
 }

@@ -106,9 +106,9 @@ class Simulator {
   // Applies every event at or before simulated time `t`, in order.
   absl::Status RunUntil(Seconds t);
   // True when no event is left.
-  bool done() const { return events_.empty(); }
+  bool done() const { return events_.empty() && next_submit_ == submit_order_.size(); }
   // Time of the next event; requires !done().
-  Seconds next_event_time() const { return events_.NextTime(); }
+  Seconds next_event_time() const;
   // Time of the last instant applied (the window's start before any).
   Seconds now() const { return now_; }
   // The window's start: the earliest submission.
@@ -151,7 +151,9 @@ class Simulator {
   SchedulerOptions options_;
   Sink* sink_;
   Cluster cluster_;
-  EventQueue events_;
+  EventQueue events_;  // job ends; submissions come from submit_order_
+  std::vector<int> submit_order_;  // jobs by (submit, index)
+  size_t next_submit_ = 0;         // the next of them to arrive
   std::vector<int> deps_left_;
   std::vector<std::vector<int>> dependents_;
   std::vector<bool> submitted_;
