@@ -21,6 +21,8 @@ namespace gpuledger::replay {
 namespace {
 
 constexpr int kBadInput = 2;
+// Where replay, report and serve keep the ledger unless told otherwise.
+constexpr char kDefaultLedger[] = "gpuledger.sqlite";
 
 int Fail(std::ostream& err, const absl::Status& s) {
   err << "gpuledger: " << s.message() << "\n";
@@ -120,7 +122,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* rp = app.add_subcommand(
       "replay", "Replay a plan (.textproto) into a SQLite ledger and print a summary");
   rp->add_option("plan", replay.plan, "Plan file in protobuf text format")->required();
-  rp->add_option("--ledger", replay.ledger, "Ledger file (created if missing)")->required();
+  replay.ledger = kDefaultLedger;
+  rp->add_option("--ledger", replay.ledger, "Ledger file (created if missing)")
+      ->capture_default_str();
   rp->add_option("--seed", replay.seed,
                  "Seed recorded with the run (random models draw from it)")
       ->capture_default_str();
@@ -144,7 +148,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   ReportArgs report;
   CLI::App* rt = app.add_subcommand("report", "Print the cost report of a run in a ledger");
-  rt->add_option("--ledger", report.ledger, "Ledger file")->required();
+  report.ledger = kDefaultLedger;
+  rt->add_option("--ledger", report.ledger, "Ledger file")->capture_default_str();
   rt->add_option("--run", report.run, "Run id (default: the newest complete run)");
   rt->add_option("--view", report.view, "Which prices to show")
       ->check(CLI::IsMember({"rental", "owned", "both"}))
@@ -162,7 +167,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
   CLI::App* sv = app.add_subcommand(
       "serve", "Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)");
-  sv->add_option("--ledger", serve.ledger_path, "Ledger file (created if missing)")->required();
+  serve.ledger_path = kDefaultLedger;
+  sv->add_option("--ledger", serve.ledger_path, "Ledger file (created if missing)")
+      ->capture_default_str();
   sv->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   sv->add_option("--speed", serve.speed,
