@@ -77,11 +77,36 @@ int main(int argc, char** argv) {
   app.add_option("--policy", policy)->capture_default_str();
   app.add_option("--ledger", ledger_path)->capture_default_str();
   app.add_option("--seed", seed)->capture_default_str();
+  bool no_ledger = false;
+  app.add_flag("--no-ledger", no_ledger, "simulate only: the scheduler's own cost");
   CLI11_PARSE(app, argc, argv);
 
   const auto t0 = std::chrono::steady_clock::now();
   Workload w = Synthetic(jobs, load, seed);
   const auto t1 = std::chrono::steady_clock::now();
+  if (no_ledger) {
+    struct Null : gpuledger::scheduler::Sink {
+      absl::Status OnJobStart(int64_t, int, const gpuledger::scheduler::Allocation&) override {
+        return absl::OkStatus();
+      }
+      absl::Status OnJobEnd(int64_t, int) override { return absl::OkStatus(); }
+      absl::Status OnJobPreempted(int64_t, int) override { return absl::OkStatus(); }
+      absl::Status OnUsage(const gpuledger::scheduler::UsageInterval&) override {
+        return absl::OkStatus();
+      }
+    } null;
+    auto p = gpuledger::scheduler::ParsePolicy(policy);
+    if (!p.ok()) return 2;
+    auto s = gpuledger::scheduler::Simulate({w.nodes, 8, 0}, gpuledger::replay::ToJobSpecs(w),
+                                            {*p, -1}, &null);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    std::printf("%s,%d,%.2f,simulate-only,%.3f,%.0f,%.1f\n", policy.c_str(), jobs, load, secs,
+                jobs / secs, ru.ru_maxrss / 1024.0);
+    return s.ok() ? 0 : 2;
+  }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ledger_path + suffix);
   auto l = gpuledger::ledger::Ledger::Open(ledger_path);
   if (!l.ok()) {
