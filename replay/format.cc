@@ -2,14 +2,20 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/text_format.h"
+#include "gpuledger/v1/ledger_service.pb.h"
+#include "replay/metrics.h"
 
 namespace gpuledger::replay {
 namespace {
 
+namespace v1 = gpuledger::v1;
 using ledger::CostReport;
 using ledger::CostRow;
 
@@ -127,6 +133,23 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
                   ", \"sim_start_seconds\": ", run.sim_start, ", \"sim_end_seconds\": ", run.sim_end,
                   ", \"wall_start\": ", JsonString(run.wall_start),
                   ", \"wall_end\": ", JsonString(run.wall_end), "},\n");
+  if (v1::RunMetrics m; !r.run.metrics.empty() &&
+                        google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
+    std::vector<std::string> skipped;
+    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(), m.skipped_by_reason().end());
+    for (const auto& [reason, n] : sorted) skipped.push_back(absl::StrCat(JsonString(reason), ": ", n));
+    absl::StrAppend(
+        &out, "  \"metrics\": {\"jobs_done\": ", m.jobs_done(), ", \"jobs_skipped\": ",
+        m.jobs_skipped(), ", \"skipped_by_reason\": {", absl::StrJoin(skipped, ", "),
+        "}, \"makespan_seconds\": ", m.makespan_seconds(),
+        ", \"wait_mean_seconds\": ", absl::StrFormat("%.3f", m.wait_mean_seconds()),
+        ", \"wait_median_seconds\": ", absl::StrFormat("%.1f", m.wait_median_seconds()),
+        ", \"wait_p95_seconds\": ", m.wait_p95_seconds(),
+        ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
+        ", \"utilization\": ", absl::StrFormat("%.6f", m.utilization()),
+        ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",
+        m.lost_gpu_seconds(), "},\n");
+  }
   absl::StrAppend(&out, "  \"group_by\": ", JsonString(r.group_by), ",\n  \"rows\": [\n");
   for (size_t i = 0; i < r.rows.size(); ++i) {
     absl::StrAppend(&out, "    ", row(r.rows[i]), i + 1 < r.rows.size() ? ",\n" : "\n");
@@ -206,6 +229,10 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                               r.busy_gpu_seconds * 1'000'000, 4),
                       " per GPU-hour used, idle capacity included\n");
     }
+  }
+  if (v1::RunMetrics m; !r.run.metrics.empty() &&
+                        google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
+    out += "\nschedule (" + r.run.policy + "):\n" + MetricsText(m);
   }
   return out;
 }
