@@ -90,19 +90,42 @@ CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
 CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
   BEGIN SELECT RAISE(ABORT, 'runs are append-only'); END;
 )sql",
-    // 1 -> 2: schedule metrics of a run (gpuledger.v1.RunMetrics, text
-    // format); indexes for per-job sums and job times on large traces.
+    // 1 -> 2: schedule metrics and idle total of a run; the nodes of each
+    // usage entry (job_events keeps only preemptions); leaner storage for
+    // traces of a million jobs: jobs keyed by their position in one B-tree,
+    // and an index over job entries only (cluster-wide entries are summed
+    // into runs.idle_gpu_seconds when a run ends).
     R"sql(
 ALTER TABLE runs ADD COLUMN metrics TEXT NOT NULL DEFAULT '';
--- The nodes a job's entry ran on ("0-255", "3[4]"); job_events now holds
--- only what usage entries cannot show (preemptions).
+ALTER TABLE runs ADD COLUMN idle_gpu_seconds INTEGER;
 ALTER TABLE usage ADD COLUMN nodes TEXT NOT NULL DEFAULT '';
-CREATE INDEX usage_by_job ON usage(run_id, job_id);
-CREATE INDEX job_events_by_job ON job_events(run_id, job_id);
--- The new indexes start with run_id and serve every per-run query; fewer
--- indexes make appends cheaper.
 DROP INDEX usage_by_run;
 DROP INDEX job_events_by_run;
+CREATE INDEX usage_by_job ON usage(run_id, job_id) WHERE job_id != '';
+CREATE INDEX job_events_by_job ON job_events(run_id, job_id);
+CREATE TABLE jobs_v2 (
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  ordinal     INTEGER NOT NULL,
+  job_id      TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  project     TEXT NOT NULL,
+  gpus        INTEGER NOT NULL,
+  priority    INTEGER NOT NULL,
+  submit      INTEGER NOT NULL,
+  run_seconds INTEGER NOT NULL,
+  PRIMARY KEY (run_id, ordinal)
+) WITHOUT ROWID;
+INSERT INTO jobs_v2 SELECT run_id, ordinal, job_id, phase, project, gpus, priority, submit,
+  run_seconds FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v2 RENAME TO jobs;
+CREATE TRIGGER jobs_append_only_u BEFORE UPDATE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER jobs_append_only_d BEFORE DELETE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+UPDATE runs SET idle_gpu_seconds = (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage u
+  WHERE u.run_id = runs.run_id AND u.job_id = '' AND u.category = 'idle')
+  WHERE status != 'running';
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -241,8 +264,8 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   for (size_t i = 0; i < jobs.size(); ++i) {
     const JobRecord& j = jobs[i];
     job.Reset();
-    job.Bind(1, run_id).Bind(2, static_cast<int64_t>(i)).Bind(3, j.job_id)
-        .Bind(4, j.phase).Bind(5, j.project).Bind(6, j.gpus).Bind(7, j.priority)
+      job.Bind(1, run_id).Bind(2, static_cast<int64_t>(i)).BindStatic(3, j.job_id)
+        .BindStatic(4, j.phase).BindStatic(5, j.project).Bind(6, j.gpus).Bind(7, j.priority)
         .Bind(8, j.submit).Bind(9, j.run_seconds);
     if (auto s = job.Run(); !s.ok()) return fail(s);
   }
@@ -285,7 +308,8 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
          "  CASE WHEN SUM(CASE WHEN u.category = 'productive' THEN u.gpu_seconds END) "
          "            = j.gpus * j.run_seconds "
          "       THEN MAX(CASE WHEN u.category = 'productive' THEN u.end END) ELSE -1 END "
-         "FROM jobs j LEFT JOIN usage u ON u.run_id = j.run_id AND u.job_id = j.job_id "
+         "FROM jobs j LEFT JOIN usage u "
+         "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
          "WHERE j.run_id = ? GROUP BY j.ordinal ORDER BY j.ordinal LIMIT ? OFFSET ?");
   q.Bind(1, run).Bind(2, limit).Bind(3, offset);
   return CollectRows<JobRecord>(q, [](const Stmt& r) {
@@ -330,7 +354,8 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
     sql = absl::StrCat(
         "SELECT ", col, ", COALESCE(SUM(u.gpu_seconds), 0), "
         "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o "
-        "FROM jobs j LEFT JOIN usage u ON u.run_id = j.run_id AND u.job_id = j.job_id "
+        "FROM jobs j LEFT JOIN usage u "
+        "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
         "WHERE j.run_id = ?1 GROUP BY ", col, " ORDER BY o");
   } else if (key == "day") {
     return SumByDay(run);
@@ -380,9 +405,11 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
 }
 
 absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {
+  // Kept with the run when it ends; summed from the entries before then.
   Stmt q(db_,
-         "SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
-         "WHERE run_id = ? AND job_id = '' AND category = 'idle'");
+         "SELECT COALESCE((SELECT idle_gpu_seconds FROM runs WHERE run_id = ?1), "
+         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+         "   WHERE run_id = ?1 AND job_id = '' AND category = 'idle'))");
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
@@ -457,13 +484,18 @@ absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
 }
 
 absl::Status RunWriter::Finish(absl::string_view status, int64_t sim_start,
-                               int64_t sim_end, absl::string_view metrics) {
+                               int64_t sim_end, absl::string_view metrics,
+                               int64_t idle_gpu_seconds) {
   if (auto s = Begin(); !s.ok()) return s;
   Stmt q(db_,
-         "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ? "
-         "WHERE run_id = ?");
+         "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ?, "
+         // Summed from the entries (this transaction sees its own) unless given.
+         "idle_gpu_seconds = CASE WHEN ?7 >= 0 THEN ?7 ELSE "
+         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+         "   WHERE run_id = ?6 AND job_id = '' AND category = 'idle') END "
+         "WHERE run_id = ?6");
   q.Bind(1, status).Bind(2, UtcNow()).Bind(3, sim_start).Bind(4, sim_end).Bind(5, metrics)
-      .Bind(6, run_id_);
+      .Bind(6, run_id_).Bind(7, idle_gpu_seconds);
   if (auto s = q.Run(); !s.ok()) return s;
   return Flush();
 }

@@ -166,9 +166,11 @@ class RunWriter {
   // Commits everything appended so far.
   absl::Status Flush();
   // status is kComplete, kFailed or kCancelled; metrics is a text-format
-  // gpuledger.v1.RunMetrics (may be empty).
+  // gpuledger.v1.RunMetrics (may be empty); idle_gpu_seconds the run's idle
+  // total as the caller counted it, or -1 to sum it from the entries.
   absl::Status Finish(absl::string_view status, int64_t sim_start,
-                      int64_t sim_end, absl::string_view metrics = "");
+                      int64_t sim_end, absl::string_view metrics = "",
+                      int64_t idle_gpu_seconds = -1);
 
  private:
   friend class Ledger;

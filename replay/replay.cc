@@ -142,7 +142,8 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
                                      workload_.total_gpus(), workload_.skipped)};
   std::string metrics;
   google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
-  if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics);
+  if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics,
+                                       summary->idle_gpu_seconds);
       !s.ok()) {
     return s;
   }

@@ -201,6 +201,12 @@ TEST_F(ReplayTest, SamePlanTwiceGivesIdenticalRows) {
     EXPECT_EQ(std::tie((*e1)[i].time, (*e1)[i].job_id, (*e1)[i].kind, (*e1)[i].nodes),
               std::tie((*e2)[i].time, (*e2)[i].job_id, (*e2)[i].kind, (*e2)[i].nodes));
   }
+  // The idle total kept with each run is the sum of its idle entries.
+  int64_t idle = 0;
+  for (const auto& u : *u1) idle += u.category == "idle" ? u.gpu_seconds : 0;
+  EXPECT_GT(idle, 0);
+  EXPECT_EQ(*(*l)->IdleGpuSeconds(1), idle);
+  EXPECT_EQ(*(*l)->IdleGpuSeconds(2), idle);
   auto r1 = (*l)->GetRun(1), r2 = (*l)->GetRun(2);
   EXPECT_EQ(std::tie(r1->plan_sha256, r1->pricing, r1->sim_start, r1->sim_end, r1->seed, r1->status),
             std::tie(r2->plan_sha256, r2->pricing, r2->sim_start, r2->sim_end, r2->seed, r2->status));
