@@ -242,6 +242,11 @@ Ledger::~Ledger() { sqlite3_close_v2(db_); }
 
 absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
     const RunRecord& run, const std::vector<JobRecord>& jobs) {
+  return StartRun(run, jobs.size(), [&](size_t i, JobRecord* r) { *r = jobs[i]; });
+}
+
+absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
+    const RunRecord& run, size_t count, const std::function<void(size_t, JobRecord*)>& next) {
   if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](absl::Status s) {
     Exec(db_, "ROLLBACK").IgnoreError();
@@ -261,8 +266,9 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   Stmt job(db_,
            "INSERT INTO jobs (run_id, ordinal, job_id, phase, project, gpus, "
            "priority, submit, run_seconds) VALUES (?,?,?,?,?,?,?,?,?)");
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    const JobRecord& j = jobs[i];
+  JobRecord j;
+  for (size_t i = 0; i < count; ++i) {
+    next(i, &j);
     job.Reset();
       job.Bind(1, run_id).Bind(2, static_cast<int64_t>(i)).BindStatic(3, j.job_id)
         .BindStatic(4, j.phase).BindStatic(5, j.project).Bind(6, j.gpus).Bind(7, j.priority)

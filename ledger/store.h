@@ -5,6 +5,7 @@
 #define GPULEDGER_LEDGER_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -110,6 +111,11 @@ class Ledger {
   // returns the writer that appends the rest. `run.id` is ignored.
   absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
       const RunRecord& run, const std::vector<JobRecord>& jobs);
+  // As above, with the jobs produced one at a time (`job(i, &record)` fills
+  // job i of `count`), so a million-job trace is never held twice.
+  absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
+      const RunRecord& run, size_t count,
+      const std::function<void(size_t, JobRecord*)>& job);
 
   // Runs with id > after_id, oldest first, at most `limit` (< 0: all).
   absl::StatusOr<std::vector<RunRecord>> ListRuns(int64_t after_id = 0, int limit = -1);

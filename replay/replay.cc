@@ -101,14 +101,20 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   run.policy = scheduler::PolicyName(options.policy);
   run.seed = seed;
   google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
-  std::vector<ledger::JobRecord> jobs;
-  for (const auto& j : w.jobs) {
-    jobs.push_back({j.id, traces::PhaseName(j.phase), j.project, j.gpus, j.priority,
-                    j.submit_seconds, j.run_seconds});
-  }
 
   std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(w)));
-  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(run, jobs);
+  const std::vector<traces::PlanJob>& jobs = r->workload_.jobs;
+  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer =
+      ledger.StartRun(run, jobs.size(), [&](size_t i, ledger::JobRecord* rec) {
+        const traces::PlanJob& j = jobs[i];
+        rec->job_id = j.id;
+        rec->phase = traces::PhaseName(j.phase);
+        rec->project = j.project;
+        rec->gpus = j.gpus;
+        rec->priority = j.priority;
+        rec->submit = j.submit_seconds;
+        rec->run_seconds = j.run_seconds;
+      });
   if (!writer.ok()) return writer.status();
   r->writer_ = std::move(*writer);
   r->sink_ = std::make_unique<Sink>(r->workload_, r->writer_.get());

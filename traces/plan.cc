@@ -216,9 +216,19 @@ std::string FindCycle(const std::vector<PlanJob>& jobs) {
 
 }  // namespace
 
-std::string PhaseName(v1::Phase phase) {
-  if (phase == v1::PHASE_UNSPECIFIED) return "unspecified";
-  return absl::AsciiStrToLower(v1::Phase_Name(phase));
+const std::string& PhaseName(v1::Phase phase) {
+  // Built once: replays ask for a name with every usage entry.
+  static const std::vector<std::string>* names = [] {
+    auto* n = new std::vector<std::string>;
+    for (int v = v1::Phase_MIN; v <= v1::Phase_MAX; ++v) {
+      n->push_back(v1::Phase_IsValid(v) && v != v1::PHASE_UNSPECIFIED
+                       ? absl::AsciiStrToLower(v1::Phase_Name(static_cast<v1::Phase>(v)))
+                       : std::string("unspecified"));
+    }
+    return n;
+  }();
+  const int v = static_cast<int>(phase);
+  return (*names)[v >= v1::Phase_MIN && v <= v1::Phase_MAX ? v - v1::Phase_MIN : 0];
 }
 
 std::string Sha256Hex(absl::string_view bytes) {

@@ -56,7 +56,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                       absl::string_view source);
 
 // Lower-case name of a phase as used in reports: "pretrain", "rl", ...
-std::string PhaseName(gpuledger::v1::Phase phase);
+const std::string& PhaseName(gpuledger::v1::Phase phase);
 
 // Hex SHA-256 of `bytes`.
 std::string Sha256Hex(absl::string_view bytes);
