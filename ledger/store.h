@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -112,10 +113,13 @@ class Ledger {
   absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
       const RunRecord& run, const std::vector<JobRecord>& jobs);
   // As above, with the jobs produced one at a time (`job(i, &record)` fills
-  // job i of `count`), so a million-job trace is never held twice.
+  // job i of `count`), so a million-job trace is never held twice. With
+  // `background`, the writer writes in the background from the start (see
+  // RunWriter::WriteInBackground) and the jobs go with its first batches:
+  // the run's row is committed first, alone.
   absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
       const RunRecord& run, size_t count,
-      const std::function<void(size_t, JobRecord*)>& job);
+      const std::function<void(size_t, JobRecord*)>& job, bool background = false);
 
   // Runs with id > after_id, oldest first, at most `limit` (< 0: all).
   absl::StatusOr<std::vector<RunRecord>> ListRuns(int64_t after_id = 0, int limit = -1);
@@ -167,6 +171,14 @@ class RunWriter {
  public:
   ~RunWriter();
   int64_t run_id() const { return run_id_; }
+
+  // From here on, batches are written by a thread of the writer's own while
+  // the caller goes on appending (a replay's scheduler and SQLite then use
+  // both cores). Nobody else may use the ledger's connection until the writer
+  // is finished or dropped. An error of the background thread is returned by
+  // the next call. Not for writers that share a connection.
+  void WriteInBackground();
+
   absl::Status AppendUsage(const UsageRecord& usage);
   absl::Status AppendJobEvent(const JobEvent& event);
   // Commits everything appended so far.
@@ -181,14 +193,39 @@ class RunWriter {
  private:
   friend class Ledger;
   RunWriter(sqlite3* db, int64_t run_id);
+  struct FinishArgs {
+    std::string status;
+    int64_t sim_start, sim_end;
+    std::string metrics;
+    int64_t idle_gpu_seconds;
+  };
+  struct Batch {
+    std::vector<std::pair<int64_t, JobRecord>> jobs;  // (ordinal, job)
+    std::vector<UsageRecord> usage;
+    std::vector<JobEvent> events;
+    std::optional<FinishArgs> finish;
+  };
+  class Background;
+
   absl::Status Begin();
+  absl::Status Commit();
   absl::Status MaybeFlush();
+  absl::Status AppendJob(int64_t ordinal, const JobRecord& job);
+  absl::Status WriteJob(int64_t ordinal, const JobRecord& job);
+  absl::Status WriteUsage(const UsageRecord& usage);
+  absl::Status WriteEvent(const JobEvent& event);
+  absl::Status WriteFinish(const FinishArgs& finish);
+  // Writes a batch in one transaction (the background thread's work).
+  absl::Status WriteBatch(const Batch& batch);
+
   sqlite3* db_;
   int64_t run_id_;
   int pending_ = 0;
   bool in_transaction_ = false;
   struct Statements;
   std::unique_ptr<Statements> stmts_;
+  Batch buffer_;                     // background mode: rows not yet handed over
+  std::unique_ptr<Background> background_;
 };
 
 // Rows appended per transaction by a RunWriter.

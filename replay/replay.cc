@@ -10,17 +10,6 @@
 namespace gpuledger::replay {
 namespace {
 
-// A sink that records nothing: used to check a workload end to end before a
-// run is opened in the ledger.
-class NullSink : public scheduler::Sink {
- public:
-  absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
-    return absl::OkStatus();
-  }
-  absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
-  absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
-  absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
-};
 
 }  // namespace
 
@@ -77,17 +66,13 @@ int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
     traces::Workload w, ledger::Ledger& ledger, int64_t seed,
-    const scheduler::SchedulerOptions& options) {
-  const std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
+    const scheduler::SchedulerOptions& options, bool background_writes) {
+  std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
   const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node(), w.pod_nodes};
-  // Dry run first: the scheduler is cheap next to the ledger writes, and a
-  // workload it rejects must not leave a run behind.
-  {
-    NullSink null;
-    absl::StatusOr<scheduler::RunSummary> dry = scheduler::Simulate(shape, specs, options, &null);
-    if (!dry.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", dry.status().message()));
-    }
+  // Everything that could stop a replay is checked before the run is
+  // opened: a workload the scheduler refuses writes nothing.
+  if (absl::Status s = scheduler::Simulator::Check(shape, specs); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
   }
 
   ledger::RunRecord run;
@@ -114,12 +99,12 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
         rec->priority = j.priority;
         rec->submit = j.submit_seconds;
         rec->run_seconds = j.run_seconds;
-      });
+      }, background_writes);
   if (!writer.ok()) return writer.status();
   r->writer_ = std::move(*writer);
   r->sink_ = std::make_unique<Sink>(r->workload_, r->writer_.get());
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
-      scheduler::Simulator::Create(shape, specs, options, r->sink_.get());
+      scheduler::Simulator::Create(shape, std::move(specs), options, r->sink_.get());
   if (!sim.ok()) return sim.status();  // cannot happen after the dry run
   r->sim_ = std::move(*sim);
   return r;
@@ -181,8 +166,10 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options,
                                             const std::string& schedule_out) {
+  // The replay owns the connection until it ends: SQLite can write on the
+  // other core while the scheduler runs.
   absl::StatusOr<std::unique_ptr<ReplayRun>> run =
-      ReplayRun::Start(std::move(w), ledger, seed, options);
+      ReplayRun::Start(std::move(w), ledger, seed, options, /*background_writes=*/true);
   if (!run.ok()) return run.status();
   if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed

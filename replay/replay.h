@@ -31,9 +31,12 @@ class ReplayRun {
   // recorded) and only then opens a run in `ledger`: a workload that cannot
   // be replayed writes nothing. `ledger` must outlive the ReplayRun; the
   // ReplayRun keeps the workload (move it in to avoid a copy).
+  // With `background_writes`, SQLite writes on a thread of its own (see
+  // RunWriter::WriteInBackground): only for a ledger connection nobody else
+  // uses meanwhile.
   static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(
       traces::Workload workload, ledger::Ledger& ledger, int64_t seed,
-      const scheduler::SchedulerOptions& options = {});
+      const scheduler::SchedulerOptions& options = {}, bool background_writes = false);
   ~ReplayRun();
 
   int64_t run_id() const;

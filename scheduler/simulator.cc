@@ -35,6 +35,35 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
       if (d < 0 || d >= n) return absl::InvalidArgumentError(who + "dependency out of range");
     }
   }
+  // Jobs that wait on each other in a cycle would never run: find them
+  // before anything runs (Kahn's algorithm; what is left is on a cycle or
+  // waits for one).
+  std::vector<int> waiting_on(n, 0);
+  std::vector<std::vector<int>> dependents(n);
+  for (int i = 0; i < n; ++i) {
+    waiting_on[i] = static_cast<int>(jobs[i].after.size());
+    for (int d : jobs[i].after) dependents[d].push_back(i);
+  }
+  std::vector<int> ready;
+  for (int i = 0; i < n; ++i) {
+    if (waiting_on[i] == 0) ready.push_back(i);
+  }
+  int cleared = 0;
+  while (!ready.empty()) {
+    const int j = ready.back();
+    ready.pop_back();
+    ++cleared;
+    for (int d : dependents[j]) {
+      if (--waiting_on[d] == 0) ready.push_back(d);
+    }
+  }
+  if (cleared < n) {
+    std::string stuck;
+    for (int i = 0; i < n; ++i) {
+      if (waiting_on[i] > 0) absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs[i].id, "\"");
+    }
+    return absl::InvalidArgumentError(absl::StrCat("jobs wait on each other in a cycle: ", stuck));
+  }
   return absl::OkStatus();
 }
 
@@ -86,6 +115,10 @@ const char* PolicyName(Policy policy) {
     case Policy::kPriority: return "priority";
   }
   return "unknown";
+}
+
+absl::Status Simulator::Check(const ClusterShape& shape, const std::vector<JobSpec>& jobs) {
+  return CheckJobs(shape, jobs);
 }
 
 absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(const ClusterShape& shape,
@@ -438,11 +471,9 @@ absl::StatusOr<RunSummary> Simulator::Finish() const {
     return absl::FailedPreconditionError(absl::StrCat("the replay was stopped at ", now_));
   }
   if (summary_.jobs_completed < jobs_total()) {
-    std::string stuck;
-    for (int i = 0; i < jobs_total(); ++i) {
-      if (deps_left_[i] > 0) absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs_[i].id, "\"");
-    }
-    return absl::FailedPreconditionError(absl::StrCat("jobs wait on each other in a cycle: ", stuck));
+    // Create refuses cycles, so this is a scheduler bug, not bad input.
+    return absl::InternalError(absl::StrCat(jobs_total() - summary_.jobs_completed,
+                                            " jobs never ran"));
   }
   return summary_;
 }

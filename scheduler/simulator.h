@@ -97,11 +97,14 @@ class Simulator {
   // Fails with InvalidArgument, before reporting anything, for a job that
   // can never run (no GPUs, more GPUs than the cluster, not a whole number of
   // nodes, run time not positive, estimate below the run time, a dependency
-  // out of range).
+  // out of range, jobs that wait on each other in a cycle).
   static absl::StatusOr<std::unique_ptr<Simulator>> Create(const ClusterShape& shape,
                                                            std::vector<JobSpec> jobs,
                                                            const SchedulerOptions& options,
                                                            Sink* sink);
+  // The checks of Create alone, for callers that must know before they
+  // commit to anything.
+  static absl::Status Check(const ClusterShape& shape, const std::vector<JobSpec>& jobs);
 
   // Applies every event at or before simulated time `t`, in order.
   absl::Status RunUntil(Seconds t);
@@ -127,7 +130,7 @@ class Simulator {
   absl::Status StopAt(Seconds t);
 
   // The summary once done(); FailedPrecondition if the replay was stopped
-  // early or jobs remain that wait on each other in a cycle.
+  // early.
   absl::StatusOr<RunSummary> Finish() const;
 
  private:

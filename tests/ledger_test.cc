@@ -154,6 +154,44 @@ TEST_F(LedgerTest, ManyBatchesReadBackInOrder) {
   EXPECT_EQ((*usage)[n - 1].start, n - 1);
 }
 
+TEST_F(LedgerTest, BackgroundWriterWritesTheSameRowsAndFinishesAtomically) {
+  auto l = Open();
+  const int n = 2 * kRowsPerTransaction + 3;  // three batches
+  for (bool background : {false, true}) {
+    auto w = l->StartRun(Run(kHandPricing), 2,
+                         [](size_t i, JobRecord* r) { *r = {i ? "b" : "a", "rl", "p", 1, 0, 0, 1}; },
+                         background);
+    ASSERT_TRUE(w.ok()) << w.status();
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
+    }
+    ASSERT_TRUE((*w)->AppendJobEvent({5, "a", "preempt", ""}).ok());
+    ASSERT_TRUE((*w)->Finish(kComplete, 0, n, "", 7).ok());
+  }
+  auto a = l->ListUsage(1), b = l->ListUsage(2);
+  ASSERT_EQ(a->size(), static_cast<size_t>(n));
+  ASSERT_EQ(b->size(), a->size());
+  for (size_t i = 0; i < a->size(); ++i) EXPECT_EQ((*a)[i].start, (*b)[i].start);
+  EXPECT_EQ(l->ListJobs(2)->size(), 2u);
+  EXPECT_EQ(l->ListJobEvents(2)->size(), 1u);
+  EXPECT_EQ(l->GetRun(2)->status, kComplete);
+  EXPECT_EQ(*l->IdleGpuSeconds(2), 7);
+}
+
+TEST_F(LedgerTest, DroppedBackgroundWriterKeepsHandedOverBatchesOnly) {
+  auto l = Open();
+  {
+    auto w = l->StartRun(Run(kHandPricing), 1,
+                         [](size_t, JobRecord* r) { *r = {"a", "rl", "p", 1, 0, 0, 1}; }, true);
+    ASSERT_TRUE(w.ok());
+    for (int i = 0; i < kRowsPerTransaction + 10; ++i) {  // one full batch and 10 rows
+      ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
+    }
+  }
+  EXPECT_EQ(l->GetRun(1)->status, kRunning);  // visibly incomplete
+  EXPECT_EQ(l->ListUsage(1)->size(), static_cast<size_t>(kRowsPerTransaction));
+}
+
 TEST(Cost, RatesFromAHandCalculation) {
   const Rates r = ComputeRates(Parse(kHandPricing), 1000);
   EXPECT_EQ(r.rental, 3'000'000'000);
