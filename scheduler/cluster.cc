@@ -20,6 +20,16 @@ Cluster::Cluster(ClusterShape shape)
   }
 }
 
+Cluster::Cluster(const Cluster& o)
+    : shape_(o.shape_),
+      free_ranges_(o.free_ranges_, &pool_),
+      partial_(o.partial_, &pool_),
+      node_free_(o.node_free_),
+      pod_free_nodes_(o.pod_free_nodes_),
+      pod_order_(o.pod_order_),
+      free_gpus_(o.free_gpus_),
+      free_nodes_(o.free_nodes_) {}
+
 int Cluster::PodCount() const {
   if (shape_.pod_nodes <= 0) return 1;
   return (shape_.nodes + shape_.pod_nodes - 1) / shape_.pod_nodes;
@@ -96,9 +106,16 @@ void Cluster::AddFreeRange(int begin, int count) {
 }
 
 std::optional<Allocation> Cluster::Allocate(int gpus) {
-  if (!Fits(gpus)) return std::nullopt;
-  const int per_node = shape_.gpus_per_node;
   Allocation a;
+  if (!AllocateInto(gpus, &a)) return std::nullopt;
+  return a;
+}
+
+bool Cluster::AllocateInto(int gpus, Allocation* out) {
+  if (!Fits(gpus)) return false;
+  const int per_node = shape_.gpus_per_node;
+  Allocation& a = *out;
+  a.parts.clear();
   if (gpus >= per_node) {
     const int wanted = gpus / per_node;
     if (shape_.pod_nodes <= 0) {
@@ -114,13 +131,16 @@ std::optional<Allocation> Cluster::Allocate(int gpus) {
       if (best >= 0) {
         TakeWholeNodes(best * shape_.pod_nodes, (best + 1) * shape_.pod_nodes, wanted, &a);
       } else {
-        std::vector<int> order(pods);
-        for (int p = 0; p < pods; ++p) order[p] = p;
-        std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-          return pod_free_nodes_[x] > pod_free_nodes_[y];
+        pod_order_.resize(pods);
+        for (int p = 0; p < pods; ++p) pod_order_[p] = p;
+        // Fullest first, lowest number on ties (std::sort: stable_sort
+        // would allocate a buffer on every call).
+        std::sort(pod_order_.begin(), pod_order_.end(), [&](int x, int y) {
+          return pod_free_nodes_[x] != pod_free_nodes_[y] ? pod_free_nodes_[x] > pod_free_nodes_[y]
+                                                          : x < y;
         });
         int left = wanted;
-        for (int p : order) {
+        for (int p : pod_order_) {
           if (left == 0) break;
           const int take = std::min(left, pod_free_nodes_[p]);
           if (take == 0) continue;
@@ -147,7 +167,7 @@ std::optional<Allocation> Cluster::Allocate(int gpus) {
     a.parts.push_back({node, 1, gpus});
   }
   free_gpus_ -= gpus;
-  return a;
+  return true;
 }
 
 void Cluster::Release(const Allocation& allocation) {
@@ -168,6 +188,26 @@ void Cluster::Release(const Allocation& allocation) {
       }
     }
     free_gpus_ += r.count * r.gpus_each;
+  }
+}
+
+void Cluster::Reclaim(const Allocation& allocation) {
+  const int per_node = shape_.gpus_per_node;
+  for (const NodeRun& r : allocation.parts) {
+    if (r.gpus_each == per_node) {
+      for (int n = r.first; n < r.first + r.count; ++n) node_free_[n] = 0;
+      MarkWholeNodesUsed(r.first, r.count);
+    } else {
+      const int node = r.first;
+      if (node_free_[node] == per_node) {
+        MarkWholeNodesUsed(node, 1);
+      } else {
+        partial_.erase({node_free_[node], node});
+      }
+      node_free_[node] -= r.gpus_each;
+      if (node_free_[node] > 0) partial_.insert({node_free_[node], node});
+    }
+    free_gpus_ -= r.count * r.gpus_each;
   }
 }
 

@@ -18,6 +18,7 @@
 #define GPULEDGER_SCHEDULER_CLUSTER_H_
 
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <utility>
@@ -30,6 +31,9 @@ namespace gpuledger::scheduler {
 class Cluster {
  public:
   explicit Cluster(ClusterShape shape);
+  // A copy has a memory pool of its own.
+  Cluster(const Cluster& other);
+  Cluster& operator=(const Cluster&) = delete;
 
   const ClusterShape& shape() const { return shape_; }
   int free_gpus() const { return free_gpus_; }
@@ -41,9 +45,14 @@ class Cluster {
 
   // Grants `gpus` GPUs, or returns nullopt and changes nothing.
   std::optional<Allocation> Allocate(int gpus);
+  // As Allocate, into `out` (its runs replaced); false if they are not free.
+  bool AllocateInto(int gpus, Allocation* out);
 
   // Returns a grant made by Allocate.
   void Release(const Allocation& allocation);
+  // Takes back exactly the GPUs of a grant just released (and not granted
+  // since): undoes Release, for trying what a release would make room for.
+  void Reclaim(const Allocation& allocation);
 
  private:
   int PodOf(int node) const { return shape_.pod_nodes > 0 ? node / shape_.pod_nodes : 0; }
@@ -54,10 +63,14 @@ class Cluster {
   void AddFreeRange(int begin, int count);
 
   ClusterShape shape_;
-  std::map<int, int> free_ranges_;          // begin -> end (exclusive) of free nodes
-  std::set<std::pair<int, int>> partial_;   // (free GPUs, node) of partly used nodes
+  // Tree nodes come from this pool and go back to it: allocating and
+  // releasing GPUs calls no allocator once the pool has grown.
+  std::pmr::unsynchronized_pool_resource pool_;
+  std::pmr::map<int, int> free_ranges_{&pool_};         // begin -> end (exclusive) of free nodes
+  std::pmr::set<std::pair<int, int>> partial_{&pool_};  // (free GPUs, node) of partly used nodes
   std::vector<int> node_free_;              // free GPUs per node
   std::vector<int> pod_free_nodes_;         // whole free nodes per pod
+  std::vector<int> pod_order_;              // scratch for spreading a gang over pods
   int free_gpus_;
   int free_nodes_;  // nodes with all their GPUs free
 };

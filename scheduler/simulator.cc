@@ -141,8 +141,9 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
       started_(jobs_.size(), 0),
       remaining_(jobs_.size()),
       epoch_(jobs_.size(), 0),
-      held_(jobs_.size()),
       times_(jobs_.size()) {
+  held_.reserve(jobs_.size());
+  for (size_t i = 0; i < jobs_.size(); ++i) held_.emplace_back(&pool_);
   const int n = static_cast<int>(jobs_.size());
   for (int i = 0; i < n; ++i) {
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());
@@ -208,7 +209,7 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
     const Event e = events_.Pop();
     const int job = e.job;
     if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
-    cluster_.Release(held_[job]);
+    ReleaseHeld(job);
     running_.erase(job);
     running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
     victims_.erase({jobs_[job].priority, -started_[job], -job});
@@ -243,10 +244,15 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
   return absl::OkStatus();
 }
 
-absl::Status Simulator::Start(int job, Seconds t, Allocation allocation) {
+void Simulator::ReleaseHeld(int job) {
+  cluster_.Release(held_[job]);
+  held_[job].parts.clear();
+  held_[job].parts.shrink_to_fit();  // back to the pool for the next job
+}
+
+absl::Status Simulator::Start(int job, Seconds t) {
   waiting_.erase(Key(job));
   started_[job] = t;
-  held_[job] = std::move(allocation);
   running_.insert(job);
   running_by_estimated_end_.insert({t + Estimate(job), job});
   victims_.insert({jobs_[job].priority, -t, -job});
@@ -261,7 +267,7 @@ absl::Status Simulator::Start(int job, Seconds t, Allocation allocation) {
 
 absl::Status Simulator::Preempt(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
-  cluster_.Release(held_[job]);
+  ReleaseHeld(job);
   running_.erase(job);
   running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
   victims_.erase({j.priority, -started_[job], -job});
@@ -308,9 +314,8 @@ absl::Status Simulator::Schedule(Seconds t) {
 absl::Status Simulator::StartFromHead(Seconds t) {
   while (!waiting_.empty()) {
     const int head = std::get<2>(*waiting_.begin());
-    std::optional<Allocation> a = cluster_.Allocate(jobs_[head].gpus);
-    if (!a) break;
-    if (absl::Status s = Start(head, t, std::move(*a)); !s.ok()) return s;
+    if (!cluster_.AllocateInto(jobs_[head].gpus, &held_[head])) break;
+    if (absl::Status s = Start(head, t); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -350,17 +355,18 @@ absl::Status Simulator::EasyBackfill(Seconds t) {
     const bool ends_by_shadow = t + Estimate(job) <= easy_shadow_;
     if (!ends_by_shadow && gpus > easy_extra_) return false;
     if (!ends_by_shadow) easy_extra_ -= gpus;
-    if (absl::Status s = Start(job, t, *cluster_.Allocate(gpus)); !s.ok()) return s;
+    cluster_.AllocateInto(gpus, &held_[job]);
+    if (absl::Status s = Start(job, t); !s.ok()) return s;
     return true;
   };
 
   if (incremental) {
-    std::vector<QueueKey> fresh;
+    fresh_.clear();
     for (int job : arrived_) {
-      if (job != head && waiting_.count(Key(job))) fresh.push_back(Key(job));
+      if (job != head && waiting_.count(Key(job))) fresh_.push_back(Key(job));
     }
-    std::sort(fresh.begin(), fresh.end());
-    for (const QueueKey& k : fresh) {
+    std::sort(fresh_.begin(), fresh_.end());
+    for (const QueueKey& k : fresh_) {
       if (cluster_.free_gpus() == 0) break;
       if (absl::StatusOr<bool> r = consider(std::get<2>(k)); !r.ok()) return r.status();
     }
@@ -401,9 +407,9 @@ absl::Status Simulator::ConservativeBackfill(Seconds t) {
     if (at == t) start_now.push_back(job);
   }
   for (int job : start_now) {
-    std::optional<Allocation> a = cluster_.Allocate(jobs_[job].gpus);
-    if (!a) continue;  // node fragmentation: keeps its reservation
-    if (absl::Status s = Start(job, t, std::move(*a)); !s.ok()) return s;
+    // Node fragmentation can refuse it: it keeps its reservation.
+    if (!cluster_.AllocateInto(jobs_[job].gpus, &held_[job])) continue;
+    if (absl::Status s = Start(job, t); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -412,24 +418,27 @@ absl::Status Simulator::PriorityPass(Seconds t) {
   while (!waiting_.empty()) {
     const int head = std::get<2>(*waiting_.begin());
     const int gpus = jobs_[head].gpus;
-    if (std::optional<Allocation> a = cluster_.Allocate(gpus)) {
-      if (absl::Status s = Start(head, t, std::move(*a)); !s.ok()) return s;
+    if (cluster_.AllocateInto(gpus, &held_[head])) {
+      if (absl::Status s = Start(head, t); !s.ok()) return s;
       continue;
     }
     // Which strictly lower-priority jobs, taken in victim order, make room?
-    // Try on a copy so nobody is stopped for nothing.
-    Cluster trial = cluster_;
-    std::vector<int> chosen;
+    // Release them one by one; if that is not enough, take their GPUs back,
+    // so nobody is stopped for nothing.
+    chosen_.clear();
     for (const auto& [priority, neg_start, neg_job] : victims_) {
-      if (priority >= jobs_[head].priority || trial.Fits(gpus)) break;
-      trial.Release(held_[-neg_job]);
-      chosen.push_back(-neg_job);
+      if (priority >= jobs_[head].priority || cluster_.Fits(gpus)) break;
+      cluster_.Release(held_[-neg_job]);
+      chosen_.push_back(-neg_job);
     }
-    if (!trial.Fits(gpus)) break;  // the head waits, and so does everyone behind it
-    for (int victim : chosen) {
+    const bool room = cluster_.Fits(gpus);
+    for (auto it = chosen_.rbegin(); it != chosen_.rend(); ++it) cluster_.Reclaim(held_[*it]);
+    if (!room) break;  // the head waits, and so does everyone behind it
+    for (int victim : chosen_) {
       if (absl::Status s = Preempt(victim, t); !s.ok()) return s;
     }
-    if (absl::Status s = Start(head, t, *cluster_.Allocate(gpus)); !s.ok()) return s;
+    cluster_.AllocateInto(gpus, &held_[head]);
+    if (absl::Status s = Start(head, t); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

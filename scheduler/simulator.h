@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -141,7 +142,10 @@ class Simulator {
   QueueKey Key(int job) const { return {-jobs_[job].priority, jobs_[job].submit, job}; }
   Seconds Estimate(int job) const;
   absl::Status ApplyInstant(Seconds t);
-  absl::Status Start(int job, Seconds t, Allocation allocation);
+  // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job].
+  absl::Status Start(int job, Seconds t);
+  // Gives a job's GPUs back and its runs' memory to the pool.
+  void ReleaseHeld(int job);
   absl::Status Preempt(int job, Seconds t);
   absl::Status Schedule(Seconds t);
   absl::Status StartFromHead(Seconds t);
@@ -150,6 +154,9 @@ class Simulator {
   absl::Status PriorityPass(Seconds t);
   absl::Status Emit(const UsageInterval& usage);
 
+  // The ordered sets and the jobs' node runs take their memory from this pool
+  // and give it back, so the event loop calls no allocator in the steady state.
+  std::pmr::unsynchronized_pool_resource pool_;
   std::vector<JobSpec> jobs_;
   SchedulerOptions options_;
   Sink* sink_;
@@ -165,11 +172,11 @@ class Simulator {
   std::vector<int> epoch_;           // bumps on preemption: stale end events
   std::vector<Allocation> held_;
   std::vector<JobTimes> times_;
-  std::set<QueueKey> waiting_;
-  std::set<int> running_;
-  std::set<std::pair<Seconds, int>> running_by_estimated_end_;
+  std::pmr::set<QueueKey> waiting_{&pool_};
+  std::pmr::set<int> running_{&pool_};
+  std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
   // Preemption victims first: (priority, -start, -index).
-  std::set<std::tuple<int, Seconds, int>> victims_;
+  std::pmr::set<std::tuple<int, Seconds, int>> victims_{&pool_};
   RunSummary summary_;
   Seconds now_ = 0;
   int64_t running_gpus_ = 0;        // GPUs held by running jobs
@@ -183,6 +190,8 @@ class Simulator {
   Seconds easy_shadow_ = 0;
   int64_t easy_extra_ = 0;
   std::vector<int> arrived_;  // jobs that joined the queue since the last pass
+  std::vector<QueueKey> fresh_;  // EASY: scratch, kept for its capacity
+  std::vector<int> chosen_;      // priority: scratch for preemption victims
   bool ended_ = false;        // a job ended or was preempted since the last pass
 };
 

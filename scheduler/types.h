@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <memory_resource>
 #include <vector>
 
 namespace gpuledger::scheduler {
@@ -47,7 +48,11 @@ struct NodeRun {
   bool operator==(const NodeRun&) const = default;
 };
 struct Allocation {
-  std::vector<NodeRun> parts;
+  Allocation() = default;
+  // Runs stored in `resource`: the simulator gives every job's allocation its
+  // memory pool, so granting and returning GPUs calls no allocator.
+  explicit Allocation(std::pmr::memory_resource* resource) : parts(resource) {}
+  std::pmr::vector<NodeRun> parts;
   int gpus() const {
     int n = 0;
     for (const auto& p : parts) n += p.count * p.gpus_each;

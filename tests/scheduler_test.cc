@@ -26,7 +26,7 @@ TEST(EventQueue, OrdersByTimeThenEndsBeforeSubmitsThenPushOrder) {
   EXPECT_EQ(order, (std::vector<int>{3, 5, 2, 4, 1}));
 }
 
-using Runs = std::vector<NodeRun>;
+using Runs = decltype(Allocation::parts);
 
 TEST(Cluster, WholeNodeJobsTakeLowestFreeNodes) {
   Cluster c({4, 8});
