@@ -128,9 +128,13 @@ CREATE TRIGGER jobs_append_only_u BEFORE UPDATE ON jobs
   BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
 CREATE TRIGGER jobs_append_only_d BEFORE DELETE ON jobs
   BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+-- Finished runs cannot change; the migration alone fills their idle totals.
+DROP TRIGGER runs_final;
 UPDATE runs SET idle_gpu_seconds = (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage u
   WHERE u.run_id = runs.run_id AND u.job_id = '' AND u.category = 'idle')
   WHERE status != 'running';
+CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+  BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

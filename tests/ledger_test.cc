@@ -192,6 +192,36 @@ TEST_F(LedgerTest, DroppedBackgroundWriterKeepsHandedOverBatchesOnly) {
   EXPECT_EQ(l->ListUsage(1)->size(), static_cast<size_t>(kRowsPerTransaction));
 }
 
+TEST_F(LedgerTest, SchemaVersionOneLedgersMigrateAndReportTheSame) {
+  std::filesystem::copy_file(GPULEDGER_TEST_DATA "/ledger_v1.sqlite", path_);
+  auto l = Open();
+  ASSERT_NE(l, nullptr);
+  auto run = l->GetRun(1);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, kComplete);
+  // The figures the version-1 binary reported for this ledger (tests/data/README.md).
+  auto r = BuildCostReport(*l, 1, "job", false);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->rows.size(), 4u);
+  EXPECT_EQ(r->rows[0].gpu_seconds, 115200);
+  EXPECT_EQ(r->rows[0].owned_micro_usd, 25'873'023);
+  EXPECT_EQ(r->rows[1].rental_micro_usd, 24'000'000);
+  EXPECT_EQ(r->rows[2].owned_micro_usd, 808'532);
+  EXPECT_EQ(r->rows[3].gpu_seconds, 126000);
+  EXPECT_EQ(r->total.owned_micro_usd, 64'682'558);
+  EXPECT_EQ(*l->IdleGpuSeconds(1), 126000);  // kept with the run by the migration
+  auto jobs = l->ListJobs(1);
+  ASSERT_EQ(jobs->size(), 3u);
+  EXPECT_EQ((*jobs)[1].started, 7200);
+  EXPECT_EQ((*jobs)[1].ended, 18000);
+  // And the migrated ledger takes new runs.
+  auto w = l->StartRun(Run(kHandPricing), {{"x", "rl", "p", 8, 0, 0, 10}});
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE((*w)->AppendUsage({"x", "rl", "productive", 0, 10, 8, 80}).ok());
+  ASSERT_TRUE((*w)->Finish(kComplete, 0, 10).ok());
+  EXPECT_EQ(l->ListRuns()->size(), 2u);
+}
+
 TEST(Cost, RatesFromAHandCalculation) {
   const Rates r = ComputeRates(Parse(kHandPricing), 1000);
   EXPECT_EQ(r.rental, 3'000'000'000);
