@@ -124,9 +124,9 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   report.total.group = "total";
   report.total.first_start = run->sim_start;
   report.total.last_end = run->sim_end;
-  absl::StatusOr<std::vector<JobRecord>> jobs = ledger.ListJobs(run_id);
+  absl::StatusOr<int64_t> jobs = ledger.CountJobs(run_id);
   if (!jobs.ok()) return jobs.status();
-  report.jobs = static_cast<int>(jobs->size());
+  report.jobs = static_cast<int>(*jobs);
   return report;
 }
 

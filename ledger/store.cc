@@ -418,6 +418,14 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
   return out;
 }
 
+absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
+  Stmt q(db_, "SELECT COUNT(*) FROM jobs WHERE run_id = ?");
+  q.Bind(1, run);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  return q.Int64(0);
+}
+
 absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {
   // Kept with the run when it ends; summed from the entries before then.
   Stmt q(db_,

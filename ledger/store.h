@@ -136,6 +136,7 @@ class Ledger {
   absl::StatusOr<std::vector<UsageRecord>> ListUsage(int64_t run, const UsageFilter& filter = {},
                                                      int64_t after_entry = 0, int limit = -1);
   absl::StatusOr<std::vector<JobEvent>> ListJobEvents(int64_t run);
+  absl::StatusOr<int64_t> CountJobs(int64_t run);
 
   // GPU-seconds of a run summed per group, in first-appearance (plan) order;
   // `key` is one of "job", "phase", "project", "category", "day". Days are

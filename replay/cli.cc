@@ -68,8 +68,10 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   if (!r.ok()) return Fail(err, r.status());
 
   const auto& s = r->summary;
+  // Totals only: grouped by category, one pass over the entries, however
+  // many jobs the run has.
   absl::StatusOr<ledger::CostReport> report =
-      ledger::BuildCostReport(**l, r->run_id, "job", /*allow_partial=*/false);
+      ledger::BuildCostReport(**l, r->run_id, "category", /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
   out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed
       << " jobs on " << WithThousands(total_gpus) << " " << gpu << " ("
