@@ -220,8 +220,12 @@ constexpr const char* kRunColumns =
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
                                                      bool create) {
   sqlite3* db = nullptr;
+  // NOMUTEX: a connection is used by one thread at a time (its owner, or a
+  // writer's background thread while the owner waits), so SQLite's own
+  // per-call locking is not needed.
   const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
   if (rc == SQLITE_CANTOPEN && !create) {
     sqlite3_close(db);
     return absl::NotFoundError(absl::StrCat(path, ": no such ledger"));
