@@ -16,6 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "ledger/cost.h"
 #include "traces/sha256.h"
+#include "traces/textproto.h"
 
 namespace gpuledger::traces {
 namespace {
@@ -29,35 +30,6 @@ using gpuledger::v1::Plan;
 // longer is a unit mistake, and it keeps GPU-second products far from int64
 // overflow (1e5 GPUs x 3.2e9 s < 9.2e18).
 constexpr double kMaxRunSeconds = 100 * 365.25 * 86400;
-
-// Collects the first parse error with its position (1-based).
-class FirstError : public pb::io::ErrorCollector {
- public:
-  void AddError(int line, pb::io::ColumnNumber column,
-                const std::string& message) override {
-    if (message_.empty()) {
-      message_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
-    }
-  }
-  const std::string& message() const { return message_; }
-
- private:
-  std::string message_;
-};
-
-template <typename Message>
-absl::Status ParseText(absl::string_view text, absl::string_view source,
-                       Message* out, pb::TextFormat::ParseInfoTree* tree) {
-  FirstError errors;
-  pb::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  parser.WriteLocationsTo(tree);
-  if (!parser.ParseFromString(std::string(text), out)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ":", errors.message()));
-  }
-  return absl::OkStatus();
-}
 
 // Formats "SOURCE:LINE:COL" for a field recorded in `tree`, or falls back to
 // `fallback` (usually the enclosing message's position) when it is absent.

@@ -1,0 +1,68 @@
+#include "traces/failures.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "traces/textproto.h"
+
+namespace gpuledger::traces {
+namespace {
+
+absl::Status CheckObserved(const v1::ObservedRate& r, absl::string_view field,
+                           absl::string_view source) {
+  if (r.interruptions() < 0 || r.gpus() <= 0 || !(r.days() > 0) || !std::isfinite(r.days())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": field ", field, ": interruptions must not be negative, gpus and days must be "
+        "positive"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+double PerGpuHour(const v1::ObservedRate& r) {
+  if (r.gpus() <= 0 || !(r.days() > 0)) return 0;
+  return static_cast<double>(r.interruptions()) /
+         (static_cast<double>(r.gpus()) * r.days() * 24.0);
+}
+
+absl::StatusOr<v1::FailureModelSpec> LoadFailureModelText(absl::string_view text,
+                                                          absl::string_view source) {
+  v1::FailureModelSpec m;
+  google::protobuf::TextFormat::ParseInfoTree tree;
+  if (absl::Status s = ParseText(text, source, &m, &tree); !s.ok()) return s;
+  if (auto s = CheckObserved(m.unexpected(), "unexpected", source); !s.ok()) return s;
+  if (m.has_planned()) {
+    if (auto s = CheckObserved(m.planned(), "planned", source); !s.ok()) return s;
+  }
+  int64_t counted = 0;
+  for (int i = 0; i < m.causes_size(); ++i) {
+    const auto& c = m.causes(i);
+    if (c.count() < 0 || !(c.repair_hours() >= 0) || !std::isfinite(c.repair_hours())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": cause \"", c.name(), "\": count and repair_hours must not be negative"));
+    }
+    counted += c.count();
+  }
+  if (m.unexpected().interruptions() > 0 && counted == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": field causes: give at least one cause with a count"));
+  }
+  if (!(m.planned_repair_hours() >= 0) || !(m.restart_overhead_minutes() >= 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": fields planned_repair_hours and restart_overhead_minutes must not be negative"));
+  }
+  return m;
+}
+
+absl::StatusOr<v1::FailureModelSpec> LoadFailureModelFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read failure model"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadFailureModelText(text.str(), path);
+}
+
+}  // namespace gpuledger::traces

@@ -1,0 +1,47 @@
+// Reading protobuf text format with the first error's position: shared by
+// the loaders in traces/. Internal to traces/.
+#ifndef GPULEDGER_TRACES_TEXTPROTO_H_
+#define GPULEDGER_TRACES_TEXTPROTO_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace gpuledger::traces {
+
+// Collects the first parse error with its position (1-based).
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (message_.empty()) {
+      message_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+    }
+  }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+template <typename Message>
+inline absl::Status ParseText(absl::string_view text, absl::string_view source, Message* out,
+                              google::protobuf::TextFormat::ParseInfoTree* tree) {
+  FirstError errors;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(tree);
+  if (!parser.ParseFromString(std::string(text), out)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ":", errors.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gpuledger::traces
+
+#endif  // GPULEDGER_TRACES_TEXTPROTO_H_
