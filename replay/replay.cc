@@ -105,7 +105,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   r->sink_ = std::make_unique<Sink>(r->workload_, r->writer_.get());
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
       scheduler::Simulator::Create(shape, std::move(specs), options, r->sink_.get());
-  if (!sim.ok()) return sim.status();  // cannot happen after the dry run
+  if (!sim.ok()) return sim.status();  // cannot happen: checked above
   r->sim_ = std::move(*sim);
   return r;
 }

@@ -27,9 +27,9 @@ struct ReplayResult {
 // its run "running" in the ledger: visibly incomplete.
 class ReplayRun {
  public:
-  // Checks `workload` against the scheduler's rules (a dry run with nothing
-  // recorded) and only then opens a run in `ledger`: a workload that cannot
-  // be replayed writes nothing. `ledger` must outlive the ReplayRun; the
+  // Checks `workload` against the scheduler's rules (Simulator::Check:
+  // limits and dependency cycles) and only then opens a run in `ledger`: a
+  // workload that cannot be replayed writes nothing. `ledger` must outlive the ReplayRun; the
   // ReplayRun keeps the workload (move it in to avoid a copy).
   // With `background_writes`, SQLite writes on a thread of its own (see
   // RunWriter::WriteInBackground): only for a ledger connection nobody else
