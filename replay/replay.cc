@@ -38,6 +38,9 @@ class ReplayRun::Sink : public scheduler::Sink {
   absl::Status OnJobPreempted(scheduler::Seconds time, int job) override {
     return writer_->AppendJobEvent({time, w_.jobs[job].id, "preempt", ""});
   }
+  absl::Status OnJobInterrupted(scheduler::Seconds time, int job, int node) override {
+    return writer_->AppendJobEvent({time, w_.jobs[job].id, "interrupt", absl::StrCat(node)});
+  }
   absl::Status OnUsage(const scheduler::UsageInterval& u) override {
     ledger::UsageRecord r;
     if (u.job >= 0) {

@@ -10,7 +10,8 @@ Cluster::Cluster(ClusterShape shape)
       node_free_(shape.nodes, shape.gpus_per_node),
       pod_free_nodes_(0),
       free_gpus_(shape.total_gpus()),
-      free_nodes_(shape.nodes) {
+      free_nodes_(shape.nodes),
+      down_(shape.nodes, false) {
   if (shape_.nodes > 0) free_ranges_[0] = shape_.nodes;
   pod_free_nodes_.assign(PodCount(), 0);
   for (int p = 0; p < PodCount(); ++p) {
@@ -28,7 +29,9 @@ Cluster::Cluster(const Cluster& o)
       pod_free_nodes_(o.pod_free_nodes_),
       pod_order_(o.pod_order_),
       free_gpus_(o.free_gpus_),
-      free_nodes_(o.free_nodes_) {}
+      free_nodes_(o.free_nodes_),
+      down_(o.down_),
+      down_nodes_(o.down_nodes_) {}
 
 int Cluster::PodCount() const {
   if (shape_.pod_nodes <= 0) return 1;
@@ -189,6 +192,24 @@ void Cluster::Release(const Allocation& allocation) {
     }
     free_gpus_ += r.count * r.gpus_each;
   }
+}
+
+void Cluster::MarkDown(int node) {
+  assert(!down_[node] && node_free_[node] == shape_.gpus_per_node);
+  node_free_[node] = 0;
+  MarkWholeNodesUsed(node, 1);
+  free_gpus_ -= shape_.gpus_per_node;
+  down_[node] = true;
+  ++down_nodes_;
+}
+
+void Cluster::MarkUp(int node) {
+  assert(down_[node]);
+  down_[node] = false;
+  --down_nodes_;
+  node_free_[node] = shape_.gpus_per_node;
+  AddFreeRange(node, 1);
+  free_gpus_ += shape_.gpus_per_node;
 }
 
 void Cluster::Reclaim(const Allocation& allocation) {

@@ -54,6 +54,12 @@ class Cluster {
   // since): undoes Release, for trying what a release would make room for.
   void Reclaim(const Allocation& allocation);
 
+  // A node with all its GPUs free goes down (for repair) or comes back up.
+  void MarkDown(int node);
+  void MarkUp(int node);
+  bool down(int node) const { return down_[node]; }
+  int down_gpus() const { return down_nodes_ * shape_.gpus_per_node; }
+
  private:
   int PodOf(int node) const { return shape_.pod_nodes > 0 ? node / shape_.pod_nodes : 0; }
   int PodCount() const;
@@ -73,6 +79,8 @@ class Cluster {
   std::vector<int> pod_order_;              // scratch for spreading a gang over pods
   int free_gpus_;
   int free_nodes_;  // nodes with all their GPUs free
+  std::vector<bool> down_;
+  int down_nodes_ = 0;
 };
 
 }  // namespace gpuledger::scheduler

@@ -8,7 +8,9 @@ const char* CategoryName(Category c) {
   switch (c) {
     case Category::kProductive: return "productive";
     case Category::kLost: return "lost";
+    case Category::kRestart: return "restart";
     case Category::kIdle: return "idle";
+    case Category::kDown: return "down";
   }
   return "unknown";
 }

@@ -13,8 +13,9 @@ namespace gpuledger::scheduler {
 
 // Kinds in the order they are applied when they fall on the same second:
 // job ends first (their GPUs are free for jobs arriving at that instant),
-// then submissions. Ties within a kind go in the order they were pushed.
-enum class EventKind : int { kJobEnd = 0, kJobSubmit = 1 };
+// then repaired nodes coming back, then submissions. Ties within a kind go in
+// the order they were pushed.
+enum class EventKind : int { kJobEnd = 0, kNodeUp = 1, kJobSubmit = 2 };
 
 struct Event {
   Seconds time = 0;

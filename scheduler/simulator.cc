@@ -140,6 +140,11 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
       submitted_(jobs_.size(), false),
       started_(jobs_.size(), 0),
       remaining_(jobs_.size()),
+      restart_owed_(jobs_.size(), 0),
+      restart_in_run_(jobs_.size(), 0),
+      interrupted_(jobs_.size(), false),
+      node_up_at_(shape.nodes, 0),
+      node_epoch_(shape.nodes, 0),
       epoch_(jobs_.size(), 0),
       times_(jobs_.size()) {
   held_.reserve(jobs_.size());
@@ -169,23 +174,30 @@ Seconds Simulator::Estimate(int job) const {
   // What is left of the requested time after saved work.
   const JobSpec& j = jobs_[job];
   const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
-  return requested - (j.run_seconds - remaining_[job]);
+  return requested - (j.run_seconds - remaining_[job]) + restart_owed_[job] + restart_in_run_[job];
 }
 
 absl::Status Simulator::Emit(const UsageInterval& u) {
   if (u.category == Category::kIdle) {
     summary_.idle_gpu_seconds += u.gpu_seconds();
+  } else if (u.category == Category::kDown) {
+    summary_.down_gpu_seconds += u.gpu_seconds();
   } else {
     summary_.busy_gpu_seconds += u.gpu_seconds();
     if (u.category == Category::kLost) summary_.lost_gpu_seconds += u.gpu_seconds();
+    if (u.category == Category::kRestart) summary_.restart_gpu_seconds += u.gpu_seconds();
   }
   return sink_->OnUsage(u);
 }
 
 Seconds Simulator::next_event_time() const {
-  if (next_submit_ == submit_order_.size()) return events_.NextTime();
-  const Seconds submit = jobs_[submit_order_[next_submit_]].submit;
-  return events_.empty() ? submit : std::min(submit, events_.NextTime());
+  Seconds t = events_.empty() ? std::numeric_limits<Seconds>::max() : events_.NextTime();
+  if (next_submit_ < submit_order_.size()) t = std::min(t, jobs_[submit_order_[next_submit_]].submit);
+  // Failures matter only while something is left to happen.
+  if (next_failure_ < options_.failures.size() && t != std::numeric_limits<Seconds>::max()) {
+    t = std::min(t, options_.failures[next_failure_].time);
+  }
+  return t;
 }
 
 absl::Status Simulator::RunUntil(Seconds t) {
@@ -196,17 +208,31 @@ absl::Status Simulator::RunUntil(Seconds t) {
 }
 
 absl::Status Simulator::ApplyInstant(Seconds t) {
-  // GPUs left free since the last instant were idle until now.
+  // GPUs left free since the last instant were idle until now; nodes under
+  // repair were down.
   if (t > now_ && cluster_.free_gpus() > 0) {
     if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
       return s;
     }
   }
+  if (t > now_ && cluster_.down_gpus() > 0) {
+    if (absl::Status s = Emit({-1, Category::kDown, now_, t, cluster_.down_gpus()}); !s.ok()) {
+      return s;
+    }
+  }
   now_ = t;
 
-  // Apply everything that happens at this instant: ends, then arrivals.
+  // Apply everything that happens at this instant: ends, repaired nodes,
+  // failures, then arrivals.
   while (!events_.empty() && events_.NextTime() == t) {
     const Event e = events_.Pop();
+    if (e.kind == EventKind::kNodeUp) {
+      if (e.epoch == node_epoch_[e.job] && cluster_.down(e.job)) {
+        cluster_.MarkUp(e.job);
+        ended_ = true;  // more GPUs: backfilling must look again
+      }
+      continue;
+    }
     const int job = e.job;
     if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
     ReleaseHeld(job);
@@ -219,7 +245,15 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
     remaining_[job] = 0;
     times_[job].end = t;
     ++summary_.jobs_completed;
-    if (auto s = Emit({job, Category::kProductive, started_[job], t, jobs_[job].gpus}); !s.ok()) {
+    const Seconds restart_end = started_[job] + restart_in_run_[job];
+    restart_in_run_[job] = 0;
+    if (restart_end > started_[job]) {
+      if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, jobs_[job].gpus});
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (auto s = Emit({job, Category::kProductive, restart_end, t, jobs_[job].gpus}); !s.ok()) {
       return s;
     }
     if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
@@ -229,6 +263,10 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
         arrived_.push_back(d);
       }
     }
+  }
+  while (HasFailureAt(t)) {
+    const NodeFailure f = options_.failures[next_failure_++];
+    if (absl::Status s = FailNode(f, t); !s.ok()) return s;
   }
   while (next_submit_ < submit_order_.size() && jobs_[submit_order_[next_submit_]].submit == t) {
     const int job = submit_order_[next_submit_++];
@@ -252,6 +290,9 @@ void Simulator::ReleaseHeld(int job) {
 
 absl::Status Simulator::Start(int job, Seconds t) {
   waiting_.erase(Key(job));
+  interrupted_[job] = false;
+  restart_in_run_[job] = restart_owed_[job];
+  restart_owed_[job] = 0;
   started_[job] = t;
   running_.insert(job);
   running_by_estimated_end_.insert({t + Estimate(job), job});
@@ -261,37 +302,87 @@ absl::Status Simulator::Start(int job, Seconds t) {
   if (times_[job].first_start < 0) times_[job].first_start = t;
   times_[job].last_start = t;
   if (absl::Status s = sink_->OnJobStart(t, job, held_[job]); !s.ok()) return s;
-  events_.Push(t + remaining_[job], EventKind::kJobEnd, job, epoch_[job]);
+  events_.Push(t + restart_in_run_[job] + remaining_[job], EventKind::kJobEnd, job, epoch_[job]);
   return absl::OkStatus();
 }
 
 absl::Status Simulator::Preempt(int job, Seconds t) {
+  ++times_[job].preemptions;
+  ++summary_.preemptions;
+  if (absl::Status s = StopRun(job, t); !s.ok()) return s;
+  return sink_->OnJobPreempted(t, job);
+}
+
+absl::Status Simulator::StopRun(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
+  running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
   ReleaseHeld(job);
   running_.erase(job);
-  running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
   victims_.erase({j.priority, -started_[job], -job});
   running_gpus_ -= j.gpus;
   running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started_[job];
   ++epoch_[job];  // its pending end event is now stale
   ended_ = true;
-  ++times_[job].preemptions;
-  ++summary_.preemptions;
-  // Work up to the last checkpoint is kept; the rest is lost.
-  const Seconds ran = t - started_[job];
-  const Seconds saved = j.checkpoint_seconds > 0 ? ran / j.checkpoint_seconds * j.checkpoint_seconds : 0;
-  remaining_[job] -= saved;
-  if (saved > 0) {
-    if (auto s = Emit({job, Category::kProductive, started_[job], started_[job] + saved, j.gpus}); !s.ok()) {
+  // The run began with any restart it owed; then work, kept up to the last
+  // checkpoint, the rest lost.
+  const Seconds restart_end = std::min(t, started_[job] + restart_in_run_[job]);
+  restart_in_run_[job] = 0;
+  if (restart_end > started_[job]) {
+    if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, j.gpus}); !s.ok()) {
       return s;
     }
   }
-  if (ran > saved) {
-    if (auto s = Emit({job, Category::kLost, started_[job] + saved, t, j.gpus}); !s.ok()) return s;
+  const Seconds worked = t - restart_end;
+  const Seconds saved =
+      j.checkpoint_seconds > 0 ? worked / j.checkpoint_seconds * j.checkpoint_seconds : 0;
+  remaining_[job] -= saved;
+  if (saved > 0) {
+    if (auto s = Emit({job, Category::kProductive, restart_end, restart_end + saved, j.gpus}); !s.ok()) {
+      return s;
+    }
   }
-  if (absl::Status s = sink_->OnJobPreempted(t, job); !s.ok()) return s;
+  if (worked > saved) {
+    if (auto s = Emit({job, Category::kLost, restart_end + saved, t, j.gpus}); !s.ok()) return s;
+  }
   waiting_.insert(Key(job));
   arrived_.push_back(job);
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
+  const int node = f.node;
+  if (node < 0 || node >= cluster_.shape().nodes) return absl::OkStatus();
+  const Seconds up = t + f.repair_seconds;
+  if (cluster_.down(node)) {
+    // Failing again while under repair: down until the later repair ends.
+    if (up > node_up_at_[node]) {
+      node_up_at_[node] = up;
+      events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
+    }
+    return absl::OkStatus();
+  }
+  on_failed_node_.clear();
+  for (int job : running_) {
+    for (const NodeRun& r : held_[job].parts) {
+      if (node >= r.first && node < r.first + r.count) {
+        on_failed_node_.push_back(job);
+        break;
+      }
+    }
+  }
+  for (int job : on_failed_node_) {
+    interrupted_[job] = true;  // before StopRun requeues it: it goes first
+    restart_owed_[job] = options_.restart_seconds;
+    ++times_[job].interruptions;
+    ++summary_.interruptions;
+    if (absl::Status s = StopRun(job, t); !s.ok()) return s;
+    if (absl::Status s = sink_->OnJobInterrupted(t, job, node); !s.ok()) return s;
+  }
+  if (f.repair_seconds <= 0) return absl::OkStatus();  // back at once
+  cluster_.MarkDown(node);
+  node_up_at_[node] = up;
+  events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
+  ended_ = true;
   return absl::OkStatus();
 }
 
@@ -313,7 +404,7 @@ absl::Status Simulator::Schedule(Seconds t) {
 
 absl::Status Simulator::StartFromHead(Seconds t) {
   while (!waiting_.empty()) {
-    const int head = std::get<2>(*waiting_.begin());
+    const int head = JobOf(*waiting_.begin());
     if (!cluster_.AllocateInto(jobs_[head].gpus, &held_[head])) break;
     if (absl::Status s = Start(head, t); !s.ok()) return s;
   }
@@ -321,7 +412,7 @@ absl::Status Simulator::StartFromHead(Seconds t) {
 }
 
 absl::Status Simulator::EasyBackfill(Seconds t) {
-  const int head = std::get<2>(*waiting_.begin());
+  const int head = JobOf(*waiting_.begin());
   const int64_t need = jobs_[head].gpus;
   // With no end since the last pass and the same head, the shadow time and
   // extra GPUs are what that pass left, and every job it examined would be
@@ -368,7 +459,7 @@ absl::Status Simulator::EasyBackfill(Seconds t) {
     std::sort(fresh_.begin(), fresh_.end());
     for (const QueueKey& k : fresh_) {
       if (cluster_.free_gpus() == 0) break;
-      if (absl::StatusOr<bool> r = consider(std::get<2>(k)); !r.ok()) return r.status();
+      if (absl::StatusOr<bool> r = consider(JobOf(k)); !r.ok()) return r.status();
     }
     return absl::OkStatus();
   }
@@ -377,7 +468,7 @@ absl::Status Simulator::EasyBackfill(Seconds t) {
     if (cluster_.free_gpus() == 0) break;  // nothing else can fit now
     if (options_.backfill_depth >= 0 && examined >= options_.backfill_depth) break;
     ++examined;
-    const int job = std::get<2>(*w);
+    const int job = JobOf(*w);
     ++w;  // Start erases `job` from the queue; move on first
     if (absl::StatusOr<bool> r = consider(job); !r.ok()) return r.status();
   }
@@ -399,7 +490,7 @@ absl::Status Simulator::ConservativeBackfill(Seconds t) {
   for (const QueueKey& k : waiting_) {
     if (options_.backfill_depth >= 0 && examined > options_.backfill_depth) break;
     ++examined;
-    const int job = std::get<2>(k);
+    const int job = JobOf(k);
     const size_t i = EarliestFit(profile, jobs_[job].gpus, Estimate(job));
     const Seconds at = profile[i].first;
     if (times_[job].reservation < 0) times_[job].reservation = at;
@@ -416,7 +507,7 @@ absl::Status Simulator::ConservativeBackfill(Seconds t) {
 
 absl::Status Simulator::PriorityPass(Seconds t) {
   while (!waiting_.empty()) {
-    const int head = std::get<2>(*waiting_.begin());
+    const int head = JobOf(*waiting_.begin());
     const int gpus = jobs_[head].gpus;
     if (cluster_.AllocateInto(gpus, &held_[head])) {
       if (absl::Status s = Start(head, t); !s.ok()) return s;
@@ -454,9 +545,21 @@ absl::Status Simulator::StopAt(Seconds t) {
       return s;
     }
   }
+  if (t > now_ && cluster_.down_gpus() > 0) {
+    if (absl::Status s = Emit({-1, Category::kDown, now_, t, cluster_.down_gpus()}); !s.ok()) {
+      return s;
+    }
+  }
   for (int job : running_) {
-    if (t == started_[job]) continue;
-    if (auto s = Emit({job, Category::kProductive, started_[job], t, jobs_[job].gpus}); !s.ok()) {
+    const Seconds restart_end = std::min(t, started_[job] + restart_in_run_[job]);
+    if (restart_end > started_[job]) {
+      if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, jobs_[job].gpus});
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (t == restart_end) continue;
+    if (auto s = Emit({job, Category::kProductive, restart_end, t, jobs_[job].gpus}); !s.ok()) {
       return s;
     }
   }

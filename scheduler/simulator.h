@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "scheduler/cluster.h"
 #include "scheduler/event_queue.h"
+#include "scheduler/failures.h"
 #include "scheduler/types.h"
 
 namespace gpuledger::scheduler {
@@ -29,6 +30,11 @@ class Sink {
   virtual absl::Status OnJobEnd(Seconds time, int job) = 0;
   // A running job was stopped to make room for another; it is requeued.
   virtual absl::Status OnJobPreempted(Seconds time, int job) = 0;
+  // A running job was interrupted by the failure of `node`; it is requeued
+  // at the head of the queue.
+  virtual absl::Status OnJobInterrupted(Seconds, int /*job*/, int /*node*/) {
+    return absl::OkStatus();
+  }
   // Every GPU-second of the replay window is reported exactly once: a job's
   // interval when it ends or is preempted, idle GPUs as the free count changes.
   virtual absl::Status OnUsage(const UsageInterval& usage) = 0;
@@ -68,6 +74,13 @@ struct SchedulerOptions {
   // Waiting jobs a backfilling pass examines after the head (as Slurm's
   // bf_max_job_test); negative means all of them.
   int backfill_depth = -1;
+  // Node failures, by time then node (FailureSchedule, or injected by a
+  // test). A failed node is down for its repair time; every job on it is
+  // interrupted, keeps the work up to its last checkpoint, loses the rest,
+  // and goes back to the head of the queue, owing `restart_seconds` of
+  // restart before its work resumes.
+  std::vector<NodeFailure> failures;
+  Seconds restart_seconds = 0;
 };
 
 // What happened to one job, for metrics and the schedule output.
@@ -76,6 +89,7 @@ struct JobTimes {
   Seconds last_start = -1;   // start of the run that completed it
   Seconds end = -1;          // -1 if it has not ended
   int preemptions = 0;
+  int interruptions = 0;
   // EASY: the shadow time computed when it first became the head;
   // conservative: its first reservation; -1 otherwise.
   Seconds reservation = -1;
@@ -86,9 +100,12 @@ struct RunSummary {
   Seconds end = 0;    // last job end: the replay window closes
   int jobs_completed = 0;
   int64_t busy_gpu_seconds = 0;  // held by jobs, lost work included
-  int64_t lost_gpu_seconds = 0;  // work redone after preemption
+  int64_t lost_gpu_seconds = 0;  // work redone after preemption or failure
+  int64_t restart_gpu_seconds = 0;  // restarting after a failure
   int64_t idle_gpu_seconds = 0;
+  int64_t down_gpu_seconds = 0;  // nodes under repair
   int preemptions = 0;
+  int interruptions = 0;  // jobs stopped by node failures
 };
 
 // Replays jobs in steps (RunUntil), so a caller can pace a replay against a
@@ -135,11 +152,15 @@ class Simulator {
   absl::StatusOr<RunSummary> Finish() const;
 
  private:
-  using QueueKey = std::tuple<int, Seconds, int>;  // (-priority, submit, index)
+  // (0 for a job interrupted by a failure, else 1; -priority; submit; index)
+  using QueueKey = std::tuple<int, int, Seconds, int>;
+  static int JobOf(const QueueKey& k) { return std::get<3>(k); }
 
   Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs, const SchedulerOptions& options,
             Sink* sink);
-  QueueKey Key(int job) const { return {-jobs_[job].priority, jobs_[job].submit, job}; }
+  QueueKey Key(int job) const {
+    return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].submit, job};
+  }
   Seconds Estimate(int job) const;
   absl::Status ApplyInstant(Seconds t);
   // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job].
@@ -147,6 +168,13 @@ class Simulator {
   // Gives a job's GPUs back and its runs' memory to the pool.
   void ReleaseHeld(int job);
   absl::Status Preempt(int job, Seconds t);
+  // Ends a job's current run early at `t` (preemption or failure): records
+  // its restart, saved and lost time, and requeues it.
+  absl::Status StopRun(int job, Seconds t);
+  absl::Status FailNode(const NodeFailure& failure, Seconds t);
+  bool HasFailureAt(Seconds t) const {
+    return next_failure_ < options_.failures.size() && options_.failures[next_failure_].time <= t;
+  }
   absl::Status Schedule(Seconds t);
   absl::Status StartFromHead(Seconds t);
   absl::Status EasyBackfill(Seconds t);
@@ -169,6 +197,13 @@ class Simulator {
   std::vector<bool> submitted_;
   std::vector<Seconds> started_;     // start of the current run
   std::vector<Seconds> remaining_;   // run seconds still to do (checkpoints)
+  std::vector<Seconds> restart_owed_;    // restart to do before the work resumes
+  std::vector<Seconds> restart_in_run_;  // restart at the start of the current run
+  std::vector<bool> interrupted_;        // requeued by a failure: goes first
+  std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)
+  std::vector<int> node_epoch_;          // makes superseded repair ends stale
+  size_t next_failure_ = 0;
+  std::vector<int> on_failed_node_;      // scratch
   std::vector<int> epoch_;           // bumps on preemption: stale end events
   std::vector<Allocation> held_;
   std::vector<JobTimes> times_;

@@ -61,7 +61,7 @@ struct Allocation {
 };
 
 // What a span of GPU time was spent on. The ledger stores the name.
-enum class Category { kProductive, kLost, kIdle };
+enum class Category { kProductive, kLost, kRestart, kIdle, kDown };
 const char* CategoryName(Category c);
 
 // `gpus` GPUs spent [start, end) on `category`; job is -1 for cluster-wide

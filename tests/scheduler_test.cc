@@ -391,3 +391,86 @@ TEST(Priority, NoPreemptionForEqualPriority) {
 
 }  // namespace
 }  // namespace gpuledger::scheduler
+
+namespace gpuledger::scheduler {
+namespace {
+
+// Two nodes of 8 GPUs. Job a (16 GPUs, 100 s of work, checkpoint every 30 s)
+// starts at 0; node 1 fails at 50 and is repaired in 20 s; restarting costs
+// 5 s. By hand: a keeps 30 s (480 GPU-s productive), loses 20 s (320 lost);
+// node 1 is down 50..70 (160 down) while node 0 idles (160 idle); a, back at
+// the head of the queue, restarts at 70 when the node returns: 5 s restart
+// (80) then its remaining 70 s (1,120 productive), ending at 145.
+TEST(Failures, LostWorkRestartAndDownTimeByHand) {
+  JobSpec a = Job("a", 16, 100);
+  a.checkpoint_seconds = 30;
+  SchedulerOptions options;
+  options.failures = {{50, 1, 0, 20}};
+  options.restart_seconds = 5;
+  Recorder r;
+  auto sim = Simulator::Create({2, 8}, {a}, options, &r);
+  ASSERT_TRUE(sim.ok());
+  ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+  auto s = (*sim)->Finish();
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ((*sim)->times()[0].end, 145);
+  EXPECT_EQ((*sim)->times()[0].last_start, 70);
+  EXPECT_EQ((*sim)->times()[0].interruptions, 1);
+  EXPECT_EQ(r.Sum(Category::kProductive), 480 + 1120);
+  EXPECT_EQ(r.Sum(Category::kLost), 320);
+  EXPECT_EQ(r.Sum(Category::kRestart), 80);
+  EXPECT_EQ(r.Sum(Category::kDown), 160);
+  EXPECT_EQ(r.Sum(Category::kIdle), 160);
+  EXPECT_EQ(s->interruptions, 1);
+  EXPECT_EQ(145 * 16, r.Sum(Category::kProductive) + r.Sum(Category::kLost) +
+                          r.Sum(Category::kRestart) + r.Sum(Category::kDown) +
+                          r.Sum(Category::kIdle));
+}
+
+TEST(Failures, OnlyJobsOnTheFailedNodeAndTheyGoFirst) {
+  // 2 nodes: x (4 GPUs) and y (4 GPUs) share node 0; z (8) holds node 1.
+  // Node 0 fails at 10 (repair 5): x and y are interrupted (no checkpoints:
+  // all lost), z is not. w (4 GPUs) arrived at 12: x and y go back ahead of
+  // it, on node 0 when it returns at 15.
+  SchedulerOptions options;
+  options.failures = {{10, 0, 0, 5}};
+  Recorder r;
+  auto sim = Simulator::Create({2, 8},
+                               {Job("x", 4, 20), Job("y", 4, 20), Job("z", 8, 50), Job("w", 4, 5, 12)},
+                               options, &r);
+  ASSERT_TRUE(sim.ok());
+  ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+  const auto& t = (*sim)->times();
+  EXPECT_EQ(t[0].interruptions, 1);
+  EXPECT_EQ(t[1].interruptions, 1);
+  EXPECT_EQ(t[2].interruptions, 0);
+  EXPECT_EQ(t[0].last_start, 15);
+  EXPECT_EQ(t[1].last_start, 15);
+  EXPECT_EQ(t[3].last_start, 35);  // w waits for x and y to finish at 35
+  EXPECT_EQ(r.Sum(Category::kLost), 2 * 4 * 10);
+  EXPECT_EQ(r.Sum(Category::kDown), 8 * 5);
+}
+
+TEST(Failures, PoliciesFaceTheSameFailures) {
+  const std::vector<NodeFailure> failures =
+      FailureSchedule(5, 4, 8, FailureModel{0.01, {{"any", 1, 600}}}, 0, 20000);
+  ASSERT_FALSE(failures.empty());
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < 40; ++i) jobs.push_back(Job("j" + std::to_string(i), 8 << (i % 2), 900, i * 300));
+  for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kConservative}) {
+    SchedulerOptions options{p, -1, failures, 60};
+    Recorder r;
+    auto sim = Simulator::Create({4, 8}, jobs, options, &r);
+    ASSERT_TRUE(sim.ok());
+    ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+    auto s = (*sim)->Finish();
+    ASSERT_TRUE(s.ok());
+    // Every GPU-second of the window, once, whatever the policy.
+    EXPECT_EQ(s->busy_gpu_seconds + s->idle_gpu_seconds + s->down_gpu_seconds,
+              (s->end - s->start) * 32);
+    EXPECT_EQ(s->jobs_completed, 40);
+  }
+}
+
+}  // namespace
+}  // namespace gpuledger::scheduler
