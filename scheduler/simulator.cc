@@ -168,6 +168,35 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
     std::sort(submit_order_.begin(), submit_order_.end(), by_submit);
   }
   now_ = summary_.start;
+  if (options_.failure_model) {
+    const int nodes = cluster_.shape().nodes;
+    streams_.reserve(nodes);
+    pending_.reserve(nodes);
+    for (int n = 0; n < nodes; ++n) {
+      streams_.emplace_back(options_.failure_seed, n, cluster_.shape().gpus_per_node,
+                            *options_.failure_model, summary_.start);
+      pending_.push_back(streams_.back().Next());
+      failure_heap_.push({pending_.back().time, n});
+    }
+  }
+}
+
+Seconds Simulator::NextFailureTime() const {
+  if (options_.failure_model) {
+    return failure_heap_.empty() ? std::numeric_limits<Seconds>::max() : failure_heap_.top().first;
+  }
+  return next_failure_ < options_.failures.size() ? options_.failures[next_failure_].time
+                                                  : std::numeric_limits<Seconds>::max();
+}
+
+NodeFailure Simulator::PopFailure() {
+  if (!options_.failure_model) return options_.failures[next_failure_++];
+  const int node = failure_heap_.top().second;
+  failure_heap_.pop();
+  const NodeFailure f = pending_[node];
+  pending_[node] = streams_[node].Next();
+  failure_heap_.push({pending_[node].time, node});
+  return f;
 }
 
 Seconds Simulator::Estimate(int job) const {
@@ -194,9 +223,7 @@ Seconds Simulator::next_event_time() const {
   Seconds t = events_.empty() ? std::numeric_limits<Seconds>::max() : events_.NextTime();
   if (next_submit_ < submit_order_.size()) t = std::min(t, jobs_[submit_order_[next_submit_]].submit);
   // Failures matter only while something is left to happen.
-  if (next_failure_ < options_.failures.size() && t != std::numeric_limits<Seconds>::max()) {
-    t = std::min(t, options_.failures[next_failure_].time);
-  }
+  if (t != std::numeric_limits<Seconds>::max()) t = std::min(t, NextFailureTime());
   return t;
 }
 
@@ -264,9 +291,8 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
       }
     }
   }
-  while (HasFailureAt(t)) {
-    const NodeFailure f = options_.failures[next_failure_++];
-    if (absl::Status s = FailNode(f, t); !s.ok()) return s;
+  while (NextFailureTime() <= t) {
+    if (absl::Status s = FailNode(PopFailure(), t); !s.ok()) return s;
   }
   while (next_submit_ < submit_order_.size() && jobs_[submit_order_[next_submit_]].submit == t) {
     const int job = submit_order_[next_submit_++];

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <memory_resource>
+#include <optional>
+#include <queue>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -81,6 +83,10 @@ struct SchedulerOptions {
   // restart before its work resumes.
   std::vector<NodeFailure> failures;
   Seconds restart_seconds = 0;
+  // Or draw failures from a model, lazily, node by node from `failure_seed`
+  // (the same failures as FailureSchedule with that seed, without a horizon).
+  std::optional<FailureModel> failure_model;
+  uint64_t failure_seed = 0;
 };
 
 // What happened to one job, for metrics and the schedule output.
@@ -127,7 +133,12 @@ class Simulator {
   // Applies every event at or before simulated time `t`, in order.
   absl::Status RunUntil(Seconds t);
   // True when no event is left.
-  bool done() const { return events_.empty() && next_submit_ == submit_order_.size(); }
+  // True when nothing is left to run: every job has ended (repairs still
+  // pending do not keep a replay open) or no event is left.
+  bool done() const {
+    return next_submit_ == submit_order_.size() &&
+           (events_.empty() || summary_.jobs_completed == jobs_total());
+  }
   // Time of the next event; requires !done().
   Seconds next_event_time() const;
   // Time of the last instant applied (the window's start before any).
@@ -172,9 +183,9 @@ class Simulator {
   // its restart, saved and lost time, and requeues it.
   absl::Status StopRun(int job, Seconds t);
   absl::Status FailNode(const NodeFailure& failure, Seconds t);
-  bool HasFailureAt(Seconds t) const {
-    return next_failure_ < options_.failures.size() && options_.failures[next_failure_].time <= t;
-  }
+  // The next failure's time (max if none), and taking it.
+  Seconds NextFailureTime() const;
+  NodeFailure PopFailure();
   absl::Status Schedule(Seconds t);
   absl::Status StartFromHead(Seconds t);
   absl::Status EasyBackfill(Seconds t);
@@ -203,6 +214,12 @@ class Simulator {
   std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)
   std::vector<int> node_epoch_;          // makes superseded repair ends stale
   size_t next_failure_ = 0;
+  std::vector<NodeFailureStream> streams_;  // with a failure model: one per node
+  std::vector<NodeFailure> pending_;        // each node's next failure
+  // Nodes by their next failure (time, node): the earliest on top.
+  std::priority_queue<std::pair<Seconds, int>, std::vector<std::pair<Seconds, int>>,
+                      std::greater<std::pair<Seconds, int>>>
+      failure_heap_;
   std::vector<int> on_failed_node_;      // scratch
   std::vector<int> epoch_;           // bumps on preemption: stale end events
   std::vector<Allocation> held_;

@@ -474,3 +474,37 @@ TEST(Failures, PoliciesFaceTheSameFailures) {
 
 }  // namespace
 }  // namespace gpuledger::scheduler
+
+namespace gpuledger::scheduler {
+namespace {
+
+TEST(Failures, ModelDrawnLazilyEqualsTheMaterializedSchedule) {
+  const FailureModel model{0.002, {{"hw", 3, 3600}, {"sw", 1, 300}}};
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < 60; ++i) {
+    jobs.push_back(Job("j" + std::to_string(i), 8 << (i % 3), 1800 + 60 * i, i * 600));
+    jobs.back().checkpoint_seconds = 600;
+  }
+  Recorder lazy, given;
+  SchedulerOptions a{Policy::kEasy, -1, {}, 120, model, 11};
+  auto s1 = Simulate({8, 8}, jobs, a, &lazy);
+  ASSERT_TRUE(s1.ok()) << s1.status();
+  SchedulerOptions b{Policy::kEasy, -1, FailureSchedule(11, 8, 8, model, 0, s1->end + 1), 120};
+  auto s2 = Simulate({8, 8}, jobs, b, &given);
+  ASSERT_TRUE(s2.ok());
+  EXPECT_GT(s1->interruptions, 0);
+  EXPECT_EQ(s1->interruptions, s2->interruptions);
+  EXPECT_EQ(s1->end, s2->end);
+  EXPECT_EQ(lazy.log, given.log);
+  EXPECT_EQ(lazy.Sum(Category::kLost), given.Sum(Category::kLost));
+  EXPECT_EQ(lazy.Sum(Category::kDown), given.Sum(Category::kDown));
+  // The window closes at the last job's end, repairs still pending or not.
+  Seconds last_end = 0;
+  for (const auto& [job, t] : lazy.end) last_end = std::max(last_end, t);
+  EXPECT_EQ(s1->end, last_end);
+  EXPECT_EQ(s1->busy_gpu_seconds + s1->idle_gpu_seconds + s1->down_gpu_seconds,
+            (s1->end - s1->start) * 64);
+}
+
+}  // namespace
+}  // namespace gpuledger::scheduler
