@@ -227,6 +227,33 @@ Seconds Simulator::next_event_time() const {
   return t;
 }
 
+absl::Status Simulator::EmitCapacityUntil(Seconds t) {
+  // GPUs left free since the last instant were idle until `t`; nodes under
+  // repair were down.
+  if (t > now_ && cluster_.free_gpus() > 0) {
+    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
+      return s;
+    }
+  }
+  if (t > now_ && cluster_.down_gpus() > 0) {
+    return Emit({-1, Category::kDown, now_, t, cluster_.down_gpus()});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::EmitRunUntil(int job, Seconds t) {
+  // The run began with any restart it owed; the rest was work.
+  const Seconds restart_end = std::min(t, started_[job] + restart_in_run_[job]);
+  if (restart_end > started_[job]) {
+    if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, jobs_[job].gpus});
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (t == restart_end) return absl::OkStatus();
+  return Emit({job, Category::kProductive, restart_end, t, jobs_[job].gpus});
+}
+
 absl::Status Simulator::RunUntil(Seconds t) {
   while (!done() && next_event_time() <= t) {
     if (absl::Status s = ApplyInstant(next_event_time()); !s.ok()) return s;
@@ -235,18 +262,7 @@ absl::Status Simulator::RunUntil(Seconds t) {
 }
 
 absl::Status Simulator::ApplyInstant(Seconds t) {
-  // GPUs left free since the last instant were idle until now; nodes under
-  // repair were down.
-  if (t > now_ && cluster_.free_gpus() > 0) {
-    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
-      return s;
-    }
-  }
-  if (t > now_ && cluster_.down_gpus() > 0) {
-    if (absl::Status s = Emit({-1, Category::kDown, now_, t, cluster_.down_gpus()}); !s.ok()) {
-      return s;
-    }
-  }
+  if (absl::Status s = EmitCapacityUntil(t); !s.ok()) return s;
   now_ = t;
 
   // Apply everything that happens at this instant: ends, repaired nodes,
@@ -272,17 +288,8 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
     remaining_[job] = 0;
     times_[job].end = t;
     ++summary_.jobs_completed;
-    const Seconds restart_end = started_[job] + restart_in_run_[job];
+    if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
     restart_in_run_[job] = 0;
-    if (restart_end > started_[job]) {
-      if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, jobs_[job].gpus});
-          !s.ok()) {
-        return s;
-      }
-    }
-    if (auto s = Emit({job, Category::kProductive, restart_end, t, jobs_[job].gpus}); !s.ok()) {
-      return s;
-    }
     if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
     for (int d : dependents_[job]) {
       if (--deps_left_[d] == 0 && submitted_[d]) {
@@ -566,28 +573,9 @@ absl::Status Simulator::StopAt(Seconds t) {
                                                    ", next event ",
                                                    done() ? -1 : next_event_time()));
   }
-  if (t > now_ && cluster_.free_gpus() > 0) {
-    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
-      return s;
-    }
-  }
-  if (t > now_ && cluster_.down_gpus() > 0) {
-    if (absl::Status s = Emit({-1, Category::kDown, now_, t, cluster_.down_gpus()}); !s.ok()) {
-      return s;
-    }
-  }
+  if (absl::Status s = EmitCapacityUntil(t); !s.ok()) return s;
   for (int job : running_) {
-    const Seconds restart_end = std::min(t, started_[job] + restart_in_run_[job]);
-    if (restart_end > started_[job]) {
-      if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, jobs_[job].gpus});
-          !s.ok()) {
-        return s;
-      }
-    }
-    if (t == restart_end) continue;
-    if (auto s = Emit({job, Category::kProductive, restart_end, t, jobs_[job].gpus}); !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
   }
   running_.clear();
   running_gpus_ = 0;

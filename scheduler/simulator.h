@@ -192,6 +192,10 @@ class Simulator {
   absl::Status ConservativeBackfill(Seconds t);
   absl::Status PriorityPass(Seconds t);
   absl::Status Emit(const UsageInterval& usage);
+  // Idle and down GPUs from now_ to `t`.
+  absl::Status EmitCapacityUntil(Seconds t);
+  // A job's current run from its start to `t`: restart owed, then work.
+  absl::Status EmitRunUntil(int job, Seconds t);
 
   // The ordered sets and the jobs' node runs take their memory from this pool
   // and give it back, so the event loop calls no allocator in the steady state.

@@ -103,8 +103,12 @@ TEST_P(Lublin, PolicyGuarantees) {
       }
     }
   }
-  if (policy == Policy::kConservative) EXPECT_EQ(reserved, 10000);
-  if (policy == Policy::kEasy) EXPECT_GT(reserved, 100);
+  if (policy == Policy::kConservative) {
+    EXPECT_EQ(reserved, 10000);
+  }
+  if (policy == Policy::kEasy) {
+    EXPECT_GT(reserved, 100);
+  }
 }
 
 TEST(LublinPolicies, BackfillingBeatsFcfs) {
