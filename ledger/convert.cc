@@ -147,6 +147,7 @@ v1::CostReport ReportToProto(const CostReport& r, v1::CostView view) {
   p.set_window_seconds(r.window_seconds);
   p.set_busy_gpu_seconds(r.busy_gpu_seconds);
   p.set_idle_gpu_seconds(r.idle_gpu_seconds);
+  p.set_down_gpu_seconds(r.down_gpu_seconds);
   p.set_jobs(r.jobs);
   return p;
 }
@@ -167,6 +168,7 @@ CostReport ReportFromProto(const v1::CostReport& p) {
   r.window_seconds = p.window_seconds();
   r.busy_gpu_seconds = p.busy_gpu_seconds();
   r.idle_gpu_seconds = p.idle_gpu_seconds();
+  r.down_gpu_seconds = p.down_gpu_seconds();
   r.jobs = p.jobs();
   return r;
 }

@@ -121,6 +121,14 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   // Idle capacity: nothing to a renter, the full fixed cost to an owner.
   add(CostRow{"idle", *idle, 0, CostMicroUsd(*idle, report.rates.owned_idle()),
               run->sim_start, run->sim_end});
+  // Down capacity: an owner pays for nodes under repair, a renter does not.
+  absl::StatusOr<int64_t> down = ledger.DownGpuSeconds(run_id);
+  if (!down.ok()) return down.status();
+  report.down_gpu_seconds = *down;
+  if (*down > 0) {
+    add(CostRow{"down", *down, 0, CostMicroUsd(*down, report.rates.owned_down()),
+                run->sim_start, run->sim_end});
+  }
   report.total.group = "total";
   report.total.first_start = run->sim_start;
   report.total.last_end = run->sim_end;

@@ -31,6 +31,8 @@ struct Rates {
 
   int64_t owned_busy() const { return owned_depreciation + owned_operations + owned_busy_energy; }
   int64_t owned_idle() const { return owned_depreciation + owned_operations + owned_idle_energy; }
+  // A node under repair draws no power; its capital and operations still run.
+  int64_t owned_down() const { return owned_depreciation + owned_operations; }
 };
 
 // Checks that every number of `pricing` is finite and in its range; the
@@ -59,7 +61,8 @@ struct CostRow {
 struct CostReport {
   RunRecord run;
   std::string group_by;        // job, phase, project or category
-  std::vector<CostRow> rows;   // the groups in plan order, then "idle"
+  // The groups in plan order, then "idle", then "down" if nodes were repaired.
+  std::vector<CostRow> rows;
   CostRow total;               // the sum of `rows`, field by field
   CostRow jobs_total;          // the sum of the rows other than "idle"
   Rates rates;
@@ -67,6 +70,7 @@ struct CostReport {
   int64_t window_seconds = 0;     // simulated replay window
   int64_t busy_gpu_seconds = 0;   // held by jobs
   int64_t idle_gpu_seconds = 0;
+  int64_t down_gpu_seconds = 0;
   int jobs = 0;
 };
 

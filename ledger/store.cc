@@ -136,6 +136,15 @@ UPDATE runs SET idle_gpu_seconds = (SELECT COALESCE(SUM(gpu_seconds), 0) FROM us
 CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
   BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
 )sql",
+    // 2 -> 3: down time (nodes under repair) kept with the run like idle
+    // time; runs finished before failures were modelled had none.
+    R"sql(
+ALTER TABLE runs ADD COLUMN down_gpu_seconds INTEGER;
+DROP TRIGGER runs_final;
+UPDATE runs SET down_gpu_seconds = 0 WHERE status != 'running';
+CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+  BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -431,12 +440,21 @@ absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
 }
 
 absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {
+  return CapacityGpuSeconds(run, "idle");
+}
+
+absl::StatusOr<int64_t> Ledger::DownGpuSeconds(int64_t run) {
+  return CapacityGpuSeconds(run, "down");
+}
+
+absl::StatusOr<int64_t> Ledger::CapacityGpuSeconds(int64_t run, absl::string_view category) {
   // Kept with the run when it ends; summed from the entries before then.
+  const std::string column = category == "idle" ? "idle_gpu_seconds" : "down_gpu_seconds";
   Stmt q(db_,
-         "SELECT COALESCE((SELECT idle_gpu_seconds FROM runs WHERE run_id = ?1), "
-         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
-         "   WHERE run_id = ?1 AND job_id = '' AND category = 'idle'))");
-  q.Bind(1, run);
+         absl::StrCat("SELECT COALESCE((SELECT ", column, " FROM runs WHERE run_id = ?1), "
+                      "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+                      "   WHERE run_id = ?1 AND job_id = '' AND category = ?2))"));
+  q.Bind(1, run).Bind(2, category);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
   return q.Int64(0);
@@ -645,8 +663,9 @@ absl::Status RunWriter::WriteEvent(const JobEvent& e) {
 
 absl::Status RunWriter::Finish(absl::string_view status, int64_t sim_start,
                                int64_t sim_end, absl::string_view metrics,
-                               int64_t idle_gpu_seconds) {
-  FinishArgs f{std::string(status), sim_start, sim_end, std::string(metrics), idle_gpu_seconds};
+                               int64_t idle_gpu_seconds, int64_t down_gpu_seconds) {
+  FinishArgs f{std::string(status), sim_start, sim_end, std::string(metrics), idle_gpu_seconds,
+               down_gpu_seconds};
   if (background_ != nullptr) {
     // The last rows and the run's end in one transaction, then no thread.
     buffer_.finish = std::move(f);
@@ -666,10 +685,14 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
          // Summed from the entries (this transaction sees its own) unless given.
          "idle_gpu_seconds = CASE WHEN ?7 >= 0 THEN ?7 ELSE "
          "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
-         "   WHERE run_id = ?6 AND job_id = '' AND category = 'idle') END "
+         "   WHERE run_id = ?6 AND job_id = '' AND category = 'idle') END, "
+         "down_gpu_seconds = CASE WHEN ?8 >= 0 THEN ?8 ELSE "
+         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+         "   WHERE run_id = ?6 AND job_id = '' AND category = 'down') END "
          "WHERE run_id = ?6");
   q.Bind(1, f.status).Bind(2, UtcNow()).Bind(3, f.sim_start).Bind(4, f.sim_end)
-      .Bind(5, f.metrics).Bind(6, run_id_).Bind(7, f.idle_gpu_seconds);
+      .Bind(5, f.metrics).Bind(6, run_id_).Bind(7, f.idle_gpu_seconds)
+      .Bind(8, f.down_gpu_seconds);
   return q.Run();
 }
 

@@ -20,7 +20,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Run status. Only kComplete runs count in reports unless partial figures
 // are asked for; kRunning is what an interrupted replay leaves behind.
@@ -152,12 +152,15 @@ class Ledger {
   absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run,
                                                    absl::string_view key);
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
+  // GPU-seconds of nodes under repair (category "down").
+  absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
 
   sqlite3* db() { return db_; }
 
  private:
   explicit Ledger(sqlite3* db) : db_(db) {}
   absl::StatusOr<std::vector<GroupSum>> SumByDay(int64_t run);
+  absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
   sqlite3* db_;
 };
 
@@ -185,11 +188,12 @@ class RunWriter {
   // Commits everything appended so far.
   absl::Status Flush();
   // status is kComplete, kFailed or kCancelled; metrics is a text-format
-  // gpuledger.v1.RunMetrics (may be empty); idle_gpu_seconds the run's idle
-  // total as the caller counted it, or -1 to sum it from the entries.
+  // gpuledger.v1.RunMetrics (may be empty); idle_gpu_seconds and
+  // down_gpu_seconds the run's totals as the caller counted them, or -1 to
+  // sum them from the entries.
   absl::Status Finish(absl::string_view status, int64_t sim_start,
                       int64_t sim_end, absl::string_view metrics = "",
-                      int64_t idle_gpu_seconds = -1);
+                      int64_t idle_gpu_seconds = -1, int64_t down_gpu_seconds = -1);
 
  private:
   friend class Ledger;
@@ -199,6 +203,7 @@ class RunWriter {
     int64_t sim_start, sim_end;
     std::string metrics;
     int64_t idle_gpu_seconds;
+    int64_t down_gpu_seconds;
   };
   struct Batch {
     std::vector<std::pair<int64_t, JobRecord>> jobs;  // (ordinal, job)

@@ -201,12 +201,12 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   };
   // Job rows, then the jobs' subtotal and idle capacity, then the total
   // (= subtotal + idle = every row above it). An empty line is a rule.
-  for (const auto& c : r.rows) {
-    if (c.group != "idle") add(c);
-  }
+  // Cluster-wide rows (idle, down) come after the jobs' subtotal.
+  const size_t jobs = r.rows.size() - (r.down_gpu_seconds > 0 ? 2 : 1);
+  for (size_t i = 0; i < jobs; ++i) add(r.rows[i]);
   cells.push_back({});
   add(r.jobs_total);
-  add(r.rows.back());
+  for (size_t i = jobs; i < r.rows.size(); ++i) add(r.rows[i]);
   cells.push_back({});
   add(r.total);
   out += AlignedTable(cells, [](size_t i) { return i == 0; });

@@ -137,7 +137,7 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
   std::string metrics;
   google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
   if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics,
-                                       summary->idle_gpu_seconds);
+                                       summary->idle_gpu_seconds, summary->down_gpu_seconds);
       !s.ok()) {
     return s;
   }

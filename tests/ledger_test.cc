@@ -356,6 +356,27 @@ TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
   EXPECT_EQ((*page2)[0].category, "idle");
 }
 
+TEST_F(LedgerTest, DownCapacityIsChargedToTheOwnerOnly) {
+  auto l = Open();
+  auto w = l->StartRun(Run(kHandPricing), {{"a", "pretrain", "P", 8, 0, 0, 3600}});
+  ASSERT_TRUE(w.ok());
+  // 16 GPUs for an hour: a holds 8; node 1 (8 GPUs) is down for the hour.
+  ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 0, 3600, 8, 28800}).ok());
+  ASSERT_TRUE((*w)->AppendUsage({"", "", "down", 0, 3600, 8, 28800}).ok());
+  ASSERT_TRUE((*w)->Finish(kComplete, 0, 3600).ok());
+  auto r = BuildCostReport(*l, 1, "job", false);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rows.size(), 3u);
+  EXPECT_EQ(r->rows[1].group, "idle");
+  EXPECT_EQ(r->rows[1].gpu_seconds, 0);
+  EXPECT_EQ(r->rows[2].group, "down");
+  EXPECT_EQ(r->rows[2].rental_micro_usd, 0);
+  // 8 GPU-hours at $1 of capital, no energy: the node draws nothing.
+  EXPECT_EQ(r->rows[2].owned_micro_usd, 8'000'000);
+  EXPECT_EQ(r->total.gpu_seconds, 16 * 3600);
+  EXPECT_EQ(*l->DownGpuSeconds(1), 28800);
+}
+
 TEST_F(LedgerTest, UnknownRunAndGrouping) {
   auto l = Open();
   EXPECT_EQ(BuildCostReport(*l, 42, "job", false).status().code(), absl::StatusCode::kNotFound);
