@@ -8,10 +8,6 @@
 #include "replay/metrics.h"
 
 namespace gpuledger::replay {
-namespace {
-
-
-}  // namespace
 
 std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
   std::vector<scheduler::JobSpec> specs;
@@ -26,8 +22,9 @@ std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
 // Turns scheduler callbacks into ledger rows.
 class ReplayRun::Sink : public scheduler::Sink {
  public:
-  Sink(const traces::Workload& w, ledger::RunWriter* writer)
-      : w_(w), writer_(writer), nodes_(w.jobs.size()) {}
+  explicit Sink(const traces::Workload& w) : w_(w), nodes_(w.jobs.size()) {}
+  // Set once the run is open, before the simulator reports anything.
+  void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
 
   absl::Status OnJobStart(scheduler::Seconds, int job, const scheduler::Allocation& a) override {
     // Written with the job's usage entry when it ends or is stopped.
@@ -58,7 +55,7 @@ class ReplayRun::Sink : public scheduler::Sink {
 
  private:
   const traces::Workload& w_;
-  ledger::RunWriter* writer_;
+  ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> nodes_;  // of each job's current run
 };
 
@@ -70,14 +67,6 @@ int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
     traces::Workload w, ledger::Ledger& ledger, int64_t seed,
     const scheduler::SchedulerOptions& options, bool background_writes) {
-  std::vector<scheduler::JobSpec> specs = ToJobSpecs(w);
-  const scheduler::ClusterShape shape{w.nodes, w.gpu.gpus_per_node(), w.pod_nodes};
-  // Everything that could stop a replay is checked before the run is
-  // opened: a workload the scheduler refuses writes nothing.
-  if (absl::Status s = scheduler::Simulator::Check(shape, specs); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
-  }
-
   ledger::RunRecord run;
   run.plan_name = w.name;
   run.plan_source = w.source;
@@ -91,7 +80,19 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
 
   std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(w)));
-  const std::vector<traces::PlanJob>& jobs = r->workload_.jobs;
+  // The simulator checks everything that could stop a replay (limits,
+  // dependency cycles) when it is created, before the run is opened: a
+  // workload it refuses writes nothing.
+  r->sink_ = std::make_unique<Sink>(r->workload_);
+  const traces::Workload& wl = r->workload_;
+  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim = scheduler::Simulator::Create(
+      {wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl), options, r->sink_.get());
+  if (!sim.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
+  }
+  r->sim_ = std::move(*sim);
+
+  const std::vector<traces::PlanJob>& jobs = wl.jobs;
   absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer =
       ledger.StartRun(run, jobs.size(), [&](size_t i, ledger::JobRecord* rec) {
         const traces::PlanJob& j = jobs[i];
@@ -105,11 +106,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
       }, background_writes);
   if (!writer.ok()) return writer.status();
   r->writer_ = std::move(*writer);
-  r->sink_ = std::make_unique<Sink>(r->workload_, r->writer_.get());
-  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
-      scheduler::Simulator::Create(shape, std::move(specs), options, r->sink_.get());
-  if (!sim.ok()) return sim.status();  // cannot happen: checked above
-  r->sim_ = std::move(*sim);
+  r->sink_->set_writer(r->writer_.get());
   return r;
 }
 

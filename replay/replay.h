@@ -27,7 +27,7 @@ struct ReplayResult {
 // its run "running" in the ledger: visibly incomplete.
 class ReplayRun {
  public:
-  // Checks `workload` against the scheduler's rules (Simulator::Check:
+  // Checks `workload` against the scheduler's rules (Simulator::Create:
   // limits and dependency cycles) and only then opens a run in `ledger`: a
   // workload that cannot be replayed writes nothing. `ledger` must outlive the ReplayRun; the
   // ReplayRun keeps the workload (move it in to avoid a copy).

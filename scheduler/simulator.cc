@@ -117,10 +117,6 @@ const char* PolicyName(Policy policy) {
   return "unknown";
 }
 
-absl::Status Simulator::Check(const ClusterShape& shape, const std::vector<JobSpec>& jobs) {
-  return CheckJobs(shape, jobs);
-}
-
 absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(const ClusterShape& shape,
                                                              std::vector<JobSpec> jobs,
                                                              const SchedulerOptions& options,

@@ -126,9 +126,6 @@ class Simulator {
                                                            std::vector<JobSpec> jobs,
                                                            const SchedulerOptions& options,
                                                            Sink* sink);
-  // The checks of Create alone, for callers that must know before they
-  // commit to anything.
-  static absl::Status Check(const ClusterShape& shape, const std::vector<JobSpec>& jobs);
 
   // Applies every event at or before simulated time `t`, in order.
   absl::Status RunUntil(Seconds t);
