@@ -24,6 +24,20 @@ absl::Status FromGrpc(const grpc::Status& s) {
                       absl::StrCat("server: ", s.error_message()));
 }
 
+// Calls `rpc` page after page (1,000 rows each) until the last one, giving
+// each response to `each`.
+template <typename Response, typename Request, typename Rpc, typename Each>
+absl::Status EveryPage(Request req, Rpc rpc, Each each) {
+  req.set_page_size(1000);
+  do {
+    Response resp;
+    if (auto s = FromGrpc(rpc(req, &resp)); !s.ok()) return s;
+    each(resp);
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  return absl::OkStatus();
+}
+
 class Client {
  public:
   explicit Client(const QueryOptions& o)
@@ -41,14 +55,15 @@ class Client {
   // Every run, paging through the list.
   absl::StatusOr<std::vector<v1::Run>> Runs() const {
     std::vector<v1::Run> out;
-    v1::ListRunsRequest req;
-    req.set_page_size(1000);
-    do {
-      v1::ListRunsResponse resp;
-      if (auto s = FromGrpc(stub_->ListRuns(Context().get(), req, &resp)); !s.ok()) return s;
-      out.insert(out.end(), resp.runs().begin(), resp.runs().end());
-      req.set_page_token(resp.next_page_token());
-    } while (!req.page_token().empty());
+    absl::Status s = EveryPage<v1::ListRunsResponse>(
+        v1::ListRunsRequest(),
+        [&](const v1::ListRunsRequest& req, v1::ListRunsResponse* resp) {
+          return stub_->ListRuns(Context().get(), req, resp);
+        },
+        [&](const v1::ListRunsResponse& resp) {
+          out.insert(out.end(), resp.runs().begin(), resp.runs().end());
+        });
+    if (!s.ok()) return s;
     return out;
   }
 
@@ -102,18 +117,20 @@ absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
   t.numeric = {false, false, false, true, true, true, true, true, true};
   v1::ListJobsRequest req;
   req.set_parent(*name);
-  req.set_page_size(1000);
-  do {
-    v1::ListJobsResponse resp;
-    if (auto s = FromGrpc(c.stub().ListJobs(c.Context().get(), req, &resp)); !s.ok()) return s;
-    for (const v1::RunJob& j : resp.jobs()) {
-      t.rows.push_back({j.job_id(), j.phase(), j.project(), absl::StrCat(j.gpus()),
-                        absl::StrCat(j.priority()), absl::StrCat(j.submit_seconds()),
-                        absl::StrCat(j.run_seconds()), absl::StrCat(j.start_seconds()),
-                        absl::StrCat(j.end_seconds())});
-    }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status s = EveryPage<v1::ListJobsResponse>(
+      req,
+      [&](const v1::ListJobsRequest& r, v1::ListJobsResponse* resp) {
+        return c.stub().ListJobs(c.Context().get(), r, resp);
+      },
+      [&](const v1::ListJobsResponse& resp) {
+        for (const v1::RunJob& j : resp.jobs()) {
+          t.rows.push_back({j.job_id(), j.phase(), j.project(), absl::StrCat(j.gpus()),
+                            absl::StrCat(j.priority()), absl::StrCat(j.submit_seconds()),
+                            absl::StrCat(j.run_seconds()), absl::StrCat(j.start_seconds()),
+                            absl::StrCat(j.end_seconds())});
+        }
+      });
+  if (!s.ok()) return s;
   out << FormatRecords(t, o.format);
   return absl::OkStatus();
 }
@@ -127,22 +144,24 @@ absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
   t.numeric = {true, false, false, false, true, true, true, true};
   v1::ListUsageRequest req;
   req.set_parent(*name);
-  req.set_page_size(1000);
   req.set_job_id(o.job);
   req.set_phase(o.phase);
   req.set_category(o.category);
   req.set_start_seconds(o.from_seconds);
   req.set_end_seconds(o.to_seconds);
-  do {
-    v1::ListUsageResponse resp;
-    if (auto s = FromGrpc(c.stub().ListUsage(c.Context().get(), req, &resp)); !s.ok()) return s;
-    for (const v1::UsageEntry& e : resp.entries()) {
-      t.rows.push_back({absl::StrCat(e.entry_id()), e.job_id(), e.phase(), e.category(),
-                        absl::StrCat(e.start_seconds()), absl::StrCat(e.end_seconds()),
-                        absl::StrCat(e.gpus()), absl::StrCat(e.gpu_seconds())});
-    }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status s = EveryPage<v1::ListUsageResponse>(
+      req,
+      [&](const v1::ListUsageRequest& r, v1::ListUsageResponse* resp) {
+        return c.stub().ListUsage(c.Context().get(), r, resp);
+      },
+      [&](const v1::ListUsageResponse& resp) {
+        for (const v1::UsageEntry& e : resp.entries()) {
+          t.rows.push_back({absl::StrCat(e.entry_id()), e.job_id(), e.phase(), e.category(),
+                            absl::StrCat(e.start_seconds()), absl::StrCat(e.end_seconds()),
+                            absl::StrCat(e.gpus()), absl::StrCat(e.gpu_seconds())});
+        }
+      });
+  if (!s.ok()) return s;
   out << FormatRecords(t, o.format);
   return absl::OkStatus();
 }
