@@ -21,18 +21,6 @@ Cluster::Cluster(ClusterShape shape)
   }
 }
 
-Cluster::Cluster(const Cluster& o)
-    : shape_(o.shape_),
-      free_ranges_(o.free_ranges_, &pool_),
-      partial_(o.partial_, &pool_),
-      node_free_(o.node_free_),
-      pod_free_nodes_(o.pod_free_nodes_),
-      pod_order_(o.pod_order_),
-      free_gpus_(o.free_gpus_),
-      free_nodes_(o.free_nodes_),
-      down_(o.down_),
-      down_nodes_(o.down_nodes_) {}
-
 int Cluster::PodCount() const {
   if (shape_.pod_nodes <= 0) return 1;
   return (shape_.nodes + shape_.pod_nodes - 1) / shape_.pod_nodes;

@@ -31,8 +31,7 @@ namespace gpuledger::scheduler {
 class Cluster {
  public:
   explicit Cluster(ClusterShape shape);
-  // A copy has a memory pool of its own.
-  Cluster(const Cluster& other);
+  Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
   const ClusterShape& shape() const { return shape_; }
