@@ -49,13 +49,6 @@ std::string JsonString(absl::string_view s) {
   return out + "\"";
 }
 
-// A CSV field, quoted when it holds a comma, quote or newline.
-std::string CsvField(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string q = "\"";
-  for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
-}
 
 // Columns padded to their widest cell; `left(i)` says which align left.
 // An empty row is drawn as a rule.
@@ -238,6 +231,14 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
 }
 
 }  // namespace
+
+// A CSV field, quoted when it holds a comma, quote or newline.
+std::string CsvField(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
 
 std::string WithThousands(int64_t v) {
   std::string digits = std::to_string(v);

@@ -29,6 +29,9 @@ struct Records {
 };
 std::string FormatRecords(const Records& records, absl::string_view format);
 
+// A CSV field, quoted (quotes doubled) when it holds a comma, quote or newline.
+std::string CsvField(const std::string& v);
+
 // "1,234,567" for an integer.
 std::string WithThousands(int64_t v);
 // `num / den` as a decimal with `places` digits, rounded half away from zero;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "replay/format.h"
 
 namespace gpuledger::replay {
 
@@ -81,7 +82,8 @@ absl::Status WriteScheduleCsv(const std::string& path, const std::vector<schedul
   if (f == nullptr) return absl::UnavailableError(absl::StrCat(path, ": cannot write the schedule"));
   std::fputs("job_id,submit,start,end,gpus\n", f.get());
   for (size_t i = 0; i < jobs.size(); ++i) {
-    std::fprintf(f.get(), "%s,%lld,%lld,%lld,%d\n", jobs[i].id.c_str(),
+    // Plan job ids are free text: quoted like every CSV field of ours.
+    std::fprintf(f.get(), "%s,%lld,%lld,%lld,%d\n", CsvField(jobs[i].id).c_str(),
                  static_cast<long long>(jobs[i].submit), static_cast<long long>(times[i].last_start),
                  static_cast<long long>(times[i].end), jobs[i].gpus);
   }

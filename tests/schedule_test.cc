@@ -179,6 +179,19 @@ TEST_F(ScheduleCli, ScheduleOutHasOneRowPerJobAndTheRunCarriesItsMetrics) {
   EXPECT_NE(run->metrics.find("jobs_done: 10000"), std::string::npos) << run->metrics;
 }
 
+TEST_F(ScheduleCli, ScheduleCsvQuotesIdsThatNeedIt) {
+  std::vector<JobSpec> jobs(1);
+  jobs[0].id = "pre-train, part \"2\"";
+  jobs[0].gpus = 8;
+  std::vector<JobTimes> times = {{3, 3, 10}};
+  ASSERT_TRUE(WriteScheduleCsv(Path("q.csv"), jobs, times).ok());
+  std::ifstream csv(Path("q.csv"));
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  EXPECT_EQ(row, "\"pre-train, part \"\"2\"\"\",0,3,10,8");
+}
+
 TEST(Metrics, FormulasOnAHandMadeSchedule) {
   // Three jobs on 10 GPUs: waits 0, 10, 30; runs 5, 100, 20.
   std::vector<JobSpec> jobs(3);
