@@ -70,7 +70,8 @@ struct Active {
   uint64_t version = 0;       // guarded by mu; bumps with every new message
 };
 
-// Final message for a run that is not running here, from the ledger.
+// Final message for a run from the ledger: its state and figures. Jobs done
+// are the caller's to fill in (the server knows them for its own replays).
 v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& run) {
   v1::ReplayProgress p;
   p.set_name(ledger::RunName(run.id));
@@ -83,11 +84,6 @@ v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& r
     p.set_gpu_seconds(r->jobs_total.gpu_seconds);
     p.set_rental_micro_usd(r->jobs_total.rental_micro_usd);
     p.set_owned_micro_usd(r->total.owned_micro_usd);
-  }
-  if (absl::StatusOr<std::vector<ledger::JobRecord>> jobs = l.ListJobs(run.id); jobs.ok()) {
-    int done = 0;
-    for (const auto& j : *jobs) done += j.ended >= 0 ? 1 : 0;
-    p.set_jobs_done(done);
   }
   if (run.status == ledger::kRunning) {
     p.set_message("not running in this server: it was interrupted before it ended");
@@ -325,7 +321,13 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
       if (!l.ok()) return ledger::ToGrpcStatus(l.status());
       absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
       if (!run.ok()) return ledger::ToGrpcStatus(run.status());
-      writer->Write(FinalFromLedger(**l, *run));
+      v1::ReplayProgress p = FinalFromLedger(**l, *run);
+      if (absl::StatusOr<std::vector<ledger::JobRecord>> jobs = (*l)->ListJobs(*id); jobs.ok()) {
+        int done = 0;
+        for (const auto& j : *jobs) done += j.ended >= 0 ? 1 : 0;
+        p.set_jobs_done(done);
+      }
+      writer->Write(p);
       return grpc::Status::OK;
     }
     uint64_t seen = 0;
