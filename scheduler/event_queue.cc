@@ -7,6 +7,7 @@ namespace gpuledger::scheduler {
 const char* CategoryName(Category c) {
   switch (c) {
     case Category::kProductive: return "productive";
+    case Category::kCheckpoint: return "checkpoint";
     case Category::kLost: return "lost";
     case Category::kRestart: return "restart";
     case Category::kIdle: return "idle";

@@ -67,7 +67,10 @@ NodeFailure NodeFailureStream::Next() {
   f.cause = static_cast<int>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) -
                              cumulative_.begin());
   f.cause = std::min<int>(f.cause, static_cast<int>(model_->causes.size()) - 1);
-  f.repair_seconds = f.cause >= 0 && !model_->causes.empty() ? model_->causes[f.cause].repair_seconds : 0;
+  if (f.cause >= 0 && !model_->causes.empty()) {
+    f.repair_seconds = model_->causes[f.cause].repair_seconds;
+    f.planned = model_->causes[f.cause].planned;
+  }
   return f;
 }
 

@@ -17,10 +17,12 @@ struct FailureCause {
   std::string name;
   double weight = 0;           // share of failures (counts work: they are normalized)
   Seconds repair_seconds = 0;  // how long the node stays down
+  bool planned = false;        // planned maintenance, not a fault
 };
 
 struct FailureModel {
-  // Failures per GPU-hour of a node's GPUs (the node fails as a whole).
+  // Failures per GPU-hour of a node's GPUs (the node fails as a whole),
+  // planned maintenance included; the causes' weights split this rate.
   double per_gpu_hour = 0;
   std::vector<FailureCause> causes;
 };
@@ -30,6 +32,7 @@ struct NodeFailure {
   int node = 0;
   int cause = 0;               // index into FailureModel::causes
   Seconds repair_seconds = 0;
+  bool planned = false;        // planned maintenance (from the cause)
 };
 
 // The failures of one node as an endless sequence in time order:

@@ -10,17 +10,25 @@
 namespace gpuledger::scheduler {
 namespace {
 
-absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs) {
+absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                       int spare_nodes) {
   if (shape.nodes <= 0 || shape.gpus_per_node <= 0) {
     return absl::InvalidArgumentError("cluster has no GPUs");
   }
+  if (spare_nodes < 0 || spare_nodes >= shape.nodes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "spare nodes must be at least 0 and fewer than the cluster's ", shape.nodes,
+        " nodes, got ", spare_nodes));
+  }
+  const int in_service = (shape.nodes - spare_nodes) * shape.gpus_per_node;
   const int n = static_cast<int>(jobs.size());
   for (const JobSpec& j : jobs) {
     const std::string who = absl::StrCat("job \"", j.id, "\": ");
     if (j.gpus <= 0) return absl::InvalidArgumentError(who + "gpus must be positive");
-    if (j.gpus > shape.total_gpus()) {
+    if (j.gpus > in_service) {
       return absl::InvalidArgumentError(absl::StrCat(
-          who, "needs ", j.gpus, " GPUs, the cluster has ", shape.total_gpus()));
+          who, "needs ", j.gpus, " GPUs, the cluster has ", in_service,
+          spare_nodes > 0 ? absl::StrCat(" besides its ", spare_nodes, " spare nodes") : ""));
     }
     if (j.gpus > shape.gpus_per_node && j.gpus % shape.gpus_per_node != 0) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -31,6 +39,9 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
       return absl::InvalidArgumentError(who + "estimate is below the run time");
     }
     if (j.checkpoint_seconds < 0) return absl::InvalidArgumentError(who + "checkpoint interval is negative");
+    if (j.checkpoint_write_seconds < 0) {
+      return absl::InvalidArgumentError(who + "checkpoint write time is negative");
+    }
     for (int d : j.after) {
       if (d < 0 || d >= n) return absl::InvalidArgumentError(who + "dependency out of range");
     }
@@ -121,7 +132,7 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(const ClusterShape&
                                                              std::vector<JobSpec> jobs,
                                                              const SchedulerOptions& options,
                                                              Sink* sink) {
-  if (absl::Status s = CheckJobs(shape, jobs); !s.ok()) return s;
+  if (absl::Status s = CheckJobs(shape, jobs, options.spare_nodes); !s.ok()) return s;
   return std::unique_ptr<Simulator>(new Simulator(shape, std::move(jobs), options, sink));
 }
 
@@ -164,6 +175,10 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
     std::sort(submit_order_.begin(), submit_order_.end(), by_submit);
   }
   now_ = summary_.start;
+  for (int n = shape.nodes - options_.spare_nodes; n < shape.nodes; ++n) {
+    cluster_.MarkDown(n);  // held out of service, counted idle
+    spares_.insert(n);
+  }
   if (options_.failure_model) {
     const int nodes = cluster_.shape().nodes;
     streams_.reserve(nodes);
@@ -196,10 +211,19 @@ NodeFailure Simulator::PopFailure() {
 }
 
 Seconds Simulator::Estimate(int job) const {
-  // What is left of the requested time after saved work.
+  // What is left of the requested time after saved work: the slack asked
+  // beyond the run time, the work left with its checkpoint writes, and any
+  // restart.
   const JobSpec& j = jobs_[job];
   const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
-  return requested - (j.run_seconds - remaining_[job]) + restart_owed_[job] + restart_in_run_[job];
+  return requested - j.run_seconds + WallFor(job, remaining_[job]) + restart_owed_[job] +
+         restart_in_run_[job];
+}
+
+Seconds Simulator::Checkpoints(int job, Seconds work) const {
+  const JobSpec& j = jobs_[job];
+  if (j.checkpoint_seconds <= 0 || j.checkpoint_write_seconds <= 0 || work <= 0) return 0;
+  return (work - 1) / j.checkpoint_seconds;  // one after each full interval, none at the end
 }
 
 absl::Status Simulator::Emit(const UsageInterval& u) {
@@ -211,6 +235,7 @@ absl::Status Simulator::Emit(const UsageInterval& u) {
     summary_.busy_gpu_seconds += u.gpu_seconds();
     if (u.category == Category::kLost) summary_.lost_gpu_seconds += u.gpu_seconds();
     if (u.category == Category::kRestart) summary_.restart_gpu_seconds += u.gpu_seconds();
+    if (u.category == Category::kCheckpoint) summary_.checkpoint_gpu_seconds += u.gpu_seconds();
   }
   return sink_->OnUsage(u);
 }
@@ -224,16 +249,15 @@ Seconds Simulator::next_event_time() const {
 }
 
 absl::Status Simulator::EmitCapacityUntil(Seconds t) {
-  // GPUs left free since the last instant were idle until `t`; nodes under
-  // repair were down.
-  if (t > now_ && cluster_.free_gpus() > 0) {
-    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, cluster_.free_gpus()}); !s.ok()) {
-      return s;
-    }
+  // GPUs left free since the last instant, and spares standing by, were
+  // idle until `t`; nodes under repair were down.
+  const int spare_gpus = static_cast<int>(spares_.size()) * cluster_.shape().gpus_per_node;
+  const int idle = cluster_.free_gpus() + spare_gpus;
+  const int down = cluster_.down_gpus() - spare_gpus;
+  if (t > now_ && idle > 0) {
+    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, idle}); !s.ok()) return s;
   }
-  if (t > now_ && cluster_.down_gpus() > 0) {
-    return Emit({-1, Category::kDown, now_, t, cluster_.down_gpus()});
-  }
+  if (t > now_ && down > 0) return Emit({-1, Category::kDown, now_, t, down});
   return absl::OkStatus();
 }
 
@@ -246,8 +270,40 @@ absl::Status Simulator::EmitRunUntil(int job, Seconds t) {
       return s;
     }
   }
-  if (t == restart_end) return absl::OkStatus();
-  return Emit({job, Category::kProductive, restart_end, t, jobs_[job].gpus});
+  return EmitWork(job, restart_end, t, /*tail_lost=*/false).status();
+}
+
+absl::StatusOr<Seconds> Simulator::EmitWork(int job, Seconds from, Seconds t, bool tail_lost) {
+  const JobSpec& j = jobs_[job];
+  const Seconds every = j.checkpoint_seconds, write = j.checkpoint_write_seconds;
+  const Seconds cycles = every > 0 && t > from ? (t - from) / (every + write) : 0;
+  const Seconds saved = cycles * every;
+  auto emit = [&](Category c, Seconds a, Seconds b) {
+    return b > a ? Emit({job, c, a, b, j.gpus}) : absl::OkStatus();
+  };
+  if (write == 0) {
+    // Saves cost nothing: one entry for the saved work, one for the rest.
+    if (!tail_lost) {
+      if (auto s = emit(Category::kProductive, from, t); !s.ok()) return s;
+      return saved;
+    }
+    if (auto s = emit(Category::kProductive, from, from + saved); !s.ok()) return s;
+    if (auto s = emit(Category::kLost, from + saved, t); !s.ok()) return s;
+    return saved;
+  }
+  Seconds at = from;
+  for (Seconds k = 0; k < cycles; ++k, at += every + write) {
+    if (auto s = emit(Category::kProductive, at, at + every); !s.ok()) return s;
+    if (auto s = emit(Category::kCheckpoint, at + every, at + every + write); !s.ok()) return s;
+  }
+  if (tail_lost) {
+    // Work since the last completed write, and a write cut short, are redone.
+    if (auto s = emit(Category::kLost, at, t); !s.ok()) return s;
+  } else {
+    if (auto s = emit(Category::kProductive, at, std::min(t, at + every)); !s.ok()) return s;
+    if (auto s = emit(Category::kCheckpoint, at + every, t); !s.ok()) return s;
+  }
+  return saved;
 }
 
 absl::Status Simulator::RunUntil(Seconds t) {
@@ -266,9 +322,14 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
   while (!events_.empty() && events_.NextTime() == t) {
     const Event e = events_.Pop();
     if (e.kind == EventKind::kNodeUp) {
-      if (e.epoch == node_epoch_[e.job] && cluster_.down(e.job)) {
-        cluster_.MarkUp(e.job);
-        ended_ = true;  // more GPUs: backfilling must look again
+      const int node = e.job;
+      if (e.epoch == node_epoch_[node] && cluster_.down(node) && !spares_.count(node)) {
+        if (static_cast<int>(spares_.size()) < options_.spare_nodes) {
+          spares_.insert(node);  // repaired, it stands by as a spare
+        } else {
+          cluster_.MarkUp(node);
+          ended_ = true;  // more GPUs: backfilling must look again
+        }
       }
       continue;
     }
@@ -331,7 +392,8 @@ absl::Status Simulator::Start(int job, Seconds t) {
   if (times_[job].first_start < 0) times_[job].first_start = t;
   times_[job].last_start = t;
   if (absl::Status s = sink_->OnJobStart(t, job, held_[job]); !s.ok()) return s;
-  events_.Push(t + restart_in_run_[job] + remaining_[job], EventKind::kJobEnd, job, epoch_[job]);
+  events_.Push(t + restart_in_run_[job] + WallFor(job, remaining_[job]), EventKind::kJobEnd, job,
+               epoch_[job]);
   return absl::OkStatus();
 }
 
@@ -361,18 +423,9 @@ absl::Status Simulator::StopRun(int job, Seconds t) {
       return s;
     }
   }
-  const Seconds worked = t - restart_end;
-  const Seconds saved =
-      j.checkpoint_seconds > 0 ? worked / j.checkpoint_seconds * j.checkpoint_seconds : 0;
-  remaining_[job] -= saved;
-  if (saved > 0) {
-    if (auto s = Emit({job, Category::kProductive, restart_end, restart_end + saved, j.gpus}); !s.ok()) {
-      return s;
-    }
-  }
-  if (worked > saved) {
-    if (auto s = Emit({job, Category::kLost, restart_end + saved, t, j.gpus}); !s.ok()) return s;
-  }
+  absl::StatusOr<Seconds> saved = EmitWork(job, restart_end, t, /*tail_lost=*/true);
+  if (!saved.ok()) return saved.status();
+  remaining_[job] -= *saved;
   waiting_.insert(Key(job));
   arrived_.push_back(job);
   return absl::OkStatus();
@@ -382,6 +435,14 @@ absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
   const int node = f.node;
   if (node < 0 || node >= cluster_.shape().nodes) return absl::OkStatus();
   const Seconds up = t + f.repair_seconds;
+  if (spares_.count(node)) {
+    // A spare fails: it is under repair instead of standing by.
+    if (f.repair_seconds <= 0) return absl::OkStatus();
+    spares_.erase(node);
+    node_up_at_[node] = up;
+    events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
+    return absl::OkStatus();
+  }
   if (cluster_.down(node)) {
     // Failing again while under repair: down until the later repair ends.
     if (up > node_up_at_[node]) {
@@ -402,12 +463,23 @@ absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
   for (int job : on_failed_node_) {
     interrupted_[job] = true;  // before StopRun requeues it: it goes first
     restart_owed_[job] = options_.restart_seconds;
-    ++times_[job].interruptions;
-    ++summary_.interruptions;
+    if (f.planned) {
+      ++times_[job].planned_interruptions;
+      ++summary_.planned_interruptions;
+    } else {
+      ++times_[job].interruptions;
+      ++summary_.interruptions;
+    }
     if (absl::Status s = StopRun(job, t); !s.ok()) return s;
     if (absl::Status s = sink_->OnJobInterrupted(t, job, node); !s.ok()) return s;
   }
   if (f.repair_seconds <= 0) return absl::OkStatus();  // back at once
+  if (!on_failed_node_.empty() && !spares_.empty()) {
+    // A spare takes the failed node's place, so the interrupted jobs (at the
+    // head of the queue) can restart now.
+    cluster_.MarkUp(*spares_.begin());
+    spares_.erase(spares_.begin());
+  }
   cluster_.MarkDown(node);
   node_up_at_[node] = up;
   events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);

@@ -87,6 +87,13 @@ struct SchedulerOptions {
   // (the same failures as FailureSchedule with that seed, without a horizon).
   std::optional<FailureModel> failure_model;
   uint64_t failure_seed = 0;
+  // Hot spares: the last `spare_nodes` nodes of the shape are held out of
+  // scheduling (their GPUs count as idle). When a failure interrupts a job,
+  // the lowest-numbered spare joins service at once, so the job restarts
+  // without waiting for the repair; a repaired node becomes a spare while
+  // fewer than `spare_nodes` are left, else it rejoins service. A spare can
+  // fail too (it is then under repair).
+  int spare_nodes = 0;
 };
 
 // What happened to one job, for metrics and the schedule output.
@@ -95,7 +102,8 @@ struct JobTimes {
   Seconds last_start = -1;   // start of the run that completed it
   Seconds end = -1;          // -1 if it has not ended
   int preemptions = 0;
-  int interruptions = 0;
+  int interruptions = 0;          // by unexpected failures
+  int planned_interruptions = 0;  // by planned maintenance
   // EASY: the shadow time computed when it first became the head;
   // conservative: its first reservation; -1 otherwise.
   Seconds reservation = -1;
@@ -108,10 +116,18 @@ struct RunSummary {
   int64_t busy_gpu_seconds = 0;  // held by jobs, lost work included
   int64_t lost_gpu_seconds = 0;  // work redone after preemption or failure
   int64_t restart_gpu_seconds = 0;  // restarting after a failure
+  int64_t checkpoint_gpu_seconds = 0;  // stalled writing checkpoints
   int64_t idle_gpu_seconds = 0;
   int64_t down_gpu_seconds = 0;  // nodes under repair
   int preemptions = 0;
-  int interruptions = 0;  // jobs stopped by node failures
+  int interruptions = 0;  // jobs stopped by unexpected node failures
+  int planned_interruptions = 0;  // jobs stopped by planned maintenance
+  // Work (productive GPU-seconds) over GPU-seconds held by jobs; 1 if none.
+  double goodput() const {
+    const int64_t productive =
+        busy_gpu_seconds - lost_gpu_seconds - restart_gpu_seconds - checkpoint_gpu_seconds;
+    return busy_gpu_seconds > 0 ? static_cast<double>(productive) / busy_gpu_seconds : 1.0;
+  }
 };
 
 // Replays jobs in steps (RunUntil), so a caller can pace a replay against a
@@ -170,6 +186,12 @@ class Simulator {
     return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].submit, job};
   }
   Seconds Estimate(int job) const;
+  // Checkpoints written while doing `work` seconds of work from a restart,
+  // and the wall-clock time that takes.
+  Seconds Checkpoints(int job, Seconds work) const;
+  Seconds WallFor(int job, Seconds work) const {
+    return work + Checkpoints(job, work) * jobs_[job].checkpoint_write_seconds;
+  }
   absl::Status ApplyInstant(Seconds t);
   // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job].
   absl::Status Start(int job, Seconds t);
@@ -193,6 +215,10 @@ class Simulator {
   absl::Status EmitCapacityUntil(Seconds t);
   // A job's current run from its start to `t`: restart owed, then work.
   absl::Status EmitRunUntil(int job, Seconds t);
+  // A run's work from `from` (its restart done) to `t`: cycles of work and a
+  // checkpoint write; after the last completed write, work (or, if
+  // `tail_lost`, lost time). Returns the work saved by completed writes.
+  absl::StatusOr<Seconds> EmitWork(int job, Seconds from, Seconds t, bool tail_lost);
 
   // The ordered sets and the jobs' node runs take their memory from this pool
   // and give it back, so the event loop calls no allocator in the steady state.
@@ -214,6 +240,7 @@ class Simulator {
   std::vector<bool> interrupted_;        // requeued by a failure: goes first
   std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)
   std::vector<int> node_epoch_;          // makes superseded repair ends stale
+  std::set<int> spares_;                 // hot spares standing by (down in cluster_)
   size_t next_failure_ = 0;
   std::vector<NodeFailureStream> streams_;  // with a failure model: one per node
   std::vector<NodeFailure> pending_;        // each node's next failure

@@ -37,6 +37,10 @@ struct JobSpec {
   // Work is saved every this many seconds of running; a preempted job
   // resumes from its last save. 0: no checkpoints, all work is lost.
   Seconds checkpoint_seconds = 0;
+  // Seconds the job's GPUs stall to write each checkpoint: a run does
+  // `checkpoint_seconds` of work, then writes, and so on; no checkpoint is
+  // written once the work is done. A save counts when its write completes.
+  Seconds checkpoint_write_seconds = 0;
 };
 
 // GPUs a job holds: runs of consecutive nodes, each with the same number of
@@ -61,7 +65,7 @@ struct Allocation {
 };
 
 // What a span of GPU time was spent on. The ledger stores the name.
-enum class Category { kProductive, kLost, kRestart, kIdle, kDown };
+enum class Category { kProductive, kCheckpoint, kLost, kRestart, kIdle, kDown };
 const char* CategoryName(Category c);
 
 // `gpus` GPUs spent [start, end) on `category`; job is -1 for cluster-wide

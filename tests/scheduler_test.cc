@@ -427,6 +427,80 @@ TEST(Failures, LostWorkRestartAndDownTimeByHand) {
                           r.Sum(Category::kIdle));
 }
 
+// Checkpoint writes stall the job. a: 16 GPUs (nodes 0 and 1), 100 s of
+// work, a checkpoint after every 30 s of work taking 5 s to write, restart
+// 10 s. Node 1 fails at 50 for 20 s. By hand: work 0-30, write 30-35 (30 s
+// saved), work 35-50 lost (15 s). Back at 70: restart 70-80, then the 70 s
+// left with 2 writes: work 80-110, write 110-115, work 115-145, write
+// 145-150, work 150-160; the job ends at 160.
+TEST(Failures, CheckpointWritesStallTheJobByHand) {
+  JobSpec a = Job("a", 16, 100);
+  a.checkpoint_seconds = 30;
+  a.checkpoint_write_seconds = 5;
+  SchedulerOptions options;
+  options.failures = {{50, 1, 0, 20}};
+  options.restart_seconds = 10;
+  Recorder r;
+  auto s = Simulate({2, 8}, {a}, options, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->end, 160);
+  EXPECT_EQ(r.Sum(Category::kProductive), 100 * 16);
+  EXPECT_EQ(r.Sum(Category::kCheckpoint), 3 * 5 * 16);
+  EXPECT_EQ(r.Sum(Category::kLost), 15 * 16);
+  EXPECT_EQ(r.Sum(Category::kRestart), 10 * 16);
+  EXPECT_EQ(r.Sum(Category::kDown), 20 * 8);
+  EXPECT_EQ(r.Sum(Category::kIdle), 20 * 8);
+  EXPECT_EQ(s->checkpoint_gpu_seconds, 3 * 5 * 16);
+  EXPECT_DOUBLE_EQ(s->goodput(), 1600.0 / (1600 + 240 + 240 + 160));
+}
+
+TEST(Failures, AWriteCutShortSavesNothing) {
+  // As above, but node 1 fails at 33, during the first write (30-35): the
+  // 30 s of work and the 3 s of writing are lost; the job redoes all 100 s.
+  JobSpec a = Job("a", 16, 100);
+  a.checkpoint_seconds = 30;
+  a.checkpoint_write_seconds = 5;
+  SchedulerOptions options;
+  options.failures = {{33, 1, 0, 20}};
+  Recorder r;
+  auto s = Simulate({2, 8}, {a}, options, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(r.Sum(Category::kLost), 33 * 16);
+  EXPECT_EQ(r.Sum(Category::kCheckpoint), 3 * 5 * 16);  // all three after the restart
+  EXPECT_EQ(s->end, 53 + 100 + 3 * 5);
+}
+
+// Hot spares. 3 nodes, the last one a spare; a (16 GPUs, 100 s, checkpoints
+// every 30 s) runs on nodes 0-1. Node 1 goes down for planned maintenance at
+// 50 for 20 s: the spare joins service and a restarts at once (5 s restart,
+// then the 70 s left), ending at 125 instead of waiting for the repair. Node
+// 1, repaired at 70, becomes the spare. Idle: the spare's 8 GPUs over 0-50
+// and 70-125.
+TEST(Failures, HotSpareLetsTheJobRestartWithoutWaitingForTheRepair) {
+  JobSpec a = Job("a", 16, 100);
+  a.checkpoint_seconds = 30;
+  SchedulerOptions options;
+  options.failures = {{50, 1, 0, 20, /*planned=*/true}};
+  options.restart_seconds = 5;
+  options.spare_nodes = 1;
+  Recorder r;
+  auto s = Simulate({3, 8}, {a}, options, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->end, 125);
+  EXPECT_EQ(s->planned_interruptions, 1);
+  EXPECT_EQ(s->interruptions, 0);
+  EXPECT_EQ(r.Sum(Category::kLost), 20 * 16);
+  EXPECT_EQ(r.Sum(Category::kRestart), 5 * 16);
+  EXPECT_EQ(r.Sum(Category::kDown), 20 * 8);
+  EXPECT_EQ(r.Sum(Category::kIdle), (50 + 55) * 8);
+  EXPECT_EQ(s->busy_gpu_seconds + s->idle_gpu_seconds + s->down_gpu_seconds, 125 * 24);
+  // A job may not count on the spares' GPUs.
+  Recorder refused;
+  auto big = Simulate({3, 8}, {Job("big", 24, 10)}, options, &refused);
+  EXPECT_EQ(big.status().message(),
+            "job \"big\": needs 24 GPUs, the cluster has 16 besides its 1 spare nodes");
+}
+
 TEST(Failures, OnlyJobsOnTheFailedNodeAndTheyGoFirst) {
   // 2 nodes: x (4 GPUs) and y (4 GPUs) share node 0; z (8) holds node 1.
   // Node 0 fails at 10 (repair 5): x and y are interrupted (no checkpoints:
