@@ -82,7 +82,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       << "rental $" << Decimal(report->total.rental_micro_usd, 1'000'000, 2, true)
       << "; owned $" << Decimal(report->total.owned_micro_usd, 1'000'000, 2, true)
       << " (idle capacity included)\n"
-      << MetricsText(r->metrics)
+      << BeyondWorkText(*report) << MetricsText(r->metrics)
       << "ledger " << a.ledger << "; details: gpuledger report --ledger " << a.ledger
       << " --run " << r->run_id << "\n";
   return 0;

@@ -141,7 +141,13 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
         ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
         ", \"utilization\": ", absl::StrFormat("%.6f", m.utilization()),
         ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",
-        m.lost_gpu_seconds(), "},\n");
+        m.lost_gpu_seconds(), ", \"interruptions\": ", m.interruptions(),
+        ", \"planned_interruptions\": ", m.planned_interruptions(),
+        ", \"interruptions_per_window\": ", absl::StrFormat("%.3f", InterruptionsPerWindow(m)),
+        ", \"interruption_window_days\": ", absl::StrFormat("%g", m.interruption_window_days()),
+        ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
+        ", \"checkpoint_gpu_seconds\": ", m.checkpoint_gpu_seconds(),
+        ", \"restart_gpu_seconds\": ", m.restart_gpu_seconds(), "},\n");
   }
   absl::StrAppend(&out, "  \"group_by\": ", JsonString(r.group_by), ",\n  \"rows\": [\n");
   for (size_t i = 0; i < r.rows.size(); ++i) {
@@ -169,6 +175,38 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
   out += "\n}\n";
   return out;
 }
+
+}  // namespace
+
+std::string BeyondWorkText(const CostReport& r) {
+  if (r.group_by != "category") return "";
+  const CostRow* productive = nullptr;
+  CostRow extra;
+  std::vector<std::string> parts;
+  const CostRow* down = nullptr;
+  for (const CostRow& c : r.rows) {
+    if (c.group == "productive") productive = &c;
+    if (c.group == "down") down = &c;
+    if (c.group != "checkpoint" && c.group != "lost" && c.group != "restart") continue;
+    extra.gpu_seconds += c.gpu_seconds;
+    extra.rental_micro_usd += c.rental_micro_usd;
+    extra.owned_micro_usd += c.owned_micro_usd;
+    parts.push_back(absl::StrCat(c.group, " ", Hours(c.gpu_seconds, true)));
+  }
+  if (parts.empty() || productive == nullptr || productive->gpu_seconds == 0) return "";
+  std::string out = absl::StrCat(
+      "beyond the jobs' work (productive): ", Hours(extra.gpu_seconds, true), " GPU-hours, +",
+      Decimal(static_cast<__int128>(extra.gpu_seconds) * 100, productive->gpu_seconds, 2), "% (",
+      absl::StrJoin(parts, ", "), "): rental $", Usd(extra.rental_micro_usd, true), ", owned $",
+      Usd(extra.owned_micro_usd, true), "\n");
+  if (down != nullptr) {
+    absl::StrAppend(&out, "owned: nodes under repair ", Hours(down->gpu_seconds, true),
+                    " GPU-hours, $", Usd(down->owned_micro_usd, true), "\n");
+  }
+  return out;
+}
+
+namespace {
 
 std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
@@ -203,7 +241,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   cells.push_back({});
   add(r.total);
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
-  out += "\n";
+  out += "\n" + BeyondWorkText(r);
   if (o.rental) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental), " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
   }

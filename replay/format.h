@@ -20,6 +20,11 @@ struct ReportOptions {
 
 std::string FormatReport(const ledger::CostReport& report, const ReportOptions& options);
 
+// For a report by category: what checkpoints, lost work and restarts add to
+// the jobs' work (productive), in GPU-hours and both views, and the owned
+// cost of nodes under repair. "" when there is none or another grouping.
+std::string BeyondWorkText(const ledger::CostReport& report);
+
 // Plain records (runs, jobs, usage entries) as a table, CSV or JSON array of
 // objects; numeric columns are right-aligned and unquoted in JSON.
 struct Records {

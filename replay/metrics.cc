@@ -52,6 +52,11 @@ v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
   }
   m.set_preemptions(summary.preemptions);
   m.set_lost_gpu_seconds(summary.lost_gpu_seconds);
+  m.set_interruptions(summary.interruptions);
+  m.set_planned_interruptions(summary.planned_interruptions);
+  m.set_goodput(summary.goodput());
+  m.set_checkpoint_gpu_seconds(summary.checkpoint_gpu_seconds);
+  m.set_restart_gpu_seconds(summary.restart_gpu_seconds);
   return m;
 }
 
@@ -73,7 +78,31 @@ std::string MetricsText(const v1::RunMetrics& m) {
       m.jobs_done(), m.jobs_skipped(), skipped, m.makespan_seconds(),
       m.makespan_seconds() / 86400.0, m.wait_mean_seconds(), m.wait_median_seconds(),
       m.wait_p95_seconds(), m.bounded_slowdown_mean(), 100 * m.utilization(), m.preemptions(),
-      m.lost_gpu_seconds());
+      m.lost_gpu_seconds()) +
+         FailuresText(m);
+}
+
+double InterruptionsPerWindow(const v1::RunMetrics& m) {
+  if (m.interruption_window_days() <= 0 || m.makespan_seconds() <= 0) return 0;
+  return m.interruptions() * m.interruption_window_days() * 86400.0 /
+         static_cast<double>(m.makespan_seconds());
+}
+
+std::string FailuresText(const v1::RunMetrics& m) {
+  if (m.interruptions() == 0 && m.planned_interruptions() == 0 &&
+      m.checkpoint_gpu_seconds() == 0 && m.interruption_window_days() == 0) {
+    return "";
+  }
+  std::string per_window;
+  if (m.interruption_window_days() > 0) {
+    per_window = absl::StrFormat(" (%.1f unexpected per %g days)", InterruptionsPerWindow(m),
+                                 m.interruption_window_days());
+  }
+  return absl::StrFormat(
+      "interruptions: %d unexpected, %d planned%s\n"
+      "goodput: %.2f%% (checkpoint writes %d, restarts %d GPU-seconds)\n",
+      m.interruptions(), m.planned_interruptions(), per_window, 100 * m.goodput(),
+      m.checkpoint_gpu_seconds(), m.restart_gpu_seconds());
 }
 
 absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,

@@ -6,17 +6,63 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "replay/metrics.h"
+#include "traces/failures.h"
 
 namespace gpuledger::replay {
+
+scheduler::FailureModel ToFailureModel(const v1::FailureModelSpec& spec) {
+  // The causes' counts split the unexpected rate; planned maintenance is one
+  // more cause at its own rate.
+  scheduler::FailureModel m;
+  const double unexpected = traces::PerGpuHour(spec.unexpected());
+  const double planned = spec.has_planned() ? traces::PerGpuHour(spec.planned()) : 0.0;
+  m.per_gpu_hour = unexpected + planned;
+  double counted = 0;
+  for (const auto& c : spec.causes()) counted += static_cast<double>(c.count());
+  for (const auto& c : spec.causes()) {
+    if (counted <= 0 || c.count() == 0) continue;
+    m.causes.push_back({c.name(), unexpected * static_cast<double>(c.count()) / counted,
+                        std::llround(c.repair_hours() * 3600)});
+  }
+  if (planned > 0) {
+    m.causes.push_back({"planned maintenance", planned,
+                        std::llround(spec.planned_repair_hours() * 3600), /*planned=*/true});
+  }
+  return m;
+}
 
 std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
   std::vector<scheduler::JobSpec> specs;
   specs.reserve(w.jobs.size());
+  const int per_node = w.gpu.gpus_per_node();
+  const double per_gpu_second =
+      w.failure_model ? ToFailureModel(*w.failure_model).per_gpu_hour / 3600.0 : 0.0;
   for (const auto& j : w.jobs) {
-    specs.push_back({j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after,
-                     std::max(j.requested_seconds, j.run_seconds)});
+    scheduler::JobSpec s{j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after,
+                         std::max(j.requested_seconds, j.run_seconds)};
+    s.checkpoint_seconds = j.checkpoint_seconds;
+    s.checkpoint_write_seconds = j.checkpoint_write_seconds;
+    if (j.checkpoint_seconds == traces::kAutoCheckpoint) {
+      // A job fails when any node it touches fails: whole nodes' GPUs.
+      const int nodes = (j.gpus + per_node - 1) / per_node;
+      const double rate = per_gpu_second * nodes * per_node;
+      s.checkpoint_seconds =
+          rate > 0 ? scheduler::YoungDalyInterval(j.checkpoint_write_seconds, rate) : 0;
+    }
+    specs.push_back(std::move(s));
   }
   return specs;
+}
+
+scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions options,
+                                                 const traces::Workload& w, int64_t seed) {
+  if (w.failure_model && !options.failure_model && options.failures.empty()) {
+    options.failure_model = ToFailureModel(*w.failure_model);
+    options.failure_seed = static_cast<uint64_t>(seed);
+    options.restart_seconds = w.restart_seconds;
+  }
+  options.spare_nodes = w.spare_nodes;
+  return options;
 }
 
 // Turns scheduler callbacks into ledger rows.
@@ -86,7 +132,8 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   r->sink_ = std::make_unique<Sink>(r->workload_);
   const traces::Workload& wl = r->workload_;
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim = scheduler::Simulator::Create(
-      {wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl), options, r->sink_.get());
+      {wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
+      WithWorkloadFailures(options, wl, seed), r->sink_.get());
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
@@ -131,6 +178,7 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
   ReplayResult result{run_id(), *summary,
                       ComputeMetrics(sim_->jobs(), sim_->times(), *summary,
                                      workload_.total_gpus(), workload_.skipped)};
+  result.metrics.set_interruption_window_days(workload_.interruption_window_days);
   std::string metrics;
   google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
   if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics,

@@ -78,7 +78,20 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,
 
 // The scheduler's view of a workload's jobs: run time, estimate (the larger
 // of requested time and run time), dependencies.
+// Checkpoint intervals given as "auto" become the Young/Daly interval for
+// the job's failure rate (its whole nodes' GPUs x the model's rate, planned
+// maintenance included); with no failure model, no checkpoints.
 std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& workload);
+
+// The scheduler's failure model from a failure model file: the unexpected
+// rate split over the causes by their counts, plus planned maintenance as a
+// cause of its own.
+scheduler::FailureModel ToFailureModel(const gpuledger::v1::FailureModelSpec& spec);
+
+// `options` with the workload's failures (drawn from `seed`), restart and
+// spare nodes, unless the options already carry failures of their own.
+scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions options,
+                                                 const traces::Workload& workload, int64_t seed);
 
 // Nodes of an allocation in the ledger's notation: whole nodes as ranges
 // ("0-255,300"), a part of one node as node[GPUs] ("3[4]").

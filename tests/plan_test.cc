@@ -79,13 +79,45 @@ TEST(Defaults, PlanOverridesOnlyWhatItSets) {
 }
 
 TEST(Plans, ShippedPlansLoad) {
-  for (const char* name : {"deepseek-v3-r1", "llama4"}) {
+  for (const char* name : {"deepseek-v3-r1", "llama4", "deepseek-v3-r1-failures", "llama3-405b"}) {
     absl::StatusOr<Workload> w =
         LoadPlanFile(std::string(GPULEDGER_SOURCE_DIR) + "/traces/" + name + ".textproto");
     ASSERT_TRUE(w.ok()) << w.status();
     EXPECT_EQ(w->name, name);
     EXPECT_EQ(w->sha256.size(), 64u);
   }
+}
+
+TEST(Failures, ModelSparesRestartAndCheckpoints) {
+  absl::StatusOr<Workload> w = LoadPlanText(
+      "cluster { gpu: \"H800\" nodes: 2 failure_model: \"llama3\" spare_nodes: 1 }\n"
+      "checkpoint { interval: \"auto\" write_seconds: 20 }\n"
+      "jobs { id: \"a\" phase: RL gpus: 16 gpu_hours: 1 }\n"
+      "jobs { id: \"b\" phase: RL gpus: 8 gpu_hours: 1 checkpoint { interval: \"45m\" } }\n"
+      "jobs { id: \"c\" phase: RL gpus: 8 gpu_hours: 1\n"
+      "       checkpoint { interval: \"1.5h\" write_seconds: 2.4 } }\n",
+      "t.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->nodes, 3);  // spares come on top
+  EXPECT_EQ(w->spare_nodes, 1);
+  ASSERT_TRUE(w->failure_model.has_value());
+  EXPECT_EQ(w->failure_model->unexpected().interruptions(), 419);
+  EXPECT_EQ(w->restart_seconds, 300);  // the model's 5 minutes
+  EXPECT_EQ(w->jobs[0].checkpoint_seconds, kAutoCheckpoint);
+  EXPECT_EQ(w->jobs[0].checkpoint_write_seconds, 20);
+  EXPECT_EQ(w->jobs[1].checkpoint_seconds, 2700);
+  EXPECT_EQ(w->jobs[1].checkpoint_write_seconds, 0);
+  EXPECT_EQ(w->jobs[2].checkpoint_seconds, 5400);
+  EXPECT_EQ(w->jobs[2].checkpoint_write_seconds, 2);
+
+  // A path is read relative to the plan's folder; restart_minutes overrides.
+  absl::StatusOr<Workload> p = LoadPlanText(
+      "cluster { nodes: 1 failure_model: \"failures/llama3.textproto\" restart_minutes: 2 }\n"
+      "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n",
+      std::string(GPULEDGER_SOURCE_DIR) + "/traces/virtual.textproto");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->failure_model->causes_size(), w->failure_model->causes_size());
+  EXPECT_EQ(p->restart_seconds, 120);
 }
 
 TEST(Plans, Sha256OfKnownInput) {
@@ -168,6 +200,26 @@ TEST(BadPlans, OtherJobFields) {
   EXPECT_EQ(Error("pricing { owned { pue: 0.5 } }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:1: field pricing.owned.pue must be in [1, 10], got 0.5");
   EXPECT_EQ(Error("name: \"empty\""), "bad.textproto: plan has no jobs");
+}
+
+TEST(BadPlans, FailureFields) {
+  EXPECT_EQ(Error("cluster { nodes: 1\n failure_model: \"nope\" }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:2:2: cluster: field failure_model: unknown failure model \"nope\" "
+            "(shipped: llama3; or give a path to a .textproto file)");
+  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: -1 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:20: cluster: field spare_nodes must not be negative, got -1");
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"soon\" }")),
+            "bad.textproto:7:1: job \"j\": field checkpoint.interval: \"soon\" is neither \"auto\" "
+            "nor a positive duration such as \"900s\", \"45m\" or \"1.5h\"");
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" }")),
+            "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs write_seconds > 0 "
+            "(the Young/Daly interval grows with the write cost)");
+  EXPECT_EQ(Error("checkpoint { write_seconds: 5 }\n" + OneJob("gpu_hours: 1")),
+            "bad.textproto:1:1: job \"j\": field checkpoint.interval is missing (\"auto\" or a "
+            "duration such as \"45m\")");
+  // Jobs may not count on spare nodes.
+  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 1 }\njobs { id: \"a\" phase: RL\n gpus: 16 gpu_hours: 1 }"),
+            "bad.textproto:3:2: job \"a\": field gpus: 16 GPUs is bigger than the cluster (8 GPUs)");
 }
 
 TEST(BadPlans, MissingFile) {

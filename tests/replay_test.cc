@@ -212,6 +212,87 @@ TEST_F(ReplayTest, SamePlanTwiceGivesIdenticalRows) {
             std::tie(r2->plan_sha256, r2->pricing, r2->sim_start, r2->sim_end, r2->seed, r2->status));
 }
 
+// The failures variant keeps the published work as "productive" and shows
+// what failures add on top, by category; the owned view carries down time.
+TEST_F(ReplayTest, DeepSeekWithFailuresAddsCategoriesOnTopOfThePublishedWork) {
+  const std::string variant = kSource + "/traces/deepseek-v3-r1-failures.textproto";
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  Result r = Cli({"replay", variant, "--ledger", ledger_, "--seed", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("beyond the jobs' work (productive): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("interruptions: "), std::string::npos) << r.out;
+
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto plain = ledger::BuildCostReport(**l, 1, "category", false);
+  auto failing = ledger::BuildCostReport(**l, 2, "category", false);
+  ASSERT_TRUE(plain.ok() && failing.ok());
+  std::map<std::string, ledger::CostRow> rows;
+  for (const auto& row : failing->rows) rows[row.group] = row;
+  // The work is the plan's, to the GPU-second.
+  EXPECT_EQ(rows["productive"].gpu_seconds, plain->jobs_total.gpu_seconds);
+  for (const char* extra : {"checkpoint", "lost", "restart"}) {
+    EXPECT_GT(rows[extra].gpu_seconds, 0) << extra;
+    EXPECT_GT(rows[extra].rental_micro_usd, 0) << extra;
+  }
+  EXPECT_EQ(failing->jobs_total.gpu_seconds, rows["productive"].gpu_seconds +
+                                                 rows["checkpoint"].gpu_seconds +
+                                                 rows["lost"].gpu_seconds + rows["restart"].gpu_seconds);
+  // Down time: owned pays for it, a renter does not; it is in the total.
+  ASSERT_GT(rows["down"].gpu_seconds, 0);
+  EXPECT_EQ(rows["down"].rental_micro_usd, 0);
+  EXPECT_EQ(rows["down"].owned_micro_usd,
+            ledger::CostMicroUsd(rows["down"].gpu_seconds, failing->rates.owned_down()));
+  EXPECT_GT(failing->total.owned_micro_usd, plain->total.owned_micro_usd);
+  // The run's metrics carry interruptions and goodput, in JSON too.
+  Result json = Cli({"report", "--ledger", ledger_, "--run", "2", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"interruptions\": "), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"goodput\": 0.9"), std::string::npos) << json.out;
+  Result table = Cli({"report", "--ledger", ledger_, "--run", "2", "--by", "category"});
+  EXPECT_NE(table.out.find("owned: nodes under repair "), std::string::npos) << table.out;
+}
+
+TEST_F(ReplayTest, SameSeedSameFailuresOtherSeedOthers) {
+  const std::string variant = kSource + "/traces/deepseek-v3-r1-failures.textproto";
+  for (const char* seed : {"5", "5", "6"}) {
+    ASSERT_EQ(Cli({"replay", variant, "--ledger", ledger_, "--seed", seed}).code, 0);
+  }
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto u1 = (*l)->ListUsage(1), u2 = (*l)->ListUsage(2), u3 = (*l)->ListUsage(3);
+  ASSERT_TRUE(u1.ok() && u2.ok() && u3.ok());
+  auto key = [](const std::vector<ledger::UsageRecord>& u) {
+    std::vector<std::tuple<std::string, std::string, int64_t, int64_t, int, std::string>> k;
+    for (const auto& r : u) k.emplace_back(r.job_id, r.category, r.start, r.end, r.gpus, r.nodes);
+    return k;
+  };
+  EXPECT_EQ(key(*u1), key(*u2));
+  EXPECT_NE(key(*u1), key(*u3));
+  auto e1 = (*l)->ListJobEvents(1), e2 = (*l)->ListJobEvents(2);
+  ASSERT_TRUE(e1.ok() && e2.ok());
+  ASSERT_FALSE(e1->empty());  // interruptions are job events
+  ASSERT_EQ(e1->size(), e2->size());
+  for (size_t i = 0; i < e1->size(); ++i) {
+    EXPECT_EQ(std::tie((*e1)[i].time, (*e1)[i].kind, (*e1)[i].nodes),
+              std::tie((*e2)[i].time, (*e2)[i].kind, (*e2)[i].nodes));
+  }
+}
+
+TEST(Checkpoints, AutoIsTheYoungDalyIntervalOfTheJobsFailureRate) {
+  auto w = traces::LoadPlanFile(kSource + "/traces/llama3-405b.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  const auto specs = ToJobSpecs(*w);
+  ASSERT_EQ(specs.size(), 1u);
+  // The model file's record: (419 + 47) interruptions on 16,384 GPUs in 54
+  // days; the job holds 16,384 GPUs, so its mean time between interruptions
+  // is 54 days / 466, and the interval sqrt(2 x write x that).
+  const double mtbf = 54.0 * 86400 / 466 * 16384 / specs[0].gpus;
+  const double expected = std::sqrt(2.0 * specs[0].checkpoint_write_seconds * mtbf);
+  EXPECT_GT(specs[0].checkpoint_write_seconds, 0);
+  EXPECT_NEAR(static_cast<double>(specs[0].checkpoint_seconds), expected, 1.0);
+}
+
 TEST_F(ReplayTest, BadPlanExitsTwoAndWritesNothing) {
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   const std::string bad = Write("bad.textproto",

@@ -4,7 +4,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "traces/textproto.h"
 
 namespace gpuledger::traces {
@@ -63,6 +65,27 @@ absl::StatusOr<v1::FailureModelSpec> LoadFailureModelFile(const std::string& pat
   std::ostringstream text;
   text << in.rdbuf();
   return LoadFailureModelText(text.str(), path);
+}
+
+absl::StatusOr<v1::FailureModelSpec> ResolveFailureModel(absl::string_view reference,
+                                                        absl::string_view plan_dir) {
+  const bool path = reference.find('/') != absl::string_view::npos ||
+                    absl::EndsWith(reference, ".textproto");
+  if (path) {
+    std::string full(reference);
+    if (!plan_dir.empty() && full.front() != '/') full = absl::StrCat(plan_dir, "/", reference);
+    return LoadFailureModelFile(full);
+  }
+  std::vector<std::string> known;
+  for (const BuiltinFailureModel& m : BuiltinFailureModels()) {
+    if (reference == m.name) {
+      return LoadFailureModelText(m.text, absl::StrCat("traces/failures/", m.name, ".textproto"));
+    }
+    known.push_back(m.name);
+  }
+  return absl::NotFoundError(absl::StrCat("unknown failure model \"", reference,
+                                          "\" (shipped: ", absl::StrJoin(known, ", "),
+                                          "; or give a path to a .textproto file)"));
 }
 
 }  // namespace gpuledger::traces

@@ -4,6 +4,7 @@
 #define GPULEDGER_TRACES_FAILURES_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -16,6 +17,19 @@ namespace gpuledger::traces {
 absl::StatusOr<gpuledger::v1::FailureModelSpec> LoadFailureModelFile(const std::string& path);
 absl::StatusOr<gpuledger::v1::FailureModelSpec> LoadFailureModelText(absl::string_view text,
                                                                      absl::string_view source);
+
+// The models shipped in traces/failures/ (compiled in), by file stem.
+struct BuiltinFailureModel {
+  const char* name;  // "llama3"
+  const char* text;
+};
+const std::vector<BuiltinFailureModel>& BuiltinFailureModels();
+
+// A plan's reference to a failure model: a shipped model's name, or (if it
+// has a '/' or ends in ".textproto") a path relative to `plan_dir`.
+// NotFound names the known models.
+absl::StatusOr<gpuledger::v1::FailureModelSpec> ResolveFailureModel(absl::string_view reference,
+                                                                    absl::string_view plan_dir);
 
 // Interruptions per GPU-hour: interruptions / (gpus x days x 24).
 double PerGpuHour(const gpuledger::v1::ObservedRate& observed);

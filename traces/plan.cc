@@ -15,6 +15,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "ledger/cost.h"
+#include "traces/failures.h"
 #include "traces/sha256.h"
 #include "traces/textproto.h"
 
@@ -61,6 +62,50 @@ class Locator {
 
 absl::Status Invalid(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
+}
+
+// "900s", "45m", "1.5h" as seconds; false if not a positive duration.
+bool ParseDuration(absl::string_view text, int64_t* seconds) {
+  if (text.size() < 2) return false;
+  const char unit = text.back();
+  const double scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 0;
+  if (scale == 0) return false;
+  const std::string number(text.substr(0, text.size() - 1));
+  char* end = nullptr;
+  const double v = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !(v > 0) || v * scale > kMaxRunSeconds) return false;
+  *seconds = std::max<int64_t>(1, std::llround(v * scale));
+  return true;
+}
+
+// A checkpoint block as (interval or kAutoCheckpoint, write seconds).
+absl::Status ParseCheckpoint(const v1::Checkpoint& c, const std::string& who,
+                             const std::string& at, PlanJob* job) {
+  if (!(c.write_seconds() >= 0) || c.write_seconds() > kMaxRunSeconds) {
+    return Invalid(at, who + ": field checkpoint.write_seconds must not be negative");
+  }
+  job->checkpoint_write_seconds = std::llround(c.write_seconds());
+  if (c.interval().empty()) {
+    if (c.write_seconds() > 0) {
+      return Invalid(at, who + ": field checkpoint.interval is missing (\"auto\" or a duration "
+                               "such as \"45m\")");
+    }
+    return absl::OkStatus();
+  }
+  if (c.interval() == "auto") {
+    if (!(c.write_seconds() > 0)) {
+      return Invalid(at, who + ": field checkpoint.interval \"auto\" needs write_seconds > 0 "
+                               "(the Young/Daly interval grows with the write cost)");
+    }
+    job->checkpoint_seconds = kAutoCheckpoint;
+    return absl::OkStatus();
+  }
+  if (!ParseDuration(c.interval(), &job->checkpoint_seconds)) {
+    return Invalid(at, absl::StrCat(who, ": field checkpoint.interval: \"", c.interval(),
+                                    "\" is neither \"auto\" nor a positive duration such as "
+                                    "\"900s\", \"45m\" or \"1.5h\""));
+  }
+  return absl::OkStatus();
 }
 
 // Validates one job and converts its work to run seconds. `where(field)`
@@ -297,6 +342,41 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   w.nodes = cluster.nodes();
   w.pod_nodes = cluster.pod_nodes();
 
+  // Failures, spares and restarts.
+  const v1::Cluster& pc = plan.cluster();
+  auto cluster_field = [&](absl::string_view field) {
+    return loc.At(cluster_tree, pc, field, -1, cluster_at);
+  };
+  if (pc.spare_nodes() < 0) {
+    return Invalid(cluster_field("spare_nodes"),
+                   absl::StrCat("cluster: field spare_nodes must not be negative, got ",
+                                pc.spare_nodes()));
+  }
+  if (!pc.failure_model().empty()) {
+    const size_t slash = source.find_last_of('/');
+    const absl::string_view dir = slash == absl::string_view::npos ? "" : source.substr(0, slash);
+    absl::StatusOr<v1::FailureModelSpec> m = ResolveFailureModel(pc.failure_model(), dir);
+    if (!m.ok()) {
+      return Invalid(cluster_field("failure_model"),
+                     absl::StrCat("cluster: field failure_model: ", m.status().message()));
+    }
+    w.failure_model = *std::move(m);
+    w.failure_model_name = pc.failure_model();
+    w.restart_seconds = std::llround(w.failure_model->restart_overhead_minutes() * 60);
+  }
+  if (pc.has_restart_minutes()) {
+    if (!(pc.restart_minutes() >= 0) || pc.restart_minutes() * 60 > kMaxRunSeconds) {
+      return Invalid(cluster_field("restart_minutes"),
+                     "cluster: field restart_minutes must not be negative");
+    }
+    w.restart_seconds = std::llround(pc.restart_minutes() * 60);
+  }
+  if (!(plan.interruption_window_days() >= 0)) {
+    return Invalid(loc.At(&tree, plan, "interruption_window_days", -1, ""),
+                   "field interruption_window_days must not be negative");
+  }
+  w.interruption_window_days = plan.interruption_window_days();
+
   // Pricing: defaults, overridden by whatever the plan sets (proto3
   // `optional` fields merge only when present).
   w.pricing = defaults.pricing();
@@ -365,6 +445,15 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     pj.submit_seconds = job.submit_seconds();
     pj.run_seconds = *run;
     pj.requested_seconds = requested;
+    if (job.has_checkpoint()) {
+      if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok()) return s;
+    } else if (plan.has_checkpoint()) {
+      if (auto s = ParseCheckpoint(plan.checkpoint(), who,
+                                   loc.At(&tree, plan, "checkpoint", -1, job_at), &pj);
+          !s.ok()) {
+        return s;
+      }
+    }
     w.jobs.push_back(std::move(pj));
   }
   // Dependencies, once every id is known (a job may name a later one).
@@ -395,6 +484,9 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                    absl::StrCat("job \"", first, "\": field after: cyclic dependency ", cycle));
   }
   if (w.jobs.empty()) return Invalid(source, "plan has no jobs");
+  // Spares come on top of the nodes jobs are checked against above.
+  w.spare_nodes = pc.spare_nodes();
+  w.nodes += w.spare_nodes;
   return w;
 }
 

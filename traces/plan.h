@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -25,15 +26,27 @@ struct PlanJob {
   int64_t run_seconds = 0;    // work converted to time on `gpus` GPUs
   int64_t requested_seconds = 0;  // asked of the scheduler; 0 if not given
   std::vector<int> after;     // indices into Workload::jobs
+  // Seconds of work between checkpoints: 0 none, kAutoCheckpoint for the
+  // Young/Daly interval (set where the failure rate is known, by the replay).
+  int64_t checkpoint_seconds = 0;
+  int64_t checkpoint_write_seconds = 0;  // each write stalls the job's GPUs
 };
+constexpr int64_t kAutoCheckpoint = -1;
 
 struct Workload {
   std::string name;           // plan name (file stem when the plan has none)
   std::string source;         // file path, or the name given with the text
   std::string sha256;         // hex digest of the plan's bytes
   gpuledger::v1::GpuModel gpu;
-  int nodes = 0;
+  int nodes = 0;              // every node, hot spares included
   int pod_nodes = 0;          // nodes per pod; 0: no pods
+  int spare_nodes = 0;        // the last `spare_nodes` nodes stand by as hot spares
+  // Failures (none if unset), the restart they cost, and the window reports
+  // scale interruptions to.
+  std::optional<gpuledger::v1::FailureModelSpec> failure_model;
+  std::string failure_model_name;  // as the plan gave it
+  int64_t restart_seconds = 0;
+  double interruption_window_days = 0;
   gpuledger::v1::Pricing pricing;  // built-in defaults, overridden by the plan
   std::vector<PlanJob> jobs;
   // Trace jobs left out, by reason ("run time <= 0", ...).
