@@ -145,6 +145,25 @@ UPDATE runs SET down_gpu_seconds = 0 WHERE status != 'running';
 CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
   BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
 )sql",
+    // 3 -> 4: run groups (Monte Carlo replays of one plan over seeds); a run
+    // may belong to one. Groups are append-only like runs.
+    R"sql(
+CREATE TABLE run_groups (
+  group_id    INTEGER PRIMARY KEY,
+  plan_name   TEXT NOT NULL,
+  plan_sha256 TEXT NOT NULL,
+  policy      TEXT NOT NULL,
+  first_seed  INTEGER NOT NULL,
+  seeds       INTEGER NOT NULL,
+  created     TEXT NOT NULL
+);
+CREATE TRIGGER run_groups_append_only_u BEFORE UPDATE ON run_groups
+  BEGIN SELECT RAISE(ABORT, 'run groups are append-only'); END;
+CREATE TRIGGER run_groups_append_only_d BEFORE DELETE ON run_groups
+  BEGIN SELECT RAISE(ABORT, 'run groups are append-only'); END;
+ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(group_id);
+CREATE INDEX runs_by_group ON runs(group_id) WHERE group_id IS NOT NULL;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -204,6 +223,7 @@ RunRecord ReadRun(const Stmt& q) {
   r.sim_end = q.Int64(14);
   r.status = q.Text(15);
   r.metrics = q.Text(16);
+  r.group_id = q.Int64(17);
   return r;
 }
 
@@ -222,7 +242,22 @@ absl::StatusOr<std::vector<T>> CollectRows(Stmt& q, Read read) {
 constexpr const char* kRunColumns =
     "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
     "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "
-    "sim_start, sim_end, status, metrics FROM runs ";
+    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0) FROM runs ";
+
+RunGroupRecord ReadGroup(const Stmt& q) {
+  RunGroupRecord g;
+  g.id = q.Int64(0);
+  g.plan_name = q.Text(1);
+  g.plan_sha256 = q.Text(2);
+  g.policy = q.Text(3);
+  g.first_seed = q.Int64(4);
+  g.seeds = q.Int(5);
+  g.created = q.Text(6);
+  return g;
+}
+
+constexpr const char* kGroupColumns =
+    "SELECT group_id, plan_name, plan_sha256, policy, first_seed, seeds, created FROM run_groups ";
 
 }  // namespace
 
@@ -245,7 +280,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
     return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
   }
   std::unique_ptr<Ledger> ledger(new Ledger(db));
-  sqlite3_busy_timeout(db, 10000);
+  sqlite3_busy_timeout(db, 60000);  // Monte Carlo replays write side by side
   // WAL lets readers work beside the one writer. synchronous = NORMAL: in
   // WAL mode a crash cannot corrupt the file, it can only lose the last
   // commits, which leaves a run visibly incomplete; fsync per commit is not
@@ -274,11 +309,11 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   Stmt ins(db_,
            "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
            "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
-           "wall_start, status) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running')");
+           "wall_start, status, group_id) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0))");
   ins.Bind(1, run.plan_name).Bind(2, run.plan_source).Bind(3, run.plan_sha256)
       .Bind(4, run.gpu_model).Bind(5, run.nodes).Bind(6, run.gpus_per_node)
       .Bind(7, run.gpu_tdp_watts).Bind(8, run.policy).Bind(9, run.seed)
-      .Bind(10, run.pricing).Bind(11, UtcNow());
+      .Bind(10, run.pricing).Bind(11, UtcNow()).Bind(12, run.group_id);
   if (auto s = ins.Run(); !s.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;
@@ -308,6 +343,36 @@ absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int li
   return CollectRows<RunRecord>(q, ReadRun);
 }
 
+absl::StatusOr<int64_t> Ledger::CreateRunGroup(const RunGroupRecord& g) {
+  Stmt ins(db_,
+           "INSERT INTO run_groups (plan_name, plan_sha256, policy, first_seed, seeds, created) "
+           "VALUES (?,?,?,?,?,?)");
+  ins.Bind(1, g.plan_name).Bind(2, g.plan_sha256).Bind(3, g.policy).Bind(4, g.first_seed)
+      .Bind(5, g.seeds).Bind(6, UtcNow());
+  if (auto s = ins.Run(); !s.ok()) return s;
+  return sqlite3_last_insert_rowid(db_);
+}
+
+absl::StatusOr<RunGroupRecord> Ledger::GetRunGroup(int64_t id) {
+  Stmt q(db_, std::string(kGroupColumns) + "WHERE group_id = ?");
+  q.Bind(1, id);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("no run group ", id, " in the ledger"));
+  return ReadGroup(q);
+}
+
+absl::StatusOr<std::vector<RunGroupRecord>> Ledger::ListRunGroups() {
+  Stmt q(db_, std::string(kGroupColumns) + "ORDER BY group_id");
+  return CollectRows<RunGroupRecord>(q, ReadGroup);
+}
+
+absl::StatusOr<std::vector<RunRecord>> Ledger::ListRunsInGroup(int64_t group) {
+  Stmt q(db_, std::string(kRunColumns) + "WHERE group_id = ? ORDER BY seed, run_id");
+  q.Bind(1, group);
+  return CollectRows<RunRecord>(q, ReadRun);
+}
+
 absl::StatusOr<RunRecord> Ledger::GetRun(int64_t id) {
   Stmt q(db_, std::string(kRunColumns) + "WHERE run_id = ?");
   q.Bind(1, id);
@@ -334,7 +399,8 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
          // run records running jobs up to the stop, short of that).
          "  CASE WHEN SUM(CASE WHEN u.category = 'productive' THEN u.gpu_seconds END) "
          "            = j.gpus * j.run_seconds "
-         "       THEN MAX(CASE WHEN u.category = 'productive' THEN u.end END) ELSE -1 END "
+         // and then it ended with its last entry of any kind.
+         "       THEN MAX(u.end) ELSE -1 END "
          "FROM jobs j LEFT JOIN usage u "
          "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
          "WHERE j.run_id = ? GROUP BY j.ordinal ORDER BY j.ordinal LIMIT ? OFFSET ?");

@@ -20,7 +20,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Run status. Only kComplete runs count in reports unless partial figures
 // are asked for; kRunning is what an interrupted replay leaves behind.
@@ -47,8 +47,20 @@ struct RunRecord {
   int64_t sim_end = 0;
   std::string status;
   std::string metrics;       // gpuledger.v1.RunMetrics, text format; empty until it ends
+  int64_t group_id = 0;      // its run group (replays over seeds); 0: none
 
   int total_gpus() const { return nodes * gpus_per_node; }
+};
+
+// Replays of one plan with seeds first_seed .. first_seed + seeds - 1.
+struct RunGroupRecord {
+  int64_t id = 0;
+  std::string plan_name;
+  std::string plan_sha256;
+  std::string policy;
+  int64_t first_seed = 0;
+  int seeds = 0;
+  std::string created;  // UTC, ISO 8601
 };
 
 struct JobRecord {
@@ -125,6 +137,12 @@ class Ledger {
   absl::StatusOr<std::vector<RunRecord>> ListRuns(int64_t after_id = 0, int limit = -1);
   // NotFound if there is no such run.
   absl::StatusOr<RunRecord> GetRun(int64_t id);
+  // Run groups: a group is created before its runs, which name it.
+  absl::StatusOr<int64_t> CreateRunGroup(const RunGroupRecord& group);
+  absl::StatusOr<RunGroupRecord> GetRunGroup(int64_t id);
+  absl::StatusOr<std::vector<RunGroupRecord>> ListRunGroups();
+  // The group's runs by seed.
+  absl::StatusOr<std::vector<RunRecord>> ListRunsInGroup(int64_t group);
   // The newest run with status complete; NotFound if there is none.
   absl::StatusOr<RunRecord> LatestCompleteRun();
   // Jobs of a run in plan order, skipping the first `offset`, at most

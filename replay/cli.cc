@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/cost.h"
+#include "ledger/group.h"
 #include "ledger/store.h"
 #include "replay/format.h"
 #include "replay/metrics.h"
@@ -39,11 +40,14 @@ struct ReplayArgs {
   std::string policy = "fcfs";
   int backfill_depth = -1;
   std::string schedule_out;
+  int seeds = 0;    // Monte Carlo: that many replays, seeds seed..seed+seeds-1
+  int threads = 0;  // for them; 0: one per core
 };
 
 struct ReportArgs {
   std::string ledger;
   std::optional<int64_t> run;
+  std::optional<int64_t> group;
   std::string view = "both";
   std::string by = "job";
   std::string format = "table";
@@ -59,6 +63,21 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<traces::Workload> w =
       swf ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node}) : traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
+  if (a.seeds > 0) {
+    if (!a.schedule_out.empty()) {
+      return Fail(err, absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
+    }
+    absl::StatusOr<int64_t> group =
+        ReplayGroup(*w, a.ledger, a.seed, a.seeds, {*policy, a.backfill_depth}, a.threads);
+    if (!group.ok()) return Fail(err, group.status());
+    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
+    if (!l.ok()) return Fail(err, l.status());
+    absl::StatusOr<ledger::GroupReport> report = ledger::BuildGroupReport(**l, *group);
+    if (!report.ok()) return Fail(err, report.status());
+    out << FormatGroupReport(*report, "table") << "ledger " << a.ledger
+        << "; again: gpuledger report --ledger " << a.ledger << " --group " << *group << "\n";
+    return 0;
+  }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   const std::string name = w->name, gpu = w->gpu.name();
@@ -92,6 +111,12 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       ledger::Ledger::Open(a.ledger, /*create=*/false);
   if (!l.ok()) return Fail(err, l.status());
+  if (a.group) {
+    absl::StatusOr<ledger::GroupReport> group = ledger::BuildGroupReport(**l, *a.group);
+    if (!group.ok()) return Fail(err, group.status());
+    out << FormatGroupReport(*group, a.format);
+    return 0;
+  }
   int64_t run_id = 0;
   if (a.run) {
     run_id = *a.run;
@@ -130,6 +155,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rp->add_option("--seed", replay.seed,
                  "Seed recorded with the run (random models draw from it)")
       ->capture_default_str();
+  rp->add_option("--seeds", replay.seeds,
+                 "Monte Carlo: replay N times with seeds --seed .. --seed+N-1, as one run group, "
+                 "and print the mean and 5th/95th percentiles");
+  rp->add_option("--threads", replay.threads, "Threads for --seeds (0: one per core)")
+      ->capture_default_str();
   rp->add_option("--format", replay.format,
                  "Input format: a plan (.textproto) or an SWF trace (.swf, .swf.gz); auto "
                  "goes by the file name")
@@ -152,7 +182,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* rt = app.add_subcommand("report", "Print the cost report of a run in a ledger");
   report.ledger = kDefaultLedger;
   rt->add_option("--ledger", report.ledger, "Ledger file")->capture_default_str();
-  rt->add_option("--run", report.run, "Run id (default: the newest complete run)");
+  auto* run_opt = rt->add_option("--run", report.run, "Run id (default: the newest complete run)");
+  rt->add_option("--group", report.group,
+                 "Run group id (from replay --seeds): mean and percentiles over its runs")
+      ->excludes(run_opt);
   rt->add_option("--view", report.view, "Which prices to show")
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();

@@ -1,10 +1,12 @@
 #include "replay/format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -177,6 +179,87 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
 }
 
 }  // namespace
+
+namespace {
+
+// People's names of a group report's figures.
+std::string FigureLabel(const std::string& name, double window_days) {
+  if (name == "gpu_hours") return "GPU-hours held by jobs";
+  if (name == "rental_usd") return "rental USD";
+  if (name == "owned_usd") return "owned USD (idle and down included)";
+  if (name == "interruptions") return "unexpected interruptions";
+  if (name == "interruptions_per_window") {
+    return absl::StrCat("unexpected interruptions per ", absl::StrFormat("%g", window_days), " days");
+  }
+  if (name == "planned_interruptions") return "planned interruptions";
+  if (name == "goodput") return "goodput (productive / held)";
+  if (name == "makespan_days") return "makespan, days";
+  if (absl::StartsWith(name, "wall_clock_days:")) {
+    return absl::StrCat("wall-clock days: ", name.substr(16));
+  }
+  return name;
+}
+
+std::string FigureValue(const std::string& name, double v) {
+  if (name == "goodput") return absl::StrFormat("%.2f%%", 100 * v);
+  if (name == "gpu_hours" || name == "rental_usd" || name == "owned_usd") {
+    return Decimal(static_cast<__int128>(std::llround(v * 100)), 100, 2, true);
+  }
+  if (name == "interruptions" || name == "planned_interruptions") return absl::StrFormat("%.1f", v);
+  return absl::StrFormat("%.2f", v);
+}
+
+}  // namespace
+
+std::string FormatGroupReport(const ledger::GroupReport& r, absl::string_view format) {
+  const auto& g = r.group;
+  if (format == "csv") {
+    std::string out = "figure,mean,p5,p95\n";
+    for (const auto& s : r.stats) {
+      absl::StrAppend(&out, CsvField(s.name), ",", absl::StrFormat("%.6f", s.mean), ",",
+                      absl::StrFormat("%.6f", s.p5), ",", absl::StrFormat("%.6f", s.p95), "\n");
+    }
+    return out;
+  }
+  if (format == "json") {
+    std::vector<std::string> runs, stats;
+    for (const auto& run : r.runs) {
+      v1::RunMetrics m;
+      google::protobuf::TextFormat::ParseFromString(run.metrics, &m);
+      runs.push_back(absl::StrCat("{\"id\": ", run.id, ", \"seed\": ", run.seed,
+                                  ", \"interruptions\": ", m.interruptions(),
+                                  ", \"planned_interruptions\": ", m.planned_interruptions(),
+                                  ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
+                                  ", \"makespan_seconds\": ", m.makespan_seconds(), "}"));
+    }
+    for (const auto& s : r.stats) {
+      stats.push_back(absl::StrCat("{\"name\": ", JsonString(s.name), ", \"mean\": ",
+                                   absl::StrFormat("%.6f", s.mean), ", \"p5\": ",
+                                   absl::StrFormat("%.6f", s.p5), ", \"p95\": ",
+                                   absl::StrFormat("%.6f", s.p95), "}"));
+    }
+    return absl::StrCat(
+        "{\n  \"group\": {\"id\": ", g.id, ", \"plan\": ", JsonString(g.plan_name),
+        ", \"plan_sha256\": ", JsonString(g.plan_sha256), ", \"policy\": ", JsonString(g.policy),
+        ", \"first_seed\": ", g.first_seed, ", \"seeds\": ", g.seeds,
+        ", \"interruption_window_days\": ", absl::StrFormat("%g", r.interruption_window_days),
+        "},\n  \"runs\": [\n    ", absl::StrJoin(runs, ",\n    "), "\n  ],\n  \"stats\": [\n    ",
+        absl::StrJoin(stats, ",\n    "), "\n  ]\n}\n");
+  }
+  std::string out = absl::StrCat(
+      "group ", g.id, "  ", g.plan_name, "  (", r.runs.size(), " replays, seeds ", g.first_seed,
+      "-", g.first_seed + g.seeds - 1, ", ", g.policy, "); runs ", r.runs.front().id, "..",
+      r.runs.back().id, "\n\n");
+  std::vector<std::vector<std::string>> cells = {{"figure", "mean", "p5", "p95"}};
+  for (const auto& s : r.stats) {
+    cells.push_back({FigureLabel(s.name, r.interruption_window_days), FigureValue(s.name, s.mean),
+                     FigureValue(s.name, s.p5), FigureValue(s.name, s.p95)});
+  }
+  out += AlignedTable(cells, [](size_t i) { return i == 0; });
+  out += "\np5 and p95: nearest-rank percentiles over the runs; one run's figures: "
+         "gpuledger report --run ID\n";
+  return out;
+}
 
 std::string BeyondWorkText(const CostReport& r) {
   if (r.group_by != "category") return "";

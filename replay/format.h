@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 
 #include "ledger/cost.h"
+#include "ledger/group.h"
 
 namespace gpuledger::replay {
 
@@ -19,6 +20,11 @@ struct ReportOptions {
 };
 
 std::string FormatReport(const ledger::CostReport& report, const ReportOptions& options);
+
+// A run group's figures (mean, 5th and 95th percentiles over its runs) as
+// a table, CSV (figure,mean,p5,p95) or JSON (with each run's seed,
+// interruptions and goodput).
+std::string FormatGroupReport(const ledger::GroupReport& report, absl::string_view format);
 
 // For a report by category: what checkpoints, lost work and restarts add to
 // the jobs' work (productive), in GPU-hours and both views, and the owned

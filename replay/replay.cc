@@ -1,7 +1,10 @@
 #include "replay/replay.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
@@ -112,8 +115,9 @@ int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
     traces::Workload w, ledger::Ledger& ledger, int64_t seed,
-    const scheduler::SchedulerOptions& options, bool background_writes) {
+    const scheduler::SchedulerOptions& options, bool background_writes, int64_t group_id) {
   ledger::RunRecord run;
+  run.group_id = group_id;
   run.plan_name = w.name;
   run.plan_source = w.source;
   run.plan_sha256 = w.sha256;
@@ -213,11 +217,12 @@ std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
 absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options,
-                                            const std::string& schedule_out) {
+                                            const std::string& schedule_out,
+                                            int64_t group_id) {
   // The replay owns the connection until it ends: SQLite can write on the
   // other core while the scheduler runs.
   absl::StatusOr<std::unique_ptr<ReplayRun>> run =
-      ReplayRun::Start(std::move(w), ledger, seed, options, /*background_writes=*/true);
+      ReplayRun::Start(std::move(w), ledger, seed, options, /*background_writes=*/true, group_id);
   if (!run.ok()) return run.status();
   if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed
@@ -230,6 +235,66 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
     if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times()); !s.ok()) return s;
   }
   return result;
+}
+
+absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
+                                    const std::string& ledger_path, int64_t first_seed, int seeds,
+                                    const scheduler::SchedulerOptions& options, int threads) {
+  if (seeds <= 0) return absl::InvalidArgumentError("--seeds must be positive");
+  // Check the workload once, before the group is created: bad input writes
+  // nothing.
+  {
+    struct NullSink : scheduler::Sink {
+      absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
+        return absl::OkStatus();
+      }
+      absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
+      absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
+      absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
+    } sink;
+    auto sim = scheduler::Simulator::Create(
+        {workload.nodes, workload.gpu.gpus_per_node(), workload.pod_nodes}, ToJobSpecs(workload),
+        WithWorkloadFailures(options, workload, first_seed), &sink);
+    if (!sim.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(workload.source, ": ", sim.status().message()));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> main = ledger::Ledger::Open(ledger_path);
+  if (!main.ok()) return main.status();
+  ledger::RunGroupRecord g;
+  g.plan_name = workload.name;
+  g.plan_sha256 = workload.sha256;
+  g.policy = scheduler::PolicyName(options.policy);
+  g.first_seed = first_seed;
+  g.seeds = seeds;
+  absl::StatusOr<int64_t> group = (*main)->CreateRunGroup(g);
+  if (!group.ok()) return group.status();
+
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::min(threads, seeds);
+  std::atomic<int> next{0};
+  std::mutex mu;
+  absl::Status first_error;
+  auto work = [&] {
+    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(ledger_path);
+    for (int i = next++; i < seeds; i = next++) {
+      absl::Status s = l.status();
+      if (s.ok()) {
+        s = ReplayWorkload(workload, **l, first_seed + i, options, "", *group).status();
+      }
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = s;
+        next = seeds;  // stop handing out seeds
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (std::thread& t : pool) t.join();
+  if (!first_error.ok()) return first_error;
+  return *group;
 }
 
 }  // namespace gpuledger::replay

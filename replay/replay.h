@@ -36,7 +36,8 @@ class ReplayRun {
   // uses meanwhile.
   static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(
       traces::Workload workload, ledger::Ledger& ledger, int64_t seed,
-      const scheduler::SchedulerOptions& options = {}, bool background_writes = false);
+      const scheduler::SchedulerOptions& options = {}, bool background_writes = false,
+      int64_t group_id = 0);
   ~ReplayRun();
 
   int64_t run_id() const;
@@ -74,7 +75,18 @@ class ReplayRun {
 absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options = {},
-                                            const std::string& schedule_out = "");
+                                            const std::string& schedule_out = "",
+                                            int64_t group_id = 0);
+
+// Monte Carlo: replays `workload` with seeds first_seed .. first_seed +
+// seeds - 1 into the ledger at `ledger_path`, as one new run group, on
+// `threads` threads (0: one per core), each replay on a connection of its
+// own. Every replay is deterministic, so the group's figures do not depend
+// on the threads. Returns the group's id; on an error, the first error (the
+// group and the runs written so far stay, runs cut short marked failed).
+absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
+                                    const std::string& ledger_path, int64_t first_seed, int seeds,
+                                    const scheduler::SchedulerOptions& options, int threads = 0);
 
 // The scheduler's view of a workload's jobs: run time, estimate (the larger
 // of requested time and run time), dependencies.

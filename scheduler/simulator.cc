@@ -274,35 +274,30 @@ absl::Status Simulator::EmitRunUntil(int job, Seconds t) {
 }
 
 absl::StatusOr<Seconds> Simulator::EmitWork(int job, Seconds from, Seconds t, bool tail_lost) {
+  // The stretch [from, t) alternates `every` seconds of work with a write of
+  // `write` seconds. It is recorded as at most three entries, in this order:
+  // its work, its writes, and (if stopped) what was lost after the last
+  // completed write. Totals are exact; within the stretch the writes are
+  // gathered after the work, which keeps a long run to a few entries.
   const JobSpec& j = jobs_[job];
   const Seconds every = j.checkpoint_seconds, write = j.checkpoint_write_seconds;
-  const Seconds cycles = every > 0 && t > from ? (t - from) / (every + write) : 0;
+  const Seconds elapsed = t > from ? t - from : 0;
+  const Seconds cycles = every > 0 ? elapsed / (every + write) : 0;
+  const Seconds rest = elapsed - cycles * (every + write);
   const Seconds saved = cycles * every;
+  Seconds work = saved, writing = cycles * write;
+  if (!tail_lost) {
+    // The last cycle, cut short by the end of the job or the window.
+    work += every > 0 ? std::min(rest, every) : rest;
+    writing += every > 0 ? std::max<Seconds>(0, rest - every) : 0;
+  }
   auto emit = [&](Category c, Seconds a, Seconds b) {
     return b > a ? Emit({job, c, a, b, j.gpus}) : absl::OkStatus();
   };
-  if (write == 0) {
-    // Saves cost nothing: one entry for the saved work, one for the rest.
-    if (!tail_lost) {
-      if (auto s = emit(Category::kProductive, from, t); !s.ok()) return s;
-      return saved;
-    }
-    if (auto s = emit(Category::kProductive, from, from + saved); !s.ok()) return s;
-    if (auto s = emit(Category::kLost, from + saved, t); !s.ok()) return s;
-    return saved;
-  }
-  Seconds at = from;
-  for (Seconds k = 0; k < cycles; ++k, at += every + write) {
-    if (auto s = emit(Category::kProductive, at, at + every); !s.ok()) return s;
-    if (auto s = emit(Category::kCheckpoint, at + every, at + every + write); !s.ok()) return s;
-  }
-  if (tail_lost) {
-    // Work since the last completed write, and a write cut short, are redone.
-    if (auto s = emit(Category::kLost, at, t); !s.ok()) return s;
-  } else {
-    if (auto s = emit(Category::kProductive, at, std::min(t, at + every)); !s.ok()) return s;
-    if (auto s = emit(Category::kCheckpoint, at + every, t); !s.ok()) return s;
-  }
+  if (auto s = emit(Category::kProductive, from, from + work); !s.ok()) return s;
+  if (auto s = emit(Category::kCheckpoint, from + work, from + work + writing); !s.ok()) return s;
+  // Work since the last completed write, and a write cut short, are redone.
+  if (auto s = emit(Category::kLost, from + work + writing, t); !s.ok()) return s;
   return saved;
 }
 

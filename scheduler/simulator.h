@@ -218,6 +218,7 @@ class Simulator {
   // A run's work from `from` (its restart done) to `t`: cycles of work and a
   // checkpoint write; after the last completed write, work (or, if
   // `tail_lost`, lost time). Returns the work saved by completed writes.
+  // Recorded as one entry per category (see the definition).
   absl::StatusOr<Seconds> EmitWork(int job, Seconds from, Seconds t, bool tail_lost);
 
   // The ordered sets and the jobs' node runs take their memory from this pool

@@ -15,7 +15,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "google/protobuf/text_format.h"
+#include "gpuledger/v1/ledger_service.pb.h"
 #include "ledger/cost.h"
+#include "ledger/group.h"
 #include "replay/cli.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
@@ -277,6 +280,75 @@ TEST_F(ReplayTest, SameSeedSameFailuresOtherSeedOthers) {
     EXPECT_EQ(std::tie((*e1)[i].time, (*e1)[i].kind, (*e1)[i].nodes),
               std::tie((*e2)[i].time, (*e2)[i].kind, (*e2)[i].nodes));
   }
+}
+
+TEST_F(ReplayTest, SeedsMakeARunGroupWhoseFiguresComeFromItsRuns) {
+  const std::string variant = kSource + "/traces/deepseek-v3-r1-failures.textproto";
+  Result r = Cli({"replay", variant, "--ledger", ledger_, "--seeds", "4", "--seed", "10",
+                  "--threads", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("group 1  deepseek-v3-r1-failures  (4 replays, seeds 10-13, fcfs)"),
+            std::string::npos) << r.out;
+  // One thread gives the same group; a single replay the same run.
+  ASSERT_EQ(Cli({"replay", variant, "--ledger", ledger_, "--seeds", "4", "--seed", "10",
+                 "--threads", "1"}).code, 0);
+  ASSERT_EQ(Cli({"replay", variant, "--ledger", ledger_, "--seed", "12"}).code, 0);
+
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto g1 = ledger::BuildGroupReport(**l, 1), g2 = ledger::BuildGroupReport(**l, 2);
+  ASSERT_TRUE(g1.ok() && g2.ok()) << g1.status() << g2.status();
+  ASSERT_EQ(g1->runs.size(), 4u);
+  ASSERT_EQ(g1->stats.size(), g2->stats.size());
+  for (size_t i = 0; i < g1->stats.size(); ++i) {
+    EXPECT_EQ(g1->stats[i].name, g2->stats[i].name);
+    EXPECT_DOUBLE_EQ(g1->stats[i].mean, g2->stats[i].mean) << g1->stats[i].name;
+    EXPECT_DOUBLE_EQ(g1->stats[i].p95, g2->stats[i].p95) << g1->stats[i].name;
+  }
+  const ledger::RunRecord single = *(*l)->GetRun(9);
+  ASSERT_EQ(single.group_id, 0);
+  const ledger::RunRecord& same_seed = g1->runs[2];
+  EXPECT_EQ(same_seed.seed, 12);
+  EXPECT_EQ(same_seed.metrics, single.metrics);
+  EXPECT_EQ(same_seed.sim_end, single.sim_end);
+
+  // The figures are those of the runs: mean, and with 4 runs the nearest-rank
+  // 5th percentile is the smallest and the 95th the largest.
+  std::vector<double> interruptions, goodput;
+  for (const auto& run : g1->runs) {
+    v1::RunMetrics m;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(run.metrics, &m));
+    interruptions.push_back(m.interruptions());
+    goodput.push_back(m.goodput());
+  }
+  std::map<std::string, ledger::GroupStat> stat;
+  for (const auto& st : g1->stats) stat[st.name] = st;
+  EXPECT_DOUBLE_EQ(stat["interruptions"].mean,
+                   (interruptions[0] + interruptions[1] + interruptions[2] + interruptions[3]) / 4);
+  EXPECT_DOUBLE_EQ(stat["interruptions"].p5, *std::min_element(interruptions.begin(), interruptions.end()));
+  EXPECT_DOUBLE_EQ(stat["goodput"].p95, *std::max_element(goodput.begin(), goodput.end()));
+  EXPECT_TRUE(stat.count("wall_clock_days:v3-pretrain"));
+  EXPECT_TRUE(stat.count("interruptions_per_window"));
+
+  Result csv = Cli({"report", "--ledger", ledger_, "--group", "1", "--format", "csv"});
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "figure,mean,p5,p95");
+  Result json = Cli({"report", "--ledger", ledger_, "--group", "1", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"seed\": 13, \"interruptions\": "), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"goodput\": "), std::string::npos);
+  Result missing = Cli({"report", "--ledger", ledger_, "--group", "7"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "gpuledger: no run group 7 in the ledger\n");
+}
+
+TEST(GroupStats, NearestRankPercentiles) {
+  std::vector<double> v = {5, 1, 4, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  EXPECT_EQ(ledger::NearestRank(v, 5), 1);    // ceil(1.0) = rank 1
+  EXPECT_EQ(ledger::NearestRank(v, 95), 19);  // ceil(19.0) = rank 19
+  EXPECT_EQ(ledger::NearestRank(v, 50), 10);
+  std::vector<double> one = {42};
+  EXPECT_EQ(ledger::NearestRank(one, 5), 42);
 }
 
 TEST(Checkpoints, AutoIsTheYoungDalyIntervalOfTheJobsFailureRate) {

@@ -1,0 +1,48 @@
+// Run groups: N replays of one plan with seeds seed..seed+N-1 (Monte Carlo
+// over failures), summarized as the mean and the 5th and 95th percentiles
+// of each figure across the runs.
+#ifndef GPULEDGER_LEDGER_GROUP_H_
+#define GPULEDGER_LEDGER_GROUP_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/store.h"
+
+namespace gpuledger::ledger {
+
+// One figure over a group's runs. Percentiles are nearest-rank: the
+// smallest value with at least p% of the runs at or below it.
+struct GroupStat {
+  std::string name;  // "gpu_hours", "rental_usd", ..., "wall_clock_days:JOB"
+  double mean = 0;
+  double p5 = 0;
+  double p95 = 0;
+};
+
+struct GroupReport {
+  RunGroupRecord group;
+  std::vector<RunRecord> runs;  // by seed
+  double interruption_window_days = 0;  // the plan's, 0 if none
+  // gpu_hours (held by jobs), rental_usd, owned_usd (the window, idle and
+  // down included), interruptions, interruptions_per_window (with a
+  // window), planned_interruptions, goodput, makespan_days, then
+  // wall_clock_days:JOB (first start to end) for each job of plans of at
+  // most kMaxJobsWithWallClock jobs.
+  std::vector<GroupStat> stats;
+};
+
+inline constexpr int kMaxJobsWithWallClock = 100;
+
+// The figures of a group; FailedPrecondition while one of its runs is not
+// complete, NotFound for an unknown group.
+absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id);
+
+// Nearest-rank percentile (0 < p <= 100) of `values`, which it sorts.
+double NearestRank(std::vector<double>& values, double p);
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_GROUP_H_
