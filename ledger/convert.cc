@@ -40,6 +40,19 @@ absl::StatusOr<int64_t> ParseRunName(absl::string_view name, absl::string_view f
   return id;
 }
 
+std::string GroupName(int64_t group_id) { return absl::StrCat("groups/", group_id); }
+
+absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view field) {
+  absl::string_view rest = name;
+  int64_t id = 0;
+  if (!absl::ConsumePrefix(&rest, "groups/") || !absl::SimpleAtoi(rest, &id) || id <= 0 ||
+      rest.find_first_not_of("0123456789") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": expected \"groups/{group}\" with a positive group number, got \"", name, "\""));
+  }
+  return id;
+}
+
 v1::Run::State StateFromStatus(absl::string_view status) {
   if (status == kRunning) return v1::Run::RUNNING;
   if (status == kComplete) return v1::Run::COMPLETE;
@@ -68,7 +81,45 @@ v1::Run RunToProto(const RunRecord& r) {
   p.set_sim_end_seconds(r.sim_end);
   p.set_state(StateFromStatus(r.status));
   google::protobuf::TextFormat::ParseFromString(r.metrics, p.mutable_metrics());
+  if (r.group_id > 0) p.set_group(GroupName(r.group_id));
   return p;
+}
+
+v1::GroupReport GroupReportToProto(const GroupReport& r) {
+  v1::GroupReport p;
+  p.set_name(GroupName(r.group.id));
+  p.set_plan_name(r.group.plan_name);
+  p.set_plan_sha256(r.group.plan_sha256);
+  p.set_policy(r.group.policy);
+  p.set_first_seed(r.group.first_seed);
+  p.set_seeds(r.group.seeds);
+  p.set_created(r.group.created);
+  p.set_interruption_window_days(r.interruption_window_days);
+  for (const RunRecord& run : r.runs) *p.add_runs() = RunToProto(run);
+  for (const GroupStat& s : r.stats) {
+    v1::GroupStat* q = p.add_stats();
+    q->set_name(s.name);
+    q->set_mean(s.mean);
+    q->set_p5(s.p5);
+    q->set_p95(s.p95);
+  }
+  return p;
+}
+
+GroupReport GroupReportFromProto(const v1::GroupReport& p) {
+  GroupReport r;
+  absl::StatusOr<int64_t> id = ParseGroupName(p.name(), "name");
+  r.group.id = id.ok() ? *id : 0;
+  r.group.plan_name = p.plan_name();
+  r.group.plan_sha256 = p.plan_sha256();
+  r.group.policy = p.policy();
+  r.group.first_seed = p.first_seed();
+  r.group.seeds = p.seeds();
+  r.group.created = p.created();
+  r.interruption_window_days = p.interruption_window_days();
+  for (const v1::Run& run : p.runs()) r.runs.push_back(RunFromProto(run));
+  for (const v1::GroupStat& s : p.stats()) r.stats.push_back({s.name(), s.mean(), s.p5(), s.p95()});
+  return r;
 }
 
 RunRecord RunFromProto(const v1::Run& p) {
@@ -98,6 +149,10 @@ RunRecord RunFromProto(const v1::Run& p) {
     default: r.status = "unknown";
   }
   if (p.has_metrics()) google::protobuf::TextFormat::PrintToString(p.metrics(), &r.metrics);
+  if (!p.group().empty()) {
+    absl::StatusOr<int64_t> g = ParseGroupName(p.group(), "group");
+    r.group_id = g.ok() ? *g : 0;
+  }
   return r;
 }
 

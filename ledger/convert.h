@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "gpuledger/v1/ledger_service.pb.h"
 #include "ledger/cost.h"
+#include "ledger/group.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
@@ -19,6 +20,10 @@ std::string RunName(int64_t run_id);
 // Parses "runs/{run}" with a positive integer run id. InvalidArgument naming
 // `field` (e.g. "name", "parent") otherwise.
 absl::StatusOr<int64_t> ParseRunName(absl::string_view name, absl::string_view field);
+
+std::string GroupName(int64_t group_id);
+// Parses "groups/{group}", as ParseRunName.
+absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view field);
 
 gpuledger::v1::Run::State StateFromStatus(absl::string_view status);
 
@@ -31,6 +36,9 @@ gpuledger::v1::UsageEntry UsageToProto(const UsageRecord& usage);
 // The view only says which figures the client asked for; both are filled.
 gpuledger::v1::CostReport ReportToProto(const CostReport& report, gpuledger::v1::CostView view);
 CostReport ReportFromProto(const gpuledger::v1::CostReport& report);
+
+gpuledger::v1::GroupReport GroupReportToProto(const GroupReport& report);
+GroupReport GroupReportFromProto(const gpuledger::v1::GroupReport& report);
 
 }  // namespace gpuledger::ledger
 

@@ -48,8 +48,16 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
                                          v1::ListRunsResponse* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
   GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token()));
+  int64_t group = 0;
+  if (!req->group().empty()) {
+    GPULEDGER_ASSIGN_OR_RETURN(g, ParseGroupName(req->group(), "group"));
+    group = g;
+  }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
-  GPULEDGER_ASSIGN_OR_RETURN(runs, ledger->ListRuns(after, size + 1));
+  if (group > 0) {
+    if (auto g = ledger->GetRunGroup(group); !g.ok()) return ToGrpcStatus(g.status());
+  }
+  GPULEDGER_ASSIGN_OR_RETURN(runs, ledger->ListRuns(after, size + 1, group));
   for (int i = 0; i < static_cast<int>(runs.size()) && i < size; ++i) {
     *resp->add_runs() = RunToProto(runs[i]);
   }
@@ -130,6 +138,16 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
       report, BuildCostReport(*ledger, id, by, req->allow_partial(),
                               req->has_pricing_override() ? &req->pricing_override() : nullptr));
   *resp = ReportToProto(report, req->view());
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,
+                                               const v1::GetGroupReportRequest* req,
+                                               v1::GroupReport* resp) {
+  GPULEDGER_ASSIGN_OR_RETURN(id, ParseGroupName(req->name(), "name"));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(report, BuildGroupReport(*ledger, id));
+  *resp = GroupReportToProto(report);
   return grpc::Status::OK;
 }
 

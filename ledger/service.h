@@ -31,6 +31,9 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
   grpc::Status ListUsage(grpc::ServerContext* context,
                          const gpuledger::v1::ListUsageRequest* request,
                          gpuledger::v1::ListUsageResponse* response) override;
+  grpc::Status GetGroupReport(grpc::ServerContext* context,
+                              const gpuledger::v1::GetGroupReportRequest* request,
+                              gpuledger::v1::GroupReport* response) override;
   grpc::Status GetCostReport(grpc::ServerContext* context,
                              const gpuledger::v1::GetCostReportRequest* request,
                              gpuledger::v1::CostReport* response) override;

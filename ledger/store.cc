@@ -337,9 +337,11 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   return writer;
 }
 
-absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit) {
-  Stmt q(db_, std::string(kRunColumns) + "WHERE run_id > ? ORDER BY run_id LIMIT ?");
-  q.Bind(1, after_id).Bind(2, limit);
+absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit,
+                                                        int64_t group) {
+  Stmt q(db_, std::string(kRunColumns) +
+                  "WHERE run_id > ?1 AND (?3 = 0 OR group_id = ?3) ORDER BY run_id LIMIT ?2");
+  q.Bind(1, after_id).Bind(2, limit).Bind(3, group);
   return CollectRows<RunRecord>(q, ReadRun);
 }
 

@@ -134,7 +134,9 @@ class Ledger {
       const std::function<void(size_t, JobRecord*)>& job, bool background = false);
 
   // Runs with id > after_id, oldest first, at most `limit` (< 0: all).
-  absl::StatusOr<std::vector<RunRecord>> ListRuns(int64_t after_id = 0, int limit = -1);
+  // With `group` > 0, only that group's runs.
+  absl::StatusOr<std::vector<RunRecord>> ListRuns(int64_t after_id = 0, int limit = -1,
+                                                  int64_t group = 0);
   // NotFound if there is no such run.
   absl::StatusOr<RunRecord> GetRun(int64_t id);
   // Run groups: a group is created before its runs, which name it.

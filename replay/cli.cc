@@ -224,9 +224,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   qy->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
   qy->add_option("--timeout", query.timeout_seconds, "Deadline of each call, seconds")
       ->capture_default_str();
-  qy->add_option("what", query.what, "runs, jobs, usage or report")
+  qy->add_option("what", query.what, "runs, jobs, usage, report or group")
       ->required()
-      ->check(CLI::IsMember({"runs", "jobs", "usage", "report"}));
+      ->check(CLI::IsMember({"runs", "jobs", "usage", "report", "group"}));
+  qy->add_option("--group", query.group,
+                 "group: the run group to summarize; runs: only that group's runs");
   qy->add_option("--run", query.run, "Run id (default: the newest complete run)");
   qy->add_option("--format", query.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))

@@ -55,8 +55,10 @@ class Client {
   // Every run, paging through the list.
   absl::StatusOr<std::vector<v1::Run>> Runs() const {
     std::vector<v1::Run> out;
+    v1::ListRunsRequest first;
+    if (o_.group) first.set_group(ledger::GroupName(*o_.group));
     absl::Status s = EveryPage<v1::ListRunsResponse>(
-        v1::ListRunsRequest(),
+        first,
         [&](const v1::ListRunsRequest& req, v1::ListRunsResponse* resp) {
           return stub_->ListRuns(Context().get(), req, resp);
         },
@@ -193,11 +195,23 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
 
 }  // namespace
 
+absl::Status Group(Client& c, const QueryOptions& o, std::ostream& out) {
+  if (!o.group) return absl::InvalidArgumentError("query group needs --group");
+  v1::GetGroupReportRequest req;
+  req.set_name(ledger::GroupName(*o.group));
+  v1::GroupReport resp;
+  grpc::Status s = c.stub().GetGroupReport(c.Context().get(), req, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  out << FormatGroupReport(ledger::GroupReportFromProto(resp), o.format);
+  return absl::OkStatus();
+}
+
 absl::Status RunQuery(const QueryOptions& o, std::ostream& out) {
   Client c(o);
   if (o.what == "runs") return Runs(c, o, out);
   if (o.what == "jobs") return Jobs(c, o, out);
   if (o.what == "usage") return Usage(c, o, out);
+  if (o.what == "group") return Group(c, o, out);
   return Report(c, o, out);
 }
 

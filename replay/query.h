@@ -15,8 +15,9 @@ namespace gpuledger::replay {
 struct QueryOptions {
   std::string server = "127.0.0.1:50051";
   double timeout_seconds = 30;   // deadline of each call
-  std::string what;              // runs, jobs, usage or report
+  std::string what;              // runs, jobs, usage, report or group
   std::optional<int64_t> run;    // default: the newest complete run
+  std::optional<int64_t> group;  // group: required; runs: only this group's
   std::string format = "table";  // table, csv or json
   // report
   std::string view = "both";
