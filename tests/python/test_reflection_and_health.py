@@ -10,7 +10,8 @@ import reflection_pb2
 import reflection_pb2_grpc
 
 EXPECTED = {
-    "gpuledger.v1.LedgerService": {"ListRuns", "GetRun", "ListJobs", "ListUsage", "GetCostReport"},
+    "gpuledger.v1.LedgerService": {"ListRuns", "GetRun", "ListJobs", "ListUsage", "GetCostReport",
+                                   "GetGroupReport"},
     "gpuledger.v1.ReplayService": {"StartReplay", "WatchReplay", "CancelReplay"},
     "grpc.health.v1.Health": {"Check", "Watch"},
 }
