@@ -173,7 +173,8 @@ class ReplayManager {
       case v1::StartReplayRequest::kPlanText:
         // Named after its field, so messages read "plan_text:LINE:COL: ...".
         return traces::LoadPlanText(req.plan_text(),
-                                    req.plan_source().empty() ? "plan_text" : req.plan_source());
+                                    req.plan_source().empty() ? "plan_text" : req.plan_source(),
+                                    /*allow_file_references=*/false);
       case v1::StartReplayRequest::kPlanName: {
         const std::string& name = req.plan_name();
         if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"

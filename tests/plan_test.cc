@@ -217,6 +217,13 @@ TEST(BadPlans, FailureFields) {
   EXPECT_EQ(Error("checkpoint { write_seconds: 5 }\n" + OneJob("gpu_hours: 1")),
             "bad.textproto:1:1: job \"j\": field checkpoint.interval is missing (\"auto\" or a "
             "duration such as \"45m\")");
+  // A plan sent over the network may not make the server read a file.
+  absl::StatusOr<Workload> inline_plan = LoadPlanText(
+      "cluster { nodes: 1 failure_model: \"/etc/passwd\" }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }",
+      "plan_text", /*allow_file_references=*/false);
+  EXPECT_EQ(inline_plan.status().message(),
+            "plan_text:1:20: cluster: field failure_model: a plan sent inline may name a shipped "
+            "failure model only, not a file");
   // Jobs may not count on spare nodes.
   EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 1 }\njobs { id: \"a\" phase: RL\n gpus: 16 gpu_hours: 1 }"),
             "bad.textproto:3:2: job \"a\": field gpus: 16 GPUs is bigger than the cluster (8 GPUs)");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -286,7 +287,8 @@ absl::StatusOr<Workload> LoadPlanFile(const std::string& path) {
 }
 
 absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
-                                      absl::string_view source) {
+                                      absl::string_view source,
+                                      bool allow_file_references) {
   Plan plan;
   pb::TextFormat::ParseInfoTree tree;
   if (absl::Status s = ParseText(text, source, &plan, &tree); !s.ok()) return s;
@@ -353,6 +355,12 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                 pc.spare_nodes()));
   }
   if (!pc.failure_model().empty()) {
+    if (!allow_file_references && (pc.failure_model().find('/') != std::string::npos ||
+                                    absl::EndsWith(pc.failure_model(), ".textproto"))) {
+      return Invalid(cluster_field("failure_model"),
+                     "cluster: field failure_model: a plan sent inline may name a shipped "
+                     "failure model only, not a file");
+    }
     const size_t slash = source.find_last_of('/');
     const absl::string_view dir = slash == absl::string_view::npos ? "" : source.substr(0, slash);
     absl::StatusOr<v1::FailureModelSpec> m = ResolveFailureModel(pc.failure_model(), dir);

@@ -64,9 +64,11 @@ const gpuledger::v1::Defaults& BuiltinDefaults();
 absl::StatusOr<Workload> LoadPlanFile(const std::string& path);
 
 // As LoadPlanFile, for plan text already in memory; `source` names it in
-// messages.
+// messages. Without `allow_file_references` (plans sent over the network),
+// a failure model may only name a shipped model, never a file.
 absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
-                                      absl::string_view source);
+                                      absl::string_view source,
+                                      bool allow_file_references = true);
 
 // Lower-case name of a phase as used in reports: "pretrain", "rl", ...
 const std::string& PhaseName(gpuledger::v1::Phase phase);
