@@ -429,6 +429,7 @@ absl::Status Simulator::StopRun(int job, Seconds t) {
 absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
   const int node = f.node;
   if (node < 0 || node >= cluster_.shape().nodes) return absl::OkStatus();
+  if (absl::Status s = sink_->OnNodeFailure(t, f); !s.ok()) return s;
   const Seconds up = t + f.repair_seconds;
   if (spares_.count(node)) {
     // A spare fails: it is under repair instead of standing by.

@@ -37,6 +37,8 @@ class Sink {
   virtual absl::Status OnJobInterrupted(Seconds, int /*job*/, int /*node*/) {
     return absl::OkStatus();
   }
+  // A node failed at `time` (whether or not anything ran on it).
+  virtual absl::Status OnNodeFailure(Seconds, const NodeFailure&) { return absl::OkStatus(); }
   // Every GPU-second of the replay window is reported exactly once: a job's
   // interval when it ends or is preempted, idle GPUs as the free count changes.
   virtual absl::Status OnUsage(const UsageInterval& usage) = 0;

@@ -552,6 +552,42 @@ TEST(Failures, PoliciesFaceTheSameFailures) {
 namespace gpuledger::scheduler {
 namespace {
 
+// Every policy faces the same failures: the same nodes fail at the same
+// times (up to the end of the shorter window), whatever runs on them.
+TEST(Failures, PoliciesDrawTheSameFailureTimesFromTheModel) {
+  struct FailureLog : Recorder {
+    std::vector<std::tuple<Seconds, int, int>> failures;
+    absl::Status OnNodeFailure(Seconds t, const NodeFailure& f) override {
+      failures.emplace_back(t, f.node, f.cause);
+      return absl::OkStatus();
+    }
+  };
+  const FailureModel model{0.01, {{"hw", 1, 1800}, {"sw", 3, 300}}};
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < 50; ++i) {
+    jobs.push_back(Job("j" + std::to_string(i), 8 << (i % 3), 2400 + 97 * i, i * 500));
+    jobs.back().checkpoint_seconds = 600;
+  }
+  std::vector<FailureLog> logs(3);
+  std::vector<Seconds> ends;
+  const Policy policies[] = {Policy::kFcfs, Policy::kEasy, Policy::kConservative};
+  for (int p = 0; p < 3; ++p) {
+    SchedulerOptions o{policies[p], -1, {}, 60, model, 21};
+    auto s = Simulate({8, 8}, jobs, o, &logs[p]);
+    ASSERT_TRUE(s.ok()) << s.status();
+    ends.push_back(s->end);
+  }
+  const Seconds common = *std::min_element(ends.begin(), ends.end());
+  auto upto = [&](const std::vector<std::tuple<Seconds, int, int>>& f) {
+    std::vector<std::tuple<Seconds, int, int>> out;
+    for (const auto& x : f) if (std::get<0>(x) <= common) out.push_back(x);
+    return out;
+  };
+  ASSERT_GT(upto(logs[0].failures).size(), 5u);
+  EXPECT_EQ(upto(logs[0].failures), upto(logs[1].failures));
+  EXPECT_EQ(upto(logs[0].failures), upto(logs[2].failures));
+}
+
 TEST(Failures, ModelDrawnLazilyEqualsTheMaterializedSchedule) {
   const FailureModel model{0.002, {{"hw", 3, 3600}, {"sw", 1, 300}}};
   std::vector<JobSpec> jobs;
