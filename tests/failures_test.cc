@@ -40,8 +40,19 @@ TEST(FailureModelFile, Llama3CausesAddUpToTheUnexpectedCount) {
 TEST(FailureModelFile, BadValuesNameTheField) {
   auto bad = traces::LoadFailureModelText("unexpected { interruptions: 5 gpus: 0 days: 1 }", "f.textproto");
   EXPECT_EQ(bad.status().message(),
-            "f.textproto: field unexpected: interruptions must not be negative, gpus and days "
+            "f.textproto:1:1: field unexpected: interruptions must not be negative, gpus and days "
             "must be positive");
+  auto repair = traces::LoadFailureModelText(
+      "unexpected { interruptions: 5 gpus: 8 days: 1 }\n"
+      "causes { name: \"a\" count: 1 repair_hours: 1 }\ncauses { name: \"b\" count: 1 repair_hours: -2 }",
+      "f.textproto");
+  EXPECT_EQ(repair.status().message(),
+            "f.textproto:3:1: field causes: cause \"b\": count and repair_hours must not be negative");
+  auto restart = traces::LoadFailureModelText(
+      "unexpected { interruptions: 5 gpus: 8 days: 1 }\ncauses { name: \"a\" count: 1 }\n"
+      "restart_overhead_minutes: -1", "f.textproto");
+  EXPECT_EQ(restart.status().message(),
+            "f.textproto:3:1: field restart_overhead_minutes must not be negative");
   auto parse = traces::LoadFailureModelText("unexpected { gpus: x }", "f.textproto");
   EXPECT_EQ(parse.status().message().substr(0, 17), "f.textproto:1:20:");
   auto nocause = traces::LoadFailureModelText("unexpected { interruptions: 5 gpus: 8 days: 1 }", "f");

@@ -12,12 +12,15 @@
 namespace gpuledger::traces {
 namespace {
 
-absl::Status CheckObserved(const v1::ObservedRate& r, absl::string_view field,
-                           absl::string_view source) {
+namespace pb = google::protobuf;
+
+absl::Status CheckObserved(const v1::FailureModelSpec& m, absl::string_view field,
+                           const pb::TextFormat::ParseInfoTree& tree, const Locator& loc) {
+  const v1::ObservedRate& r = field == "planned" ? m.planned() : m.unexpected();
   if (r.interruptions() < 0 || r.gpus() <= 0 || !(r.days() > 0) || !std::isfinite(r.days())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        source, ": field ", field, ": interruptions must not be negative, gpus and days must be "
-        "positive"));
+        loc.At(&tree, m, field, -1, ""), ": field ", field,
+        ": interruptions must not be negative, gpus and days must be positive"));
   }
   return absl::OkStatus();
 }
@@ -33,18 +36,20 @@ double PerGpuHour(const v1::ObservedRate& r) {
 absl::StatusOr<v1::FailureModelSpec> LoadFailureModelText(absl::string_view text,
                                                           absl::string_view source) {
   v1::FailureModelSpec m;
-  google::protobuf::TextFormat::ParseInfoTree tree;
+  pb::TextFormat::ParseInfoTree tree;
   if (absl::Status s = ParseText(text, source, &m, &tree); !s.ok()) return s;
-  if (auto s = CheckObserved(m.unexpected(), "unexpected", source); !s.ok()) return s;
+  const Locator loc{std::string(source)};
+  if (auto s = CheckObserved(m, "unexpected", tree, loc); !s.ok()) return s;
   if (m.has_planned()) {
-    if (auto s = CheckObserved(m.planned(), "planned", source); !s.ok()) return s;
+    if (auto s = CheckObserved(m, "planned", tree, loc); !s.ok()) return s;
   }
   int64_t counted = 0;
   for (int i = 0; i < m.causes_size(); ++i) {
     const auto& c = m.causes(i);
     if (c.count() < 0 || !(c.repair_hours() >= 0) || !std::isfinite(c.repair_hours())) {
       return absl::InvalidArgumentError(absl::StrCat(
-          source, ": cause \"", c.name(), "\": count and repair_hours must not be negative"));
+          loc.At(&tree, m, "causes", i, source), ": field causes: cause \"", c.name(),
+          "\": count and repair_hours must not be negative"));
     }
     counted += c.count();
   }
@@ -52,9 +57,13 @@ absl::StatusOr<v1::FailureModelSpec> LoadFailureModelText(absl::string_view text
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": field causes: give at least one cause with a count"));
   }
-  if (!(m.planned_repair_hours() >= 0) || !(m.restart_overhead_minutes() >= 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": fields planned_repair_hours and restart_overhead_minutes must not be negative"));
+  for (const char* field : {"planned_repair_hours", "restart_overhead_minutes"}) {
+    const double v = std::string(field) == "planned_repair_hours" ? m.planned_repair_hours()
+                                                                  : m.restart_overhead_minutes();
+    if (!(v >= 0) || !std::isfinite(v)) {
+      return absl::InvalidArgumentError(absl::StrCat(loc.At(&tree, m, field, -1, source),
+                                                     ": field ", field, " must not be negative"));
+    }
   }
   return m;
 }

@@ -33,33 +33,6 @@ using gpuledger::v1::Plan;
 // overflow (1e5 GPUs x 3.2e9 s < 9.2e18).
 constexpr double kMaxRunSeconds = 100 * 365.25 * 86400;
 
-// Formats "SOURCE:LINE:COL" for a field recorded in `tree`, or falls back to
-// `fallback` (usually the enclosing message's position) when it is absent.
-class Locator {
- public:
-  explicit Locator(std::string source) : source_(std::move(source)) {}
-
-  std::string At(const pb::TextFormat::ParseInfoTree* tree,
-                 const pb::Message& msg, absl::string_view field, int index,
-                 absl::string_view fallback) const {
-    if (tree != nullptr) {
-      const pb::FieldDescriptor* f =
-          msg.GetDescriptor()->FindFieldByName(std::string(field));
-      if (f != nullptr) {
-        pb::TextFormat::ParseLocation loc = tree->GetLocation(f, index);
-        if (loc.line >= 0) {
-          return absl::StrCat(source_, ":", loc.line + 1, ":", loc.column + 1);
-        }
-      }
-    }
-    return std::string(fallback.empty() ? absl::string_view(source_) : fallback);
-  }
-
-  const std::string& source() const { return source_; }
-
- private:
-  std::string source_;
-};
 
 absl::Status Invalid(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));

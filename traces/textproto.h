@@ -42,6 +42,34 @@ inline absl::Status ParseText(absl::string_view text, absl::string_view source, 
   return absl::OkStatus();
 }
 
+// Formats "SOURCE:LINE:COL" for a field recorded in `tree`, or falls back to
+// `fallback` (usually the enclosing message's position) when it is absent.
+class Locator {
+ public:
+  explicit Locator(std::string source) : source_(std::move(source)) {}
+
+  std::string At(const google::protobuf::TextFormat::ParseInfoTree* tree,
+                 const google::protobuf::Message& msg, absl::string_view field, int index,
+                 absl::string_view fallback) const {
+    if (tree != nullptr) {
+      const google::protobuf::FieldDescriptor* f =
+          msg.GetDescriptor()->FindFieldByName(std::string(field));
+      if (f != nullptr) {
+        google::protobuf::TextFormat::ParseLocation loc = tree->GetLocation(f, index);
+        if (loc.line >= 0) {
+          return absl::StrCat(source_, ":", loc.line + 1, ":", loc.column + 1);
+        }
+      }
+    }
+    return std::string(fallback.empty() ? absl::string_view(source_) : fallback);
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+};
+
 }  // namespace gpuledger::traces
 
 #endif  // GPULEDGER_TRACES_TEXTPROTO_H_
