@@ -29,28 +29,34 @@ CostRow RowFromProto(const v1::CostRow& p) {
 
 std::string RunName(int64_t run_id) { return absl::StrCat("runs/", run_id); }
 
-absl::StatusOr<int64_t> ParseRunName(absl::string_view name, absl::string_view field) {
+namespace {
+
+// "{collection}/{id}" with a positive integer id; InvalidArgument naming
+// `field` otherwise.
+absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,
+                                  absl::string_view singular, absl::string_view field) {
   absl::string_view rest = name;
   int64_t id = 0;
-  if (!absl::ConsumePrefix(&rest, "runs/") || !absl::SimpleAtoi(rest, &id) || id <= 0 ||
+  if (!absl::ConsumePrefix(&rest, collection) || !absl::ConsumePrefix(&rest, "/") ||
+      !absl::SimpleAtoi(rest, &id) || id <= 0 ||
       rest.find_first_not_of("0123456789") != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": expected \"runs/{run}\" with a positive run number, got \"", name, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": expected \"", collection, "/{",
+                                                   singular, "}\" with a positive ", singular,
+                                                   " number, got \"", name, "\""));
   }
   return id;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ParseRunName(absl::string_view name, absl::string_view field) {
+  return ParseName(name, "runs", "run", field);
 }
 
 std::string GroupName(int64_t group_id) { return absl::StrCat("groups/", group_id); }
 
 absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view field) {
-  absl::string_view rest = name;
-  int64_t id = 0;
-  if (!absl::ConsumePrefix(&rest, "groups/") || !absl::SimpleAtoi(rest, &id) || id <= 0 ||
-      rest.find_first_not_of("0123456789") != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": expected \"groups/{group}\" with a positive group number, got \"", name, "\""));
-  }
-  return id;
+  return ParseName(name, "groups", "group", field);
 }
 
 v1::Run::State StateFromStatus(absl::string_view status) {
