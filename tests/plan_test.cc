@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "traces/failures.h"
 #include "traces/plan.h"
 
 namespace gpuledger::traces {
@@ -227,6 +228,30 @@ TEST(BadPlans, FailureFields) {
   // Jobs may not count on spare nodes.
   EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 1 }\njobs { id: \"a\" phase: RL\n gpus: 16 gpu_hours: 1 }"),
             "bad.textproto:3:2: job \"a\": field gpus: 16 GPUs is bigger than the cluster (8 GPUs)");
+}
+
+TEST(Failures, ModelWrittenInThePlan) {
+  absl::StatusOr<Workload> w = LoadPlanText(
+      "cluster { nodes: 2 failures {\n"
+      "  unexpected { interruptions: 10 gpus: 16 days: 5 }\n"
+      "  causes { name: \"gpu\" count: 1 repair_hours: 4 }\n"
+      "  restart_overhead_minutes: 3 } }\n"
+      "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n",
+      "t.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE(w->failure_model.has_value());
+  EXPECT_NEAR(PerGpuHour(w->failure_model->unexpected()), 10.0 / (16 * 5 * 24), 1e-15);
+  EXPECT_EQ(w->restart_seconds, 180);
+  EXPECT_EQ(Error("cluster { nodes: 1 failures {\n"
+                  "  unexpected { interruptions: 10 gpus: 16 days: 5 }\n"
+                  "  causes { name: \"gpu\" count: 1 repair_hours: -4 } } }\n"
+                  "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n"),
+            "bad.textproto:3:3: field cluster.failures.causes: cause \"gpu\": count and "
+            "repair_hours must not be negative");
+  EXPECT_EQ(Error("cluster { nodes: 1 failure_model: \"llama3\"\n"
+                  "  failures { unexpected { interruptions: 0 gpus: 16 days: 5 } } }\n"
+                  "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n"),
+            "bad.textproto:2:3: cluster: give failure_model or failures, not both");
 }
 
 TEST(BadPlans, MissingFile) {

@@ -327,6 +327,19 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                    absl::StrCat("cluster: field spare_nodes must not be negative, got ",
                                 pc.spare_nodes()));
   }
+  if (pc.has_failures()) {
+    const std::string at = cluster_field("failures");
+    if (!pc.failure_model().empty()) {
+      return Invalid(at, "cluster: give failure_model or failures, not both");
+    }
+    const auto* ft = cluster_tree == nullptr ? nullptr
+                                             : cluster_tree->GetTreeForNested(
+                                                   v1::Cluster::descriptor()->FindFieldByName("failures"), -1);
+    if (auto s = CheckFailureModel(pc.failures(), ft, loc, at, "cluster.failures."); !s.ok()) return s;
+    w.failure_model = pc.failures();
+    w.failure_model_name = "(in the plan)";
+    w.restart_seconds = std::llround(pc.failures().restart_overhead_minutes() * 60);
+  }
   if (!pc.failure_model().empty()) {
     if (!allow_file_references && (pc.failure_model().find('/') != std::string::npos ||
                                     absl::EndsWith(pc.failure_model(), ".textproto"))) {
