@@ -352,7 +352,14 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
                             v1::Run* resp) override {
     absl::StatusOr<int64_t> id = ledger::ParseRunName(req->name(), "name");
     if (!id.ok()) return ledger::ToGrpcStatus(id.status());
-    if (std::shared_ptr<Active> a = manager_.Find(*id); a != nullptr) {
+    std::shared_ptr<Active> a = manager_.Find(*id);
+    if (a != nullptr) {
+      // A replay that has sent its final message is over, though it may
+      // not yet have left the list of active ones.
+      std::lock_guard<std::mutex> lock(a->mu);
+      if (a->latest.final()) a = nullptr;
+    }
+    if (a != nullptr) {
       manager_.RequestCancel(a, "cancelled by CancelReplay");
       std::unique_lock<std::mutex> lock(a->mu);
       const auto give_up = std::min(ctx->deadline(), std::chrono::system_clock::now() +
