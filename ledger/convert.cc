@@ -202,6 +202,7 @@ v1::CostReport ReportToProto(const CostReport& r, v1::CostView view) {
   rates->set_rental_nano_usd_per_gpu_hour(r.rates.rental);
   rates->set_owned_depreciation_nano_usd_per_gpu_hour(r.rates.owned_depreciation);
   rates->set_owned_operations_nano_usd_per_gpu_hour(r.rates.owned_operations);
+  rates->set_owned_financing_nano_usd_per_gpu_hour(r.rates.owned_financing);
   rates->set_owned_busy_energy_nano_usd_per_gpu_hour(r.rates.owned_busy_energy);
   rates->set_owned_idle_energy_nano_usd_per_gpu_hour(r.rates.owned_idle_energy);
   p.set_capital_micro_usd(r.capital_micro_usd);
@@ -223,6 +224,7 @@ CostReport ReportFromProto(const v1::CostReport& p) {
   r.rates.rental = p.rates().rental_nano_usd_per_gpu_hour();
   r.rates.owned_depreciation = p.rates().owned_depreciation_nano_usd_per_gpu_hour();
   r.rates.owned_operations = p.rates().owned_operations_nano_usd_per_gpu_hour();
+  r.rates.owned_financing = p.rates().owned_financing_nano_usd_per_gpu_hour();
   r.rates.owned_busy_energy = p.rates().owned_busy_energy_nano_usd_per_gpu_hour();
   r.rates.owned_idle_energy = p.rates().owned_idle_energy_nano_usd_per_gpu_hour();
   r.capital_micro_usd = p.capital_micro_usd();

@@ -1,6 +1,7 @@
 #include "ledger/cost.h"
 
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
@@ -34,20 +35,72 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
         check("owned.idle_load", o.idle_load(), 0, 10),
         check("owned.pue", o.pue(), 1, 10),
         check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kBig),
-        check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100)}) {
+        check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100),
+        check("owned.chip_usd", o.chip_usd(), 0, kBig),
+        check("owned.server_multiplier", o.server_multiplier(), 0, 100),
+        check("owned.value_decline_oom_per_year", o.value_decline_oom_per_year(), 0, 10),
+        check("owned.cost_of_capital_per_year", o.cost_of_capital_per_year(), 0, 10),
+        check("reserved.usd_per_gpu_hour", p.reserved().usd_per_gpu_hour(), 0, kBig),
+        check("reserved.term_years", p.reserved().term_years(), 0, 1000)}) {
     if (!s.ok()) return s;
   }
+  if (o.chip_usd() > 0 && !(o.server_multiplier() >= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", prefix, "owned.server_multiplier must be at least 1 with chip_usd (Epoch AI: "
+        "1.64), got ", o.server_multiplier()));
+  }
+  if (o.depreciation() == v1::EPOCH_AI && !(o.value_decline_oom_per_year() > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", prefix, "owned.value_decline_oom_per_year must be positive for EPOCH_AI "
+        "depreciation (Epoch AI: 0.14)"));
+  }
+  if (!v1::DepreciationMethod_IsValid(o.depreciation())) {
+    return absl::InvalidArgumentError(absl::StrCat("field ", prefix, "owned.depreciation: unknown value ",
+                                                   o.depreciation()));
+  }
   return absl::OkStatus();
+}
+
+double CapitalUsdPerGpu(const v1::Pricing& p) {
+  const auto& o = p.owned();
+  const double base = o.chip_usd() > 0 ? o.chip_usd() * o.server_multiplier() : o.capital_usd_per_gpu();
+  return base * (1.0 + o.network_share());
+}
+
+double ResidualShare(const v1::OwnedProfile& o) {
+  if (o.depreciation() == v1::EPOCH_AI) {
+    return std::pow(10.0, -o.value_decline_oom_per_year() * o.depreciation_years());
+  }
+  return o.residual_share();
+}
+
+double BreakEvenUtilization(const Rates& r) {
+  const double denominator =
+      static_cast<double>(r.rental - r.owned_busy_energy + r.owned_idle_energy);
+  const double u = static_cast<double>(r.owned_fixed() + r.owned_idle_energy) / denominator;
+  return denominator > 0 && u <= 1 ? u : std::numeric_limits<double>::infinity();
 }
 
 Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
   const auto& o = p.owned();
   Rates r;
   r.rental = Nano(p.rental().usd_per_gpu_hour());
-  const double capital = o.capital_usd_per_gpu() * (1.0 + o.network_share());
+  const double capital = CapitalUsdPerGpu(p);
   const double life_hours = o.depreciation_years() * kSecondsPerYear / 3600.0;
-  // Straight-line: the depreciable part spread evenly over every hour of life.
-  r.owned_depreciation = Nano(capital * (1.0 - o.residual_share()) / life_hours);
+  const double hours_per_year = kSecondsPerYear / 3600.0;
+  // The value lost over the life, spread evenly over every hour of it: the
+  // capital less the residual (straight line), or what a decline of
+  // `decline` orders of magnitude a year takes (Epoch AI).
+  const double residual = ResidualShare(o);
+  r.owned_depreciation = Nano(capital * (1.0 - residual) / life_hours);
+  // Cost of capital on the average value not yet written off: linear from
+  // capital to residual, or exponential decay for Epoch AI.
+  double average_share = (1.0 + residual) / 2.0;
+  if (o.depreciation() == v1::EPOCH_AI) {
+    const double k = o.value_decline_oom_per_year() * std::log(10.0) * o.depreciation_years();
+    average_share = (1.0 - residual) / k;
+  }
+  r.owned_financing = Nano(capital * average_share * o.cost_of_capital_per_year() / hours_per_year);
   r.owned_operations = Nano(capital * o.operations_share_per_year() / (kSecondsPerYear / 3600.0));
   // kW at the wall per GPU x $/kWh: TDP x server factor x load x PUE.
   const double kw = tdp_watts / 1000.0 * o.server_power_factor() * o.pue();
@@ -57,8 +110,7 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
 }
 
 int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus) {
-  const auto& o = p.owned();
-  return std::llround(o.capital_usd_per_gpu() * (1.0 + o.network_share()) * gpus * 1e6);
+  return std::llround(CapitalUsdPerGpu(p) * gpus * 1e6);
 }
 
 int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {

@@ -25,14 +25,16 @@ struct Rates {
   // Owned: capital written off plus operations, per GPU-hour of capacity,
   // accruing whether the GPU works or idles.
   int64_t owned_depreciation = 0;
+  int64_t owned_financing = 0;   // cost of capital
   int64_t owned_operations = 0;
   int64_t owned_busy_energy = 0;  // energy of a GPU-hour running a job
   int64_t owned_idle_energy = 0;  // energy of an idle GPU-hour
 
-  int64_t owned_busy() const { return owned_depreciation + owned_operations + owned_busy_energy; }
-  int64_t owned_idle() const { return owned_depreciation + owned_operations + owned_idle_energy; }
+  int64_t owned_fixed() const { return owned_depreciation + owned_financing + owned_operations; }
+  int64_t owned_busy() const { return owned_fixed() + owned_busy_energy; }
+  int64_t owned_idle() const { return owned_fixed() + owned_idle_energy; }
   // A node under repair draws no power; its capital and operations still run.
-  int64_t owned_down() const { return owned_depreciation + owned_operations; }
+  int64_t owned_down() const { return owned_fixed(); }
 };
 
 // Checks that every number of `pricing` is finite and in its range; the
@@ -44,6 +46,21 @@ absl::Status ValidatePricing(const gpuledger::v1::Pricing& pricing, absl::string
 Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts);
 
 // Capital of a cluster of `gpus` GPUs including its network share, micro-USD.
+// Capital per GPU in dollars: chip_usd x server_multiplier when chip_usd is
+// set, else capital_usd_per_gpu; then x (1 + network_share).
+double CapitalUsdPerGpu(const gpuledger::v1::Pricing& pricing);
+
+// Share of capital left at the end of life: residual_share (straight line),
+// or 10^(-decline x life) (Epoch AI).
+double ResidualShare(const gpuledger::v1::OwnedProfile& owned);
+
+// The utilization of owned capacity at which owning costs what renting on
+// demand does per GPU-hour used: (fixed + idle energy) / (rental - busy
+// energy + idle energy), where owned cost per GPU-hour of capacity at
+// utilization u is fixed + u x busy energy + (1 - u) x idle energy. Above
+// 1 (or rental below busy energy): owning never breaks even; returns +inf.
+double BreakEvenUtilization(const Rates& rates);
+
 int64_t CapitalMicroUsd(const gpuledger::v1::Pricing& pricing, int gpus);
 
 // Cost of `gpu_seconds` at `nusd_per_gpu_hour`, micro-USD, rounded half up.

@@ -16,6 +16,7 @@
 #include "replay/server.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
+#include "traces/pricing.h"
 #include "traces/swf.h"
 
 namespace gpuledger::replay {
@@ -48,6 +49,7 @@ struct ReportArgs {
   std::string ledger;
   std::optional<int64_t> run;
   std::optional<int64_t> group;
+  std::string pricing;  // a pricing profile to reprice the run with
   std::string view = "both";
   std::string by = "job";
   std::string format = "table";
@@ -127,8 +129,14 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
     }
     run_id = latest->id;
   }
-  absl::StatusOr<ledger::CostReport> report =
-      ledger::BuildCostReport(**l, run_id, a.by, a.partial);
+  std::optional<v1::Pricing> profile;
+  if (!a.pricing.empty()) {
+    absl::StatusOr<v1::Pricing> p = traces::LoadPricingProfile(a.pricing);
+    if (!p.ok()) return Fail(err, p.status());
+    profile = *std::move(p);
+  }
+  absl::StatusOr<ledger::CostReport> report = ledger::BuildCostReport(
+      **l, run_id, a.by, a.partial, profile ? &*profile : nullptr);
   if (!report.ok()) return Fail(err, report.status());
   ReportOptions o;
   o.rental = a.view != "owned";
@@ -186,6 +194,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rt->add_option("--group", report.group,
                  "Run group id (from replay --seeds): mean and percentiles over its runs")
       ->excludes(run_opt);
+  rt->add_option("--pricing", report.pricing,
+                 "Reprice the run with a pricing profile: a shipped one (on-demand, "
+                 "on-demand-hyperscaler, reserved-1y, reserved-3y, owned-straight-line, "
+                 "owned-epoch, owned-financed) or a .textproto file");
   rt->add_option("--view", report.view, "Which prices to show")
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();

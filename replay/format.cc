@@ -163,6 +163,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
   if (o.owned) {
     absl::StrAppend(&out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
                     ", \"depreciation_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_depreciation),
+                    ", \"financing_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_financing),
                     ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
                     ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
                     ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
@@ -332,7 +333,9 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
     const auto& rt = r.rates;
     absl::StrAppend(&out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
                     WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
-                    Rate(rt.owned_depreciation), " + operations $", Rate(rt.owned_operations),
+                    Rate(rt.owned_depreciation),
+                    rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing)) : "",
+                    " + operations $", Rate(rt.owned_operations),
                     " + energy $", Rate(rt.owned_busy_energy), " busy / $",
                     Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
                     " per busy GPU-hour\n");
@@ -342,6 +345,22 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                       Decimal(static_cast<__int128>(r.total.owned_micro_usd) * 3600,
                               r.busy_gpu_seconds * 1'000'000, 4),
                       " per GPU-hour used, idle capacity included\n");
+    }
+    if (o.rental) {
+      const double u = ledger::BreakEvenUtilization(rt);
+      if (std::isinf(u)) {
+        absl::StrAppend(&out, "break-even: renting at $", Rate(rt.rental),
+                        " costs less than owning at any utilization\n");
+      } else {
+        const double used = r.window_seconds > 0 && run.total_gpus() > 0
+                                ? static_cast<double>(r.busy_gpu_seconds) /
+                                      (static_cast<double>(r.window_seconds) * run.total_gpus())
+                                : 0;
+        absl::StrAppend(&out, "break-even: owning costs what renting does at ",
+                        absl::StrFormat("%.2f%%", 100 * u),
+                        " utilization of the owned GPUs (this run: ",
+                        absl::StrFormat("%.2f%%", 100 * used), ")\n");
+      }
     }
   }
   if (v1::RunMetrics m; !r.run.metrics.empty() &&

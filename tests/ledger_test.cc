@@ -1,5 +1,6 @@
 // The ledger: schema and migrations, append-only rules, batched writes,
 // incomplete runs, and both cost views against hand calculations.
+#include <cmath>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -240,6 +241,55 @@ TEST(Cost, RatesFromAHandCalculation) {
   EXPECT_EQ(q.owned_depreciation, 750'000'000);
   EXPECT_EQ(q.owned_operations, 525'600'000);
   EXPECT_EQ(CapitalMicroUsd(p, 16), 16 * 52'596'000'000LL);
+}
+
+TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
+  // Epoch AI: chip $20,000 x 1.64 = $32,800 per GPU, + 25% network =
+  // $41,000. Value falls 0.25 orders of magnitude a year; over 4 years it
+  // keeps 10^-1 = 10%, so 90% ($36,900) is written off over 35,064 h =
+  // $1.05236.../h. Cost of capital 10% a year on the average value: for
+  // exponential decay that is (1 - 0.1) / (0.25 x ln 10 x 4) of capital =
+  // 0.390865 x $41,000 = $16,025.48, x 10% / 8,766 h = $0.182814/h.
+  v1::Pricing p = Parse(kHandPricing);
+  auto* o = p.mutable_owned();
+  o->set_chip_usd(20000);
+  o->set_server_multiplier(1.64);
+  o->set_network_share(0.25);
+  o->set_depreciation(v1::EPOCH_AI);
+  o->set_value_decline_oom_per_year(0.25);
+  o->set_cost_of_capital_per_year(0.10);
+  EXPECT_DOUBLE_EQ(CapitalUsdPerGpu(p), 41000);
+  EXPECT_NEAR(ResidualShare(*o), 0.1, 1e-12);
+  const Rates r = ComputeRates(p, 1000);
+  EXPECT_EQ(r.owned_depreciation, std::llround(36900.0 / 35064 * 1e9));
+  EXPECT_NEAR(r.owned_financing / 1e9, 0.9 / (std::log(10.0)) * 41000 * 0.1 / 8766, 1e-9);
+  EXPECT_EQ(r.owned_busy(), r.owned_depreciation + r.owned_financing + r.owned_busy_energy);
+  EXPECT_EQ(CapitalMicroUsd(p, 2), 82'000'000'000LL);
+
+  // Straight line: cost of capital on the average of capital and residual.
+  v1::Pricing q = Parse(kHandPricing);  // $35,064, no residual
+  q.mutable_owned()->set_cost_of_capital_per_year(0.08766);
+  EXPECT_EQ(ComputeRates(q, 1000).owned_financing, 175'320'000);  // 35,064/2 x 0.08766 / 8,766
+  EXPECT_TRUE(ValidatePricing(p, "").ok());
+  o->set_value_decline_oom_per_year(0);
+  EXPECT_EQ(ValidatePricing(p, "pricing.").message(),
+            "field pricing.owned.value_decline_oom_per_year must be positive for EPOCH_AI "
+            "depreciation (Epoch AI: 0.14)");
+}
+
+TEST(Cost, BreakEvenUtilizationByHand) {
+  // Hand pricing: fixed $1/h, energy $0.10 busy and $0.05 idle, rental $3.
+  // Owned per GPU-hour of capacity at utilization u: 1 + 0.1u + 0.05(1 - u);
+  // per GPU-hour used, divided by u; equal to $3 at u = 1.05 / 2.95.
+  const Rates r = ComputeRates(Parse(kHandPricing), 1000);
+  const double u = BreakEvenUtilization(r);
+  EXPECT_NEAR(u, 1.05 / 2.95, 1e-12);
+  const double owned_per_used_hour = (1 + 0.1 * u + 0.05 * (1 - u)) / u;
+  EXPECT_NEAR(owned_per_used_hour, 3.0, 1e-9);
+  // Renting at $1 never pays for owning here.
+  v1::Pricing cheap = Parse(kHandPricing);
+  cheap.mutable_rental()->set_usd_per_gpu_hour(1);
+  EXPECT_TRUE(std::isinf(BreakEvenUtilization(ComputeRates(cheap, 1000))));
 }
 
 TEST(Cost, RoundsHalfAwayFromZero) {

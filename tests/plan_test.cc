@@ -1,10 +1,12 @@
 // Plans: each way of giving work, the built-in catalog and defaults, and the
 // message for each kind of bad plan.
+#include <fstream>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "traces/failures.h"
 #include "traces/plan.h"
+#include "traces/pricing.h"
 
 namespace gpuledger::traces {
 namespace {
@@ -119,6 +121,28 @@ TEST(Failures, ModelSparesRestartAndCheckpoints) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->failure_model->causes_size(), w->failure_model->causes_size());
   EXPECT_EQ(p->restart_seconds, 120);
+}
+
+TEST(PricingProfiles, EveryShippedProfileLoadsAndSetsWhatItPrices) {
+  const std::vector<std::string> names = PricingProfileNames();
+  ASSERT_GE(names.size(), 6u);
+  for (const std::string& name : names) {
+    absl::StatusOr<v1::Pricing> p = LoadPricingProfile(name);
+    ASSERT_TRUE(p.ok()) << name << ": " << p.status();
+    EXPECT_TRUE(p->has_rental() || p->has_owned() || p->has_reserved()) << name;
+  }
+  absl::StatusOr<v1::Pricing> epoch = LoadPricingProfile("owned-epoch");
+  ASSERT_TRUE(epoch.ok());
+  EXPECT_EQ(epoch->owned().depreciation(), v1::EPOCH_AI);
+  EXPECT_EQ(LoadPricingProfile("nope").status().code(), absl::StatusCode::kNotFound);
+  // A bad value names the file, line and field.
+  const std::string path = testing::TempDir() + "/bad_profile.textproto";
+  {
+    std::ofstream f(path);
+    f << "# comment\nowned {\n  pue: 0.5\n}\n";
+  }
+  EXPECT_EQ(LoadPricingProfile(path).status().message(),
+            path + ":2:1: field owned.pue must be in [1, 10], got 0.5");
 }
 
 TEST(Plans, Sha256OfKnownInput) {

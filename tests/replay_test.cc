@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "google/protobuf/text_format.h"
@@ -363,6 +364,40 @@ TEST(Checkpoints, AutoIsTheYoungDalyIntervalOfTheJobsFailureRate) {
   const double expected = std::sqrt(2.0 * specs[0].checkpoint_write_seconds * mtbf);
   EXPECT_GT(specs[0].checkpoint_write_seconds, 0);
   EXPECT_NEAR(static_cast<double>(specs[0].checkpoint_seconds), expected, 1.0);
+}
+
+TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto plain = ledger::BuildCostReport(**l, 1, "job", false);
+  ASSERT_TRUE(plain.ok());
+  // Break-even by hand from the default profile's numbers: depreciation
+  // $25,000 / (4 x 8,766 h); energy 700 W x 1.82 x 0.75 x 1.25 x $0.08/kWh,
+  // busy and idle alike; rental $2: u = (depreciation + energy) / $2.
+  const double depreciation = 25000.0 / (4 * 8766);
+  const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
+  const double u = (depreciation + energy) / 2.0;
+  EXPECT_NEAR(ledger::BreakEvenUtilization(plain->rates), u, 1e-6);
+  Result table = Cli({"report", "--ledger", ledger_});
+  EXPECT_NE(table.out.find(absl::StrFormat("break-even: owning costs what renting does at %.2f%%", 100 * u)),
+            std::string::npos) << table.out;
+
+  Result epoch = Cli({"report", "--ledger", ledger_, "--pricing", "owned-epoch", "--format", "json"});
+  ASSERT_EQ(epoch.code, 0) << epoch.err;
+  // Capital: 2,048 x $15,244 x 1.64 x 1.23.
+  EXPECT_NE(epoch.out.find("\"capital_usd\": " + absl::StrFormat("%.6f", 2048 * 15244 * 1.64 * 1.23)),
+            std::string::npos) << epoch.out;
+  // Rental is untouched by an owned profile; on-demand-hyperscaler triples it.
+  Result hyper = Cli({"report", "--ledger", ledger_, "--pricing", "on-demand-hyperscaler", "--by",
+                      "project", "--format", "csv"});
+  ASSERT_EQ(hyper.code, 0) << hyper.err;
+  const Csv rows = ParseCsv(hyper.out);
+  ExpectWithinTenthPercent(Num(rows.Row("DeepSeek-R1"), "rental_usd"), 3 * 294'000, "R1 at $6");
+  Result bad = Cli({"report", "--ledger", ledger_, "--pricing", "no-such-profile"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("unknown pricing profile \"no-such-profile\" (shipped: "),
+            std::string::npos) << bad.err;
 }
 
 TEST_F(ReplayTest, BadPlanExitsTwoAndWritesNothing) {

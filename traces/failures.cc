@@ -95,7 +95,7 @@ absl::StatusOr<v1::FailureModelSpec> ResolveFailureModel(absl::string_view refer
     return LoadFailureModelFile(full);
   }
   std::vector<std::string> known;
-  for (const BuiltinFailureModel& m : BuiltinFailureModels()) {
+  for (const EmbeddedFile& m : BuiltinFailureModels()) {
     if (reference == m.name) {
       return LoadFailureModelText(m.text, absl::StrCat("traces/failures/", m.name, ".textproto"));
     }

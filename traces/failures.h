@@ -19,13 +19,6 @@ absl::StatusOr<gpuledger::v1::FailureModelSpec> LoadFailureModelFile(const std::
 absl::StatusOr<gpuledger::v1::FailureModelSpec> LoadFailureModelText(absl::string_view text,
                                                                      absl::string_view source);
 
-// The models shipped in traces/failures/ (compiled in), by file stem.
-struct BuiltinFailureModel {
-  const char* name;  // "llama3"
-  const char* text;
-};
-const std::vector<BuiltinFailureModel>& BuiltinFailureModels();
-
 // A plan's reference to a failure model: a shipped model's name, or (if it
 // has a '/' or ends in ".textproto") a path relative to `plan_dir`.
 // NotFound names the known models.

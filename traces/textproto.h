@@ -4,6 +4,7 @@
 #define GPULEDGER_TRACES_TEXTPROTO_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,15 @@
 #include "google/protobuf/text_format.h"
 
 namespace gpuledger::traces {
+
+// A data file compiled into the binary, by file stem.
+struct EmbeddedFile {
+  const char* name;  // "llama3"
+  const char* text;
+};
+// traces/failures/*.textproto and traces/pricing/*.textproto.
+const std::vector<EmbeddedFile>& BuiltinFailureModels();
+const std::vector<EmbeddedFile>& BuiltinPricingProfiles();
 
 // Collects the first parse error with its position (1-based).
 class FirstError : public google::protobuf::io::ErrorCollector {
