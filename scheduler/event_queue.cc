@@ -10,6 +10,7 @@ const char* CategoryName(Category c) {
     case Category::kCheckpoint: return "checkpoint";
     case Category::kLost: return "lost";
     case Category::kRestart: return "restart";
+    case Category::kProvisioning: return "provisioning";
     case Category::kIdle: return "idle";
     case Category::kDown: return "down";
   }

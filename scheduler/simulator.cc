@@ -11,11 +11,17 @@ namespace gpuledger::scheduler {
 namespace {
 
 absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
-                       int spare_nodes) {
-  if (shape.nodes <= 0 || shape.gpus_per_node <= 0) {
+                       const SchedulerOptions& options) {
+  const int spare_nodes = options.spare_nodes;
+  if (shape.gpus_per_node <= 0 || shape.nodes < 0 || (shape.nodes == 0 && !options.on_demand)) {
     return absl::InvalidArgumentError("cluster has no GPUs");
   }
-  if (spare_nodes < 0 || spare_nodes >= shape.nodes) {
+  if (options.on_demand_cap_gpus < 0 || options.burst_after_seconds < 0 ||
+      options.provisioning_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "on-demand cap, burst wait and provisioning time must not be negative");
+  }
+  if (spare_nodes < 0 || (spare_nodes > 0 && spare_nodes >= shape.nodes)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "spare nodes must be at least 0 and fewer than the cluster's ", shape.nodes,
         " nodes, got ", spare_nodes));
@@ -25,10 +31,15 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   for (const JobSpec& j : jobs) {
     const std::string who = absl::StrCat("job \"", j.id, "\": ");
     if (j.gpus <= 0) return absl::InvalidArgumentError(who + "gpus must be positive");
-    if (j.gpus > in_service) {
+    const bool fits_on_demand = options.on_demand && (options.on_demand_cap_gpus == 0 ||
+                                                      j.gpus <= options.on_demand_cap_gpus);
+    if (j.gpus > in_service && !fits_on_demand) {
       return absl::InvalidArgumentError(absl::StrCat(
           who, "needs ", j.gpus, " GPUs, the cluster has ", in_service,
-          spare_nodes > 0 ? absl::StrCat(" besides its ", spare_nodes, " spare nodes") : ""));
+          spare_nodes > 0 ? absl::StrCat(" besides its ", spare_nodes, " spare nodes") : "",
+          options.on_demand ? absl::StrCat(" and on-demand capacity is capped at ",
+                                           options.on_demand_cap_gpus)
+                            : ""));
     }
     if (j.gpus > shape.gpus_per_node && j.gpus % shape.gpus_per_node != 0) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -132,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(const ClusterShape&
                                                              std::vector<JobSpec> jobs,
                                                              const SchedulerOptions& options,
                                                              Sink* sink) {
-  if (absl::Status s = CheckJobs(shape, jobs, options.spare_nodes); !s.ok()) return s;
+  if (absl::Status s = CheckJobs(shape, jobs, options); !s.ok()) return s;
   return std::unique_ptr<Simulator>(new Simulator(shape, std::move(jobs), options, sink));
 }
 
@@ -149,6 +160,9 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
       remaining_(jobs_.size()),
       restart_owed_(jobs_.size(), 0),
       restart_in_run_(jobs_.size(), 0),
+      provisioning_in_run_(jobs_.size(), 0),
+      queued_at_(jobs_.size(), 0),
+      on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
       node_up_at_(shape.nodes, 0),
       node_epoch_(shape.nodes, 0),
@@ -226,7 +240,13 @@ Seconds Simulator::Checkpoints(int job, Seconds work) const {
   return (work - 1) / j.checkpoint_seconds;  // one after each full interval, none at the end
 }
 
-absl::Status Simulator::Emit(const UsageInterval& u) {
+absl::Status Simulator::Emit(const UsageInterval& given) {
+  UsageInterval u = given;
+  if (u.job >= 0 && on_demand_[u.job]) {
+    u.on_demand = true;
+    summary_.on_demand_gpu_seconds += u.gpu_seconds();
+  }
+  if (u.category == Category::kProvisioning) summary_.provisioning_gpu_seconds += u.gpu_seconds();
   if (u.category == Category::kIdle) {
     summary_.idle_gpu_seconds += u.gpu_seconds();
   } else if (u.category == Category::kDown) {
@@ -262,11 +282,17 @@ absl::Status Simulator::EmitCapacityUntil(Seconds t) {
 }
 
 absl::Status Simulator::EmitRunUntil(int job, Seconds t) {
-  // The run began with any restart it owed; the rest was work.
-  const Seconds restart_end = std::min(t, started_[job] + restart_in_run_[job]);
-  if (restart_end > started_[job]) {
-    if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, jobs_[job].gpus});
-        !s.ok()) {
+  // The run began with its machines coming up (on demand), then any restart
+  // it owed; the rest was work.
+  const Seconds up = std::min(t, started_[job] + provisioning_in_run_[job]);
+  if (up > started_[job]) {
+    if (auto s = Emit({job, Category::kProvisioning, started_[job], up, jobs_[job].gpus}); !s.ok()) {
+      return s;
+    }
+  }
+  const Seconds restart_end = std::min(t, up + restart_in_run_[job]);
+  if (restart_end > up) {
+    if (auto s = Emit({job, Category::kRestart, up, restart_end, jobs_[job].gpus}); !s.ok()) {
       return s;
     }
   }
@@ -328,12 +354,18 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
       }
       continue;
     }
+    if (e.kind == EventKind::kBurstCheck) continue;  // a wake-up: the pass below looks
     const int job = e.job;
     if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
-    ReleaseHeld(job);
-    running_.erase(job);
-    running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
-    victims_.erase({jobs_[job].priority, -started_[job], -job});
+    if (on_demand_[job]) {
+      on_demand_running_.erase(job);
+      on_demand_gpus_ -= jobs_[job].gpus;
+    } else {
+      ReleaseHeld(job);
+      running_.erase(job);
+      running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
+      victims_.erase({jobs_[job].priority, -started_[job], -job});
+    }
     running_gpus_ -= jobs_[job].gpus;
     running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started_[job];
     ended_ = true;
@@ -342,12 +374,10 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
     ++summary_.jobs_completed;
     if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
     restart_in_run_[job] = 0;
+    provisioning_in_run_[job] = 0;
     if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
     for (int d : dependents_[job]) {
-      if (--deps_left_[d] == 0 && submitted_[d]) {
-        waiting_.insert(Key(d));
-        arrived_.push_back(d);
-      }
+      if (--deps_left_[d] == 0 && submitted_[d]) Enqueue(d, t);
     }
   }
   while (NextFailureTime() <= t) {
@@ -356,10 +386,7 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
   while (next_submit_ < submit_order_.size() && jobs_[submit_order_[next_submit_]].submit == t) {
     const int job = submit_order_[next_submit_++];
     submitted_[job] = true;
-    if (deps_left_[job] == 0) {
-      waiting_.insert(Key(job));
-      arrived_.push_back(job);
-    }
+    if (deps_left_[job] == 0) Enqueue(job, t);
   }
 
   if (absl::Status s = Schedule(t); !s.ok()) return s;
@@ -373,22 +400,53 @@ void Simulator::ReleaseHeld(int job) {
   held_[job].parts.shrink_to_fit();  // back to the pool for the next job
 }
 
-absl::Status Simulator::Start(int job, Seconds t) {
+void Simulator::Enqueue(int job, Seconds t) {
+  waiting_.insert(Key(job));
+  arrived_.push_back(job);
+  queued_at_[job] = t;
+  if (options_.on_demand && options_.burst_after_seconds > 0) {
+    events_.Push(t + options_.burst_after_seconds, EventKind::kBurstCheck, job);
+  }
+}
+
+absl::Status Simulator::BurstPass(Seconds t) {
+  for (auto w = waiting_.begin(); w != waiting_.end();) {
+    const int job = JobOf(*w);
+    ++w;  // Start erases `job` from the queue
+    const int gpus = jobs_[job].gpus;
+    if (t - queued_at_[job] < options_.burst_after_seconds) continue;
+    if (options_.on_demand_cap_gpus > 0 && on_demand_gpus_ + gpus > options_.on_demand_cap_gpus) {
+      continue;
+    }
+    if (absl::Status s = Start(job, t, /*on_demand=*/true); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::Start(int job, Seconds t, bool on_demand) {
   waiting_.erase(Key(job));
   interrupted_[job] = false;
   restart_in_run_[job] = restart_owed_[job];
   restart_owed_[job] = 0;
   started_[job] = t;
-  running_.insert(job);
-  running_by_estimated_end_.insert({t + Estimate(job), job});
-  victims_.insert({jobs_[job].priority, -t, -job});
+  on_demand_[job] = on_demand;
+  if (on_demand) {
+    provisioning_in_run_[job] = options_.provisioning_seconds;
+    on_demand_running_.insert(job);
+    on_demand_gpus_ += jobs_[job].gpus;
+    ++summary_.on_demand_jobs;
+  } else {
+    running_.insert(job);
+    running_by_estimated_end_.insert({t + Estimate(job), job});
+    victims_.insert({jobs_[job].priority, -t, -job});
+  }
   running_gpus_ += jobs_[job].gpus;
   running_gpu_starts_ += static_cast<int64_t>(jobs_[job].gpus) * t;
   if (times_[job].first_start < 0) times_[job].first_start = t;
   times_[job].last_start = t;
   if (absl::Status s = sink_->OnJobStart(t, job, held_[job]); !s.ok()) return s;
-  events_.Push(t + restart_in_run_[job] + WallFor(job, remaining_[job]), EventKind::kJobEnd, job,
-               epoch_[job]);
+  events_.Push(t + provisioning_in_run_[job] + restart_in_run_[job] + WallFor(job, remaining_[job]),
+               EventKind::kJobEnd, job, epoch_[job]);
   return absl::OkStatus();
 }
 
@@ -421,8 +479,7 @@ absl::Status Simulator::StopRun(int job, Seconds t) {
   absl::StatusOr<Seconds> saved = EmitWork(job, restart_end, t, /*tail_lost=*/true);
   if (!saved.ok()) return saved.status();
   remaining_[job] -= *saved;
-  waiting_.insert(Key(job));
-  arrived_.push_back(job);
+  Enqueue(job, t);
   return absl::OkStatus();
 }
 
@@ -494,6 +551,7 @@ absl::Status Simulator::Schedule(Seconds t) {
     case Policy::kConservative: s = ConservativeBackfill(t); break;
     case Policy::kPriority: s = PriorityPass(t); break;
   }
+  if (s.ok() && options_.on_demand && !waiting_.empty()) s = BurstPass(t);
   arrived_.clear();
   ended_ = false;
   return s;
@@ -641,7 +699,11 @@ absl::Status Simulator::StopAt(Seconds t) {
   for (int job : running_) {
     if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
   }
+  for (int job : on_demand_running_) {
+    if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
+  }
   running_.clear();
+  on_demand_running_.clear();
   running_gpus_ = 0;
   running_gpu_starts_ = 0;
   now_ = t;

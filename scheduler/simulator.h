@@ -96,6 +96,20 @@ struct SchedulerOptions {
   // fewer than `spare_nodes` are left, else it rejoins service. A spare can
   // fail too (it is then under repair).
   int spare_nodes = 0;
+  // Elastic on-demand capacity beside the cluster (the committed capacity).
+  // A waiting job that has waited `burst_after_seconds` since it joined the
+  // queue, and fits under `on_demand_cap_gpus` (0: no cap) with the jobs
+  // already on demand, runs on demand: it starts at once, its first
+  // `provisioning_seconds` bringing its machines up (category provisioning),
+  // and its GPUs go away when it ends. Jobs are offered to the cluster's
+  // policy first, then to on-demand capacity in queue order. On-demand
+  // machines do not fail. With on-demand capacity the cluster may have no
+  // nodes, and a job may be larger than the cluster (it can only run on
+  // demand).
+  bool on_demand = false;
+  int on_demand_cap_gpus = 0;
+  Seconds burst_after_seconds = 0;
+  Seconds provisioning_seconds = 0;
 };
 
 // What happened to one job, for metrics and the schedule output.
@@ -119,6 +133,9 @@ struct RunSummary {
   int64_t lost_gpu_seconds = 0;  // work redone after preemption or failure
   int64_t restart_gpu_seconds = 0;  // restarting after a failure
   int64_t checkpoint_gpu_seconds = 0;  // stalled writing checkpoints
+  int64_t provisioning_gpu_seconds = 0;  // on-demand machines coming up
+  int64_t on_demand_gpu_seconds = 0;     // everything held on demand
+  int on_demand_jobs = 0;                // runs started on demand
   int64_t idle_gpu_seconds = 0;
   int64_t down_gpu_seconds = 0;  // nodes under repair
   int preemptions = 0;
@@ -126,8 +143,8 @@ struct RunSummary {
   int planned_interruptions = 0;  // jobs stopped by planned maintenance
   // Work (productive GPU-seconds) over GPU-seconds held by jobs; 1 if none.
   double goodput() const {
-    const int64_t productive =
-        busy_gpu_seconds - lost_gpu_seconds - restart_gpu_seconds - checkpoint_gpu_seconds;
+    const int64_t productive = busy_gpu_seconds - lost_gpu_seconds - restart_gpu_seconds -
+                               checkpoint_gpu_seconds - provisioning_gpu_seconds;
     return busy_gpu_seconds > 0 ? static_cast<double>(productive) / busy_gpu_seconds : 1.0;
   }
 };
@@ -195,8 +212,14 @@ class Simulator {
     return work + Checkpoints(job, work) * jobs_[job].checkpoint_write_seconds;
   }
   absl::Status ApplyInstant(Seconds t);
-  // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job].
-  absl::Status Start(int job, Seconds t);
+  // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job], or
+  // on demand.
+  absl::Status Start(int job, Seconds t, bool on_demand = false);
+  // Puts a job in the waiting queue (and, with on-demand capacity, wakes
+  // the scheduler when its wait lets it burst).
+  void Enqueue(int job, Seconds t);
+  // Starts waiting jobs on demand whose wait is long enough, in queue order.
+  absl::Status BurstPass(Seconds t);
   // Gives a job's GPUs back and its runs' memory to the pool.
   void ReleaseHeld(int job);
   absl::Status Preempt(int job, Seconds t);
@@ -240,6 +263,11 @@ class Simulator {
   std::vector<Seconds> remaining_;   // run seconds still to do (checkpoints)
   std::vector<Seconds> restart_owed_;    // restart to do before the work resumes
   std::vector<Seconds> restart_in_run_;  // restart at the start of the current run
+  std::vector<Seconds> provisioning_in_run_;  // on demand: machines coming up first
+  std::vector<Seconds> queued_at_;       // when it last joined the queue
+  std::vector<bool> on_demand_;          // its current run is on demand
+  std::set<int> on_demand_running_;
+  int64_t on_demand_gpus_ = 0;           // GPUs held on demand now
   std::vector<bool> interrupted_;        // requeued by a failure: goes first
   std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)
   std::vector<int> node_epoch_;          // makes superseded repair ends stale

@@ -65,7 +65,7 @@ struct Allocation {
 };
 
 // What a span of GPU time was spent on. The ledger stores the name.
-enum class Category { kProductive, kCheckpoint, kLost, kRestart, kIdle, kDown };
+enum class Category { kProductive, kCheckpoint, kLost, kRestart, kProvisioning, kIdle, kDown };
 const char* CategoryName(Category c);
 
 // `gpus` GPUs spent [start, end) on `category`; job is -1 for cluster-wide
@@ -76,6 +76,7 @@ struct UsageInterval {
   Seconds start = 0;
   Seconds end = 0;
   int gpus = 0;
+  bool on_demand = false;  // on elastic on-demand capacity, not the cluster
   int64_t gpu_seconds() const { return (end - start) * static_cast<int64_t>(gpus); }
 };
 

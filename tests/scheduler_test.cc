@@ -501,6 +501,65 @@ TEST(Failures, HotSpareLetsTheJobRestartWithoutWaitingForTheRepair) {
             "job \"big\": needs 24 GPUs, the cluster has 16 besides its 1 spare nodes");
 }
 
+// On-demand capacity. One 8-GPU node; a (100 s) and b (50 s) both want it
+// at 0. FCFS runs a on the node; b waits, and once it has waited 30 s it runs
+// on demand: machines come up 30-40 (provisioning), work 40-90.
+TEST(OnDemand, AJobThatWaitedLongEnoughBurstsAfterProvisioning) {
+  SchedulerOptions o;
+  o.on_demand = true;
+  o.burst_after_seconds = 30;
+  o.provisioning_seconds = 10;
+  Recorder r;
+  auto sim = Simulator::Create({1, 8}, {Job("a", 8, 100), Job("b", 8, 50)}, o, &r);
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+  auto s = (*sim)->Finish();
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ((*sim)->times()[1].first_start, 30);
+  EXPECT_EQ((*sim)->times()[1].end, 90);
+  EXPECT_EQ(s->end, 100);
+  EXPECT_EQ(s->on_demand_jobs, 1);
+  EXPECT_EQ(s->on_demand_gpu_seconds, 8 * 60);
+  EXPECT_EQ(s->provisioning_gpu_seconds, 8 * 10);
+  EXPECT_EQ(r.Sum(Category::kProvisioning), 80);
+  EXPECT_EQ(r.Sum(Category::kProductive), 800 + 400);
+  EXPECT_EQ(s->idle_gpu_seconds, 0);  // the node was busy all the window
+  // Cluster GPU-seconds still add up to the window; on demand comes on top.
+  EXPECT_EQ(s->busy_gpu_seconds - s->on_demand_gpu_seconds + s->idle_gpu_seconds, 100 * 8);
+}
+
+TEST(OnDemand, TheCapHoldsJobsBackAndTheClusterComesFirst) {
+  // Cap 8 GPUs, no wait: a takes the node, b goes on demand at 0, c waits
+  // for either; at 100 both end and c takes the node (the cluster's policy
+  // runs before bursting).
+  SchedulerOptions o;
+  o.on_demand = true;
+  o.on_demand_cap_gpus = 8;
+  Recorder r;
+  auto s = Simulate({1, 8}, {Job("a", 8, 100), Job("b", 8, 100), Job("c", 8, 100)}, o, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->on_demand_jobs, 1);
+  EXPECT_EQ(s->end, 200);
+  EXPECT_EQ(s->on_demand_gpu_seconds, 800);
+  // A job above the cap and the cluster can never run.
+  Recorder refused;
+  auto big = Simulate({1, 8}, {Job("big", 16, 10)}, o, &refused);
+  EXPECT_EQ(big.status().message(),
+            "job \"big\": needs 16 GPUs, the cluster has 8 and on-demand capacity is capped at 8");
+}
+
+TEST(OnDemand, AllOnDemandNeedsNoCluster) {
+  SchedulerOptions o;
+  o.on_demand = true;
+  Recorder r;
+  auto s = Simulate({0, 8}, {Job("a", 16, 100), Job("b", 64, 10, 5)}, o, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->end, 100);
+  EXPECT_EQ(s->idle_gpu_seconds, 0);
+  EXPECT_EQ(s->on_demand_gpu_seconds, 16 * 100 + 64 * 10);
+  EXPECT_EQ(s->busy_gpu_seconds, s->on_demand_gpu_seconds);
+}
+
 TEST(Failures, OnlyJobsOnTheFailedNodeAndTheyGoFirst) {
   // 2 nodes: x (4 GPUs) and y (4 GPUs) share node 0; z (8) holds node 1.
   // Node 0 fails at 10 (repair 5): x and y are interrupted (no checkpoints:
