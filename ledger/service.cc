@@ -126,6 +126,7 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     case v1::GROUP_BY_PROJECT: by = "project"; break;
     case v1::GROUP_BY_CATEGORY: by = "category"; break;
     case v1::GROUP_BY_DAY: by = "day"; break;
+    case v1::GROUP_BY_POOL: by = "pool"; break;
     default:
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("group_by: unknown value ", req->group_by())));

@@ -164,6 +164,13 @@ CREATE TRIGGER run_groups_append_only_d BEFORE DELETE ON run_groups
 ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(group_id);
 CREATE INDEX runs_by_group ON runs(group_id) WHERE group_id IS NOT NULL;
 )sql",
+    // 4 -> 5: capacity pools. A usage entry records the pool it used
+    // ('owned', 'reserved', 'on-demand'; '' for a plain replay's cluster) and
+    // a run the strategy it was replayed under ('' for none).
+    R"sql(
+ALTER TABLE usage ADD COLUMN pool TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN strategy TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -224,6 +231,7 @@ RunRecord ReadRun(const Stmt& q) {
   r.status = q.Text(15);
   r.metrics = q.Text(16);
   r.group_id = q.Int64(17);
+  r.strategy = q.Text(18);
   return r;
 }
 
@@ -242,7 +250,7 @@ absl::StatusOr<std::vector<T>> CollectRows(Stmt& q, Read read) {
 constexpr const char* kRunColumns =
     "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
     "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "
-    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0) FROM runs ";
+    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0), strategy FROM runs ";
 
 RunGroupRecord ReadGroup(const Stmt& q) {
   RunGroupRecord g;
@@ -309,11 +317,12 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   Stmt ins(db_,
            "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
            "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
-           "wall_start, status, group_id) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0))");
+           "wall_start, status, group_id, strategy) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?)");
   ins.Bind(1, run.plan_name).Bind(2, run.plan_source).Bind(3, run.plan_sha256)
       .Bind(4, run.gpu_model).Bind(5, run.nodes).Bind(6, run.gpus_per_node)
       .Bind(7, run.gpu_tdp_watts).Bind(8, run.policy).Bind(9, run.seed)
-      .Bind(10, run.pricing).Bind(11, UtcNow()).Bind(12, run.group_id);
+      .Bind(10, run.pricing).Bind(11, UtcNow()).Bind(12, run.group_id).Bind(13, run.strategy);
   if (auto s = ins.Run(); !s.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;
@@ -416,7 +425,7 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
 absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const UsageFilter& f,
                                                            int64_t after_entry, int limit) {
   Stmt q(db_,
-         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds, entry_id, nodes "
+         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds, entry_id, nodes, pool "
          "FROM usage WHERE run_id = ?1 AND entry_id > ?2 "
          "AND (?3 = '' OR job_id = ?3) AND (?4 = '' OR phase = ?4) "
          "AND (?5 = '' OR category = ?5) AND end > ?6 AND (?7 = 0 OR start < ?7) "
@@ -425,7 +434,7 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
       .Bind(5, f.category).Bind(6, f.start).Bind(7, f.end).Bind(8, limit);
   return CollectRows<UsageRecord>(q, [](const Stmt& r) {
     return UsageRecord{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4),
-                       r.Int(5), r.Int64(6), r.Int64(7), r.Text(8)};
+                       r.Int(5), r.Int64(6), r.Int64(7), r.Text(8), r.Text(9)};
   });
 }
 
@@ -454,12 +463,12 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
         "WHERE j.run_id = ?1 GROUP BY ", col, " ORDER BY o");
   } else if (key == "day") {
     return SumByDay(run);
-  } else if (key == "category") {
-    sql = "SELECT category, SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o FROM usage "
-          "WHERE run_id = ?1 AND job_id != '' GROUP BY category ORDER BY o";
+  } else if (key == "category" || key == "pool") {
+    sql = absl::StrCat("SELECT ", key, ", SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o "
+                       "FROM usage WHERE run_id = ?1 AND job_id != '' GROUP BY ", key, " ORDER BY o");
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "cannot group by \"", key, "\"; use job, phase, project, category or day"));
+        "cannot group by \"", key, "\"; use job, phase, project, category, pool or day"));
   }
   Stmt q(db_, sql);
   q.Bind(1, run);
@@ -540,7 +549,7 @@ struct RunWriter::Statements {
             "priority, submit, run_seconds) VALUES (?,?,?,?,?,?,?,?,?)"),
         usage(db,
               "INSERT INTO usage (run_id, job_id, phase, category, start, end, "
-              "gpus, gpu_seconds, nodes) VALUES (?,?,?,?,?,?,?,?,?)"),
+              "gpus, gpu_seconds, nodes, pool) VALUES (?,?,?,?,?,?,?,?,?,?)"),
         event(db,
               "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
               "VALUES (?,?,?,?,?)") {}
@@ -716,7 +725,7 @@ absl::Status RunWriter::WriteUsage(const UsageRecord& u) {
   // The record outlives the step: no copies of its strings.
   q.Bind(1, run_id_).BindStatic(2, u.job_id).BindStatic(3, u.phase).BindStatic(4, u.category)
       .Bind(5, u.start).Bind(6, u.end).Bind(7, u.gpus).Bind(8, u.gpu_seconds)
-      .BindStatic(9, u.nodes);
+      .BindStatic(9, u.nodes).BindStatic(10, u.pool);
   return q.Run();
 }
 

@@ -20,7 +20,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Run status. Only kComplete runs count in reports unless partial figures
 // are asked for; kRunning is what an interrupted replay leaves behind.
@@ -48,6 +48,7 @@ struct RunRecord {
   std::string status;
   std::string metrics;       // gpuledger.v1.RunMetrics, text format; empty until it ends
   int64_t group_id = 0;      // its run group (replays over seeds); 0: none
+  std::string strategy;      // the capacity strategy it was replayed under; "" for none
 
   int total_gpus() const { return nodes * gpus_per_node; }
 };
@@ -88,6 +89,9 @@ struct UsageRecord {
   int64_t gpu_seconds = 0;   // (end - start) x gpus
   int64_t entry_id = 0;      // read back only: position in the ledger
   std::string nodes;         // a job's nodes: "0-255", or "3[4]" for 4 GPUs of node 3
+  // Capacity pool: "owned", "reserved" or "on-demand" in a strategy's
+  // replay; "" for a plain replay's cluster.
+  std::string pool;
 };
 
 // Which usage entries to list; empty strings and zero times match anything.

@@ -202,7 +202,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();
   rt->add_option("--by", report.by, "Group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category", "day"}))
+      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
       ->capture_default_str();
   rt->add_option("--format", report.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
@@ -249,7 +249,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();
   qy->add_option("--by", query.by, "report: group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category", "day"}))
+      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
       ->capture_default_str();
   qy->add_flag("--partial", query.partial, "report: allow a run that is not complete");
   qy->add_option("--rental-usd", query.rental_usd_per_gpu_hour,

@@ -71,7 +71,8 @@ scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions opt
 // Turns scheduler callbacks into ledger rows.
 class ReplayRun::Sink : public scheduler::Sink {
  public:
-  explicit Sink(const traces::Workload& w) : w_(w), nodes_(w.jobs.size()) {}
+  Sink(const traces::Workload& w, std::string committed_pool)
+      : w_(w), committed_pool_(std::move(committed_pool)), nodes_(w.jobs.size()) {}
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
 
@@ -92,8 +93,9 @@ class ReplayRun::Sink : public scheduler::Sink {
     if (u.job >= 0) {
       r.job_id = w_.jobs[u.job].id;
       r.phase = traces::PhaseName(w_.jobs[u.job].phase);
-      r.nodes = nodes_[u.job];
+      r.nodes = u.on_demand ? std::string() : nodes_[u.job];
     }
+    r.pool = u.on_demand ? on_demand_pool_ : committed_pool_;
     r.category = scheduler::CategoryName(u.category);
     r.start = u.start;
     r.end = u.end;
@@ -104,6 +106,8 @@ class ReplayRun::Sink : public scheduler::Sink {
 
  private:
   const traces::Workload& w_;
+  const std::string committed_pool_;
+  const std::string on_demand_pool_ = "on-demand";
   ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> nodes_;  // of each job's current run
 };
@@ -115,9 +119,10 @@ int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
     traces::Workload w, ledger::Ledger& ledger, int64_t seed,
-    const scheduler::SchedulerOptions& options, bool background_writes, int64_t group_id) {
+    const scheduler::SchedulerOptions& options, bool background_writes, const RunLabels& labels) {
   ledger::RunRecord run;
-  run.group_id = group_id;
+  run.group_id = labels.group_id;
+  run.strategy = labels.strategy;
   run.plan_name = w.name;
   run.plan_source = w.source;
   run.plan_sha256 = w.sha256;
@@ -133,7 +138,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   // The simulator checks everything that could stop a replay (limits,
   // dependency cycles) when it is created, before the run is opened: a
   // workload it refuses writes nothing.
-  r->sink_ = std::make_unique<Sink>(r->workload_);
+  r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool);
   const traces::Workload& wl = r->workload_;
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim = scheduler::Simulator::Create(
       {wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
@@ -218,11 +223,11 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options,
                                             const std::string& schedule_out,
-                                            int64_t group_id) {
+                                            const RunLabels& labels) {
   // The replay owns the connection until it ends: SQLite can write on the
   // other core while the scheduler runs.
   absl::StatusOr<std::unique_ptr<ReplayRun>> run =
-      ReplayRun::Start(std::move(w), ledger, seed, options, /*background_writes=*/true, group_id);
+      ReplayRun::Start(std::move(w), ledger, seed, options, /*background_writes=*/true, labels);
   if (!run.ok()) return run.status();
   if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed
@@ -280,7 +285,9 @@ absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
     for (int i = next++; i < seeds; i = next++) {
       absl::Status s = l.status();
       if (s.ok()) {
-        s = ReplayWorkload(workload, **l, first_seed + i, options, "", *group).status();
+        RunLabels labels;
+        labels.group_id = *group;
+        s = ReplayWorkload(workload, **l, first_seed + i, options, "", labels).status();
       }
       if (!s.ok()) {
         std::lock_guard<std::mutex> lock(mu);

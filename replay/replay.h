@@ -15,6 +15,13 @@
 
 namespace gpuledger::replay {
 
+// What a run is part of, recorded with it.
+struct RunLabels {
+  int64_t group_id = 0;        // its run group (replay --seeds); 0: none
+  std::string strategy;        // the capacity strategy; "" for a plain replay
+  std::string committed_pool;  // "owned" or "reserved": the cluster's pool in a strategy
+};
+
 struct ReplayResult {
   int64_t run_id = 0;
   scheduler::RunSummary summary;
@@ -37,7 +44,7 @@ class ReplayRun {
   static absl::StatusOr<std::unique_ptr<ReplayRun>> Start(
       traces::Workload workload, ledger::Ledger& ledger, int64_t seed,
       const scheduler::SchedulerOptions& options = {}, bool background_writes = false,
-      int64_t group_id = 0);
+      const RunLabels& labels = {});
   ~ReplayRun();
 
   int64_t run_id() const;
@@ -76,7 +83,7 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,
                                             ledger::Ledger& ledger, int64_t seed,
                                             const scheduler::SchedulerOptions& options = {},
                                             const std::string& schedule_out = "",
-                                            int64_t group_id = 0);
+                                            const RunLabels& labels = {});
 
 // Monte Carlo: replays `workload` with seeds first_seed .. first_seed +
 // seeds - 1 into the ledger at `ledger_path`, as one new run group, on
