@@ -10,6 +10,7 @@
 #include "ledger/cost.h"
 #include "ledger/group.h"
 #include "ledger/store.h"
+#include "replay/compare.h"
 #include "replay/format.h"
 #include "replay/metrics.h"
 #include "replay/query.h"
@@ -106,6 +107,48 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       << BeyondWorkText(*report) << MetricsText(r->metrics)
       << "ledger " << a.ledger << "; details: gpuledger report --ledger " << a.ledger
       << " --run " << r->run_id << "\n";
+  return 0;
+}
+
+struct CompareArgs {
+  std::string plan;
+  std::string ledger;
+  std::string strategies;  // file; "" for the default set
+  std::string horizon;     // "4y", ...; "" for each replay's window
+  std::vector<int> own_sizes;
+  std::string policy = "fcfs";
+  std::string format = "table";
+  int64_t seed = 0;
+};
+
+int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
+  if (!policy.ok()) return Fail(err, policy.status());
+  CompareOptions o;
+  o.policy = *policy;
+  o.seed = a.seed;
+  if (!a.horizon.empty()) {
+    absl::StatusOr<int64_t> h = ParseHorizon(a.horizon);
+    if (!h.ok()) return Fail(err, h.status());
+    o.horizon_seconds = *h;
+  }
+  absl::StatusOr<std::vector<v1::Strategy>> strategies =
+      a.own_sizes.empty() ? LoadStrategies(a.strategies) : OwnSizeSweep(a.own_sizes);
+  if (!strategies.ok()) return Fail(err, strategies.status());
+  absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
+  if (!w.ok()) return Fail(err, w.status());
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
+  if (!l.ok()) return Fail(err, l.status());
+  absl::StatusOr<std::vector<StrategyResult>> results = CompareStrategies(*w, *strategies, o, **l);
+  if (!results.ok()) return Fail(err, results.status());
+  if (a.format == "table") {
+    out << "compare: " << w->name << " (" << WithThousands(w->total_gpus()) << " " << w->gpu.name()
+        << " planned), " << results->size() << " strategies, " << a.policy << "\n\n";
+  }
+  out << FormatComparison(*results, a.format);
+  if (a.format == "table") {
+    out << "ledger " << a.ledger << ": one run per strategy; gpuledger report --run ID --by pool\n";
+  }
   return 0;
 }
 
@@ -210,6 +253,30 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rt->add_flag("--partial", report.partial,
                "Report a run that is not complete (its figures are partial)");
 
+  CompareArgs compare;
+  CLI::App* cp = app.add_subcommand(
+      "compare", "Replay a plan under ways of getting its GPUs (owned, reserved, on-demand) and "
+                 "compare their costs");
+  cp->add_option("plan", compare.plan, "Plan file in protobuf text format")->required();
+  compare.ledger = kDefaultLedger;
+  cp->add_option("--ledger", compare.ledger, "Ledger file (created if missing)")->capture_default_str();
+  auto* strategies_opt = cp->add_option(
+      "--strategies", compare.strategies,
+      "Strategies file (gpuledger.v1.StrategySet); default: traces/strategies/default.textproto");
+  cp->add_option("--own-sizes", compare.own_sizes,
+                 "Sweep: own N GPUs and queue, for each N (e.g. 512,1024,2048,4096)")
+      ->delimiter(',')
+      ->excludes(strategies_opt);
+  cp->add_option("--horizon", compare.horizon,
+                 "Price every strategy over this long (4y, 90d, 2000h); default: each replay");
+  cp->add_option("--policy", compare.policy, "Scheduling policy")
+      ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
+      ->capture_default_str();
+  cp->add_option("--seed", compare.seed, "Seed (failures)")->capture_default_str();
+  cp->add_option("--format", compare.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv"}))
+      ->capture_default_str();
+
   ServeOptions serve;
   serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
   CLI::App* sv = app.add_subcommand(
@@ -267,6 +334,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return code == 0 ? 0 : kBadInput;
   }
   if (rp->parsed()) return DoReplay(replay, out, err);
+  if (cp->parsed()) return DoCompare(compare, out, err);
   if (sv->parsed()) {
     absl::Status s = Serve(serve, out);
     return s.ok() ? 0 : Fail(err, s);

@@ -54,31 +54,6 @@ std::string JsonString(absl::string_view s) {
 
 // Columns padded to their widest cell; `left(i)` says which align left.
 // An empty row is drawn as a rule.
-std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
-                         const std::function<bool(size_t)>& left) {
-  std::vector<size_t> width;
-  for (const auto& line : cells) {
-    if (width.size() < line.size()) width.resize(line.size(), 0);
-    for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  }
-  size_t rule = 0;
-  for (size_t w : width) rule += w + 2;
-  std::string out;
-  for (const auto& cell : cells) {
-    if (cell.empty()) {
-      out += std::string(rule >= 2 ? rule - 2 : 0, '-') + "\n";
-      continue;
-    }
-    std::string line;
-    for (size_t i = 0; i < cell.size(); ++i) {
-      const std::string pad(width[i] - cell[i].size(), ' ');
-      if (i > 0) line += "  ";
-      line += left(i) ? cell[i] + (i + 1 < cell.size() ? pad : "") : pad + cell[i];
-    }
-    out += line + "\n";
-  }
-  return out;
-}
 
 std::string Csv(const CostReport& r, const ReportOptions& o) {
   std::vector<std::string> header = {"group", "gpu_hours"};
@@ -442,6 +417,32 @@ std::string FormatReport(const CostReport& report, const ReportOptions& options)
   if (options.format == "csv") return Csv(report, options);
   if (options.format == "json") return Json(report, options);
   return Table(report, options);
+}
+
+std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
+                         const std::function<bool(size_t)>& left) {
+  std::vector<size_t> width;
+  for (const auto& line : cells) {
+    if (width.size() < line.size()) width.resize(line.size(), 0);
+    for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  }
+  size_t rule = 0;
+  for (size_t w : width) rule += w + 2;
+  std::string out;
+  for (const auto& cell : cells) {
+    if (cell.empty()) {
+      out += std::string(rule >= 2 ? rule - 2 : 0, '-') + "\n";
+      continue;
+    }
+    std::string line;
+    for (size_t i = 0; i < cell.size(); ++i) {
+      const std::string pad(width[i] - cell[i].size(), ' ');
+      if (i > 0) line += "  ";
+      line += left(i) ? cell[i] + (i + 1 < cell.size() ? pad : "") : pad + cell[i];
+    }
+    out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace gpuledger::replay

@@ -4,6 +4,7 @@
 #define GPULEDGER_REPLAY_FORMAT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 #include "absl/strings/string_view.h"
@@ -48,6 +49,11 @@ std::string WithThousands(int64_t v);
 // `num / den` as a decimal with `places` digits, rounded half away from zero;
 // with thousands separators if `grouped`.
 std::string Decimal(__int128 num, int64_t den, int places, bool grouped = false);
+
+// Rows of cells padded to columns two spaces apart; `left(i)` says which
+// columns align left (the rest align right). An empty row is a rule.
+std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
+                         const std::function<bool(size_t)>& left);
 
 }  // namespace gpuledger::replay
 

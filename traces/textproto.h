@@ -22,6 +22,7 @@ struct EmbeddedFile {
 // traces/failures/*.textproto and traces/pricing/*.textproto.
 const std::vector<EmbeddedFile>& BuiltinFailureModels();
 const std::vector<EmbeddedFile>& BuiltinPricingProfiles();
+const std::vector<EmbeddedFile>& BuiltinStrategySets();  // traces/strategies/
 
 // Collects the first parse error with its position (1-based).
 class FirstError : public google::protobuf::io::ErrorCollector {

@@ -1,0 +1,360 @@
+#include "replay/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "ledger/cost.h"
+#include "replay/format.h"
+#include "replay/replay.h"
+#include "traces/pricing.h"
+#include "traces/textproto.h"
+
+namespace gpuledger::replay {
+namespace {
+
+namespace pb = google::protobuf;
+constexpr double kHoursPerMonth = 8766.0 / 12;  // 365.25 days / 12
+
+// What a strategy needs, checked: sizes and merged prices.
+struct Plan {
+  const v1::Strategy* s = nullptr;
+  int committed_gpus = 0;
+  v1::Pricing pricing;        // defaults <- committed profile <- on-demand profile
+  double on_demand_rate = 0;  // $/GPU-hour for break-even figures
+};
+
+absl::Status Bad(const std::string& at, const std::string& what) {
+  return absl::InvalidArgumentError(absl::StrCat(at, ": ", what));
+}
+
+absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, const std::string& at) {
+  Plan p;
+  p.s = &s;
+  const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
+  if (s.name().empty()) return Bad(at, "strategy without a name");
+  if (s.committed() != "" && s.committed() != "owned" && s.committed() != "reserved") {
+    return Bad(at, who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
+                       s.committed() + "\"");
+  }
+  if (s.committed().empty() && !s.on_demand()) {
+    return Bad(at, who + "no capacity: set committed or on_demand");
+  }
+  const int per_node = w.gpu.gpus_per_node();
+  const int peak = (w.nodes - w.spare_nodes) * per_node;
+  if (!s.committed().empty()) {
+    if (s.has_committed_gpus() == s.has_committed_share_of_peak()) {
+      return Bad(at, who + "give exactly one of committed_gpus and committed_share_of_peak");
+    }
+    const double gpus = s.has_committed_gpus() ? s.committed_gpus()
+                                               : s.committed_share_of_peak() * peak;
+    if (!(gpus >= per_node) || gpus > 1e7) {
+      return Bad(at, absl::StrCat(who, "committed capacity must be at least one ", per_node,
+                                  "-GPU node, got ", gpus, " GPUs"));
+    }
+    p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
+  }
+  p.pricing = traces::BuiltinDefaults().pricing();
+  auto merge = [&](const std::string& name, const char* fallback) -> absl::Status {
+    absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
+    if (!profile.ok()) return Bad(at, who + std::string(profile.status().message()));
+    p.pricing.MergeFrom(*profile);
+    return absl::OkStatus();
+  };
+  if (s.committed() == "owned") {
+    if (auto st = merge(s.committed_pricing(), "owned-straight-line"); !st.ok()) return st;
+  } else if (s.committed() == "reserved") {
+    if (auto st = merge(s.committed_pricing(), "reserved-1y"); !st.ok()) return st;
+    if (s.has_term_years()) p.pricing.mutable_reserved()->set_term_years(s.term_years());
+    if (!(p.pricing.reserved().usd_per_gpu_hour() > 0)) {
+      return Bad(at, who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
+    }
+  }
+  if (auto st = merge(s.on_demand_pricing(), "on-demand"); !st.ok()) return st;
+  if (auto st = ledger::ValidatePricing(p.pricing, ""); !st.ok()) {
+    return Bad(at, who + std::string(st.message()));
+  }
+  p.on_demand_rate = p.pricing.rental().usd_per_gpu_hour();
+  if (s.on_demand_cap_gpus() < 0 || !(s.burst_after_hours() >= 0) ||
+      !(s.provisioning_minutes() >= 0) || s.burst_after_hours() > 1e6 ||
+      s.provisioning_minutes() > 1e6) {
+    return Bad(at, who + "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
+                         "not be negative");
+  }
+  return p;
+}
+
+// The workload as the strategy runs it: the committed pool as the cluster,
+// and jobs too big for every pool shrunk to the biggest (same GPU-hours).
+traces::Workload Shape(const traces::Workload& w, const Plan& p, int* resized) {
+  traces::Workload out = w;
+  const int per_node = w.gpu.gpus_per_node();
+  out.nodes = p.committed_gpus / per_node;
+  if (out.nodes > 0) {
+    out.nodes += w.spare_nodes;
+  } else {
+    out.spare_nodes = 0;
+  }
+  out.pricing = p.pricing;
+  const v1::Strategy& s = *p.s;
+  int64_t limit = p.committed_gpus;
+  if (s.on_demand()) {
+    limit = s.on_demand_cap_gpus() == 0 ? std::numeric_limits<int>::max()
+                                        : std::max(limit, int64_t{s.on_demand_cap_gpus()});
+  }
+  *resized = 0;
+  for (traces::PlanJob& j : out.jobs) {
+    if (j.gpus <= limit) continue;
+    const int gpus = limit >= per_node ? static_cast<int>(limit / per_node * per_node)
+                                       : static_cast<int>(limit);
+    auto scale = [&](int64_t seconds) {
+      return static_cast<int64_t>((static_cast<__int128>(seconds) * j.gpus + gpus - 1) / gpus);
+    };
+    j.run_seconds = scale(j.run_seconds);
+    if (j.requested_seconds > 0) j.requested_seconds = scale(j.requested_seconds);
+    j.gpus = gpus;
+    ++*resized;
+  }
+  return out;
+}
+
+std::string Money(int64_t micro) { return absl::StrFormat("%.2f", static_cast<double>(micro) / 1e6); }
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path) {
+  std::string text, source;
+  if (path.empty()) {
+    for (const traces::EmbeddedFile& f : traces::BuiltinStrategySets()) {
+      if (std::string(f.name) == "default") text = f.text;
+    }
+    source = "traces/strategies/default.textproto";
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read strategies"));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    source = path;
+  }
+  v1::StrategySet set;
+  pb::TextFormat::ParseInfoTree tree;
+  if (absl::Status s = traces::ParseText(text, source, &set, &tree); !s.ok()) return s;
+  if (set.strategies().empty()) return absl::InvalidArgumentError(source + ": no strategies");
+  return std::vector<v1::Strategy>(set.strategies().begin(), set.strategies().end());
+}
+
+std::vector<v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus) {
+  std::vector<v1::Strategy> out;
+  for (int g : gpus) {
+    v1::Strategy s;
+    s.set_name(absl::StrCat("own ", g));
+    s.set_committed("owned");
+    s.set_committed_gpus(g);
+    out.push_back(s);
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> ParseHorizon(absl::string_view text) {
+  double v = 0;
+  const double unit = text.empty() ? 0
+                      : text.back() == 'y' ? 365.25 * 86400
+                      : text.back() == 'd' ? 86400
+                      : text.back() == 'h' ? 3600
+                      : text.back() == 's' ? 1 : 0;
+  if (unit == 0 || !absl::SimpleAtod(text.substr(0, text.size() - 1), &v) || !(v > 0) ||
+      v * unit > 1000 * 365.25 * 86400) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--horizon: \"", text, "\" is not a positive duration such as 4y, 90d, 2000h"));
+  }
+  return std::llround(v * unit);
+}
+
+absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
+    const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
+    const CompareOptions& o, ledger::Ledger& ledger) {
+  // Check everything first: bad input replays nothing.
+  std::vector<Plan> plans;
+  for (size_t i = 0; i < strategies.size(); ++i) {
+    absl::StatusOr<Plan> p = Check(strategies[i], w, absl::StrCat("strategy #", i + 1));
+    if (!p.ok()) return p.status();
+    plans.push_back(*p);
+  }
+  std::vector<StrategyResult> results;
+  for (const Plan& p : plans) {
+    const v1::Strategy& s = *p.s;
+    StrategyResult r;
+    r.strategy = s;
+    r.committed = s.committed();
+    r.committed_gpus = p.committed_gpus;
+    traces::Workload shaped = Shape(w, p, &r.resized_jobs);
+    scheduler::SchedulerOptions options{o.policy, o.backfill_depth};
+    options.on_demand = s.on_demand();
+    options.on_demand_cap_gpus = s.on_demand_cap_gpus();
+    options.burst_after_seconds = std::llround(s.burst_after_hours() * 3600);
+    options.provisioning_seconds = std::llround(s.provisioning_minutes() * 60);
+    RunLabels labels;
+    labels.strategy = s.name();
+    labels.committed_pool = s.committed();
+    absl::StatusOr<ReplayResult> replay =
+        ReplayWorkload(std::move(shaped), ledger, o.seed, options, "", labels);
+    if (!replay.ok()) {
+      return absl::Status(replay.status().code(),
+                          absl::StrCat("strategy \"", s.name(), "\": ", replay.status().message()));
+    }
+    const scheduler::RunSummary& sum = replay->summary;
+    r.run_id = replay->run_id;
+    r.window_seconds = sum.end - sum.start;
+    r.horizon_seconds = std::max(r.window_seconds, o.horizon_seconds.value_or(0));
+    r.on_demand_gpu_seconds = sum.on_demand_gpu_seconds;
+    r.committed_busy_gpu_seconds = sum.busy_gpu_seconds - sum.on_demand_gpu_seconds;
+    r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds -
+                               sum.restart_gpu_seconds - sum.checkpoint_gpu_seconds -
+                               sum.provisioning_gpu_seconds;
+    const ledger::Rates rates = ledger::ComputeRates(p.pricing, w.gpu.tdp_watts());
+    r.on_demand_micro_usd = ledger::CostMicroUsd(r.on_demand_gpu_seconds, rates.rental);
+    const int64_t capacity = static_cast<int64_t>(r.committed_gpus) * r.horizon_seconds;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    r.breakeven_utilization = nan;
+    r.breakeven_months = nan;
+    if (r.committed == "owned") {
+      const int64_t idle = std::max<int64_t>(0, capacity - r.committed_busy_gpu_seconds -
+                                                    sum.down_gpu_seconds);
+      r.committed_micro_usd = ledger::CostMicroUsd(capacity, rates.owned_fixed()) +
+                              ledger::CostMicroUsd(r.committed_busy_gpu_seconds, rates.owned_busy_energy) +
+                              ledger::CostMicroUsd(idle, rates.owned_idle_energy);
+      r.amortized_micro_usd =
+          ledger::CostMicroUsd(r.committed_busy_gpu_seconds, rates.owned_busy()) + r.on_demand_micro_usd;
+      r.breakeven_utilization = ledger::BreakEvenUtilization(rates);
+    } else if (r.committed == "reserved") {
+      const double term = p.pricing.reserved().term_years() * ledger::kSecondsPerYear;
+      const int64_t committed_seconds =
+          term > 0 ? static_cast<int64_t>(std::ceil(r.horizon_seconds / term) * term) : r.horizon_seconds;
+      r.committed_micro_usd = ledger::CostMicroUsd(
+          static_cast<int64_t>(r.committed_gpus) * committed_seconds,
+          std::llround(p.pricing.reserved().usd_per_gpu_hour() * 1e9));
+      r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
+    }
+    r.total_micro_usd = r.committed_micro_usd + r.on_demand_micro_usd;
+    if (r.committed != "owned") r.amortized_micro_usd = r.total_micro_usd;
+    if (capacity > 0) {
+      r.committed_utilization = static_cast<double>(r.committed_busy_gpu_seconds) / capacity;
+    }
+    if (r.committed == "owned") {
+      // Cash per owned GPU: capital at once, then energy, operations and
+      // cost of capital by the hour; against renting the GPU-hours used.
+      const double u = r.committed_utilization;
+      const double per_hour = u * rates.rental - u * rates.owned_busy_energy -
+                              (1 - u) * rates.owned_idle_energy - rates.owned_operations -
+                              rates.owned_financing;
+      r.breakeven_months = per_hour > 0 ? ledger::CapitalUsdPerGpu(p.pricing) * 1e9 /
+                                              (per_hour * kHoursPerMonth)
+                                        : std::numeric_limits<double>::infinity();
+    }
+    // Phases finish with their last job.
+    absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(r.run_id);
+    if (!jobs.ok()) return jobs.status();
+    std::map<std::string, size_t> index;
+    for (const ledger::JobRecord& j : *jobs) {
+      auto [it, fresh] = index.try_emplace(j.phase, r.phase_finish.size());
+      if (fresh) r.phase_finish.push_back({j.phase, 0});
+      r.phase_finish[it->second].second =
+          std::max(r.phase_finish[it->second].second, j.ended - sum.start);
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format) {
+  std::vector<std::string> phases;
+  for (const auto& r : results) {
+    for (const auto& [phase, t] : r.phase_finish) {
+      if (std::find(phases.begin(), phases.end(), phase) == phases.end()) phases.push_back(phase);
+    }
+  }
+  auto finish = [](const StrategyResult& r, const std::string& phase) -> double {
+    for (const auto& [p, t] : r.phase_finish) {
+      if (p == phase) return t / 86400.0;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+  auto num = [](double v, const char* fmt) {
+    if (std::isnan(v)) return std::string("");
+    if (std::isinf(v)) return std::string("never");
+    return absl::StrFormat(fmt, v);
+  };
+  auto per_productive = [](const StrategyResult& r) {
+    return r.productive_gpu_seconds > 0
+               ? static_cast<double>(r.total_micro_usd) / 1e6 / (r.productive_gpu_seconds / 3600.0)
+               : 0.0;
+  };
+  if (format == "csv") {
+    std::string out =
+        "strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,"
+        "amortized_usd,on_demand_usd,committed_usd,committed_utilization,makespan_days,"
+        "horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run";
+    for (const auto& p : phases) absl::StrAppend(&out, ",", CsvField("finish_days_" + p));
+    out += "\n";
+    for (const auto& r : results) {
+      absl::StrAppend(&out, CsvField(r.strategy.name()), ",", r.committed, ",", r.committed_gpus, ",",
+                      r.strategy.on_demand() ? "yes" : "no", ",", Money(r.total_micro_usd), ",",
+                      absl::StrFormat("%.6f", per_productive(r)), ",", Money(r.amortized_micro_usd),
+                      ",", Money(r.on_demand_micro_usd), ",", Money(r.committed_micro_usd), ",",
+                      num(r.committed_utilization, "%.6f"), ",",
+                      absl::StrFormat("%.4f", r.window_seconds / 86400.0), ",",
+                      absl::StrFormat("%.4f", r.horizon_seconds / 86400.0), ",",
+                      num(r.breakeven_utilization, "%.6f"), ",", num(r.breakeven_months, "%.3f"),
+                      ",", r.resized_jobs, ",", r.run_id);
+      for (const auto& p : phases) absl::StrAppend(&out, ",", num(finish(r, p), "%.4f"));
+      out += "\n";
+    }
+    return out;
+  }
+  std::vector<std::vector<std::string>> cells = {
+      {"strategy", "capacity", "total USD", "USD/productive GPU-h", "amortized USD",
+       "utilization", "makespan d", "break-even util.", "break-even months"}};
+  for (const auto& p : phases) cells[0].push_back(p + " done d");
+  for (const auto& r : results) {
+    std::string capacity =
+        r.committed.empty() ? std::string() : absl::StrCat(r.committed, " ", WithThousands(r.committed_gpus));
+    if (r.strategy.on_demand()) capacity += capacity.empty() ? "on-demand" : " + on-demand";
+    std::vector<std::string> row = {
+        r.strategy.name(), capacity, Decimal(r.total_micro_usd, 1'000'000, 2, true),
+        absl::StrFormat("%.4f", per_productive(r)), Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
+        r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
+        absl::StrFormat("%.2f", r.window_seconds / 86400.0),
+        std::isnan(r.breakeven_utilization) ? "-" : num(100 * r.breakeven_utilization, "%.2f%%"),
+        std::isnan(r.breakeven_months) ? "-" : num(r.breakeven_months, "%.1f")};
+    for (const auto& p : phases) row.push_back(num(finish(r, p), "%.2f"));
+    cells.push_back(row);
+  }
+  std::string out = AlignedTable(cells, [](size_t i) { return i <= 1; });
+  int64_t horizon = 0;
+  for (const auto& r : results) horizon = std::max(horizon, r.horizon_seconds);
+  absl::StrAppend(&out, "\ntotal USD: what each strategy pays over its horizon (its replay, or --horizon: ",
+                  absl::StrFormat("%.2f", horizon / 86400.0),
+                  " days at most), committed capacity whether used or not;\n"
+                  "amortized USD: owned capacity charged only for the GPU-hours the plan used;\n"
+                  "break-even util.: the utilization of committed GPUs at which they cost what "
+                  "renting on demand does;\n"
+                  "break-even months: months of use, at this utilization, after which owning has "
+                  "cost less cash than renting.\n");
+  for (const auto& r : results) {
+    if (r.resized_jobs > 0) {
+      absl::StrAppend(&out, r.strategy.name(), ": ", r.resized_jobs,
+                      " jobs ran on fewer GPUs than planned, for longer (same GPU-hours)\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace gpuledger::replay

@@ -1,0 +1,83 @@
+// `gpuledger compare`: replays a plan under each way of getting its GPUs
+// (strategies: owned, reserved, on-demand, hybrids) and prices each over a
+// horizon. docs/compare.md gives every formula.
+#ifndef GPULEDGER_REPLAY_COMPARE_H_
+#define GPULEDGER_REPLAY_COMPARE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "gpuledger/v1/plan.pb.h"
+#include "ledger/store.h"
+#include "scheduler/simulator.h"
+#include "traces/plan.h"
+
+namespace gpuledger::replay {
+
+struct CompareOptions {
+  // Priced over this many seconds; unset: each strategy's own replay window.
+  // A horizon shorter than a replay is stretched to it.
+  std::optional<int64_t> horizon_seconds;
+  scheduler::Policy policy = scheduler::Policy::kFcfs;
+  int backfill_depth = -1;
+  int64_t seed = 0;
+};
+
+struct StrategyResult {
+  gpuledger::v1::Strategy strategy;
+  std::string committed;      // "owned", "reserved" or ""
+  int committed_gpus = 0;
+  int64_t run_id = 0;         // the replay in the ledger
+  int resized_jobs = 0;       // jobs shrunk to fit (same GPU-hours, longer)
+  int64_t window_seconds = 0;   // the replay: first submission to last end
+  int64_t horizon_seconds = 0;  // what the costs cover
+  int64_t productive_gpu_seconds = 0;
+  int64_t on_demand_gpu_seconds = 0;
+  int64_t committed_busy_gpu_seconds = 0;
+  int64_t on_demand_micro_usd = 0;
+  int64_t committed_micro_usd = 0;  // over the horizon, used or not
+  int64_t total_micro_usd = 0;
+  // Owned: the plan's share at the owned per-busy-GPU-hour rate, plus on
+  // demand; otherwise the total.
+  int64_t amortized_micro_usd = 0;
+  double committed_utilization = 0;  // busy / (committed GPUs x horizon)
+  // Each phase's last job end, seconds from the window's start, plan order.
+  std::vector<std::pair<std::string, int64_t>> phase_finish;
+  // Owned: the utilization at which owning costs what on-demand renting
+  // does; reserved: reserved rate / on-demand rate; NaN without committed
+  // capacity; +inf if never.
+  double breakeven_utilization = 0;
+  // Owned: months of use at this strategy's utilization after which the
+  // cash spent owning (capital, then energy, operations and cost of capital)
+  // drops below renting the same GPU-hours on demand; +inf if never; NaN
+  // otherwise.
+  double breakeven_months = 0;
+};
+
+// The shipped default set (traces/strategies/default.textproto), or a file.
+// Errors name FILE:LINE:COL and the field.
+absl::StatusOr<std::vector<gpuledger::v1::Strategy>> LoadStrategies(const std::string& path);
+
+// "own N, queue" for each size: the cost versus time-to-finish frontier.
+std::vector<gpuledger::v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus);
+
+// "4y", "90d", "2000h", "3600s" (years of 365.25 days).
+absl::StatusOr<int64_t> ParseHorizon(absl::string_view text);
+
+// Replays `workload` under each strategy into `ledger` (one run each) and
+// prices them. Checks every strategy before replaying any.
+absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
+    const traces::Workload& workload, const std::vector<gpuledger::v1::Strategy>& strategies,
+    const CompareOptions& options, ledger::Ledger& ledger);
+
+// A table, or CSV with a header and one row per strategy.
+std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);
+
+}  // namespace gpuledger::replay
+
+#endif  // GPULEDGER_REPLAY_COMPARE_H_
