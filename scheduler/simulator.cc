@@ -93,7 +93,8 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
 // step's time, steps[i].second GPUs are free. The last step lasts forever.
 using Profile = std::vector<std::pair<Seconds, int64_t>>;
 
-// Earliest step index from which `gpus` are free for `length` seconds.
+// Earliest step index from which `gpus` are free for `length` seconds. The
+// last step must have `gpus` free.
 size_t EarliestFit(const Profile& p, int64_t gpus, Seconds length) {
   size_t i = 0;
   while (true) {
@@ -161,6 +162,7 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
       restart_owed_(jobs_.size(), 0),
       restart_in_run_(jobs_.size(), 0),
       provisioning_in_run_(jobs_.size(), 0),
+      estimated_end_(jobs_.size(), 0),
       queued_at_(jobs_.size(), 0),
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
@@ -203,6 +205,22 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
       pending_.push_back(streams_.back().Next());
       failure_heap_.push({pending_.back().time, n});
     }
+  }
+}
+
+int Simulator::InService() const {
+  return cluster_.shape().nodes - cluster_.down_gpus() / cluster_.shape().gpus_per_node;
+}
+
+void Simulator::AddRepairReturns(std::vector<std::pair<Seconds, int64_t>>* frees) const {
+  // Repaired nodes rejoin service, earliest first, while fewer than planned
+  // serve; the others will stand by as spares.
+  int serving = InService();
+  const int target = cluster_.shape().nodes - options_.spare_nodes;
+  for (const auto& [up, node] : repairs_) {
+    if (serving >= target) break;
+    frees->push_back({up, cluster_.shape().gpus_per_node});
+    ++serving;
   }
 }
 
@@ -345,8 +363,12 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
     if (e.kind == EventKind::kNodeUp) {
       const int node = e.job;
       if (e.epoch == node_epoch_[node] && cluster_.down(node) && !spares_.count(node)) {
-        if (static_cast<int>(spares_.size()) < options_.spare_nodes) {
-          spares_.insert(node);  // repaired, it stands by as a spare
+        repairs_.erase({node_up_at_[node], node});
+        // Repaired, it goes back into service if fewer nodes serve than
+        // planned, else it stands by as a spare.
+        if (InService() >= cluster_.shape().nodes - options_.spare_nodes &&
+            static_cast<int>(spares_.size()) < options_.spare_nodes) {
+          spares_.insert(node);
         } else {
           cluster_.MarkUp(node);
           ended_ = true;  // more GPUs: backfilling must look again
@@ -363,7 +385,7 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
     } else {
       ReleaseHeld(job);
       running_.erase(job);
-      running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
+      running_by_estimated_end_.erase({estimated_end_[job], job});
       victims_.erase({jobs_[job].priority, -started_[job], -job});
     }
     running_gpus_ -= jobs_[job].gpus;
@@ -437,7 +459,8 @@ absl::Status Simulator::Start(int job, Seconds t, bool on_demand) {
     ++summary_.on_demand_jobs;
   } else {
     running_.insert(job);
-    running_by_estimated_end_.insert({t + Estimate(job), job});
+    estimated_end_[job] = t + Estimate(job);
+    running_by_estimated_end_.insert({estimated_end_[job], job});
     victims_.insert({jobs_[job].priority, -t, -job});
   }
   running_gpus_ += jobs_[job].gpus;
@@ -459,7 +482,7 @@ absl::Status Simulator::Preempt(int job, Seconds t) {
 
 absl::Status Simulator::StopRun(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
-  running_by_estimated_end_.erase({started_[job] + Estimate(job), job});
+  running_by_estimated_end_.erase({estimated_end_[job], job});
   ReleaseHeld(job);
   running_.erase(job);
   victims_.erase({j.priority, -started_[job], -job});
@@ -493,13 +516,16 @@ absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
     if (f.repair_seconds <= 0) return absl::OkStatus();
     spares_.erase(node);
     node_up_at_[node] = up;
+    repairs_.insert({up, node});
     events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
     return absl::OkStatus();
   }
   if (cluster_.down(node)) {
     // Failing again while under repair: down until the later repair ends.
     if (up > node_up_at_[node]) {
+      repairs_.erase({node_up_at_[node], node});
       node_up_at_[node] = up;
+      repairs_.insert({up, node});
       events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
     }
     return absl::OkStatus();
@@ -515,7 +541,6 @@ absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
   }
   for (int job : on_failed_node_) {
     interrupted_[job] = true;  // before StopRun requeues it: it goes first
-    restart_owed_[job] = options_.restart_seconds;
     if (f.planned) {
       ++times_[job].planned_interruptions;
       ++summary_.planned_interruptions;
@@ -524,17 +549,24 @@ absl::Status Simulator::FailNode(const NodeFailure& f, Seconds t) {
       ++summary_.interruptions;
     }
     if (absl::Status s = StopRun(job, t); !s.ok()) return s;
+    restart_owed_[job] = options_.restart_seconds;  // after StopRun, which uses its estimate
+    if (times_[job].interruptions + times_[job].planned_interruptions > kMaxInterruptionsPerJob) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "job \"", jobs_[job].id, "\" was interrupted ", kMaxInterruptionsPerJob,
+          " times without finishing: its checkpoints are too far apart for its failure rate"));
+    }
     if (absl::Status s = sink_->OnJobInterrupted(t, job, node); !s.ok()) return s;
   }
   if (f.repair_seconds <= 0) return absl::OkStatus();  // back at once
-  if (!on_failed_node_.empty() && !spares_.empty()) {
-    // A spare takes the failed node's place, so the interrupted jobs (at the
-    // head of the queue) can restart now.
+  if (!spares_.empty()) {
+    // A spare takes the failed node's place at once, so interrupted jobs
+    // (at the head of the queue) need not wait for the repair.
     cluster_.MarkUp(*spares_.begin());
     spares_.erase(spares_.begin());
   }
   cluster_.MarkDown(node);
   node_up_at_[node] = up;
+  repairs_.insert({up, node});
   events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
   ended_ = true;
   return absl::OkStatus();
@@ -578,16 +610,39 @@ absl::Status Simulator::EasyBackfill(Seconds t) {
       easy_valid_ && !ended_ && easy_head_ == head && options_.backfill_depth < 0;
   if (!incremental) {
     int64_t avail = cluster_.free_gpus();
-    auto it = running_by_estimated_end_.begin();
-    for (; it != running_by_estimated_end_.end(); ++it) {
-      avail += jobs_[it->second].gpus;
-      if (avail >= need) break;
-    }
-    if (it == running_by_estimated_end_.end()) return absl::OkStatus();  // cannot happen
-    easy_shadow_ = it->first;
-    // Every running job whose estimated end is at or before the shadow time.
-    for (++it; it != running_by_estimated_end_.end() && it->first == easy_shadow_; ++it) {
-      avail += jobs_[it->second].gpus;
+    if (repairs_.empty()) {
+      auto it = running_by_estimated_end_.begin();
+      for (; it != running_by_estimated_end_.end(); ++it) {
+        avail += jobs_[it->second].gpus;
+        if (avail >= need) break;
+      }
+      if (it == running_by_estimated_end_.end()) {
+        easy_valid_ = false;
+        return absl::OkStatus();
+      }
+      easy_shadow_ = it->first;
+      // Every running job whose estimated end is at or before the shadow time.
+      for (++it; it != running_by_estimated_end_.end() && it->first == easy_shadow_; ++it) {
+        avail += jobs_[it->second].gpus;
+      }
+    } else {
+      // Nodes under repair come back too: GPUs free up at running jobs'
+      // estimated ends and at repair ends, in time order.
+      frees_.clear();
+      for (const auto& [end, job] : running_by_estimated_end_) frees_.push_back({end, jobs_[job].gpus});
+      AddRepairReturns(&frees_);
+      std::sort(frees_.begin(), frees_.end());
+      size_t i = 0;
+      for (; i < frees_.size(); ++i) {
+        avail += frees_[i].second;
+        if (avail >= need) break;
+      }
+      if (i == frees_.size()) {
+        easy_valid_ = false;
+        return absl::OkStatus();
+      }
+      easy_shadow_ = frees_[i].first;
+      for (++i; i < frees_.size() && frees_[i].first == easy_shadow_; ++i) avail += frees_[i].second;
     }
     easy_extra_ = avail - need;
     easy_head_ = head;
@@ -633,11 +688,17 @@ absl::Status Simulator::EasyBackfill(Seconds t) {
 absl::Status Simulator::ConservativeBackfill(Seconds t) {
   // The profile of free GPUs from the running jobs' estimated ends.
   Profile profile = {{t, cluster_.free_gpus()}};
-  for (const auto& [end, job] : running_by_estimated_end_) {
+  frees_.clear();
+  for (const auto& [end, job] : running_by_estimated_end_) frees_.push_back({end, jobs_[job].gpus});
+  if (!repairs_.empty()) {
+    AddRepairReturns(&frees_);  // nodes under repair come back too
+    std::sort(frees_.begin(), frees_.end());
+  }
+  for (const auto& [end, gpus] : frees_) {
     if (profile.back().first == end) {
-      profile.back().second += jobs_[job].gpus;
+      profile.back().second += gpus;
     } else {
-      profile.push_back({end, profile.back().second + jobs_[job].gpus});
+      profile.push_back({end, profile.back().second + gpus});
     }
   }
   std::vector<int> start_now;
@@ -646,6 +707,7 @@ absl::Status Simulator::ConservativeBackfill(Seconds t) {
     if (options_.backfill_depth >= 0 && examined > options_.backfill_depth) break;
     ++examined;
     const int job = JobOf(k);
+    if (profile.back().second < jobs_[job].gpus) continue;  // cannot fit until nodes return
     const size_t i = EarliestFit(profile, jobs_[job].gpus, Estimate(job));
     const Seconds at = profile[i].first;
     if (times_[job].reservation < 0) times_[job].reservation = at;

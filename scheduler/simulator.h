@@ -153,6 +153,10 @@ struct RunSummary {
 // clock, report progress, or stop between steps.
 class Simulator {
  public:
+  // A job interrupted this often without finishing stops the replay: its
+  // checkpoints are too far apart to ever get through (see the plan checks).
+  static constexpr int kMaxInterruptionsPerJob = 100000;
+
   // Fails with InvalidArgument, before reporting anything, for a job that
   // can never run (no GPUs, more GPUs than the cluster, not a whole number of
   // nodes, run time not positive, estimate below the run time, a dependency
@@ -229,6 +233,11 @@ class Simulator {
   absl::Status FailNode(const NodeFailure& failure, Seconds t);
   // The next failure's time (max if none), and taking it.
   Seconds NextFailureTime() const;
+  // Nodes in service (not under repair, not standing by as spares).
+  int InService() const;
+  // Appends (repair end, GPUs) for the repaired nodes that will rejoin
+  // service, earliest first.
+  void AddRepairReturns(std::vector<std::pair<Seconds, int64_t>>* frees) const;
   NodeFailure PopFailure();
   absl::Status Schedule(Seconds t);
   absl::Status StartFromHead(Seconds t);
@@ -272,6 +281,9 @@ class Simulator {
   std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)
   std::vector<int> node_epoch_;          // makes superseded repair ends stale
   std::set<int> spares_;                 // hot spares standing by (down in cluster_)
+  std::set<std::pair<Seconds, int>> repairs_;  // (repair end, node): nodes under repair
+  std::vector<Seconds> estimated_end_;   // the key a running job has in running_by_estimated_end_
+  std::vector<std::pair<Seconds, int64_t>> frees_;  // scratch: (time, GPUs freed)
   size_t next_failure_ = 0;
   std::vector<NodeFailureStream> streams_;  // with a failure model: one per node
   std::vector<NodeFailure> pending_;        // each node's next failure

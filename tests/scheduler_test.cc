@@ -560,6 +560,61 @@ TEST(OnDemand, AllOnDemandNeedsNoCluster) {
   EXPECT_EQ(s->busy_gpu_seconds, s->on_demand_gpu_seconds);
 }
 
+// An interrupted job's old estimated end must not linger in EASY's view.
+// 3 nodes. A (8 GPUs, 1000 s, checkpoints every 100 s) on node 0 and B (8,
+// 1200 s) on node 1 from 0; C (8, 400 s) on node 2. Node 0 fails at 200 and
+// is back at once; A restarts at 200 (5 s restart, 800 s left: ends 1005).
+// H (24 GPUs) arrives at 300: its shadow is 1200 (B's end). L (8, 700 s,
+// at 300) fits on node 2 at 400 and ends at 1100 <= 1200: it backfills.
+TEST(Failures, EasyForgetsTheRunAFailureEnded) {
+  JobSpec a = Job("A", 8, 1000);
+  a.checkpoint_seconds = 100;
+  SchedulerOptions o{Policy::kEasy, -1, {{200, 0, 0, 0}}, 5};
+  Recorder r;
+  auto sim = Simulator::Create(
+      {3, 8}, {a, Job("B", 8, 1200), Job("C", 8, 400), Job("H", 24, 100, 300), Job("L", 8, 700, 300)},
+      o, &r);
+  ASSERT_TRUE(sim.ok());
+  ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+  const auto& t = (*sim)->times();
+  EXPECT_EQ(t[0].end, 1005);
+  EXPECT_EQ(t[3].reservation, 1200);
+  EXPECT_EQ(t[4].first_start, 400);
+  EXPECT_EQ(t[3].first_start, 1200);
+}
+
+// Nodes under repair come back: EASY and conservative plan with their
+// return. 2 nodes; A (16 GPUs) runs; node 1 fails at 100 for 500 s. A waits
+// at the head for 600; S (8 GPUs, 10 s, at 100) fits on node 0 and ends long
+// before: it backfills at once, under either policy.
+TEST(Failures, BackfillingPlansWithNodesComingBackFromRepair) {
+  for (Policy p : {Policy::kEasy, Policy::kConservative}) {
+    SchedulerOptions o{p, -1, {{100, 1, 0, 500}}, 0};
+    Recorder r;
+    auto sim = Simulator::Create({2, 8}, {Job("A", 16, 1000), Job("S", 8, 10, 100)}, o, &r);
+    ASSERT_TRUE(sim.ok());
+    ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok()) << PolicyName(p);
+    const auto& t = (*sim)->times();
+    EXPECT_EQ(t[1].first_start, 100) << PolicyName(p);
+    EXPECT_EQ(t[0].last_start, 600) << PolicyName(p);
+  }
+}
+
+// A repaired node rejoins service when fewer nodes serve than planned. 3
+// nodes, node 2 the spare. The spare fails at 10 (repaired at 30); node 1
+// fails at 20 under the job (repair 100): no spare is left, so the job
+// waits, and restarts at 30 on the repaired node 2 rather than at 120.
+TEST(Failures, ARepairedNodeServesBeforeItStandsBy) {
+  SchedulerOptions o;
+  o.failures = {{10, 2, 0, 20}, {20, 1, 0, 100}};
+  o.spare_nodes = 1;
+  Recorder r;
+  auto s = Simulate({3, 8}, {Job("a", 16, 100)}, o, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->end, 130);  // 30 + 100: no checkpoints, all redone
+  EXPECT_EQ(s->busy_gpu_seconds + s->idle_gpu_seconds + s->down_gpu_seconds, 130 * 24);
+}
+
 TEST(Failures, OnlyJobsOnTheFailedNodeAndTheyGoFirst) {
   // 2 nodes: x (4 GPUs) and y (4 GPUs) share node 0; z (8) holds node 1.
   // Node 0 fails at 10 (repair 5): x and y are interrupted (no checkpoints:
