@@ -27,8 +27,10 @@ absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id) {
   absl::StatusOr<std::vector<RunRecord>> runs = ledger.ListRunsInGroup(group_id);
   if (!runs.ok()) return runs.status();
   report.runs = *std::move(runs);
-  if (report.runs.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("run group ", group_id, " has no runs"));
+  if (static_cast<int>(report.runs.size()) != report.group.seeds) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run group ", group_id, " has ", report.runs.size(), " of its ", report.group.seeds,
+        " runs (a replay failed or was stopped before it began)"));
   }
 
   // Each figure's values, in the order figures are first met.

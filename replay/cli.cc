@@ -66,6 +66,9 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<traces::Workload> w =
       swf ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node}) : traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
+  if (a.seeds < 0 || a.threads < 0) {
+    return Fail(err, absl::InvalidArgumentError("--seeds and --threads must not be negative"));
+  }
   if (a.seeds > 0) {
     if (!a.schedule_out.empty()) {
       return Fail(err, absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));

@@ -232,15 +232,35 @@ TEST(BadPlans, FailureFields) {
             "bad.textproto:2:2: cluster: field failure_model: unknown failure model \"nope\" "
             "(shipped: llama3; or give a path to a .textproto file)");
   EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: -1 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:20: cluster: field spare_nodes must not be negative, got -1");
+            "bad.textproto:1:20: cluster: field spare_nodes must be in [0, 1000000], got -1");
+  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 2147483647 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:20: cluster: field spare_nodes must be in [0, 1000000], got 2147483647");
   EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"soon\" }")),
             "bad.textproto:7:1: job \"j\": field checkpoint.interval: \"soon\" is neither \"auto\" "
             "nor a positive duration such as \"900s\", \"45m\" or \"1.5h\"");
   EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" }")),
-            "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs write_seconds > 0 "
-            "(the Young/Daly interval grows with the write cost)");
+            "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs write_seconds of "
+            "at least 1 (whole seconds; the Young/Daly interval grows with the write cost)");
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" write_seconds: 9 }")),
+            "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs a failure model "
+            "(cluster.failure_model or cluster.failures)");
+  // The plan's own checkpoint block is checked once, where it is, used or not.
+  EXPECT_EQ(Error("checkpoint { interval: \"banana\" }\n" + OneJob("gpu_hours: 1\ncheckpoint {}")),
+            "bad.textproto:1:1: plan: field checkpoint.interval: \"banana\" is neither \"auto\" "
+            "nor a positive duration such as \"900s\", \"45m\" or \"1.5h\"");
+  // With failures on, a job that cannot get through between saves is refused:
+  // 16 GPUs at the Llama 3 rate (466 per 16,384 GPUs per 54 days) fail every
+  // 16,384 x 1,296 h / (466 x 16) = 2,847.9 h; 312,500 h of work would not get through.
+  EXPECT_EQ(Error("cluster { nodes: 2 failure_model: \"llama3\" }\n"
+                  "jobs { id: \"long\" phase: PRETRAIN gpus: 16 gpu_hours: 5e6 }\n"),
+            "bad.textproto:2:1: job \"long\": field checkpoint: its 16 GPUs fail about every "
+            "2847.9 hours, so 312500.0 hours of work between saves would almost never get "
+            "through; checkpoint more often (interval \"auto\" or a shorter duration)");
+  EXPECT_EQ(Error("cluster { nodes: 1 }\ninterruption_window_days: inf\n"
+                  "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:2:1: field interruption_window_days must not be negative");
   EXPECT_EQ(Error("checkpoint { write_seconds: 5 }\n" + OneJob("gpu_hours: 1")),
-            "bad.textproto:1:1: job \"j\": field checkpoint.interval is missing (\"auto\" or a "
+            "bad.textproto:1:1: plan: field checkpoint.interval is missing (\"auto\" or a "
             "duration such as \"45m\")");
   // A plan sent over the network may not make the server read a file.
   absl::StatusOr<Workload> inline_plan = LoadPlanText(

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -37,6 +38,14 @@ constexpr double kMaxRunSeconds = 100 * 365.25 * 86400;
 absl::Status Invalid(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
 }
+
+// Nodes a cluster may have (and spares): far above any real cluster, and
+// keeps GPU counts within int.
+constexpr int kMaxNodes = 1'000'000;
+
+// Interruptions expected while a job does the work between two saves: above
+// this it would almost never get through (about e^5 = 150 tries each).
+constexpr double kMaxInterruptionsPerSave = 5;
 
 // "900s", "45m", "1.5h" as seconds; false if not a positive duration.
 bool ParseDuration(absl::string_view text, int64_t* seconds) {
@@ -67,9 +76,10 @@ absl::Status ParseCheckpoint(const v1::Checkpoint& c, const std::string& who,
     return absl::OkStatus();
   }
   if (c.interval() == "auto") {
-    if (!(c.write_seconds() > 0)) {
-      return Invalid(at, who + ": field checkpoint.interval \"auto\" needs write_seconds > 0 "
-                               "(the Young/Daly interval grows with the write cost)");
+    if (!(c.write_seconds() >= 0.5)) {
+      return Invalid(at, who + ": field checkpoint.interval \"auto\" needs write_seconds of at "
+                               "least 1 (whole seconds; the Young/Daly interval grows with the "
+                               "write cost)");
     }
     job->checkpoint_seconds = kAutoCheckpoint;
     return absl::OkStatus();
@@ -78,6 +88,43 @@ absl::Status ParseCheckpoint(const v1::Checkpoint& c, const std::string& who,
     return Invalid(at, absl::StrCat(who, ": field checkpoint.interval: \"", c.interval(),
                                     "\" is neither \"auto\" nor a positive duration such as "
                                     "\"900s\", \"45m\" or \"1.5h\""));
+  }
+  return absl::OkStatus();
+}
+
+// With failures on, a job must save often enough to get through: `auto`
+// needs a failure model, and the work between saves (the whole run without
+// checkpoints) must not expect more than kMaxInterruptionsPerSave
+// interruptions at the model's rate on the job's whole nodes.
+absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j,
+                                             const std::string& who, const std::string& at) {
+  if (!w.failure_model) {
+    if (j.checkpoint_seconds == kAutoCheckpoint) {
+      return Invalid(at, who + ": field checkpoint.interval \"auto\" needs a failure model "
+                               "(cluster.failure_model or cluster.failures)");
+    }
+    return absl::OkStatus();
+  }
+  const int per_node = w.gpu.gpus_per_node();
+  const double gpus = static_cast<double>((j.gpus + per_node - 1) / per_node * per_node);
+  double per_hour = PerGpuHour(w.failure_model->unexpected());
+  if (w.failure_model->has_planned()) per_hour += PerGpuHour(w.failure_model->planned());
+  const double per_second = per_hour * gpus / 3600.0;
+  if (per_second <= 0) return absl::OkStatus();
+  const double mtbf = 1.0 / per_second;
+  double unit = static_cast<double>(j.run_seconds);  // no checkpoints: all of it
+  if (j.checkpoint_seconds == kAutoCheckpoint) {
+    unit = std::sqrt(2.0 * static_cast<double>(j.checkpoint_write_seconds) * mtbf) +
+           static_cast<double>(j.checkpoint_write_seconds);
+  } else if (j.checkpoint_seconds > 0) {
+    unit = static_cast<double>(std::min(j.checkpoint_seconds, j.run_seconds) + j.checkpoint_write_seconds);
+  }
+  if (unit * per_second > kMaxInterruptionsPerSave) {
+    return Invalid(at, absl::StrFormat(
+                           "%s: field checkpoint: its %d GPUs fail about every %.1f hours, so %.1f "
+                           "hours of work between saves would almost never get through; checkpoint "
+                           "more often (interval \"auto\" or a shorter duration)",
+                           who, j.gpus, mtbf / 3600, unit / 3600));
   }
   return absl::OkStatus();
 }
@@ -308,9 +355,9 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                 cluster.gpu(), "\" (known: ",
                                 absl::StrJoin(known, ", "), ")"));
   }
-  if (cluster.nodes() <= 0) {
+  if (cluster.nodes() <= 0 || cluster.nodes() > kMaxNodes) {
     return Invalid(loc.At(cluster_tree, plan.cluster(), "nodes", -1, cluster_at),
-                   absl::StrCat("cluster: field nodes must be positive, got ",
+                   absl::StrCat("cluster: field nodes must be in [1, ", kMaxNodes, "], got ",
                                 cluster.nodes()));
   }
   w.gpu = gpu_it->second;
@@ -322,9 +369,9 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   auto cluster_field = [&](absl::string_view field) {
     return loc.At(cluster_tree, pc, field, -1, cluster_at);
   };
-  if (pc.spare_nodes() < 0) {
+  if (pc.spare_nodes() < 0 || pc.spare_nodes() > kMaxNodes) {
     return Invalid(cluster_field("spare_nodes"),
-                   absl::StrCat("cluster: field spare_nodes must not be negative, got ",
+                   absl::StrCat("cluster: field spare_nodes must be in [0, ", kMaxNodes, "], got ",
                                 pc.spare_nodes()));
   }
   if (pc.has_failures()) {
@@ -365,7 +412,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     }
     w.restart_seconds = std::llround(pc.restart_minutes() * 60);
   }
-  if (!(plan.interruption_window_days() >= 0)) {
+  if (!(plan.interruption_window_days() >= 0) || !std::isfinite(plan.interruption_window_days())) {
     return Invalid(loc.At(&tree, plan, "interruption_window_days", -1, ""),
                    "field interruption_window_days must not be negative");
   }
@@ -378,6 +425,16 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   if (auto s = ledger::ValidatePricing(w.pricing, "pricing."); !s.ok()) {
     // Point at the plan's own pricing block if it has one.
     return Invalid(loc.At(&tree, plan, "pricing", -1, ""), s.message());
+  }
+
+  // Checkpoints every job without its own takes, checked once.
+  PlanJob plan_checkpoint;
+  if (plan.has_checkpoint()) {
+    if (auto s = ParseCheckpoint(plan.checkpoint(), "plan", loc.At(&tree, plan, "checkpoint", -1, ""),
+                                 &plan_checkpoint);
+        !s.ok()) {
+      return s;
+    }
   }
 
   // Jobs.
@@ -442,11 +499,16 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     if (job.has_checkpoint()) {
       if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok()) return s;
     } else if (plan.has_checkpoint()) {
-      if (auto s = ParseCheckpoint(plan.checkpoint(), who,
-                                   loc.At(&tree, plan, "checkpoint", -1, job_at), &pj);
-          !s.ok()) {
-        return s;
-      }
+      pj.checkpoint_seconds = plan_checkpoint.checkpoint_seconds;
+      pj.checkpoint_write_seconds = plan_checkpoint.checkpoint_write_seconds;
+    }
+    if (auto s = CheckCheckpointsAgainstFailures(w, pj, who, job.has_checkpoint()
+                                                                 ? where("checkpoint")
+                                                             : plan.has_checkpoint()
+                                                                 ? loc.At(&tree, plan, "checkpoint", -1, job_at)
+                                                                 : job_at);
+        !s.ok()) {
+      return s;
     }
     w.jobs.push_back(std::move(pj));
   }
