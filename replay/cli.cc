@@ -135,14 +135,16 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
     if (!h.ok()) return Fail(err, h.status());
     o.horizon_seconds = *h;
   }
+  std::vector<std::string> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
-      a.own_sizes.empty() ? LoadStrategies(a.strategies) : OwnSizeSweep(a.own_sizes);
+      a.own_sizes.empty() ? LoadStrategies(a.strategies, &where) : OwnSizeSweep(a.own_sizes);
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
-  absl::StatusOr<std::vector<StrategyResult>> results = CompareStrategies(*w, *strategies, o, **l);
+  absl::StatusOr<std::vector<StrategyResult>> results =
+      CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
   if (a.format == "table") {
     out << "compare: " << w->name << " (" << WithThousands(w->total_gpus()) << " " << w->gpu.name()

@@ -129,7 +129,8 @@ std::string Money(int64_t micro) { return absl::StrFormat("%.2f", static_cast<do
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path) {
+absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path,
+                                                         std::vector<std::string>* where) {
   std::string text, source;
   if (path.empty()) {
     for (const traces::EmbeddedFile& f : traces::BuiltinStrategySets()) {
@@ -148,6 +149,13 @@ absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path
   pb::TextFormat::ParseInfoTree tree;
   if (absl::Status s = traces::ParseText(text, source, &set, &tree); !s.ok()) return s;
   if (set.strategies().empty()) return absl::InvalidArgumentError(source + ": no strategies");
+  if (where != nullptr) {
+    const traces::Locator loc{source};
+    where->clear();
+    for (int i = 0; i < set.strategies_size(); ++i) {
+      where->push_back(loc.At(&tree, set, "strategies", i, source));
+    }
+  }
   return std::vector<v1::Strategy>(set.strategies().begin(), set.strategies().end());
 }
 
@@ -180,11 +188,12 @@ absl::StatusOr<int64_t> ParseHorizon(absl::string_view text) {
 
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-    const CompareOptions& o, ledger::Ledger& ledger) {
+    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<std::string>& where) {
   // Check everything first: bad input replays nothing.
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
-    absl::StatusOr<Plan> p = Check(strategies[i], w, absl::StrCat("strategy #", i + 1));
+    absl::StatusOr<Plan> p =
+        Check(strategies[i], w, i < where.size() ? where[i] : absl::StrCat("strategy #", i + 1));
     if (!p.ok()) return p.status();
     plans.push_back(*p);
   }
@@ -234,6 +243,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       r.amortized_micro_usd =
           ledger::CostMicroUsd(r.committed_busy_gpu_seconds, rates.owned_busy()) + r.on_demand_micro_usd;
       r.breakeven_utilization = ledger::BreakEvenUtilization(rates);
+      r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, r.committed_gpus);
     } else if (r.committed == "reserved") {
       const double term = p.pricing.reserved().term_years() * ledger::kSecondsPerYear;
       const int64_t committed_seconds =
@@ -300,7 +310,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
   if (format == "csv") {
     std::string out =
         "strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,"
-        "amortized_usd,on_demand_usd,committed_usd,committed_utilization,makespan_days,"
+        "amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,"
         "horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run";
     for (const auto& p : phases) absl::StrAppend(&out, ",", CsvField("finish_days_" + p));
     out += "\n";
@@ -309,6 +319,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
                       r.strategy.on_demand() ? "yes" : "no", ",", Money(r.total_micro_usd), ",",
                       absl::StrFormat("%.6f", per_productive(r)), ",", Money(r.amortized_micro_usd),
                       ",", Money(r.on_demand_micro_usd), ",", Money(r.committed_micro_usd), ",",
+                      Money(r.capital_micro_usd), ",",
                       num(r.committed_utilization, "%.6f"), ",",
                       absl::StrFormat("%.4f", r.window_seconds / 86400.0), ",",
                       absl::StrFormat("%.4f", r.horizon_seconds / 86400.0), ",",
@@ -320,7 +331,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     return out;
   }
   std::vector<std::vector<std::string>> cells = {
-      {"strategy", "capacity", "total USD", "USD/productive GPU-h", "amortized USD",
+      {"strategy", "capacity", "total USD", "USD/productive GPU-h", "amortized USD", "capital USD",
        "utilization", "makespan d", "break-even util.", "break-even months"}};
   for (const auto& p : phases) cells[0].push_back(p + " done d");
   for (const auto& r : results) {
@@ -330,6 +341,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     std::vector<std::string> row = {
         r.strategy.name(), capacity, Decimal(r.total_micro_usd, 1'000'000, 2, true),
         absl::StrFormat("%.4f", per_productive(r)), Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
+        r.capital_micro_usd > 0 ? Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
         absl::StrFormat("%.2f", r.window_seconds / 86400.0),
         std::isnan(r.breakeven_utilization) ? "-" : num(100 * r.breakeven_utilization, "%.2f%%"),

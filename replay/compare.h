@@ -41,6 +41,7 @@ struct StrategyResult {
   int64_t committed_busy_gpu_seconds = 0;
   int64_t on_demand_micro_usd = 0;
   int64_t committed_micro_usd = 0;  // over the horizon, used or not
+  int64_t capital_micro_usd = 0;    // owned: the purchase price of the pool
   int64_t total_micro_usd = 0;
   // Owned: the plan's share at the owned per-busy-GPU-hour rate, plus on
   // demand; otherwise the total.
@@ -61,7 +62,9 @@ struct StrategyResult {
 
 // The shipped default set (traces/strategies/default.textproto), or a file.
 // Errors name FILE:LINE:COL and the field.
-absl::StatusOr<std::vector<gpuledger::v1::Strategy>> LoadStrategies(const std::string& path);
+// With `where`, also each strategy's position ("FILE:LINE:COL") for messages.
+absl::StatusOr<std::vector<gpuledger::v1::Strategy>> LoadStrategies(
+    const std::string& path, std::vector<std::string>* where = nullptr);
 
 // "own N, queue" for each size: the cost versus time-to-finish frontier.
 std::vector<gpuledger::v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus);
@@ -70,10 +73,12 @@ std::vector<gpuledger::v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus);
 absl::StatusOr<int64_t> ParseHorizon(absl::string_view text);
 
 // Replays `workload` under each strategy into `ledger` (one run each) and
-// prices them. Checks every strategy before replaying any.
+// prices them. Checks every strategy before replaying any; messages start
+// with `where[i]` if given, else "strategy #i".
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& workload, const std::vector<gpuledger::v1::Strategy>& strategies,
-    const CompareOptions& options, ledger::Ledger& ledger);
+    const CompareOptions& options, ledger::Ledger& ledger,
+    const std::vector<std::string>& where = {});
 
 // A table, or CSV with a header and one row per strategy.
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);

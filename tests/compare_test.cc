@@ -1,0 +1,159 @@
+// gpuledger compare: each strategy against a hand calculation from the plan
+// replayed plainly and the pricing profiles' numbers.
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "ledger/cost.h"
+#include "replay/compare.h"
+#include "replay/replay.h"
+#include "tests/temp_dir.h"
+#include "traces/plan.h"
+
+namespace gpuledger::replay {
+namespace {
+
+const std::string kDeepSeek = std::string(GPULEDGER_SOURCE_DIR) + "/traces/deepseek-v3-r1.textproto";
+
+class CompareTest : public testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    auto l = ledger::Ledger::Open(Path("ledger.sqlite"));
+    ASSERT_TRUE(l.ok());
+    ledger_ = std::move(*l);
+    auto w = traces::LoadPlanFile(kDeepSeek);
+    ASSERT_TRUE(w.ok());
+    plan_ = *w;
+  }
+  std::map<std::string, StrategyResult> Run(const std::vector<v1::Strategy>& strategies,
+                                            const CompareOptions& o = {}) {
+    auto r = CompareStrategies(plan_, strategies, o, *ledger_);
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::map<std::string, StrategyResult> out;
+    if (r.ok()) {
+      for (auto& x : *r) out[x.strategy.name()] = x;
+    }
+    return out;
+  }
+  std::unique_ptr<ledger::Ledger> ledger_;
+  traces::Workload plan_;
+};
+
+TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
+  // The plan replayed as published, priced both ways.
+  auto plain = ReplayWorkload(plan_, *ledger_, 0);
+  ASSERT_TRUE(plain.ok());
+  auto report = ledger::BuildCostReport(*ledger_, plain->run_id, "job", false);
+  ASSERT_TRUE(report.ok());
+
+  auto strategies = LoadStrategies("");
+  ASSERT_TRUE(strategies.ok()) << strategies.status();
+  auto r = Run(*strategies);
+  ASSERT_EQ(r.size(), 5u);
+
+  // All on demand at $2: every GPU-hour the jobs held, the published $5.87M.
+  const StrategyResult& od = r["all on-demand"];
+  EXPECT_EQ(od.total_micro_usd, report->jobs_total.rental_micro_usd);
+  EXPECT_NEAR(od.total_micro_usd / 1e6, 5'870'000, 5'870);  // within 0.1%
+  EXPECT_EQ(od.on_demand_gpu_seconds, report->jobs_total.gpu_seconds);
+  EXPECT_EQ(od.committed_gpus, 0);
+
+  // Owning the peak: amortized is the owned busy rate on the plan's
+  // GPU-hours; the total is the cluster over the replay, idle included.
+  const StrategyResult& own = r["own the peak"];
+  EXPECT_EQ(own.committed_gpus, 2048);
+  EXPECT_EQ(own.capital_micro_usd, 51'200'000LL * 1'000'000);
+  // (The report rounds each row to the micro-dollar; compare rounds totals.)
+  EXPECT_NEAR(own.amortized_micro_usd, report->jobs_total.owned_micro_usd, 10);
+  EXPECT_NEAR(own.total_micro_usd, report->total.owned_micro_usd, 10);
+  // Break-even by hand from owned-straight-line and on-demand: $25,000 over
+  // 4 x 8,766 h plus energy (700 W x 1.82 x 0.75 x 1.25 x $0.08/kWh, busy and
+  // idle alike) against $2: u = (0.71298 + 0.09555) / 2.
+  const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
+  const double u = (25000.0 / (4 * 8766) + energy) / 2.0;
+  EXPECT_NEAR(own.breakeven_utilization, u, 1e-6);
+  // Months: $25,000 of capital over (2u' - energy) x 730.5 h a month, u'
+  // the strategy's utilization of its GPUs.
+  const double used = own.committed_utilization;
+  EXPECT_NEAR(own.breakeven_months, 25000.0 / ((2 * used - energy) * 8766.0 / 12), 1e-6);
+
+  // Reserved for the plan's duration: 2,048 GPUs x the replay x $1.50.
+  const StrategyResult& res = r["reserved for the plan"];
+  EXPECT_EQ(res.total_micro_usd,
+            ledger::CostMicroUsd(2048 * res.window_seconds, 1'500'000'000));
+  EXPECT_NEAR(res.breakeven_utilization, 0.75, 1e-12);
+
+  // Half the cluster and queueing: big jobs shrink and the plan takes longer.
+  const StrategyResult& half = r["own half, queue"];
+  EXPECT_EQ(half.committed_gpus, 1024);
+  EXPECT_GT(half.resized_jobs, 0);
+  EXPECT_GT(half.window_seconds, own.window_seconds);
+  EXPECT_EQ(half.productive_gpu_seconds, own.productive_gpu_seconds);  // same work
+  // Bursting: jobs beyond the owned half ran on demand.
+  EXPECT_GT(r["own half, burst"].on_demand_gpu_seconds, 0);
+  // Every replay is in the ledger, its entries labelled by pool.
+  auto pools = ledger_->SumByGroup(r["own half, burst"].run_id, "pool");
+  ASSERT_TRUE(pools.ok());
+  std::map<std::string, int64_t> by_pool;
+  for (const auto& g : *pools) by_pool[g.group] = g.gpu_seconds;
+  EXPECT_EQ(by_pool["on-demand"], r["own half, burst"].on_demand_gpu_seconds);
+  EXPECT_EQ(by_pool["owned"], r["own half, burst"].committed_busy_gpu_seconds);
+}
+
+TEST_F(CompareTest, OwnSizeSweepTradesCapitalForTime) {
+  auto r = Run(OwnSizeSweep({512, 1024, 2048, 4096}));
+  ASSERT_EQ(r.size(), 4u);
+  const auto &a = r["own 512"], &b = r["own 1024"], &c = r["own 2048"], &d = r["own 4096"];
+  EXPECT_GT(a.window_seconds, b.window_seconds);
+  EXPECT_GT(b.window_seconds, c.window_seconds);
+  EXPECT_GE(c.window_seconds, d.window_seconds);
+  EXPECT_LT(a.capital_micro_usd, b.capital_micro_usd);
+  EXPECT_LT(b.capital_micro_usd, c.capital_micro_usd);
+  EXPECT_LT(c.capital_micro_usd, d.capital_micro_usd);
+  // The larger cluster stands idle more.
+  EXPECT_LT(d.committed_utilization, c.committed_utilization);
+}
+
+TEST_F(CompareTest, AHorizonChargesOwnedCapacityForAllOfIt) {
+  CompareOptions o;
+  o.horizon_seconds = *ParseHorizon("4y");
+  auto r = Run(OwnSizeSweep({2048}), o);
+  const StrategyResult& own = r["own 2048"];
+  EXPECT_EQ(own.horizon_seconds, 4 * ledger::kSecondsPerYear);
+  // Four years of straight-line write-off is the whole $51.2M, plus energy
+  // for every GPU-hour of the four years (busy and idle cost the same here).
+  const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
+  EXPECT_NEAR(own.total_micro_usd / 1e6, 51'200'000 + energy * 2048 * 4 * 8766, 2048 * 4 * 8766 * 1e-9 + 1);
+  EXPECT_EQ(ParseHorizon("soon").status().message(),
+            "--horizon: \"soon\" is not a positive duration such as 4y, 90d, 2000h");
+}
+
+TEST_F(CompareTest, BadStrategiesReplayNothing) {
+  const std::string path = Path("s.textproto");
+  std::ofstream(path) << "strategies { name: \"ok\" on_demand: true }\n"
+                         "strategies { name: \"x\" committed: \"leased\" committed_gpus: 8 }\n";
+  std::vector<std::string> where;
+  auto s = LoadStrategies(path, &where);
+  ASSERT_TRUE(s.ok());
+  auto r = CompareStrategies(plan_, *s, {}, *ledger_, where);
+  EXPECT_EQ(r.status().message(),
+            path + ":2:1: strategy \"x\": field committed must be \"owned\", \"reserved\" or empty, "
+            "got \"leased\"");
+  EXPECT_TRUE(ledger_->ListRuns()->empty());
+  std::ofstream(path) << "strategies { name: \"y\" committed: \"owned\" committed_gpus: 8 "
+                         "committed_pricing: \"nope\" }\n";
+  r = CompareStrategies(plan_, *LoadStrategies(path), {}, *ledger_);
+  EXPECT_NE(r.status().message().find("strategy \"y\": unknown pricing profile \"nope\""),
+            absl::string_view::npos) << r.status();
+  std::ofstream(path) << "strategies { name: \"z\" colour: 3 }\n";
+  const std::string message(LoadStrategies(path).status().message());
+  EXPECT_EQ(message.substr(0, path.size() + 3), path + ":1:") << message;  // file and line
+  EXPECT_NE(message.find("colour"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace gpuledger::replay
