@@ -4,6 +4,7 @@
 #ifndef GPULEDGER_LEDGER_SERVICE_H_
 #define GPULEDGER_LEDGER_SERVICE_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,7 +21,18 @@ inline constexpr int kMaxPageSize = 1000;
 
 class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
  public:
-  explicit LedgerServiceImpl(std::string ledger_path) : path_(std::move(ledger_path)) {}
+  // Answers CompareStrategies, which needs the replay layer; the server
+  // supplies it (UNIMPLEMENTED without).
+  using CompareHandler = std::function<grpc::Status(const gpuledger::v1::CompareStrategiesRequest&,
+                                                    gpuledger::v1::CompareStrategiesResponse*)>;
+  explicit LedgerServiceImpl(std::string ledger_path, CompareHandler compare = nullptr)
+      : path_(std::move(ledger_path)), compare_(std::move(compare)) {}
+  grpc::Status CompareStrategies(grpc::ServerContext*,
+                                 const gpuledger::v1::CompareStrategiesRequest* request,
+                                 gpuledger::v1::CompareStrategiesResponse* response) override {
+    if (!compare_) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no replays here");
+    return compare_(*request, response);
+  }
 
   grpc::Status ListRuns(grpc::ServerContext* context, const gpuledger::v1::ListRunsRequest* request,
                         gpuledger::v1::ListRunsResponse* response) override;
@@ -40,6 +52,7 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
 
  private:
   std::string path_;
+  CompareHandler compare_;
 };
 
 }  // namespace gpuledger::ledger

@@ -30,6 +30,7 @@
 #include "ledger/cost.h"
 #include "ledger/service.h"
 #include "ledger/store.h"
+#include "replay/compare.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
 
@@ -167,7 +168,7 @@ class ReplayManager {
     return active_.size();
   }
 
- private:
+  // A plan given inline or by name in the traces directory.
   absl::StatusOr<traces::Workload> LoadRequestedPlan(const v1::StartReplayRequest& req) {
     switch (req.plan_case()) {
       case v1::StartReplayRequest::kPlanText:
@@ -196,6 +197,7 @@ class ReplayManager {
     }
   }
 
+ private:
   // Runs `f` on the io thread and waits for its result.
   template <typename T>
   T OnIo(std::function<T()> f) {
@@ -458,6 +460,72 @@ class HealthServiceImpl final : public grpc::health::v1::Health::Service {
   bool stopping_ = false;
 };
 
+// CompareStrategies: replays on the calling gRPC thread with a ledger
+// connection of its own (SQLite's WAL lets it write beside the io thread).
+absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
+                     const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
+  v1::StartReplayRequest plan;
+  if (req.plan_case() == v1::CompareStrategiesRequest::kPlanText) plan.set_plan_text(req.plan_text());
+  if (req.plan_case() == v1::CompareStrategiesRequest::kPlanName) plan.set_plan_name(req.plan_name());
+  plan.set_plan_source(req.plan_source());
+  absl::StatusOr<traces::Workload> w = manager.LoadRequestedPlan(plan);
+  if (!w.ok()) return w.status();
+  CompareOptions options;
+  options.seed = req.seed();
+  absl::StatusOr<scheduler::Policy> policy =
+      scheduler::ParsePolicy(req.policy().empty() ? "fcfs" : req.policy());
+  if (!policy.ok()) return absl::InvalidArgumentError(absl::StrCat("policy: ", policy.status().message()));
+  options.policy = *policy;
+  if (!req.horizon().empty()) {
+    absl::StatusOr<int64_t> h = ParseHorizon(req.horizon());
+    if (!h.ok()) return absl::InvalidArgumentError(absl::StrCat("horizon: ", h.status().message()));
+    options.horizon_seconds = *h;
+  }
+  std::vector<v1::Strategy> strategies;
+  std::vector<std::string> where;
+  if (!req.own_sizes().empty()) {
+    strategies = OwnSizeSweep({req.own_sizes().begin(), req.own_sizes().end()});
+  } else if (!req.strategies().strategies().empty()) {
+    strategies.assign(req.strategies().strategies().begin(), req.strategies().strategies().end());
+    for (size_t i = 0; i < strategies.size(); ++i) where.push_back(absl::StrCat("strategies.strategies[", i, "]"));
+  } else {
+    absl::StatusOr<std::vector<v1::Strategy>> defaults = LoadStrategies("");
+    if (!defaults.ok()) return defaults.status();
+    strategies = *std::move(defaults);
+  }
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(o.ledger_path);
+  if (!l.ok()) return l.status();
+  absl::StatusOr<std::vector<StrategyResult>> results =
+      CompareStrategies(*w, strategies, options, **l, where);
+  if (!results.ok()) return results.status();
+  for (const StrategyResult& r : *results) {
+    v1::StrategyComparison* c = resp->add_results();
+    *c->mutable_strategy() = r.strategy;
+    c->set_committed(r.committed);
+    c->set_committed_gpus(r.committed_gpus);
+    c->set_run(ledger::RunName(r.run_id));
+    c->set_total_micro_usd(r.total_micro_usd);
+    c->set_amortized_micro_usd(r.amortized_micro_usd);
+    c->set_on_demand_micro_usd(r.on_demand_micro_usd);
+    c->set_committed_micro_usd(r.committed_micro_usd);
+    c->set_capital_micro_usd(r.capital_micro_usd);
+    c->set_usd_per_productive_gpu_hour(
+        r.productive_gpu_seconds > 0 ? r.total_micro_usd / 1e6 / (r.productive_gpu_seconds / 3600.0) : 0);
+    c->set_committed_utilization(r.committed_utilization);
+    c->set_makespan_seconds(r.window_seconds);
+    c->set_horizon_seconds(r.horizon_seconds);
+    c->set_breakeven_utilization(r.breakeven_utilization);
+    c->set_breakeven_months(r.breakeven_months);
+    c->set_resized_jobs(r.resized_jobs);
+    for (const auto& [phase, t] : r.phase_finish) (*c->mutable_phase_finish_seconds())[phase] = t;
+    c->set_productive_gpu_seconds(r.productive_gpu_seconds);
+    c->set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
+  }
+  resp->set_table(FormatComparison(*results, "table"));
+  resp->set_csv(FormatComparison(*results, "csv"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Serve(const ServeOptions& o, std::ostream& out) {
@@ -480,7 +548,10 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   auto work = asio::make_work_guard(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
   ReplayManager manager(io, **writer, o);
-  ledger::LedgerServiceImpl ledger_service(o.ledger_path);
+  ledger::LedgerServiceImpl ledger_service(
+      o.ledger_path, [&](const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
+        return ledger::ToGrpcStatus(Compare(manager, o, req, resp));
+      });
   ReplayServiceImpl replay_service(manager, o.ledger_path);
   HealthServiceImpl health;
 

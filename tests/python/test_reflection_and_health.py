@@ -11,7 +11,7 @@ import reflection_pb2_grpc
 
 EXPECTED = {
     "gpuledger.v1.LedgerService": {"ListRuns", "GetRun", "ListJobs", "ListUsage", "GetCostReport",
-                                   "GetGroupReport"},
+                                   "GetGroupReport", "CompareStrategies"},
     "gpuledger.v1.ReplayService": {"StartReplay", "WatchReplay", "CancelReplay"},
     "grpc.health.v1.Health": {"Check", "Watch"},
 }
