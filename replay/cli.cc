@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -11,6 +13,7 @@
 #include "ledger/group.h"
 #include "ledger/store.h"
 #include "replay/compare.h"
+#include "replay/focus.h"
 #include "replay/format.h"
 #include "replay/metrics.h"
 #include "replay/query.h"
@@ -157,6 +160,45 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+struct ExportArgs {
+  std::string ledger;
+  std::optional<int64_t> run;
+  std::string format = "focus";
+  std::string output;  // "" for standard output
+  FocusOptions focus;
+};
+
+int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger, /*create=*/false);
+  if (!l.ok()) return Fail(err, l.status());
+  int64_t run_id = 0;
+  if (a.run) {
+    run_id = *a.run;
+  } else {
+    absl::StatusOr<ledger::RunRecord> latest = (*l)->LatestCompleteRun();
+    if (!latest.ok()) return Fail(err, latest.status());
+    run_id = latest->id;
+  }
+  if (a.output.empty()) {
+    if (absl::Status s = ExportFocus(**l, run_id, a.focus, out); !s.ok()) return Fail(err, s);
+    return 0;
+  }
+  // Write beside the target and rename, so a failed export leaves nothing.
+  const std::string tmp = a.output + ".partial";
+  {
+    std::ofstream file(tmp, std::ios::binary);
+    if (!file) return Fail(err, absl::UnavailableError(absl::StrCat(a.output, ": cannot write")));
+    if (absl::Status s = ExportFocus(**l, run_id, a.focus, file); !s.ok()) {
+      std::remove(tmp.c_str());
+      return Fail(err, s);
+    }
+  }
+  if (std::rename(tmp.c_str(), a.output.c_str()) != 0) {
+    return Fail(err, absl::UnavailableError(absl::StrCat(a.output, ": cannot write")));
+  }
+  return 0;
+}
+
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       ledger::Ledger::Open(a.ledger, /*create=*/false);
@@ -282,6 +324,23 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"table", "csv"}))
       ->capture_default_str();
 
+  ExportArgs exp;
+  CLI::App* ex = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.2 CSV)");
+  exp.ledger = kDefaultLedger;
+  ex->add_option("--ledger", exp.ledger, "Ledger file")->capture_default_str();
+  ex->add_option("--run", exp.run, "Run id (default: the newest complete run)");
+  ex->add_option("--format", exp.format, "Export format")
+      ->check(CLI::IsMember({"focus"}))
+      ->capture_default_str();
+  ex->add_option("--view", exp.focus.view,
+                 "A plain replay's cluster as bought (owned) or rented by the GPU-hour (rental); "
+                 "strategy replays bill each entry by its pool")
+      ->check(CLI::IsMember({"owned", "rental"}))
+      ->capture_default_str();
+  ex->add_option("--epoch", exp.focus.epoch, "Calendar date of simulated second 0 (YYYY-MM-DD, UTC)")
+      ->capture_default_str();
+  ex->add_option("-o,--output", exp.output, "Write here instead of standard output");
+
   ServeOptions serve;
   serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
   CLI::App* sv = app.add_subcommand(
@@ -340,6 +399,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   if (rp->parsed()) return DoReplay(replay, out, err);
   if (cp->parsed()) return DoCompare(compare, out, err);
+  if (ex->parsed()) return DoExport(exp, out, err);
   if (sv->parsed()) {
     absl::Status s = Serve(serve, out);
     return s.ok() ? 0 : Fail(err, s);

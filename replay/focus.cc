@@ -1,0 +1,332 @@
+#include "replay/focus.h"
+
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <ostream>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/text_format.h"
+#include "ledger/cost.h"
+#include "replay/format.h"
+
+namespace gpuledger::replay {
+namespace {
+
+// Every column of FOCUS 1.2 (docs/focus.md), alphabetically, then ours.
+const std::vector<std::string>& Columns() {
+  static const std::vector<std::string> columns = {
+      "AvailabilityZone", "BilledCost", "BillingAccountId", "BillingAccountName",
+      "BillingAccountType", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
+      "CapacityReservationId", "CapacityReservationStatus", "ChargeCategory", "ChargeClass",
+      "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
+      "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName",
+      "CommitmentDiscountQuantity", "CommitmentDiscountStatus", "CommitmentDiscountType",
+      "CommitmentDiscountUnit", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
+      "ContractedUnitPrice", "EffectiveCost", "InvoiceId", "InvoiceIssuerName", "ListCost",
+      "ListUnitPrice", "PricingCategory", "PricingCurrency", "PricingCurrencyContractedUnitPrice",
+      "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice", "PricingQuantity",
+      "PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId",
+      "ResourceName", "ResourceType", "ServiceCategory", "ServiceName", "ServiceSubcategory",
+      "SkuId", "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName",
+      "SubAccountType", "Tags",
+      // Custom columns (FOCUS: prefixed x_).
+      "x_RunId", "x_Strategy", "x_Pool", "x_JobId", "x_Phase", "x_Project", "x_Category",
+      "x_GpuSeconds"};
+  return columns;
+}
+
+using Row = std::map<std::string, std::string>;
+
+std::string Money(int64_t micro) { return Decimal(micro, 1'000'000, 6); }
+std::string Price(int64_t nano) { return Decimal(nano, 1'000'000'000, 9); }
+std::string GpuHours(int64_t gpu_seconds) { return Decimal(gpu_seconds, 3600, 6); }
+
+std::string Iso(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The first instant of the calendar month after `t`, and of t's month.
+std::time_t MonthStart(std::time_t t, int months_ahead) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_mon += months_ahead;
+  return timegm(&tm);
+}
+
+class Writer {
+ public:
+  Writer(std::ostream& out, FocusTotals* totals) : out_(out), totals_(totals) {
+    for (size_t i = 0; i < Columns().size(); ++i) out_ << (i ? "," : "") << Columns()[i];
+    out_ << "\n";
+  }
+  void Write(const Row& r, int64_t billed, int64_t effective) {
+    for (size_t i = 0; i < Columns().size(); ++i) {
+      auto it = r.find(Columns()[i]);
+      out_ << (i ? "," : "") << (it == r.end() ? std::string() : CsvField(it->second));
+    }
+    out_ << "\n";
+    if (totals_ != nullptr) {
+      totals_->billed += billed;
+      totals_->effective += effective;
+      ++totals_->rows;
+    }
+  }
+
+ private:
+  std::ostream& out_;
+  FocusTotals* totals_;
+};
+
+}  // namespace
+
+absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOptions& o,
+                         std::ostream& out, FocusTotals* totals) {
+  if (o.view != "owned" && o.view != "rental") {
+    return absl::InvalidArgumentError(absl::StrCat("--view must be owned or rental, got \"", o.view, "\""));
+  }
+  std::vector<std::string> ymd = absl::StrSplit(o.epoch, '-');
+  std::tm start_tm{};
+  if (ymd.size() != 3 || !absl::SimpleAtoi(ymd[0], &start_tm.tm_year) ||
+      !absl::SimpleAtoi(ymd[1], &start_tm.tm_mon) || !absl::SimpleAtoi(ymd[2], &start_tm.tm_mday) ||
+      start_tm.tm_year < 1970 || start_tm.tm_mon < 1 || start_tm.tm_mon > 12 ||
+      start_tm.tm_mday < 1 || start_tm.tm_mday > 31) {
+    return absl::InvalidArgumentError(absl::StrCat("--epoch: expected YYYY-MM-DD, got \"", o.epoch, "\""));
+  }
+  start_tm.tm_year -= 1900;
+  start_tm.tm_mon -= 1;
+  const std::time_t epoch = timegm(&start_tm);
+
+  absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
+  if (!run.ok()) return run.status();
+  if (run->status != ledger::kComplete) {
+    return absl::FailedPreconditionError(absl::StrCat("run ", run_id, " is ", run->status,
+                                                      ", not complete"));
+  }
+  v1::Pricing pricing;
+  google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing);
+  const ledger::Rates rates = ledger::ComputeRates(pricing, run->gpu_tdp_watts);
+  const int64_t reserved_rate = std::llround(pricing.reserved().usd_per_gpu_hour() * 1e9);
+  // Cash an owner pays by the hour: energy, operations and cost of capital
+  // (the capital itself is the purchase row).
+  const int64_t cash_fixed = rates.owned_operations + rates.owned_financing;
+  absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(run_id);
+  if (!jobs.ok()) return jobs.status();
+  std::map<std::string, std::string> project;
+  for (const auto& j : *jobs) project[j.job_id] = j.project;
+  absl::StatusOr<std::vector<ledger::UsageRecord>> entries = ledger.ListUsage(run_id);
+  if (!entries.ok()) return entries.status();
+
+  Writer w(out, totals);
+  const std::string run_name = absl::StrCat("runs/", run_id);
+  auto base = [&](std::time_t from, std::time_t to) {
+    Row r;
+    r["BillingAccountId"] = "gpuledger";
+    r["BillingAccountName"] = absl::StrCat("gpuledger replay of ", run->plan_name);
+    r["BillingAccountType"] = "Replay";
+    r["BillingCurrency"] = "USD";
+    r["PricingCurrency"] = "USD";
+    r["BillingPeriodStart"] = Iso(MonthStart(from, 0));
+    r["BillingPeriodEnd"] = Iso(MonthStart(from, 1));
+    r["ChargePeriodStart"] = Iso(from);
+    r["ChargePeriodEnd"] = Iso(to);
+    r["ChargeClass"] = "";
+    r["InvoiceId"] = absl::StrCat(run_name, "/", Iso(MonthStart(from, 0)).substr(0, 7));
+    r["ServiceCategory"] = "AI and Machine Learning";
+    r["ServiceSubcategory"] = "Generative AI";
+    r["ServiceName"] = absl::StrCat(run->gpu_model, " GPU cluster");
+    r["SkuId"] = run->gpu_model;
+    r["SkuMeter"] = "GPU time";
+    r["x_RunId"] = absl::StrCat(run_id);
+    r["x_Strategy"] = run->strategy;
+    return r;
+  };
+  const std::string plain_pool = o.view == "owned" ? "owned" : "on-demand";
+
+  // The purchase: owned hardware bought at the window's start.
+  bool any_owned = false, any_reserved = false;
+  for (const auto& e : *entries) {
+    const std::string pool = e.pool.empty() ? plain_pool : e.pool;
+    any_owned |= pool == "owned";
+    any_reserved |= pool == "reserved";
+  }
+  const std::time_t window_start = epoch + run->sim_start, window_end = epoch + run->sim_end;
+  if (any_owned) {
+    Row r = base(window_start, window_end);
+    const int64_t capital = ledger::CapitalMicroUsd(pricing, run->total_gpus());
+    r["ChargeCategory"] = "Purchase";
+    r["ChargeFrequency"] = "One-Time";
+    r["ChargeDescription"] = absl::StrCat("Purchase of ", run->total_gpus(), " ", run->gpu_model,
+                                          " GPUs with their servers (amortized in EffectiveCost)");
+    r["BilledCost"] = Money(capital);
+    r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
+    r["ListCost"] = r["ContractedCost"] = Money(capital);
+    r["PricingQuantity"] = absl::StrCat(run->total_gpus());
+    r["PricingUnit"] = "GPUs";
+    r["PricingCategory"] = "Committed";
+    r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "Owned hardware";
+    r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name, "/owned-cluster");
+    r["ResourceName"] = "cluster";
+    r["ResourceType"] = "GPU cluster";
+    r["CommitmentDiscountName"] = "owned cluster";
+    r["CommitmentDiscountType"] = "Owned hardware";
+    r["CommitmentDiscountCategory"] = "Usage";
+    r["x_Pool"] = "owned";
+    w.Write(r, capital, 0);
+  }
+
+  // Usage: one row per entry and calendar month.
+  for (const auto& e : *entries) {
+    const std::string pool = e.pool.empty() ? plain_pool : e.pool;
+    const bool job = !e.job_id.empty();
+    if (pool == "on-demand" && !job) continue;  // a renter pays nothing for idle capacity
+    std::time_t from = epoch + e.start;
+    const std::time_t end = epoch + e.end;
+    while (from < end) {
+      const std::time_t to = std::min(end, MonthStart(from, 1));
+      const int64_t gs = static_cast<int64_t>(to - from) * e.gpus;
+      Row r = base(from, to);
+      r["ChargeCategory"] = "Usage";
+      r["ChargeFrequency"] = "Usage-Based";
+      r["PricingQuantity"] = GpuHours(gs);
+      r["PricingUnit"] = "GPU-Hours";
+      if (job) {  // unused capacity consumes nothing (FOCUS: null)
+        r["ConsumedQuantity"] = GpuHours(gs);
+        r["ConsumedUnit"] = "GPU-Hours";
+      }
+      r["ResourceId"] = job ? absl::StrCat(run_name, "/jobs/", e.job_id) : absl::StrCat(run_name, "/cluster");
+      r["ResourceName"] = job ? e.job_id : "cluster";
+      r["ResourceType"] = job ? "GPU job" : "GPU cluster";
+      r["x_Pool"] = pool;
+      r["x_JobId"] = e.job_id;
+      r["x_Phase"] = e.phase;
+      r["x_Project"] = job ? project[e.job_id] : "";
+      r["x_Category"] = e.category;
+      r["x_GpuSeconds"] = absl::StrCat(gs);
+      int64_t billed = 0, effective = 0;
+      if (pool == "on-demand") {
+        effective = billed = ledger::CostMicroUsd(gs, rates.rental);
+        r["PricingCategory"] = "Standard";
+        r["ListUnitPrice"] = r["ContractedUnitPrice"] = Price(rates.rental);
+        r["ListCost"] = r["ContractedCost"] = Money(billed);
+        r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
+        r["ChargeDescription"] = absl::StrCat(e.category, " GPU time of job ", e.job_id, " rented on demand");
+      } else {
+        const bool owned = pool == "owned";
+        int64_t rate = reserved_rate;
+        if (owned) {
+          rate = job ? rates.owned_busy() : e.category == "down" ? rates.owned_down() : rates.owned_idle();
+          const int64_t cash = job ? cash_fixed + rates.owned_busy_energy
+                               : e.category == "down" ? cash_fixed
+                                                      : cash_fixed + rates.owned_idle_energy;
+          billed = ledger::CostMicroUsd(gs, cash);
+        }
+        effective = ledger::CostMicroUsd(gs, rate);
+        r["PricingCategory"] = "Committed";
+        r["ContractedUnitPrice"] = Price(rate);
+        r["ContractedCost"] = Money(effective);
+        r["ListUnitPrice"] = Price(owned ? rate : rates.rental);
+        r["ListCost"] = Money(owned ? effective : ledger::CostMicroUsd(gs, rates.rental));
+        r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
+            owned ? "Owned hardware" : "GPU cloud (reserved)";
+        r["CommitmentDiscountId"] = absl::StrCat(run_name, owned ? "/owned-cluster" : "/reservation");
+        r["CommitmentDiscountName"] = owned ? "owned cluster" : "reserved capacity";
+        r["CommitmentDiscountType"] = owned ? "Owned hardware" : "Reserved capacity";
+        r["CommitmentDiscountCategory"] = "Usage";
+        r["CommitmentDiscountStatus"] = job ? "Used" : "Unused";
+        if (!job) r["ResourceId"] = r["CommitmentDiscountId"];  // FOCUS: unused rows name the commitment
+        r["CommitmentDiscountQuantity"] = GpuHours(gs);
+        r["CommitmentDiscountUnit"] = "GPU-Hours";
+        r["ChargeDescription"] =
+            job ? absl::StrCat(e.category, " GPU time of job ", e.job_id, " on ", pool, " capacity")
+                : absl::StrCat(e.category, " ", pool, " capacity");
+      }
+      r["BilledCost"] = Money(billed);
+      r["EffectiveCost"] = Money(effective);
+      r["PricingCurrencyEffectiveCost"] = Money(effective);
+      w.Write(r, billed, effective);
+      from = to;
+    }
+  }
+
+  // Reserved capacity is paid month by month over its commitment (the
+  // window, rounded up to whole terms); beyond the window it goes unused.
+  if (any_reserved) {
+    const int gpus = run->total_gpus();
+    const double term = pricing.reserved().term_years() * ledger::kSecondsPerYear;
+    const int64_t window = run->sim_end - run->sim_start;
+    const int64_t committed =
+        term > 0 ? static_cast<int64_t>(std::ceil(window / term) * term) : window;
+    const std::time_t commit_end = window_start + committed;
+    if (commit_end > window_end) {
+      for (std::time_t from = window_end; from < commit_end;) {
+        const std::time_t to = std::min(commit_end, MonthStart(from, 1));
+        const int64_t gs = static_cast<int64_t>(to - from) * gpus;
+        Row r = base(from, to);
+        const int64_t effective = ledger::CostMicroUsd(gs, reserved_rate);
+        r["ChargeCategory"] = "Usage";
+        r["ChargeFrequency"] = "Usage-Based";
+        r["ChargeDescription"] = "reserved capacity after the replay, unused";
+        r["CommitmentDiscountId"] = absl::StrCat(run_name, "/reservation");
+        r["CommitmentDiscountStatus"] = "Unused";
+        r["CommitmentDiscountType"] = "Reserved capacity";
+        r["CommitmentDiscountCategory"] = "Usage";
+        r["PricingCategory"] = "Committed";
+        r["PricingQuantity"] = GpuHours(gs);
+        r["PricingUnit"] = "GPU-Hours";
+        r["ContractedUnitPrice"] = Price(reserved_rate);
+        r["ContractedCost"] = r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
+        r["ListCost"] = Money(ledger::CostMicroUsd(gs, rates.rental));
+        r["BilledCost"] = Money(0);
+        r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
+        r["ResourceId"] = absl::StrCat(run_name, "/reservation");
+        r["ResourceName"] = "cluster";
+        r["ResourceType"] = "GPU cluster";
+        r["x_Pool"] = "reserved";
+        r["x_Category"] = "idle";
+        r["x_GpuSeconds"] = absl::StrCat(gs);
+        w.Write(r, 0, effective);
+        from = to;
+      }
+    }
+    for (std::time_t from = window_start; from < commit_end;) {
+      const std::time_t to = std::min(commit_end, MonthStart(from, 1));
+      const int64_t gs = static_cast<int64_t>(to - from) * gpus;
+      Row r = base(from, to);
+      const int64_t billed = ledger::CostMicroUsd(gs, reserved_rate);
+      r["ChargeCategory"] = "Purchase";
+      r["ChargeFrequency"] = "Recurring";
+      r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run->gpu_model,
+                                            " GPUs for the month (amortized in EffectiveCost)");
+      r["BilledCost"] = Money(billed);
+      r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
+      r["ContractedCost"] = r["ListCost"] = Money(billed);
+      r["PricingQuantity"] = GpuHours(gs);
+      r["PricingUnit"] = "GPU-Hours";
+      r["PricingCategory"] = "Committed";
+      r["CommitmentDiscountId"] = absl::StrCat(run_name, "/reservation");
+      r["CommitmentDiscountType"] = "Reserved capacity";
+      r["CommitmentDiscountCategory"] = "Usage";
+      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
+      r["ResourceId"] = absl::StrCat(run_name, "/reservation");
+      r["ResourceName"] = "reservation";
+      r["ResourceType"] = "GPU reservation";
+      r["x_Pool"] = "reserved";
+      w.Write(r, billed, 0);
+      from = to;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gpuledger::replay

@@ -1,0 +1,38 @@
+// FOCUS export: a run's ledger as FinOps FOCUS 1.2 cost and usage rows
+// (docs/focus.md maps every column).
+#ifndef GPULEDGER_REPLAY_FOCUS_H_
+#define GPULEDGER_REPLAY_FOCUS_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "absl/status/status.h"
+#include "ledger/store.h"
+
+namespace gpuledger::replay {
+
+struct FocusOptions {
+  // How a plain replay's cluster (entries without a pool) is billed: "owned"
+  // (bought at the window's start) or "rental" (jobs' GPU-hours rented).
+  // Strategy replays bill each entry by its pool.
+  std::string view = "owned";
+  // The calendar date of simulated second 0 (UTC), "YYYY-MM-DD".
+  std::string epoch = "2025-01-01";
+};
+
+// What the rows add up to, micro-dollars.
+struct FocusTotals {
+  int64_t billed = 0;
+  int64_t effective = 0;
+  int64_t rows = 0;
+};
+
+// Writes the CSV (header, then rows). FailedPrecondition for a run that is
+// not complete; InvalidArgument for a bad view or epoch.
+absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOptions& options,
+                         std::ostream& out, FocusTotals* totals = nullptr);
+
+}  // namespace gpuledger::replay
+
+#endif  // GPULEDGER_REPLAY_FOCUS_H_
