@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -35,7 +36,8 @@ absl::Status Bad(const std::string& at, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat(at, ": ", what));
 }
 
-absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, const std::string& at) {
+absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, const std::string& at,
+                           bool o_allow_files) {
   Plan p;
   p.s = &s;
   const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
@@ -62,22 +64,43 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, con
     p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
   }
   p.pricing = traces::BuiltinDefaults().pricing();
-  auto merge = [&](const std::string& name, const char* fallback) -> absl::Status {
+  // Each profile prices one part (owned, reserved or rental) and must set
+  // it; only that part is taken.
+  auto merge = [&](const std::string& field, const std::string& name, const char* fallback,
+                   const char* part) -> absl::Status {
+    if (!o_allow_files && (name.find('/') != std::string::npos ||
+                           absl::EndsWith(name, ".textproto"))) {
+      return Bad(at, absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
+    }
     absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
     if (!profile.ok()) return Bad(at, who + std::string(profile.status().message()));
-    p.pricing.MergeFrom(*profile);
+    const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
+    if (!profile->GetReflection()->HasField(*profile, f)) {
+      return Bad(at, absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
+                                  "\" prices no ", part, " capacity"));
+    }
+    p.pricing.GetReflection()->MutableMessage(&p.pricing, f)->MergeFrom(
+        profile->GetReflection()->GetMessage(*profile, f));
     return absl::OkStatus();
   };
   if (s.committed() == "owned") {
-    if (auto st = merge(s.committed_pricing(), "owned-straight-line"); !st.ok()) return st;
+    if (auto st = merge("committed_pricing", s.committed_pricing(), "owned-straight-line", "owned");
+        !st.ok()) {
+      return st;
+    }
   } else if (s.committed() == "reserved") {
-    if (auto st = merge(s.committed_pricing(), "reserved-1y"); !st.ok()) return st;
+    if (auto st = merge("committed_pricing", s.committed_pricing(), "reserved-1y", "reserved");
+        !st.ok()) {
+      return st;
+    }
     if (s.has_term_years()) p.pricing.mutable_reserved()->set_term_years(s.term_years());
     if (!(p.pricing.reserved().usd_per_gpu_hour() > 0)) {
       return Bad(at, who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
     }
   }
-  if (auto st = merge(s.on_demand_pricing(), "on-demand"); !st.ok()) return st;
+  if (auto st = merge("on_demand_pricing", s.on_demand_pricing(), "on-demand", "rental"); !st.ok()) {
+    return st;
+  }
   if (auto st = ledger::ValidatePricing(p.pricing, ""); !st.ok()) {
     return Bad(at, who + std::string(st.message()));
   }
@@ -193,7 +216,8 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
     absl::StatusOr<Plan> p =
-        Check(strategies[i], w, i < where.size() ? where[i] : absl::StrCat("strategy #", i + 1));
+        Check(strategies[i], w, i < where.size() ? where[i] : absl::StrCat("strategy #", i + 1),
+              o.allow_profile_files);
     if (!p.ok()) return p.status();
     plans.push_back(*p);
   }
@@ -205,6 +229,8 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     r.committed = s.committed();
     r.committed_gpus = p.committed_gpus;
     traces::Workload shaped = Shape(w, p, &r.resized_jobs);
+    // Owned or reserved: the whole cluster is paid for, hot spares included.
+    const int paid_gpus = r.committed.empty() ? 0 : shaped.total_gpus();
     scheduler::SchedulerOptions options{o.policy, o.backfill_depth};
     options.on_demand = s.on_demand();
     options.on_demand_cap_gpus = s.on_demand_cap_gpus();
@@ -230,7 +256,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
                                sum.provisioning_gpu_seconds;
     const ledger::Rates rates = ledger::ComputeRates(p.pricing, w.gpu.tdp_watts());
     r.on_demand_micro_usd = ledger::CostMicroUsd(r.on_demand_gpu_seconds, rates.rental);
-    const int64_t capacity = static_cast<int64_t>(r.committed_gpus) * r.horizon_seconds;
+    const int64_t capacity = static_cast<int64_t>(paid_gpus) * r.horizon_seconds;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     r.breakeven_utilization = nan;
     r.breakeven_months = nan;
@@ -243,13 +269,13 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       r.amortized_micro_usd =
           ledger::CostMicroUsd(r.committed_busy_gpu_seconds, rates.owned_busy()) + r.on_demand_micro_usd;
       r.breakeven_utilization = ledger::BreakEvenUtilization(rates);
-      r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, r.committed_gpus);
+      r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, paid_gpus);
     } else if (r.committed == "reserved") {
       const double term = p.pricing.reserved().term_years() * ledger::kSecondsPerYear;
       const int64_t committed_seconds =
           term > 0 ? static_cast<int64_t>(std::ceil(r.horizon_seconds / term) * term) : r.horizon_seconds;
       r.committed_micro_usd = ledger::CostMicroUsd(
-          static_cast<int64_t>(r.committed_gpus) * committed_seconds,
+          static_cast<int64_t>(paid_gpus) * committed_seconds,
           std::llround(p.pricing.reserved().usd_per_gpu_hour() * 1e9));
       r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
     }

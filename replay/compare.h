@@ -26,6 +26,9 @@ struct CompareOptions {
   scheduler::Policy policy = scheduler::Policy::kFcfs;
   int backfill_depth = -1;
   int64_t seed = 0;
+  // Strategies may name pricing profile files (the CLI), or only shipped
+  // profiles (requests over the network).
+  bool allow_profile_files = true;
 };
 
 struct StrategyResult {

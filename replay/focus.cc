@@ -105,7 +105,11 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   }
   start_tm.tm_year -= 1900;
   start_tm.tm_mon -= 1;
-  const std::time_t epoch = timegm(&start_tm);
+  const std::tm asked = start_tm;
+  const std::time_t epoch = timegm(&start_tm);  // normalizes: 2025-02-31 becomes March 3
+  if (start_tm.tm_mday != asked.tm_mday || start_tm.tm_mon != asked.tm_mon) {
+    return absl::InvalidArgumentError(absl::StrCat("--epoch: no such date \"", o.epoch, "\""));
+  }
 
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();

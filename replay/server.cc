@@ -472,6 +472,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   if (!w.ok()) return w.status();
   CompareOptions options;
   options.seed = req.seed();
+  options.allow_profile_files = false;  // a client may not make the server read files
   absl::StatusOr<scheduler::Policy> policy =
       scheduler::ParsePolicy(req.policy().empty() ? "fcfs" : req.policy());
   if (!policy.ok()) return absl::InvalidArgumentError(absl::StrCat("policy: ", policy.status().message()));

@@ -423,30 +423,49 @@ void Simulator::ReleaseHeld(int job) {
 }
 
 void Simulator::Enqueue(int job, Seconds t) {
+  queued_at_[job] = t;
+  const int committed =
+      (cluster_.shape().nodes - options_.spare_nodes) * cluster_.shape().gpus_per_node;
+  if (options_.on_demand && jobs_[job].gpus > committed) {
+    // It can only ever run on demand: it waits for nothing but the cap, and
+    // does not block the cluster's queue.
+    on_demand_only_.insert(Key(job));
+    return;
+  }
   waiting_.insert(Key(job));
   arrived_.push_back(job);
-  queued_at_[job] = t;
   if (options_.on_demand && options_.burst_after_seconds > 0) {
     events_.Push(t + options_.burst_after_seconds, EventKind::kBurstCheck, job);
   }
 }
 
-absl::Status Simulator::BurstPass(Seconds t) {
-  for (auto w = waiting_.begin(); w != waiting_.end();) {
+absl::StatusOr<bool> Simulator::BurstPass(Seconds t) {
+  auto fits = [&](int job) {
+    return options_.on_demand_cap_gpus == 0 ||
+           on_demand_gpus_ + jobs_[job].gpus <= options_.on_demand_cap_gpus;
+  };
+  // Jobs too big for the cluster first (they have no other way), then jobs
+  // that waited long enough for it, each in queue order.
+  for (auto w = on_demand_only_.begin(); w != on_demand_only_.end();) {
     const int job = JobOf(*w);
-    ++w;  // Start erases `job` from the queue
-    const int gpus = jobs_[job].gpus;
-    if (t - queued_at_[job] < options_.burst_after_seconds) continue;
-    if (options_.on_demand_cap_gpus > 0 && on_demand_gpus_ + gpus > options_.on_demand_cap_gpus) {
-      continue;
-    }
+    ++w;  // Start erases `job`
+    if (!fits(job)) continue;
     if (absl::Status s = Start(job, t, /*on_demand=*/true); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  // One at a time: the cluster's policy looks again after each, since the
+  // jobs behind it may now fit the cluster.
+  for (const QueueKey& k : waiting_) {
+    const int job = JobOf(k);
+    if (t - queued_at_[job] < options_.burst_after_seconds || !fits(job)) continue;
+    if (absl::Status s = Start(job, t, /*on_demand=*/true); !s.ok()) return s;
+    return true;
+  }
+  return false;
 }
 
 absl::Status Simulator::Start(int job, Seconds t, bool on_demand) {
   waiting_.erase(Key(job));
+  on_demand_only_.erase(Key(job));
   interrupted_[job] = false;
   restart_in_run_[job] = restart_owed_[job];
   restart_owed_[job] = 0;
@@ -583,7 +602,19 @@ absl::Status Simulator::Schedule(Seconds t) {
     case Policy::kConservative: s = ConservativeBackfill(t); break;
     case Policy::kPriority: s = PriorityPass(t); break;
   }
-  if (s.ok() && options_.on_demand && !waiting_.empty()) s = BurstPass(t);
+  if (s.ok() && options_.on_demand) {
+    // Jobs leaving the queue for on-demand capacity may unblock it: give the
+    // cluster's policy another look.
+    absl::StatusOr<bool> burst = BurstPass(t);
+    if (!burst.ok()) return burst.status();
+    if (*burst && !waiting_.empty()) {
+      arrived_.clear();
+      for (const QueueKey& k : waiting_) arrived_.push_back(JobOf(k));
+      ended_ = true;
+      easy_valid_ = false;
+      return Schedule(t);
+    }
+  }
   arrived_.clear();
   ended_ = false;
   return s;

@@ -222,8 +222,10 @@ class Simulator {
   // Puts a job in the waiting queue (and, with on-demand capacity, wakes
   // the scheduler when its wait lets it burst).
   void Enqueue(int job, Seconds t);
-  // Starts waiting jobs on demand whose wait is long enough, in queue order.
-  absl::Status BurstPass(Seconds t);
+  // Starts on demand the jobs only on-demand capacity can hold, then the
+  // first waiting job (queue order) whose wait is long enough, under the
+  // cap. True if it took a job off the cluster's queue.
+  absl::StatusOr<bool> BurstPass(Seconds t);
   // Gives a job's GPUs back and its runs' memory to the pool.
   void ReleaseHeld(int job);
   absl::Status Preempt(int job, Seconds t);
@@ -276,6 +278,7 @@ class Simulator {
   std::vector<Seconds> queued_at_;       // when it last joined the queue
   std::vector<bool> on_demand_;          // its current run is on demand
   std::set<int> on_demand_running_;
+  std::set<QueueKey> on_demand_only_;    // waiting jobs bigger than the cluster
   int64_t on_demand_gpus_ = 0;           // GPUs held on demand now
   std::vector<bool> interrupted_;        // requeued by a failure: goes first
   std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)

@@ -149,6 +149,20 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
   r = CompareStrategies(plan_, *LoadStrategies(path), {}, *ledger_);
   EXPECT_NE(r.status().message().find("strategy \"y\": unknown pricing profile \"nope\""),
             absl::string_view::npos) << r.status();
+  // A profile must price what it is used for.
+  std::ofstream(path) << "strategies { name: \"w\" committed: \"owned\" committed_gpus: 8 "
+                         "committed_pricing: \"on-demand-hyperscaler\" }\n";
+  r = CompareStrategies(plan_, *LoadStrategies(path), {}, *ledger_);
+  EXPECT_EQ(r.status().message(),
+            "strategy #1: strategy \"w\": field committed_pricing: profile "
+            "\"on-demand-hyperscaler\" prices no owned capacity");
+  CompareOptions remote;
+  remote.allow_profile_files = false;
+  std::ofstream(path) << "strategies { name: \"v\" on_demand: true on_demand_pricing: \"/etc/passwd\" }\n";
+  r = CompareStrategies(plan_, *LoadStrategies(path), remote, *ledger_);
+  EXPECT_EQ(r.status().message(),
+            "strategy #1: strategy \"v\": field on_demand_pricing: only shipped profiles here, not files");
+  EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"z\" colour: 3 }\n";
   const std::string message(LoadStrategies(path).status().message());
   EXPECT_EQ(message.substr(0, path.size() + 3), path + ":1:") << message;  // file and line

@@ -183,6 +183,8 @@ TEST_F(FocusTest, BadRequestsAreRefused) {
   auto run = ReplayWorkload(plan_, *ledger_, 0);
   EXPECT_EQ(ExportFocus(*ledger_, run->run_id, o, out).message(),
             "--epoch: expected YYYY-MM-DD, got \"yesterday\"");
+  o.epoch = "2025-02-31";
+  EXPECT_EQ(ExportFocus(*ledger_, run->run_id, o, out).message(), "--epoch: no such date \"2025-02-31\"");
 }
 
 }  // namespace

@@ -548,6 +548,43 @@ TEST(OnDemand, TheCapHoldsJobsBackAndTheClusterComesFirst) {
             "job \"big\": needs 16 GPUs, the cluster has 8 and on-demand capacity is capped at 8");
 }
 
+// A job bigger than the cluster goes on demand at once and does not block
+// the cluster's queue: big (16 GPUs) cannot fit the one 8-GPU node, so with a
+// 24 h burst wait it still starts at 0 on demand, and small (8) runs on the
+// node at 0 instead of waiting behind it.
+TEST(OnDemand, AJobBiggerThanTheClusterNeitherWaitsNorBlocks) {
+  for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kConservative, Policy::kPriority}) {
+    SchedulerOptions o{p};
+    o.on_demand = true;
+    o.burst_after_seconds = 86400;
+    Recorder r;
+    auto sim = Simulator::Create({1, 8}, {Job("big", 16, 100), Job("small", 8, 50)}, o, &r);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+    auto s = (*sim)->Finish();
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ((*sim)->times()[0].first_start, 0) << PolicyName(p);
+    EXPECT_EQ((*sim)->times()[1].first_start, 0) << PolicyName(p);
+    EXPECT_EQ(s->on_demand_gpu_seconds, 16 * 100) << PolicyName(p);  // small stayed on the node
+  }
+}
+
+// When the head bursts, the jobs behind it get another look at the cluster.
+// Two nodes; a (8) holds node 0 until 100; h (16) waits at the head (8 GPUs
+// free) and l (8) behind it. At 10 both have waited long enough: h goes on
+// demand, and then l fits node 1, so it runs there rather than on demand.
+TEST(OnDemand, TheQueueMovesOnWhenItsHeadBursts) {
+  SchedulerOptions o;
+  o.on_demand = true;
+  o.burst_after_seconds = 10;
+  Recorder r;
+  auto s = Simulate({2, 8}, {Job("a", 8, 100), Job("h", 16, 500), Job("l", 8, 50)}, o, &r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->on_demand_jobs, 1);
+  EXPECT_EQ(s->on_demand_gpu_seconds, 16 * 500);
+  EXPECT_EQ(s->end, 510);
+}
+
 TEST(OnDemand, AllOnDemandNeedsNoCluster) {
   SchedulerOptions o;
   o.on_demand = true;
