@@ -85,6 +85,7 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
   const auto& o = p.owned();
   Rates r;
   r.rental = Nano(p.rental().usd_per_gpu_hour());
+  r.reserved = Nano(p.reserved().usd_per_gpu_hour());
   const double capital = CapitalUsdPerGpu(p);
   const double life_hours = o.depreciation_years() * kSecondsPerYear / 3600.0;
   const double hours_per_year = kSecondsPerYear / 3600.0;
@@ -150,7 +151,25 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   report.run = *run;
   report.group_by = std::string(group_by);
   report.rates = ComputeRates(pricing, run->gpu_tdp_watts);
-  report.capital_micro_usd = CapitalMicroUsd(pricing, run->total_gpus());
+  report.strategy = !run->strategy.empty();
+  if (report.strategy) {
+    absl::StatusOr<std::string> committed = ledger.CommittedPool(run_id);
+    if (!committed.ok()) return committed.status();
+    report.committed = *committed;
+  }
+  // A strategy's cluster costs what its pool costs; on-demand use costs rent.
+  const bool owned_cluster = !report.strategy || report.committed == "owned";
+  const bool reserved_cluster = report.strategy && report.committed == "reserved";
+  const int64_t busy_rate = owned_cluster      ? report.rates.owned_busy()
+                            : reserved_cluster ? report.rates.reserved
+                                               : 0;
+  const int64_t idle_rate = owned_cluster      ? report.rates.owned_idle()
+                            : reserved_cluster ? report.rates.reserved
+                                               : 0;
+  const int64_t down_rate = owned_cluster      ? report.rates.owned_down()
+                            : reserved_cluster ? report.rates.reserved
+                                               : 0;
+  report.capital_micro_usd = owned_cluster ? CapitalMicroUsd(pricing, run->total_gpus()) : 0;
   report.window_seconds = run->sim_end - run->sim_start;
   report.idle_gpu_seconds = *idle;
 
@@ -162,8 +181,10 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   };
   for (const auto& g : *groups) {
     report.busy_gpu_seconds += g.gpu_seconds;
+    report.on_demand_gpu_seconds += g.on_demand_gpu_seconds;
     add(CostRow{g.group, g.gpu_seconds, CostMicroUsd(g.gpu_seconds, report.rates.rental),
-                CostMicroUsd(g.gpu_seconds, report.rates.owned_busy()),
+                CostMicroUsd(g.gpu_seconds - g.on_demand_gpu_seconds, busy_rate) +
+                    CostMicroUsd(g.on_demand_gpu_seconds, report.rates.rental),
                 g.first_start, g.last_end});
   }
   report.jobs_total = report.total;
@@ -171,14 +192,14 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   report.jobs_total.first_start = run->sim_start;
   report.jobs_total.last_end = run->sim_end;
   // Idle capacity: nothing to a renter, the full fixed cost to an owner.
-  add(CostRow{"idle", *idle, 0, CostMicroUsd(*idle, report.rates.owned_idle()),
+  add(CostRow{"idle", *idle, 0, CostMicroUsd(*idle, idle_rate),
               run->sim_start, run->sim_end});
   // Down capacity: an owner pays for nodes under repair, a renter does not.
   absl::StatusOr<int64_t> down = ledger.DownGpuSeconds(run_id);
   if (!down.ok()) return down.status();
   report.down_gpu_seconds = *down;
   if (*down > 0) {
-    add(CostRow{"down", *down, 0, CostMicroUsd(*down, report.rates.owned_down()),
+    add(CostRow{"down", *down, 0, CostMicroUsd(*down, down_rate),
                 run->sim_start, run->sim_end});
   }
   report.total.group = "total";

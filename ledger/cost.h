@@ -29,6 +29,7 @@ struct Rates {
   int64_t owned_operations = 0;
   int64_t owned_busy_energy = 0;  // energy of a GPU-hour running a job
   int64_t owned_idle_energy = 0;  // energy of an idle GPU-hour
+  int64_t reserved = 0;           // a reserved GPU-hour, used or not
 
   int64_t owned_fixed() const { return owned_depreciation + owned_financing + owned_operations; }
   int64_t owned_busy() const { return owned_fixed() + owned_busy_energy; }
@@ -89,6 +90,12 @@ struct CostReport {
   int64_t idle_gpu_seconds = 0;
   int64_t down_gpu_seconds = 0;
   int jobs = 0;
+  // A strategy's run (runs.strategy set): the "owned" figures are then the
+  // strategy's cost, each entry priced by its pool (docs/compare.md), and
+  // `committed` names the cluster's pool ("owned", "reserved" or "").
+  bool strategy = false;
+  std::string committed;
+  int64_t on_demand_gpu_seconds = 0;  // held on on-demand capacity
 };
 
 // Builds the cost report of `run_id` grouped by `group_by`. A run that is not

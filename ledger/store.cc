@@ -457,14 +457,16 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
     const std::string col = absl::StrCat("j.", key == "job" ? "job_id" : key);
     sql = absl::StrCat(
         "SELECT ", col, ", COALESCE(SUM(u.gpu_seconds), 0), "
-        "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o "
+        "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o, "
+        "COALESCE(SUM(CASE WHEN u.pool = 'on-demand' THEN u.gpu_seconds END), 0) "
         "FROM jobs j LEFT JOIN usage u "
         "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
         "WHERE j.run_id = ?1 GROUP BY ", col, " ORDER BY o");
   } else if (key == "day") {
     return SumByDay(run);
   } else if (key == "category" || key == "pool") {
-    sql = absl::StrCat("SELECT ", key, ", SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o "
+    sql = absl::StrCat("SELECT ", key, ", SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o, "
+                       "COALESCE(SUM(CASE WHEN pool = 'on-demand' THEN gpu_seconds END), 0) "
                        "FROM usage WHERE run_id = ?1 AND job_id != '' GROUP BY ", key, " ORDER BY o");
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -473,7 +475,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
   Stmt q(db_, sql);
   q.Bind(1, run);
   return CollectRows<GroupSum>(q, [](const Stmt& r) {
-    return GroupSum{r.Text(0), r.Int64(1), r.Int64(2), r.Int64(3)};
+    return GroupSum{r.Text(0), r.Int64(1), r.Int64(2), r.Int64(3), r.Int64(5)};
   });
 }
 
@@ -481,7 +483,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
   constexpr int64_t kDay = 86400;
-  Stmt q(db_, "SELECT start, end, gpus FROM usage WHERE run_id = ? AND job_id != ''");
+  Stmt q(db_, "SELECT start, end, gpus, pool = 'on-demand' FROM usage WHERE run_id = ? AND job_id != ''");
   q.Bind(1, run);
   std::map<int64_t, GroupSum> days;  // by day index from the run's start
   while (true) {
@@ -489,6 +491,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
     if (!row.ok()) return row.status();
     if (!*row) break;
     const int64_t start = q.Int64(0), end = q.Int64(1), gpus = q.Int64(2);
+    const bool on_demand = q.Int64(3) != 0;
     for (int64_t t = start; t < end;) {
       const int64_t day = (t - r->sim_start) / kDay;
       const int64_t day_end = std::min(end, r->sim_start + (day + 1) * kDay);
@@ -498,6 +501,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
         g.first_start = t;
       }
       g.gpu_seconds += (day_end - t) * gpus;
+      if (on_demand) g.on_demand_gpu_seconds += (day_end - t) * gpus;
       g.first_start = std::min(g.first_start, t);
       g.last_end = std::max(g.last_end, day_end);
       t = day_end;
@@ -506,6 +510,14 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
   std::vector<GroupSum> out;
   for (auto& [day, g] : days) out.push_back(std::move(g));
   return out;
+}
+
+absl::StatusOr<std::string> Ledger::CommittedPool(int64_t run) {
+  Stmt q(db_, "SELECT pool FROM usage WHERE run_id = ? AND pool IN ('owned', 'reserved') LIMIT 1");
+  q.Bind(1, run);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  return *row ? q.Text(0) : std::string();
 }
 
 absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {

@@ -172,12 +172,16 @@ class Ledger {
     int64_t gpu_seconds = 0;
     int64_t first_start = 0;  // earliest start of the group's entries
     int64_t last_end = 0;     // latest end of the group's entries
+    int64_t on_demand_gpu_seconds = 0;  // the part held on on-demand capacity
   };
   absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run,
                                                    absl::string_view key);
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
   // GPU-seconds of nodes under repair (category "down").
   absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
+  // The pool a strategy run's cluster was: "owned", "reserved", or "" (all
+  // on demand, or a plain replay).
+  absl::StatusOr<std::string> CommittedPool(int64_t run);
 
   sqlite3* db() { return db_; }
 

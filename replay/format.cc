@@ -277,7 +277,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> head = {r.group_by, "GPU-hours"};
   if (o.rental) head.push_back("rental USD");
-  if (o.owned) head.push_back("owned USD");
+  if (o.owned) head.push_back(r.strategy ? "strategy USD" : "owned USD");
   head.push_back("start day");
   head.push_back("end day");
   cells.push_back(head);
@@ -304,7 +304,17 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   if (o.rental) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental), " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
   }
-  if (o.owned) {
+  if (o.owned && r.strategy) {
+    absl::StrAppend(&out, "strategy \"", run.strategy, "\": the cluster is ",
+                    r.committed.empty() ? std::string("none (all on demand)") : r.committed,
+                    "; strategy USD prices each entry by its pool: on-demand at $", Rate(r.rates.rental),
+                    " per GPU-hour",
+                    r.committed == "reserved"
+                        ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
+                        : std::string(),
+                    r.committed == "owned" ? ", owned as below" : "", "\n");
+  }
+  if (o.owned && (!r.strategy || r.committed == "owned")) {
     const auto& rt = r.rates;
     absl::StrAppend(&out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
                     WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
@@ -328,7 +338,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                         " costs less than owning at any utilization\n");
       } else {
         const double used = r.window_seconds > 0 && run.total_gpus() > 0
-                                ? static_cast<double>(r.busy_gpu_seconds) /
+                                ? static_cast<double>(r.busy_gpu_seconds - r.on_demand_gpu_seconds) /
                                       (static_cast<double>(r.window_seconds) * run.total_gpus())
                                 : 0;
         absl::StrAppend(&out, "break-even: owning costs what renting does at ",

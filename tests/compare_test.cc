@@ -95,6 +95,15 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   EXPECT_EQ(half.productive_gpu_seconds, own.productive_gpu_seconds);  // same work
   // Bursting: jobs beyond the owned half ran on demand.
   EXPECT_GT(r["own half, burst"].on_demand_gpu_seconds, 0);
+  // `gpuledger report` on each strategy's run prices every entry by its
+  // pool: its strategy total is compare's (the horizon is the replay here).
+  for (const auto& [name, result] : r) {
+    auto rep = ledger::BuildCostReport(*ledger_, result.run_id, "pool", false);
+    ASSERT_TRUE(rep.ok()) << name;
+    EXPECT_TRUE(rep->strategy) << name;
+    EXPECT_NEAR(rep->total.owned_micro_usd, result.total_micro_usd, 10) << name;
+    EXPECT_EQ(rep->capital_micro_usd, result.capital_micro_usd) << name;
+  }
   // Every replay is in the ledger, its entries labelled by pool.
   auto pools = ledger_->SumByGroup(r["own half, burst"].run_id, "pool");
   ASSERT_TRUE(pools.ok());
