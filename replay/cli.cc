@@ -19,6 +19,7 @@
 #include "replay/query.h"
 #include "replay/server.h"
 #include "replay/replay.h"
+#include "traces/jobtrace.h"
 #include "traces/plan.h"
 #include "traces/pricing.h"
 #include "traces/swf.h"
@@ -42,6 +43,7 @@ struct ReplayArgs {
   std::string format = "auto";
   int capacity = 0;
   int gpus_per_node = 1;
+  bool gpus_per_node_set = false;
   std::string policy = "fcfs";
   int backfill_depth = -1;
   std::string schedule_out;
@@ -66,8 +68,11 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
   const bool swf = a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
+  const bool trace = a.format == "trace" || (a.format == "auto" && traces::IsJobTracePath(a.plan));
   absl::StatusOr<traces::Workload> w =
-      swf ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node}) : traces::LoadPlanFile(a.plan);
+      swf     ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node})
+      : trace ? traces::LoadJobTraceFile(a.plan, {a.capacity, a.gpus_per_node_set ? a.gpus_per_node : 0})
+              : traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
   if (a.seeds < 0 || a.threads < 0) {
     return Fail(err, absl::InvalidArgumentError("--seeds and --threads must not be negative"));
@@ -259,9 +264,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rp->add_option("--threads", replay.threads, "Threads for --seeds (0: one per core)")
       ->capture_default_str();
   rp->add_option("--format", replay.format,
-                 "Input format: a plan (.textproto) or an SWF trace (.swf, .swf.gz); auto "
-                 "goes by the file name")
-      ->check(CLI::IsMember({"auto", "plan", "swf"}))
+                 "Input format: a plan (.textproto), an SWF trace (.swf, .swf.gz) or a job trace "
+                 "(.jsonl, .csv, either .gz; docs/traces.md); auto goes by the file name")
+      ->check(CLI::IsMember({"auto", "plan", "swf", "trace"}))
       ->capture_default_str();
   rp->add_option("--policy", replay.policy, "Scheduling policy")
       ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
@@ -271,8 +276,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->capture_default_str();
   rp->add_option("--capacity", replay.capacity,
                  "SWF: GPUs of the cluster (default: the trace's MaxProcs, else MaxNodes)");
-  rp->add_option("--gpus-per-node", replay.gpus_per_node, "SWF: GPUs per node")
+  rp->add_option("--gpus-per-node", replay.gpus_per_node, "GPUs per node (SWF: default 1; job traces: the file's, else the GPU model's)")
       ->capture_default_str();
+  rp->callback([&replay, rp] { replay.gpus_per_node_set = rp->count("--gpus-per-node") > 0; });
   rp->add_option("--schedule-out", replay.schedule_out,
                  "Also write the schedule as CSV: job_id,submit,start,end,gpus");
 

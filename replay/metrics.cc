@@ -79,7 +79,21 @@ std::string MetricsText(const v1::RunMetrics& m) {
       m.makespan_seconds() / 86400.0, m.wait_mean_seconds(), m.wait_median_seconds(),
       m.wait_p95_seconds(), m.bounded_slowdown_mean(), 100 * m.utilization(), m.preemptions(),
       m.lost_gpu_seconds()) +
-         FailuresText(m);
+         StatusText(m) + FailuresText(m);
+}
+
+std::string StatusText(const v1::RunMetrics& m) {
+  if (m.jobs_by_status().empty()) return "";
+  int64_t total = 0;
+  for (const auto& [status, n] : m.jobs_by_status()) total += n;
+  std::vector<std::string> parts;
+  for (const char* status : {"completed", "cancelled", "failed"}) {
+    auto it = m.jobs_by_status().find(status);
+    const int64_t n = it == m.jobs_by_status().end() ? 0 : it->second;
+    parts.push_back(absl::StrFormat("%d %s (%.1f%%)", n, status, total > 0 ? 100.0 * n / total : 0.0));
+  }
+  return absl::StrCat("trace jobs: ", absl::StrJoin(parts, ", "),
+                      "; each charged for the GPU time it held\n");
 }
 
 double InterruptionsPerWindow(const v1::RunMetrics& m) {

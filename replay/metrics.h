@@ -21,6 +21,8 @@ gpuledger::v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& 
 
 // One line per metric, for people.
 std::string MetricsText(const gpuledger::v1::RunMetrics& metrics);
+// Job traces: the jobs by how they ended ("" for plans).
+std::string StatusText(const gpuledger::v1::RunMetrics& metrics);
 // The failure lines of MetricsText ("" for a replay without failures).
 std::string FailuresText(const gpuledger::v1::RunMetrics& metrics);
 // Unexpected interruptions scaled to the plan's interruption window:

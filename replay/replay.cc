@@ -188,6 +188,9 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
                       ComputeMetrics(sim_->jobs(), sim_->times(), *summary,
                                      workload_.total_gpus(), workload_.skipped)};
   result.metrics.set_interruption_window_days(workload_.interruption_window_days);
+  for (const auto& [status, n] : workload_.jobs_by_status) {
+    (*result.metrics.mutable_jobs_by_status())[status] = n;
+  }
   std::string metrics;
   google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
   if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics,

@@ -400,6 +400,25 @@ TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
             std::string::npos) << bad.err;
 }
 
+TEST_F(ReplayTest, JobTracesChargeCancelledAndFailedJobsForWhatTheyHeld) {
+  const std::string trace = Path("t.csv");
+  std::ofstream(trace) << "# gpu: A100\n# cluster_gpus: 16\n"
+                          "id,submit_seconds,gpus,run_seconds,status,type\n"
+                          "a,0,8,100,completed,pretrain\nb,5,16,50,failed,eval\n"
+                          "c,10,4,30,cancelled,debug\n";
+  Result r = Cli({"replay", trace, "--ledger", ledger_, "--policy", "easy"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 jobs on 16 A100"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("trace jobs: 1 completed (33.3%), 1 cancelled (33.3%), 1 failed (33.3%)"),
+            std::string::npos) << r.out;
+  auto l = ledger::Ledger::Open(ledger_);
+  auto report = ledger::BuildCostReport(**l, 1, "job", false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->jobs_total.gpu_seconds, 8 * 100 + 16 * 50 + 4 * 30);
+  Result json = Cli({"report", "--ledger", ledger_, "--format", "json"});
+  EXPECT_NE(json.out.find("\"metrics\""), std::string::npos);
+}
+
 TEST_F(ReplayTest, BadPlanExitsTwoAndWritesNothing) {
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   const std::string bad = Write("bad.textproto",

@@ -30,6 +30,7 @@ struct PlanJob {
   // Young/Daly interval (set where the failure rate is known, by the replay).
   int64_t checkpoint_seconds = 0;
   int64_t checkpoint_write_seconds = 0;  // each write stalls the job's GPUs
+  std::string status;  // job traces: completed, cancelled or failed
 };
 constexpr int64_t kAutoCheckpoint = -1;
 
@@ -51,6 +52,8 @@ struct Workload {
   std::vector<PlanJob> jobs;
   // Trace jobs left out, by reason ("run time <= 0", ...).
   std::map<std::string, int64_t> skipped;
+  // Job traces: jobs kept, by how they ended.
+  std::map<std::string, int64_t> jobs_by_status;
 
   int total_gpus() const { return nodes * gpu.gpus_per_node(); }
 };

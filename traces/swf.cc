@@ -1,5 +1,6 @@
 #include "traces/swf.h"
 
+#include "traces/gzlines.h"
 #include "traces/sha256.h"
 
 #include <zlib.h>
@@ -20,27 +21,6 @@ namespace gpuledger::traces {
 namespace {
 
 constexpr int kFields = 18;
-
-struct GzCloser {
-  void operator()(gzFile f) const { gzclose(f); }
-};
-using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
-
-// Reads one line (without its newline) of any length; false at the end.
-bool ReadLine(gzFile f, std::string* line) {
-  line->clear();
-  char buf[8192];
-  while (gzgets(f, buf, sizeof buf) != nullptr) {
-    const size_t n = std::strlen(buf);
-    line->append(buf, n);
-    if (n > 0 && buf[n - 1] == '\n') {
-      line->pop_back();
-      if (!line->empty() && line->back() == '\r') line->pop_back();
-      return true;
-    }
-  }
-  return !line->empty();
-}
 
 // "; MaxProcs: 256" -> 256 for key "MaxProcs".
 bool HeaderValue(absl::string_view line, absl::string_view key, int64_t* value) {

@@ -1,0 +1,116 @@
+// Job traces (JSON Lines and CSV, plain or gzip): the cluster from the
+// comments, every field, skips by reason, and errors naming line and field.
+#include <zlib.h>
+
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/temp_dir.h"
+#include "traces/jobtrace.h"
+
+namespace gpuledger::traces {
+namespace {
+
+class JobTraceTest : public testing::TempDirTest {
+ protected:
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = Path(name);
+    if (name.size() > 3 && name.substr(name.size() - 3) == ".gz") {
+      gzFile f = gzopen(path.c_str(), "wb");
+      gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+      gzclose(f);
+    } else {
+      std::ofstream(path) << text;
+    }
+    return path;
+  }
+  std::string Error(const std::string& name, const std::string& text, JobTraceOptions o = {}) {
+    auto w = LoadJobTraceFile(Write(name, text), o);
+    EXPECT_FALSE(w.ok());
+    return w.ok() ? "" : std::string(w.status().message());
+  }
+};
+
+constexpr char kCsv[] =
+    "# Two A100 nodes.\n"
+    "# gpu: A100\n"
+    "# cluster_gpus: 16\n"
+    "id,submit_seconds,gpus,run_seconds,status,type,requested_seconds,priority,project\n"
+    "a,0,8,100,completed,pretrain,200,1,llm\n"
+    "b,5,16,50,failed,eval,,,\n"
+    "c,10,4,30,cancelled,debug,,,\n"
+    "d,10,0,30,completed,sft,,,\n"
+    "e,12,12,30,completed,rl,,,\n"
+    "f,12,32,30,completed,rl,,,\n"
+    "g,13,8,0,completed,rl,,,\n";
+
+TEST_F(JobTraceTest, CsvAndJsonLinesGiveTheSameWorkload) {
+  auto csv = LoadJobTraceFile(Write("t.csv", kCsv), {});
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_EQ(csv->gpu.name(), "A100");
+  EXPECT_EQ(csv->nodes, 2);
+  ASSERT_EQ(csv->jobs.size(), 3u);
+  EXPECT_EQ(csv->jobs[0].phase, v1::PRETRAIN);
+  EXPECT_EQ(csv->jobs[0].requested_seconds, 200);
+  EXPECT_EQ(csv->jobs[0].priority, 1);
+  EXPECT_EQ(csv->jobs[0].project, "llm");
+  EXPECT_EQ(csv->jobs[1].status, "failed");
+  EXPECT_EQ(csv->jobs[2].phase, v1::DEBUG);
+  EXPECT_EQ(csv->jobs[2].project, "debug");  // defaults to the type
+  EXPECT_EQ(csv->jobs_by_status.at("completed"), 1);
+  EXPECT_EQ(csv->jobs_by_status.at("cancelled"), 1);
+  EXPECT_EQ(csv->skipped.at("size <= 0"), 1);
+  EXPECT_EQ(csv->skipped.at("size not whole nodes"), 1);
+  EXPECT_EQ(csv->skipped.at("size above capacity"), 1);
+  EXPECT_EQ(csv->skipped.at("run time <= 0"), 1);
+
+  auto json = LoadJobTraceFile(
+      Write("t.jsonl.gz",
+            "# gpu: A100\n# cluster_gpus: 16\n"
+            "{\"id\": \"a\", \"submit_seconds\": 0, \"gpus\": 8, \"run_seconds\": 100, "
+            "\"status\": \"completed\", \"type\": \"pretrain\", \"requested_seconds\": 200, "
+            "\"priority\": 1, \"project\": \"llm\"}\n"
+            "{\"id\": \"b\", \"submitSeconds\": 5, \"gpus\": 16, \"runSeconds\": 50, \"status\": \"failed\", \"type\": \"eval\"}\n"
+            "{\"id\": \"c\", \"submit_seconds\": 10, \"gpus\": 4, \"run_seconds\": 30, \"status\": \"cancelled\", \"type\": \"debug\"}\n"),
+      {});
+  ASSERT_TRUE(json.ok()) << json.status();
+  ASSERT_EQ(json->jobs.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(json->jobs[i].id, csv->jobs[i].id);
+    EXPECT_EQ(json->jobs[i].gpus, csv->jobs[i].gpus);
+    EXPECT_EQ(json->jobs[i].submit_seconds, csv->jobs[i].submit_seconds);
+    EXPECT_EQ(json->jobs[i].run_seconds, csv->jobs[i].run_seconds);
+    EXPECT_EQ(json->jobs[i].status, csv->jobs[i].status);
+    EXPECT_EQ(json->jobs[i].phase, csv->jobs[i].phase);
+  }
+  // --capacity and --gpus-per-node override the comments.
+  auto big = LoadJobTraceFile(Write("u.csv", kCsv), {64, 4});
+  ASSERT_TRUE(big.ok()) << big.status();
+  EXPECT_EQ(big->nodes, 16);
+  EXPECT_EQ(big->gpu.gpus_per_node(), 4);
+}
+
+TEST_F(JobTraceTest, BadLinesNameTheLineAndField) {
+  const std::string head = "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,status\n";
+  EXPECT_EQ(Error("a.csv", head + "a,0,eight,10,completed\n"),
+            Path("a.csv") + ":3: field gpus: \"eight\" is not a number");
+  EXPECT_EQ(Error("b.csv", head + "a,0,8,10,completed\nb,1,8,10\n"),
+            Path("b.csv") + ":4: expected 5 fields, found 4");
+  EXPECT_EQ(Error("c.csv", head + "a,0,8,10,done\n"),
+            Path("c.csv") + ":3: field status: \"done\" is not completed, cancelled or failed");
+  EXPECT_EQ(Error("d.csv", head + "a,0,8,10,completed\na,1,8,10,completed\n"),
+            Path("d.csv") + ":4: field id: \"a\" repeats an earlier job's id");
+  EXPECT_EQ(Error("e.csv", "# cluster_gpus: 16\nid,gpus,colour\n"), Path("e.csv") + ":2: the header has no column submit_seconds");
+  EXPECT_EQ(Error("f.csv", "id,submit_seconds,gpus,run_seconds\na,0,8,10\n"),
+            Path("f.csv") + ": no capacity: give --capacity or a \"# cluster_gpus: N\" comment");
+  EXPECT_EQ(Error("g.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,type\na,0,8,10,nap\n"),
+            Path("g.csv") + ":3: field type: unknown type \"nap\" (pretrain, context_extension, sft, "
+                            "rl, eval, data, debug, other)");
+  const std::string json = Error("h.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8}\n{\"id\": \"b\", \"gpus\": \"x\"}\n");
+  EXPECT_EQ(json.substr(0, Path("h.jsonl").size() + 3), Path("h.jsonl") + ":3:") << json;
+  EXPECT_NE(json.find("gpus"), std::string::npos) << json;
+}
+
+}  // namespace
+}  // namespace gpuledger::traces

@@ -1,0 +1,229 @@
+#include "traces/jobtrace.h"
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "traces/gzlines.h"
+#include "traces/sha256.h"
+
+namespace gpuledger::traces {
+namespace {
+
+absl::Status Bad(const std::string& where, const std::string& what) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
+}
+
+// The trace's type names, as the plan's phase names.
+bool PhaseOf(absl::string_view type, v1::Phase* phase) {
+  if (type.empty()) {
+    *phase = v1::OTHER;
+    return true;
+  }
+  for (int v = v1::Phase_MIN; v <= v1::Phase_MAX; ++v) {
+    if (v1::Phase_IsValid(v) && v != v1::PHASE_UNSPECIFIED &&
+        PhaseName(static_cast<v1::Phase>(v)) == type) {
+      *phase = static_cast<v1::Phase>(v);
+      return true;
+    }
+  }
+  return false;
+}
+
+// One CSV row into a TraceJob by the header's names. Fields hold no commas
+// (ids, statuses and types are plain words), quotes are stripped.
+absl::Status ParseCsvRow(absl::string_view line, const std::vector<std::string>& header,
+                         const std::string& where, v1::TraceJob* job) {
+  std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+  if (fields.size() != header.size()) {
+    return Bad(where, absl::StrCat("expected ", header.size(), " fields, found ", fields.size()));
+  }
+  for (size_t i = 0; i < fields.size(); ++i) {
+    absl::string_view v = absl::StripAsciiWhitespace(fields[i]);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    const std::string& name = header[i];
+    auto number = [&](int64_t* out) -> absl::Status {
+      if (v.empty()) return absl::OkStatus();
+      double d = 0;
+      if (!absl::SimpleAtod(v, &d) || !std::isfinite(d) || std::fabs(d) > 9e15) {
+        return Bad(where, absl::StrCat("field ", name, ": \"", v, "\" is not a number"));
+      }
+      *out = std::llround(d);
+      return absl::OkStatus();
+    };
+    int64_t n = 0;
+    absl::Status s;
+    if (name == "id") job->set_id(std::string(v));
+    else if (name == "status") job->set_status(std::string(v));
+    else if (name == "type") job->set_type(std::string(v));
+    else if (name == "project") job->set_project(std::string(v));
+    else if (name == "submit_seconds") { s = number(&n); job->set_submit_seconds(n); }
+    else if (name == "run_seconds") { s = number(&n); job->set_run_seconds(n); }
+    else if (name == "requested_seconds") { s = number(&n); job->set_requested_seconds(n); }
+    else if (name == "gpus") {
+      s = number(&n);
+      if (s.ok() && (n < -1'000'000'000 || n > 1'000'000'000)) {
+        s = Bad(where, absl::StrCat("field gpus: ", n, " is out of range"));
+      }
+      job->set_gpus(static_cast<int>(n));
+    } else if (name == "priority") {
+      s = number(&n);
+      job->set_priority(static_cast<int>(std::clamp<int64_t>(n, -1'000'000, 1'000'000)));
+    }
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsJobTracePath(const std::string& path) {
+  for (const char* ext : {".jsonl", ".csv", ".jsonl.gz", ".csv.gz"}) {
+    if (absl::EndsWith(path, ext)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTraceOptions& options) {
+  if (options.capacity < 0 || options.gpus_per_node < 0) {
+    return absl::InvalidArgumentError("--capacity and --gpus-per-node must not be negative");
+  }
+  const bool json = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".jsonl.gz");
+  GzFile f(gzopen(path.c_str(), "rb"));
+  if (f == nullptr) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read trace: ", std::strerror(errno)));
+  }
+  gzbuffer(f.get(), 1 << 16);
+
+  Workload w;
+  w.source = path;
+  {
+    std::string stem = path.substr(path.find_last_of('/') + 1);
+    w.name = stem.substr(0, stem.find('.'));
+  }
+  const v1::Defaults& defaults = BuiltinDefaults();
+  std::string gpu = defaults.cluster().gpu();
+  int64_t capacity = options.capacity, per_node = options.gpus_per_node;
+  w.pricing = defaults.pricing();
+  w.pod_nodes = 0;  // traces know no topology
+
+  std::vector<std::string> header;  // CSV
+  bool started = false;             // first job (or CSV header) seen
+  std::string line;
+  int64_t line_no = 0;
+  Sha256 sha;
+  std::map<std::string, int64_t> skipped;
+  std::map<std::string, int> seen;  // ids, to refuse repeats
+  google::protobuf::util::JsonParseOptions json_options;
+  auto start = [&](const std::string& where) -> absl::Status {
+    // The cluster, once the comments before the first job are read.
+    const v1::GpuModel* model = nullptr;
+    for (const auto& m : defaults.gpu_models()) {
+      if (m.name() == gpu) model = &m;
+    }
+    if (model == nullptr) return Bad(where, absl::StrCat("unknown GPU model \"", gpu, "\" in # gpu:"));
+    w.gpu = *model;
+    if (per_node == 0) per_node = model->gpus_per_node();
+    w.gpu.set_gpus_per_node(static_cast<int>(per_node));
+    if (capacity <= 0) {
+      return Bad(path, "no capacity: give --capacity or a \"# cluster_gpus: N\" comment");
+    }
+    if (capacity % per_node != 0 || capacity / per_node > 1'000'000) {
+      return Bad(path, absl::StrCat("capacity ", capacity, " is not a whole number of ", per_node,
+                                    "-GPU nodes (or is too large)"));
+    }
+    w.nodes = static_cast<int>(capacity / per_node);
+    return absl::OkStatus();
+  };
+  while (ReadLine(f.get(), &line)) {
+    ++line_no;
+    sha.Update(line);
+    sha.Update("\n");
+    const std::string where = absl::StrCat(path, ":", line_no);
+    absl::string_view s = absl::StripAsciiWhitespace(line);
+    if (s.empty()) continue;
+    if (s[0] == '#') {
+      if (started) continue;
+      std::vector<absl::string_view> kv = absl::StrSplit(s.substr(1), absl::MaxSplits(':', 1));
+      if (kv.size() != 2) continue;
+      const absl::string_view key = absl::StripAsciiWhitespace(kv[0]);
+      const absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
+      int64_t n = 0;
+      if (key == "gpu") gpu = std::string(value);
+      if ((key == "cluster_gpus" || key == "gpus_per_node") && !absl::SimpleAtoi(value, &n)) {
+        return Bad(where, absl::StrCat("# ", key, ": \"", value, "\" is not a whole number"));
+      }
+      if (key == "cluster_gpus" && options.capacity == 0) capacity = n;
+      if (key == "gpus_per_node" && options.gpus_per_node == 0) per_node = n;
+      continue;
+    }
+    if (!started) {
+      started = true;
+      if (auto st = start(where); !st.ok()) return st;
+      if (!json) {
+        for (absl::string_view h : absl::StrSplit(s, ',')) header.emplace_back(absl::StripAsciiWhitespace(h));
+        for (const char* required : {"id", "submit_seconds", "gpus", "run_seconds"}) {
+          if (std::find(header.begin(), header.end(), required) == header.end()) {
+            return Bad(where, absl::StrCat("the header has no column ", required));
+          }
+        }
+        for (const std::string& h : header) {
+          if (v1::TraceJob::descriptor()->FindFieldByName(h) == nullptr) {
+            return Bad(where, absl::StrCat("unknown column \"", h, "\""));
+          }
+        }
+        continue;
+      }
+    }
+    v1::TraceJob job;
+    if (json) {
+      auto st = google::protobuf::util::JsonStringToMessage(std::string(s), &job, json_options);
+      if (!st.ok()) return Bad(where, std::string(st.message()));
+    } else if (auto st = ParseCsvRow(s, header, where, &job); !st.ok()) {
+      return st;
+    }
+    if (job.id().empty()) return Bad(where, "field id is empty");
+    if (!seen.emplace(job.id(), static_cast<int>(line_no)).second) {
+      return Bad(where, absl::StrCat("field id: \"", job.id(), "\" repeats an earlier job's id"));
+    }
+    const std::string status = job.status().empty() ? "completed" : job.status();
+    if (status != "completed" && status != "cancelled" && status != "failed") {
+      return Bad(where, absl::StrCat("field status: \"", job.status(),
+                                     "\" is not completed, cancelled or failed"));
+    }
+    PlanJob j;
+    if (!PhaseOf(job.type(), &j.phase)) {
+      return Bad(where, absl::StrCat("field type: unknown type \"", job.type(),
+                                     "\" (pretrain, context_extension, sft, rl, eval, data, debug, other)"));
+    }
+    if (job.submit_seconds() < 0) return Bad(where, "field submit_seconds must not be negative");
+    if (job.run_seconds() <= 0) { ++skipped["run time <= 0"]; continue; }
+    if (job.gpus() <= 0) { ++skipped["size <= 0"]; continue; }
+    if (job.gpus() > capacity) { ++skipped["size above capacity"]; continue; }
+    if (job.gpus() > per_node && job.gpus() % per_node != 0) { ++skipped["size not whole nodes"]; continue; }
+    j.id = job.id();
+    j.project = job.project().empty() ? PhaseName(j.phase) : job.project();
+    j.gpus = job.gpus();
+    j.priority = job.priority();
+    j.submit_seconds = job.submit_seconds();
+    j.run_seconds = job.run_seconds();
+    j.requested_seconds = std::max<int64_t>(0, job.requested_seconds());
+    j.status = status;
+    ++w.jobs_by_status[status];
+    w.jobs.push_back(std::move(j));
+  }
+  if (!started) return Bad(path, "no jobs in the trace");
+  w.sha256 = sha.HexDigest();
+  w.skipped = std::move(skipped);
+  if (w.jobs.empty()) return Bad(path, "every job was skipped");
+  return w;
+}
+
+}  // namespace gpuledger::traces
