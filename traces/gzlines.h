@@ -5,9 +5,14 @@
 
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "traces/plan.h"
 
 namespace gpuledger::traces {
 
@@ -30,6 +35,25 @@ inline bool ReadLine(gzFile f, std::string* line) {
     }
   }
   return !line->empty();
+}
+
+// Opens a trace for reading line by line; NotFound names the file.
+inline absl::StatusOr<GzFile> OpenTrace(const std::string& path) {
+  GzFile f(gzopen(path.c_str(), "rb"));
+  if (f == nullptr) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read trace: ", std::strerror(errno)));
+  }
+  gzbuffer(f.get(), 1 << 16);
+  return f;
+}
+
+// A trace's workload before its jobs: named after the file's stem.
+inline Workload TraceWorkload(const std::string& path) {
+  Workload w;
+  w.source = path;
+  const std::string stem = path.substr(path.find_last_of('/') + 1);
+  w.name = stem.substr(0, stem.find('.'));
+  return w;
 }
 
 }  // namespace gpuledger::traces

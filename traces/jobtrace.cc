@@ -96,18 +96,9 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     return absl::InvalidArgumentError("--capacity and --gpus-per-node must not be negative");
   }
   const bool json = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".jsonl.gz");
-  GzFile f(gzopen(path.c_str(), "rb"));
-  if (f == nullptr) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read trace: ", std::strerror(errno)));
-  }
-  gzbuffer(f.get(), 1 << 16);
-
-  Workload w;
-  w.source = path;
-  {
-    std::string stem = path.substr(path.find_last_of('/') + 1);
-    w.name = stem.substr(0, stem.find('.'));
-  }
+  absl::StatusOr<GzFile> f = OpenTrace(path);
+  if (!f.ok()) return f.status();
+  Workload w = TraceWorkload(path);
   const v1::Defaults& defaults = BuiltinDefaults();
   std::string gpu = defaults.cluster().gpu();
   int64_t capacity = options.capacity, per_node = options.gpus_per_node;
@@ -142,7 +133,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     w.nodes = static_cast<int>(capacity / per_node);
     return absl::OkStatus();
   };
-  while (ReadLine(f.get(), &line)) {
+  while (ReadLine(f->get(), &line)) {
     ++line_no;
     sha.Update(line);
     sha.Update("\n");

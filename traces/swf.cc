@@ -42,18 +42,9 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
     return absl::InvalidArgumentError("--gpus-per-node: must be positive");
   }
   if (options.capacity < 0) return absl::InvalidArgumentError("--capacity: must not be negative");
-  GzFile f(gzopen(path.c_str(), "rb"));
-  if (f == nullptr) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read trace: ", std::strerror(errno)));
-  }
-  gzbuffer(f.get(), 1 << 16);
-
-  Workload w;
-  w.source = path;
-  {
-    std::string stem = path.substr(path.find_last_of('/') + 1);
-    w.name = stem.substr(0, stem.find('.'));
-  }
+  absl::StatusOr<GzFile> f = OpenTrace(path);
+  if (!f.ok()) return f.status();
+  Workload w = TraceWorkload(path);
   const v1::Defaults& defaults = BuiltinDefaults();
   for (const auto& m : defaults.gpu_models()) {
     if (m.name() == defaults.cluster().gpu()) w.gpu = m;
@@ -70,7 +61,7 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
   bool header_done = false;
   Sha256 sha;  // of the lines as read (decompressed), without holding them
   int64_t skipped_run = 0, skipped_size = 0, skipped_big = 0, skipped_nodes = 0;
-  while (ReadLine(f.get(), &line)) {
+  while (ReadLine(f->get(), &line)) {
     ++line_no;
     sha.Update(line);
     sha.Update("\n");
