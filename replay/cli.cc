@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/cost.h"
 #include "ledger/group.h"
@@ -19,6 +20,7 @@
 #include "replay/query.h"
 #include "replay/server.h"
 #include "replay/replay.h"
+#include "traces/generate.h"
 #include "traces/jobtrace.h"
 #include "traces/plan.h"
 #include "traces/pricing.h"
@@ -162,6 +164,32 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (a.format == "table") {
     out << "ledger " << a.ledger << ": one run per strategy; gpuledger report --run ID --by pool\n";
   }
+  return 0;
+}
+
+struct GenArgs {
+  std::string preset;
+  int64_t jobs = 0;
+  uint64_t seed = 0;
+  int cluster_gpus = 0;
+  std::string output;
+};
+
+int DoGen(const GenArgs& a, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<v1::GeneratorPreset> preset = traces::LoadGeneratorPreset(a.preset);
+  if (!preset.ok()) return Fail(err, preset.status());
+  traces::GenerateOptions o;
+  o.jobs = a.jobs;
+  o.seed = a.seed;
+  o.cluster_gpus = a.cluster_gpus;
+  o.json = absl::EndsWith(a.output, ".jsonl") || absl::EndsWith(a.output, ".jsonl.gz");
+  if (!traces::IsJobTracePath(a.output)) {
+    return Fail(err, absl::InvalidArgumentError(
+                         absl::StrCat("-o: \"", a.output, "\" must end in .csv, .jsonl or either .gz")));
+  }
+  if (absl::Status s = traces::GenerateTraceFile(*preset, o, a.output); !s.ok()) return Fail(err, s);
+  out << "wrote " << WithThousands(a.jobs) << " jobs (preset " << preset->name() << ", seed "
+      << a.seed << ") to " << a.output << "; replay: gpuledger replay " << a.output << "\n";
   return 0;
 }
 
@@ -330,6 +358,14 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->check(CLI::IsMember({"table", "csv"}))
       ->capture_default_str();
 
+  GenArgs gen;
+  CLI::App* gn = app.add_subcommand("gen", "Generate a synthetic job trace from a preset (docs/traces.md)");
+  gn->add_option("--preset", gen.preset, "Preset: a shipped one (kalos) or a .textproto file")->required();
+  gn->add_option("--jobs", gen.jobs, "Jobs to generate")->required();
+  gn->add_option("--seed", gen.seed, "Seed: the same seed gives the same file")->capture_default_str();
+  gn->add_option("--cluster-gpus", gen.cluster_gpus, "Cluster size written in the trace (default: the preset's)");
+  gn->add_option("-o,--output", gen.output, "Trace file: .csv or .jsonl, optionally .gz")->required();
+
   ExportArgs exp;
   CLI::App* ex = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.2 CSV)");
   exp.ledger = kDefaultLedger;
@@ -406,6 +442,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (rp->parsed()) return DoReplay(replay, out, err);
   if (cp->parsed()) return DoCompare(compare, out, err);
   if (ex->parsed()) return DoExport(exp, out, err);
+  if (gn->parsed()) return DoGen(gen, out, err);
   if (sv->parsed()) {
     absl::Status s = Serve(serve, out);
     return s.ok() ? 0 : Fail(err, s);

@@ -23,6 +23,7 @@ struct EmbeddedFile {
 const std::vector<EmbeddedFile>& BuiltinFailureModels();
 const std::vector<EmbeddedFile>& BuiltinPricingProfiles();
 const std::vector<EmbeddedFile>& BuiltinStrategySets();  // traces/strategies/
+const std::vector<EmbeddedFile>& BuiltinGeneratorPresets();  // traces/presets/
 
 // Collects the first parse error with its position (1-based).
 class FirstError : public google::protobuf::io::ErrorCollector {

@@ -1,0 +1,222 @@
+#include "traces/generate.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "scheduler/random.h"
+#include "traces/textproto.h"
+
+namespace gpuledger::traces {
+namespace {
+
+namespace pb = google::protobuf;
+
+absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfoTree* tree,
+                   const std::string& source) {
+  const Locator loc{source};
+  auto bad = [&](const pb::Message& m, absl::string_view field, int index,
+                 const std::string& what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(loc.At(tree, m, field, index, source), ": field ", field, ": ", what));
+  };
+  if (p.cluster_gpus() <= 0) return bad(p, "cluster_gpus", -1, "must be positive");
+  if (!(p.jobs_per_day() > 0) || !std::isfinite(p.jobs_per_day())) {
+    return bad(p, "jobs_per_day", -1, "must be positive");
+  }
+  if (!(p.max_run_seconds() >= 1) || !std::isfinite(p.max_run_seconds())) {
+    return bad(p, "max_run_seconds", -1, "must be at least 1");
+  }
+  double hours = 0;
+  for (double w : p.hourly_weights()) {
+    if (!(w >= 0) || !std::isfinite(w)) return bad(p, "hourly_weights", -1, "weights must not be negative");
+    hours += w;
+  }
+  if (p.hourly_weights_size() != 0 && (p.hourly_weights_size() != 24 || !(hours > 0))) {
+    return bad(p, "hourly_weights", -1, "give 24 weights, not all zero (or none)");
+  }
+  double shares = 0;
+  for (int i = 0; i < p.types_size(); ++i) {
+    const v1::JobTypeSpec& t = p.types(i);
+    const std::string who = absl::StrCat("type \"", t.type(), "\": ");
+    if (!(t.share() >= 0)) return bad(p, "types", i, who + "share must not be negative");
+    shares += t.share();
+    double sizes = 0;
+    for (double w : t.size_weights()) {
+      if (!(w >= 0)) return bad(p, "types", i, who + "size_weights must not be negative");
+      sizes += w;
+    }
+    if (!(sizes > 0) || t.size_weights_size() > 31) {
+      return bad(p, "types", i, who + "size_weights: give 1 to 31 weights, not all zero");
+    }
+    if (!(t.run_median_seconds() > 0) || !(t.run_sigma() >= 0) || t.run_sigma() > 10) {
+      return bad(p, "types", i, who + "run_median_seconds must be positive, run_sigma in [0, 10]");
+    }
+    if (!(t.completed_share() >= 0 && t.cancelled_share() >= 0 && t.failed_share() >= 0) ||
+        !(t.completed_share() + t.cancelled_share() + t.failed_share() > 0)) {
+      return bad(p, "types", i, who + "status shares must not be negative nor all zero");
+    }
+  }
+  if (!(shares > 0)) return bad(p, "types", -1, "give at least one type with a share");
+  return absl::OkStatus();
+}
+
+// Index drawn by weight.
+int Pick(scheduler::Random& r, const std::vector<double>& cumulative) {
+  const double u = r.Uniform() * cumulative.back();
+  return static_cast<int>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+}
+
+std::vector<double> Cumulative(std::initializer_list<double> weights) {
+  std::vector<double> c;
+  double sum = 0;
+  for (double w : weights) c.push_back(sum += w);
+  return c;
+}
+
+template <typename Repeated>
+std::vector<double> Cumulative(const Repeated& weights) {
+  std::vector<double> c;
+  double sum = 0;
+  for (double w : weights) c.push_back(sum += w);
+  return c;
+}
+
+}  // namespace
+
+std::vector<std::string> GeneratorPresetNames() {
+  std::vector<std::string> names;
+  for (const EmbeddedFile& f : BuiltinGeneratorPresets()) names.push_back(f.name);
+  return names;
+}
+
+absl::StatusOr<v1::GeneratorPreset> LoadGeneratorPreset(absl::string_view reference) {
+  std::string text, source;
+  if (reference.find('/') != absl::string_view::npos || absl::EndsWith(reference, ".textproto")) {
+    std::ifstream in{std::string(reference), std::ios::binary};
+    if (!in) return absl::NotFoundError(absl::StrCat(reference, ": cannot read preset"));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    source = std::string(reference);
+  } else {
+    for (const EmbeddedFile& f : BuiltinGeneratorPresets()) {
+      if (reference == f.name) {
+        text = f.text;
+        source = absl::StrCat("traces/presets/", f.name, ".textproto");
+      }
+    }
+    if (source.empty()) {
+      return absl::NotFoundError(absl::StrCat("unknown preset \"", reference, "\" (shipped: ",
+                                              absl::StrJoin(GeneratorPresetNames(), ", "),
+                                              "; or give a path to a .textproto file)"));
+    }
+  }
+  v1::GeneratorPreset p;
+  pb::TextFormat::ParseInfoTree tree;
+  if (absl::Status s = ParseText(text, source, &p, &tree); !s.ok()) return s;
+  if (absl::Status s = Check(p, &tree, source); !s.ok()) return s;
+  return p;
+}
+
+absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& o,
+                           const std::function<absl::Status(absl::string_view)>& write) {
+  if (o.jobs <= 0) return absl::InvalidArgumentError("--jobs must be positive");
+  if (o.cluster_gpus < 0) return absl::InvalidArgumentError("--cluster-gpus must not be negative");
+  if (absl::Status s = Check(p, nullptr, p.name()); !s.ok()) return s;
+  const int cluster = o.cluster_gpus > 0 ? o.cluster_gpus : p.cluster_gpus();
+
+  // Arrivals: a Poisson process at the busiest hour's rate, thinned to each
+  // hour's weight (the daily cycle).
+  std::vector<double> hourly(p.hourly_weights().begin(), p.hourly_weights().end());
+  if (hourly.empty()) hourly.assign(24, 1.0);
+  double mean_weight = 0, max_weight = 0;
+  for (double w : hourly) {
+    mean_weight += w / 24;
+    max_weight = std::max(max_weight, w);
+  }
+  const double peak_rate = p.jobs_per_day() / 86400.0 * max_weight / mean_weight;  // per second
+
+  std::vector<double> type_cdf;
+  {
+    double sum = 0;
+    for (const auto& t : p.types()) type_cdf.push_back(sum += t.share());
+  }
+  std::vector<std::vector<double>> size_cdf, status_cdf;
+  for (const auto& t : p.types()) {
+    size_cdf.push_back(Cumulative(t.size_weights()));
+    status_cdf.push_back(Cumulative({t.completed_share(), t.cancelled_share(), t.failed_share()}));
+  }
+  static const char* kStatus[] = {"completed", "cancelled", "failed"};
+
+  scheduler::Random r(o.seed, /*stream=*/0x6A0B);
+  std::string line = absl::StrCat("# generated by gpuledger gen --preset ", p.name(), " --jobs ",
+                                  o.jobs, " --seed ", o.seed, "\n# gpu: ", p.gpu(),
+                                  "\n# cluster_gpus: ", cluster, "\n");
+  if (!o.json) line += "id,submit_seconds,gpus,run_seconds,status,type\n";
+  if (absl::Status s = write(line); !s.ok()) return s;
+  double clock = 0;
+  for (int64_t i = 0; i < o.jobs; ++i) {
+    do {
+      clock += r.Exponential(peak_rate);
+    } while (r.Uniform() * max_weight >= hourly[static_cast<int64_t>(clock / 3600) % 24]);
+    const int type = std::min<int>(Pick(r, type_cdf), p.types_size() - 1);
+    const v1::JobTypeSpec& t = p.types(type);
+    const int k = std::min<int>(Pick(r, size_cdf[type]), t.size_weights_size() - 1);
+    const int gpus = std::min(1 << k, cluster);
+    const double run = t.run_median_seconds() * std::exp(t.run_sigma() * r.Normal());
+    const int64_t run_seconds =
+        std::clamp<int64_t>(std::llround(run), 1, std::llround(p.max_run_seconds()));
+    const char* status = kStatus[std::min(Pick(r, status_cdf[type]), 2)];
+    const int64_t submit = static_cast<int64_t>(clock);
+    line = o.json ? absl::StrCat("{\"id\": \"j", i + 1, "\", \"submit_seconds\": ", submit,
+                                 ", \"gpus\": ", gpus, ", \"run_seconds\": ", run_seconds,
+                                 ", \"status\": \"", status, "\", \"type\": \"", t.type(), "\"}\n")
+                  : absl::StrCat("j", i + 1, ",", submit, ",", gpus, ",", run_seconds, ",", status,
+                                 ",", t.type(), "\n");
+    if (absl::Status s = write(line); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GenerateTraceFile(const v1::GeneratorPreset& p, const GenerateOptions& o,
+                               const std::string& path) {
+  const std::string tmp = path + ".partial";
+  absl::Status s;
+  if (absl::EndsWith(path, ".gz")) {
+    gzFile f = gzopen(tmp.c_str(), "wb");
+    if (f == nullptr) return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
+    s = GenerateTrace(p, o, [&](absl::string_view text) {
+      if (gzwrite(f, text.data(), static_cast<unsigned>(text.size())) != static_cast<int>(text.size())) {
+        return absl::UnavailableError(absl::StrCat(path, ": write failed"));
+      }
+      return absl::OkStatus();
+    });
+    if (gzclose(f) != Z_OK && s.ok()) s = absl::UnavailableError(absl::StrCat(path, ": write failed"));
+  } else {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
+    s = GenerateTrace(p, o, [&](absl::string_view text) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      return out ? absl::OkStatus() : absl::UnavailableError(absl::StrCat(path, ": write failed"));
+    });
+    out.close();
+  }
+  if (!s.ok()) {
+    std::remove(tmp.c_str());
+    return s;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gpuledger::traces
