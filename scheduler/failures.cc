@@ -9,21 +9,14 @@
 #include <tuple>
 
 namespace gpuledger::scheduler {
-namespace {
-
-uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-}  // namespace
 
 NodeFailureStream::NodeFailureStream(uint64_t seed, int node, int gpus_per_node,
                                      const FailureModel& model, Seconds start)
-    : node_(node),
+    : random_(seed, static_cast<uint64_t>(node)),  // one independent stream per node
+      node_(node),
       rate_per_second_(model.per_gpu_hour * gpus_per_node / 3600.0),
       model_(&model),
       clock_(static_cast<double>(start)) {
-  // One independent stream per node: the seed and node number mixed.
-  uint64_t x = seed ^ (static_cast<uint64_t>(node) * 0xD1B54A32D192ED03ull);
-  for (uint64_t& s : s_) s = SplitMix64(&x);
   double total = 0;
   for (const FailureCause& c : model.causes) total += c.weight;
   double sum = 0;
@@ -31,19 +24,6 @@ NodeFailureStream::NodeFailureStream(uint64_t seed, int node, int gpus_per_node,
     sum += c.weight;
     cumulative_.push_back(total > 0 ? sum / total : 1.0);
   }
-}
-
-double NodeFailureStream::Uniform() {
-  // xoshiro256** (Blackman and Vigna), top 53 bits as a double in [0, 1).
-  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = Rotl(s_[3], 45);
-  return static_cast<double>(result >> 11) * 0x1.0p-53;
 }
 
 NodeFailure NodeFailureStream::Next() {
@@ -55,10 +35,10 @@ NodeFailure NodeFailureStream::Next() {
   }
   // Exponential gap by inversion; the clock keeps fractions so that the
   // rounding of each failure to whole seconds does not bias the rate.
-  clock_ += -std::log1p(-Uniform()) / rate_per_second_;
+  clock_ += -std::log1p(-random_.Uniform()) / rate_per_second_;
   f.time = clock_ >= 9e18 ? std::numeric_limits<Seconds>::max()
                           : static_cast<Seconds>(std::ceil(clock_));
-  const double u = Uniform();
+  const double u = random_.Uniform();
   f.cause = static_cast<int>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) -
                              cumulative_.begin());
   f.cause = std::min<int>(f.cause, static_cast<int>(model_->causes.size()) - 1);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/random.h"
 #include "scheduler/types.h"
 
 namespace gpuledger::scheduler {
@@ -48,8 +49,7 @@ class NodeFailureStream {
   NodeFailure Next();
 
  private:
-  double Uniform();  // in [0, 1)
-  uint64_t s_[4];
+  Random random_;
   int node_;
   double rate_per_second_;
   std::vector<double> cumulative_;  // normalized cumulative weights
