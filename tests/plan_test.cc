@@ -298,6 +298,36 @@ TEST(Failures, ModelWrittenInThePlan) {
             "bad.textproto:2:3: cluster: give failure_model or failures, not both");
 }
 
+TEST(Plans, BackgroundTraceJoinsThePlansJobsOnItsCluster) {
+  const std::string dir = testing::TempDir();
+  std::ofstream(dir + "/bg.csv") << "# gpu: A100\n# cluster_gpus: 4096\n"
+                                    "id,submit_seconds,gpus,run_seconds,status,type\n"
+                                    "1,0,8,100,completed,eval\n2,10,4,50,failed,debug\n"
+                                    "3,20,64,10,completed,sft\n";
+  absl::StatusOr<Workload> w = LoadPlanText(
+      "cluster { gpu: \"H800\" nodes: 4 }\nbackground_trace: \"bg.csv\"\n"
+      "jobs { id: \"main\" phase: PRETRAIN gpus: 16 gpu_hours: 1 }\n",
+      dir + "/plan.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  // The plan's cluster (32 H800), not the trace's: the 64-GPU job is skipped.
+  EXPECT_EQ(w->gpu.name(), "H800");
+  ASSERT_EQ(w->jobs.size(), 3u);
+  EXPECT_EQ(w->jobs[1].id, "bg:1");
+  EXPECT_EQ(w->jobs[2].phase, v1::DEBUG);
+  EXPECT_EQ(w->skipped.at("size above capacity"), 1);
+  EXPECT_EQ(w->jobs_by_status.at("failed"), 1);
+  // A bad trace line is named through the plan's field; inline plans may not name files.
+  std::ofstream(dir + "/bad.csv") << "# cluster_gpus: 8\nid,submit_seconds,gpus,run_seconds\na,0,x,1\n";
+  absl::StatusOr<Workload> bad = LoadPlanText(
+      "cluster { nodes: 1 }\nbackground_trace: \"bad.csv\"\n", dir + "/plan.textproto");
+  EXPECT_EQ(bad.status().message(),
+            dir + "/plan.textproto:2:1: field background_trace: " + dir +
+                "/bad.csv:3: field gpus: \"x\" is not a number");
+  EXPECT_FALSE(LoadPlanText("cluster { nodes: 1 }\nbackground_trace: \"bg.csv\"\n", "plan_text",
+                            /*allow_file_references=*/false)
+                   .ok());
+}
+
 TEST(BadPlans, MissingFile) {
   absl::StatusOr<Workload> w = LoadPlanFile("/nonexistent/plan.textproto");
   EXPECT_EQ(w.status().code(), absl::StatusCode::kNotFound);

@@ -18,6 +18,7 @@
 #include "google/protobuf/text_format.h"
 #include "ledger/cost.h"
 #include "traces/failures.h"
+#include "traces/jobtrace.h"
 #include "traces/sha256.h"
 #include "traces/textproto.h"
 
@@ -538,6 +539,28 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     const auto* jt = tree.GetTreeForNested(jobs_field, i);
     return Invalid(loc.At(jt, plan.jobs(i), "after", 0, loc.At(&tree, plan, "jobs", i, "")),
                    absl::StrCat("job \"", first, "\": field after: cyclic dependency ", cycle));
+  }
+  if (!plan.background_trace().empty()) {
+    const std::string at = loc.At(&tree, plan, "background_trace", -1, "");
+    if (!allow_file_references) {
+      return Invalid(at, "field background_trace: a plan sent inline may not name a file");
+    }
+    const size_t slash = source.find_last_of('/');
+    std::string path = plan.background_trace();
+    if (slash != absl::string_view::npos && path.front() != '/') {
+      path = absl::StrCat(source.substr(0, slash), "/", path);
+    }
+    absl::StatusOr<Workload> trace =
+        LoadJobTraceFile(path, {w.total_gpus(), w.gpu.gpus_per_node()});
+    if (!trace.ok()) return Invalid(at, absl::StrCat("field background_trace: ", trace.status().message()));
+    for (PlanJob& j : trace->jobs) {
+      j.id = "bg:" + j.id;
+      w.jobs.push_back(std::move(j));
+    }
+    for (const auto& [status, n] : trace->jobs_by_status) w.jobs_by_status[status] += n;
+    for (const auto& [reason, n] : trace->skipped) w.skipped[reason] += n;
+    // The run's digest covers the trace too.
+    w.sha256 = Sha256Hex(w.sha256 + trace->sha256);
   }
   if (w.jobs.empty()) return Invalid(source, "plan has no jobs");
   // Spares come on top of the nodes jobs are checked against above.
