@@ -2,6 +2,7 @@
 // after a replay on a cluster of its size; the same seed gives the same
 // bytes; CSV and JSON Lines carry the same jobs.
 #include <algorithm>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -120,6 +121,41 @@ TEST_F(GenerateTest, SameSeedSameBytesAndBothFormatsCarryTheSameJobs) {
     EXPECT_LE(csv->jobs[i - 1].submit_seconds, csv->jobs[i].submit_seconds);
   }
   EXPECT_TRUE(csv->skipped.empty());
+}
+
+// Campaign presets: training runs spawn evaluations of their checkpoints,
+// submitted every spawn_every_seconds of their run while it lasts.
+TEST_F(GenerateTest, CampaignRunsSpawnTheirEvaluations) {
+  for (const char* name : {"pretrain-campaign", "rl-campaign"}) {
+    auto preset = LoadGeneratorPreset(name);
+    ASSERT_TRUE(preset.ok()) << preset.status();
+    std::map<std::string, double> every;  // by type
+    for (const auto& t : preset->types()) every[t.type()] = t.spawn_every_seconds();
+    GenerateOptions o;
+    o.jobs = 3000;
+    o.seed = 3;
+    const std::string path = Path(std::string(name) + ".csv");
+    ASSERT_TRUE(GenerateTraceFile(*preset, o, path).ok());
+    auto w = LoadJobTraceFile(path, {});
+    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_EQ(w->jobs.size(), 3000u);
+    std::map<std::string, const PlanJob*> by_id;
+    for (const auto& j : w->jobs) by_id[j.id] = &j;
+    int children = 0;
+    for (const auto& j : w->jobs) {
+      const size_t dot = j.id.find('.');
+      if (dot == std::string::npos) continue;
+      const PlanJob* parent = by_id.at(j.id.substr(0, dot));
+      const int64_t k = std::stoll(j.id.substr(dot + 1));
+      EXPECT_EQ(j.submit_seconds,
+                parent->submit_seconds + std::llround(k * every.at(PhaseName(parent->phase))))
+          << j.id;
+      EXPECT_LT(j.submit_seconds, parent->submit_seconds + parent->run_seconds) << j.id;
+      EXPECT_EQ(j.phase, v1::EVAL) << j.id;
+      ++children;
+    }
+    EXPECT_GT(children, 10) << name;
+  }
 }
 
 TEST_F(GenerateTest, BadPresetsNameTheField) {

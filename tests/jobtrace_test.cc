@@ -106,7 +106,7 @@ TEST_F(JobTraceTest, BadLinesNameTheLineAndField) {
             Path("f.csv") + ": no capacity: give --capacity or a \"# cluster_gpus: N\" comment");
   EXPECT_EQ(Error("g.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,type\na,0,8,10,nap\n"),
             Path("g.csv") + ":3: field type: unknown type \"nap\" (pretrain, context_extension, sft, "
-                            "rl, eval, data, debug, other)");
+                            "rl, eval, data, debug, ablation, other)");
   const std::string json = Error("h.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8}\n{\"id\": \"b\", \"gpus\": \"x\"}\n");
   EXPECT_EQ(json.substr(0, Path("h.jsonl").size() + 3), Path("h.jsonl") + ":3:") << json;
   EXPECT_NE(json.find("gpus"), std::string::npos) << json;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -65,6 +66,22 @@ absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfo
     }
   }
   if (!(shares > 0)) return bad(p, "types", -1, "give at least one type with a share");
+  for (int i = 0; i < p.types_size(); ++i) {
+    const v1::JobTypeSpec& t = p.types(i);
+    if (!(t.spawn_every_seconds() >= 0)) {
+      return bad(p, "types", i, absl::StrCat("type \"", t.type(), "\": spawn_every_seconds must not be negative"));
+    }
+    if (t.spawn_every_seconds() == 0) continue;
+    if (t.spawn_every_seconds() < 60) {
+      return bad(p, "types", i, absl::StrCat("type \"", t.type(), "\": spawn_every_seconds must be at least 60"));
+    }
+    bool found = false;
+    for (const auto& other : p.types()) found |= other.type() == t.spawn_type();
+    if (!found || t.spawn_type() == t.type()) {
+      return bad(p, "types", i, absl::StrCat("type \"", t.type(), "\": spawn_type \"", t.spawn_type(),
+                                             "\" is not another type of the preset"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -162,12 +179,12 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
                                   "\n# cluster_gpus: ", cluster, "\n");
   if (!o.json) line += "id,submit_seconds,gpus,run_seconds,status,type\n";
   if (absl::Status s = write(line); !s.ok()) return s;
-  double clock = 0;
-  for (int64_t i = 0; i < o.jobs; ++i) {
-    do {
-      clock += r.Exponential(peak_rate);
-    } while (r.Uniform() * max_weight >= hourly[static_cast<int64_t>(clock / 3600) % 24]);
-    const int type = std::min<int>(Pick(r, type_cdf), p.types_size() - 1);
+  std::map<std::string, int> type_index;
+  for (int i = 0; i < p.types_size(); ++i) type_index.emplace(p.types(i).type(), i);
+  int64_t written = 0;
+  // Draws a job of `type` submitted at `submit` and writes it; returns its
+  // run time.
+  auto emit = [&](int type, int64_t submit, const std::string& id) -> absl::StatusOr<int64_t> {
     const v1::JobTypeSpec& t = p.types(type);
     const int k = std::min<int>(Pick(r, size_cdf[type]), t.size_weights_size() - 1);
     const int gpus = std::min(1 << k, cluster);
@@ -175,13 +192,35 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
     const int64_t run_seconds =
         std::clamp<int64_t>(std::llround(run), 1, std::llround(p.max_run_seconds()));
     const char* status = kStatus[std::min(Pick(r, status_cdf[type]), 2)];
-    const int64_t submit = static_cast<int64_t>(clock);
-    line = o.json ? absl::StrCat("{\"id\": \"j", i + 1, "\", \"submit_seconds\": ", submit,
+    line = o.json ? absl::StrCat("{\"id\": \"", id, "\", \"submit_seconds\": ", submit,
                                  ", \"gpus\": ", gpus, ", \"run_seconds\": ", run_seconds,
                                  ", \"status\": \"", status, "\", \"type\": \"", t.type(), "\"}\n")
-                  : absl::StrCat("j", i + 1, ",", submit, ",", gpus, ",", run_seconds, ",", status,
-                                 ",", t.type(), "\n");
+                  : absl::StrCat(id, ",", submit, ",", gpus, ",", run_seconds, ",", status, ",",
+                                 t.type(), "\n");
     if (absl::Status s = write(line); !s.ok()) return s;
+    ++written;
+    return run_seconds;
+  };
+  double clock = 0;
+  for (int64_t i = 1; written < o.jobs; ++i) {
+    do {
+      clock += r.Exponential(peak_rate);
+    } while (r.Uniform() * max_weight >= hourly[static_cast<int64_t>(clock / 3600) % 24]);
+    const int type = std::min<int>(Pick(r, type_cdf), p.types_size() - 1);
+    const int64_t submit = static_cast<int64_t>(clock);
+    const std::string id = absl::StrCat("j", i);
+    absl::StatusOr<int64_t> run = emit(type, submit, id);
+    if (!run.ok()) return run.status();
+    // Its spawned jobs (counted in --jobs), at every interval of its run.
+    const v1::JobTypeSpec& t = p.types(type);
+    if (t.spawn_every_seconds() <= 0) continue;
+    const int child = type_index.at(t.spawn_type());
+    for (int64_t k = 1; written < o.jobs; ++k) {
+      const int64_t at = std::llround(k * t.spawn_every_seconds());
+      if (at >= *run) break;
+      absl::StatusOr<int64_t> c = emit(child, submit + at, absl::StrCat(id, ".", k));
+      if (!c.ok()) return c.status();
+    }
   }
   return absl::OkStatus();
 }

@@ -192,7 +192,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     PlanJob j;
     if (!PhaseOf(job.type(), &j.phase)) {
       return Bad(where, absl::StrCat("field type: unknown type \"", job.type(),
-                                     "\" (pretrain, context_extension, sft, rl, eval, data, debug, other)"));
+                                     "\" (pretrain, context_extension, sft, rl, eval, data, debug, ablation, other)"));
     }
     if (job.submit_seconds() < 0) return Bad(where, "field submit_seconds must not be negative");
     if (job.run_seconds() <= 0) { ++skipped["run time <= 0"]; continue; }
