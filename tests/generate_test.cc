@@ -158,6 +158,33 @@ TEST_F(GenerateTest, CampaignRunsSpawnTheirEvaluations) {
   }
 }
 
+// A generated trace replays under every policy; every job, however it
+// ended, is charged for what it held.
+TEST_F(GenerateTest, GeneratedTracesReplayUnderEveryPolicy) {
+  auto preset = LoadGeneratorPreset("kalos");
+  ASSERT_TRUE(preset.ok());
+  GenerateOptions o;
+  o.jobs = 3000;
+  o.seed = 5;
+  ASSERT_TRUE(GenerateTraceFile(*preset, o, Path("k.jsonl.gz")).ok());
+  auto w = LoadJobTraceFile(Path("k.jsonl.gz"), {});
+  ASSERT_TRUE(w.ok()) << w.status();
+  int64_t held = 0;
+  for (const auto& j : w->jobs) held += static_cast<int64_t>(j.gpus) * j.run_seconds;
+  for (auto policy : {scheduler::Policy::kFcfs, scheduler::Policy::kEasy,
+                      scheduler::Policy::kConservative, scheduler::Policy::kPriority}) {
+    auto l = ledger::Ledger::Open(Path(std::string("l_") + scheduler::PolicyName(policy) + ".sqlite"));
+    ASSERT_TRUE(l.ok());
+    auto r = replay::ReplayWorkload(*w, **l, 0, {policy});
+    ASSERT_TRUE(r.ok()) << scheduler::PolicyName(policy) << ": " << r.status();
+    EXPECT_EQ(r->summary.jobs_completed, 3000) << scheduler::PolicyName(policy);
+    EXPECT_EQ(r->summary.busy_gpu_seconds, held) << scheduler::PolicyName(policy);
+    EXPECT_EQ(r->summary.busy_gpu_seconds + r->summary.idle_gpu_seconds,
+              (r->summary.end - r->summary.start) * 2416)
+        << scheduler::PolicyName(policy);
+  }
+}
+
 TEST_F(GenerateTest, BadPresetsNameTheField) {
   const std::string path = Path("p.textproto");
   std::ofstream(path) << "name: \"x\" gpu: \"A100\" cluster_gpus: 16 jobs_per_day: 10 max_run_seconds: 100\n"

@@ -225,8 +225,10 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
   return absl::OkStatus();
 }
 
-absl::Status GenerateTraceFile(const v1::GeneratorPreset& p, const GenerateOptions& o,
+absl::Status GenerateTraceFile(const v1::GeneratorPreset& p, const GenerateOptions& given,
                                const std::string& path) {
+  GenerateOptions o = given;  // the file's name says its format
+  o.json = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".jsonl.gz");
   const std::string tmp = path + ".partial";
   absl::Status s;
   if (absl::EndsWith(path, ".gz")) {

@@ -33,8 +33,9 @@ struct GenerateOptions {
 absl::Status GenerateTrace(const gpuledger::v1::GeneratorPreset& preset, const GenerateOptions& options,
                            const std::function<absl::Status(absl::string_view)>& write);
 
-// GenerateTrace into `path` (".gz": compressed), written beside it and
-// renamed, so a failure leaves nothing.
+// GenerateTrace into `path` (".gz": compressed; ".jsonl": JSON Lines, else
+// CSV, whatever options.json says), written beside it and renamed, so a
+// failure leaves nothing.
 absl::Status GenerateTraceFile(const gpuledger::v1::GeneratorPreset& preset,
                                const GenerateOptions& options, const std::string& path);
 
