@@ -192,6 +192,12 @@ TEST_F(GenerateTest, BadPresetsNameTheField) {
   EXPECT_EQ(LoadGeneratorPreset(path).status().message(),
             path + ":2:1: field types: type \"a\": run_median_seconds must be positive, run_sigma in [0, 10]");
   EXPECT_EQ(LoadGeneratorPreset("nope").status().code(), absl::StatusCode::kNotFound);
+  GenerateOptions o;
+  o.jobs = 10;
+  o.cluster_gpus = 100;
+  EXPECT_EQ(GenerateTraceFile(*LoadGeneratorPreset("kalos"), o, Path("x.csv")).message(),
+            "--cluster-gpus: 100 is not a whole number of 8-GPU A100 nodes");
+  EXPECT_FALSE(std::ifstream(Path("x.csv")).good());  // nothing written
 }
 
 }  // namespace

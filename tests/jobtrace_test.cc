@@ -94,7 +94,17 @@ TEST_F(JobTraceTest, CsvAndJsonLinesGiveTheSameWorkload) {
 TEST_F(JobTraceTest, BadLinesNameTheLineAndField) {
   const std::string head = "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,status\n";
   EXPECT_EQ(Error("a.csv", head + "a,0,eight,10,completed\n"),
-            Path("a.csv") + ":3: field gpus: \"eight\" is not a number");
+            Path("a.csv") + ":3: field gpus: \"eight\" is not a whole number");
+  EXPECT_EQ(Error("a2.csv", head + "a,0,1.6,10,completed\n"),
+            Path("a2.csv") + ":3: field gpus: \"1.6\" is not a whole number");
+  EXPECT_EQ(Error("a3.csv", head + "a,0,8,-5,completed\n"),
+            Path("a3.csv") + ":3: field run_seconds must be in [0, 3155760000], got -5");
+  EXPECT_EQ(Error("a4.csv", head + "a,0,,10,completed\n"), Path("a4.csv") + ":3: field gpus is empty");
+  EXPECT_EQ(Error("a5.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8, \"run_seconds\": 9223372036854775807}\n"),
+            Path("a5.jsonl") + ":2: field run_seconds must be in [0, 3155760000], got 9223372036854775807");
+  EXPECT_EQ(Error("a6.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,gpus\n"),
+            Path("a6.csv") + ":2: column \"gpus\" appears twice");
+  EXPECT_EQ(Error("a7.csv", "# gpus_per_node: -8\n"), Path("a7.csv") + ":1: # gpus_per_node: must be positive, got -8");
   EXPECT_EQ(Error("b.csv", head + "a,0,8,10,completed\nb,1,8,10\n"),
             Path("b.csv") + ":4: expected 5 fields, found 4");
   EXPECT_EQ(Error("c.csv", head + "a,0,8,10,done\n"),

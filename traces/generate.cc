@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "scheduler/random.h"
+#include "traces/plan.h"
 #include "traces/textproto.h"
 
 namespace gpuledger::traces {
@@ -149,6 +150,17 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
   if (o.cluster_gpus < 0) return absl::InvalidArgumentError("--cluster-gpus must not be negative");
   if (absl::Status s = Check(p, nullptr, p.name()); !s.ok()) return s;
   const int cluster = o.cluster_gpus > 0 ? o.cluster_gpus : p.cluster_gpus();
+  int per_node = 0;
+  for (const auto& m : BuiltinDefaults().gpu_models()) {
+    if (m.name() == p.gpu()) per_node = m.gpus_per_node();
+  }
+  if (per_node == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("preset ", p.name(), ": unknown GPU model \"", p.gpu(), "\""));
+  }
+  if (cluster % per_node != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--cluster-gpus: ", cluster, " is not a whole number of ",
+                                                   per_node, "-GPU ", p.gpu(), " nodes"));
+  }
 
   // Arrivals: a Poisson process at the busiest hour's rate, thinned to each
   // hour's weight (the daily cycle).

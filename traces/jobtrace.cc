@@ -50,12 +50,15 @@ absl::Status ParseCsvRow(absl::string_view line, const std::vector<std::string>&
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
     const std::string& name = header[i];
     auto number = [&](int64_t* out) -> absl::Status {
-      if (v.empty()) return absl::OkStatus();
-      double d = 0;
-      if (!absl::SimpleAtod(v, &d) || !std::isfinite(d) || std::fabs(d) > 9e15) {
-        return Bad(where, absl::StrCat("field ", name, ": \"", v, "\" is not a number"));
+      if (v.empty()) {
+        if (name == "gpus" || name == "submit_seconds" || name == "run_seconds") {
+          return Bad(where, absl::StrCat("field ", name, " is empty"));
+        }
+        return absl::OkStatus();
       }
-      *out = std::llround(d);
+      if (!absl::SimpleAtoi(v, out)) {
+        return Bad(where, absl::StrCat("field ", name, ": \"", v, "\" is not a whole number"));
+      }
       return absl::OkStatus();
     };
     int64_t n = 0;
@@ -151,6 +154,9 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
       if ((key == "cluster_gpus" || key == "gpus_per_node") && !absl::SimpleAtoi(value, &n)) {
         return Bad(where, absl::StrCat("# ", key, ": \"", value, "\" is not a whole number"));
       }
+      if ((key == "cluster_gpus" || key == "gpus_per_node") && (n <= 0 || n > 100'000'000)) {
+        return Bad(where, absl::StrCat("# ", key, ": must be positive, got ", n));
+      }
       if (key == "cluster_gpus" && options.capacity == 0) capacity = n;
       if (key == "gpus_per_node" && options.gpus_per_node == 0) per_node = n;
       continue;
@@ -165,9 +171,12 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
             return Bad(where, absl::StrCat("the header has no column ", required));
           }
         }
-        for (const std::string& h : header) {
-          if (v1::TraceJob::descriptor()->FindFieldByName(h) == nullptr) {
-            return Bad(where, absl::StrCat("unknown column \"", h, "\""));
+        for (size_t i = 0; i < header.size(); ++i) {
+          if (v1::TraceJob::descriptor()->FindFieldByName(header[i]) == nullptr) {
+            return Bad(where, absl::StrCat("unknown column \"", header[i], "\""));
+          }
+          if (std::find(header.begin(), header.begin() + i, header[i]) != header.begin() + i) {
+            return Bad(where, absl::StrCat("column \"", header[i], "\" appears twice"));
           }
         }
         continue;
@@ -194,7 +203,17 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
       return Bad(where, absl::StrCat("field type: unknown type \"", job.type(),
                                      "\" (pretrain, context_extension, sft, rl, eval, data, debug, ablation, other)"));
     }
-    if (job.submit_seconds() < 0) return Bad(where, "field submit_seconds must not be negative");
+    // 100 years of seconds: anything longer is a unit mistake, and it keeps
+    // GPU-second products far from overflowing.
+    constexpr int64_t kMaxSeconds = 3'155'760'000;
+    for (const auto& [field, value] : {std::pair<const char*, int64_t>{"submit_seconds", job.submit_seconds()},
+                                       {"run_seconds", job.run_seconds()},
+                                       {"requested_seconds", job.requested_seconds()}}) {
+      if (value < 0 || value > kMaxSeconds) {
+        return Bad(where, absl::StrCat("field ", field, " must be in [0, ", kMaxSeconds, "], got ", value));
+      }
+    }
+    if (job.gpus() < 0) return Bad(where, absl::StrCat("field gpus must not be negative, got ", job.gpus()));
     if (job.run_seconds() <= 0) { ++skipped["run time <= 0"]; continue; }
     if (job.gpus() <= 0) { ++skipped["size <= 0"]; continue; }
     if (job.gpus() > capacity) { ++skipped["size above capacity"]; continue; }
