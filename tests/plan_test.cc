@@ -322,7 +322,7 @@ TEST(Plans, BackgroundTraceJoinsThePlansJobsOnItsCluster) {
       "cluster { nodes: 1 }\nbackground_trace: \"bad.csv\"\n", dir + "/plan.textproto");
   EXPECT_EQ(bad.status().message(),
             dir + "/plan.textproto:2:1: field background_trace: " + dir +
-                "/bad.csv:3: field gpus: \"x\" is not a number");
+                "/bad.csv:3: field gpus: \"x\" is not a whole number");
   EXPECT_FALSE(LoadPlanText("cluster { nodes: 1 }\nbackground_trace: \"bg.csv\"\n", "plan_text",
                             /*allow_file_references=*/false)
                    .ok());
