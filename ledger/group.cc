@@ -11,6 +11,12 @@
 
 namespace gpuledger::ledger {
 
+double InterruptionsPerWindow(const v1::RunMetrics& m) {
+  if (m.interruption_window_days() <= 0 || m.makespan_seconds() <= 0) return 0;
+  return m.interruptions() * m.interruption_window_days() * 86400.0 /
+         static_cast<double>(m.makespan_seconds());
+}
+
 double NearestRank(std::vector<double>& values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -56,8 +62,7 @@ absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id) {
     add("owned_usd", static_cast<double>(cost->total.owned_micro_usd) / 1e6);
     add("interruptions", m.interruptions());
     if (m.interruption_window_days() > 0 && m.makespan_seconds() > 0) {
-      add("interruptions_per_window", m.interruptions() * m.interruption_window_days() * 86400.0 /
-                                          static_cast<double>(m.makespan_seconds()));
+      add("interruptions_per_window", InterruptionsPerWindow(m));
     }
     add("planned_interruptions", m.planned_interruptions());
     add("goodput", m.goodput());

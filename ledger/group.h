@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "gpuledger/v1/ledger_service.pb.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
@@ -39,6 +40,10 @@ inline constexpr int kMaxJobsWithWallClock = 100;
 // The figures of a group; FailedPrecondition while one of its runs is not
 // complete, NotFound for an unknown group.
 absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id);
+
+// Unexpected interruptions scaled to the plan's interruption window:
+// interruptions x window / makespan; 0 without a window.
+double InterruptionsPerWindow(const gpuledger::v1::RunMetrics& metrics);
 
 // Nearest-rank percentile (0 < p <= 100) of `values`, which it sorts.
 double NearestRank(std::vector<double>& values, double p);

@@ -328,11 +328,6 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     if (std::isinf(v)) return std::string("never");
     return absl::StrFormat(fmt, v);
   };
-  auto per_productive = [](const StrategyResult& r) {
-    return r.productive_gpu_seconds > 0
-               ? static_cast<double>(r.total_micro_usd) / 1e6 / (r.productive_gpu_seconds / 3600.0)
-               : 0.0;
-  };
   if (format == "csv") {
     std::string out =
         "strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,"
@@ -343,7 +338,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     for (const auto& r : results) {
       absl::StrAppend(&out, CsvField(r.strategy.name()), ",", r.committed, ",", r.committed_gpus, ",",
                       r.strategy.on_demand() ? "yes" : "no", ",", Money(r.total_micro_usd), ",",
-                      absl::StrFormat("%.6f", per_productive(r)), ",", Money(r.amortized_micro_usd),
+                      absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",", Money(r.amortized_micro_usd),
                       ",", Money(r.on_demand_micro_usd), ",", Money(r.committed_micro_usd), ",",
                       Money(r.capital_micro_usd), ",",
                       num(r.committed_utilization, "%.6f"), ",",
@@ -366,7 +361,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     if (r.strategy.on_demand()) capacity += capacity.empty() ? "on-demand" : " + on-demand";
     std::vector<std::string> row = {
         r.strategy.name(), capacity, Decimal(r.total_micro_usd, 1'000'000, 2, true),
-        absl::StrFormat("%.4f", per_productive(r)), Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
+        absl::StrFormat("%.4f", r.UsdPerProductiveGpuHour()), Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
         r.capital_micro_usd > 0 ? Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
         absl::StrFormat("%.2f", r.window_seconds / 86400.0),

@@ -50,6 +50,12 @@ struct StrategyResult {
   // demand; otherwise the total.
   int64_t amortized_micro_usd = 0;
   double committed_utilization = 0;  // busy / (committed GPUs x horizon)
+  // Total over the horizon per productive GPU-hour; 0 without work.
+  double UsdPerProductiveGpuHour() const {
+    return productive_gpu_seconds > 0
+               ? static_cast<double>(total_micro_usd) / 1e6 / (productive_gpu_seconds / 3600.0)
+               : 0.0;
+  }
   // Each phase's last job end, seconds from the window's start, plan order.
   std::vector<std::pair<std::string, int64_t>> phase_finish;
   // Owned: the utilization at which owning costs what on-demand renting

@@ -120,7 +120,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
         ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",
         m.lost_gpu_seconds(), ", \"interruptions\": ", m.interruptions(),
         ", \"planned_interruptions\": ", m.planned_interruptions(),
-        ", \"interruptions_per_window\": ", absl::StrFormat("%.3f", InterruptionsPerWindow(m)),
+        ", \"interruptions_per_window\": ", absl::StrFormat("%.3f", ledger::InterruptionsPerWindow(m)),
         ", \"interruption_window_days\": ", absl::StrFormat("%g", m.interruption_window_days()),
         ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
         ", \"checkpoint_gpu_seconds\": ", m.checkpoint_gpu_seconds(),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "ledger/group.h"
 #include "replay/format.h"
 
 namespace gpuledger::replay {
@@ -96,12 +97,6 @@ std::string StatusText(const v1::RunMetrics& m) {
                       "; each charged for the GPU time it held\n");
 }
 
-double InterruptionsPerWindow(const v1::RunMetrics& m) {
-  if (m.interruption_window_days() <= 0 || m.makespan_seconds() <= 0) return 0;
-  return m.interruptions() * m.interruption_window_days() * 86400.0 /
-         static_cast<double>(m.makespan_seconds());
-}
-
 std::string FailuresText(const v1::RunMetrics& m) {
   if (m.interruptions() == 0 && m.planned_interruptions() == 0 &&
       m.checkpoint_gpu_seconds() == 0 && m.interruption_window_days() == 0) {
@@ -109,7 +104,7 @@ std::string FailuresText(const v1::RunMetrics& m) {
   }
   std::string per_window;
   if (m.interruption_window_days() > 0) {
-    per_window = absl::StrFormat(" (%.1f unexpected per %g days)", InterruptionsPerWindow(m),
+    per_window = absl::StrFormat(" (%.1f unexpected per %g days)", ledger::InterruptionsPerWindow(m),
                                  m.interruption_window_days());
   }
   return absl::StrFormat(

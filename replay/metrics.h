@@ -25,9 +25,7 @@ std::string MetricsText(const gpuledger::v1::RunMetrics& metrics);
 std::string StatusText(const gpuledger::v1::RunMetrics& metrics);
 // The failure lines of MetricsText ("" for a replay without failures).
 std::string FailuresText(const gpuledger::v1::RunMetrics& metrics);
-// Unexpected interruptions scaled to the plan's interruption window:
-// interruptions x window / makespan; 0 without a window.
-double InterruptionsPerWindow(const gpuledger::v1::RunMetrics& metrics);
+
 
 // Writes `job_id,submit,start,end,gpus`, one row per job in job order; start
 // is that of the run that completed the job.

@@ -510,8 +510,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     c->set_on_demand_micro_usd(r.on_demand_micro_usd);
     c->set_committed_micro_usd(r.committed_micro_usd);
     c->set_capital_micro_usd(r.capital_micro_usd);
-    c->set_usd_per_productive_gpu_hour(
-        r.productive_gpu_seconds > 0 ? r.total_micro_usd / 1e6 / (r.productive_gpu_seconds / 3600.0) : 0);
+    c->set_usd_per_productive_gpu_hour(r.UsdPerProductiveGpuHour());
     c->set_committed_utilization(r.committed_utilization);
     c->set_makespan_seconds(r.window_seconds);
     c->set_horizon_seconds(r.horizon_seconds);
