@@ -68,8 +68,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, con
   // it; only that part is taken.
   auto merge = [&](const std::string& field, const std::string& name, const char* fallback,
                    const char* part) -> absl::Status {
-    if (!o_allow_files && (name.find('/') != std::string::npos ||
-                           absl::EndsWith(name, ".textproto"))) {
+    if (!o_allow_files && traces::IsFileReference(name)) {
       return Bad(at, absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
     }
     absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);

@@ -87,23 +87,10 @@ absl::StatusOr<v1::FailureModelSpec> LoadFailureModelFile(const std::string& pat
 
 absl::StatusOr<v1::FailureModelSpec> ResolveFailureModel(absl::string_view reference,
                                                         absl::string_view plan_dir) {
-  const bool path = reference.find('/') != absl::string_view::npos ||
-                    absl::EndsWith(reference, ".textproto");
-  if (path) {
-    std::string full(reference);
-    if (!plan_dir.empty() && full.front() != '/') full = absl::StrCat(plan_dir, "/", reference);
-    return LoadFailureModelFile(full);
-  }
-  std::vector<std::string> known;
-  for (const EmbeddedFile& m : BuiltinFailureModels()) {
-    if (reference == m.name) {
-      return LoadFailureModelText(m.text, absl::StrCat("traces/failures/", m.name, ".textproto"));
-    }
-    known.push_back(m.name);
-  }
-  return absl::NotFoundError(absl::StrCat("unknown failure model \"", reference,
-                                          "\" (shipped: ", absl::StrJoin(known, ", "),
-                                          "; or give a path to a .textproto file)"));
+  absl::StatusOr<DataText> d =
+      ReadDataText(reference, BuiltinFailureModels(), "failures", "failure model", plan_dir);
+  if (!d.ok()) return d.status();
+  return LoadFailureModelText(d->text, d->source);
 }
 
 }  // namespace gpuledger::traces

@@ -116,27 +116,10 @@ std::vector<std::string> GeneratorPresetNames() {
 }
 
 absl::StatusOr<v1::GeneratorPreset> LoadGeneratorPreset(absl::string_view reference) {
-  std::string text, source;
-  if (reference.find('/') != absl::string_view::npos || absl::EndsWith(reference, ".textproto")) {
-    std::ifstream in{std::string(reference), std::ios::binary};
-    if (!in) return absl::NotFoundError(absl::StrCat(reference, ": cannot read preset"));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-    source = std::string(reference);
-  } else {
-    for (const EmbeddedFile& f : BuiltinGeneratorPresets()) {
-      if (reference == f.name) {
-        text = f.text;
-        source = absl::StrCat("traces/presets/", f.name, ".textproto");
-      }
-    }
-    if (source.empty()) {
-      return absl::NotFoundError(absl::StrCat("unknown preset \"", reference, "\" (shipped: ",
-                                              absl::StrJoin(GeneratorPresetNames(), ", "),
-                                              "; or give a path to a .textproto file)"));
-    }
-  }
+  absl::StatusOr<DataText> d = ReadDataText(reference, BuiltinGeneratorPresets(), "presets", "preset");
+  if (!d.ok()) return d.status();
+  const std::string& text = d->text;
+  const std::string& source = d->source;
   v1::GeneratorPreset p;
   pb::TextFormat::ParseInfoTree tree;
   if (absl::Status s = ParseText(text, source, &p, &tree); !s.ok()) return s;

@@ -389,8 +389,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     w.restart_seconds = std::llround(pc.failures().restart_overhead_minutes() * 60);
   }
   if (!pc.failure_model().empty()) {
-    if (!allow_file_references && (pc.failure_model().find('/') != std::string::npos ||
-                                    absl::EndsWith(pc.failure_model(), ".textproto"))) {
+    if (!allow_file_references && IsFileReference(pc.failure_model())) {
       return Invalid(cluster_field("failure_model"),
                      "cluster: field failure_model: a plan sent inline may name a shipped "
                      "failure model only, not a file");

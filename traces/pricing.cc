@@ -1,11 +1,7 @@
 #include "traces/pricing.h"
 
-#include <fstream>
-#include <sstream>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "ledger/cost.h"
 #include "traces/plan.h"
 #include "traces/textproto.h"
@@ -42,21 +38,10 @@ std::vector<std::string> PricingProfileNames() {
 }
 
 absl::StatusOr<v1::Pricing> LoadPricingProfile(absl::string_view reference) {
-  if (reference.find('/') != absl::string_view::npos || absl::EndsWith(reference, ".textproto")) {
-    std::ifstream in{std::string(reference), std::ios::binary};
-    if (!in) return absl::NotFoundError(absl::StrCat(reference, ": cannot read pricing profile"));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return ParseProfile(text.str(), reference);
-  }
-  for (const EmbeddedFile& f : BuiltinPricingProfiles()) {
-    if (reference == f.name) {
-      return ParseProfile(f.text, absl::StrCat("traces/pricing/", f.name, ".textproto"));
-    }
-  }
-  return absl::NotFoundError(absl::StrCat("unknown pricing profile \"", reference, "\" (shipped: ",
-                                          absl::StrJoin(PricingProfileNames(), ", "),
-                                          "; or give a path to a .textproto file)"));
+  absl::StatusOr<DataText> d =
+      ReadDataText(reference, BuiltinPricingProfiles(), "pricing", "pricing profile");
+  if (!d.ok()) return d.status();
+  return ParseProfile(d->text, d->source);
 }
 
 }  // namespace gpuledger::traces

@@ -3,11 +3,16 @@
 #ifndef GPULEDGER_TRACES_TEXTPROTO_H_
 #define GPULEDGER_TRACES_TEXTPROTO_H_
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -24,6 +29,44 @@ const std::vector<EmbeddedFile>& BuiltinFailureModels();
 const std::vector<EmbeddedFile>& BuiltinPricingProfiles();
 const std::vector<EmbeddedFile>& BuiltinStrategySets();  // traces/strategies/
 const std::vector<EmbeddedFile>& BuiltinGeneratorPresets();  // traces/presets/
+
+// A reference to a data file is a path if it has a '/' or ends in
+// ".textproto", else the name of a shipped file.
+inline bool IsFileReference(absl::string_view reference) {
+  return reference.find('/') != absl::string_view::npos || absl::EndsWith(reference, ".textproto");
+}
+
+struct DataText {
+  std::string text;
+  std::string source;  // the path, or "traces/DIR/NAME.textproto"
+};
+
+// The text `reference` names: a file (relative to `base_dir` unless
+// absolute), or the shipped file of that name among `files` (from
+// traces/`dir`/). NotFound: "PATH: cannot read WHAT", or "unknown WHAT "X"
+// (shipped: ...; or give a path to a .textproto file)".
+inline absl::StatusOr<DataText> ReadDataText(absl::string_view reference,
+                                             const std::vector<EmbeddedFile>& files,
+                                             absl::string_view dir, absl::string_view what,
+                                             absl::string_view base_dir = "") {
+  if (IsFileReference(reference)) {
+    std::string path(reference);
+    if (!base_dir.empty() && path.front() != '/') path = absl::StrCat(base_dir, "/", reference);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read ", what));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return DataText{text.str(), path};
+  }
+  std::vector<std::string> known;
+  for (const EmbeddedFile& f : files) {
+    if (reference == f.name) return DataText{f.text, absl::StrCat("traces/", dir, "/", f.name, ".textproto")};
+    known.push_back(f.name);
+  }
+  return absl::NotFoundError(absl::StrCat("unknown ", what, " \"", reference, "\" (shipped: ",
+                                          absl::StrJoin(known, ", "),
+                                          "; or give a path to a .textproto file)"));
+}
 
 // Collects the first parse error with its position (1-based).
 class FirstError : public google::protobuf::io::ErrorCollector {
