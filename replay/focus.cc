@@ -272,41 +272,48 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     const int64_t committed =
         term > 0 ? static_cast<int64_t>(std::ceil(window / term) * term) : window;
     const std::time_t commit_end = window_start + committed;
-    if (commit_end > window_end) {
-      for (std::time_t from = window_end; from < commit_end;) {
-        const std::time_t to = std::min(commit_end, MonthStart(from, 1));
-        const int64_t gs = static_cast<int64_t>(to - from) * gpus;
-        Row r = base(from, to);
-        const int64_t effective = ledger::CostMicroUsd(gs, reserved_rate);
-        r["ChargeCategory"] = "Usage";
-        r["ChargeFrequency"] = "Usage-Based";
-        r["ChargeDescription"] = "reserved capacity after the replay, unused";
-        r["CommitmentDiscountId"] = absl::StrCat(run_name, "/reservation");
-        r["CommitmentDiscountStatus"] = "Unused";
-        r["CommitmentDiscountType"] = "Reserved capacity";
-        r["CommitmentDiscountCategory"] = "Usage";
-        r["PricingCategory"] = "Committed";
-        r["PricingQuantity"] = GpuHours(gs);
-        r["PricingUnit"] = "GPU-Hours";
-        r["ContractedUnitPrice"] = Price(reserved_rate);
-        r["ContractedCost"] = r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
-        r["ListCost"] = Money(ledger::CostMicroUsd(gs, rates.rental));
-        r["BilledCost"] = Money(0);
-        r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
-        r["ResourceId"] = absl::StrCat(run_name, "/reservation");
-        r["ResourceName"] = "cluster";
-        r["ResourceType"] = "GPU cluster";
-        r["x_Pool"] = "reserved";
-        r["x_Category"] = "idle";
-        r["x_GpuSeconds"] = absl::StrCat(gs);
-        w.Write(r, 0, effective);
+    // What every reservation row says of the reservation.
+    auto reservation_row = [&](std::time_t from, std::time_t to, int64_t gs) {
+      Row r = base(from, to);
+      r["PricingCategory"] = "Committed";
+      r["PricingQuantity"] = GpuHours(gs);
+      r["PricingUnit"] = "GPU-Hours";
+      r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name, "/reservation");
+      r["CommitmentDiscountType"] = "Reserved capacity";
+      r["CommitmentDiscountCategory"] = "Usage";
+      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
+      r["x_Pool"] = "reserved";
+      return r;
+    };
+    // Calendar-month pieces of [begin, end).
+    auto each_month = [](std::time_t begin, std::time_t end, const auto& f) {
+      for (std::time_t from = begin; from < end;) {
+        const std::time_t to = std::min(end, MonthStart(from, 1));
+        f(from, to);
         from = to;
       }
-    }
-    for (std::time_t from = window_start; from < commit_end;) {
-      const std::time_t to = std::min(commit_end, MonthStart(from, 1));
+    };
+    each_month(window_end, commit_end, [&](std::time_t from, std::time_t to) {
       const int64_t gs = static_cast<int64_t>(to - from) * gpus;
-      Row r = base(from, to);
+      Row r = reservation_row(from, to, gs);
+      const int64_t effective = ledger::CostMicroUsd(gs, reserved_rate);
+      r["ChargeCategory"] = "Usage";
+      r["ChargeFrequency"] = "Usage-Based";
+      r["ChargeDescription"] = "reserved capacity after the replay, unused";
+      r["CommitmentDiscountStatus"] = "Unused";
+      r["ContractedUnitPrice"] = Price(reserved_rate);
+      r["ContractedCost"] = r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
+      r["ListCost"] = Money(ledger::CostMicroUsd(gs, rates.rental));
+      r["BilledCost"] = Money(0);
+      r["ResourceName"] = "cluster";
+      r["ResourceType"] = "GPU cluster";
+      r["x_Category"] = "idle";
+      r["x_GpuSeconds"] = absl::StrCat(gs);
+      w.Write(r, 0, effective);
+    });
+    each_month(window_start, commit_end, [&](std::time_t from, std::time_t to) {
+      const int64_t gs = static_cast<int64_t>(to - from) * gpus;
+      Row r = reservation_row(from, to, gs);
       const int64_t billed = ledger::CostMicroUsd(gs, reserved_rate);
       r["ChargeCategory"] = "Purchase";
       r["ChargeFrequency"] = "Recurring";
@@ -315,20 +322,10 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["BilledCost"] = Money(billed);
       r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
       r["ContractedCost"] = r["ListCost"] = Money(billed);
-      r["PricingQuantity"] = GpuHours(gs);
-      r["PricingUnit"] = "GPU-Hours";
-      r["PricingCategory"] = "Committed";
-      r["CommitmentDiscountId"] = absl::StrCat(run_name, "/reservation");
-      r["CommitmentDiscountType"] = "Reserved capacity";
-      r["CommitmentDiscountCategory"] = "Usage";
-      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
-      r["ResourceId"] = absl::StrCat(run_name, "/reservation");
       r["ResourceName"] = "reservation";
       r["ResourceType"] = "GPU reservation";
-      r["x_Pool"] = "reserved";
       w.Write(r, billed, 0);
-      from = to;
-    }
+    });
   }
   return absl::OkStatus();
 }
