@@ -94,6 +94,12 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
         << "; again: gpuledger report --ledger " << a.ledger << " --group " << *group << "\n";
     return 0;
   }
+  if (!a.schedule_out.empty()) {
+    if (absl::Status s = CheckScheduleOut(a.schedule_out); !s.ok()) return Fail(err, s);
+  }
+  if (absl::Status s = CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
+    return Fail(err, s);
+  }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   const std::string name = w->name, gpu = w->gpu.name();
@@ -151,6 +157,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
+  if (absl::Status s = CheckStrategies(*w, *strategies, o, where); !s.ok()) return Fail(err, s);
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   absl::StatusOr<std::vector<StrategyResult>> results =
@@ -171,7 +178,7 @@ struct GenArgs {
   std::string preset;
   int64_t jobs = 0;
   uint64_t seed = 0;
-  int cluster_gpus = 0;
+  std::optional<int> cluster_gpus;  // the preset's unless given
   std::string output;
 };
 
@@ -181,7 +188,11 @@ int DoGen(const GenArgs& a, std::ostream& out, std::ostream& err) {
   traces::GenerateOptions o;
   o.jobs = a.jobs;
   o.seed = a.seed;
-  o.cluster_gpus = a.cluster_gpus;
+  if (a.cluster_gpus && *a.cluster_gpus <= 0) {
+    return Fail(err, absl::InvalidArgumentError(
+                         absl::StrCat("--cluster-gpus must be positive, got ", *a.cluster_gpus)));
+  }
+  o.cluster_gpus = a.cluster_gpus.value_or(0);
   o.json = absl::EndsWith(a.output, ".jsonl") || absl::EndsWith(a.output, ".jsonl.gz");
   if (!traces::IsJobTracePath(a.output)) {
     return Fail(err, absl::InvalidArgumentError(

@@ -57,9 +57,13 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, con
     }
     const double gpus = s.has_committed_gpus() ? s.committed_gpus()
                                                : s.committed_share_of_peak() * peak;
-    if (!(gpus >= per_node) || gpus > 1e7) {
+    if (!(gpus >= per_node)) {
       return Bad(at, absl::StrCat(who, "committed capacity must be at least one ", per_node,
                                   "-GPU node, got ", gpus, " GPUs"));
+    }
+    if (gpus > 1e7) {
+      return Bad(at, absl::StrCat(who, "committed capacity must be at most 10000000 GPUs (the "
+                                       "largest cluster a plan may have), got ", gpus, " GPUs"));
     }
     p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
   }
@@ -208,10 +212,13 @@ absl::StatusOr<int64_t> ParseHorizon(absl::string_view text) {
   return std::llround(v * unit);
 }
 
-absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
-    const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<std::string>& where) {
-  // Check everything first: bad input replays nothing.
+namespace {
+
+// Each strategy checked, in order: bad input replays nothing.
+absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
+                                           const std::vector<v1::Strategy>& strategies,
+                                           const CompareOptions& o,
+                                           const std::vector<std::string>& where) {
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
     absl::StatusOr<Plan> p =
@@ -220,8 +227,41 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     if (!p.ok()) return p.status();
     plans.push_back(*p);
   }
+  return plans;
+}
+
+scheduler::SchedulerOptions StrategyOptions(const v1::Strategy& s, const CompareOptions& o) {
+  scheduler::SchedulerOptions options{o.policy, o.backfill_depth};
+  options.on_demand = s.on_demand();
+  options.on_demand_cap_gpus = s.on_demand_cap_gpus();
+  options.burst_after_seconds = std::llround(s.burst_after_hours() * 3600);
+  options.provisioning_seconds = std::llround(s.provisioning_minutes() * 60);
+  return options;
+}
+
+}  // namespace
+
+absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
+                             const CompareOptions& o, const std::vector<std::string>& where) {
+  absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
+  if (!plans.ok()) return plans.status();
+  for (const Plan& p : *plans) {
+    int resized = 0;
+    if (absl::Status s = CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed);
+        !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("strategy \"", p.s->name(), "\": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
+    const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
+    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<std::string>& where) {
+  absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
+  if (!plans.ok()) return plans.status();
   std::vector<StrategyResult> results;
-  for (const Plan& p : plans) {
+  for (const Plan& p : *plans) {
     const v1::Strategy& s = *p.s;
     StrategyResult r;
     r.strategy = s;
@@ -230,11 +270,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     traces::Workload shaped = Shape(w, p, &r.resized_jobs);
     // Owned or reserved: the whole cluster is paid for, hot spares included.
     const int paid_gpus = r.committed.empty() ? 0 : shaped.total_gpus();
-    scheduler::SchedulerOptions options{o.policy, o.backfill_depth};
-    options.on_demand = s.on_demand();
-    options.on_demand_cap_gpus = s.on_demand_cap_gpus();
-    options.burst_after_seconds = std::llround(s.burst_after_hours() * 3600);
-    options.provisioning_seconds = std::llround(s.provisioning_minutes() * 60);
+    const scheduler::SchedulerOptions options = StrategyOptions(s, o);
     RunLabels labels;
     labels.strategy = s.name();
     labels.committed_pool = s.committed();

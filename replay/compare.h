@@ -81,6 +81,13 @@ std::vector<gpuledger::v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus);
 // "4y", "90d", "2000h", "3600s" (years of 365.25 days).
 absl::StatusOr<int64_t> ParseHorizon(absl::string_view text);
 
+// Checks every strategy (sizes, profiles) and each one's shaped workload
+// against the scheduler, as CompareStrategies does before it replays, with
+// no ledger: callers check first so bad input does not create the file.
+absl::Status CheckStrategies(const traces::Workload& w,
+                             const std::vector<gpuledger::v1::Strategy>& strategies,
+                             const CompareOptions& o, const std::vector<std::string>& where);
+
 // Replays `workload` under each strategy into `ledger` (one run each) and
 // prices them. Checks every strategy before replaying any; messages start
 // with `where[i]` if given, else "strategy #i".

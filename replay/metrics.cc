@@ -1,8 +1,10 @@
 #include "replay/metrics.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -114,18 +116,42 @@ std::string FailuresText(const v1::RunMetrics& m) {
       m.checkpoint_gpu_seconds(), m.restart_gpu_seconds());
 }
 
+absl::Status CheckScheduleOut(const std::string& path) {
+  // Create (and remove) the file the schedule is written through: the
+  // folder exists and may be written, before anything is replayed.
+  const std::string tmp = path + ".partial";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--schedule-out: ", path, ": cannot write: ", std::strerror(errno)));
+  }
+  std::fclose(f);
+  std::remove(tmp.c_str());
+  return absl::OkStatus();
+}
+
 absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,
                               const std::vector<scheduler::JobTimes>& times) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "w"), std::fclose);
-  if (f == nullptr) return absl::UnavailableError(absl::StrCat(path, ": cannot write the schedule"));
-  std::fputs("job_id,submit,start,end,gpus\n", f.get());
+  // Written beside the target and renamed: a failed write leaves nothing.
+  const std::string tmp = path + ".partial";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot write the schedule: ", std::strerror(errno)));
+  }
+  std::fputs("job_id,submit,start,end,gpus\n", f);
   for (size_t i = 0; i < jobs.size(); ++i) {
     // Plan job ids are free text: quoted like every CSV field of ours.
-    std::fprintf(f.get(), "%s,%lld,%lld,%lld,%d\n", CsvField(jobs[i].id).c_str(),
+    std::fprintf(f, "%s,%lld,%lld,%lld,%d\n", CsvField(jobs[i].id).c_str(),
                  static_cast<long long>(jobs[i].submit), static_cast<long long>(times[i].last_start),
                  static_cast<long long>(times[i].end), jobs[i].gpus);
   }
-  if (std::ferror(f.get())) return absl::UnavailableError(absl::StrCat(path, ": write failed"));
+  const bool failed = std::ferror(f) != 0;
+  if (std::fclose(f) != 0 || failed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    return absl::UnavailableError(absl::StrCat(path, ": writing the schedule failed: ", std::strerror(e)));
+  }
   return absl::OkStatus();
 }
 

@@ -27,6 +27,10 @@ std::string StatusText(const gpuledger::v1::RunMetrics& metrics);
 std::string FailuresText(const gpuledger::v1::RunMetrics& metrics);
 
 
+// Checks before a replay that the schedule can be written at `path` (its
+// folder exists and is writable): InvalidArgument naming --schedule-out.
+absl::Status CheckScheduleOut(const std::string& path);
+
 // Writes `job_id,submit,start,end,gpus`, one row per job in job order; start
 // is that of the run that completed the job.
 absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,

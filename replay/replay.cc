@@ -236,13 +236,35 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
     (*run)->Fail().IgnoreError();  // keep what was written, visibly failed
     return s;
   }
-  absl::StatusOr<ReplayResult> result = (*run)->Complete();
-  if (!result.ok()) return result.status();
+  // The schedule is written before the run is marked complete: a run that
+  // reports an error is never complete (a retry would duplicate it).
   if (!schedule_out.empty()) {
     const scheduler::Simulator& sim = (*run)->simulator();
-    if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times()); !s.ok()) return s;
+    if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times()); !s.ok()) {
+      (*run)->Fail().IgnoreError();
+      return s;
+    }
   }
-  return result;
+  return (*run)->Complete();
+}
+
+absl::Status CheckWorkload(const traces::Workload& workload,
+                           const scheduler::SchedulerOptions& options, int64_t seed) {
+  struct NullSink : scheduler::Sink {
+    absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
+      return absl::OkStatus();
+    }
+    absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
+    absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
+    absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
+  } sink;
+  auto sim = scheduler::Simulator::Create(
+      {workload.nodes, workload.gpu.gpus_per_node(), workload.pod_nodes}, ToJobSpecs(workload),
+      WithWorkloadFailures(options, workload, seed), &sink);
+  if (!sim.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(workload.source, ": ", sim.status().message()));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
@@ -251,22 +273,7 @@ absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
   if (seeds <= 0) return absl::InvalidArgumentError("--seeds must be positive");
   // Check the workload once, before the group is created: bad input writes
   // nothing.
-  {
-    struct NullSink : scheduler::Sink {
-      absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
-        return absl::OkStatus();
-      }
-      absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
-      absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
-      absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
-    } sink;
-    auto sim = scheduler::Simulator::Create(
-        {workload.nodes, workload.gpu.gpus_per_node(), workload.pod_nodes}, ToJobSpecs(workload),
-        WithWorkloadFailures(options, workload, first_seed), &sink);
-    if (!sim.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(workload.source, ": ", sim.status().message()));
-    }
-  }
+  if (absl::Status s = CheckWorkload(workload, options, first_seed); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> main = ledger::Ledger::Open(ledger_path);
   if (!main.ok()) return main.status();
   ledger::RunGroupRecord g;

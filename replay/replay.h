@@ -77,6 +77,12 @@ class ReplayRun {
 };
 
 
+// Checks `workload` against the scheduler's rules (limits, dependency
+// cycles) as ReplayRun::Start does, without a ledger: callers check before
+// they open one, so bad input does not even create the file.
+absl::Status CheckWorkload(const traces::Workload& workload,
+                           const scheduler::SchedulerOptions& options, int64_t seed);
+
 // Replays `workload` under FCFS into a new run of `ledger`, start to end.
 // With `schedule_out`, also writes the schedule there as CSV.
 absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,

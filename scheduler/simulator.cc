@@ -28,6 +28,28 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   }
   const int in_service = (shape.nodes - spare_nodes) * shape.gpus_per_node;
   const int n = static_cast<int>(jobs.size());
+  // However the policy orders them, without failures the last job ends by
+  // the last submission plus every job's run and checkpoint writes one after
+  // another; that must stay within kMaxSimulatedSeconds.
+  Seconds latest_submit = 0, serial = 0;
+  for (const JobSpec& j : jobs) {
+    if (j.submit < 0 || j.submit > kMaxSimulatedSeconds || j.run_seconds > kMaxSimulatedSeconds ||
+        j.checkpoint_write_seconds > kMaxSimulatedSeconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "job \"", j.id, "\": submit and run times must be in [0, ", kMaxSimulatedSeconds, "]"));
+    }
+    latest_submit = std::max(latest_submit, j.submit);
+    const Seconds writes =
+        j.checkpoint_seconds > 0 ? (j.run_seconds / j.checkpoint_seconds + 1) * j.checkpoint_write_seconds : 0;
+    serial += j.run_seconds + std::min(writes, kMaxSimulatedSeconds);
+    if (serial > kMaxSimulatedSeconds) break;
+  }
+  if (latest_submit + serial > kMaxSimulatedSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the jobs could run past simulated second ", kMaxSimulatedSeconds,
+        " (about 3,169 years: the last submission plus every run one after another), the "
+        "longest replay gpuledger represents"));
+  }
   for (const JobSpec& j : jobs) {
     const std::string who = absl::StrCat("job \"", j.id, "\": ");
     if (j.gpus <= 0) return absl::InvalidArgumentError(who + "gpus must be positive");
@@ -353,6 +375,11 @@ absl::Status Simulator::RunUntil(Seconds t) {
 }
 
 absl::Status Simulator::ApplyInstant(Seconds t) {
+  if (t > kMaxSimulatedSeconds) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the replay reached simulated second ", kMaxSimulatedSeconds,
+        " (about 3,169 years), the longest gpuledger represents; failures stretched it"));
+  }
   if (absl::Status s = EmitCapacityUntil(t); !s.ok()) return s;
   now_ = t;
 

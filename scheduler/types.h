@@ -13,6 +13,12 @@ namespace gpuledger::scheduler {
 
 using Seconds = int64_t;
 
+// The latest simulated second a replay may reach, about 3,169 years: with at
+// most 10 million GPUs (traces/plan.cc), every GPU-second sum of a replay
+// stays below 1e18 and fits int64. The simulator refuses jobs that could run
+// past it and stops a replay that gets there (failures can stretch one).
+inline constexpr Seconds kMaxSimulatedSeconds = 100'000'000'000;
+
 // The cluster as identical nodes of `gpus_per_node` GPUs, grouped into pods
 // (leaf switches) of `pod_nodes` nodes; 0 means no pods.
 struct ClusterShape {

@@ -5,7 +5,10 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/gzip_cut.h"
 #include "tests/temp_dir.h"
 #include "traces/jobtrace.h"
 
@@ -120,6 +123,27 @@ TEST_F(JobTraceTest, BadLinesNameTheLineAndField) {
   const std::string json = Error("h.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8}\n{\"id\": \"b\", \"gpus\": \"x\"}\n");
   EXPECT_EQ(json.substr(0, Path("h.jsonl").size() + 3), Path("h.jsonl") + ":3:") << json;
   EXPECT_NE(json.find("gpus"), std::string::npos) << json;
+}
+
+// Issue 11, defect 1: a gzip trace cut short is refused, CSV and JSON Lines.
+TEST_F(JobTraceTest, ATruncatedGzipTraceIsRefused) {
+  std::string csv = "# cluster_gpus: 64\nid,submit_seconds,gpus,run_seconds\n";
+  std::string jsonl = "# cluster_gpus: 64\n";
+  for (int i = 0; i < 3000; ++i) {
+    csv += absl::StrCat("j", i, ",", i, ",8,100\n");
+    jsonl += absl::StrCat("{\"id\": \"j", i, "\", \"submit_seconds\": ", i,
+                          ", \"gpus\": 8, \"run_seconds\": 100}\n");
+  }
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{"t.csv.gz", csv},
+                                   {"t.jsonl.gz", jsonl}}) {
+    std::ofstream(Path("whole." + name), std::ios::binary) << testing::Gzip(text);
+    ASSERT_EQ(LoadJobTraceFile(Path("whole." + name), {})->jobs.size(), 3000u) << name;
+    const size_t cut = text.find("j2001");
+    std::ofstream(Path("cut." + name), std::ios::binary) << testing::Gzip(text, cut);
+    absl::StatusOr<Workload> w = LoadJobTraceFile(Path("cut." + name), {});
+    EXPECT_EQ(w.status().code(), absl::StatusCode::kDataLoss) << name << ": " << w.status();
+    EXPECT_TRUE(absl::StrContains(w.status().message(), "the file is truncated")) << w.status();
+  }
 }
 
 }  // namespace

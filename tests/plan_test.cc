@@ -3,7 +3,10 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/gzip_cut.h"
 #include "traces/failures.h"
 #include "traces/plan.h"
 #include "traces/pricing.h"
@@ -136,7 +139,7 @@ TEST(PricingProfiles, EveryShippedProfileLoadsAndSetsWhatItPrices) {
   EXPECT_EQ(epoch->owned().depreciation(), v1::EPOCH_AI);
   EXPECT_EQ(LoadPricingProfile("nope").status().code(), absl::StatusCode::kNotFound);
   // A bad value names the file, line and field.
-  const std::string path = testing::TempDir() + "/bad_profile.textproto";
+  const std::string path = ::testing::TempDir() + "/bad_profile.textproto";
   {
     std::ofstream f(path);
     f << "# comment\nowned {\n  pue: 0.5\n}\n";
@@ -299,7 +302,7 @@ TEST(Failures, ModelWrittenInThePlan) {
 }
 
 TEST(Plans, BackgroundTraceJoinsThePlansJobsOnItsCluster) {
-  const std::string dir = testing::TempDir();
+  const std::string dir = ::testing::TempDir();
   std::ofstream(dir + "/bg.csv") << "# gpu: A100\n# cluster_gpus: 4096\n"
                                     "id,submit_seconds,gpus,run_seconds,status,type\n"
                                     "1,0,8,100,completed,eval\n2,10,4,50,failed,debug\n"
@@ -326,6 +329,60 @@ TEST(Plans, BackgroundTraceJoinsThePlansJobsOnItsCluster) {
   EXPECT_FALSE(LoadPlanText("cluster { nodes: 1 }\nbackground_trace: \"bg.csv\"\n", "plan_text",
                             /*allow_file_references=*/false)
                    .ok());
+}
+
+// Issue 11, defect 1: a plan's background trace cut short fails the plan.
+TEST(Plans, ATruncatedBackgroundTraceFailsThePlan) {
+  const std::string dir = ::testing::TempDir();
+  std::string csv = "# cluster_gpus: 32\nid,submit_seconds,gpus,run_seconds\n";
+  for (int i = 0; i < 100; ++i) csv += absl::StrCat("b", i, ",", i, ",8,100\n");
+  std::ofstream(dir + "/cut.csv.gz", std::ios::binary) << testing::Gzip(csv, csv.size() / 2);
+  absl::StatusOr<Workload> w = LoadPlanText(
+      "cluster { gpu: \"H800\" nodes: 4 }\nbackground_trace: \"cut.csv.gz\"\n"
+      "jobs { id: \"main\" phase: PRETRAIN gpus: 16 gpu_hours: 1 }\n",
+      dir + "/plan.textproto");
+  EXPECT_FALSE(w.ok());
+  EXPECT_TRUE(absl::StrContains(w.status().message(), "field background_trace: " + dir +
+                                                          "/cut.csv.gz: the file is truncated"))
+      << w.status();
+}
+
+// Issue 11, defect 2: plans have the time bounds traces have.
+TEST(BadPlans, SubmitTimesAreBounded) {
+  for (const char* t : {"9223372036854775807", "9223372036854775000", "3155760001"}) {
+    EXPECT_EQ(Error(OneJob(absl::StrCat("gpu_hours: 5\nsubmit_seconds: ", t))),
+              absl::StrCat("bad.textproto:7:1: job \"j\": field submit_seconds must be in "
+                           "[0, 3155760000] (100 years), got ", t));
+  }
+  EXPECT_TRUE(LoadPlanText(OneJob("gpu_hours: 5\nsubmit_seconds: 3155760000"), "t").ok());
+}
+
+// Defect 6: nodes: 0 is refused, not the default cluster; so are GPU models
+// and clusters beyond the bounds every sum is sized for.
+TEST(BadPlans, ZeroNodesAndHugeClustersAreRefused) {
+  EXPECT_EQ(Error("cluster { nodes: 0 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:11: cluster: field nodes must be in [1, 1000000], got 0");
+  EXPECT_EQ(Error("gpu_models { name: \"X\" gpus_per_node: 4096 }\ncluster { gpu: \"X\" nodes: 1 }\n"
+                  "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:1: GPU model \"X\": field gpus_per_node must be in [1, 1024], got 4096");
+  EXPECT_EQ(Error("gpu_models { name: \"X\" gpus_per_node: 1024 }\ncluster { gpu: \"X\" nodes: 10000 }\n"
+                  "jobs { id: \"a\" phase: RL gpus: 1024 gpu_hours: 1 }"),
+            "bad.textproto:2:20: cluster: 10000 nodes (and spares) of 1024 GPUs is more than "
+            "10000000 GPUs");
+  // Unset, the default cluster's nodes.
+  EXPECT_EQ(LoadPlanText("jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }", "t")->nodes,
+            BuiltinDefaults().cluster().nodes());
+}
+
+// Defect 12: huge work is "more than 100 years", never "under one second".
+TEST(BadPlans, HugeWorkIsNamedAsTooLong) {
+  for (const char* work : {"gpu_hours: 1e16", "wall_clock_hours: 1e300", "wall_clock_hours: 1e308",
+                           "token_rate { tokens: 1e24 gpu_hours_per_trillion_tokens: 180000 }",
+                           "flops { tokens: 1e30 flops_per_token: 1e12 mfu: 0.4 }"}) {
+    EXPECT_EQ(Error(OneJob(work)),
+              "bad.textproto:6:1: job \"j\": the work takes more than 100 years on 8 GPUs")
+        << work;
+  }
 }
 
 TEST(BadPlans, MissingFile) {

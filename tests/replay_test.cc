@@ -22,7 +22,7 @@
 #include "ledger/group.h"
 #include "replay/cli.h"
 #include "replay/replay.h"
-#include "tests/temp_dir.h"
+#include "tests/cli_test.h"
 
 namespace gpuledger::replay {
 namespace {
@@ -30,34 +30,7 @@ namespace {
 const std::string kSource = GPULEDGER_SOURCE_DIR;
 const std::string kDeepSeek = kSource + "/traces/deepseek-v3-r1.textproto";
 
-class ReplayTest : public testing::TempDirTest {
- protected:
-  void SetUp() override {
-    TempDirTest::SetUp();
-    ledger_ = Path("ledger.sqlite");
-  }
-
-  struct Result {
-    int code;
-    std::string out, err;
-  };
-  Result Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "gpuledger");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {code, out.str(), err.str()};
-  }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string p = (dir_ / name).string();
-    std::ofstream(p) << text;
-    return p;
-  }
-
-  std::string ledger_;
-};
+using ReplayTest = testing::CliTest;
 
 // A CSV report as rows of group -> column -> value.
 struct Csv {

@@ -5,7 +5,9 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "tests/gzip_cut.h"
 #include "tests/temp_dir.h"
 #include "traces/swf.h"
 
@@ -98,6 +100,53 @@ TEST_F(SwfTest, TheLublinTraceLoadsWhole) {
   EXPECT_EQ(w->jobs.size(), 10000u);
   EXPECT_EQ(w->total_gpus(), 256);
   EXPECT_TRUE(w->skipped.empty());
+}
+
+// Issue 11, defect 1: a gzip file cut short (no trailer) is not a shorter
+// trace. The cut is made after line 2,001 with a full flush, so every byte
+// before it decompresses and only the end of the stream is missing.
+TEST_F(SwfTest, ATruncatedGzipTraceIsRefused) {
+  std::string text;
+  {
+    gzFile f = gzopen(GPULEDGER_TEST_DATA "/lublin_256.swf.gz", "rb");
+    char buf[1 << 14];
+    for (int n; (n = gzread(f, buf, sizeof buf)) > 0;) text.append(buf, n);
+    gzclose(f);
+  }
+  size_t cut = 0;
+  for (int line = 0; line < 2001; ++line) cut = text.find('\n', cut) + 1;
+  std::ofstream(Path("whole.swf.gz"), std::ios::binary) << testing::Gzip(text);
+  std::ofstream(Path("cut.swf.gz"), std::ios::binary) << testing::Gzip(text, cut);
+  ASSERT_EQ(LoadSwfFile(Path("whole.swf.gz"), {})->jobs.size(), 10000u);
+  absl::StatusOr<Workload> w = LoadSwfFile(Path("cut.swf.gz"), {});
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(absl::StrContains(w.status().message(), Path("cut.swf.gz") + ": the file is truncated"))
+      << w.status();
+  // Cut in the middle of a line: still refused, never the half line.
+  std::ofstream(Path("mid.swf.gz"), std::ios::binary) << testing::Gzip(text, cut + 7);
+  EXPECT_EQ(LoadSwfFile(Path("mid.swf.gz"), {}).status().code(), absl::StatusCode::kDataLoss);
+}
+
+// Defect 15: a file named .gz that is not gzip says so.
+TEST_F(SwfTest, AGzNameMustHoldGzip) {
+  const std::string path = Write("plain.swf.gz", std::string(kHeader) +
+      "7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
+            path + ": not a gzip file, although its name ends in .gz");
+}
+
+// Defect 12: a huge time is named as too long, never as "run time <= 0".
+TEST_F(SwfTest, HugeTimesAreRefusedByName) {
+  const std::string path = Write("huge.swf", std::string(kHeader) +
+      "1 0 -1 99999999999999999999 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
+            path + ":4: field 4 (run time) must be at most 3155760000 seconds (100 years), got 1e+20");
+  const std::string big = Write("big.swf", std::string(kHeader) +
+      "99999999999999999999 0 -1 10 99999999999999999999 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+      "2 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  absl::StatusOr<Workload> w = LoadSwfFile(big, {});
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->skipped.at("size above capacity"), 1);
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     return absl::InvalidArgumentError("--capacity and --gpus-per-node must not be negative");
   }
   const bool json = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".jsonl.gz");
-  absl::StatusOr<GzFile> f = OpenTrace(path);
+  absl::StatusOr<TraceLines> f = TraceLines::Open(path);
   if (!f.ok()) return f.status();
   Workload w = TraceWorkload(path);
   const v1::Defaults& defaults = BuiltinDefaults();
@@ -136,7 +136,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     w.nodes = static_cast<int>(capacity / per_node);
     return absl::OkStatus();
   };
-  while (ReadLine(f->get(), &line)) {
+  while (f->Next(&line)) {
     ++line_no;
     sha.Update(line);
     sha.Update("\n");
@@ -203,9 +203,6 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
       return Bad(where, absl::StrCat("field type: unknown type \"", job.type(),
                                      "\" (pretrain, context_extension, sft, rl, eval, data, debug, ablation, other)"));
     }
-    // 100 years of seconds: anything longer is a unit mistake, and it keeps
-    // GPU-second products far from overflowing.
-    constexpr int64_t kMaxSeconds = 3'155'760'000;
     for (const auto& [field, value] : {std::pair<const char*, int64_t>{"submit_seconds", job.submit_seconds()},
                                        {"run_seconds", job.run_seconds()},
                                        {"requested_seconds", job.requested_seconds()}}) {
@@ -229,6 +226,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     ++w.jobs_by_status[status];
     w.jobs.push_back(std::move(j));
   }
+  if (!f->status().ok()) return f->status();
   if (!started) return Bad(path, "no jobs in the trace");
   w.sha256 = sha.HexDigest();
   w.skipped = std::move(skipped);

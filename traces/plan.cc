@@ -30,19 +30,22 @@ using gpuledger::v1::Defaults;
 using gpuledger::v1::Job;
 using gpuledger::v1::Plan;
 
-// Longest run a job may have: 100 years of 365.25 days, in seconds. Anything
-// longer is a unit mistake, and it keeps GPU-second products far from int64
-// overflow (1e5 GPUs x 3.2e9 s < 9.2e18).
-constexpr double kMaxRunSeconds = 100 * 365.25 * 86400;
+// Longest run a job may have (kMaxSeconds, 100 years), as a double for the
+// checks made before converting to integers.
+constexpr double kMaxRunSeconds = static_cast<double>(kMaxSeconds);
 
 
 absl::Status Invalid(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
 }
 
-// Nodes a cluster may have (and spares): far above any real cluster, and
-// keeps GPU counts within int.
+// Nodes a cluster may have (and spares), GPUs per node, and GPUs in all:
+// far above any real cluster (the largest announced hold about a million
+// GPUs), and they keep GPU counts within int and every GPU-second sum of a
+// replay within int64 (docs/metrics.md, "Bounds").
 constexpr int kMaxNodes = 1'000'000;
+constexpr int kMaxGpusPerNode = 1024;
+constexpr int64_t kMaxClusterGpus = 10'000'000;
 
 // Interruptions expected while a job does the work between two saves: above
 // this it would almost never get through (about e^5 = 150 tries each).
@@ -165,7 +168,9 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
   // GPU-seconds are rounded to whole seconds first, then spread over the
   // job's GPUs; a job holds its GPUs for whole seconds, so round up.
   auto from_gpu_hours = [&](double gpu_hours) {
-    const double gpu_seconds = std::llround(gpu_hours * 3600.0);
+    // In doubles: a huge figure stays huge (and is refused below as more
+    // than 100 years) instead of wrapping when converted to an integer.
+    const double gpu_seconds = std::round(gpu_hours * 3600.0);
     return std::ceil(gpu_seconds / gpus);
   };
   if (job.has_gpu_hours()) {
@@ -173,7 +178,7 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
     run = from_gpu_hours(job.gpu_hours());
   } else if (job.has_wall_clock_hours()) {
     if (auto s = positive(job.wall_clock_hours(), "wall_clock_hours"); !s.ok()) return s;
-    run = std::llround(job.wall_clock_hours() * 3600.0);
+    run = std::round(job.wall_clock_hours() * 3600.0);
   } else if (job.has_token_rate()) {
     const auto& t = job.token_rate();
     if (auto s = positive(t.tokens(), "token_rate.tokens"); !s.ok()) return s;
@@ -218,7 +223,17 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
 absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
   const std::string who = absl::StrCat("GPU model \"", m.name(), "\"");
   if (m.name().empty()) return Invalid(where, "GPU model without a name");
-  if (m.gpus_per_node() <= 0) return Invalid(where, who + ": field gpus_per_node must be positive");
+  if (m.gpus_per_node() <= 0 || m.gpus_per_node() > kMaxGpusPerNode) {
+    return Invalid(where, absl::StrCat(who, ": field gpus_per_node must be in [1, ",
+                                       kMaxGpusPerNode, "], got ", m.gpus_per_node()));
+  }
+  for (const auto& [name, v] : {std::pair<const char*, double>{"tdp_watts", m.tdp_watts()},
+                                {"peak_bf16_tflops", m.peak_bf16_tflops()},
+                                {"peak_fp8_tflops", m.peak_fp8_tflops()}}) {
+    if (!std::isfinite(v) || v > 1e9) {
+      return Invalid(where, absl::StrCat(who, ": field ", name, " must be finite and at most 1e9, got ", v));
+    }
+  }
   if (m.tdp_watts() < 0 || m.peak_bf16_tflops() < 0 || m.peak_fp8_tflops() < 0) {
     return Invalid(where, who + ": tdp_watts and peak figures must not be negative");
   }
@@ -340,7 +355,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
       Plan::descriptor()->FindFieldByName("cluster"), -1);
   const std::string cluster_at = loc.At(&tree, plan, "cluster", -1, "");
   if (!plan.cluster().gpu().empty()) cluster.set_gpu(plan.cluster().gpu());
-  if (plan.cluster().nodes() != 0) cluster.set_nodes(plan.cluster().nodes());
+  if (plan.cluster().has_nodes()) cluster.set_nodes(plan.cluster().nodes());
   if (plan.cluster().has_pod_nodes()) cluster.set_pod_nodes(plan.cluster().pod_nodes());
   if (cluster.pod_nodes() < 0) {
     return Invalid(loc.At(cluster_tree, plan.cluster(), "pod_nodes", -1, cluster_at),
@@ -374,6 +389,13 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     return Invalid(cluster_field("spare_nodes"),
                    absl::StrCat("cluster: field spare_nodes must be in [0, ", kMaxNodes, "], got ",
                                 pc.spare_nodes()));
+  }
+  if ((int64_t{cluster.nodes()} + pc.spare_nodes()) * w.gpu.gpus_per_node() >
+      kMaxClusterGpus) {
+    return Invalid(loc.At(cluster_tree, plan.cluster(), "nodes", -1, cluster_at),
+                   absl::StrCat("cluster: ", cluster.nodes(), " nodes (and spares) of ",
+                                w.gpu.gpus_per_node(), " GPUs is more than ", kMaxClusterGpus,
+                                " GPUs"));
   }
   if (pc.has_failures()) {
     const std::string at = cluster_field("failures");
@@ -468,8 +490,10 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                   " GPUs is not a whole number of ", per_node,
                                   "-GPU nodes"));
     }
-    if (job.submit_seconds() < 0) {
-      return Invalid(where("submit_seconds"), who + ": field submit_seconds must not be negative");
+    if (job.submit_seconds() < 0 || job.submit_seconds() > kMaxSeconds) {
+      return Invalid(where("submit_seconds"),
+                     absl::StrCat(who, ": field submit_seconds must be in [0, ", kMaxSeconds,
+                                  "] (100 years), got ", job.submit_seconds()));
     }
     if (job.phase() == v1::PHASE_UNSPECIFIED) {
       return Invalid(where("phase"), who + ": field phase is missing (pretrain, "

@@ -34,6 +34,11 @@ struct PlanJob {
 };
 constexpr int64_t kAutoCheckpoint = -1;
 
+// The longest time any input may state, 100 years of seconds: longer is a
+// unit mistake, and the bound keeps every GPU-second and micro-dollar product
+// of a replay far from overflowing 64 bits (docs/metrics.md, "Bounds").
+inline constexpr int64_t kMaxSeconds = 3'155'760'000;
+
 struct Workload {
   std::string name;           // plan name (file stem when the plan has none)
   std::string source;         // file path, or the name given with the text

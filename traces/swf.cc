@@ -5,6 +5,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -42,7 +43,7 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
     return absl::InvalidArgumentError("--gpus-per-node: must be positive");
   }
   if (options.capacity < 0) return absl::InvalidArgumentError("--capacity: must not be negative");
-  absl::StatusOr<GzFile> f = OpenTrace(path);
+  absl::StatusOr<TraceLines> f = TraceLines::Open(path);
   if (!f.ok()) return f.status();
   Workload w = TraceWorkload(path);
   const v1::Defaults& defaults = BuiltinDefaults();
@@ -61,7 +62,7 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
   bool header_done = false;
   Sha256 sha;  // of the lines as read (decompressed), without holding them
   int64_t skipped_run = 0, skipped_size = 0, skipped_big = 0, skipped_nodes = 0;
-  while (ReadLine(f->get(), &line)) {
+  while (f->Next(&line)) {
     ++line_no;
     sha.Update(line);
     sha.Update("\n");
@@ -101,9 +102,20 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
       return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": expected ", kFields,
                                                      " fields, found ", n));
     }
-    const int64_t run = std::llround(v[3]);
-    const int64_t size = v[4] > 0 ? std::llround(v[4]) : std::llround(v[7]);
-    const int64_t requested = std::llround(v[8]);
+    // Times beyond kMaxSeconds are refused; sizes beyond any cluster are
+    // clamped before rounding (they are skipped as above capacity).
+    for (const auto& [i, name] : {std::pair<int, const char*>{1, "submit time"},
+                                  {3, "run time"}, {8, "requested time"}}) {
+      if (v[i] > static_cast<double>(kMaxSeconds)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ":", line_no, ": field ", i + 1, " (", name, ") must be at most ", kMaxSeconds,
+            " seconds (100 years), got ", v[i]));
+      }
+    }
+    auto whole = [](double x) { return std::llround(std::clamp(x, -1e15, 1e15)); };
+    const int64_t run = whole(v[3]);
+    const int64_t size = v[4] > 0 ? whole(v[4]) : whole(v[7]);
+    const int64_t requested = whole(v[8]);
     if (run <= 0) {
       ++skipped_run;
       continue;
@@ -122,15 +134,16 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
     }
     PlanJob j;
     const double id = v[0];
-    j.id = id == std::floor(id) ? absl::StrCat(static_cast<int64_t>(id)) : absl::StrCat(id);
+    j.id = id == std::floor(id) && std::abs(id) < 1e15 ? absl::StrCat(static_cast<int64_t>(id)) : absl::StrCat(id);
     j.phase = v1::OTHER;
     j.project = "swf";
     j.gpus = static_cast<int>(size);
-    j.submit_seconds = std::max<int64_t>(0, std::llround(v[1]));
+    j.submit_seconds = std::max<int64_t>(0, whole(v[1]));
     j.run_seconds = run;
     j.requested_seconds = requested > 0 ? requested : 0;
     w.jobs.push_back(std::move(j));
   }
+  if (!f->status().ok()) return f->status();
   if (!header_done) return absl::InvalidArgumentError(absl::StrCat(path, ": no jobs in the trace"));
   w.nodes = static_cast<int>(capacity / options.gpus_per_node);
   w.sha256 = sha.HexDigest();
