@@ -23,10 +23,16 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
     return absl::OkStatus();
   };
   const auto& o = p.owned();
-  constexpr double kBig = 1e12;  // dollars: far above any real price
+  // Bounds far above any real price (an H100 rents for about $2-12 an hour
+  // and costs about $25,000-40,000 to buy, FACTS.md), and low enough that
+  // every rate fits int64 nano-dollars per GPU-hour and every cost of a
+  // replay fits 128 bits exactly (docs/metrics.md, "Bounds").
+  constexpr double kMaxHourly = 1e4;     // $ per GPU-hour
+  constexpr double kMaxCapital = 1e8;    // $ per GPU
+  constexpr double kMaxKwh = 100;        // $ per kWh
   for (const absl::Status& s :
-       {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kBig),
-        check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kBig),
+       {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kMaxHourly),
+        check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kMaxCapital),
         check("owned.network_share", o.network_share(), 0, 100),
         check("owned.depreciation_years", o.depreciation_years(), 1.0 / 365.25, 1000),
         check("owned.residual_share", o.residual_share(), 0, 1),
@@ -34,13 +40,13 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
         check("owned.busy_load", o.busy_load(), 0, 10),
         check("owned.idle_load", o.idle_load(), 0, 10),
         check("owned.pue", o.pue(), 1, 10),
-        check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kBig),
+        check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kMaxKwh),
         check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100),
-        check("owned.chip_usd", o.chip_usd(), 0, kBig),
+        check("owned.chip_usd", o.chip_usd(), 0, kMaxCapital),
         check("owned.server_multiplier", o.server_multiplier(), 0, 100),
         check("owned.value_decline_oom_per_year", o.value_decline_oom_per_year(), 0, 10),
         check("owned.cost_of_capital_per_year", o.cost_of_capital_per_year(), 0, 10),
-        check("reserved.usd_per_gpu_hour", p.reserved().usd_per_gpu_hour(), 0, kBig),
+        check("reserved.usd_per_gpu_hour", p.reserved().usd_per_gpu_hour(), 0, kMaxHourly),
         check("reserved.term_years", p.reserved().term_years(), 0, 1000)}) {
     if (!s.ok()) return s;
   }
@@ -48,6 +54,11 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
     return absl::InvalidArgumentError(absl::StrCat(
         "field ", prefix, "owned.server_multiplier must be at least 1 with chip_usd (Epoch AI: "
         "1.64), got ", o.server_multiplier()));
+  }
+  if (CapitalUsdPerGpu(p) > 10 * kMaxCapital) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", prefix, "owned: capital per GPU with its server and network share must be at "
+        "most $", 10 * kMaxCapital, ", got $", CapitalUsdPerGpu(p)));
   }
   if (o.depreciation() == v1::EPOCH_AI && !(o.value_decline_oom_per_year() > 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -111,14 +122,56 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
 }
 
 int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus) {
-  return std::llround(CapitalUsdPerGpu(p) * gpus * 1e6);
+  const double micro = CapitalUsdPerGpu(p) * gpus * 1e6;
+  // Saturates rather than wraps; BuildCostReport refuses a saturated figure.
+  return micro >= 9.2e18 ? kMaxMicroUsd : std::llround(micro);
+}
+
+namespace {
+
+// Rounded half away from zero, in 128 bits.
+ExactUsd RoundToMicro(ExactUsd amount) {
+  constexpr ExactUsd kDiv = kExactPerMicroUsd;
+  return (amount >= 0 ? amount + kDiv / 2 : amount - kDiv / 2) / kDiv;
+}
+
+bool FitsInt64(ExactUsd v) { return v <= INT64_MAX && v >= INT64_MIN; }
+
+absl::Status TooMuchMoney(absl::string_view what) {
+  return absl::OutOfRangeError(absl::StrCat(
+      what, " exceeds $9,223,372,036,854.775807, the most gpuledger represents (int64 "
+            "micro-dollars); lower the prices or the cluster"));
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ToMicroUsd(ExactUsd amount, absl::string_view what) {
+  const ExactUsd q = RoundToMicro(amount);
+  if (!FitsInt64(q)) return TooMuchMoney(what);
+  return static_cast<int64_t>(q);
+}
+
+int64_t MoneySplitter::Take(ExactUsd part) {
+  if (overflow_) return 0;
+  sum_ += part;
+  const ExactUsd q = RoundToMicro(sum_);
+  if (!FitsInt64(q)) {
+    overflow_ = true;
+    return 0;
+  }
+  const int64_t delta = static_cast<int64_t>(q - rounded_);
+  rounded_ = static_cast<int64_t>(q);
+  return delta;
+}
+
+absl::Status MoneySplitter::status() const {
+  return overflow_ ? TooMuchMoney("the total") : absl::OkStatus();
 }
 
 int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {
-  // micro-USD = GPU-s x n$/GPU-h / (3600 s/h x 1000 n$/u$), in 128 bits.
-  constexpr __int128 kDiv = 3'600'000;
-  const __int128 num = static_cast<__int128>(gpu_seconds) * nusd_per_gpu_hour;
-  const __int128 q = (num >= 0 ? num + kDiv / 2 : num - kDiv / 2) / kDiv;
+  const ExactUsd q = RoundToMicro(ExactCost(gpu_seconds, nusd_per_gpu_hour));
+  if (q > INT64_MAX) return INT64_MAX;
+  if (q < INT64_MIN) return INT64_MIN;
   return static_cast<int64_t>(q);
 }
 
@@ -170,38 +223,53 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
                             : reserved_cluster ? report.rates.reserved
                                                : 0;
   report.capital_micro_usd = owned_cluster ? CapitalMicroUsd(pricing, run->total_gpus()) : 0;
+  if (report.capital_micro_usd == kMaxMicroUsd) {
+    return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": the cluster's capital exceeds "
+                                              "$9,223,372,036,854.775807, the most gpuledger represents"));
+  }
   report.window_seconds = run->sim_end - run->sim_start;
   report.idle_gpu_seconds = *idle;
 
-  auto add = [&](CostRow row) {
+  // Each row's exact cost, rounded by one splitter per view: the rows of any
+  // grouping add up to the same totals, to the micro-dollar.
+  MoneySplitter rental, owned;
+  auto add = [&](CostRow row, ExactUsd rental_exact, ExactUsd owned_exact) {
     report.total.gpu_seconds += row.gpu_seconds;
-    report.total.rental_micro_usd += row.rental_micro_usd;
-    report.total.owned_micro_usd += row.owned_micro_usd;
+    row.rental_micro_usd = rental.Take(rental_exact);
+    row.owned_micro_usd = owned.Take(owned_exact);
     report.rows.push_back(std::move(row));
   };
   for (const auto& g : *groups) {
     report.busy_gpu_seconds += g.gpu_seconds;
     report.on_demand_gpu_seconds += g.on_demand_gpu_seconds;
-    add(CostRow{g.group, g.gpu_seconds, CostMicroUsd(g.gpu_seconds, report.rates.rental),
-                CostMicroUsd(g.gpu_seconds - g.on_demand_gpu_seconds, busy_rate) +
-                    CostMicroUsd(g.on_demand_gpu_seconds, report.rates.rental),
-                g.first_start, g.last_end});
+    add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end},
+        ExactCost(g.gpu_seconds, report.rates.rental),
+        ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, busy_rate) +
+            ExactCost(g.on_demand_gpu_seconds, report.rates.rental));
   }
   report.jobs_total = report.total;
   report.jobs_total.group = "all jobs";
+  report.jobs_total.rental_micro_usd = rental.total();
+  report.jobs_total.owned_micro_usd = owned.total();
   report.jobs_total.first_start = run->sim_start;
   report.jobs_total.last_end = run->sim_end;
   // Idle capacity: nothing to a renter, the full fixed cost to an owner.
-  add(CostRow{"idle", *idle, 0, CostMicroUsd(*idle, idle_rate),
-              run->sim_start, run->sim_end});
+  add(CostRow{"idle", *idle, 0, 0, run->sim_start, run->sim_end}, 0, ExactCost(*idle, idle_rate));
   // Down capacity: an owner pays for nodes under repair, a renter does not.
   absl::StatusOr<int64_t> down = ledger.DownGpuSeconds(run_id);
   if (!down.ok()) return down.status();
   report.down_gpu_seconds = *down;
   if (*down > 0) {
-    add(CostRow{"down", *down, 0, CostMicroUsd(*down, down_rate),
-                run->sim_start, run->sim_end});
+    add(CostRow{"down", *down, 0, 0, run->sim_start, run->sim_end}, 0,
+        ExactCost(*down, down_rate));
   }
+  for (const absl::Status& s : {rental.status(), owned.status()}) {
+    if (!s.ok()) {
+      return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", s.message()));
+    }
+  }
+  report.total.rental_micro_usd = rental.total();
+  report.total.owned_micro_usd = owned.total();
   report.total.group = "total";
   report.total.first_start = run->sim_start;
   report.total.last_end = run->sim_end;

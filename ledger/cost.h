@@ -6,6 +6,7 @@
 #define GPULEDGER_LEDGER_COST_H_
 
 #include <cstdint>
+#include <climits>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -64,7 +65,46 @@ double BreakEvenUtilization(const Rates& rates);
 
 int64_t CapitalMicroUsd(const gpuledger::v1::Pricing& pricing, int gpus);
 
-// Cost of `gpu_seconds` at `nusd_per_gpu_hour`, micro-USD, rounded half up.
+// Money before rounding: GPU-seconds x nano-dollars per GPU-hour, in units of
+// 1/3,600,000 micro-dollar, so a cost is exact and sums of costs are exact.
+// Validated prices and the replay's bounds keep every product and every sum
+// of a run far inside 128 bits (docs/metrics.md, "Bounds").
+using ExactUsd = __int128;
+inline constexpr int64_t kExactPerMicroUsd = 3'600'000;
+inline ExactUsd ExactCost(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {
+  return static_cast<ExactUsd>(gpu_seconds) * nusd_per_gpu_hour;
+}
+
+// The most money a figure may hold: int64 micro-dollars, about $9.2
+// trillion. A run whose figures would exceed it is refused, never wrapped.
+inline constexpr int64_t kMaxMicroUsd = INT64_MAX;
+
+// Micro-dollars of an exact amount, rounded half away from zero; OutOfRange
+// if they do not fit int64 (`what` names the figure in the message).
+absl::StatusOr<int64_t> ToMicroUsd(ExactUsd amount, absl::string_view what = "the cost");
+
+// Rounds the parts of one total so that they add up to the total rounded
+// once: each part (given in order) gets what it adds to the rounded running
+// sum, so every part is within a micro-dollar of its exact amount and every
+// grouping of the same entries sums to the same total, to the micro-dollar.
+class MoneySplitter {
+ public:
+  // The part's micro-dollars (0 once the running sum no longer fits).
+  int64_t Take(ExactUsd part);
+  // The rounded running sum, i.e. the sum of every Take so far.
+  int64_t total() const { return rounded_; }
+  // OutOfRange once the running sum no longer fits int64 micro-dollars.
+  absl::Status status() const;
+
+ private:
+  ExactUsd sum_ = 0;
+  int64_t rounded_ = 0;
+  bool overflow_ = false;
+};
+
+// Cost of `gpu_seconds` at `nusd_per_gpu_hour`, micro-USD, rounded half away
+// from zero; for one figure on its own (saturates where it cannot be held:
+// callers with sums use ExactCost and ToMicroUsd or MoneySplitter).
 int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour);
 
 struct CostRow {

@@ -247,7 +247,10 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
     int resized = 0;
-    if (absl::Status s = CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed);
+    // Reserved capacity is paid for whole terms beyond the window.
+    const int64_t horizon = o.horizon_seconds.value_or(0) +
+                            std::llround(p.pricing.reserved().term_years() * ledger::kSecondsPerYear);
+    if (absl::Status s = CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
         !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("strategy \"", p.s->name(), "\": ", s.message()));
     }
@@ -290,29 +293,40 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
                                sum.restart_gpu_seconds - sum.checkpoint_gpu_seconds -
                                sum.provisioning_gpu_seconds;
     const ledger::Rates rates = ledger::ComputeRates(p.pricing, w.gpu.tdp_watts());
-    r.on_demand_micro_usd = ledger::CostMicroUsd(r.on_demand_gpu_seconds, rates.rental);
     const int64_t capacity = static_cast<int64_t>(paid_gpus) * r.horizon_seconds;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     r.breakeven_utilization = nan;
     r.breakeven_months = nan;
+    // Exact amounts, rounded once: the committed part and the on-demand part
+    // add up to the total (and a report of the run shows the same total).
+    ledger::ExactUsd committed = 0;
+    const ledger::ExactUsd on_demand = ledger::ExactCost(r.on_demand_gpu_seconds, rates.rental);
     if (r.committed == "owned") {
       const int64_t idle = std::max<int64_t>(0, capacity - r.committed_busy_gpu_seconds -
                                                     sum.down_gpu_seconds);
-      r.committed_micro_usd = ledger::CostMicroUsd(capacity, rates.owned_fixed()) +
-                              ledger::CostMicroUsd(r.committed_busy_gpu_seconds, rates.owned_busy_energy) +
-                              ledger::CostMicroUsd(idle, rates.owned_idle_energy);
-      r.amortized_micro_usd =
-          ledger::CostMicroUsd(r.committed_busy_gpu_seconds, rates.owned_busy()) + r.on_demand_micro_usd;
+      committed = ledger::ExactCost(capacity, rates.owned_fixed()) +
+                  ledger::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy_energy) +
+                  ledger::ExactCost(idle, rates.owned_idle_energy);
+      absl::StatusOr<int64_t> amortized = ledger::ToMicroUsd(
+          ledger::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy()) + on_demand,
+          absl::StrCat("strategy \"", s.name(), "\": the amortized cost"));
+      if (!amortized.ok()) return amortized.status();
+      r.amortized_micro_usd = *amortized;
       r.breakeven_utilization = ledger::BreakEvenUtilization(rates);
       r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, paid_gpus);
     } else if (r.committed == "reserved") {
       const double term = p.pricing.reserved().term_years() * ledger::kSecondsPerYear;
       const int64_t committed_seconds =
           term > 0 ? static_cast<int64_t>(std::ceil(r.horizon_seconds / term) * term) : r.horizon_seconds;
-      r.committed_micro_usd = ledger::CostMicroUsd(
-          static_cast<int64_t>(paid_gpus) * committed_seconds,
-          std::llround(p.pricing.reserved().usd_per_gpu_hour() * 1e9));
+      committed = ledger::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds,
+                                    std::llround(p.pricing.reserved().usd_per_gpu_hour() * 1e9));
       r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
+    }
+    ledger::MoneySplitter split;
+    r.committed_micro_usd = split.Take(committed);
+    r.on_demand_micro_usd = split.Take(on_demand);
+    if (absl::Status st = split.status(); !st.ok()) {
+      return absl::OutOfRangeError(absl::StrCat("strategy \"", s.name(), "\": ", st.message()));
     }
     r.total_micro_usd = r.committed_micro_usd + r.on_demand_micro_usd;
     if (r.committed != "owned") r.amortized_micro_usd = r.total_micro_usd;

@@ -117,6 +117,11 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     return absl::FailedPreconditionError(absl::StrCat("run ", run_id, " is ", run->status,
                                                       ", not complete"));
   }
+  // A run whose figures cannot be represented is refused before any row.
+  if (absl::StatusOr<ledger::CostReport> report = ledger::BuildCostReport(ledger, run_id, "category", false);
+      !report.ok()) {
+    return report.status();
+  }
   v1::Pricing pricing;
   google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing);
   const ledger::Rates rates = ledger::ComputeRates(pricing, run->gpu_tdp_watts);
@@ -132,6 +137,10 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   if (!entries.ok()) return entries.status();
 
   Writer w(out, totals);
+  // Rows are rounded by one splitter per cost column, so EffectiveCost adds
+  // up to the report's total and BilledCost to the cash view, to the
+  // micro-dollar, however many rows the entries are cut into.
+  ledger::MoneySplitter effective_split, billed_split;
   const std::string run_name = absl::StrCat("runs/", run_id);
   auto base = [&](std::time_t from, std::time_t to) {
     Row r;
@@ -172,6 +181,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     r["ChargeFrequency"] = "One-Time";
     r["ChargeDescription"] = absl::StrCat("Purchase of ", run->total_gpus(), " ", run->gpu_model,
                                           " GPUs with their servers (amortized in EffectiveCost)");
+    billed_split.Take(static_cast<ledger::ExactUsd>(capital) * ledger::kExactPerMicroUsd);
     r["BilledCost"] = Money(capital);
     r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
     r["ListCost"] = r["ContractedCost"] = Money(capital);
@@ -219,7 +229,8 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["x_GpuSeconds"] = absl::StrCat(gs);
       int64_t billed = 0, effective = 0;
       if (pool == "on-demand") {
-        effective = billed = ledger::CostMicroUsd(gs, rates.rental);
+        effective = effective_split.Take(ledger::ExactCost(gs, rates.rental));
+        billed = billed_split.Take(ledger::ExactCost(gs, rates.rental));
         r["PricingCategory"] = "Standard";
         r["ListUnitPrice"] = r["ContractedUnitPrice"] = Price(rates.rental);
         r["ListCost"] = r["ContractedCost"] = Money(billed);
@@ -233,9 +244,9 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
           const int64_t cash = job ? cash_fixed + rates.owned_busy_energy
                                : e.category == "down" ? cash_fixed
                                                       : cash_fixed + rates.owned_idle_energy;
-          billed = ledger::CostMicroUsd(gs, cash);
+          billed = billed_split.Take(ledger::ExactCost(gs, cash));
         }
-        effective = ledger::CostMicroUsd(gs, rate);
+        effective = effective_split.Take(ledger::ExactCost(gs, rate));
         r["PricingCategory"] = "Committed";
         r["ContractedUnitPrice"] = Price(rate);
         r["ContractedCost"] = Money(effective);
@@ -296,7 +307,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     each_month(window_end, commit_end, [&](std::time_t from, std::time_t to) {
       const int64_t gs = static_cast<int64_t>(to - from) * gpus;
       Row r = reservation_row(from, to, gs);
-      const int64_t effective = ledger::CostMicroUsd(gs, reserved_rate);
+      const int64_t effective = effective_split.Take(ledger::ExactCost(gs, reserved_rate));
       r["ChargeCategory"] = "Usage";
       r["ChargeFrequency"] = "Usage-Based";
       r["ChargeDescription"] = "reserved capacity after the replay, unused";
@@ -314,7 +325,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     each_month(window_start, commit_end, [&](std::time_t from, std::time_t to) {
       const int64_t gs = static_cast<int64_t>(to - from) * gpus;
       Row r = reservation_row(from, to, gs);
-      const int64_t billed = ledger::CostMicroUsd(gs, reserved_rate);
+      const int64_t billed = billed_split.Take(ledger::ExactCost(gs, reserved_rate));
       r["ChargeCategory"] = "Purchase";
       r["ChargeFrequency"] = "Recurring";
       r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run->gpu_model,
@@ -326,6 +337,9 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["ResourceType"] = "GPU reservation";
       w.Write(r, billed, 0);
     });
+  }
+  for (const absl::Status& s : {effective_split.status(), billed_split.status()}) {
+    if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", s.message()));
   }
   return absl::OkStatus();
 }

@@ -8,10 +8,37 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
+#include "ledger/cost.h"
 #include "replay/metrics.h"
 #include "traces/failures.h"
 
 namespace gpuledger::replay {
+
+namespace {
+
+// Refuses a workload whose figures could pass what int64 micro-dollars hold:
+// every GPU of the cluster (and every on-demand GPU-second its jobs could
+// hold) over the longest window a replay without failures can have, or the
+// horizon, at the highest of its rates. Failures can stretch a replay
+// beyond this; a report of such a run is refused (OutOfRange) instead.
+absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<scheduler::JobSpec>& specs,
+                            int64_t horizon_seconds) {
+  const ledger::Rates r = ledger::ComputeRates(w.pricing, w.gpu.tdp_watts());
+  const int64_t rate = std::max({r.rental, r.reserved, r.owned_busy(), r.owned_idle()});
+  const int64_t window = std::max(scheduler::SerialBound(specs), horizon_seconds);
+  ledger::ExactUsd gpu_seconds = static_cast<ledger::ExactUsd>(w.total_gpus()) * window;
+  for (const scheduler::JobSpec& j : specs) gpu_seconds += static_cast<ledger::ExactUsd>(j.gpus) * j.run_seconds;
+  if (gpu_seconds * rate / ledger::kExactPerMicroUsd >= ledger::kMaxMicroUsd) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        w.source, ": at its prices (up to $", static_cast<double>(rate) / 1e9,
+        " per GPU-hour) a replay of this plan could cost more than $9,223,372,036,854.78, the "
+        "most gpuledger represents; lower the prices or the work"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 
 scheduler::FailureModel ToFailureModel(const v1::FailureModelSpec& spec) {
   // The causes' counts split the unexpected rate; planned maintenance is one
@@ -147,6 +174,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
   r->sim_ = std::move(*sim);
+  if (absl::Status s = CheckMoneyFits(wl, r->sim_->jobs(), 0); !s.ok()) return s;
 
   const std::vector<traces::PlanJob>& jobs = wl.jobs;
   absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer =
@@ -249,7 +277,8 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
 }
 
 absl::Status CheckWorkload(const traces::Workload& workload,
-                           const scheduler::SchedulerOptions& options, int64_t seed) {
+                           const scheduler::SchedulerOptions& options, int64_t seed,
+                           int64_t horizon_seconds) {
   struct NullSink : scheduler::Sink {
     absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
       return absl::OkStatus();
@@ -264,7 +293,7 @@ absl::Status CheckWorkload(const traces::Workload& workload,
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(workload.source, ": ", sim.status().message()));
   }
-  return absl::OkStatus();
+  return CheckMoneyFits(workload, (*sim)->jobs(), horizon_seconds);
 }
 
 absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
@@ -273,7 +302,7 @@ absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
   if (seeds <= 0) return absl::InvalidArgumentError("--seeds must be positive");
   // Check the workload once, before the group is created: bad input writes
   // nothing.
-  if (absl::Status s = CheckWorkload(workload, options, first_seed); !s.ok()) return s;
+  if (absl::Status s = CheckWorkload(workload, options, first_seed, 0); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> main = ledger::Ledger::Open(ledger_path);
   if (!main.ok()) return main.status();
   ledger::RunGroupRecord g;

@@ -78,10 +78,12 @@ class ReplayRun {
 
 
 // Checks `workload` against the scheduler's rules (limits, dependency
-// cycles) as ReplayRun::Start does, without a ledger: callers check before
-// they open one, so bad input does not even create the file.
+// cycles) and that its figures fit (priced over its longest failure-free
+// window or `horizon_seconds`) as ReplayRun::Start does, without a ledger:
+// callers check before they open one, so bad input does not even create it.
 absl::Status CheckWorkload(const traces::Workload& workload,
-                           const scheduler::SchedulerOptions& options, int64_t seed);
+                           const scheduler::SchedulerOptions& options, int64_t seed,
+                           int64_t horizon_seconds = 0);
 
 // Replays `workload` under FCFS into a new run of `ledger`, start to end.
 // With `schedule_out`, also writes the schedule there as CSV.

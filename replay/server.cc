@@ -217,9 +217,11 @@ class ReplayManager {
     p.set_jobs_done(sim.jobs_done());
     p.set_jobs_total(sim.jobs_total());
     p.set_gpu_seconds(busy);
+    // Exact amounts rounded once, as a report of the run rounds them.
     p.set_rental_micro_usd(ledger::CostMicroUsd(busy, a.rates.rental));
-    p.set_owned_micro_usd(ledger::CostMicroUsd(busy, a.rates.owned_busy()) +
-                          ledger::CostMicroUsd(capacity - busy, a.rates.owned_idle()));
+    p.set_owned_micro_usd(ledger::ToMicroUsd(ledger::ExactCost(busy, a.rates.owned_busy()) +
+                                             ledger::ExactCost(capacity - busy, a.rates.owned_idle()))
+                              .value_or(ledger::kMaxMicroUsd));
     return p;
   }
 

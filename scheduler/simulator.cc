@@ -28,23 +28,14 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   }
   const int in_service = (shape.nodes - spare_nodes) * shape.gpus_per_node;
   const int n = static_cast<int>(jobs.size());
-  // However the policy orders them, without failures the last job ends by
-  // the last submission plus every job's run and checkpoint writes one after
-  // another; that must stay within kMaxSimulatedSeconds.
-  Seconds latest_submit = 0, serial = 0;
   for (const JobSpec& j : jobs) {
     if (j.submit < 0 || j.submit > kMaxSimulatedSeconds || j.run_seconds > kMaxSimulatedSeconds ||
         j.checkpoint_write_seconds > kMaxSimulatedSeconds) {
       return absl::InvalidArgumentError(absl::StrCat(
           "job \"", j.id, "\": submit and run times must be in [0, ", kMaxSimulatedSeconds, "]"));
     }
-    latest_submit = std::max(latest_submit, j.submit);
-    const Seconds writes =
-        j.checkpoint_seconds > 0 ? (j.run_seconds / j.checkpoint_seconds + 1) * j.checkpoint_write_seconds : 0;
-    serial += j.run_seconds + std::min(writes, kMaxSimulatedSeconds);
-    if (serial > kMaxSimulatedSeconds) break;
   }
-  if (latest_submit + serial > kMaxSimulatedSeconds) {
+  if (SerialBound(jobs) > kMaxSimulatedSeconds) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the jobs could run past simulated second ", kMaxSimulatedSeconds,
         " (about 3,169 years: the last submission plus every run one after another), the "
@@ -142,6 +133,23 @@ void Reserve(Profile* p, size_t i, int64_t gpus, Seconds length) {
 }
 
 }  // namespace
+
+Seconds SerialBound(const std::vector<JobSpec>& jobs) {
+  Seconds latest_submit = 0, serial = 0;
+  for (const JobSpec& j : jobs) {
+    latest_submit = std::max(latest_submit, std::clamp<Seconds>(j.submit, 0, kMaxSimulatedSeconds));
+    const Seconds run = std::clamp<Seconds>(j.run_seconds, 0, kMaxSimulatedSeconds);
+    const Seconds write = std::clamp<Seconds>(j.checkpoint_write_seconds, 0, kMaxSimulatedSeconds);
+    // Writes: at most one per interval of work, and one more cut short.
+    const Seconds writes = j.checkpoint_seconds > 0
+                               ? std::min<__int128>(__int128{run / j.checkpoint_seconds + 1} * write,
+                                                    kMaxSimulatedSeconds)
+                               : 0;
+    serial += run + writes;
+    if (serial > kMaxSimulatedSeconds) return kMaxSimulatedSeconds + 1;
+  }
+  return std::min(latest_submit + serial, kMaxSimulatedSeconds + 1);
+}
 
 absl::StatusOr<Policy> ParsePolicy(absl::string_view name) {
   if (name == "fcfs") return Policy::kFcfs;

@@ -73,6 +73,12 @@ enum class Policy {
 absl::StatusOr<Policy> ParsePolicy(absl::string_view name);
 const char* PolicyName(Policy policy);
 
+// The latest a replay of `jobs` without failures can end, whatever the
+// policy: the last submission plus every run (and its checkpoint writes) one
+// after another; capped just above kMaxSimulatedSeconds. Create refuses jobs
+// for which it passes kMaxSimulatedSeconds.
+Seconds SerialBound(const std::vector<JobSpec>& jobs);
+
 struct SchedulerOptions {
   Policy policy = Policy::kFcfs;
   // Waiting jobs a backfilling pass examines after the head (as Slurm's

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "ledger/cost.h"
@@ -299,6 +300,46 @@ TEST(Cost, RoundsHalfAwayFromZero) {
   // No overflow on a year of 100,000 GPUs at $1,000 per GPU-hour.
   EXPECT_EQ(CostMicroUsd(100'000LL * 31'557'600, 1'000'000'000'000),
             100'000LL * 8'766 * 1'000'000'000);
+}
+
+// Issue 11, defects 3 and 8: parts rounded so they add up to the total
+// rounded once; money that cannot be held is refused, never wrapped.
+TEST(Cost, SplitPartsAddUpToTheTotalRoundedOnce) {
+  // Three thirds of a micro-dollar each: rounded alone 0 + 0 + 0, split 0 + 1 + 0.
+  const ExactUsd third = kExactPerMicroUsd / 3;
+  MoneySplitter split;
+  EXPECT_EQ(split.Take(third), 0);
+  EXPECT_EQ(split.Take(third), 1);
+  EXPECT_EQ(split.Take(third), 0);
+  EXPECT_EQ(split.total(), 1);
+  EXPECT_EQ(*ToMicroUsd(3 * third), 1);
+  EXPECT_TRUE(split.status().ok());
+  // Any order of the same parts gives the same total.
+  MoneySplitter other;
+  for (int i = 0; i < 1000; ++i) other.Take(ExactCost(i % 7 + 1, 1'234'567 + i));
+  ExactUsd exact = 0;
+  for (int i = 0; i < 1000; ++i) exact += ExactCost(i % 7 + 1, 1'234'567 + i);
+  EXPECT_EQ(other.total(), *ToMicroUsd(exact));
+}
+
+TEST(Cost, MoneyBeyondInt64IsRefused) {
+  const ExactUsd max = static_cast<ExactUsd>(INT64_MAX) * kExactPerMicroUsd;
+  EXPECT_EQ(*ToMicroUsd(max), INT64_MAX);
+  EXPECT_EQ(ToMicroUsd(max + kExactPerMicroUsd, "rental").status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_TRUE(absl::StrContains(ToMicroUsd(max + kExactPerMicroUsd, "rental").status().message(),
+                                "rental exceeds $9,223,372,036,854.775807"));
+  MoneySplitter split;
+  split.Take(max);
+  EXPECT_TRUE(split.status().ok());
+  split.Take(kExactPerMicroUsd);
+  EXPECT_EQ(split.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(CostMicroUsd(INT64_MAX, INT64_MAX), INT64_MAX);  // saturates, never wraps
+  // Prices beyond the bounds are refused by the validator, naming the field.
+  v1::Pricing p;
+  p.mutable_rental()->set_usd_per_gpu_hour(1e12);
+  EXPECT_EQ(ValidatePricing(p, "pricing_override.").message(),
+            "field pricing_override.rental.usd_per_gpu_hour must be in [0, 10000], got 1e+12");
 }
 
 TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {

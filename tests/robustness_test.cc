@@ -3,12 +3,19 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ledger/store.h"
+#include "replay/focus.h"
 #include "tests/cli_test.h"
 
 namespace gpuledger {
@@ -19,6 +26,16 @@ const std::string kDeepSeek = kSource + "/traces/deepseek-v3-r1.textproto";
 
 class Robustness : public testing::CliTest {
  protected:
+  // "123.456789" as micro-dollars.
+  static int64_t Micro(const std::string& usd) {
+    std::vector<std::string> parts = absl::StrSplit(usd, '.');
+    int64_t whole = 0, frac = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(parts[0], &whole)) << usd;
+    std::string f = parts.size() > 1 ? parts[1] : "";
+    f.resize(6, '0');
+    EXPECT_TRUE(absl::SimpleAtoi(f, &frac)) << usd;
+    return whole * 1'000'000 + frac;
+  }
   // Runs in the ledger, whatever their status; -1 if it cannot be opened.
   int Runs() {
     auto l = ledger::Ledger::Open(ledger_, /*create=*/false);
@@ -89,6 +106,75 @@ TEST_F(Robustness, HugeOwnSizeIsNamedAsTooBig) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "committed capacity must be at most 10000000 GPUs")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(ledger_));
+}
+
+// Defect 3: prices the validator accepted overflowed into negative dollars.
+TEST_F(Robustness, PricesBeyondTheBoundsAreRefused) {
+  std::string text;
+  {
+    std::ifstream in(kDeepSeek);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  Result r = Cli({"replay", Write("p.textproto", text + "pricing { rental { usd_per_gpu_hour: 1e7 } "
+                                                       "owned { capital_usd_per_gpu: 1e11 } }\n"),
+                  "--ledger", ledger_});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "field pricing.rental.usd_per_gpu_hour must be in [0, 10000], got 1e+07"))
+      << r.err;
+  r = Cli({"replay", Write("c.textproto", text + "pricing { owned { capital_usd_per_gpu: 1e11 } }\n"),
+           "--ledger", ledger_});
+  EXPECT_TRUE(absl::StrContains(r.err, "field pricing.owned.capital_usd_per_gpu must be in [0, 1e+08]"))
+      << r.err;
+  // Within the bounds, but a plan whose cost could pass int64 micro-dollars.
+  r = Cli({"replay", Write("big.textproto",
+                           "cluster { nodes: 1000000 }\npricing { rental { usd_per_gpu_hour: 10000 } }\n"
+                           "jobs { id: \"a\" phase: PRETRAIN gpus: 8 wall_clock_hours: 876000 }\n"),
+           "--ledger", ledger_});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "could cost more than $9,223,372,036,854.78")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(ledger_));
+}
+
+// Defect 8: every grouping of a report sums to the same totals, and the FOCUS
+// export's EffectiveCost to the report's, to the micro-dollar.
+TEST_F(Robustness, EveryGroupingSumsToOneTotal) {
+  for (const std::string plan : {kDeepSeek, kSource + "/traces/deepseek-v3-r1-failures.textproto"}) {
+    ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
+    std::string first_total;
+    for (const char* by : {"job", "phase", "project", "category", "pool", "day"}) {
+      Result r = Cli({"report", "--ledger", ledger_, "--by", by, "--format", "csv"});
+      ASSERT_EQ(r.code, 0) << r.err;
+      std::vector<std::string> lines = absl::StrSplit(absl::StripSuffix(r.out, "\n"), '\n');
+      // Columns: group, GPU-hours, rental, owned, ...: the rows above the
+      // total add up to it, in micro-dollars.
+      int64_t rental = 0, owned = 0;
+      for (size_t i = 1; i + 1 < lines.size(); ++i) {
+        std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+        rental += Micro(f[f.size() - 5]);
+        owned += Micro(f[f.size() - 4]);
+      }
+      std::vector<std::string> total = absl::StrSplit(lines.back(), ',');
+      EXPECT_EQ(rental, Micro(total[2])) << by;
+      EXPECT_EQ(owned, Micro(total[3])) << by;
+      const std::string t = absl::StrJoin(total.begin() + 1, total.begin() + 4, ",");
+      if (first_total.empty()) first_total = t;
+      EXPECT_EQ(t, first_total) << "--by " << by;
+    }
+    std::vector<std::string> total = absl::StrSplit(first_total, ',');
+    for (const char* view : {"owned", "rental"}) {
+      auto l = ledger::Ledger::Open(ledger_, false);
+      ASSERT_TRUE(l.ok());
+      auto run = (*l)->LatestCompleteRun();
+      replay::FocusOptions o;
+      o.view = view;
+      replay::FocusTotals sums;
+      std::ostringstream csv;
+      ASSERT_TRUE(replay::ExportFocus(**l, run->id, o, csv, &sums).ok());
+      EXPECT_EQ(sums.effective, Micro(total[std::string(view) == "owned" ? 2 : 1])) << view;
+    }
+  }
 }
 
 }  // namespace

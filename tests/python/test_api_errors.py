@@ -57,6 +57,11 @@ class ApiErrors(ServerTestCase):
         bad.pricing_override.owned.pue = 0.5
         details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, L.GetCostReport, bad)
         self.assertIn("pricing_override.owned.pue", details)
+        # A price that would overflow the ledger's money is refused, never wrapped (defect 3).
+        huge = pb.GetCostReportRequest(name=ok.name)
+        huge.pricing_override.rental.usd_per_gpu_hour = 1e12
+        details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, L.GetCostReport, huge)
+        self.assertIn("pricing_override.rental.usd_per_gpu_hour must be in [0, 10000]", details)
 
     def test_limits_cancel_and_partial_reports(self):
         server = self.start_server("--max-replays", "1", "--max-message-bytes", "100000")

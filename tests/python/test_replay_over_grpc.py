@@ -38,6 +38,13 @@ class ReplayOverGrpc(ServerTestCase):
             self.assertEqual(got.owned_micro_usd, want["owned_micro_usd"], got.group)
         self.assertEqual(final.rental_micro_usd, report.total.rental_micro_usd)
         self.assertEqual(final.owned_micro_usd, report.total.owned_micro_usd)
+        # Every grouping sums to the same totals (issue 11, defect 8).
+        for by in (pb.GROUP_BY_PHASE, pb.GROUP_BY_PROJECT, pb.GROUP_BY_CATEGORY, pb.GROUP_BY_DAY):
+            other = server.ledger.GetCostReport(pb.GetCostReportRequest(name=run.name, group_by=by),
+                                                timeout=30)
+            self.assertEqual(other.total.owned_micro_usd, final.owned_micro_usd, by)
+            self.assertEqual(other.total.rental_micro_usd, report.total.rental_micro_usd, by)
+            self.assertEqual(sum(r.owned_micro_usd for r in other.rows), other.total.owned_micro_usd, by)
         self.assertEqual(final.gpu_seconds, report.jobs_total.gpu_seconds)
 
         # `gpuledger query` prints what `gpuledger report` prints.
