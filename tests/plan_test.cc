@@ -385,6 +385,24 @@ TEST(BadPlans, HugeWorkIsNamedAsTooLong) {
   }
 }
 
+// Issue 11, defect 5: names that are a report's own rows, and control
+// characters, are refused by field.
+TEST(BadPlans, ReservedNamesAndControlCharactersAreRefused) {
+  for (const char* name : {"idle", "total", "down", "all jobs", "Total", "IDLE"}) {
+    EXPECT_EQ(Error(absl::StrCat("jobs { id: \"", name, "\" phase: RL gpus: 8 gpu_hours: 1 }")),
+              absl::StrCat("bad.textproto:1:8: job #1: field id: \"", name,
+                           "\" is the name of a report's own row (idle, down, total, all jobs); "
+                           "choose another"));
+  }
+  EXPECT_EQ(Error("jobs { id: \"a\" project: \"total\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:16: job \"a\": field project: \"total\" is the name of a report's own "
+            "row (idle, down, total, all jobs); choose another");
+  EXPECT_EQ(Error("jobs { id: \"a\\nb\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:8: job #1: field id: \"a\\nb\" holds a control character (0x0a)");
+  EXPECT_TRUE(LoadPlanText("jobs { id: \"idle-eval\" project: \"totals\" phase: RL gpus: 8 gpu_hours: 1 }",
+                           "t").ok());
+}
+
 TEST(BadPlans, MissingFile) {
   absl::StatusOr<Workload> w = LoadPlanFile("/nonexistent/plan.textproto");
   EXPECT_EQ(w.status().code(), absl::StatusCode::kNotFound);

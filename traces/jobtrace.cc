@@ -190,6 +190,10 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
       return st;
     }
     if (job.id().empty()) return Bad(where, "field id is empty");
+    if (absl::Status st = CheckName(job.id(), "id"); !st.ok()) return Bad(where, std::string(st.message()));
+    if (absl::Status st = CheckName(job.project(), "project"); !st.ok()) {
+      return Bad(where, std::string(st.message()));
+    }
     if (!seen.emplace(job.id(), static_cast<int>(line_no)).second) {
       return Bad(where, absl::StrCat("field id: \"", job.id(), "\" repeats an earlier job's id"));
     }

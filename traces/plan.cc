@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -274,6 +275,26 @@ std::string FindCycle(const std::vector<PlanJob>& jobs) {
 
 }  // namespace
 
+absl::Status CheckName(absl::string_view value, absl::string_view field) {
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "field %s: \"%s\" holds a control character (0x%02x)", field,
+          absl::CHexEscape(value), u));
+    }
+  }
+  const std::string lower = absl::AsciiStrToLower(value);
+  for (const char* reserved : {"idle", "down", "total", "all jobs"}) {
+    if (lower == reserved) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field ", field, ": \"", value,
+          "\" is the name of a report's own row (idle, down, total, all jobs); choose another"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 const std::string& PhaseName(v1::Phase phase) {
   // Built once: replays ask for a name with every usage entry.
   static const std::vector<std::string>* names = [] {
@@ -474,7 +495,13 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
       return field.empty() ? job_at : loc.At(jt, job, field, index, job_at);
     };
     if (job.id().empty()) return Invalid(job_at, absl::StrCat("job #", i + 1, ": field id is empty"));
+    if (absl::Status s = CheckName(job.id(), "id"); !s.ok()) {
+      return Invalid(where("id"), absl::StrCat("job #", i + 1, ": ", s.message()));
+    }
     const std::string who = absl::StrCat("job \"", job.id(), "\"");
+    if (absl::Status s = CheckName(job.project(), "project"); !s.ok()) {
+      return Invalid(where("project"), absl::StrCat(who, ": ", s.message()));
+    }
     if (!index_of.emplace(job.id(), i).second) {
       return Invalid(where("id"), who + ": field id repeats an earlier job's id");
     }

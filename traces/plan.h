@@ -78,6 +78,12 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                       absl::string_view source,
                                       bool allow_file_references = true);
 
+// Checks a job id or project name given in a plan or trace: no control
+// characters, and none of the names of a report's own rows ("idle", "down",
+// "total", "all jobs", in any case), so no report row can be mistaken for
+// another. The InvalidArgument message starts "field FIELD: ".
+absl::Status CheckName(absl::string_view value, absl::string_view field);
+
 // Lower-case name of a phase as used in reports: "pretrain", "rl", ...
 const std::string& PhaseName(gpuledger::v1::Phase phase);
 
