@@ -53,7 +53,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
     GPULEDGER_ASSIGN_OR_RETURN(g, ParseGroupName(req->group(), "group"));
     group = g;
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   if (group > 0) {
     if (auto g = ledger->GetRunGroup(group); !g.ok()) return ToGrpcStatus(g.status());
   }
@@ -68,7 +68,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
 grpc::Status LedgerServiceImpl::GetRun(grpc::ServerContext*, const v1::GetRunRequest* req,
                                        v1::Run* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->name(), "name"));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   GPULEDGER_ASSIGN_OR_RETURN(run, ledger->GetRun(id));
   *resp = RunToProto(run);
   return grpc::Status::OK;
@@ -79,7 +79,7 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
   GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token()));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   GPULEDGER_ASSIGN_OR_RETURN(jobs, ledger->ListJobs(id, static_cast<int>(offset), size + 1));
   for (int i = 0; i < static_cast<int>(jobs.size()) && i < size; ++i) {
@@ -100,7 +100,7 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
   if (req->end_seconds() != 0 && req->end_seconds() <= req->start_seconds()) {
     return ToGrpcStatus(absl::InvalidArgumentError("end_seconds: must be after start_seconds (or 0 for no bound)"));
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   UsageFilter f{req->job_id(), req->phase(), req->category(), req->start_seconds(),
                 req->end_seconds()};
@@ -134,7 +134,7 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
   if (!v1::CostView_IsValid(req->view())) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("view: unknown value ", req->view())));
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   GPULEDGER_ASSIGN_OR_RETURN(
       report, BuildCostReport(*ledger, id, by, req->allow_partial(),
                               req->has_pricing_override() ? &req->pricing_override() : nullptr));
@@ -146,7 +146,7 @@ grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,
                                                const v1::GetGroupReportRequest* req,
                                                v1::GroupReport* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseGroupName(req->name(), "name"));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(path_, false));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   GPULEDGER_ASSIGN_OR_RETURN(report, BuildGroupReport(*ledger, id));
   *resp = GroupReportToProto(report);
   return grpc::Status::OK;

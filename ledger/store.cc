@@ -1,8 +1,12 @@
 #include "ledger/store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -184,14 +188,35 @@ std::string UtcNow() {
   return buf;
 }
 
-absl::Status Migrate(sqlite3* db) {
-  int current = 0;
-  {
-    // Finalized before migrating: an open statement would lock the schema.
-    Stmt version(db, "PRAGMA user_version");
-    absl::StatusOr<bool> row = version.Step();
-    if (!row.ok()) return row.status();
-    current = version.Int(0);
+absl::StatusOr<int> SchemaVersion(sqlite3* db) {
+  // Finalized before migrating: an open statement would lock the schema.
+  Stmt version(db, "PRAGMA user_version");
+  absl::StatusOr<bool> row = version.Step();
+  if (!row.ok()) return row.status();
+  return version.Int(0);
+}
+
+// A file with tables but no schema version of ours is some other database.
+absl::StatusOr<bool> HasForeignTables(sqlite3* db) {
+  Stmt q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'runs'");
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  return q.Int64(0) > 0;
+}
+
+absl::Status Migrate(sqlite3* db, int* migrated_from) {
+  absl::StatusOr<int> version = SchemaVersion(db);
+  if (!version.ok()) return version.status();
+  const int current = *version;
+  if (current == 0) {
+    absl::StatusOr<bool> foreign = HasForeignTables(db);
+    if (!foreign.ok()) return foreign.status();
+    if (*foreign) {
+      return absl::FailedPreconditionError(
+          "not a gpuledger ledger (it holds other tables and no ledger schema); give another file");
+    }
+  } else if (current < kSchemaVersion) {
+    *migrated_from = current;
   }
   if (current > kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -293,14 +318,71 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
   // WAL mode a crash cannot corrupt the file, it can only lose the last
   // commits, which leaves a run visibly incomplete; fsync per commit is not
   // needed for that. A 64 MiB page cache keeps large replays off the disk.
-  absl::Status s = Exec(db,
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
-  if (s.ok()) s = Migrate(db);
+  // The schema first: a file that is not a ledger is left as it was.
+  absl::Status s = Migrate(db, &ledger->migrated_from_);
+  if (s.ok()) {
+    s = Exec(db,
+             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+             "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
+  }
   if (!s.ok()) {
     return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
   }
   return ledger;
+}
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    if (e == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such ledger"));
+    return absl::UnavailableError(absl::StrCat(path, ": cannot read the ledger: ", std::strerror(e)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a ledger file"));
+  }
+  if (::access(path.c_str(), R_OK) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot read the ledger: ", std::strerror(errno)));
+  }
+  // Read-only. In a folder nobody can write, SQLite cannot make the WAL's
+  // shared-memory file; no writer can exist there either, so the file is
+  // then read as immutable.
+  for (const bool immutable : {false, true}) {
+    sqlite3* db = nullptr;
+    const std::string uri = absl::StrCat("file:", path, immutable ? "?immutable=1" : "");
+    int rc = sqlite3_open_v2(uri.c_str(), &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
+    std::unique_ptr<Ledger> ledger(rc == SQLITE_OK ? new Ledger(db) : nullptr);
+    if (ledger == nullptr) {
+      const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      sqlite3_close(db);
+      return absl::UnavailableError(absl::StrCat(path, ": cannot open the ledger: ", msg));
+    }
+    sqlite3_busy_timeout(db, 60000);
+    absl::StatusOr<int> version = SchemaVersion(db);
+    if (!version.ok()) {
+      if (!immutable && sqlite3_errcode(db) == SQLITE_CANTOPEN) continue;
+      return absl::Status(version.status().code(), absl::StrCat(path, ": ", version.status().message()));
+    }
+    if (*version == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a gpuledger ledger (no ledger schema in it)"));
+    }
+    if (*version > kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": ledger schema version ", *version, " is newer than this gpuledger (",
+          kSchemaVersion, "); upgrade gpuledger"));
+    }
+    if (*version < kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": ledger schema version ", *version, " is older than this gpuledger's (",
+          kSchemaVersion, "); reading never changes a ledger: upgrade it first with "
+          "gpuledger ledger migrate ", path));
+    }
+    return ledger;
+  }
+  return absl::UnavailableError(absl::StrCat(path, ": cannot open the ledger"));
 }
 
 Ledger::~Ledger() { sqlite3_close_v2(db_); }

@@ -115,11 +115,20 @@ class RunWriter;
 
 class Ledger {
  public:
-  // Opens the ledger at `path` in WAL mode, migrating its schema to
-  // kSchemaVersion; creates it if `create`, else a missing file is NotFound.
-  // Fails if the file is not a ledger or its schema is newer.
+  // Opens the ledger at `path` for writing, in WAL mode, migrating its
+  // schema to kSchemaVersion (migrated_from() tells from which); creates it
+  // if `create`, else a missing file is NotFound. Fails if the file is not a
+  // ledger or its schema is newer.
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path,
                                                       bool create = true);
+  // Opens the ledger at `path` for reading only: it never creates, migrates
+  // or writes anything, and works in a folder it cannot write. NotFound if
+  // there is no file; FailedPrecondition for a file that is not a ledger or
+  // whose schema is older (it names `gpuledger ledger migrate`) or newer.
+  static absl::StatusOr<std::unique_ptr<Ledger>> OpenForReading(const std::string& path);
+  // The schema version the file had before Open migrated it; 0 if Open
+  // created it or it was current.
+  int migrated_from() const { return migrated_from_; }
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
@@ -190,6 +199,7 @@ class Ledger {
   absl::StatusOr<std::vector<GroupSum>> SumByDay(int64_t run);
   absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
   sqlite3* db_;
+  int migrated_from_ = 0;
 };
 
 // Appends one run's events and usage in batched transactions: the first

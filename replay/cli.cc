@@ -38,6 +38,17 @@ int Fail(std::ostream& err, const absl::Status& s) {
   return kBadInput;
 }
 
+// Opens a ledger to write into; a migration of its schema is said on `err`.
+absl::StatusOr<std::unique_ptr<ledger::Ledger>> OpenToWrite(const std::string& path,
+                                                            std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path);
+  if (l.ok() && (*l)->migrated_from() > 0) {
+    err << "gpuledger: " << path << ": migrated the ledger from schema version "
+        << (*l)->migrated_from() << " to " << ledger::kSchemaVersion << "\n";
+  }
+  return l;
+}
+
 struct ReplayArgs {
   std::string plan;
   std::string ledger;
@@ -83,6 +94,12 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     if (!a.schedule_out.empty()) {
       return Fail(err, absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
     }
+    if (absl::Status s = CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
+      return Fail(err, s);
+    }
+    if (absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err); !l.ok()) {
+      return Fail(err, l.status());
+    }
     absl::StatusOr<int64_t> group =
         ReplayGroup(*w, a.ledger, a.seed, a.seeds, {*policy, a.backfill_depth}, a.threads);
     if (!group.ok()) return Fail(err, group.status());
@@ -100,7 +117,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   if (absl::Status s = CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
     return Fail(err, s);
   }
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
   const std::string name = w->name, gpu = w->gpu.name();
   const int total_gpus = w->total_gpus();
@@ -158,7 +175,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
   if (absl::Status s = CheckStrategies(*w, *strategies, o, where); !s.ok()) return Fail(err, s);
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
   absl::StatusOr<std::vector<StrategyResult>> results =
       CompareStrategies(*w, *strategies, o, **l, where);
@@ -213,7 +230,7 @@ struct ExportArgs {
 };
 
 int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger, /*create=*/false);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   int64_t run_id = 0;
   if (a.run) {
@@ -245,7 +262,7 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
 
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
-      ledger::Ledger::Open(a.ledger, /*create=*/false);
+      ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   if (a.group) {
     absl::StatusOr<ledger::GroupReport> group = ledger::BuildGroupReport(**l, *a.group);
@@ -415,6 +432,13 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
                  "Largest request or response, bytes")
       ->capture_default_str();
 
+  std::string ledger_file;
+  CLI::App* lg = app.add_subcommand("ledger", "Look after a ledger file");
+  lg->require_subcommand(1);
+  CLI::App* lg_migrate = lg->add_subcommand(
+      "migrate", "Upgrade a ledger's schema to this gpuledger's (readers never change a ledger)");
+  lg_migrate->add_option("ledger", ledger_file, "Ledger file")->required();
+
   QueryOptions query;
   CLI::App* qy = app.add_subcommand("query", "Ask a running gpuledger server");
   qy->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
@@ -454,6 +478,17 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (cp->parsed()) return DoCompare(compare, out, err);
   if (ex->parsed()) return DoExport(exp, out, err);
   if (gn->parsed()) return DoGen(gen, out, err);
+  if (lg_migrate->parsed()) {
+    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(ledger_file, false);
+    if (!l.ok()) return Fail(err, l.status());
+    if ((*l)->migrated_from() > 0) {
+      out << ledger_file << ": migrated from schema version " << (*l)->migrated_from() << " to "
+          << ledger::kSchemaVersion << "\n";
+    } else {
+      out << ledger_file << ": schema version " << ledger::kSchemaVersion << " is current\n";
+    }
+    return 0;
+  }
   if (sv->parsed()) {
     absl::Status s = Serve(serve, out);
     return s.ok() ? 0 : Fail(err, s);

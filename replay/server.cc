@@ -322,7 +322,7 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
     std::shared_ptr<Active> a = manager_.Find(*id);
     if (a == nullptr) {
       // Not running here: its final state is in the ledger.
-      absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path_, false);
+      absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
       if (!l.ok()) return ledger::ToGrpcStatus(l.status());
       absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
       if (!run.ok()) return ledger::ToGrpcStatus(run.status());
@@ -377,7 +377,7 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
         a->cv.wait_for(lock, kPollInterval);
       }
     } else {
-      absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path_, false);
+      absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
       if (!l.ok()) return ledger::ToGrpcStatus(l.status());
       absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
       if (!run.ok()) return ledger::ToGrpcStatus(run.status());
@@ -386,7 +386,7 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
                               ? absl::StrCat("name: run ", *id, " is not running in this server")
                               : absl::StrCat("name: run ", *id, " is already ", run->status));
     }
-    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path_, false);
+    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
     if (!l.ok()) return ledger::ToGrpcStatus(l.status());
     absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
     if (!run.ok()) return ledger::ToGrpcStatus(run.status());
@@ -545,6 +545,10 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> writer = ledger::Ledger::Open(o.ledger_path);
   if (!writer.ok()) return writer.status();
+  if ((*writer)->migrated_from() > 0) {
+    out << "migrated " << o.ledger_path << " from ledger schema version " << (*writer)->migrated_from()
+        << " to " << ledger::kSchemaVersion << std::endl;
+  }
 
   asio::io_context io;
   auto work = asio::make_work_guard(io);

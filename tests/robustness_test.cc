@@ -1,5 +1,6 @@
 // Issue 11: figures right under any input. Each test names the defect it
 // guards (numbered as in the issue); each failed on the code before its fix.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -175,6 +176,64 @@ TEST_F(Robustness, EveryGroupingSumsToOneTotal) {
       EXPECT_EQ(sums.effective, Micro(total[std::string(view) == "owned" ? 2 : 1])) << view;
     }
   }
+}
+
+// Defect 7: read commands never write: not into another SQLite file, not a
+// migration of an old ledger; a write migrates and says so.
+TEST_F(Robustness, ReadersNeverWriteAndWritersSayTheyMigrated) {
+  auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string other = Path("other.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const std::string before = bytes(other);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"report", "--ledger", other},
+        {"export", "--ledger", other, "--run", "1"},
+        {"replay", kDeepSeek, "--ledger", other}}) {
+    Result r = Cli(args);
+    EXPECT_EQ(r.code, 2) << args[0];
+    EXPECT_TRUE(absl::StrContains(r.err, other + ": not a gpuledger ledger")) << r.err;
+    EXPECT_EQ(bytes(other), before) << args[0];
+  }
+  const std::string old = Path("v1.sqlite");
+  std::filesystem::copy_file(GPULEDGER_TEST_DATA "/ledger_v1.sqlite", old);
+  const std::string v1 = bytes(old);
+  Result r = Cli({"report", "--ledger", old});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpuledger: " + old + ": ledger schema version 1 is older than this gpuledger's (" +
+                       std::to_string(ledger::kSchemaVersion) +
+                       "); reading never changes a ledger: upgrade it first with gpuledger ledger "
+                       "migrate " + old + "\n");
+  EXPECT_EQ(bytes(old), v1);
+  r = Cli({"ledger", "migrate", old});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, old + ": migrated from schema version 1 to " +
+                       std::to_string(ledger::kSchemaVersion) + "\n");
+  EXPECT_EQ(Cli({"report", "--ledger", old}).code, 0);
+  EXPECT_EQ(Cli({"ledger", "migrate", old}).out,
+            old + ": schema version " + std::to_string(ledger::kSchemaVersion) + " is current\n");
+  // A replay into an old ledger migrates it and says so.
+  const std::string again = Path("again.sqlite");
+  std::filesystem::copy_file(GPULEDGER_TEST_DATA "/ledger_v1.sqlite", again);
+  r = Cli({"replay", kDeepSeek, "--ledger", again});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, again + ": migrated the ledger from schema version 1")) << r.err;
+  // A missing ledger is named; a folder is not a ledger.
+  EXPECT_EQ(Cli({"report", "--ledger", Path("none.sqlite")}).err,
+            "gpuledger: " + Path("none.sqlite") + ": no such ledger\n");
+  EXPECT_FALSE(std::filesystem::exists(Path("none.sqlite")));
+  EXPECT_EQ(Cli({"report", "--ledger", dir_.string()}).err,
+            "gpuledger: " + dir_.string() + ": is a folder, not a ledger file\n");
 }
 
 }  // namespace
