@@ -88,6 +88,7 @@ v1::Run RunToProto(const RunRecord& r) {
   p.set_state(StateFromStatus(r.status));
   google::protobuf::TextFormat::ParseFromString(r.metrics, p.mutable_metrics());
   if (r.group_id > 0) p.set_group(GroupName(r.group_id));
+  p.set_strategy(r.strategy);
   return p;
 }
 
@@ -147,6 +148,7 @@ RunRecord RunFromProto(const v1::Run& p) {
   r.wall_end = p.wall_end();
   r.sim_start = p.sim_start_seconds();
   r.sim_end = p.sim_end_seconds();
+  r.strategy = p.strategy();
   switch (p.state()) {
     case v1::Run::RUNNING: r.status = std::string(kRunning); break;
     case v1::Run::COMPLETE: r.status = std::string(kComplete); break;
@@ -205,12 +207,16 @@ v1::CostReport ReportToProto(const CostReport& r, v1::CostView view) {
   rates->set_owned_financing_nano_usd_per_gpu_hour(r.rates.owned_financing);
   rates->set_owned_busy_energy_nano_usd_per_gpu_hour(r.rates.owned_busy_energy);
   rates->set_owned_idle_energy_nano_usd_per_gpu_hour(r.rates.owned_idle_energy);
+  rates->set_reserved_nano_usd_per_gpu_hour(r.rates.reserved);
   p.set_capital_micro_usd(r.capital_micro_usd);
   p.set_window_seconds(r.window_seconds);
   p.set_busy_gpu_seconds(r.busy_gpu_seconds);
   p.set_idle_gpu_seconds(r.idle_gpu_seconds);
   p.set_down_gpu_seconds(r.down_gpu_seconds);
   p.set_jobs(r.jobs);
+  p.set_committed_pool(r.committed);
+  p.set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
+  p.set_on_demand_micro_usd(r.on_demand_micro_usd);
   return p;
 }
 
@@ -227,12 +233,17 @@ CostReport ReportFromProto(const v1::CostReport& p) {
   r.rates.owned_financing = p.rates().owned_financing_nano_usd_per_gpu_hour();
   r.rates.owned_busy_energy = p.rates().owned_busy_energy_nano_usd_per_gpu_hour();
   r.rates.owned_idle_energy = p.rates().owned_idle_energy_nano_usd_per_gpu_hour();
+  r.rates.reserved = p.rates().reserved_nano_usd_per_gpu_hour();
   r.capital_micro_usd = p.capital_micro_usd();
   r.window_seconds = p.window_seconds();
   r.busy_gpu_seconds = p.busy_gpu_seconds();
   r.idle_gpu_seconds = p.idle_gpu_seconds();
   r.down_gpu_seconds = p.down_gpu_seconds();
   r.jobs = p.jobs();
+  r.strategy = !r.run.strategy.empty();
+  r.committed = p.committed_pool();
+  r.on_demand_gpu_seconds = p.on_demand_gpu_seconds();
+  r.on_demand_micro_usd = p.on_demand_micro_usd();
   return r;
 }
 

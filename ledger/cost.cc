@@ -1,5 +1,6 @@
 #include "ledger/cost.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -175,6 +176,11 @@ int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {
   return static_cast<int64_t>(q);
 }
 
+int64_t ReservedCommitmentSeconds(const v1::Pricing& p, int64_t window) {
+  const double term = p.reserved().term_years() * kSecondsPerYear;
+  return term > 0 ? static_cast<int64_t>(std::ceil(static_cast<double>(window) / term) * term) : window;
+}
+
 absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
                                            absl::string_view group_by,
                                            bool allow_partial,
@@ -239,9 +245,11 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
     row.owned_micro_usd = owned.Take(owned_exact);
     report.rows.push_back(std::move(row));
   };
+  ExactUsd on_demand = 0;
   for (const auto& g : *groups) {
     report.busy_gpu_seconds += g.gpu_seconds;
     report.on_demand_gpu_seconds += g.on_demand_gpu_seconds;
+    on_demand += ExactCost(g.on_demand_gpu_seconds, report.rates.rental);
     add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end},
         ExactCost(g.gpu_seconds, report.rates.rental),
         ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, busy_rate) +
@@ -263,6 +271,16 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
     add(CostRow{"down", *down, 0, 0, run->sim_start, run->sim_end}, 0,
         ExactCost(*down, down_rate));
   }
+  // Reserved capacity is paid for whole terms: what the term has left after
+  // the window is part of the run's cost (as in compare and the FOCUS export).
+  if (reserved_cluster) {
+    const int64_t committed = ReservedCommitmentSeconds(pricing, report.window_seconds);
+    const int64_t after = static_cast<int64_t>(run->total_gpus()) * (committed - report.window_seconds);
+    if (after > 0) {
+      add(CostRow{"unused term", after, 0, 0, run->sim_end, run->sim_start + committed}, 0,
+          ExactCost(after, report.rates.reserved));
+    }
+  }
   for (const absl::Status& s : {rental.status(), owned.status()}) {
     if (!s.ok()) {
       return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", s.message()));
@@ -270,9 +288,13 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   }
   report.total.rental_micro_usd = rental.total();
   report.total.owned_micro_usd = owned.total();
+  absl::StatusOr<int64_t> od = ToMicroUsd(on_demand);
+  if (!od.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", od.status().message()));
+  report.on_demand_micro_usd = *od;
   report.total.group = "total";
   report.total.first_start = run->sim_start;
   report.total.last_end = run->sim_end;
+  for (const CostRow& row : report.rows) report.total.last_end = std::max(report.total.last_end, row.last_end);
   absl::StatusOr<int64_t> jobs = ledger.CountJobs(run_id);
   if (!jobs.ok()) return jobs.status();
   report.jobs = static_cast<int>(*jobs);

@@ -107,6 +107,11 @@ class MoneySplitter {
 // callers with sums use ExactCost and ToMicroUsd or MoneySplitter).
 int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour);
 
+// Seconds of reserved capacity a run of `window_seconds` commits to: the
+// window rounded up to whole terms of the reserved profile (the window
+// itself with no term).
+int64_t ReservedCommitmentSeconds(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
+
 struct CostRow {
   std::string group;
   int64_t gpu_seconds = 0;
@@ -119,7 +124,9 @@ struct CostRow {
 struct CostReport {
   RunRecord run;
   std::string group_by;        // job, phase, project or category
-  // The groups in plan order, then "idle", then "down" if nodes were repaired.
+  // The groups in plan order, then "idle", then "down" if nodes were
+  // repaired, then "unused term" for reserved capacity paid for after the
+  // window (a strategy's reserved cluster, rounded up to whole terms).
   std::vector<CostRow> rows;
   CostRow total;               // the sum of `rows`, field by field
   CostRow jobs_total;          // the sum of the rows other than "idle"
@@ -136,6 +143,7 @@ struct CostReport {
   bool strategy = false;
   std::string committed;
   int64_t on_demand_gpu_seconds = 0;  // held on on-demand capacity
+  int64_t on_demand_micro_usd = 0;    // what that cost, part of the strategy's total
 };
 
 // Builds the cost report of `run_id` grouped by `group_by`. A run that is not

@@ -315,16 +315,15 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       r.breakeven_utilization = ledger::BreakEvenUtilization(rates);
       r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, paid_gpus);
     } else if (r.committed == "reserved") {
-      const double term = p.pricing.reserved().term_years() * ledger::kSecondsPerYear;
-      const int64_t committed_seconds =
-          term > 0 ? static_cast<int64_t>(std::ceil(r.horizon_seconds / term) * term) : r.horizon_seconds;
+      const int64_t committed_seconds = ledger::ReservedCommitmentSeconds(p.pricing, r.horizon_seconds);
       committed = ledger::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds,
                                     std::llround(p.pricing.reserved().usd_per_gpu_hour() * 1e9));
       r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
     }
     ledger::MoneySplitter split;
-    r.committed_micro_usd = split.Take(committed);
+    // On demand first, as a report of the run splits it.
     r.on_demand_micro_usd = split.Take(on_demand);
+    r.committed_micro_usd = split.Take(committed);
     if (absl::Status st = split.status(); !st.ok()) {
       return absl::OutOfRangeError(absl::StrCat("strategy \"", s.name(), "\": ", st.message()));
     }

@@ -278,10 +278,8 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   // window, rounded up to whole terms); beyond the window it goes unused.
   if (any_reserved) {
     const int gpus = run->total_gpus();
-    const double term = pricing.reserved().term_years() * ledger::kSecondsPerYear;
-    const int64_t window = run->sim_end - run->sim_start;
     const int64_t committed =
-        term > 0 ? static_cast<int64_t>(std::ceil(window / term) * term) : window;
+        ledger::ReservedCommitmentSeconds(pricing, run->sim_end - run->sim_start);
     const std::time_t commit_end = window_start + committed;
     // What every reservation row says of the reservation.
     auto reservation_row = [&](std::time_t from, std::time_t to, int64_t gs) {

@@ -116,7 +116,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
         ", \"wait_median_seconds\": ", absl::StrFormat("%.1f", m.wait_median_seconds()),
         ", \"wait_p95_seconds\": ", m.wait_p95_seconds(),
         ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
-        ", \"utilization\": ", absl::StrFormat("%.6f", m.utilization()),
+        ", \"utilization\": ", m.has_utilization() ? absl::StrFormat("%.6f", m.utilization()) : "null",
         ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",
         m.lost_gpu_seconds(), ", \"interruptions\": ", m.interruptions(),
         ", \"planned_interruptions\": ", m.planned_interruptions(),
@@ -142,11 +142,13 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
                     ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
                     ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
                     ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
-                    ", \"usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
-                    ", \"usd_per_busy_gpu_hour\": ",
-                    r.busy_gpu_seconds > 0
-                        ? Decimal(static_cast<__int128>(r.total.owned_micro_usd) * 3600,
-                                  r.busy_gpu_seconds * 1'000'000, 4)
+                    // As the table words them: the rate of a busy GPU-hour, and the
+                    // window's owned cost per GPU-hour used (idle capacity included).
+                    ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
+                    ", \"usd_per_gpu_hour_used\": ",
+                    r.busy_gpu_seconds > r.on_demand_gpu_seconds
+                        ? Decimal(static_cast<__int128>(r.total.owned_micro_usd - r.on_demand_micro_usd) * 3600,
+                                  (r.busy_gpu_seconds - r.on_demand_gpu_seconds) * 1'000'000LL, 4)
                         : std::string("null"),
                     "}");
   }
@@ -271,8 +273,11 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
   std::string out = absl::StrCat(
       "run ", run.id, "  ", run.plan_name, "  (", run.status, ", ", run.policy, ", seed ", run.seed, ")\n",
-      "cluster: ", WithThousands(run.nodes), " nodes x ", run.gpus_per_node, " ", run.gpu_model, " = ",
-      WithThousands(run.total_gpus()), " GPUs; simulated window ", Days(r.window_seconds),
+      "cluster: ",
+      run.nodes > 0 ? absl::StrCat(WithThousands(run.nodes), " nodes x ", run.gpus_per_node, " ",
+                                   run.gpu_model, " = ", WithThousands(run.total_gpus()), " GPUs")
+                    : absl::StrCat("none of its own (every ", run.gpu_model, " GPU on demand)"),
+      "; simulated window ", Days(r.window_seconds),
       " days (", WithThousands(r.window_seconds), " s)\n\n");
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> head = {r.group_by, "GPU-hours"};
@@ -292,7 +297,9 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   // Job rows, then the jobs' subtotal and idle capacity, then the total
   // (= subtotal + idle = every row above it). An empty line is a rule.
   // Cluster-wide rows (idle, down) come after the jobs' subtotal.
-  const size_t jobs = r.rows.size() - (r.down_gpu_seconds > 0 ? 2 : 1);
+  // The cluster-wide rows start at "idle" (a reserved name, never a job's).
+  size_t jobs = 0;
+  while (jobs < r.rows.size() && r.rows[jobs].group != "idle") ++jobs;
   for (size_t i = 0; i < jobs; ++i) add(r.rows[i]);
   cells.push_back({});
   add(r.jobs_total);
@@ -313,6 +320,13 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                         ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
                         : std::string(),
                     r.committed == "owned" ? ", owned as below" : "", "\n");
+    absl::StrAppend(&out, "strategy \"", run.strategy, "\": $", Usd(r.total.owned_micro_usd, true), " = ",
+                    r.committed.empty() ? std::string()
+                                        : absl::StrCat(r.committed, " cluster $",
+                                                       Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
+                                                       " (idle included) + "),
+                    "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
+                    Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
   }
   if (o.owned && (!r.strategy || r.committed == "owned")) {
     const auto& rt = r.rates;
@@ -324,11 +338,13 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                     " + energy $", Rate(rt.owned_busy_energy), " busy / $",
                     Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
                     " per busy GPU-hour\n");
-    if (r.busy_gpu_seconds > 0) {
-      absl::StrAppend(&out, "owned: the window's cost $", Usd(r.total.owned_micro_usd, true),
-                      " over ", Hours(r.busy_gpu_seconds, true), " GPU-hours used = $",
-                      Decimal(static_cast<__int128>(r.total.owned_micro_usd) * 3600,
-                              r.busy_gpu_seconds * 1'000'000, 4),
+    // The owned cluster's own cost and use: on-demand spend is not part of it.
+    const int64_t owned_cost = r.total.owned_micro_usd - r.on_demand_micro_usd;
+    const int64_t owned_busy = r.busy_gpu_seconds - r.on_demand_gpu_seconds;
+    if (owned_busy > 0) {
+      absl::StrAppend(&out, "owned: the window's cost $", Usd(owned_cost, true),
+                      " over ", Hours(owned_busy, true), " GPU-hours used = $",
+                      Decimal(static_cast<__int128>(owned_cost) * 3600, owned_busy * 1'000'000LL, 4),
                       " per GPU-hour used, idle capacity included\n");
     }
     if (o.rental) {

@@ -49,9 +49,13 @@ v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
     m.set_wait_p95_seconds(waits[std::max<size_t>(rank, 1) - 1]);
     m.set_bounded_slowdown_mean(slowdown_sum / static_cast<double>(n));
   }
-  if (makespan > 0 && capacity_gpus > 0) {
-    m.set_utilization(static_cast<double>(summary.busy_gpu_seconds) /
-                      (static_cast<double>(capacity_gpus) * static_cast<double>(makespan)));
+  // The run's own cluster only: GPU-seconds held on demand are not its use.
+  if (capacity_gpus > 0) {
+    m.set_utilization(makespan > 0 ? static_cast<double>(summary.busy_gpu_seconds -
+                                                         summary.on_demand_gpu_seconds) /
+                                         (static_cast<double>(capacity_gpus) *
+                                          static_cast<double>(makespan))
+                                   : 0.0);
   }
   m.set_preemptions(summary.preemptions);
   m.set_lost_gpu_seconds(summary.lost_gpu_seconds);
@@ -76,11 +80,14 @@ std::string MetricsText(const v1::RunMetrics& m) {
       "makespan: %d s (%.2f days)\n"
       "wait: mean %.1f s, median %.1f s, 95th percentile %d s\n"
       "bounded slowdown (10 s): mean %.3f\n"
-      "utilization: %.2f%%\n"
+      "utilization: %s\n"
       "preemptions: %d, lost work %d GPU-seconds\n",
       m.jobs_done(), m.jobs_skipped(), skipped, m.makespan_seconds(),
       m.makespan_seconds() / 86400.0, m.wait_mean_seconds(), m.wait_median_seconds(),
-      m.wait_p95_seconds(), m.bounded_slowdown_mean(), 100 * m.utilization(), m.preemptions(),
+      m.wait_p95_seconds(), m.bounded_slowdown_mean(),
+      m.has_utilization() ? absl::StrFormat("%.2f%%", 100 * m.utilization())
+                          : std::string("- (no cluster of its own: all on demand)"),
+      m.preemptions(),
       m.lost_gpu_seconds()) +
          StatusText(m) + FailuresText(m);
 }

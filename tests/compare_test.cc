@@ -3,12 +3,17 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "ledger/cost.h"
+#include "google/protobuf/text_format.h"
 #include "replay/compare.h"
+#include "replay/focus.h"
+#include "replay/format.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
 #include "traces/plan.h"
@@ -139,6 +144,72 @@ TEST_F(CompareTest, AHorizonChargesOwnedCapacityForAllOfIt) {
   EXPECT_NEAR(own.total_micro_usd / 1e6, 51'200'000 + energy * 2048 * 4 * 8766, 2048 * 4 * 8766 * 1e-9 + 1);
   EXPECT_EQ(ParseHorizon("soon").status().message(),
             "--horizon: \"soon\" is not a positive duration such as 4y, 90d, 2000h");
+}
+
+// Issue 11, defect 10: a reserved run has one total: its report (with the
+// term's unused rest), its FOCUS export and compare without a horizon; a
+// horizon is compare's own question (whole terms over it).
+TEST_F(CompareTest, AReservedRunHasOneTotal) {
+  v1::Strategy s;
+  s.set_name("reserved 3y");
+  s.set_committed("reserved");
+  s.set_committed_share_of_peak(1);
+  s.set_committed_pricing("reserved-3y");
+  auto r = Run({s});
+  const StrategyResult& res = r["reserved 3y"];
+  // 2,048 GPUs x 3 years (one whole term) x $0.72.
+  EXPECT_EQ(res.total_micro_usd, ledger::CostMicroUsd(2048 * 3 * ledger::kSecondsPerYear, 720'000'000));
+  auto report = ledger::BuildCostReport(*ledger_, res.run_id, "pool", false);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd);
+  EXPECT_EQ(report->rows.back().group, "unused term");
+  EXPECT_EQ(report->total.gpu_seconds, 2048 * 3 * ledger::kSecondsPerYear);
+  FocusTotals sums;
+  std::ostringstream csv;
+  ASSERT_TRUE(ExportFocus(*ledger_, res.run_id, {}, csv, &sums).ok());
+  EXPECT_EQ(sums.effective, res.total_micro_usd);
+  EXPECT_EQ(sums.billed, res.total_micro_usd);
+  CompareOptions four;
+  four.horizon_seconds = *ParseHorizon("4y");
+  EXPECT_EQ(Run({s}, four)["reserved 3y"].total_micro_usd,
+            ledger::CostMicroUsd(2048 * 6 * ledger::kSecondsPerYear, 720'000'000));  // two terms
+}
+
+// Defect 9: a strategy's report counts only its own cluster's use, and
+// splits its total into the cluster's part and on-demand spend.
+TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
+  auto strategies = LoadStrategies("");
+  ASSERT_TRUE(strategies.ok());
+  auto r = Run(*strategies);
+  for (const auto& [name, res] : r) {
+    auto report = ledger::BuildCostReport(*ledger_, res.run_id, "job", false);
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd) << name;
+    EXPECT_EQ(report->on_demand_micro_usd, res.on_demand_micro_usd) << name;
+    v1::RunMetrics m;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(report->run.metrics, &m));
+    if (res.committed.empty()) {
+      EXPECT_FALSE(m.has_utilization()) << name;
+    } else {
+      EXPECT_NEAR(m.utilization(), res.committed_utilization, 1e-4) << name;
+    }
+    const std::string text = FormatReport(*report, {});
+    if (name == "own half, burst") {
+      auto usd = [](int64_t micro) { return Decimal(micro, 1'000'000, 2, true); };
+      EXPECT_NE(text.find("strategy \"own half, burst\": $" + usd(res.total_micro_usd) +
+                          " = owned cluster $" + usd(res.committed_micro_usd) +
+                          " (idle included) + on-demand $" + usd(res.on_demand_micro_usd)),
+                std::string::npos)
+          << text;
+      EXPECT_NE(text.find(absl::StrFormat("utilization: %.2f%%", 100 * res.committed_utilization)),
+                std::string::npos)
+          << text;
+      EXPECT_LT(res.committed_utilization, 0.1);  // half the peak owned, its big phases on demand
+    }
+    if (name == "all on-demand") {
+      EXPECT_NE(text.find("cluster: none of its own (every H800 GPU on demand)"), std::string::npos) << text;
+    }
+  }
 }
 
 TEST_F(CompareTest, BadStrategiesReplayNothing) {

@@ -151,11 +151,11 @@ TEST_F(JobTraceTest, ReservedNamesAreRefused) {
   EXPECT_EQ(Error("t.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,project\n"
                            "a,0,8,100,x\nidle,0,8,100,x\n"),
             Path("t.csv") + ":4: field id: \"idle\" is the name of a report's own row (idle, down, "
-                            "total, all jobs); choose another");
+                            "total, all jobs, unused term); choose another");
   EXPECT_EQ(Error("t.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"submit_seconds\": 0, \"gpus\": 8, "
                              "\"run_seconds\": 1, \"project\": \"All Jobs\"}\n"),
             Path("t.jsonl") + ":2: field project: \"All Jobs\" is the name of a report's own row "
-                              "(idle, down, total, all jobs); choose another");
+                              "(idle, down, total, all jobs, unused term); choose another");
 }
 
 }  // namespace

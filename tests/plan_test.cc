@@ -391,12 +391,12 @@ TEST(BadPlans, ReservedNamesAndControlCharactersAreRefused) {
   for (const char* name : {"idle", "total", "down", "all jobs", "Total", "IDLE"}) {
     EXPECT_EQ(Error(absl::StrCat("jobs { id: \"", name, "\" phase: RL gpus: 8 gpu_hours: 1 }")),
               absl::StrCat("bad.textproto:1:8: job #1: field id: \"", name,
-                           "\" is the name of a report's own row (idle, down, total, all jobs); "
+                           "\" is the name of a report's own row (idle, down, total, all jobs, unused term); "
                            "choose another"));
   }
   EXPECT_EQ(Error("jobs { id: \"a\" project: \"total\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:16: job \"a\": field project: \"total\" is the name of a report's own "
-            "row (idle, down, total, all jobs); choose another");
+            "row (idle, down, total, all jobs, unused term); choose another");
   EXPECT_EQ(Error("jobs { id: \"a\\nb\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:8: job #1: field id: \"a\\nb\" holds a control character (0x0a)");
   EXPECT_TRUE(LoadPlanText("jobs { id: \"idle-eval\" project: \"totals\" phase: RL gpus: 8 gpu_hours: 1 }",

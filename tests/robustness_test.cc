@@ -236,5 +236,30 @@ TEST_F(Robustness, ReadersNeverWriteAndWritersSayTheyMigrated) {
             "gpuledger: " + dir_.string() + ": is a folder, not a ledger file\n");
 }
 
+// Defect 13: the JSON's names say what the table's words say.
+TEST_F(Robustness, JsonNamesTheOwnedRatesAsTheTableDoes) {
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  const std::string json = Cli({"report", "--ledger", ledger_, "--format", "json"}).out;
+  const std::string table = Cli({"report", "--ledger", ledger_}).out;
+  auto after = [](const std::string& text, const std::string& key, size_t n) {
+    const size_t at = text.find(key);
+    return at == std::string::npos ? std::string() : text.substr(at + key.size(), n);
+  };
+  auto before = [](const std::string& text, const std::string& key) {
+    const size_t at = text.find(key);
+    if (at == std::string::npos) return std::string();
+    const size_t dollar = text.rfind('$', at);
+    return text.substr(dollar + 1, at - dollar - 2);
+  };
+  // "$0.8085 per busy GPU-hour" and "$0.9300 per GPU-hour used".
+  const std::string busy = before(table, "per busy GPU-hour");
+  const std::string used = before(table, "per GPU-hour used, idle capacity included");
+  ASSERT_FALSE(busy.empty());
+  ASSERT_FALSE(used.empty());
+  EXPECT_EQ(after(json, "\"usd_per_busy_gpu_hour\": ", busy.size()), busy);
+  EXPECT_EQ(after(json, "\"usd_per_gpu_hour_used\": ", used.size()), used);
+  EXPECT_EQ(json.find("\"usd_per_gpu_hour\": "), json.find("\"rental\": {\"usd_per_gpu_hour\": ") + 11);
+}
+
 }  // namespace
 }  // namespace gpuledger

@@ -285,11 +285,12 @@ absl::Status CheckName(absl::string_view value, absl::string_view field) {
     }
   }
   const std::string lower = absl::AsciiStrToLower(value);
-  for (const char* reserved : {"idle", "down", "total", "all jobs"}) {
+  for (const char* reserved : {"idle", "down", "total", "all jobs", "unused term"}) {
     if (lower == reserved) {
       return absl::InvalidArgumentError(absl::StrCat(
           "field ", field, ": \"", value,
-          "\" is the name of a report's own row (idle, down, total, all jobs); choose another"));
+          "\" is the name of a report's own row (idle, down, total, all jobs, unused term); choose "
+          "another"));
     }
   }
   return absl::OkStatus();
