@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "tests/gzip_cut.h"
 #include "traces/failures.h"
@@ -401,6 +402,26 @@ TEST(BadPlans, ReservedNamesAndControlCharactersAreRefused) {
             "bad.textproto:1:8: job #1: field id: \"a\\nb\" holds a control character (0x0a)");
   EXPECT_TRUE(LoadPlanText("jobs { id: \"idle-eval\" project: \"totals\" phase: RL gpus: 8 gpu_hours: 1 }",
                            "t").ok());
+}
+
+// Issue 11, defect 14: the phase hint lists the names a plan may use, all of them.
+TEST(BadPlans, PhaseHintsListTheSchemasNames) {
+  const std::string all =
+      "PRETRAIN, CONTEXT_EXTENSION, SFT, RL, EVAL, DATA, OTHER, DEBUG, ABLATION";
+  std::vector<std::string> names;
+  for (int v = 0; v < v1::Phase_descriptor()->value_count(); ++v) {
+    if (v1::Phase_descriptor()->value(v)->number() != 0) names.push_back(v1::Phase_descriptor()->value(v)->name());
+  }
+  EXPECT_EQ(absl::StrJoin(names, ", "), all);  // every phase, in the schema's order
+  EXPECT_EQ(Error("jobs { id: \"a\" gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:1: job \"a\": field phase is missing (one of: " + all + ")");
+  EXPECT_EQ(Error("jobs { id: \"a\" phase: pretrain gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:32: Unknown enumeration value of \"pretrain\" for field \"phase\" (one of: " +
+                all + ")");
+  // Every name in the hint is accepted.
+  for (const std::string& name : names) {
+    EXPECT_TRUE(LoadPlanText("jobs { id: \"a\" phase: " + name + " gpus: 8 gpu_hours: 1 }", "t").ok()) << name;
+  }
 }
 
 TEST(BadPlans, MissingFile) {

@@ -528,8 +528,9 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                   "] (100 years), got ", job.submit_seconds()));
     }
     if (job.phase() == v1::PHASE_UNSPECIFIED) {
-      return Invalid(where("phase"), who + ": field phase is missing (pretrain, "
-                                           "context_extension, sft, rl, eval, data, other)");
+      std::vector<const pb::Descriptor*> seen;
+      return Invalid(where("phase"), absl::StrCat(who, ": field phase is missing (one of: ",
+                                                  EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
     }
     absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
     if (!run.ok()) return run.status();

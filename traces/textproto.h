@@ -3,6 +3,7 @@
 #ifndef GPULEDGER_TRACES_TEXTPROTO_H_
 #define GPULEDGER_TRACES_TEXTPROTO_H_
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -83,6 +84,30 @@ class FirstError : public google::protobuf::io::ErrorCollector {
   std::string message_;
 };
 
+// The values of the enum field `field` anywhere in `d` or the messages it
+// holds ("" if there is none): "PRETRAIN, CONTEXT_EXTENSION, ...".
+inline std::string EnumValuesOf(const google::protobuf::Descriptor* d, absl::string_view field,
+                                std::vector<const google::protobuf::Descriptor*>* seen) {
+  if (std::find(seen->begin(), seen->end(), d) != seen->end()) return "";
+  seen->push_back(d);
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->name() == field && f->enum_type() != nullptr) {
+      std::vector<std::string> names;
+      for (int v = 0; v < f->enum_type()->value_count(); ++v) {
+        const google::protobuf::EnumValueDescriptor* e = f->enum_type()->value(v);
+        if (e->number() != 0) names.push_back(e->name());  // 0 is "unspecified"
+      }
+      return absl::StrJoin(names, ", ");
+    }
+    if (f->message_type() != nullptr) {
+      std::string found = EnumValuesOf(f->message_type(), field, seen);
+      if (!found.empty()) return found;
+    }
+  }
+  return "";
+}
+
 template <typename Message>
 inline absl::Status ParseText(absl::string_view text, absl::string_view source, Message* out,
                               google::protobuf::TextFormat::ParseInfoTree* tree) {
@@ -91,8 +116,22 @@ inline absl::Status ParseText(absl::string_view text, absl::string_view source, 
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(tree);
   if (!parser.ParseFromString(std::string(text), out)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ":", errors.message()));
+    std::string message = errors.message();
+    // An unknown enum value: say which values there are (names are upper
+    // case, as in the schema).
+    const std::string kField = "\" for field \"";
+    if (const size_t at = message.find(kField);
+        absl::StrContains(message, "Unknown enumeration value") && at != std::string::npos) {
+      const size_t from = at + kField.size();
+      const std::string field = message.substr(from, message.find('"', from) - from);
+      std::vector<const google::protobuf::Descriptor*> seen;
+      const std::string values = EnumValuesOf(Message::descriptor(), field, &seen);
+      if (!values.empty()) {
+        if (!message.empty() && message.back() == '.') message.pop_back();
+        absl::StrAppend(&message, " (one of: ", values, ")");
+      }
+    }
+    return absl::InvalidArgumentError(absl::StrCat(source, ":", message));
   }
   return absl::OkStatus();
 }
