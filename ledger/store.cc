@@ -303,12 +303,14 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
-  if (rc == SQLITE_CANTOPEN && !create) {
+  if (rc == SQLITE_CANTOPEN && !create && ::access(path.c_str(), F_OK) != 0) {
     sqlite3_close(db);
     return absl::NotFoundError(absl::StrCat(path, ": no such ledger"));
   }
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    // SQLite's "unable to open database file" does not say why; the OS does.
+    if (const int e = sqlite3_system_errno(db); e != 0) absl::StrAppend(&msg, ": ", std::strerror(e));
     sqlite3_close(db);
     return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
   }

@@ -261,5 +261,19 @@ TEST_F(Robustness, JsonNamesTheOwnedRatesAsTheTableDoes) {
   EXPECT_EQ(json.find("\"usd_per_gpu_hour\": "), json.find("\"rental\": {\"usd_per_gpu_hour\": ") + 11);
 }
 
+// Defect 15: file errors say what is wrong with the file.
+TEST_F(Robustness, FileErrorsSayWhatIsWrong) {
+  Result r = Cli({"replay", dir_.string(), "--ledger", ledger_});
+  EXPECT_EQ(r.err, "gpuledger: " + dir_.string() + ": is a folder, not a plan file\n");
+  r = Cli({"replay", Path("missing.textproto"), "--ledger", ledger_});
+  EXPECT_EQ(r.err, "gpuledger: " + Path("missing.textproto") +
+                       ": cannot read plan file: No such file or directory\n");
+  const std::string trace = Write("t.csv", "# cluster_gpus: 8\nid,submit_seconds,gpus,run_seconds\na,0,8,10\n");
+  r = Cli({"compare", trace, "--ledger", ledger_});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpuledger: " + trace + ": is a trace, not a plan (.textproto); gpuledger replay takes traces\n");
+  EXPECT_FALSE(std::filesystem::exists(ledger_));
+}
+
 }  // namespace
 }  // namespace gpuledger

@@ -1,6 +1,10 @@
 #include "traces/plan.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -341,8 +345,21 @@ const v1::Defaults& BuiltinDefaults() {
 }
 
 absl::StatusOr<Workload> LoadPlanFile(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read plan file: ", std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a plan file"));
+  }
+  if (IsJobTracePath(path) || absl::EndsWith(path, ".swf") || absl::EndsWith(path, ".swf.gz")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": is a trace, not a plan (.textproto); gpuledger replay takes traces"));
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read plan file"));
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read plan file: ", std::strerror(errno)));
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return LoadPlanText(text.str(), path);
