@@ -165,10 +165,10 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   o.seed = a.seed;
   if (!a.horizon.empty()) {
     absl::StatusOr<int64_t> h = ParseHorizon(a.horizon);
-    if (!h.ok()) return Fail(err, h.status());
+    if (!h.ok()) return Fail(err, absl::InvalidArgumentError(absl::StrCat("--horizon: ", h.status().message())));
     o.horizon_seconds = *h;
   }
-  std::vector<std::string> where;
+  std::vector<StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
       a.own_sizes.empty() ? LoadStrategies(a.strategies, &where) : OwnSizeSweep(a.own_sizes);
   if (!strategies.ok()) return Fail(err, strategies.status());

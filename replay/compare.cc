@@ -36,14 +36,16 @@ absl::Status Bad(const std::string& at, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat(at, ": ", what));
 }
 
-absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, const std::string& at,
-                           bool o_allow_files) {
+absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
+                           const StrategyPlace& place, bool o_allow_files) {
+  const std::string at = place.at;
+  auto field_at = [&](absl::string_view field) { return place.Field(field); };
   Plan p;
   p.s = &s;
   const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
   if (s.name().empty()) return Bad(at, "strategy without a name");
   if (s.committed() != "" && s.committed() != "owned" && s.committed() != "reserved") {
-    return Bad(at, who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
+    return Bad(field_at("committed"), who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
                        s.committed() + "\"");
   }
   if (s.committed().empty() && !s.on_demand()) {
@@ -53,16 +55,19 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, con
   const int peak = (w.nodes - w.spare_nodes) * per_node;
   if (!s.committed().empty()) {
     if (s.has_committed_gpus() == s.has_committed_share_of_peak()) {
-      return Bad(at, who + "give exactly one of committed_gpus and committed_share_of_peak");
+      return Bad(field_at(s.has_committed_gpus() ? "committed_share_of_peak" : "committed"),
+                 who + "give exactly one of committed_gpus and committed_share_of_peak");
     }
     const double gpus = s.has_committed_gpus() ? s.committed_gpus()
                                                : s.committed_share_of_peak() * peak;
     if (!(gpus >= per_node)) {
-      return Bad(at, absl::StrCat(who, "committed capacity must be at least one ", per_node,
+      return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
+                 absl::StrCat(who, "committed capacity must be at least one ", per_node,
                                   "-GPU node, got ", gpus, " GPUs"));
     }
     if (gpus > 1e7) {
-      return Bad(at, absl::StrCat(who, "committed capacity must be at most 10000000 GPUs (the "
+      return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
+                 absl::StrCat(who, "committed capacity must be at most 10000000 GPUs (the "
                                        "largest cluster a plan may have), got ", gpus, " GPUs"));
     }
     p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
@@ -73,13 +78,15 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, con
   auto merge = [&](const std::string& field, const std::string& name, const char* fallback,
                    const char* part) -> absl::Status {
     if (!o_allow_files && traces::IsFileReference(name)) {
-      return Bad(at, absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
+      return Bad(field_at(field), absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
     }
     absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
-    if (!profile.ok()) return Bad(at, who + std::string(profile.status().message()));
+    if (!profile.ok()) {
+      return Bad(field_at(field), absl::StrCat(who, "field ", field, ": ", profile.status().message()));
+    }
     const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
     if (!profile->GetReflection()->HasField(*profile, f)) {
-      return Bad(at, absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
+      return Bad(field_at(field), absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
                                   "\" prices no ", part, " capacity"));
     }
     p.pricing.GetReflection()->MutableMessage(&p.pricing, f)->MergeFrom(
@@ -98,20 +105,24 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w, con
     }
     if (s.has_term_years()) p.pricing.mutable_reserved()->set_term_years(s.term_years());
     if (!(p.pricing.reserved().usd_per_gpu_hour() > 0)) {
-      return Bad(at, who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
+      return Bad(field_at("committed_pricing"), who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
     }
   }
   if (auto st = merge("on_demand_pricing", s.on_demand_pricing(), "on-demand", "rental"); !st.ok()) {
     return st;
   }
   if (auto st = ledger::ValidatePricing(p.pricing, ""); !st.ok()) {
-    return Bad(at, who + std::string(st.message()));
+    return Bad(field_at(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
+               who + std::string(st.message()));
   }
   p.on_demand_rate = p.pricing.rental().usd_per_gpu_hour();
   if (s.on_demand_cap_gpus() < 0 || !(s.burst_after_hours() >= 0) ||
       !(s.provisioning_minutes() >= 0) || s.burst_after_hours() > 1e6 ||
       s.provisioning_minutes() > 1e6) {
-    return Bad(at, who + "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
+    return Bad(field_at(s.on_demand_cap_gpus() < 0                                        ? "on_demand_cap_gpus"
+                        : !(s.burst_after_hours() >= 0) || s.burst_after_hours() > 1e6 ? "burst_after_hours"
+                                                                                       : "provisioning_minutes"),
+               who + "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
                          "not be negative");
   }
   return p;
@@ -155,8 +166,15 @@ std::string Money(int64_t micro) { return absl::StrFormat("%.2f", static_cast<do
 
 }  // namespace
 
+std::string StrategyPlace::Field(absl::string_view field) const {
+  if (field.empty()) return at;
+  if (request) return absl::StrCat(at, ".", field);
+  auto it = fields.find(std::string(field));
+  return it == fields.end() ? at : it->second;
+}
+
 absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path,
-                                                         std::vector<std::string>* where) {
+                                                         std::vector<StrategyPlace>* where) {
   std::string text, source;
   if (path.empty()) {
     for (const traces::EmbeddedFile& f : traces::BuiltinStrategySets()) {
@@ -178,8 +196,16 @@ absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path
   if (where != nullptr) {
     const traces::Locator loc{source};
     where->clear();
+    const pb::FieldDescriptor* list = v1::StrategySet::descriptor()->FindFieldByName("strategies");
     for (int i = 0; i < set.strategies_size(); ++i) {
-      where->push_back(loc.At(&tree, set, "strategies", i, source));
+      StrategyPlace place{loc.At(&tree, set, "strategies", i, source)};
+      const auto* st = tree.GetTreeForNested(list, i);
+      const pb::Descriptor* d = v1::Strategy::descriptor();
+      for (int f = 0; f < d->field_count(); ++f) {
+        const std::string here = loc.At(st, set.strategies(i), d->field(f)->name(), -1, "");
+        if (here != source) place.fields[d->field(f)->name()] = here;
+      }
+      where->push_back(std::move(place));
     }
   }
   return std::vector<v1::Strategy>(set.strategies().begin(), set.strategies().end());
@@ -207,7 +233,7 @@ absl::StatusOr<int64_t> ParseHorizon(absl::string_view text) {
   if (unit == 0 || !absl::SimpleAtod(text.substr(0, text.size() - 1), &v) || !(v > 0) ||
       v * unit > 1000 * 365.25 * 86400) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--horizon: \"", text, "\" is not a positive duration such as 4y, 90d, 2000h"));
+        "\"", text, "\" is not a positive duration such as 4y, 90d, 2000h"));
   }
   return std::llround(v * unit);
 }
@@ -218,12 +244,11 @@ namespace {
 absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const std::vector<v1::Strategy>& strategies,
                                            const CompareOptions& o,
-                                           const std::vector<std::string>& where) {
+                                           const std::vector<StrategyPlace>& where) {
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
-    absl::StatusOr<Plan> p =
-        Check(strategies[i], w, i < where.size() ? where[i] : absl::StrCat("strategy #", i + 1),
-              o.allow_profile_files);
+    const StrategyPlace place = i < where.size() ? where[i] : StrategyPlace{absl::StrCat("strategy #", i + 1)};
+    absl::StatusOr<Plan> p = Check(strategies[i], w, place, o.allow_profile_files);
     if (!p.ok()) return p.status();
     plans.push_back(*p);
   }
@@ -242,7 +267,7 @@ scheduler::SchedulerOptions StrategyOptions(const v1::Strategy& s, const Compare
 }  // namespace
 
 absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-                             const CompareOptions& o, const std::vector<std::string>& where) {
+                             const CompareOptions& o, const std::vector<StrategyPlace>& where) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
@@ -260,7 +285,7 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
 
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<std::string>& where) {
+    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<StrategyPlace>& where) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   std::vector<StrategyResult> results;

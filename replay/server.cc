@@ -485,12 +485,14 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     options.horizon_seconds = *h;
   }
   std::vector<v1::Strategy> strategies;
-  std::vector<std::string> where;
+  std::vector<StrategyPlace> where;
   if (!req.own_sizes().empty()) {
     strategies = OwnSizeSweep({req.own_sizes().begin(), req.own_sizes().end()});
   } else if (!req.strategies().strategies().empty()) {
     strategies.assign(req.strategies().strategies().begin(), req.strategies().strategies().end());
-    for (size_t i = 0; i < strategies.size(); ++i) where.push_back(absl::StrCat("strategies.strategies[", i, "]"));
+    for (size_t i = 0; i < strategies.size(); ++i) {
+      where.push_back({absl::StrCat("strategies.strategies[", i, "]"), {}, /*request=*/true});
+    }
   } else {
     absl::StatusOr<std::vector<v1::Strategy>> defaults = LoadStrategies("");
     if (!defaults.ok()) return defaults.status();

@@ -143,7 +143,7 @@ TEST_F(CompareTest, AHorizonChargesOwnedCapacityForAllOfIt) {
   const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
   EXPECT_NEAR(own.total_micro_usd / 1e6, 51'200'000 + energy * 2048 * 4 * 8766, 2048 * 4 * 8766 * 1e-9 + 1);
   EXPECT_EQ(ParseHorizon("soon").status().message(),
-            "--horizon: \"soon\" is not a positive duration such as 4y, 90d, 2000h");
+            "\"soon\" is not a positive duration such as 4y, 90d, 2000h");  // callers name the field
 }
 
 // Issue 11, defect 10: a reserved run has one total: its report (with the
@@ -216,18 +216,18 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
   const std::string path = Path("s.textproto");
   std::ofstream(path) << "strategies { name: \"ok\" on_demand: true }\n"
                          "strategies { name: \"x\" committed: \"leased\" committed_gpus: 8 }\n";
-  std::vector<std::string> where;
+  std::vector<StrategyPlace> where;
   auto s = LoadStrategies(path, &where);
   ASSERT_TRUE(s.ok());
   auto r = CompareStrategies(plan_, *s, {}, *ledger_, where);
   EXPECT_EQ(r.status().message(),
-            path + ":2:1: strategy \"x\": field committed must be \"owned\", \"reserved\" or empty, "
+            path + ":2:24: strategy \"x\": field committed must be \"owned\", \"reserved\" or empty, "
             "got \"leased\"");
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"y\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"nope\" }\n";
   r = CompareStrategies(plan_, *LoadStrategies(path), {}, *ledger_);
-  EXPECT_NE(r.status().message().find("strategy \"y\": unknown pricing profile \"nope\""),
+  EXPECT_NE(r.status().message().find("strategy \"y\": field committed_pricing: unknown pricing profile \"nope\""),
             absl::string_view::npos) << r.status();
   // A profile must price what it is used for.
   std::ofstream(path) << "strategies { name: \"w\" committed: \"owned\" committed_gpus: 8 "

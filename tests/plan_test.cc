@@ -146,7 +146,7 @@ TEST(PricingProfiles, EveryShippedProfileLoadsAndSetsWhatItPrices) {
     f << "# comment\nowned {\n  pue: 0.5\n}\n";
   }
   EXPECT_EQ(LoadPricingProfile(path).status().message(),
-            path + ":2:1: field owned.pue must be in [1, 10], got 0.5");
+            path + ":3:3: field owned.pue must be in [1, 10], got 0.5");  // issue 11, defect 16: the field
 }
 
 TEST(Plans, Sha256OfKnownInput) {
@@ -227,7 +227,7 @@ TEST(BadPlans, OtherJobFields) {
   EXPECT_EQ(Error("jobs { id: \"a\" gpus: 8 gpu_hours: 1 }").substr(0, 46),
             "bad.textproto:1:1: job \"a\": field phase is mis");
   EXPECT_EQ(Error("pricing { owned { pue: 0.5 } }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:1: field pricing.owned.pue must be in [1, 10], got 0.5");
+            "bad.textproto:1:19: field pricing.owned.pue must be in [1, 10], got 0.5");
   EXPECT_EQ(Error("name: \"empty\""), "bad.textproto: plan has no jobs");
 }
 

@@ -488,8 +488,8 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   w.pricing = defaults.pricing();
   w.pricing.MergeFrom(plan.pricing());
   if (auto s = ledger::ValidatePricing(w.pricing, "pricing."); !s.ok()) {
-    // Point at the plan's own pricing block if it has one.
-    return Invalid(loc.At(&tree, plan, "pricing", -1, ""), s.message());
+    // Point at the bad field, or the deepest block of it the plan wrote.
+    return Invalid(loc.AtPath(&tree, plan, Locator::FieldOf(s.message()), ""), s.message());
   }
 
   // Checkpoints every job without its own takes, checked once.

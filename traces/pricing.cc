@@ -16,14 +16,9 @@ absl::StatusOr<v1::Pricing> ParseProfile(absl::string_view text, absl::string_vi
   v1::Pricing merged = BuiltinDefaults().pricing();
   merged.MergeFrom(profile);
   if (absl::Status s = ledger::ValidatePricing(merged, ""); !s.ok()) {
-    // Point at the block the bad field is in.
+    // Point at the bad field (or the deepest block of it the file wrote).
     const Locator loc{std::string(source)};
-    std::string at = std::string(source);
-    for (const char* block : {"rental", "owned", "reserved"}) {
-      if (absl::StrContains(s.message(), absl::StrCat(" ", block, "."))) {
-        at = loc.At(&tree, profile, block, -1, source);
-      }
-    }
+    const std::string at = loc.AtPath(&tree, profile, Locator::FieldOf(s.message()), source);
     return absl::InvalidArgumentError(absl::StrCat(at, ": ", s.message()));
   }
   return profile;

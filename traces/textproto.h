@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -156,6 +157,35 @@ class Locator {
       }
     }
     return std::string(fallback.empty() ? absl::string_view(source_) : fallback);
+  }
+
+  // As At, for a dotted path of singular fields ("pricing.owned.pue"): the
+  // deepest field of the path the file wrote, else `fallback`.
+  std::string AtPath(const google::protobuf::TextFormat::ParseInfoTree* tree,
+                     const google::protobuf::Message& msg, absl::string_view path,
+                     absl::string_view fallback) const {
+    std::string best(fallback.empty() ? absl::string_view(source_) : fallback);
+    const google::protobuf::Message* m = &msg;
+    for (absl::string_view part : absl::StrSplit(path, '.')) {
+      if (tree == nullptr || m == nullptr) break;
+      const google::protobuf::FieldDescriptor* f =
+          m->GetDescriptor()->FindFieldByName(std::string(part));
+      if (f == nullptr || f->is_repeated()) break;
+      best = At(tree, *m, part, -1, best);
+      if (f->message_type() == nullptr) break;
+      tree = tree->GetTreeForNested(f, -1);
+      m = &m->GetReflection()->GetMessage(*m, f);
+    }
+    return best;
+  }
+
+  // The field path a validation message names: "field pricing.owned.pue
+  // must ..." gives "pricing.owned.pue" ("" if it names none).
+  static std::string FieldOf(absl::string_view message) {
+    const size_t at = message.find("field ");
+    if (at == absl::string_view::npos) return "";
+    absl::string_view rest = message.substr(at + 6);
+    return std::string(rest.substr(0, rest.find_first_of(" :")));
   }
 
   const std::string& source() const { return source_; }

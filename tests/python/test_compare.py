@@ -51,11 +51,11 @@ class CompareOverGrpc(ServerTestCase):
         with self.assertRaises(grpc.RpcError) as e:
             L.CompareStrategies(bad, timeout=60)
         self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
-        self.assertTrue(e.exception.details().startswith("strategies.strategies[0]: "), e.exception.details())
+        self.assertTrue(e.exception.details().startswith("strategies.strategies[0].committed: "), e.exception.details())
         with self.assertRaises(grpc.RpcError) as e:
             L.CompareStrategies(pb.CompareStrategiesRequest(plan_name="deepseek-v3-r1", horizon="soon"),
                                 timeout=60)
-        self.assertTrue(e.exception.details().startswith("horizon: "), e.exception.details())
+        self.assertTrue(e.exception.details().startswith("horizon: \"soon\""), e.exception.details())  # no CLI flag in it
         runs = L.ListRuns(pb.ListRunsRequest(), timeout=30).runs
         self.assertEqual(len(runs), 2)  # only the sweep's replays
 
