@@ -190,7 +190,8 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   if (run->status != kComplete && !allow_partial) {
     return absl::FailedPreconditionError(absl::StrCat(
         "run ", run_id, " is ", run->status,
-        ", not complete; its figures are partial (ask for partial figures to see them)"));
+        ", not complete; its figures are partial (to see them anyway: --partial on the command line, "
+        "allow_partial over gRPC)"));
   }
   v1::Pricing pricing;
   if (!google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing)) {

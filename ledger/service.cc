@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/convert.h"
 #include "ledger/cost.h"
@@ -17,15 +21,40 @@ absl::StatusOr<int> PageSize(int requested) {
   return std::min(requested, kMaxPageSize);
 }
 
-// Page tokens are the position to continue after, as a decimal number.
-absl::StatusOr<int64_t> PageToken(const std::string& token) {
+// Page tokens are opaque to clients: the list they page (`kind`), what it
+// was asked for (`scope`: the run and filters), the position to continue
+// after, and a check over all three, in web-safe base64. A token of another
+// list, another request or a client's own making is refused.
+uint32_t Fnv1a(absl::string_view bytes) {
+  uint32_t h = 2166136261u;
+  for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+std::string MakePageToken(absl::string_view kind, absl::string_view scope, int64_t position) {
+  const std::string body = absl::StrCat(kind, "|", position, "|");
+  std::string token;
+  absl::WebSafeBase64Escape(absl::StrCat(body, Fnv1a(absl::StrCat(body, scope))), &token);
+  return token;
+}
+
+absl::StatusOr<int64_t> PageToken(const std::string& token, absl::string_view kind,
+                                  absl::string_view scope) {
   if (token.empty()) return 0;
-  int64_t v = 0;
-  if (!absl::SimpleAtoi(token, &v) || v < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_token: \"", token, "\" is not a token this server gave"));
+  std::string raw;
+  std::vector<std::string> parts;
+  if (absl::WebSafeBase64Unescape(token, &raw)) parts = absl::StrSplit(raw, '|');
+  int64_t position = -1;
+  uint32_t check = 0;
+  if (parts.size() != 3 || parts[0] != kind || !absl::SimpleAtoi(parts[1], &position) || position < 0 ||
+      !absl::SimpleAtoi(parts[2], &check) ||
+      check != Fnv1a(absl::StrCat(parts[0], "|", parts[1], "|", scope))) {
+    // The token is echoed cut short: it is the client's text, of any size.
+    const std::string shown = token.size() > 40 ? absl::StrCat(token.substr(0, 40), "...") : token;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_token: \"", absl::CHexEscape(shown), "\" is not a token this server gave for this request"));
   }
-  return v;
+  return position;
 }
 
 // Checks the run exists; NotFound otherwise.
@@ -47,7 +76,7 @@ grpc::Status ToGrpcStatus(const absl::Status& s) {
 grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
                                          v1::ListRunsResponse* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
-  GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token()));
+  GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token(), "runs", req->group()));
   int64_t group = 0;
   if (!req->group().empty()) {
     GPULEDGER_ASSIGN_OR_RETURN(g, ParseGroupName(req->group(), "group"));
@@ -61,7 +90,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
   for (int i = 0; i < static_cast<int>(runs.size()) && i < size; ++i) {
     *resp->add_runs() = RunToProto(runs[i]);
   }
-  if (static_cast<int>(runs.size()) > size) resp->set_next_page_token(absl::StrCat(runs[size - 1].id));
+  if (static_cast<int>(runs.size()) > size) resp->set_next_page_token(MakePageToken("runs", req->group(), runs[size - 1].id));
   return grpc::Status::OK;
 }
 
@@ -78,14 +107,14 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
                                          v1::ListJobsResponse* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
-  GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token()));
+  GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token(), "jobs", req->parent()));
   GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   GPULEDGER_ASSIGN_OR_RETURN(jobs, ledger->ListJobs(id, static_cast<int>(offset), size + 1));
   for (int i = 0; i < static_cast<int>(jobs.size()) && i < size; ++i) {
     *resp->add_jobs() = JobToProto(id, jobs[i]);
   }
-  if (static_cast<int>(jobs.size()) > size) resp->set_next_page_token(absl::StrCat(offset + size));
+  if (static_cast<int>(jobs.size()) > size) resp->set_next_page_token(MakePageToken("jobs", req->parent(), offset + size));
   return grpc::Status::OK;
 }
 
@@ -93,7 +122,11 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
                                           v1::ListUsageResponse* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
-  GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token()));
+  // The scope is the run and every filter: a token continues only its own list.
+  const std::string scope = absl::StrCat(req->parent(), "|", req->job_id(), "|", req->phase(), "|",
+                                         req->category(), "|", req->start_seconds(), "|",
+                                         req->end_seconds());
+  GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token(), "usage", scope));
   if (req->start_seconds() < 0 || req->end_seconds() < 0) {
     return ToGrpcStatus(absl::InvalidArgumentError("start_seconds, end_seconds: must not be negative"));
   }
@@ -102,14 +135,34 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
   }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
-  UsageFilter f{req->job_id(), req->phase(), req->category(), req->start_seconds(),
-                req->end_seconds()};
+  // Phases as reports name them ("pretrain"); the plan's spelling
+  // ("PRETRAIN") means the same. Unknown phases and categories are refused,
+  // not answered with nothing.
+  std::string phase = absl::AsciiStrToLower(req->phase());
+  if (v1::Phase p; !phase.empty() && (!v1::Phase_Parse(absl::AsciiStrToUpper(phase), &p) ||
+                                      p == v1::PHASE_UNSPECIFIED)) {
+    std::vector<std::string> names;
+    for (int i = 0; i < v1::Phase_descriptor()->value_count(); ++i) {
+      if (v1::Phase_descriptor()->value(i)->number() != 0) {
+        names.push_back(absl::AsciiStrToLower(v1::Phase_descriptor()->value(i)->name()));
+      }
+    }
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "phase: unknown phase \"", req->phase(), "\" (one of: ", absl::StrJoin(names, ", "), ")")));
+  }
+  if (!req->category().empty() &&
+      std::find(std::begin(kCategories), std::end(kCategories), req->category()) == std::end(kCategories)) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "category: unknown category \"", req->category(), "\" (one of: ",
+        absl::StrJoin(kCategories, ", "), ")")));
+  }
+  UsageFilter f{req->job_id(), phase, req->category(), req->start_seconds(), req->end_seconds()};
   GPULEDGER_ASSIGN_OR_RETURN(entries, ledger->ListUsage(id, f, after, size + 1));
   for (int i = 0; i < static_cast<int>(entries.size()) && i < size; ++i) {
     *resp->add_entries() = UsageToProto(entries[i]);
   }
   if (static_cast<int>(entries.size()) > size) {
-    resp->set_next_page_token(absl::StrCat(entries[size - 1].entry_id));
+    resp->set_next_page_token(MakePageToken("usage", scope, entries[size - 1].entry_id));
   }
   return grpc::Status::OK;
 }

@@ -94,6 +94,10 @@ struct UsageRecord {
   std::string pool;
 };
 
+// The categories a usage entry may have (scheduler::CategoryName's names).
+inline constexpr absl::string_view kCategories[] = {"productive", "checkpoint", "lost",   "restart",
+                                                    "provisioning", "idle",     "down"};
+
 // Which usage entries to list; empty strings and zero times match anything.
 struct UsageFilter {
   std::string job_id;

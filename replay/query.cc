@@ -138,6 +138,10 @@ absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
 }
 
 absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
+  if (o.to_seconds != 0 && o.to_seconds <= o.from_seconds) {
+    return absl::InvalidArgumentError(absl::StrCat("--to (", o.to_seconds, ") must be after --from (",
+                                                   o.from_seconds, ")"));
+  }
   absl::StatusOr<std::string> name = c.RunName();
   if (!name.ok()) return name.status();
   Records t;

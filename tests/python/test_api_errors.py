@@ -72,6 +72,7 @@ class ApiErrors(ServerTestCase):
         details = self.assertCode(grpc.StatusCode.FAILED_PRECONDITION, L.GetCostReport,
                                   pb.GetCostReportRequest(name=slow.name))
         self.assertIn("running", details)
+        self.assertIn("allow_partial", details)  # names how to see them anyway (defect 17)
         partial = L.GetCostReport(pb.GetCostReportRequest(name=slow.name, allow_partial=True), timeout=30)
         self.assertEqual(partial.run.state, pb.Run.RUNNING)
         # Deadlines are honoured: a short watch of a slow replay ends on time.
@@ -112,6 +113,24 @@ class ApiErrors(ServerTestCase):
         self.assertEqual(list(paged), list(everything.entries))
         rl = L.ListUsage(pb.ListUsageRequest(parent=run.name, phase="rl"), timeout=30)
         self.assertEqual({e.job_id for e in rl.entries}, {"r1-zero", "r1"})
+        page_token_of_rl = L.ListUsage(pb.ListUsageRequest(parent=run.name, phase="rl", page_size=1),
+                                       timeout=30).next_page_token
+        self.assertNotEqual(page_token_of_rl, "")
+        # The plan's spelling means the same; unknown phases and categories are refused (defect 17).
+        RL = L.ListUsage(pb.ListUsageRequest(parent=run.name, phase="RL"), timeout=30)
+        self.assertEqual(list(RL.entries), list(rl.entries))
+        details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, L.ListUsage,
+                                  pb.ListUsageRequest(parent=run.name, category="bogus"))
+        self.assertTrue(details.startswith('category: unknown category "bogus" (one of: productive,'), details)
+        details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, L.ListUsage,
+                                  pb.ListUsageRequest(parent=run.name, phase="warmup"))
+        self.assertTrue(details.startswith('phase: unknown phase "warmup" (one of: pretrain,'), details)
+        code, _, err = cli("query", "--server", server.address, "usage", "--from", "100", "--to", "50")
+        self.assertEqual(code, 2)
+        self.assertEqual(err, "gpuledger: --to (50) must be after --from (100)\n")
+        code, out, err = cli("query", "--server", server.address, "usage", "--phase", "PRETRAIN", "--format", "csv")
+        self.assertEqual(code, 0, err)
+        self.assertIn("v3-pretrain", out)
         late = L.ListUsage(pb.ListUsageRequest(parent=run.name, start_seconds=5_000_000, category="productive"),
                            timeout=30)
         self.assertTrue(all(e.end_seconds > 5_000_000 for e in late.entries))
@@ -122,6 +141,17 @@ class ApiErrors(ServerTestCase):
         self.assertEqual([j.job_id for j in jobs.jobs],
                          ["v3-pretrain", "v3-context-extension", "v3-post-training", "r1-zero"])
         rest = L.ListJobs(pb.ListJobsRequest(parent=run.name, page_token=jobs.next_page_token), timeout=30)
+        # Tokens are opaque (defect 18): a bare offset, another list's token or another
+        # filter's are refused, and a huge token is not echoed whole.
+        for bad in (pb.ListJobsRequest(parent=run.name, page_token="1"),
+                    pb.ListUsageRequest(parent=run.name, page_token=jobs.next_page_token),
+                    pb.ListUsageRequest(parent=run.name, phase="sft", page_token=page_token_of_rl)):
+            call = L.ListJobs if isinstance(bad, pb.ListJobsRequest) else L.ListUsage
+            details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, call, bad)
+            self.assertIn("is not a token this server gave for this request", details)
+        details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, L.ListRuns,
+                                  pb.ListRunsRequest(page_token="y" * 5000))
+        self.assertLess(len(details), 200, details)
         self.assertEqual([j.job_id for j in rest.jobs], ["r1-sft-data", "r1"])
         self.assertEqual(jobs.jobs[0].start_seconds, 0)
         self.assertEqual(jobs.jobs[1].start_seconds, jobs.jobs[0].end_seconds)
