@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -197,7 +198,27 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   if (!google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing)) {
     return absl::DataLossError(absl::StrCat("run ", run_id, ": stored pricing is unreadable"));
   }
+  std::string committed;
+  if (!run->strategy.empty()) {
+    absl::StatusOr<std::string> c = ledger.CommittedPool(run_id);
+    if (!c.ok()) return c.status();
+    committed = *c;
+  }
   if (pricing_override != nullptr) {
+    // A price for capacity the run never had would change nothing: refused.
+    const bool owned_used = run->strategy.empty() || committed == "owned";
+    const bool reserved_used = committed == "reserved";
+    for (const auto& [set, used, part] :
+         {std::tuple<bool, bool, const char*>{pricing_override->has_owned(), owned_used, "owned"},
+          {pricing_override->has_reserved(), reserved_used, "reserved"}}) {
+      if (set && !used) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "pricing_override.", part, ": run ", run_id, " has no ", part, " capacity (",
+            run->strategy.empty() ? "a plain replay prices rental and owned"
+                                  : absl::StrCat("its strategy's cluster is ", committed.empty() ? "none" : committed),
+            "), so these prices would change nothing"));
+      }
+    }
     pricing.MergeFrom(*pricing_override);
     if (auto s = ValidatePricing(pricing, "pricing_override."); !s.ok()) return s;
   }
@@ -212,11 +233,7 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   report.group_by = std::string(group_by);
   report.rates = ComputeRates(pricing, run->gpu_tdp_watts);
   report.strategy = !run->strategy.empty();
-  if (report.strategy) {
-    absl::StatusOr<std::string> committed = ledger.CommittedPool(run_id);
-    if (!committed.ok()) return committed.status();
-    report.committed = *committed;
-  }
+  report.committed = committed;
   // A strategy's cluster costs what its pool costs; on-demand use costs rent.
   const bool owned_cluster = !report.strategy || report.committed == "owned";
   const bool reserved_cluster = report.strategy && report.committed == "reserved";

@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "ledger/cost.h"
 #include "ledger/group.h"
 #include "ledger/store.h"
@@ -60,7 +61,7 @@ struct ReplayArgs {
   std::string policy = "fcfs";
   int backfill_depth = -1;
   std::string schedule_out;
-  int seeds = 0;    // Monte Carlo: that many replays, seeds seed..seed+seeds-1
+  std::optional<int> seeds;  // Monte Carlo: that many replays, seeds seed..seed+seeds-1
   int threads = 0;  // for them; 0: one per core
 };
 
@@ -87,10 +88,11 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       : trace ? traces::LoadJobTraceFile(a.plan, {a.capacity, a.gpus_per_node_set ? a.gpus_per_node : 0})
               : traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
-  if (a.seeds < 0 || a.threads < 0) {
-    return Fail(err, absl::InvalidArgumentError("--seeds and --threads must not be negative"));
+  if ((a.seeds && *a.seeds < 1) || a.threads < 0) {
+    return Fail(err, absl::InvalidArgumentError(
+                         "--seeds must be at least 1 and --threads must not be negative"));
   }
-  if (a.seeds > 0) {
+  if (a.seeds) {
     if (!a.schedule_out.empty()) {
       return Fail(err, absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
     }
@@ -101,7 +103,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       return Fail(err, l.status());
     }
     absl::StatusOr<int64_t> group =
-        ReplayGroup(*w, a.ledger, a.seed, a.seeds, {*policy, a.backfill_depth}, a.threads);
+        ReplayGroup(*w, a.ledger, a.seed, *a.seeds, {*policy, a.backfill_depth}, a.threads);
     if (!group.ok()) return Fail(err, group.status());
     absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
     if (!l.ok()) return Fail(err, l.status());
@@ -288,7 +290,11 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   }
   absl::StatusOr<ledger::CostReport> report = ledger::BuildCostReport(
       **l, run_id, a.by, a.partial, profile ? &*profile : nullptr);
-  if (!report.ok()) return Fail(err, report.status());
+  if (!report.ok()) {
+    absl::string_view message = report.status().message();
+    if (!profile || !absl::ConsumePrefix(&message, "pricing_override.")) return Fail(err, report.status());
+    return Fail(err, absl::Status(report.status().code(), absl::StrCat("--pricing ", a.pricing, ": ", message)));
+  }
   ReportOptions o;
   o.rental = a.view != "owned";
   o.owned = a.view != "rental";

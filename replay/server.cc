@@ -534,6 +534,10 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
 
 absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   if (o.max_replays < 1) return absl::InvalidArgumentError("--max-replays: must be at least 1");
+  if (std::error_code ec; !std::filesystem::is_directory(o.traces_dir, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--traces-dir: ", o.traces_dir, ": no such folder (where plans named in StartReplay live)"));
+  }
   if (!(o.speed >= 0) || std::isinf(o.speed)) {
     return absl::InvalidArgumentError("--speed: must be a finite number >= 0");
   }

@@ -274,8 +274,12 @@ TEST(BadPlans, FailureFields) {
             "plan_text:1:20: cluster: field failure_model: a plan sent inline may name a shipped "
             "failure model only, not a file");
   // Jobs may not count on spare nodes.
-  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 1 }\njobs { id: \"a\" phase: RL\n gpus: 16 gpu_hours: 1 }"),
+  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 1 failure_model: \"llama3\" }\njobs { id: \"a\" phase: RL\n gpus: 16 gpu_hours: 1 }"),
             "bad.textproto:3:2: job \"a\": field gpus: 16 GPUs is bigger than the cluster (8 GPUs)");
+  // Issue 11, defect 19: spares without failures would stand by for nothing.
+  EXPECT_EQ(Error("cluster { nodes: 2 spare_nodes: 1 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+            "bad.textproto:1:20: cluster: field spare_nodes: hot spares stand by for failures, and the "
+            "plan models none; set failure_model or failures, or leave spare_nodes out");
 }
 
 TEST(Failures, ModelWrittenInThePlan) {

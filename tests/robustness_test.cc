@@ -275,5 +275,22 @@ TEST_F(Robustness, FileErrorsSayWhatIsWrong) {
   EXPECT_FALSE(std::filesystem::exists(ledger_));
 }
 
+// Defect 19: what was silently accepted is refused.
+TEST_F(Robustness, NothingIsSilentlyAccepted) {
+  Result r = Cli({"replay", kDeepSeek, "--ledger", ledger_, "--seeds", "0"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpuledger: --seeds must be at least 1 and --threads must not be negative\n");
+  EXPECT_FALSE(std::filesystem::exists(ledger_));
+  r = Cli({"serve", "--ledger", ledger_, "--traces-dir", "/nonexistent", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--traces-dir: /nonexistent: no such folder")) << r.err;
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  r = Cli({"report", "--ledger", ledger_, "--pricing", "reserved-1y"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--pricing reserved-1y: reserved: run 1 has no reserved capacity"))
+      << r.err;
+  EXPECT_EQ(Cli({"report", "--ledger", ledger_, "--pricing", "owned-epoch"}).code, 0);
+}
+
 }  // namespace
 }  // namespace gpuledger

@@ -470,6 +470,11 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     w.failure_model_name = pc.failure_model();
     w.restart_seconds = std::llround(w.failure_model->restart_overhead_minutes() * 60);
   }
+  if (pc.spare_nodes() > 0 && !w.failure_model) {
+    return Invalid(cluster_field("spare_nodes"),
+                   "cluster: field spare_nodes: hot spares stand by for failures, and the plan "
+                   "models none; set failure_model or failures, or leave spare_nodes out");
+  }
   if (pc.has_restart_minutes()) {
     if (!(pc.restart_minutes() >= 0) || pc.restart_minutes() * 60 > kMaxRunSeconds) {
       return Invalid(cluster_field("restart_minutes"),
