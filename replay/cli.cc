@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "ledger/cost.h"
 #include "ledger/group.h"
@@ -303,6 +305,22 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// Levenshtein distance, for "did you mean".
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -394,7 +412,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   GenArgs gen;
   CLI::App* gn = app.add_subcommand("gen", "Generate a synthetic job trace from a preset (docs/traces.md)");
-  gn->add_option("--preset", gen.preset, "Preset: a shipped one (kalos) or a .textproto file")->required();
+  gn->add_option("--preset", gen.preset,
+                 absl::StrCat("Preset: a shipped one (", absl::StrJoin(traces::GeneratorPresetNames(), ", "),
+                              "; docs/traces.md) or a .textproto file"))
+      ->required();
   gn->add_option("--jobs", gen.jobs, "Jobs to generate")->required();
   gn->add_option("--seed", gen.seed, "Seed: the same seed gives the same file")->capture_default_str();
   gn->add_option("--cluster-gpus", gen.cluster_gpus, "Cluster size written in the trace (default: the preset's)");
@@ -474,6 +495,23 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   qy->add_option("--from", query.from_seconds, "usage: entries ending after this simulated second");
   qy->add_option("--to", query.to_seconds, "usage: entries starting before this simulated second");
 
+  app.set_version_flag("--version", absl::StrCat("gpuledger ", GPULEDGER_VERSION, " (ledger schema ",
+                                                 ledger::kSchemaVersion, ")"));
+  // A word where a command belongs that is no command: name the nearest.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::string nearest = names.front();
+      for (const std::string& n : names) {
+        if (EditDistance(argv[1], n) < EditDistance(argv[1], nearest)) nearest = n;
+      }
+      err << "gpuledger: unknown command \"" << argv[1] << "\""
+          << (EditDistance(argv[1], nearest) <= 2 ? absl::StrCat("; did you mean \"", nearest, "\"?") : "")
+          << " (commands: " << absl::StrJoin(names, ", ") << ")\n";
+      return kBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

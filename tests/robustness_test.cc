@@ -292,5 +292,21 @@ TEST_F(Robustness, NothingIsSilentlyAccepted) {
   EXPECT_EQ(Cli({"report", "--ledger", ledger_, "--pricing", "owned-epoch"}).code, 0);
 }
 
+// Defect 20: a version, the nearest command for a misspelt one, every preset.
+TEST_F(Robustness, VersionNearestCommandAndEveryPreset) {
+  Result r = Cli({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, absl::StrCat("gpuledger ", GPULEDGER_VERSION_FOR_TEST, " (ledger schema ",
+                                ledger::kSchemaVersion, ")\n"));
+  r = Cli({"reploy", "plan.textproto"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: unknown command \"reploy\"; did you mean \"replay\"?"))
+      << r.err;
+  r = Cli({"gen", "--help"});
+  for (const char* preset : {"kalos", "seren", "pretrain-campaign", "rl-campaign"}) {
+    EXPECT_TRUE(absl::StrContains(r.out, preset)) << preset << "\n" << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace gpuledger
