@@ -129,7 +129,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     if (capacity <= 0) {
       return Bad(path, "no capacity: give --capacity or a \"# cluster_gpus: N\" comment");
     }
-    if (capacity % per_node != 0 || capacity / per_node > 1'000'000) {
+    if (capacity % per_node != 0 || capacity > kMaxClusterGpus || per_node > kMaxGpusPerNode) {
       return Bad(path, absl::StrCat("capacity ", capacity, " is not a whole number of ", per_node,
                                     "-GPU nodes (or is too large)"));
     }

@@ -45,13 +45,6 @@ absl::Status Invalid(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
 }
 
-// Nodes a cluster may have (and spares), GPUs per node, and GPUs in all:
-// far above any real cluster (the largest announced hold about a million
-// GPUs), and they keep GPU counts within int and every GPU-second sum of a
-// replay within int64 (docs/metrics.md, "Bounds").
-constexpr int kMaxNodes = 1'000'000;
-constexpr int kMaxGpusPerNode = 1024;
-constexpr int64_t kMaxClusterGpus = 10'000'000;
 
 // Interruptions expected while a job does the work between two saves: above
 // this it would almost never get through (about e^5 = 150 tries each).
@@ -249,30 +242,37 @@ absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
   return absl::OkStatus();
 }
 
-// Finds a cycle among dependencies, if any, as "a -> b -> a".
+// Finds a cycle among dependencies, if any, as "a -> b -> a". Depth-first
+// with a stack of its own: a chain of a million jobs must not exhaust the
+// thread's stack.
 std::string FindCycle(const std::vector<PlanJob>& jobs) {
   const int n = static_cast<int>(jobs.size());
-  std::vector<int> state(n, 0);  // 0 new, 1 on the stack, 2 done
-  std::vector<int> stack;
-  std::string cycle;
-  std::function<bool(int)> visit = [&](int v) {
-    state[v] = 1;
-    stack.push_back(v);
-    for (int d : jobs[v].after) {
-      if (state[d] == 1) {
-        auto it = std::find(stack.begin(), stack.end(), d);
-        for (; it != stack.end(); ++it) absl::StrAppend(&cycle, "\"", jobs[*it].id, "\" -> ");
-        absl::StrAppend(&cycle, "\"", jobs[d].id, "\"");
-        return true;
+  std::vector<int> state(n, 0);  // 0 new, 1 on the path, 2 done
+  std::vector<std::pair<int, size_t>> path;  // (job, next dependency to look at)
+  for (int root = 0; root < n; ++root) {
+    if (state[root] != 0) continue;
+    path.push_back({root, 0});
+    state[root] = 1;
+    while (!path.empty()) {
+      auto& [v, next] = path.back();
+      if (next == jobs[v].after.size()) {
+        state[v] = 2;
+        path.pop_back();
+        continue;
       }
-      if (state[d] == 0 && visit(d)) return true;
+      const int d = jobs[v].after[next++];
+      if (state[d] == 1) {
+        std::string cycle;
+        auto it = std::find_if(path.begin(), path.end(), [d](const auto& p) { return p.first == d; });
+        for (; it != path.end(); ++it) absl::StrAppend(&cycle, "\"", jobs[it->first].id, "\" -> ");
+        absl::StrAppend(&cycle, "\"", jobs[d].id, "\"");
+        return cycle;
+      }
+      if (state[d] == 0) {
+        state[d] = 1;
+        path.push_back({d, 0});
+      }
     }
-    stack.pop_back();
-    state[v] = 2;
-    return false;
-  };
-  for (int i = 0; i < n; ++i) {
-    if (state[i] == 0 && visit(i)) return cycle;
   }
   return "";
 }

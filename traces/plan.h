@@ -39,6 +39,14 @@ constexpr int64_t kAutoCheckpoint = -1;
 // of a replay far from overflowing 64 bits (docs/metrics.md, "Bounds").
 inline constexpr int64_t kMaxSeconds = 3'155'760'000;
 
+// Nodes a cluster may have (and spares), GPUs per node, and GPUs in all, for
+// plans and traces alike: far above any real cluster (the largest announced
+// hold about a million GPUs), and they keep GPU counts within int and every
+// GPU-second sum of a replay within int64 (docs/metrics.md, "Bounds").
+inline constexpr int kMaxNodes = 1'000'000;
+inline constexpr int kMaxGpusPerNode = 1024;
+inline constexpr int64_t kMaxClusterGpus = 10'000'000;
+
 struct Workload {
   std::string name;           // plan name (file stem when the plan has none)
   std::string source;         // file path, or the name given with the text

@@ -82,6 +82,12 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": no capacity: the header has neither MaxProcs nor MaxNodes; give --capacity"));
       }
+      if (capacity > kMaxClusterGpus || options.gpus_per_node > kMaxGpusPerNode) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": capacity ", capacity, " GPUs (", options.gpus_per_node,
+            " per node) is more than gpuledger models (", kMaxClusterGpus, " GPUs, ",
+            kMaxGpusPerNode, " per node)"));
+      }
       if (capacity % options.gpus_per_node != 0) {
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": capacity ", capacity, " is not a whole number of ", options.gpus_per_node,
