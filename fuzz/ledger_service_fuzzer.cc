@@ -5,7 +5,8 @@
 // failures (every usage category), a strategy comparison (pools, committed
 // capacity) and a run group of two seeds.
 // Any status is fine. Invariants on an OK answer: a page holds at most
-// kMaxPageSize items (and the default page size when none was asked).
+// kMaxPageSize items (the default page size when none was asked); a cost
+// report's amounts are not negative and its rows add up to its total.
 //
 // ReplayService (StartReplay, WatchReplay, CancelReplay) and the server's
 // CompareStrategies handler live in an unnamed namespace in replay/server.cc
@@ -85,6 +86,18 @@ void Call(const uint8_t* data, size_t size, Handler handler, Items items) {
   }
 }
 
+// A cost report's money is not negative, and its rows add up to its total.
+int CheckReport(const v1::CostReport& r) {
+  __int128 rental = 0, owned = 0;
+  for (const v1::CostRow& row : r.rows()) {
+    FUZZ_CHECK(row.rental_micro_usd() >= 0 && row.owned_micro_usd() >= 0);
+    rental += row.rental_micro_usd();
+    owned += row.owned_micro_usd();
+  }
+  FUZZ_CHECK(rental == r.total().rental_micro_usd() && owned == r.total().owned_micro_usd());
+  return 0;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -116,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           data, size, &S::ListUsage, [](const v1::ListUsageResponse& r) { return r.entries_size(); });
       break;
     case 4:
-      Call<v1::GetCostReportRequest, v1::CostReport>(data, size, &S::GetCostReport, none);
+      Call<v1::GetCostReportRequest, v1::CostReport>(data, size, &S::GetCostReport, CheckReport);
       break;
     case 5:
       Call<v1::GetGroupReportRequest, v1::GroupReport>(data, size, &S::GetGroupReport, none);
