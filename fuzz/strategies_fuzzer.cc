@@ -1,0 +1,78 @@
+// Strategy sets (replay/compare.h LoadStrategies; it takes a path, so the
+// input goes through a file). A set that loads is then compared the way the
+// server compares a request's strategies (shipped pricing profiles only, no
+// files) on a fixed three-job plan, its first four strategies at most, into
+// a scratch ledger that is started afresh every 200 comparisons so it stays
+// small. Invariants after an OK load: at least one strategy and one position
+// per strategy; after an OK comparison: one result per strategy, and
+// non-negative GPU-seconds and costs whose total is the sum of its parts.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "fuzz/fuzz_util.h"
+#include "replay/compare.h"
+#include "traces/plan.h"
+
+namespace rp = gpuledger::replay;
+
+namespace {
+
+constexpr char kPlan[] = R"(
+name: "fuzz"
+cluster { gpu: "H100" nodes: 4 }
+jobs { id: "a" phase: PRETRAIN gpus: 16 gpu_hours: 64 }
+jobs { id: "b" phase: RL gpus: 8 wall_clock_hours: 2 after: "a" }
+jobs { id: "c" phase: EVAL gpus: 2 gpu_hours: 1 submit_seconds: 600 }
+)";
+
+const gpuledger::traces::Workload& Plan() {
+  static const gpuledger::traces::Workload* w = [] {
+    auto loaded = gpuledger::traces::LoadPlanText(kPlan, "fuzz.textproto");
+    if (!loaded.ok()) __builtin_trap();
+    return new gpuledger::traces::Workload(*std::move(loaded));
+  }();
+  return *w;
+}
+
+gpuledger::ledger::Ledger& ScratchLedger() {
+  static std::unique_ptr<gpuledger::ledger::Ledger> ledger;
+  static int uses = 0;
+  if (ledger == nullptr || ++uses % 200 == 0) {
+    ledger.reset();
+    const std::string path = gpuledger::fuzz::Scratch().Path("compare.sqlite");
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    auto opened = gpuledger::ledger::Ledger::Open(path);
+    if (!opened.ok()) __builtin_trap();
+    ledger = *std::move(opened);
+  }
+  return *ledger;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string path = gpuledger::fuzz::WriteInput("strategies.textproto", data, size);
+  std::vector<std::string> where;
+  absl::StatusOr<std::vector<gpuledger::v1::Strategy>> set = rp::LoadStrategies(path, &where);
+  if (!set.ok()) return 0;
+  FUZZ_CHECK(!set->empty());
+  FUZZ_CHECK(where.size() == set->size());
+  if (set->size() > 4) set->resize(4);
+  where.resize(set->size());
+  rp::CompareOptions options;
+  options.allow_profile_files = false;
+  absl::StatusOr<std::vector<rp::StrategyResult>> results =
+      rp::CompareStrategies(Plan(), *set, options, ScratchLedger(), where);
+  if (!results.ok()) return 0;
+  FUZZ_CHECK(results->size() == set->size());
+  for (const rp::StrategyResult& r : *results) {
+    FUZZ_CHECK(r.productive_gpu_seconds >= 0 && r.on_demand_gpu_seconds >= 0);
+    FUZZ_CHECK(r.on_demand_micro_usd >= 0 && r.committed_micro_usd >= 0);
+    FUZZ_CHECK(r.total_micro_usd == r.on_demand_micro_usd + r.committed_micro_usd);
+  }
+  (void)rp::FormatComparison(*results, "table");
+  (void)rp::FormatComparison(*results, "csv");
+  return 0;
+}

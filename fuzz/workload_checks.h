@@ -1,0 +1,63 @@
+// Invariants of a Workload that every loader in traces/ promises after an
+// OK load (traces/plan.h, swf.h, jobtrace.h): a cluster of at least one
+// node whose GPU count fits in an int (Workload::total_gpus() returns int),
+// and jobs that can run on it: gpus > 0, no more than the cluster, whole
+// nodes above one node, run seconds > 0, times not negative, dependencies
+// naming jobs of the workload.
+#ifndef GPULEDGER_FUZZ_WORKLOAD_CHECKS_H_
+#define GPULEDGER_FUZZ_WORKLOAD_CHECKS_H_
+
+#include <climits>
+#include <cstdint>
+
+#include "fuzz/fuzz_util.h"
+#include "replay/replay.h"
+#include "scheduler/simulator.h"
+#include "traces/plan.h"
+
+namespace gpuledger::fuzz {
+
+// `max_run_seconds`: the loader's own bound on a job's run time (plans and
+// job traces refuse more than 100 years); 0 for none.
+inline void CheckWorkload(const traces::Workload& w, int64_t max_run_seconds) {
+  const int64_t per_node = w.gpu.gpus_per_node();
+  FUZZ_CHECK(per_node >= 1);
+  FUZZ_CHECK(w.nodes >= 1);
+  FUZZ_CHECK(w.spare_nodes >= 0);
+  const int64_t total = w.nodes * per_node;
+  FUZZ_CHECK(total <= INT_MAX);
+  for (const traces::PlanJob& j : w.jobs) {
+    FUZZ_CHECK(j.gpus > 0);
+    FUZZ_CHECK(j.gpus <= total);
+    FUZZ_CHECK(j.gpus <= per_node || j.gpus % per_node == 0);
+    FUZZ_CHECK(j.run_seconds > 0);
+    FUZZ_CHECK(max_run_seconds == 0 || j.run_seconds <= max_run_seconds);
+    FUZZ_CHECK(j.submit_seconds >= 0);
+    FUZZ_CHECK(j.requested_seconds >= 0);
+    for (int a : j.after) FUZZ_CHECK(a >= 0 && a < static_cast<int>(w.jobs.size()));
+  }
+}
+
+// What a replay does with a loaded workload before it opens a run: the
+// scheduler's view of the jobs and the simulator's own checks (limits,
+// dependency cycles). An error is fine; nothing is replayed.
+inline void CreateSimulator(const traces::Workload& w) {
+  struct NullSink final : scheduler::Sink {
+    absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
+      return absl::OkStatus();
+    }
+    absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
+    absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
+    absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
+  } sink;
+  scheduler::Simulator::Create({w.nodes, w.gpu.gpus_per_node(), w.pod_nodes}, replay::ToJobSpecs(w),
+                               replay::WithWorkloadFailures({}, w, /*seed=*/1), &sink)
+      .IgnoreError();
+}
+
+// 100 years of 365.25 days, the bound plans and job traces put on run time.
+inline constexpr int64_t kHundredYears = 3'155'760'000;
+
+}  // namespace gpuledger::fuzz
+
+#endif  // GPULEDGER_FUZZ_WORKLOAD_CHECKS_H_
