@@ -4,9 +4,11 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -375,8 +377,14 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
 
 // A CSV field, quoted when it holds a comma, quote or newline.
 std::string CsvField(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string q = "\"";
+  // A text that a spreadsheet would run as a formula (=, +, -, @, or a tab
+  // or CR first: OWASP's CSV injection rule) is shown as text: a leading
+  // apostrophe, quoted. Numbers, negative ones too, stay numbers.
+  double number = 0;
+  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos &&
+                       !absl::SimpleAtod(v, &number);
+  if (!formula && v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string q = formula ? "\"'" : "\"";
   for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
   return q + "\"";
 }

@@ -41,7 +41,9 @@ struct Records {
 };
 std::string FormatRecords(const Records& records, absl::string_view format);
 
-// A CSV field, quoted (quotes doubled) when it holds a comma, quote or newline.
+// A CSV field: quoted when it holds a comma, quote or line break; a text a
+// spreadsheet would take for a formula (=, +, -, @ first) gets a leading
+// apostrophe and quotes. Numbers stay as they are.
 std::string CsvField(const std::string& v);
 
 // "1,234,567" for an integer.

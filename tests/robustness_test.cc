@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "ledger/store.h"
 #include "replay/focus.h"
+#include "replay/format.h"
 #include "tests/cli_test.h"
 
 namespace gpuledger {
@@ -306,6 +307,24 @@ TEST_F(Robustness, VersionNearestCommandAndEveryPreset) {
   for (const char* preset : {"kalos", "seren", "pretrain-campaign", "rl-campaign"}) {
     EXPECT_TRUE(absl::StrContains(r.out, preset)) << preset << "\n" << r.out;
   }
+}
+
+// Defect 21: fields a spreadsheet would run as formulas are shown as text.
+TEST_F(Robustness, CsvFieldsAreNeverFormulas) {
+  EXPECT_EQ(replay::CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(replay::CsvField("+1+2"), "\"'+1+2\"");
+  EXPECT_EQ(replay::CsvField("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(replay::CsvField("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(replay::CsvField("-2.5"), "-2.5");  // a number stays a number
+  EXPECT_EQ(replay::CsvField("plain"), "plain");
+  const std::string plan = Write("f.textproto",
+      "jobs { id: \"a\" project: \"=HYPERLINK(1)\" phase: RL gpus: 8 gpu_hours: 1 }\n");
+  ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
+  Result r = Cli({"report", "--ledger", ledger_, "--by", "project", "--format", "csv"});
+  EXPECT_TRUE(absl::StrContains(r.out, "\n\"'=HYPERLINK(1)\",")) << r.out;
+  r = Cli({"export", "--ledger", ledger_});
+  EXPECT_TRUE(absl::StrContains(r.out, ",\"'=HYPERLINK(1)\",")) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, ",=HYPERLINK"));
 }
 
 }  // namespace
