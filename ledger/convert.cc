@@ -64,6 +64,7 @@ v1::Run::State StateFromStatus(absl::string_view status) {
   if (status == kComplete) return v1::Run::COMPLETE;
   if (status == kFailed) return v1::Run::FAILED;
   if (status == kCancelled) return v1::Run::CANCELLED;
+  if (status == kAbandoned) return v1::Run::ABANDONED;
   return v1::Run::STATE_UNSPECIFIED;
 }
 
@@ -154,6 +155,7 @@ RunRecord RunFromProto(const v1::Run& p) {
     case v1::Run::COMPLETE: r.status = std::string(kComplete); break;
     case v1::Run::FAILED: r.status = std::string(kFailed); break;
     case v1::Run::CANCELLED: r.status = std::string(kCancelled); break;
+    case v1::Run::ABANDONED: r.status = std::string(kAbandoned); break;
     default: r.status = "unknown";
   }
   if (p.has_metrics()) google::protobuf::TextFormat::PrintToString(p.metrics(), &r.metrics);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <map>
 #include <ctime>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/sqlite.h"
 
@@ -175,9 +177,32 @@ CREATE INDEX runs_by_group ON runs(group_id) WHERE group_id IS NOT NULL;
 ALTER TABLE usage ADD COLUMN pool TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN strategy TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5 -> 6: the process writing a run ("HOST:PID"), so `gpuledger ledger
+    // repair` can tell a run whose writer died from one being written, and
+    // the status 'abandoned' it gives such a run. The status CHECK grows by
+    // one value in place (SQLite's documented way to loosen a CHECK without
+    // rebuilding the table, which its triggers and references would make
+    // fragile); the DDL after it makes every connection reload the schema.
+    R"sql(
+ALTER TABLE runs ADD COLUMN writer TEXT NOT NULL DEFAULT '';
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+   SET sql = replace(sql, '''cancelled'')', '''cancelled'', ''abandoned'')')
+ WHERE type = 'table' AND name = 'runs';
+PRAGMA writable_schema = OFF;
+CREATE TABLE schema_reload (x);
+DROP TABLE schema_reload;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
+
+// "HOST:PID" of this process.
+std::string ThisWriter() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return absl::StrCat(host, ":", getpid());
+}
 
 std::string UtcNow() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -389,6 +414,51 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string
 
 Ledger::~Ledger() { sqlite3_close_v2(db_); }
 
+absl::StatusOr<std::vector<Ledger::Repair>> Ledger::RepairRuns(bool force) {
+  std::vector<Repair> out;
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  std::vector<std::pair<int64_t, std::string>> running;
+  {
+    Stmt q(db_, "SELECT run_id, writer FROM runs WHERE status = 'running' ORDER BY run_id");
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) {
+        Exec(db_, "ROLLBACK").IgnoreError();
+        return row.status();
+      }
+      if (!*row) break;
+      running.push_back({q.Int64(0), q.Text(1)});
+    }
+  }
+  const std::string me = ThisWriter();
+  const std::string host = me.substr(0, me.rfind(':'));
+  for (const auto& [id, writer] : running) {
+    Repair r{id, writer, false, ""};
+    const size_t colon = writer.rfind(':');
+    int pid = 0;
+    const bool here = colon != std::string::npos && writer.substr(0, colon) == host &&
+                      absl::SimpleAtoi(writer.substr(colon + 1), &pid) && pid > 0;
+    if (here && (::kill(pid, 0) == 0 || errno == EPERM)) {
+      r.why = absl::StrCat("its writer (process ", pid, ") is still running");
+    } else if (!here && !force) {
+      r.why = writer.empty() ? "its writer is not recorded (written before schema 6); --force abandons it"
+                             : absl::StrCat("its writer ", writer, " is on another host; --force abandons it");
+    } else {
+      Stmt u(db_, "UPDATE runs SET status = 'abandoned', wall_end = ? WHERE run_id = ? AND status = 'running'");
+      u.Bind(1, UtcNow()).Bind(2, id);
+      if (auto s = u.Run(); !s.ok()) {
+        Exec(db_, "ROLLBACK").IgnoreError();
+        return s;
+      }
+      r.abandoned = true;
+      r.why = here ? absl::StrCat("its writer (process ", pid, ") is gone") : "forced";
+    }
+    out.push_back(std::move(r));
+  }
+  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
     const RunRecord& run, const std::vector<JobRecord>& jobs) {
   return StartRun(run, jobs.size(), [&](size_t i, JobRecord* r) { *r = jobs[i]; });
@@ -401,12 +471,13 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   Stmt ins(db_,
            "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
            "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
-           "wall_start, status, group_id, strategy) "
-           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?)");
+           "wall_start, status, group_id, strategy, writer) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?, ?)");
   ins.Bind(1, run.plan_name).Bind(2, run.plan_source).Bind(3, run.plan_sha256)
       .Bind(4, run.gpu_model).Bind(5, run.nodes).Bind(6, run.gpus_per_node)
       .Bind(7, run.gpu_tdp_watts).Bind(8, run.policy).Bind(9, run.seed)
-      .Bind(10, run.pricing).Bind(11, UtcNow()).Bind(12, run.group_id).Bind(13, run.strategy);
+      .Bind(10, run.pricing).Bind(11, UtcNow()).Bind(12, run.group_id).Bind(13, run.strategy)
+      .Bind(14, ThisWriter());
   if (auto s = ins.Run(); !s.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;

@@ -20,7 +20,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Run status. Only kComplete runs count in reports unless partial figures
 // are asked for; kRunning is what an interrupted replay leaves behind.
@@ -28,6 +28,9 @@ inline constexpr absl::string_view kRunning = "running";
 inline constexpr absl::string_view kComplete = "complete";
 inline constexpr absl::string_view kFailed = "failed";
 inline constexpr absl::string_view kCancelled = "cancelled";
+// A run left "running" by a writer that died, closed by `gpuledger ledger
+// repair`: its rows stay, and no report counts it.
+inline constexpr absl::string_view kAbandoned = "abandoned";
 
 struct RunRecord {
   int64_t id = 0;
@@ -195,6 +198,18 @@ class Ledger {
   // The pool a strategy run's cluster was: "owned", "reserved", or "" (all
   // on demand, or a plain replay).
   absl::StatusOr<std::string> CommittedPool(int64_t run);
+
+  // Closes runs left "running" by a writer that died: marks them abandoned
+  // (their rows stay) when their writer process is gone from this host, or,
+  // with `force`, whatever their writer. One entry per running run, with
+  // what was done and why.
+  struct Repair {
+    int64_t run = 0;
+    std::string writer;  // "HOST:PID", "" before schema 6
+    bool abandoned = false;
+    std::string why;
+  };
+  absl::StatusOr<std::vector<Repair>> RepairRuns(bool force);
 
   sqlite3* db() { return db_; }
 

@@ -43,8 +43,8 @@ int Fail(std::ostream& err, const absl::Status& s) {
 
 // Opens a ledger to write into; a migration of its schema is said on `err`.
 absl::StatusOr<std::unique_ptr<ledger::Ledger>> OpenToWrite(const std::string& path,
-                                                            std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path);
+                                                            std::ostream& err, bool create = true) {
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path, create);
   if (l.ok() && (*l)->migrated_from() > 0) {
     err << "gpuledger: " << path << ": migrated the ledger from schema version "
         << (*l)->migrated_from() << " to " << ledger::kSchemaVersion << "\n";
@@ -465,6 +465,14 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* lg_migrate = lg->add_subcommand(
       "migrate", "Upgrade a ledger's schema to this gpuledger's (readers never change a ledger)");
   lg_migrate->add_option("ledger", ledger_file, "Ledger file")->required();
+  bool repair_force = false;
+  CLI::App* lg_repair = lg->add_subcommand(
+      "repair", "Mark runs left running by a writer that died as abandoned (their rows stay; "
+                "reports never count them)");
+  lg_repair->add_option("ledger", ledger_file, "Ledger file")->required();
+  lg_repair->add_flag("--force", repair_force,
+                      "Also abandon running runs whose writer cannot be checked (another host, or "
+                      "written before schema 6)");
 
   QueryOptions query;
   CLI::App* qy = app.add_subcommand("query", "Ask a running gpuledger server");
@@ -531,6 +539,21 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     } else {
       out << ledger_file << ": schema version " << ledger::kSchemaVersion << " is current\n";
     }
+    return 0;
+  }
+  if (lg_repair->parsed()) {
+    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(ledger_file, err, false);
+    if (!l.ok()) return Fail(err, l.status());
+    absl::StatusOr<std::vector<ledger::Ledger::Repair>> done = (*l)->RepairRuns(repair_force);
+    if (!done.ok()) return Fail(err, done.status());
+    int abandoned = 0;
+    for (const auto& r : *done) {
+      out << "run " << r.run << ": " << (r.abandoned ? "abandoned" : "left running") << " (" << r.why
+          << ")\n";
+      abandoned += r.abandoned;
+    }
+    out << ledger_file << ": " << abandoned << " run" << (abandoned == 1 ? "" : "s") << " abandoned, "
+        << done->size() - abandoned << " left running\n";
     return 0;
   }
   if (sv->parsed()) {

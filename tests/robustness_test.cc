@@ -2,6 +2,8 @@
 // guards (numbered as in the issue); each failed on the code before its fix.
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -325,6 +327,51 @@ TEST_F(Robustness, CsvFieldsAreNeverFormulas) {
   r = Cli({"export", "--ledger", ledger_});
   EXPECT_TRUE(absl::StrContains(r.out, ",\"'=HYPERLINK(1)\",")) << r.out;
   EXPECT_FALSE(absl::StrContains(r.out, ",=HYPERLINK"));
+}
+
+// Defect 22: a run left running by a writer that died can be closed.
+TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
+  ledger::RunRecord run;
+  run.plan_name = "p";
+  run.gpu_model = "H800";
+  run.nodes = 1;
+  run.gpus_per_node = 8;
+  run.policy = "fcfs";
+  // A writer in another process that dies mid-run.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto l = ledger::Ledger::Open(ledger_);
+    if (!l.ok()) _exit(1);
+    auto w = (*l)->StartRun(run, std::vector<ledger::JobRecord>{});
+    if (!w.ok() || !(*w)->Flush().ok()) _exit(1);
+    _exit(0);  // no Finish: the run stays "running"
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // And one this process is still writing.
+  auto l = ledger::Ledger::Open(ledger_);
+  ASSERT_TRUE(l.ok());
+  auto live = (*l)->StartRun(run, std::vector<ledger::JobRecord>{});
+  ASSERT_TRUE(live.ok());
+  ASSERT_TRUE((*live)->Flush().ok());
+
+  Result r = Cli({"ledger", "repair", ledger_});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, absl::StrCat("run 1: abandoned (its writer (process ", child, ") is gone)")))
+      << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "run 2: left running (its writer (process")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, ": 1 run abandoned, 1 left running")) << r.out;
+  EXPECT_EQ((*l)->GetRun(1)->status, "abandoned");
+  r = Cli({"report", "--ledger", ledger_, "--run", "1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "run 1 is abandoned, not complete")) << r.err;
+  // Abandoned is final: the append-only rules refuse any change to it.
+  EXPECT_NE(sqlite3_exec((*l)->db(), "UPDATE runs SET status = 'complete' WHERE run_id = 1", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_TRUE((*live)->Finish(ledger::kComplete, 0, 0).ok());
 }
 
 }  // namespace
