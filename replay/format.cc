@@ -117,6 +117,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
         ", \"wait_mean_seconds\": ", absl::StrFormat("%.3f", m.wait_mean_seconds()),
         ", \"wait_median_seconds\": ", absl::StrFormat("%.1f", m.wait_median_seconds()),
         ", \"wait_p95_seconds\": ", m.wait_p95_seconds(),
+        ", \"dependency_wait_mean_seconds\": ", absl::StrFormat("%.1f", m.dependency_wait_mean_seconds()),
         ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
         ", \"utilization\": ", m.has_utilization() ? absl::StrFormat("%.6f", m.utilization()) : "null",
         ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",

@@ -374,5 +374,24 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
   ASSERT_TRUE((*live)->Finish(ledger::kComplete, 0, 0).ok());
 }
 
+// Defect 23: time blocked on `after` dependencies is not queueing delay.
+TEST_F(Robustness, WaitIsQueueingDelayApartFromDependencies) {
+  // b waits an hour for a; c (16 GPUs on a 16-GPU cluster) queues behind both
+  // after its dependency a ends.
+  const std::string plan = Write("d.textproto",
+      "cluster { nodes: 2 }\n"
+      "jobs { id: \"a\" phase: PRETRAIN gpus: 8 wall_clock_hours: 1 }\n"
+      "jobs { id: \"b\" phase: SFT gpus: 8 wall_clock_hours: 2 after: \"a\" }\n"
+      "jobs { id: \"c\" phase: RL gpus: 16 wall_clock_hours: 1 after: \"a\" }\n");
+  ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
+  Result r = Cli({"report", "--ledger", ledger_, "--format", "json"});
+  // a: ready 0, starts 0. b: ready 3600, starts 3600. c: ready 3600, starts
+  // when b ends at 10800: queued 7200 s. Dependencies: (0 + 3600 + 3600) / 3.
+  EXPECT_TRUE(absl::StrContains(r.out, "\"wait_mean_seconds\": 2400.000")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "\"dependency_wait_mean_seconds\": 2400.0")) << r.out;
+  // Bounded slowdown counts the queueing delay only: (1 + 1 + (7200 + 3600) / 3600) / 3.
+  EXPECT_TRUE(absl::StrContains(r.out, "\"bounded_slowdown_mean\": 1.666667")) << r.out;
+}
+
 }  // namespace
 }  // namespace gpuledger
