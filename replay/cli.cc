@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -33,8 +35,28 @@ namespace gpuledger::replay {
 namespace {
 
 constexpr int kBadInput = 2;
-// Where replay, report and serve keep the ledger unless told otherwise.
-constexpr char kDefaultLedger[] = "gpuledger.sqlite";
+// Where replay, report, export and serve keep the ledger unless told
+// otherwise: $GPULEDGER_LEDGER, else the user's data folder
+// ($XDG_DATA_HOME, else ~/.local/share)/gpuledger/ledger.sqlite, never the
+// folder the user happens to stand in (a source tree, say).
+std::string DefaultLedger() {
+  if (const char* env = std::getenv("GPULEDGER_LEDGER"); env != nullptr && *env != '\0') return env;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') {
+    return absl::StrCat(xdg, "/gpuledger/ledger.sqlite");
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
+    return absl::StrCat(home, "/.local/share/gpuledger/ledger.sqlite");
+  }
+  return "gpuledger.sqlite";
+}
+
+// The default ledger's folder is made when a write first needs it.
+void MakeLedgerFolder(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return;
+  std::error_code ec;
+  std::filesystem::create_directories(path.substr(0, slash), ec);
+}
 
 int Fail(std::ostream& err, const absl::Status& s) {
   err << "gpuledger: " << s.message() << "\n";
@@ -44,6 +66,7 @@ int Fail(std::ostream& err, const absl::Status& s) {
 // Opens a ledger to write into; a migration of its schema is said on `err`.
 absl::StatusOr<std::unique_ptr<ledger::Ledger>> OpenToWrite(const std::string& path,
                                                             std::ostream& err, bool create = true) {
+  if (create && path == DefaultLedger()) MakeLedgerFolder(path);
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(path, create);
   if (l.ok() && (*l)->migrated_from() > 0) {
     err << "gpuledger: " << path << ": migrated the ledger from schema version "
@@ -179,7 +202,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
   if (absl::Status s = CheckStrategies(*w, *strategies, o, where); !s.ok()) return Fail(err, s);
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
+  // Without --ledger the runs live in memory for the comparison only.
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
+      a.ledger.empty() ? ledger::Ledger::Open(":memory:") : OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
   absl::StatusOr<std::vector<StrategyResult>> results =
       CompareStrategies(*w, *strategies, o, **l, where);
@@ -190,7 +215,10 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   }
   out << FormatComparison(*results, a.format);
   if (a.format == "table") {
-    out << "ledger " << a.ledger << ": one run per strategy; gpuledger report --run ID --by pool\n";
+    out << (a.ledger.empty()
+                ? std::string("runs not kept: give --ledger FILE to keep one run per strategy\n")
+                : absl::StrCat("ledger ", a.ledger, ": one run per strategy; gpuledger report --ledger ",
+                               a.ledger, " --run ID --by pool\n"));
   }
   return 0;
 }
@@ -332,7 +360,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* rp = app.add_subcommand(
       "replay", "Replay a plan (.textproto) into a SQLite ledger and print a summary");
   rp->add_option("plan", replay.plan, "Plan file in protobuf text format")->required();
-  replay.ledger = kDefaultLedger;
+  replay.ledger = DefaultLedger();
   rp->add_option("--ledger", replay.ledger, "Ledger file (created if missing)")
       ->capture_default_str();
   rp->add_option("--seed", replay.seed,
@@ -364,7 +392,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   ReportArgs report;
   CLI::App* rt = app.add_subcommand("report", "Print the cost report of a run in a ledger");
-  report.ledger = kDefaultLedger;
+  report.ledger = DefaultLedger();
   rt->add_option("--ledger", report.ledger, "Ledger file")->capture_default_str();
   auto* run_opt = rt->add_option("--run", report.run, "Run id (default: the newest complete run)");
   rt->add_option("--group", report.group,
@@ -391,8 +419,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "compare", "Replay a plan under ways of getting its GPUs (owned, reserved, on-demand) and "
                  "compare their costs");
   cp->add_option("plan", compare.plan, "Plan file in protobuf text format")->required();
-  compare.ledger = kDefaultLedger;
-  cp->add_option("--ledger", compare.ledger, "Ledger file (created if missing)")->capture_default_str();
+  cp->add_option("--ledger", compare.ledger,
+                 "Keep each strategy's run in this ledger (created if missing); without it the "
+                 "replays are priced and not kept");
   auto* strategies_opt = cp->add_option(
       "--strategies", compare.strategies,
       "Strategies file (gpuledger.v1.StrategySet); default: traces/strategies/default.textproto");
@@ -423,7 +452,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   ExportArgs exp;
   CLI::App* ex = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.2 CSV)");
-  exp.ledger = kDefaultLedger;
+  exp.ledger = DefaultLedger();
   ex->add_option("--ledger", exp.ledger, "Ledger file")->capture_default_str();
   ex->add_option("--run", exp.run, "Run id (default: the newest complete run)");
   ex->add_option("--format", exp.format, "Export format")
@@ -442,7 +471,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
   CLI::App* sv = app.add_subcommand(
       "serve", "Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)");
-  serve.ledger_path = kDefaultLedger;
+  serve.ledger_path = DefaultLedger();
   sv->add_option("--ledger", serve.ledger_path, "Ledger file (created if missing)")
       ->capture_default_str();
   sv->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -391,6 +392,39 @@ TEST_F(Robustness, WaitIsQueueingDelayApartFromDependencies) {
   EXPECT_TRUE(absl::StrContains(r.out, "\"dependency_wait_mean_seconds\": 2400.0")) << r.out;
   // Bounded slowdown counts the queueing delay only: (1 + 1 + (7200 + 3600) / 3600) / 3.
   EXPECT_TRUE(absl::StrContains(r.out, "\"bounded_slowdown_mean\": 1.666667")) << r.out;
+}
+
+// Defect 24: the default ledger lives in the user's data folder, not the
+// working folder, and compare keeps no runs unless asked to.
+TEST_F(Robustness, DefaultLedgerIsTheUsersAndCompareKeepsNothingByDefault) {
+  const std::string home = Path("home");
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_home = old_home ? old_home : "";
+  setenv("HOME", home.c_str(), 1);
+  unsetenv("XDG_DATA_HOME");
+  unsetenv("GPULEDGER_LEDGER");
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::create_directories(Path("work"));
+  std::filesystem::current_path(Path("work"));
+  Result r = Cli({"replay", kDeepSeek});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string expected = home + "/.local/share/gpuledger/ledger.sqlite";
+  EXPECT_TRUE(std::filesystem::exists(expected));
+  EXPECT_TRUE(std::filesystem::is_empty(Path("work")));
+  EXPECT_EQ(Cli({"report", "--by", "phase"}).code, 0);
+  r = Cli({"compare", kDeepSeek});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "runs not kept: give --ledger FILE")) << r.out;
+  EXPECT_TRUE(std::filesystem::is_empty(Path("work")));
+  auto l = ledger::Ledger::OpenForReading(expected);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ((*l)->ListRuns()->size(), 1u);  // compare added none
+  setenv("GPULEDGER_LEDGER", Path("env.sqlite").c_str(), 1);
+  EXPECT_EQ(Cli({"replay", kDeepSeek}).code, 0);
+  EXPECT_TRUE(std::filesystem::exists(Path("env.sqlite")));
+  unsetenv("GPULEDGER_LEDGER");
+  std::filesystem::current_path(cwd);
+  setenv("HOME", saved_home.c_str(), 1);
 }
 
 }  // namespace
