@@ -124,9 +124,11 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
 }
 
 int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus) {
-  const double micro = CapitalUsdPerGpu(p) * gpus * 1e6;
+  // A whole number of micro-dollars per GPU, times the GPUs: the purchase is
+  // exactly its unit price x quantity (the FOCUS export shows both).
+  const double micro = std::round(CapitalUsdPerGpu(p) * 1e6) * gpus;
   // Saturates rather than wraps; BuildCostReport refuses a saturated figure.
-  return micro >= 9.2e18 ? kMaxMicroUsd : std::llround(micro);
+  return micro >= 9.2e18 ? kMaxMicroUsd : static_cast<int64_t>(std::llround(CapitalUsdPerGpu(p) * 1e6)) * gpus;
 }
 
 namespace {

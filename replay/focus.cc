@@ -1,6 +1,7 @@
 #include "replay/focus.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <ostream>
@@ -43,8 +44,64 @@ const std::vector<std::string>& Columns() {
 using Row = std::map<std::string, std::string>;
 
 std::string Money(int64_t micro) { return Decimal(micro, 1'000'000, 6); }
-std::string Price(int64_t nano) { return Decimal(nano, 1'000'000'000, 9); }
 std::string GpuHours(int64_t gpu_seconds) { return Decimal(gpu_seconds, 3600, 6); }
+
+// PricingQuantity (GPU-hours to 9 decimals) for `gpu_seconds`, with
+// ListCost and ContractedCost that are exactly their unit price x the
+// quantity: in decimal (prices have 9 decimals, so a cost has 18) and in
+// binary floating point, as FOCUS validators multiply. The quantity is the
+// GPU-seconds in hours rounded to 9 decimals, moved by the fewest billionths
+// of an hour (3.6 microseconds of GPU time) that make both products agree in
+// binary too. EffectiveCost and BilledCost stay exact micro-dollars.
+struct Priced {
+  std::string quantity, list_cost, contracted_cost;
+};
+
+// `v` / 10^places written exactly, with all `places` decimals (v >= 0).
+std::string Fixed(__int128 v, int places) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v > 0);
+  if (static_cast<int>(digits.size()) <= places) digits.insert(0, places + 1 - digits.size(), '0');
+  digits.insert(digits.size() - places, ".");
+  return digits;
+}
+
+Priced PriceQuantity(int64_t gpu_seconds, int64_t list_nusd, int64_t contracted_nusd) {
+  constexpr int64_t kBillion = 1'000'000'000;
+  const __int128 base = (static_cast<__int128>(gpu_seconds) * kBillion + 1800) / 3600;
+  const double list_price = std::strtod(Fixed(list_nusd, 9).c_str(), nullptr);
+  const double contracted_price = std::strtod(Fixed(contracted_nusd, 9).c_str(), nullptr);
+  Priced best;
+  for (int step = 0; step <= 400; ++step) {
+    const __int128 q = base + (step % 2 == 1 ? (step + 1) / 2 : -(step / 2));
+    if (q < 0) continue;
+    Priced p{Fixed(q, 9), Fixed(q * list_nusd, 18), Fixed(q * contracted_nusd, 18)};
+    if (step == 0) best = p;
+    const double quantity = std::strtod(p.quantity.c_str(), nullptr);
+    if (list_price * quantity == std::strtod(p.list_cost.c_str(), nullptr) &&
+        contracted_price * quantity == std::strtod(p.contracted_cost.c_str(), nullptr)) {
+      return p;
+    }
+  }
+  return best;  // exact in decimal; binary rounding may differ (not seen in tests)
+}
+
+// Unit prices (per GPU-hour), the quantity and the costs they make, and a
+// SkuPriceId naming the price, for a row of `gpu_seconds`.
+void SetPrices(std::map<std::string, std::string>* r, int64_t gpu_seconds, int64_t list_nusd,
+               int64_t contracted_nusd, const std::string& sku_price_prefix) {
+  const Priced p = PriceQuantity(gpu_seconds, list_nusd, contracted_nusd);
+  (*r)["PricingQuantity"] = p.quantity;
+  (*r)["ListUnitPrice"] = (*r)["PricingCurrencyListUnitPrice"] = Fixed(list_nusd, 9);
+  (*r)["ContractedUnitPrice"] = (*r)["PricingCurrencyContractedUnitPrice"] =
+      Fixed(contracted_nusd, 9);
+  (*r)["ListCost"] = p.list_cost;
+  (*r)["ContractedCost"] = p.contracted_cost;
+  (*r)["SkuPriceId"] = absl::StrCat(sku_price_prefix, Fixed(contracted_nusd, 9));
+}
 
 std::string Iso(std::time_t t) {
   std::tm tm{};
@@ -184,9 +241,18 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     billed_split.Take(static_cast<ledger::ExactUsd>(capital) * ledger::kExactPerMicroUsd);
     r["BilledCost"] = Money(capital);
     r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
+    // Per GPU, so unit price x GPUs is the capital exactly.
+    const int64_t per_gpu = capital / run->total_gpus();
     r["ListCost"] = r["ContractedCost"] = Money(capital);
+    r["ListUnitPrice"] = r["ContractedUnitPrice"] = r["PricingCurrencyListUnitPrice"] =
+        r["PricingCurrencyContractedUnitPrice"] = Money(per_gpu);
     r["PricingQuantity"] = absl::StrCat(run->total_gpus());
     r["PricingUnit"] = "GPUs";
+    r["SkuPriceId"] = absl::StrCat(run->gpu_model, "/owned/purchase/", Money(per_gpu));
+    // What was bought, in the unit its usage is counted in: the window's GPU-hours.
+    r["CommitmentDiscountQuantity"] =
+        GpuHours(static_cast<int64_t>(run->total_gpus()) * (run->sim_end - run->sim_start));
+    r["CommitmentDiscountUnit"] = "GPU-Hours";
     r["PricingCategory"] = "Committed";
     r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "Owned hardware";
     r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name, "/owned-cluster");
@@ -212,7 +278,6 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       Row r = base(from, to);
       r["ChargeCategory"] = "Usage";
       r["ChargeFrequency"] = "Usage-Based";
-      r["PricingQuantity"] = GpuHours(gs);
       r["PricingUnit"] = "GPU-Hours";
       if (job) {  // unused capacity consumes nothing (FOCUS: null)
         r["ConsumedQuantity"] = GpuHours(gs);
@@ -232,8 +297,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
         effective = effective_split.Take(ledger::ExactCost(gs, rates.rental));
         billed = billed_split.Take(ledger::ExactCost(gs, rates.rental));
         r["PricingCategory"] = "Standard";
-        r["ListUnitPrice"] = r["ContractedUnitPrice"] = Price(rates.rental);
-        r["ListCost"] = r["ContractedCost"] = Money(billed);
+        SetPrices(&r, gs, rates.rental, rates.rental, absl::StrCat(run->gpu_model, "/on-demand/"));
         r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
         r["ChargeDescription"] = absl::StrCat(e.category, " GPU time of job ", e.job_id, " rented on demand");
       } else {
@@ -248,10 +312,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
         }
         effective = effective_split.Take(ledger::ExactCost(gs, rate));
         r["PricingCategory"] = "Committed";
-        r["ContractedUnitPrice"] = Price(rate);
-        r["ContractedCost"] = Money(effective);
-        r["ListUnitPrice"] = Price(owned ? rate : rates.rental);
-        r["ListCost"] = Money(owned ? effective : ledger::CostMicroUsd(gs, rates.rental));
+        SetPrices(&r, gs, owned ? rate : rates.rental, rate, absl::StrCat(run->gpu_model, "/", pool, "/"));
         r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
             owned ? "Owned hardware" : "GPU cloud (reserved)";
         r["CommitmentDiscountId"] = absl::StrCat(run_name, owned ? "/owned-cluster" : "/reservation");
@@ -260,7 +321,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
         r["CommitmentDiscountCategory"] = "Usage";
         r["CommitmentDiscountStatus"] = job ? "Used" : "Unused";
         if (!job) r["ResourceId"] = r["CommitmentDiscountId"];  // FOCUS: unused rows name the commitment
-        r["CommitmentDiscountQuantity"] = GpuHours(gs);
+        r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
         r["CommitmentDiscountUnit"] = "GPU-Hours";
         r["ChargeDescription"] =
             job ? absl::StrCat(e.category, " GPU time of job ", e.job_id, " on ", pool, " capacity")
@@ -285,8 +346,10 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     auto reservation_row = [&](std::time_t from, std::time_t to, int64_t gs) {
       Row r = base(from, to);
       r["PricingCategory"] = "Committed";
-      r["PricingQuantity"] = GpuHours(gs);
       r["PricingUnit"] = "GPU-Hours";
+      SetPrices(&r, gs, rates.rental, reserved_rate, absl::StrCat(run->gpu_model, "/reserved/"));
+      r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
+      r["CommitmentDiscountUnit"] = "GPU-Hours";
       r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name, "/reservation");
       r["CommitmentDiscountType"] = "Reserved capacity";
       r["CommitmentDiscountCategory"] = "Usage";
@@ -310,9 +373,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["ChargeFrequency"] = "Usage-Based";
       r["ChargeDescription"] = "reserved capacity after the replay, unused";
       r["CommitmentDiscountStatus"] = "Unused";
-      r["ContractedUnitPrice"] = Price(reserved_rate);
-      r["ContractedCost"] = r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
-      r["ListCost"] = Money(ledger::CostMicroUsd(gs, rates.rental));
+      r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
       r["BilledCost"] = Money(0);
       r["ResourceName"] = "cluster";
       r["ResourceType"] = "GPU cluster";
@@ -330,7 +391,6 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
                                             " GPUs for the month (amortized in EffectiveCost)");
       r["BilledCost"] = Money(billed);
       r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
-      r["ContractedCost"] = r["ListCost"] = Money(billed);
       r["ResourceName"] = "reservation";
       r["ResourceType"] = "GPU reservation";
       w.Write(r, billed, 0);

@@ -1,5 +1,7 @@
 // FOCUS export: every FOCUS 1.2 mandatory column, and the rows add up to the
 // owned view (EffectiveCost) and the cash view (BilledCost).
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
@@ -173,6 +175,82 @@ TEST_F(FocusTest, ReservedCapacityIsPaidMonthlyAndAmortizedOverUse) {
   const double rows = static_cast<double>(csv.rows.size());
   EXPECT_NEAR(csv.Sum("BilledCost"), r.total_micro_usd / 1e6, rows * 1e-6);
   EXPECT_NEAR(csv.Sum("EffectiveCost"), r.total_micro_usd / 1e6, rows * 1e-6);
+}
+
+// "123.4500" as an integer count of 10^-places (places at least its decimals).
+__int128 Scaled(const std::string& decimal, int places) {
+  const size_t dot = decimal.find('.');
+  std::string whole = decimal.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : decimal.substr(dot + 1);
+  EXPECT_LE(static_cast<int>(frac.size()), places) << decimal;
+  frac.resize(places, '0');
+  __int128 v = 0;
+  for (char c : whole + frac) v = v * 10 + (c - '0');
+  return v;
+}
+
+// Issue 11, defect 26: what the FOCUS rule model found broken, checked here
+// because a fresh clone has no checker: every cost with a unit price is that
+// price x PricingQuantity exactly, in decimal and as a validator's doubles
+// multiply; and no column is null on every row unless a replay has nothing
+// for it (docs/focus.md lists those).
+TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
+  auto plain = ReplayWorkload(plan_, *ledger_, 0);
+  ASSERT_TRUE(plain.ok());
+  auto strategies = LoadStrategies("");
+  ASSERT_TRUE(strategies.ok());
+  auto results = CompareStrategies(plan_, *strategies, {}, *ledger_);
+  ASSERT_TRUE(results.ok()) << results.status();
+  std::vector<std::string> exports;
+  for (const char* view : {"owned", "rental"}) {
+    FocusOptions o;
+    o.view = view;
+    exports.push_back(Export(plain->run_id, o));
+  }
+  for (const StrategyResult& r : *results) exports.push_back(Export(r.run_id));
+  const std::vector<std::string> empty_by_nature = {
+      "AvailabilityZone", "RegionId", "RegionName", "CapacityReservationId",
+      "CapacityReservationStatus", "SubAccountId", "SubAccountName", "SubAccountType",
+      "SkuPriceDetails", "Tags", "ChargeClass", "x_Strategy"};
+  int products = 0;
+  std::map<std::string, bool> set_somewhere;  // over every export: a run without a
+                                              // commitment has no commitment columns
+  for (const std::string& text : exports) {
+    const Csv csv = Parse(text);
+    for (const std::string& column : csv.header) {
+      for (const auto& row : csv.rows) set_somewhere[column] |= !row.at(column).empty();
+    }
+    for (const auto& row : csv.rows) {
+      if (row.at("ChargeCategory") == "Usage" || row.at("ChargeCategory") == "Purchase") {
+        EXPECT_FALSE(row.at("ListUnitPrice").empty()) << row.at("ChargeDescription");
+        EXPECT_FALSE(row.at("ContractedUnitPrice").empty()) << row.at("ChargeDescription");
+        EXPECT_FALSE(row.at("SkuPriceId").empty()) << row.at("ChargeDescription");
+        EXPECT_FALSE(row.at("PricingCurrencyListUnitPrice").empty()) << row.at("ChargeDescription");
+      }
+      if (!row.at("CommitmentDiscountId").empty()) {
+        EXPECT_FALSE(row.at("CommitmentDiscountQuantity").empty()) << row.at("ChargeDescription");
+      }
+      for (const auto& [price, cost] : {std::pair<std::string, std::string>{"ListUnitPrice", "ListCost"},
+                                        {"ContractedUnitPrice", "ContractedCost"}}) {
+        const std::string& p = row.at(price);
+        const std::string& q = row.at("PricingQuantity");
+        const std::string& c = row.at(cost);
+        if (p.empty() || q.empty()) continue;
+        ++products;
+        EXPECT_TRUE(Scaled(p, 9) * Scaled(q, 9) == Scaled(c, 18)) << p << " x " << q << " != " << c;
+        EXPECT_EQ(std::strtod(p.c_str(), nullptr) * std::strtod(q.c_str(), nullptr),
+                  std::strtod(c.c_str(), nullptr))
+            << p << " x " << q << " != " << c << " in doubles";
+      }
+    }
+  }
+  EXPECT_GT(products, 50);
+  for (const auto& [column, set] : set_somewhere) {
+    if (!set) {
+      EXPECT_NE(std::find(empty_by_nature.begin(), empty_by_nature.end(), column), empty_by_nature.end())
+          << column << " is present but null on every row";
+    }
+  }
 }
 
 TEST_F(FocusTest, BadRequestsAreRefused) {
