@@ -54,7 +54,7 @@ gpuledger::ledger::Ledger& ScratchLedger() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = gpuledger::fuzz::WriteInput("strategies.textproto", data, size);
-  std::vector<std::string> where;
+  std::vector<rp::StrategyPlace> where;
   absl::StatusOr<std::vector<gpuledger::v1::Strategy>> set = rp::LoadStrategies(path, &where);
   if (!set.ok()) return 0;
   FUZZ_CHECK(!set->empty());
