@@ -4,6 +4,7 @@
 #include <cmath>
 #include <tuple>
 #include <limits>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
@@ -184,10 +185,58 @@ int64_t ReservedCommitmentSeconds(const v1::Pricing& p, int64_t window) {
   return term > 0 ? static_cast<int64_t>(std::ceil(static_cast<double>(window) / term) * term) : window;
 }
 
+namespace {
+
+// Adds usage not yet in the ledger to the groups it belongs to (new groups
+// after the ledger's, in the order met).
+absl::Status AddInFlight(Ledger& ledger, const RunRecord& run, absl::string_view by,
+                         const std::vector<UsageRecord>& in_flight,
+                         std::vector<Ledger::GroupSum>* groups) {
+  std::map<std::string, std::string> project;
+  if (by == "project") {
+    absl::StatusOr<std::vector<JobRecord>> jobs = ledger.ListJobs(run.id);
+    if (!jobs.ok()) return jobs.status();
+    for (const JobRecord& j : *jobs) project[j.job_id] = j.project;
+  }
+  auto add = [&](const std::string& key, const UsageRecord& u, int64_t start, int64_t end) {
+    auto it = std::find_if(groups->begin(), groups->end(),
+                           [&](const Ledger::GroupSum& g) { return g.group == key; });
+    if (it == groups->end()) {
+      groups->push_back({key, 0, start, end, 0});
+      it = groups->end() - 1;
+    }
+    const int64_t gs = (end - start) * u.gpus;
+    it->gpu_seconds += gs;
+    if (u.pool == "on-demand") it->on_demand_gpu_seconds += gs;
+    it->first_start = std::min(it->first_start, start);
+    it->last_end = std::max(it->last_end, end);
+  };
+  for (const UsageRecord& u : in_flight) {
+    if (u.end <= u.start) continue;
+    if (by == "day") {
+      constexpr int64_t kDay = 86400;
+      for (int64_t t = u.start; t < u.end;) {
+        const int64_t day = (t - run.sim_start) / kDay;
+        const int64_t day_end = std::min(u.end, run.sim_start + (day + 1) * kDay);
+        add(absl::StrCat("day ", day + 1), u, t, day_end);
+        t = day_end;
+      }
+      continue;
+    }
+    add(by == "job" ? u.job_id : by == "phase" ? u.phase : by == "project" ? project[u.job_id]
+        : by == "pool" ? u.pool : u.category,
+        u, u.start, u.end);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
                                            absl::string_view group_by,
                                            bool allow_partial,
-                                           const v1::Pricing* pricing_override) {
+                                           const v1::Pricing* pricing_override,
+                                           const std::vector<UsageRecord>* in_flight) {
   absl::StatusOr<RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
   if (run->status != kComplete && !allow_partial) {
@@ -227,6 +276,9 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
 
   absl::StatusOr<std::vector<Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
   if (!groups.ok()) return groups.status();
+  if (in_flight != nullptr && run->status == kRunning) {
+    if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight, &*groups); !s.ok()) return s;
+  }
   absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run_id);
   if (!idle.ok()) return idle.status();
 

@@ -149,10 +149,14 @@ struct CostReport {
 // Builds the cost report of `run_id` grouped by `group_by`. A run that is not
 // complete is refused (FailedPrecondition) unless `allow_partial`. `pricing`
 // replaces the run's own pricing profile where given (fields it sets win).
+// `in_flight`: for a partial report of a run being replayed, the usage its
+// running jobs hold but has not been written yet (category "running", from
+// their current run's start to now); it joins the groups it belongs to.
 absl::StatusOr<CostReport> BuildCostReport(
     Ledger& ledger, int64_t run_id, absl::string_view group_by,
     bool allow_partial,
-    const gpuledger::v1::Pricing* pricing_override = nullptr);
+    const gpuledger::v1::Pricing* pricing_override = nullptr,
+    const std::vector<UsageRecord>* in_flight = nullptr);
 
 }  // namespace gpuledger::ledger
 

@@ -187,10 +187,17 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
   if (!v1::CostView_IsValid(req->view())) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("view: unknown value ", req->view())));
   }
+  const v1::Pricing* override_pricing = req->has_pricing_override() ? &req->pricing_override() : nullptr;
+  // A run this server is replaying: its running jobs count up to now.
+  if (live_ && req->allow_partial()) {
+    if (std::optional<absl::StatusOr<CostReport>> live = live_(id, by, override_pricing)) {
+      if (!live->ok()) return ToGrpcStatus(live->status());
+      *resp = ReportToProto(**live, req->view());
+      return grpc::Status::OK;
+    }
+  }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
-  GPULEDGER_ASSIGN_OR_RETURN(
-      report, BuildCostReport(*ledger, id, by, req->allow_partial(),
-                              req->has_pricing_override() ? &req->pricing_override() : nullptr));
+  GPULEDGER_ASSIGN_OR_RETURN(report, BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
   return grpc::Status::OK;
 }

@@ -5,10 +5,12 @@
 #define GPULEDGER_LEDGER_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
+#include "ledger/cost.h"
 
 namespace gpuledger::ledger {
 
@@ -25,8 +27,13 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
   // supplies it (UNIMPLEMENTED without).
   using CompareHandler = std::function<grpc::Status(const gpuledger::v1::CompareStrategiesRequest&,
                                                     gpuledger::v1::CompareStrategiesResponse*)>;
-  explicit LedgerServiceImpl(std::string ledger_path, CompareHandler compare = nullptr)
-      : path_(std::move(ledger_path)), compare_(std::move(compare)) {}
+  // A partial report of a run this server is replaying, with its running
+  // jobs' unwritten usage; nullopt for a run it is not replaying.
+  using LiveReportHandler = std::function<std::optional<absl::StatusOr<CostReport>>(
+      int64_t run, const std::string& group_by, const gpuledger::v1::Pricing* pricing_override)>;
+  explicit LedgerServiceImpl(std::string ledger_path, CompareHandler compare = nullptr,
+                             LiveReportHandler live = nullptr)
+      : path_(std::move(ledger_path)), compare_(std::move(compare)), live_(std::move(live)) {}
   grpc::Status CompareStrategies(grpc::ServerContext*,
                                  const gpuledger::v1::CompareStrategiesRequest* request,
                                  gpuledger::v1::CompareStrategiesResponse* response) override {
@@ -53,6 +60,7 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
  private:
   std::string path_;
   CompareHandler compare_;
+  LiveReportHandler live_;
 };
 
 }  // namespace gpuledger::ledger

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <future>
 #include <limits>
@@ -97,7 +98,44 @@ class ReplayManager {
   ReplayManager(asio::io_context& io, ledger::Ledger& writer, const ServeOptions& options)
       : io_(io), writer_(writer), options_(options) {}
 
-  // Called from gRPC handlers.
+  // Called from gRPC handlers. A partial report of a replay running here,
+  // made on the io thread between two steps, so the ledger's entries and the
+  // running jobs' unwritten usage (up to the time shown so far) are one
+  // snapshot; nullopt for a run not running here.
+  std::optional<absl::StatusOr<ledger::CostReport>> LiveReport(int64_t run_id, const std::string& by,
+                                                               const v1::Pricing* pricing) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (shutting_down_ || active_.count(run_id) == 0) return std::nullopt;
+    }
+    using Result = std::optional<absl::StatusOr<ledger::CostReport>>;
+    return OnIo<Result>([&]() -> Result {
+      std::shared_ptr<Active> a;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = active_.find(run_id);
+        if (it == active_.end()) return std::nullopt;
+        a = it->second;
+      }
+      const scheduler::Simulator& sim = a->run->simulator();
+      const scheduler::Seconds now = std::max(a->reached, sim.now());
+      const traces::Workload& w = a->run->workload();
+      std::vector<ledger::UsageRecord> in_flight;
+      for (const auto& [job, since] : sim.RunningSince()) {
+        ledger::UsageRecord u;
+        u.job_id = w.jobs[job].id;
+        u.phase = traces::PhaseName(w.jobs[job].phase);
+        u.category = "running";
+        u.start = since;
+        u.end = std::max(since, now);
+        u.gpus = w.jobs[job].gpus;
+        u.gpu_seconds = (u.end - u.start) * u.gpus;
+        in_flight.push_back(std::move(u));
+      }
+      return ledger::BuildCostReport(writer_, run_id, by, /*allow_partial=*/true, pricing, &in_flight);
+    });
+  }
+
   absl::StatusOr<v1::Run> Start(const v1::StartReplayRequest& req) {
     absl::StatusOr<traces::Workload> w = LoadRequestedPlan(req);
     if (!w.ok()) return w.status();
@@ -561,8 +599,12 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   ReplayManager manager(io, **writer, o);
   ledger::LedgerServiceImpl ledger_service(
-      o.ledger_path, [&](const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
+      o.ledger_path,
+      [&](const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
         return ledger::ToGrpcStatus(Compare(manager, o, req, resp));
+      },
+      [&](int64_t run, const std::string& by, const v1::Pricing* pricing) {
+        return manager.LiveReport(run, by, pricing);
       });
   ReplayServiceImpl replay_service(manager, o.ledger_path);
   HealthServiceImpl health;

@@ -842,6 +842,12 @@ absl::Status Simulator::StopAt(Seconds t) {
   return absl::OkStatus();
 }
 
+std::vector<std::pair<int, Seconds>> Simulator::RunningSince() const {
+  std::vector<std::pair<int, Seconds>> out;
+  for (int job : running_) out.push_back({job, started_[job]});
+  return out;
+}
+
 int64_t Simulator::BusyGpuSecondsThrough(Seconds t) const {
   return summary_.busy_gpu_seconds + running_gpus_ * t - running_gpu_starts_;
 }

@@ -194,6 +194,9 @@ class Simulator {
   // GPU-seconds held by jobs from the start through `t` (>= now()),
   // counting the running jobs' time so far.
   int64_t BusyGpuSecondsThrough(Seconds t) const;
+  // Running jobs and the start of their current run, whose usage is
+  // reported only when the run stops: (job, since), in job order.
+  std::vector<std::pair<int, Seconds>> RunningSince() const;
 
   // Stops the replay at `t` (at least now(), before the next event): the
   // running jobs' usage and the idle GPUs up to `t` are reported as if the

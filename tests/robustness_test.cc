@@ -145,7 +145,7 @@ TEST_F(Robustness, PricesBeyondTheBoundsAreRefused) {
 // Defect 8: every grouping of a report sums to the same totals, and the FOCUS
 // export's EffectiveCost to the report's, to the micro-dollar.
 TEST_F(Robustness, EveryGroupingSumsToOneTotal) {
-  for (const std::string plan : {kDeepSeek, kSource + "/traces/deepseek-v3-r1-failures.textproto"}) {
+  for (const std::string& plan : {kDeepSeek, kSource + "/traces/deepseek-v3-r1-failures.textproto"}) {
     ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
     std::string first_total;
     for (const char* by : {"job", "phase", "project", "category", "pool", "day"}) {
