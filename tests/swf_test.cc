@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/gzip_cut.h"
 #include "tests/temp_dir.h"
@@ -147,6 +148,18 @@ TEST_F(SwfTest, HugeTimesAreRefusedByName) {
   absl::StatusOr<Workload> w = LoadSwfFile(big, {});
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(w->skipped.at("size above capacity"), 1);
+}
+
+// Found by fuzzing (fuzz/regressions/swf/capacity-*): a header capacity
+// beyond what gpuledger models is refused, not wrapped or allocated.
+TEST_F(SwfTest, HugeCapacityIsRefused) {
+  for (const char* procs : {"2147483648", "211111111"}) {
+    const std::string path = Write("cap.swf", absl::StrCat("; MaxProcs: ", procs, "\n"
+        "1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"));
+    EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
+              absl::StrCat(path, ": capacity ", procs, " GPUs (1 per node) is more than gpuledger "
+                           "models (10000000 GPUs, 1024 per node)"));
+  }
 }
 
 }  // namespace
