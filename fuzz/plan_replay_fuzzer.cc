@@ -12,25 +12,13 @@
 #include <memory>
 
 #include "fuzz/fuzz_util.h"
+#include "fuzz/workload_checks.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
 
 namespace {
 
-// Started afresh every 500 replays so it stays small.
-gpuledger::ledger::Ledger& ScratchLedger() {
-  static std::unique_ptr<gpuledger::ledger::Ledger> ledger;
-  static int uses = 0;
-  if (ledger == nullptr || ++uses % 500 == 0) {
-    ledger.reset();
-    const std::string path = gpuledger::fuzz::Scratch().Path("replay.sqlite");
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    auto opened = gpuledger::ledger::Ledger::Open(path);
-    if (!opened.ok()) __builtin_trap();
-    ledger = *std::move(opened);
-  }
-  return *ledger;
-}
+gpuledger::ledger::Ledger& ScratchLedger() { return gpuledger::fuzz::ScratchLedger("replay.sqlite", 500); }
 
 }  // namespace
 

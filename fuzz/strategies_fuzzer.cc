@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "fuzz/fuzz_util.h"
+#include "fuzz/workload_checks.h"
 #include "replay/compare.h"
 #include "traces/plan.h"
 
@@ -36,19 +37,7 @@ const gpuledger::traces::Workload& Plan() {
   return *w;
 }
 
-gpuledger::ledger::Ledger& ScratchLedger() {
-  static std::unique_ptr<gpuledger::ledger::Ledger> ledger;
-  static int uses = 0;
-  if (ledger == nullptr || ++uses % 200 == 0) {
-    ledger.reset();
-    const std::string path = gpuledger::fuzz::Scratch().Path("compare.sqlite");
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    auto opened = gpuledger::ledger::Ledger::Open(path);
-    if (!opened.ok()) __builtin_trap();
-    ledger = *std::move(opened);
-  }
-  return *ledger;
-}
+gpuledger::ledger::Ledger& ScratchLedger() { return gpuledger::fuzz::ScratchLedger("compare.sqlite", 200); }
 
 }  // namespace
 

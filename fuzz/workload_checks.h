@@ -9,8 +9,12 @@
 
 #include <climits>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
 
 #include "fuzz/fuzz_util.h"
+#include "ledger/store.h"
 #include "replay/replay.h"
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
@@ -38,21 +42,27 @@ inline void CheckWorkload(const traces::Workload& w, int64_t max_run_seconds) {
   }
 }
 
+// A ledger in the scratch folder, started afresh every `every` uses so it
+// stays small.
+inline ledger::Ledger& ScratchLedger(const std::string& name, int every) {
+  static std::unique_ptr<ledger::Ledger> ledger;
+  static int uses = 0;
+  if (ledger == nullptr || ++uses % every == 0) {
+    ledger.reset();
+    const std::string path = Scratch().Path(name);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    auto opened = ledger::Ledger::Open(path);
+    if (!opened.ok()) __builtin_trap();
+    ledger = *std::move(opened);
+  }
+  return *ledger;
+}
+
 // What a replay does with a loaded workload before it opens a run: the
-// scheduler's view of the jobs and the simulator's own checks (limits,
-// dependency cycles). An error is fine; nothing is replayed.
+// scheduler's checks (limits, dependency cycles) and that its money fits
+// (replay::CheckWorkload). An error is fine; nothing is replayed.
 inline void CreateSimulator(const traces::Workload& w) {
-  struct NullSink final : scheduler::Sink {
-    absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
-      return absl::OkStatus();
-    }
-    absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
-    absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
-    absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
-  } sink;
-  scheduler::Simulator::Create({w.nodes, w.gpu.gpus_per_node(), w.pod_nodes}, replay::ToJobSpecs(w),
-                               replay::WithWorkloadFailures({}, w, /*seed=*/1), &sink)
-      .IgnoreError();
+  replay::CheckWorkload(w, {}, /*seed=*/1).IgnoreError();
 }
 
 // 100 years of 365.25 days, the bound plans and job traces put on run time.
