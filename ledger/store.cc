@@ -389,7 +389,9 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string
     sqlite3_busy_timeout(db, 60000);
     absl::StatusOr<int> version = SchemaVersion(db);
     if (!version.ok()) {
-      if (!immutable && sqlite3_errcode(db) == SQLITE_CANTOPEN) continue;
+      // CANTOPEN or READONLY: no -shm file and no right to make one.
+      const int code = sqlite3_errcode(db) & 0xff;
+      if (!immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) continue;
       return absl::Status(version.status().code(), absl::StrCat(path, ": ", version.status().message()));
     }
     if (*version == 0) {
@@ -438,7 +440,7 @@ absl::StatusOr<std::vector<Ledger::Repair>> Ledger::RepairRuns(bool force) {
     int pid = 0;
     const bool here = colon != std::string::npos && writer.substr(0, colon) == host &&
                       absl::SimpleAtoi(writer.substr(colon + 1), &pid) && pid > 0;
-    if (here && (::kill(pid, 0) == 0 || errno == EPERM)) {
+    if (here && !force && (::kill(pid, 0) == 0 || errno == EPERM)) {
       r.why = absl::StrCat("its writer (process ", pid, ") is still running");
     } else if (!here && !force) {
       r.why = writer.empty() ? "its writer is not recorded (written before schema 6); --force abandons it"
@@ -451,7 +453,7 @@ absl::StatusOr<std::vector<Ledger::Repair>> Ledger::RepairRuns(bool force) {
         return s;
       }
       r.abandoned = true;
-      r.why = here ? absl::StrCat("its writer (process ", pid, ") is gone") : "forced";
+      r.why = here && !force ? absl::StrCat("its writer (process ", pid, ") is gone") : "forced";
     }
     out.push_back(std::move(r));
   }

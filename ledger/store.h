@@ -201,7 +201,8 @@ class Ledger {
 
   // Closes runs left "running" by a writer that died: marks them abandoned
   // (their rows stay) when their writer process is gone from this host, or,
-  // with `force`, whatever their writer. One entry per running run, with
+  // with `force`, every running run (even one whose writer's process id is
+  // alive: it may have been reused). One entry per running run, with
   // what was done and why.
   struct Repair {
     int64_t run = 0;

@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -47,7 +49,13 @@ std::string DefaultLedger() {
   if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
     return absl::StrCat(home, "/.local/share/gpuledger/ledger.sqlite");
   }
-  return "gpuledger.sqlite";
+  return "";  // no home: --ledger must be given
+}
+
+absl::Status NoLedger() {
+  return absl::InvalidArgumentError(
+      "no ledger: give --ledger FILE (or set GPULEDGER_LEDGER, or HOME for the default "
+      "~/.local/share/gpuledger/ledger.sqlite)");
 }
 
 // The default ledger's folder is made when a write first needs it.
@@ -102,6 +110,7 @@ struct ReportArgs {
 };
 
 int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
+  if (a.ledger.empty()) return Fail(err, NoLedger());
   // Load and check the input before the ledger is even opened: bad input
   // changes nothing.
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
@@ -139,7 +148,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     return 0;
   }
   if (!a.schedule_out.empty()) {
-    if (absl::Status s = CheckScheduleOut(a.schedule_out); !s.ok()) return Fail(err, s);
+    if (absl::Status s = CheckScheduleOut(a.schedule_out, a.ledger); !s.ok()) return Fail(err, s);
   }
   if (absl::Status s = CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
     return Fail(err, s);
@@ -262,6 +271,7 @@ struct ExportArgs {
 };
 
 int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
+  if (a.ledger.empty()) return Fail(err, NoLedger());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   int64_t run_id = 0;
@@ -276,11 +286,14 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
     if (absl::Status s = ExportFocus(**l, run_id, a.focus, out); !s.ok()) return Fail(err, s);
     return 0;
   }
+  if (absl::Status s = CheckOutputFile(a.output, a.ledger, "-o"); !s.ok()) return Fail(err, s);
   // Write beside the target and rename, so a failed export leaves nothing.
   const std::string tmp = a.output + ".partial";
   {
     std::ofstream file(tmp, std::ios::binary);
-    if (!file) return Fail(err, absl::UnavailableError(absl::StrCat(a.output, ": cannot write")));
+    if (!file) {
+      return Fail(err, absl::UnavailableError(absl::StrCat(a.output, ": cannot write: ", std::strerror(errno))));
+    }
     if (absl::Status s = ExportFocus(**l, run_id, a.focus, file); !s.ok()) {
       std::remove(tmp.c_str());
       return Fail(err, s);
@@ -293,6 +306,7 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
 }
 
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
+  if (a.ledger.empty()) return Fail(err, NoLedger());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
@@ -369,7 +383,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   rp->add_option("--seeds", replay.seeds,
                  "Monte Carlo: replay N times with seeds --seed .. --seed+N-1, as one run group, "
                  "and print the mean and 5th/95th percentiles");
-  rp->add_option("--threads", replay.threads, "Threads for --seeds (0: one per core)")
+  rp->add_option("--threads", replay.threads, "Threads for --seeds (0: one per core; at most 256)")
       ->capture_default_str();
   rp->add_option("--format", replay.format,
                  "Input format: a plan (.textproto), an SWF trace (.swf, .swf.gz) or a job trace "
@@ -500,8 +514,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
                 "reports never count them)");
   lg_repair->add_option("ledger", ledger_file, "Ledger file")->required();
   lg_repair->add_flag("--force", repair_force,
-                      "Also abandon running runs whose writer cannot be checked (another host, or "
-                      "written before schema 6)");
+                      "Abandon every running run: also those whose writer cannot be checked (another "
+                      "host, before schema 6) or whose writer's process id is alive (it may have been "
+                      "reused); never while a replay still writes into the ledger");
 
   QueryOptions query;
   CLI::App* qy = app.add_subcommand("query", "Ask a running gpuledger server");
@@ -586,6 +601,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return 0;
   }
   if (sv->parsed()) {
+    if (serve.ledger_path.empty()) return Fail(err, NoLedger());
     absl::Status s = Serve(serve, out);
     return s.ok() ? 0 : Fail(err, s);
   }

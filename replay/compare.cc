@@ -68,7 +68,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
     if (gpus > 1e7) {
       return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
                  absl::StrCat(who, "committed capacity must be at most 10000000 GPUs (the "
-                                       "largest cluster a plan may have), got ", gpus, " GPUs"));
+                                       "largest cluster a plan may have), got ", absl::StrFormat("%.0f", gpus), " GPUs"));
     }
     p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
   }
@@ -123,7 +123,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
                         : !(s.burst_after_hours() >= 0) || s.burst_after_hours() > 1e6 ? "burst_after_hours"
                                                                                        : "provisioning_minutes"),
                who + "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
-                         "not be negative");
+                         "not be negative, and the hours and minutes at most 1,000,000");
   }
   return p;
 }

@@ -1,5 +1,7 @@
 #include "replay/metrics.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -134,7 +136,8 @@ std::string FailuresText(const v1::RunMetrics& m) {
       m.checkpoint_gpu_seconds(), m.restart_gpu_seconds());
 }
 
-absl::Status CheckScheduleOut(const std::string& path) {
+absl::Status CheckScheduleOut(const std::string& path, const std::string& ledger) {
+  if (absl::Status s = CheckOutputFile(path, ledger, "--schedule-out"); !s.ok()) return s;
   // Create (and remove) the file the schedule is written through: the
   // folder exists and may be written, before anything is replayed.
   const std::string tmp = path + ".partial";
@@ -145,6 +148,24 @@ absl::Status CheckScheduleOut(const std::string& path) {
   }
   std::fclose(f);
   std::remove(tmp.c_str());
+  return absl::OkStatus();
+}
+
+absl::Status CheckOutputFile(const std::string& path, const std::string& ledger, absl::string_view flag) {
+  struct stat out;
+  if (::stat(path.c_str(), &out) != 0) return absl::OkStatus();  // a new file
+  if (!S_ISREG(out.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": is not a regular file"));
+  }
+  // Writing over the ledger (or its WAL files) would destroy it.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat l;
+    const std::string file = ledger + suffix;
+    if (::stat(file.c_str(), &l) == 0 && l.st_dev == out.st_dev && l.st_ino == out.st_ino) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is the ledger ", ledger,
+                                                     suffix, "; writing there would destroy it"));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -27,9 +27,14 @@ std::string StatusText(const gpuledger::v1::RunMetrics& metrics);
 std::string FailuresText(const gpuledger::v1::RunMetrics& metrics);
 
 
+// Refuses an output path that is not a regular file or is the ledger
+// `ledger` itself (or its WAL files): InvalidArgument naming `flag`.
+absl::Status CheckOutputFile(const std::string& path, const std::string& ledger, absl::string_view flag);
+
 // Checks before a replay that the schedule can be written at `path` (its
-// folder exists and is writable): InvalidArgument naming --schedule-out.
-absl::Status CheckScheduleOut(const std::string& path);
+// folder exists and is writable, and it is not the ledger): InvalidArgument
+// naming --schedule-out.
+absl::Status CheckScheduleOut(const std::string& path, const std::string& ledger);
 
 // Writes `job_id,submit,start,end,gpus`, one row per job in job order; start
 // is that of the run that completed the job.

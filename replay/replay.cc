@@ -4,6 +4,7 @@
 #include <atomic>
 #include <limits>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -315,7 +316,10 @@ absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
   if (!group.ok()) return group.status();
 
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = std::min(threads, seeds);
+  // More threads than seeds, or than a machine runs usefully, only cost
+  // memory (each holds a replay and a connection).
+  constexpr int kMaxThreads = 256;
+  threads = std::min({threads, seeds, kMaxThreads});
   std::atomic<int> next{0};
   std::mutex mu;
   absl::Status first_error;
@@ -337,7 +341,14 @@ absl::StatusOr<int64_t> ReplayGroup(const traces::Workload& workload,
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (int t = 0; t < threads; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // the system gives no more threads: the ones running share the seeds
+    }
+  }
+  if (pool.empty()) work();  // not even one: replay here
   for (std::thread& t : pool) t.join();
   if (!first_error.ok()) return first_error;
   return *group;

@@ -191,11 +191,11 @@ TEST(BadPlans, JobBiggerThanTheCluster) {
 
 TEST(BadPlans, ZeroOrNegativeWork) {
   EXPECT_EQ(Error(OneJob("gpu_hours: 0")),
-            "bad.textproto:6:1: job \"j\": field gpu_hours must be positive, got 0");
+            "bad.textproto:6:1: job \"j\": field gpu_hours must be a positive finite number, got 0");
   EXPECT_EQ(Error(OneJob("token_rate { tokens: -1 gpu_hours_per_trillion_tokens: 5 }")),
-            "bad.textproto:6:1: job \"j\": field token_rate.tokens must be positive, got -1");
+            "bad.textproto:6:1: job \"j\": field token_rate.tokens must be a positive finite number, got -1");
   EXPECT_EQ(Error(OneJob("flops { tokens: 1e9 flops_per_token: 1e9 mfu: 0 }")),
-            "bad.textproto:6:1: job \"j\": field flops.mfu must be positive, got 0");
+            "bad.textproto:6:1: job \"j\": field flops.mfu must be a positive finite number, got 0");
 }
 
 TEST(BadPlans, TwoWaysOfGivingWork) {
@@ -426,6 +426,15 @@ TEST(BadPlans, PhaseHintsListTheSchemasNames) {
   for (const std::string& name : names) {
     EXPECT_TRUE(LoadPlanText("jobs { id: \"a\" phase: " + name + " gpus: 8 gpu_hours: 1 }", "t").ok()) << name;
   }
+}
+
+// From the review: enum values by number must be ones the schema names.
+TEST(BadPlans, UnknownEnumNumbersAreRefused) {
+  EXPECT_TRUE(absl::StartsWith(Error("jobs { id: \"a\" phase: 99 gpus: 8 gpu_hours: 5 }"),
+                               "bad.textproto:1:16: job \"a\": field phase is unknown (99) (one of: PRETRAIN"))
+      << Error("jobs { id: \"a\" phase: 99 gpus: 8 gpu_hours: 5 }");
+  EXPECT_EQ(Error(OneJob("flops { tokens: 1e12 flops_per_token: 1e9 mfu: 0.4 precision: 7 }")),
+            "bad.textproto:6:1: job \"j\": field flops.precision: unknown value 7");
 }
 
 TEST(BadPlans, MissingFile) {

@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "ledger/cost.h"
 #include "ledger/store.h"
 #include "replay/focus.h"
 #include "replay/format.h"
@@ -372,7 +373,10 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
   EXPECT_NE(sqlite3_exec((*l)->db(), "UPDATE runs SET status = 'complete' WHERE run_id = 1", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
-  ASSERT_TRUE((*live)->Finish(ledger::kComplete, 0, 0).ok());
+  // --force abandons a run whose writer's process id is alive (it may be reused).
+  r = Cli({"ledger", "repair", "--force", ledger_});
+  EXPECT_TRUE(absl::StrContains(r.out, "run 2: abandoned (forced)")) << r.out;
+  EXPECT_FALSE((*live)->Finish(ledger::kComplete, 0, 0).ok());  // abandoned is final
 }
 
 // Defect 23: time blocked on `after` dependencies is not queueing delay.
@@ -425,6 +429,76 @@ TEST_F(Robustness, DefaultLedgerIsTheUsersAndCompareKeepsNothingByDefault) {
   unsetenv("GPULEDGER_LEDGER");
   std::filesystem::current_path(cwd);
   setenv("HOME", saved_home.c_str(), 1);
+}
+
+// From the review of this fixes: outputs never overwrite the ledger,
+// a folder is no output file, and the checks come before the replay.
+TEST_F(Robustness, OutputsNeverOverwriteTheLedger) {
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
+  for (const std::string& target : {ledger_, ledger_ + "-wal", dir_.string()}) {
+    if (!std::filesystem::exists(target)) continue;
+    Result r = Cli({"replay", kDeepSeek, "--ledger", ledger_, "--schedule-out", target});
+    EXPECT_EQ(r.code, 2) << target;
+    EXPECT_TRUE(absl::StrContains(r.err, "--schedule-out: " + target)) << r.err;
+    EXPECT_EQ(Runs(), 1) << target;  // nothing replayed, nothing destroyed
+  }
+  Result r = Cli({"export", "--ledger", ledger_, "-o", ledger_});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpuledger: -o: " + ledger_ + " is the ledger " + ledger_ +
+                       "; writing there would destroy it\n");
+  EXPECT_EQ(Runs(), 1);
+  r = Cli({"export", "--ledger", ledger_, "-o", "/nonexistent/x.csv"});
+  EXPECT_EQ(r.err, "gpuledger: /nonexistent/x.csv: cannot write: No such file or directory\n");
+}
+
+// A ledger in a folder its reader cannot write (as a user who is not root:
+// root writes anywhere) is read, as immutable.
+TEST_F(Robustness, AReaderWhoCannotWriteTheFolderReadsTheLedger) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+  const std::string folder = Path("ro");
+  std::filesystem::create_directories(folder);
+  const std::string ledger = folder + "/l.sqlite";
+  ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger}).code, 0);
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                                           std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                                           std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  std::filesystem::permissions(dir_, std::filesystem::perms::others_exec, std::filesystem::perm_options::add);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    auto l = ledger::Ledger::OpenForReading(ledger);
+    if (!l.ok()) _exit(1);
+    auto report = ledger::BuildCostReport(**l, 1, "job", false);
+    _exit(report.ok() && report->total.rental_micro_usd > 0 ? 0 : 2);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: open failed, 2: report failed, 3: no user 65534";
+}
+
+TEST_F(Robustness, ManyThreadsAndUnknownEnumValuesAndNoHome) {
+  const std::string tiny = Write("tiny.textproto", "cluster { nodes: 1 }\n"
+                                                   "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n");
+  Result r = Cli({"replay", tiny, "--ledger", ledger_, "--seeds", "300", "--threads", "100000"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Runs(), 300);
+  r = Cli({"gen", "--preset", "kalos", "--jobs", "10", "--cluster-gpus", "100000000", "-o", Path("g.csv")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--cluster-gpus must be in [1, 10000000]")) << r.err;
+  // Without HOME or GPULEDGER_LEDGER there is no default ledger: never the working folder.
+  const char* home = std::getenv("HOME");
+  const std::string saved = home ? home : "";
+  unsetenv("HOME");
+  unsetenv("GPULEDGER_LEDGER");
+  unsetenv("XDG_DATA_HOME");
+  r = Cli({"replay", tiny});
+  setenv("HOME", saved.c_str(), 1);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "no ledger: give --ledger FILE")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists("gpuledger.sqlite"));
 }
 
 }  // namespace

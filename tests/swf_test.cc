@@ -141,7 +141,7 @@ TEST_F(SwfTest, HugeTimesAreRefusedByName) {
   const std::string path = Write("huge.swf", std::string(kHeader) +
       "1 0 -1 99999999999999999999 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
-            path + ":4: field 4 (run time) must be at most 3155760000 seconds (100 years), got 1e+20");
+            path + ":4: field 4 (run time) must be at most 3155760000 seconds (100 years), got 100000000000000000000");
   const std::string big = Write("big.swf", std::string(kHeader) +
       "99999999999999999999 0 -1 10 99999999999999999999 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
       "2 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");

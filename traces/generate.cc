@@ -130,7 +130,10 @@ absl::StatusOr<v1::GeneratorPreset> LoadGeneratorPreset(absl::string_view refere
 absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& o,
                            const std::function<absl::Status(absl::string_view)>& write) {
   if (o.jobs <= 0) return absl::InvalidArgumentError("--jobs must be positive");
-  if (o.cluster_gpus < 0) return absl::InvalidArgumentError("--cluster-gpus must not be negative");
+  if (o.cluster_gpus < 0 || o.cluster_gpus > kMaxClusterGpus) {
+    return absl::InvalidArgumentError(absl::StrCat("--cluster-gpus must be in [1, ", kMaxClusterGpus,
+                                                   "] (what a replay models), got ", o.cluster_gpus));
+  }
   if (absl::Status s = Check(p, nullptr, p.name()); !s.ok()) return s;
   const int cluster = o.cluster_gpus > 0 ? o.cluster_gpus : p.cluster_gpus();
   int per_node = 0;

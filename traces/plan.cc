@@ -160,7 +160,7 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
   auto positive = [&](double v, absl::string_view name) -> absl::Status {
     if (!(v > 0) || !std::isfinite(v)) {
       return Invalid(where(field), absl::StrCat(who, ": field ", name,
-                                                " must be positive, got ", v));
+                                                " must be a positive finite number, got ", v));
     }
     return absl::OkStatus();
   };
@@ -195,6 +195,9 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
     if (f.mfu() > 1) {
       return Invalid(where(field), absl::StrCat(who, ": field flops.mfu must be "
                                                      "at most 1, got ", f.mfu()));
+    }
+    if (!v1::Precision_IsValid(f.precision())) {
+      return Invalid(where(field), absl::StrCat(who, ": field flops.precision: unknown value ", f.precision()));
     }
     const bool fp8 = f.precision() == v1::FP8;
     const double peak_tflops = fp8 ? gpu.peak_fp8_tflops() : gpu.peak_bf16_tflops();
@@ -549,9 +552,13 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                      absl::StrCat(who, ": field submit_seconds must be in [0, ", kMaxSeconds,
                                   "] (100 years), got ", job.submit_seconds()));
     }
-    if (job.phase() == v1::PHASE_UNSPECIFIED) {
+    if (job.phase() == v1::PHASE_UNSPECIFIED || !v1::Phase_IsValid(job.phase())) {
       std::vector<const pb::Descriptor*> seen;
-      return Invalid(where("phase"), absl::StrCat(who, ": field phase is missing (one of: ",
+      return Invalid(where("phase"), absl::StrCat(who, ": field phase is ",
+                                                  job.phase() == v1::PHASE_UNSPECIFIED
+                                                      ? std::string("missing")
+                                                      : absl::StrCat("unknown (", job.phase(), ")"),
+                                                  " (one of: ",
                                                   EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
     }
     absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 
 namespace gpuledger::traces {
@@ -115,7 +116,7 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
       if (v[i] > static_cast<double>(kMaxSeconds)) {
         return absl::InvalidArgumentError(absl::StrCat(
             path, ":", line_no, ": field ", i + 1, " (", name, ") must be at most ", kMaxSeconds,
-            " seconds (100 years), got ", v[i]));
+            " seconds (100 years), got ", absl::StrFormat("%.0f", v[i])));
       }
     }
     auto whole = [](double x) { return std::llround(std::clamp(x, -1e15, 1e15)); };
