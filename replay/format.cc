@@ -28,6 +28,34 @@ std::string Hours(int64_t gpu_seconds, bool grouped) {
   return Decimal(gpu_seconds, 3600, grouped ? 2 : 6, grouped);
 }
 std::string Days(int64_t seconds) { return Decimal(seconds, 86400, 2); }
+
+// The GPU-hours column of a report: each row's GPU-seconds in hours, rounded
+// together as the money is (each row gets its step of the rounded running
+// sum), so the rows add up to the subtotal and the total as printed.
+std::map<const CostRow*, std::string> HoursColumn(const CostReport& r, bool grouped) {
+  const int places = grouped ? 2 : 6;
+  int64_t unit = 1;  // rounded hours in 10^-places
+  for (int i = 0; i < places; ++i) unit *= 10;
+  std::map<const CostRow*, std::string> out;
+  __int128 seconds = 0;
+  int64_t shown = 0;
+  auto step = [&](int64_t gpu_seconds) {
+    seconds += gpu_seconds;
+    const int64_t rounded = static_cast<int64_t>((seconds * unit * 2 + 3600) / (2 * 3600));
+    const int64_t part = rounded - shown;
+    shown = rounded;
+    return Decimal(part, unit, places, grouped);
+  };
+  size_t jobs = 0;
+  while (jobs < r.rows.size() && r.rows[jobs].group != "idle") ++jobs;
+  for (size_t i = 0; i < r.rows.size(); ++i) {
+    out[&r.rows[i]] = step(r.rows[i].gpu_seconds);
+    if (i + 1 == jobs) out[&r.jobs_total] = Decimal(shown, unit, places, grouped);
+  }
+  if (jobs == 0) out[&r.jobs_total] = Decimal(0, unit, places, grouped);
+  out[&r.total] = Decimal(shown, unit, places, grouped);
+  return out;
+}
 // Rates are nano-dollars per GPU-hour.
 std::string Rate(int64_t nano) { return Decimal(nano, 1'000'000'000, 4); }
 std::string ExactRate(int64_t nano) { return Decimal(nano, 1'000'000'000, 9); }
@@ -63,9 +91,10 @@ std::string Csv(const CostReport& r, const ReportOptions& o) {
   if (o.owned) header.push_back("owned_usd");
   for (const char* c : {"gpu_seconds", "start_seconds", "end_seconds"}) header.push_back(c);
   std::string out = absl::StrJoin(header, ",") + "\n";
+  const std::map<const CostRow*, std::string> hours = HoursColumn(r, false);
   auto row = [&](const CostRow& c) {
     // Group names come from plan ids; quote them if they need it.
-    std::vector<std::string> f = {CsvField(c.group), Hours(c.gpu_seconds, false)};
+    std::vector<std::string> f = {CsvField(c.group), hours.at(&c)};
     if (o.rental) f.push_back(Usd(c.rental_micro_usd, false));
     if (o.owned) f.push_back(Usd(c.owned_micro_usd, false));
     f.push_back(absl::StrCat(c.gpu_seconds));
@@ -289,8 +318,9 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   head.push_back("start day");
   head.push_back("end day");
   cells.push_back(head);
+  const std::map<const CostRow*, std::string> hours = HoursColumn(r, true);
   auto add = [&](const CostRow& c) {
-    std::vector<std::string> f = {c.group, Hours(c.gpu_seconds, true)};
+    std::vector<std::string> f = {c.group, hours.at(&c)};
     if (o.rental) f.push_back(Usd(c.rental_micro_usd, true));
     if (o.owned) f.push_back(Usd(c.owned_micro_usd, true));
     f.push_back(Days(c.first_start));

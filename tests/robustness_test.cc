@@ -155,13 +155,15 @@ TEST_F(Robustness, EveryGroupingSumsToOneTotal) {
       std::vector<std::string> lines = absl::StrSplit(absl::StripSuffix(r.out, "\n"), '\n');
       // Columns: group, GPU-hours, rental, owned, ...: the rows above the
       // total add up to it, in micro-dollars.
-      int64_t rental = 0, owned = 0;
+      int64_t rental = 0, owned = 0, hours = 0;  // hours in micro-hours
       for (size_t i = 1; i + 1 < lines.size(); ++i) {
         std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+        hours += Micro(f[f.size() - 6]);
         rental += Micro(f[f.size() - 5]);
         owned += Micro(f[f.size() - 4]);
       }
       std::vector<std::string> total = absl::StrSplit(lines.back(), ',');
+      EXPECT_EQ(hours, Micro(total[1])) << by;  // the GPU-hours column adds up too
       EXPECT_EQ(rental, Micro(total[2])) << by;
       EXPECT_EQ(owned, Micro(total[3])) << by;
       const std::string t = absl::StrJoin(total.begin() + 1, total.begin() + 4, ",");
