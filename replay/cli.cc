@@ -207,6 +207,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   std::vector<StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
       a.own_sizes.empty() ? LoadStrategies(a.strategies, &where) : OwnSizeSweep(a.own_sizes);
+  for (size_t i = 0; i < a.own_sizes.size(); ++i) {
+    where.push_back({absl::StrCat("--own-sizes ", a.own_sizes[i])});
+  }
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());

@@ -138,6 +138,9 @@ absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
 }
 
 absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
+  if (o.from_seconds < 0 || o.to_seconds < 0) {
+    return absl::InvalidArgumentError("--from and --to must not be negative");
+  }
   if (o.to_seconds != 0 && o.to_seconds <= o.from_seconds) {
     return absl::InvalidArgumentError(absl::StrCat("--to (", o.to_seconds, ") must be after --from (",
                                                    o.from_seconds, ")"));
@@ -184,6 +187,10 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
   v1::GroupBy_Parse("GROUP_BY_" + absl::AsciiStrToUpper(o.by), &by);
   req.set_group_by(by);
   req.set_allow_partial(o.partial);
+  if (o.rental_usd_per_gpu_hour && !(*o.rental_usd_per_gpu_hour >= 0 && *o.rental_usd_per_gpu_hour <= 1e4)) {
+    return absl::InvalidArgumentError(absl::StrCat("--rental-usd must be in [0, 10000], got ",
+                                                   *o.rental_usd_per_gpu_hour));
+  }
   if (o.rental_usd_per_gpu_hour) {
     req.mutable_pricing_override()->mutable_rental()->set_usd_per_gpu_hour(*o.rental_usd_per_gpu_hour);
   }

@@ -526,6 +526,9 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   std::vector<StrategyPlace> where;
   if (!req.own_sizes().empty()) {
     strategies = OwnSizeSweep({req.own_sizes().begin(), req.own_sizes().end()});
+    for (int i = 0; i < req.own_sizes_size(); ++i) {
+      where.push_back({absl::StrCat("own_sizes[", i, "]"), {}, /*request=*/true});
+    }
   } else if (!req.strategies().strategies().empty()) {
     strategies.assign(req.strategies().strategies().begin(), req.strategies().strategies().end());
     for (size_t i = 0; i < strategies.size(); ++i) {

@@ -111,6 +111,7 @@ TEST_F(Robustness, HugeOwnSizeIsNamedAsTooBig) {
   Result r = Cli({"compare", kDeepSeek, "--ledger", ledger_, "--own-sizes", "100000000"});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "committed capacity must be at most 10000000 GPUs")) << r.err;
+  EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: --own-sizes 100000000: strategy \"own 100000000\"")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(ledger_));
 }
 
