@@ -404,6 +404,8 @@ TEST(BadPlans, ReservedNamesAndControlCharactersAreRefused) {
             "row (idle, down, total, all jobs, unused term); choose another");
   EXPECT_EQ(Error("jobs { id: \"a\\nb\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:8: job #1: field id: \"a\\nb\" holds a control character (0x0a)");
+  EXPECT_FALSE(LoadPlanText("jobs { id: \" idle\" phase: RL gpus: 8 gpu_hours: 1 }", "t").ok());
+  EXPECT_FALSE(LoadPlanText("jobs { id: \"a\\302\\205b\" phase: RL gpus: 8 gpu_hours: 1 }", "t").ok());  // U+0085
   EXPECT_TRUE(LoadPlanText("jobs { id: \"idle-eval\" project: \"totals\" phase: RL gpus: 8 gpu_hours: 1 }",
                            "t").ok());
 }

@@ -283,15 +283,20 @@ std::string FindCycle(const std::vector<PlanJob>& jobs) {
 }  // namespace
 
 absl::Status CheckName(absl::string_view value, absl::string_view field) {
-  for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto u = static_cast<unsigned char>(value[i]);
+    // C0 controls and DEL, and C1 controls (U+0080-U+009F: 0xC2 0x80-0x9F in UTF-8).
+    const bool c1 = u == 0xC2 && i + 1 < value.size() &&
+                    static_cast<unsigned char>(value[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(value[i + 1]) <= 0x9F;
+    if (u < 0x20 || u == 0x7f || c1) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "field %s: \"%s\" holds a control character (0x%02x)", field,
-          absl::CHexEscape(value), u));
+          absl::CHexEscape(value), c1 ? static_cast<unsigned char>(value[i + 1]) : u));
     }
   }
-  const std::string lower = absl::AsciiStrToLower(value);
+  // Spaces around a name do not make it another row's name.
+  const std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(value));
   for (const char* reserved : {"idle", "down", "total", "all jobs", "unused term"}) {
     if (lower == reserved) {
       return absl::InvalidArgumentError(absl::StrCat(
