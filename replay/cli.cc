@@ -12,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -552,20 +553,25 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   app.set_version_flag("--version", absl::StrCat("gpuledger ", GPULEDGER_VERSION, " (ledger schema ",
                                                  ledger::kSchemaVersion, ")"));
-  // A word where a command belongs that is no command: name the nearest.
-  if (argc > 1 && argv[1][0] != '-') {
+  // A word where a command belongs that is no command: name the nearest,
+  // for gpuledger's commands and for those of `gpuledger ledger`.
+  auto unknown = [&](const CLI::App& parent, const char* word, const std::string& what) {
     std::vector<std::string> names;
-    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-      std::string nearest = names.front();
-      for (const std::string& n : names) {
-        if (EditDistance(argv[1], n) < EditDistance(argv[1], nearest)) nearest = n;
-      }
-      err << "gpuledger: unknown command \"" << argv[1] << "\""
-          << (EditDistance(argv[1], nearest) <= 2 ? absl::StrCat("; did you mean \"", nearest, "\"?") : "")
-          << " (commands: " << absl::StrJoin(names, ", ") << ")\n";
-      return kBadInput;
+    for (const CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), word) != names.end()) return false;
+    std::string nearest = names.front();
+    for (const std::string& n : names) {
+      if (EditDistance(word, n) < EditDistance(word, nearest)) nearest = n;
     }
+    err << "gpuledger: unknown " << what << " \"" << word << "\""
+        << (EditDistance(word, nearest) <= 2 ? absl::StrCat("; did you mean \"", nearest, "\"?") : "")
+        << " (" << what << "s: " << absl::StrJoin(names, ", ") << ")\n";
+    return true;
+  };
+  if (argc > 1 && argv[1][0] != '-' && unknown(app, argv[1], "command")) return kBadInput;
+  if (argc > 2 && std::string_view(argv[1]) == "ledger" && argv[2][0] != '-' &&
+      unknown(*lg, argv[2], "ledger command")) {
+    return kBadInput;
   }
   try {
     app.parse(argc, argv);

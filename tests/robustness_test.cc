@@ -310,6 +310,9 @@ TEST_F(Robustness, VersionNearestCommandAndEveryPreset) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: unknown command \"reploy\"; did you mean \"replay\"?"))
       << r.err;
+  r = Cli({"ledger", "reapir", "x.sqlite"});
+  EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: unknown ledger command \"reapir\"; did you mean \"repair\"?"))
+      << r.err;
   r = Cli({"gen", "--help"});
   for (const char* preset : {"kalos", "seren", "pretrain-campaign", "rl-campaign"}) {
     EXPECT_TRUE(absl::StrContains(r.out, preset)) << preset << "\n" << r.out;
