@@ -127,9 +127,10 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
 int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus) {
   // A whole number of micro-dollars per GPU, times the GPUs: the purchase is
   // exactly its unit price x quantity (the FOCUS export shows both).
-  const double micro = std::round(CapitalUsdPerGpu(p) * 1e6) * gpus;
-  // Saturates rather than wraps; BuildCostReport refuses a saturated figure.
-  return micro >= 9.2e18 ? kMaxMicroUsd : static_cast<int64_t>(std::llround(CapitalUsdPerGpu(p) * 1e6)) * gpus;
+  // ValidatePricing keeps a GPU's capital within $1e9, so it fits; the
+  // product saturates rather than wraps (BuildCostReport refuses that).
+  const __int128 micro = static_cast<__int128>(std::llround(CapitalUsdPerGpu(p) * 1e6)) * gpus;
+  return micro >= kMaxMicroUsd ? kMaxMicroUsd : static_cast<int64_t>(micro);
 }
 
 namespace {
@@ -198,13 +199,12 @@ absl::Status AddInFlight(Ledger& ledger, const RunRecord& run, absl::string_view
     if (!jobs.ok()) return jobs.status();
     for (const JobRecord& j : *jobs) project[j.job_id] = j.project;
   }
+  std::map<std::string, size_t> index;  // group -> its place, so a big run stays linear
+  for (size_t i = 0; i < groups->size(); ++i) index.emplace((*groups)[i].group, i);
   auto add = [&](const std::string& key, const UsageRecord& u, int64_t start, int64_t end) {
-    auto it = std::find_if(groups->begin(), groups->end(),
-                           [&](const Ledger::GroupSum& g) { return g.group == key; });
-    if (it == groups->end()) {
-      groups->push_back({key, 0, start, end, 0});
-      it = groups->end() - 1;
-    }
+    auto [at, fresh] = index.emplace(key, groups->size());
+    if (fresh) groups->push_back({key, 0, start, end, 0});
+    Ledger::GroupSum* it = &(*groups)[at->second];
     const int64_t gs = (end - start) * u.gpus;
     it->gpu_seconds += gs;
     if (u.pool == "on-demand") it->on_demand_gpu_seconds += gs;
