@@ -214,13 +214,8 @@ absl::Status AddInFlight(Ledger& ledger, const RunRecord& run, absl::string_view
   for (const UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
     if (by == "day") {
-      constexpr int64_t kDay = 86400;
-      for (int64_t t = u.start; t < u.end;) {
-        const int64_t day = (t - run.sim_start) / kDay;
-        const int64_t day_end = std::min(u.end, run.sim_start + (day + 1) * kDay);
-        add(absl::StrCat("day ", day + 1), u, t, day_end);
-        t = day_end;
-      }
+      ForEachDay(run.sim_start, u.start, u.end,
+                 [&](int64_t day, int64_t from, int64_t to) { add(DayName(day), u, from, to); });
       continue;
     }
     add(by == "job" ? u.job_id : by == "phase" ? u.phase : by == "project" ? project[u.job_id]
@@ -255,13 +250,14 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
     if (!c.ok()) return c.status();
     committed = *c;
   }
+  // A strategy's cluster costs what its pool costs; on-demand use costs rent.
+  const bool owned_cluster = run->strategy.empty() || committed == "owned";
+  const bool reserved_cluster = committed == "reserved";
   if (pricing_override != nullptr) {
     // A price for capacity the run never had would change nothing: refused.
-    const bool owned_used = run->strategy.empty() || committed == "owned";
-    const bool reserved_used = committed == "reserved";
     for (const auto& [set, used, part] :
-         {std::tuple<bool, bool, const char*>{pricing_override->has_owned(), owned_used, "owned"},
-          {pricing_override->has_reserved(), reserved_used, "reserved"}}) {
+         {std::tuple<bool, bool, const char*>{pricing_override->has_owned(), owned_cluster, "owned"},
+          {pricing_override->has_reserved(), reserved_cluster, "reserved"}}) {
       if (set && !used) {
         return absl::InvalidArgumentError(absl::StrCat(
             "pricing_override.", part, ": run ", run_id, " has no ", part, " capacity (",
@@ -288,9 +284,6 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   report.rates = ComputeRates(pricing, run->gpu_tdp_watts);
   report.strategy = !run->strategy.empty();
   report.committed = committed;
-  // A strategy's cluster costs what its pool costs; on-demand use costs rent.
-  const bool owned_cluster = !report.strategy || report.committed == "owned";
-  const bool reserved_cluster = report.strategy && report.committed == "reserved";
   const int64_t busy_rate = owned_cluster      ? report.rates.owned_busy()
                             : reserved_cluster ? report.rates.reserved
                                                : 0;

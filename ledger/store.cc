@@ -639,7 +639,6 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
-  constexpr int64_t kDay = 86400;
   Stmt q(db_, "SELECT start, end, gpus, pool = 'on-demand' FROM usage WHERE run_id = ? AND job_id != ''");
   q.Bind(1, run);
   std::map<int64_t, GroupSum> days;  // by day index from the run's start
@@ -649,20 +648,17 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
     if (!*row) break;
     const int64_t start = q.Int64(0), end = q.Int64(1), gpus = q.Int64(2);
     const bool on_demand = q.Int64(3) != 0;
-    for (int64_t t = start; t < end;) {
-      const int64_t day = (t - r->sim_start) / kDay;
-      const int64_t day_end = std::min(end, r->sim_start + (day + 1) * kDay);
+    ForEachDay(r->sim_start, start, end, [&](int64_t day, int64_t t, int64_t day_end) {
       GroupSum& g = days[day];
       if (g.group.empty()) {
-        g.group = absl::StrCat("day ", day + 1);
+        g.group = DayName(day);
         g.first_start = t;
       }
       g.gpu_seconds += (day_end - t) * gpus;
       if (on_demand) g.on_demand_gpu_seconds += (day_end - t) * gpus;
       g.first_start = std::min(g.first_start, t);
       g.last_end = std::max(g.last_end, day_end);
-      t = day_end;
-    }
+    });
   }
   std::vector<GroupSum> out;
   for (auto& [day, g] : days) out.push_back(std::move(g));

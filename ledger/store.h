@@ -4,6 +4,7 @@
 #ifndef GPULEDGER_LEDGER_STORE_H_
 #define GPULEDGER_LEDGER_STORE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -117,6 +118,20 @@ struct JobEvent {
   std::string kind;          // "preempt"
   std::string nodes;
 };
+
+// The days of a run that starts at `run_start`: "day 1", "day 2", ...;
+// `f(day_index, from, to)` is called for each day [start, end) touches.
+inline std::string DayName(int64_t day_index) { return "day " + std::to_string(day_index + 1); }
+template <typename F>
+void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
+  constexpr int64_t kDay = 86400;
+  for (int64_t t = start; t < end;) {
+    const int64_t day = (t - run_start) / kDay;
+    const int64_t day_end = std::min(end, run_start + (day + 1) * kDay);
+    f(day, t, day_end);
+    t = day_end;
+  }
+}
 
 class RunWriter;
 

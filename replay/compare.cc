@@ -341,8 +341,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, paid_gpus);
     } else if (r.committed == "reserved") {
       const int64_t committed_seconds = ledger::ReservedCommitmentSeconds(p.pricing, r.horizon_seconds);
-      committed = ledger::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds,
-                                    std::llround(p.pricing.reserved().usd_per_gpu_hour() * 1e9));
+      committed = ledger::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds, rates.reserved);
       r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
     }
     ledger::MoneySplitter split;

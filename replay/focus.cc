@@ -182,7 +182,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   v1::Pricing pricing;
   google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing);
   const ledger::Rates rates = ledger::ComputeRates(pricing, run->gpu_tdp_watts);
-  const int64_t reserved_rate = std::llround(pricing.reserved().usd_per_gpu_hour() * 1e9);
+  const int64_t reserved_rate = rates.reserved;
   // Cash an owner pays by the hour: energy, operations and cost of capital
   // (the capital itself is the purchase row).
   const int64_t cash_fixed = rates.owned_operations + rates.owned_financing;
