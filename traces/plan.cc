@@ -26,6 +26,7 @@
 #include "traces/failures.h"
 #include "traces/jobtrace.h"
 #include "traces/sha256.h"
+#include "traces/swf.h"
 #include "traces/textproto.h"
 
 namespace gpuledger::traces {
@@ -360,7 +361,7 @@ absl::StatusOr<Workload> LoadPlanFile(const std::string& path) {
   if (S_ISDIR(st.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a plan file"));
   }
-  if (IsJobTracePath(path) || absl::EndsWith(path, ".swf") || absl::EndsWith(path, ".swf.gz")) {
+  if (IsJobTracePath(path) || IsSwfPath(path)) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": is a trace, not a plan (.textproto); gpuledger replay takes traces"));
   }
