@@ -53,6 +53,13 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
         check("reserved.term_years", p.reserved().term_years(), 0, 1000)}) {
     if (!s.ok()) return s;
   }
+  // A term is none (the window itself) or at least a day: a shorter one would
+  // commit to billions of terms.
+  if (p.reserved().term_years() > 0 && p.reserved().term_years() < 1.0 / 365.25) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", prefix, "reserved.term_years must be 0 (the window) or at least a day (",
+        1.0 / 365.25, " years), got ", p.reserved().term_years()));
+  }
   if (o.chip_usd() > 0 && !(o.server_multiplier() >= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "field ", prefix, "owned.server_multiplier must be at least 1 with chip_usd (Epoch AI: "
@@ -183,7 +190,9 @@ int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {
 
 int64_t ReservedCommitmentSeconds(const v1::Pricing& p, int64_t window) {
   const double term = p.reserved().term_years() * kSecondsPerYear;
-  return term > 0 ? static_cast<int64_t>(std::ceil(static_cast<double>(window) / term) * term) : window;
+  if (!(term >= 1)) return window;  // ValidatePricing refuses terms under a day
+  // Capped far above any replay window (kMaxSimulatedSeconds is 1e11 s).
+  return static_cast<int64_t>(std::min(std::ceil(static_cast<double>(window) / term) * term, 1e15));
 }
 
 namespace {

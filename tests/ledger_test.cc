@@ -335,6 +335,13 @@ TEST(Cost, MoneyBeyondInt64IsRefused) {
   split.Take(kExactPerMicroUsd);
   EXPECT_EQ(split.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(CostMicroUsd(INT64_MAX, INT64_MAX), INT64_MAX);  // saturates, never wraps
+  // Found by fuzzing (fuzz/regressions/ledger_service/reserved-term-tiny): a
+  // reserved term of a billionth of a year made the commitment infinite.
+  v1::Pricing tiny = Parse(kHandPricing);
+  tiny.mutable_reserved()->set_term_years(1e-300);
+  EXPECT_TRUE(absl::StrContains(ValidatePricing(tiny, "pricing_override.").message(),
+                                "reserved.term_years must be 0 (the window) or at least a day"));
+  EXPECT_EQ(ReservedCommitmentSeconds(tiny, 3600), 3600);
   // Prices beyond the bounds are refused by the validator, naming the field.
   v1::Pricing p;
   p.mutable_rental()->set_usd_per_gpu_hour(1e12);
