@@ -37,6 +37,7 @@ inline void CheckWorkload(const traces::Workload& w, int64_t max_run_seconds) {
     FUZZ_CHECK(j.run_seconds > 0);
     FUZZ_CHECK(max_run_seconds == 0 || j.run_seconds <= max_run_seconds);
     FUZZ_CHECK(j.submit_seconds >= 0);
+    FUZZ_CHECK(j.eligible_seconds == 0 || j.eligible_seconds >= j.submit_seconds);
     FUZZ_CHECK(j.requested_seconds >= 0);
     for (int a : j.after) FUZZ_CHECK(a >= 0 && a < static_cast<int>(w.jobs.size()));
   }

@@ -71,6 +71,7 @@ std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
   for (const auto& j : w.jobs) {
     scheduler::JobSpec s{j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after,
                          std::max(j.requested_seconds, j.run_seconds)};
+    if (j.eligible_seconds > j.submit_seconds) s.eligible = j.eligible_seconds;
     s.checkpoint_seconds = j.checkpoint_seconds;
     s.checkpoint_write_seconds = j.checkpoint_write_seconds;
     if (j.checkpoint_seconds == traces::kAutoCheckpoint) {

@@ -29,7 +29,7 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   const int in_service = (shape.nodes - spare_nodes) * shape.gpus_per_node;
   const int n = static_cast<int>(jobs.size());
   for (const JobSpec& j : jobs) {
-    if (j.submit < 0 || j.submit > kMaxSimulatedSeconds || j.run_seconds > kMaxSimulatedSeconds ||
+    if (j.submit < 0 || j.arrival() > kMaxSimulatedSeconds || j.run_seconds > kMaxSimulatedSeconds ||
         j.checkpoint_write_seconds > kMaxSimulatedSeconds) {
       return absl::InvalidArgumentError(absl::StrCat(
           "job \"", j.id, "\": submit and run times must be in [0, ", kMaxSimulatedSeconds, "]"));
@@ -137,7 +137,7 @@ void Reserve(Profile* p, size_t i, int64_t gpus, Seconds length) {
 Seconds SerialBound(const std::vector<JobSpec>& jobs) {
   Seconds latest_submit = 0, serial = 0;
   for (const JobSpec& j : jobs) {
-    latest_submit = std::max(latest_submit, std::clamp<Seconds>(j.submit, 0, kMaxSimulatedSeconds));
+    latest_submit = std::max(latest_submit, std::clamp<Seconds>(j.arrival(), 0, kMaxSimulatedSeconds));
     const Seconds run = std::clamp<Seconds>(j.run_seconds, 0, kMaxSimulatedSeconds);
     const Seconds write = std::clamp<Seconds>(j.checkpoint_write_seconds, 0, kMaxSimulatedSeconds);
     // Writes: at most one per interval of work, and one more cut short.
@@ -215,7 +215,7 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
   submit_order_.resize(n);
   for (int i = 0; i < n; ++i) submit_order_[i] = i;
   auto by_submit = [this](int a, int b) {
-    return std::tie(jobs_[a].submit, a) < std::tie(jobs_[b].submit, b);
+    return std::pair(jobs_[a].arrival(), a) < std::pair(jobs_[b].arrival(), b);
   };
   if (!std::is_sorted(submit_order_.begin(), submit_order_.end(), by_submit)) {
     std::sort(submit_order_.begin(), submit_order_.end(), by_submit);
@@ -310,7 +310,7 @@ absl::Status Simulator::Emit(const UsageInterval& given) {
 
 Seconds Simulator::next_event_time() const {
   Seconds t = events_.empty() ? std::numeric_limits<Seconds>::max() : events_.NextTime();
-  if (next_submit_ < submit_order_.size()) t = std::min(t, jobs_[submit_order_[next_submit_]].submit);
+  if (next_submit_ < submit_order_.size()) t = std::min(t, jobs_[submit_order_[next_submit_]].arrival());
   // Failures matter only while something is left to happen.
   if (t != std::numeric_limits<Seconds>::max()) t = std::min(t, NextFailureTime());
   return t;
@@ -440,7 +440,7 @@ absl::Status Simulator::ApplyInstant(Seconds t) {
   while (NextFailureTime() <= t) {
     if (absl::Status s = FailNode(PopFailure(), t); !s.ok()) return s;
   }
-  while (next_submit_ < submit_order_.size() && jobs_[submit_order_[next_submit_]].submit == t) {
+  while (next_submit_ < submit_order_.size() && jobs_[submit_order_[next_submit_]].arrival() == t) {
     const int job = submit_order_[next_submit_++];
     submitted_[job] = true;
     if (deps_left_[job] == 0) Enqueue(job, t);

@@ -215,7 +215,7 @@ class Simulator {
   Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs, const SchedulerOptions& options,
             Sink* sink);
   QueueKey Key(int job) const {
-    return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].submit, job};
+    return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].arrival(), job};
   }
   Seconds Estimate(int job) const;
   // Checkpoints written while doing `work` seconds of work from a restart,

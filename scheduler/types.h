@@ -47,6 +47,12 @@ struct JobSpec {
   // `checkpoint_seconds` of work, then writes, and so on; no checkpoint is
   // written once the work is done. A save counts when its write completes.
   Seconds checkpoint_write_seconds = 0;
+  // When the scheduler may first consider the job, if later than `submit`
+  // (a trace's dispatch delay, Slurm's eligible time); -1: at submission.
+  // Queueing order and arrival use it; waits are still counted from submit.
+  Seconds eligible = -1;
+  // When the job reaches the scheduler's queue.
+  Seconds arrival() const { return eligible > submit ? eligible : submit; }
 };
 
 // GPUs a job holds: runs of consecutive nodes, each with the same number of

@@ -120,6 +120,10 @@ TEST_F(JobTraceTest, BadLinesNameTheLineAndField) {
   EXPECT_EQ(Error("g.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,type\na,0,8,10,nap\n"),
             Path("g.csv") + ":3: field type: unknown type \"nap\" (pretrain, context_extension, sft, "
                             "rl, eval, data, debug, ablation, other)");
+  EXPECT_EQ(Error("i.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,eligible_seconds\na,100,8,10,99\n"),
+            Path("i.csv") + ":3: field eligible_seconds must be 0 or at least submit_seconds (100), got 99");
+  EXPECT_EQ(Error("i2.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8, \"run_seconds\": 9, \"eligible_seconds\": -1}\n"),
+            Path("i2.jsonl") + ":2: field eligible_seconds must be in [0, 3155760000], got -1");
   const std::string json = Error("h.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8}\n{\"id\": \"b\", \"gpus\": \"x\"}\n");
   EXPECT_EQ(json.substr(0, Path("h.jsonl").size() + 3), Path("h.jsonl") + ":3:") << json;
   EXPECT_NE(json.find("gpus"), std::string::npos) << json;

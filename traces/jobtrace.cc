@@ -70,6 +70,7 @@ absl::Status ParseCsvRow(absl::string_view line, const std::vector<std::string>&
     else if (name == "submit_seconds") { s = number(&n); job->set_submit_seconds(n); }
     else if (name == "run_seconds") { s = number(&n); job->set_run_seconds(n); }
     else if (name == "requested_seconds") { s = number(&n); job->set_requested_seconds(n); }
+    else if (name == "eligible_seconds") { s = number(&n); job->set_eligible_seconds(n); }
     else if (name == "gpus") {
       s = number(&n);
       if (s.ok() && (n < -1'000'000'000 || n > 1'000'000'000)) {
@@ -209,10 +210,15 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     }
     for (const auto& [field, value] : {std::pair<const char*, int64_t>{"submit_seconds", job.submit_seconds()},
                                        {"run_seconds", job.run_seconds()},
-                                       {"requested_seconds", job.requested_seconds()}}) {
+                                       {"requested_seconds", job.requested_seconds()},
+                                       {"eligible_seconds", job.eligible_seconds()}}) {
       if (value < 0 || value > kMaxSeconds) {
         return Bad(where, absl::StrCat("field ", field, " must be in [0, ", kMaxSeconds, "], got ", value));
       }
+    }
+    if (job.eligible_seconds() != 0 && job.eligible_seconds() < job.submit_seconds()) {
+      return Bad(where, absl::StrCat("field eligible_seconds must be 0 or at least submit_seconds (",
+                                     job.submit_seconds(), "), got ", job.eligible_seconds()));
     }
     if (job.gpus() < 0) return Bad(where, absl::StrCat("field gpus must not be negative, got ", job.gpus()));
     if (job.run_seconds() <= 0) { ++skipped["run time <= 0"]; continue; }
@@ -224,6 +230,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
     j.gpus = job.gpus();
     j.priority = job.priority();
     j.submit_seconds = job.submit_seconds();
+    j.eligible_seconds = job.eligible_seconds();
     j.run_seconds = job.run_seconds();
     j.requested_seconds = std::max<int64_t>(0, job.requested_seconds());
     j.status = status;

@@ -23,6 +23,7 @@ struct PlanJob {
   int gpus = 0;
   int priority = 0;
   int64_t submit_seconds = 0;
+  int64_t eligible_seconds = 0;  // job traces: queued from then (>= submit), 0: at submit
   int64_t run_seconds = 0;    // work converted to time on `gpus` GPUs
   int64_t requested_seconds = 0;  // asked of the scheduler; 0 if not given
   std::vector<int> after;     // indices into Workload::jobs
