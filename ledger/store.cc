@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <chrono>
 #include <condition_variable>
@@ -204,8 +205,9 @@ std::string ThisWriter() {
   return absl::StrCat(host, ":", getpid());
 }
 
-std::string UtcNow() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+// An instant of `clock` as ISO 8601 UTC.
+std::string Iso8601(const Clock& clock) {
+  const std::time_t t = static_cast<std::time_t>(clock());
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -319,8 +321,22 @@ constexpr const char* kGroupColumns =
 
 }  // namespace
 
+Clock DefaultClock() {
+  const char* fixed = std::getenv("SOURCE_DATE_EPOCH");
+  int64_t at = 0;
+  if (fixed != nullptr && absl::SimpleAtoi(fixed, &at) && at >= 0 && at <= 253402300799) {
+    return [at] { return at; };  // at most 9999-12-31T23:59:59Z
+  }
+  return [] {
+    return static_cast<int64_t>(
+        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
+  };
+}
+
+std::string Ledger::Now() const { return Iso8601(clock_); }
+
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
-                                                     bool create) {
+                                                     bool create, Clock clock) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (its owner, or a
   // writer's background thread while the owner waits), so SQLite's own
@@ -339,7 +355,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
     sqlite3_close(db);
     return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
   }
-  std::unique_ptr<Ledger> ledger(new Ledger(db));
+  std::unique_ptr<Ledger> ledger(new Ledger(db, std::move(clock)));
   sqlite3_busy_timeout(db, 60000);  // Monte Carlo replays write side by side
   // WAL lets readers work beside the one writer. synchronous = NORMAL: in
   // WAL mode a crash cannot corrupt the file, it can only lose the last
@@ -380,7 +396,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string
     const std::string uri = absl::StrCat("file:", path, immutable ? "?immutable=1" : "");
     int rc = sqlite3_open_v2(uri.c_str(), &db,
                              SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
-    std::unique_ptr<Ledger> ledger(rc == SQLITE_OK ? new Ledger(db) : nullptr);
+    std::unique_ptr<Ledger> ledger(rc == SQLITE_OK ? new Ledger(db, DefaultClock()) : nullptr);
     if (ledger == nullptr) {
       const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
       sqlite3_close(db);
@@ -447,7 +463,7 @@ absl::StatusOr<std::vector<Ledger::Repair>> Ledger::RepairRuns(bool force) {
                              : absl::StrCat("its writer ", writer, " is on another host; --force abandons it");
     } else {
       Stmt u(db_, "UPDATE runs SET status = 'abandoned', wall_end = ? WHERE run_id = ? AND status = 'running'");
-      u.Bind(1, UtcNow()).Bind(2, id);
+      u.Bind(1, Now()).Bind(2, id);
       if (auto s = u.Run(); !s.ok()) {
         Exec(db_, "ROLLBACK").IgnoreError();
         return s;
@@ -478,14 +494,14 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   ins.Bind(1, run.plan_name).Bind(2, run.plan_source).Bind(3, run.plan_sha256)
       .Bind(4, run.gpu_model).Bind(5, run.nodes).Bind(6, run.gpus_per_node)
       .Bind(7, run.gpu_tdp_watts).Bind(8, run.policy).Bind(9, run.seed)
-      .Bind(10, run.pricing).Bind(11, UtcNow()).Bind(12, run.group_id).Bind(13, run.strategy)
+      .Bind(10, run.pricing).Bind(11, Now()).Bind(12, run.group_id).Bind(13, run.strategy)
       .Bind(14, ThisWriter());
   if (auto s = ins.Run(); !s.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;
   }
   const int64_t run_id = sqlite3_last_insert_rowid(db_);
-  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id));
+  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_));
   writer->in_transaction_ = true;  // the run's row opened this transaction
   if (background) {
     if (auto s = writer->Commit(); !s.ok()) return s;
@@ -516,7 +532,7 @@ absl::StatusOr<int64_t> Ledger::CreateRunGroup(const RunGroupRecord& g) {
            "INSERT INTO run_groups (plan_name, plan_sha256, policy, first_seed, seeds, created) "
            "VALUES (?,?,?,?,?,?)");
   ins.Bind(1, g.plan_name).Bind(2, g.plan_sha256).Bind(3, g.policy).Bind(4, g.first_seed)
-      .Bind(5, g.seeds).Bind(6, UtcNow());
+      .Bind(5, g.seeds).Bind(6, Now());
   if (auto s = ins.Run(); !s.ok()) return s;
   return sqlite3_last_insert_rowid(db_);
 }
@@ -783,8 +799,8 @@ class RunWriter::Background {
   std::thread thread_;  // last: starts once the rest is ready
 };
 
-RunWriter::RunWriter(sqlite3* db, int64_t run_id)
-    : db_(db), run_id_(run_id), stmts_(std::make_unique<Statements>(db)) {}
+RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock)
+    : db_(db), run_id_(run_id), clock_(std::move(clock)), stmts_(std::make_unique<Statements>(db)) {}
 
 RunWriter::~RunWriter() {
   // Rows not handed over are dropped, like an open transaction; batches
@@ -932,7 +948,7 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
          "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
          "   WHERE run_id = ?6 AND job_id = '' AND category = 'down') END "
          "WHERE run_id = ?6");
-  q.Bind(1, f.status).Bind(2, UtcNow()).Bind(3, f.sim_start).Bind(4, f.sim_end)
+  q.Bind(1, f.status).Bind(2, Iso8601(clock_)).Bind(3, f.sim_start).Bind(4, f.sim_end)
       .Bind(5, f.metrics).Bind(6, run_id_).Bind(7, f.idle_gpu_seconds)
       .Bind(8, f.down_gpu_seconds);
   return q.Run();

@@ -135,6 +135,16 @@ void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
 
 class RunWriter;
 
+// The wall clock a ledger writes (a run's wall_start and wall_end, a group's
+// creation, an abandonment), as UTC seconds since 1970. Tests give a fixed
+// one, so that a whole ledger can be compared byte for byte.
+using Clock = std::function<int64_t()>;
+// The system clock; or, when the environment sets SOURCE_DATE_EPOCH to a
+// whole number of seconds (the reproducible-builds convention), that
+// instant: the same replay then writes the same bytes. Another value of it
+// is ignored.
+Clock DefaultClock();
+
 class Ledger {
  public:
   // Opens the ledger at `path` for writing, in WAL mode, migrating its
@@ -142,7 +152,8 @@ class Ledger {
   // if `create`, else a missing file is NotFound. Fails if the file is not a
   // ledger or its schema is newer.
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path,
-                                                      bool create = true);
+                                                      bool create = true,
+                                                      Clock clock = DefaultClock());
   // Opens the ledger at `path` for reading only: it never creates, migrates
   // or writes anything, and works in a folder it cannot write. NotFound if
   // there is no file; FailedPrecondition for a file that is not a ledger or
@@ -230,10 +241,12 @@ class Ledger {
   sqlite3* db() { return db_; }
 
  private:
-  explicit Ledger(sqlite3* db) : db_(db) {}
+  Ledger(sqlite3* db, Clock clock) : db_(db), clock_(std::move(clock)) {}
+  std::string Now() const;
   absl::StatusOr<std::vector<GroupSum>> SumByDay(int64_t run);
   absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
   sqlite3* db_;
+  Clock clock_;
   int migrated_from_ = 0;
 };
 
@@ -270,7 +283,7 @@ class RunWriter {
 
  private:
   friend class Ledger;
-  RunWriter(sqlite3* db, int64_t run_id);
+  RunWriter(sqlite3* db, int64_t run_id, Clock clock);
   struct FinishArgs {
     std::string status;
     int64_t sim_start, sim_end;
@@ -299,6 +312,7 @@ class RunWriter {
 
   sqlite3* db_;
   int64_t run_id_;
+  Clock clock_;
   int pending_ = 0;
   bool in_transaction_ = false;
   struct Statements;

@@ -118,6 +118,29 @@ TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
             SQLITE_CONSTRAINT);
 }
 
+// The clock given to Open is the one written: the start from StartRun, the
+// end from Finish; SOURCE_DATE_EPOCH fixes the default one.
+TEST_F(LedgerTest, TheWallClockIsTheOneGiven) {
+  int64_t now = 1767225600;  // 2026-01-01T00:00:00Z
+  auto l = Ledger::Open(path_, true, [&now] { return now; });
+  ASSERT_TRUE(l.ok()) << l.status();
+  auto w = (*l)->StartRun(Run(kHandPricing), {{"a", "rl", "p", 8, 0, 0, 10}});
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
+  now += 3661;
+  ASSERT_TRUE((*w)->Finish(kComplete, 0, 10).ok());
+  auto run = (*l)->GetRun(1);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->wall_start, "2026-01-01T00:00:00Z");
+  EXPECT_EQ(run->wall_end, "2026-01-01T01:01:01Z");
+  setenv("SOURCE_DATE_EPOCH", "86400", 1);
+  EXPECT_EQ(DefaultClock()(), 86400);
+  setenv("SOURCE_DATE_EPOCH", "yesterday", 1);  // not a number: the system clock
+  EXPECT_GT(DefaultClock()(), 1767225600);
+  unsetenv("SOURCE_DATE_EPOCH");
+  EXPECT_GT(DefaultClock()(), 1767225600);
+}
+
 TEST_F(LedgerTest, WriterDroppedWithoutFinishLeavesAnIncompleteRun) {
   auto l = Open();
   {
