@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -153,7 +155,22 @@ absl::Status CheckScheduleOut(const std::string& path, const std::string& ledger
 
 absl::Status CheckOutputFile(const std::string& path, const std::string& ledger, absl::string_view flag) {
   struct stat out;
-  if (::stat(path.c_str(), &out) != 0) return absl::OkStatus();  // a new file
+  if (::stat(path.c_str(), &out) != 0) {
+    // A new file, but perhaps where the ledger (not yet created) will be.
+    const auto where = [](const std::string& p) {
+      std::error_code ec;
+      const auto at = std::filesystem::weakly_canonical(std::filesystem::absolute(p, ec), ec);
+      return ec ? std::filesystem::path() : at;
+    };
+    const auto file = where(path);
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      if (!file.empty() && file == where(ledger + suffix)) {
+        return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is the ledger ", ledger,
+                                                       suffix, "; writing there would destroy it"));
+      }
+    }
+    return absl::OkStatus();
+  }
   if (!S_ISREG(out.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": is not a regular file"));
   }

@@ -455,6 +455,18 @@ TEST_F(Robustness, OutputsNeverOverwriteTheLedger) {
   EXPECT_EQ(Runs(), 1);
   r = Cli({"export", "--ledger", ledger_, "-o", "/nonexistent/x.csv"});
   EXPECT_EQ(r.err, "gpuledger: /nonexistent/x.csv: cannot write: No such file or directory\n");
+  // A ledger not created yet, named the same (found by a golden transcript:
+  // the schedule was written over the new ledger's file, its rows left in
+  // the WAL).
+  const std::string fresh = Path("fresh.sqlite");
+  r = Cli({"replay", kDeepSeek, "--ledger", fresh, "--schedule-out", Path("./fresh.sqlite")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpuledger: --schedule-out: " + Path("./fresh.sqlite") + " is the ledger " + fresh +
+                       "; writing there would destroy it\n");
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  r = Cli({"replay", kDeepSeek, "--ledger", fresh, "--schedule-out", fresh + "-wal"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(std::filesystem::exists(fresh));
 }
 
 // A ledger in a folder its reader cannot write (as a user who is not root:
