@@ -1,0 +1,122 @@
+# Bad input, one per class: each message names the file, line and field
+# (or the option), exits 2 and writes nothing.
+$ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: -5 }\n' > "$TMP/bad.textproto"
+$ gpuledger replay "$TMP/bad.textproto" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/bad.textproto:3:40: job "a": field gpu_hours must be a positive finite number, got -5
+? 2
+$ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 }\njobs { id: "a" phase: PRETRAN gpus: 8 gpu_hours: 5 }\n' > "$TMP/syntax.textproto"
+$ gpuledger replay "$TMP/syntax.textproto" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/syntax.textproto:3:31: Unknown enumeration value of "PRETRAN" for field "phase" (one of: PRETRAIN, CONTEXT_EXTENSION, SFT, RL, EVAL, DATA, OTHER, DEBUG, ABLATION)
+? 2
+$ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 submit_seconds: 9223372036854775807 }\n' > "$TMP/huge.textproto"
+$ gpuledger replay "$TMP/huge.textproto" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/huge.textproto:3:53: job "a": field submit_seconds must be in [0, 3155760000] (100 years), got 9223372036854775807
+? 2
+$ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 }\npricing { rental { usd_per_gpu_hour: 1e7 } }\n' > "$TMP/price.textproto"
+$ gpuledger replay "$TMP/price.textproto" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/price.textproto:4:20: field pricing.rental.usd_per_gpu_hour must be in [0, 10000], got 1e+07
+? 2
+$ printf '# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,status\na,0,eight,10,completed\n' > "$TMP/bad.csv"
+$ gpuledger replay "$TMP/bad.csv" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/bad.csv:3: field gpus: "eight" is not a whole number
+? 2
+$ printf '# cluster_gpus: 16\n{"id": "a", "gpus": 8, "run_seconds": 9, "eligible_seconds": -1}\n' > "$TMP/bad.jsonl"
+$ gpuledger replay "$TMP/bad.jsonl" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/bad.jsonl:2: field eligible_seconds must be in [0, 3155760000], got -1
+? 2
+$ printf '; MaxProcs: 16\n1 0 -1 10 x -1 -1 4 -1 -1 1 1 1 -1 1 -1 -1 -1\n' > "$TMP/bad.swf"
+$ gpuledger replay "$TMP/bad.swf" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/bad.swf:2: field 5 ("x") is not a number
+? 2
+$ zcat tests/data/lublin_256.swf.gz | head -c 20000 | gzip -c | head -c 3000 > "$TMP/cut.swf.gz"
+$ gpuledger replay "$TMP/cut.swf.gz" --ledger "$TMP/l.sqlite"
+2> gpuledger: $TMP/cut.swf.gz: the file is truncated or corrupt (zlib: unexpected end of file); refusing a partial trace
+? 2
+$ printf 'rental { usd_per_gpu_hour: -1 }\n' > "$TMP/p.textproto"
+$ printf 'strategies { name: "a" committed: "leased" }\n' > "$TMP/s.textproto"
+$ gpuledger compare traces/deepseek-v3-r1.textproto --strategies "$TMP/s.textproto"
+2> gpuledger: $TMP/s.textproto:1:24: strategy "a": field committed must be "owned", "reserved" or empty, got "leased"
+? 2
+$ printf 'name: "x" gpu: "A100" cluster_gpus: 16 jobs_per_day: 10 max_run_seconds: 100\nheld_share: 1.5\ntypes { type: "a" share: 1 size_weights: [1] run_median_seconds: 9 }\n' > "$TMP/g.textproto"
+$ gpuledger gen --preset "$TMP/g.textproto" --jobs 5 -o "$TMP/g.csv"
+2> gpuledger: $TMP/g.textproto:2:1: field held_share: must be in [0, 1]
+? 2
+$ gpuledger replay traces/nope.textproto --ledger "$TMP/l.sqlite"
+2> gpuledger: traces/nope.textproto: cannot read plan file: No such file or directory
+? 2
+$ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite" --schedule-out "$TMP/no/such/dir/s.csv"
+2> gpuledger: --schedule-out: $TMP/no/such/dir/s.csv: cannot write: No such file or directory
+? 2
+$ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite" --schedule-out "$TMP/l.sqlite"
+2> gpuledger: --schedule-out: $TMP/l.sqlite is the ledger $TMP/l.sqlite; writing there would destroy it
+? 2
+$ gpuledger report --ledger "$TMP/missing.sqlite"
+2> gpuledger: $TMP/missing.sqlite: no such ledger
+? 2
+$ printf 'not a ledger' > "$TMP/text.sqlite" && gpuledger report --ledger "$TMP/text.sqlite"
+2> gpuledger: $TMP/text.sqlite: ledger: file is not a database
+? 2
+# Nothing above wrote a ledger; now one run.
+$ ls "$TMP"
+> bad.csv
+> bad.jsonl
+> bad.swf
+> bad.textproto
+> cut.swf.gz
+> g.textproto
+> home
+> huge.textproto
+> p.textproto
+> price.textproto
+> s.textproto
+> syntax.textproto
+> text.sqlite
+
+$ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite" >/dev/null
+$ gpuledger report --ledger "$TMP/l.sqlite" --run 7
+2> gpuledger: no run 7 in the ledger
+? 2
+$ gpuledger report --ledger "$TMP/l.sqlite" --pricing "$TMP/p.textproto"
+2> gpuledger: $TMP/p.textproto:1:10: field rental.usd_per_gpu_hour must be in [0, 10000], got -1
+? 2
+$ gpuledger export --ledger "$TMP/l.sqlite" --epoch 2025-13-01
+2> gpuledger: --epoch: expected YYYY-MM-DD, got "2025-13-01"
+? 2
+$ gpuledger compare traces/deepseek-v3-r1.textproto --horizon 4 weeks
+2> The following argument was not expected: weeks
+2> Run with --help for more information.
+? 2
+$ gpuledger reply traces/deepseek-v3-r1.textproto
+2> gpuledger: unknown command "reply"; did you mean "replay"? (commands: replay, report, compare, gen, export, serve, ledger, query)
+? 2
+$ gpuledger report --by month
+2> --by: month not in {job,phase,project,category,pool,day}
+2> Run with --help for more information.
+? 2
+$ gpuledger replay
+2> plan is required
+2> Run with --help for more information.
+? 2
+$ ledger-dump "$TMP/l.sqlite"
+> table job_events: event_id, run_id, time, job_id, kind, nodes
+> table jobs: run_id, ordinal, job_id, phase, project, gpus, priority, submit, run_seconds
+>   1 | 0 | v3-pretrain | pretrain | DeepSeek-V3 | 2048 | 0 | 0 | 4682813
+>   1 | 1 | v3-context-extension | context_extension | DeepSeek-V3 | 2048 | 0 | 0 | 209180
+>   1 | 2 | v3-post-training | sft | DeepSeek-V3 | 2048 | 0 | 0 | 8790
+>   1 | 3 | r1-zero | rl | DeepSeek-R1 | 512 | 0 | 0 | 710156
+>   1 | 4 | r1-sft-data | data | DeepSeek-R1 | 512 | 0 | 0 | 35157
+>   1 | 5 | r1 | rl | DeepSeek-R1 | 512 | 0 | 0 | 288282
+> table run_groups: group_id, plan_name, plan_sha256, policy, first_seed, seeds, created
+> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer
+>   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER
+> table usage: entry_id, run_id, job_id, phase, category, start, end, gpus, gpu_seconds, nodes, pool
+>   1 | 1 | v3-pretrain | pretrain | productive | 0 | 4682813 | 2048 | 9590401024 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
+>   2 | 1 | v3-context-extension | context_extension | productive | 4682813 | 4891993 | 2048 | 428400640 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
+>   3 | 1 | v3-post-training | sft | productive | 4891993 | 4900783 | 2048 | 18001920 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
+>   4 | 1 |  |  | idle | 4900783 | 5610939 | 1536 | 1090799616 |  | 
+>   5 | 1 | r1-zero | rl | productive | 4900783 | 5610939 | 512 | 363599872 | 0-31,32-63 | 
+>   6 | 1 |  |  | idle | 5610939 | 5646096 | 1536 | 54001152 |  | 
+>   7 | 1 | r1-sft-data | data | productive | 5610939 | 5646096 | 512 | 18000384 | 0-31,32-63 | 
+>   8 | 1 |  |  | idle | 5646096 | 5934378 | 1536 | 442801152 |  | 
+>   9 | 1 | r1 | rl | productive | 5646096 | 5934378 | 512 | 147600384 | 0-31,32-63 | 
+> user_version 6
