@@ -7,12 +7,12 @@
 #include <cstdint>
 
 #include "fuzz/fuzz_util.h"
-#include "ledger/cost.h"
+#include "pricing/rates.h"
 #include "traces/plan.h"
 #include "traces/pricing.h"
 
 namespace tr = gpuledger::traces;
-namespace lg = gpuledger::ledger;
+namespace pr = gpuledger::pricing;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = gpuledger::fuzz::WriteInput("profile.textproto", data, size);
@@ -21,17 +21,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   gpuledger::v1::Pricing merged = tr::BuiltinDefaults().pricing();
   merged.MergeFrom(*profile);
   // Invariant: the loader checked the merged pricing.
-  FUZZ_CHECK(lg::ValidatePricing(merged, "").ok());
+  FUZZ_CHECK(pr::ValidatePricing(merged, "").ok());
   constexpr int64_t kYearGpuSeconds = int64_t{100'000} * 8766 * 3600;
   for (const gpuledger::v1::GpuModel& m : tr::BuiltinDefaults().gpu_models()) {
-    const lg::Rates r = lg::ComputeRates(merged, m.tdp_watts());
+    const pr::Rates r = pr::ComputeRates(merged, m.tdp_watts());
     for (int64_t rate : {r.rental, r.owned_busy(), r.owned_idle(), r.owned_down(), r.reserved}) {
       FUZZ_CHECK(rate >= 0);
-      (void)lg::CostMicroUsd(kYearGpuSeconds, rate);
+      (void)pr::CostMicroUsd(kYearGpuSeconds, rate);
     }
-    (void)lg::BreakEvenUtilization(r);
+    (void)pr::BreakEvenUtilization(r);
   }
-  (void)lg::CapitalUsdPerGpu(merged);
-  (void)lg::CapitalMicroUsd(merged, 100'000);
+  (void)pr::CapitalUsdPerGpu(merged);
+  (void)pr::CapitalMicroUsd(merged, 100'000);
   return 0;
 }

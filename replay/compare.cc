@@ -111,7 +111,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   if (auto st = merge("on_demand_pricing", s.on_demand_pricing(), "on-demand", "rental"); !st.ok()) {
     return st;
   }
-  if (auto st = ledger::ValidatePricing(p.pricing, ""); !st.ok()) {
+  if (auto st = pricing::ValidatePricing(p.pricing, ""); !st.ok()) {
     return Bad(field_at(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
                who + std::string(st.message()));
   }
@@ -274,7 +274,7 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
     int resized = 0;
     // Reserved capacity is paid for whole terms beyond the window.
     const int64_t horizon = o.horizon_seconds.value_or(0) +
-                            std::llround(p.pricing.reserved().term_years() * ledger::kSecondsPerYear);
+                            std::llround(p.pricing.reserved().term_years() * pricing::kSecondsPerYear);
     if (absl::Status s = CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
         !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("strategy \"", p.s->name(), "\": ", s.message()));
@@ -317,34 +317,34 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds -
                                sum.restart_gpu_seconds - sum.checkpoint_gpu_seconds -
                                sum.provisioning_gpu_seconds;
-    const ledger::Rates rates = ledger::ComputeRates(p.pricing, w.gpu.tdp_watts());
+    const pricing::Rates rates = pricing::ComputeRates(p.pricing, w.gpu.tdp_watts());
     const int64_t capacity = static_cast<int64_t>(paid_gpus) * r.horizon_seconds;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     r.breakeven_utilization = nan;
     r.breakeven_months = nan;
     // Exact amounts, rounded once: the committed part and the on-demand part
     // add up to the total (and a report of the run shows the same total).
-    ledger::ExactUsd committed = 0;
-    const ledger::ExactUsd on_demand = ledger::ExactCost(r.on_demand_gpu_seconds, rates.rental);
+    pricing::ExactUsd committed = 0;
+    const pricing::ExactUsd on_demand = pricing::ExactCost(r.on_demand_gpu_seconds, rates.rental);
     if (r.committed == "owned") {
       const int64_t idle = std::max<int64_t>(0, capacity - r.committed_busy_gpu_seconds -
                                                     sum.down_gpu_seconds);
-      committed = ledger::ExactCost(capacity, rates.owned_fixed()) +
-                  ledger::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy_energy) +
-                  ledger::ExactCost(idle, rates.owned_idle_energy);
-      absl::StatusOr<int64_t> amortized = ledger::ToMicroUsd(
-          ledger::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy()) + on_demand,
+      committed = pricing::ExactCost(capacity, rates.owned_fixed()) +
+                  pricing::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy_energy) +
+                  pricing::ExactCost(idle, rates.owned_idle_energy);
+      absl::StatusOr<int64_t> amortized = pricing::ToMicroUsd(
+          pricing::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy()) + on_demand,
           absl::StrCat("strategy \"", s.name(), "\": the amortized cost"));
       if (!amortized.ok()) return amortized.status();
       r.amortized_micro_usd = *amortized;
-      r.breakeven_utilization = ledger::BreakEvenUtilization(rates);
-      r.capital_micro_usd = ledger::CapitalMicroUsd(p.pricing, paid_gpus);
+      r.breakeven_utilization = pricing::BreakEvenUtilization(rates);
+      r.capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus);
     } else if (r.committed == "reserved") {
-      const int64_t committed_seconds = ledger::ReservedCommitmentSeconds(p.pricing, r.horizon_seconds);
-      committed = ledger::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds, rates.reserved);
+      const int64_t committed_seconds = pricing::ReservedCommitmentSeconds(p.pricing, r.horizon_seconds);
+      committed = pricing::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds, rates.reserved);
       r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
     }
-    ledger::MoneySplitter split;
+    pricing::MoneySplitter split;
     // On demand first, as a report of the run splits it.
     r.on_demand_micro_usd = split.Take(on_demand);
     r.committed_micro_usd = split.Take(committed);
@@ -363,7 +363,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       const double per_hour = u * rates.rental - u * rates.owned_busy_energy -
                               (1 - u) * rates.owned_idle_energy - rates.owned_operations -
                               rates.owned_financing;
-      r.breakeven_months = per_hour > 0 ? ledger::CapitalUsdPerGpu(p.pricing) * 1e9 /
+      r.breakeven_months = per_hour > 0 ? pricing::CapitalUsdPerGpu(p.pricing) * 1e9 /
                                               (per_hour * kHoursPerMonth)
                                         : std::numeric_limits<double>::infinity();
     }

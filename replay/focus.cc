@@ -181,7 +181,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   }
   v1::Pricing pricing;
   google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing);
-  const ledger::Rates rates = ledger::ComputeRates(pricing, run->gpu_tdp_watts);
+  const pricing::Rates rates = pricing::ComputeRates(pricing, run->gpu_tdp_watts);
   const int64_t reserved_rate = rates.reserved;
   // Cash an owner pays by the hour: energy, operations and cost of capital
   // (the capital itself is the purchase row).
@@ -197,7 +197,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   // Rows are rounded by one splitter per cost column, so EffectiveCost adds
   // up to the report's total and BilledCost to the cash view, to the
   // micro-dollar, however many rows the entries are cut into.
-  ledger::MoneySplitter effective_split, billed_split;
+  pricing::MoneySplitter effective_split, billed_split;
   const std::string run_name = absl::StrCat("runs/", run_id);
   auto base = [&](std::time_t from, std::time_t to) {
     Row r;
@@ -233,12 +233,12 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   const std::time_t window_start = epoch + run->sim_start, window_end = epoch + run->sim_end;
   if (any_owned) {
     Row r = base(window_start, window_end);
-    const int64_t capital = ledger::CapitalMicroUsd(pricing, run->total_gpus());
+    const int64_t capital = pricing::CapitalMicroUsd(pricing, run->total_gpus());
     r["ChargeCategory"] = "Purchase";
     r["ChargeFrequency"] = "One-Time";
     r["ChargeDescription"] = absl::StrCat("Purchase of ", run->total_gpus(), " ", run->gpu_model,
                                           " GPUs with their servers (amortized in EffectiveCost)");
-    billed_split.Take(static_cast<ledger::ExactUsd>(capital) * ledger::kExactPerMicroUsd);
+    billed_split.Take(static_cast<pricing::ExactUsd>(capital) * pricing::kExactPerMicroUsd);
     r["BilledCost"] = Money(capital);
     r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
     // Per GPU, so unit price x GPUs is the capital exactly.
@@ -294,8 +294,8 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["x_GpuSeconds"] = absl::StrCat(gs);
       int64_t billed = 0, effective = 0;
       if (pool == "on-demand") {
-        effective = effective_split.Take(ledger::ExactCost(gs, rates.rental));
-        billed = billed_split.Take(ledger::ExactCost(gs, rates.rental));
+        effective = effective_split.Take(pricing::ExactCost(gs, rates.rental));
+        billed = billed_split.Take(pricing::ExactCost(gs, rates.rental));
         r["PricingCategory"] = "Standard";
         SetPrices(&r, gs, rates.rental, rates.rental, absl::StrCat(run->gpu_model, "/on-demand/"));
         r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
@@ -308,9 +308,9 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
           const int64_t cash = job ? cash_fixed + rates.owned_busy_energy
                                : e.category == "down" ? cash_fixed
                                                       : cash_fixed + rates.owned_idle_energy;
-          billed = billed_split.Take(ledger::ExactCost(gs, cash));
+          billed = billed_split.Take(pricing::ExactCost(gs, cash));
         }
-        effective = effective_split.Take(ledger::ExactCost(gs, rate));
+        effective = effective_split.Take(pricing::ExactCost(gs, rate));
         r["PricingCategory"] = "Committed";
         SetPrices(&r, gs, owned ? rate : rates.rental, rate, absl::StrCat(run->gpu_model, "/", pool, "/"));
         r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
@@ -340,7 +340,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   if (any_reserved) {
     const int gpus = run->total_gpus();
     const int64_t committed =
-        ledger::ReservedCommitmentSeconds(pricing, run->sim_end - run->sim_start);
+        pricing::ReservedCommitmentSeconds(pricing, run->sim_end - run->sim_start);
     const std::time_t commit_end = window_start + committed;
     // What every reservation row says of the reservation.
     auto reservation_row = [&](std::time_t from, std::time_t to, int64_t gs) {
@@ -368,7 +368,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     each_month(window_end, commit_end, [&](std::time_t from, std::time_t to) {
       const int64_t gs = static_cast<int64_t>(to - from) * gpus;
       Row r = reservation_row(from, to, gs);
-      const int64_t effective = effective_split.Take(ledger::ExactCost(gs, reserved_rate));
+      const int64_t effective = effective_split.Take(pricing::ExactCost(gs, reserved_rate));
       r["ChargeCategory"] = "Usage";
       r["ChargeFrequency"] = "Usage-Based";
       r["ChargeDescription"] = "reserved capacity after the replay, unused";
@@ -384,7 +384,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     each_month(window_start, commit_end, [&](std::time_t from, std::time_t to) {
       const int64_t gs = static_cast<int64_t>(to - from) * gpus;
       Row r = reservation_row(from, to, gs);
-      const int64_t billed = billed_split.Take(ledger::ExactCost(gs, reserved_rate));
+      const int64_t billed = billed_split.Take(pricing::ExactCost(gs, reserved_rate));
       r["ChargeCategory"] = "Purchase";
       r["ChargeFrequency"] = "Recurring";
       r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run->gpu_model,

@@ -381,7 +381,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                       " per GPU-hour used, idle capacity included\n");
     }
     if (o.rental) {
-      const double u = ledger::BreakEvenUtilization(rt);
+      const double u = pricing::BreakEvenUtilization(rt);
       if (std::isinf(u)) {
         absl::StrAppend(&out, "break-even: renting at $", Rate(rt.rental),
                         " costs less than owning at any utilization\n");

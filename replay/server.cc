@@ -57,7 +57,7 @@ struct Active {
 
   // io thread only.
   std::unique_ptr<ReplayRun> run;
-  ledger::Rates rates;
+  pricing::Rates rates;
   double speed = 0;
   Clock::time_point wall_start;
   asio::steady_timer timer;
@@ -152,7 +152,7 @@ class ReplayManager {
               options_.max_replays, "); wait for one to end or cancel one"));
         }
       }
-      const ledger::Rates rates = ledger::ComputeRates(w->pricing, w->gpu.tdp_watts());
+      const pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
       absl::StatusOr<std::unique_ptr<ReplayRun>> run =
           ReplayRun::Start(std::move(*w), writer_, req.seed());
       if (!run.ok()) return run.status();
@@ -256,10 +256,10 @@ class ReplayManager {
     p.set_jobs_total(sim.jobs_total());
     p.set_gpu_seconds(busy);
     // Exact amounts rounded once, as a report of the run rounds them.
-    p.set_rental_micro_usd(ledger::CostMicroUsd(busy, a.rates.rental));
-    p.set_owned_micro_usd(ledger::ToMicroUsd(ledger::ExactCost(busy, a.rates.owned_busy()) +
-                                             ledger::ExactCost(capacity - busy, a.rates.owned_idle()))
-                              .value_or(ledger::kMaxMicroUsd));
+    p.set_rental_micro_usd(pricing::CostMicroUsd(busy, a.rates.rental));
+    p.set_owned_micro_usd(pricing::ToMicroUsd(pricing::ExactCost(busy, a.rates.owned_busy()) +
+                                             pricing::ExactCost(capacity - busy, a.rates.owned_idle()))
+                              .value_or(pricing::kMaxMicroUsd));
     return p;
   }
 

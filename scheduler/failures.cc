@@ -1,6 +1,6 @@
 #include "scheduler/failures.h"
 
-#include "scheduler/random.h"
+#include "base/random.h"
 
 #include <algorithm>
 #include <cmath>

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/random.h"
+#include "base/random.h"
 #include "scheduler/types.h"
 
 namespace gpuledger::scheduler {
@@ -49,7 +49,7 @@ class NodeFailureStream {
   NodeFailure Next();
 
  private:
-  Random random_;
+  base::Random random_;
   int node_;
   double rate_per_second_;
   std::vector<double> cumulative_;  // normalized cumulative weights

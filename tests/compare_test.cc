@@ -89,7 +89,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   // Reserved for the plan's duration: 2,048 GPUs x the replay x $1.50.
   const StrategyResult& res = r["reserved for the plan"];
   EXPECT_EQ(res.total_micro_usd,
-            ledger::CostMicroUsd(2048 * res.window_seconds, 1'500'000'000));
+            pricing::CostMicroUsd(2048 * res.window_seconds, 1'500'000'000));
   EXPECT_NEAR(res.breakeven_utilization, 0.75, 1e-12);
 
   // Half the cluster and queueing: big jobs shrink and the plan takes longer.
@@ -137,7 +137,7 @@ TEST_F(CompareTest, AHorizonChargesOwnedCapacityForAllOfIt) {
   o.horizon_seconds = *ParseHorizon("4y");
   auto r = Run(OwnSizeSweep({2048}), o);
   const StrategyResult& own = r["own 2048"];
-  EXPECT_EQ(own.horizon_seconds, 4 * ledger::kSecondsPerYear);
+  EXPECT_EQ(own.horizon_seconds, 4 * pricing::kSecondsPerYear);
   // Four years of straight-line write-off is the whole $51.2M, plus energy
   // for every GPU-hour of the four years (busy and idle cost the same here).
   const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
@@ -158,12 +158,12 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   auto r = Run({s});
   const StrategyResult& res = r["reserved 3y"];
   // 2,048 GPUs x 3 years (one whole term) x $0.72.
-  EXPECT_EQ(res.total_micro_usd, ledger::CostMicroUsd(2048 * 3 * ledger::kSecondsPerYear, 720'000'000));
+  EXPECT_EQ(res.total_micro_usd, pricing::CostMicroUsd(2048 * 3 * pricing::kSecondsPerYear, 720'000'000));
   auto report = ledger::BuildCostReport(*ledger_, res.run_id, "pool", false);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd);
   EXPECT_EQ(report->rows.back().group, "unused term");
-  EXPECT_EQ(report->total.gpu_seconds, 2048 * 3 * ledger::kSecondsPerYear);
+  EXPECT_EQ(report->total.gpu_seconds, 2048 * 3 * pricing::kSecondsPerYear);
   FocusTotals sums;
   std::ostringstream csv;
   ASSERT_TRUE(ExportFocus(*ledger_, res.run_id, {}, csv, &sums).ok());
@@ -172,7 +172,7 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   CompareOptions four;
   four.horizon_seconds = *ParseHorizon("4y");
   EXPECT_EQ(Run({s}, four)["reserved 3y"].total_micro_usd,
-            ledger::CostMicroUsd(2048 * 6 * ledger::kSecondsPerYear, 720'000'000));  // two terms
+            pricing::CostMicroUsd(2048 * 6 * pricing::kSecondsPerYear, 720'000'000));  // two terms
 }
 
 // Defect 9: a strategy's report counts only its own cluster's use, and

@@ -248,7 +248,7 @@ TEST_F(LedgerTest, SchemaVersionOneLedgersMigrateAndReportTheSame) {
 }
 
 TEST(Cost, RatesFromAHandCalculation) {
-  const Rates r = ComputeRates(Parse(kHandPricing), 1000);
+  const pricing::Rates r = pricing::ComputeRates(Parse(kHandPricing), 1000);
   EXPECT_EQ(r.rental, 3'000'000'000);
   EXPECT_EQ(r.owned_depreciation, 1'000'000'000);
   EXPECT_EQ(r.owned_operations, 0);
@@ -261,10 +261,10 @@ TEST(Cost, RatesFromAHandCalculation) {
   p.mutable_owned()->set_network_share(0.5);
   p.mutable_owned()->set_residual_share(0.5);
   p.mutable_owned()->set_operations_share_per_year(0.0876);
-  const Rates q = ComputeRates(p, 1000);
+  const pricing::Rates q = pricing::ComputeRates(p, 1000);
   EXPECT_EQ(q.owned_depreciation, 750'000'000);
   EXPECT_EQ(q.owned_operations, 525'600'000);
-  EXPECT_EQ(CapitalMicroUsd(p, 16), 16 * 52'596'000'000LL);
+  EXPECT_EQ(pricing::CapitalMicroUsd(p, 16), 16 * 52'596'000'000LL);
 }
 
 TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
@@ -282,21 +282,21 @@ TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
   o->set_depreciation(v1::EPOCH_AI);
   o->set_value_decline_oom_per_year(0.25);
   o->set_cost_of_capital_per_year(0.10);
-  EXPECT_DOUBLE_EQ(CapitalUsdPerGpu(p), 41000);
-  EXPECT_NEAR(ResidualShare(*o), 0.1, 1e-12);
-  const Rates r = ComputeRates(p, 1000);
+  EXPECT_DOUBLE_EQ(pricing::CapitalUsdPerGpu(p), 41000);
+  EXPECT_NEAR(pricing::ResidualShare(*o), 0.1, 1e-12);
+  const pricing::Rates r = pricing::ComputeRates(p, 1000);
   EXPECT_EQ(r.owned_depreciation, std::llround(36900.0 / 35064 * 1e9));
   EXPECT_NEAR(r.owned_financing / 1e9, 0.9 / (std::log(10.0)) * 41000 * 0.1 / 8766, 1e-9);
   EXPECT_EQ(r.owned_busy(), r.owned_depreciation + r.owned_financing + r.owned_busy_energy);
-  EXPECT_EQ(CapitalMicroUsd(p, 2), 82'000'000'000LL);
+  EXPECT_EQ(pricing::CapitalMicroUsd(p, 2), 82'000'000'000LL);
 
   // Straight line: cost of capital on the average of capital and residual.
   v1::Pricing q = Parse(kHandPricing);  // $35,064, no residual
   q.mutable_owned()->set_cost_of_capital_per_year(0.08766);
-  EXPECT_EQ(ComputeRates(q, 1000).owned_financing, 175'320'000);  // 35,064/2 x 0.08766 / 8,766
-  EXPECT_TRUE(ValidatePricing(p, "").ok());
+  EXPECT_EQ(pricing::ComputeRates(q, 1000).owned_financing, 175'320'000);  // 35,064/2 x 0.08766 / 8,766
+  EXPECT_TRUE(pricing::ValidatePricing(p, "").ok());
   o->set_value_decline_oom_per_year(0);
-  EXPECT_EQ(ValidatePricing(p, "pricing.").message(),
+  EXPECT_EQ(pricing::ValidatePricing(p, "pricing.").message(),
             "field pricing.owned.value_decline_oom_per_year must be positive for EPOCH_AI "
             "depreciation (Epoch AI: 0.14)");
 }
@@ -305,23 +305,23 @@ TEST(Cost, BreakEvenUtilizationByHand) {
   // Hand pricing: fixed $1/h, energy $0.10 busy and $0.05 idle, rental $3.
   // Owned per GPU-hour of capacity at utilization u: 1 + 0.1u + 0.05(1 - u);
   // per GPU-hour used, divided by u; equal to $3 at u = 1.05 / 2.95.
-  const Rates r = ComputeRates(Parse(kHandPricing), 1000);
-  const double u = BreakEvenUtilization(r);
+  const pricing::Rates r = pricing::ComputeRates(Parse(kHandPricing), 1000);
+  const double u = pricing::BreakEvenUtilization(r);
   EXPECT_NEAR(u, 1.05 / 2.95, 1e-12);
   const double owned_per_used_hour = (1 + 0.1 * u + 0.05 * (1 - u)) / u;
   EXPECT_NEAR(owned_per_used_hour, 3.0, 1e-9);
   // Renting at $1 never pays for owning here.
   v1::Pricing cheap = Parse(kHandPricing);
   cheap.mutable_rental()->set_usd_per_gpu_hour(1);
-  EXPECT_TRUE(std::isinf(BreakEvenUtilization(ComputeRates(cheap, 1000))));
+  EXPECT_TRUE(std::isinf(pricing::BreakEvenUtilization(pricing::ComputeRates(cheap, 1000))));
 }
 
 TEST(Cost, RoundsHalfAwayFromZero) {
-  EXPECT_EQ(CostMicroUsd(3600, 2'000'000'000), 2'000'000);  // one GPU-hour at $2
-  EXPECT_EQ(CostMicroUsd(1, 1'800'000), 1);    // 0.5 micro-dollar rounds up
-  EXPECT_EQ(CostMicroUsd(1, 1'799'999), 0);
+  EXPECT_EQ(pricing::CostMicroUsd(3600, 2'000'000'000), 2'000'000);  // one GPU-hour at $2
+  EXPECT_EQ(pricing::CostMicroUsd(1, 1'800'000), 1);    // 0.5 micro-dollar rounds up
+  EXPECT_EQ(pricing::CostMicroUsd(1, 1'799'999), 0);
   // No overflow on a year of 100,000 GPUs at $1,000 per GPU-hour.
-  EXPECT_EQ(CostMicroUsd(100'000LL * 31'557'600, 1'000'000'000'000),
+  EXPECT_EQ(pricing::CostMicroUsd(100'000LL * 31'557'600, 1'000'000'000'000),
             100'000LL * 8'766 * 1'000'000'000);
 }
 
@@ -329,46 +329,46 @@ TEST(Cost, RoundsHalfAwayFromZero) {
 // rounded once; money that cannot be held is refused, never wrapped.
 TEST(Cost, SplitPartsAddUpToTheTotalRoundedOnce) {
   // Three thirds of a micro-dollar each: rounded alone 0 + 0 + 0, split 0 + 1 + 0.
-  const ExactUsd third = kExactPerMicroUsd / 3;
-  MoneySplitter split;
+  const pricing::ExactUsd third = pricing::kExactPerMicroUsd / 3;
+  pricing::MoneySplitter split;
   EXPECT_EQ(split.Take(third), 0);
   EXPECT_EQ(split.Take(third), 1);
   EXPECT_EQ(split.Take(third), 0);
   EXPECT_EQ(split.total(), 1);
-  EXPECT_EQ(*ToMicroUsd(3 * third), 1);
+  EXPECT_EQ(*pricing::ToMicroUsd(3 * third), 1);
   EXPECT_TRUE(split.status().ok());
   // Any order of the same parts gives the same total.
-  MoneySplitter other;
-  for (int i = 0; i < 1000; ++i) other.Take(ExactCost(i % 7 + 1, 1'234'567 + i));
-  ExactUsd exact = 0;
-  for (int i = 0; i < 1000; ++i) exact += ExactCost(i % 7 + 1, 1'234'567 + i);
-  EXPECT_EQ(other.total(), *ToMicroUsd(exact));
+  pricing::MoneySplitter other;
+  for (int i = 0; i < 1000; ++i) other.Take(pricing::ExactCost(i % 7 + 1, 1'234'567 + i));
+  pricing::ExactUsd exact = 0;
+  for (int i = 0; i < 1000; ++i) exact += pricing::ExactCost(i % 7 + 1, 1'234'567 + i);
+  EXPECT_EQ(other.total(), *pricing::ToMicroUsd(exact));
 }
 
 TEST(Cost, MoneyBeyondInt64IsRefused) {
-  const ExactUsd max = static_cast<ExactUsd>(INT64_MAX) * kExactPerMicroUsd;
-  EXPECT_EQ(*ToMicroUsd(max), INT64_MAX);
-  EXPECT_EQ(ToMicroUsd(max + kExactPerMicroUsd, "rental").status().code(),
+  const pricing::ExactUsd max = static_cast<pricing::ExactUsd>(INT64_MAX) * pricing::kExactPerMicroUsd;
+  EXPECT_EQ(*pricing::ToMicroUsd(max), INT64_MAX);
+  EXPECT_EQ(pricing::ToMicroUsd(max + pricing::kExactPerMicroUsd, "rental").status().code(),
             absl::StatusCode::kOutOfRange);
-  EXPECT_TRUE(absl::StrContains(ToMicroUsd(max + kExactPerMicroUsd, "rental").status().message(),
+  EXPECT_TRUE(absl::StrContains(pricing::ToMicroUsd(max + pricing::kExactPerMicroUsd, "rental").status().message(),
                                 "rental exceeds $9,223,372,036,854.775807"));
-  MoneySplitter split;
+  pricing::MoneySplitter split;
   split.Take(max);
   EXPECT_TRUE(split.status().ok());
-  split.Take(kExactPerMicroUsd);
+  split.Take(pricing::kExactPerMicroUsd);
   EXPECT_EQ(split.status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(CostMicroUsd(INT64_MAX, INT64_MAX), INT64_MAX);  // saturates, never wraps
+  EXPECT_EQ(pricing::CostMicroUsd(INT64_MAX, INT64_MAX), INT64_MAX);  // saturates, never wraps
   // Found by fuzzing (fuzz/regressions/ledger_service/reserved-term-tiny): a
   // reserved term of a billionth of a year made the commitment infinite.
   v1::Pricing tiny = Parse(kHandPricing);
   tiny.mutable_reserved()->set_term_years(1e-300);
-  EXPECT_TRUE(absl::StrContains(ValidatePricing(tiny, "pricing_override.").message(),
+  EXPECT_TRUE(absl::StrContains(pricing::ValidatePricing(tiny, "pricing_override.").message(),
                                 "reserved.term_years must be 0 (the window) or at least a day"));
-  EXPECT_EQ(ReservedCommitmentSeconds(tiny, 3600), 3600);
+  EXPECT_EQ(pricing::ReservedCommitmentSeconds(tiny, 3600), 3600);
   // Prices beyond the bounds are refused by the validator, naming the field.
   v1::Pricing p;
   p.mutable_rental()->set_usd_per_gpu_hour(1e12);
-  EXPECT_EQ(ValidatePricing(p, "pricing_override.").message(),
+  EXPECT_EQ(pricing::ValidatePricing(p, "pricing_override.").message(),
             "field pricing_override.rental.usd_per_gpu_hour must be in [0, 10000], got 1e+12");
 }
 

@@ -219,7 +219,7 @@ TEST_F(ReplayTest, DeepSeekWithFailuresAddsCategoriesOnTopOfThePublishedWork) {
   ASSERT_GT(rows["down"].gpu_seconds, 0);
   EXPECT_EQ(rows["down"].rental_micro_usd, 0);
   EXPECT_EQ(rows["down"].owned_micro_usd,
-            ledger::CostMicroUsd(rows["down"].gpu_seconds, failing->rates.owned_down()));
+            pricing::CostMicroUsd(rows["down"].gpu_seconds, failing->rates.owned_down()));
   EXPECT_GT(failing->total.owned_micro_usd, plain->total.owned_micro_usd);
   // The run's metrics carry interruptions and goodput, in JSON too.
   Result json = Cli({"report", "--ledger", ledger_, "--run", "2", "--format", "json"});
@@ -351,7 +351,7 @@ TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
   const double depreciation = 25000.0 / (4 * 8766);
   const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
   const double u = (depreciation + energy) / 2.0;
-  EXPECT_NEAR(ledger::BreakEvenUtilization(plain->rates), u, 1e-6);
+  EXPECT_NEAR(pricing::BreakEvenUtilization(plain->rates), u, 1e-6);
   Result table = Cli({"report", "--ledger", ledger_});
   EXPECT_NE(table.out.find(absl::StrFormat("break-even: owning costs what renting does at %.2f%%", 100 * u)),
             std::string::npos) << table.out;

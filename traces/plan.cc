@@ -22,7 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "ledger/cost.h"
+#include "pricing/rates.h"
 #include "traces/failures.h"
 #include "traces/jobtrace.h"
 #include "traces/sha256.h"
@@ -501,7 +501,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
   // `optional` fields merge only when present).
   w.pricing = defaults.pricing();
   w.pricing.MergeFrom(plan.pricing());
-  if (auto s = ledger::ValidatePricing(w.pricing, "pricing."); !s.ok()) {
+  if (auto s = pricing::ValidatePricing(w.pricing, "pricing."); !s.ok()) {
     // Point at the bad field, or the deepest block of it the plan wrote.
     return Invalid(loc.AtPath(&tree, plan, Locator::FieldOf(s.message()), ""), s.message());
   }

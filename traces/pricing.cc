@@ -2,7 +2,7 @@
 
 
 #include "absl/strings/str_cat.h"
-#include "ledger/cost.h"
+#include "pricing/rates.h"
 #include "traces/plan.h"
 #include "traces/textproto.h"
 
@@ -15,7 +15,7 @@ absl::StatusOr<v1::Pricing> ParseProfile(absl::string_view text, absl::string_vi
   if (absl::Status s = ParseText(text, source, &profile, &tree); !s.ok()) return s;
   v1::Pricing merged = BuiltinDefaults().pricing();
   merged.MergeFrom(profile);
-  if (absl::Status s = ledger::ValidatePricing(merged, ""); !s.ok()) {
+  if (absl::Status s = pricing::ValidatePricing(merged, ""); !s.ok()) {
     // Point at the bad field (or the deepest block of it the file wrote).
     const Locator loc{std::string(source)};
     const std::string at = loc.AtPath(&tree, profile, Locator::FieldOf(s.message()), source);

@@ -1,14 +1,14 @@
 // A small portable random generator: the same seed gives the same numbers on
 // every platform and compiler (no std distributions). SplitMix64 seeds
-// xoshiro256** (Blackman and Vigna). Header-only, so the trace generator can
-// use it without linking the scheduler.
-#ifndef GPULEDGER_SCHEDULER_RANDOM_H_
-#define GPULEDGER_SCHEDULER_RANDOM_H_
+// xoshiro256** (Blackman and Vigna). The one stream both the scheduler (its
+// failure models) and the trace generator draw from; header-only.
+#ifndef GPULEDGER_BASE_RANDOM_H_
+#define GPULEDGER_BASE_RANDOM_H_
 
 #include <cmath>
 #include <cstdint>
 
-namespace gpuledger::scheduler {
+namespace gpuledger::base {
 
 inline uint64_t SplitMix64(uint64_t* x) {
   uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
@@ -49,6 +49,6 @@ class Random {
   uint64_t s_[4];
 };
 
-}  // namespace gpuledger::scheduler
+}  // namespace gpuledger::base
 
-#endif  // GPULEDGER_SCHEDULER_RANDOM_H_
+#endif  // GPULEDGER_BASE_RANDOM_H_
