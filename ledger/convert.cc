@@ -9,7 +9,7 @@
 namespace gpuledger::ledger {
 namespace {
 
-v1::CostRow RowToProto(const CostRow& r) {
+v1::CostRow RowToProto(const report::CostRow& r) {
   v1::CostRow p;
   p.set_group(r.group);
   p.set_gpu_seconds(r.gpu_seconds);
@@ -20,8 +20,8 @@ v1::CostRow RowToProto(const CostRow& r) {
   return p;
 }
 
-CostRow RowFromProto(const v1::CostRow& p) {
-  return CostRow{p.group(), p.gpu_seconds(), p.rental_micro_usd(), p.owned_micro_usd(),
+report::CostRow RowFromProto(const v1::CostRow& p) {
+  return report::CostRow{p.group(), p.gpu_seconds(), p.rental_micro_usd(), p.owned_micro_usd(),
                  p.start_seconds(), p.end_seconds()};
 }
 
@@ -93,7 +93,7 @@ v1::Run RunToProto(const RunRecord& r) {
   return p;
 }
 
-v1::GroupReport GroupReportToProto(const GroupReport& r) {
+v1::GroupReport GroupReportToProto(const report::GroupReport& r) {
   v1::GroupReport p;
   p.set_name(GroupName(r.group.id));
   p.set_plan_name(r.group.plan_name);
@@ -104,7 +104,7 @@ v1::GroupReport GroupReportToProto(const GroupReport& r) {
   p.set_created(r.group.created);
   p.set_interruption_window_days(r.interruption_window_days);
   for (const RunRecord& run : r.runs) *p.add_runs() = RunToProto(run);
-  for (const GroupStat& s : r.stats) {
+  for (const report::GroupStat& s : r.stats) {
     v1::GroupStat* q = p.add_stats();
     q->set_name(s.name);
     q->set_mean(s.mean);
@@ -114,8 +114,8 @@ v1::GroupReport GroupReportToProto(const GroupReport& r) {
   return p;
 }
 
-GroupReport GroupReportFromProto(const v1::GroupReport& p) {
-  GroupReport r;
+report::GroupReport GroupReportFromProto(const v1::GroupReport& p) {
+  report::GroupReport r;
   absl::StatusOr<int64_t> id = ParseGroupName(p.name(), "name");
   r.group.id = id.ok() ? *id : 0;
   r.group.plan_name = p.plan_name();
@@ -194,12 +194,12 @@ v1::UsageEntry UsageToProto(const UsageRecord& u) {
   return p;
 }
 
-v1::CostReport ReportToProto(const CostReport& r, v1::CostView view) {
+v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
   v1::CostReport p;
   *p.mutable_run() = RunToProto(r.run);
   p.set_group_by(r.group_by);
   p.set_view(view == v1::COST_VIEW_UNSPECIFIED ? v1::COST_VIEW_BOTH : view);
-  for (const CostRow& row : r.rows) *p.add_rows() = RowToProto(row);
+  for (const report::CostRow& row : r.rows) *p.add_rows() = RowToProto(row);
   *p.mutable_jobs_total() = RowToProto(r.jobs_total);
   *p.mutable_total() = RowToProto(r.total);
   auto* rates = p.mutable_rates();
@@ -222,8 +222,8 @@ v1::CostReport ReportToProto(const CostReport& r, v1::CostView view) {
   return p;
 }
 
-CostReport ReportFromProto(const v1::CostReport& p) {
-  CostReport r;
+report::CostReport ReportFromProto(const v1::CostReport& p) {
+  report::CostReport r;
   r.run = RunFromProto(p.run());
   r.group_by = p.group_by();
   for (const auto& row : p.rows()) r.rows.push_back(RowFromProto(row));

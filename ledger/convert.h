@@ -9,8 +9,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gpuledger/v1/ledger_service.pb.h"
-#include "ledger/cost.h"
-#include "ledger/group.h"
+#include "report/cost.h"
+#include "report/group.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
@@ -34,11 +34,11 @@ gpuledger::v1::RunJob JobToProto(int64_t run_id, const JobRecord& job);
 gpuledger::v1::UsageEntry UsageToProto(const UsageRecord& usage);
 
 // The view only says which figures the client asked for; both are filled.
-gpuledger::v1::CostReport ReportToProto(const CostReport& report, gpuledger::v1::CostView view);
-CostReport ReportFromProto(const gpuledger::v1::CostReport& report);
+gpuledger::v1::CostReport ReportToProto(const report::CostReport& report, gpuledger::v1::CostView view);
+report::CostReport ReportFromProto(const gpuledger::v1::CostReport& report);
 
-gpuledger::v1::GroupReport GroupReportToProto(const GroupReport& report);
-GroupReport GroupReportFromProto(const gpuledger::v1::GroupReport& report);
+gpuledger::v1::GroupReport GroupReportToProto(const report::GroupReport& report);
+report::GroupReport GroupReportFromProto(const gpuledger::v1::GroupReport& report);
 
 }  // namespace gpuledger::ledger
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/convert.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
@@ -190,14 +190,14 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
   const v1::Pricing* override_pricing = req->has_pricing_override() ? &req->pricing_override() : nullptr;
   // A run this server is replaying: its running jobs count up to now.
   if (live_ && req->allow_partial()) {
-    if (std::optional<absl::StatusOr<CostReport>> live = live_(id, by, override_pricing)) {
+    if (std::optional<absl::StatusOr<report::CostReport>> live = live_(id, by, override_pricing)) {
       if (!live->ok()) return ToGrpcStatus(live->status());
       *resp = ReportToProto(**live, req->view());
       return grpc::Status::OK;
     }
   }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
-  GPULEDGER_ASSIGN_OR_RETURN(report, BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
+  GPULEDGER_ASSIGN_OR_RETURN(report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
   return grpc::Status::OK;
 }
@@ -207,7 +207,7 @@ grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,
                                                v1::GroupReport* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseGroupName(req->name(), "name"));
   GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
-  GPULEDGER_ASSIGN_OR_RETURN(report, BuildGroupReport(*ledger, id));
+  GPULEDGER_ASSIGN_OR_RETURN(report, report::BuildGroupReport(*ledger, id));
   *resp = GroupReportToProto(report);
   return grpc::Status::OK;
 }

@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 
 namespace gpuledger::ledger {
 
@@ -29,7 +29,7 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
                                                     gpuledger::v1::CompareStrategiesResponse*)>;
   // A partial report of a run this server is replaying, with its running
   // jobs' unwritten usage; nullopt for a run it is not replaying.
-  using LiveReportHandler = std::function<std::optional<absl::StatusOr<CostReport>>(
+  using LiveReportHandler = std::function<std::optional<absl::StatusOr<report::CostReport>>(
       int64_t run, const std::string& group_by, const gpuledger::v1::Pricing* pricing_override)>;
   explicit LedgerServiceImpl(std::string ledger_path, CompareHandler compare = nullptr,
                              LiveReportHandler live = nullptr)

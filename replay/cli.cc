@@ -18,13 +18,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "ledger/cost.h"
-#include "ledger/group.h"
+#include "report/cost.h"
+#include "report/group.h"
 #include "ledger/store.h"
 #include "replay/compare.h"
-#include "replay/focus.h"
-#include "replay/format.h"
+#include "report/focus.h"
+#include "report/format.h"
 #include "replay/metrics.h"
+#include "report/metrics_text.h"
 #include "replay/query.h"
 #include "replay/server.h"
 #include "replay/replay.h"
@@ -142,9 +143,9 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     if (!group.ok()) return Fail(err, group.status());
     absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
     if (!l.ok()) return Fail(err, l.status());
-    absl::StatusOr<ledger::GroupReport> report = ledger::BuildGroupReport(**l, *group);
+    absl::StatusOr<report::GroupReport> report = report::BuildGroupReport(**l, *group);
     if (!report.ok()) return Fail(err, report.status());
-    out << FormatGroupReport(*report, "table") << "ledger " << a.ledger
+    out << report::FormatGroupReport(*report, "table") << "ledger " << a.ledger
         << "; again: gpuledger report --ledger " << a.ledger << " --group " << *group << "\n";
     return 0;
   }
@@ -165,19 +166,19 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   const auto& s = r->summary;
   // Totals only: grouped by category, one pass over the entries, however
   // many jobs the run has.
-  absl::StatusOr<ledger::CostReport> report =
-      ledger::BuildCostReport(**l, r->run_id, "category", /*allow_partial=*/false);
+  absl::StatusOr<report::CostReport> report =
+      report::BuildCostReport(**l, r->run_id, "category", /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
   out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed
-      << " jobs on " << WithThousands(total_gpus) << " " << gpu << " ("
+      << " jobs on " << report::WithThousands(total_gpus) << " " << gpu << " ("
       << scheduler::PolicyName(*policy) << ", seed " << a.seed << ")\n"
-      << "simulated " << Decimal(s.end - s.start, 86400, 2) << " days; "
-      << Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
-      << Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
-      << "rental $" << Decimal(report->total.rental_micro_usd, 1'000'000, 2, true)
-      << "; owned $" << Decimal(report->total.owned_micro_usd, 1'000'000, 2, true)
+      << "simulated " << report::Decimal(s.end - s.start, 86400, 2) << " days; "
+      << report::Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
+      << report::Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
+      << "rental $" << report::Decimal(report->total.rental_micro_usd, 1'000'000, 2, true)
+      << "; owned $" << report::Decimal(report->total.owned_micro_usd, 1'000'000, 2, true)
       << " (idle capacity included)\n"
-      << BeyondWorkText(*report) << MetricsText(r->metrics)
+      << report::BeyondWorkText(*report) << report::MetricsText(r->metrics)
       << "ledger " << a.ledger << "; details: gpuledger report --ledger " << a.ledger
       << " --run " << r->run_id << "\n";
   return 0;
@@ -223,7 +224,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
       CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
   if (a.format == "table") {
-    out << "compare: " << w->name << " (" << WithThousands(w->total_gpus()) << " " << w->gpu.name()
+    out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " " << w->gpu.name()
         << " planned), " << results->size() << " strategies, " << a.policy << "\n\n";
   }
   out << FormatComparison(*results, a.format);
@@ -261,7 +262,7 @@ int DoGen(const GenArgs& a, std::ostream& out, std::ostream& err) {
                          absl::StrCat("-o: \"", a.output, "\" must end in .csv, .jsonl or either .gz")));
   }
   if (absl::Status s = traces::GenerateTraceFile(*preset, o, a.output); !s.ok()) return Fail(err, s);
-  out << "wrote " << WithThousands(a.jobs) << " jobs (preset " << preset->name() << ", seed "
+  out << "wrote " << report::WithThousands(a.jobs) << " jobs (preset " << preset->name() << ", seed "
       << a.seed << ") to " << a.output << "; replay: gpuledger replay " << a.output << "\n";
   return 0;
 }
@@ -271,7 +272,7 @@ struct ExportArgs {
   std::optional<int64_t> run;
   std::string format = "focus";
   std::string output;  // "" for standard output
-  FocusOptions focus;
+  report::FocusOptions focus;
 };
 
 int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
@@ -287,7 +288,7 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
     run_id = latest->id;
   }
   if (a.output.empty()) {
-    if (absl::Status s = ExportFocus(**l, run_id, a.focus, out); !s.ok()) return Fail(err, s);
+    if (absl::Status s = report::ExportFocus(**l, run_id, a.focus, out); !s.ok()) return Fail(err, s);
     return 0;
   }
   if (absl::Status s = CheckOutputFile(a.output, a.ledger, "-o"); !s.ok()) return Fail(err, s);
@@ -298,7 +299,7 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
     if (!file) {
       return Fail(err, absl::UnavailableError(absl::StrCat(a.output, ": cannot write: ", std::strerror(errno))));
     }
-    if (absl::Status s = ExportFocus(**l, run_id, a.focus, file); !s.ok()) {
+    if (absl::Status s = report::ExportFocus(**l, run_id, a.focus, file); !s.ok()) {
       std::remove(tmp.c_str());
       return Fail(err, s);
     }
@@ -315,9 +316,9 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
       ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   if (a.group) {
-    absl::StatusOr<ledger::GroupReport> group = ledger::BuildGroupReport(**l, *a.group);
+    absl::StatusOr<report::GroupReport> group = report::BuildGroupReport(**l, *a.group);
     if (!group.ok()) return Fail(err, group.status());
-    out << FormatGroupReport(*group, a.format);
+    out << report::FormatGroupReport(*group, a.format);
     return 0;
   }
   int64_t run_id = 0;
@@ -336,18 +337,18 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
     if (!p.ok()) return Fail(err, p.status());
     profile = *std::move(p);
   }
-  absl::StatusOr<ledger::CostReport> report = ledger::BuildCostReport(
+  absl::StatusOr<report::CostReport> report = report::BuildCostReport(
       **l, run_id, a.by, a.partial, profile ? &*profile : nullptr);
   if (!report.ok()) {
     absl::string_view message = report.status().message();
     if (!profile || !absl::ConsumePrefix(&message, "pricing_override.")) return Fail(err, report.status());
     return Fail(err, absl::Status(report.status().code(), absl::StrCat("--pricing ", a.pricing, ": ", message)));
   }
-  ReportOptions o;
+  report::ReportOptions o;
   o.rental = a.view != "owned";
   o.owned = a.view != "rental";
   o.format = a.format;
-  out << FormatReport(*report, o);
+  out << report::FormatReport(*report, o);
   return 0;
 }
 

@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "ledger/cost.h"
-#include "replay/format.h"
+#include "report/cost.h"
+#include "report/format.h"
 #include "replay/replay.h"
 #include "traces/pricing.h"
 #include "traces/textproto.h"
@@ -406,10 +406,10 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
         "strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,"
         "amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,"
         "horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run";
-    for (const auto& p : phases) absl::StrAppend(&out, ",", CsvField("finish_days_" + p));
+    for (const auto& p : phases) absl::StrAppend(&out, ",", report::CsvField("finish_days_" + p));
     out += "\n";
     for (const auto& r : results) {
-      absl::StrAppend(&out, CsvField(r.strategy.name()), ",", r.committed, ",", r.committed_gpus, ",",
+      absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", r.committed, ",", r.committed_gpus, ",",
                       r.strategy.on_demand() ? "yes" : "no", ",", Money(r.total_micro_usd), ",",
                       absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",", Money(r.amortized_micro_usd),
                       ",", Money(r.on_demand_micro_usd), ",", Money(r.committed_micro_usd), ",",
@@ -430,12 +430,12 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
   for (const auto& p : phases) cells[0].push_back(p + " done d");
   for (const auto& r : results) {
     std::string capacity =
-        r.committed.empty() ? std::string() : absl::StrCat(r.committed, " ", WithThousands(r.committed_gpus));
+        r.committed.empty() ? std::string() : absl::StrCat(r.committed, " ", report::WithThousands(r.committed_gpus));
     if (r.strategy.on_demand()) capacity += capacity.empty() ? "on-demand" : " + on-demand";
     std::vector<std::string> row = {
-        r.strategy.name(), capacity, Decimal(r.total_micro_usd, 1'000'000, 2, true),
-        absl::StrFormat("%.4f", r.UsdPerProductiveGpuHour()), Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
-        r.capital_micro_usd > 0 ? Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
+        r.strategy.name(), capacity, report::Decimal(r.total_micro_usd, 1'000'000, 2, true),
+        absl::StrFormat("%.4f", r.UsdPerProductiveGpuHour()), report::Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
+        r.capital_micro_usd > 0 ? report::Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
         absl::StrFormat("%.2f", r.window_seconds / 86400.0),
         std::isnan(r.breakeven_utilization) ? "-" : num(100 * r.breakeven_utilization, "%.2f%%"),
@@ -443,7 +443,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     for (const auto& p : phases) row.push_back(num(finish(r, p), "%.2f"));
     cells.push_back(row);
   }
-  std::string out = AlignedTable(cells, [](size_t i) { return i <= 1; });
+  std::string out = report::AlignedTable(cells, [](size_t i) { return i <= 1; });
   int64_t horizon = 0;
   for (const auto& r : results) horizon = std::max(horizon, r.horizon_seconds);
   absl::StrAppend(&out, "\ntotal USD: what each strategy pays over its horizon (its replay, or --horizon: ",

@@ -19,14 +19,6 @@ gpuledger::v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& 
                                          const scheduler::RunSummary& summary, int capacity_gpus,
                                          const std::map<std::string, int64_t>& skipped);
 
-// One line per metric, for people.
-std::string MetricsText(const gpuledger::v1::RunMetrics& metrics);
-// Job traces: the jobs by how they ended ("" for plans).
-std::string StatusText(const gpuledger::v1::RunMetrics& metrics);
-// The failure lines of MetricsText ("" for a replay without failures).
-std::string FailuresText(const gpuledger::v1::RunMetrics& metrics);
-
-
 // Refuses an output path that is not a regular file or is the ledger
 // `ledger` itself (or its WAL files): InvalidArgument naming `flag`.
 absl::Status CheckOutputFile(const std::string& path, const std::string& ledger, absl::string_view flag);

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "ledger/convert.h"
-#include "replay/format.h"
+#include "report/format.h"
 
 namespace gpuledger::replay {
 namespace {
@@ -96,7 +96,7 @@ std::string State(v1::Run::State s) {
 absl::Status Runs(Client& c, const QueryOptions& o, std::ostream& out) {
   absl::StatusOr<std::vector<v1::Run>> runs = c.Runs();
   if (!runs.ok()) return runs.status();
-  Records t;
+  report::Records t;
   t.columns = {"run", "plan", "state", "policy", "seed", "gpu_model", "gpus",
                "sim_start_seconds", "sim_end_seconds", "wall_start", "wall_end"};
   t.numeric = {true, false, false, false, true, false, true, true, true, false, false};
@@ -106,14 +106,14 @@ absl::Status Runs(Client& c, const QueryOptions& o, std::ostream& out) {
                       absl::StrCat(r.sim_start_seconds()), absl::StrCat(r.sim_end_seconds()),
                       r.wall_start(), r.wall_end()});
   }
-  out << FormatRecords(t, o.format);
+  out << report::FormatRecords(t, o.format);
   return absl::OkStatus();
 }
 
 absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
   absl::StatusOr<std::string> name = c.RunName();
   if (!name.ok()) return name.status();
-  Records t;
+  report::Records t;
   t.columns = {"job", "phase", "project", "gpus", "priority", "submit_seconds", "run_seconds",
                "start_seconds", "end_seconds"};
   t.numeric = {false, false, false, true, true, true, true, true, true};
@@ -133,7 +133,7 @@ absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
         }
       });
   if (!s.ok()) return s;
-  out << FormatRecords(t, o.format);
+  out << report::FormatRecords(t, o.format);
   return absl::OkStatus();
 }
 
@@ -147,7 +147,7 @@ absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
   }
   absl::StatusOr<std::string> name = c.RunName();
   if (!name.ok()) return name.status();
-  Records t;
+  report::Records t;
   t.columns = {"entry", "job", "phase", "category", "start_seconds", "end_seconds", "gpus",
                "gpu_seconds"};
   t.numeric = {true, false, false, false, true, true, true, true};
@@ -171,7 +171,7 @@ absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
         }
       });
   if (!s.ok()) return s;
-  out << FormatRecords(t, o.format);
+  out << report::FormatRecords(t, o.format);
   return absl::OkStatus();
 }
 
@@ -196,11 +196,11 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
   }
   v1::CostReport resp;
   if (auto s = FromGrpc(c.stub().GetCostReport(c.Context().get(), req, &resp)); !s.ok()) return s;
-  ReportOptions ro;
+  report::ReportOptions ro;
   ro.rental = o.view != "owned";
   ro.owned = o.view != "rental";
   ro.format = o.format;
-  out << FormatReport(ledger::ReportFromProto(resp), ro);
+  out << report::FormatReport(ledger::ReportFromProto(resp), ro);
   return absl::OkStatus();
 }
 
@@ -213,7 +213,7 @@ absl::Status Group(Client& c, const QueryOptions& o, std::ostream& out) {
   v1::GroupReport resp;
   grpc::Status s = c.stub().GetGroupReport(c.Context().get(), req, &resp);
   if (!s.ok()) return FromGrpc(s);
-  out << FormatGroupReport(ledger::GroupReportFromProto(resp), o.format);
+  out << report::FormatGroupReport(ledger::GroupReportFromProto(resp), o.format);
   return absl::OkStatus();
 }
 

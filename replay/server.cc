@@ -28,7 +28,7 @@
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "ledger/convert.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 #include "ledger/service.h"
 #include "ledger/store.h"
 #include "replay/compare.h"
@@ -80,7 +80,7 @@ v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& r
   p.set_state(ledger::StateFromStatus(run.status));
   p.set_final(true);
   p.set_sim_time_seconds(run.sim_end);
-  absl::StatusOr<ledger::CostReport> r = ledger::BuildCostReport(l, run.id, "job", true);
+  absl::StatusOr<report::CostReport> r = report::BuildCostReport(l, run.id, "job", true);
   if (r.ok()) {
     p.set_jobs_total(r->jobs);
     p.set_gpu_seconds(r->jobs_total.gpu_seconds);
@@ -102,13 +102,13 @@ class ReplayManager {
   // made on the io thread between two steps, so the ledger's entries and the
   // running jobs' unwritten usage (up to the time shown so far) are one
   // snapshot; nullopt for a run not running here.
-  std::optional<absl::StatusOr<ledger::CostReport>> LiveReport(int64_t run_id, const std::string& by,
+  std::optional<absl::StatusOr<report::CostReport>> LiveReport(int64_t run_id, const std::string& by,
                                                                const v1::Pricing* pricing) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (shutting_down_ || active_.count(run_id) == 0) return std::nullopt;
     }
-    using Result = std::optional<absl::StatusOr<ledger::CostReport>>;
+    using Result = std::optional<absl::StatusOr<report::CostReport>>;
     return OnIo<Result>([&]() -> Result {
       std::shared_ptr<Active> a;
       {
@@ -132,7 +132,7 @@ class ReplayManager {
         u.gpu_seconds = (u.end - u.start) * u.gpus;
         in_flight.push_back(std::move(u));
       }
-      return ledger::BuildCostReport(writer_, run_id, by, /*allow_partial=*/true, pricing, &in_flight);
+      return report::BuildCostReport(writer_, run_id, by, /*allow_partial=*/true, pricing, &in_flight);
     });
   }
 

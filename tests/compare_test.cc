@@ -9,11 +9,11 @@
 
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 #include "google/protobuf/text_format.h"
 #include "replay/compare.h"
-#include "replay/focus.h"
-#include "replay/format.h"
+#include "report/focus.h"
+#include "report/format.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
 #include "traces/plan.h"
@@ -52,7 +52,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   // The plan replayed as published, priced both ways.
   auto plain = ReplayWorkload(plan_, *ledger_, 0);
   ASSERT_TRUE(plain.ok());
-  auto report = ledger::BuildCostReport(*ledger_, plain->run_id, "job", false);
+  auto report = report::BuildCostReport(*ledger_, plain->run_id, "job", false);
   ASSERT_TRUE(report.ok());
 
   auto strategies = LoadStrategies("");
@@ -103,7 +103,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   // `gpuledger report` on each strategy's run prices every entry by its
   // pool: its strategy total is compare's (the horizon is the replay here).
   for (const auto& [name, result] : r) {
-    auto rep = ledger::BuildCostReport(*ledger_, result.run_id, "pool", false);
+    auto rep = report::BuildCostReport(*ledger_, result.run_id, "pool", false);
     ASSERT_TRUE(rep.ok()) << name;
     EXPECT_TRUE(rep->strategy) << name;
     EXPECT_NEAR(rep->total.owned_micro_usd, result.total_micro_usd, 10) << name;
@@ -159,14 +159,14 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   const StrategyResult& res = r["reserved 3y"];
   // 2,048 GPUs x 3 years (one whole term) x $0.72.
   EXPECT_EQ(res.total_micro_usd, pricing::CostMicroUsd(2048 * 3 * pricing::kSecondsPerYear, 720'000'000));
-  auto report = ledger::BuildCostReport(*ledger_, res.run_id, "pool", false);
+  auto report = report::BuildCostReport(*ledger_, res.run_id, "pool", false);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd);
   EXPECT_EQ(report->rows.back().group, "unused term");
   EXPECT_EQ(report->total.gpu_seconds, 2048 * 3 * pricing::kSecondsPerYear);
-  FocusTotals sums;
+  report::FocusTotals sums;
   std::ostringstream csv;
-  ASSERT_TRUE(ExportFocus(*ledger_, res.run_id, {}, csv, &sums).ok());
+  ASSERT_TRUE(report::ExportFocus(*ledger_, res.run_id, {}, csv, &sums).ok());
   EXPECT_EQ(sums.effective, res.total_micro_usd);
   EXPECT_EQ(sums.billed, res.total_micro_usd);
   CompareOptions four;
@@ -182,7 +182,7 @@ TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
   ASSERT_TRUE(strategies.ok());
   auto r = Run(*strategies);
   for (const auto& [name, res] : r) {
-    auto report = ledger::BuildCostReport(*ledger_, res.run_id, "job", false);
+    auto report = report::BuildCostReport(*ledger_, res.run_id, "job", false);
     ASSERT_TRUE(report.ok());
     EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd) << name;
     EXPECT_EQ(report->on_demand_micro_usd, res.on_demand_micro_usd) << name;
@@ -193,9 +193,9 @@ TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
     } else {
       EXPECT_NEAR(m.utilization(), res.committed_utilization, 1e-4) << name;
     }
-    const std::string text = FormatReport(*report, {});
+    const std::string text = report::FormatReport(*report, {});
     if (name == "own half, burst") {
-      auto usd = [](int64_t micro) { return Decimal(micro, 1'000'000, 2, true); };
+      auto usd = [](int64_t micro) { return report::Decimal(micro, 1'000'000, 2, true); };
       EXPECT_NE(text.find("strategy \"own half, burst\": $" + usd(res.total_micro_usd) +
                           " = owned cluster $" + usd(res.committed_micro_usd) +
                           " (idle included) + on-demand $" + usd(res.on_demand_micro_usd)),

@@ -10,9 +10,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 #include "replay/compare.h"
-#include "replay/focus.h"
+#include "report/focus.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
 #include "traces/plan.h"
@@ -78,9 +78,9 @@ class FocusTest : public testing::TempDirTest {
     ledger_ = std::move(*ledger::Ledger::Open(Path("l.sqlite")));
     plan_ = *traces::LoadPlanFile(kDeepSeek);
   }
-  std::string Export(int64_t run, FocusOptions o = {}) {
+  std::string Export(int64_t run, report::FocusOptions o = {}) {
     std::ostringstream out;
-    absl::Status s = ExportFocus(*ledger_, run, o, out);
+    absl::Status s = report::ExportFocus(*ledger_, run, o, out);
     EXPECT_TRUE(s.ok()) << s;
     return out.str();
   }
@@ -104,7 +104,7 @@ TEST_F(FocusTest, OwnedClusterAddsUpToTheOwnedAndCashViews) {
         "x_JobId", "x_Phase", "x_Category"}) {
     EXPECT_NE(std::find(csv.header.begin(), csv.header.end(), column), csv.header.end()) << column;
   }
-  auto report = ledger::BuildCostReport(*ledger_, run->run_id, "category", false);
+  auto report = report::BuildCostReport(*ledger_, run->run_id, "category", false);
   ASSERT_TRUE(report.ok());
   const double rows = static_cast<double>(csv.rows.size());
   // EffectiveCost: the owned view's total (each row rounds to a micro-dollar).
@@ -151,10 +151,10 @@ TEST_F(FocusTest, OwnedClusterAddsUpToTheOwnedAndCashViews) {
 TEST_F(FocusTest, RentalViewBillsTheJobsGpuHours) {
   auto run = ReplayWorkload(plan_, *ledger_, 0);
   ASSERT_TRUE(run.ok());
-  FocusOptions o;
+  report::FocusOptions o;
   o.view = "rental";
   const Csv csv = Parse(Export(run->run_id, o));
-  auto report = ledger::BuildCostReport(*ledger_, run->run_id, "category", false);
+  auto report = report::BuildCostReport(*ledger_, run->run_id, "category", false);
   const double rows = static_cast<double>(csv.rows.size());
   EXPECT_NEAR(csv.Sum("BilledCost"), report->jobs_total.rental_micro_usd / 1e6, rows * 1e-6);
   EXPECT_NEAR(csv.Sum("EffectiveCost"), csv.Sum("BilledCost"), 1e-6);
@@ -203,7 +203,7 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
   ASSERT_TRUE(results.ok()) << results.status();
   std::vector<std::string> exports;
   for (const char* view : {"owned", "rental"}) {
-    FocusOptions o;
+    report::FocusOptions o;
     o.view = view;
     exports.push_back(Export(plain->run_id, o));
   }
@@ -255,14 +255,14 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
 
 TEST_F(FocusTest, BadRequestsAreRefused) {
   std::ostringstream out;
-  EXPECT_EQ(ExportFocus(*ledger_, 9, {}, out).code(), absl::StatusCode::kNotFound);
-  FocusOptions o;
+  EXPECT_EQ(report::ExportFocus(*ledger_, 9, {}, out).code(), absl::StatusCode::kNotFound);
+  report::FocusOptions o;
   o.epoch = "yesterday";
   auto run = ReplayWorkload(plan_, *ledger_, 0);
-  EXPECT_EQ(ExportFocus(*ledger_, run->run_id, o, out).message(),
+  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(),
             "--epoch: expected YYYY-MM-DD, got \"yesterday\"");
   o.epoch = "2025-02-31";
-  EXPECT_EQ(ExportFocus(*ledger_, run->run_id, o, out).message(), "--epoch: no such date \"2025-02-31\"");
+  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(), "--epoch: no such date \"2025-02-31\"");
 }
 
 }  // namespace

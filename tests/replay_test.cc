@@ -18,8 +18,8 @@
 #include "gtest/gtest.h"
 #include "google/protobuf/text_format.h"
 #include "gpuledger/v1/ledger_service.pb.h"
-#include "ledger/cost.h"
-#include "ledger/group.h"
+#include "report/cost.h"
+#include "report/group.h"
 #include "replay/cli.h"
 #include "replay/replay.h"
 #include "tests/cli_test.h"
@@ -108,7 +108,7 @@ TEST_F(ReplayTest, DeepSeekReproducesThePublishedCostTable) {
   // $25,000 over 35,064 h = $0.713 of capital (FACTS.md) plus energy.
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto report = ledger::BuildCostReport(**l, 1, "job", false);
+  auto report = report::BuildCostReport(**l, 1, "job", false);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->capital_micro_usd, 51'200'000LL * 1'000'000);
   EXPECT_NEAR(report->rates.owned_depreciation / 1e9, 0.713, 0.0005);
@@ -201,10 +201,10 @@ TEST_F(ReplayTest, DeepSeekWithFailuresAddsCategoriesOnTopOfThePublishedWork) {
 
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto plain = ledger::BuildCostReport(**l, 1, "category", false);
-  auto failing = ledger::BuildCostReport(**l, 2, "category", false);
+  auto plain = report::BuildCostReport(**l, 1, "category", false);
+  auto failing = report::BuildCostReport(**l, 2, "category", false);
   ASSERT_TRUE(plain.ok() && failing.ok());
-  std::map<std::string, ledger::CostRow> rows;
+  std::map<std::string, report::CostRow> rows;
   for (const auto& row : failing->rows) rows[row.group] = row;
   // The work is the plan's, to the GPU-second.
   EXPECT_EQ(rows["productive"].gpu_seconds, plain->jobs_total.gpu_seconds);
@@ -270,7 +270,7 @@ TEST_F(ReplayTest, SeedsMakeARunGroupWhoseFiguresComeFromItsRuns) {
 
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto g1 = ledger::BuildGroupReport(**l, 1), g2 = ledger::BuildGroupReport(**l, 2);
+  auto g1 = report::BuildGroupReport(**l, 1), g2 = report::BuildGroupReport(**l, 2);
   ASSERT_TRUE(g1.ok() && g2.ok()) << g1.status() << g2.status();
   ASSERT_EQ(g1->runs.size(), 4u);
   ASSERT_EQ(g1->stats.size(), g2->stats.size());
@@ -295,7 +295,7 @@ TEST_F(ReplayTest, SeedsMakeARunGroupWhoseFiguresComeFromItsRuns) {
     interruptions.push_back(m.interruptions());
     goodput.push_back(m.goodput());
   }
-  std::map<std::string, ledger::GroupStat> stat;
+  std::map<std::string, report::GroupStat> stat;
   for (const auto& st : g1->stats) stat[st.name] = st;
   EXPECT_DOUBLE_EQ(stat["interruptions"].mean,
                    (interruptions[0] + interruptions[1] + interruptions[2] + interruptions[3]) / 4);
@@ -318,11 +318,11 @@ TEST_F(ReplayTest, SeedsMakeARunGroupWhoseFiguresComeFromItsRuns) {
 
 TEST(GroupStats, NearestRankPercentiles) {
   std::vector<double> v = {5, 1, 4, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
-  EXPECT_EQ(ledger::NearestRank(v, 5), 1);    // ceil(1.0) = rank 1
-  EXPECT_EQ(ledger::NearestRank(v, 95), 19);  // ceil(19.0) = rank 19
-  EXPECT_EQ(ledger::NearestRank(v, 50), 10);
+  EXPECT_EQ(report::NearestRank(v, 5), 1);    // ceil(1.0) = rank 1
+  EXPECT_EQ(report::NearestRank(v, 95), 19);  // ceil(19.0) = rank 19
+  EXPECT_EQ(report::NearestRank(v, 50), 10);
   std::vector<double> one = {42};
-  EXPECT_EQ(ledger::NearestRank(one, 5), 42);
+  EXPECT_EQ(report::NearestRank(one, 5), 42);
 }
 
 TEST(Checkpoints, AutoIsTheYoungDalyIntervalOfTheJobsFailureRate) {
@@ -343,7 +343,7 @@ TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto plain = ledger::BuildCostReport(**l, 1, "job", false);
+  auto plain = report::BuildCostReport(**l, 1, "job", false);
   ASSERT_TRUE(plain.ok());
   // Break-even by hand from the default profile's numbers: depreciation
   // $25,000 / (4 x 8,766 h); energy 700 W x 1.82 x 0.75 x 1.25 x $0.08/kWh,
@@ -385,7 +385,7 @@ TEST_F(ReplayTest, JobTracesChargeCancelledAndFailedJobsForWhatTheyHeld) {
   EXPECT_NE(r.out.find("trace jobs: 1 completed (33.3%), 1 cancelled (33.3%), 1 failed (33.3%)"),
             std::string::npos) << r.out;
   auto l = ledger::Ledger::Open(ledger_);
-  auto report = ledger::BuildCostReport(**l, 1, "job", false);
+  auto report = report::BuildCostReport(**l, 1, "job", false);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->jobs_total.gpu_seconds, 8 * 100 + 16 * 50 + 4 * 30);
   Result json = Cli({"report", "--ledger", ledger_, "--format", "json"});

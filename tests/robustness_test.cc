@@ -18,10 +18,10 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 #include "ledger/store.h"
-#include "replay/focus.h"
-#include "replay/format.h"
+#include "report/focus.h"
+#include "report/format.h"
 #include "tests/cli_test.h"
 
 namespace gpuledger {
@@ -176,11 +176,11 @@ TEST_F(Robustness, EveryGroupingSumsToOneTotal) {
       auto l = ledger::Ledger::Open(ledger_, false);
       ASSERT_TRUE(l.ok());
       auto run = (*l)->LatestCompleteRun();
-      replay::FocusOptions o;
+      report::FocusOptions o;
       o.view = view;
-      replay::FocusTotals sums;
+      report::FocusTotals sums;
       std::ostringstream csv;
-      ASSERT_TRUE(replay::ExportFocus(**l, run->id, o, csv, &sums).ok());
+      ASSERT_TRUE(report::ExportFocus(**l, run->id, o, csv, &sums).ok());
       EXPECT_EQ(sums.effective, Micro(total[std::string(view) == "owned" ? 2 : 1])) << view;
     }
   }
@@ -321,12 +321,12 @@ TEST_F(Robustness, VersionNearestCommandAndEveryPreset) {
 
 // Defect 21: fields a spreadsheet would run as formulas are shown as text.
 TEST_F(Robustness, CsvFieldsAreNeverFormulas) {
-  EXPECT_EQ(replay::CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
-  EXPECT_EQ(replay::CsvField("+1+2"), "\"'+1+2\"");
-  EXPECT_EQ(replay::CsvField("@SUM(A1)"), "\"'@SUM(A1)\"");
-  EXPECT_EQ(replay::CsvField("-2+3"), "\"'-2+3\"");
-  EXPECT_EQ(replay::CsvField("-2.5"), "-2.5");  // a number stays a number
-  EXPECT_EQ(replay::CsvField("plain"), "plain");
+  EXPECT_EQ(report::CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(report::CsvField("+1+2"), "\"'+1+2\"");
+  EXPECT_EQ(report::CsvField("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(report::CsvField("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(report::CsvField("-2.5"), "-2.5");  // a number stays a number
+  EXPECT_EQ(report::CsvField("plain"), "plain");
   const std::string plan = Write("f.textproto",
       "jobs { id: \"a\" project: \"=HYPERLINK(1)\" phase: RL gpus: 8 gpu_hours: 1 }\n");
   ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
@@ -487,7 +487,7 @@ TEST_F(Robustness, AReaderWhoCannotWriteTheFolderReadsTheLedger) {
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
     auto l = ledger::Ledger::OpenForReading(ledger);
     if (!l.ok()) _exit(1);
-    auto report = ledger::BuildCostReport(**l, 1, "job", false);
+    auto report = report::BuildCostReport(**l, 1, "job", false);
     _exit(report.ok() && report->total.rental_micro_usd > 0 ? 0 : 2);
   }
   int status = 0;

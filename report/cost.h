@@ -1,8 +1,8 @@
 // The cost report of a run: its usage entries grouped and priced in the
 // rental and owned views (the arithmetic is pricing/rates.h). Each amount is
 // rounded once, half away from zero, and totals are sums of the rounded rows.
-#ifndef GPULEDGER_LEDGER_COST_H_
-#define GPULEDGER_LEDGER_COST_H_
+#ifndef GPULEDGER_REPORT_COST_H_
+#define GPULEDGER_REPORT_COST_H_
 
 #include <cstdint>
 #include <climits>
@@ -16,7 +16,7 @@
 #include "ledger/store.h"
 #include "pricing/rates.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::report {
 
 struct CostRow {
   std::string group;
@@ -28,7 +28,7 @@ struct CostRow {
 };
 
 struct CostReport {
-  RunRecord run;
+  ledger::RunRecord run;
   std::string group_by;        // job, phase, project or category
   // The groups in plan order, then "idle", then "down" if nodes were
   // repaired, then "unused term" for reserved capacity paid for after the
@@ -59,11 +59,11 @@ struct CostReport {
 // running jobs hold but has not been written yet (category "running", from
 // their current run's start to now); it joins the groups it belongs to.
 absl::StatusOr<CostReport> BuildCostReport(
-    Ledger& ledger, int64_t run_id, absl::string_view group_by,
+    ledger::Ledger& ledger, int64_t run_id, absl::string_view group_by,
     bool allow_partial,
     const gpuledger::v1::Pricing* pricing_override = nullptr,
-    const std::vector<UsageRecord>* in_flight = nullptr);
+    const std::vector<ledger::UsageRecord>* in_flight = nullptr);
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::report
 
-#endif  // GPULEDGER_LEDGER_COST_H_
+#endif  // GPULEDGER_REPORT_COST_H_

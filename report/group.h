@@ -1,8 +1,8 @@
 // Run groups: N replays of one plan with seeds seed..seed+N-1 (Monte Carlo
 // over failures), summarized as the mean and the 5th and 95th percentiles
 // of each figure across the runs.
-#ifndef GPULEDGER_LEDGER_GROUP_H_
-#define GPULEDGER_LEDGER_GROUP_H_
+#ifndef GPULEDGER_REPORT_GROUP_H_
+#define GPULEDGER_REPORT_GROUP_H_
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,7 @@
 #include "gpuledger/v1/ledger_service.pb.h"
 #include "ledger/store.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::report {
 
 // One figure over a group's runs. Percentiles are nearest-rank: the
 // smallest value with at least p% of the runs at or below it.
@@ -24,8 +24,8 @@ struct GroupStat {
 };
 
 struct GroupReport {
-  RunGroupRecord group;
-  std::vector<RunRecord> runs;  // by seed
+  ledger::RunGroupRecord group;
+  std::vector<ledger::RunRecord> runs;  // by seed
   double interruption_window_days = 0;  // the plan's, 0 if none
   // gpu_hours (held by jobs), rental_usd, owned_usd (the window, idle and
   // down included), interruptions, interruptions_per_window (with a
@@ -39,7 +39,7 @@ inline constexpr int kMaxJobsWithWallClock = 100;
 
 // The figures of a group; FailedPrecondition while one of its runs is not
 // complete, NotFound for an unknown group.
-absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id);
+absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t group_id);
 
 // Unexpected interruptions scaled to the plan's interruption window:
 // interruptions x window / makespan; 0 without a window.
@@ -48,6 +48,6 @@ double InterruptionsPerWindow(const gpuledger::v1::RunMetrics& metrics);
 // Nearest-rank percentile (0 < p <= 100) of `values`, which it sorts.
 double NearestRank(std::vector<double>& values, double p);
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::report
 
-#endif  // GPULEDGER_LEDGER_GROUP_H_
+#endif  // GPULEDGER_REPORT_GROUP_H_

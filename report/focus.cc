@@ -1,4 +1,4 @@
-#include "replay/focus.h"
+#include "report/focus.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -12,10 +12,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/text_format.h"
-#include "ledger/cost.h"
-#include "replay/format.h"
+#include "report/cost.h"
+#include "report/format.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::report {
 namespace {
 
 // Every column of FOCUS 1.2 (docs/focus.md), alphabetically, then ours.
@@ -175,7 +175,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
                                                       ", not complete"));
   }
   // A run whose figures cannot be represented is refused before any row.
-  if (absl::StatusOr<ledger::CostReport> report = ledger::BuildCostReport(ledger, run_id, "category", false);
+  if (absl::StatusOr<report::CostReport> report = report::BuildCostReport(ledger, run_id, "category", false);
       !report.ok()) {
     return report.status();
   }
@@ -402,4 +402,4 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   return absl::OkStatus();
 }
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::report

@@ -1,4 +1,4 @@
-#include "ledger/cost.h"
+#include "report/cost.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,38 +9,38 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::report {
 
 namespace {
 
 // Adds usage not yet in the ledger to the groups it belongs to (new groups
 // after the ledger's, in the order met).
-absl::Status AddInFlight(Ledger& ledger, const RunRecord& run, absl::string_view by,
-                         const std::vector<UsageRecord>& in_flight,
-                         std::vector<Ledger::GroupSum>* groups) {
+absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, absl::string_view by,
+                         const std::vector<ledger::UsageRecord>& in_flight,
+                         std::vector<ledger::Ledger::GroupSum>* groups) {
   std::map<std::string, std::string> project;
   if (by == "project") {
-    absl::StatusOr<std::vector<JobRecord>> jobs = ledger.ListJobs(run.id);
+    absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(run.id);
     if (!jobs.ok()) return jobs.status();
-    for (const JobRecord& j : *jobs) project[j.job_id] = j.project;
+    for (const ledger::JobRecord& j : *jobs) project[j.job_id] = j.project;
   }
   std::map<std::string, size_t> index;  // group -> its place, so a big run stays linear
   for (size_t i = 0; i < groups->size(); ++i) index.emplace((*groups)[i].group, i);
-  auto add = [&](const std::string& key, const UsageRecord& u, int64_t start, int64_t end) {
+  auto add = [&](const std::string& key, const ledger::UsageRecord& u, int64_t start, int64_t end) {
     auto [at, fresh] = index.emplace(key, groups->size());
     if (fresh) groups->push_back({key, 0, start, end, 0});
-    Ledger::GroupSum* it = &(*groups)[at->second];
+    ledger::Ledger::GroupSum* it = &(*groups)[at->second];
     const int64_t gs = (end - start) * u.gpus;
     it->gpu_seconds += gs;
     if (u.pool == "on-demand") it->on_demand_gpu_seconds += gs;
     it->first_start = std::min(it->first_start, start);
     it->last_end = std::max(it->last_end, end);
   };
-  for (const UsageRecord& u : in_flight) {
+  for (const ledger::UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
     if (by == "day") {
-      ForEachDay(run.sim_start, u.start, u.end,
-                 [&](int64_t day, int64_t from, int64_t to) { add(DayName(day), u, from, to); });
+      ledger::ForEachDay(run.sim_start, u.start, u.end,
+                 [&](int64_t day, int64_t from, int64_t to) { add(ledger::DayName(day), u, from, to); });
       continue;
     }
     add(by == "job" ? u.job_id : by == "phase" ? u.phase : by == "project" ? project[u.job_id]
@@ -52,14 +52,14 @@ absl::Status AddInFlight(Ledger& ledger, const RunRecord& run, absl::string_view
 
 }  // namespace
 
-absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
+absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_id,
                                            absl::string_view group_by,
                                            bool allow_partial,
                                            const v1::Pricing* pricing_override,
-                                           const std::vector<UsageRecord>* in_flight) {
-  absl::StatusOr<RunRecord> run = ledger.GetRun(run_id);
+                                           const std::vector<ledger::UsageRecord>* in_flight) {
+  absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
-  if (run->status != kComplete && !allow_partial) {
+  if (run->status != ledger::kComplete && !allow_partial) {
     return absl::FailedPreconditionError(absl::StrCat(
         "run ", run_id, " is ", run->status,
         ", not complete; its figures are partial (to see them anyway: --partial on the command line, "
@@ -95,9 +95,9 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
     if (auto s = pricing::ValidatePricing(pricing, "pricing_override."); !s.ok()) return s;
   }
 
-  absl::StatusOr<std::vector<Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
   if (!groups.ok()) return groups.status();
-  if (in_flight != nullptr && run->status == kRunning) {
+  if (in_flight != nullptr && run->status == ledger::kRunning) {
     if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight, &*groups); !s.ok()) return s;
   }
   absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run_id);
@@ -191,4 +191,4 @@ absl::StatusOr<CostReport> BuildCostReport(Ledger& ledger, int64_t run_id,
   return report;
 }
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::report

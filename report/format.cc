@@ -1,4 +1,4 @@
-#include "replay/format.h"
+#include "report/format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,14 +14,14 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/text_format.h"
 #include "gpuledger/v1/ledger_service.pb.h"
-#include "replay/metrics.h"
+#include "report/metrics_text.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::report {
 namespace {
 
 namespace v1 = gpuledger::v1;
-using ledger::CostReport;
-using ledger::CostRow;
+using report::CostReport;
+using report::CostRow;
 
 std::string Usd(int64_t micro, bool grouped) { return Decimal(micro, 1'000'000, grouped ? 2 : 6, grouped); }
 std::string Hours(int64_t gpu_seconds, bool grouped) {
@@ -152,7 +152,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
         ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",
         m.lost_gpu_seconds(), ", \"interruptions\": ", m.interruptions(),
         ", \"planned_interruptions\": ", m.planned_interruptions(),
-        ", \"interruptions_per_window\": ", absl::StrFormat("%.3f", ledger::InterruptionsPerWindow(m)),
+        ", \"interruptions_per_window\": ", absl::StrFormat("%.3f", report::InterruptionsPerWindow(m)),
         ", \"interruption_window_days\": ", absl::StrFormat("%g", m.interruption_window_days()),
         ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
         ", \"checkpoint_gpu_seconds\": ", m.checkpoint_gpu_seconds(),
@@ -221,7 +221,7 @@ std::string FigureValue(const std::string& name, double v) {
 
 }  // namespace
 
-std::string FormatGroupReport(const ledger::GroupReport& r, absl::string_view format) {
+std::string FormatGroupReport(const report::GroupReport& r, absl::string_view format) {
   const auto& g = r.group;
   if (format == "csv") {
     std::string out = "figure,mean,p5,p95\n";
@@ -510,4 +510,4 @@ std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
   return out;
 }
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::report

@@ -1,7 +1,7 @@
 // FOCUS export: a run's ledger as FinOps FOCUS 1.2 cost and usage rows
 // (docs/focus.md maps every column).
-#ifndef GPULEDGER_REPLAY_FOCUS_H_
-#define GPULEDGER_REPLAY_FOCUS_H_
+#ifndef GPULEDGER_REPORT_FOCUS_H_
+#define GPULEDGER_REPORT_FOCUS_H_
 
 #include <cstdint>
 #include <iosfwd>
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "ledger/store.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::report {
 
 struct FocusOptions {
   // How a plain replay's cluster (entries without a pool) is billed: "owned"
@@ -33,6 +33,6 @@ struct FocusTotals {
 absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOptions& options,
                          std::ostream& out, FocusTotals* totals = nullptr);
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::report
 
-#endif  // GPULEDGER_REPLAY_FOCUS_H_
+#endif  // GPULEDGER_REPORT_FOCUS_H_

@@ -1,7 +1,7 @@
 // Renders cost reports as an aligned table, CSV or JSON. The three carry the
 // same figures; CSV and JSON print exact decimals of the integer amounts.
-#ifndef GPULEDGER_REPLAY_FORMAT_H_
-#define GPULEDGER_REPLAY_FORMAT_H_
+#ifndef GPULEDGER_REPORT_FORMAT_H_
+#define GPULEDGER_REPORT_FORMAT_H_
 
 #include <cstdint>
 #include <functional>
@@ -9,10 +9,10 @@
 #include <vector>
 #include "absl/strings/string_view.h"
 
-#include "ledger/cost.h"
-#include "ledger/group.h"
+#include "report/cost.h"
+#include "report/group.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::report {
 
 struct ReportOptions {
   bool rental = true;  // --view rental or both
@@ -20,17 +20,17 @@ struct ReportOptions {
   std::string format = "table";  // table, csv or json
 };
 
-std::string FormatReport(const ledger::CostReport& report, const ReportOptions& options);
+std::string FormatReport(const report::CostReport& report, const ReportOptions& options);
 
 // A run group's figures (mean, 5th and 95th percentiles over its runs) as
 // a table, CSV (figure,mean,p5,p95) or JSON (with each run's seed,
 // interruptions and goodput).
-std::string FormatGroupReport(const ledger::GroupReport& report, absl::string_view format);
+std::string FormatGroupReport(const report::GroupReport& report, absl::string_view format);
 
 // For a report by category: what checkpoints, lost work and restarts add to
 // the jobs' work (productive), in GPU-hours and both views, and the owned
 // cost of nodes under repair. "" when there is none or another grouping.
-std::string BeyondWorkText(const ledger::CostReport& report);
+std::string BeyondWorkText(const report::CostReport& report);
 
 // Plain records (runs, jobs, usage entries) as a table, CSV or JSON array of
 // objects; numeric columns are right-aligned and unquoted in JSON.
@@ -57,6 +57,6 @@ std::string Decimal(__int128 num, int64_t den, int places, bool grouped = false)
 std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
                          const std::function<bool(size_t)>& left);
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::report
 
-#endif  // GPULEDGER_REPLAY_FORMAT_H_
+#endif  // GPULEDGER_REPORT_FORMAT_H_

@@ -1,4 +1,4 @@
-#include "ledger/group.h"
+#include "report/group.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "gpuledger/v1/ledger_service.pb.h"
 #include "google/protobuf/text_format.h"
-#include "ledger/cost.h"
+#include "report/cost.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::report {
 
 double InterruptionsPerWindow(const v1::RunMetrics& m) {
   if (m.interruption_window_days() <= 0 || m.makespan_seconds() <= 0) return 0;
@@ -25,12 +25,12 @@ double NearestRank(std::vector<double>& values, double p) {
   return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
 }
 
-absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id) {
+absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t group_id) {
   GroupReport report;
-  absl::StatusOr<RunGroupRecord> group = ledger.GetRunGroup(group_id);
+  absl::StatusOr<ledger::RunGroupRecord> group = ledger.GetRunGroup(group_id);
   if (!group.ok()) return group.status();
   report.group = *std::move(group);
-  absl::StatusOr<std::vector<RunRecord>> runs = ledger.ListRunsInGroup(group_id);
+  absl::StatusOr<std::vector<ledger::RunRecord>> runs = ledger.ListRunsInGroup(group_id);
   if (!runs.ok()) return runs.status();
   report.runs = *std::move(runs);
   if (static_cast<int>(report.runs.size()) != report.group.seeds) {
@@ -47,8 +47,8 @@ absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id) {
     if (fresh) order.push_back(name);
     it->second.push_back(v);
   };
-  for (const RunRecord& run : report.runs) {
-    if (run.status != kComplete) {
+  for (const ledger::RunRecord& run : report.runs) {
+    if (run.status != ledger::kComplete) {
       return absl::FailedPreconditionError(absl::StrCat(
           "run ", run.id, " of group ", group_id, " is ", run.status, ", not complete"));
     }
@@ -67,11 +67,11 @@ absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id) {
     add("planned_interruptions", m.planned_interruptions());
     add("goodput", m.goodput());
     add("makespan_days", static_cast<double>(m.makespan_seconds()) / 86400.0);
-    absl::StatusOr<std::vector<JobRecord>> jobs =
+    absl::StatusOr<std::vector<ledger::JobRecord>> jobs =
         ledger.ListJobs(run.id, 0, kMaxJobsWithWallClock + 1);
     if (!jobs.ok()) return jobs.status();
     if (static_cast<int>(jobs->size()) <= kMaxJobsWithWallClock) {
-      for (const JobRecord& j : *jobs) {
+      for (const ledger::JobRecord& j : *jobs) {
         add("wall_clock_days:" + j.job_id, static_cast<double>(j.ended - j.started) / 86400.0);
       }
     }
@@ -90,4 +90,4 @@ absl::StatusOr<GroupReport> BuildGroupReport(Ledger& ledger, int64_t group_id) {
   return report;
 }
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::report
