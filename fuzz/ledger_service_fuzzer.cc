@@ -20,7 +20,7 @@
 #include "fuzz/fuzz_util.h"
 #include "google/protobuf/stubs/logging.h"
 #include "ledger/service.h"
-#include "replay/compare.h"
+#include "compare/compare.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
 
@@ -57,9 +57,9 @@ const std::string& LedgerPath() {
       auto l = lg::Ledger::Open(*p);
       if (!l.ok()) __builtin_trap();
       if (!gpuledger::replay::ReplayWorkload(*w, **l, 1).ok()) __builtin_trap();
-      auto strategies = gpuledger::replay::LoadStrategies("");
+      auto strategies = gpuledger::compare::LoadStrategies("");
       if (!strategies.ok()) __builtin_trap();
-      if (!gpuledger::replay::CompareStrategies(*w, *strategies, {}, **l).ok()) __builtin_trap();
+      if (!gpuledger::compare::CompareStrategies(*w, *strategies, {}, **l).ok()) __builtin_trap();
     }
     if (!gpuledger::replay::ReplayGroup(*w, *p, 1, 2, {}, 1).ok()) __builtin_trap();
     return p;

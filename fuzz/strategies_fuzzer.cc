@@ -13,7 +13,7 @@
 
 #include "fuzz/fuzz_util.h"
 #include "fuzz/workload_checks.h"
-#include "replay/compare.h"
+#include "compare/compare.h"
 #include "traces/plan.h"
 
 namespace rp = gpuledger::replay;

@@ -21,7 +21,7 @@
 #include "report/cost.h"
 #include "report/group.h"
 #include "ledger/store.h"
-#include "replay/compare.h"
+#include "compare/compare.h"
 #include "report/focus.h"
 #include "report/format.h"
 #include "replay/metrics.h"
@@ -198,36 +198,36 @@ struct CompareArgs {
 int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
-  CompareOptions o;
+  compare::CompareOptions o;
   o.policy = *policy;
   o.seed = a.seed;
   if (!a.horizon.empty()) {
-    absl::StatusOr<int64_t> h = ParseHorizon(a.horizon);
+    absl::StatusOr<int64_t> h = compare::ParseHorizon(a.horizon);
     if (!h.ok()) return Fail(err, absl::InvalidArgumentError(absl::StrCat("--horizon: ", h.status().message())));
     o.horizon_seconds = *h;
   }
-  std::vector<StrategyPlace> where;
+  std::vector<compare::StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
-      a.own_sizes.empty() ? LoadStrategies(a.strategies, &where) : OwnSizeSweep(a.own_sizes);
+      a.own_sizes.empty() ? compare::LoadStrategies(a.strategies, &where) : compare::OwnSizeSweep(a.own_sizes);
   for (size_t i = 0; i < a.own_sizes.size(); ++i) {
     where.push_back({absl::StrCat("--own-sizes ", a.own_sizes[i])});
   }
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
-  if (absl::Status s = CheckStrategies(*w, *strategies, o, where); !s.ok()) return Fail(err, s);
+  if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok()) return Fail(err, s);
   // Without --ledger the runs live in memory for the comparison only.
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       a.ledger.empty() ? ledger::Ledger::Open(":memory:") : OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
-  absl::StatusOr<std::vector<StrategyResult>> results =
-      CompareStrategies(*w, *strategies, o, **l, where);
+  absl::StatusOr<std::vector<compare::StrategyResult>> results =
+      compare::CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
   if (a.format == "table") {
     out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " " << w->gpu.name()
         << " planned), " << results->size() << " strategies, " << a.policy << "\n\n";
   }
-  out << FormatComparison(*results, a.format);
+  out << compare::FormatComparison(*results, a.format);
   if (a.format == "table") {
     out << (a.ledger.empty()
                 ? std::string("runs not kept: give --ledger FILE to keep one run per strategy\n")

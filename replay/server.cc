@@ -31,7 +31,7 @@
 #include "report/cost.h"
 #include "ledger/service.h"
 #include "ledger/store.h"
-#include "replay/compare.h"
+#include "compare/compare.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
 
@@ -510,7 +510,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   plan.set_plan_source(req.plan_source());
   absl::StatusOr<traces::Workload> w = manager.LoadRequestedPlan(plan);
   if (!w.ok()) return w.status();
-  CompareOptions options;
+  compare::CompareOptions options;
   options.seed = req.seed();
   options.allow_profile_files = false;  // a client may not make the server read files
   absl::StatusOr<scheduler::Policy> policy =
@@ -518,14 +518,14 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   if (!policy.ok()) return absl::InvalidArgumentError(absl::StrCat("policy: ", policy.status().message()));
   options.policy = *policy;
   if (!req.horizon().empty()) {
-    absl::StatusOr<int64_t> h = ParseHorizon(req.horizon());
+    absl::StatusOr<int64_t> h = compare::ParseHorizon(req.horizon());
     if (!h.ok()) return absl::InvalidArgumentError(absl::StrCat("horizon: ", h.status().message()));
     options.horizon_seconds = *h;
   }
   std::vector<v1::Strategy> strategies;
-  std::vector<StrategyPlace> where;
+  std::vector<compare::StrategyPlace> where;
   if (!req.own_sizes().empty()) {
-    strategies = OwnSizeSweep({req.own_sizes().begin(), req.own_sizes().end()});
+    strategies = compare::OwnSizeSweep({req.own_sizes().begin(), req.own_sizes().end()});
     for (int i = 0; i < req.own_sizes_size(); ++i) {
       where.push_back({absl::StrCat("own_sizes[", i, "]"), {}, /*request=*/true});
     }
@@ -535,16 +535,16 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
       where.push_back({absl::StrCat("strategies.strategies[", i, "]"), {}, /*request=*/true});
     }
   } else {
-    absl::StatusOr<std::vector<v1::Strategy>> defaults = LoadStrategies("");
+    absl::StatusOr<std::vector<v1::Strategy>> defaults = compare::LoadStrategies("");
     if (!defaults.ok()) return defaults.status();
     strategies = *std::move(defaults);
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(o.ledger_path);
   if (!l.ok()) return l.status();
-  absl::StatusOr<std::vector<StrategyResult>> results =
-      CompareStrategies(*w, strategies, options, **l, where);
+  absl::StatusOr<std::vector<compare::StrategyResult>> results =
+      compare::CompareStrategies(*w, strategies, options, **l, where);
   if (!results.ok()) return results.status();
-  for (const StrategyResult& r : *results) {
+  for (const compare::StrategyResult& r : *results) {
     v1::StrategyComparison* c = resp->add_results();
     *c->mutable_strategy() = r.strategy;
     c->set_committed(r.committed);
@@ -566,8 +566,8 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     c->set_productive_gpu_seconds(r.productive_gpu_seconds);
     c->set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
   }
-  resp->set_table(FormatComparison(*results, "table"));
-  resp->set_csv(FormatComparison(*results, "csv"));
+  resp->set_table(compare::FormatComparison(*results, "table"));
+  resp->set_csv(compare::FormatComparison(*results, "csv"));
   return absl::OkStatus();
 }
 

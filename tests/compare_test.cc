@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "report/cost.h"
 #include "google/protobuf/text_format.h"
-#include "replay/compare.h"
+#include "compare/compare.h"
 #include "report/focus.h"
 #include "report/format.h"
 #include "replay/replay.h"
@@ -34,11 +34,11 @@ class CompareTest : public testing::TempDirTest {
     ASSERT_TRUE(w.ok());
     plan_ = *w;
   }
-  std::map<std::string, StrategyResult> Run(const std::vector<v1::Strategy>& strategies,
-                                            const CompareOptions& o = {}) {
-    auto r = CompareStrategies(plan_, strategies, o, *ledger_);
+  std::map<std::string, compare::StrategyResult> Run(const std::vector<v1::Strategy>& strategies,
+                                            const compare::CompareOptions& o = {}) {
+    auto r = compare::CompareStrategies(plan_, strategies, o, *ledger_);
     EXPECT_TRUE(r.ok()) << r.status();
-    std::map<std::string, StrategyResult> out;
+    std::map<std::string, compare::StrategyResult> out;
     if (r.ok()) {
       for (auto& x : *r) out[x.strategy.name()] = x;
     }
@@ -55,13 +55,13 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   auto report = report::BuildCostReport(*ledger_, plain->run_id, "job", false);
   ASSERT_TRUE(report.ok());
 
-  auto strategies = LoadStrategies("");
+  auto strategies = compare::LoadStrategies("");
   ASSERT_TRUE(strategies.ok()) << strategies.status();
   auto r = Run(*strategies);
   ASSERT_EQ(r.size(), 5u);
 
   // All on demand at $2: every GPU-hour the jobs held, the published $5.87M.
-  const StrategyResult& od = r["all on-demand"];
+  const compare::StrategyResult& od = r["all on-demand"];
   EXPECT_EQ(od.total_micro_usd, report->jobs_total.rental_micro_usd);
   EXPECT_NEAR(od.total_micro_usd / 1e6, 5'870'000, 5'870);  // within 0.1%
   EXPECT_EQ(od.on_demand_gpu_seconds, report->jobs_total.gpu_seconds);
@@ -69,7 +69,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
 
   // Owning the peak: amortized is the owned busy rate on the plan's
   // GPU-hours; the total is the cluster over the replay, idle included.
-  const StrategyResult& own = r["own the peak"];
+  const compare::StrategyResult& own = r["own the peak"];
   EXPECT_EQ(own.committed_gpus, 2048);
   EXPECT_EQ(own.capital_micro_usd, 51'200'000LL * 1'000'000);
   // (The report rounds each row to the micro-dollar; compare rounds totals.)
@@ -87,13 +87,13 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   EXPECT_NEAR(own.breakeven_months, 25000.0 / ((2 * used - energy) * 8766.0 / 12), 1e-6);
 
   // Reserved for the plan's duration: 2,048 GPUs x the replay x $1.50.
-  const StrategyResult& res = r["reserved for the plan"];
+  const compare::StrategyResult& res = r["reserved for the plan"];
   EXPECT_EQ(res.total_micro_usd,
             pricing::CostMicroUsd(2048 * res.window_seconds, 1'500'000'000));
   EXPECT_NEAR(res.breakeven_utilization, 0.75, 1e-12);
 
   // Half the cluster and queueing: big jobs shrink and the plan takes longer.
-  const StrategyResult& half = r["own half, queue"];
+  const compare::StrategyResult& half = r["own half, queue"];
   EXPECT_EQ(half.committed_gpus, 1024);
   EXPECT_GT(half.resized_jobs, 0);
   EXPECT_GT(half.window_seconds, own.window_seconds);
@@ -119,7 +119,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
 }
 
 TEST_F(CompareTest, OwnSizeSweepTradesCapitalForTime) {
-  auto r = Run(OwnSizeSweep({512, 1024, 2048, 4096}));
+  auto r = Run(compare::OwnSizeSweep({512, 1024, 2048, 4096}));
   ASSERT_EQ(r.size(), 4u);
   const auto &a = r["own 512"], &b = r["own 1024"], &c = r["own 2048"], &d = r["own 4096"];
   EXPECT_GT(a.window_seconds, b.window_seconds);
@@ -133,16 +133,16 @@ TEST_F(CompareTest, OwnSizeSweepTradesCapitalForTime) {
 }
 
 TEST_F(CompareTest, AHorizonChargesOwnedCapacityForAllOfIt) {
-  CompareOptions o;
-  o.horizon_seconds = *ParseHorizon("4y");
-  auto r = Run(OwnSizeSweep({2048}), o);
-  const StrategyResult& own = r["own 2048"];
+  compare::CompareOptions o;
+  o.horizon_seconds = *compare::ParseHorizon("4y");
+  auto r = Run(compare::OwnSizeSweep({2048}), o);
+  const compare::StrategyResult& own = r["own 2048"];
   EXPECT_EQ(own.horizon_seconds, 4 * pricing::kSecondsPerYear);
   // Four years of straight-line write-off is the whole $51.2M, plus energy
   // for every GPU-hour of the four years (busy and idle cost the same here).
   const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
   EXPECT_NEAR(own.total_micro_usd / 1e6, 51'200'000 + energy * 2048 * 4 * 8766, 2048 * 4 * 8766 * 1e-9 + 1);
-  EXPECT_EQ(ParseHorizon("soon").status().message(),
+  EXPECT_EQ(compare::ParseHorizon("soon").status().message(),
             "\"soon\" is not a positive duration such as 4y, 90d, 2000h");  // callers name the field
 }
 
@@ -156,7 +156,7 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   s.set_committed_share_of_peak(1);
   s.set_committed_pricing("reserved-3y");
   auto r = Run({s});
-  const StrategyResult& res = r["reserved 3y"];
+  const compare::StrategyResult& res = r["reserved 3y"];
   // 2,048 GPUs x 3 years (one whole term) x $0.72.
   EXPECT_EQ(res.total_micro_usd, pricing::CostMicroUsd(2048 * 3 * pricing::kSecondsPerYear, 720'000'000));
   auto report = report::BuildCostReport(*ledger_, res.run_id, "pool", false);
@@ -169,8 +169,8 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   ASSERT_TRUE(report::ExportFocus(*ledger_, res.run_id, {}, csv, &sums).ok());
   EXPECT_EQ(sums.effective, res.total_micro_usd);
   EXPECT_EQ(sums.billed, res.total_micro_usd);
-  CompareOptions four;
-  four.horizon_seconds = *ParseHorizon("4y");
+  compare::CompareOptions four;
+  four.horizon_seconds = *compare::ParseHorizon("4y");
   EXPECT_EQ(Run({s}, four)["reserved 3y"].total_micro_usd,
             pricing::CostMicroUsd(2048 * 6 * pricing::kSecondsPerYear, 720'000'000));  // two terms
 }
@@ -178,7 +178,7 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
 // Defect 9: a strategy's report counts only its own cluster's use, and
 // splits its total into the cluster's part and on-demand spend.
 TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
-  auto strategies = LoadStrategies("");
+  auto strategies = compare::LoadStrategies("");
   ASSERT_TRUE(strategies.ok());
   auto r = Run(*strategies);
   for (const auto& [name, res] : r) {
@@ -216,35 +216,35 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
   const std::string path = Path("s.textproto");
   std::ofstream(path) << "strategies { name: \"ok\" on_demand: true }\n"
                          "strategies { name: \"x\" committed: \"leased\" committed_gpus: 8 }\n";
-  std::vector<StrategyPlace> where;
-  auto s = LoadStrategies(path, &where);
+  std::vector<compare::StrategyPlace> where;
+  auto s = compare::LoadStrategies(path, &where);
   ASSERT_TRUE(s.ok());
-  auto r = CompareStrategies(plan_, *s, {}, *ledger_, where);
+  auto r = compare::CompareStrategies(plan_, *s, {}, *ledger_, where);
   EXPECT_EQ(r.status().message(),
             path + ":2:24: strategy \"x\": field committed must be \"owned\", \"reserved\" or empty, "
             "got \"leased\"");
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"y\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"nope\" }\n";
-  r = CompareStrategies(plan_, *LoadStrategies(path), {}, *ledger_);
+  r = compare::CompareStrategies(plan_, *compare::LoadStrategies(path), {}, *ledger_);
   EXPECT_NE(r.status().message().find("strategy \"y\": field committed_pricing: unknown pricing profile \"nope\""),
             absl::string_view::npos) << r.status();
   // A profile must price what it is used for.
   std::ofstream(path) << "strategies { name: \"w\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"on-demand-hyperscaler\" }\n";
-  r = CompareStrategies(plan_, *LoadStrategies(path), {}, *ledger_);
+  r = compare::CompareStrategies(plan_, *compare::LoadStrategies(path), {}, *ledger_);
   EXPECT_EQ(r.status().message(),
             "strategy #1: strategy \"w\": field committed_pricing: profile "
             "\"on-demand-hyperscaler\" prices no owned capacity");
-  CompareOptions remote;
+  compare::CompareOptions remote;
   remote.allow_profile_files = false;
   std::ofstream(path) << "strategies { name: \"v\" on_demand: true on_demand_pricing: \"/etc/passwd\" }\n";
-  r = CompareStrategies(plan_, *LoadStrategies(path), remote, *ledger_);
+  r = compare::CompareStrategies(plan_, *compare::LoadStrategies(path), remote, *ledger_);
   EXPECT_EQ(r.status().message(),
             "strategy #1: strategy \"v\": field on_demand_pricing: only shipped profiles here, not files");
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"z\" colour: 3 }\n";
-  const std::string message(LoadStrategies(path).status().message());
+  const std::string message(compare::LoadStrategies(path).status().message());
   EXPECT_EQ(message.substr(0, path.size() + 3), path + ":1:") << message;  // file and line
   EXPECT_NE(message.find("colour"), std::string::npos) << message;
 }

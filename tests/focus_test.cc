@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "report/cost.h"
-#include "replay/compare.h"
+#include "compare/compare.h"
 #include "report/focus.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
@@ -162,15 +162,15 @@ TEST_F(FocusTest, RentalViewBillsTheJobsGpuHours) {
 }
 
 TEST_F(FocusTest, ReservedCapacityIsPaidMonthlyAndAmortizedOverUse) {
-  auto strategies = LoadStrategies("");
+  auto strategies = compare::LoadStrategies("");
   ASSERT_TRUE(strategies.ok());
   std::vector<v1::Strategy> reserved;
   for (const auto& s : *strategies) {
     if (s.committed() == "reserved") reserved.push_back(s);
   }
-  auto results = CompareStrategies(plan_, reserved, {}, *ledger_);
+  auto results = compare::CompareStrategies(plan_, reserved, {}, *ledger_);
   ASSERT_TRUE(results.ok()) << results.status();
-  const StrategyResult& r = (*results)[0];
+  const compare::StrategyResult& r = (*results)[0];
   const Csv csv = Parse(Export(r.run_id));
   const double rows = static_cast<double>(csv.rows.size());
   EXPECT_NEAR(csv.Sum("BilledCost"), r.total_micro_usd / 1e6, rows * 1e-6);
@@ -197,9 +197,9 @@ __int128 Scaled(const std::string& decimal, int places) {
 TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
   auto plain = ReplayWorkload(plan_, *ledger_, 0);
   ASSERT_TRUE(plain.ok());
-  auto strategies = LoadStrategies("");
+  auto strategies = compare::LoadStrategies("");
   ASSERT_TRUE(strategies.ok());
-  auto results = CompareStrategies(plan_, *strategies, {}, *ledger_);
+  auto results = compare::CompareStrategies(plan_, *strategies, {}, *ledger_);
   ASSERT_TRUE(results.ok()) << results.status();
   std::vector<std::string> exports;
   for (const char* view : {"owned", "rental"}) {
@@ -207,7 +207,7 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
     o.view = view;
     exports.push_back(Export(plain->run_id, o));
   }
-  for (const StrategyResult& r : *results) exports.push_back(Export(r.run_id));
+  for (const compare::StrategyResult& r : *results) exports.push_back(Export(r.run_id));
   const std::vector<std::string> empty_by_nature = {
       "AvailabilityZone", "RegionId", "RegionName", "CapacityReservationId",
       "CapacityReservationStatus", "SubAccountId", "SubAccountName", "SubAccountType",

@@ -1,8 +1,8 @@
 // `gpuledger compare`: replays a plan under each way of getting its GPUs
 // (strategies: owned, reserved, on-demand, hybrids) and prices each over a
 // horizon. docs/compare.md gives every formula.
-#ifndef GPULEDGER_REPLAY_COMPARE_H_
-#define GPULEDGER_REPLAY_COMPARE_H_
+#ifndef GPULEDGER_COMPARE_COMPARE_H_
+#define GPULEDGER_COMPARE_COMPARE_H_
 
 #include <cstdint>
 #include <optional>
@@ -18,7 +18,7 @@
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::compare {
 
 struct CompareOptions {
   // Priced over this many seconds; unset: each strategy's own replay window.
@@ -112,6 +112,6 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
 // A table, or CSV with a header and one row per strategy.
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::compare
 
-#endif  // GPULEDGER_REPLAY_COMPARE_H_
+#endif  // GPULEDGER_COMPARE_COMPARE_H_

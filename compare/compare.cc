@@ -1,4 +1,4 @@
-#include "replay/compare.h"
+#include "compare/compare.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +18,7 @@
 #include "traces/pricing.h"
 #include "traces/textproto.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::compare {
 namespace {
 
 namespace pb = google::protobuf;
@@ -275,7 +275,7 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
     // Reserved capacity is paid for whole terms beyond the window.
     const int64_t horizon = o.horizon_seconds.value_or(0) +
                             std::llround(p.pricing.reserved().term_years() * pricing::kSecondsPerYear);
-    if (absl::Status s = CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
+    if (absl::Status s = replay::CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
         !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("strategy \"", p.s->name(), "\": ", s.message()));
     }
@@ -299,17 +299,17 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     // Owned or reserved: the whole cluster is paid for, hot spares included.
     const int paid_gpus = r.committed.empty() ? 0 : shaped.total_gpus();
     const scheduler::SchedulerOptions options = StrategyOptions(s, o);
-    RunLabels labels;
+    replay::RunLabels labels;
     labels.strategy = s.name();
     labels.committed_pool = s.committed();
-    absl::StatusOr<ReplayResult> replay =
-        ReplayWorkload(std::move(shaped), ledger, o.seed, options, "", labels);
-    if (!replay.ok()) {
-      return absl::Status(replay.status().code(),
-                          absl::StrCat("strategy \"", s.name(), "\": ", replay.status().message()));
+    absl::StatusOr<replay::ReplayResult> done =
+        replay::ReplayWorkload(std::move(shaped), ledger, o.seed, options, "", labels);
+    if (!done.ok()) {
+      return absl::Status(done.status().code(),
+                          absl::StrCat("strategy \"", s.name(), "\": ", done.status().message()));
     }
-    const scheduler::RunSummary& sum = replay->summary;
-    r.run_id = replay->run_id;
+    const scheduler::RunSummary& sum = done->summary;
+    r.run_id = done->run_id;
     r.window_seconds = sum.end - sum.start;
     r.horizon_seconds = std::max(r.window_seconds, o.horizon_seconds.value_or(0));
     r.on_demand_gpu_seconds = sum.on_demand_gpu_seconds;
@@ -463,4 +463,4 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
   return out;
 }
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::compare
