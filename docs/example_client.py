@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Ask a gpuledger server what a training run cost.
 
-    build/replay/gpuledger serve --ledger costs.sqlite &
+    build/gpuledger serve --ledger costs.sqlite &
     /usr/bin/python3 docs/example_client.py --stubs build/python --replay deepseek-v3-r1
 
 The stubs are generated at build time into build/python; to make them

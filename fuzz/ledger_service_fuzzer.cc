@@ -19,7 +19,7 @@
 
 #include "fuzz/fuzz_util.h"
 #include "google/protobuf/stubs/logging.h"
-#include "ledger/service.h"
+#include "server/ledger_service.h"
 #include "compare/compare.h"
 #include "replay/replay.h"
 #include "traces/plan.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "replay/cli.h"
+#include "cli/cli.h"
 #include "tests/temp_dir.h"
 
 namespace gpuledger::testing {
@@ -30,7 +30,7 @@ class CliTest : public TempDirTest {
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());
     std::ostringstream out, err;
-    const int code = replay::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    const int code = cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
     return {code, out.str(), err.str()};
   }
 

@@ -20,7 +20,7 @@
 #include "gpuledger/v1/ledger_service.pb.h"
 #include "report/cost.h"
 #include "report/group.h"
-#include "replay/cli.h"
+#include "cli/cli.h"
 #include "replay/replay.h"
 #include "tests/cli_test.h"
 

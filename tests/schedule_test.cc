@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "replay/cli.h"
+#include "cli/cli.h"
 #include "replay/metrics.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
@@ -160,7 +160,7 @@ TEST_F(ScheduleCli, ScheduleOutHasOneRowPerJobAndTheRunCarriesItsMetrics) {
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  ASSERT_EQ(RunCli(static_cast<int>(argv.size()), argv.data(), out, err), 0) << err.str();
+  ASSERT_EQ(cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err), 0) << err.str();
   std::ifstream csv(Path("s.csv"));
   std::string line;
   std::getline(csv, line);

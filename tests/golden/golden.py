@@ -20,7 +20,7 @@ a canonical order. Output is compared after replacing the folder's path by
 $TMP, the repository's by $ROOT, the server's address by $SERVER and the
 ledger's writer (HOST:PID) by $WRITER.
 
-    golden.py --bin build/replay/gpuledger [--rewrite] [FILE.t ...]
+    golden.py --bin build/gpuledger [--rewrite] [FILE.t ...]
 
 With --rewrite, each file's expected output is replaced by what the commands
 print now (comments and commands are kept), so the diff of an intended change

@@ -7,15 +7,15 @@
 // request and then stops gRPC from outside the io_context's thread: gRPC's
 // Shutdown waits for handlers, and a handler watching a replay waits on
 // work that only the io_context can finish.
-#ifndef GPULEDGER_REPLAY_SERVER_H_
-#define GPULEDGER_REPLAY_SERVER_H_
+#ifndef GPULEDGER_SERVER_SERVER_H_
+#define GPULEDGER_SERVER_SERVER_H_
 
 #include <iosfwd>
 #include <string>
 
 #include "absl/status/status.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::server {
 
 struct ServeOptions {
   std::string ledger_path;
@@ -38,6 +38,6 @@ struct ServeOptions {
 // "listening on HOST:PORT" to `out` once it accepts calls.
 absl::Status Serve(const ServeOptions& options, std::ostream& out);
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::server
 
-#endif  // GPULEDGER_REPLAY_SERVER_H_
+#endif  // GPULEDGER_SERVER_SERVER_H_

@@ -1,7 +1,7 @@
 // Conversions between the ledger's records and the gRPC API's messages,
 // and the API's resource names ("runs/{run}", "runs/{run}/jobs/{job}").
-#ifndef GPULEDGER_LEDGER_CONVERT_H_
-#define GPULEDGER_LEDGER_CONVERT_H_
+#ifndef GPULEDGER_SERVER_CONVERT_H_
+#define GPULEDGER_SERVER_CONVERT_H_
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 #include "report/group.h"
 #include "ledger/store.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::server {
 
 std::string RunName(int64_t run_id);
 
@@ -27,11 +27,11 @@ absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view
 
 gpuledger::v1::Run::State StateFromStatus(absl::string_view status);
 
-gpuledger::v1::Run RunToProto(const RunRecord& run);
-RunRecord RunFromProto(const gpuledger::v1::Run& run);
+gpuledger::v1::Run RunToProto(const ledger::RunRecord& run);
+ledger::RunRecord RunFromProto(const gpuledger::v1::Run& run);
 
-gpuledger::v1::RunJob JobToProto(int64_t run_id, const JobRecord& job);
-gpuledger::v1::UsageEntry UsageToProto(const UsageRecord& usage);
+gpuledger::v1::RunJob JobToProto(int64_t run_id, const ledger::JobRecord& job);
+gpuledger::v1::UsageEntry UsageToProto(const ledger::UsageRecord& usage);
 
 // The view only says which figures the client asked for; both are filled.
 gpuledger::v1::CostReport ReportToProto(const report::CostReport& report, gpuledger::v1::CostView view);
@@ -40,6 +40,6 @@ report::CostReport ReportFromProto(const gpuledger::v1::CostReport& report);
 gpuledger::v1::GroupReport GroupReportToProto(const report::GroupReport& report);
 report::GroupReport GroupReportFromProto(const gpuledger::v1::GroupReport& report);
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::server
 
-#endif  // GPULEDGER_LEDGER_CONVERT_H_
+#endif  // GPULEDGER_SERVER_CONVERT_H_

@@ -1,4 +1,4 @@
-#include "replay/query.h"
+#include "server/query.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -10,10 +10,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
-#include "ledger/convert.h"
+#include "server/convert.h"
 #include "report/format.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::server {
 namespace {
 
 namespace v1 = gpuledger::v1;
@@ -56,7 +56,7 @@ class Client {
   absl::StatusOr<std::vector<v1::Run>> Runs() const {
     std::vector<v1::Run> out;
     v1::ListRunsRequest first;
-    if (o_.group) first.set_group(ledger::GroupName(*o_.group));
+    if (o_.group) first.set_group(server::GroupName(*o_.group));
     absl::Status s = EveryPage<v1::ListRunsResponse>(
         first,
         [&](const v1::ListRunsRequest& req, v1::ListRunsResponse* resp) {
@@ -71,7 +71,7 @@ class Client {
 
   // The run asked for, or the newest complete one.
   absl::StatusOr<std::string> RunName() const {
-    if (o_.run) return ledger::RunName(*o_.run);
+    if (o_.run) return server::RunName(*o_.run);
     absl::StatusOr<std::vector<v1::Run>> runs = Runs();
     if (!runs.ok()) return runs.status();
     for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
@@ -200,7 +200,7 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
   ro.rental = o.view != "owned";
   ro.owned = o.view != "rental";
   ro.format = o.format;
-  out << report::FormatReport(ledger::ReportFromProto(resp), ro);
+  out << report::FormatReport(server::ReportFromProto(resp), ro);
   return absl::OkStatus();
 }
 
@@ -209,11 +209,11 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
 absl::Status Group(Client& c, const QueryOptions& o, std::ostream& out) {
   if (!o.group) return absl::InvalidArgumentError("query group needs --group");
   v1::GetGroupReportRequest req;
-  req.set_name(ledger::GroupName(*o.group));
+  req.set_name(server::GroupName(*o.group));
   v1::GroupReport resp;
   grpc::Status s = c.stub().GetGroupReport(c.Context().get(), req, &resp);
   if (!s.ok()) return FromGrpc(s);
-  out << report::FormatGroupReport(ledger::GroupReportFromProto(resp), o.format);
+  out << report::FormatGroupReport(server::GroupReportFromProto(resp), o.format);
   return absl::OkStatus();
 }
 
@@ -226,4 +226,4 @@ absl::Status RunQuery(const QueryOptions& o, std::ostream& out) {
   return Report(c, o, out);
 }
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::server

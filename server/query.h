@@ -1,7 +1,7 @@
 // `gpuledger query`: a gRPC client of a running `gpuledger serve`, printing
 // what it gets in the same formats as the local commands.
-#ifndef GPULEDGER_REPLAY_QUERY_H_
-#define GPULEDGER_REPLAY_QUERY_H_
+#ifndef GPULEDGER_SERVER_QUERY_H_
+#define GPULEDGER_SERVER_QUERY_H_
 
 #include <cstdint>
 #include <iosfwd>
@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::server {
 
 struct QueryOptions {
   std::string server = "127.0.0.1:50051";
@@ -33,6 +33,6 @@ struct QueryOptions {
 // Errors carry the server's status code and message.
 absl::Status RunQuery(const QueryOptions& options, std::ostream& out);
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::server
 
-#endif  // GPULEDGER_REPLAY_QUERY_H_
+#endif  // GPULEDGER_SERVER_QUERY_H_

@@ -1,4 +1,4 @@
-#include "replay/cli.h"
+#include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
 
@@ -26,8 +26,8 @@
 #include "report/format.h"
 #include "replay/metrics.h"
 #include "report/metrics_text.h"
-#include "replay/query.h"
-#include "replay/server.h"
+#include "server/query.h"
+#include "server/server.h"
 #include "replay/replay.h"
 #include "traces/generate.h"
 #include "traces/jobtrace.h"
@@ -35,7 +35,7 @@
 #include "traces/pricing.h"
 #include "traces/swf.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::cli {
 namespace {
 
 constexpr int kBadInput = 2;
@@ -132,14 +132,14 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     if (!a.schedule_out.empty()) {
       return Fail(err, absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
     }
-    if (absl::Status s = CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
+    if (absl::Status s = replay::CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
       return Fail(err, s);
     }
     if (absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err); !l.ok()) {
       return Fail(err, l.status());
     }
     absl::StatusOr<int64_t> group =
-        ReplayGroup(*w, a.ledger, a.seed, *a.seeds, {*policy, a.backfill_depth}, a.threads);
+        replay::ReplayGroup(*w, a.ledger, a.seed, *a.seeds, {*policy, a.backfill_depth}, a.threads);
     if (!group.ok()) return Fail(err, group.status());
     absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
     if (!l.ok()) return Fail(err, l.status());
@@ -150,17 +150,17 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     return 0;
   }
   if (!a.schedule_out.empty()) {
-    if (absl::Status s = CheckScheduleOut(a.schedule_out, a.ledger); !s.ok()) return Fail(err, s);
+    if (absl::Status s = replay::CheckScheduleOut(a.schedule_out, a.ledger); !s.ok()) return Fail(err, s);
   }
-  if (absl::Status s = CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
+  if (absl::Status s = replay::CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
     return Fail(err, s);
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
   const std::string name = w->name, gpu = w->gpu.name();
   const int total_gpus = w->total_gpus();
-  absl::StatusOr<ReplayResult> r =
-      ReplayWorkload(std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
+  absl::StatusOr<replay::ReplayResult> r =
+      replay::ReplayWorkload(std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
   if (!r.ok()) return Fail(err, r.status());
 
   const auto& s = r->summary;
@@ -291,7 +291,7 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
     if (absl::Status s = report::ExportFocus(**l, run_id, a.focus, out); !s.ok()) return Fail(err, s);
     return 0;
   }
-  if (absl::Status s = CheckOutputFile(a.output, a.ledger, "-o"); !s.ok()) return Fail(err, s);
+  if (absl::Status s = replay::CheckOutputFile(a.output, a.ledger, "-o"); !s.ok()) return Fail(err, s);
   // Write beside the target and rename, so a failed export leaves nothing.
   const std::string tmp = a.output + ".partial";
   {
@@ -486,7 +486,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       ->capture_default_str();
   ex->add_option("-o,--output", exp.output, "Write here instead of standard output");
 
-  ServeOptions serve;
+  server::ServeOptions serve;
   serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
   CLI::App* sv = app.add_subcommand(
       "serve", "Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)");
@@ -523,7 +523,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
                       "host, before schema 6) or whose writer's process id is alive (it may have been "
                       "reused); never while a replay still writes into the ledger");
 
-  QueryOptions query;
+  server::QueryOptions query;
   CLI::App* qy = app.add_subcommand("query", "Ask a running gpuledger server");
   qy->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
   qy->add_option("--timeout", query.timeout_seconds, "Deadline of each call, seconds")
@@ -612,14 +612,14 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   if (sv->parsed()) {
     if (serve.ledger_path.empty()) return Fail(err, NoLedger());
-    absl::Status s = Serve(serve, out);
+    absl::Status s = server::Serve(serve, out);
     return s.ok() ? 0 : Fail(err, s);
   }
   if (qy->parsed()) {
-    absl::Status s = RunQuery(query, out);
+    absl::Status s = server::RunQuery(query, out);
     return s.ok() ? 0 : Fail(err, s);
   }
   return DoReport(report, out, err);
 }
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::cli

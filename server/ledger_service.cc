@@ -1,4 +1,4 @@
-#include "ledger/service.h"
+#include "server/ledger_service.h"
 
 #include <algorithm>
 
@@ -8,11 +8,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
-#include "ledger/convert.h"
+#include "server/convert.h"
 #include "report/cost.h"
 #include "ledger/store.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::server {
 namespace {
 
 absl::StatusOr<int> PageSize(int requested) {
@@ -58,7 +58,7 @@ absl::StatusOr<int64_t> PageToken(const std::string& token, absl::string_view ki
 }
 
 // Checks the run exists; NotFound otherwise.
-absl::Status RunExists(Ledger& l, int64_t run_id) { return l.GetRun(run_id).status(); }
+absl::Status RunExists(ledger::Ledger& l, int64_t run_id) { return l.GetRun(run_id).status(); }
 
 }  // namespace
 
@@ -82,7 +82,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
     GPULEDGER_ASSIGN_OR_RETURN(g, ParseGroupName(req->group(), "group"));
     group = g;
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   if (group > 0) {
     if (auto g = ledger->GetRunGroup(group); !g.ok()) return ToGrpcStatus(g.status());
   }
@@ -97,7 +97,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
 grpc::Status LedgerServiceImpl::GetRun(grpc::ServerContext*, const v1::GetRunRequest* req,
                                        v1::Run* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->name(), "name"));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   GPULEDGER_ASSIGN_OR_RETURN(run, ledger->GetRun(id));
   *resp = RunToProto(run);
   return grpc::Status::OK;
@@ -108,7 +108,7 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
   GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token(), "jobs", req->parent()));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   GPULEDGER_ASSIGN_OR_RETURN(jobs, ledger->ListJobs(id, static_cast<int>(offset), size + 1));
   for (int i = 0; i < static_cast<int>(jobs.size()) && i < size; ++i) {
@@ -133,7 +133,7 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
   if (req->end_seconds() != 0 && req->end_seconds() <= req->start_seconds()) {
     return ToGrpcStatus(absl::InvalidArgumentError("end_seconds: must be after start_seconds (or 0 for no bound)"));
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   // Phases as reports name them ("pretrain"); the plan's spelling
   // ("PRETRAIN") means the same. Unknown phases and categories are refused,
@@ -151,12 +151,12 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
         "phase: unknown phase \"", req->phase(), "\" (one of: ", absl::StrJoin(names, ", "), ")")));
   }
   if (!req->category().empty() &&
-      std::find(std::begin(kCategories), std::end(kCategories), req->category()) == std::end(kCategories)) {
+      std::find(std::begin(ledger::kCategories), std::end(ledger::kCategories), req->category()) == std::end(ledger::kCategories)) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
         "category: unknown category \"", req->category(), "\" (one of: ",
-        absl::StrJoin(kCategories, ", "), ")")));
+        absl::StrJoin(ledger::kCategories, ", "), ")")));
   }
-  UsageFilter f{req->job_id(), phase, req->category(), req->start_seconds(), req->end_seconds()};
+  ledger::UsageFilter f{req->job_id(), phase, req->category(), req->start_seconds(), req->end_seconds()};
   GPULEDGER_ASSIGN_OR_RETURN(entries, ledger->ListUsage(id, f, after, size + 1));
   for (int i = 0; i < static_cast<int>(entries.size()) && i < size; ++i) {
     *resp->add_entries() = UsageToProto(entries[i]);
@@ -196,7 +196,7 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
       return grpc::Status::OK;
     }
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   GPULEDGER_ASSIGN_OR_RETURN(report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
   return grpc::Status::OK;
@@ -206,7 +206,7 @@ grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,
                                                const v1::GetGroupReportRequest* req,
                                                v1::GroupReport* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseGroupName(req->name(), "name"));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   GPULEDGER_ASSIGN_OR_RETURN(report, report::BuildGroupReport(*ledger, id));
   *resp = GroupReportToProto(report);
   return grpc::Status::OK;
@@ -214,4 +214,4 @@ grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,
 
 #undef GPULEDGER_ASSIGN_OR_RETURN
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::server

@@ -1,4 +1,4 @@
-#include "ledger/convert.h"
+#include "server/convert.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -6,7 +6,7 @@
 #include "google/protobuf/text_format.h"
 #include "gpuledger/v1/ledger_service.pb.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::server {
 namespace {
 
 v1::CostRow RowToProto(const report::CostRow& r) {
@@ -60,15 +60,15 @@ absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view
 }
 
 v1::Run::State StateFromStatus(absl::string_view status) {
-  if (status == kRunning) return v1::Run::RUNNING;
-  if (status == kComplete) return v1::Run::COMPLETE;
-  if (status == kFailed) return v1::Run::FAILED;
-  if (status == kCancelled) return v1::Run::CANCELLED;
-  if (status == kAbandoned) return v1::Run::ABANDONED;
+  if (status == ledger::kRunning) return v1::Run::RUNNING;
+  if (status == ledger::kComplete) return v1::Run::COMPLETE;
+  if (status == ledger::kFailed) return v1::Run::FAILED;
+  if (status == ledger::kCancelled) return v1::Run::CANCELLED;
+  if (status == ledger::kAbandoned) return v1::Run::ABANDONED;
   return v1::Run::STATE_UNSPECIFIED;
 }
 
-v1::Run RunToProto(const RunRecord& r) {
+v1::Run RunToProto(const ledger::RunRecord& r) {
   v1::Run p;
   p.set_name(RunName(r.id));
   p.set_plan_name(r.plan_name);
@@ -103,7 +103,7 @@ v1::GroupReport GroupReportToProto(const report::GroupReport& r) {
   p.set_seeds(r.group.seeds);
   p.set_created(r.group.created);
   p.set_interruption_window_days(r.interruption_window_days);
-  for (const RunRecord& run : r.runs) *p.add_runs() = RunToProto(run);
+  for (const ledger::RunRecord& run : r.runs) *p.add_runs() = RunToProto(run);
   for (const report::GroupStat& s : r.stats) {
     v1::GroupStat* q = p.add_stats();
     q->set_name(s.name);
@@ -130,8 +130,8 @@ report::GroupReport GroupReportFromProto(const v1::GroupReport& p) {
   return r;
 }
 
-RunRecord RunFromProto(const v1::Run& p) {
-  RunRecord r;
+ledger::RunRecord RunFromProto(const v1::Run& p) {
+  ledger::RunRecord r;
   absl::string_view id = p.name();
   absl::ConsumePrefix(&id, "runs/");
   if (!absl::SimpleAtoi(id, &r.id)) r.id = 0;
@@ -151,11 +151,11 @@ RunRecord RunFromProto(const v1::Run& p) {
   r.sim_end = p.sim_end_seconds();
   r.strategy = p.strategy();
   switch (p.state()) {
-    case v1::Run::RUNNING: r.status = std::string(kRunning); break;
-    case v1::Run::COMPLETE: r.status = std::string(kComplete); break;
-    case v1::Run::FAILED: r.status = std::string(kFailed); break;
-    case v1::Run::CANCELLED: r.status = std::string(kCancelled); break;
-    case v1::Run::ABANDONED: r.status = std::string(kAbandoned); break;
+    case v1::Run::RUNNING: r.status = std::string(ledger::kRunning); break;
+    case v1::Run::COMPLETE: r.status = std::string(ledger::kComplete); break;
+    case v1::Run::FAILED: r.status = std::string(ledger::kFailed); break;
+    case v1::Run::CANCELLED: r.status = std::string(ledger::kCancelled); break;
+    case v1::Run::ABANDONED: r.status = std::string(ledger::kAbandoned); break;
     default: r.status = "unknown";
   }
   if (p.has_metrics()) google::protobuf::TextFormat::PrintToString(p.metrics(), &r.metrics);
@@ -166,7 +166,7 @@ RunRecord RunFromProto(const v1::Run& p) {
   return r;
 }
 
-v1::RunJob JobToProto(int64_t run_id, const JobRecord& j) {
+v1::RunJob JobToProto(int64_t run_id, const ledger::JobRecord& j) {
   v1::RunJob p;
   p.set_name(absl::StrCat(RunName(run_id), "/jobs/", j.job_id));
   p.set_job_id(j.job_id);
@@ -181,7 +181,7 @@ v1::RunJob JobToProto(int64_t run_id, const JobRecord& j) {
   return p;
 }
 
-v1::UsageEntry UsageToProto(const UsageRecord& u) {
+v1::UsageEntry UsageToProto(const ledger::UsageRecord& u) {
   v1::UsageEntry p;
   p.set_entry_id(u.entry_id);
   p.set_job_id(u.job_id);
@@ -249,4 +249,4 @@ report::CostReport ReportFromProto(const v1::CostReport& p) {
   return r;
 }
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::server

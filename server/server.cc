@@ -1,4 +1,4 @@
-#include "replay/server.h"
+#include "server/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
@@ -27,15 +27,15 @@
 #include "absl/strings/str_cat.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "ledger/convert.h"
+#include "server/convert.h"
 #include "report/cost.h"
-#include "ledger/service.h"
+#include "server/ledger_service.h"
 #include "ledger/store.h"
 #include "compare/compare.h"
 #include "replay/replay.h"
 #include "traces/plan.h"
 
-namespace gpuledger::replay {
+namespace gpuledger::server {
 namespace {
 
 namespace asio = boost::asio;
@@ -56,7 +56,7 @@ struct Active {
   explicit Active(asio::io_context& io) : timer(io) {}
 
   // io thread only.
-  std::unique_ptr<ReplayRun> run;
+  std::unique_ptr<replay::ReplayRun> run;
   pricing::Rates rates;
   double speed = 0;
   Clock::time_point wall_start;
@@ -76,8 +76,8 @@ struct Active {
 // are the caller's to fill in (the server knows them for its own replays).
 v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& run) {
   v1::ReplayProgress p;
-  p.set_name(ledger::RunName(run.id));
-  p.set_state(ledger::StateFromStatus(run.status));
+  p.set_name(server::RunName(run.id));
+  p.set_state(server::StateFromStatus(run.status));
   p.set_final(true);
   p.set_sim_time_seconds(run.sim_end);
   absl::StatusOr<report::CostReport> r = report::BuildCostReport(l, run.id, "job", true);
@@ -153,8 +153,8 @@ class ReplayManager {
         }
       }
       const pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
-      absl::StatusOr<std::unique_ptr<ReplayRun>> run =
-          ReplayRun::Start(std::move(*w), writer_, req.seed());
+      absl::StatusOr<std::unique_ptr<replay::ReplayRun>> run =
+          replay::ReplayRun::Start(std::move(*w), writer_, req.seed());
       if (!run.ok()) return run.status();
       auto a = std::make_shared<Active>(io_);
       a->run = std::move(*run);
@@ -171,7 +171,7 @@ class ReplayManager {
       asio::post(io_, [this, a] { Step(a); });
       absl::StatusOr<ledger::RunRecord> rec = writer_.GetRun(id);
       if (!rec.ok()) return rec.status();
-      return ledger::RunToProto(*rec);
+      return server::RunToProto(*rec);
     });
   }
 
@@ -249,7 +249,7 @@ class ReplayManager {
     const int64_t busy = sim.BusyGpuSecondsThrough(t);
     const int64_t capacity = static_cast<int64_t>(a.run->workload().total_gpus()) * (t - sim.start());
     v1::ReplayProgress p;
-    p.set_name(ledger::RunName(a.run->run_id()));
+    p.set_name(server::RunName(a.run->run_id()));
     p.set_state(state);
     p.set_sim_time_seconds(t);
     p.set_jobs_done(sim.jobs_done());
@@ -305,7 +305,7 @@ class ReplayManager {
   void Finish(const std::shared_ptr<Active>& a, v1::Run::State state, std::string message) {
     absl::Status s;
     if (state == v1::Run::COMPLETE) {
-      absl::StatusOr<ReplayResult> summary = a->run->Complete();
+      absl::StatusOr<replay::ReplayResult> summary = a->run->Complete();
       if (!summary.ok()) {
         state = v1::Run::FAILED;
         message = std::string(summary.status().message());
@@ -321,7 +321,7 @@ class ReplayManager {
     if (absl::StatusOr<ledger::RunRecord> run = writer_.GetRun(id); run.ok()) {
       p = FinalFromLedger(writer_, *run);
     }
-    p.set_name(ledger::RunName(id));
+    p.set_name(server::RunName(id));
     p.set_state(state);
     p.set_final(true);
     p.set_jobs_done(a->run->simulator().jobs_done());
@@ -348,22 +348,22 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
   grpc::Status StartReplay(grpc::ServerContext*, const v1::StartReplayRequest* req,
                            v1::Run* resp) override {
     absl::StatusOr<v1::Run> run = manager_.Start(*req);
-    if (!run.ok()) return ledger::ToGrpcStatus(run.status());
+    if (!run.ok()) return server::ToGrpcStatus(run.status());
     *resp = std::move(*run);
     return grpc::Status::OK;
   }
 
   grpc::Status WatchReplay(grpc::ServerContext* ctx, const v1::WatchReplayRequest* req,
                            grpc::ServerWriter<v1::ReplayProgress>* writer) override {
-    absl::StatusOr<int64_t> id = ledger::ParseRunName(req->name(), "name");
-    if (!id.ok()) return ledger::ToGrpcStatus(id.status());
+    absl::StatusOr<int64_t> id = server::ParseRunName(req->name(), "name");
+    if (!id.ok()) return server::ToGrpcStatus(id.status());
     std::shared_ptr<Active> a = manager_.Find(*id);
     if (a == nullptr) {
       // Not running here: its final state is in the ledger.
       absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
-      if (!l.ok()) return ledger::ToGrpcStatus(l.status());
+      if (!l.ok()) return server::ToGrpcStatus(l.status());
       absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
-      if (!run.ok()) return ledger::ToGrpcStatus(run.status());
+      if (!run.ok()) return server::ToGrpcStatus(run.status());
       v1::ReplayProgress p = FinalFromLedger(**l, *run);
       if (absl::StatusOr<std::vector<ledger::JobRecord>> jobs = (*l)->ListJobs(*id); jobs.ok()) {
         int done = 0;
@@ -392,8 +392,8 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
 
   grpc::Status CancelReplay(grpc::ServerContext* ctx, const v1::CancelReplayRequest* req,
                             v1::Run* resp) override {
-    absl::StatusOr<int64_t> id = ledger::ParseRunName(req->name(), "name");
-    if (!id.ok()) return ledger::ToGrpcStatus(id.status());
+    absl::StatusOr<int64_t> id = server::ParseRunName(req->name(), "name");
+    if (!id.ok()) return server::ToGrpcStatus(id.status());
     std::shared_ptr<Active> a = manager_.Find(*id);
     if (a != nullptr) {
       // A replay that has sent its final message is over, though it may
@@ -416,19 +416,19 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
       }
     } else {
       absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
-      if (!l.ok()) return ledger::ToGrpcStatus(l.status());
+      if (!l.ok()) return server::ToGrpcStatus(l.status());
       absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
-      if (!run.ok()) return ledger::ToGrpcStatus(run.status());
+      if (!run.ok()) return server::ToGrpcStatus(run.status());
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           run->status == ledger::kRunning
                               ? absl::StrCat("name: run ", *id, " is not running in this server")
                               : absl::StrCat("name: run ", *id, " is already ", run->status));
     }
     absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
-    if (!l.ok()) return ledger::ToGrpcStatus(l.status());
+    if (!l.ok()) return server::ToGrpcStatus(l.status());
     absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
-    if (!run.ok()) return ledger::ToGrpcStatus(run.status());
-    *resp = ledger::RunToProto(*run);
+    if (!run.ok()) return server::ToGrpcStatus(run.status());
+    *resp = server::RunToProto(*run);
     return grpc::Status::OK;
   }
 
@@ -549,7 +549,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     *c->mutable_strategy() = r.strategy;
     c->set_committed(r.committed);
     c->set_committed_gpus(r.committed_gpus);
-    c->set_run(ledger::RunName(r.run_id));
+    c->set_run(server::RunName(r.run_id));
     c->set_total_micro_usd(r.total_micro_usd);
     c->set_amortized_micro_usd(r.amortized_micro_usd);
     c->set_on_demand_micro_usd(r.on_demand_micro_usd);
@@ -601,10 +601,10 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   auto work = asio::make_work_guard(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
   ReplayManager manager(io, **writer, o);
-  ledger::LedgerServiceImpl ledger_service(
+  server::LedgerServiceImpl ledger_service(
       o.ledger_path,
       [&](const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
-        return ledger::ToGrpcStatus(Compare(manager, o, req, resp));
+        return server::ToGrpcStatus(Compare(manager, o, req, resp));
       },
       [&](int64_t run, const std::string& by, const v1::Pricing* pricing) {
         return manager.LiveReport(run, by, pricing);
@@ -656,4 +656,4 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   return absl::OkStatus();
 }
 
-}  // namespace gpuledger::replay
+}  // namespace gpuledger::server

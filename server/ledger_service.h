@@ -1,8 +1,8 @@
 // gpuledger.v1.LedgerService: the ledger, read over gRPC. Every call opens
 // its own SQLite connection, so queries read committed transactions only
 // (WAL) and never wait on a replay that is writing.
-#ifndef GPULEDGER_LEDGER_SERVICE_H_
-#define GPULEDGER_LEDGER_SERVICE_H_
+#ifndef GPULEDGER_SERVER_LEDGER_SERVICE_H_
+#define GPULEDGER_SERVER_LEDGER_SERVICE_H_
 
 #include <functional>
 #include <optional>
@@ -12,7 +12,7 @@
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "report/cost.h"
 
-namespace gpuledger::ledger {
+namespace gpuledger::server {
 
 // The gRPC status for an absl::Status: the codes are the same numbers.
 grpc::Status ToGrpcStatus(const absl::Status& status);
@@ -63,6 +63,6 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
   LiveReportHandler live_;
 };
 
-}  // namespace gpuledger::ledger
+}  // namespace gpuledger::server
 
-#endif  // GPULEDGER_LEDGER_SERVICE_H_
+#endif  // GPULEDGER_SERVER_LEDGER_SERVICE_H_
