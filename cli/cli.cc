@@ -206,9 +206,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
     if (!h.ok()) return Fail(err, absl::InvalidArgumentError(absl::StrCat("--horizon: ", h.status().message())));
     o.horizon_seconds = *h;
   }
-  std::vector<compare::StrategyPlace> where;
+  std::vector<traces::StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
-      a.own_sizes.empty() ? compare::LoadStrategies(a.strategies, &where) : compare::OwnSizeSweep(a.own_sizes);
+      a.own_sizes.empty() ? traces::LoadStrategies(a.strategies, &where) : compare::OwnSizeSweep(a.own_sizes);
   for (size_t i = 0; i < a.own_sizes.size(); ++i) {
     where.push_back({absl::StrCat("--own-sizes ", a.own_sizes[i])});
   }

@@ -16,7 +16,7 @@
 #include "report/format.h"
 #include "replay/replay.h"
 #include "traces/pricing.h"
-#include "traces/textproto.h"
+#include "traces/strategies.h"
 
 namespace gpuledger::compare {
 namespace {
@@ -37,7 +37,7 @@ absl::Status Bad(const std::string& at, const std::string& what) {
 }
 
 absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
-                           const StrategyPlace& place, bool o_allow_files) {
+                           const traces::StrategyPlace& place, bool o_allow_files) {
   const std::string at = place.at;
   auto field_at = [&](absl::string_view field) { return place.Field(field); };
   Plan p;
@@ -77,7 +77,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   // it; only that part is taken.
   auto merge = [&](const std::string& field, const std::string& name, const char* fallback,
                    const char* part) -> absl::Status {
-    if (!o_allow_files && traces::IsFileReference(name)) {
+    if (!o_allow_files && traces::IsProfileFile(name)) {
       return Bad(field_at(field), absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
     }
     absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
@@ -166,51 +166,6 @@ std::string Money(int64_t micro) { return absl::StrFormat("%.2f", static_cast<do
 
 }  // namespace
 
-std::string StrategyPlace::Field(absl::string_view field) const {
-  if (field.empty()) return at;
-  if (request) return absl::StrCat(at, ".", field);
-  auto it = fields.find(std::string(field));
-  return it == fields.end() ? at : it->second;
-}
-
-absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path,
-                                                         std::vector<StrategyPlace>* where) {
-  std::string text, source;
-  if (path.empty()) {
-    for (const traces::EmbeddedFile& f : traces::BuiltinStrategySets()) {
-      if (std::string(f.name) == "default") text = f.text;
-    }
-    source = "traces/strategies/default.textproto";
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read strategies"));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-    source = path;
-  }
-  v1::StrategySet set;
-  pb::TextFormat::ParseInfoTree tree;
-  if (absl::Status s = traces::ParseText(text, source, &set, &tree); !s.ok()) return s;
-  if (set.strategies().empty()) return absl::InvalidArgumentError(source + ": no strategies");
-  if (where != nullptr) {
-    const traces::Locator loc{source};
-    where->clear();
-    const pb::FieldDescriptor* list = v1::StrategySet::descriptor()->FindFieldByName("strategies");
-    for (int i = 0; i < set.strategies_size(); ++i) {
-      StrategyPlace place{loc.At(&tree, set, "strategies", i, source)};
-      const auto* st = tree.GetTreeForNested(list, i);
-      const pb::Descriptor* d = v1::Strategy::descriptor();
-      for (int f = 0; f < d->field_count(); ++f) {
-        const std::string here = loc.At(st, set.strategies(i), d->field(f)->name(), -1, "");
-        if (here != source) place.fields[d->field(f)->name()] = here;
-      }
-      where->push_back(std::move(place));
-    }
-  }
-  return std::vector<v1::Strategy>(set.strategies().begin(), set.strategies().end());
-}
-
 std::vector<v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus) {
   std::vector<v1::Strategy> out;
   for (int g : gpus) {
@@ -244,10 +199,10 @@ namespace {
 absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const std::vector<v1::Strategy>& strategies,
                                            const CompareOptions& o,
-                                           const std::vector<StrategyPlace>& where) {
+                                           const std::vector<traces::StrategyPlace>& where) {
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
-    const StrategyPlace place = i < where.size() ? where[i] : StrategyPlace{absl::StrCat("strategy #", i + 1)};
+    const traces::StrategyPlace place = i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
     absl::StatusOr<Plan> p = Check(strategies[i], w, place, o.allow_profile_files);
     if (!p.ok()) return p.status();
     plans.push_back(*p);
@@ -267,7 +222,7 @@ scheduler::SchedulerOptions StrategyOptions(const v1::Strategy& s, const Compare
 }  // namespace
 
 absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-                             const CompareOptions& o, const std::vector<StrategyPlace>& where) {
+                             const CompareOptions& o, const std::vector<traces::StrategyPlace>& where) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
@@ -285,7 +240,7 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
 
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<StrategyPlace>& where) {
+    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<traces::StrategyPlace>& where) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   std::vector<StrategyResult> results;

@@ -17,6 +17,7 @@
 #include "ledger/store.h"
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
+#include "traces/strategies.h"
 
 namespace gpuledger::compare {
 
@@ -70,23 +71,6 @@ struct StrategyResult {
   double breakeven_months = 0;
 };
 
-// Where a strategy was written, for messages: the strategy itself
-// ("FILE:LINE:COL", or a request's field path such as
-// "strategies.strategies[2]"), and each field the file wrote.
-struct StrategyPlace {
-  std::string at;
-  std::map<std::string, std::string> fields;  // field -> "FILE:LINE:COL"
-  bool request = false;  // a request's path: a field is at + "." + name
-  // The position of `field`, else the strategy's.
-  std::string Field(absl::string_view field) const;
-};
-
-// The shipped default set (traces/strategies/default.textproto), or a file.
-// Errors name FILE:LINE:COL and the field.
-// With `where`, also each strategy's place for messages.
-absl::StatusOr<std::vector<gpuledger::v1::Strategy>> LoadStrategies(
-    const std::string& path, std::vector<StrategyPlace>* where = nullptr);
-
 // "own N, queue" for each size: the cost versus time-to-finish frontier.
 std::vector<gpuledger::v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus);
 
@@ -98,7 +82,7 @@ absl::StatusOr<int64_t> ParseHorizon(absl::string_view text);
 // no ledger: callers check first so bad input does not create the file.
 absl::Status CheckStrategies(const traces::Workload& w,
                              const std::vector<gpuledger::v1::Strategy>& strategies,
-                             const CompareOptions& o, const std::vector<StrategyPlace>& where);
+                             const CompareOptions& o, const std::vector<traces::StrategyPlace>& where);
 
 // Replays `workload` under each strategy into `ledger` (one run each) and
 // prices them. Checks every strategy before replaying any; messages start
@@ -107,7 +91,7 @@ absl::Status CheckStrategies(const traces::Workload& w,
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& workload, const std::vector<gpuledger::v1::Strategy>& strategies,
     const CompareOptions& options, ledger::Ledger& ledger,
-    const std::vector<StrategyPlace>& where = {});
+    const std::vector<traces::StrategyPlace>& where = {});
 
 // A table, or CSV with a header and one row per strategy.
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);

@@ -57,7 +57,7 @@ const std::string& LedgerPath() {
       auto l = lg::Ledger::Open(*p);
       if (!l.ok()) __builtin_trap();
       if (!gpuledger::replay::ReplayWorkload(*w, **l, 1).ok()) __builtin_trap();
-      auto strategies = gpuledger::compare::LoadStrategies("");
+      auto strategies = gpuledger::traces::LoadStrategies("");
       if (!strategies.ok()) __builtin_trap();
       if (!gpuledger::compare::CompareStrategies(*w, *strategies, {}, **l).ok()) __builtin_trap();
     }

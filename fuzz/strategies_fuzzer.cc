@@ -1,4 +1,4 @@
-// Strategy sets (replay/compare.h LoadStrategies; it takes a path, so the
+// Strategy sets (traces/strategies.h LoadStrategies; it takes a path, so the
 // input goes through a file). A set that loads is then compared the way the
 // server compares a request's strategies (shipped pricing profiles only, no
 // files) on a fixed three-job plan, its first four strategies at most, into
@@ -16,7 +16,7 @@
 #include "compare/compare.h"
 #include "traces/plan.h"
 
-namespace rp = gpuledger::replay;
+namespace rp = gpuledger::compare;
 
 namespace {
 
@@ -43,8 +43,8 @@ gpuledger::ledger::Ledger& ScratchLedger() { return gpuledger::fuzz::ScratchLedg
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = gpuledger::fuzz::WriteInput("strategies.textproto", data, size);
-  std::vector<rp::StrategyPlace> where;
-  absl::StatusOr<std::vector<gpuledger::v1::Strategy>> set = rp::LoadStrategies(path, &where);
+  std::vector<gpuledger::traces::StrategyPlace> where;
+  absl::StatusOr<std::vector<gpuledger::v1::Strategy>> set = gpuledger::traces::LoadStrategies(path, &where);
   if (!set.ok()) return 0;
   FUZZ_CHECK(!set->empty());
   FUZZ_CHECK(where.size() == set->size());

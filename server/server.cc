@@ -523,7 +523,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     options.horizon_seconds = *h;
   }
   std::vector<v1::Strategy> strategies;
-  std::vector<compare::StrategyPlace> where;
+  std::vector<traces::StrategyPlace> where;
   if (!req.own_sizes().empty()) {
     strategies = compare::OwnSizeSweep({req.own_sizes().begin(), req.own_sizes().end()});
     for (int i = 0; i < req.own_sizes_size(); ++i) {
@@ -535,7 +535,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
       where.push_back({absl::StrCat("strategies.strategies[", i, "]"), {}, /*request=*/true});
     }
   } else {
-    absl::StatusOr<std::vector<v1::Strategy>> defaults = compare::LoadStrategies("");
+    absl::StatusOr<std::vector<v1::Strategy>> defaults = traces::LoadStrategies("");
     if (!defaults.ok()) return defaults.status();
     strategies = *std::move(defaults);
   }

@@ -55,7 +55,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   auto report = report::BuildCostReport(*ledger_, plain->run_id, "job", false);
   ASSERT_TRUE(report.ok());
 
-  auto strategies = compare::LoadStrategies("");
+  auto strategies = traces::LoadStrategies("");
   ASSERT_TRUE(strategies.ok()) << strategies.status();
   auto r = Run(*strategies);
   ASSERT_EQ(r.size(), 5u);
@@ -178,7 +178,7 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
 // Defect 9: a strategy's report counts only its own cluster's use, and
 // splits its total into the cluster's part and on-demand spend.
 TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
-  auto strategies = compare::LoadStrategies("");
+  auto strategies = traces::LoadStrategies("");
   ASSERT_TRUE(strategies.ok());
   auto r = Run(*strategies);
   for (const auto& [name, res] : r) {
@@ -216,8 +216,8 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
   const std::string path = Path("s.textproto");
   std::ofstream(path) << "strategies { name: \"ok\" on_demand: true }\n"
                          "strategies { name: \"x\" committed: \"leased\" committed_gpus: 8 }\n";
-  std::vector<compare::StrategyPlace> where;
-  auto s = compare::LoadStrategies(path, &where);
+  std::vector<traces::StrategyPlace> where;
+  auto s = traces::LoadStrategies(path, &where);
   ASSERT_TRUE(s.ok());
   auto r = compare::CompareStrategies(plan_, *s, {}, *ledger_, where);
   EXPECT_EQ(r.status().message(),
@@ -226,25 +226,25 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"y\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"nope\" }\n";
-  r = compare::CompareStrategies(plan_, *compare::LoadStrategies(path), {}, *ledger_);
+  r = compare::CompareStrategies(plan_, *traces::LoadStrategies(path), {}, *ledger_);
   EXPECT_NE(r.status().message().find("strategy \"y\": field committed_pricing: unknown pricing profile \"nope\""),
             absl::string_view::npos) << r.status();
   // A profile must price what it is used for.
   std::ofstream(path) << "strategies { name: \"w\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"on-demand-hyperscaler\" }\n";
-  r = compare::CompareStrategies(plan_, *compare::LoadStrategies(path), {}, *ledger_);
+  r = compare::CompareStrategies(plan_, *traces::LoadStrategies(path), {}, *ledger_);
   EXPECT_EQ(r.status().message(),
             "strategy #1: strategy \"w\": field committed_pricing: profile "
             "\"on-demand-hyperscaler\" prices no owned capacity");
   compare::CompareOptions remote;
   remote.allow_profile_files = false;
   std::ofstream(path) << "strategies { name: \"v\" on_demand: true on_demand_pricing: \"/etc/passwd\" }\n";
-  r = compare::CompareStrategies(plan_, *compare::LoadStrategies(path), remote, *ledger_);
+  r = compare::CompareStrategies(plan_, *traces::LoadStrategies(path), remote, *ledger_);
   EXPECT_EQ(r.status().message(),
             "strategy #1: strategy \"v\": field on_demand_pricing: only shipped profiles here, not files");
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"z\" colour: 3 }\n";
-  const std::string message(compare::LoadStrategies(path).status().message());
+  const std::string message(traces::LoadStrategies(path).status().message());
   EXPECT_EQ(message.substr(0, path.size() + 3), path + ":1:") << message;  // file and line
   EXPECT_NE(message.find("colour"), std::string::npos) << message;
 }

@@ -162,7 +162,7 @@ TEST_F(FocusTest, RentalViewBillsTheJobsGpuHours) {
 }
 
 TEST_F(FocusTest, ReservedCapacityIsPaidMonthlyAndAmortizedOverUse) {
-  auto strategies = compare::LoadStrategies("");
+  auto strategies = traces::LoadStrategies("");
   ASSERT_TRUE(strategies.ok());
   std::vector<v1::Strategy> reserved;
   for (const auto& s : *strategies) {
@@ -197,7 +197,7 @@ __int128 Scaled(const std::string& decimal, int places) {
 TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
   auto plain = ReplayWorkload(plan_, *ledger_, 0);
   ASSERT_TRUE(plain.ok());
-  auto strategies = compare::LoadStrategies("");
+  auto strategies = traces::LoadStrategies("");
   ASSERT_TRUE(strategies.ok());
   auto results = compare::CompareStrategies(plan_, *strategies, {}, *ledger_);
   ASSERT_TRUE(results.ok()) << results.status();
