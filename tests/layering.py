@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""The layering check: every `#include "..."` of a library folder names only
+folders that library may use. The arrows are written once, here, and drawn
+in docs/ARCHITECTURE.md; a change to one is a change to both.
+
+    python3 tests/layering.py      (ctest: layering)
+
+Also: gRPC (grpc/, grpcpp/, *.grpc.pb.h) only in server/; a header marked
+internal is included only from its own folder.
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Folder -> the folders it may include (its own always). "proto" is the
+# generated code (gpuledger/v1/*.pb.h).
+ALLOWED = {
+    "base": set(),
+    "proto": set(),
+    "pricing": {"proto"},
+    "scheduler": {"base"},
+    "traces": {"proto", "pricing", "base"},
+    "ledger": set(),
+    "report": {"ledger", "pricing", "proto"},
+    "replay": {"traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
+    "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+    "server": {"compare", "replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+    "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+}
+GRPC_ALLOWED = {"server"}
+# Headers for their own folder only.
+INTERNAL = {"traces/textproto.h": "traces", "ledger/sqlite.h": "ledger", "traces/gzlines.h": "traces"}
+# Folders that are not libraries: tests, fuzzers and benchmarks use anything.
+OUTSIDE = {"tests", "fuzz", "bench", "docs", ".ci", "build", "build-fuzz"}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]')
+
+
+def folder_of_include(path):
+    if path.startswith("gpuledger/v1/"):
+        return "proto"
+    head = path.split("/")[0]
+    return head if head in ALLOWED else None
+
+
+def is_grpc(path):
+    return path.startswith(("grpc/", "grpcpp/", "grpc++/")) or path.endswith(".grpc.pb.h")
+
+
+def main():
+    files = subprocess.check_output(["git", "ls-files", "*.h", "*.cc", "*.h.in", "*.cc.in"], cwd=ROOT,
+                                    text=True).split()
+    problems = []
+    for f in files:
+        lib = f.split("/")[0]
+        if lib in OUTSIDE or "/" not in f:
+            continue
+        if lib not in ALLOWED:
+            problems.append(f"{f}: folder {lib}/ has no arrows in tests/layering.py")
+            continue
+        with open(os.path.join(ROOT, f), encoding="utf-8") as src:
+            for n, line in enumerate(src, 1):
+                m = INCLUDE.match(line)
+                if not m:
+                    continue
+                path = m.group(2)
+                if is_grpc(path) and lib not in GRPC_ALLOWED:
+                    problems.append(f"{f}:{n}: includes {path}: gRPC belongs in server/ only")
+                    continue
+                if m.group(1) != '"':
+                    continue
+                target = folder_of_include(path)
+                if target is None or target == lib:
+                    continue
+                if target not in ALLOWED[lib]:
+                    problems.append(f"{f}:{n}: {lib}/ may not include {path} ({lib} -> {target} is not an arrow)")
+                if INTERNAL.get(path, target) != target or (path in INTERNAL and INTERNAL[path] != lib):
+                    problems.append(f"{f}:{n}: {path} is internal to {INTERNAL[path]}/")
+    for p in problems:
+        print(p)
+    print(f"layering: {len(files)} files, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
