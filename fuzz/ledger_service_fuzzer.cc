@@ -9,7 +9,7 @@
 // report's amounts are not negative and its rows add up to its total.
 //
 // ReplayService (StartReplay, WatchReplay, CancelReplay) and the server's
-// CompareStrategies handler live in an unnamed namespace in replay/server.cc
+// CompareStrategies handler live in an unnamed namespace in server/server.cc
 // and cannot be called in-process; their plan check is plan_fuzzer's
 // LoadPlanText(..., allow_file_references=false) and their strategy checks
 // are strategies_fuzzer's CompareStrategies(allow_profile_files=false).

@@ -340,10 +340,20 @@ class ReplayManager {
   bool shutting_down_ = false;                         // guarded by mu_
 };
 
+// Compares strategies: replays each into the ledger (below, after the
+// services).
+absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
+                     const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp);
+
 class ReplayServiceImpl final : public v1::ReplayService::Service {
  public:
-  ReplayServiceImpl(ReplayManager& manager, std::string ledger_path)
-      : manager_(manager), path_(std::move(ledger_path)) {}
+  ReplayServiceImpl(ReplayManager& manager, std::string ledger_path, const ServeOptions& options)
+      : manager_(manager), path_(std::move(ledger_path)), options_(options) {}
+
+  grpc::Status CompareStrategies(grpc::ServerContext*, const v1::CompareStrategiesRequest* req,
+                                 v1::CompareStrategiesResponse* resp) override {
+    return server::ToGrpcStatus(Compare(manager_, options_, *req, resp));
+  }
 
   grpc::Status StartReplay(grpc::ServerContext*, const v1::StartReplayRequest* req,
                            v1::Run* resp) override {
@@ -435,6 +445,7 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
  private:
   ReplayManager& manager_;
   std::string path_;
+  const ServeOptions& options_;
 };
 
 // grpc.health.v1.Health, reporting each of our services (and "" for the
@@ -609,7 +620,7 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
       [&](int64_t run, const std::string& by, const v1::Pricing* pricing) {
         return manager.LiveReport(run, by, pricing);
       });
-  ReplayServiceImpl replay_service(manager, o.ledger_path);
+  ReplayServiceImpl replay_service(manager, o.ledger_path, o);
   HealthServiceImpl health;
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

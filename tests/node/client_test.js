@@ -58,7 +58,7 @@ async function main() {
       assert.ok(services.includes(s), `${s} not listed: ${services}`);
     }
     const methods = (await reflection.listMethods('gpuledger.v1.ReplayService')).map((m) => m.name);
-    assert.deepEqual(methods.sort(), ['CancelReplay', 'StartReplay', 'WatchReplay']);
+    assert.deepEqual(methods.sort(), ['CancelReplay', 'CompareStrategies', 'StartReplay', 'WatchReplay']);
     const reflected = (await reflection.getDescriptorBySymbol('gpuledger.v1.ReplayService'))
       .getPackageObject(LOAD).gpuledger.v1;
     const replay = new reflected.ReplayService(address, creds);

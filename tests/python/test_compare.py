@@ -1,4 +1,5 @@
-"""LedgerService.CompareStrategies: the same comparison as `gpuledger compare`."""
+"""ReplayService.CompareStrategies: the same comparison as `gpuledger compare`;
+the deprecated LedgerService.CompareStrategies answers the same."""
 
 import math
 import os
@@ -11,7 +12,7 @@ class CompareOverGrpc(ServerTestCase):
 
     def test_default_strategies_match_the_cli(self):
         server = self.start_server()
-        resp = server.ledger.CompareStrategies(pb.CompareStrategiesRequest(plan_name="deepseek-v3-r1"),
+        resp = server.replay.CompareStrategies(pb.CompareStrategiesRequest(plan_name="deepseek-v3-r1"),
                                                timeout=120)
         names = [r.strategy.name for r in resp.results]
         self.assertEqual(names, ["all on-demand", "reserved for the plan", "own the peak",
@@ -37,9 +38,17 @@ class CompareOverGrpc(ServerTestCase):
         self.assertEqual(code, 0, err)
         self.assertIn(resp.table, table)
 
+        # Where it used to be: the same comparison (new runs, same figures).
+        old = server.ledger.CompareStrategies(pb.CompareStrategiesRequest(plan_name="deepseek-v3-r1"),
+                                              timeout=120)
+        for o, r in zip(old.results, resp.results, strict=True):
+            self.assertEqual((o.strategy.name, o.total_micro_usd, o.makespan_seconds),
+                             (r.strategy.name, r.total_micro_usd, r.makespan_seconds))
+        self.assertNotEqual(old.results[0].run, resp.results[0].run)
+
     def test_sweep_and_errors_name_the_field(self):
         server = self.start_server()
-        L = server.ledger
+        L = server.replay
         sweep = L.CompareStrategies(pb.CompareStrategiesRequest(plan_name="deepseek-v3-r1",
                                                                 own_sizes=[1024, 2048]), timeout=120)
         self.assertEqual([r.committed_gpus for r in sweep.results], [1024, 2048])
@@ -56,7 +65,7 @@ class CompareOverGrpc(ServerTestCase):
             L.CompareStrategies(pb.CompareStrategiesRequest(plan_name="deepseek-v3-r1", horizon="soon"),
                                 timeout=60)
         self.assertTrue(e.exception.details().startswith("horizon: \"soon\""), e.exception.details())  # no CLI flag in it
-        runs = L.ListRuns(pb.ListRunsRequest(), timeout=30).runs
+        runs = server.ledger.ListRuns(pb.ListRunsRequest(), timeout=30).runs
         self.assertEqual(len(runs), 2)  # only the sweep's replays
 
 

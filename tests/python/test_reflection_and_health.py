@@ -12,7 +12,7 @@ import reflection_pb2_grpc
 EXPECTED = {
     "gpuledger.v1.LedgerService": {"ListRuns", "GetRun", "ListJobs", "ListUsage", "GetCostReport",
                                    "GetGroupReport", "CompareStrategies"},
-    "gpuledger.v1.ReplayService": {"StartReplay", "WatchReplay", "CancelReplay"},
+    "gpuledger.v1.ReplayService": {"StartReplay", "WatchReplay", "CancelReplay", "CompareStrategies"},
     "grpc.health.v1.Health": {"Check", "Watch"},
 }
 
