@@ -7,8 +7,8 @@
 
 namespace gpuledger::cli {
 
-// Exit codes: 0 success, 2 bad input or a failed command (the message on
-// `err` says why), 1 for a usage error caught by the argument parser.
+// Exit codes: 0 success; 2 for bad input, a usage error (unknown option,
+// bad choice) or a failed command, the message on `err` saying why.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
 }  // namespace gpuledger::cli

@@ -192,12 +192,12 @@ Simulator::Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs,
       restart_owed_(jobs_.size(), 0),
       restart_in_run_(jobs_.size(), 0),
       provisioning_in_run_(jobs_.size(), 0),
-      estimated_end_(jobs_.size(), 0),
       queued_at_(jobs_.size(), 0),
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
       node_up_at_(shape.nodes, 0),
       node_epoch_(shape.nodes, 0),
+      estimated_end_(jobs_.size(), 0),
       epoch_(jobs_.size(), 0),
       times_(jobs_.size()) {
   held_.reserve(jobs_.size());
