@@ -27,6 +27,7 @@ constexpr double kHoursPerMonth = 8766.0 / 12;  // 365.25 days / 12
 // What a strategy needs, checked: sizes and merged prices.
 struct Plan {
   const v1::Strategy* s = nullptr;
+  ledger::Pool committed = ledger::Pool::kNone;  // owned, reserved or none
   int committed_gpus = 0;
   v1::Pricing pricing;        // defaults <- committed profile <- on-demand profile
   double on_demand_rate = 0;  // $/GPU-hour for break-even figures
@@ -44,7 +45,8 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   p.s = &s;
   const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
   if (s.name().empty()) return Bad(at, "strategy without a name");
-  if (s.committed() != "" && s.committed() != "owned" && s.committed() != "reserved") {
+  ledger::Pool committed = ledger::Pool::kNone;
+  if (!ledger::ParsePool(s.committed(), &committed) || committed == ledger::Pool::kOnDemand) {
     return Bad(field_at("committed"), who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
                        s.committed() + "\"");
   }
@@ -93,12 +95,13 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
         profile->GetReflection()->GetMessage(*profile, f));
     return absl::OkStatus();
   };
-  if (s.committed() == "owned") {
+  p.committed = committed;
+  if (committed == ledger::Pool::kOwned) {
     if (auto st = merge("committed_pricing", s.committed_pricing(), "owned-straight-line", "owned");
         !st.ok()) {
       return st;
     }
-  } else if (s.committed() == "reserved") {
+  } else if (committed == ledger::Pool::kReserved) {
     if (auto st = merge("committed_pricing", s.committed_pricing(), "reserved-1y", "reserved");
         !st.ok()) {
       return st;
@@ -171,7 +174,7 @@ std::vector<v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus) {
   for (int g : gpus) {
     v1::Strategy s;
     s.set_name(absl::StrCat("own ", g));
-    s.set_committed("owned");
+    s.set_committed(ledger::PoolName(ledger::Pool::kOwned));
     s.set_committed_gpus(g);
     out.push_back(s);
   }
@@ -248,15 +251,15 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const v1::Strategy& s = *p.s;
     StrategyResult r;
     r.strategy = s;
-    r.committed = s.committed();
+    r.committed = p.committed;
     r.committed_gpus = p.committed_gpus;
     traces::Workload shaped = Shape(w, p, &r.resized_jobs);
     // Owned or reserved: the whole cluster is paid for, hot spares included.
-    const int paid_gpus = r.committed.empty() ? 0 : shaped.total_gpus();
+    const int paid_gpus = r.committed == ledger::Pool::kNone ? 0 : shaped.total_gpus();
     const scheduler::SchedulerOptions options = StrategyOptions(s, o);
     replay::RunLabels labels;
     labels.strategy = s.name();
-    labels.committed_pool = s.committed();
+    labels.committed_pool = p.committed;
     absl::StatusOr<replay::ReplayResult> done =
         replay::ReplayWorkload(std::move(shaped), ledger, o.seed, options, "", labels);
     if (!done.ok()) {
@@ -281,7 +284,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     // add up to the total (and a report of the run shows the same total).
     pricing::ExactUsd committed = 0;
     const pricing::ExactUsd on_demand = pricing::ExactCost(r.on_demand_gpu_seconds, rates.rental);
-    if (r.committed == "owned") {
+    if (r.committed == ledger::Pool::kOwned) {
       const int64_t idle = std::max<int64_t>(0, capacity - r.committed_busy_gpu_seconds -
                                                     sum.down_gpu_seconds);
       committed = pricing::ExactCost(capacity, rates.owned_fixed()) +
@@ -294,7 +297,7 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       r.amortized_micro_usd = *amortized;
       r.breakeven_utilization = pricing::BreakEvenUtilization(rates);
       r.capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus);
-    } else if (r.committed == "reserved") {
+    } else if (r.committed == ledger::Pool::kReserved) {
       const int64_t committed_seconds = pricing::ReservedCommitmentSeconds(p.pricing, r.horizon_seconds);
       committed = pricing::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds, rates.reserved);
       r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
@@ -307,11 +310,11 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
       return absl::OutOfRangeError(absl::StrCat("strategy \"", s.name(), "\": ", st.message()));
     }
     r.total_micro_usd = r.committed_micro_usd + r.on_demand_micro_usd;
-    if (r.committed != "owned") r.amortized_micro_usd = r.total_micro_usd;
+    if (r.committed != ledger::Pool::kOwned) r.amortized_micro_usd = r.total_micro_usd;
     if (capacity > 0) {
       r.committed_utilization = static_cast<double>(r.committed_busy_gpu_seconds) / capacity;
     }
-    if (r.committed == "owned") {
+    if (r.committed == ledger::Pool::kOwned) {
       // Cash per owned GPU: capital at once, then energy, operations and
       // cost of capital by the hour; against renting the GPU-hours used.
       const double u = r.committed_utilization;
@@ -364,7 +367,7 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     for (const auto& p : phases) absl::StrAppend(&out, ",", report::CsvField("finish_days_" + p));
     out += "\n";
     for (const auto& r : results) {
-      absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", r.committed, ",", r.committed_gpus, ",",
+      absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed), ",", r.committed_gpus, ",",
                       r.strategy.on_demand() ? "yes" : "no", ",", Money(r.total_micro_usd), ",",
                       absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",", Money(r.amortized_micro_usd),
                       ",", Money(r.on_demand_micro_usd), ",", Money(r.committed_micro_usd), ",",
@@ -385,7 +388,9 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
   for (const auto& p : phases) cells[0].push_back(p + " done d");
   for (const auto& r : results) {
     std::string capacity =
-        r.committed.empty() ? std::string() : absl::StrCat(r.committed, " ", report::WithThousands(r.committed_gpus));
+        r.committed == ledger::Pool::kNone
+            ? std::string()
+            : absl::StrCat(ledger::PoolName(r.committed), " ", report::WithThousands(r.committed_gpus));
     if (r.strategy.on_demand()) capacity += capacity.empty() ? "on-demand" : " + on-demand";
     std::vector<std::string> row = {
         r.strategy.name(), capacity, report::Decimal(r.total_micro_usd, 1'000'000, 2, true),

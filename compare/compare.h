@@ -35,7 +35,7 @@ struct CompareOptions {
 
 struct StrategyResult {
   gpuledger::v1::Strategy strategy;
-  std::string committed;      // "owned", "reserved" or ""
+  ledger::Pool committed = ledger::Pool::kNone;  // owned, reserved or none
   int committed_gpus = 0;
   int64_t run_id = 0;         // the replay in the ledger
   int resized_jobs = 0;       // jobs shrunk to fit (same GPU-hours, longer)

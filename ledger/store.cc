@@ -321,6 +321,26 @@ constexpr const char* kGroupColumns =
 
 }  // namespace
 
+const char* PoolName(Pool pool) {
+  switch (pool) {
+    case Pool::kNone: return "";
+    case Pool::kOwned: return "owned";
+    case Pool::kReserved: return "reserved";
+    case Pool::kOnDemand: return "on-demand";
+  }
+  return "";
+}
+
+bool ParsePool(absl::string_view name, Pool* pool) {
+  for (Pool p : {Pool::kNone, Pool::kOwned, Pool::kReserved, Pool::kOnDemand}) {
+    if (name == PoolName(p)) {
+      *pool = p;
+      return true;
+    }
+  }
+  return false;
+}
+
 Clock DefaultClock() {
   const char* fixed = std::getenv("SOURCE_DATE_EPOCH");
   int64_t at = 0;
@@ -606,8 +626,10 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
   q.Bind(1, run).Bind(2, after_entry).Bind(3, f.job_id).Bind(4, f.phase)
       .Bind(5, f.category).Bind(6, f.start).Bind(7, f.end).Bind(8, limit);
   return CollectRows<UsageRecord>(q, [](const Stmt& r) {
-    return UsageRecord{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4),
-                       r.Int(5), r.Int64(6), r.Int64(7), r.Text(8), r.Text(9)};
+    UsageRecord u{r.Text(0), r.Text(1), r.Text(2), r.Int64(3), r.Int64(4),
+                  r.Int(5), r.Int64(6), r.Int64(7), r.Text(8)};
+    ParsePool(r.Text(9), &u.pool);  // only ever written from PoolName
+    return u;
   });
 }
 
@@ -681,12 +703,14 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
   return out;
 }
 
-absl::StatusOr<std::string> Ledger::CommittedPool(int64_t run) {
+absl::StatusOr<Pool> Ledger::CommittedPool(int64_t run) {
   Stmt q(db_, "SELECT pool FROM usage WHERE run_id = ? AND pool IN ('owned', 'reserved') LIMIT 1");
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
-  return *row ? q.Text(0) : std::string();
+  Pool pool = Pool::kNone;
+  if (*row) ParsePool(q.Text(0), &pool);
+  return pool;
 }
 
 absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
@@ -906,7 +930,7 @@ absl::Status RunWriter::WriteUsage(const UsageRecord& u) {
   // The record outlives the step: no copies of its strings.
   q.Bind(1, run_id_).BindStatic(2, u.job_id).BindStatic(3, u.phase).BindStatic(4, u.category)
       .Bind(5, u.start).Bind(6, u.end).Bind(7, u.gpus).Bind(8, u.gpu_seconds)
-      .BindStatic(9, u.nodes).BindStatic(10, u.pool);
+      .BindStatic(9, u.nodes).BindStatic(10, PoolName(u.pool));
   return q.Run();
 }
 

@@ -81,6 +81,15 @@ struct JobRecord {
   int64_t ended = -1;
 };
 
+// The capacity pool an entry ran on (docs/compare.md): a strategy's
+// committed cluster (owned or reserved) or on-demand capacity beside it;
+// kNone for a plain replay's cluster. The ledger stores the name.
+enum class Pool { kNone, kOwned, kReserved, kOnDemand };
+// "", "owned", "reserved", "on-demand".
+const char* PoolName(Pool pool);
+// The pool of that name; false (and *pool unchanged) for any other text.
+bool ParsePool(absl::string_view name, Pool* pool);
+
 // One usage entry: `gpus` GPUs spent [start, end) on `category`. Cluster-wide
 // entries (idle) have an empty job_id and phase.
 struct UsageRecord {
@@ -93,9 +102,7 @@ struct UsageRecord {
   int64_t gpu_seconds = 0;   // (end - start) x gpus
   int64_t entry_id = 0;      // read back only: position in the ledger
   std::string nodes;         // a job's nodes: "0-255", or "3[4]" for 4 GPUs of node 3
-  // Capacity pool: "owned", "reserved" or "on-demand" in a strategy's
-  // replay; "" for a plain replay's cluster.
-  std::string pool;
+  Pool pool = Pool::kNone;
 };
 
 // The categories a usage entry may have (scheduler::CategoryName's names).
@@ -221,9 +228,9 @@ class Ledger {
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
   // GPU-seconds of nodes under repair (category "down").
   absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
-  // The pool a strategy run's cluster was: "owned", "reserved", or "" (all
+  // The pool a strategy run's cluster was: owned, reserved, or kNone (all
   // on demand, or a plain replay).
-  absl::StatusOr<std::string> CommittedPool(int64_t run);
+  absl::StatusOr<Pool> CommittedPool(int64_t run);
 
   // Closes runs left "running" by a writer that died: marks them abandoned
   // (their rows stay) when their writer process is gone from this host, or,

@@ -100,8 +100,8 @@ scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions opt
 // Turns scheduler callbacks into ledger rows.
 class ReplayRun::Sink : public scheduler::Sink {
  public:
-  Sink(const traces::Workload& w, std::string committed_pool)
-      : w_(w), committed_pool_(std::move(committed_pool)), nodes_(w.jobs.size()) {}
+  Sink(const traces::Workload& w, ledger::Pool committed_pool)
+      : w_(w), committed_pool_(committed_pool), nodes_(w.jobs.size()) {}
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
 
@@ -124,7 +124,7 @@ class ReplayRun::Sink : public scheduler::Sink {
       r.phase = traces::PhaseName(w_.jobs[u.job].phase);
       r.nodes = u.on_demand ? std::string() : nodes_[u.job];
     }
-    r.pool = u.on_demand ? on_demand_pool_ : committed_pool_;
+    r.pool = u.on_demand ? ledger::Pool::kOnDemand : committed_pool_;
     r.category = scheduler::CategoryName(u.category);
     r.start = u.start;
     r.end = u.end;
@@ -135,8 +135,7 @@ class ReplayRun::Sink : public scheduler::Sink {
 
  private:
   const traces::Workload& w_;
-  const std::string committed_pool_;
-  const std::string on_demand_pool_ = "on-demand";
+  const ledger::Pool committed_pool_;
   ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> nodes_;  // of each job's current run
 };

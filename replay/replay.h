@@ -19,7 +19,8 @@ namespace gpuledger::replay {
 struct RunLabels {
   int64_t group_id = 0;        // its run group (replay --seeds); 0: none
   std::string strategy;        // the capacity strategy; "" for a plain replay
-  std::string committed_pool;  // "owned" or "reserved": the cluster's pool in a strategy
+  // The cluster's pool in a strategy (owned or reserved); kNone otherwise.
+  ledger::Pool committed_pool = ledger::Pool::kNone;
 };
 
 struct ReplayResult {

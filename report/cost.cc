@@ -32,7 +32,7 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, a
     ledger::Ledger::GroupSum* it = &(*groups)[at->second];
     const int64_t gs = (end - start) * u.gpus;
     it->gpu_seconds += gs;
-    if (u.pool == "on-demand") it->on_demand_gpu_seconds += gs;
+    if (u.pool == ledger::Pool::kOnDemand) it->on_demand_gpu_seconds += gs;
     it->first_start = std::min(it->first_start, start);
     it->last_end = std::max(it->last_end, end);
   };
@@ -44,7 +44,7 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, a
       continue;
     }
     add(by == "job" ? u.job_id : by == "phase" ? u.phase : by == "project" ? project[u.job_id]
-        : by == "pool" ? u.pool : u.category,
+        : by == "pool" ? std::string(ledger::PoolName(u.pool)) : u.category,
         u, u.start, u.end);
   }
   return absl::OkStatus();
@@ -69,15 +69,15 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   if (!google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing)) {
     return absl::DataLossError(absl::StrCat("run ", run_id, ": stored pricing is unreadable"));
   }
-  std::string committed;
+  ledger::Pool committed = ledger::Pool::kNone;
   if (!run->strategy.empty()) {
-    absl::StatusOr<std::string> c = ledger.CommittedPool(run_id);
+    absl::StatusOr<ledger::Pool> c = ledger.CommittedPool(run_id);
     if (!c.ok()) return c.status();
     committed = *c;
   }
   // A strategy's cluster costs what its pool costs; on-demand use costs rent.
-  const bool owned_cluster = run->strategy.empty() || committed == "owned";
-  const bool reserved_cluster = committed == "reserved";
+  const bool owned_cluster = run->strategy.empty() || committed == ledger::Pool::kOwned;
+  const bool reserved_cluster = committed == ledger::Pool::kReserved;
   if (pricing_override != nullptr) {
     // A price for capacity the run never had would change nothing: refused.
     for (const auto& [set, used, part] :
@@ -87,7 +87,7 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
         return absl::InvalidArgumentError(absl::StrCat(
             "pricing_override.", part, ": run ", run_id, " has no ", part, " capacity (",
             run->strategy.empty() ? "a plain replay prices rental and owned"
-                                  : absl::StrCat("its strategy's cluster is ", committed.empty() ? "none" : committed),
+                                  : absl::StrCat("its strategy's cluster is ", committed == ledger::Pool::kNone ? "none" : ledger::PoolName(committed)),
             "), so these prices would change nothing"));
       }
     }

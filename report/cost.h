@@ -45,9 +45,10 @@ struct CostReport {
   int jobs = 0;
   // A strategy's run (runs.strategy set): the "owned" figures are then the
   // strategy's cost, each entry priced by its pool (docs/compare.md), and
-  // `committed` names the cluster's pool ("owned", "reserved" or "").
+  // `committed` is the cluster's pool (owned, reserved, or none: all on
+  // demand).
   bool strategy = false;
-  std::string committed;
+  ledger::Pool committed = ledger::Pool::kNone;
   int64_t on_demand_gpu_seconds = 0;  // held on on-demand capacity
   int64_t on_demand_micro_usd = 0;    // what that cost, part of the strategy's total
 };

@@ -221,14 +221,14 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     r["x_Strategy"] = run->strategy;
     return r;
   };
-  const std::string plain_pool = o.view == "owned" ? "owned" : "on-demand";
+  const ledger::Pool plain_pool = o.view == "owned" ? ledger::Pool::kOwned : ledger::Pool::kOnDemand;
 
   // The purchase: owned hardware bought at the window's start.
   bool any_owned = false, any_reserved = false;
   for (const auto& e : *entries) {
-    const std::string pool = e.pool.empty() ? plain_pool : e.pool;
-    any_owned |= pool == "owned";
-    any_reserved |= pool == "reserved";
+    const ledger::Pool pool = e.pool == ledger::Pool::kNone ? plain_pool : e.pool;
+    any_owned |= pool == ledger::Pool::kOwned;
+    any_reserved |= pool == ledger::Pool::kReserved;
   }
   const std::time_t window_start = epoch + run->sim_start, window_end = epoch + run->sim_end;
   if (any_owned) {
@@ -261,15 +261,15 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     r["CommitmentDiscountName"] = "owned cluster";
     r["CommitmentDiscountType"] = "Owned hardware";
     r["CommitmentDiscountCategory"] = "Usage";
-    r["x_Pool"] = "owned";
+    r["x_Pool"] = ledger::PoolName(ledger::Pool::kOwned);
     w.Write(r, capital, 0);
   }
 
   // Usage: one row per entry and calendar month.
   for (const auto& e : *entries) {
-    const std::string pool = e.pool.empty() ? plain_pool : e.pool;
+    const ledger::Pool pool = e.pool == ledger::Pool::kNone ? plain_pool : e.pool;
     const bool job = !e.job_id.empty();
-    if (pool == "on-demand" && !job) continue;  // a renter pays nothing for idle capacity
+    if (pool == ledger::Pool::kOnDemand && !job) continue;  // a renter pays nothing for idle capacity
     std::time_t from = epoch + e.start;
     const std::time_t end = epoch + e.end;
     while (from < end) {
@@ -286,14 +286,14 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["ResourceId"] = job ? absl::StrCat(run_name, "/jobs/", e.job_id) : absl::StrCat(run_name, "/cluster");
       r["ResourceName"] = job ? e.job_id : "cluster";
       r["ResourceType"] = job ? "GPU job" : "GPU cluster";
-      r["x_Pool"] = pool;
+      r["x_Pool"] = ledger::PoolName(pool);
       r["x_JobId"] = e.job_id;
       r["x_Phase"] = e.phase;
       r["x_Project"] = job ? project[e.job_id] : "";
       r["x_Category"] = e.category;
       r["x_GpuSeconds"] = absl::StrCat(gs);
       int64_t billed = 0, effective = 0;
-      if (pool == "on-demand") {
+      if (pool == ledger::Pool::kOnDemand) {
         effective = effective_split.Take(pricing::ExactCost(gs, rates.rental));
         billed = billed_split.Take(pricing::ExactCost(gs, rates.rental));
         r["PricingCategory"] = "Standard";
@@ -301,7 +301,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
         r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
         r["ChargeDescription"] = absl::StrCat(e.category, " GPU time of job ", e.job_id, " rented on demand");
       } else {
-        const bool owned = pool == "owned";
+        const bool owned = pool == ledger::Pool::kOwned;
         int64_t rate = reserved_rate;
         if (owned) {
           rate = job ? rates.owned_busy() : e.category == "down" ? rates.owned_down() : rates.owned_idle();
@@ -312,7 +312,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
         }
         effective = effective_split.Take(pricing::ExactCost(gs, rate));
         r["PricingCategory"] = "Committed";
-        SetPrices(&r, gs, owned ? rate : rates.rental, rate, absl::StrCat(run->gpu_model, "/", pool, "/"));
+        SetPrices(&r, gs, owned ? rate : rates.rental, rate, absl::StrCat(run->gpu_model, "/", ledger::PoolName(pool), "/"));
         r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
             owned ? "Owned hardware" : "GPU cloud (reserved)";
         r["CommitmentDiscountId"] = absl::StrCat(run_name, owned ? "/owned-cluster" : "/reservation");
@@ -324,8 +324,8 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
         r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
         r["CommitmentDiscountUnit"] = "GPU-Hours";
         r["ChargeDescription"] =
-            job ? absl::StrCat(e.category, " GPU time of job ", e.job_id, " on ", pool, " capacity")
-                : absl::StrCat(e.category, " ", pool, " capacity");
+            job ? absl::StrCat(e.category, " GPU time of job ", e.job_id, " on ", ledger::PoolName(pool), " capacity")
+                : absl::StrCat(e.category, " ", ledger::PoolName(pool), " capacity");
       }
       r["BilledCost"] = Money(billed);
       r["EffectiveCost"] = Money(effective);
@@ -354,7 +354,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
       r["CommitmentDiscountType"] = "Reserved capacity";
       r["CommitmentDiscountCategory"] = "Usage";
       r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
-      r["x_Pool"] = "reserved";
+      r["x_Pool"] = ledger::PoolName(ledger::Pool::kReserved);
       return r;
     };
     // Calendar-month pieces of [begin, end).

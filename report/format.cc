@@ -346,22 +346,23 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   }
   if (o.owned && r.strategy) {
     absl::StrAppend(&out, "strategy \"", run.strategy, "\": the cluster is ",
-                    r.committed.empty() ? std::string("none (all on demand)") : r.committed,
+                    r.committed == ledger::Pool::kNone ? std::string("none (all on demand)")
+                                                        : std::string(ledger::PoolName(r.committed)),
                     "; strategy USD prices each entry by its pool: on-demand at $", Rate(r.rates.rental),
                     " per GPU-hour",
-                    r.committed == "reserved"
+                    r.committed == ledger::Pool::kReserved
                         ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
                         : std::string(),
-                    r.committed == "owned" ? ", owned as below" : "", "\n");
+                    r.committed == ledger::Pool::kOwned ? ", owned as below" : "", "\n");
     absl::StrAppend(&out, "strategy \"", run.strategy, "\": $", Usd(r.total.owned_micro_usd, true), " = ",
-                    r.committed.empty() ? std::string()
-                                        : absl::StrCat(r.committed, " cluster $",
+                    r.committed == ledger::Pool::kNone ? std::string()
+                                        : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
                                                        Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
                                                        " (idle included) + "),
                     "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
                     Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
   }
-  if (o.owned && (!r.strategy || r.committed == "owned")) {
+  if (o.owned && (!r.strategy || r.committed == ledger::Pool::kOwned)) {
     const auto& rt = r.rates;
     absl::StrAppend(&out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
                     WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",

@@ -216,7 +216,7 @@ v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
   p.set_idle_gpu_seconds(r.idle_gpu_seconds);
   p.set_down_gpu_seconds(r.down_gpu_seconds);
   p.set_jobs(r.jobs);
-  p.set_committed_pool(r.committed);
+  p.set_committed_pool(ledger::PoolName(r.committed));
   p.set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
   p.set_on_demand_micro_usd(r.on_demand_micro_usd);
   return p;
@@ -243,7 +243,7 @@ report::CostReport ReportFromProto(const v1::CostReport& p) {
   r.down_gpu_seconds = p.down_gpu_seconds();
   r.jobs = p.jobs();
   r.strategy = !r.run.strategy.empty();
-  r.committed = p.committed_pool();
+  ledger::ParsePool(p.committed_pool(), &r.committed);  // none for an unknown name
   r.on_demand_gpu_seconds = p.on_demand_gpu_seconds();
   r.on_demand_micro_usd = p.on_demand_micro_usd();
   return r;

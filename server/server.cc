@@ -558,7 +558,7 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   for (const compare::StrategyResult& r : *results) {
     v1::StrategyComparison* c = resp->add_results();
     *c->mutable_strategy() = r.strategy;
-    c->set_committed(r.committed);
+    c->set_committed(ledger::PoolName(r.committed));
     c->set_committed_gpus(r.committed_gpus);
     c->set_run(server::RunName(r.run_id));
     c->set_total_micro_usd(r.total_micro_usd);

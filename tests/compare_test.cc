@@ -188,7 +188,7 @@ TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
     EXPECT_EQ(report->on_demand_micro_usd, res.on_demand_micro_usd) << name;
     v1::RunMetrics m;
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(report->run.metrics, &m));
-    if (res.committed.empty()) {
+    if (res.committed == ledger::Pool::kNone) {
       EXPECT_FALSE(m.has_utilization()) << name;
     } else {
       EXPECT_NEAR(m.utilization(), res.committed_utilization, 1e-4) << name;
