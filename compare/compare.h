@@ -45,13 +45,13 @@ struct StrategyResult {
   int64_t on_demand_gpu_seconds = 0;
   int64_t committed_busy_gpu_seconds = 0;
   int64_t on_demand_micro_usd = 0;
-  int64_t committed_micro_usd = 0;  // over the horizon, used or not
+  int64_t committed_micro_usd = 0;  // over the horizon (reserved: whole terms), used or not
   int64_t capital_micro_usd = 0;    // owned: the purchase price of the pool
   int64_t total_micro_usd = 0;
   // Owned: the plan's share at the owned per-busy-GPU-hour rate, plus on
   // demand; otherwise the total.
   int64_t amortized_micro_usd = 0;
-  double committed_utilization = 0;  // busy / (committed GPUs x horizon)
+  double committed_utilization = 0;  // busy / (paid GPUs, hot spares included, x horizon)
   // Total over the horizon per productive GPU-hour; 0 without work.
   double UsdPerProductiveGpuHour() const {
     return productive_gpu_seconds > 0

@@ -76,7 +76,8 @@ struct JobRecord {
   int priority = 0;
   int64_t submit = 0;        // simulated seconds
   int64_t run_seconds = 0;   // the work as time on `gpus` GPUs
-  // Read back only (from job events): first start and last end, -1 if none.
+  // Read back only (from the usage entries): first start, and the end once all
+  // its work is recorded; -1 if none.
   int64_t started = -1;
   int64_t ended = -1;
 };
@@ -118,11 +119,13 @@ struct UsageFilter {
   int64_t end = 0;    // 0: no upper bound
 };
 
-// What usage entries cannot show: a job "preempt"ed (stopped and requeued).
+// What usage entries cannot show: a job "preempt"ed (stopped for a higher
+// priority) or "interrupt"ed by a node failure (nodes: the failed node);
+// both requeue it.
 struct JobEvent {
   int64_t time = 0;
   std::string job_id;
-  std::string kind;          // "preempt"
+  std::string kind;          // "preempt" or "interrupt"
   std::string nodes;
 };
 
@@ -212,7 +215,7 @@ class Ledger {
   absl::StatusOr<int64_t> CountJobs(int64_t run);
 
   // GPU-seconds of a run summed per group, in first-appearance (plan) order;
-  // `key` is one of "job", "phase", "project", "category", "day". Days are
+  // `key` is one of "job", "phase", "project", "category", "pool", "day". Days are
   // "day 1", "day 2", ... counted from the run's simulated start, and an
   // entry that spans midnight is split between its days. Idle and other
   // cluster-wide entries are left out; IdleGpuSeconds gives those.

@@ -2,8 +2,9 @@
 // checks that keep every product of them representable, and exact money.
 // Rates are integer nano-dollars per GPU-hour, amounts integer micro-dollars;
 // each amount is rounded once, half away from zero. Knows only the
-// gpuledger.v1 pricing messages: the plan loader (traces/), the ledger's cost
-// reports and the strategy comparison all price through here.
+// gpuledger.v1 pricing messages: the plan loader (traces/), the cost reports
+// and FOCUS export (report/) and the strategy comparison (compare/) all
+// price through here.
 #ifndef GPULEDGER_PRICING_RATES_H_
 #define GPULEDGER_PRICING_RATES_H_
 
@@ -45,7 +46,7 @@ absl::Status ValidatePricing(const gpuledger::v1::Pricing& pricing, absl::string
 // Rates for a GPU of `tdp_watts` under `pricing`.
 Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts);
 
-// Capital of a cluster of `gpus` GPUs including its network share, micro-USD.
+// Capital per GPU in dollars, with its server and network share:
 // Capital per GPU in dollars: chip_usd x server_multiplier when chip_usd is
 // set, else capital_usd_per_gpu; then x (1 + network_share).
 double CapitalUsdPerGpu(const gpuledger::v1::Pricing& pricing);
@@ -61,6 +62,8 @@ double ResidualShare(const gpuledger::v1::OwnedProfile& owned);
 // 1 (or rental below busy energy): owning never breaks even; returns +inf.
 double BreakEvenUtilization(const Rates& rates);
 
+// Capital of a cluster of `gpus` GPUs, micro-USD: the per-GPU capital rounded
+// to whole micro-dollars, times `gpus`; saturates at kMaxMicroUsd.
 int64_t CapitalMicroUsd(const gpuledger::v1::Pricing& pricing, int gpus);
 
 // Money before rounding: GPU-seconds x nano-dollars per GPU-hour, in units of

@@ -59,7 +59,8 @@ class ReplayRun {
   absl::Status AdvanceInstants(int instants);
 
   // Ends a done() replay: the run is marked complete with its schedule
-  // metrics, or failed if jobs were left waiting on each other.
+  // metrics; if the simulator cannot finish (stopped early, or jobs never
+  // ran: a scheduler bug), it is marked failed and the error returned.
   absl::StatusOr<ReplayResult> Complete();
   // Ends the replay early at simulated time `reached` (at least where the
   // simulator is, before its next event): running jobs and idle GPUs are
@@ -86,7 +87,8 @@ absl::Status CheckWorkload(const traces::Workload& workload,
                            const scheduler::SchedulerOptions& options, int64_t seed,
                            int64_t horizon_seconds = 0);
 
-// Replays `workload` under FCFS into a new run of `ledger`, start to end.
+// Replays `workload` under `options.policy` (FCFS by default) into a new run
+// of `ledger`, start to end.
 // With `schedule_out`, also writes the schedule there as CSV.
 absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,
                                             ledger::Ledger& ledger, int64_t seed,
@@ -116,8 +118,9 @@ std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& workload);
 // cause of its own.
 scheduler::FailureModel ToFailureModel(const gpuledger::v1::FailureModelSpec& spec);
 
-// `options` with the workload's failures (drawn from `seed`), restart and
-// spare nodes, unless the options already carry failures of their own.
+// `options` with the workload's spare nodes and, unless the options already
+// carry failures of their own, its failures (drawn from `seed`) and restart
+// time.
 scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions options,
                                                  const traces::Workload& workload, int64_t seed);
 

@@ -1,6 +1,8 @@
 // The cost report of a run: its usage entries grouped and priced in the
-// rental and owned views (the arithmetic is pricing/rates.h). Each amount is
-// rounded once, half away from zero, and totals are sums of the rounded rows.
+// rental and owned views (the arithmetic is pricing/rates.h). Each view's
+// total is its exact sum rounded once, half away from zero; the rows are that
+// total split by MoneySplitter, so they add up to it exactly and each is
+// within a micro-dollar of its exact amount.
 #ifndef GPULEDGER_REPORT_COST_H_
 #define GPULEDGER_REPORT_COST_H_
 
@@ -29,13 +31,13 @@ struct CostRow {
 
 struct CostReport {
   ledger::RunRecord run;
-  std::string group_by;        // job, phase, project or category
+  std::string group_by;        // job, phase, project, category, pool or day
   // The groups in plan order, then "idle", then "down" if nodes were
   // repaired, then "unused term" for reserved capacity paid for after the
   // window (a strategy's reserved cluster, rounded up to whole terms).
   std::vector<CostRow> rows;
   CostRow total;               // the sum of `rows`, field by field
-  CostRow jobs_total;          // the sum of the rows other than "idle"
+  CostRow jobs_total;          // the sum of the groups' rows (not idle, down or unused term)
   pricing::Rates rates;
   int64_t capital_micro_usd = 0;  // the owned cluster's purchase price
   int64_t window_seconds = 0;     // simulated replay window

@@ -42,7 +42,7 @@ struct Records {
 std::string FormatRecords(const Records& records, absl::string_view format);
 
 // A CSV field: quoted when it holds a comma, quote or line break; a text a
-// spreadsheet would take for a formula (=, +, -, @ first) gets a leading
+// spreadsheet would take for a formula (=, +, -, @, tab or CR first) gets a leading
 // apostrophe and quotes. Numbers stay as they are.
 std::string CsvField(const std::string& v);
 

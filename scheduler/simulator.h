@@ -44,10 +44,11 @@ class Sink {
   virtual absl::Status OnUsage(const UsageInterval& usage) = 0;
 };
 
-// The waiting queue is ordered by priority (higher first; all equal in SWF
-// traces), then submission time, then position in the job list. A job joins
-// it once submitted and once every job in its `after` list has ended. A
-// decision point comes after every end and arrival at an instant.
+// The waiting queue is ordered: jobs requeued by a failure first, then by
+// priority (higher first; all equal in SWF traces), then arrival (the job's
+// eligible time, else its submission), then position in the job list. A job
+// joins it once it has arrived and every job in its `after` list has ended.
+// A decision point comes after every end and arrival at an instant.
 enum class Policy {
   // Start jobs from the head of the queue while the head fits.
   kFcfs,
@@ -74,7 +75,7 @@ absl::StatusOr<Policy> ParsePolicy(absl::string_view name);
 const char* PolicyName(Policy policy);
 
 // The latest a replay of `jobs` without failures can end, whatever the
-// policy: the last submission plus every run (and its checkpoint writes) one
+// policy: the last arrival plus every run (and its checkpoint writes) one
 // after another; capped just above kMaxSimulatedSeconds. Create refuses jobs
 // for which it passes kMaxSimulatedSeconds.
 Seconds SerialBound(const std::vector<JobSpec>& jobs);
@@ -96,11 +97,12 @@ struct SchedulerOptions {
   std::optional<FailureModel> failure_model;
   uint64_t failure_seed = 0;
   // Hot spares: the last `spare_nodes` nodes of the shape are held out of
-  // scheduling (their GPUs count as idle). When a failure interrupts a job,
-  // the lowest-numbered spare joins service at once, so the job restarts
-  // without waiting for the repair; a repaired node becomes a spare while
-  // fewer than `spare_nodes` are left, else it rejoins service. A spare can
-  // fail too (it is then under repair).
+  // scheduling (their GPUs count as idle). When a node in service fails
+  // (with a repair time), the lowest-numbered spare joins service at once, so
+  // interrupted jobs need not wait for the repair; a repaired node rejoins
+  // service if fewer nodes serve than planned, else becomes a spare if fewer
+  // than `spare_nodes` stand by. A spare can fail too (it is then under
+  // repair).
   int spare_nodes = 0;
   // Elastic on-demand capacity beside the cluster (the committed capacity).
   // A waiting job that has waited `burst_after_seconds` since it joined the
@@ -174,7 +176,6 @@ class Simulator {
 
   // Applies every event at or before simulated time `t`, in order.
   absl::Status RunUntil(Seconds t);
-  // True when no event is left.
   // True when nothing is left to run: every job has ended (repairs still
   // pending do not keep a replay open) or no event is left.
   bool done() const {
@@ -208,7 +209,7 @@ class Simulator {
   absl::StatusOr<RunSummary> Finish() const;
 
  private:
-  // (0 for a job interrupted by a failure, else 1; -priority; submit; index)
+  // (0 for a job interrupted by a failure, else 1; -priority; arrival(); index)
   using QueueKey = std::tuple<int, int, Seconds, int>;
   static int JobOf(const QueueKey& k) { return std::get<3>(k); }
 
@@ -273,8 +274,8 @@ class Simulator {
   SchedulerOptions options_;
   Sink* sink_;
   Cluster cluster_;
-  EventQueue events_;  // job ends; submissions come from submit_order_
-  std::vector<int> submit_order_;  // jobs by (submit, index)
+  EventQueue events_;  // job ends, repaired nodes, burst wake-ups; arrivals come from submit_order_
+  std::vector<int> submit_order_;  // jobs by (arrival(), index)
   size_t next_submit_ = 0;         // the next of them to arrive
   std::vector<int> deps_left_;
   std::vector<std::vector<int>> dependents_;

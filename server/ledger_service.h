@@ -1,6 +1,9 @@
-// gpuledger.v1.LedgerService: the ledger, read over gRPC. Every call opens
-// its own SQLite connection, so queries read committed transactions only
-// (WAL) and never wait on a replay that is writing.
+// gpuledger.v1.LedgerService: the ledger, read over gRPC. Each read opens its
+// own SQLite connection, so it reads committed transactions only (WAL) and
+// never waits on a replay that is writing; but a partial report of a run this
+// server is replaying is made on the io thread between two of its steps.
+// CompareStrategies (deprecated here; ReplayService.CompareStrategies answers
+// the same) replays through the handler the server supplies.
 #ifndef GPULEDGER_SERVER_LEDGER_SERVICE_H_
 #define GPULEDGER_SERVER_LEDGER_SERVICE_H_
 

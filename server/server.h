@@ -1,8 +1,10 @@
 // `gpuledger serve`: the ledger and replays over gRPC.
 //
 // Threads: gRPC's own pool runs the handlers; one thread runs a Boost.Asio
-// io_context that owns every write to the ledger (replays advance there in
-// steps, each step one transaction, paced by steady_timer when asked), and
+// io_context that owns every write of StartReplay's replays (they advance
+// there in steps, each step one transaction, paced by steady_timer when
+// asked; CompareStrategies replays on its handler's thread through a ledger
+// connection of its own, which WAL lets write beside the io thread), and
 // the signal_set for SIGINT/SIGTERM. The main thread waits for a shutdown
 // request and then stops gRPC from outside the io_context's thread: gRPC's
 // Shutdown waits for handlers, and a handler watching a replay waits on

@@ -19,7 +19,7 @@ namespace gpuledger::traces {
 struct PlanJob {
   std::string id;
   gpuledger::v1::Phase phase = gpuledger::v1::PHASE_UNSPECIFIED;
-  std::string project;        // defaults to the id
+  std::string project;        // plans: defaults to the id; job traces: the type; SWF: "swf"
   int gpus = 0;
   int priority = 0;
   int64_t submit_seconds = 0;
@@ -51,7 +51,7 @@ inline constexpr int64_t kMaxClusterGpus = 10'000'000;
 struct Workload {
   std::string name;           // plan name (file stem when the plan has none)
   std::string source;         // file path, or the name given with the text
-  std::string sha256;         // hex digest of the plan's bytes
+  std::string sha256;         // hex SHA-256 of the plan's bytes (with a background trace: of both digests)
   gpuledger::v1::GpuModel gpu;
   int nodes = 0;              // every node, hot spares included
   int pod_nodes = 0;          // nodes per pod; 0: no pods
@@ -82,14 +82,15 @@ absl::StatusOr<Workload> LoadPlanFile(const std::string& path);
 
 // As LoadPlanFile, for plan text already in memory; `source` names it in
 // messages. Without `allow_file_references` (plans sent over the network),
-// a failure model may only name a shipped model, never a file.
+// a failure model may only name a shipped model, never a file, and a plan
+// may not name a background_trace file.
 absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
                                       absl::string_view source,
                                       bool allow_file_references = true);
 
 // Checks a job id or project name given in a plan or trace: no control
 // characters, and none of the names of a report's own rows ("idle", "down",
-// "total", "all jobs", in any case), so no report row can be mistaken for
+// "total", "all jobs", "unused term", in any case), so no report row can be mistaken for
 // another. The InvalidArgument message starts "field FIELD: ".
 absl::Status CheckName(absl::string_view value, absl::string_view field);
 
