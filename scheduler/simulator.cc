@@ -38,7 +38,7 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   if (SerialBound(jobs) > kMaxSimulatedSeconds) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the jobs could run past simulated second ", kMaxSimulatedSeconds,
-        " (about 3,169 years: the last submission plus every run one after another), the "
+        " (about 3,169 years: the last arrival plus every run one after another), the "
         "longest replay gpuledger represents"));
   }
   for (const JobSpec& j : jobs) {

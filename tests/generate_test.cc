@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "ledger/store.h"
 #include "replay/replay.h"
@@ -236,6 +237,23 @@ TEST_F(GenerateTest, DispatchDelaysAreWrittenAsEligibleTimes) {
                         "held_share: 1.5\n"
                         "types { type: \"a\" share: 1 size_weights: [1] run_median_seconds: 9 }\n";
   EXPECT_EQ(LoadGeneratorPreset(bad).status().message(), bad + ":2:1: field held_share: must be in [0, 1]");
+  // Arrivals so sparse (or delays so long) that a job would pass the 100
+  // years a trace may state: refused, nothing written (replay would refuse
+  // the file).
+  const std::string slow = Path("slow.textproto");
+  std::ofstream(slow) << "name: \"slow\" gpu: \"A100\" cluster_gpus: 16 jobs_per_day: 0.00003 "
+                         "max_run_seconds: 100 dispatch_seconds: 2592000\n"
+                         "types { type: \"a\" share: 1 size_weights: [1] run_median_seconds: 9 "
+                         "completed_share: 1 }\n";
+  GenerateOptions few;
+  few.jobs = 5;
+  few.seed = 1;
+  auto slow_preset = LoadGeneratorPreset(slow);
+  ASSERT_TRUE(slow_preset.ok()) << slow_preset.status();
+  const absl::Status s = GenerateTraceFile(*slow_preset, few, Path("slow.csv"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(s.message(), "past the 100 years (3155760000 s) a trace may state")) << s;
+  EXPECT_FALSE(std::ifstream(Path("slow.csv")).good());
 }
 
 TEST_F(GenerateTest, BadPresetsNameTheField) {

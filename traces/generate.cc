@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/random.h"
 #include "traces/plan.h"
@@ -23,6 +24,15 @@ namespace pb = google::protobuf;
 
 // The longest a generated job is held before the scheduler sees it.
 constexpr int64_t kMaxHeldSeconds = 30 * 86400;
+
+// A trace may state no time past 100 years (kMaxSeconds): a preset whose
+// arrivals get there for the jobs asked is refused, not written.
+absl::Status TooLate(const v1::GeneratorPreset& p, const std::string& id, absl::string_view what,
+                     double at) {
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "preset %s: job %s would be %s at second %.0f, past the 100 years (%d s) a trace may state; "
+      "generate fewer jobs or raise jobs_per_day", p.name(), id, what, at, kMaxSeconds));
+}
 
 absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfoTree* tree,
                    const std::string& source) {
@@ -52,7 +62,8 @@ absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfo
   }
   if (!(p.held_share() >= 0 && p.held_share() <= 1)) return bad(p, "held_share", -1, "must be in [0, 1]");
   if (p.held_share() > 0 && !(p.held_median_seconds() > 0 && p.held_median_seconds() <= kMaxHeldSeconds)) {
-    return bad(p, "held_median_seconds", -1, absl::StrCat("must be in (0, ", kMaxHeldSeconds, "]"));
+    return bad(p, "held_median_seconds", -1,
+               absl::StrCat("must be in (0, ", kMaxHeldSeconds, "] when held_share is above 0"));
   }
   if (!(p.held_sigma() >= 0 && p.held_sigma() <= 10)) return bad(p, "held_sigma", -1, "must be in [0, 10]");
   double shares = 0;
@@ -217,6 +228,7 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
                                   kMaxHeldSeconds);
       }
       const int64_t eligible = submit + std::llround(delay);
+      if (eligible > kMaxSeconds) return TooLate(p, id, "eligible", eligible);
       absl::StrAppend(&line, o.json ? ", \"eligible_seconds\": " : ",", eligible);
     }
     line += o.json ? "}\n" : "\n";
@@ -230,8 +242,9 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
       clock += r.Exponential(peak_rate);
     } while (r.Uniform() * max_weight >= hourly[static_cast<int64_t>(clock / 3600) % 24]);
     const int type = std::min<int>(Pick(r, type_cdf), p.types_size() - 1);
-    const int64_t submit = static_cast<int64_t>(clock);
     const std::string id = absl::StrCat("j", i);
+    if (!(clock <= static_cast<double>(kMaxSeconds))) return TooLate(p, id, "submitted", clock);
+    const int64_t submit = static_cast<int64_t>(clock);
     absl::StatusOr<int64_t> run = emit(type, submit, id);
     if (!run.ok()) return run.status();
     // Its spawned jobs (counted in --jobs), at every interval of its run.
@@ -241,6 +254,7 @@ absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& 
     for (int64_t k = 1; written < o.jobs; ++k) {
       const int64_t at = std::llround(k * t.spawn_every_seconds());
       if (at >= *run) break;
+      if (submit + at > kMaxSeconds) return TooLate(p, absl::StrCat(id, ".", k), "submitted", submit + at);
       absl::StatusOr<int64_t> c = emit(child, submit + at, absl::StrCat(id, ".", k));
       if (!c.ok()) return c.status();
     }
