@@ -26,6 +26,7 @@
 
 namespace v1 = gpuledger::v1;
 namespace lg = gpuledger::ledger;
+namespace sv = gpuledger::server;
 
 namespace {
 
@@ -74,14 +75,14 @@ void Call(const uint8_t* data, size_t size, Handler handler, Items items) {
   // gRPC refuses what does not parse (e.g. invalid UTF-8 in a string).
   if (!req.ParseFromArray(data, static_cast<int>(size))) return;
   Response resp;
-  lg::LedgerServiceImpl service(LedgerPath());
+  sv::LedgerServiceImpl service(LedgerPath());
   // The handlers make no use of the ServerContext.
   const grpc::Status s = (service.*handler)(nullptr, &req, &resp);
   if (!s.ok()) return;
   const int n = items(resp);
-  FUZZ_CHECK(n <= lg::kMaxPageSize);
+  FUZZ_CHECK(n <= sv::kMaxPageSize);
   if constexpr (requires { req.page_size(); }) {
-    if (req.page_size() == 0) FUZZ_CHECK(n <= lg::kDefaultPageSize);
+    if (req.page_size() == 0) FUZZ_CHECK(n <= sv::kDefaultPageSize);
     if (req.page_size() > 0) FUZZ_CHECK(n <= req.page_size());
   }
 }
@@ -110,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t method = data[0] % 6;
   ++data;
   --size;
-  using S = lg::LedgerServiceImpl;
+  using S = sv::LedgerServiceImpl;
   auto none = [](const auto&) { return 0; };
   switch (method) {
     case 0:
