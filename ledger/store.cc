@@ -280,7 +280,7 @@ RunRecord ReadRun(const Stmt& q) {
   r.wall_end = q.Text(12);
   r.sim_start = q.Int64(13);
   r.sim_end = q.Int64(14);
-  r.status = q.Text(15);
+  ParseRunStatus(q.Text(15), &r.status);  // the schema's CHECK allows only these
   r.metrics = q.Text(16);
   r.group_id = q.Int64(17);
   r.strategy = q.Text(18);
@@ -320,6 +320,28 @@ constexpr const char* kGroupColumns =
     "SELECT group_id, plan_name, plan_sha256, policy, first_seed, seeds, created FROM run_groups ";
 
 }  // namespace
+
+const char* RunStatusName(RunStatus status) {
+  switch (status) {
+    case RunStatus::kRunning: return "running";
+    case RunStatus::kComplete: return "complete";
+    case RunStatus::kFailed: return "failed";
+    case RunStatus::kCancelled: return "cancelled";
+    case RunStatus::kAbandoned: return "abandoned";
+  }
+  return "";
+}
+
+bool ParseRunStatus(absl::string_view name, RunStatus* status) {
+  for (RunStatus s : {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
+                      RunStatus::kCancelled, RunStatus::kAbandoned}) {
+    if (name == RunStatusName(s)) {
+      *status = s;
+      return true;
+    }
+  }
+  return false;
+}
 
 const char* PoolName(Pool pool) {
   switch (pool) {
@@ -943,10 +965,10 @@ absl::Status RunWriter::WriteEvent(const JobEvent& e) {
   return q.Run();
 }
 
-absl::Status RunWriter::Finish(absl::string_view status, int64_t sim_start,
+absl::Status RunWriter::Finish(RunStatus status, int64_t sim_start,
                                int64_t sim_end, absl::string_view metrics,
                                int64_t idle_gpu_seconds, int64_t down_gpu_seconds) {
-  FinishArgs f{std::string(status), sim_start, sim_end, std::string(metrics), idle_gpu_seconds,
+  FinishArgs f{status, sim_start, sim_end, std::string(metrics), idle_gpu_seconds,
                down_gpu_seconds};
   if (background_ != nullptr) {
     // The last rows and the run's end in one transaction, then no thread.
@@ -972,7 +994,7 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
          "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
          "   WHERE run_id = ?6 AND job_id = '' AND category = 'down') END "
          "WHERE run_id = ?6");
-  q.Bind(1, f.status).Bind(2, Iso8601(clock_)).Bind(3, f.sim_start).Bind(4, f.sim_end)
+  q.BindStatic(1, RunStatusName(f.status)).Bind(2, Iso8601(clock_)).Bind(3, f.sim_start).Bind(4, f.sim_end)
       .Bind(5, f.metrics).Bind(6, run_id_).Bind(7, f.idle_gpu_seconds)
       .Bind(8, f.down_gpu_seconds);
   return q.Run();

@@ -23,15 +23,16 @@ namespace gpuledger::ledger {
 // Current schema version, kept in PRAGMA user_version.
 inline constexpr int kSchemaVersion = 6;
 
-// Run status. Only kComplete runs count in reports unless partial figures
-// are asked for; kRunning is what an interrupted replay leaves behind.
-inline constexpr absl::string_view kRunning = "running";
-inline constexpr absl::string_view kComplete = "complete";
-inline constexpr absl::string_view kFailed = "failed";
-inline constexpr absl::string_view kCancelled = "cancelled";
-// A run left "running" by a writer that died, closed by `gpuledger ledger
-// repair`: its rows stay, and no report counts it.
-inline constexpr absl::string_view kAbandoned = "abandoned";
+// A run's status. Only complete runs count in reports unless partial figures
+// are asked for; running is what an interrupted replay leaves behind;
+// abandoned is a run left running by a writer that died, closed by
+// `gpuledger ledger repair` (its rows stay, and no report counts it). The
+// ledger stores the name.
+enum class RunStatus { kRunning, kComplete, kFailed, kCancelled, kAbandoned };
+// "running", "complete", "failed", "cancelled", "abandoned".
+const char* RunStatusName(RunStatus status);
+// The status of that name; false (and *status unchanged) for any other text.
+bool ParseRunStatus(absl::string_view name, RunStatus* status);
 
 struct RunRecord {
   int64_t id = 0;
@@ -49,7 +50,7 @@ struct RunRecord {
   std::string wall_end;      // empty until the run ends
   int64_t sim_start = 0;     // simulated seconds
   int64_t sim_end = 0;
-  std::string status;
+  RunStatus status = RunStatus::kRunning;
   std::string metrics;       // gpuledger.v1.RunMetrics, text format; empty until it ends
   int64_t group_id = 0;      // its run group (replays over seeds); 0: none
   std::string strategy;      // the capacity strategy it was replayed under; "" for none
@@ -283,11 +284,11 @@ class RunWriter {
   absl::Status AppendJobEvent(const JobEvent& event);
   // Commits everything appended so far.
   absl::Status Flush();
-  // status is kComplete, kFailed or kCancelled; metrics is a text-format
+  // status is complete, failed or cancelled; metrics is a text-format
   // gpuledger.v1.RunMetrics (may be empty); idle_gpu_seconds and
   // down_gpu_seconds the run's totals as the caller counted them, or -1 to
   // sum them from the entries.
-  absl::Status Finish(absl::string_view status, int64_t sim_start,
+  absl::Status Finish(RunStatus status, int64_t sim_start,
                       int64_t sim_end, absl::string_view metrics = "",
                       int64_t idle_gpu_seconds = -1, int64_t down_gpu_seconds = -1);
 
@@ -295,7 +296,7 @@ class RunWriter {
   friend class Ledger;
   RunWriter(sqlite3* db, int64_t run_id, Clock clock);
   struct FinishArgs {
-    std::string status;
+    RunStatus status;
     int64_t sim_start, sim_end;
     std::string metrics;
     int64_t idle_gpu_seconds;

@@ -222,7 +222,7 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
   }
   std::string metrics;
   google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
-  if (absl::Status s = writer_->Finish(ledger::kComplete, summary->start, summary->end, metrics,
+  if (absl::Status s = writer_->Finish(ledger::RunStatus::kComplete, summary->start, summary->end, metrics,
                                        summary->idle_gpu_seconds, summary->down_gpu_seconds);
       !s.ok()) {
     return s;
@@ -233,11 +233,11 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
 absl::Status ReplayRun::Cancel(scheduler::Seconds reached) {
   const scheduler::Seconds t = std::max(reached, sim_->now());
   if (absl::Status s = sim_->StopAt(t); !s.ok()) return s;
-  return writer_->Finish(ledger::kCancelled, sim_->start(), t);
+  return writer_->Finish(ledger::RunStatus::kCancelled, sim_->start(), t);
 }
 
 absl::Status ReplayRun::Fail() {
-  return writer_->Finish(ledger::kFailed, sim_->start(), sim_->now());
+  return writer_->Finish(ledger::RunStatus::kFailed, sim_->start(), sim_->now());
 }
 
 std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {

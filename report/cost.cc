@@ -59,9 +59,9 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
                                            const std::vector<ledger::UsageRecord>* in_flight) {
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
-  if (run->status != ledger::kComplete && !allow_partial) {
+  if (run->status != ledger::RunStatus::kComplete && !allow_partial) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "run ", run_id, " is ", run->status,
+        "run ", run_id, " is ", ledger::RunStatusName(run->status),
         ", not complete; its figures are partial (to see them anyway: --partial on the command line, "
         "allow_partial over gRPC)"));
   }
@@ -97,7 +97,7 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
 
   absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
   if (!groups.ok()) return groups.status();
-  if (in_flight != nullptr && run->status == ledger::kRunning) {
+  if (in_flight != nullptr && run->status == ledger::RunStatus::kRunning) {
     if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight, &*groups); !s.ok()) return s;
   }
   absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run_id);

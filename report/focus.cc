@@ -170,8 +170,8 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
 
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
-  if (run->status != ledger::kComplete) {
-    return absl::FailedPreconditionError(absl::StrCat("run ", run_id, " is ", run->status,
+  if (run->status != ledger::RunStatus::kComplete) {
+    return absl::FailedPreconditionError(absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status),
                                                       ", not complete"));
   }
   // A run whose figures cannot be represented is refused before any row.

@@ -128,7 +128,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
   std::string out = "{\n";
   absl::StrAppend(&out, "  \"run\": {\"id\": ", run.id, ", \"plan\": ", JsonString(run.plan_name),
                   ", \"plan_sha256\": ", JsonString(run.plan_sha256),
-                  ", \"status\": ", JsonString(run.status), ", \"policy\": ", JsonString(run.policy),
+                  ", \"status\": ", JsonString(ledger::RunStatusName(run.status)), ", \"policy\": ", JsonString(run.policy),
                   ", \"seed\": ", run.seed, ", \"gpu_model\": ", JsonString(run.gpu_model),
                   ", \"gpus\": ", run.total_gpus(), ", \"jobs\": ", r.jobs,
                   ", \"sim_start_seconds\": ", run.sim_start, ", \"sim_end_seconds\": ", run.sim_end,
@@ -304,7 +304,7 @@ namespace {
 std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
   std::string out = absl::StrCat(
-      "run ", run.id, "  ", run.plan_name, "  (", run.status, ", ", run.policy, ", seed ", run.seed, ")\n",
+      "run ", run.id, "  ", run.plan_name, "  (", ledger::RunStatusName(run.status), ", ", run.policy, ", seed ", run.seed, ")\n",
       "cluster: ",
       run.nodes > 0 ? absl::StrCat(WithThousands(run.nodes), " nodes x ", run.gpus_per_node, " ",
                                    run.gpu_model, " = ", WithThousands(run.total_gpus()), " GPUs")

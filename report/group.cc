@@ -48,9 +48,9 @@ absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t gro
     it->second.push_back(v);
   };
   for (const ledger::RunRecord& run : report.runs) {
-    if (run.status != ledger::kComplete) {
+    if (run.status != ledger::RunStatus::kComplete) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "run ", run.id, " of group ", group_id, " is ", run.status, ", not complete"));
+          "run ", run.id, " of group ", group_id, " is ", ledger::RunStatusName(run.status), ", not complete"));
     }
     absl::StatusOr<CostReport> cost = BuildCostReport(ledger, run.id, "category", false);
     if (!cost.ok()) return cost.status();

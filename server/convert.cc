@@ -59,12 +59,12 @@ absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view
   return ParseName(name, "groups", "group", field);
 }
 
-v1::Run::State StateFromStatus(absl::string_view status) {
-  if (status == ledger::kRunning) return v1::Run::RUNNING;
-  if (status == ledger::kComplete) return v1::Run::COMPLETE;
-  if (status == ledger::kFailed) return v1::Run::FAILED;
-  if (status == ledger::kCancelled) return v1::Run::CANCELLED;
-  if (status == ledger::kAbandoned) return v1::Run::ABANDONED;
+v1::Run::State StateFromStatus(ledger::RunStatus status) {
+  if (status == ledger::RunStatus::kRunning) return v1::Run::RUNNING;
+  if (status == ledger::RunStatus::kComplete) return v1::Run::COMPLETE;
+  if (status == ledger::RunStatus::kFailed) return v1::Run::FAILED;
+  if (status == ledger::RunStatus::kCancelled) return v1::Run::CANCELLED;
+  if (status == ledger::RunStatus::kAbandoned) return v1::Run::ABANDONED;
   return v1::Run::STATE_UNSPECIFIED;
 }
 
@@ -151,12 +151,13 @@ ledger::RunRecord RunFromProto(const v1::Run& p) {
   r.sim_end = p.sim_end_seconds();
   r.strategy = p.strategy();
   switch (p.state()) {
-    case v1::Run::RUNNING: r.status = std::string(ledger::kRunning); break;
-    case v1::Run::COMPLETE: r.status = std::string(ledger::kComplete); break;
-    case v1::Run::FAILED: r.status = std::string(ledger::kFailed); break;
-    case v1::Run::CANCELLED: r.status = std::string(ledger::kCancelled); break;
-    case v1::Run::ABANDONED: r.status = std::string(ledger::kAbandoned); break;
-    default: r.status = "unknown";
+    case v1::Run::RUNNING: r.status = ledger::RunStatus::kRunning; break;
+    case v1::Run::COMPLETE: r.status = ledger::RunStatus::kComplete; break;
+    case v1::Run::FAILED: r.status = ledger::RunStatus::kFailed; break;
+    case v1::Run::CANCELLED: r.status = ledger::RunStatus::kCancelled; break;
+    case v1::Run::ABANDONED: r.status = ledger::RunStatus::kAbandoned; break;
+    // A state this client does not know: not complete, so never counted.
+    default: r.status = ledger::RunStatus::kRunning;
   }
   if (p.has_metrics()) google::protobuf::TextFormat::PrintToString(p.metrics(), &r.metrics);
   if (!p.group().empty()) {

@@ -25,7 +25,7 @@ std::string GroupName(int64_t group_id);
 // Parses "groups/{group}", as ParseRunName.
 absl::StatusOr<int64_t> ParseGroupName(absl::string_view name, absl::string_view field);
 
-gpuledger::v1::Run::State StateFromStatus(absl::string_view status);
+gpuledger::v1::Run::State StateFromStatus(ledger::RunStatus status);
 
 gpuledger::v1::Run RunToProto(const ledger::RunRecord& run);
 ledger::RunRecord RunFromProto(const gpuledger::v1::Run& run);

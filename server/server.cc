@@ -87,7 +87,7 @@ v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& r
     p.set_rental_micro_usd(r->jobs_total.rental_micro_usd);
     p.set_owned_micro_usd(r->total.owned_micro_usd);
   }
-  if (run.status == ledger::kRunning) {
+  if (run.status == ledger::RunStatus::kRunning) {
     p.set_message("not running in this server: it was interrupted before it ended");
   }
   return p;
@@ -430,9 +430,9 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
       absl::StatusOr<ledger::RunRecord> run = (*l)->GetRun(*id);
       if (!run.ok()) return server::ToGrpcStatus(run.status());
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                          run->status == ledger::kRunning
+                          run->status == ledger::RunStatus::kRunning
                               ? absl::StrCat("name: run ", *id, " is not running in this server")
-                              : absl::StrCat("name: run ", *id, " is already ", run->status));
+                              : absl::StrCat("name: run ", *id, " is already ", ledger::RunStatusName(run->status)));
     }
     absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
     if (!l.ok()) return server::ToGrpcStatus(l.status());

@@ -106,7 +106,7 @@ TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
   auto w = l->StartRun(Run(kHandPricing), {{"a", "rl", "p", 8, 0, 0, 10}});
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
-  ASSERT_TRUE((*w)->Finish(kComplete, 0, 10).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10).ok());
   EXPECT_EQ(RawExec("UPDATE usage SET gpu_seconds = 1"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM usage"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM jobs"), SQLITE_CONSTRAINT);
@@ -128,7 +128,7 @@ TEST_F(LedgerTest, TheWallClockIsTheOneGiven) {
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
   now += 3661;
-  ASSERT_TRUE((*w)->Finish(kComplete, 0, 10).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10).ok());
   auto run = (*l)->GetRun(1);
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->wall_start, "2026-01-01T00:00:00Z");
@@ -153,7 +153,7 @@ TEST_F(LedgerTest, WriterDroppedWithoutFinishLeavesAnIncompleteRun) {
   }
   auto run = l->GetRun(1);
   ASSERT_TRUE(run.ok());
-  EXPECT_EQ(run->status, kRunning);
+  EXPECT_EQ(run->status, RunStatus::kRunning);
   EXPECT_EQ(l->ListUsage(1)->size(), 1u);
   EXPECT_EQ(l->LatestCompleteRun().status().code(), absl::StatusCode::kNotFound);
   auto refused = report::BuildCostReport(*l, 1, "job", /*allow_partial=*/false);
@@ -171,7 +171,7 @@ TEST_F(LedgerTest, ManyBatchesReadBackInOrder) {
   for (int i = 0; i < n; ++i) {
     ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
   }
-  ASSERT_TRUE((*w)->Finish(kComplete, 0, n).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, n).ok());
   auto l2 = Open();  // a second connection sees everything
   auto usage = l2->ListUsage(1);
   ASSERT_TRUE(usage.ok());
@@ -191,7 +191,7 @@ TEST_F(LedgerTest, BackgroundWriterWritesTheSameRowsAndFinishesAtomically) {
       ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
     }
     ASSERT_TRUE((*w)->AppendJobEvent({5, "a", "preempt", ""}).ok());
-    ASSERT_TRUE((*w)->Finish(kComplete, 0, n, "", 7).ok());
+    ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, n, "", 7).ok());
   }
   auto a = l->ListUsage(1), b = l->ListUsage(2);
   ASSERT_EQ(a->size(), static_cast<size_t>(n));
@@ -199,7 +199,7 @@ TEST_F(LedgerTest, BackgroundWriterWritesTheSameRowsAndFinishesAtomically) {
   for (size_t i = 0; i < a->size(); ++i) EXPECT_EQ((*a)[i].start, (*b)[i].start);
   EXPECT_EQ(l->ListJobs(2)->size(), 2u);
   EXPECT_EQ(l->ListJobEvents(2)->size(), 1u);
-  EXPECT_EQ(l->GetRun(2)->status, kComplete);
+  EXPECT_EQ(l->GetRun(2)->status, RunStatus::kComplete);
   EXPECT_EQ(*l->IdleGpuSeconds(2), 7);
 }
 
@@ -213,7 +213,7 @@ TEST_F(LedgerTest, DroppedBackgroundWriterKeepsHandedOverBatchesOnly) {
       ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
     }
   }
-  EXPECT_EQ(l->GetRun(1)->status, kRunning);  // visibly incomplete
+  EXPECT_EQ(l->GetRun(1)->status, RunStatus::kRunning);  // visibly incomplete
   EXPECT_EQ(l->ListUsage(1)->size(), static_cast<size_t>(kRowsPerTransaction));
 }
 
@@ -223,7 +223,7 @@ TEST_F(LedgerTest, SchemaVersionOneLedgersMigrateAndReportTheSame) {
   ASSERT_NE(l, nullptr);
   auto run = l->GetRun(1);
   ASSERT_TRUE(run.ok());
-  EXPECT_EQ(run->status, kComplete);
+  EXPECT_EQ(run->status, RunStatus::kComplete);
   // The figures the version-1 binary reported for this ledger (tests/data/README.md).
   auto r = report::BuildCostReport(*l, 1, "job", false);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -243,7 +243,7 @@ TEST_F(LedgerTest, SchemaVersionOneLedgersMigrateAndReportTheSame) {
   auto w = l->StartRun(Run(kHandPricing), {{"x", "rl", "p", 8, 0, 0, 10}});
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_TRUE((*w)->AppendUsage({"x", "rl", "productive", 0, 10, 8, 80}).ok());
-  ASSERT_TRUE((*w)->Finish(kComplete, 0, 10).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10).ok());
   EXPECT_EQ(l->ListRuns()->size(), 2u);
 }
 
@@ -384,7 +384,7 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
     ASSERT_TRUE((*w)->AppendUsage({"b", "rl", "productive", 0, 3600, 4, 14400}).ok());
     ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 0, 3600, 4, 14400}).ok());
     ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 3600, 7200, 8, 28800}).ok());
-    ASSERT_TRUE((*w)->Finish(kComplete, 0, 7200).ok());
+    ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 7200).ok());
   }
   for (int pass = 0; pass < 2; ++pass) {  // then again after reopening
     auto l = Open();
@@ -435,7 +435,7 @@ TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
   ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 80000, 180000, 8, 800000}).ok());
   ASSERT_TRUE((*w)->AppendJobEvent({120000, "b", "preempt", ""}).ok());
   ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 0, 180000, 8, 1440000}).ok());
-  ASSERT_TRUE((*w)->Finish(kComplete, 0, 180000).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 180000).ok());
 
   auto days = l->SumByGroup(1, "day");
   ASSERT_TRUE(days.ok());
@@ -484,7 +484,7 @@ TEST_F(LedgerTest, DownCapacityIsChargedToTheOwnerOnly) {
   // 16 GPUs for an hour: a holds 8; node 1 (8 GPUs) is down for the hour.
   ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 0, 3600, 8, 28800}).ok());
   ASSERT_TRUE((*w)->AppendUsage({"", "", "down", 0, 3600, 8, 28800}).ok());
-  ASSERT_TRUE((*w)->Finish(kComplete, 0, 3600).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 3600).ok());
   auto r = report::BuildCostReport(*l, 1, "job", false);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->rows.size(), 3u);

@@ -371,7 +371,7 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
       << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "run 2: left running (its writer (process")) << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, ": 1 run abandoned, 1 left running")) << r.out;
-  EXPECT_EQ((*l)->GetRun(1)->status, "abandoned");
+  EXPECT_EQ((*l)->GetRun(1)->status, ledger::RunStatus::kAbandoned);
   r = Cli({"report", "--ledger", ledger_, "--run", "1"});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "run 1 is abandoned, not complete")) << r.err;
@@ -382,7 +382,7 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
   // --force abandons a run whose writer's process id is alive (it may be reused).
   r = Cli({"ledger", "repair", "--force", ledger_});
   EXPECT_TRUE(absl::StrContains(r.out, "run 2: abandoned (forced)")) << r.out;
-  EXPECT_FALSE((*live)->Finish(ledger::kComplete, 0, 0).ok());  // abandoned is final
+  EXPECT_FALSE((*live)->Finish(ledger::RunStatus::kComplete, 0, 0).ok());  // abandoned is final
 }
 
 // Defect 23: time blocked on `after` dependencies is not queueing delay.
