@@ -97,7 +97,7 @@ struct ReplayArgs {
   int backfill_depth = -1;
   std::string schedule_out;
   std::optional<int> seeds;  // Monte Carlo: that many replays, seeds seed..seed+seeds-1
-  int threads = 0;  // for them; 0: one per core
+  int threads = 0;           // for them; 0: one per core
 };
 
 struct ReportArgs {
@@ -121,7 +121,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   const bool trace = a.format == "trace" || (a.format == "auto" && traces::IsJobTracePath(a.plan));
   absl::StatusOr<traces::Workload> w =
       swf     ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node})
-      : trace ? traces::LoadJobTraceFile(a.plan, {a.capacity, a.gpus_per_node_set ? a.gpus_per_node : 0})
+      : trace ? traces::LoadJobTraceFile(a.plan,
+                                         {a.capacity, a.gpus_per_node_set ? a.gpus_per_node : 0})
               : traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
   if ((a.seeds && *a.seeds < 1) || a.threads < 0) {
@@ -130,7 +131,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   }
   if (a.seeds) {
     if (!a.schedule_out.empty()) {
-      return Fail(err, absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
+      return Fail(err,
+                  absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
     }
     if (absl::Status s = replay::CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
       return Fail(err, s);
@@ -150,7 +152,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     return 0;
   }
   if (!a.schedule_out.empty()) {
-    if (absl::Status s = replay::CheckScheduleOut(a.schedule_out, a.ledger); !s.ok()) return Fail(err, s);
+    if (absl::Status s = replay::CheckScheduleOut(a.schedule_out, a.ledger); !s.ok())
+      return Fail(err, s);
   }
   if (absl::Status s = replay::CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
     return Fail(err, s);
@@ -159,8 +162,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   if (!l.ok()) return Fail(err, l.status());
   const std::string name = w->name, gpu = w->gpu.name();
   const int total_gpus = w->total_gpus();
-  absl::StatusOr<replay::ReplayResult> r =
-      replay::ReplayWorkload(std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
+  absl::StatusOr<replay::ReplayResult> r = replay::ReplayWorkload(
+      std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
   if (!r.ok()) return Fail(err, r.status());
 
   const auto& s = r->summary;
@@ -169,18 +172,17 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<report::CostReport> report =
       report::BuildCostReport(**l, r->run_id, "category", /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
-  out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed
-      << " jobs on " << report::WithThousands(total_gpus) << " " << gpu << " ("
-      << scheduler::PolicyName(*policy) << ", seed " << a.seed << ")\n"
+  out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed << " jobs on "
+      << report::WithThousands(total_gpus) << " " << gpu << " (" << scheduler::PolicyName(*policy)
+      << ", seed " << a.seed << ")\n"
       << "simulated " << report::Decimal(s.end - s.start, 86400, 2) << " days; "
       << report::Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
       << report::Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
       << "rental $" << report::Decimal(report->total.rental_micro_usd, 1'000'000, 2, true)
       << "; owned $" << report::Decimal(report->total.owned_micro_usd, 1'000'000, 2, true)
       << " (idle capacity included)\n"
-      << report::BeyondWorkText(*report) << report::MetricsText(r->metrics)
-      << "ledger " << a.ledger << "; details: gpuledger report --ledger " << a.ledger
-      << " --run " << r->run_id << "\n";
+      << report::BeyondWorkText(*report) << report::MetricsText(r->metrics) << "ledger " << a.ledger
+      << "; details: gpuledger report --ledger " << a.ledger << " --run " << r->run_id << "\n";
   return 0;
 }
 
@@ -203,19 +205,23 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   o.seed = a.seed;
   if (!a.horizon.empty()) {
     absl::StatusOr<int64_t> h = compare::ParseHorizon(a.horizon);
-    if (!h.ok()) return Fail(err, absl::InvalidArgumentError(absl::StrCat("--horizon: ", h.status().message())));
+    if (!h.ok())
+      return Fail(err,
+                  absl::InvalidArgumentError(absl::StrCat("--horizon: ", h.status().message())));
     o.horizon_seconds = *h;
   }
   std::vector<traces::StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
-      a.own_sizes.empty() ? traces::LoadStrategies(a.strategies, &where) : compare::OwnSizeSweep(a.own_sizes);
+      a.own_sizes.empty() ? traces::LoadStrategies(a.strategies, &where)
+                          : compare::OwnSizeSweep(a.own_sizes);
   for (size_t i = 0; i < a.own_sizes.size(); ++i) {
     where.push_back({absl::StrCat("--own-sizes ", a.own_sizes[i])});
   }
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
-  if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok()) return Fail(err, s);
+  if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok())
+    return Fail(err, s);
   // Without --ledger the runs live in memory for the comparison only.
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       a.ledger.empty() ? ledger::Ledger::Open(":memory:") : OpenToWrite(a.ledger, err);
@@ -224,15 +230,17 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
       compare::CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
   if (a.format == "table") {
-    out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " " << w->gpu.name()
-        << " planned), " << results->size() << " strategies, " << a.policy << "\n\n";
+    out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " "
+        << w->gpu.name() << " planned), " << results->size() << " strategies, " << a.policy
+        << "\n\n";
   }
   out << compare::FormatComparison(*results, a.format);
   if (a.format == "table") {
     out << (a.ledger.empty()
                 ? std::string("runs not kept: give --ledger FILE to keep one run per strategy\n")
-                : absl::StrCat("ledger ", a.ledger, ": one run per strategy; gpuledger report --ledger ",
-                               a.ledger, " --run ID --by pool\n"));
+                : absl::StrCat("ledger ", a.ledger,
+                               ": one run per strategy; gpuledger report --ledger ", a.ledger,
+                               " --run ID --by pool\n"));
   }
   return 0;
 }
@@ -258,12 +266,14 @@ int DoGen(const GenArgs& a, std::ostream& out, std::ostream& err) {
   o.cluster_gpus = a.cluster_gpus.value_or(0);
   o.json = absl::EndsWith(a.output, ".jsonl") || absl::EndsWith(a.output, ".jsonl.gz");
   if (!traces::IsJobTracePath(a.output)) {
-    return Fail(err, absl::InvalidArgumentError(
-                         absl::StrCat("-o: \"", a.output, "\" must end in .csv, .jsonl or either .gz")));
+    return Fail(err, absl::InvalidArgumentError(absl::StrCat(
+                         "-o: \"", a.output, "\" must end in .csv, .jsonl or either .gz")));
   }
-  if (absl::Status s = traces::GenerateTraceFile(*preset, o, a.output); !s.ok()) return Fail(err, s);
-  out << "wrote " << report::WithThousands(a.jobs) << " jobs (preset " << preset->name() << ", seed "
-      << a.seed << ") to " << a.output << "; replay: gpuledger replay " << a.output << "\n";
+  if (absl::Status s = traces::GenerateTraceFile(*preset, o, a.output); !s.ok())
+    return Fail(err, s);
+  out << "wrote " << report::WithThousands(a.jobs) << " jobs (preset " << preset->name()
+      << ", seed " << a.seed << ") to " << a.output << "; replay: gpuledger replay " << a.output
+      << "\n";
   return 0;
 }
 
@@ -288,16 +298,19 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
     run_id = latest->id;
   }
   if (a.output.empty()) {
-    if (absl::Status s = report::ExportFocus(**l, run_id, a.focus, out); !s.ok()) return Fail(err, s);
+    if (absl::Status s = report::ExportFocus(**l, run_id, a.focus, out); !s.ok())
+      return Fail(err, s);
     return 0;
   }
-  if (absl::Status s = replay::CheckOutputFile(a.output, a.ledger, "-o"); !s.ok()) return Fail(err, s);
+  if (absl::Status s = replay::CheckOutputFile(a.output, a.ledger, "-o"); !s.ok())
+    return Fail(err, s);
   // Write beside the target and rename, so a failed export leaves nothing.
   const std::string tmp = a.output + ".partial";
   {
     std::ofstream file(tmp, std::ios::binary);
     if (!file) {
-      return Fail(err, absl::UnavailableError(absl::StrCat(a.output, ": cannot write: ", std::strerror(errno))));
+      return Fail(err, absl::UnavailableError(
+                           absl::StrCat(a.output, ": cannot write: ", std::strerror(errno))));
     }
     if (absl::Status s = report::ExportFocus(**l, run_id, a.focus, file); !s.ok()) {
       std::remove(tmp.c_str());
@@ -312,8 +325,7 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
 
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
-      ledger::Ledger::OpenForReading(a.ledger);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   if (a.group) {
     absl::StatusOr<report::GroupReport> group = report::BuildGroupReport(**l, *a.group);
@@ -327,7 +339,8 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   } else {
     absl::StatusOr<ledger::RunRecord> latest = (*l)->LatestCompleteRun();
     if (!latest.ok()) {
-      return Fail(err, absl::NotFoundError(absl::StrCat(a.ledger, ": ", latest.status().message())));
+      return Fail(err,
+                  absl::NotFoundError(absl::StrCat(a.ledger, ": ", latest.status().message())));
     }
     run_id = latest->id;
   }
@@ -337,12 +350,14 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
     if (!p.ok()) return Fail(err, p.status());
     profile = *std::move(p);
   }
-  absl::StatusOr<report::CostReport> report = report::BuildCostReport(
-      **l, run_id, a.by, a.partial, profile ? &*profile : nullptr);
+  absl::StatusOr<report::CostReport> report =
+      report::BuildCostReport(**l, run_id, a.by, a.partial, profile ? &*profile : nullptr);
   if (!report.ok()) {
     absl::string_view message = report.status().message();
-    if (!profile || !absl::ConsumePrefix(&message, "pricing_override.")) return Fail(err, report.status());
-    return Fail(err, absl::Status(report.status().code(), absl::StrCat("--pricing ", a.pricing, ": ", message)));
+    if (!profile || !absl::ConsumePrefix(&message, "pricing_override."))
+      return Fail(err, report.status());
+    return Fail(err, absl::Status(report.status().code(),
+                                  absl::StrCat("--pricing ", a.pricing, ": ", message)));
   }
   report::ReportOptions o;
   o.rental = a.view != "owned";
@@ -368,210 +383,300 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
   return row[b.size()];
 }
 
+CLI::App* AddReplay(CLI::App& app, ReplayArgs& replay) {
+  CLI::App* c = app.add_subcommand(
+      "replay", "Replay a plan (.textproto) into a SQLite ledger and print a summary");
+  c->add_option("plan", replay.plan, "Plan file in protobuf text format")->required();
+  replay.ledger = DefaultLedger();
+  c->add_option("--ledger", replay.ledger, "Ledger file (created if missing)")
+      ->capture_default_str();
+  c->add_option("--seed", replay.seed, "Seed recorded with the run (random models draw from it)")
+      ->capture_default_str();
+  c->add_option("--seeds", replay.seeds,
+                "Monte Carlo: replay N times with seeds --seed .. --seed+N-1, as one run group, "
+                "and print the mean and 5th/95th percentiles");
+  c->add_option("--threads", replay.threads, "Threads for --seeds (0: one per core; at most 256)")
+      ->capture_default_str();
+  c->add_option("--format", replay.format,
+                "Input format: a plan (.textproto), an SWF trace (.swf, .swf.gz) or a job trace "
+                "(.jsonl, .csv, either .gz; docs/traces.md); auto goes by the file name")
+      ->check(CLI::IsMember({"auto", "plan", "swf", "trace"}))
+      ->capture_default_str();
+  c->add_option("--policy", replay.policy, "Scheduling policy")
+      ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
+      ->capture_default_str();
+  c->add_option("--backfill-depth", replay.backfill_depth,
+                "Waiting jobs a backfilling pass examines after the head (negative: all)")
+      ->capture_default_str();
+  c->add_option("--capacity", replay.capacity,
+                "SWF: GPUs of the cluster (default: the trace's MaxProcs, else MaxNodes)");
+  c->add_option("--gpus-per-node", replay.gpus_per_node,
+                "GPUs per node (SWF: default 1; job traces: the file's, else the GPU model's)")
+      ->capture_default_str();
+  c->callback([&replay, c] { replay.gpus_per_node_set = c->count("--gpus-per-node") > 0; });
+  c->add_option("--schedule-out", replay.schedule_out,
+                "Also write the schedule as CSV: job_id,submit,start,end,gpus");
+  return c;
+}
+
+CLI::App* AddReport(CLI::App& app, ReportArgs& report) {
+  CLI::App* c = app.add_subcommand("report", "Print the cost report of a run in a ledger");
+  report.ledger = DefaultLedger();
+  c->add_option("--ledger", report.ledger, "Ledger file")->capture_default_str();
+  auto* run_opt = c->add_option("--run", report.run, "Run id (default: the newest complete run)");
+  c->add_option("--group", report.group,
+                "Run group id (from replay --seeds): mean and percentiles over its runs")
+      ->excludes(run_opt);
+  c->add_option("--pricing", report.pricing,
+                "Reprice the run with a pricing profile: a shipped one (on-demand, "
+                "on-demand-hyperscaler, reserved-1y, reserved-3y, owned-straight-line, "
+                "owned-epoch, owned-financed) or a .textproto file");
+  c->add_option("--view", report.view, "Which prices to show")
+      ->check(CLI::IsMember({"rental", "owned", "both"}))
+      ->capture_default_str();
+  c->add_option("--by", report.by, "Group rows by")
+      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
+      ->capture_default_str();
+  c->add_option("--format", report.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  c->add_flag("--partial", report.partial,
+              "Report a run that is not complete (its figures are partial)");
+  return c;
+}
+
+CLI::App* AddCompare(CLI::App& app, CompareArgs& compare) {
+  CLI::App* c = app.add_subcommand(
+      "compare",
+      "Replay a plan under ways of getting its GPUs (owned, reserved, on-demand) and "
+      "compare their costs");
+  c->add_option("plan", compare.plan, "Plan file in protobuf text format")->required();
+  c->add_option("--ledger", compare.ledger,
+                "Keep each strategy's run in this ledger (created if missing); without it the "
+                "replays are priced and not kept");
+  auto* strategies_opt = c->add_option(
+      "--strategies", compare.strategies,
+      "Strategies file (gpuledger.v1.StrategySet); default: traces/strategies/default.textproto");
+  c->add_option("--own-sizes", compare.own_sizes,
+                "Sweep: own N GPUs and queue, for each N (e.g. 512,1024,2048,4096)")
+      ->delimiter(',')
+      ->excludes(strategies_opt);
+  c->add_option("--horizon", compare.horizon,
+                "Price every strategy over this long (4y, 90d, 2000h); default: each replay");
+  c->add_option("--policy", compare.policy, "Scheduling policy")
+      ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
+      ->capture_default_str();
+  c->add_option("--seed", compare.seed, "Seed (failures)")->capture_default_str();
+  c->add_option("--format", compare.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv"}))
+      ->capture_default_str();
+  return c;
+}
+
+CLI::App* AddGen(CLI::App& app, GenArgs& gen) {
+  CLI::App* c =
+      app.add_subcommand("gen", "Generate a synthetic job trace from a preset (docs/traces.md)");
+  c->add_option(
+       "--preset", gen.preset,
+       absl::StrCat("Preset: a shipped one (", absl::StrJoin(traces::GeneratorPresetNames(), ", "),
+                    "; docs/traces.md) or a .textproto file"))
+      ->required();
+  c->add_option("--jobs", gen.jobs, "Jobs to generate")->required();
+  c->add_option("--seed", gen.seed, "Seed: the same seed gives the same file")
+      ->capture_default_str();
+  c->add_option("--cluster-gpus", gen.cluster_gpus,
+                "Cluster size written in the trace (default: the preset's)");
+  c->add_option("-o,--output", gen.output, "Trace file: .csv or .jsonl, optionally .gz")
+      ->required();
+  return c;
+}
+
+CLI::App* AddExport(CLI::App& app, ExportArgs& exp) {
+  CLI::App* c = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.2 CSV)");
+  exp.ledger = DefaultLedger();
+  c->add_option("--ledger", exp.ledger, "Ledger file")->capture_default_str();
+  c->add_option("--run", exp.run, "Run id (default: the newest complete run)");
+  c->add_option("--format", exp.format, "Export format")
+      ->check(CLI::IsMember({"focus"}))
+      ->capture_default_str();
+  c->add_option("--view", exp.focus.view,
+                "A plain replay's cluster as bought (owned) or rented by the GPU-hour (rental); "
+                "strategy replays bill each entry by its pool")
+      ->check(CLI::IsMember({"owned", "rental"}))
+      ->capture_default_str();
+  c->add_option("--epoch", exp.focus.epoch, "Calendar date of simulated second 0 (YYYY-MM-DD, UTC)")
+      ->capture_default_str();
+  c->add_option("-o,--output", exp.output, "Write here instead of standard output");
+  return c;
+}
+
+CLI::App* AddServe(CLI::App& app, server::ServeOptions& serve) {
+  serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
+  CLI::App* c = app.add_subcommand(
+      "serve", "Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)");
+  serve.ledger_path = DefaultLedger();
+  c->add_option("--ledger", serve.ledger_path, "Ledger file (created if missing)")
+      ->capture_default_str();
+  c->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  c->add_option("--speed", serve.speed,
+                "Simulated seconds per wall-clock second for replays (86400: a day a "
+                "second); 0 runs as fast as possible")
+      ->capture_default_str();
+  c->add_option("--max-replays", serve.max_replays, "Replays running at once")
+      ->capture_default_str();
+  c->add_option("--traces-dir", serve.traces_dir, "Where plans named in StartReplay live")
+      ->capture_default_str();
+  c->add_option("--max-message-bytes", serve.max_message_bytes,
+                "Largest request or response, bytes")
+      ->capture_default_str();
+  return c;
+}
+
+CLI::App* AddQuery(CLI::App& app, server::QueryOptions& query) {
+  CLI::App* c = app.add_subcommand("query", "Ask a running gpuledger server");
+  c->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
+  c->add_option("--timeout", query.timeout_seconds, "Deadline of each call, seconds")
+      ->capture_default_str();
+  c->add_option("what", query.what, "runs, jobs, usage, report or group")
+      ->required()
+      ->check(CLI::IsMember({"runs", "jobs", "usage", "report", "group"}));
+  c->add_option("--group", query.group,
+                "group: the run group to summarize; runs: only that group's runs");
+  c->add_option("--run", query.run, "Run id (default: the newest complete run)");
+  c->add_option("--format", query.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  c->add_option("--view", query.view, "report: which prices to show")
+      ->check(CLI::IsMember({"rental", "owned", "both"}))
+      ->capture_default_str();
+  c->add_option("--by", query.by, "report: group rows by")
+      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
+      ->capture_default_str();
+  c->add_flag("--partial", query.partial, "report: allow a run that is not complete");
+  c->add_option("--rental-usd", query.rental_usd_per_gpu_hour,
+                "report: what if rental cost this many USD per GPU-hour");
+  c->add_option("--job", query.job, "usage: only this job");
+  c->add_option("--phase", query.phase, "usage: only this phase");
+  c->add_option("--category", query.category, "usage: only this category");
+  c->add_option("--from", query.from_seconds, "usage: entries ending after this simulated second");
+  c->add_option("--to", query.to_seconds, "usage: entries starting before this simulated second");
+  return c;
+}
+
+// `gpuledger ledger migrate|repair LEDGER [--force]`.
+struct LedgerArgs {
+  std::string file;
+  bool force = false;
+};
+struct LedgerCommands {
+  CLI::App* ledger;
+  CLI::App* migrate;
+  CLI::App* repair;
+};
+LedgerCommands AddLedger(CLI::App& app, LedgerArgs& a) {
+  LedgerCommands c;
+  c.ledger = app.add_subcommand("ledger", "Look after a ledger file");
+  c.ledger->require_subcommand(1);
+  c.migrate = c.ledger->add_subcommand(
+      "migrate", "Upgrade a ledger's schema to this gpuledger's (readers never change a ledger)");
+  c.migrate->add_option("ledger", a.file, "Ledger file")->required();
+  c.repair = c.ledger->add_subcommand(
+      "repair",
+      "Mark runs left running by a writer that died as abandoned (their rows stay; "
+      "reports never count them)");
+  c.repair->add_option("ledger", a.file, "Ledger file")->required();
+  c.repair->add_flag(
+      "--force", a.force,
+      "Abandon every running run: also those whose writer cannot be checked (another "
+      "host, before schema 6) or whose writer's process id is alive (it may have been "
+      "reused); never while a replay still writes into the ledger");
+  return c;
+}
+
+int DoLedgerMigrate(const LedgerArgs& a, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.file, false);
+  if (!l.ok()) return Fail(err, l.status());
+  if ((*l)->migrated_from() > 0) {
+    out << a.file << ": migrated from schema version " << (*l)->migrated_from() << " to "
+        << ledger::kSchemaVersion << "\n";
+  } else {
+    out << a.file << ": schema version " << ledger::kSchemaVersion << " is current\n";
+  }
+  return 0;
+}
+
+int DoLedgerRepair(const LedgerArgs& a, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.file, err, false);
+  if (!l.ok()) return Fail(err, l.status());
+  absl::StatusOr<std::vector<ledger::Ledger::Repair>> done = (*l)->RepairRuns(a.force);
+  if (!done.ok()) return Fail(err, done.status());
+  int abandoned = 0;
+  for (const auto& r : *done) {
+    out << "run " << r.run << ": " << (r.abandoned ? "abandoned" : "left running") << " (" << r.why
+        << ")\n";
+    abandoned += r.abandoned;
+  }
+  out << a.file << ": " << abandoned << " run" << (abandoned == 1 ? "" : "s") << " abandoned, "
+      << done->size() - abandoned << " left running\n";
+  return 0;
+}
+
+int DoServe(const server::ServeOptions& serve, std::ostream& out, std::ostream& err) {
+  if (serve.ledger_path.empty()) return Fail(err, NoLedger());
+  absl::Status s = server::Serve(serve, out);
+  return s.ok() ? 0 : Fail(err, s);
+}
+
+int DoQuery(const server::QueryOptions& query, std::ostream& out, std::ostream& err) {
+  absl::Status s = server::RunQuery(query, out);
+  return s.ok() ? 0 : Fail(err, s);
+}
+
+// A word where a command belongs that is no command of `parent`: says so,
+// naming the nearest, and returns true.
+bool Unknown(const CLI::App& parent, const char* word, const std::string& what, std::ostream& err) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
+  if (std::find(names.begin(), names.end(), word) != names.end()) return false;
+  std::string nearest = names.front();
+  for (const std::string& n : names) {
+    if (EditDistance(word, n) < EditDistance(word, nearest)) nearest = n;
+  }
+  err << "gpuledger: unknown " << what << " \"" << word << "\""
+      << (EditDistance(word, nearest) <= 2 ? absl::StrCat("; did you mean \"", nearest, "\"?") : "")
+      << " (" << what << "s: " << absl::StrJoin(names, ", ") << ")\n";
+  return true;
+}
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"gpuledger: replay GPU training plans and price every GPU-second"};
   app.name("gpuledger");
   app.require_subcommand(1);
-
   ReplayArgs replay;
-  CLI::App* rp = app.add_subcommand(
-      "replay", "Replay a plan (.textproto) into a SQLite ledger and print a summary");
-  rp->add_option("plan", replay.plan, "Plan file in protobuf text format")->required();
-  replay.ledger = DefaultLedger();
-  rp->add_option("--ledger", replay.ledger, "Ledger file (created if missing)")
-      ->capture_default_str();
-  rp->add_option("--seed", replay.seed,
-                 "Seed recorded with the run (random models draw from it)")
-      ->capture_default_str();
-  rp->add_option("--seeds", replay.seeds,
-                 "Monte Carlo: replay N times with seeds --seed .. --seed+N-1, as one run group, "
-                 "and print the mean and 5th/95th percentiles");
-  rp->add_option("--threads", replay.threads, "Threads for --seeds (0: one per core; at most 256)")
-      ->capture_default_str();
-  rp->add_option("--format", replay.format,
-                 "Input format: a plan (.textproto), an SWF trace (.swf, .swf.gz) or a job trace "
-                 "(.jsonl, .csv, either .gz; docs/traces.md); auto goes by the file name")
-      ->check(CLI::IsMember({"auto", "plan", "swf", "trace"}))
-      ->capture_default_str();
-  rp->add_option("--policy", replay.policy, "Scheduling policy")
-      ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
-      ->capture_default_str();
-  rp->add_option("--backfill-depth", replay.backfill_depth,
-                 "Waiting jobs a backfilling pass examines after the head (negative: all)")
-      ->capture_default_str();
-  rp->add_option("--capacity", replay.capacity,
-                 "SWF: GPUs of the cluster (default: the trace's MaxProcs, else MaxNodes)");
-  rp->add_option("--gpus-per-node", replay.gpus_per_node, "GPUs per node (SWF: default 1; job traces: the file's, else the GPU model's)")
-      ->capture_default_str();
-  rp->callback([&replay, rp] { replay.gpus_per_node_set = rp->count("--gpus-per-node") > 0; });
-  rp->add_option("--schedule-out", replay.schedule_out,
-                 "Also write the schedule as CSV: job_id,submit,start,end,gpus");
-
   ReportArgs report;
-  CLI::App* rt = app.add_subcommand("report", "Print the cost report of a run in a ledger");
-  report.ledger = DefaultLedger();
-  rt->add_option("--ledger", report.ledger, "Ledger file")->capture_default_str();
-  auto* run_opt = rt->add_option("--run", report.run, "Run id (default: the newest complete run)");
-  rt->add_option("--group", report.group,
-                 "Run group id (from replay --seeds): mean and percentiles over its runs")
-      ->excludes(run_opt);
-  rt->add_option("--pricing", report.pricing,
-                 "Reprice the run with a pricing profile: a shipped one (on-demand, "
-                 "on-demand-hyperscaler, reserved-1y, reserved-3y, owned-straight-line, "
-                 "owned-epoch, owned-financed) or a .textproto file");
-  rt->add_option("--view", report.view, "Which prices to show")
-      ->check(CLI::IsMember({"rental", "owned", "both"}))
-      ->capture_default_str();
-  rt->add_option("--by", report.by, "Group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
-      ->capture_default_str();
-  rt->add_option("--format", report.format, "Output format")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
-      ->capture_default_str();
-  rt->add_flag("--partial", report.partial,
-               "Report a run that is not complete (its figures are partial)");
-
   CompareArgs compare;
-  CLI::App* cp = app.add_subcommand(
-      "compare", "Replay a plan under ways of getting its GPUs (owned, reserved, on-demand) and "
-                 "compare their costs");
-  cp->add_option("plan", compare.plan, "Plan file in protobuf text format")->required();
-  cp->add_option("--ledger", compare.ledger,
-                 "Keep each strategy's run in this ledger (created if missing); without it the "
-                 "replays are priced and not kept");
-  auto* strategies_opt = cp->add_option(
-      "--strategies", compare.strategies,
-      "Strategies file (gpuledger.v1.StrategySet); default: traces/strategies/default.textproto");
-  cp->add_option("--own-sizes", compare.own_sizes,
-                 "Sweep: own N GPUs and queue, for each N (e.g. 512,1024,2048,4096)")
-      ->delimiter(',')
-      ->excludes(strategies_opt);
-  cp->add_option("--horizon", compare.horizon,
-                 "Price every strategy over this long (4y, 90d, 2000h); default: each replay");
-  cp->add_option("--policy", compare.policy, "Scheduling policy")
-      ->check(CLI::IsMember({"fcfs", "easy", "conservative", "priority"}))
-      ->capture_default_str();
-  cp->add_option("--seed", compare.seed, "Seed (failures)")->capture_default_str();
-  cp->add_option("--format", compare.format, "Output format")
-      ->check(CLI::IsMember({"table", "csv"}))
-      ->capture_default_str();
-
   GenArgs gen;
-  CLI::App* gn = app.add_subcommand("gen", "Generate a synthetic job trace from a preset (docs/traces.md)");
-  gn->add_option("--preset", gen.preset,
-                 absl::StrCat("Preset: a shipped one (", absl::StrJoin(traces::GeneratorPresetNames(), ", "),
-                              "; docs/traces.md) or a .textproto file"))
-      ->required();
-  gn->add_option("--jobs", gen.jobs, "Jobs to generate")->required();
-  gn->add_option("--seed", gen.seed, "Seed: the same seed gives the same file")->capture_default_str();
-  gn->add_option("--cluster-gpus", gen.cluster_gpus, "Cluster size written in the trace (default: the preset's)");
-  gn->add_option("-o,--output", gen.output, "Trace file: .csv or .jsonl, optionally .gz")->required();
-
   ExportArgs exp;
-  CLI::App* ex = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.2 CSV)");
-  exp.ledger = DefaultLedger();
-  ex->add_option("--ledger", exp.ledger, "Ledger file")->capture_default_str();
-  ex->add_option("--run", exp.run, "Run id (default: the newest complete run)");
-  ex->add_option("--format", exp.format, "Export format")
-      ->check(CLI::IsMember({"focus"}))
-      ->capture_default_str();
-  ex->add_option("--view", exp.focus.view,
-                 "A plain replay's cluster as bought (owned) or rented by the GPU-hour (rental); "
-                 "strategy replays bill each entry by its pool")
-      ->check(CLI::IsMember({"owned", "rental"}))
-      ->capture_default_str();
-  ex->add_option("--epoch", exp.focus.epoch, "Calendar date of simulated second 0 (YYYY-MM-DD, UTC)")
-      ->capture_default_str();
-  ex->add_option("-o,--output", exp.output, "Write here instead of standard output");
-
   server::ServeOptions serve;
-  serve.traces_dir = GPULEDGER_DEFAULT_TRACES_DIR;
-  CLI::App* sv = app.add_subcommand(
-      "serve", "Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)");
-  serve.ledger_path = DefaultLedger();
-  sv->add_option("--ledger", serve.ledger_path, "Ledger file (created if missing)")
-      ->capture_default_str();
-  sv->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
-      ->capture_default_str();
-  sv->add_option("--speed", serve.speed,
-                 "Simulated seconds per wall-clock second for replays (86400: a day a "
-                 "second); 0 runs as fast as possible")
-      ->capture_default_str();
-  sv->add_option("--max-replays", serve.max_replays, "Replays running at once")
-      ->capture_default_str();
-  sv->add_option("--traces-dir", serve.traces_dir, "Where plans named in StartReplay live")
-      ->capture_default_str();
-  sv->add_option("--max-message-bytes", serve.max_message_bytes,
-                 "Largest request or response, bytes")
-      ->capture_default_str();
-
-  std::string ledger_file;
-  CLI::App* lg = app.add_subcommand("ledger", "Look after a ledger file");
-  lg->require_subcommand(1);
-  CLI::App* lg_migrate = lg->add_subcommand(
-      "migrate", "Upgrade a ledger's schema to this gpuledger's (readers never change a ledger)");
-  lg_migrate->add_option("ledger", ledger_file, "Ledger file")->required();
-  bool repair_force = false;
-  CLI::App* lg_repair = lg->add_subcommand(
-      "repair", "Mark runs left running by a writer that died as abandoned (their rows stay; "
-                "reports never count them)");
-  lg_repair->add_option("ledger", ledger_file, "Ledger file")->required();
-  lg_repair->add_flag("--force", repair_force,
-                      "Abandon every running run: also those whose writer cannot be checked (another "
-                      "host, before schema 6) or whose writer's process id is alive (it may have been "
-                      "reused); never while a replay still writes into the ledger");
-
+  LedgerArgs lg;
   server::QueryOptions query;
-  CLI::App* qy = app.add_subcommand("query", "Ask a running gpuledger server");
-  qy->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
-  qy->add_option("--timeout", query.timeout_seconds, "Deadline of each call, seconds")
-      ->capture_default_str();
-  qy->add_option("what", query.what, "runs, jobs, usage, report or group")
-      ->required()
-      ->check(CLI::IsMember({"runs", "jobs", "usage", "report", "group"}));
-  qy->add_option("--group", query.group,
-                 "group: the run group to summarize; runs: only that group's runs");
-  qy->add_option("--run", query.run, "Run id (default: the newest complete run)");
-  qy->add_option("--format", query.format, "Output format")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
-      ->capture_default_str();
-  qy->add_option("--view", query.view, "report: which prices to show")
-      ->check(CLI::IsMember({"rental", "owned", "both"}))
-      ->capture_default_str();
-  qy->add_option("--by", query.by, "report: group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
-      ->capture_default_str();
-  qy->add_flag("--partial", query.partial, "report: allow a run that is not complete");
-  qy->add_option("--rental-usd", query.rental_usd_per_gpu_hour,
-                 "report: what if rental cost this many USD per GPU-hour");
-  qy->add_option("--job", query.job, "usage: only this job");
-  qy->add_option("--phase", query.phase, "usage: only this phase");
-  qy->add_option("--category", query.category, "usage: only this category");
-  qy->add_option("--from", query.from_seconds, "usage: entries ending after this simulated second");
-  qy->add_option("--to", query.to_seconds, "usage: entries starting before this simulated second");
-
-  app.set_version_flag("--version", absl::StrCat("gpuledger ", GPULEDGER_VERSION, " (ledger schema ",
-                                                 ledger::kSchemaVersion, ")"));
-  // A word where a command belongs that is no command: name the nearest,
-  // for gpuledger's commands and for those of `gpuledger ledger`.
-  auto unknown = [&](const CLI::App& parent, const char* word, const std::string& what) {
-    std::vector<std::string> names;
-    for (const CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
-    if (std::find(names.begin(), names.end(), word) != names.end()) return false;
-    std::string nearest = names.front();
-    for (const std::string& n : names) {
-      if (EditDistance(word, n) < EditDistance(word, nearest)) nearest = n;
-    }
-    err << "gpuledger: unknown " << what << " \"" << word << "\""
-        << (EditDistance(word, nearest) <= 2 ? absl::StrCat("; did you mean \"", nearest, "\"?") : "")
-        << " (" << what << "s: " << absl::StrJoin(names, ", ") << ")\n";
-    return true;
-  };
-  if (argc > 1 && argv[1][0] != '-' && unknown(app, argv[1], "command")) return kBadInput;
+  // In the order `gpuledger --help` lists them.
+  CLI::App* rp = AddReplay(app, replay);
+  AddReport(app, report);
+  CLI::App* cp = AddCompare(app, compare);
+  CLI::App* gn = AddGen(app, gen);
+  CLI::App* ex = AddExport(app, exp);
+  CLI::App* sv = AddServe(app, serve);
+  const LedgerCommands lgc = AddLedger(app, lg);
+  CLI::App* qy = AddQuery(app, query);
+  app.set_version_flag("--version", absl::StrCat("gpuledger ", GPULEDGER_VERSION,
+                                                 " (ledger schema ", ledger::kSchemaVersion, ")"));
+  if (argc > 1 && argv[1][0] != '-' && Unknown(app, argv[1], "command", err)) return kBadInput;
   if (argc > 2 && std::string_view(argv[1]) == "ledger" && argv[2][0] != '-' &&
-      unknown(*lg, argv[2], "ledger command")) {
+      Unknown(*lgc.ledger, argv[2], "ledger command", err)) {
     return kBadInput;
   }
   try {
@@ -584,41 +689,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (cp->parsed()) return DoCompare(compare, out, err);
   if (ex->parsed()) return DoExport(exp, out, err);
   if (gn->parsed()) return DoGen(gen, out, err);
-  if (lg_migrate->parsed()) {
-    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(ledger_file, false);
-    if (!l.ok()) return Fail(err, l.status());
-    if ((*l)->migrated_from() > 0) {
-      out << ledger_file << ": migrated from schema version " << (*l)->migrated_from() << " to "
-          << ledger::kSchemaVersion << "\n";
-    } else {
-      out << ledger_file << ": schema version " << ledger::kSchemaVersion << " is current\n";
-    }
-    return 0;
-  }
-  if (lg_repair->parsed()) {
-    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(ledger_file, err, false);
-    if (!l.ok()) return Fail(err, l.status());
-    absl::StatusOr<std::vector<ledger::Ledger::Repair>> done = (*l)->RepairRuns(repair_force);
-    if (!done.ok()) return Fail(err, done.status());
-    int abandoned = 0;
-    for (const auto& r : *done) {
-      out << "run " << r.run << ": " << (r.abandoned ? "abandoned" : "left running") << " (" << r.why
-          << ")\n";
-      abandoned += r.abandoned;
-    }
-    out << ledger_file << ": " << abandoned << " run" << (abandoned == 1 ? "" : "s") << " abandoned, "
-        << done->size() - abandoned << " left running\n";
-    return 0;
-  }
-  if (sv->parsed()) {
-    if (serve.ledger_path.empty()) return Fail(err, NoLedger());
-    absl::Status s = server::Serve(serve, out);
-    return s.ok() ? 0 : Fail(err, s);
-  }
-  if (qy->parsed()) {
-    absl::Status s = server::RunQuery(query, out);
-    return s.ok() ? 0 : Fail(err, s);
-  }
+  if (lgc.migrate->parsed()) return DoLedgerMigrate(lg, out, err);
+  if (lgc.repair->parsed()) return DoLedgerRepair(lg, out, err);
+  if (sv->parsed()) return DoServe(serve, out, err);
+  if (qy->parsed()) return DoQuery(query, out, err);
   return DoReport(report, out, err);
 }
 
