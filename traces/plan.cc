@@ -374,15 +374,293 @@ absl::StatusOr<Workload> LoadPlanFile(const std::string& path) {
   return LoadPlanText(text.str(), path);
 }
 
-absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
-                                      absl::string_view source,
+namespace {
+
+// What the steps of LoadPlanText share: the parsed plan and where each of its
+// fields was written, for messages.
+struct ParsedPlan {
+  const Plan& plan;
+  const pb::TextFormat::ParseInfoTree& tree;
+  const Locator& loc;
+  absl::string_view source;
+  bool allow_file_references;
+  // The cluster block's tree and position.
+  const pb::TextFormat::ParseInfoTree* cluster_tree;
+  std::string cluster_at;
+  std::string ClusterField(absl::string_view field) const {
+    return loc.At(cluster_tree, plan.cluster(), field, -1, cluster_at);
+  }
+  std::string At(absl::string_view field) const { return loc.At(&tree, plan, field, -1, ""); }
+  // The folder the plan's relative paths start from ("" for none).
+  absl::string_view Dir() const {
+    const size_t slash = source.find_last_of('/');
+    return slash == absl::string_view::npos ? "" : source.substr(0, slash);
+  }
+};
+
+// The GPU model, nodes and pods: the defaults' cluster, overridden field by
+// field, with the GPU from the built-in catalog or the plan's own models.
+absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload* w) {
+  std::map<std::string, v1::GpuModel> catalog;
+  for (const auto& m : defaults.gpu_models()) catalog[m.name()] = m;
+  for (int i = 0; i < p.plan.gpu_models_size(); ++i) {
+    const auto& m = p.plan.gpu_models(i);
+    if (auto s = CheckGpuModel(m, p.loc.At(&p.tree, p.plan, "gpu_models", i, "")); !s.ok()) return s;
+    catalog[m.name()] = m;
+  }
+  v1::Cluster cluster = defaults.cluster();
+  const v1::Cluster& pc = p.plan.cluster();
+  if (!pc.gpu().empty()) cluster.set_gpu(pc.gpu());
+  if (pc.has_nodes()) cluster.set_nodes(pc.nodes());
+  if (pc.has_pod_nodes()) cluster.set_pod_nodes(pc.pod_nodes());
+  if (cluster.pod_nodes() < 0) {
+    return Invalid(p.ClusterField("pod_nodes"),
+                   absl::StrCat("cluster: field pod_nodes must not be negative, got ",
+                                cluster.pod_nodes()));
+  }
+  auto gpu_it = catalog.find(cluster.gpu());
+  if (gpu_it == catalog.end()) {
+    std::vector<std::string> known;
+    for (const auto& [name, m] : catalog) known.push_back(name);
+    return Invalid(p.ClusterField("gpu"),
+                   absl::StrCat("cluster: field gpu: unknown GPU model \"", cluster.gpu(),
+                                "\" (known: ", absl::StrJoin(known, ", "), ")"));
+  }
+  if (cluster.nodes() <= 0 || cluster.nodes() > kMaxNodes) {
+    return Invalid(p.ClusterField("nodes"),
+                   absl::StrCat("cluster: field nodes must be in [1, ", kMaxNodes, "], got ",
+                                cluster.nodes()));
+  }
+  w->gpu = gpu_it->second;
+  w->nodes = cluster.nodes();
+  w->pod_nodes = cluster.pod_nodes();
+  if (pc.spare_nodes() < 0 || pc.spare_nodes() > kMaxNodes) {
+    return Invalid(p.ClusterField("spare_nodes"),
+                   absl::StrCat("cluster: field spare_nodes must be in [0, ", kMaxNodes, "], got ",
+                                pc.spare_nodes()));
+  }
+  if ((int64_t{cluster.nodes()} + pc.spare_nodes()) * w->gpu.gpus_per_node() > kMaxClusterGpus) {
+    return Invalid(p.ClusterField("nodes"),
+                   absl::StrCat("cluster: ", cluster.nodes(), " nodes (and spares) of ",
+                                w->gpu.gpus_per_node(), " GPUs is more than ", kMaxClusterGpus,
+                                " GPUs"));
+  }
+  return absl::OkStatus();
+}
+
+// The failure model (in the plan, or shipped or a file by name), hot spares,
+// restart time and the interruption window.
+absl::Status LoadFailures(const ParsedPlan& p, Workload* w) {
+  const v1::Cluster& pc = p.plan.cluster();
+  if (pc.has_failures()) {
+    const std::string at = p.ClusterField("failures");
+    if (!pc.failure_model().empty()) {
+      return Invalid(at, "cluster: give failure_model or failures, not both");
+    }
+    const auto* ft = p.cluster_tree == nullptr
+                         ? nullptr
+                         : p.cluster_tree->GetTreeForNested(
+                               v1::Cluster::descriptor()->FindFieldByName("failures"), -1);
+    if (auto s = CheckFailureModel(pc.failures(), ft, p.loc, at, "cluster.failures."); !s.ok()) {
+      return s;
+    }
+    w->failure_model = pc.failures();
+    w->failure_model_name = "(in the plan)";
+    w->restart_seconds = std::llround(pc.failures().restart_overhead_minutes() * 60);
+  }
+  if (!pc.failure_model().empty()) {
+    if (!p.allow_file_references && IsFileReference(pc.failure_model())) {
+      return Invalid(p.ClusterField("failure_model"),
+                     "cluster: field failure_model: a plan sent inline may name a shipped "
+                     "failure model only, not a file");
+    }
+    absl::StatusOr<v1::FailureModelSpec> m = ResolveFailureModel(pc.failure_model(), p.Dir());
+    if (!m.ok()) {
+      return Invalid(p.ClusterField("failure_model"),
+                     absl::StrCat("cluster: field failure_model: ", m.status().message()));
+    }
+    w->failure_model = *std::move(m);
+    w->failure_model_name = pc.failure_model();
+    w->restart_seconds = std::llround(w->failure_model->restart_overhead_minutes() * 60);
+  }
+  if (pc.spare_nodes() > 0 && !w->failure_model) {
+    return Invalid(p.ClusterField("spare_nodes"),
+                   "cluster: field spare_nodes: hot spares stand by for failures, and the plan "
+                   "models none; set failure_model or failures, or leave spare_nodes out");
+  }
+  if (pc.has_restart_minutes()) {
+    if (!(pc.restart_minutes() >= 0) || pc.restart_minutes() * 60 > kMaxRunSeconds) {
+      return Invalid(p.ClusterField("restart_minutes"),
+                     "cluster: field restart_minutes must not be negative");
+    }
+    w->restart_seconds = std::llround(pc.restart_minutes() * 60);
+  }
+  const double window = p.plan.interruption_window_days();
+  if (!(window >= 0) || !std::isfinite(window)) {
+    return Invalid(p.At("interruption_window_days"),
+                   "field interruption_window_days must not be negative");
+  }
+  w->interruption_window_days = window;
+  return absl::OkStatus();
+}
+
+// Job i of the plan, checked; its id recorded in `index_of`.
+absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
+                                const PlanJob& plan_checkpoint,
+                                std::map<std::string, int>* index_of) {
+  const Plan& plan = p.plan;
+  const Job& job = plan.jobs(i);
+  const auto* jt = p.tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("jobs"), i);
+  const std::string job_at = p.loc.At(&p.tree, plan, "jobs", i, "");
+  auto where = [&](absl::string_view field, int index = -1) {
+    return field.empty() ? job_at : p.loc.At(jt, job, field, index, job_at);
+  };
+  if (job.id().empty()) return Invalid(job_at, absl::StrCat("job #", i + 1, ": field id is empty"));
+  if (absl::Status s = CheckName(job.id(), "id"); !s.ok()) {
+    return Invalid(where("id"), absl::StrCat("job #", i + 1, ": ", s.message()));
+  }
+  const std::string who = absl::StrCat("job \"", job.id(), "\"");
+  if (absl::Status s = CheckName(job.project(), "project"); !s.ok()) {
+    return Invalid(where("project"), absl::StrCat(who, ": ", s.message()));
+  }
+  if (!index_of->emplace(job.id(), i).second) {
+    return Invalid(where("id"), who + ": field id repeats an earlier job's id");
+  }
+  const int per_node = w.gpu.gpus_per_node();
+  if (job.gpus() <= 0) {
+    return Invalid(where("gpus"), absl::StrCat(who, ": field gpus must be positive, got ", job.gpus()));
+  }
+  if (job.gpus() > w.total_gpus()) {
+    return Invalid(where("gpus"), absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                               " GPUs is bigger than the cluster (", w.total_gpus(),
+                                               " GPUs)"));
+  }
+  if (job.gpus() > per_node && job.gpus() % per_node != 0) {
+    return Invalid(where("gpus"), absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                               " GPUs is not a whole number of ", per_node,
+                                               "-GPU nodes"));
+  }
+  if (job.submit_seconds() < 0 || job.submit_seconds() > kMaxSeconds) {
+    return Invalid(where("submit_seconds"),
+                   absl::StrCat(who, ": field submit_seconds must be in [0, ", kMaxSeconds,
+                                "] (100 years), got ", job.submit_seconds()));
+  }
+  if (job.phase() == v1::PHASE_UNSPECIFIED || !v1::Phase_IsValid(job.phase())) {
+    std::vector<const pb::Descriptor*> seen;
+    return Invalid(where("phase"),
+                   absl::StrCat(who, ": field phase is ",
+                                job.phase() == v1::PHASE_UNSPECIFIED
+                                    ? std::string("missing")
+                                    : absl::StrCat("unknown (", job.phase(), ")"),
+                                " (one of: ", EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
+  }
+  absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
+  if (!run.ok()) return run.status();
+  int64_t requested = 0;
+  if (job.has_requested_hours()) {
+    if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
+      return Invalid(where("requested_hours"),
+                     absl::StrCat(who, ": field requested_hours must be positive and under "
+                                       "100 years, got ",
+                                  job.requested_hours()));
+    }
+    requested = std::llround(job.requested_hours() * 3600.0);
+  }
+  PlanJob pj;
+  pj.id = job.id();
+  pj.phase = job.phase();
+  pj.project = job.project().empty() ? job.id() : job.project();
+  pj.gpus = job.gpus();
+  pj.priority = job.priority();
+  pj.submit_seconds = job.submit_seconds();
+  pj.run_seconds = *run;
+  pj.requested_seconds = requested;
+  if (job.has_checkpoint()) {
+    if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok()) return s;
+  } else if (plan.has_checkpoint()) {
+    pj.checkpoint_seconds = plan_checkpoint.checkpoint_seconds;
+    pj.checkpoint_write_seconds = plan_checkpoint.checkpoint_write_seconds;
+  }
+  const std::string checkpoint_at = job.has_checkpoint()    ? where("checkpoint")
+                                    : plan.has_checkpoint() ? p.loc.At(&p.tree, plan, "checkpoint", -1, job_at)
+                                                            : job_at;
+  if (auto s = CheckCheckpointsAgainstFailures(w, pj, who, checkpoint_at); !s.ok()) return s;
+  return pj;
+}
+
+// Each job's `after` list as indices, once every id is known (a job may
+// name a later one); no job may wait for itself or in a cycle.
+absl::Status LinkDependencies(const ParsedPlan& p, const std::map<std::string, int>& index_of,
+                              Workload* w) {
+  const Plan& plan = p.plan;
+  const pb::FieldDescriptor* jobs_field = Plan::descriptor()->FindFieldByName("jobs");
+  for (int i = 0; i < plan.jobs_size(); ++i) {
+    const Job& job = plan.jobs(i);
+    const auto* jt = p.tree.GetTreeForNested(jobs_field, i);
+    const std::string job_at = p.loc.At(&p.tree, plan, "jobs", i, "");
+    for (int k = 0; k < job.after_size(); ++k) {
+      auto it = index_of.find(job.after(k));
+      if (it == index_of.end()) {
+        return Invalid(p.loc.At(jt, job, "after", k, job_at),
+                       absl::StrCat("job \"", job.id(), "\": field after: unknown job \"",
+                                    job.after(k), "\""));
+      }
+      if (it->second == i) {
+        return Invalid(p.loc.At(jt, job, "after", k, job_at),
+                       absl::StrCat("job \"", job.id(), "\": field after: a job cannot wait for itself"));
+      }
+      w->jobs[i].after.push_back(it->second);
+    }
+  }
+  if (std::string cycle = FindCycle(w->jobs); !cycle.empty()) {
+    // Point at the first job of the cycle's `after` field.
+    const std::string first = cycle.substr(1, cycle.find('"', 1) - 1);
+    const int i = index_of.at(first);
+    const auto* jt = p.tree.GetTreeForNested(jobs_field, i);
+    return Invalid(p.loc.At(jt, plan.jobs(i), "after", 0, p.loc.At(&p.tree, plan, "jobs", i, "")),
+                   absl::StrCat("job \"", first, "\": field after: cyclic dependency ", cycle));
+  }
+  return absl::OkStatus();
+}
+
+// A background_trace's jobs (ids prefixed "bg:") after the plan's, and its
+// digest in the run's.
+absl::Status AddBackgroundTrace(const ParsedPlan& p, Workload* w) {
+  const std::string at = p.At("background_trace");
+  if (!p.allow_file_references) {
+    return Invalid(at, "field background_trace: a plan sent inline may not name a file");
+  }
+  std::string path = p.plan.background_trace();
+  const size_t slash = p.source.find_last_of('/');
+  if (slash != absl::string_view::npos && path.front() != '/') {
+    path = absl::StrCat(p.source.substr(0, slash), "/", path);
+  }
+  absl::StatusOr<Workload> trace = LoadJobTraceFile(path, {w->total_gpus(), w->gpu.gpus_per_node()});
+  if (!trace.ok()) {
+    return Invalid(at, absl::StrCat("field background_trace: ", trace.status().message()));
+  }
+  for (PlanJob& j : trace->jobs) {
+    j.id = "bg:" + j.id;
+    w->jobs.push_back(std::move(j));
+  }
+  for (const auto& [status, n] : trace->jobs_by_status) w->jobs_by_status[status] += n;
+  for (const auto& [reason, n] : trace->skipped) w->skipped[reason] += n;
+  w->sha256 = Sha256Hex(w->sha256 + trace->sha256);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view source,
                                       bool allow_file_references) {
   Plan plan;
   pb::TextFormat::ParseInfoTree tree;
   if (absl::Status s = ParseText(text, source, &plan, &tree); !s.ok()) return s;
   const Locator loc{std::string(source)};
+  const ParsedPlan p{plan, tree, loc, source, allow_file_references,
+                     tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("cluster"), -1),
+                     loc.At(&tree, plan, "cluster", -1, "")};
   const Defaults& defaults = BuiltinDefaults();
-
   Workload w;
   w.source = std::string(source);
   w.sha256 = Sha256Hex(text);
@@ -391,112 +669,8 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     absl::string_view stem = source.substr(source.find_last_of('/') + 1);
     w.name = std::string(stem.substr(0, stem.find('.')));
   }
-
-  // Catalog: built-in models, replaced or extended by the plan's.
-  std::map<std::string, v1::GpuModel> catalog;
-  for (const auto& m : defaults.gpu_models()) catalog[m.name()] = m;
-  for (int i = 0; i < plan.gpu_models_size(); ++i) {
-    const auto& m = plan.gpu_models(i);
-    if (auto s = CheckGpuModel(m, loc.At(&tree, plan, "gpu_models", i, "")); !s.ok()) return s;
-    catalog[m.name()] = m;
-  }
-
-  // Cluster: defaults, overridden field by field.
-  v1::Cluster cluster = defaults.cluster();
-  const auto* cluster_tree = tree.GetTreeForNested(
-      Plan::descriptor()->FindFieldByName("cluster"), -1);
-  const std::string cluster_at = loc.At(&tree, plan, "cluster", -1, "");
-  if (!plan.cluster().gpu().empty()) cluster.set_gpu(plan.cluster().gpu());
-  if (plan.cluster().has_nodes()) cluster.set_nodes(plan.cluster().nodes());
-  if (plan.cluster().has_pod_nodes()) cluster.set_pod_nodes(plan.cluster().pod_nodes());
-  if (cluster.pod_nodes() < 0) {
-    return Invalid(loc.At(cluster_tree, plan.cluster(), "pod_nodes", -1, cluster_at),
-                   absl::StrCat("cluster: field pod_nodes must not be negative, got ",
-                                cluster.pod_nodes()));
-  }
-  auto gpu_it = catalog.find(cluster.gpu());
-  if (gpu_it == catalog.end()) {
-    std::vector<std::string> known;
-    for (const auto& [name, m] : catalog) known.push_back(name);
-    return Invalid(loc.At(cluster_tree, plan.cluster(), "gpu", -1, cluster_at),
-                   absl::StrCat("cluster: field gpu: unknown GPU model \"",
-                                cluster.gpu(), "\" (known: ",
-                                absl::StrJoin(known, ", "), ")"));
-  }
-  if (cluster.nodes() <= 0 || cluster.nodes() > kMaxNodes) {
-    return Invalid(loc.At(cluster_tree, plan.cluster(), "nodes", -1, cluster_at),
-                   absl::StrCat("cluster: field nodes must be in [1, ", kMaxNodes, "], got ",
-                                cluster.nodes()));
-  }
-  w.gpu = gpu_it->second;
-  w.nodes = cluster.nodes();
-  w.pod_nodes = cluster.pod_nodes();
-
-  // Failures, spares and restarts.
-  const v1::Cluster& pc = plan.cluster();
-  auto cluster_field = [&](absl::string_view field) {
-    return loc.At(cluster_tree, pc, field, -1, cluster_at);
-  };
-  if (pc.spare_nodes() < 0 || pc.spare_nodes() > kMaxNodes) {
-    return Invalid(cluster_field("spare_nodes"),
-                   absl::StrCat("cluster: field spare_nodes must be in [0, ", kMaxNodes, "], got ",
-                                pc.spare_nodes()));
-  }
-  if ((int64_t{cluster.nodes()} + pc.spare_nodes()) * w.gpu.gpus_per_node() >
-      kMaxClusterGpus) {
-    return Invalid(loc.At(cluster_tree, plan.cluster(), "nodes", -1, cluster_at),
-                   absl::StrCat("cluster: ", cluster.nodes(), " nodes (and spares) of ",
-                                w.gpu.gpus_per_node(), " GPUs is more than ", kMaxClusterGpus,
-                                " GPUs"));
-  }
-  if (pc.has_failures()) {
-    const std::string at = cluster_field("failures");
-    if (!pc.failure_model().empty()) {
-      return Invalid(at, "cluster: give failure_model or failures, not both");
-    }
-    const auto* ft = cluster_tree == nullptr ? nullptr
-                                             : cluster_tree->GetTreeForNested(
-                                                   v1::Cluster::descriptor()->FindFieldByName("failures"), -1);
-    if (auto s = CheckFailureModel(pc.failures(), ft, loc, at, "cluster.failures."); !s.ok()) return s;
-    w.failure_model = pc.failures();
-    w.failure_model_name = "(in the plan)";
-    w.restart_seconds = std::llround(pc.failures().restart_overhead_minutes() * 60);
-  }
-  if (!pc.failure_model().empty()) {
-    if (!allow_file_references && IsFileReference(pc.failure_model())) {
-      return Invalid(cluster_field("failure_model"),
-                     "cluster: field failure_model: a plan sent inline may name a shipped "
-                     "failure model only, not a file");
-    }
-    const size_t slash = source.find_last_of('/');
-    const absl::string_view dir = slash == absl::string_view::npos ? "" : source.substr(0, slash);
-    absl::StatusOr<v1::FailureModelSpec> m = ResolveFailureModel(pc.failure_model(), dir);
-    if (!m.ok()) {
-      return Invalid(cluster_field("failure_model"),
-                     absl::StrCat("cluster: field failure_model: ", m.status().message()));
-    }
-    w.failure_model = *std::move(m);
-    w.failure_model_name = pc.failure_model();
-    w.restart_seconds = std::llround(w.failure_model->restart_overhead_minutes() * 60);
-  }
-  if (pc.spare_nodes() > 0 && !w.failure_model) {
-    return Invalid(cluster_field("spare_nodes"),
-                   "cluster: field spare_nodes: hot spares stand by for failures, and the plan "
-                   "models none; set failure_model or failures, or leave spare_nodes out");
-  }
-  if (pc.has_restart_minutes()) {
-    if (!(pc.restart_minutes() >= 0) || pc.restart_minutes() * 60 > kMaxRunSeconds) {
-      return Invalid(cluster_field("restart_minutes"),
-                     "cluster: field restart_minutes must not be negative");
-    }
-    w.restart_seconds = std::llround(pc.restart_minutes() * 60);
-  }
-  if (!(plan.interruption_window_days() >= 0) || !std::isfinite(plan.interruption_window_days())) {
-    return Invalid(loc.At(&tree, plan, "interruption_window_days", -1, ""),
-                   "field interruption_window_days must not be negative");
-  }
-  w.interruption_window_days = plan.interruption_window_days();
-
+  if (absl::Status s = LoadCluster(p, defaults, &w); !s.ok()) return s;
+  if (absl::Status s = LoadFailures(p, &w); !s.ok()) return s;
   // Pricing: defaults, overridden by whatever the plan sets (proto3
   // `optional` fields merge only when present).
   w.pricing = defaults.pricing();
@@ -505,157 +679,27 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
     // Point at the bad field, or the deepest block of it the plan wrote.
     return Invalid(loc.AtPath(&tree, plan, Locator::FieldOf(s.message()), ""), s.message());
   }
-
   // Checkpoints every job without its own takes, checked once.
   PlanJob plan_checkpoint;
   if (plan.has_checkpoint()) {
-    if (auto s = ParseCheckpoint(plan.checkpoint(), "plan", loc.At(&tree, plan, "checkpoint", -1, ""),
-                                 &plan_checkpoint);
+    if (auto s = ParseCheckpoint(plan.checkpoint(), "plan", p.At("checkpoint"), &plan_checkpoint);
         !s.ok()) {
       return s;
     }
   }
-
-  // Jobs.
-  const pb::FieldDescriptor* jobs_field = Plan::descriptor()->FindFieldByName("jobs");
   std::map<std::string, int> index_of;
   for (int i = 0; i < plan.jobs_size(); ++i) {
-    const Job& job = plan.jobs(i);
-    const auto* jt = tree.GetTreeForNested(jobs_field, i);
-    const std::string job_at = loc.At(&tree, plan, "jobs", i, "");
-    auto where = [&](absl::string_view field, int index = -1) {
-      return field.empty() ? job_at : loc.At(jt, job, field, index, job_at);
-    };
-    if (job.id().empty()) return Invalid(job_at, absl::StrCat("job #", i + 1, ": field id is empty"));
-    if (absl::Status s = CheckName(job.id(), "id"); !s.ok()) {
-      return Invalid(where("id"), absl::StrCat("job #", i + 1, ": ", s.message()));
-    }
-    const std::string who = absl::StrCat("job \"", job.id(), "\"");
-    if (absl::Status s = CheckName(job.project(), "project"); !s.ok()) {
-      return Invalid(where("project"), absl::StrCat(who, ": ", s.message()));
-    }
-    if (!index_of.emplace(job.id(), i).second) {
-      return Invalid(where("id"), who + ": field id repeats an earlier job's id");
-    }
-    const int per_node = w.gpu.gpus_per_node();
-    if (job.gpus() <= 0) {
-      return Invalid(where("gpus"), absl::StrCat(who, ": field gpus must be positive, got ", job.gpus()));
-    }
-    if (job.gpus() > w.total_gpus()) {
-      return Invalid(where("gpus"),
-                     absl::StrCat(who, ": field gpus: ", job.gpus(),
-                                  " GPUs is bigger than the cluster (",
-                                  w.total_gpus(), " GPUs)"));
-    }
-    if (job.gpus() > per_node && job.gpus() % per_node != 0) {
-      return Invalid(where("gpus"),
-                     absl::StrCat(who, ": field gpus: ", job.gpus(),
-                                  " GPUs is not a whole number of ", per_node,
-                                  "-GPU nodes"));
-    }
-    if (job.submit_seconds() < 0 || job.submit_seconds() > kMaxSeconds) {
-      return Invalid(where("submit_seconds"),
-                     absl::StrCat(who, ": field submit_seconds must be in [0, ", kMaxSeconds,
-                                  "] (100 years), got ", job.submit_seconds()));
-    }
-    if (job.phase() == v1::PHASE_UNSPECIFIED || !v1::Phase_IsValid(job.phase())) {
-      std::vector<const pb::Descriptor*> seen;
-      return Invalid(where("phase"), absl::StrCat(who, ": field phase is ",
-                                                  job.phase() == v1::PHASE_UNSPECIFIED
-                                                      ? std::string("missing")
-                                                      : absl::StrCat("unknown (", job.phase(), ")"),
-                                                  " (one of: ",
-                                                  EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
-    }
-    absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
-    if (!run.ok()) return run.status();
-    int64_t requested = 0;
-    if (job.has_requested_hours()) {
-      if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
-        return Invalid(where("requested_hours"),
-                       absl::StrCat(who, ": field requested_hours must be positive and under "
-                                         "100 years, got ", job.requested_hours()));
-      }
-      requested = std::llround(job.requested_hours() * 3600.0);
-    }
-
-    PlanJob pj;
-    pj.id = job.id();
-    pj.phase = job.phase();
-    pj.project = job.project().empty() ? job.id() : job.project();
-    pj.gpus = job.gpus();
-    pj.priority = job.priority();
-    pj.submit_seconds = job.submit_seconds();
-    pj.run_seconds = *run;
-    pj.requested_seconds = requested;
-    if (job.has_checkpoint()) {
-      if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok()) return s;
-    } else if (plan.has_checkpoint()) {
-      pj.checkpoint_seconds = plan_checkpoint.checkpoint_seconds;
-      pj.checkpoint_write_seconds = plan_checkpoint.checkpoint_write_seconds;
-    }
-    if (auto s = CheckCheckpointsAgainstFailures(w, pj, who, job.has_checkpoint()
-                                                                 ? where("checkpoint")
-                                                             : plan.has_checkpoint()
-                                                                 ? loc.At(&tree, plan, "checkpoint", -1, job_at)
-                                                                 : job_at);
-        !s.ok()) {
-      return s;
-    }
-    w.jobs.push_back(std::move(pj));
+    absl::StatusOr<PlanJob> job = LoadJob(p, i, w, plan_checkpoint, &index_of);
+    if (!job.ok()) return job.status();
+    w.jobs.push_back(*std::move(job));
   }
-  // Dependencies, once every id is known (a job may name a later one).
-  for (int i = 0; i < plan.jobs_size(); ++i) {
-    const Job& job = plan.jobs(i);
-    const auto* jt = tree.GetTreeForNested(jobs_field, i);
-    const std::string job_at = loc.At(&tree, plan, "jobs", i, "");
-    for (int k = 0; k < job.after_size(); ++k) {
-      auto it = index_of.find(job.after(k));
-      if (it == index_of.end()) {
-        return Invalid(loc.At(jt, job, "after", k, job_at),
-                       absl::StrCat("job \"", job.id(), "\": field after: unknown job \"",
-                                    job.after(k), "\""));
-      }
-      if (it->second == i) {
-        return Invalid(loc.At(jt, job, "after", k, job_at),
-                       absl::StrCat("job \"", job.id(), "\": field after: a job cannot wait for itself"));
-      }
-      w.jobs[i].after.push_back(it->second);
-    }
-  }
-  if (std::string cycle = FindCycle(w.jobs); !cycle.empty()) {
-    // Point at the first job of the cycle's `after` field.
-    const std::string first = cycle.substr(1, cycle.find('"', 1) - 1);
-    const int i = index_of[first];
-    const auto* jt = tree.GetTreeForNested(jobs_field, i);
-    return Invalid(loc.At(jt, plan.jobs(i), "after", 0, loc.At(&tree, plan, "jobs", i, "")),
-                   absl::StrCat("job \"", first, "\": field after: cyclic dependency ", cycle));
-  }
+  if (absl::Status s = LinkDependencies(p, index_of, &w); !s.ok()) return s;
   if (!plan.background_trace().empty()) {
-    const std::string at = loc.At(&tree, plan, "background_trace", -1, "");
-    if (!allow_file_references) {
-      return Invalid(at, "field background_trace: a plan sent inline may not name a file");
-    }
-    const size_t slash = source.find_last_of('/');
-    std::string path = plan.background_trace();
-    if (slash != absl::string_view::npos && path.front() != '/') {
-      path = absl::StrCat(source.substr(0, slash), "/", path);
-    }
-    absl::StatusOr<Workload> trace =
-        LoadJobTraceFile(path, {w.total_gpus(), w.gpu.gpus_per_node()});
-    if (!trace.ok()) return Invalid(at, absl::StrCat("field background_trace: ", trace.status().message()));
-    for (PlanJob& j : trace->jobs) {
-      j.id = "bg:" + j.id;
-      w.jobs.push_back(std::move(j));
-    }
-    for (const auto& [status, n] : trace->jobs_by_status) w.jobs_by_status[status] += n;
-    for (const auto& [reason, n] : trace->skipped) w.skipped[reason] += n;
-    // The run's digest covers the trace too.
-    w.sha256 = Sha256Hex(w.sha256 + trace->sha256);
+    if (absl::Status s = AddBackgroundTrace(p, &w); !s.ok()) return s;
   }
   if (w.jobs.empty()) return Invalid(source, "plan has no jobs");
   // Spares come on top of the nodes jobs are checked against above.
-  w.spare_nodes = pc.spare_nodes();
+  w.spare_nodes = plan.cluster().spare_nodes();
   w.nodes += w.spare_nodes;
   return w;
 }
