@@ -145,47 +145,310 @@ class Writer {
   FocusTotals* totals_;
 };
 
-}  // namespace
-
-absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOptions& o,
-                         std::ostream& out, FocusTotals* totals) {
-  if (o.view != "owned" && o.view != "rental") {
-    return absl::InvalidArgumentError(absl::StrCat("--view must be owned or rental, got \"", o.view, "\""));
-  }
-  std::vector<std::string> ymd = absl::StrSplit(o.epoch, '-');
+// The calendar instant of simulated second 0 from "YYYY-MM-DD" (UTC).
+absl::StatusOr<std::time_t> ParseEpoch(const std::string& text) {
+  std::vector<std::string> ymd = absl::StrSplit(text, '-');
   std::tm start_tm{};
   if (ymd.size() != 3 || !absl::SimpleAtoi(ymd[0], &start_tm.tm_year) ||
       !absl::SimpleAtoi(ymd[1], &start_tm.tm_mon) || !absl::SimpleAtoi(ymd[2], &start_tm.tm_mday) ||
       start_tm.tm_year < 1970 || start_tm.tm_mon < 1 || start_tm.tm_mon > 12 ||
       start_tm.tm_mday < 1 || start_tm.tm_mday > 31) {
-    return absl::InvalidArgumentError(absl::StrCat("--epoch: expected YYYY-MM-DD, got \"", o.epoch, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--epoch: expected YYYY-MM-DD, got \"", text, "\""));
   }
   start_tm.tm_year -= 1900;
   start_tm.tm_mon -= 1;
   const std::tm asked = start_tm;
   const std::time_t epoch = timegm(&start_tm);  // normalizes: 2025-02-31 becomes March 3
   if (start_tm.tm_mday != asked.tm_mday || start_tm.tm_mon != asked.tm_mon) {
-    return absl::InvalidArgumentError(absl::StrCat("--epoch: no such date \"", o.epoch, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("--epoch: no such date \"", text, "\""));
+  }
+  return epoch;
+}
+
+// Calendar-month pieces of [begin, end).
+template <typename F>
+void EachMonth(std::time_t begin, std::time_t end, const F& f) {
+  for (std::time_t from = begin; from < end;) {
+    const std::time_t to = std::min(end, MonthStart(from, 1));
+    f(from, to);
+    from = to;
+  }
+}
+
+// One run's export. Rows are rounded by one splitter per cost column, so
+// EffectiveCost adds up to the report's total and BilledCost to the cash
+// view, to the micro-dollar, however many rows the entries are cut into;
+// the rows are written in a fixed order (purchase, usage, reservation), so
+// the same run always rounds the same way.
+class FocusExport {
+ public:
+  FocusExport(const ledger::RunRecord& run, const v1::Pricing& pricing, std::time_t epoch,
+              ledger::Pool plain_pool, std::map<std::string, std::string> project,
+              std::ostream& out, FocusTotals* totals)
+      : run_(run),
+        pricing_(pricing),
+        rates_(pricing::ComputeRates(pricing, run.gpu_tdp_watts)),
+        // Cash an owner pays by the hour: energy, operations and cost of
+        // capital (the capital itself is the purchase row).
+        cash_fixed_(rates_.owned_operations + rates_.owned_financing),
+        epoch_(epoch),
+        plain_pool_(plain_pool),
+        project_(std::move(project)),
+        run_name_(absl::StrCat("runs/", run.id)),
+        w_(out, totals) {}
+
+  ledger::Pool PoolOf(const ledger::UsageRecord& e) const {
+    return e.pool == ledger::Pool::kNone ? plain_pool_ : e.pool;
+  }
+  std::time_t window_start() const { return epoch_ + run_.sim_start; }
+  std::time_t window_end() const { return epoch_ + run_.sim_end; }
+
+  // The purchase: owned hardware bought at the window's start.
+  void Purchase();
+  // One row per entry and calendar month.
+  void Usage(const ledger::UsageRecord& e);
+  // Reserved capacity paid month by month over its commitment (the window,
+  // rounded up to whole terms); beyond the window it goes unused.
+  void Reservation();
+
+  absl::Status status() const {
+    for (const absl::Status& s : {effective_.status(), billed_.status()}) {
+      if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_.id, ": ", s.message()));
+    }
+    return absl::OkStatus();
   }
 
+ private:
+  Row Base(std::time_t from, std::time_t to) const;
+  Row ReservationRow(std::time_t from, std::time_t to, int64_t gs) const;
+  // The prices and cost of a piece of an entry on committed capacity.
+  void CommittedUsage(const ledger::UsageRecord& e, ledger::Pool pool, int64_t gs, Row* r,
+                      int64_t* billed, int64_t* effective);
+
+  const ledger::RunRecord& run_;
+  const v1::Pricing& pricing_;
+  const pricing::Rates rates_;
+  const int64_t cash_fixed_;
+  const std::time_t epoch_;
+  const ledger::Pool plain_pool_;
+  std::map<std::string, std::string> project_;
+  const std::string run_name_;
+  Writer w_;
+  pricing::MoneySplitter effective_, billed_;
+};
+
+Row FocusExport::Base(std::time_t from, std::time_t to) const {
+  Row r;
+  r["BillingAccountId"] = "gpuledger";
+  r["BillingAccountName"] = absl::StrCat("gpuledger replay of ", run_.plan_name);
+  r["BillingAccountType"] = "Replay";
+  r["BillingCurrency"] = "USD";
+  r["PricingCurrency"] = "USD";
+  r["BillingPeriodStart"] = Iso(MonthStart(from, 0));
+  r["BillingPeriodEnd"] = Iso(MonthStart(from, 1));
+  r["ChargePeriodStart"] = Iso(from);
+  r["ChargePeriodEnd"] = Iso(to);
+  r["ChargeClass"] = "";
+  r["InvoiceId"] = absl::StrCat(run_name_, "/", Iso(MonthStart(from, 0)).substr(0, 7));
+  r["ServiceCategory"] = "AI and Machine Learning";
+  r["ServiceSubcategory"] = "Generative AI";
+  r["ServiceName"] = absl::StrCat(run_.gpu_model, " GPU cluster");
+  r["SkuId"] = run_.gpu_model;
+  r["SkuMeter"] = "GPU time";
+  r["x_RunId"] = absl::StrCat(run_.id);
+  r["x_Strategy"] = run_.strategy;
+  return r;
+}
+
+void FocusExport::Purchase() {
+  Row r = Base(window_start(), window_end());
+  const int64_t capital = pricing::CapitalMicroUsd(pricing_, run_.total_gpus());
+  r["ChargeCategory"] = "Purchase";
+  r["ChargeFrequency"] = "One-Time";
+  r["ChargeDescription"] = absl::StrCat("Purchase of ", run_.total_gpus(), " ", run_.gpu_model,
+                                        " GPUs with their servers (amortized in EffectiveCost)");
+  billed_.Take(static_cast<pricing::ExactUsd>(capital) * pricing::kExactPerMicroUsd);
+  r["BilledCost"] = Money(capital);
+  r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
+  // Per GPU, so unit price x GPUs is the capital exactly.
+  const int64_t per_gpu = capital / run_.total_gpus();
+  r["ListCost"] = r["ContractedCost"] = Money(capital);
+  r["ListUnitPrice"] = r["ContractedUnitPrice"] = r["PricingCurrencyListUnitPrice"] =
+      r["PricingCurrencyContractedUnitPrice"] = Money(per_gpu);
+  r["PricingQuantity"] = absl::StrCat(run_.total_gpus());
+  r["PricingUnit"] = "GPUs";
+  r["SkuPriceId"] = absl::StrCat(run_.gpu_model, "/owned/purchase/", Money(per_gpu));
+  // What was bought, in the unit its usage is counted in: the window's GPU-hours.
+  r["CommitmentDiscountQuantity"] =
+      GpuHours(static_cast<int64_t>(run_.total_gpus()) * (run_.sim_end - run_.sim_start));
+  r["CommitmentDiscountUnit"] = "GPU-Hours";
+  r["PricingCategory"] = "Committed";
+  r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "Owned hardware";
+  r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name_, "/owned-cluster");
+  r["ResourceName"] = "cluster";
+  r["ResourceType"] = "GPU cluster";
+  r["CommitmentDiscountName"] = "owned cluster";
+  r["CommitmentDiscountType"] = "Owned hardware";
+  r["CommitmentDiscountCategory"] = "Usage";
+  r["x_Pool"] = ledger::PoolName(ledger::Pool::kOwned);
+  w_.Write(r, capital, 0);
+}
+
+void FocusExport::CommittedUsage(const ledger::UsageRecord& e, ledger::Pool pool, int64_t gs,
+                                 Row* row, int64_t* billed, int64_t* effective) {
+  Row& r = *row;
+  const bool job = !e.job_id.empty();
+  const bool owned = pool == ledger::Pool::kOwned;
+  int64_t rate = rates_.reserved;
+  if (owned) {
+    rate = job                    ? rates_.owned_busy()
+           : e.category == "down" ? rates_.owned_down()
+                                  : rates_.owned_idle();
+    const int64_t cash = job                    ? cash_fixed_ + rates_.owned_busy_energy
+                         : e.category == "down" ? cash_fixed_
+                                                : cash_fixed_ + rates_.owned_idle_energy;
+    *billed = billed_.Take(pricing::ExactCost(gs, cash));
+  }
+  *effective = effective_.Take(pricing::ExactCost(gs, rate));
+  r["PricingCategory"] = "Committed";
+  SetPrices(&r, gs, owned ? rate : rates_.rental, rate,
+            absl::StrCat(run_.gpu_model, "/", ledger::PoolName(pool), "/"));
+  r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
+      owned ? "Owned hardware" : "GPU cloud (reserved)";
+  r["CommitmentDiscountId"] = absl::StrCat(run_name_, owned ? "/owned-cluster" : "/reservation");
+  r["CommitmentDiscountName"] = owned ? "owned cluster" : "reserved capacity";
+  r["CommitmentDiscountType"] = owned ? "Owned hardware" : "Reserved capacity";
+  r["CommitmentDiscountCategory"] = "Usage";
+  r["CommitmentDiscountStatus"] = job ? "Used" : "Unused";
+  if (!job) r["ResourceId"] = r["CommitmentDiscountId"];  // FOCUS: unused rows name the commitment
+  r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
+  r["CommitmentDiscountUnit"] = "GPU-Hours";
+  r["ChargeDescription"] = job ? absl::StrCat(e.category, " GPU time of job ", e.job_id, " on ",
+                                              ledger::PoolName(pool), " capacity")
+                               : absl::StrCat(e.category, " ", ledger::PoolName(pool), " capacity");
+}
+
+void FocusExport::Usage(const ledger::UsageRecord& e) {
+  const ledger::Pool pool = PoolOf(e);
+  const bool job = !e.job_id.empty();
+  if (pool == ledger::Pool::kOnDemand && !job) return;  // a renter pays nothing for idle capacity
+  EachMonth(epoch_ + e.start, epoch_ + e.end, [&](std::time_t from, std::time_t to) {
+    const int64_t gs = static_cast<int64_t>(to - from) * e.gpus;
+    Row r = Base(from, to);
+    r["ChargeCategory"] = "Usage";
+    r["ChargeFrequency"] = "Usage-Based";
+    r["PricingUnit"] = "GPU-Hours";
+    if (job) {  // unused capacity consumes nothing (FOCUS: null)
+      r["ConsumedQuantity"] = GpuHours(gs);
+      r["ConsumedUnit"] = "GPU-Hours";
+    }
+    r["ResourceId"] =
+        job ? absl::StrCat(run_name_, "/jobs/", e.job_id) : absl::StrCat(run_name_, "/cluster");
+    r["ResourceName"] = job ? e.job_id : "cluster";
+    r["ResourceType"] = job ? "GPU job" : "GPU cluster";
+    r["x_Pool"] = ledger::PoolName(pool);
+    r["x_JobId"] = e.job_id;
+    r["x_Phase"] = e.phase;
+    r["x_Project"] = job ? project_[e.job_id] : "";
+    r["x_Category"] = e.category;
+    r["x_GpuSeconds"] = absl::StrCat(gs);
+    int64_t billed = 0, effective = 0;
+    if (pool == ledger::Pool::kOnDemand) {
+      effective = effective_.Take(pricing::ExactCost(gs, rates_.rental));
+      billed = billed_.Take(pricing::ExactCost(gs, rates_.rental));
+      r["PricingCategory"] = "Standard";
+      SetPrices(&r, gs, rates_.rental, rates_.rental, absl::StrCat(run_.gpu_model, "/on-demand/"));
+      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
+      r["ChargeDescription"] =
+          absl::StrCat(e.category, " GPU time of job ", e.job_id, " rented on demand");
+    } else {
+      CommittedUsage(e, pool, gs, &r, &billed, &effective);
+    }
+    r["BilledCost"] = Money(billed);
+    r["EffectiveCost"] = Money(effective);
+    r["PricingCurrencyEffectiveCost"] = Money(effective);
+    w_.Write(r, billed, effective);
+  });
+}
+
+// What every reservation row says of the reservation.
+Row FocusExport::ReservationRow(std::time_t from, std::time_t to, int64_t gs) const {
+  Row r = Base(from, to);
+  r["PricingCategory"] = "Committed";
+  r["PricingUnit"] = "GPU-Hours";
+  SetPrices(&r, gs, rates_.rental, rates_.reserved, absl::StrCat(run_.gpu_model, "/reserved/"));
+  r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
+  r["CommitmentDiscountUnit"] = "GPU-Hours";
+  r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name_, "/reservation");
+  r["CommitmentDiscountType"] = "Reserved capacity";
+  r["CommitmentDiscountCategory"] = "Usage";
+  r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
+  r["x_Pool"] = ledger::PoolName(ledger::Pool::kReserved);
+  return r;
+}
+
+void FocusExport::Reservation() {
+  const int gpus = run_.total_gpus();
+  const int64_t committed =
+      pricing::ReservedCommitmentSeconds(pricing_, run_.sim_end - run_.sim_start);
+  const std::time_t commit_end = window_start() + committed;
+  EachMonth(window_end(), commit_end, [&](std::time_t from, std::time_t to) {
+    const int64_t gs = static_cast<int64_t>(to - from) * gpus;
+    Row r = ReservationRow(from, to, gs);
+    const int64_t effective = effective_.Take(pricing::ExactCost(gs, rates_.reserved));
+    r["ChargeCategory"] = "Usage";
+    r["ChargeFrequency"] = "Usage-Based";
+    r["ChargeDescription"] = "reserved capacity after the replay, unused";
+    r["CommitmentDiscountStatus"] = "Unused";
+    r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
+    r["BilledCost"] = Money(0);
+    r["ResourceName"] = "cluster";
+    r["ResourceType"] = "GPU cluster";
+    r["x_Category"] = "idle";
+    r["x_GpuSeconds"] = absl::StrCat(gs);
+    w_.Write(r, 0, effective);
+  });
+  EachMonth(window_start(), commit_end, [&](std::time_t from, std::time_t to) {
+    const int64_t gs = static_cast<int64_t>(to - from) * gpus;
+    Row r = ReservationRow(from, to, gs);
+    const int64_t billed = billed_.Take(pricing::ExactCost(gs, rates_.reserved));
+    r["ChargeCategory"] = "Purchase";
+    r["ChargeFrequency"] = "Recurring";
+    r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run_.gpu_model,
+                                          " GPUs for the month (amortized in EffectiveCost)");
+    r["BilledCost"] = Money(billed);
+    r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
+    r["ResourceName"] = "reservation";
+    r["ResourceType"] = "GPU reservation";
+    w_.Write(r, billed, 0);
+  });
+}
+
+}  // namespace
+
+absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOptions& o,
+                         std::ostream& out, FocusTotals* totals) {
+  if (o.view != "owned" && o.view != "rental") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--view must be owned or rental, got \"", o.view, "\""));
+  }
+  absl::StatusOr<std::time_t> epoch = ParseEpoch(o.epoch);
+  if (!epoch.ok()) return epoch.status();
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
   if (run->status != ledger::RunStatus::kComplete) {
-    return absl::FailedPreconditionError(absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status),
-                                                      ", not complete"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status), ", not complete"));
   }
   // A run whose figures cannot be represented is refused before any row.
-  if (absl::StatusOr<report::CostReport> report = report::BuildCostReport(ledger, run_id, "category", false);
+  if (absl::StatusOr<report::CostReport> report =
+          report::BuildCostReport(ledger, run_id, "category", false);
       !report.ok()) {
     return report.status();
   }
   v1::Pricing pricing;
   google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing);
-  const pricing::Rates rates = pricing::ComputeRates(pricing, run->gpu_tdp_watts);
-  const int64_t reserved_rate = rates.reserved;
-  // Cash an owner pays by the hour: energy, operations and cost of capital
-  // (the capital itself is the purchase row).
-  const int64_t cash_fixed = rates.owned_operations + rates.owned_financing;
   absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(run_id);
   if (!jobs.ok()) return jobs.status();
   std::map<std::string, std::string> project;
@@ -193,213 +456,18 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   absl::StatusOr<std::vector<ledger::UsageRecord>> entries = ledger.ListUsage(run_id);
   if (!entries.ok()) return entries.status();
 
-  Writer w(out, totals);
-  // Rows are rounded by one splitter per cost column, so EffectiveCost adds
-  // up to the report's total and BilledCost to the cash view, to the
-  // micro-dollar, however many rows the entries are cut into.
-  pricing::MoneySplitter effective_split, billed_split;
-  const std::string run_name = absl::StrCat("runs/", run_id);
-  auto base = [&](std::time_t from, std::time_t to) {
-    Row r;
-    r["BillingAccountId"] = "gpuledger";
-    r["BillingAccountName"] = absl::StrCat("gpuledger replay of ", run->plan_name);
-    r["BillingAccountType"] = "Replay";
-    r["BillingCurrency"] = "USD";
-    r["PricingCurrency"] = "USD";
-    r["BillingPeriodStart"] = Iso(MonthStart(from, 0));
-    r["BillingPeriodEnd"] = Iso(MonthStart(from, 1));
-    r["ChargePeriodStart"] = Iso(from);
-    r["ChargePeriodEnd"] = Iso(to);
-    r["ChargeClass"] = "";
-    r["InvoiceId"] = absl::StrCat(run_name, "/", Iso(MonthStart(from, 0)).substr(0, 7));
-    r["ServiceCategory"] = "AI and Machine Learning";
-    r["ServiceSubcategory"] = "Generative AI";
-    r["ServiceName"] = absl::StrCat(run->gpu_model, " GPU cluster");
-    r["SkuId"] = run->gpu_model;
-    r["SkuMeter"] = "GPU time";
-    r["x_RunId"] = absl::StrCat(run_id);
-    r["x_Strategy"] = run->strategy;
-    return r;
-  };
-  const ledger::Pool plain_pool = o.view == "owned" ? ledger::Pool::kOwned : ledger::Pool::kOnDemand;
-
-  // The purchase: owned hardware bought at the window's start.
+  FocusExport e(*run, pricing, *epoch,
+                o.view == "owned" ? ledger::Pool::kOwned : ledger::Pool::kOnDemand,
+                std::move(project), out, totals);
   bool any_owned = false, any_reserved = false;
-  for (const auto& e : *entries) {
-    const ledger::Pool pool = e.pool == ledger::Pool::kNone ? plain_pool : e.pool;
-    any_owned |= pool == ledger::Pool::kOwned;
-    any_reserved |= pool == ledger::Pool::kReserved;
+  for (const auto& u : *entries) {
+    any_owned |= e.PoolOf(u) == ledger::Pool::kOwned;
+    any_reserved |= e.PoolOf(u) == ledger::Pool::kReserved;
   }
-  const std::time_t window_start = epoch + run->sim_start, window_end = epoch + run->sim_end;
-  if (any_owned) {
-    Row r = base(window_start, window_end);
-    const int64_t capital = pricing::CapitalMicroUsd(pricing, run->total_gpus());
-    r["ChargeCategory"] = "Purchase";
-    r["ChargeFrequency"] = "One-Time";
-    r["ChargeDescription"] = absl::StrCat("Purchase of ", run->total_gpus(), " ", run->gpu_model,
-                                          " GPUs with their servers (amortized in EffectiveCost)");
-    billed_split.Take(static_cast<pricing::ExactUsd>(capital) * pricing::kExactPerMicroUsd);
-    r["BilledCost"] = Money(capital);
-    r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
-    // Per GPU, so unit price x GPUs is the capital exactly.
-    const int64_t per_gpu = capital / run->total_gpus();
-    r["ListCost"] = r["ContractedCost"] = Money(capital);
-    r["ListUnitPrice"] = r["ContractedUnitPrice"] = r["PricingCurrencyListUnitPrice"] =
-        r["PricingCurrencyContractedUnitPrice"] = Money(per_gpu);
-    r["PricingQuantity"] = absl::StrCat(run->total_gpus());
-    r["PricingUnit"] = "GPUs";
-    r["SkuPriceId"] = absl::StrCat(run->gpu_model, "/owned/purchase/", Money(per_gpu));
-    // What was bought, in the unit its usage is counted in: the window's GPU-hours.
-    r["CommitmentDiscountQuantity"] =
-        GpuHours(static_cast<int64_t>(run->total_gpus()) * (run->sim_end - run->sim_start));
-    r["CommitmentDiscountUnit"] = "GPU-Hours";
-    r["PricingCategory"] = "Committed";
-    r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "Owned hardware";
-    r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name, "/owned-cluster");
-    r["ResourceName"] = "cluster";
-    r["ResourceType"] = "GPU cluster";
-    r["CommitmentDiscountName"] = "owned cluster";
-    r["CommitmentDiscountType"] = "Owned hardware";
-    r["CommitmentDiscountCategory"] = "Usage";
-    r["x_Pool"] = ledger::PoolName(ledger::Pool::kOwned);
-    w.Write(r, capital, 0);
-  }
-
-  // Usage: one row per entry and calendar month.
-  for (const auto& e : *entries) {
-    const ledger::Pool pool = e.pool == ledger::Pool::kNone ? plain_pool : e.pool;
-    const bool job = !e.job_id.empty();
-    if (pool == ledger::Pool::kOnDemand && !job) continue;  // a renter pays nothing for idle capacity
-    std::time_t from = epoch + e.start;
-    const std::time_t end = epoch + e.end;
-    while (from < end) {
-      const std::time_t to = std::min(end, MonthStart(from, 1));
-      const int64_t gs = static_cast<int64_t>(to - from) * e.gpus;
-      Row r = base(from, to);
-      r["ChargeCategory"] = "Usage";
-      r["ChargeFrequency"] = "Usage-Based";
-      r["PricingUnit"] = "GPU-Hours";
-      if (job) {  // unused capacity consumes nothing (FOCUS: null)
-        r["ConsumedQuantity"] = GpuHours(gs);
-        r["ConsumedUnit"] = "GPU-Hours";
-      }
-      r["ResourceId"] = job ? absl::StrCat(run_name, "/jobs/", e.job_id) : absl::StrCat(run_name, "/cluster");
-      r["ResourceName"] = job ? e.job_id : "cluster";
-      r["ResourceType"] = job ? "GPU job" : "GPU cluster";
-      r["x_Pool"] = ledger::PoolName(pool);
-      r["x_JobId"] = e.job_id;
-      r["x_Phase"] = e.phase;
-      r["x_Project"] = job ? project[e.job_id] : "";
-      r["x_Category"] = e.category;
-      r["x_GpuSeconds"] = absl::StrCat(gs);
-      int64_t billed = 0, effective = 0;
-      if (pool == ledger::Pool::kOnDemand) {
-        effective = effective_split.Take(pricing::ExactCost(gs, rates.rental));
-        billed = billed_split.Take(pricing::ExactCost(gs, rates.rental));
-        r["PricingCategory"] = "Standard";
-        SetPrices(&r, gs, rates.rental, rates.rental, absl::StrCat(run->gpu_model, "/on-demand/"));
-        r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
-        r["ChargeDescription"] = absl::StrCat(e.category, " GPU time of job ", e.job_id, " rented on demand");
-      } else {
-        const bool owned = pool == ledger::Pool::kOwned;
-        int64_t rate = reserved_rate;
-        if (owned) {
-          rate = job ? rates.owned_busy() : e.category == "down" ? rates.owned_down() : rates.owned_idle();
-          const int64_t cash = job ? cash_fixed + rates.owned_busy_energy
-                               : e.category == "down" ? cash_fixed
-                                                      : cash_fixed + rates.owned_idle_energy;
-          billed = billed_split.Take(pricing::ExactCost(gs, cash));
-        }
-        effective = effective_split.Take(pricing::ExactCost(gs, rate));
-        r["PricingCategory"] = "Committed";
-        SetPrices(&r, gs, owned ? rate : rates.rental, rate, absl::StrCat(run->gpu_model, "/", ledger::PoolName(pool), "/"));
-        r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
-            owned ? "Owned hardware" : "GPU cloud (reserved)";
-        r["CommitmentDiscountId"] = absl::StrCat(run_name, owned ? "/owned-cluster" : "/reservation");
-        r["CommitmentDiscountName"] = owned ? "owned cluster" : "reserved capacity";
-        r["CommitmentDiscountType"] = owned ? "Owned hardware" : "Reserved capacity";
-        r["CommitmentDiscountCategory"] = "Usage";
-        r["CommitmentDiscountStatus"] = job ? "Used" : "Unused";
-        if (!job) r["ResourceId"] = r["CommitmentDiscountId"];  // FOCUS: unused rows name the commitment
-        r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
-        r["CommitmentDiscountUnit"] = "GPU-Hours";
-        r["ChargeDescription"] =
-            job ? absl::StrCat(e.category, " GPU time of job ", e.job_id, " on ", ledger::PoolName(pool), " capacity")
-                : absl::StrCat(e.category, " ", ledger::PoolName(pool), " capacity");
-      }
-      r["BilledCost"] = Money(billed);
-      r["EffectiveCost"] = Money(effective);
-      r["PricingCurrencyEffectiveCost"] = Money(effective);
-      w.Write(r, billed, effective);
-      from = to;
-    }
-  }
-
-  // Reserved capacity is paid month by month over its commitment (the
-  // window, rounded up to whole terms); beyond the window it goes unused.
-  if (any_reserved) {
-    const int gpus = run->total_gpus();
-    const int64_t committed =
-        pricing::ReservedCommitmentSeconds(pricing, run->sim_end - run->sim_start);
-    const std::time_t commit_end = window_start + committed;
-    // What every reservation row says of the reservation.
-    auto reservation_row = [&](std::time_t from, std::time_t to, int64_t gs) {
-      Row r = base(from, to);
-      r["PricingCategory"] = "Committed";
-      r["PricingUnit"] = "GPU-Hours";
-      SetPrices(&r, gs, rates.rental, reserved_rate, absl::StrCat(run->gpu_model, "/reserved/"));
-      r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
-      r["CommitmentDiscountUnit"] = "GPU-Hours";
-      r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name, "/reservation");
-      r["CommitmentDiscountType"] = "Reserved capacity";
-      r["CommitmentDiscountCategory"] = "Usage";
-      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (reserved)";
-      r["x_Pool"] = ledger::PoolName(ledger::Pool::kReserved);
-      return r;
-    };
-    // Calendar-month pieces of [begin, end).
-    auto each_month = [](std::time_t begin, std::time_t end, const auto& f) {
-      for (std::time_t from = begin; from < end;) {
-        const std::time_t to = std::min(end, MonthStart(from, 1));
-        f(from, to);
-        from = to;
-      }
-    };
-    each_month(window_end, commit_end, [&](std::time_t from, std::time_t to) {
-      const int64_t gs = static_cast<int64_t>(to - from) * gpus;
-      Row r = reservation_row(from, to, gs);
-      const int64_t effective = effective_split.Take(pricing::ExactCost(gs, reserved_rate));
-      r["ChargeCategory"] = "Usage";
-      r["ChargeFrequency"] = "Usage-Based";
-      r["ChargeDescription"] = "reserved capacity after the replay, unused";
-      r["CommitmentDiscountStatus"] = "Unused";
-      r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(effective);
-      r["BilledCost"] = Money(0);
-      r["ResourceName"] = "cluster";
-      r["ResourceType"] = "GPU cluster";
-      r["x_Category"] = "idle";
-      r["x_GpuSeconds"] = absl::StrCat(gs);
-      w.Write(r, 0, effective);
-    });
-    each_month(window_start, commit_end, [&](std::time_t from, std::time_t to) {
-      const int64_t gs = static_cast<int64_t>(to - from) * gpus;
-      Row r = reservation_row(from, to, gs);
-      const int64_t billed = billed_split.Take(pricing::ExactCost(gs, reserved_rate));
-      r["ChargeCategory"] = "Purchase";
-      r["ChargeFrequency"] = "Recurring";
-      r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run->gpu_model,
-                                            " GPUs for the month (amortized in EffectiveCost)");
-      r["BilledCost"] = Money(billed);
-      r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
-      r["ResourceName"] = "reservation";
-      r["ResourceType"] = "GPU reservation";
-      w.Write(r, billed, 0);
-    });
-  }
-  for (const absl::Status& s : {effective_split.status(), billed_split.status()}) {
-    if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", s.message()));
-  }
-  return absl::OkStatus();
+  if (any_owned) e.Purchase();
+  for (const auto& u : *entries) e.Usage(u);
+  if (any_reserved) e.Reservation();
+  return e.status();
 }
 
 }  // namespace gpuledger::report

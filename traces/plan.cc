@@ -41,11 +41,9 @@ using gpuledger::v1::Plan;
 // checks made before converting to integers.
 constexpr double kMaxRunSeconds = static_cast<double>(kMaxSeconds);
 
-
 absl::Status Invalid(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
 }
-
 
 // Interruptions expected while a job does the work between two saves: above
 // this it would almost never get through (about e^5 = 150 tries each).
@@ -66,24 +64,26 @@ bool ParseDuration(absl::string_view text, int64_t* seconds) {
 }
 
 // A checkpoint block as (interval or kAutoCheckpoint, write seconds).
-absl::Status ParseCheckpoint(const v1::Checkpoint& c, const std::string& who,
-                             const std::string& at, PlanJob* job) {
+absl::Status ParseCheckpoint(const v1::Checkpoint& c, const std::string& who, const std::string& at,
+                             PlanJob* job) {
   if (!(c.write_seconds() >= 0) || c.write_seconds() > kMaxRunSeconds) {
     return Invalid(at, who + ": field checkpoint.write_seconds must not be negative");
   }
   job->checkpoint_write_seconds = std::llround(c.write_seconds());
   if (c.interval().empty()) {
     if (c.write_seconds() > 0) {
-      return Invalid(at, who + ": field checkpoint.interval is missing (\"auto\" or a duration "
-                               "such as \"45m\")");
+      return Invalid(at, who +
+                             ": field checkpoint.interval is missing (\"auto\" or a duration "
+                             "such as \"45m\")");
     }
     return absl::OkStatus();
   }
   if (c.interval() == "auto") {
     if (!(c.write_seconds() >= 0.5)) {
-      return Invalid(at, who + ": field checkpoint.interval \"auto\" needs write_seconds of at "
-                               "least 1 (whole seconds; the Young/Daly interval grows with the "
-                               "write cost)");
+      return Invalid(at, who +
+                             ": field checkpoint.interval \"auto\" needs write_seconds of at "
+                             "least 1 (whole seconds; the Young/Daly interval grows with the "
+                             "write cost)");
     }
     job->checkpoint_seconds = kAutoCheckpoint;
     return absl::OkStatus();
@@ -104,8 +104,9 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
                                              const std::string& who, const std::string& at) {
   if (!w.failure_model) {
     if (j.checkpoint_seconds == kAutoCheckpoint) {
-      return Invalid(at, who + ": field checkpoint.interval \"auto\" needs a failure model "
-                               "(cluster.failure_model or cluster.failures)");
+      return Invalid(at, who +
+                             ": field checkpoint.interval \"auto\" needs a failure model "
+                             "(cluster.failure_model or cluster.failures)");
     }
     return absl::OkStatus();
   }
@@ -121,7 +122,8 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
     unit = std::sqrt(2.0 * static_cast<double>(j.checkpoint_write_seconds) * mtbf) +
            static_cast<double>(j.checkpoint_write_seconds);
   } else if (j.checkpoint_seconds > 0) {
-    unit = static_cast<double>(std::min(j.checkpoint_seconds, j.run_seconds) + j.checkpoint_write_seconds);
+    unit = static_cast<double>(std::min(j.checkpoint_seconds, j.run_seconds) +
+                               j.checkpoint_write_seconds);
   }
   if (unit * per_second > kMaxInterruptionsPerSave) {
     return Invalid(at, absl::StrFormat(
@@ -136,8 +138,8 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
 // Validates one job and converts its work to run seconds. `where(field)`
 // gives the position of a field of this job.
 template <typename Where>
-absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
-                                   const std::string& who, Where where) {
+absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu, const std::string& who,
+                                   Where where) {
   int ways = 0;
   std::vector<std::string> given;
   if (job.has_gpu_hours()) given.push_back("gpu_hours");
@@ -146,14 +148,14 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
   if (job.has_flops()) given.push_back("flops");
   ways = static_cast<int>(given.size());
   if (ways == 0) {
-    return Invalid(where(""), absl::StrCat(who, ": no work given; set one of "
-                                                "gpu_hours, wall_clock_hours, "
-                                                "token_rate, flops"));
+    return Invalid(where(""), absl::StrCat(who,
+                                           ": no work given; set one of "
+                                           "gpu_hours, wall_clock_hours, "
+                                           "token_rate, flops"));
   }
   if (ways > 1) {
-    return Invalid(where(given[1]),
-                   absl::StrCat(who, ": fields ", absl::StrJoin(given, " and "),
-                                " both give the work; set only one"));
+    return Invalid(where(given[1]), absl::StrCat(who, ": fields ", absl::StrJoin(given, " and "),
+                                                 " both give the work; set only one"));
   }
   const double gpus = job.gpus();
   double run = 0;
@@ -182,8 +184,8 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
   } else if (job.has_token_rate()) {
     const auto& t = job.token_rate();
     if (auto s = positive(t.tokens(), "token_rate.tokens"); !s.ok()) return s;
-    if (auto s = positive(t.gpu_hours_per_trillion_tokens(),
-                          "token_rate.gpu_hours_per_trillion_tokens");
+    if (auto s =
+            positive(t.gpu_hours_per_trillion_tokens(), "token_rate.gpu_hours_per_trillion_tokens");
         !s.ok()) {
       return s;
     }
@@ -194,31 +196,33 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu,
     if (auto s = positive(f.flops_per_token(), "flops.flops_per_token"); !s.ok()) return s;
     if (auto s = positive(f.mfu(), "flops.mfu"); !s.ok()) return s;
     if (f.mfu() > 1) {
-      return Invalid(where(field), absl::StrCat(who, ": field flops.mfu must be "
-                                                     "at most 1, got ", f.mfu()));
+      return Invalid(where(field), absl::StrCat(who,
+                                                ": field flops.mfu must be "
+                                                "at most 1, got ",
+                                                f.mfu()));
     }
     if (!v1::Precision_IsValid(f.precision())) {
-      return Invalid(where(field), absl::StrCat(who, ": field flops.precision: unknown value ", f.precision()));
+      return Invalid(where(field),
+                     absl::StrCat(who, ": field flops.precision: unknown value ", f.precision()));
     }
     const bool fp8 = f.precision() == v1::FP8;
     const double peak_tflops = fp8 ? gpu.peak_fp8_tflops() : gpu.peak_bf16_tflops();
     if (!(peak_tflops > 0)) {
-      return Invalid(where(field),
-                     absl::StrCat(who, ": GPU model \"", gpu.name(), "\" has no ",
-                                  fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops"));
+      return Invalid(where(field), absl::StrCat(who, ": GPU model \"", gpu.name(), "\" has no ",
+                                                fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops"));
     }
     const double flops_per_second = gpus * peak_tflops * 1e12 * f.mfu();
     run = std::ceil(f.tokens() * f.flops_per_token() / flops_per_second);
   }
   if (run > kMaxRunSeconds) {
-    return Invalid(where(field), absl::StrCat(who, ": the work takes more than "
-                                                   "100 years on ",
+    return Invalid(where(field), absl::StrCat(who,
+                                              ": the work takes more than "
+                                              "100 years on ",
                                               job.gpus(), " GPUs"));
   }
   if (run < 1) {
     return Invalid(where(field),
-                   absl::StrCat(who, ": the work is under one second on ",
-                                job.gpus(), " GPUs"));
+                   absl::StrCat(who, ": the work is under one second on ", job.gpus(), " GPUs"));
   }
   return static_cast<int64_t>(run);
 }
@@ -233,11 +237,13 @@ absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
   // 100 kW per GPU and 1e9 TFLOPS: far above any part (a B200 draws 1 kW
   // and peaks at 4,500 dense FP8 TFLOPS), and they keep energy rates and run
   // times within their integers.
-  for (const auto& [name, v, hi] : {std::tuple<const char*, double, double>{"tdp_watts", m.tdp_watts(), 1e5},
-                                    {"peak_bf16_tflops", m.peak_bf16_tflops(), 1e9},
-                                    {"peak_fp8_tflops", m.peak_fp8_tflops(), 1e9}}) {
+  for (const auto& [name, v, hi] :
+       {std::tuple<const char*, double, double>{"tdp_watts", m.tdp_watts(), 1e5},
+        {"peak_bf16_tflops", m.peak_bf16_tflops(), 1e9},
+        {"peak_fp8_tflops", m.peak_fp8_tflops(), 1e9}}) {
     if (!std::isfinite(v) || v > hi) {
-      return Invalid(where, absl::StrCat(who, ": field ", name, " must be at most ", hi, ", got ", v));
+      return Invalid(where,
+                     absl::StrCat(who, ": field ", name, " must be at most ", hi, ", got ", v));
     }
   }
   if (m.tdp_watts() < 0 || m.peak_bf16_tflops() < 0 || m.peak_fp8_tflops() < 0) {
@@ -251,7 +257,7 @@ absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
 // thread's stack.
 std::string FindCycle(const std::vector<PlanJob>& jobs) {
   const int n = static_cast<int>(jobs.size());
-  std::vector<int> state(n, 0);  // 0 new, 1 on the path, 2 done
+  std::vector<int> state(n, 0);              // 0 new, 1 on the path, 2 done
   std::vector<std::pair<int, size_t>> path;  // (job, next dependency to look at)
   for (int root = 0; root < n; ++root) {
     if (state[root] != 0) continue;
@@ -267,7 +273,8 @@ std::string FindCycle(const std::vector<PlanJob>& jobs) {
       const int d = jobs[v].after[next++];
       if (state[d] == 1) {
         std::string cycle;
-        auto it = std::find_if(path.begin(), path.end(), [d](const auto& p) { return p.first == d; });
+        auto it =
+            std::find_if(path.begin(), path.end(), [d](const auto& p) { return p.first == d; });
         for (; it != path.end(); ++it) absl::StrAppend(&cycle, "\"", jobs[it->first].id, "\" -> ");
         absl::StrAppend(&cycle, "\"", jobs[d].id, "\"");
         return cycle;
@@ -292,8 +299,8 @@ absl::Status CheckName(absl::string_view value, absl::string_view field) {
                     static_cast<unsigned char>(value[i + 1]) <= 0x9F;
     if (u < 0x20 || u == 0x7f || c1) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "field %s: \"%s\" holds a control character (0x%02x)", field,
-          absl::CHexEscape(value), c1 ? static_cast<unsigned char>(value[i + 1]) : u));
+          "field %s: \"%s\" holds a control character (0x%02x)", field, absl::CHexEscape(value),
+          c1 ? static_cast<unsigned char>(value[i + 1]) : u));
     }
   }
   // Spaces around a name do not make it another row's name.
@@ -341,8 +348,7 @@ const v1::Defaults& BuiltinDefaults() {
   static const v1::Defaults* defaults = [] {
     auto* d = new v1::Defaults;
     pb::TextFormat::ParseInfoTree tree;
-    absl::Status s = ParseText(kGpuledgerDefaultsTextproto,
-                               "traces/defaults.textproto", d, &tree);
+    absl::Status s = ParseText(kGpuledgerDefaultsTextproto, "traces/defaults.textproto", d, &tree);
     // The file is compiled in and covered by tests; a broken one is a build bug.
     if (!s.ok()) {
       fprintf(stderr, "gpuledger: built-in %s\n", std::string(s.message()).c_str());
@@ -356,18 +362,20 @@ const v1::Defaults& BuiltinDefaults() {
 absl::StatusOr<Workload> LoadPlanFile(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read plan file: ", std::strerror(errno)));
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read plan file: ", std::strerror(errno)));
   }
   if (S_ISDIR(st.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a plan file"));
   }
   if (IsJobTracePath(path) || IsSwfPath(path)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": is a trace, not a plan (.textproto); gpuledger replay takes traces"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": is a trace, not a plan (.textproto); gpuledger replay takes traces"));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read plan file: ", std::strerror(errno)));
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read plan file: ", std::strerror(errno)));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -405,7 +413,8 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
   for (const auto& m : defaults.gpu_models()) catalog[m.name()] = m;
   for (int i = 0; i < p.plan.gpu_models_size(); ++i) {
     const auto& m = p.plan.gpu_models(i);
-    if (auto s = CheckGpuModel(m, p.loc.At(&p.tree, p.plan, "gpu_models", i, "")); !s.ok()) return s;
+    if (auto s = CheckGpuModel(m, p.loc.At(&p.tree, p.plan, "gpu_models", i, "")); !s.ok())
+      return s;
     catalog[m.name()] = m;
   }
   v1::Cluster cluster = defaults.cluster();
@@ -414,9 +423,9 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
   if (pc.has_nodes()) cluster.set_nodes(pc.nodes());
   if (pc.has_pod_nodes()) cluster.set_pod_nodes(pc.pod_nodes());
   if (cluster.pod_nodes() < 0) {
-    return Invalid(p.ClusterField("pod_nodes"),
-                   absl::StrCat("cluster: field pod_nodes must not be negative, got ",
-                                cluster.pod_nodes()));
+    return Invalid(
+        p.ClusterField("pod_nodes"),
+        absl::StrCat("cluster: field pod_nodes must not be negative, got ", cluster.pod_nodes()));
   }
   auto gpu_it = catalog.find(cluster.gpu());
   if (gpu_it == catalog.end()) {
@@ -427,9 +436,8 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
                                 "\" (known: ", absl::StrJoin(known, ", "), ")"));
   }
   if (cluster.nodes() <= 0 || cluster.nodes() > kMaxNodes) {
-    return Invalid(p.ClusterField("nodes"),
-                   absl::StrCat("cluster: field nodes must be in [1, ", kMaxNodes, "], got ",
-                                cluster.nodes()));
+    return Invalid(p.ClusterField("nodes"), absl::StrCat("cluster: field nodes must be in [1, ",
+                                                         kMaxNodes, "], got ", cluster.nodes()));
   }
   w->gpu = gpu_it->second;
   w->nodes = cluster.nodes();
@@ -440,10 +448,10 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
                                 pc.spare_nodes()));
   }
   if ((int64_t{cluster.nodes()} + pc.spare_nodes()) * w->gpu.gpus_per_node() > kMaxClusterGpus) {
-    return Invalid(p.ClusterField("nodes"),
-                   absl::StrCat("cluster: ", cluster.nodes(), " nodes (and spares) of ",
-                                w->gpu.gpus_per_node(), " GPUs is more than ", kMaxClusterGpus,
-                                " GPUs"));
+    return Invalid(
+        p.ClusterField("nodes"),
+        absl::StrCat("cluster: ", cluster.nodes(), " nodes (and spares) of ",
+                     w->gpu.gpus_per_node(), " GPUs is more than ", kMaxClusterGpus, " GPUs"));
   }
   return absl::OkStatus();
 }
@@ -528,17 +536,18 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
   }
   const int per_node = w.gpu.gpus_per_node();
   if (job.gpus() <= 0) {
-    return Invalid(where("gpus"), absl::StrCat(who, ": field gpus must be positive, got ", job.gpus()));
+    return Invalid(where("gpus"),
+                   absl::StrCat(who, ": field gpus must be positive, got ", job.gpus()));
   }
   if (job.gpus() > w.total_gpus()) {
-    return Invalid(where("gpus"), absl::StrCat(who, ": field gpus: ", job.gpus(),
-                                               " GPUs is bigger than the cluster (", w.total_gpus(),
-                                               " GPUs)"));
+    return Invalid(where("gpus"),
+                   absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                " GPUs is bigger than the cluster (", w.total_gpus(), " GPUs)"));
   }
   if (job.gpus() > per_node && job.gpus() % per_node != 0) {
-    return Invalid(where("gpus"), absl::StrCat(who, ": field gpus: ", job.gpus(),
-                                               " GPUs is not a whole number of ", per_node,
-                                               "-GPU nodes"));
+    return Invalid(where("gpus"),
+                   absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                " GPUs is not a whole number of ", per_node, "-GPU nodes"));
   }
   if (job.submit_seconds() < 0 || job.submit_seconds() > kMaxSeconds) {
     return Invalid(where("submit_seconds"),
@@ -547,12 +556,13 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
   }
   if (job.phase() == v1::PHASE_UNSPECIFIED || !v1::Phase_IsValid(job.phase())) {
     std::vector<const pb::Descriptor*> seen;
-    return Invalid(where("phase"),
-                   absl::StrCat(who, ": field phase is ",
-                                job.phase() == v1::PHASE_UNSPECIFIED
-                                    ? std::string("missing")
-                                    : absl::StrCat("unknown (", job.phase(), ")"),
-                                " (one of: ", EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
+    return Invalid(
+        where("phase"),
+        absl::StrCat(who, ": field phase is ",
+                     job.phase() == v1::PHASE_UNSPECIFIED
+                         ? std::string("missing")
+                         : absl::StrCat("unknown (", job.phase(), ")"),
+                     " (one of: ", EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
   }
   absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
   if (!run.ok()) return run.status();
@@ -560,8 +570,9 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
   if (job.has_requested_hours()) {
     if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
       return Invalid(where("requested_hours"),
-                     absl::StrCat(who, ": field requested_hours must be positive and under "
-                                       "100 years, got ",
+                     absl::StrCat(who,
+                                  ": field requested_hours must be positive and under "
+                                  "100 years, got ",
                                   job.requested_hours()));
     }
     requested = std::llround(job.requested_hours() * 3600.0);
@@ -576,14 +587,16 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
   pj.run_seconds = *run;
   pj.requested_seconds = requested;
   if (job.has_checkpoint()) {
-    if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok()) return s;
+    if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok())
+      return s;
   } else if (plan.has_checkpoint()) {
     pj.checkpoint_seconds = plan_checkpoint.checkpoint_seconds;
     pj.checkpoint_write_seconds = plan_checkpoint.checkpoint_write_seconds;
   }
-  const std::string checkpoint_at = job.has_checkpoint()    ? where("checkpoint")
-                                    : plan.has_checkpoint() ? p.loc.At(&p.tree, plan, "checkpoint", -1, job_at)
-                                                            : job_at;
+  const std::string checkpoint_at = job.has_checkpoint() ? where("checkpoint")
+                                    : plan.has_checkpoint()
+                                        ? p.loc.At(&p.tree, plan, "checkpoint", -1, job_at)
+                                        : job_at;
   if (auto s = CheckCheckpointsAgainstFailures(w, pj, who, checkpoint_at); !s.ok()) return s;
   return pj;
 }
@@ -606,8 +619,9 @@ absl::Status LinkDependencies(const ParsedPlan& p, const std::map<std::string, i
                                     job.after(k), "\""));
       }
       if (it->second == i) {
-        return Invalid(p.loc.At(jt, job, "after", k, job_at),
-                       absl::StrCat("job \"", job.id(), "\": field after: a job cannot wait for itself"));
+        return Invalid(
+            p.loc.At(jt, job, "after", k, job_at),
+            absl::StrCat("job \"", job.id(), "\": field after: a job cannot wait for itself"));
       }
       w->jobs[i].after.push_back(it->second);
     }
@@ -635,7 +649,8 @@ absl::Status AddBackgroundTrace(const ParsedPlan& p, Workload* w) {
   if (slash != absl::string_view::npos && path.front() != '/') {
     path = absl::StrCat(p.source.substr(0, slash), "/", path);
   }
-  absl::StatusOr<Workload> trace = LoadJobTraceFile(path, {w->total_gpus(), w->gpu.gpus_per_node()});
+  absl::StatusOr<Workload> trace =
+      LoadJobTraceFile(path, {w->total_gpus(), w->gpu.gpus_per_node()});
   if (!trace.ok()) {
     return Invalid(at, absl::StrCat("field background_trace: ", trace.status().message()));
   }
@@ -657,7 +672,11 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
   pb::TextFormat::ParseInfoTree tree;
   if (absl::Status s = ParseText(text, source, &plan, &tree); !s.ok()) return s;
   const Locator loc{std::string(source)};
-  const ParsedPlan p{plan, tree, loc, source, allow_file_references,
+  const ParsedPlan p{plan,
+                     tree,
+                     loc,
+                     source,
+                     allow_file_references,
                      tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("cluster"), -1),
                      loc.At(&tree, plan, "cluster", -1, "")};
   const Defaults& defaults = BuiltinDefaults();
