@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -39,6 +40,91 @@ bool IsSwfPath(const std::string& path) {
   return absl::EndsWith(path, ".swf") || absl::EndsWith(path, ".swf.gz");
 }
 
+namespace {
+
+// The cluster's GPUs once the header is read: --capacity, else MaxProcs,
+// else MaxNodes; a whole number of nodes within what gpuledger models.
+absl::StatusOr<int64_t> Capacity(const std::string& path, const SwfOptions& options,
+                                 int64_t max_procs, int64_t max_nodes) {
+  int64_t capacity = options.capacity;
+  if (capacity == 0) capacity = max_procs > 0 ? max_procs : max_nodes;
+  if (capacity <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": no capacity: the header has neither MaxProcs nor MaxNodes; give --capacity"));
+  }
+  if (capacity > kMaxClusterGpus || options.gpus_per_node > kMaxGpusPerNode) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": capacity ", capacity, " GPUs (", options.gpus_per_node,
+                     " per node) is more than gpuledger models (", kMaxClusterGpus, " GPUs, ",
+                     kMaxGpusPerNode, " per node)"));
+  }
+  if (capacity % options.gpus_per_node != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": capacity ", capacity,
+                                                   " is not a whole number of ",
+                                                   options.gpus_per_node, "-GPU nodes"));
+  }
+  return capacity;
+}
+
+// The 18 fields of a job line, as numbers; times checked against kMaxSeconds.
+absl::Status ReadFields(absl::string_view s, const std::string& where, double (&v)[kFields]) {
+  int n = 0;
+  for (absl::string_view field : absl::StrSplit(s, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
+    if (n == kFields) break;  // columns after the 18th are ignored
+    if (!absl::SimpleAtod(field, &v[n]) || !std::isfinite(v[n])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": field ", n + 1, " (\"", field, "\") is not a number"));
+    }
+    ++n;
+  }
+  if (n < kFields) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": expected ", kFields, " fields, found ", n));
+  }
+  // Times beyond kMaxSeconds are refused; sizes beyond any cluster are
+  // clamped before rounding (they are skipped as above capacity).
+  for (const auto& [i, name] :
+       {std::pair<int, const char*>{1, "submit time"}, {3, "run time"}, {8, "requested time"}}) {
+    if (v[i] > static_cast<double>(kMaxSeconds)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": field ", i + 1, " (", name, ") must be at most ", kMaxSeconds,
+                       " seconds (100 years), got ", absl::StrFormat("%.0f", v[i])));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Skipped jobs by reason, in the order they are checked.
+struct Skips {
+  int64_t run = 0, size = 0, big = 0, nodes = 0;
+};
+
+// The job of a line's fields, or nullopt for one the replay skips (counted).
+std::optional<PlanJob> SwfJob(const double (&v)[kFields], int64_t capacity, int gpus_per_node,
+                              Skips* skips) {
+  auto whole = [](double x) { return std::llround(std::clamp(x, -1e15, 1e15)); };
+  const int64_t run = whole(v[3]);
+  const int64_t size = v[4] > 0 ? whole(v[4]) : whole(v[7]);
+  const int64_t requested = whole(v[8]);
+  if (run <= 0) return ++skips->run, std::nullopt;
+  if (size <= 0) return ++skips->size, std::nullopt;
+  if (size > capacity) return ++skips->big, std::nullopt;
+  if (size > gpus_per_node && size % gpus_per_node != 0) return ++skips->nodes, std::nullopt;
+  PlanJob j;
+  const double id = v[0];
+  j.id = id == std::floor(id) && std::abs(id) < 1e15 ? absl::StrCat(static_cast<int64_t>(id))
+                                                     : absl::StrCat(id);
+  j.phase = v1::OTHER;
+  j.project = "swf";
+  j.gpus = static_cast<int>(size);
+  j.submit_seconds = std::max<int64_t>(0, whole(v[1]));
+  j.run_seconds = run;
+  j.requested_seconds = requested > 0 ? requested : 0;
+  return j;
+}
+
+}  // namespace
+
 absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& options) {
   if (options.gpus_per_node <= 0) {
     return absl::InvalidArgumentError("--gpus-per-node: must be positive");
@@ -57,12 +143,12 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
 
   // The trace's header comes first; jobs are read once capacity is known.
   int64_t max_procs = 0, max_nodes = 0;
-  int64_t capacity = options.capacity;
+  int64_t capacity = 0;
   std::string line;
   int line_no = 0;
   bool header_done = false;
   Sha256 sha;  // of the lines as read (decompressed), without holding them
-  int64_t skipped_run = 0, skipped_size = 0, skipped_big = 0, skipped_nodes = 0;
+  Skips skips;
   while (f->Next(&line)) {
     ++line_no;
     sha.Update(line);
@@ -78,77 +164,15 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
     }
     if (!header_done) {
       header_done = true;
-      if (capacity == 0) capacity = max_procs > 0 ? max_procs : max_nodes;
-      if (capacity <= 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ": no capacity: the header has neither MaxProcs nor MaxNodes; give --capacity"));
-      }
-      if (capacity > kMaxClusterGpus || options.gpus_per_node > kMaxGpusPerNode) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ": capacity ", capacity, " GPUs (", options.gpus_per_node,
-            " per node) is more than gpuledger models (", kMaxClusterGpus, " GPUs, ",
-            kMaxGpusPerNode, " per node)"));
-      }
-      if (capacity % options.gpus_per_node != 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ": capacity ", capacity, " is not a whole number of ", options.gpus_per_node,
-            "-GPU nodes"));
-      }
+      absl::StatusOr<int64_t> c = Capacity(path, options, max_procs, max_nodes);
+      if (!c.ok()) return c.status();
+      capacity = *c;
     }
     double v[kFields];
-    int n = 0;
-    for (absl::string_view field : absl::StrSplit(s, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
-      if (n == kFields) break;  // columns after the 18th are ignored
-      if (!absl::SimpleAtod(field, &v[n]) || !std::isfinite(v[n])) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": field ", n + 1, " (\"",
-                                                       field, "\") is not a number"));
-      }
-      ++n;
+    if (absl::Status st = ReadFields(s, absl::StrCat(path, ":", line_no), v); !st.ok()) return st;
+    if (std::optional<PlanJob> j = SwfJob(v, capacity, options.gpus_per_node, &skips)) {
+      w.jobs.push_back(*std::move(j));
     }
-    if (n < kFields) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": expected ", kFields,
-                                                     " fields, found ", n));
-    }
-    // Times beyond kMaxSeconds are refused; sizes beyond any cluster are
-    // clamped before rounding (they are skipped as above capacity).
-    for (const auto& [i, name] : {std::pair<int, const char*>{1, "submit time"},
-                                  {3, "run time"}, {8, "requested time"}}) {
-      if (v[i] > static_cast<double>(kMaxSeconds)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ":", line_no, ": field ", i + 1, " (", name, ") must be at most ", kMaxSeconds,
-            " seconds (100 years), got ", absl::StrFormat("%.0f", v[i])));
-      }
-    }
-    auto whole = [](double x) { return std::llround(std::clamp(x, -1e15, 1e15)); };
-    const int64_t run = whole(v[3]);
-    const int64_t size = v[4] > 0 ? whole(v[4]) : whole(v[7]);
-    const int64_t requested = whole(v[8]);
-    if (run <= 0) {
-      ++skipped_run;
-      continue;
-    }
-    if (size <= 0) {
-      ++skipped_size;
-      continue;
-    }
-    if (size > capacity) {
-      ++skipped_big;
-      continue;
-    }
-    if (size > options.gpus_per_node && size % options.gpus_per_node != 0) {
-      ++skipped_nodes;
-      continue;
-    }
-    PlanJob j;
-    const double id = v[0];
-    j.id = id == std::floor(id) && std::abs(id) < 1e15 ? absl::StrCat(static_cast<int64_t>(id)) : absl::StrCat(id);
-    j.phase = v1::OTHER;
-    j.project = "swf";
-    j.gpus = static_cast<int>(size);
-    j.submit_seconds = std::max<int64_t>(0, whole(v[1]));
-    j.run_seconds = run;
-    j.requested_seconds = requested > 0 ? requested : 0;
-    w.jobs.push_back(std::move(j));
   }
   if (!f->status().ok()) return f->status();
   if (!header_done) return absl::InvalidArgumentError(absl::StrCat(path, ": no jobs in the trace"));
@@ -157,11 +181,12 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
   auto count = [&](const char* reason, int64_t n) {
     if (n > 0) w.skipped[reason] = n;
   };
-  count("run time <= 0", skipped_run);
-  count("size <= 0", skipped_size);
-  count("size above capacity", skipped_big);
-  count("size not whole nodes", skipped_nodes);
-  if (w.jobs.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": every job was skipped"));
+  count("run time <= 0", skips.run);
+  count("size <= 0", skips.size);
+  count("size above capacity", skips.big);
+  count("size not whole nodes", skips.nodes);
+  if (w.jobs.empty())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": every job was skipped"));
   return w;
 }
 
