@@ -39,152 +39,181 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, a
   for (const ledger::UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
     if (by == "day") {
-      ledger::ForEachDay(run.sim_start, u.start, u.end,
-                 [&](int64_t day, int64_t from, int64_t to) { add(ledger::DayName(day), u, from, to); });
+      ledger::ForEachDay(run.sim_start, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
+        add(ledger::DayName(day), u, from, to);
+      });
       continue;
     }
-    add(by == "job" ? u.job_id : by == "phase" ? u.phase : by == "project" ? project[u.job_id]
-        : by == "pool" ? std::string(ledger::PoolName(u.pool)) : u.category,
+    add(by == "job"       ? u.job_id
+        : by == "phase"   ? u.phase
+        : by == "project" ? project[u.job_id]
+        : by == "pool"    ? std::string(ledger::PoolName(u.pool))
+                          : u.category,
         u, u.start, u.end);
   }
+  return absl::OkStatus();
+}
+
+// The prices a run's report uses: its stored pricing with the override
+// merged in, and what its cluster was.
+struct RunPricing {
+  v1::Pricing pricing;
+  ledger::Pool committed = ledger::Pool::kNone;
+  bool owned_cluster = false;
+  bool reserved_cluster = false;
+};
+
+absl::StatusOr<RunPricing> PricingOf(ledger::Ledger& ledger, const ledger::RunRecord& run,
+                                     const v1::Pricing* pricing_override) {
+  RunPricing p;
+  if (!google::protobuf::TextFormat::ParseFromString(run.pricing, &p.pricing)) {
+    return absl::DataLossError(absl::StrCat("run ", run.id, ": stored pricing is unreadable"));
+  }
+  if (!run.strategy.empty()) {
+    absl::StatusOr<ledger::Pool> c = ledger.CommittedPool(run.id);
+    if (!c.ok()) return c.status();
+    p.committed = *c;
+  }
+  // A strategy's cluster costs what its pool costs; on-demand use costs rent.
+  p.owned_cluster = run.strategy.empty() || p.committed == ledger::Pool::kOwned;
+  p.reserved_cluster = p.committed == ledger::Pool::kReserved;
+  if (pricing_override == nullptr) return p;
+  // A price for capacity the run never had would change nothing: refused.
+  for (const auto& [set, used, part] :
+       {std::tuple<bool, bool, const char*>{pricing_override->has_owned(), p.owned_cluster,
+                                            "owned"},
+        {pricing_override->has_reserved(), p.reserved_cluster, "reserved"}}) {
+    if (set && !used) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "pricing_override.", part, ": run ", run.id, " has no ", part, " capacity (",
+          run.strategy.empty()
+              ? "a plain replay prices rental and owned"
+              : absl::StrCat("its strategy's cluster is ", p.committed == ledger::Pool::kNone
+                                                               ? "none"
+                                                               : ledger::PoolName(p.committed)),
+          "), so these prices would change nothing"));
+    }
+  }
+  p.pricing.MergeFrom(*pricing_override);
+  if (auto s = pricing::ValidatePricing(p.pricing, "pricing_override."); !s.ok()) return s;
+  return p;
+}
+
+// The report's rows, each priced exactly and rounded by one splitter per
+// view, so the rows of any grouping add up to the same totals, to the
+// micro-dollar: the groups, then idle, down and unused term.
+absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::GroupSum>& groups,
+                     int64_t down, CostReport* report) {
+  const ledger::RunRecord& run = report->run;
+  const pricing::Rates& rates = report->rates;
+  // What a GPU-second of the committed cluster costs, busy, idle or down.
+  auto committed = [&](int64_t owned_rate) {
+    return p.owned_cluster ? owned_rate : p.reserved_cluster ? rates.reserved : 0;
+  };
+  pricing::MoneySplitter rental, owned;
+  auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
+    report->total.gpu_seconds += row.gpu_seconds;
+    row.rental_micro_usd = rental.Take(rental_exact);
+    row.owned_micro_usd = owned.Take(owned_exact);
+    report->rows.push_back(std::move(row));
+  };
+  pricing::ExactUsd on_demand = 0;
+  for (const auto& g : groups) {
+    report->busy_gpu_seconds += g.gpu_seconds;
+    report->on_demand_gpu_seconds += g.on_demand_gpu_seconds;
+    on_demand += pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental);
+    add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end},
+        pricing::ExactCost(g.gpu_seconds, rates.rental),
+        pricing::ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, committed(rates.owned_busy())) +
+            pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental));
+  }
+  report->jobs_total = report->total;
+  report->jobs_total.group = "all jobs";
+  report->jobs_total.rental_micro_usd = rental.total();
+  report->jobs_total.owned_micro_usd = owned.total();
+  report->jobs_total.first_start = run.sim_start;
+  report->jobs_total.last_end = run.sim_end;
+  // Idle capacity: nothing to a renter, the full fixed cost to an owner.
+  add(CostRow{"idle", report->idle_gpu_seconds, 0, 0, run.sim_start, run.sim_end}, 0,
+      pricing::ExactCost(report->idle_gpu_seconds, committed(rates.owned_idle())));
+  // Down capacity: an owner pays for nodes under repair, a renter does not.
+  if (down > 0) {
+    add(CostRow{"down", down, 0, 0, run.sim_start, run.sim_end}, 0,
+        pricing::ExactCost(down, committed(rates.owned_down())));
+  }
+  // Reserved capacity is paid for whole terms: what the term has left after
+  // the window is part of the run's cost (as in compare and the FOCUS export).
+  if (p.reserved_cluster) {
+    const int64_t term = pricing::ReservedCommitmentSeconds(p.pricing, report->window_seconds);
+    const int64_t after = static_cast<int64_t>(run.total_gpus()) * (term - report->window_seconds);
+    if (after > 0) {
+      add(CostRow{"unused term", after, 0, 0, run.sim_end, run.sim_start + term}, 0,
+          pricing::ExactCost(after, rates.reserved));
+    }
+  }
+  for (const absl::Status& s : {rental.status(), owned.status()}) {
+    if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", s.message()));
+  }
+  report->total.rental_micro_usd = rental.total();
+  report->total.owned_micro_usd = owned.total();
+  absl::StatusOr<int64_t> od = pricing::ToMicroUsd(on_demand);
+  if (!od.ok())
+    return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", od.status().message()));
+  report->on_demand_micro_usd = *od;
   return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_id,
-                                           absl::string_view group_by,
-                                           bool allow_partial,
+                                           absl::string_view group_by, bool allow_partial,
                                            const v1::Pricing* pricing_override,
                                            const std::vector<ledger::UsageRecord>* in_flight) {
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
   if (run->status != ledger::RunStatus::kComplete && !allow_partial) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "run ", run_id, " is ", ledger::RunStatusName(run->status),
-        ", not complete; its figures are partial (to see them anyway: --partial on the command line, "
-        "allow_partial over gRPC)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status),
+                     ", not complete; its figures are partial (to see them anyway: --partial on "
+                     "the command line, "
+                     "allow_partial over gRPC)"));
   }
-  v1::Pricing pricing;
-  if (!google::protobuf::TextFormat::ParseFromString(run->pricing, &pricing)) {
-    return absl::DataLossError(absl::StrCat("run ", run_id, ": stored pricing is unreadable"));
-  }
-  ledger::Pool committed = ledger::Pool::kNone;
-  if (!run->strategy.empty()) {
-    absl::StatusOr<ledger::Pool> c = ledger.CommittedPool(run_id);
-    if (!c.ok()) return c.status();
-    committed = *c;
-  }
-  // A strategy's cluster costs what its pool costs; on-demand use costs rent.
-  const bool owned_cluster = run->strategy.empty() || committed == ledger::Pool::kOwned;
-  const bool reserved_cluster = committed == ledger::Pool::kReserved;
-  if (pricing_override != nullptr) {
-    // A price for capacity the run never had would change nothing: refused.
-    for (const auto& [set, used, part] :
-         {std::tuple<bool, bool, const char*>{pricing_override->has_owned(), owned_cluster, "owned"},
-          {pricing_override->has_reserved(), reserved_cluster, "reserved"}}) {
-      if (set && !used) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "pricing_override.", part, ": run ", run_id, " has no ", part, " capacity (",
-            run->strategy.empty() ? "a plain replay prices rental and owned"
-                                  : absl::StrCat("its strategy's cluster is ", committed == ledger::Pool::kNone ? "none" : ledger::PoolName(committed)),
-            "), so these prices would change nothing"));
-      }
-    }
-    pricing.MergeFrom(*pricing_override);
-    if (auto s = pricing::ValidatePricing(pricing, "pricing_override."); !s.ok()) return s;
-  }
-
-  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups = ledger.SumByGroup(run_id, group_by);
+  absl::StatusOr<RunPricing> p = PricingOf(ledger, *run, pricing_override);
+  if (!p.ok()) return p.status();
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
+      ledger.SumByGroup(run_id, group_by);
   if (!groups.ok()) return groups.status();
   if (in_flight != nullptr && run->status == ledger::RunStatus::kRunning) {
-    if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight, &*groups); !s.ok()) return s;
+    if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight, &*groups); !s.ok())
+      return s;
   }
   absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run_id);
   if (!idle.ok()) return idle.status();
-
   CostReport report;
   report.run = *run;
   report.group_by = std::string(group_by);
-  report.rates = pricing::ComputeRates(pricing, run->gpu_tdp_watts);
+  report.rates = pricing::ComputeRates(p->pricing, run->gpu_tdp_watts);
   report.strategy = !run->strategy.empty();
-  report.committed = committed;
-  const int64_t busy_rate = owned_cluster      ? report.rates.owned_busy()
-                            : reserved_cluster ? report.rates.reserved
-                                               : 0;
-  const int64_t idle_rate = owned_cluster      ? report.rates.owned_idle()
-                            : reserved_cluster ? report.rates.reserved
-                                               : 0;
-  const int64_t down_rate = owned_cluster      ? report.rates.owned_down()
-                            : reserved_cluster ? report.rates.reserved
-                                               : 0;
-  report.capital_micro_usd = owned_cluster ? pricing::CapitalMicroUsd(pricing, run->total_gpus()) : 0;
+  report.committed = p->committed;
+  report.capital_micro_usd =
+      p->owned_cluster ? pricing::CapitalMicroUsd(p->pricing, run->total_gpus()) : 0;
   if (report.capital_micro_usd == pricing::kMaxMicroUsd) {
-    return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": the cluster's capital exceeds "
-                                              "$9,223,372,036,854.775807, the most gpuledger represents"));
+    return absl::OutOfRangeError(
+        absl::StrCat("run ", run_id,
+                     ": the cluster's capital exceeds "
+                     "$9,223,372,036,854.775807, the most gpuledger represents"));
   }
   report.window_seconds = run->sim_end - run->sim_start;
   report.idle_gpu_seconds = *idle;
-
-  // Each row's exact cost, rounded by one splitter per view: the rows of any
-  // grouping add up to the same totals, to the micro-dollar.
-  pricing::MoneySplitter rental, owned;
-  auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
-    report.total.gpu_seconds += row.gpu_seconds;
-    row.rental_micro_usd = rental.Take(rental_exact);
-    row.owned_micro_usd = owned.Take(owned_exact);
-    report.rows.push_back(std::move(row));
-  };
-  pricing::ExactUsd on_demand = 0;
-  for (const auto& g : *groups) {
-    report.busy_gpu_seconds += g.gpu_seconds;
-    report.on_demand_gpu_seconds += g.on_demand_gpu_seconds;
-    on_demand += pricing::ExactCost(g.on_demand_gpu_seconds, report.rates.rental);
-    add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end},
-        pricing::ExactCost(g.gpu_seconds, report.rates.rental),
-        pricing::ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, busy_rate) +
-            pricing::ExactCost(g.on_demand_gpu_seconds, report.rates.rental));
-  }
-  report.jobs_total = report.total;
-  report.jobs_total.group = "all jobs";
-  report.jobs_total.rental_micro_usd = rental.total();
-  report.jobs_total.owned_micro_usd = owned.total();
-  report.jobs_total.first_start = run->sim_start;
-  report.jobs_total.last_end = run->sim_end;
-  // Idle capacity: nothing to a renter, the full fixed cost to an owner.
-  add(CostRow{"idle", *idle, 0, 0, run->sim_start, run->sim_end}, 0, pricing::ExactCost(*idle, idle_rate));
-  // Down capacity: an owner pays for nodes under repair, a renter does not.
   absl::StatusOr<int64_t> down = ledger.DownGpuSeconds(run_id);
   if (!down.ok()) return down.status();
   report.down_gpu_seconds = *down;
-  if (*down > 0) {
-    add(CostRow{"down", *down, 0, 0, run->sim_start, run->sim_end}, 0,
-        pricing::ExactCost(*down, down_rate));
-  }
-  // Reserved capacity is paid for whole terms: what the term has left after
-  // the window is part of the run's cost (as in compare and the FOCUS export).
-  if (reserved_cluster) {
-    const int64_t committed = pricing::ReservedCommitmentSeconds(pricing, report.window_seconds);
-    const int64_t after = static_cast<int64_t>(run->total_gpus()) * (committed - report.window_seconds);
-    if (after > 0) {
-      add(CostRow{"unused term", after, 0, 0, run->sim_end, run->sim_start + committed}, 0,
-          pricing::ExactCost(after, report.rates.reserved));
-    }
-  }
-  for (const absl::Status& s : {rental.status(), owned.status()}) {
-    if (!s.ok()) {
-      return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", s.message()));
-    }
-  }
-  report.total.rental_micro_usd = rental.total();
-  report.total.owned_micro_usd = owned.total();
-  absl::StatusOr<int64_t> od = pricing::ToMicroUsd(on_demand);
-  if (!od.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_id, ": ", od.status().message()));
-  report.on_demand_micro_usd = *od;
+  if (absl::Status s = AddRows(*p, *groups, *down, &report); !s.ok()) return s;
   report.total.group = "total";
   report.total.first_start = run->sim_start;
   report.total.last_end = run->sim_end;
-  for (const CostRow& row : report.rows) report.total.last_end = std::max(report.total.last_end, row.last_end);
+  for (const CostRow& row : report.rows)
+    report.total.last_end = std::max(report.total.last_end, row.last_end);
   absl::StatusOr<int64_t> jobs = ledger.CountJobs(run_id);
   if (!jobs.ok()) return jobs.status();
   report.jobs = static_cast<int>(*jobs);
