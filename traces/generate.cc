@@ -31,7 +31,8 @@ absl::Status TooLate(const v1::GeneratorPreset& p, const std::string& id, absl::
                      double at) {
   return absl::InvalidArgumentError(absl::StrFormat(
       "preset %s: job %s would be %s at second %.0f, past the 100 years (%d s) a trace may state; "
-      "generate fewer jobs or raise jobs_per_day", p.name(), id, what, at, kMaxSeconds));
+      "generate fewer jobs or raise jobs_per_day",
+      p.name(), id, what, at, kMaxSeconds));
 }
 
 absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfoTree* tree,
@@ -51,7 +52,8 @@ absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfo
   }
   double hours = 0;
   for (double w : p.hourly_weights()) {
-    if (!(w >= 0) || !std::isfinite(w)) return bad(p, "hourly_weights", -1, "weights must not be negative");
+    if (!(w >= 0) || !std::isfinite(w))
+      return bad(p, "hourly_weights", -1, "weights must not be negative");
     hours += w;
   }
   if (p.hourly_weights_size() != 0 && (p.hourly_weights_size() != 24 || !(hours > 0))) {
@@ -60,12 +62,15 @@ absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfo
   if (!(p.dispatch_seconds() >= 0) || p.dispatch_seconds() > kMaxHeldSeconds) {
     return bad(p, "dispatch_seconds", -1, absl::StrCat("must be in [0, ", kMaxHeldSeconds, "]"));
   }
-  if (!(p.held_share() >= 0 && p.held_share() <= 1)) return bad(p, "held_share", -1, "must be in [0, 1]");
-  if (p.held_share() > 0 && !(p.held_median_seconds() > 0 && p.held_median_seconds() <= kMaxHeldSeconds)) {
+  if (!(p.held_share() >= 0 && p.held_share() <= 1))
+    return bad(p, "held_share", -1, "must be in [0, 1]");
+  if (p.held_share() > 0 &&
+      !(p.held_median_seconds() > 0 && p.held_median_seconds() <= kMaxHeldSeconds)) {
     return bad(p, "held_median_seconds", -1,
                absl::StrCat("must be in (0, ", kMaxHeldSeconds, "] when held_share is above 0"));
   }
-  if (!(p.held_sigma() >= 0 && p.held_sigma() <= 10)) return bad(p, "held_sigma", -1, "must be in [0, 10]");
+  if (!(p.held_sigma() >= 0 && p.held_sigma() <= 10))
+    return bad(p, "held_sigma", -1, "must be in [0, 10]");
   double shares = 0;
   for (int i = 0; i < p.types_size(); ++i) {
     const v1::JobTypeSpec& t = p.types(i);
@@ -92,17 +97,20 @@ absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfo
   for (int i = 0; i < p.types_size(); ++i) {
     const v1::JobTypeSpec& t = p.types(i);
     if (!(t.spawn_every_seconds() >= 0)) {
-      return bad(p, "types", i, absl::StrCat("type \"", t.type(), "\": spawn_every_seconds must not be negative"));
+      return bad(p, "types", i,
+                 absl::StrCat("type \"", t.type(), "\": spawn_every_seconds must not be negative"));
     }
     if (t.spawn_every_seconds() == 0) continue;
     if (t.spawn_every_seconds() < 60) {
-      return bad(p, "types", i, absl::StrCat("type \"", t.type(), "\": spawn_every_seconds must be at least 60"));
+      return bad(p, "types", i,
+                 absl::StrCat("type \"", t.type(), "\": spawn_every_seconds must be at least 60"));
     }
     bool found = false;
     for (const auto& other : p.types()) found |= other.type() == t.spawn_type();
     if (!found || t.spawn_type() == t.type()) {
-      return bad(p, "types", i, absl::StrCat("type \"", t.type(), "\": spawn_type \"", t.spawn_type(),
-                                             "\" is not another type of the preset"));
+      return bad(p, "types", i,
+                 absl::StrCat("type \"", t.type(), "\": spawn_type \"", t.spawn_type(),
+                              "\" is not another type of the preset"));
     }
   }
   return absl::OkStatus();
@@ -111,7 +119,8 @@ absl::Status Check(const v1::GeneratorPreset& p, const pb::TextFormat::ParseInfo
 // Index drawn by weight.
 int Pick(base::Random& r, const std::vector<double>& cumulative) {
   const double u = r.Uniform() * cumulative.back();
-  return static_cast<int>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+  return static_cast<int>(std::upper_bound(cumulative.begin(), cumulative.end(), u) -
+                          cumulative.begin());
 }
 
 std::vector<double> Cumulative(std::initializer_list<double> weights) {
@@ -138,7 +147,8 @@ std::vector<std::string> GeneratorPresetNames() {
 }
 
 absl::StatusOr<v1::GeneratorPreset> LoadGeneratorPreset(absl::string_view reference) {
-  absl::StatusOr<DataText> d = ReadDataText(reference, BuiltinGeneratorPresets(), "presets", "preset");
+  absl::StatusOr<DataText> d =
+      ReadDataText(reference, BuiltinGeneratorPresets(), "presets", "preset");
   if (!d.ok()) return d.status();
   const std::string& text = d->text;
   const std::string& source = d->source;
@@ -149,117 +159,163 @@ absl::StatusOr<v1::GeneratorPreset> LoadGeneratorPreset(absl::string_view refere
   return p;
 }
 
-absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& o,
-                           const std::function<absl::Status(absl::string_view)>& write) {
-  if (o.jobs <= 0) return absl::InvalidArgumentError("--jobs must be positive");
-  if (o.cluster_gpus < 0 || o.cluster_gpus > kMaxClusterGpus) {
-    return absl::InvalidArgumentError(absl::StrCat("--cluster-gpus must be in [1, ", kMaxClusterGpus,
-                                                   "] (what a replay models), got ", o.cluster_gpus));
-  }
-  if (absl::Status s = Check(p, nullptr, p.name()); !s.ok()) return s;
+namespace {
+
+// The cluster's GPUs a generated trace states: --cluster-gpus, else the
+// preset's, a whole number of its model's nodes.
+absl::StatusOr<int> ClusterGpus(const v1::GeneratorPreset& p, const GenerateOptions& o) {
   const int cluster = o.cluster_gpus > 0 ? o.cluster_gpus : p.cluster_gpus();
   int per_node = 0;
   for (const auto& m : BuiltinDefaults().gpu_models()) {
     if (m.name() == p.gpu()) per_node = m.gpus_per_node();
   }
   if (per_node == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("preset ", p.name(), ": unknown GPU model \"", p.gpu(), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("preset ", p.name(), ": unknown GPU model \"", p.gpu(), "\""));
   }
   if (cluster % per_node != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("--cluster-gpus: ", cluster, " is not a whole number of ",
-                                                   per_node, "-GPU ", p.gpu(), " nodes"));
+    return absl::InvalidArgumentError(absl::StrCat("--cluster-gpus: ", cluster,
+                                                   " is not a whole number of ", per_node, "-GPU ",
+                                                   p.gpu(), " nodes"));
   }
+  return cluster;
+}
 
-  // Arrivals: a Poisson process at the busiest hour's rate, thinned to each
-  // hour's weight (the daily cycle).
-  std::vector<double> hourly(p.hourly_weights().begin(), p.hourly_weights().end());
-  if (hourly.empty()) hourly.assign(24, 1.0);
-  double mean_weight = 0, max_weight = 0;
-  for (double w : hourly) {
-    mean_weight += w / 24;
-    max_weight = std::max(max_weight, w);
-  }
-  const double peak_rate = p.jobs_per_day() / 86400.0 * max_weight / mean_weight;  // per second
-
-  std::vector<double> type_cdf;
-  {
+// Draws a preset's jobs in order from one seeded stream and writes them.
+class Generator {
+ public:
+  Generator(const v1::GeneratorPreset& p, const GenerateOptions& o, int cluster,
+            const std::function<absl::Status(absl::string_view)>& write)
+      : p_(p), o_(o), cluster_(cluster), write_(write), r_(o.seed, /*stream=*/0x6A0B) {
+    // Arrivals: a Poisson process at the busiest hour's rate, thinned to
+    // each hour's weight (the daily cycle).
+    hourly_.assign(p.hourly_weights().begin(), p.hourly_weights().end());
+    if (hourly_.empty()) hourly_.assign(24, 1.0);
+    double mean_weight = 0;
+    for (double w : hourly_) {
+      mean_weight += w / 24;
+      max_weight_ = std::max(max_weight_, w);
+    }
+    peak_rate_ = p.jobs_per_day() / 86400.0 * max_weight_ / mean_weight;  // per second
     double sum = 0;
-    for (const auto& t : p.types()) type_cdf.push_back(sum += t.share());
+    for (const auto& t : p.types()) {
+      type_cdf_.push_back(sum += t.share());
+      size_cdf_.push_back(Cumulative(t.size_weights()));
+      status_cdf_.push_back(
+          Cumulative({t.completed_share(), t.cancelled_share(), t.failed_share()}));
+    }
+    for (int i = 0; i < p.types_size(); ++i) type_index_.emplace(p.types(i).type(), i);
   }
-  std::vector<std::vector<double>> size_cdf, status_cdf;
-  for (const auto& t : p.types()) {
-    size_cdf.push_back(Cumulative(t.size_weights()));
-    status_cdf.push_back(Cumulative({t.completed_share(), t.cancelled_share(), t.failed_share()}));
-  }
-  static const char* kStatus[] = {"completed", "cancelled", "failed"};
 
-  base::Random r(o.seed, /*stream=*/0x6A0B);
-  std::string line = absl::StrCat("# generated by gpuledger gen --preset ", p.name(), " --jobs ",
-                                  o.jobs, " --seed ", o.seed, "\n# gpu: ", p.gpu(),
-                                  "\n# cluster_gpus: ", cluster, "\n");
-  const bool dispatch = p.dispatch_seconds() > 0 || p.held_share() > 0;
-  if (!o.json) line += dispatch ? "id,submit_seconds,gpus,run_seconds,status,type,eligible_seconds\n"
-                                : "id,submit_seconds,gpus,run_seconds,status,type\n";
-  if (absl::Status s = write(line); !s.ok()) return s;
-  std::map<std::string, int> type_index;
-  for (int i = 0; i < p.types_size(); ++i) type_index.emplace(p.types(i).type(), i);
-  int64_t written = 0;
-  // Draws a job of `type` submitted at `submit` and writes it; returns its
-  // run time.
-  auto emit = [&](int type, int64_t submit, const std::string& id) -> absl::StatusOr<int64_t> {
-    const v1::JobTypeSpec& t = p.types(type);
-    const int k = std::min<int>(Pick(r, size_cdf[type]), t.size_weights_size() - 1);
-    const int gpus = std::min(1 << k, cluster);
-    const double run = t.run_median_seconds() * std::exp(t.run_sigma() * r.Normal());
+  absl::Status Run() {
+    if (absl::Status s = WriteHeader(); !s.ok()) return s;
+    double clock = 0;
+    for (int64_t i = 1; written_ < o_.jobs; ++i) {
+      do {
+        clock += r_.Exponential(peak_rate_);
+      } while (r_.Uniform() * max_weight_ >= hourly_[static_cast<int64_t>(clock / 3600) % 24]);
+      const int type = std::min<int>(Pick(r_, type_cdf_), p_.types_size() - 1);
+      const std::string id = absl::StrCat("j", i);
+      if (!(clock <= static_cast<double>(kMaxSeconds))) return TooLate(p_, id, "submitted", clock);
+      const int64_t submit = static_cast<int64_t>(clock);
+      absl::StatusOr<int64_t> run = Emit(type, submit, id);
+      if (!run.ok()) return run.status();
+      if (absl::Status s = Spawn(type, submit, *run, id); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  bool dispatch() const { return p_.dispatch_seconds() > 0 || p_.held_share() > 0; }
+
+  absl::Status WriteHeader() {
+    std::string line = absl::StrCat("# generated by gpuledger gen --preset ", p_.name(), " --jobs ",
+                                    o_.jobs, " --seed ", o_.seed, "\n# gpu: ", p_.gpu(),
+                                    "\n# cluster_gpus: ", cluster_, "\n");
+    if (!o_.json) {
+      line += dispatch() ? "id,submit_seconds,gpus,run_seconds,status,type,eligible_seconds\n"
+                         : "id,submit_seconds,gpus,run_seconds,status,type\n";
+    }
+    return write_(line);
+  }
+
+  // A job of `type` submitted at `submit`, drawn and written; its run time.
+  absl::StatusOr<int64_t> Emit(int type, int64_t submit, const std::string& id) {
+    static const char* kStatus[] = {"completed", "cancelled", "failed"};
+    const v1::JobTypeSpec& t = p_.types(type);
+    const int k = std::min<int>(Pick(r_, size_cdf_[type]), t.size_weights_size() - 1);
+    const int gpus = std::min(1 << k, cluster_);
+    const double run = t.run_median_seconds() * std::exp(t.run_sigma() * r_.Normal());
     const int64_t run_seconds =
-        std::clamp<int64_t>(std::llround(run), 1, std::llround(p.max_run_seconds()));
-    const char* status = kStatus[std::min(Pick(r, status_cdf[type]), 2)];
-    line = o.json ? absl::StrCat("{\"id\": \"", id, "\", \"submit_seconds\": ", submit,
-                                 ", \"gpus\": ", gpus, ", \"run_seconds\": ", run_seconds,
-                                 ", \"status\": \"", status, "\", \"type\": \"", t.type(), "\"")
-                  : absl::StrCat(id, ",", submit, ",", gpus, ",", run_seconds, ",", status, ",",
-                                 t.type());
-    if (dispatch) {
+        std::clamp<int64_t>(std::llround(run), 1, std::llround(p_.max_run_seconds()));
+    const char* status = kStatus[std::min(Pick(r_, status_cdf_[type]), 2)];
+    std::string line =
+        o_.json ? absl::StrCat("{\"id\": \"", id, "\", \"submit_seconds\": ", submit,
+                               ", \"gpus\": ", gpus, ", \"run_seconds\": ", run_seconds,
+                               ", \"status\": \"", status, "\", \"type\": \"", t.type(), "\"")
+                : absl::StrCat(id, ",", submit, ",", gpus, ",", run_seconds, ",", status, ",",
+                               t.type());
+    if (dispatch()) {
       // Drawn only for presets with a dispatch model, so the others' files
       // stay as they were.
-      double delay = p.dispatch_seconds();
-      if (r.Uniform() < p.held_share()) {
-        delay += std::min<double>(p.held_median_seconds() * std::exp(p.held_sigma() * r.Normal()),
-                                  kMaxHeldSeconds);
+      double delay = p_.dispatch_seconds();
+      if (r_.Uniform() < p_.held_share()) {
+        delay += std::min<double>(
+            p_.held_median_seconds() * std::exp(p_.held_sigma() * r_.Normal()), kMaxHeldSeconds);
       }
       const int64_t eligible = submit + std::llround(delay);
-      if (eligible > kMaxSeconds) return TooLate(p, id, "eligible", eligible);
-      absl::StrAppend(&line, o.json ? ", \"eligible_seconds\": " : ",", eligible);
+      if (eligible > kMaxSeconds) return TooLate(p_, id, "eligible", eligible);
+      absl::StrAppend(&line, o_.json ? ", \"eligible_seconds\": " : ",", eligible);
     }
-    line += o.json ? "}\n" : "\n";
-    if (absl::Status s = write(line); !s.ok()) return s;
-    ++written;
+    line += o_.json ? "}\n" : "\n";
+    if (absl::Status s = write_(line); !s.ok()) return s;
+    ++written_;
     return run_seconds;
-  };
-  double clock = 0;
-  for (int64_t i = 1; written < o.jobs; ++i) {
-    do {
-      clock += r.Exponential(peak_rate);
-    } while (r.Uniform() * max_weight >= hourly[static_cast<int64_t>(clock / 3600) % 24]);
-    const int type = std::min<int>(Pick(r, type_cdf), p.types_size() - 1);
-    const std::string id = absl::StrCat("j", i);
-    if (!(clock <= static_cast<double>(kMaxSeconds))) return TooLate(p, id, "submitted", clock);
-    const int64_t submit = static_cast<int64_t>(clock);
-    absl::StatusOr<int64_t> run = emit(type, submit, id);
-    if (!run.ok()) return run.status();
-    // Its spawned jobs (counted in --jobs), at every interval of its run.
-    const v1::JobTypeSpec& t = p.types(type);
-    if (t.spawn_every_seconds() <= 0) continue;
-    const int child = type_index.at(t.spawn_type());
-    for (int64_t k = 1; written < o.jobs; ++k) {
+  }
+
+  // A job's spawned jobs (counted in --jobs), at every interval of its run.
+  absl::Status Spawn(int type, int64_t submit, int64_t run, const std::string& id) {
+    const v1::JobTypeSpec& t = p_.types(type);
+    if (t.spawn_every_seconds() <= 0) return absl::OkStatus();
+    const int child = type_index_.at(t.spawn_type());
+    for (int64_t k = 1; written_ < o_.jobs; ++k) {
       const int64_t at = std::llround(k * t.spawn_every_seconds());
-      if (at >= *run) break;
-      if (submit + at > kMaxSeconds) return TooLate(p, absl::StrCat(id, ".", k), "submitted", submit + at);
-      absl::StatusOr<int64_t> c = emit(child, submit + at, absl::StrCat(id, ".", k));
+      if (at >= run) break;
+      const std::string child_id = absl::StrCat(id, ".", k);
+      if (submit + at > kMaxSeconds) return TooLate(p_, child_id, "submitted", submit + at);
+      absl::StatusOr<int64_t> c = Emit(child, submit + at, child_id);
       if (!c.ok()) return c.status();
     }
+    return absl::OkStatus();
   }
-  return absl::OkStatus();
+
+  const v1::GeneratorPreset& p_;
+  const GenerateOptions& o_;
+  const int cluster_;
+  const std::function<absl::Status(absl::string_view)>& write_;
+  base::Random r_;
+  std::vector<double> hourly_;
+  double max_weight_ = 0, peak_rate_ = 0;
+  std::vector<double> type_cdf_;
+  std::vector<std::vector<double>> size_cdf_, status_cdf_;
+  std::map<std::string, int> type_index_;
+  int64_t written_ = 0;
+};
+
+}  // namespace
+
+absl::Status GenerateTrace(const v1::GeneratorPreset& p, const GenerateOptions& o,
+                           const std::function<absl::Status(absl::string_view)>& write) {
+  if (o.jobs <= 0) return absl::InvalidArgumentError("--jobs must be positive");
+  if (o.cluster_gpus < 0 || o.cluster_gpus > kMaxClusterGpus) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--cluster-gpus must be in [1, ", kMaxClusterGpus,
+                     "] (what a replay models), got ", o.cluster_gpus));
+  }
+  if (absl::Status s = Check(p, nullptr, p.name()); !s.ok()) return s;
+  absl::StatusOr<int> cluster = ClusterGpus(p, o);
+  if (!cluster.ok()) return cluster.status();
+  return Generator(p, o, *cluster, write).Run();
 }
 
 absl::Status GenerateTraceFile(const v1::GeneratorPreset& p, const GenerateOptions& given,
@@ -272,12 +328,14 @@ absl::Status GenerateTraceFile(const v1::GeneratorPreset& p, const GenerateOptio
     gzFile f = gzopen(tmp.c_str(), "wb");
     if (f == nullptr) return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
     s = GenerateTrace(p, o, [&](absl::string_view text) {
-      if (gzwrite(f, text.data(), static_cast<unsigned>(text.size())) != static_cast<int>(text.size())) {
+      if (gzwrite(f, text.data(), static_cast<unsigned>(text.size())) !=
+          static_cast<int>(text.size())) {
         return absl::UnavailableError(absl::StrCat(path, ": write failed"));
       }
       return absl::OkStatus();
     });
-    if (gzclose(f) != Z_OK && s.ok()) s = absl::UnavailableError(absl::StrCat(path, ": write failed"));
+    if (gzclose(f) != Z_OK && s.ok())
+      s = absl::UnavailableError(absl::StrCat(path, ": write failed"));
   } else {
     std::ofstream out(tmp, std::ios::binary);
     if (!out) return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
