@@ -301,6 +301,67 @@ std::string BeyondWorkText(const CostReport& r) {
 
 namespace {
 
+// A strategy run's lines under the table: its pool and what each costs.
+void StrategyLines(const CostReport& r, std::string* out) {
+  const auto& run = r.run;
+  absl::StrAppend(out, "strategy \"", run.strategy, "\": the cluster is ",
+                  r.committed == ledger::Pool::kNone ? std::string("none (all on demand)")
+                                                      : std::string(ledger::PoolName(r.committed)),
+                  "; strategy USD prices each entry by its pool: on-demand at $", Rate(r.rates.rental),
+                  " per GPU-hour",
+                  r.committed == ledger::Pool::kReserved
+                      ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
+                      : std::string(),
+                  r.committed == ledger::Pool::kOwned ? ", owned as below" : "", "\n");
+  absl::StrAppend(out, "strategy \"", run.strategy, "\": $", Usd(r.total.owned_micro_usd, true), " = ",
+                  r.committed == ledger::Pool::kNone ? std::string()
+                                      : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
+                                                     Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
+                                                     " (idle included) + "),
+                  "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
+                  Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
+}
+
+// The owned cluster's lines: its rates, the window's cost per GPU-hour used
+// and, beside rental, the break-even utilization.
+void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
+  const auto& run = r.run;
+  const auto& rt = r.rates;
+  absl::StrAppend(out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
+                  WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
+                  Rate(rt.owned_depreciation),
+                  rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing)) : "",
+                  " + operations $", Rate(rt.owned_operations),
+                  " + energy $", Rate(rt.owned_busy_energy), " busy / $",
+                  Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
+                  " per busy GPU-hour\n");
+  // The owned cluster's own cost and use: on-demand spend is not part of it.
+  const int64_t owned_cost = r.total.owned_micro_usd - r.on_demand_micro_usd;
+  const int64_t owned_busy = r.busy_gpu_seconds - r.on_demand_gpu_seconds;
+  if (owned_busy > 0) {
+    absl::StrAppend(out, "owned: the window's cost $", Usd(owned_cost, true),
+                    " over ", Hours(owned_busy, true), " GPU-hours used = $",
+                    Decimal(static_cast<__int128>(owned_cost) * 3600, owned_busy * 1'000'000LL, 4),
+                    " per GPU-hour used, idle capacity included\n");
+  }
+  if (o.rental) {
+    const double u = pricing::BreakEvenUtilization(rt);
+    if (std::isinf(u)) {
+      absl::StrAppend(out, "break-even: renting at $", Rate(rt.rental),
+                      " costs less than owning at any utilization\n");
+    } else {
+      const double used = r.window_seconds > 0 && run.total_gpus() > 0
+                              ? static_cast<double>(r.busy_gpu_seconds - r.on_demand_gpu_seconds) /
+                                    (static_cast<double>(r.window_seconds) * run.total_gpus())
+                              : 0;
+      absl::StrAppend(out, "break-even: owning costs what renting does at ",
+                      absl::StrFormat("%.2f%%", 100 * u),
+                      " utilization of the owned GPUs (this run: ",
+                      absl::StrFormat("%.2f%%", 100 * used), ")\n");
+    }
+  }
+}
+
 std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
   std::string out = absl::StrCat(
@@ -344,60 +405,8 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   if (o.rental) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental), " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
   }
-  if (o.owned && r.strategy) {
-    absl::StrAppend(&out, "strategy \"", run.strategy, "\": the cluster is ",
-                    r.committed == ledger::Pool::kNone ? std::string("none (all on demand)")
-                                                        : std::string(ledger::PoolName(r.committed)),
-                    "; strategy USD prices each entry by its pool: on-demand at $", Rate(r.rates.rental),
-                    " per GPU-hour",
-                    r.committed == ledger::Pool::kReserved
-                        ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
-                        : std::string(),
-                    r.committed == ledger::Pool::kOwned ? ", owned as below" : "", "\n");
-    absl::StrAppend(&out, "strategy \"", run.strategy, "\": $", Usd(r.total.owned_micro_usd, true), " = ",
-                    r.committed == ledger::Pool::kNone ? std::string()
-                                        : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
-                                                       Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
-                                                       " (idle included) + "),
-                    "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
-                    Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
-  }
-  if (o.owned && (!r.strategy || r.committed == ledger::Pool::kOwned)) {
-    const auto& rt = r.rates;
-    absl::StrAppend(&out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
-                    WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
-                    Rate(rt.owned_depreciation),
-                    rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing)) : "",
-                    " + operations $", Rate(rt.owned_operations),
-                    " + energy $", Rate(rt.owned_busy_energy), " busy / $",
-                    Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
-                    " per busy GPU-hour\n");
-    // The owned cluster's own cost and use: on-demand spend is not part of it.
-    const int64_t owned_cost = r.total.owned_micro_usd - r.on_demand_micro_usd;
-    const int64_t owned_busy = r.busy_gpu_seconds - r.on_demand_gpu_seconds;
-    if (owned_busy > 0) {
-      absl::StrAppend(&out, "owned: the window's cost $", Usd(owned_cost, true),
-                      " over ", Hours(owned_busy, true), " GPU-hours used = $",
-                      Decimal(static_cast<__int128>(owned_cost) * 3600, owned_busy * 1'000'000LL, 4),
-                      " per GPU-hour used, idle capacity included\n");
-    }
-    if (o.rental) {
-      const double u = pricing::BreakEvenUtilization(rt);
-      if (std::isinf(u)) {
-        absl::StrAppend(&out, "break-even: renting at $", Rate(rt.rental),
-                        " costs less than owning at any utilization\n");
-      } else {
-        const double used = r.window_seconds > 0 && run.total_gpus() > 0
-                                ? static_cast<double>(r.busy_gpu_seconds - r.on_demand_gpu_seconds) /
-                                      (static_cast<double>(r.window_seconds) * run.total_gpus())
-                                : 0;
-        absl::StrAppend(&out, "break-even: owning costs what renting does at ",
-                        absl::StrFormat("%.2f%%", 100 * u),
-                        " utilization of the owned GPUs (this run: ",
-                        absl::StrFormat("%.2f%%", 100 * used), ")\n");
-      }
-    }
-  }
+  if (o.owned && r.strategy) StrategyLines(r, &out);
+  if (o.owned && (!r.strategy || r.committed == ledger::Pool::kOwned)) OwnedLines(r, o, &out);
   if (v1::RunMetrics m; !r.run.metrics.empty() &&
                         google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += "\nschedule (" + r.run.policy + "):\n" + MetricsText(m);
