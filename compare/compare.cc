@@ -16,13 +16,13 @@
 #include "report/format.h"
 #include "replay/replay.h"
 #include "traces/pricing.h"
+#include "pricing/strategy.h"
 #include "traces/strategies.h"
 
 namespace gpuledger::compare {
 namespace {
 
 namespace pb = google::protobuf;
-constexpr double kHoursPerMonth = 8766.0 / 12;  // 365.25 days / 12
 
 // What a strategy needs, checked: sizes and merged prices.
 struct Plan {
@@ -47,8 +47,9 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   if (s.name().empty()) return Bad(at, "strategy without a name");
   ledger::Pool committed = ledger::Pool::kNone;
   if (!ledger::ParsePool(s.committed(), &committed) || committed == ledger::Pool::kOnDemand) {
-    return Bad(field_at("committed"), who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
-                       s.committed() + "\"");
+    return Bad(field_at("committed"),
+               who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
+                   s.committed() + "\"");
   }
   if (s.committed().empty() && !s.on_demand()) {
     return Bad(at, who + "no capacity: set committed or on_demand");
@@ -60,17 +61,19 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
       return Bad(field_at(s.has_committed_gpus() ? "committed_share_of_peak" : "committed"),
                  who + "give exactly one of committed_gpus and committed_share_of_peak");
     }
-    const double gpus = s.has_committed_gpus() ? s.committed_gpus()
-                                               : s.committed_share_of_peak() * peak;
+    const double gpus =
+        s.has_committed_gpus() ? s.committed_gpus() : s.committed_share_of_peak() * peak;
     if (!(gpus >= per_node)) {
       return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
                  absl::StrCat(who, "committed capacity must be at least one ", per_node,
-                                  "-GPU node, got ", gpus, " GPUs"));
+                              "-GPU node, got ", gpus, " GPUs"));
     }
     if (gpus > 1e7) {
       return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
-                 absl::StrCat(who, "committed capacity must be at most 10000000 GPUs (the "
-                                       "largest cluster a plan may have), got ", absl::StrFormat("%.0f", gpus), " GPUs"));
+                 absl::StrCat(who,
+                              "committed capacity must be at most 10000000 GPUs (the "
+                              "largest cluster a plan may have), got ",
+                              absl::StrFormat("%.0f", gpus), " GPUs"));
     }
     p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
   }
@@ -80,19 +83,24 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   auto merge = [&](const std::string& field, const std::string& name, const char* fallback,
                    const char* part) -> absl::Status {
     if (!o_allow_files && traces::IsProfileFile(name)) {
-      return Bad(field_at(field), absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
+      return Bad(field_at(field),
+                 absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
     }
-    absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
+    absl::StatusOr<v1::Pricing> profile =
+        traces::LoadPricingProfile(name.empty() ? fallback : name);
     if (!profile.ok()) {
-      return Bad(field_at(field), absl::StrCat(who, "field ", field, ": ", profile.status().message()));
+      return Bad(field_at(field),
+                 absl::StrCat(who, "field ", field, ": ", profile.status().message()));
     }
     const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
     if (!profile->GetReflection()->HasField(*profile, f)) {
-      return Bad(field_at(field), absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
-                                  "\" prices no ", part, " capacity"));
+      return Bad(field_at(field),
+                 absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
+                              "\" prices no ", part, " capacity"));
     }
-    p.pricing.GetReflection()->MutableMessage(&p.pricing, f)->MergeFrom(
-        profile->GetReflection()->GetMessage(*profile, f));
+    p.pricing.GetReflection()
+        ->MutableMessage(&p.pricing, f)
+        ->MergeFrom(profile->GetReflection()->GetMessage(*profile, f));
     return absl::OkStatus();
   };
   p.committed = committed;
@@ -108,10 +116,12 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
     }
     if (s.has_term_years()) p.pricing.mutable_reserved()->set_term_years(s.term_years());
     if (!(p.pricing.reserved().usd_per_gpu_hour() > 0)) {
-      return Bad(field_at("committed_pricing"), who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
+      return Bad(field_at("committed_pricing"),
+                 who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
     }
   }
-  if (auto st = merge("on_demand_pricing", s.on_demand_pricing(), "on-demand", "rental"); !st.ok()) {
+  if (auto st = merge("on_demand_pricing", s.on_demand_pricing(), "on-demand", "rental");
+      !st.ok()) {
     return st;
   }
   if (auto st = pricing::ValidatePricing(p.pricing, ""); !st.ok()) {
@@ -122,11 +132,13 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   if (s.on_demand_cap_gpus() < 0 || !(s.burst_after_hours() >= 0) ||
       !(s.provisioning_minutes() >= 0) || s.burst_after_hours() > 1e6 ||
       s.provisioning_minutes() > 1e6) {
-    return Bad(field_at(s.on_demand_cap_gpus() < 0                                        ? "on_demand_cap_gpus"
-                        : !(s.burst_after_hours() >= 0) || s.burst_after_hours() > 1e6 ? "burst_after_hours"
-                                                                                       : "provisioning_minutes"),
-               who + "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
-                         "not be negative, and the hours and minutes at most 1,000,000");
+    return Bad(field_at(s.on_demand_cap_gpus() < 0 ? "on_demand_cap_gpus"
+                        : !(s.burst_after_hours() >= 0) || s.burst_after_hours() > 1e6
+                            ? "burst_after_hours"
+                            : "provisioning_minutes"),
+               who +
+                   "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
+                   "not be negative, and the hours and minutes at most 1,000,000");
   }
   return p;
 }
@@ -152,8 +164,8 @@ traces::Workload Shape(const traces::Workload& w, const Plan& p, int* resized) {
   *resized = 0;
   for (traces::PlanJob& j : out.jobs) {
     if (j.gpus <= limit) continue;
-    const int gpus = limit >= per_node ? static_cast<int>(limit / per_node * per_node)
-                                       : static_cast<int>(limit);
+    const int gpus =
+        limit >= per_node ? static_cast<int>(limit / per_node * per_node) : static_cast<int>(limit);
     auto scale = [&](int64_t seconds) {
       return static_cast<int64_t>((static_cast<__int128>(seconds) * j.gpus + gpus - 1) / gpus);
     };
@@ -165,7 +177,9 @@ traces::Workload Shape(const traces::Workload& w, const Plan& p, int* resized) {
   return out;
 }
 
-std::string Money(int64_t micro) { return absl::StrFormat("%.2f", static_cast<double>(micro) / 1e6); }
+std::string Money(int64_t micro) {
+  return absl::StrFormat("%.2f", static_cast<double>(micro) / 1e6);
+}
 
 }  // namespace
 
@@ -183,15 +197,16 @@ std::vector<v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus) {
 
 absl::StatusOr<int64_t> ParseHorizon(absl::string_view text) {
   double v = 0;
-  const double unit = text.empty() ? 0
+  const double unit = text.empty()         ? 0
                       : text.back() == 'y' ? 365.25 * 86400
                       : text.back() == 'd' ? 86400
                       : text.back() == 'h' ? 3600
-                      : text.back() == 's' ? 1 : 0;
+                      : text.back() == 's' ? 1
+                                           : 0;
   if (unit == 0 || !absl::SimpleAtod(text.substr(0, text.size() - 1), &v) || !(v > 0) ||
       v * unit > 1000 * 365.25 * 86400) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a positive duration such as 4y, 90d, 2000h"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a positive duration such as 4y, 90d, 2000h"));
   }
   return std::llround(v * unit);
 }
@@ -205,7 +220,8 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const std::vector<traces::StrategyPlace>& where) {
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
-    const traces::StrategyPlace place = i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
+    const traces::StrategyPlace place =
+        i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
     absl::StatusOr<Plan> p = Check(strategies[i], w, place, o.allow_profile_files);
     if (!p.ok()) return p.status();
     plans.push_back(*p);
@@ -225,15 +241,18 @@ scheduler::SchedulerOptions StrategyOptions(const v1::Strategy& s, const Compare
 }  // namespace
 
 absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-                             const CompareOptions& o, const std::vector<traces::StrategyPlace>& where) {
+                             const CompareOptions& o,
+                             const std::vector<traces::StrategyPlace>& where) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
     int resized = 0;
     // Reserved capacity is paid for whole terms beyond the window.
-    const int64_t horizon = o.horizon_seconds.value_or(0) +
-                            std::llround(p.pricing.reserved().term_years() * pricing::kSecondsPerYear);
-    if (absl::Status s = replay::CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
+    const int64_t horizon =
+        o.horizon_seconds.value_or(0) +
+        std::llround(p.pricing.reserved().term_years() * pricing::kSecondsPerYear);
+    if (absl::Status s =
+            replay::CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
         !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("strategy \"", p.s->name(), "\": ", s.message()));
     }
@@ -241,101 +260,112 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
   return absl::OkStatus();
 }
 
+namespace {
+
+// A replayed strategy's costs over its horizon: exact amounts, rounded once,
+// the committed part and the on-demand part adding up to the total (a
+// report of the run shows the same total).
+absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
+                           const scheduler::RunSummary& sum, int paid_gpus, StrategyResult* r) {
+  const std::string who = absl::StrCat("strategy \"", p.s->name(), "\": ");
+  const pricing::Rates rates = pricing::ComputeRates(p.pricing, w.gpu.tdp_watts());
+  const int64_t capacity = static_cast<int64_t>(paid_gpus) * r->horizon_seconds;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  r->breakeven_utilization = nan;
+  r->breakeven_months = nan;
+  pricing::ExactUsd committed = 0;
+  const pricing::ExactUsd on_demand = pricing::ExactCost(r->on_demand_gpu_seconds, rates.rental);
+  if (r->committed == ledger::Pool::kOwned) {
+    committed = pricing::OwnedPoolCost(rates, capacity, r->committed_busy_gpu_seconds,
+                                       sum.down_gpu_seconds);
+    absl::StatusOr<int64_t> amortized = pricing::ToMicroUsd(
+        pricing::ExactCost(r->committed_busy_gpu_seconds, rates.owned_busy()) + on_demand,
+        absl::StrCat(who, "the amortized cost"));
+    if (!amortized.ok()) return amortized.status();
+    r->amortized_micro_usd = *amortized;
+    r->breakeven_utilization = pricing::BreakEvenUtilization(rates);
+    r->capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus);
+  } else if (r->committed == ledger::Pool::kReserved) {
+    committed = pricing::ReservedPoolCost(p.pricing, rates, paid_gpus, r->horizon_seconds);
+    r->breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
+  }
+  pricing::MoneySplitter split;
+  // On demand first, as a report of the run splits it.
+  r->on_demand_micro_usd = split.Take(on_demand);
+  r->committed_micro_usd = split.Take(committed);
+  if (absl::Status st = split.status(); !st.ok()) {
+    return absl::OutOfRangeError(absl::StrCat(who, st.message()));
+  }
+  r->total_micro_usd = r->committed_micro_usd + r->on_demand_micro_usd;
+  if (r->committed != ledger::Pool::kOwned) r->amortized_micro_usd = r->total_micro_usd;
+  if (capacity > 0) {
+    r->committed_utilization = static_cast<double>(r->committed_busy_gpu_seconds) / capacity;
+  }
+  if (r->committed == ledger::Pool::kOwned) {
+    r->breakeven_months = pricing::BreakEvenMonths(p.pricing, rates, r->committed_utilization);
+  }
+  return absl::OkStatus();
+}
+
+// Each phase finishes with its last job.
+absl::Status PhaseFinishes(ledger::Ledger& ledger, int64_t start, StrategyResult* r) {
+  absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(r->run_id);
+  if (!jobs.ok()) return jobs.status();
+  std::map<std::string, size_t> index;
+  for (const ledger::JobRecord& j : *jobs) {
+    auto [it, fresh] = index.try_emplace(j.phase, r->phase_finish.size());
+    if (fresh) r->phase_finish.push_back({j.phase, 0});
+    r->phase_finish[it->second].second =
+        std::max(r->phase_finish[it->second].second, j.ended - start);
+  }
+  return absl::OkStatus();
+}
+
+// One checked strategy replayed into the ledger and priced.
+absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload& w,
+                                           const CompareOptions& o, ledger::Ledger& ledger) {
+  const v1::Strategy& s = *p.s;
+  StrategyResult r;
+  r.strategy = s;
+  r.committed = p.committed;
+  r.committed_gpus = p.committed_gpus;
+  traces::Workload shaped = Shape(w, p, &r.resized_jobs);
+  // Owned or reserved: the whole cluster is paid for, hot spares included.
+  const int paid_gpus = r.committed == ledger::Pool::kNone ? 0 : shaped.total_gpus();
+  replay::RunLabels labels;
+  labels.strategy = s.name();
+  labels.committed_pool = p.committed;
+  absl::StatusOr<replay::ReplayResult> done =
+      replay::ReplayWorkload(std::move(shaped), ledger, o.seed, StrategyOptions(s, o), "", labels);
+  if (!done.ok()) {
+    return absl::Status(done.status().code(),
+                        absl::StrCat("strategy \"", s.name(), "\": ", done.status().message()));
+  }
+  const scheduler::RunSummary& sum = done->summary;
+  r.run_id = done->run_id;
+  r.window_seconds = sum.end - sum.start;
+  r.horizon_seconds = std::max(r.window_seconds, o.horizon_seconds.value_or(0));
+  r.on_demand_gpu_seconds = sum.on_demand_gpu_seconds;
+  r.committed_busy_gpu_seconds = sum.busy_gpu_seconds - sum.on_demand_gpu_seconds;
+  r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds - sum.restart_gpu_seconds -
+                             sum.checkpoint_gpu_seconds - sum.provisioning_gpu_seconds;
+  if (absl::Status st = PriceStrategy(p, w, sum, paid_gpus, &r); !st.ok()) return st;
+  if (absl::Status st = PhaseFinishes(ledger, sum.start, &r); !st.ok()) return st;
+  return r;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
-    const traces::Workload& w, const std::vector<v1::Strategy>& strategies,
-    const CompareOptions& o, ledger::Ledger& ledger, const std::vector<traces::StrategyPlace>& where) {
+    const traces::Workload& w, const std::vector<v1::Strategy>& strategies, const CompareOptions& o,
+    ledger::Ledger& ledger, const std::vector<traces::StrategyPlace>& where) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   std::vector<StrategyResult> results;
   for (const Plan& p : *plans) {
-    const v1::Strategy& s = *p.s;
-    StrategyResult r;
-    r.strategy = s;
-    r.committed = p.committed;
-    r.committed_gpus = p.committed_gpus;
-    traces::Workload shaped = Shape(w, p, &r.resized_jobs);
-    // Owned or reserved: the whole cluster is paid for, hot spares included.
-    const int paid_gpus = r.committed == ledger::Pool::kNone ? 0 : shaped.total_gpus();
-    const scheduler::SchedulerOptions options = StrategyOptions(s, o);
-    replay::RunLabels labels;
-    labels.strategy = s.name();
-    labels.committed_pool = p.committed;
-    absl::StatusOr<replay::ReplayResult> done =
-        replay::ReplayWorkload(std::move(shaped), ledger, o.seed, options, "", labels);
-    if (!done.ok()) {
-      return absl::Status(done.status().code(),
-                          absl::StrCat("strategy \"", s.name(), "\": ", done.status().message()));
-    }
-    const scheduler::RunSummary& sum = done->summary;
-    r.run_id = done->run_id;
-    r.window_seconds = sum.end - sum.start;
-    r.horizon_seconds = std::max(r.window_seconds, o.horizon_seconds.value_or(0));
-    r.on_demand_gpu_seconds = sum.on_demand_gpu_seconds;
-    r.committed_busy_gpu_seconds = sum.busy_gpu_seconds - sum.on_demand_gpu_seconds;
-    r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds -
-                               sum.restart_gpu_seconds - sum.checkpoint_gpu_seconds -
-                               sum.provisioning_gpu_seconds;
-    const pricing::Rates rates = pricing::ComputeRates(p.pricing, w.gpu.tdp_watts());
-    const int64_t capacity = static_cast<int64_t>(paid_gpus) * r.horizon_seconds;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    r.breakeven_utilization = nan;
-    r.breakeven_months = nan;
-    // Exact amounts, rounded once: the committed part and the on-demand part
-    // add up to the total (and a report of the run shows the same total).
-    pricing::ExactUsd committed = 0;
-    const pricing::ExactUsd on_demand = pricing::ExactCost(r.on_demand_gpu_seconds, rates.rental);
-    if (r.committed == ledger::Pool::kOwned) {
-      const int64_t idle = std::max<int64_t>(0, capacity - r.committed_busy_gpu_seconds -
-                                                    sum.down_gpu_seconds);
-      committed = pricing::ExactCost(capacity, rates.owned_fixed()) +
-                  pricing::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy_energy) +
-                  pricing::ExactCost(idle, rates.owned_idle_energy);
-      absl::StatusOr<int64_t> amortized = pricing::ToMicroUsd(
-          pricing::ExactCost(r.committed_busy_gpu_seconds, rates.owned_busy()) + on_demand,
-          absl::StrCat("strategy \"", s.name(), "\": the amortized cost"));
-      if (!amortized.ok()) return amortized.status();
-      r.amortized_micro_usd = *amortized;
-      r.breakeven_utilization = pricing::BreakEvenUtilization(rates);
-      r.capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus);
-    } else if (r.committed == ledger::Pool::kReserved) {
-      const int64_t committed_seconds = pricing::ReservedCommitmentSeconds(p.pricing, r.horizon_seconds);
-      committed = pricing::ExactCost(static_cast<int64_t>(paid_gpus) * committed_seconds, rates.reserved);
-      r.breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
-    }
-    pricing::MoneySplitter split;
-    // On demand first, as a report of the run splits it.
-    r.on_demand_micro_usd = split.Take(on_demand);
-    r.committed_micro_usd = split.Take(committed);
-    if (absl::Status st = split.status(); !st.ok()) {
-      return absl::OutOfRangeError(absl::StrCat("strategy \"", s.name(), "\": ", st.message()));
-    }
-    r.total_micro_usd = r.committed_micro_usd + r.on_demand_micro_usd;
-    if (r.committed != ledger::Pool::kOwned) r.amortized_micro_usd = r.total_micro_usd;
-    if (capacity > 0) {
-      r.committed_utilization = static_cast<double>(r.committed_busy_gpu_seconds) / capacity;
-    }
-    if (r.committed == ledger::Pool::kOwned) {
-      // Cash per owned GPU: capital at once, then energy, operations and
-      // cost of capital by the hour; against renting the GPU-hours used.
-      const double u = r.committed_utilization;
-      const double per_hour = u * rates.rental - u * rates.owned_busy_energy -
-                              (1 - u) * rates.owned_idle_energy - rates.owned_operations -
-                              rates.owned_financing;
-      r.breakeven_months = per_hour > 0 ? pricing::CapitalUsdPerGpu(p.pricing) * 1e9 /
-                                              (per_hour * kHoursPerMonth)
-                                        : std::numeric_limits<double>::infinity();
-    }
-    // Phases finish with their last job.
-    absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(r.run_id);
-    if (!jobs.ok()) return jobs.status();
-    std::map<std::string, size_t> index;
-    for (const ledger::JobRecord& j : *jobs) {
-      auto [it, fresh] = index.try_emplace(j.phase, r.phase_finish.size());
-      if (fresh) r.phase_finish.push_back({j.phase, 0});
-      r.phase_finish[it->second].second =
-          std::max(r.phase_finish[it->second].second, j.ended - sum.start);
-    }
-    results.push_back(std::move(r));
+    absl::StatusOr<StrategyResult> r = RunStrategy(p, w, o, ledger);
+    if (!r.ok()) return r.status();
+    results.push_back(*std::move(r));
   }
   return results;
 }
@@ -367,11 +397,12 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     for (const auto& p : phases) absl::StrAppend(&out, ",", report::CsvField("finish_days_" + p));
     out += "\n";
     for (const auto& r : results) {
-      absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed), ",", r.committed_gpus, ",",
-                      r.strategy.on_demand() ? "yes" : "no", ",", Money(r.total_micro_usd), ",",
-                      absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",", Money(r.amortized_micro_usd),
-                      ",", Money(r.on_demand_micro_usd), ",", Money(r.committed_micro_usd), ",",
-                      Money(r.capital_micro_usd), ",",
+      absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
+                      ",", r.committed_gpus, ",", r.strategy.on_demand() ? "yes" : "no", ",",
+                      Money(r.total_micro_usd), ",",
+                      absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",",
+                      Money(r.amortized_micro_usd), ",", Money(r.on_demand_micro_usd), ",",
+                      Money(r.committed_micro_usd), ",", Money(r.capital_micro_usd), ",",
                       num(r.committed_utilization, "%.6f"), ",",
                       absl::StrFormat("%.4f", r.window_seconds / 86400.0), ",",
                       absl::StrFormat("%.4f", r.horizon_seconds / 86400.0), ",",
@@ -387,14 +418,17 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
        "utilization", "makespan d", "break-even util.", "break-even months"}};
   for (const auto& p : phases) cells[0].push_back(p + " done d");
   for (const auto& r : results) {
-    std::string capacity =
-        r.committed == ledger::Pool::kNone
-            ? std::string()
-            : absl::StrCat(ledger::PoolName(r.committed), " ", report::WithThousands(r.committed_gpus));
+    std::string capacity = r.committed == ledger::Pool::kNone
+                               ? std::string()
+                               : absl::StrCat(ledger::PoolName(r.committed), " ",
+                                              report::WithThousands(r.committed_gpus));
     if (r.strategy.on_demand()) capacity += capacity.empty() ? "on-demand" : " + on-demand";
     std::vector<std::string> row = {
-        r.strategy.name(), capacity, report::Decimal(r.total_micro_usd, 1'000'000, 2, true),
-        absl::StrFormat("%.4f", r.UsdPerProductiveGpuHour()), report::Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
+        r.strategy.name(),
+        capacity,
+        report::Decimal(r.total_micro_usd, 1'000'000, 2, true),
+        absl::StrFormat("%.4f", r.UsdPerProductiveGpuHour()),
+        report::Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
         r.capital_micro_usd > 0 ? report::Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
         absl::StrFormat("%.2f", r.window_seconds / 86400.0),
@@ -406,14 +440,15 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
   std::string out = report::AlignedTable(cells, [](size_t i) { return i <= 1; });
   int64_t horizon = 0;
   for (const auto& r : results) horizon = std::max(horizon, r.horizon_seconds);
-  absl::StrAppend(&out, "\ntotal USD: what each strategy pays over its horizon (its replay, or --horizon: ",
-                  absl::StrFormat("%.2f", horizon / 86400.0),
-                  " days at most), committed capacity whether used or not;\n"
-                  "amortized USD: owned capacity charged only for the GPU-hours the plan used;\n"
-                  "break-even util.: the utilization of committed GPUs at which they cost what "
-                  "renting on demand does;\n"
-                  "break-even months: months of use, at this utilization, after which owning has "
-                  "cost less cash than renting.\n");
+  absl::StrAppend(
+      &out, "\ntotal USD: what each strategy pays over its horizon (its replay, or --horizon: ",
+      absl::StrFormat("%.2f", horizon / 86400.0),
+      " days at most), committed capacity whether used or not;\n"
+      "amortized USD: owned capacity charged only for the GPU-hours the plan used;\n"
+      "break-even util.: the utilization of committed GPUs at which they cost what "
+      "renting on demand does;\n"
+      "break-even months: months of use, at this utilization, after which owning has "
+      "cost less cash than renting.\n");
   for (const auto& r : results) {
     if (r.resized_jobs > 0) {
       absl::StrAppend(&out, r.strategy.name(), ": ", r.resized_jobs,

@@ -28,6 +28,7 @@
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/convert.h"
+#include "pricing/strategy.h"
 #include "report/cost.h"
 #include "server/ledger_service.h"
 #include "ledger/store.h"
@@ -256,10 +257,8 @@ class ReplayManager {
     p.set_jobs_total(sim.jobs_total());
     p.set_gpu_seconds(busy);
     // Exact amounts rounded once, as a report of the run rounds them.
-    p.set_rental_micro_usd(pricing::CostMicroUsd(busy, a.rates.rental));
-    p.set_owned_micro_usd(pricing::ToMicroUsd(pricing::ExactCost(busy, a.rates.owned_busy()) +
-                                             pricing::ExactCost(capacity - busy, a.rates.owned_idle()))
-                              .value_or(pricing::kMaxMicroUsd));
+    p.set_rental_micro_usd(pricing::ProgressRentalMicroUsd(a.rates, busy));
+    p.set_owned_micro_usd(pricing::ProgressOwnedMicroUsd(a.rates, capacity, busy));
     return p;
   }
 
