@@ -37,105 +37,126 @@ absl::Status Bad(const std::string& at, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat(at, ": ", what));
 }
 
+// The committed pool's size: one of committed_gpus or committed_share_of_peak,
+// at least a node and at most 10M GPUs, rounded down to whole nodes.
+absl::StatusOr<int> CommittedGpus(const v1::Strategy& s, const traces::Workload& w,
+                                  const traces::StrategyPlace& place, const std::string& who) {
+  const int per_node = w.gpu.gpus_per_node();
+  const int peak = (w.nodes - w.spare_nodes) * per_node;
+  if (s.has_committed_gpus() == s.has_committed_share_of_peak()) {
+    return Bad(place.Field(s.has_committed_gpus() ? "committed_share_of_peak" : "committed"),
+               who + "give exactly one of committed_gpus and committed_share_of_peak");
+  }
+  const double gpus =
+      s.has_committed_gpus() ? s.committed_gpus() : s.committed_share_of_peak() * peak;
+  const std::string size_field =
+      s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak";
+  if (!(gpus >= per_node)) {
+    return Bad(place.Field(size_field),
+               absl::StrCat(who, "committed capacity must be at least one ", per_node,
+                            "-GPU node, got ", gpus, " GPUs"));
+  }
+  if (gpus > 1e7) {
+    return Bad(place.Field(size_field),
+               absl::StrCat(who,
+                            "committed capacity must be at most 10000000 GPUs (the "
+                            "largest cluster a plan may have), got ",
+                            absl::StrFormat("%.0f", gpus), " GPUs"));
+  }
+  return static_cast<int>(gpus) / per_node * per_node;
+}
+
+// Merges the part (owned, reserved or rental) that profile `name` (else
+// `fallback`) prices into `pricing`: the profile must set it, and only it is
+// taken.
+absl::Status MergeProfile(const traces::StrategyPlace& place, const std::string& who,
+                          const std::string& field, const std::string& name, const char* fallback,
+                          const char* part, bool allow_files, v1::Pricing* pricing) {
+  if (!allow_files && traces::IsProfileFile(name)) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
+  }
+  absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
+  if (!profile.ok()) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, ": ", profile.status().message()));
+  }
+  const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
+  if (!profile->GetReflection()->HasField(*profile, f)) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
+                            "\" prices no ", part, " capacity"));
+  }
+  pricing->GetReflection()
+      ->MutableMessage(pricing, f)
+      ->MergeFrom(profile->GetReflection()->GetMessage(*profile, f));
+  return absl::OkStatus();
+}
+
+// The strategy's pricing: defaults, its committed pool's profile, its
+// on-demand profile, checked.
+absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlace& place,
+                               const std::string& who, bool allow_files, Plan* p) {
+  p->pricing = traces::BuiltinDefaults().pricing();
+  if (p->committed == ledger::Pool::kOwned) {
+    if (auto st = MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
+                               "owned-straight-line", "owned", allow_files, &p->pricing);
+        !st.ok()) {
+      return st;
+    }
+  } else if (p->committed == ledger::Pool::kReserved) {
+    if (auto st = MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
+                               "reserved-1y", "reserved", allow_files, &p->pricing);
+        !st.ok()) {
+      return st;
+    }
+    if (s.has_term_years()) p->pricing.mutable_reserved()->set_term_years(s.term_years());
+    if (!(p->pricing.reserved().usd_per_gpu_hour() > 0)) {
+      return Bad(place.Field("committed_pricing"),
+                 who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
+    }
+  }
+  if (auto st = MergeProfile(place, who, "on_demand_pricing", s.on_demand_pricing(), "on-demand",
+                             "rental", allow_files, &p->pricing);
+      !st.ok()) {
+    return st;
+  }
+  if (auto st = pricing::ValidatePricing(p->pricing, ""); !st.ok()) {
+    return Bad(place.Field(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
+               who + std::string(st.message()));
+  }
+  p->on_demand_rate = p->pricing.rental().usd_per_gpu_hour();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
                            const traces::StrategyPlace& place, bool o_allow_files) {
   const std::string at = place.at;
-  auto field_at = [&](absl::string_view field) { return place.Field(field); };
   Plan p;
   p.s = &s;
   const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
   if (s.name().empty()) return Bad(at, "strategy without a name");
-  ledger::Pool committed = ledger::Pool::kNone;
-  if (!ledger::ParsePool(s.committed(), &committed) || committed == ledger::Pool::kOnDemand) {
-    return Bad(field_at("committed"),
+  if (!ledger::ParsePool(s.committed(), &p.committed) || p.committed == ledger::Pool::kOnDemand) {
+    return Bad(place.Field("committed"),
                who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
                    s.committed() + "\"");
   }
   if (s.committed().empty() && !s.on_demand()) {
     return Bad(at, who + "no capacity: set committed or on_demand");
   }
-  const int per_node = w.gpu.gpus_per_node();
-  const int peak = (w.nodes - w.spare_nodes) * per_node;
   if (!s.committed().empty()) {
-    if (s.has_committed_gpus() == s.has_committed_share_of_peak()) {
-      return Bad(field_at(s.has_committed_gpus() ? "committed_share_of_peak" : "committed"),
-                 who + "give exactly one of committed_gpus and committed_share_of_peak");
-    }
-    const double gpus =
-        s.has_committed_gpus() ? s.committed_gpus() : s.committed_share_of_peak() * peak;
-    if (!(gpus >= per_node)) {
-      return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
-                 absl::StrCat(who, "committed capacity must be at least one ", per_node,
-                              "-GPU node, got ", gpus, " GPUs"));
-    }
-    if (gpus > 1e7) {
-      return Bad(field_at(s.has_committed_gpus() ? "committed_gpus" : "committed_share_of_peak"),
-                 absl::StrCat(who,
-                              "committed capacity must be at most 10000000 GPUs (the "
-                              "largest cluster a plan may have), got ",
-                              absl::StrFormat("%.0f", gpus), " GPUs"));
-    }
-    p.committed_gpus = static_cast<int>(gpus) / per_node * per_node;
+    absl::StatusOr<int> gpus = CommittedGpus(s, w, place, who);
+    if (!gpus.ok()) return gpus.status();
+    p.committed_gpus = *gpus;
   }
-  p.pricing = traces::BuiltinDefaults().pricing();
-  // Each profile prices one part (owned, reserved or rental) and must set
-  // it; only that part is taken.
-  auto merge = [&](const std::string& field, const std::string& name, const char* fallback,
-                   const char* part) -> absl::Status {
-    if (!o_allow_files && traces::IsProfileFile(name)) {
-      return Bad(field_at(field),
-                 absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
-    }
-    absl::StatusOr<v1::Pricing> profile =
-        traces::LoadPricingProfile(name.empty() ? fallback : name);
-    if (!profile.ok()) {
-      return Bad(field_at(field),
-                 absl::StrCat(who, "field ", field, ": ", profile.status().message()));
-    }
-    const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
-    if (!profile->GetReflection()->HasField(*profile, f)) {
-      return Bad(field_at(field),
-                 absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
-                              "\" prices no ", part, " capacity"));
-    }
-    p.pricing.GetReflection()
-        ->MutableMessage(&p.pricing, f)
-        ->MergeFrom(profile->GetReflection()->GetMessage(*profile, f));
-    return absl::OkStatus();
-  };
-  p.committed = committed;
-  if (committed == ledger::Pool::kOwned) {
-    if (auto st = merge("committed_pricing", s.committed_pricing(), "owned-straight-line", "owned");
-        !st.ok()) {
-      return st;
-    }
-  } else if (committed == ledger::Pool::kReserved) {
-    if (auto st = merge("committed_pricing", s.committed_pricing(), "reserved-1y", "reserved");
-        !st.ok()) {
-      return st;
-    }
-    if (s.has_term_years()) p.pricing.mutable_reserved()->set_term_years(s.term_years());
-    if (!(p.pricing.reserved().usd_per_gpu_hour() > 0)) {
-      return Bad(field_at("committed_pricing"),
-                 who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
-    }
-  }
-  if (auto st = merge("on_demand_pricing", s.on_demand_pricing(), "on-demand", "rental");
-      !st.ok()) {
-    return st;
-  }
-  if (auto st = pricing::ValidatePricing(p.pricing, ""); !st.ok()) {
-    return Bad(field_at(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
-               who + std::string(st.message()));
-  }
-  p.on_demand_rate = p.pricing.rental().usd_per_gpu_hour();
+  if (absl::Status st = PriceStrategyPlan(s, place, who, o_allow_files, &p); !st.ok()) return st;
   if (s.on_demand_cap_gpus() < 0 || !(s.burst_after_hours() >= 0) ||
       !(s.provisioning_minutes() >= 0) || s.burst_after_hours() > 1e6 ||
       s.provisioning_minutes() > 1e6) {
-    return Bad(field_at(s.on_demand_cap_gpus() < 0 ? "on_demand_cap_gpus"
-                        : !(s.burst_after_hours() >= 0) || s.burst_after_hours() > 1e6
-                            ? "burst_after_hours"
-                            : "provisioning_minutes"),
+    return Bad(place.Field(s.on_demand_cap_gpus() < 0 ? "on_demand_cap_gpus"
+                           : !(s.burst_after_hours() >= 0) || s.burst_after_hours() > 1e6
+                               ? "burst_after_hours"
+                               : "provisioning_minutes"),
                who +
                    "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
                    "not be negative, and the hours and minutes at most 1,000,000");
