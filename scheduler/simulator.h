@@ -6,18 +6,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <memory_resource>
 #include <optional>
-#include <queue>
-#include <set>
-#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "scheduler/cluster.h"
-#include "scheduler/event_queue.h"
 #include "scheduler/failures.h"
 #include "scheduler/types.h"
 
@@ -137,17 +131,17 @@ struct RunSummary {
   Seconds start = 0;  // earliest submission: the replay window opens
   Seconds end = 0;    // last job end: the replay window closes
   int jobs_completed = 0;
-  int64_t busy_gpu_seconds = 0;  // held by jobs, lost work included
-  int64_t lost_gpu_seconds = 0;  // work redone after preemption or failure
-  int64_t restart_gpu_seconds = 0;  // restarting after a failure
-  int64_t checkpoint_gpu_seconds = 0;  // stalled writing checkpoints
+  int64_t busy_gpu_seconds = 0;          // held by jobs, lost work included
+  int64_t lost_gpu_seconds = 0;          // work redone after preemption or failure
+  int64_t restart_gpu_seconds = 0;       // restarting after a failure
+  int64_t checkpoint_gpu_seconds = 0;    // stalled writing checkpoints
   int64_t provisioning_gpu_seconds = 0;  // on-demand machines coming up
   int64_t on_demand_gpu_seconds = 0;     // everything held on demand
   int on_demand_jobs = 0;                // runs started on demand
   int64_t idle_gpu_seconds = 0;
   int64_t down_gpu_seconds = 0;  // nodes under repair
   int preemptions = 0;
-  int interruptions = 0;  // jobs stopped by unexpected node failures
+  int interruptions = 0;          // jobs stopped by unexpected node failures
   int planned_interruptions = 0;  // jobs stopped by planned maintenance
   // Work (productive GPU-seconds) over GPU-seconds held by jobs; 1 if none.
   double goodput() const {
@@ -158,7 +152,8 @@ struct RunSummary {
 };
 
 // Replays jobs in steps (RunUntil), so a caller can pace a replay against a
-// clock, report progress, or stop between steps.
+// clock, report progress, or stop between steps. Its state is the
+// implementation's (scheduler/simulator_impl.h, internal to scheduler/).
 class Simulator {
  public:
   // A job interrupted this often without finishing stops the replay: its
@@ -173,162 +168,38 @@ class Simulator {
                                                            std::vector<JobSpec> jobs,
                                                            const SchedulerOptions& options,
                                                            Sink* sink);
+  virtual ~Simulator() = default;
 
   // Applies every event at or before simulated time `t`, in order.
-  absl::Status RunUntil(Seconds t);
+  virtual absl::Status RunUntil(Seconds t) = 0;
   // True when nothing is left to run: every job has ended (repairs still
   // pending do not keep a replay open) or no event is left.
-  bool done() const {
-    return next_submit_ == submit_order_.size() &&
-           (events_.empty() || summary_.jobs_completed == jobs_total());
-  }
+  virtual bool done() const = 0;
   // Time of the next event; requires !done().
-  Seconds next_event_time() const;
+  virtual Seconds next_event_time() const = 0;
   // Time of the last instant applied (the window's start before any).
-  Seconds now() const { return now_; }
+  virtual Seconds now() const = 0;
   // The window's start: the earliest submission.
-  Seconds start() const { return summary_.start; }
-  int jobs_total() const { return static_cast<int>(jobs_.size()); }
-  int jobs_done() const { return summary_.jobs_completed; }
-  const std::vector<JobTimes>& times() const { return times_; }
-  const std::vector<JobSpec>& jobs() const { return jobs_; }
+  virtual Seconds start() const = 0;
+  virtual int jobs_total() const = 0;
+  virtual int jobs_done() const = 0;
+  virtual const std::vector<JobTimes>& times() const = 0;
+  virtual const std::vector<JobSpec>& jobs() const = 0;
   // GPU-seconds held by jobs from the start through `t` (>= now()),
   // counting the running jobs' time so far.
-  int64_t BusyGpuSecondsThrough(Seconds t) const;
+  virtual int64_t BusyGpuSecondsThrough(Seconds t) const = 0;
   // Running jobs and the start of their current run, whose usage is
   // reported only when the run stops: (job, since), in job order.
-  std::vector<std::pair<int, Seconds>> RunningSince() const;
+  virtual std::vector<std::pair<int, Seconds>> RunningSince() const = 0;
 
   // Stops the replay at `t` (at least now(), before the next event): the
   // running jobs' usage and the idle GPUs up to `t` are reported as if the
   // cluster were switched off then, and no event is left. For cancelling.
-  absl::Status StopAt(Seconds t);
+  virtual absl::Status StopAt(Seconds t) = 0;
 
   // The summary once done(); FailedPrecondition if the replay was stopped
   // early.
-  absl::StatusOr<RunSummary> Finish() const;
-
- private:
-  // (0 for a job interrupted by a failure, else 1; -priority; arrival(); index)
-  using QueueKey = std::tuple<int, int, Seconds, int>;
-  static int JobOf(const QueueKey& k) { return std::get<3>(k); }
-
-  Simulator(const ClusterShape& shape, std::vector<JobSpec> jobs, const SchedulerOptions& options,
-            Sink* sink);
-  QueueKey Key(int job) const {
-    return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].arrival(), job};
-  }
-  Seconds Estimate(int job) const;
-  // Checkpoints written while doing `work` seconds of work from a restart,
-  // and the wall-clock time that takes.
-  Seconds Checkpoints(int job, Seconds work) const;
-  Seconds WallFor(int job, Seconds work) const {
-    return work + Checkpoints(job, work) * jobs_[job].checkpoint_write_seconds;
-  }
-  absl::Status ApplyInstant(Seconds t);
-  // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job], or
-  // on demand.
-  absl::Status Start(int job, Seconds t, bool on_demand = false);
-  // Puts a job in the waiting queue (and, with on-demand capacity, wakes
-  // the scheduler when its wait lets it burst).
-  void Enqueue(int job, Seconds t);
-  // Starts on demand the jobs only on-demand capacity can hold, then the
-  // first waiting job (queue order) whose wait is long enough, under the
-  // cap. True if it took a job off the cluster's queue.
-  absl::StatusOr<bool> BurstPass(Seconds t);
-  // Gives a job's GPUs back and its runs' memory to the pool.
-  void ReleaseHeld(int job);
-  absl::Status Preempt(int job, Seconds t);
-  // Ends a job's current run early at `t` (preemption or failure): records
-  // its restart, saved and lost time, and requeues it.
-  absl::Status StopRun(int job, Seconds t);
-  absl::Status FailNode(const NodeFailure& failure, Seconds t);
-  // The next failure's time (max if none), and taking it.
-  Seconds NextFailureTime() const;
-  // Nodes in service (not under repair, not standing by as spares).
-  int InService() const;
-  // Appends (repair end, GPUs) for the repaired nodes that will rejoin
-  // service, earliest first.
-  void AddRepairReturns(std::vector<std::pair<Seconds, int64_t>>* frees) const;
-  NodeFailure PopFailure();
-  absl::Status Schedule(Seconds t);
-  absl::Status StartFromHead(Seconds t);
-  absl::Status EasyBackfill(Seconds t);
-  absl::Status ConservativeBackfill(Seconds t);
-  absl::Status PriorityPass(Seconds t);
-  absl::Status Emit(const UsageInterval& usage);
-  // Idle and down GPUs from now_ to `t`.
-  absl::Status EmitCapacityUntil(Seconds t);
-  // A job's current run from its start to `t`: restart owed, then work.
-  absl::Status EmitRunUntil(int job, Seconds t);
-  // A run's work from `from` (its restart done) to `t`: cycles of work and a
-  // checkpoint write; after the last completed write, work (or, if
-  // `tail_lost`, lost time). Returns the work saved by completed writes.
-  // Recorded as one entry per category (see the definition).
-  absl::StatusOr<Seconds> EmitWork(int job, Seconds from, Seconds t, bool tail_lost);
-
-  // The ordered sets and the jobs' node runs take their memory from this pool
-  // and give it back, so the event loop calls no allocator in the steady state.
-  std::pmr::unsynchronized_pool_resource pool_;
-  std::vector<JobSpec> jobs_;
-  SchedulerOptions options_;
-  Sink* sink_;
-  Cluster cluster_;
-  EventQueue events_;  // job ends, repaired nodes, burst wake-ups; arrivals come from submit_order_
-  std::vector<int> submit_order_;  // jobs by (arrival(), index)
-  size_t next_submit_ = 0;         // the next of them to arrive
-  std::vector<int> deps_left_;
-  std::vector<std::vector<int>> dependents_;
-  std::vector<bool> submitted_;
-  std::vector<Seconds> started_;     // start of the current run
-  std::vector<Seconds> remaining_;   // run seconds still to do (checkpoints)
-  std::vector<Seconds> restart_owed_;    // restart to do before the work resumes
-  std::vector<Seconds> restart_in_run_;  // restart at the start of the current run
-  std::vector<Seconds> provisioning_in_run_;  // on demand: machines coming up first
-  std::vector<Seconds> queued_at_;       // when it last joined the queue
-  std::vector<bool> on_demand_;          // its current run is on demand
-  std::set<int> on_demand_running_;
-  std::set<QueueKey> on_demand_only_;    // waiting jobs bigger than the cluster
-  int64_t on_demand_gpus_ = 0;           // GPUs held on demand now
-  std::vector<bool> interrupted_;        // requeued by a failure: goes first
-  std::vector<Seconds> node_up_at_;      // repair ends (for overlapping failures)
-  std::vector<int> node_epoch_;          // makes superseded repair ends stale
-  std::set<int> spares_;                 // hot spares standing by (down in cluster_)
-  std::set<std::pair<Seconds, int>> repairs_;  // (repair end, node): nodes under repair
-  std::vector<Seconds> estimated_end_;   // the key a running job has in running_by_estimated_end_
-  std::vector<std::pair<Seconds, int64_t>> frees_;  // scratch: (time, GPUs freed)
-  size_t next_failure_ = 0;
-  std::vector<NodeFailureStream> streams_;  // with a failure model: one per node
-  std::vector<NodeFailure> pending_;        // each node's next failure
-  // Nodes by their next failure (time, node): the earliest on top.
-  std::priority_queue<std::pair<Seconds, int>, std::vector<std::pair<Seconds, int>>,
-                      std::greater<std::pair<Seconds, int>>>
-      failure_heap_;
-  std::vector<int> on_failed_node_;      // scratch
-  std::vector<int> epoch_;           // bumps on preemption: stale end events
-  std::vector<Allocation> held_;
-  std::vector<JobTimes> times_;
-  std::pmr::set<QueueKey> waiting_{&pool_};
-  std::pmr::set<int> running_{&pool_};
-  std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
-  // Preemption victims first: (priority, -start, -index).
-  std::pmr::set<std::tuple<int, Seconds, int>> victims_{&pool_};
-  RunSummary summary_;
-  Seconds now_ = 0;
-  int64_t running_gpus_ = 0;        // GPUs held by running jobs
-  int64_t running_gpu_starts_ = 0;  // sum of gpus x start over running jobs
-  bool stopped_ = false;            // StopAt ended the replay early
-
-  // EASY: what the last full pass left, valid while no job has ended and
-  // the head is the same; then only new arrivals need examining.
-  bool easy_valid_ = false;
-  int easy_head_ = -1;
-  Seconds easy_shadow_ = 0;
-  int64_t easy_extra_ = 0;
-  std::vector<int> arrived_;  // jobs that joined the queue since the last pass
-  std::vector<QueueKey> fresh_;  // EASY: scratch, kept for its capacity
-  std::vector<int> chosen_;      // priority: scratch for preemption victims
-  bool ended_ = false;        // a job ended or was preempted since the last pass
+  virtual absl::StatusOr<RunSummary> Finish() const = 0;
 };
 
 // Runs `jobs` to the end (see Simulator).

@@ -1,0 +1,149 @@
+// Validation of a replay's jobs (Simulator::Create) and the policy names.
+#include "scheduler/simulator_impl.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+
+namespace gpuledger::scheduler {
+
+absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                       const SchedulerOptions& options) {
+  const int spare_nodes = options.spare_nodes;
+  if (shape.gpus_per_node <= 0 || shape.nodes < 0 || (shape.nodes == 0 && !options.on_demand)) {
+    return absl::InvalidArgumentError("cluster has no GPUs");
+  }
+  if (options.on_demand_cap_gpus < 0 || options.burst_after_seconds < 0 ||
+      options.provisioning_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "on-demand cap, burst wait and provisioning time must not be negative");
+  }
+  if (spare_nodes < 0 || (spare_nodes > 0 && spare_nodes >= shape.nodes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spare nodes must be at least 0 and fewer than the cluster's ", shape.nodes,
+                     " nodes, got ", spare_nodes));
+  }
+  const int in_service = (shape.nodes - spare_nodes) * shape.gpus_per_node;
+  const int n = static_cast<int>(jobs.size());
+  for (const JobSpec& j : jobs) {
+    if (j.submit < 0 || j.arrival() > kMaxSimulatedSeconds ||
+        j.run_seconds > kMaxSimulatedSeconds || j.checkpoint_write_seconds > kMaxSimulatedSeconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "job \"", j.id, "\": submit and run times must be in [0, ", kMaxSimulatedSeconds, "]"));
+    }
+  }
+  if (SerialBound(jobs) > kMaxSimulatedSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the jobs could run past simulated second ", kMaxSimulatedSeconds,
+                     " (about 3,169 years: the last arrival plus every run one after another), the "
+                     "longest replay gpuledger represents"));
+  }
+  for (const JobSpec& j : jobs) {
+    const std::string who = absl::StrCat("job \"", j.id, "\": ");
+    if (j.gpus <= 0) return absl::InvalidArgumentError(who + "gpus must be positive");
+    const bool fits_on_demand = options.on_demand && (options.on_demand_cap_gpus == 0 ||
+                                                      j.gpus <= options.on_demand_cap_gpus);
+    if (j.gpus > in_service && !fits_on_demand) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who, "needs ", j.gpus, " GPUs, the cluster has ", in_service,
+          spare_nodes > 0 ? absl::StrCat(" besides its ", spare_nodes, " spare nodes") : "",
+          options.on_demand
+              ? absl::StrCat(" and on-demand capacity is capped at ", options.on_demand_cap_gpus)
+              : ""));
+    }
+    if (j.gpus > shape.gpus_per_node && j.gpus % shape.gpus_per_node != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(who, j.gpus, " GPUs is not a whole number of ",
+                                                     shape.gpus_per_node, "-GPU nodes"));
+    }
+    if (j.run_seconds <= 0) return absl::InvalidArgumentError(who + "run time must be positive");
+    if (j.estimate != 0 && j.estimate < j.run_seconds) {
+      return absl::InvalidArgumentError(who + "estimate is below the run time");
+    }
+    if (j.checkpoint_seconds < 0)
+      return absl::InvalidArgumentError(who + "checkpoint interval is negative");
+    if (j.checkpoint_write_seconds < 0) {
+      return absl::InvalidArgumentError(who + "checkpoint write time is negative");
+    }
+    for (int d : j.after) {
+      if (d < 0 || d >= n) return absl::InvalidArgumentError(who + "dependency out of range");
+    }
+  }
+  // Jobs that wait on each other in a cycle would never run: find them
+  // before anything runs (Kahn's algorithm; what is left is on a cycle or
+  // waits for one).
+  std::vector<int> waiting_on(n, 0);
+  std::vector<std::vector<int>> dependents(n);
+  for (int i = 0; i < n; ++i) {
+    waiting_on[i] = static_cast<int>(jobs[i].after.size());
+    for (int d : jobs[i].after) dependents[d].push_back(i);
+  }
+  std::vector<int> ready;
+  for (int i = 0; i < n; ++i) {
+    if (waiting_on[i] == 0) ready.push_back(i);
+  }
+  int cleared = 0;
+  while (!ready.empty()) {
+    const int j = ready.back();
+    ready.pop_back();
+    ++cleared;
+    for (int d : dependents[j]) {
+      if (--waiting_on[d] == 0) ready.push_back(d);
+    }
+  }
+  if (cleared < n) {
+    std::string stuck;
+    for (int i = 0; i < n; ++i) {
+      if (waiting_on[i] > 0)
+        absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs[i].id, "\"");
+    }
+    return absl::InvalidArgumentError(absl::StrCat("jobs wait on each other in a cycle: ", stuck));
+  }
+  return absl::OkStatus();
+}
+
+Seconds SerialBound(const std::vector<JobSpec>& jobs) {
+  Seconds latest_submit = 0, serial = 0;
+  for (const JobSpec& j : jobs) {
+    latest_submit =
+        std::max(latest_submit, std::clamp<Seconds>(j.arrival(), 0, kMaxSimulatedSeconds));
+    const Seconds run = std::clamp<Seconds>(j.run_seconds, 0, kMaxSimulatedSeconds);
+    const Seconds write = std::clamp<Seconds>(j.checkpoint_write_seconds, 0, kMaxSimulatedSeconds);
+    // Writes: at most one per interval of work, and one more cut short.
+    const Seconds writes =
+        j.checkpoint_seconds > 0
+            ? std::min<__int128>(__int128{run / j.checkpoint_seconds + 1} * write,
+                                 kMaxSimulatedSeconds)
+            : 0;
+    serial += run + writes;
+    if (serial > kMaxSimulatedSeconds) return kMaxSimulatedSeconds + 1;
+  }
+  return std::min(latest_submit + serial, kMaxSimulatedSeconds + 1);
+}
+
+absl::StatusOr<Policy> ParsePolicy(absl::string_view name) {
+  if (name == "fcfs") return Policy::kFcfs;
+  if (name == "easy") return Policy::kEasy;
+  if (name == "conservative") return Policy::kConservative;
+  if (name == "priority") return Policy::kPriority;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown policy \"", name, "\"; use fcfs, easy, conservative or priority"));
+}
+
+const char* PolicyName(Policy policy) {
+  switch (policy) {
+    case Policy::kFcfs:
+      return "fcfs";
+    case Policy::kEasy:
+      return "easy";
+    case Policy::kConservative:
+      return "conservative";
+    case Policy::kPriority:
+      return "priority";
+  }
+  return "unknown";
+}
+
+}  // namespace gpuledger::scheduler
