@@ -1,0 +1,401 @@
+// Writing runs: a run's start, its batched rows (RunWriter), its end; run
+// groups; repairing runs a dead writer left running.
+#include "ledger/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/sqlite.h"
+#include "ledger/store_internal.h"
+
+namespace gpuledger::ledger {
+
+absl::StatusOr<std::vector<Ledger::Repair>> Ledger::RepairRuns(bool force) {
+  std::vector<Repair> out;
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  std::vector<std::pair<int64_t, std::string>> running;
+  {
+    Stmt q(db_, "SELECT run_id, writer FROM runs WHERE status = 'running' ORDER BY run_id");
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) {
+        Exec(db_, "ROLLBACK").IgnoreError();
+        return row.status();
+      }
+      if (!*row) break;
+      running.push_back({q.Int64(0), q.Text(1)});
+    }
+  }
+  const std::string me = ThisWriter();
+  const std::string host = me.substr(0, me.rfind(':'));
+  for (const auto& [id, writer] : running) {
+    Repair r{id, writer, false, ""};
+    const size_t colon = writer.rfind(':');
+    int pid = 0;
+    const bool here = colon != std::string::npos && writer.substr(0, colon) == host &&
+                      absl::SimpleAtoi(writer.substr(colon + 1), &pid) && pid > 0;
+    if (here && !force && (::kill(pid, 0) == 0 || errno == EPERM)) {
+      r.why = absl::StrCat("its writer (process ", pid, ") is still running");
+    } else if (!here && !force) {
+      r.why = writer.empty()
+                  ? "its writer is not recorded (written before schema 6); --force abandons it"
+                  : absl::StrCat("its writer ", writer, " is on another host; --force abandons it");
+    } else {
+      Stmt u(db_,
+             "UPDATE runs SET status = 'abandoned', wall_end = ? WHERE run_id = ? AND status = "
+             "'running'");
+      u.Bind(1, Now()).Bind(2, id);
+      if (auto s = u.Run(); !s.ok()) {
+        Exec(db_, "ROLLBACK").IgnoreError();
+        return s;
+      }
+      r.abandoned = true;
+      r.why = here && !force ? absl::StrCat("its writer (process ", pid, ") is gone") : "forced";
+    }
+    out.push_back(std::move(r));
+  }
+  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(const RunRecord& run,
+                                                            const std::vector<JobRecord>& jobs) {
+  return StartRun(run, jobs.size(), [&](size_t i, JobRecord* r) { *r = jobs[i]; });
+}
+
+absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
+    const RunRecord& run, size_t count, const std::function<void(size_t, JobRecord*)>& next,
+    bool background) {
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  Stmt ins(db_,
+           "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
+           "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
+           "wall_start, status, group_id, strategy, writer) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?, ?)");
+  ins.Bind(1, run.plan_name)
+      .Bind(2, run.plan_source)
+      .Bind(3, run.plan_sha256)
+      .Bind(4, run.gpu_model)
+      .Bind(5, run.nodes)
+      .Bind(6, run.gpus_per_node)
+      .Bind(7, run.gpu_tdp_watts)
+      .Bind(8, run.policy)
+      .Bind(9, run.seed)
+      .Bind(10, run.pricing)
+      .Bind(11, Now())
+      .Bind(12, run.group_id)
+      .Bind(13, run.strategy)
+      .Bind(14, ThisWriter());
+  if (auto s = ins.Run(); !s.ok()) {
+    Exec(db_, "ROLLBACK").IgnoreError();
+    return s;
+  }
+  const int64_t run_id = sqlite3_last_insert_rowid(db_);
+  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_));
+  writer->in_transaction_ = true;  // the run's row opened this transaction
+  if (background) {
+    if (auto s = writer->Commit(); !s.ok()) return s;
+    writer->WriteInBackground();
+  }
+  JobRecord j;
+  for (size_t i = 0; i < count; ++i) {
+    next(i, &j);
+    // Synchronously, a failure rolls the run's row back with the jobs.
+    if (auto s = writer->AppendJob(static_cast<int64_t>(i), j); !s.ok()) return s;
+  }
+  if (!background) {
+    if (auto s = writer->Commit(); !s.ok()) return s;
+  }
+  return writer;
+}
+
+absl::StatusOr<int64_t> Ledger::CreateRunGroup(const RunGroupRecord& g) {
+  Stmt ins(db_,
+           "INSERT INTO run_groups (plan_name, plan_sha256, policy, first_seed, seeds, created) "
+           "VALUES (?,?,?,?,?,?)");
+  ins.Bind(1, g.plan_name)
+      .Bind(2, g.plan_sha256)
+      .Bind(3, g.policy)
+      .Bind(4, g.first_seed)
+      .Bind(5, g.seeds)
+      .Bind(6, Now());
+  if (auto s = ins.Run(); !s.ok()) return s;
+  return sqlite3_last_insert_rowid(db_);
+}
+
+struct RunWriter::Statements {
+  Stmt job;
+  Stmt usage;
+  Stmt event;
+  Statements(sqlite3* db)
+      : job(db,
+            "INSERT INTO jobs (run_id, ordinal, job_id, phase, project, gpus, "
+            "priority, submit, run_seconds) VALUES (?,?,?,?,?,?,?,?,?)"),
+        usage(db,
+              "INSERT INTO usage (run_id, job_id, phase, category, start, end, "
+              "gpus, gpu_seconds, nodes, pool) VALUES (?,?,?,?,?,?,?,?,?,?)"),
+        event(db,
+              "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
+              "VALUES (?,?,?,?,?)") {}
+};
+
+// The thread that writes batches in background mode, and its queue.
+class RunWriter::Background {
+ public:
+  explicit Background(RunWriter* w) : w_(w), thread_([this] { Loop(); }) {}
+  ~Background() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();  // batches already handed over are written first
+  }
+
+  // Hands a batch over; waits while two are already queued.
+  void Submit(Batch batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return queue_.size() < 2; });
+    queue_.push_back(std::move(batch));
+    cv_.notify_all();
+  }
+
+  // Waits until every batch handed over is written; the first error.
+  absl::Status Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return queue_.empty() && !busy_; });
+    return error_;
+  }
+
+  absl::Status error() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      Batch batch = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      cv_.notify_all();
+      const bool skip = !error_.ok();
+      lock.unlock();
+      absl::Status s = skip ? absl::OkStatus() : w_->WriteBatch(batch);
+      lock.lock();
+      if (!s.ok() && error_.ok()) error_ = s;
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  RunWriter* w_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch> queue_;
+  bool busy_ = false;
+  bool stop_ = false;
+  absl::Status error_;
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
+RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock)
+    : db_(db),
+      run_id_(run_id),
+      clock_(std::move(clock)),
+      stmts_(std::make_unique<Statements>(db)) {}
+
+RunWriter::~RunWriter() {
+  // Rows not handed over are dropped, like an open transaction; batches
+  // handed over are written, like committed ones.
+  background_.reset();
+  if (in_transaction_) {
+    // Drop the open batch; the run stays "running" (incomplete).
+    stmts_.reset();
+    Exec(db_, "ROLLBACK").IgnoreError();
+  }
+}
+
+absl::Status RunWriter::Begin() {
+  if (in_transaction_) return absl::OkStatus();
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  in_transaction_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status RunWriter::MaybeFlush() {
+  if (++pending_ < kRowsPerTransaction) return absl::OkStatus();
+  return Commit();
+}
+
+absl::Status RunWriter::Flush() {
+  if (background_ != nullptr) {
+    background_->Submit(std::exchange(buffer_, Batch{}));
+    return background_->Wait();
+  }
+  return Commit();
+}
+
+absl::Status RunWriter::Commit() {
+  if (!in_transaction_) return absl::OkStatus();
+  if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
+  in_transaction_ = false;
+  pending_ = 0;
+  return absl::OkStatus();
+}
+
+void RunWriter::WriteInBackground() {
+  if (background_ == nullptr) background_ = std::make_unique<Background>(this);
+}
+
+absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
+  if (background_ == nullptr) {
+    if (auto s = WriteUsage(u); !s.ok()) return s;
+    return MaybeFlush();
+  }
+  buffer_.usage.push_back(u);
+  if (buffer_.usage.size() + buffer_.events.size() < kRowsPerTransaction) return absl::OkStatus();
+  background_->Submit(std::exchange(buffer_, Batch{}));
+  return background_->error();
+}
+
+absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
+  if (background_ == nullptr) {
+    if (auto s = WriteEvent(e); !s.ok()) return s;
+    return MaybeFlush();
+  }
+  buffer_.events.push_back(e);
+  return absl::OkStatus();
+}
+
+absl::Status RunWriter::AppendJob(int64_t ordinal, const JobRecord& job) {
+  if (background_ == nullptr) return WriteJob(ordinal, job);
+  buffer_.jobs.emplace_back(ordinal, job);
+  if (buffer_.jobs.size() < static_cast<size_t>(kRowsPerTransaction)) return absl::OkStatus();
+  background_->Submit(std::exchange(buffer_, Batch{}));
+  return background_->error();
+}
+
+absl::Status RunWriter::WriteBatch(const Batch& batch) {
+  for (const auto& [ordinal, job] : batch.jobs) {
+    if (auto s = WriteJob(ordinal, job); !s.ok()) return s;
+  }
+  for (const UsageRecord& u : batch.usage) {
+    if (auto s = WriteUsage(u); !s.ok()) return s;
+  }
+  for (const JobEvent& e : batch.events) {
+    if (auto s = WriteEvent(e); !s.ok()) return s;
+  }
+  if (batch.finish) {
+    if (auto s = WriteFinish(*batch.finish); !s.ok()) return s;
+  }
+  return Commit();
+}
+
+absl::Status RunWriter::WriteJob(int64_t ordinal, const JobRecord& j) {
+  if (auto s = Begin(); !s.ok()) return s;
+  Stmt& q = stmts_->job;
+  q.Reset();
+  q.Bind(1, run_id_)
+      .Bind(2, ordinal)
+      .BindStatic(3, j.job_id)
+      .BindStatic(4, j.phase)
+      .BindStatic(5, j.project)
+      .Bind(6, j.gpus)
+      .Bind(7, j.priority)
+      .Bind(8, j.submit)
+      .Bind(9, j.run_seconds);
+  return q.Run();
+}
+
+absl::Status RunWriter::WriteUsage(const UsageRecord& u) {
+  if (auto s = Begin(); !s.ok()) return s;
+  Stmt& q = stmts_->usage;
+  q.Reset();
+  // The record outlives the step: no copies of its strings.
+  q.Bind(1, run_id_)
+      .BindStatic(2, u.job_id)
+      .BindStatic(3, u.phase)
+      .BindStatic(4, u.category)
+      .Bind(5, u.start)
+      .Bind(6, u.end)
+      .Bind(7, u.gpus)
+      .Bind(8, u.gpu_seconds)
+      .BindStatic(9, u.nodes)
+      .BindStatic(10, PoolName(u.pool));
+  return q.Run();
+}
+
+absl::Status RunWriter::WriteEvent(const JobEvent& e) {
+  if (auto s = Begin(); !s.ok()) return s;
+  Stmt& q = stmts_->event;
+  q.Reset();
+  q.Bind(1, run_id_)
+      .Bind(2, e.time)
+      .BindStatic(3, e.job_id)
+      .BindStatic(4, e.kind)
+      .BindStatic(5, e.nodes);
+  return q.Run();
+}
+
+absl::Status RunWriter::Finish(RunStatus status, int64_t sim_start, int64_t sim_end,
+                               absl::string_view metrics, int64_t idle_gpu_seconds,
+                               int64_t down_gpu_seconds) {
+  FinishArgs f{status,           sim_start,       sim_end, std::string(metrics),
+               idle_gpu_seconds, down_gpu_seconds};
+  if (background_ != nullptr) {
+    // The last rows and the run's end in one transaction, then no thread.
+    buffer_.finish = std::move(f);
+    background_->Submit(std::exchange(buffer_, Batch{}));
+    absl::Status s = background_->Wait();
+    background_.reset();
+    return s;
+  }
+  if (auto s = WriteFinish(f); !s.ok()) return s;
+  return Commit();
+}
+
+absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
+  if (auto s = Begin(); !s.ok()) return s;
+  Stmt q(db_,
+         "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ?, "
+         // Summed from the entries (this transaction sees its own) unless given.
+         "idle_gpu_seconds = CASE WHEN ?7 >= 0 THEN ?7 ELSE "
+         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+         "   WHERE run_id = ?6 AND job_id = '' AND category = 'idle') END, "
+         "down_gpu_seconds = CASE WHEN ?8 >= 0 THEN ?8 ELSE "
+         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
+         "   WHERE run_id = ?6 AND job_id = '' AND category = 'down') END "
+         "WHERE run_id = ?6");
+  q.BindStatic(1, RunStatusName(f.status))
+      .Bind(2, Iso8601(clock_))
+      .Bind(3, f.sim_start)
+      .Bind(4, f.sim_end)
+      .Bind(5, f.metrics)
+      .Bind(6, run_id_)
+      .Bind(7, f.idle_gpu_seconds)
+      .Bind(8, f.down_gpu_seconds);
+  return q.Run();
+}
+
+}  // namespace gpuledger::ledger

@@ -1,0 +1,356 @@
+// Opening a ledger: the schema, its migrations, and the read-only open.
+#include "ledger/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/sqlite.h"
+#include "ledger/store_internal.h"
+
+namespace gpuledger::ledger {
+
+namespace {
+
+// Schema migrations: entry i takes user_version i to i + 1.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: runs, jobs, job events and usage entries.
+    R"sql(
+CREATE TABLE runs (
+  run_id        INTEGER PRIMARY KEY,
+  plan_name     TEXT NOT NULL,
+  plan_source   TEXT NOT NULL,
+  plan_sha256   TEXT NOT NULL,
+  gpu_model     TEXT NOT NULL,
+  nodes         INTEGER NOT NULL,
+  gpus_per_node INTEGER NOT NULL,
+  gpu_tdp_watts REAL NOT NULL,
+  policy        TEXT NOT NULL,
+  seed          INTEGER NOT NULL,
+  pricing       TEXT NOT NULL,
+  wall_start    TEXT NOT NULL,
+  wall_end      TEXT NOT NULL DEFAULT '',
+  sim_start     INTEGER NOT NULL DEFAULT 0,
+  sim_end       INTEGER NOT NULL DEFAULT 0,
+  status        TEXT NOT NULL
+    CHECK (status IN ('running', 'complete', 'failed', 'cancelled'))
+);
+CREATE TABLE jobs (
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  ordinal     INTEGER NOT NULL,
+  job_id      TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  project     TEXT NOT NULL,
+  gpus        INTEGER NOT NULL,
+  priority    INTEGER NOT NULL,
+  submit      INTEGER NOT NULL,
+  run_seconds INTEGER NOT NULL,
+  PRIMARY KEY (run_id, job_id)
+);
+CREATE TABLE job_events (
+  event_id INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES runs(run_id),
+  time     INTEGER NOT NULL,
+  job_id   TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  nodes    TEXT NOT NULL
+);
+CREATE TABLE usage (
+  entry_id    INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  job_id      TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  start       INTEGER NOT NULL,
+  end         INTEGER NOT NULL,
+  gpus        INTEGER NOT NULL,
+  gpu_seconds INTEGER NOT NULL,
+  CHECK (end >= start AND gpus >= 0 AND gpu_seconds = (end - start) * gpus)
+);
+CREATE INDEX usage_by_run ON usage(run_id, category);
+CREATE INDEX job_events_by_run ON job_events(run_id);
+
+-- Append-only: entries and events are never changed or removed; a run's row
+-- changes only while it is running (to record its end).
+CREATE TRIGGER usage_append_only_u BEFORE UPDATE ON usage
+  BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
+CREATE TRIGGER usage_append_only_d BEFORE DELETE ON usage
+  BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
+CREATE TRIGGER job_events_append_only_u BEFORE UPDATE ON job_events
+  BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END;
+CREATE TRIGGER job_events_append_only_d BEFORE DELETE ON job_events
+  BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END;
+CREATE TRIGGER jobs_append_only_u BEFORE UPDATE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER jobs_append_only_d BEFORE DELETE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+  BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
+CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
+  BEGIN SELECT RAISE(ABORT, 'runs are append-only'); END;
+)sql",
+    // 1 -> 2: schedule metrics and idle total of a run; the nodes of each
+    // usage entry (job_events keeps only preemptions); leaner storage for
+    // traces of a million jobs: jobs keyed by their position in one B-tree,
+    // and an index over job entries only (cluster-wide entries are summed
+    // into runs.idle_gpu_seconds when a run ends).
+    R"sql(
+ALTER TABLE runs ADD COLUMN metrics TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN idle_gpu_seconds INTEGER;
+ALTER TABLE usage ADD COLUMN nodes TEXT NOT NULL DEFAULT '';
+DROP INDEX usage_by_run;
+DROP INDEX job_events_by_run;
+CREATE INDEX usage_by_job ON usage(run_id, job_id) WHERE job_id != '';
+CREATE INDEX job_events_by_job ON job_events(run_id, job_id);
+CREATE TABLE jobs_v2 (
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  ordinal     INTEGER NOT NULL,
+  job_id      TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  project     TEXT NOT NULL,
+  gpus        INTEGER NOT NULL,
+  priority    INTEGER NOT NULL,
+  submit      INTEGER NOT NULL,
+  run_seconds INTEGER NOT NULL,
+  PRIMARY KEY (run_id, ordinal)
+) WITHOUT ROWID;
+INSERT INTO jobs_v2 SELECT run_id, ordinal, job_id, phase, project, gpus, priority, submit,
+  run_seconds FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v2 RENAME TO jobs;
+CREATE TRIGGER jobs_append_only_u BEFORE UPDATE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER jobs_append_only_d BEFORE DELETE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+-- Finished runs cannot change; the migration alone fills their idle totals.
+DROP TRIGGER runs_final;
+UPDATE runs SET idle_gpu_seconds = (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage u
+  WHERE u.run_id = runs.run_id AND u.job_id = '' AND u.category = 'idle')
+  WHERE status != 'running';
+CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+  BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
+)sql",
+    // 2 -> 3: down time (nodes under repair) kept with the run like idle
+    // time; runs finished before failures were modelled had none.
+    R"sql(
+ALTER TABLE runs ADD COLUMN down_gpu_seconds INTEGER;
+DROP TRIGGER runs_final;
+UPDATE runs SET down_gpu_seconds = 0 WHERE status != 'running';
+CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+  BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;
+)sql",
+    // 3 -> 4: run groups (Monte Carlo replays of one plan over seeds); a run
+    // may belong to one. Groups are append-only like runs.
+    R"sql(
+CREATE TABLE run_groups (
+  group_id    INTEGER PRIMARY KEY,
+  plan_name   TEXT NOT NULL,
+  plan_sha256 TEXT NOT NULL,
+  policy      TEXT NOT NULL,
+  first_seed  INTEGER NOT NULL,
+  seeds       INTEGER NOT NULL,
+  created     TEXT NOT NULL
+);
+CREATE TRIGGER run_groups_append_only_u BEFORE UPDATE ON run_groups
+  BEGIN SELECT RAISE(ABORT, 'run groups are append-only'); END;
+CREATE TRIGGER run_groups_append_only_d BEFORE DELETE ON run_groups
+  BEGIN SELECT RAISE(ABORT, 'run groups are append-only'); END;
+ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(group_id);
+CREATE INDEX runs_by_group ON runs(group_id) WHERE group_id IS NOT NULL;
+)sql",
+    // 4 -> 5: capacity pools. A usage entry records the pool it used
+    // ('owned', 'reserved', 'on-demand'; '' for a plain replay's cluster) and
+    // a run the strategy it was replayed under ('' for none).
+    R"sql(
+ALTER TABLE usage ADD COLUMN pool TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN strategy TEXT NOT NULL DEFAULT '';
+)sql",
+    // 5 -> 6: the process writing a run ("HOST:PID"), so `gpuledger ledger
+    // repair` can tell a run whose writer died from one being written, and
+    // the status 'abandoned' it gives such a run. The status CHECK grows by
+    // one value in place (SQLite's documented way to loosen a CHECK without
+    // rebuilding the table, which its triggers and references would make
+    // fragile); the DDL after it makes every connection reload the schema.
+    R"sql(
+ALTER TABLE runs ADD COLUMN writer TEXT NOT NULL DEFAULT '';
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+   SET sql = replace(sql, '''cancelled'')', '''cancelled'', ''abandoned'')')
+ WHERE type = 'table' AND name = 'runs';
+PRAGMA writable_schema = OFF;
+CREATE TABLE schema_reload (x);
+DROP TABLE schema_reload;
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == kSchemaVersion);
+
+absl::StatusOr<int> SchemaVersion(sqlite3* db) {
+  // Finalized before migrating: an open statement would lock the schema.
+  Stmt version(db, "PRAGMA user_version");
+  absl::StatusOr<bool> row = version.Step();
+  if (!row.ok()) return row.status();
+  return version.Int(0);
+}
+
+// A file with tables but no schema version of ours is some other database.
+absl::StatusOr<bool> HasForeignTables(sqlite3* db) {
+  Stmt q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'runs'");
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  return q.Int64(0) > 0;
+}
+
+absl::Status Migrate(sqlite3* db, int* migrated_from) {
+  absl::StatusOr<int> version = SchemaVersion(db);
+  if (!version.ok()) return version.status();
+  const int current = *version;
+  if (current == 0) {
+    absl::StatusOr<bool> foreign = HasForeignTables(db);
+    if (!foreign.ok()) return foreign.status();
+    if (*foreign) {
+      return absl::FailedPreconditionError(
+          "not a gpuledger ledger (it holds other tables and no ledger schema); give another file");
+    }
+  } else if (current < kSchemaVersion) {
+    *migrated_from = current;
+  }
+  if (current > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat("ledger schema version ", current,
+                                                      " is newer than this gpuledger (",
+                                                      kSchemaVersion, "); upgrade gpuledger"));
+  }
+  for (int v = current; v < kSchemaVersion; ++v) {
+    if (auto s = Exec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::Status s = Exec(db, kMigrations[v]);
+    if (s.ok()) s = Exec(db, absl::StrCat("PRAGMA user_version = ", v + 1));
+    if (!s.ok()) {
+      Exec(db, "ROLLBACK").IgnoreError();
+      return s;
+    }
+    if (auto c = Exec(db, "COMMIT"); !c.ok()) return c;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bool create,
+                                                     Clock clock) {
+  sqlite3* db = nullptr;
+  // NOMUTEX: a connection is used by one thread at a time (its owner, or a
+  // writer's background thread while the owner waits), so SQLite's own
+  // per-call locking is not needed.
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
+  if (rc == SQLITE_CANTOPEN && !create && ::access(path.c_str(), F_OK) != 0) {
+    sqlite3_close(db);
+    return absl::NotFoundError(absl::StrCat(path, ": no such ledger"));
+  }
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    // SQLite's "unable to open database file" does not say why; the OS does.
+    if (const int e = sqlite3_system_errno(db); e != 0)
+      absl::StrAppend(&msg, ": ", std::strerror(e));
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
+  }
+  std::unique_ptr<Ledger> ledger(new Ledger(db, std::move(clock)));
+  sqlite3_busy_timeout(db, 60000);  // Monte Carlo replays write side by side
+  // WAL lets readers work beside the one writer. synchronous = NORMAL: in
+  // WAL mode a crash cannot corrupt the file, it can only lose the last
+  // commits, which leaves a run visibly incomplete; fsync per commit is not
+  // needed for that. A 64 MiB page cache keeps large replays off the disk.
+  // The schema first: a file that is not a ledger is left as it was.
+  absl::Status s = Migrate(db, &ledger->migrated_from_);
+  if (s.ok()) {
+    s = Exec(db,
+             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+             "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
+  }
+  if (!s.ok()) {
+    return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+  }
+  return ledger;
+}
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    if (e == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such ledger"));
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot read the ledger: ", std::strerror(e)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a ledger file"));
+  }
+  if (::access(path.c_str(), R_OK) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot read the ledger: ", std::strerror(errno)));
+  }
+  // Read-only. In a folder nobody can write, SQLite cannot make the WAL's
+  // shared-memory file; no writer can exist there either, so the file is
+  // then read as immutable.
+  for (const bool immutable : {false, true}) {
+    sqlite3* db = nullptr;
+    const std::string uri = absl::StrCat("file:", path, immutable ? "?immutable=1" : "");
+    int rc = sqlite3_open_v2(uri.c_str(), &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
+    std::unique_ptr<Ledger> ledger(rc == SQLITE_OK ? new Ledger(db, DefaultClock()) : nullptr);
+    if (ledger == nullptr) {
+      const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      sqlite3_close(db);
+      return absl::UnavailableError(absl::StrCat(path, ": cannot open the ledger: ", msg));
+    }
+    sqlite3_busy_timeout(db, 60000);
+    absl::StatusOr<int> version = SchemaVersion(db);
+    if (!version.ok()) {
+      // CANTOPEN or READONLY: no -shm file and no right to make one.
+      const int code = sqlite3_errcode(db) & 0xff;
+      if (!immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) continue;
+      return absl::Status(version.status().code(),
+                          absl::StrCat(path, ": ", version.status().message()));
+    }
+    if (*version == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a gpuledger ledger (no ledger schema in it)"));
+    }
+    if (*version > kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(path, ": ledger schema version ", *version,
+                                                        " is newer than this gpuledger (",
+                                                        kSchemaVersion, "); upgrade gpuledger"));
+    }
+    if (*version < kSchemaVersion) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": ledger schema version ", *version,
+                       " is older than this gpuledger's (", kSchemaVersion,
+                       "); reading never changes a ledger: upgrade it first with "
+                       "gpuledger ledger migrate ",
+                       path));
+    }
+    return ledger;
+  }
+  return absl::UnavailableError(absl::StrCat(path, ": cannot open the ledger"));
+}
+
+Ledger::~Ledger() { sqlite3_close_v2(db_); }
+
+}  // namespace gpuledger::ledger
