@@ -391,49 +391,63 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
   return results;
 }
 
-std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format) {
+namespace {
+
+// The phases any strategy's jobs belong to, in first-seen order.
+std::vector<std::string> Phases(const std::vector<StrategyResult>& results) {
   std::vector<std::string> phases;
   for (const auto& r : results) {
     for (const auto& [phase, t] : r.phase_finish) {
       if (std::find(phases.begin(), phases.end(), phase) == phases.end()) phases.push_back(phase);
     }
   }
-  auto finish = [](const StrategyResult& r, const std::string& phase) -> double {
-    for (const auto& [p, t] : r.phase_finish) {
-      if (p == phase) return t / 86400.0;
-    }
-    return std::numeric_limits<double>::quiet_NaN();
-  };
-  // The format is checked at compile time (clang's absl checker insists).
-  auto num = [](double v, const absl::FormatSpec<double>& fmt) {
-    if (std::isnan(v)) return std::string("");
-    if (std::isinf(v)) return std::string("never");
-    return absl::StrFormat(fmt, v);
-  };
-  if (format == "csv") {
-    std::string out =
-        "strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,"
-        "amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,"
-        "horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run";
-    for (const auto& p : phases) absl::StrAppend(&out, ",", report::CsvField("finish_days_" + p));
-    out += "\n";
-    for (const auto& r : results) {
-      absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
-                      ",", r.committed_gpus, ",", r.strategy.on_demand() ? "yes" : "no", ",",
-                      Money(r.total_micro_usd), ",",
-                      absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",",
-                      Money(r.amortized_micro_usd), ",", Money(r.on_demand_micro_usd), ",",
-                      Money(r.committed_micro_usd), ",", Money(r.capital_micro_usd), ",",
-                      num(r.committed_utilization, "%.6f"), ",",
-                      absl::StrFormat("%.4f", r.window_seconds / 86400.0), ",",
-                      absl::StrFormat("%.4f", r.horizon_seconds / 86400.0), ",",
-                      num(r.breakeven_utilization, "%.6f"), ",", num(r.breakeven_months, "%.3f"),
-                      ",", r.resized_jobs, ",", r.run_id);
-      for (const auto& p : phases) absl::StrAppend(&out, ",", num(finish(r, p), "%.4f"));
-      out += "\n";
-    }
-    return out;
+  return phases;
+}
+
+// When `phase` finished in a strategy's replay, days; NaN if it has none.
+double Finish(const StrategyResult& r, const std::string& phase) {
+  for (const auto& [p, t] : r.phase_finish) {
+    if (p == phase) return t / 86400.0;
   }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// A figure, "" when undefined, "never" when infinite. The format is checked
+// at compile time (clang's absl checker insists).
+std::string Num(double v, const absl::FormatSpec<double>& fmt) {
+  if (std::isnan(v)) return std::string("");
+  if (std::isinf(v)) return std::string("never");
+  return absl::StrFormat(fmt, v);
+}
+
+std::string ComparisonCsv(const std::vector<StrategyResult>& results,
+                          const std::vector<std::string>& phases) {
+  std::string out =
+      "strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,"
+      "amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,"
+      "horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run";
+  for (const auto& p : phases) absl::StrAppend(&out, ",", report::CsvField("finish_days_" + p));
+  out += "\n";
+  for (const auto& r : results) {
+    absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
+                    ",", r.committed_gpus, ",", r.strategy.on_demand() ? "yes" : "no", ",",
+                    Money(r.total_micro_usd), ",",
+                    absl::StrFormat("%.6f", r.UsdPerProductiveGpuHour()), ",",
+                    Money(r.amortized_micro_usd), ",", Money(r.on_demand_micro_usd), ",",
+                    Money(r.committed_micro_usd), ",", Money(r.capital_micro_usd), ",",
+                    Num(r.committed_utilization, "%.6f"), ",",
+                    absl::StrFormat("%.4f", r.window_seconds / 86400.0), ",",
+                    absl::StrFormat("%.4f", r.horizon_seconds / 86400.0), ",",
+                    Num(r.breakeven_utilization, "%.6f"), ",", Num(r.breakeven_months, "%.3f"), ",",
+                    r.resized_jobs, ",", r.run_id);
+    for (const auto& p : phases) absl::StrAppend(&out, ",", Num(Finish(r, p), "%.4f"));
+    out += "\n";
+  }
+  return out;
+}
+
+std::string ComparisonTable(const std::vector<StrategyResult>& results,
+                            const std::vector<std::string>& phases) {
   std::vector<std::vector<std::string>> cells = {
       {"strategy", "capacity", "total USD", "USD/productive GPU-h", "amortized USD", "capital USD",
        "utilization", "makespan d", "break-even util.", "break-even months"}};
@@ -453,9 +467,9 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
         r.capital_micro_usd > 0 ? report::Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
         absl::StrFormat("%.2f", r.window_seconds / 86400.0),
-        std::isnan(r.breakeven_utilization) ? "-" : num(100 * r.breakeven_utilization, "%.2f%%"),
-        std::isnan(r.breakeven_months) ? "-" : num(r.breakeven_months, "%.1f")};
-    for (const auto& p : phases) row.push_back(num(finish(r, p), "%.2f"));
+        std::isnan(r.breakeven_utilization) ? "-" : Num(100 * r.breakeven_utilization, "%.2f%%"),
+        std::isnan(r.breakeven_months) ? "-" : Num(r.breakeven_months, "%.1f")};
+    for (const auto& p : phases) row.push_back(Num(Finish(r, p), "%.2f"));
     cells.push_back(row);
   }
   std::string out = report::AlignedTable(cells, [](size_t i) { return i <= 1; });
@@ -477,6 +491,13 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format) {
+  const std::vector<std::string> phases = Phases(results);
+  return format == "csv" ? ComparisonCsv(results, phases) : ComparisonTable(results, phases);
 }
 
 }  // namespace gpuledger::compare
