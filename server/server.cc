@@ -581,9 +581,8 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::Status Serve(const ServeOptions& o, std::ostream& out) {
+// The options checked before anything starts; the host part of --listen.
+absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
   if (o.max_replays < 1) return absl::InvalidArgumentError("--max-replays: must be at least 1");
   if (std::error_code ec; !std::filesystem::is_directory(o.traces_dir, ec)) {
     return absl::InvalidArgumentError(
@@ -600,6 +599,14 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen: expected HOST:PORT with a port from 0 to 65535, got \"", o.listen, "\""));
   }
+  return o.listen.substr(0, colon);
+}
+
+}  // namespace
+
+absl::Status Serve(const ServeOptions& o, std::ostream& out) {
+  absl::StatusOr<std::string> host = CheckServeOptions(o);
+  if (!host.ok()) return host.status();
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> writer = ledger::Ledger::Open(o.ledger_path);
   if (!writer.ok()) return writer.status();
   if ((*writer)->migrated_from() > 0) {
@@ -645,7 +652,7 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
     stop.set_value(signal);
   });
   std::thread io_thread([&io] { io.run(); });
-  out << "listening on " << o.listen.substr(0, colon) << ":" << port << std::endl;
+  out << "listening on " << *host << ":" << port << std::endl;
 
   stop.get_future().wait();
   // From this thread, not the io thread: Shutdown waits for handlers, and
@@ -660,10 +667,9 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   work.reset();
   io.stop();
   io_thread.join();
-  if (manager.active_count() > 0) {
-    return absl::DeadlineExceededError("replays did not stop in time; their runs stay incomplete");
-  }
-  return absl::OkStatus();
+  return manager.active_count() > 0
+             ? absl::DeadlineExceededError("replays did not stop in time; their runs stay incomplete")
+             : absl::OkStatus();
 }
 
 }  // namespace gpuledger::server
