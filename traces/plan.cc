@@ -135,6 +135,35 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
   return absl::OkStatus();
 }
 
+// A FLOPs budget's run time on `gpus` GPUs of `gpu` at the job's MFU,
+// seconds (rounded up); errors point at `at`.
+absl::StatusOr<double> FlopsRunSeconds(const v1::FlopsBudget& f, const v1::GpuModel& gpu, double gpus,
+                                       const std::string& who, const std::string& at) {
+  auto positive = [&](double v, absl::string_view name) -> absl::Status {
+    if (!(v > 0) || !std::isfinite(v)) {
+      return Invalid(at, absl::StrCat(who, ": field ", name, " must be a positive finite number, got ", v));
+    }
+    return absl::OkStatus();
+  };
+  if (auto s = positive(f.tokens(), "flops.tokens"); !s.ok()) return s;
+  if (auto s = positive(f.flops_per_token(), "flops.flops_per_token"); !s.ok()) return s;
+  if (auto s = positive(f.mfu(), "flops.mfu"); !s.ok()) return s;
+  if (f.mfu() > 1) {
+    return Invalid(at, absl::StrCat(who, ": field flops.mfu must be at most 1, got ", f.mfu()));
+  }
+  if (!v1::Precision_IsValid(f.precision())) {
+    return Invalid(at, absl::StrCat(who, ": field flops.precision: unknown value ", f.precision()));
+  }
+  const bool fp8 = f.precision() == v1::FP8;
+  const double peak_tflops = fp8 ? gpu.peak_fp8_tflops() : gpu.peak_bf16_tflops();
+  if (!(peak_tflops > 0)) {
+    return Invalid(at, absl::StrCat(who, ": GPU model \"", gpu.name(), "\" has no ",
+                                    fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops"));
+  }
+  const double flops_per_second = gpus * peak_tflops * 1e12 * f.mfu();
+  return std::ceil(f.tokens() * f.flops_per_token() / flops_per_second);
+}
+
 // Validates one job and converts its work to run seconds. `where(field)`
 // gives the position of a field of this job.
 template <typename Where>
@@ -191,28 +220,9 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu, cons
     }
     run = from_gpu_hours(t.tokens() / 1e12 * t.gpu_hours_per_trillion_tokens());
   } else {
-    const auto& f = job.flops();
-    if (auto s = positive(f.tokens(), "flops.tokens"); !s.ok()) return s;
-    if (auto s = positive(f.flops_per_token(), "flops.flops_per_token"); !s.ok()) return s;
-    if (auto s = positive(f.mfu(), "flops.mfu"); !s.ok()) return s;
-    if (f.mfu() > 1) {
-      return Invalid(where(field), absl::StrCat(who,
-                                                ": field flops.mfu must be "
-                                                "at most 1, got ",
-                                                f.mfu()));
-    }
-    if (!v1::Precision_IsValid(f.precision())) {
-      return Invalid(where(field),
-                     absl::StrCat(who, ": field flops.precision: unknown value ", f.precision()));
-    }
-    const bool fp8 = f.precision() == v1::FP8;
-    const double peak_tflops = fp8 ? gpu.peak_fp8_tflops() : gpu.peak_bf16_tflops();
-    if (!(peak_tflops > 0)) {
-      return Invalid(where(field), absl::StrCat(who, ": GPU model \"", gpu.name(), "\" has no ",
-                                                fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops"));
-    }
-    const double flops_per_second = gpus * peak_tflops * 1e12 * f.mfu();
-    run = std::ceil(f.tokens() * f.flops_per_token() / flops_per_second);
+    absl::StatusOr<double> f = FlopsRunSeconds(job.flops(), gpu, gpus, who, where(field));
+    if (!f.ok()) return f.status();
+    run = *f;
   }
   if (run > kMaxRunSeconds) {
     return Invalid(where(field), absl::StrCat(who,
