@@ -137,11 +137,12 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
 
 // A FLOPs budget's run time on `gpus` GPUs of `gpu` at the job's MFU,
 // seconds (rounded up); errors point at `at`.
-absl::StatusOr<double> FlopsRunSeconds(const v1::FlopsBudget& f, const v1::GpuModel& gpu, double gpus,
-                                       const std::string& who, const std::string& at) {
+absl::StatusOr<double> FlopsRunSeconds(const v1::FlopsBudget& f, const v1::GpuModel& gpu,
+                                       double gpus, const std::string& who, const std::string& at) {
   auto positive = [&](double v, absl::string_view name) -> absl::Status {
     if (!(v > 0) || !std::isfinite(v)) {
-      return Invalid(at, absl::StrCat(who, ": field ", name, " must be a positive finite number, got ", v));
+      return Invalid(
+          at, absl::StrCat(who, ": field ", name, " must be a positive finite number, got ", v));
     }
     return absl::OkStatus();
   };
@@ -522,28 +523,10 @@ absl::Status LoadFailures(const ParsedPlan& p, Workload* w) {
   return absl::OkStatus();
 }
 
-// Job i of the plan, checked; its id recorded in `index_of`.
-absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
-                                const PlanJob& plan_checkpoint,
-                                std::map<std::string, int>* index_of) {
-  const Plan& plan = p.plan;
-  const Job& job = plan.jobs(i);
-  const auto* jt = p.tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("jobs"), i);
-  const std::string job_at = p.loc.At(&p.tree, plan, "jobs", i, "");
-  auto where = [&](absl::string_view field, int index = -1) {
-    return field.empty() ? job_at : p.loc.At(jt, job, field, index, job_at);
-  };
-  if (job.id().empty()) return Invalid(job_at, absl::StrCat("job #", i + 1, ": field id is empty"));
-  if (absl::Status s = CheckName(job.id(), "id"); !s.ok()) {
-    return Invalid(where("id"), absl::StrCat("job #", i + 1, ": ", s.message()));
-  }
-  const std::string who = absl::StrCat("job \"", job.id(), "\"");
-  if (absl::Status s = CheckName(job.project(), "project"); !s.ok()) {
-    return Invalid(where("project"), absl::StrCat(who, ": ", s.message()));
-  }
-  if (!index_of->emplace(job.id(), i).second) {
-    return Invalid(where("id"), who + ": field id repeats an earlier job's id");
-  }
+// A job's size, submission and phase: a whole number of nodes within the
+// cluster, submitted within 100 years, of a known phase.
+template <typename Where>
+absl::Status CheckJobShape(const Job& job, const Workload& w, const std::string& who, Where where) {
   const int per_node = w.gpu.gpus_per_node();
   if (job.gpus() <= 0) {
     return Invalid(where("gpus"),
@@ -574,6 +557,32 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                          : absl::StrCat("unknown (", job.phase(), ")"),
                      " (one of: ", EnumValuesOf(Job::descriptor(), "phase", &seen), ")"));
   }
+  return absl::OkStatus();
+}
+
+// Job i of the plan, checked; its id recorded in `index_of`.
+absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
+                                const PlanJob& plan_checkpoint,
+                                std::map<std::string, int>* index_of) {
+  const Plan& plan = p.plan;
+  const Job& job = plan.jobs(i);
+  const auto* jt = p.tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("jobs"), i);
+  const std::string job_at = p.loc.At(&p.tree, plan, "jobs", i, "");
+  auto where = [&](absl::string_view field, int index = -1) {
+    return field.empty() ? job_at : p.loc.At(jt, job, field, index, job_at);
+  };
+  if (job.id().empty()) return Invalid(job_at, absl::StrCat("job #", i + 1, ": field id is empty"));
+  if (absl::Status s = CheckName(job.id(), "id"); !s.ok()) {
+    return Invalid(where("id"), absl::StrCat("job #", i + 1, ": ", s.message()));
+  }
+  const std::string who = absl::StrCat("job \"", job.id(), "\"");
+  if (absl::Status s = CheckName(job.project(), "project"); !s.ok()) {
+    return Invalid(where("project"), absl::StrCat(who, ": ", s.message()));
+  }
+  if (!index_of->emplace(job.id(), i).second) {
+    return Invalid(where("id"), who + ": field id repeats an earlier job's id");
+  }
+  if (absl::Status st = CheckJobShape(job, w, who, where); !st.ok()) return st;
   absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
   if (!run.ok()) return run.status();
   int64_t requested = 0;
