@@ -99,6 +99,53 @@ absl::Status SimulatorImpl::StartFromHead(Seconds t) {
   return absl::OkStatus();
 }
 
+// EASY's shadow time for `head` (needing `need` GPUs): when enough GPUs free
+// up, at running jobs' estimated ends and repair ends in time order, and the
+// GPUs left over then (easy_extra_); false, with nothing valid, if they never do.
+bool SimulatorImpl::EasyShadow(int head, int64_t need) {
+  int64_t avail = cluster_.free_gpus();
+  if (repairs_.empty()) {
+    auto it = running_by_estimated_end_.begin();
+    for (; it != running_by_estimated_end_.end(); ++it) {
+      avail += jobs_[it->second].gpus;
+      if (avail >= need) break;
+    }
+    if (it == running_by_estimated_end_.end()) {
+      easy_valid_ = false;
+      return false;
+    }
+    easy_shadow_ = it->first;
+    // Every running job whose estimated end is at or before the shadow time.
+    for (++it; it != running_by_estimated_end_.end() && it->first == easy_shadow_; ++it) {
+      avail += jobs_[it->second].gpus;
+    }
+  } else {
+    // Nodes under repair come back too: GPUs free up at running jobs'
+    // estimated ends and at repair ends, in time order.
+    frees_.clear();
+    for (const auto& [end, job] : running_by_estimated_end_)
+      frees_.push_back({end, jobs_[job].gpus});
+    AddRepairReturns(&frees_);
+    std::sort(frees_.begin(), frees_.end());
+    size_t i = 0;
+    for (; i < frees_.size(); ++i) {
+      avail += frees_[i].second;
+      if (avail >= need) break;
+    }
+    if (i == frees_.size()) {
+      easy_valid_ = false;
+      return false;
+    }
+    easy_shadow_ = frees_[i].first;
+    for (++i; i < frees_.size() && frees_[i].first == easy_shadow_; ++i) avail += frees_[i].second;
+  }
+  easy_extra_ = avail - need;
+  easy_head_ = head;
+  easy_valid_ = true;
+  if (times_[head].reservation < 0) times_[head].reservation = easy_shadow_;
+  return true;
+}
+
 absl::Status SimulatorImpl::EasyBackfill(Seconds t) {
   const int head = JobOf(*waiting_.begin());
   const int64_t need = jobs_[head].gpus;
@@ -109,49 +156,7 @@ absl::Status SimulatorImpl::EasyBackfill(Seconds t) {
   // cost of the jobs it examines.
   const bool incremental =
       easy_valid_ && !ended_ && easy_head_ == head && options_.backfill_depth < 0;
-  if (!incremental) {
-    int64_t avail = cluster_.free_gpus();
-    if (repairs_.empty()) {
-      auto it = running_by_estimated_end_.begin();
-      for (; it != running_by_estimated_end_.end(); ++it) {
-        avail += jobs_[it->second].gpus;
-        if (avail >= need) break;
-      }
-      if (it == running_by_estimated_end_.end()) {
-        easy_valid_ = false;
-        return absl::OkStatus();
-      }
-      easy_shadow_ = it->first;
-      // Every running job whose estimated end is at or before the shadow time.
-      for (++it; it != running_by_estimated_end_.end() && it->first == easy_shadow_; ++it) {
-        avail += jobs_[it->second].gpus;
-      }
-    } else {
-      // Nodes under repair come back too: GPUs free up at running jobs'
-      // estimated ends and at repair ends, in time order.
-      frees_.clear();
-      for (const auto& [end, job] : running_by_estimated_end_)
-        frees_.push_back({end, jobs_[job].gpus});
-      AddRepairReturns(&frees_);
-      std::sort(frees_.begin(), frees_.end());
-      size_t i = 0;
-      for (; i < frees_.size(); ++i) {
-        avail += frees_[i].second;
-        if (avail >= need) break;
-      }
-      if (i == frees_.size()) {
-        easy_valid_ = false;
-        return absl::OkStatus();
-      }
-      easy_shadow_ = frees_[i].first;
-      for (++i; i < frees_.size() && frees_[i].first == easy_shadow_; ++i)
-        avail += frees_[i].second;
-    }
-    easy_extra_ = avail - need;
-    easy_head_ = head;
-    easy_valid_ = true;
-    if (times_[head].reservation < 0) times_[head].reservation = easy_shadow_;
-  }
+  if (!incremental && !EasyShadow(head, need)) return absl::OkStatus();
 
   auto consider = [&](int job) -> absl::StatusOr<bool> {
     const int gpus = jobs_[job].gpus;

@@ -10,6 +10,45 @@
 
 namespace gpuledger::scheduler {
 
+namespace {
+
+// Jobs that wait on each other in a cycle would never run: find them
+// before anything runs (Kahn's algorithm; what is left is on a cycle or
+// waits for one).
+absl::Status CheckNoCycles(const std::vector<JobSpec>& jobs) {
+  const int n = static_cast<int>(jobs.size());
+  std::vector<int> waiting_on(n, 0);
+  std::vector<std::vector<int>> dependents(n);
+  for (int i = 0; i < n; ++i) {
+    waiting_on[i] = static_cast<int>(jobs[i].after.size());
+    for (int d : jobs[i].after) dependents[d].push_back(i);
+  }
+  std::vector<int> ready;
+  for (int i = 0; i < n; ++i) {
+    if (waiting_on[i] == 0) ready.push_back(i);
+  }
+  int cleared = 0;
+  while (!ready.empty()) {
+    const int j = ready.back();
+    ready.pop_back();
+    ++cleared;
+    for (int d : dependents[j]) {
+      if (--waiting_on[d] == 0) ready.push_back(d);
+    }
+  }
+  if (cleared < n) {
+    std::string stuck;
+    for (int i = 0; i < n; ++i) {
+      if (waiting_on[i] > 0)
+        absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs[i].id, "\"");
+    }
+    return absl::InvalidArgumentError(absl::StrCat("jobs wait on each other in a cycle: ", stuck));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
                        const SchedulerOptions& options) {
   const int spare_nodes = options.spare_nodes;
@@ -71,37 +110,7 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
       if (d < 0 || d >= n) return absl::InvalidArgumentError(who + "dependency out of range");
     }
   }
-  // Jobs that wait on each other in a cycle would never run: find them
-  // before anything runs (Kahn's algorithm; what is left is on a cycle or
-  // waits for one).
-  std::vector<int> waiting_on(n, 0);
-  std::vector<std::vector<int>> dependents(n);
-  for (int i = 0; i < n; ++i) {
-    waiting_on[i] = static_cast<int>(jobs[i].after.size());
-    for (int d : jobs[i].after) dependents[d].push_back(i);
-  }
-  std::vector<int> ready;
-  for (int i = 0; i < n; ++i) {
-    if (waiting_on[i] == 0) ready.push_back(i);
-  }
-  int cleared = 0;
-  while (!ready.empty()) {
-    const int j = ready.back();
-    ready.pop_back();
-    ++cleared;
-    for (int d : dependents[j]) {
-      if (--waiting_on[d] == 0) ready.push_back(d);
-    }
-  }
-  if (cleared < n) {
-    std::string stuck;
-    for (int i = 0; i < n; ++i) {
-      if (waiting_on[i] > 0)
-        absl::StrAppend(&stuck, stuck.empty() ? "" : ", ", "\"", jobs[i].id, "\"");
-    }
-    return absl::InvalidArgumentError(absl::StrCat("jobs wait on each other in a cycle: ", stuck));
-  }
-  return absl::OkStatus();
+  return CheckNoCycles(jobs);
 }
 
 Seconds SerialBound(const std::vector<JobSpec>& jobs) {

@@ -89,6 +89,8 @@ class SimulatorImpl final : public Simulator {
   absl::Status Schedule(Seconds t);
   absl::Status StartFromHead(Seconds t);
   absl::Status EasyBackfill(Seconds t);
+  // EASY's shadow time and extra GPUs for the head; false if it has none.
+  bool EasyShadow(int head, int64_t need);
   absl::Status ConservativeBackfill(Seconds t);
   absl::Status PriorityPass(Seconds t);
   absl::Status Emit(const UsageInterval& usage);
