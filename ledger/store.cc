@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <initializer_list>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -43,6 +44,23 @@ std::string Iso8601(const Clock& clock) {
   return buf;
 }
 
+namespace {
+
+// The value of `all` whose name is `name`; false (and *out unchanged) if none.
+template <typename E>
+bool ParseByName(absl::string_view name, std::initializer_list<E> all, const char* (*name_of)(E),
+                 E* out) {
+  for (E e : all) {
+    if (name == name_of(e)) {
+      *out = e;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 const char* RunStatusName(RunStatus status) {
   switch (status) {
     case RunStatus::kRunning:
@@ -60,14 +78,9 @@ const char* RunStatusName(RunStatus status) {
 }
 
 bool ParseRunStatus(absl::string_view name, RunStatus* status) {
-  for (RunStatus s : {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
-                      RunStatus::kCancelled, RunStatus::kAbandoned}) {
-    if (name == RunStatusName(s)) {
-      *status = s;
-      return true;
-    }
-  }
-  return false;
+  return ParseByName(name, {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
+                            RunStatus::kCancelled, RunStatus::kAbandoned},
+                     RunStatusName, status);
 }
 
 const char* PoolName(Pool pool) {
@@ -85,13 +98,8 @@ const char* PoolName(Pool pool) {
 }
 
 bool ParsePool(absl::string_view name, Pool* pool) {
-  for (Pool p : {Pool::kNone, Pool::kOwned, Pool::kReserved, Pool::kOnDemand}) {
-    if (name == PoolName(p)) {
-      *pool = p;
-      return true;
-    }
-  }
-  return false;
+  return ParseByName(name, {Pool::kNone, Pool::kOwned, Pool::kReserved, Pool::kOnDemand}, PoolName,
+                     pool);
 }
 
 Clock DefaultClock() {

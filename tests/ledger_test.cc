@@ -118,6 +118,29 @@ TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
             SQLITE_CONSTRAINT);
 }
 
+// Pools and statuses are stored by name: every name parses back to its
+// value, and other text is refused (the value left as it was).
+TEST(LedgerNames, PoolsAndStatusesRoundTrip) {
+  for (Pool p : {Pool::kNone, Pool::kOwned, Pool::kReserved, Pool::kOnDemand}) {
+    Pool back = p == Pool::kOwned ? Pool::kNone : Pool::kOwned;
+    EXPECT_TRUE(ParsePool(PoolName(p), &back)) << PoolName(p);
+    EXPECT_EQ(back, p);
+  }
+  EXPECT_STREQ(PoolName(Pool::kOnDemand), "on-demand");
+  Pool pool = Pool::kReserved;
+  EXPECT_FALSE(ParsePool("leased", &pool));
+  EXPECT_EQ(pool, Pool::kReserved);
+  for (RunStatus r : {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
+                      RunStatus::kCancelled, RunStatus::kAbandoned}) {
+    RunStatus back = r == RunStatus::kRunning ? RunStatus::kFailed : RunStatus::kRunning;
+    EXPECT_TRUE(ParseRunStatus(RunStatusName(r), &back)) << RunStatusName(r);
+    EXPECT_EQ(back, r);
+  }
+  RunStatus status = RunStatus::kComplete;
+  EXPECT_FALSE(ParseRunStatus("done", &status));
+  EXPECT_EQ(status, RunStatus::kComplete);
+}
+
 // The clock given to Open is the one written: the start from StartRun, the
 // end from Finish; SOURCE_DATE_EPOCH fixes the default one.
 TEST_F(LedgerTest, TheWallClockIsTheOneGiven) {
