@@ -33,7 +33,8 @@ ALLOWED = {
 GRPC_ALLOWED = {"server"}
 # Headers for their own folder only.
 INTERNAL = {"traces/textproto.h": "traces", "ledger/sqlite.h": "ledger", "traces/gzlines.h": "traces",
-            "scheduler/simulator_impl.h": "scheduler", "ledger/store_internal.h": "ledger"}
+            "scheduler/simulator_impl.h": "scheduler", "ledger/store_internal.h": "ledger",
+            "server/replay_manager.h": "server", "server/health.h": "server"}
 # Folders that are not libraries: tests, fuzzers and benchmarks use anything.
 OUTSIDE = {"tests", "fuzz", "bench", "docs", ".ci", "build", "build-fuzz"}
 

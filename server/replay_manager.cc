@@ -1,0 +1,264 @@
+#include "server/replay_manager.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "pricing/strategy.h"
+#include "server/convert.h"
+
+namespace gpuledger::server {
+
+namespace asio = boost::asio;
+namespace v1 = gpuledger::v1;
+using Clock = std::chrono::steady_clock;
+
+v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& run) {
+  v1::ReplayProgress p;
+  p.set_name(server::RunName(run.id));
+  p.set_state(server::StateFromStatus(run.status));
+  p.set_final(true);
+  p.set_sim_time_seconds(run.sim_end);
+  absl::StatusOr<report::CostReport> r = report::BuildCostReport(l, run.id, "job", true);
+  if (r.ok()) {
+    p.set_jobs_total(r->jobs);
+    p.set_gpu_seconds(r->jobs_total.gpu_seconds);
+    p.set_rental_micro_usd(r->jobs_total.rental_micro_usd);
+    p.set_owned_micro_usd(r->total.owned_micro_usd);
+  }
+  if (run.status == ledger::RunStatus::kRunning) {
+    p.set_message("not running in this server: it was interrupted before it ended");
+  }
+  return p;
+}
+
+// Called from gRPC handlers. A partial report of a replay running here,
+// made on the io thread between two steps, so the ledger's entries and the
+// running jobs' unwritten usage (up to the time shown so far) are one
+// snapshot; nullopt for a run not running here.
+std::optional<absl::StatusOr<report::CostReport>> ReplayManager::LiveReport(
+    int64_t run_id, const std::string& by, const v1::Pricing* pricing) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutting_down_ || active_.count(run_id) == 0) return std::nullopt;
+  }
+  using Result = std::optional<absl::StatusOr<report::CostReport>>;
+  return OnIo<Result>([&]() -> Result {
+    std::shared_ptr<Active> a;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = active_.find(run_id);
+      if (it == active_.end()) return std::nullopt;
+      a = it->second;
+    }
+    const scheduler::Simulator& sim = a->run->simulator();
+    const scheduler::Seconds now = std::max(a->reached, sim.now());
+    const traces::Workload& w = a->run->workload();
+    std::vector<ledger::UsageRecord> in_flight;
+    for (const auto& [job, since] : sim.RunningSince()) {
+      ledger::UsageRecord u;
+      u.job_id = w.jobs[job].id;
+      u.phase = traces::PhaseName(w.jobs[job].phase);
+      u.category = "running";
+      u.start = since;
+      u.end = std::max(since, now);
+      u.gpus = w.jobs[job].gpus;
+      u.gpu_seconds = (u.end - u.start) * u.gpus;
+      in_flight.push_back(std::move(u));
+    }
+    return report::BuildCostReport(writer_, run_id, by, /*allow_partial=*/true, pricing,
+                                   &in_flight);
+  });
+}
+
+absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req) {
+  absl::StatusOr<traces::Workload> w = LoadRequestedPlan(req);
+  if (!w.ok()) return w.status();
+  if (!(req.speed() >= 0) || std::isinf(req.speed())) {
+    return absl::InvalidArgumentError("speed: must be a finite number >= 0");
+  }
+  return OnIo<absl::StatusOr<v1::Run>>([&]() -> absl::StatusOr<v1::Run> {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (shutting_down_) return absl::UnavailableError("the server is shutting down");
+      if (static_cast<int>(active_.size()) >= options_.max_replays) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("the server already runs ", active_.size(), " replays (--max-replays ",
+                         options_.max_replays, "); wait for one to end or cancel one"));
+      }
+    }
+    const pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
+    absl::StatusOr<std::unique_ptr<replay::ReplayRun>> run =
+        replay::ReplayRun::Start(std::move(*w), writer_, req.seed());
+    if (!run.ok()) return run.status();
+    auto a = std::make_shared<Active>(io_);
+    a->run = std::move(*run);
+    a->rates = rates;
+    a->speed = req.speed() > 0 ? req.speed() : options_.speed;
+    a->wall_start = Clock::now();
+    a->reached = a->run->simulator().start();
+    const int64_t id = a->run->run_id();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      active_[id] = a;
+    }
+    Publish(*a, Progress(*a, a->run->simulator().start(), v1::Run::RUNNING));
+    asio::post(io_, [this, a] { Step(a); });
+    absl::StatusOr<ledger::RunRecord> rec = writer_.GetRun(id);
+    if (!rec.ok()) return rec.status();
+    return server::RunToProto(*rec);
+  });
+}
+
+std::shared_ptr<Active> ReplayManager::Find(int64_t run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = active_.find(run_id);
+  return it == active_.end() ? nullptr : it->second;
+}
+
+// Asks a running replay to stop at its next step.
+void ReplayManager::RequestCancel(const std::shared_ptr<Active>& a, std::string why) {
+  asio::post(io_, [a, why = std::move(why)] {
+    a->cancel = true;
+    a->cancel_reason = why;
+    a->timer.cancel();  // a paced replay waiting on its timer steps now
+  });
+}
+
+// On the io thread: refuse new replays and cancel every running one.
+void ReplayManager::CancelAllOnIo(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  shutting_down_ = true;
+  for (auto& [id, a] : active_) {
+    a->cancel = true;
+    a->cancel_reason = why;
+    a->timer.cancel();
+  }
+}
+
+size_t ReplayManager::active_count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return active_.size();
+}
+
+// A plan given inline or by name in the traces directory.
+absl::StatusOr<traces::Workload> ReplayManager::LoadRequestedPlan(
+    const v1::StartReplayRequest& req) {
+  switch (req.plan_case()) {
+    case v1::StartReplayRequest::kPlanText:
+      // Named after its field, so messages read "plan_text:LINE:COL: ...".
+      return traces::LoadPlanText(req.plan_text(),
+                                  req.plan_source().empty() ? "plan_text" : req.plan_source(),
+                                  /*allow_file_references=*/false);
+    case v1::StartReplayRequest::kPlanName: {
+      const std::string& name = req.plan_name();
+      if (name.empty() ||
+          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos ||
+          name[0] == '.') {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "plan_name: \"", name, "\" is not a plan name (letters, digits, '.', '_', '-')"));
+      }
+      const std::string path = absl::StrCat(options_.traces_dir, "/", name, ".textproto");
+      if (!std::filesystem::exists(path)) {
+        return absl::NotFoundError(
+            absl::StrCat("plan_name: no plan \"", name, "\" in ", options_.traces_dir));
+      }
+      return traces::LoadPlanFile(path);
+    }
+    default:
+      return absl::InvalidArgumentError("plan: set plan_text or plan_name");
+  }
+}
+
+v1::ReplayProgress ReplayManager::Progress(const Active& a, scheduler::Seconds t,
+                                           v1::Run::State state) {
+  const scheduler::Simulator& sim = a.run->simulator();
+  const int64_t busy = sim.BusyGpuSecondsThrough(t);
+  const int64_t capacity = static_cast<int64_t>(a.run->workload().total_gpus()) * (t - sim.start());
+  v1::ReplayProgress p;
+  p.set_name(server::RunName(a.run->run_id()));
+  p.set_state(state);
+  p.set_sim_time_seconds(t);
+  p.set_jobs_done(sim.jobs_done());
+  p.set_jobs_total(sim.jobs_total());
+  p.set_gpu_seconds(busy);
+  // Exact amounts rounded once, as a report of the run rounds them.
+  p.set_rental_micro_usd(pricing::ProgressRentalMicroUsd(a.rates, busy));
+  p.set_owned_micro_usd(pricing::ProgressOwnedMicroUsd(a.rates, capacity, busy));
+  return p;
+}
+
+void ReplayManager::Publish(Active& a, v1::ReplayProgress p) {
+  {
+    std::lock_guard<std::mutex> lock(a.mu);
+    a.latest = std::move(p);
+    ++a.version;
+  }
+  a.cv.notify_all();
+}
+
+// One step of a replay on the io thread: advance, commit, report, and
+// schedule the next step (after a tick when paced).
+void ReplayManager::Step(const std::shared_ptr<Active>& a) {
+  if (a->cancel) return Finish(a, v1::Run::CANCELLED, a->cancel_reason);
+  const scheduler::Simulator& sim = a->run->simulator();
+  absl::Status s;
+  scheduler::Seconds shown = 0;
+  if (a->speed > 0) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - a->wall_start).count();
+    const double target = static_cast<double>(sim.start()) + elapsed * a->speed;
+    shown = target >= 9e18 ? std::numeric_limits<scheduler::Seconds>::max()
+                           : static_cast<scheduler::Seconds>(target);
+    s = a->run->AdvanceTo(shown);
+  } else {
+    s = a->run->AdvanceInstants(kInstantsPerStep);
+    shown = sim.now();
+  }
+  if (!s.ok()) return Finish(a, v1::Run::FAILED, std::string(s.message()));
+  if (a->run->done()) return Finish(a, v1::Run::COMPLETE, "");
+  a->reached = shown;
+  Publish(*a, Progress(*a, shown, v1::Run::RUNNING));
+  if (a->speed > 0) {
+    a->timer.expires_after(kPaceTick);
+    a->timer.async_wait([this, a](const boost::system::error_code&) { Step(a); });
+  } else {
+    asio::post(io_, [this, a] { Step(a); });
+  }
+}
+
+// Ends a replay in the ledger and sends its final message.
+void ReplayManager::Finish(const std::shared_ptr<Active>& a, v1::Run::State state,
+                           std::string message) {
+  absl::Status s;
+  if (state == v1::Run::COMPLETE) {
+    absl::StatusOr<replay::ReplayResult> summary = a->run->Complete();
+    if (!summary.ok()) {
+      state = v1::Run::FAILED;
+      message = std::string(summary.status().message());
+    }
+  } else if (state == v1::Run::CANCELLED) {
+    s = a->run->Cancel(a->reached);
+  } else {
+    s = a->run->Fail();
+  }
+  if (!s.ok()) message = absl::StrCat(message, "; ", s.message());
+  const int64_t id = a->run->run_id();
+  v1::ReplayProgress p;
+  if (absl::StatusOr<ledger::RunRecord> run = writer_.GetRun(id); run.ok()) {
+    p = FinalFromLedger(writer_, *run);
+  }
+  p.set_name(server::RunName(id));
+  p.set_state(state);
+  p.set_final(true);
+  p.set_jobs_done(a->run->simulator().jobs_done());
+  p.set_jobs_total(a->run->simulator().jobs_total());
+  p.set_message(message);
+  Publish(*a, std::move(p));
+  std::lock_guard<std::mutex> lock(mu_);
+  active_.erase(id);
+}
+
+}  // namespace gpuledger::server
