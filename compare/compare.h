@@ -37,8 +37,8 @@ struct StrategyResult {
   gpuledger::v1::Strategy strategy;
   ledger::Pool committed = ledger::Pool::kNone;  // owned, reserved or none
   int committed_gpus = 0;
-  int64_t run_id = 0;         // the replay in the ledger
-  int resized_jobs = 0;       // jobs shrunk to fit (same GPU-hours, longer)
+  int64_t run_id = 0;           // the replay in the ledger
+  int resized_jobs = 0;         // jobs shrunk to fit (same GPU-hours, longer)
   int64_t window_seconds = 0;   // the replay: first submission to last end
   int64_t horizon_seconds = 0;  // what the costs cover
   int64_t productive_gpu_seconds = 0;
@@ -82,7 +82,8 @@ absl::StatusOr<int64_t> ParseHorizon(absl::string_view text);
 // no ledger: callers check first so bad input does not create the file.
 absl::Status CheckStrategies(const traces::Workload& w,
                              const std::vector<gpuledger::v1::Strategy>& strategies,
-                             const CompareOptions& o, const std::vector<traces::StrategyPlace>& where);
+                             const CompareOptions& o,
+                             const std::vector<traces::StrategyPlace>& where);
 
 // Replays `workload` under each strategy into `ledger` (one run each) and
 // prices them. Checks every strategy before replaying any; messages start

@@ -48,12 +48,12 @@ inline std::string WriteInput(const std::string& name, const uint8_t* data, size
 
 // An invariant the loaders promise: a violation is a bug, reported as a
 // crash so the fuzzer saves the input.
-#define FUZZ_CHECK(cond)                                                   \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
+#define FUZZ_CHECK(cond)                                                                \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      __builtin_trap();                                                    \
-    }                                                                      \
+      __builtin_trap();                                                                 \
+    }                                                                                   \
   } while (0)
 
 }  // namespace gpuledger::fuzz

@@ -127,7 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 3:
       Call<v1::ListUsageRequest, v1::ListUsageResponse>(
-          data, size, &S::ListUsage, [](const v1::ListUsageResponse& r) { return r.entries_size(); });
+          data, size, &S::ListUsage,
+          [](const v1::ListUsageResponse& r) { return r.entries_size(); });
       break;
     case 4:
       Call<v1::GetCostReportRequest, v1::CostReport>(data, size, &S::GetCostReport, CheckReport);

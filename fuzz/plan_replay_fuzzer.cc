@@ -18,7 +18,9 @@
 
 namespace {
 
-gpuledger::ledger::Ledger& ScratchLedger() { return gpuledger::fuzz::ScratchLedger("replay.sqlite", 500); }
+gpuledger::ledger::Ledger& ScratchLedger() {
+  return gpuledger::fuzz::ScratchLedger("replay.sqlite", 500);
+}
 
 }  // namespace
 

@@ -37,14 +37,17 @@ const gpuledger::traces::Workload& Plan() {
   return *w;
 }
 
-gpuledger::ledger::Ledger& ScratchLedger() { return gpuledger::fuzz::ScratchLedger("compare.sqlite", 200); }
+gpuledger::ledger::Ledger& ScratchLedger() {
+  return gpuledger::fuzz::ScratchLedger("compare.sqlite", 200);
+}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = gpuledger::fuzz::WriteInput("strategies.textproto", data, size);
   std::vector<gpuledger::traces::StrategyPlace> where;
-  absl::StatusOr<std::vector<gpuledger::v1::Strategy>> set = gpuledger::traces::LoadStrategies(path, &where);
+  absl::StatusOr<std::vector<gpuledger::v1::Strategy>> set =
+      gpuledger::traces::LoadStrategies(path, &where);
   if (!set.ok()) return 0;
   FUZZ_CHECK(!set->empty());
   FUZZ_CHECK(where.size() == set->size());

@@ -46,8 +46,8 @@ Stmt& Stmt::Bind(int i, double v) {
 
 Stmt& Stmt::Bind(int i, absl::string_view v) {
   if (ok()) {
-    if (int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
-                                   SQLITE_TRANSIENT);
+    if (int rc =
+            sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         rc != SQLITE_OK) {
       status_ = Error(rc);
     }

@@ -78,8 +78,9 @@ const char* RunStatusName(RunStatus status) {
 }
 
 bool ParseRunStatus(absl::string_view name, RunStatus* status) {
-  return ParseByName(name, {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
-                            RunStatus::kCancelled, RunStatus::kAbandoned},
+  return ParseByName(name,
+                     {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
+                      RunStatus::kCancelled, RunStatus::kAbandoned},
                      RunStatusName, status);
 }
 

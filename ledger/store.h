@@ -37,23 +37,23 @@ bool ParseRunStatus(absl::string_view name, RunStatus* status);
 struct RunRecord {
   int64_t id = 0;
   std::string plan_name;
-  std::string plan_source;   // path or name the plan came from
+  std::string plan_source;  // path or name the plan came from
   std::string plan_sha256;
-  std::string gpu_model;     // e.g. "H800"
+  std::string gpu_model;  // e.g. "H800"
   int nodes = 0;
   int gpus_per_node = 0;
   double gpu_tdp_watts = 0;  // watts, for the owned view's energy
   std::string policy;        // e.g. "fcfs"
   int64_t seed = 0;
-  std::string pricing;       // gpuledger.v1.Pricing, text format
-  std::string wall_start;    // UTC, ISO 8601
-  std::string wall_end;      // empty until the run ends
-  int64_t sim_start = 0;     // simulated seconds
+  std::string pricing;     // gpuledger.v1.Pricing, text format
+  std::string wall_start;  // UTC, ISO 8601
+  std::string wall_end;    // empty until the run ends
+  int64_t sim_start = 0;   // simulated seconds
   int64_t sim_end = 0;
   RunStatus status = RunStatus::kRunning;
-  std::string metrics;       // gpuledger.v1.RunMetrics, text format; empty until it ends
-  int64_t group_id = 0;      // its run group (replays over seeds); 0: none
-  std::string strategy;      // the capacity strategy it was replayed under; "" for none
+  std::string metrics;   // gpuledger.v1.RunMetrics, text format; empty until it ends
+  int64_t group_id = 0;  // its run group (replays over seeds); 0: none
+  std::string strategy;  // the capacity strategy it was replayed under; "" for none
 
   int total_gpus() const { return nodes * gpus_per_node; }
 };
@@ -71,12 +71,12 @@ struct RunGroupRecord {
 
 struct JobRecord {
   std::string job_id;
-  std::string phase;         // "pretrain", "rl", ...
+  std::string phase;  // "pretrain", "rl", ...
   std::string project;
   int gpus = 0;
   int priority = 0;
-  int64_t submit = 0;        // simulated seconds
-  int64_t run_seconds = 0;   // the work as time on `gpus` GPUs
+  int64_t submit = 0;       // simulated seconds
+  int64_t run_seconds = 0;  // the work as time on `gpus` GPUs
   // Read back only (from the usage entries): first start, and the end once all
   // its work is recorded; -1 if none.
   int64_t started = -1;
@@ -97,19 +97,19 @@ bool ParsePool(absl::string_view name, Pool* pool);
 struct UsageRecord {
   std::string job_id;
   std::string phase;
-  std::string category;      // "productive", "idle", ...
+  std::string category;  // "productive", "idle", ...
   int64_t start = 0;
   int64_t end = 0;
   int gpus = 0;
-  int64_t gpu_seconds = 0;   // (end - start) x gpus
-  int64_t entry_id = 0;      // read back only: position in the ledger
-  std::string nodes;         // a job's nodes: "0-255", or "3[4]" for 4 GPUs of node 3
+  int64_t gpu_seconds = 0;  // (end - start) x gpus
+  int64_t entry_id = 0;     // read back only: position in the ledger
+  std::string nodes;        // a job's nodes: "0-255", or "3[4]" for 4 GPUs of node 3
   Pool pool = Pool::kNone;
 };
 
 // The categories a usage entry may have (scheduler::CategoryName's names).
-inline constexpr absl::string_view kCategories[] = {"productive", "checkpoint", "lost",   "restart",
-                                                    "provisioning", "idle",     "down"};
+inline constexpr absl::string_view kCategories[] = {"productive",   "checkpoint", "lost", "restart",
+                                                    "provisioning", "idle",       "down"};
 
 // Which usage entries to list; empty strings and zero times match anything.
 struct UsageFilter {
@@ -126,7 +126,7 @@ struct UsageFilter {
 struct JobEvent {
   int64_t time = 0;
   std::string job_id;
-  std::string kind;          // "preempt" or "interrupt"
+  std::string kind;  // "preempt" or "interrupt"
   std::string nodes;
 };
 
@@ -162,8 +162,7 @@ class Ledger {
   // schema to kSchemaVersion (migrated_from() tells from which); creates it
   // if `create`, else a missing file is NotFound. Fails if the file is not a
   // ledger or its schema is newer.
-  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path,
-                                                      bool create = true,
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path, bool create = true,
                                                       Clock clock = DefaultClock());
   // Opens the ledger at `path` for reading only: it never creates, migrates
   // or writes anything, and works in a folder it cannot write. NotFound if
@@ -179,16 +178,16 @@ class Ledger {
 
   // Writes the run (status "running") and its jobs in one transaction and
   // returns the writer that appends the rest. `run.id` is ignored.
-  absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
-      const RunRecord& run, const std::vector<JobRecord>& jobs);
+  absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(const RunRecord& run,
+                                                      const std::vector<JobRecord>& jobs);
   // As above, with the jobs produced one at a time (`job(i, &record)` fills
   // job i of `count`), so a million-job trace is never held twice. With
   // `background`, the writer writes in the background from the start (see
   // RunWriter::WriteInBackground) and the jobs go with its first batches:
   // the run's row is committed first, alone.
   absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(
-      const RunRecord& run, size_t count,
-      const std::function<void(size_t, JobRecord*)>& job, bool background = false);
+      const RunRecord& run, size_t count, const std::function<void(size_t, JobRecord*)>& job,
+      bool background = false);
 
   // Runs with id > after_id, oldest first, at most `limit` (< 0: all).
   // With `group` > 0, only that group's runs.
@@ -223,12 +222,11 @@ class Ledger {
   struct GroupSum {
     std::string group;
     int64_t gpu_seconds = 0;
-    int64_t first_start = 0;  // earliest start of the group's entries
-    int64_t last_end = 0;     // latest end of the group's entries
+    int64_t first_start = 0;            // earliest start of the group's entries
+    int64_t last_end = 0;               // latest end of the group's entries
     int64_t on_demand_gpu_seconds = 0;  // the part held on on-demand capacity
   };
-  absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run,
-                                                   absl::string_view key);
+  absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run, absl::string_view key);
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
   // GPU-seconds of nodes under repair (category "down").
   absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
@@ -288,9 +286,9 @@ class RunWriter {
   // gpuledger.v1.RunMetrics (may be empty); idle_gpu_seconds and
   // down_gpu_seconds the run's totals as the caller counted them, or -1 to
   // sum them from the entries.
-  absl::Status Finish(RunStatus status, int64_t sim_start,
-                      int64_t sim_end, absl::string_view metrics = "",
-                      int64_t idle_gpu_seconds = -1, int64_t down_gpu_seconds = -1);
+  absl::Status Finish(RunStatus status, int64_t sim_start, int64_t sim_end,
+                      absl::string_view metrics = "", int64_t idle_gpu_seconds = -1,
+                      int64_t down_gpu_seconds = -1);
 
  private:
   friend class Ledger;
@@ -328,7 +326,7 @@ class RunWriter {
   bool in_transaction_ = false;
   struct Statements;
   std::unique_ptr<Statements> stmts_;
-  Batch buffer_;                     // background mode: rows not yet handed over
+  Batch buffer_;  // background mode: rows not yet handed over
   std::unique_ptr<Background> background_;
 };
 

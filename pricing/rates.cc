@@ -17,8 +17,8 @@ int64_t Nano(double usd) { return std::llround(usd * 1e9); }
 absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
   auto check = [&](absl::string_view name, double v, double lo, double hi) {
     if (!std::isfinite(v) || v < lo || v > hi) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "field ", prefix, name, " must be in [", lo, ", ", hi, "], got ", v));
+      return absl::InvalidArgumentError(
+          absl::StrCat("field ", prefix, name, " must be in [", lo, ", ", hi, "], got ", v));
     }
     return absl::OkStatus();
   };
@@ -27,9 +27,9 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
   // and costs about $25,000-40,000 to buy, FACTS.md), and low enough that
   // every rate fits int64 nano-dollars per GPU-hour and every cost of a
   // replay fits 128 bits exactly (docs/metrics.md, "Bounds").
-  constexpr double kMaxHourly = 1e4;     // $ per GPU-hour
-  constexpr double kMaxCapital = 1e8;    // $ per GPU
-  constexpr double kMaxKwh = 100;        // $ per kWh
+  constexpr double kMaxHourly = 1e4;   // $ per GPU-hour
+  constexpr double kMaxCapital = 1e8;  // $ per GPU
+  constexpr double kMaxKwh = 100;      // $ per kWh
   for (const absl::Status& s :
        {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kMaxHourly),
         check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kMaxCapital),
@@ -38,8 +38,7 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
         check("owned.residual_share", o.residual_share(), 0, 1),
         check("owned.server_power_factor", o.server_power_factor(), 0, 100),
         check("owned.busy_load", o.busy_load(), 0, 10),
-        check("owned.idle_load", o.idle_load(), 0, 10),
-        check("owned.pue", o.pue(), 1, 10),
+        check("owned.idle_load", o.idle_load(), 0, 10), check("owned.pue", o.pue(), 1, 10),
         check("owned.usd_per_kwh", o.usd_per_kwh(), 0, kMaxKwh),
         check("owned.operations_share_per_year", o.operations_share_per_year(), 0, 100),
         check("owned.chip_usd", o.chip_usd(), 0, kMaxCapital),
@@ -58,30 +57,36 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
         1.0 / 365.25, " years), got ", p.reserved().term_years()));
   }
   if (o.chip_usd() > 0 && !(o.server_multiplier() >= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "field ", prefix, "owned.server_multiplier must be at least 1 with chip_usd (Epoch AI: "
-        "1.64), got ", o.server_multiplier()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("field ", prefix,
+                     "owned.server_multiplier must be at least 1 with chip_usd (Epoch AI: "
+                     "1.64), got ",
+                     o.server_multiplier()));
   }
   if (CapitalUsdPerGpu(p) > 10 * kMaxCapital) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "field ", prefix, "owned: capital per GPU with its server and network share must be at "
-        "most $", 10 * kMaxCapital, ", got $", CapitalUsdPerGpu(p)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("field ", prefix,
+                     "owned: capital per GPU with its server and network share must be at "
+                     "most $",
+                     10 * kMaxCapital, ", got $", CapitalUsdPerGpu(p)));
   }
   if (o.depreciation() == v1::EPOCH_AI && !(o.value_decline_oom_per_year() > 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "field ", prefix, "owned.value_decline_oom_per_year must be positive for EPOCH_AI "
-        "depreciation (Epoch AI: 0.14)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("field ", prefix,
+                     "owned.value_decline_oom_per_year must be positive for EPOCH_AI "
+                     "depreciation (Epoch AI: 0.14)"));
   }
   if (!v1::DepreciationMethod_IsValid(o.depreciation())) {
-    return absl::InvalidArgumentError(absl::StrCat("field ", prefix, "owned.depreciation: unknown value ",
-                                                   o.depreciation()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("field ", prefix, "owned.depreciation: unknown value ", o.depreciation()));
   }
   return absl::OkStatus();
 }
 
 double CapitalUsdPerGpu(const v1::Pricing& p) {
   const auto& o = p.owned();
-  const double base = o.chip_usd() > 0 ? o.chip_usd() * o.server_multiplier() : o.capital_usd_per_gpu();
+  const double base =
+      o.chip_usd() > 0 ? o.chip_usd() * o.server_multiplier() : o.capital_usd_per_gpu();
   return base * (1.0 + o.network_share());
 }
 
@@ -148,9 +153,10 @@ ExactUsd RoundToMicro(ExactUsd amount) {
 bool FitsInt64(ExactUsd v) { return v <= INT64_MAX && v >= INT64_MIN; }
 
 absl::Status TooMuchMoney(absl::string_view what) {
-  return absl::OutOfRangeError(absl::StrCat(
-      what, " exceeds $9,223,372,036,854.775807, the most gpuledger represents (int64 "
-            "micro-dollars); lower the prices or the cluster"));
+  return absl::OutOfRangeError(
+      absl::StrCat(what,
+                   " exceeds $9,223,372,036,854.775807, the most gpuledger represents (int64 "
+                   "micro-dollars); lower the prices or the cluster"));
 }
 
 }  // namespace

@@ -21,11 +21,11 @@ inline constexpr int64_t kSecondsPerYear = 31'557'600;  // 365.25 days
 
 // Per-GPU-hour rates derived from a pricing profile, nano-dollars (1e-9 USD).
 struct Rates {
-  int64_t rental = 0;           // what a rented GPU-hour costs
+  int64_t rental = 0;  // what a rented GPU-hour costs
   // Owned: capital written off plus operations, per GPU-hour of capacity,
   // accruing whether the GPU works or idles.
   int64_t owned_depreciation = 0;
-  int64_t owned_financing = 0;   // cost of capital
+  int64_t owned_financing = 0;  // cost of capital
   int64_t owned_operations = 0;
   int64_t owned_busy_energy = 0;  // energy of a GPU-hour running a job
   int64_t owned_idle_energy = 0;  // energy of an idle GPU-hour

@@ -59,11 +59,11 @@ v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
   }
   // The run's own cluster only: GPU-seconds held on demand are not its use.
   if (capacity_gpus > 0) {
-    m.set_utilization(makespan > 0 ? static_cast<double>(summary.busy_gpu_seconds -
-                                                         summary.on_demand_gpu_seconds) /
-                                         (static_cast<double>(capacity_gpus) *
-                                          static_cast<double>(makespan))
-                                   : 0.0);
+    m.set_utilization(
+        makespan > 0
+            ? static_cast<double>(summary.busy_gpu_seconds - summary.on_demand_gpu_seconds) /
+                  (static_cast<double>(capacity_gpus) * static_cast<double>(makespan))
+            : 0.0);
   }
   m.set_preemptions(summary.preemptions);
   m.set_lost_gpu_seconds(summary.lost_gpu_seconds);
@@ -90,7 +90,8 @@ absl::Status CheckScheduleOut(const std::string& path, const std::string& ledger
   return absl::OkStatus();
 }
 
-absl::Status CheckOutputFile(const std::string& path, const std::string& ledger, absl::string_view flag) {
+absl::Status CheckOutputFile(const std::string& path, const std::string& ledger,
+                             absl::string_view flag) {
   struct stat out;
   if (::stat(path.c_str(), &out) != 0) {
     // A new file, but perhaps where the ledger (not yet created) will be.
@@ -136,14 +137,16 @@ absl::Status WriteScheduleCsv(const std::string& path, const std::vector<schedul
   for (size_t i = 0; i < jobs.size(); ++i) {
     // Plan job ids are free text: quoted like every CSV field of ours.
     std::fprintf(f, "%s,%lld,%lld,%lld,%d\n", report::CsvField(jobs[i].id).c_str(),
-                 static_cast<long long>(jobs[i].submit), static_cast<long long>(times[i].last_start),
-                 static_cast<long long>(times[i].end), jobs[i].gpus);
+                 static_cast<long long>(jobs[i].submit),
+                 static_cast<long long>(times[i].last_start), static_cast<long long>(times[i].end),
+                 jobs[i].gpus);
   }
   const bool failed = std::ferror(f) != 0;
   if (std::fclose(f) != 0 || failed || std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int e = errno;
     std::remove(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat(path, ": writing the schedule failed: ", std::strerror(e)));
+    return absl::UnavailableError(
+        absl::StrCat(path, ": writing the schedule failed: ", std::strerror(e)));
   }
   return absl::OkStatus();
 }

@@ -21,7 +21,8 @@ gpuledger::v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& 
 
 // Refuses an output path that is not a regular file or is the ledger
 // `ledger` itself (or its WAL files): InvalidArgument naming `flag`.
-absl::Status CheckOutputFile(const std::string& path, const std::string& ledger, absl::string_view flag);
+absl::Status CheckOutputFile(const std::string& path, const std::string& ledger,
+                             absl::string_view flag);
 
 // Checks before a replay that the schedule can be written at `path` (its
 // folder exists and is writable, and it is not the ledger): InvalidArgument

@@ -28,7 +28,8 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
   const int64_t rate = std::max({r.rental, r.reserved, r.owned_busy(), r.owned_idle()});
   const int64_t window = std::max(scheduler::SerialBound(specs), horizon_seconds);
   pricing::ExactUsd gpu_seconds = static_cast<pricing::ExactUsd>(w.total_gpus()) * window;
-  for (const scheduler::JobSpec& j : specs) gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
+  for (const scheduler::JobSpec& j : specs)
+    gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
   if (gpu_seconds * rate / pricing::kExactPerMicroUsd >= pricing::kMaxMicroUsd) {
     return absl::InvalidArgumentError(absl::StrCat(
         w.source, ": at its prices (up to $", static_cast<double>(rate) / 1e9,
@@ -39,7 +40,6 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
 }
 
 }  // namespace
-
 
 scheduler::FailureModel ToFailureModel(const v1::FailureModelSpec& spec) {
   // The causes' counts split the unexpected rate; planned maintenance is one
@@ -69,7 +69,12 @@ std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
   const double per_gpu_second =
       w.failure_model ? ToFailureModel(*w.failure_model).per_gpu_hour / 3600.0 : 0.0;
   for (const auto& j : w.jobs) {
-    scheduler::JobSpec s{j.id, j.gpus, j.priority, j.submit_seconds, j.run_seconds, j.after,
+    scheduler::JobSpec s{j.id,
+                         j.gpus,
+                         j.priority,
+                         j.submit_seconds,
+                         j.run_seconds,
+                         j.after,
                          std::max(j.requested_seconds, j.run_seconds)};
     if (j.eligible_seconds > j.submit_seconds) s.eligible = j.eligible_seconds;
     s.checkpoint_seconds = j.checkpoint_seconds;
@@ -168,9 +173,9 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   // workload it refuses writes nothing.
   r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool);
   const traces::Workload& wl = r->workload_;
-  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim = scheduler::Simulator::Create(
-      {wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
-      WithWorkloadFailures(options, wl, seed), r->sink_.get());
+  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
+      scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
+                                   WithWorkloadFailures(options, wl, seed), r->sink_.get());
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
@@ -178,8 +183,9 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   if (absl::Status s = CheckMoneyFits(wl, r->sim_->jobs(), 0); !s.ok()) return s;
 
   const std::vector<traces::PlanJob>& jobs = wl.jobs;
-  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer =
-      ledger.StartRun(run, jobs.size(), [&](size_t i, ledger::JobRecord* rec) {
+  absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(
+      run, jobs.size(),
+      [&](size_t i, ledger::JobRecord* rec) {
         const traces::PlanJob& j = jobs[i];
         rec->job_id = j.id;
         rec->phase = traces::PhaseName(j.phase);
@@ -188,7 +194,8 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
         rec->priority = j.priority;
         rec->submit = j.submit_seconds;
         rec->run_seconds = j.run_seconds;
-      }, background_writes);
+      },
+      background_writes);
   if (!writer.ok()) return writer.status();
   r->writer_ = std::move(*writer);
   r->sink_->set_writer(r->writer_.get());
@@ -214,16 +221,17 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
     return summary.status();
   }
   ReplayResult result{run_id(), *summary,
-                      ComputeMetrics(sim_->jobs(), sim_->times(), *summary,
-                                     workload_.total_gpus(), workload_.skipped)};
+                      ComputeMetrics(sim_->jobs(), sim_->times(), *summary, workload_.total_gpus(),
+                                     workload_.skipped)};
   result.metrics.set_interruption_window_days(workload_.interruption_window_days);
   for (const auto& [status, n] : workload_.jobs_by_status) {
     (*result.metrics.mutable_jobs_by_status())[status] = n;
   }
   std::string metrics;
   google::protobuf::TextFormat::PrintToString(result.metrics, &metrics);
-  if (absl::Status s = writer_->Finish(ledger::RunStatus::kComplete, summary->start, summary->end, metrics,
-                                       summary->idle_gpu_seconds, summary->down_gpu_seconds);
+  if (absl::Status s =
+          writer_->Finish(ledger::RunStatus::kComplete, summary->start, summary->end, metrics,
+                          summary->idle_gpu_seconds, summary->down_gpu_seconds);
       !s.ok()) {
     return s;
   }
@@ -251,8 +259,8 @@ std::string NodesText(const scheduler::Allocation& a, int gpus_per_node) {
   return out;
 }
 
-absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w,
-                                            ledger::Ledger& ledger, int64_t seed,
+absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w, ledger::Ledger& ledger,
+                                            int64_t seed,
                                             const scheduler::SchedulerOptions& options,
                                             const std::string& schedule_out,
                                             const RunLabels& labels) {

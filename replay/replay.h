@@ -17,8 +17,8 @@ namespace gpuledger::replay {
 
 // What a run is part of, recorded with it.
 struct RunLabels {
-  int64_t group_id = 0;        // its run group (replay --seeds); 0: none
-  std::string strategy;        // the capacity strategy; "" for a plain replay
+  int64_t group_id = 0;  // its run group (replay --seeds); 0: none
+  std::string strategy;  // the capacity strategy; "" for a plain replay
   // The cluster's pool in a strategy (owned or reserved); kNone otherwise.
   ledger::Pool committed_pool = ledger::Pool::kNone;
 };
@@ -78,7 +78,6 @@ class ReplayRun {
   std::unique_ptr<scheduler::Simulator> sim_;
 };
 
-
 // Checks `workload` against the scheduler's rules (limits, dependency
 // cycles) and that its figures fit (priced over its longest failure-free
 // window or `horizon_seconds`) as ReplayRun::Start does, without a ledger:
@@ -90,8 +89,8 @@ absl::Status CheckWorkload(const traces::Workload& workload,
 // Replays `workload` under `options.policy` (FCFS by default) into a new run
 // of `ledger`, start to end.
 // With `schedule_out`, also writes the schedule there as CSV.
-absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload,
-                                            ledger::Ledger& ledger, int64_t seed,
+absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload, ledger::Ledger& ledger,
+                                            int64_t seed,
                                             const scheduler::SchedulerOptions& options = {},
                                             const std::string& schedule_out = "",
                                             const RunLabels& labels = {});

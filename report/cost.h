@@ -25,19 +25,19 @@ struct CostRow {
   int64_t gpu_seconds = 0;
   int64_t rental_micro_usd = 0;
   int64_t owned_micro_usd = 0;
-  int64_t first_start = 0;     // simulated seconds: first use by the group
-  int64_t last_end = 0;        // and its last
+  int64_t first_start = 0;  // simulated seconds: first use by the group
+  int64_t last_end = 0;     // and its last
 };
 
 struct CostReport {
   ledger::RunRecord run;
-  std::string group_by;        // job, phase, project, category, pool or day
+  std::string group_by;  // job, phase, project, category, pool or day
   // The groups in plan order, then "idle", then "down" if nodes were
   // repaired, then "unused term" for reserved capacity paid for after the
   // window (a strategy's reserved cluster, rounded up to whole terms).
   std::vector<CostRow> rows;
-  CostRow total;               // the sum of `rows`, field by field
-  CostRow jobs_total;          // the sum of the groups' rows (not idle, down or unused term)
+  CostRow total;       // the sum of `rows`, field by field
+  CostRow jobs_total;  // the sum of the groups' rows (not idle, down or unused term)
   pricing::Rates rates;
   int64_t capital_micro_usd = 0;  // the owned cluster's purchase price
   int64_t window_seconds = 0;     // simulated replay window
@@ -62,8 +62,7 @@ struct CostReport {
 // running jobs hold but has not been written yet (category "running", from
 // their current run's start to now); it joins the groups it belongs to.
 absl::StatusOr<CostReport> BuildCostReport(
-    ledger::Ledger& ledger, int64_t run_id, absl::string_view group_by,
-    bool allow_partial,
+    ledger::Ledger& ledger, int64_t run_id, absl::string_view group_by, bool allow_partial,
     const gpuledger::v1::Pricing* pricing_override = nullptr,
     const std::vector<ledger::UsageRecord>* in_flight = nullptr);
 

@@ -23,7 +23,9 @@ namespace v1 = gpuledger::v1;
 using report::CostReport;
 using report::CostRow;
 
-std::string Usd(int64_t micro, bool grouped) { return Decimal(micro, 1'000'000, grouped ? 2 : 6, grouped); }
+std::string Usd(int64_t micro, bool grouped) {
+  return Decimal(micro, 1'000'000, grouped ? 2 : 6, grouped);
+}
 std::string Hours(int64_t gpu_seconds, bool grouped) {
   return Decimal(gpu_seconds, 3600, grouped ? 2 : 6, grouped);
 }
@@ -64,10 +66,18 @@ std::string JsonString(absl::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -80,7 +90,6 @@ std::string JsonString(absl::string_view s) {
   }
   return out + "\"";
 }
-
 
 // Columns padded to their widest cell; `left(i)` says which align left.
 // An empty row is drawn as a rule.
@@ -109,9 +118,9 @@ std::string Csv(const CostReport& r, const ReportOptions& o) {
 
 std::string Json(const CostReport& r, const ReportOptions& o) {
   auto row = [&](const CostRow& c) {
-    std::string s = absl::StrCat("{\"group\": ", JsonString(c.group),
-                                 ", \"gpu_seconds\": ", c.gpu_seconds,
-                                 ", \"gpu_hours\": ", Hours(c.gpu_seconds, false));
+    std::string s =
+        absl::StrCat("{\"group\": ", JsonString(c.group), ", \"gpu_seconds\": ", c.gpu_seconds,
+                     ", \"gpu_hours\": ", Hours(c.gpu_seconds, false));
     if (o.rental) {
       absl::StrAppend(&s, ", \"rental_usd\": ", Usd(c.rental_micro_usd, false),
                       ", \"rental_micro_usd\": ", c.rental_micro_usd);
@@ -120,39 +129,44 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
       absl::StrAppend(&s, ", \"owned_usd\": ", Usd(c.owned_micro_usd, false),
                       ", \"owned_micro_usd\": ", c.owned_micro_usd);
     }
-    absl::StrAppend(&s, ", \"start_seconds\": ", c.first_start,
-                    ", \"end_seconds\": ", c.last_end, "}");
+    absl::StrAppend(&s, ", \"start_seconds\": ", c.first_start, ", \"end_seconds\": ", c.last_end,
+                    "}");
     return s;
   };
   const auto& run = r.run;
   std::string out = "{\n";
   absl::StrAppend(&out, "  \"run\": {\"id\": ", run.id, ", \"plan\": ", JsonString(run.plan_name),
                   ", \"plan_sha256\": ", JsonString(run.plan_sha256),
-                  ", \"status\": ", JsonString(ledger::RunStatusName(run.status)), ", \"policy\": ", JsonString(run.policy),
-                  ", \"seed\": ", run.seed, ", \"gpu_model\": ", JsonString(run.gpu_model),
-                  ", \"gpus\": ", run.total_gpus(), ", \"jobs\": ", r.jobs,
-                  ", \"sim_start_seconds\": ", run.sim_start, ", \"sim_end_seconds\": ", run.sim_end,
+                  ", \"status\": ", JsonString(ledger::RunStatusName(run.status)),
+                  ", \"policy\": ", JsonString(run.policy), ", \"seed\": ", run.seed,
+                  ", \"gpu_model\": ", JsonString(run.gpu_model), ", \"gpus\": ", run.total_gpus(),
+                  ", \"jobs\": ", r.jobs, ", \"sim_start_seconds\": ", run.sim_start,
+                  ", \"sim_end_seconds\": ", run.sim_end,
                   ", \"wall_start\": ", JsonString(run.wall_start),
                   ", \"wall_end\": ", JsonString(run.wall_end), "},\n");
-  if (v1::RunMetrics m; !r.run.metrics.empty() &&
-                        google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
+  if (v1::RunMetrics m;
+      !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     std::vector<std::string> skipped;
-    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(), m.skipped_by_reason().end());
-    for (const auto& [reason, n] : sorted) skipped.push_back(absl::StrCat(JsonString(reason), ": ", n));
+    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(),
+                                          m.skipped_by_reason().end());
+    for (const auto& [reason, n] : sorted)
+      skipped.push_back(absl::StrCat(JsonString(reason), ": ", n));
     absl::StrAppend(
-        &out, "  \"metrics\": {\"jobs_done\": ", m.jobs_done(), ", \"jobs_skipped\": ",
-        m.jobs_skipped(), ", \"skipped_by_reason\": {", absl::StrJoin(skipped, ", "),
-        "}, \"makespan_seconds\": ", m.makespan_seconds(),
+        &out, "  \"metrics\": {\"jobs_done\": ", m.jobs_done(),
+        ", \"jobs_skipped\": ", m.jobs_skipped(), ", \"skipped_by_reason\": {",
+        absl::StrJoin(skipped, ", "), "}, \"makespan_seconds\": ", m.makespan_seconds(),
         ", \"wait_mean_seconds\": ", absl::StrFormat("%.3f", m.wait_mean_seconds()),
         ", \"wait_median_seconds\": ", absl::StrFormat("%.1f", m.wait_median_seconds()),
-        ", \"wait_p95_seconds\": ", m.wait_p95_seconds(),
-        ", \"dependency_wait_mean_seconds\": ", absl::StrFormat("%.1f", m.dependency_wait_mean_seconds()),
+        ", \"wait_p95_seconds\": ", m.wait_p95_seconds(), ", \"dependency_wait_mean_seconds\": ",
+        absl::StrFormat("%.1f", m.dependency_wait_mean_seconds()),
         ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
-        ", \"utilization\": ", m.has_utilization() ? absl::StrFormat("%.6f", m.utilization()) : "null",
-        ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ",
-        m.lost_gpu_seconds(), ", \"interruptions\": ", m.interruptions(),
+        ", \"utilization\": ",
+        m.has_utilization() ? absl::StrFormat("%.6f", m.utilization()) : "null",
+        ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ", m.lost_gpu_seconds(),
+        ", \"interruptions\": ", m.interruptions(),
         ", \"planned_interruptions\": ", m.planned_interruptions(),
-        ", \"interruptions_per_window\": ", absl::StrFormat("%.3f", report::InterruptionsPerWindow(m)),
+        ", \"interruptions_per_window\": ",
+        absl::StrFormat("%.3f", report::InterruptionsPerWindow(m)),
         ", \"interruption_window_days\": ", absl::StrFormat("%g", m.interruption_window_days()),
         ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
         ", \"checkpoint_gpu_seconds\": ", m.checkpoint_gpu_seconds(),
@@ -165,24 +179,26 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
   absl::StrAppend(&out, "  ],\n  \"jobs_total\": ", row(r.jobs_total),
                   ",\n  \"total\": ", row(r.total));
   if (o.rental) {
-    absl::StrAppend(&out, ",\n  \"rental\": {\"usd_per_gpu_hour\": ", ExactRate(r.rates.rental), "}");
+    absl::StrAppend(&out, ",\n  \"rental\": {\"usd_per_gpu_hour\": ", ExactRate(r.rates.rental),
+                    "}");
   }
   if (o.owned) {
-    absl::StrAppend(&out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
-                    ", \"depreciation_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_depreciation),
-                    ", \"financing_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_financing),
-                    ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
-                    ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
-                    ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
-                    // As the table words them: the rate of a busy GPU-hour, and the
-                    // window's owned cost per GPU-hour used (idle capacity included).
-                    ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
-                    ", \"usd_per_gpu_hour_used\": ",
-                    r.busy_gpu_seconds > r.on_demand_gpu_seconds
-                        ? Decimal(static_cast<__int128>(r.total.owned_micro_usd - r.on_demand_micro_usd) * 3600,
-                                  (r.busy_gpu_seconds - r.on_demand_gpu_seconds) * 1'000'000LL, 4)
-                        : std::string("null"),
-                    "}");
+    absl::StrAppend(
+        &out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
+        ", \"depreciation_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_depreciation),
+        ", \"financing_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_financing),
+        ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
+        ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
+        ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
+        // As the table words them: the rate of a busy GPU-hour, and the
+        // window's owned cost per GPU-hour used (idle capacity included).
+        ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
+        ", \"usd_per_gpu_hour_used\": ",
+        r.busy_gpu_seconds > r.on_demand_gpu_seconds
+            ? Decimal(static_cast<__int128>(r.total.owned_micro_usd - r.on_demand_micro_usd) * 3600,
+                      (r.busy_gpu_seconds - r.on_demand_gpu_seconds) * 1'000'000LL, 4)
+            : std::string("null"),
+        "}");
   }
   out += "\n}\n";
   return out;
@@ -199,7 +215,8 @@ std::string FigureLabel(const std::string& name, double window_days) {
   if (name == "owned_usd") return "owned USD (idle and down included)";
   if (name == "interruptions") return "unexpected interruptions";
   if (name == "interruptions_per_window") {
-    return absl::StrCat("unexpected interruptions per ", absl::StrFormat("%g", window_days), " days");
+    return absl::StrCat("unexpected interruptions per ", absl::StrFormat("%g", window_days),
+                        " days");
   }
   if (name == "planned_interruptions") return "planned interruptions";
   if (name == "goodput") return "goodput (productive / held)";
@@ -243,10 +260,10 @@ std::string FormatGroupReport(const report::GroupReport& r, absl::string_view fo
                                   ", \"makespan_seconds\": ", m.makespan_seconds(), "}"));
     }
     for (const auto& s : r.stats) {
-      stats.push_back(absl::StrCat("{\"name\": ", JsonString(s.name), ", \"mean\": ",
-                                   absl::StrFormat("%.6f", s.mean), ", \"p5\": ",
-                                   absl::StrFormat("%.6f", s.p5), ", \"p95\": ",
-                                   absl::StrFormat("%.6f", s.p95), "}"));
+      stats.push_back(absl::StrCat("{\"name\": ", JsonString(s.name),
+                                   ", \"mean\": ", absl::StrFormat("%.6f", s.mean),
+                                   ", \"p5\": ", absl::StrFormat("%.6f", s.p5),
+                                   ", \"p95\": ", absl::StrFormat("%.6f", s.p95), "}"));
     }
     return absl::StrCat(
         "{\n  \"group\": {\"id\": ", g.id, ", \"plan\": ", JsonString(g.plan_name),
@@ -256,18 +273,19 @@ std::string FormatGroupReport(const report::GroupReport& r, absl::string_view fo
         "},\n  \"runs\": [\n    ", absl::StrJoin(runs, ",\n    "), "\n  ],\n  \"stats\": [\n    ",
         absl::StrJoin(stats, ",\n    "), "\n  ]\n}\n");
   }
-  std::string out = absl::StrCat(
-      "group ", g.id, "  ", g.plan_name, "  (", r.runs.size(), " replays, seeds ", g.first_seed,
-      "-", g.first_seed + g.seeds - 1, ", ", g.policy, "); runs ", r.runs.front().id, "..",
-      r.runs.back().id, "\n\n");
+  std::string out =
+      absl::StrCat("group ", g.id, "  ", g.plan_name, "  (", r.runs.size(), " replays, seeds ",
+                   g.first_seed, "-", g.first_seed + g.seeds - 1, ", ", g.policy, "); runs ",
+                   r.runs.front().id, "..", r.runs.back().id, "\n\n");
   std::vector<std::vector<std::string>> cells = {{"figure", "mean", "p5", "p95"}};
   for (const auto& s : r.stats) {
     cells.push_back({FigureLabel(s.name, r.interruption_window_days), FigureValue(s.name, s.mean),
                      FigureValue(s.name, s.p5), FigureValue(s.name, s.p95)});
   }
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
-  out += "\np5 and p95: nearest-rank percentiles over the runs; one run's figures: "
-         "gpuledger report --run ID\n";
+  out +=
+      "\np5 and p95: nearest-rank percentiles over the runs; one run's figures: "
+      "gpuledger report --run ID\n";
   return out;
 }
 
@@ -304,20 +322,23 @@ namespace {
 // A strategy run's lines under the table: its pool and what each costs.
 void StrategyLines(const CostReport& r, std::string* out) {
   const auto& run = r.run;
-  absl::StrAppend(out, "strategy \"", run.strategy, "\": the cluster is ",
-                  r.committed == ledger::Pool::kNone ? std::string("none (all on demand)")
-                                                      : std::string(ledger::PoolName(r.committed)),
-                  "; strategy USD prices each entry by its pool: on-demand at $", Rate(r.rates.rental),
-                  " per GPU-hour",
-                  r.committed == ledger::Pool::kReserved
-                      ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
-                      : std::string(),
-                  r.committed == ledger::Pool::kOwned ? ", owned as below" : "", "\n");
-  absl::StrAppend(out, "strategy \"", run.strategy, "\": $", Usd(r.total.owned_micro_usd, true), " = ",
-                  r.committed == ledger::Pool::kNone ? std::string()
-                                      : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
-                                                     Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
-                                                     " (idle included) + "),
+  absl::StrAppend(
+      out, "strategy \"", run.strategy, "\": the cluster is ",
+      r.committed == ledger::Pool::kNone ? std::string("none (all on demand)")
+                                         : std::string(ledger::PoolName(r.committed)),
+      "; strategy USD prices each entry by its pool: on-demand at $", Rate(r.rates.rental),
+      " per GPU-hour",
+      r.committed == ledger::Pool::kReserved
+          ? absl::StrCat(", reserved at $", Rate(r.rates.reserved), " per GPU-hour used or not")
+          : std::string(),
+      r.committed == ledger::Pool::kOwned ? ", owned as below" : "", "\n");
+  absl::StrAppend(out, "strategy \"", run.strategy, "\": $", Usd(r.total.owned_micro_usd, true),
+                  " = ",
+                  r.committed == ledger::Pool::kNone
+                      ? std::string()
+                      : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
+                                     Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
+                                     " (idle included) + "),
                   "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
                   Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
 }
@@ -327,20 +348,20 @@ void StrategyLines(const CostReport& r, std::string* out) {
 void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
   const auto& run = r.run;
   const auto& rt = r.rates;
-  absl::StrAppend(out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
-                  WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
-                  Rate(rt.owned_depreciation),
-                  rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing)) : "",
-                  " + operations $", Rate(rt.owned_operations),
-                  " + energy $", Rate(rt.owned_busy_energy), " busy / $",
-                  Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
-                  " per busy GPU-hour\n");
+  absl::StrAppend(
+      out, "owned: cluster capital $", Usd(r.capital_micro_usd, true), " (",
+      WithThousands(run.total_gpus()), " GPUs); per GPU-hour: depreciation $",
+      Rate(rt.owned_depreciation),
+      rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing)) : "",
+      " + operations $", Rate(rt.owned_operations), " + energy $", Rate(rt.owned_busy_energy),
+      " busy / $", Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
+      " per busy GPU-hour\n");
   // The owned cluster's own cost and use: on-demand spend is not part of it.
   const int64_t owned_cost = r.total.owned_micro_usd - r.on_demand_micro_usd;
   const int64_t owned_busy = r.busy_gpu_seconds - r.on_demand_gpu_seconds;
   if (owned_busy > 0) {
-    absl::StrAppend(out, "owned: the window's cost $", Usd(owned_cost, true),
-                    " over ", Hours(owned_busy, true), " GPU-hours used = $",
+    absl::StrAppend(out, "owned: the window's cost $", Usd(owned_cost, true), " over ",
+                    Hours(owned_busy, true), " GPU-hours used = $",
                     Decimal(static_cast<__int128>(owned_cost) * 3600, owned_busy * 1'000'000LL, 4),
                     " per GPU-hour used, idle capacity included\n");
   }
@@ -354,10 +375,10 @@ void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
                               ? static_cast<double>(r.busy_gpu_seconds - r.on_demand_gpu_seconds) /
                                     (static_cast<double>(r.window_seconds) * run.total_gpus())
                               : 0;
-      absl::StrAppend(out, "break-even: owning costs what renting does at ",
-                      absl::StrFormat("%.2f%%", 100 * u),
-                      " utilization of the owned GPUs (this run: ",
-                      absl::StrFormat("%.2f%%", 100 * used), ")\n");
+      absl::StrAppend(
+          out, "break-even: owning costs what renting does at ", absl::StrFormat("%.2f%%", 100 * u),
+          " utilization of the owned GPUs (this run: ", absl::StrFormat("%.2f%%", 100 * used),
+          ")\n");
     }
   }
 }
@@ -365,13 +386,13 @@ void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
 std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
   std::string out = absl::StrCat(
-      "run ", run.id, "  ", run.plan_name, "  (", ledger::RunStatusName(run.status), ", ", run.policy, ", seed ", run.seed, ")\n",
-      "cluster: ",
+      "run ", run.id, "  ", run.plan_name, "  (", ledger::RunStatusName(run.status), ", ",
+      run.policy, ", seed ", run.seed, ")\n", "cluster: ",
       run.nodes > 0 ? absl::StrCat(WithThousands(run.nodes), " nodes x ", run.gpus_per_node, " ",
                                    run.gpu_model, " = ", WithThousands(run.total_gpus()), " GPUs")
                     : absl::StrCat("none of its own (every ", run.gpu_model, " GPU on demand)"),
-      "; simulated window ", Days(r.window_seconds),
-      " days (", WithThousands(r.window_seconds), " s)\n\n");
+      "; simulated window ", Days(r.window_seconds), " days (", WithThousands(r.window_seconds),
+      " s)\n\n");
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> head = {r.group_by, "GPU-hours"};
   if (o.rental) head.push_back("rental USD");
@@ -403,12 +424,13 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
   out += "\n" + BeyondWorkText(r);
   if (o.rental) {
-    absl::StrAppend(&out, "rental: $", Rate(r.rates.rental), " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
+    absl::StrAppend(&out, "rental: $", Rate(r.rates.rental),
+                    " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
   }
   if (o.owned && r.strategy) StrategyLines(r, &out);
   if (o.owned && (!r.strategy || r.committed == ledger::Pool::kOwned)) OwnedLines(r, o, &out);
-  if (v1::RunMetrics m; !r.run.metrics.empty() &&
-                        google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
+  if (v1::RunMetrics m;
+      !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += "\nschedule (" + r.run.policy + "):\n" + MetricsText(m);
   }
   return out;
@@ -422,7 +444,8 @@ std::string CsvField(const std::string& v) {
   // or CR first: OWASP's CSV injection rule) is shown as text: a leading
   // apostrophe, quoted. Numbers, negative ones too, stay numbers.
   double number = 0;
-  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos &&
+  const bool formula = !v.empty() &&
+                       std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos &&
                        !absl::SimpleAtod(v, &number);
   if (!formula && v.find_first_of(",\"\n\r") == std::string::npos) return v;
   std::string q = formula ? "\"'" : "\"";
@@ -479,7 +502,8 @@ std::string FormatRecords(const Records& r, absl::string_view format) {
         f.push_back(JsonString(r.columns[i]) + ": " +
                     (is_num(i) ? r.rows[k][i] : JsonString(r.rows[k][i])));
       }
-      absl::StrAppend(&out, "  {", absl::StrJoin(f, ", "), "}", k + 1 < r.rows.size() ? ",\n" : "\n");
+      absl::StrAppend(&out, "  {", absl::StrJoin(f, ", "), "}",
+                      k + 1 < r.rows.size() ? ",\n" : "\n");
     }
     return out + "]\n";
   }

@@ -15,8 +15,8 @@
 namespace gpuledger::report {
 
 struct ReportOptions {
-  bool rental = true;  // --view rental or both
-  bool owned = true;   // --view owned or both
+  bool rental = true;            // --view rental or both
+  bool owned = true;             // --view owned or both
   std::string format = "table";  // table, csv or json
 };
 

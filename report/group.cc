@@ -34,9 +34,9 @@ absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t gro
   if (!runs.ok()) return runs.status();
   report.runs = *std::move(runs);
   if (static_cast<int>(report.runs.size()) != report.group.seeds) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "run group ", group_id, " has ", report.runs.size(), " of its ", report.group.seeds,
-        " runs (a replay failed or was stopped before it began)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("run group ", group_id, " has ", report.runs.size(), " of its ",
+                     report.group.seeds, " runs (a replay failed or was stopped before it began)"));
   }
 
   // Each figure's values, in the order figures are first met.
@@ -49,8 +49,9 @@ absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t gro
   };
   for (const ledger::RunRecord& run : report.runs) {
     if (run.status != ledger::RunStatus::kComplete) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "run ", run.id, " of group ", group_id, " is ", ledger::RunStatusName(run.status), ", not complete"));
+      return absl::FailedPreconditionError(absl::StrCat("run ", run.id, " of group ", group_id,
+                                                        " is ", ledger::RunStatusName(run.status),
+                                                        ", not complete"));
     }
     absl::StatusOr<CostReport> cost = BuildCostReport(ledger, run.id, "category", false);
     if (!cost.ok()) return cost.status();

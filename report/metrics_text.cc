@@ -17,29 +17,30 @@ std::string MetricsText(const v1::RunMetrics& m) {
   std::string skipped;
   if (m.jobs_skipped() > 0) {
     std::vector<std::string> parts;
-    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(), m.skipped_by_reason().end());
+    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(),
+                                          m.skipped_by_reason().end());
     for (const auto& [reason, n] : sorted) parts.push_back(absl::StrCat(reason, ": ", n));
     skipped = absl::StrCat(" (", absl::StrJoin(parts, ", "), ")");
   }
   return absl::StrFormat(
-      "jobs: %d done, %d skipped%s\n"
-      "makespan: %d s (%.2f days)\n"
-      "wait (ready to start): mean %.1f s, median %.1f s, 95th percentile %d s%s\n"
-      "bounded slowdown (10 s): mean %.3f\n"
-      "utilization: %s\n"
-      "preemptions: %d, lost work %d GPU-seconds\n",
-      m.jobs_done(), m.jobs_skipped(), skipped, m.makespan_seconds(),
-      m.makespan_seconds() / 86400.0, m.wait_mean_seconds(), m.wait_median_seconds(),
-      m.wait_p95_seconds(),
-      m.dependency_wait_mean_seconds() > 0
-          ? absl::StrFormat("; before that, waiting on dependencies: mean %.1f s (%.2f days)",
-                            m.dependency_wait_mean_seconds(), m.dependency_wait_mean_seconds() / 86400)
-          : std::string(),
-      m.bounded_slowdown_mean(),
-      m.has_utilization() ? absl::StrFormat("%.2f%%", 100 * m.utilization())
-                          : std::string("- (no cluster of its own: all on demand)"),
-      m.preemptions(),
-      m.lost_gpu_seconds()) +
+             "jobs: %d done, %d skipped%s\n"
+             "makespan: %d s (%.2f days)\n"
+             "wait (ready to start): mean %.1f s, median %.1f s, 95th percentile %d s%s\n"
+             "bounded slowdown (10 s): mean %.3f\n"
+             "utilization: %s\n"
+             "preemptions: %d, lost work %d GPU-seconds\n",
+             m.jobs_done(), m.jobs_skipped(), skipped, m.makespan_seconds(),
+             m.makespan_seconds() / 86400.0, m.wait_mean_seconds(), m.wait_median_seconds(),
+             m.wait_p95_seconds(),
+             m.dependency_wait_mean_seconds() > 0
+                 ? absl::StrFormat(
+                       "; before that, waiting on dependencies: mean %.1f s (%.2f days)",
+                       m.dependency_wait_mean_seconds(), m.dependency_wait_mean_seconds() / 86400)
+                 : std::string(),
+             m.bounded_slowdown_mean(),
+             m.has_utilization() ? absl::StrFormat("%.2f%%", 100 * m.utilization())
+                                 : std::string("- (no cluster of its own: all on demand)"),
+             m.preemptions(), m.lost_gpu_seconds()) +
          StatusText(m) + FailuresText(m);
 }
 
@@ -51,15 +52,16 @@ std::string StatusText(const v1::RunMetrics& m) {
   for (const char* status : {"completed", "cancelled", "failed"}) {
     auto it = m.jobs_by_status().find(status);
     const int64_t n = it == m.jobs_by_status().end() ? 0 : it->second;
-    parts.push_back(absl::StrFormat("%d %s (%.1f%%)", n, status, total > 0 ? 100.0 * n / total : 0.0));
+    parts.push_back(
+        absl::StrFormat("%d %s (%.1f%%)", n, status, total > 0 ? 100.0 * n / total : 0.0));
   }
   return absl::StrCat("trace jobs: ", absl::StrJoin(parts, ", "),
                       "; each charged for the GPU time it held\n");
 }
 
 std::string FailuresText(const v1::RunMetrics& m) {
-  if (m.interruptions() == 0 && m.planned_interruptions() == 0 &&
-      m.checkpoint_gpu_seconds() == 0 && m.interruption_window_days() == 0) {
+  if (m.interruptions() == 0 && m.planned_interruptions() == 0 && m.checkpoint_gpu_seconds() == 0 &&
+      m.interruption_window_days() == 0) {
     return "";
   }
   std::string per_window;

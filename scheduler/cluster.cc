@@ -16,7 +16,8 @@ Cluster::Cluster(ClusterShape shape)
   pod_free_nodes_.assign(PodCount(), 0);
   for (int p = 0; p < PodCount(); ++p) {
     const int begin = p * (shape_.pod_nodes > 0 ? shape_.pod_nodes : shape_.nodes);
-    const int end = shape_.pod_nodes > 0 ? std::min(shape_.nodes, begin + shape_.pod_nodes) : shape_.nodes;
+    const int end =
+        shape_.pod_nodes > 0 ? std::min(shape_.nodes, begin + shape_.pod_nodes) : shape_.nodes;
     pod_free_nodes_[p] = end - begin;
   }
 }
@@ -115,7 +116,8 @@ bool Cluster::AllocateInto(int gpus, Allocation* out) {
       const int pods = PodCount();
       int best = -1;
       for (int p = 0; p < pods; ++p) {
-        if (pod_free_nodes_[p] >= wanted && (best < 0 || pod_free_nodes_[p] < pod_free_nodes_[best])) {
+        if (pod_free_nodes_[p] >= wanted &&
+            (best < 0 || pod_free_nodes_[p] < pod_free_nodes_[best])) {
           best = p;
         }
       }

@@ -73,9 +73,9 @@ class Cluster {
   std::pmr::unsynchronized_pool_resource pool_;
   std::pmr::map<int, int> free_ranges_{&pool_};         // begin -> end (exclusive) of free nodes
   std::pmr::set<std::pair<int, int>> partial_{&pool_};  // (free GPUs, node) of partly used nodes
-  std::vector<int> node_free_;              // free GPUs per node
-  std::vector<int> pod_free_nodes_;         // whole free nodes per pod
-  std::vector<int> pod_order_;              // scratch for spreading a gang over pods
+  std::vector<int> node_free_;                          // free GPUs per node
+  std::vector<int> pod_free_nodes_;                     // whole free nodes per pod
+  std::vector<int> pod_order_;                          // scratch for spreading a gang over pods
   int free_gpus_;
   int free_nodes_;  // nodes with all their GPUs free
   std::vector<bool> down_;

@@ -6,13 +6,20 @@ namespace gpuledger::scheduler {
 
 const char* CategoryName(Category c) {
   switch (c) {
-    case Category::kProductive: return "productive";
-    case Category::kCheckpoint: return "checkpoint";
-    case Category::kLost: return "lost";
-    case Category::kRestart: return "restart";
-    case Category::kProvisioning: return "provisioning";
-    case Category::kIdle: return "idle";
-    case Category::kDown: return "down";
+    case Category::kProductive:
+      return "productive";
+    case Category::kCheckpoint:
+      return "checkpoint";
+    case Category::kLost:
+      return "lost";
+    case Category::kRestart:
+      return "restart";
+    case Category::kProvisioning:
+      return "provisioning";
+    case Category::kIdle:
+      return "idle";
+    case Category::kDown:
+      return "down";
   }
   return "unknown";
 }

@@ -31,9 +31,9 @@ struct FailureModel {
 struct NodeFailure {
   Seconds time = 0;
   int node = 0;
-  int cause = 0;               // index into FailureModel::causes
+  int cause = 0;  // index into FailureModel::causes
   Seconds repair_seconds = 0;
-  bool planned = false;        // planned maintenance (from the cause)
+  bool planned = false;  // planned maintenance (from the cause)
 };
 
 // The failures of one node as an endless sequence in time order:

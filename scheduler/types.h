@@ -33,10 +33,10 @@ struct ClusterShape {
 struct JobSpec {
   std::string id;
   int gpus = 0;
-  int priority = 0;          // higher runs first among waiting jobs
-  Seconds submit = 0;        // simulated time of submission
-  Seconds run_seconds = 0;   // wall-clock time on its GPUs, > 0
-  std::vector<int> after;    // indices of jobs that must end first
+  int priority = 0;         // higher runs first among waiting jobs
+  Seconds submit = 0;       // simulated time of submission
+  Seconds run_seconds = 0;  // wall-clock time on its GPUs, > 0
+  std::vector<int> after;   // indices of jobs that must end first
   // What backfilling plans with: the requested time, at least run_seconds;
   // 0 means run_seconds.
   Seconds estimate = 0;

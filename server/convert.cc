@@ -21,8 +21,8 @@ v1::CostRow RowToProto(const report::CostRow& r) {
 }
 
 report::CostRow RowFromProto(const v1::CostRow& p) {
-  return report::CostRow{p.group(), p.gpu_seconds(), p.rental_micro_usd(), p.owned_micro_usd(),
-                 p.start_seconds(), p.end_seconds()};
+  return report::CostRow{p.group(),           p.gpu_seconds(),   p.rental_micro_usd(),
+                         p.owned_micro_usd(), p.start_seconds(), p.end_seconds()};
 }
 
 }  // namespace
@@ -151,13 +151,24 @@ ledger::RunRecord RunFromProto(const v1::Run& p) {
   r.sim_end = p.sim_end_seconds();
   r.strategy = p.strategy();
   switch (p.state()) {
-    case v1::Run::RUNNING: r.status = ledger::RunStatus::kRunning; break;
-    case v1::Run::COMPLETE: r.status = ledger::RunStatus::kComplete; break;
-    case v1::Run::FAILED: r.status = ledger::RunStatus::kFailed; break;
-    case v1::Run::CANCELLED: r.status = ledger::RunStatus::kCancelled; break;
-    case v1::Run::ABANDONED: r.status = ledger::RunStatus::kAbandoned; break;
+    case v1::Run::RUNNING:
+      r.status = ledger::RunStatus::kRunning;
+      break;
+    case v1::Run::COMPLETE:
+      r.status = ledger::RunStatus::kComplete;
+      break;
+    case v1::Run::FAILED:
+      r.status = ledger::RunStatus::kFailed;
+      break;
+    case v1::Run::CANCELLED:
+      r.status = ledger::RunStatus::kCancelled;
+      break;
+    case v1::Run::ABANDONED:
+      r.status = ledger::RunStatus::kAbandoned;
+      break;
     // A state this client does not know: not complete, so never counted.
-    default: r.status = ledger::RunStatus::kRunning;
+    default:
+      r.status = ledger::RunStatus::kRunning;
   }
   if (p.has_metrics()) google::protobuf::TextFormat::PrintToString(p.metrics(), &r.metrics);
   if (!p.group().empty()) {

@@ -34,7 +34,8 @@ gpuledger::v1::RunJob JobToProto(int64_t run_id, const ledger::JobRecord& job);
 gpuledger::v1::UsageEntry UsageToProto(const ledger::UsageRecord& usage);
 
 // The view only says which figures the client asked for; both are filled.
-gpuledger::v1::CostReport ReportToProto(const report::CostReport& report, gpuledger::v1::CostView view);
+gpuledger::v1::CostReport ReportToProto(const report::CostReport& report,
+                                        gpuledger::v1::CostView view);
 report::CostReport ReportFromProto(const gpuledger::v1::CostReport& report);
 
 gpuledger::v1::GroupReport GroupReportToProto(const report::GroupReport& report);

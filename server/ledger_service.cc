@@ -46,13 +46,14 @@ absl::StatusOr<int64_t> PageToken(const std::string& token, absl::string_view ki
   if (absl::WebSafeBase64Unescape(token, &raw)) parts = absl::StrSplit(raw, '|');
   int64_t position = -1;
   uint32_t check = 0;
-  if (parts.size() != 3 || parts[0] != kind || !absl::SimpleAtoi(parts[1], &position) || position < 0 ||
-      !absl::SimpleAtoi(parts[2], &check) ||
+  if (parts.size() != 3 || parts[0] != kind || !absl::SimpleAtoi(parts[1], &position) ||
+      position < 0 || !absl::SimpleAtoi(parts[2], &check) ||
       check != Fnv1a(absl::StrCat(parts[0], "|", parts[1], "|", scope))) {
     // The token is echoed cut short: it is the client's text, of any size.
     const std::string shown = token.size() > 40 ? absl::StrCat(token.substr(0, 40), "...") : token;
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_token: \"", absl::CHexEscape(shown), "\" is not a token this server gave for this request"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_token: \"", absl::CHexEscape(shown),
+                     "\" is not a token this server gave for this request"));
   }
   return position;
 }
@@ -68,8 +69,8 @@ grpc::Status ToGrpcStatus(const absl::Status& s) {
 }
 
 // Each handler: validate the request, open a reader, query, convert.
-#define GPULEDGER_ASSIGN_OR_RETURN(lhs, expr)        \
-  auto lhs##_or = (expr);                            \
+#define GPULEDGER_ASSIGN_OR_RETURN(lhs, expr)                 \
+  auto lhs##_or = (expr);                                     \
   if (!lhs##_or.ok()) return ToGrpcStatus(lhs##_or.status()); \
   auto& lhs = *lhs##_or
 
@@ -90,7 +91,8 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
   for (int i = 0; i < static_cast<int>(runs.size()) && i < size; ++i) {
     *resp->add_runs() = RunToProto(runs[i]);
   }
-  if (static_cast<int>(runs.size()) > size) resp->set_next_page_token(MakePageToken("runs", req->group(), runs[size - 1].id));
+  if (static_cast<int>(runs.size()) > size)
+    resp->set_next_page_token(MakePageToken("runs", req->group(), runs[size - 1].id));
   return grpc::Status::OK;
 }
 
@@ -114,7 +116,8 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
   for (int i = 0; i < static_cast<int>(jobs.size()) && i < size; ++i) {
     *resp->add_jobs() = JobToProto(id, jobs[i]);
   }
-  if (static_cast<int>(jobs.size()) > size) resp->set_next_page_token(MakePageToken("jobs", req->parent(), offset + size));
+  if (static_cast<int>(jobs.size()) > size)
+    resp->set_next_page_token(MakePageToken("jobs", req->parent(), offset + size));
   return grpc::Status::OK;
 }
 
@@ -123,15 +126,17 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
   // The scope is the run and every filter: a token continues only its own list.
-  const std::string scope = absl::StrCat(req->parent(), "|", req->job_id(), "|", req->phase(), "|",
-                                         req->category(), "|", req->start_seconds(), "|",
-                                         req->end_seconds());
+  const std::string scope =
+      absl::StrCat(req->parent(), "|", req->job_id(), "|", req->phase(), "|", req->category(), "|",
+                   req->start_seconds(), "|", req->end_seconds());
   GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token(), "usage", scope));
   if (req->start_seconds() < 0 || req->end_seconds() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError("start_seconds, end_seconds: must not be negative"));
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("start_seconds, end_seconds: must not be negative"));
   }
   if (req->end_seconds() != 0 && req->end_seconds() <= req->start_seconds()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("end_seconds: must be after start_seconds (or 0 for no bound)"));
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("end_seconds: must be after start_seconds (or 0 for no bound)"));
   }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
@@ -151,12 +156,14 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
         "phase: unknown phase \"", req->phase(), "\" (one of: ", absl::StrJoin(names, ", "), ")")));
   }
   if (!req->category().empty() &&
-      std::find(std::begin(ledger::kCategories), std::end(ledger::kCategories), req->category()) == std::end(ledger::kCategories)) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "category: unknown category \"", req->category(), "\" (one of: ",
-        absl::StrJoin(ledger::kCategories, ", "), ")")));
+      std::find(std::begin(ledger::kCategories), std::end(ledger::kCategories), req->category()) ==
+          std::end(ledger::kCategories)) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("category: unknown category \"", req->category(),
+                     "\" (one of: ", absl::StrJoin(ledger::kCategories, ", "), ")")));
   }
-  ledger::UsageFilter f{req->job_id(), phase, req->category(), req->start_seconds(), req->end_seconds()};
+  ledger::UsageFilter f{req->job_id(), phase, req->category(), req->start_seconds(),
+                        req->end_seconds()};
   GPULEDGER_ASSIGN_OR_RETURN(entries, ledger->ListUsage(id, f, after, size + 1));
   for (int i = 0; i < static_cast<int>(entries.size()) && i < size; ++i) {
     *resp->add_entries() = UsageToProto(entries[i]);
@@ -174,20 +181,34 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
   std::string by;
   switch (req->group_by()) {
     case v1::GROUP_BY_UNSPECIFIED:
-    case v1::GROUP_BY_JOB: by = "job"; break;
-    case v1::GROUP_BY_PHASE: by = "phase"; break;
-    case v1::GROUP_BY_PROJECT: by = "project"; break;
-    case v1::GROUP_BY_CATEGORY: by = "category"; break;
-    case v1::GROUP_BY_DAY: by = "day"; break;
-    case v1::GROUP_BY_POOL: by = "pool"; break;
+    case v1::GROUP_BY_JOB:
+      by = "job";
+      break;
+    case v1::GROUP_BY_PHASE:
+      by = "phase";
+      break;
+    case v1::GROUP_BY_PROJECT:
+      by = "project";
+      break;
+    case v1::GROUP_BY_CATEGORY:
+      by = "category";
+      break;
+    case v1::GROUP_BY_DAY:
+      by = "day";
+      break;
+    case v1::GROUP_BY_POOL:
+      by = "pool";
+      break;
     default:
-      return ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("group_by: unknown value ", req->group_by())));
+      return ToGrpcStatus(
+          absl::InvalidArgumentError(absl::StrCat("group_by: unknown value ", req->group_by())));
   }
   if (!v1::CostView_IsValid(req->view())) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("view: unknown value ", req->view())));
+    return ToGrpcStatus(
+        absl::InvalidArgumentError(absl::StrCat("view: unknown value ", req->view())));
   }
-  const v1::Pricing* override_pricing = req->has_pricing_override() ? &req->pricing_override() : nullptr;
+  const v1::Pricing* override_pricing =
+      req->has_pricing_override() ? &req->pricing_override() : nullptr;
   // A run this server is replaying: its running jobs count up to now.
   if (live_ && req->allow_partial()) {
     if (std::optional<absl::StatusOr<report::CostReport>> live = live_(id, by, override_pricing)) {
@@ -197,7 +218,8 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     }
   }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
-  GPULEDGER_ASSIGN_OR_RETURN(report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
+  GPULEDGER_ASSIGN_OR_RETURN(
+      report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
   return grpc::Status::OK;
 }

@@ -97,8 +97,17 @@ absl::Status Runs(Client& c, const QueryOptions& o, std::ostream& out) {
   absl::StatusOr<std::vector<v1::Run>> runs = c.Runs();
   if (!runs.ok()) return runs.status();
   report::Records t;
-  t.columns = {"run", "plan", "state", "policy", "seed", "gpu_model", "gpus",
-               "sim_start_seconds", "sim_end_seconds", "wall_start", "wall_end"};
+  t.columns = {"run",
+               "plan",
+               "state",
+               "policy",
+               "seed",
+               "gpu_model",
+               "gpus",
+               "sim_start_seconds",
+               "sim_end_seconds",
+               "wall_start",
+               "wall_end"};
   t.numeric = {true, false, false, false, true, false, true, true, true, false, false};
   for (const v1::Run& r : *runs) {
     t.rows.push_back({r.name().substr(5), r.plan_name(), State(r.state()), r.policy(),
@@ -114,8 +123,8 @@ absl::Status Jobs(Client& c, const QueryOptions& o, std::ostream& out) {
   absl::StatusOr<std::string> name = c.RunName();
   if (!name.ok()) return name.status();
   report::Records t;
-  t.columns = {"job", "phase", "project", "gpus", "priority", "submit_seconds", "run_seconds",
-               "start_seconds", "end_seconds"};
+  t.columns = {"job",         "phase",         "project",    "gpus", "priority", "submit_seconds",
+               "run_seconds", "start_seconds", "end_seconds"};
   t.numeric = {false, false, false, true, true, true, true, true, true};
   v1::ListJobsRequest req;
   req.set_parent(*name);
@@ -142,14 +151,14 @@ absl::Status Usage(Client& c, const QueryOptions& o, std::ostream& out) {
     return absl::InvalidArgumentError("--from and --to must not be negative");
   }
   if (o.to_seconds != 0 && o.to_seconds <= o.from_seconds) {
-    return absl::InvalidArgumentError(absl::StrCat("--to (", o.to_seconds, ") must be after --from (",
-                                                   o.from_seconds, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--to (", o.to_seconds, ") must be after --from (", o.from_seconds, ")"));
   }
   absl::StatusOr<std::string> name = c.RunName();
   if (!name.ok()) return name.status();
   report::Records t;
-  t.columns = {"entry", "job", "phase", "category", "start_seconds", "end_seconds", "gpus",
-               "gpu_seconds"};
+  t.columns = {"entry",         "job",         "phase", "category",
+               "start_seconds", "end_seconds", "gpus",  "gpu_seconds"};
   t.numeric = {true, false, false, false, true, true, true, true};
   v1::ListUsageRequest req;
   req.set_parent(*name);
@@ -180,19 +189,21 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
   if (!name.ok()) return name.status();
   v1::GetCostReportRequest req;
   req.set_name(*name);
-  req.set_view(o.view == "rental" ? v1::COST_VIEW_RENTAL
+  req.set_view(o.view == "rental"  ? v1::COST_VIEW_RENTAL
                : o.view == "owned" ? v1::COST_VIEW_OWNED
                                    : v1::COST_VIEW_BOTH);
   v1::GroupBy by = v1::GROUP_BY_JOB;
   v1::GroupBy_Parse("GROUP_BY_" + absl::AsciiStrToUpper(o.by), &by);
   req.set_group_by(by);
   req.set_allow_partial(o.partial);
-  if (o.rental_usd_per_gpu_hour && !(*o.rental_usd_per_gpu_hour >= 0 && *o.rental_usd_per_gpu_hour <= 1e4)) {
-    return absl::InvalidArgumentError(absl::StrCat("--rental-usd must be in [0, 10000], got ",
-                                                   *o.rental_usd_per_gpu_hour));
+  if (o.rental_usd_per_gpu_hour &&
+      !(*o.rental_usd_per_gpu_hour >= 0 && *o.rental_usd_per_gpu_hour <= 1e4)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--rental-usd must be in [0, 10000], got ", *o.rental_usd_per_gpu_hour));
   }
   if (o.rental_usd_per_gpu_hour) {
-    req.mutable_pricing_override()->mutable_rental()->set_usd_per_gpu_hour(*o.rental_usd_per_gpu_hour);
+    req.mutable_pricing_override()->mutable_rental()->set_usd_per_gpu_hour(
+        *o.rental_usd_per_gpu_hour);
   }
   v1::CostReport resp;
   if (auto s = FromGrpc(c.stub().GetCostReport(c.Context().get(), req, &resp)); !s.ok()) return s;

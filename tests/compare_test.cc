@@ -21,7 +21,8 @@
 namespace gpuledger::replay {
 namespace {
 
-const std::string kDeepSeek = std::string(GPULEDGER_SOURCE_DIR) + "/traces/deepseek-v3-r1.textproto";
+const std::string kDeepSeek =
+    std::string(GPULEDGER_SOURCE_DIR) + "/traces/deepseek-v3-r1.textproto";
 
 class CompareTest : public testing::TempDirTest {
  protected:
@@ -35,7 +36,7 @@ class CompareTest : public testing::TempDirTest {
     plan_ = *w;
   }
   std::map<std::string, compare::StrategyResult> Run(const std::vector<v1::Strategy>& strategies,
-                                            const compare::CompareOptions& o = {}) {
+                                                     const compare::CompareOptions& o = {}) {
     auto r = compare::CompareStrategies(plan_, strategies, o, *ledger_);
     EXPECT_TRUE(r.ok()) << r.status();
     std::map<std::string, compare::StrategyResult> out;
@@ -88,8 +89,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
 
   // Reserved for the plan's duration: 2,048 GPUs x the replay x $1.50.
   const compare::StrategyResult& res = r["reserved for the plan"];
-  EXPECT_EQ(res.total_micro_usd,
-            pricing::CostMicroUsd(2048 * res.window_seconds, 1'500'000'000));
+  EXPECT_EQ(res.total_micro_usd, pricing::CostMicroUsd(2048 * res.window_seconds, 1'500'000'000));
   EXPECT_NEAR(res.breakeven_utilization, 0.75, 1e-12);
 
   // Half the cluster and queueing: big jobs shrink and the plan takes longer.
@@ -141,9 +141,11 @@ TEST_F(CompareTest, AHorizonChargesOwnedCapacityForAllOfIt) {
   // Four years of straight-line write-off is the whole $51.2M, plus energy
   // for every GPU-hour of the four years (busy and idle cost the same here).
   const double energy = 0.7 * 1.82 * 0.75 * 1.25 * 0.08;
-  EXPECT_NEAR(own.total_micro_usd / 1e6, 51'200'000 + energy * 2048 * 4 * 8766, 2048 * 4 * 8766 * 1e-9 + 1);
-  EXPECT_EQ(compare::ParseHorizon("soon").status().message(),
-            "\"soon\" is not a positive duration such as 4y, 90d, 2000h");  // callers name the field
+  EXPECT_NEAR(own.total_micro_usd / 1e6, 51'200'000 + energy * 2048 * 4 * 8766,
+              2048 * 4 * 8766 * 1e-9 + 1);
+  EXPECT_EQ(
+      compare::ParseHorizon("soon").status().message(),
+      "\"soon\" is not a positive duration such as 4y, 90d, 2000h");  // callers name the field
 }
 
 // Issue 11, defect 10: a reserved run has one total: its report (with the
@@ -158,7 +160,8 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   auto r = Run({s});
   const compare::StrategyResult& res = r["reserved 3y"];
   // 2,048 GPUs x 3 years (one whole term) x $0.72.
-  EXPECT_EQ(res.total_micro_usd, pricing::CostMicroUsd(2048 * 3 * pricing::kSecondsPerYear, 720'000'000));
+  EXPECT_EQ(res.total_micro_usd,
+            pricing::CostMicroUsd(2048 * 3 * pricing::kSecondsPerYear, 720'000'000));
   auto report = report::BuildCostReport(*ledger_, res.run_id, "pool", false);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd);
@@ -207,7 +210,8 @@ TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
       EXPECT_LT(res.committed_utilization, 0.1);  // half the peak owned, its big phases on demand
     }
     if (name == "all on-demand") {
-      EXPECT_NE(text.find("cluster: none of its own (every H800 GPU on demand)"), std::string::npos) << text;
+      EXPECT_NE(text.find("cluster: none of its own (every H800 GPU on demand)"), std::string::npos)
+          << text;
     }
   }
 }
@@ -221,14 +225,17 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
   ASSERT_TRUE(s.ok());
   auto r = compare::CompareStrategies(plan_, *s, {}, *ledger_, where);
   EXPECT_EQ(r.status().message(),
-            path + ":2:24: strategy \"x\": field committed must be \"owned\", \"reserved\" or empty, "
-            "got \"leased\"");
+            path +
+                ":2:24: strategy \"x\": field committed must be \"owned\", \"reserved\" or empty, "
+                "got \"leased\"");
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"y\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"nope\" }\n";
   r = compare::CompareStrategies(plan_, *traces::LoadStrategies(path), {}, *ledger_);
-  EXPECT_NE(r.status().message().find("strategy \"y\": field committed_pricing: unknown pricing profile \"nope\""),
-            absl::string_view::npos) << r.status();
+  EXPECT_NE(r.status().message().find(
+                "strategy \"y\": field committed_pricing: unknown pricing profile \"nope\""),
+            absl::string_view::npos)
+      << r.status();
   // A profile must price what it is used for.
   std::ofstream(path) << "strategies { name: \"w\" committed: \"owned\" committed_gpus: 8 "
                          "committed_pricing: \"on-demand-hyperscaler\" }\n";
@@ -238,10 +245,12 @@ TEST_F(CompareTest, BadStrategiesReplayNothing) {
             "\"on-demand-hyperscaler\" prices no owned capacity");
   compare::CompareOptions remote;
   remote.allow_profile_files = false;
-  std::ofstream(path) << "strategies { name: \"v\" on_demand: true on_demand_pricing: \"/etc/passwd\" }\n";
+  std::ofstream(path)
+      << "strategies { name: \"v\" on_demand: true on_demand_pricing: \"/etc/passwd\" }\n";
   r = compare::CompareStrategies(plan_, *traces::LoadStrategies(path), remote, *ledger_);
   EXPECT_EQ(r.status().message(),
-            "strategy #1: strategy \"v\": field on_demand_pricing: only shipped profiles here, not files");
+            "strategy #1: strategy \"v\": field on_demand_pricing: only shipped profiles here, not "
+            "files");
   EXPECT_TRUE(ledger_->ListRuns()->empty());
   std::ofstream(path) << "strategies { name: \"z\" colour: 3 }\n";
   const std::string message(traces::LoadStrategies(path).status().message());

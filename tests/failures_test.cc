@@ -38,24 +38,29 @@ TEST(FailureModelFile, Llama3CausesAddUpToTheUnexpectedCount) {
 }
 
 TEST(FailureModelFile, BadValuesNameTheField) {
-  auto bad = traces::LoadFailureModelText("unexpected { interruptions: 5 gpus: 0 days: 1 }", "f.textproto");
+  auto bad = traces::LoadFailureModelText("unexpected { interruptions: 5 gpus: 0 days: 1 }",
+                                          "f.textproto");
   EXPECT_EQ(bad.status().message(),
             "f.textproto:1:1: field unexpected: interruptions must not be negative, gpus and days "
             "must be positive");
   auto repair = traces::LoadFailureModelText(
       "unexpected { interruptions: 5 gpus: 8 days: 1 }\n"
-      "causes { name: \"a\" count: 1 repair_hours: 1 }\ncauses { name: \"b\" count: 1 repair_hours: -2 }",
+      "causes { name: \"a\" count: 1 repair_hours: 1 }\ncauses { name: \"b\" count: 1 "
+      "repair_hours: -2 }",
       "f.textproto");
-  EXPECT_EQ(repair.status().message(),
-            "f.textproto:3:1: field causes: cause \"b\": count and repair_hours must not be negative");
+  EXPECT_EQ(
+      repair.status().message(),
+      "f.textproto:3:1: field causes: cause \"b\": count and repair_hours must not be negative");
   auto restart = traces::LoadFailureModelText(
       "unexpected { interruptions: 5 gpus: 8 days: 1 }\ncauses { name: \"a\" count: 1 }\n"
-      "restart_overhead_minutes: -1", "f.textproto");
+      "restart_overhead_minutes: -1",
+      "f.textproto");
   EXPECT_EQ(restart.status().message(),
             "f.textproto:3:1: field restart_overhead_minutes must not be negative");
   auto parse = traces::LoadFailureModelText("unexpected { gpus: x }", "f.textproto");
   EXPECT_EQ(parse.status().message().substr(0, 17), "f.textproto:1:20:");
-  auto nocause = traces::LoadFailureModelText("unexpected { interruptions: 5 gpus: 8 days: 1 }", "f");
+  auto nocause =
+      traces::LoadFailureModelText("unexpected { interruptions: 5 gpus: 8 days: 1 }", "f");
   EXPECT_EQ(nocause.status().message(), "f: field causes: give at least one cause with a count");
 }
 
@@ -91,8 +96,10 @@ TEST(FailureSchedule, SameSeedSameFailuresAndNodesAreIndependent) {
   // Node 3's failures do not depend on how many nodes the cluster has.
   const auto bigger = FailureSchedule(42, 64, 8, m, 0, 30 * 86400);
   std::vector<Seconds> small3, big3;
-  for (const auto& f : one) if (f.node == 3) small3.push_back(f.time);
-  for (const auto& f : bigger) if (f.node == 3) big3.push_back(f.time);
+  for (const auto& f : one)
+    if (f.node == 3) small3.push_back(f.time);
+  for (const auto& f : bigger)
+    if (f.node == 3) big3.push_back(f.time);
   EXPECT_EQ(small3, big3);
   // And another seed gives other failures.
   EXPECT_NE(FailureSchedule(43, 16, 8, m, 0, 30 * 86400).front().time, one.front().time);

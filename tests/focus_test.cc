@@ -20,7 +20,8 @@
 namespace gpuledger::replay {
 namespace {
 
-const std::string kDeepSeek = std::string(GPULEDGER_SOURCE_DIR) + "/traces/deepseek-v3-r1.textproto";
+const std::string kDeepSeek =
+    std::string(GPULEDGER_SOURCE_DIR) + "/traces/deepseek-v3-r1.textproto";
 
 // The export parsed: header, and each row as column -> value.
 struct Csv {
@@ -93,15 +94,39 @@ TEST_F(FocusTest, OwnedClusterAddsUpToTheOwnedAndCashViews) {
   ASSERT_TRUE(run.ok());
   const Csv csv = Parse(Export(run->run_id));
   // Every FOCUS 1.2 mandatory column is there.
-  for (const char* column :
-       {"BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency",
-        "BillingPeriodEnd", "BillingPeriodStart", "ChargeCategory", "ChargeClass",
-        "ChargeDescription", "ChargePeriodEnd", "ChargePeriodStart", "ContractedCost",
-        "EffectiveCost", "InvoiceIssuerName", "ListCost", "PricingQuantity", "PricingUnit",
-        "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "ChargeFrequency",
-        "ConsumedQuantity", "ConsumedUnit", "ResourceId", "ResourceName",
-        "CommitmentDiscountStatus", "BillingAccountType", "InvoiceId", "PricingCurrency",
-        "x_JobId", "x_Phase", "x_Category"}) {
+  for (const char* column : {"BilledCost",
+                             "BillingAccountId",
+                             "BillingAccountName",
+                             "BillingCurrency",
+                             "BillingPeriodEnd",
+                             "BillingPeriodStart",
+                             "ChargeCategory",
+                             "ChargeClass",
+                             "ChargeDescription",
+                             "ChargePeriodEnd",
+                             "ChargePeriodStart",
+                             "ContractedCost",
+                             "EffectiveCost",
+                             "InvoiceIssuerName",
+                             "ListCost",
+                             "PricingQuantity",
+                             "PricingUnit",
+                             "ProviderName",
+                             "PublisherName",
+                             "ServiceCategory",
+                             "ServiceName",
+                             "ChargeFrequency",
+                             "ConsumedQuantity",
+                             "ConsumedUnit",
+                             "ResourceId",
+                             "ResourceName",
+                             "CommitmentDiscountStatus",
+                             "BillingAccountType",
+                             "InvoiceId",
+                             "PricingCurrency",
+                             "x_JobId",
+                             "x_Phase",
+                             "x_Category"}) {
     EXPECT_NE(std::find(csv.header.begin(), csv.header.end(), column), csv.header.end()) << column;
   }
   auto report = report::BuildCostReport(*ledger_, run->run_id, "category", false);
@@ -127,12 +152,13 @@ TEST_F(FocusTest, OwnedClusterAddsUpToTheOwnedAndCashViews) {
   for (const auto& row : csv.rows) {
     // Never null in FOCUS 1.2; a purchase is not usage-based and carries no
     // effective cost (amortized in the usage rows); dates are UTC ISO 8601.
-    for (const char* c : {"BilledCost", "BillingAccountId", "BillingCurrency", "BillingPeriodStart",
-                          "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd",
-                          "ChargeCategory", "ChargeFrequency", "ContractedCost", "EffectiveCost",
-                          "InvoiceIssuerName", "ListCost", "PricingCurrency",
-                          "PricingCurrencyEffectiveCost", "ProviderName", "PublisherName",
-                          "ServiceCategory", "ServiceName", "ServiceSubcategory"}) {
+    for (const char* c : {"BilledCost",         "BillingAccountId",  "BillingCurrency",
+                          "BillingPeriodStart", "BillingPeriodEnd",  "ChargePeriodStart",
+                          "ChargePeriodEnd",    "ChargeCategory",    "ChargeFrequency",
+                          "ContractedCost",     "EffectiveCost",     "InvoiceIssuerName",
+                          "ListCost",           "PricingCurrency",   "PricingCurrencyEffectiveCost",
+                          "ProviderName",       "PublisherName",     "ServiceCategory",
+                          "ServiceName",        "ServiceSubcategory"}) {
       EXPECT_FALSE(row.at(c).empty()) << c;
     }
     EXPECT_EQ(row.at("ChargePeriodStart").size(), 20u);
@@ -209,9 +235,9 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
   }
   for (const compare::StrategyResult& r : *results) exports.push_back(Export(r.run_id));
   const std::vector<std::string> empty_by_nature = {
-      "AvailabilityZone", "RegionId", "RegionName", "CapacityReservationId",
+      "AvailabilityZone",          "RegionId",     "RegionName",     "CapacityReservationId",
       "CapacityReservationStatus", "SubAccountId", "SubAccountName", "SubAccountType",
-      "SkuPriceDetails", "Tags", "ChargeClass", "x_Strategy"};
+      "SkuPriceDetails",           "Tags",         "ChargeClass",    "x_Strategy"};
   int products = 0;
   std::map<std::string, bool> set_somewhere;  // over every export: a run without a
                                               // commitment has no commitment columns
@@ -230,8 +256,9 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
       if (!row.at("CommitmentDiscountId").empty()) {
         EXPECT_FALSE(row.at("CommitmentDiscountQuantity").empty()) << row.at("ChargeDescription");
       }
-      for (const auto& [price, cost] : {std::pair<std::string, std::string>{"ListUnitPrice", "ListCost"},
-                                        {"ContractedUnitPrice", "ContractedCost"}}) {
+      for (const auto& [price, cost] :
+           {std::pair<std::string, std::string>{"ListUnitPrice", "ListCost"},
+            {"ContractedUnitPrice", "ContractedCost"}}) {
         const std::string& p = row.at(price);
         const std::string& q = row.at("PricingQuantity");
         const std::string& c = row.at(cost);
@@ -247,7 +274,8 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
   EXPECT_GT(products, 50);
   for (const auto& [column, set] : set_somewhere) {
     if (!set) {
-      EXPECT_NE(std::find(empty_by_nature.begin(), empty_by_nature.end(), column), empty_by_nature.end())
+      EXPECT_NE(std::find(empty_by_nature.begin(), empty_by_nature.end(), column),
+                empty_by_nature.end())
           << column << " is present but null on every row";
     }
   }
@@ -262,7 +290,8 @@ TEST_F(FocusTest, BadRequestsAreRefused) {
   EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(),
             "--epoch: expected YYYY-MM-DD, got \"yesterday\"");
   o.epoch = "2025-02-31";
-  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(), "--epoch: no such date \"2025-02-31\"");
+  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(),
+            "--epoch: no such date \"2025-02-31\"");
 }
 
 }  // namespace

@@ -179,7 +179,8 @@ TEST_F(GenerateTest, GeneratedTracesReplayUnderEveryPolicy) {
   for (const auto& j : w->jobs) held += static_cast<int64_t>(j.gpus) * j.run_seconds;
   for (auto policy : {scheduler::Policy::kFcfs, scheduler::Policy::kEasy,
                       scheduler::Policy::kConservative, scheduler::Policy::kPriority}) {
-    auto l = ledger::Ledger::Open(Path(std::string("l_") + scheduler::PolicyName(policy) + ".sqlite"));
+    auto l =
+        ledger::Ledger::Open(Path(std::string("l_") + scheduler::PolicyName(policy) + ".sqlite"));
     ASSERT_TRUE(l.ok());
     auto r = replay::ReplayWorkload(*w, **l, 0, {policy});
     ASSERT_TRUE(r.ok()) << scheduler::PolicyName(policy) << ": " << r.status();
@@ -233,10 +234,12 @@ TEST_F(GenerateTest, DispatchDelaysAreWrittenAsEligibleTimes) {
   // held_share 0.2 (a held draw can round to no extra second, rarely).
   EXPECT_NEAR(static_cast<double>(held) / static_cast<double>(w->jobs.size()), 0.2, 0.03);
   const std::string bad = Path("p.textproto");
-  std::ofstream(bad) << "name: \"x\" gpu: \"A100\" cluster_gpus: 16 jobs_per_day: 10 max_run_seconds: 100\n"
-                        "held_share: 1.5\n"
-                        "types { type: \"a\" share: 1 size_weights: [1] run_median_seconds: 9 }\n";
-  EXPECT_EQ(LoadGeneratorPreset(bad).status().message(), bad + ":2:1: field held_share: must be in [0, 1]");
+  std::ofstream(bad)
+      << "name: \"x\" gpu: \"A100\" cluster_gpus: 16 jobs_per_day: 10 max_run_seconds: 100\n"
+         "held_share: 1.5\n"
+         "types { type: \"a\" share: 1 size_weights: [1] run_median_seconds: 9 }\n";
+  EXPECT_EQ(LoadGeneratorPreset(bad).status().message(),
+            bad + ":2:1: field held_share: must be in [0, 1]");
   // Arrivals so sparse (or delays so long) that a job would pass the 100
   // years a trace may state: refused, nothing written (replay would refuse
   // the file).
@@ -252,16 +255,20 @@ TEST_F(GenerateTest, DispatchDelaysAreWrittenAsEligibleTimes) {
   ASSERT_TRUE(slow_preset.ok()) << slow_preset.status();
   const absl::Status s = GenerateTraceFile(*slow_preset, few, Path("slow.csv"));
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(s.message(), "past the 100 years (3155760000 s) a trace may state")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "past the 100 years (3155760000 s) a trace may state"))
+      << s;
   EXPECT_FALSE(std::ifstream(Path("slow.csv")).good());
 }
 
 TEST_F(GenerateTest, BadPresetsNameTheField) {
   const std::string path = Path("p.textproto");
-  std::ofstream(path) << "name: \"x\" gpu: \"A100\" cluster_gpus: 16 jobs_per_day: 10 max_run_seconds: 100\n"
-                         "types { type: \"a\" share: 1 size_weights: [1] run_median_seconds: 0 }\n";
+  std::ofstream(path)
+      << "name: \"x\" gpu: \"A100\" cluster_gpus: 16 jobs_per_day: 10 max_run_seconds: 100\n"
+         "types { type: \"a\" share: 1 size_weights: [1] run_median_seconds: 0 }\n";
   EXPECT_EQ(LoadGeneratorPreset(path).status().message(),
-            path + ":2:1: field types: type \"a\": run_median_seconds must be positive, run_sigma in [0, 10]");
+            path +
+                ":2:1: field types: type \"a\": run_median_seconds must be positive, run_sigma in "
+                "[0, 10]");
   EXPECT_EQ(LoadGeneratorPreset("nope").status().code(), absl::StatusCode::kNotFound);
   GenerateOptions o;
   o.jobs = 10;

@@ -74,8 +74,10 @@ TEST_F(JobTraceTest, CsvAndJsonLinesGiveTheSameWorkload) {
             "{\"id\": \"a\", \"submit_seconds\": 0, \"gpus\": 8, \"run_seconds\": 100, "
             "\"status\": \"completed\", \"type\": \"pretrain\", \"requested_seconds\": 200, "
             "\"priority\": 1, \"project\": \"llm\"}\n"
-            "{\"id\": \"b\", \"submitSeconds\": 5, \"gpus\": 16, \"runSeconds\": 50, \"status\": \"failed\", \"type\": \"eval\"}\n"
-            "{\"id\": \"c\", \"submit_seconds\": 10, \"gpus\": 4, \"run_seconds\": 30, \"status\": \"cancelled\", \"type\": \"debug\"}\n"),
+            "{\"id\": \"b\", \"submitSeconds\": 5, \"gpus\": 16, \"runSeconds\": 50, \"status\": "
+            "\"failed\", \"type\": \"eval\"}\n"
+            "{\"id\": \"c\", \"submit_seconds\": 10, \"gpus\": 4, \"run_seconds\": 30, \"status\": "
+            "\"cancelled\", \"type\": \"debug\"}\n"),
       {});
   ASSERT_TRUE(json.ok()) << json.status();
   ASSERT_EQ(json->jobs.size(), 3u);
@@ -102,29 +104,44 @@ TEST_F(JobTraceTest, BadLinesNameTheLineAndField) {
             Path("a2.csv") + ":3: field gpus: \"1.6\" is not a whole number");
   EXPECT_EQ(Error("a3.csv", head + "a,0,8,-5,completed\n"),
             Path("a3.csv") + ":3: field run_seconds must be in [0, 3155760000], got -5");
-  EXPECT_EQ(Error("a4.csv", head + "a,0,,10,completed\n"), Path("a4.csv") + ":3: field gpus is empty");
-  EXPECT_EQ(Error("a5.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8, \"run_seconds\": 9223372036854775807}\n"),
-            Path("a5.jsonl") + ":2: field run_seconds must be in [0, 3155760000], got 9223372036854775807");
+  EXPECT_EQ(Error("a4.csv", head + "a,0,,10,completed\n"),
+            Path("a4.csv") + ":3: field gpus is empty");
+  EXPECT_EQ(Error("a5.jsonl",
+                  "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8, \"run_seconds\": "
+                  "9223372036854775807}\n"),
+            Path("a5.jsonl") +
+                ":2: field run_seconds must be in [0, 3155760000], got 9223372036854775807");
   EXPECT_EQ(Error("a6.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,gpus\n"),
             Path("a6.csv") + ":2: column \"gpus\" appears twice");
-  EXPECT_EQ(Error("a7.csv", "# gpus_per_node: -8\n"), Path("a7.csv") + ":1: # gpus_per_node: must be positive, got -8");
+  EXPECT_EQ(Error("a7.csv", "# gpus_per_node: -8\n"),
+            Path("a7.csv") + ":1: # gpus_per_node: must be positive, got -8");
   EXPECT_EQ(Error("b.csv", head + "a,0,8,10,completed\nb,1,8,10\n"),
             Path("b.csv") + ":4: expected 5 fields, found 4");
   EXPECT_EQ(Error("c.csv", head + "a,0,8,10,done\n"),
             Path("c.csv") + ":3: field status: \"done\" is not completed, cancelled or failed");
   EXPECT_EQ(Error("d.csv", head + "a,0,8,10,completed\na,1,8,10,completed\n"),
             Path("d.csv") + ":4: field id: \"a\" repeats an earlier job's id");
-  EXPECT_EQ(Error("e.csv", "# cluster_gpus: 16\nid,gpus,colour\n"), Path("e.csv") + ":2: the header has no column submit_seconds");
+  EXPECT_EQ(Error("e.csv", "# cluster_gpus: 16\nid,gpus,colour\n"),
+            Path("e.csv") + ":2: the header has no column submit_seconds");
   EXPECT_EQ(Error("f.csv", "id,submit_seconds,gpus,run_seconds\na,0,8,10\n"),
             Path("f.csv") + ": no capacity: give --capacity or a \"# cluster_gpus: N\" comment");
-  EXPECT_EQ(Error("g.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,type\na,0,8,10,nap\n"),
-            Path("g.csv") + ":3: field type: unknown type \"nap\" (pretrain, context_extension, sft, "
-                            "rl, eval, data, debug, ablation, other)");
-  EXPECT_EQ(Error("i.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,eligible_seconds\na,100,8,10,99\n"),
-            Path("i.csv") + ":3: field eligible_seconds must be 0 or at least submit_seconds (100), got 99");
-  EXPECT_EQ(Error("i2.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8, \"run_seconds\": 9, \"eligible_seconds\": -1}\n"),
+  EXPECT_EQ(
+      Error("g.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,type\na,0,8,10,nap\n"),
+      Path("g.csv") +
+          ":3: field type: unknown type \"nap\" (pretrain, context_extension, sft, "
+          "rl, eval, data, debug, ablation, other)");
+  EXPECT_EQ(Error("i.csv",
+                  "# cluster_gpus: "
+                  "16\nid,submit_seconds,gpus,run_seconds,eligible_seconds\na,100,8,10,99\n"),
+            Path("i.csv") +
+                ":3: field eligible_seconds must be 0 or at least submit_seconds (100), got 99");
+  EXPECT_EQ(Error("i2.jsonl",
+                  "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8, \"run_seconds\": 9, "
+                  "\"eligible_seconds\": -1}\n"),
             Path("i2.jsonl") + ":2: field eligible_seconds must be in [0, 3155760000], got -1");
-  const std::string json = Error("h.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8}\n{\"id\": \"b\", \"gpus\": \"x\"}\n");
+  const std::string json =
+      Error("h.jsonl",
+            "# cluster_gpus: 16\n{\"id\": \"a\", \"gpus\": 8}\n{\"id\": \"b\", \"gpus\": \"x\"}\n");
   EXPECT_EQ(json.substr(0, Path("h.jsonl").size() + 3), Path("h.jsonl") + ":3:") << json;
   EXPECT_NE(json.find("gpus"), std::string::npos) << json;
 }
@@ -138,8 +155,8 @@ TEST_F(JobTraceTest, ATruncatedGzipTraceIsRefused) {
     jsonl += absl::StrCat("{\"id\": \"j", i, "\", \"submit_seconds\": ", i,
                           ", \"gpus\": 8, \"run_seconds\": 100}\n");
   }
-  for (const auto& [name, text] : {std::pair<std::string, std::string>{"t.csv.gz", csv},
-                                   {"t.jsonl.gz", jsonl}}) {
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"t.csv.gz", csv}, {"t.jsonl.gz", jsonl}}) {
     std::ofstream(Path("whole." + name), std::ios::binary) << testing::Gzip(text);
     ASSERT_EQ(LoadJobTraceFile(Path("whole." + name), {})->jobs.size(), 3000u) << name;
     const size_t cut = text.find("j2001");
@@ -152,14 +169,18 @@ TEST_F(JobTraceTest, ATruncatedGzipTraceIsRefused) {
 
 // Defect 5: reserved names in a trace are refused with the line.
 TEST_F(JobTraceTest, ReservedNamesAreRefused) {
-  EXPECT_EQ(Error("t.csv", "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,project\n"
-                           "a,0,8,100,x\nidle,0,8,100,x\n"),
-            Path("t.csv") + ":4: field id: \"idle\" is the name of a report's own row (idle, down, "
-                            "total, all jobs, unused term); choose another");
-  EXPECT_EQ(Error("t.jsonl", "# cluster_gpus: 16\n{\"id\": \"a\", \"submit_seconds\": 0, \"gpus\": 8, "
-                             "\"run_seconds\": 1, \"project\": \"All Jobs\"}\n"),
-            Path("t.jsonl") + ":2: field project: \"All Jobs\" is the name of a report's own row "
-                              "(idle, down, total, all jobs, unused term); choose another");
+  EXPECT_EQ(Error("t.csv",
+                  "# cluster_gpus: 16\nid,submit_seconds,gpus,run_seconds,project\n"
+                  "a,0,8,100,x\nidle,0,8,100,x\n"),
+            Path("t.csv") +
+                ":4: field id: \"idle\" is the name of a report's own row (idle, down, "
+                "total, all jobs, unused term); choose another");
+  EXPECT_EQ(Error("t.jsonl",
+                  "# cluster_gpus: 16\n{\"id\": \"a\", \"submit_seconds\": 0, \"gpus\": 8, "
+                  "\"run_seconds\": 1, \"project\": \"All Jobs\"}\n"),
+            Path("t.jsonl") +
+                ":2: field project: \"All Jobs\" is the name of a report's own row "
+                "(idle, down, total, all jobs, unused term); choose another");
 }
 
 }  // namespace

@@ -65,9 +65,17 @@ class LedgerTest : public testing::TempDirTest {
 constexpr char kHandPricing[] = R"pb(
   rental { usd_per_gpu_hour: 3 }
   owned {
-    capital_usd_per_gpu: 35064 network_share: 0 depreciation: STRAIGHT_LINE
-    depreciation_years: 4 residual_share: 0 server_power_factor: 2 busy_load: 0.5
-    idle_load: 0.25 pue: 1 usd_per_kwh: 0.1 operations_share_per_year: 0
+    capital_usd_per_gpu: 35064
+    network_share: 0
+    depreciation: STRAIGHT_LINE
+    depreciation_years: 4
+    residual_share: 0
+    server_power_factor: 2
+    busy_load: 0.5
+    idle_load: 0.25
+    pue: 1
+    usd_per_kwh: 0.1
+    operations_share_per_year: 0
   }
 )pb";
 
@@ -206,9 +214,9 @@ TEST_F(LedgerTest, BackgroundWriterWritesTheSameRowsAndFinishesAtomically) {
   auto l = Open();
   const int n = 2 * kRowsPerTransaction + 3;  // three batches
   for (bool background : {false, true}) {
-    auto w = l->StartRun(Run(kHandPricing), 2,
-                         [](size_t i, JobRecord* r) { *r = {i ? "b" : "a", "rl", "p", 1, 0, 0, 1}; },
-                         background);
+    auto w = l->StartRun(
+        Run(kHandPricing), 2,
+        [](size_t i, JobRecord* r) { *r = {i ? "b" : "a", "rl", "p", 1, 0, 0, 1}; }, background);
     ASSERT_TRUE(w.ok()) << w.status();
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
@@ -229,8 +237,9 @@ TEST_F(LedgerTest, BackgroundWriterWritesTheSameRowsAndFinishesAtomically) {
 TEST_F(LedgerTest, DroppedBackgroundWriterKeepsHandedOverBatchesOnly) {
   auto l = Open();
   {
-    auto w = l->StartRun(Run(kHandPricing), 1,
-                         [](size_t, JobRecord* r) { *r = {"a", "rl", "p", 1, 0, 0, 1}; }, true);
+    auto w = l->StartRun(
+        Run(kHandPricing), 1, [](size_t, JobRecord* r) { *r = {"a", "rl", "p", 1, 0, 0, 1}; },
+        true);
     ASSERT_TRUE(w.ok());
     for (int i = 0; i < kRowsPerTransaction + 10; ++i) {  // one full batch and 10 rows
       ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", i, i + 1, 1, 1}).ok());
@@ -316,7 +325,8 @@ TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
   // Straight line: cost of capital on the average of capital and residual.
   v1::Pricing q = Parse(kHandPricing);  // $35,064, no residual
   q.mutable_owned()->set_cost_of_capital_per_year(0.08766);
-  EXPECT_EQ(pricing::ComputeRates(q, 1000).owned_financing, 175'320'000);  // 35,064/2 x 0.08766 / 8,766
+  EXPECT_EQ(pricing::ComputeRates(q, 1000).owned_financing,
+            175'320'000);  // 35,064/2 x 0.08766 / 8,766
   EXPECT_TRUE(pricing::ValidatePricing(p, "").ok());
   o->set_value_decline_oom_per_year(0);
   EXPECT_EQ(pricing::ValidatePricing(p, "pricing.").message(),
@@ -341,7 +351,7 @@ TEST(Cost, BreakEvenUtilizationByHand) {
 
 TEST(Cost, RoundsHalfAwayFromZero) {
   EXPECT_EQ(pricing::CostMicroUsd(3600, 2'000'000'000), 2'000'000);  // one GPU-hour at $2
-  EXPECT_EQ(pricing::CostMicroUsd(1, 1'800'000), 1);    // 0.5 micro-dollar rounds up
+  EXPECT_EQ(pricing::CostMicroUsd(1, 1'800'000), 1);                 // 0.5 micro-dollar rounds up
   EXPECT_EQ(pricing::CostMicroUsd(1, 1'799'999), 0);
   // No overflow on a year of 100,000 GPUs at $1,000 per GPU-hour.
   EXPECT_EQ(pricing::CostMicroUsd(100'000LL * 31'557'600, 1'000'000'000'000),
@@ -369,12 +379,14 @@ TEST(Cost, SplitPartsAddUpToTheTotalRoundedOnce) {
 }
 
 TEST(Cost, MoneyBeyondInt64IsRefused) {
-  const pricing::ExactUsd max = static_cast<pricing::ExactUsd>(INT64_MAX) * pricing::kExactPerMicroUsd;
+  const pricing::ExactUsd max =
+      static_cast<pricing::ExactUsd>(INT64_MAX) * pricing::kExactPerMicroUsd;
   EXPECT_EQ(*pricing::ToMicroUsd(max), INT64_MAX);
   EXPECT_EQ(pricing::ToMicroUsd(max + pricing::kExactPerMicroUsd, "rental").status().code(),
             absl::StatusCode::kOutOfRange);
-  EXPECT_TRUE(absl::StrContains(pricing::ToMicroUsd(max + pricing::kExactPerMicroUsd, "rental").status().message(),
-                                "rental exceeds $9,223,372,036,854.775807"));
+  EXPECT_TRUE(absl::StrContains(
+      pricing::ToMicroUsd(max + pricing::kExactPerMicroUsd, "rental").status().message(),
+      "rental exceeds $9,223,372,036,854.775807"));
   pricing::MoneySplitter split;
   split.Take(max);
   EXPECT_TRUE(split.status().ok());
@@ -400,8 +412,8 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
     auto l = Open();
     // Two jobs on 16 GPUs over a 2-hour window: a (8 GPUs, 2 h, pretrain),
     // b (4 GPUs, 1 h, rl); idle GPU-hours = 32 - 16 - 4 = 12.
-    auto w = l->StartRun(Run(kHandPricing), {{"a", "pretrain", "P", 8, 0, 0, 7200},
-                                             {"b", "rl", "P", 4, 0, 0, 3600}});
+    auto w = l->StartRun(Run(kHandPricing),
+                         {{"a", "pretrain", "P", 8, 0, 0, 7200}, {"b", "rl", "P", 4, 0, 0, 3600}});
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 0, 7200, 8, 57600}).ok());
     ASSERT_TRUE((*w)->AppendUsage({"b", "rl", "productive", 0, 3600, 4, 14400}).ok());
@@ -422,8 +434,8 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
     EXPECT_EQ(r->rows[1].owned_micro_usd, 4'400'000);
     EXPECT_EQ(r->rows[2].group, "idle");
     EXPECT_EQ(r->rows[2].rental_micro_usd, 0);
-    EXPECT_EQ(r->rows[2].owned_micro_usd, 12'600'000);   // 12 GPU-h x $1.05
-    EXPECT_EQ(r->total.gpu_seconds, 7200 * 16);      // every GPU-second of the window
+    EXPECT_EQ(r->rows[2].owned_micro_usd, 12'600'000);  // 12 GPU-h x $1.05
+    EXPECT_EQ(r->total.gpu_seconds, 7200 * 16);         // every GPU-second of the window
     EXPECT_EQ(r->total.rental_micro_usd, 60'000'000);
     EXPECT_EQ(r->total.owned_micro_usd, 34'600'000);
     EXPECT_EQ(r->jobs_total.owned_micro_usd, 22'000'000);
@@ -449,8 +461,8 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
 
 TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
   auto l = Open();
-  auto w = l->StartRun(Run(kHandPricing), {{"a", "pretrain", "P", 8, 0, 0, 100000},
-                                           {"b", "rl", "P", 8, 0, 0, 10}});
+  auto w = l->StartRun(Run(kHandPricing),
+                       {{"a", "pretrain", "P", 8, 0, 0, 100000}, {"b", "rl", "P", 8, 0, 0, 10}});
   ASSERT_TRUE(w.ok());
   // a runs from 80,000 s to 180,000 s: 6,400 s on day 1, 86,400 on day 2,
   // 7,200 on day 3. b runs on day 1 only.
@@ -523,7 +535,8 @@ TEST_F(LedgerTest, DownCapacityIsChargedToTheOwnerOnly) {
 
 TEST_F(LedgerTest, UnknownRunAndGrouping) {
   auto l = Open();
-  EXPECT_EQ(report::BuildCostReport(*l, 42, "job", false).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(report::BuildCostReport(*l, 42, "job", false).status().code(),
+            absl::StatusCode::kNotFound);
   EXPECT_EQ(l->SumByGroup(1, "colour").status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -35,9 +35,7 @@ TEST(Work, GpuHoursSpreadOverTheJobsGpus) {
   EXPECT_EQ(RunSeconds("gpu_hours: 1.001"), 451);
 }
 
-TEST(Work, WallClockHoursAtTheJobsSize) {
-  EXPECT_EQ(RunSeconds("wall_clock_hours: 2.5"), 9000);
-}
+TEST(Work, WallClockHoursAtTheJobsSize) { EXPECT_EQ(RunSeconds("wall_clock_hours: 2.5"), 9000); }
 
 TEST(Work, TokensAtGpuHoursPerTrillion) {
   // 2T tokens x 4 GPU-hours per T = 8 GPU-hours = 3600 s on 8 GPUs.
@@ -82,7 +80,7 @@ TEST(Defaults, PlanOverridesOnlyWhatItSets) {
   EXPECT_EQ(w->pricing.owned().pue(), 1.1);
   EXPECT_EQ(w->pricing.owned().capital_usd_per_gpu(), d.owned().capital_usd_per_gpu());
   EXPECT_EQ(w->nodes, BuiltinDefaults().cluster().nodes());  // cluster from defaults
-  EXPECT_EQ(w->name, "p");  // no name: the file's stem
+  EXPECT_EQ(w->name, "p");                                   // no name: the file's stem
 }
 
 TEST(Plans, ShippedPlansLoad) {
@@ -145,8 +143,10 @@ TEST(PricingProfiles, EveryShippedProfileLoadsAndSetsWhatItPrices) {
     std::ofstream f(path);
     f << "# comment\nowned {\n  pue: 0.5\n}\n";
   }
-  EXPECT_EQ(LoadPricingProfile(path).status().message(),
-            path + ":3:3: field owned.pue must be in [1, 10], got 0.5");  // issue 11, defect 16: the field
+  EXPECT_EQ(
+      LoadPricingProfile(path).status().message(),
+      path +
+          ":3:3: field owned.pue must be in [1, 10], got 0.5");  // issue 11, defect 16: the field
 }
 
 TEST(Plans, Sha256OfKnownInput) {
@@ -166,7 +166,8 @@ std::string Error(const std::string& text) {
 TEST(BadPlans, ParseErrorNamesFileLineAndColumn) {
   EXPECT_EQ(Error("name: \"x\"\njobs {\n  id: \"a\"\n  gpus: eight\n}\n"),
             "bad.textproto:4:9: Expected integer, got: eight");
-  EXPECT_EQ(Error("jobs {\n  id: \"a\"\n  colour: 3\n}\n").substr(0, 19), "bad.textproto:3:9: ");  // protobuf points after the name
+  EXPECT_EQ(Error("jobs {\n  id: \"a\"\n  colour: 3\n}\n").substr(0, 19),
+            "bad.textproto:3:9: ");  // protobuf points after the name
 }
 
 TEST(BadPlans, UnknownDependency) {
@@ -180,22 +181,27 @@ TEST(BadPlans, CyclicDependency) {
       "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 after: \"c\" }\n"
       "jobs { id: \"b\" phase: RL gpus: 8 gpu_hours: 1 after: \"a\" }\n"
       "jobs { id: \"c\" phase: RL gpus: 8 gpu_hours: 1 after: \"b\" }\n");
-  EXPECT_EQ(m, "bad.textproto:1:47: job \"a\": field after: cyclic dependency "
-               "\"a\" -> \"c\" -> \"b\" -> \"a\"");
+  EXPECT_EQ(m,
+            "bad.textproto:1:47: job \"a\": field after: cyclic dependency "
+            "\"a\" -> \"c\" -> \"b\" -> \"a\"");
 }
 
 TEST(BadPlans, JobBiggerThanTheCluster) {
-  EXPECT_EQ(Error("cluster { nodes: 2 }\njobs { id: \"a\" phase: RL\n gpus: 24 gpu_hours: 1 }"),
-            "bad.textproto:3:2: job \"a\": field gpus: 24 GPUs is bigger than the cluster (16 GPUs)");
+  EXPECT_EQ(
+      Error("cluster { nodes: 2 }\njobs { id: \"a\" phase: RL\n gpus: 24 gpu_hours: 1 }"),
+      "bad.textproto:3:2: job \"a\": field gpus: 24 GPUs is bigger than the cluster (16 GPUs)");
 }
 
 TEST(BadPlans, ZeroOrNegativeWork) {
-  EXPECT_EQ(Error(OneJob("gpu_hours: 0")),
-            "bad.textproto:6:1: job \"j\": field gpu_hours must be a positive finite number, got 0");
+  EXPECT_EQ(
+      Error(OneJob("gpu_hours: 0")),
+      "bad.textproto:6:1: job \"j\": field gpu_hours must be a positive finite number, got 0");
   EXPECT_EQ(Error(OneJob("token_rate { tokens: -1 gpu_hours_per_trillion_tokens: 5 }")),
-            "bad.textproto:6:1: job \"j\": field token_rate.tokens must be a positive finite number, got -1");
-  EXPECT_EQ(Error(OneJob("flops { tokens: 1e9 flops_per_token: 1e9 mfu: 0 }")),
-            "bad.textproto:6:1: job \"j\": field flops.mfu must be a positive finite number, got 0");
+            "bad.textproto:6:1: job \"j\": field token_rate.tokens must be a positive finite "
+            "number, got -1");
+  EXPECT_EQ(
+      Error(OneJob("flops { tokens: 1e9 flops_per_token: 1e9 mfu: 0 }")),
+      "bad.textproto:6:1: job \"j\": field flops.mfu must be a positive finite number, got 0");
 }
 
 TEST(BadPlans, TwoWaysOfGivingWork) {
@@ -211,43 +217,53 @@ TEST(BadPlans, NoWork) {
 }
 
 TEST(BadPlans, UnknownGpuModel) {
-  EXPECT_EQ(Error("cluster {\n  gpu: \"B300\"\n  nodes: 4\n}\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+  EXPECT_EQ(Error("cluster {\n  gpu: \"B300\"\n  nodes: 4\n}\njobs { id: \"a\" phase: RL gpus: 8 "
+                  "gpu_hours: 1 }"),
             "bad.textproto:2:3: cluster: field gpu: unknown GPU model \"B300\" "
             "(known: A100, H100, H800)");
 }
 
 TEST(BadPlans, OtherJobFields) {
-  EXPECT_EQ(Error(OneJob("gpu_hours: 1").replace(OneJob("").find("gpus: 8"), 7, "gpus: 12")),
-            "bad.textproto:5:3: job \"j\": field gpus: 12 GPUs is bigger than the cluster (8 GPUs)");
-  EXPECT_EQ(Error("jobs { id: \"a\" phase: RL gpus: 12 gpu_hours: 1 }"),
-            "bad.textproto:1:26: job \"a\": field gpus: 12 GPUs is not a whole number of 8-GPU nodes");
+  EXPECT_EQ(
+      Error(OneJob("gpu_hours: 1").replace(OneJob("").find("gpus: 8"), 7, "gpus: 12")),
+      "bad.textproto:5:3: job \"j\": field gpus: 12 GPUs is bigger than the cluster (8 GPUs)");
+  EXPECT_EQ(
+      Error("jobs { id: \"a\" phase: RL gpus: 12 gpu_hours: 1 }"),
+      "bad.textproto:1:26: job \"a\": field gpus: 12 GPUs is not a whole number of 8-GPU nodes");
   EXPECT_EQ(Error("jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n"
                   "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:2:8: job \"a\": field id repeats an earlier job's id");
   EXPECT_EQ(Error("jobs { id: \"a\" gpus: 8 gpu_hours: 1 }").substr(0, 46),
             "bad.textproto:1:1: job \"a\": field phase is mis");
-  EXPECT_EQ(Error("pricing { owned { pue: 0.5 } }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:19: field pricing.owned.pue must be in [1, 10], got 0.5");
+  EXPECT_EQ(
+      Error("pricing { owned { pue: 0.5 } }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+      "bad.textproto:1:19: field pricing.owned.pue must be in [1, 10], got 0.5");
   EXPECT_EQ(Error("name: \"empty\""), "bad.textproto: plan has no jobs");
 }
 
 TEST(BadPlans, FailureFields) {
-  EXPECT_EQ(Error("cluster { nodes: 1\n failure_model: \"nope\" }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+  EXPECT_EQ(Error("cluster { nodes: 1\n failure_model: \"nope\" }\njobs { id: \"a\" phase: RL "
+                  "gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:2:2: cluster: field failure_model: unknown failure model \"nope\" "
             "(shipped: llama3; or give a path to a .textproto file)");
-  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: -1 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: -1 }\njobs { id: \"a\" phase: RL gpus: 8 "
+                  "gpu_hours: 1 }"),
             "bad.textproto:1:20: cluster: field spare_nodes must be in [0, 1000000], got -1");
-  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 2147483647 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:20: cluster: field spare_nodes must be in [0, 1000000], got 2147483647");
+  EXPECT_EQ(
+      Error("cluster { nodes: 1 spare_nodes: 2147483647 }\njobs { id: \"a\" phase: RL gpus: 8 "
+            "gpu_hours: 1 }"),
+      "bad.textproto:1:20: cluster: field spare_nodes must be in [0, 1000000], got 2147483647");
   EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"soon\" }")),
             "bad.textproto:7:1: job \"j\": field checkpoint.interval: \"soon\" is neither \"auto\" "
             "nor a positive duration such as \"900s\", \"45m\" or \"1.5h\"");
-  EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" }")),
-            "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs write_seconds of "
-            "at least 1 (whole seconds; the Young/Daly interval grows with the write cost)");
-  EXPECT_EQ(Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" write_seconds: 9 }")),
-            "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs a failure model "
-            "(cluster.failure_model or cluster.failures)");
+  EXPECT_EQ(
+      Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" }")),
+      "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs write_seconds of "
+      "at least 1 (whole seconds; the Young/Daly interval grows with the write cost)");
+  EXPECT_EQ(
+      Error(OneJob("gpu_hours: 1\ncheckpoint { interval: \"auto\" write_seconds: 9 }")),
+      "bad.textproto:7:1: job \"j\": field checkpoint.interval \"auto\" needs a failure model "
+      "(cluster.failure_model or cluster.failures)");
   // The plan's own checkpoint block is checked once, where it is, used or not.
   EXPECT_EQ(Error("checkpoint { interval: \"banana\" }\n" + OneJob("gpu_hours: 1\ncheckpoint {}")),
             "bad.textproto:1:1: plan: field checkpoint.interval: \"banana\" is neither \"auto\" "
@@ -268,18 +284,23 @@ TEST(BadPlans, FailureFields) {
             "duration such as \"45m\")");
   // A plan sent over the network may not make the server read a file.
   absl::StatusOr<Workload> inline_plan = LoadPlanText(
-      "cluster { nodes: 1 failure_model: \"/etc/passwd\" }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }",
+      "cluster { nodes: 1 failure_model: \"/etc/passwd\" }\njobs { id: \"a\" phase: RL gpus: 8 "
+      "gpu_hours: 1 }",
       "plan_text", /*allow_file_references=*/false);
   EXPECT_EQ(inline_plan.status().message(),
             "plan_text:1:20: cluster: field failure_model: a plan sent inline may name a shipped "
             "failure model only, not a file");
   // Jobs may not count on spare nodes.
-  EXPECT_EQ(Error("cluster { nodes: 1 spare_nodes: 1 failure_model: \"llama3\" }\njobs { id: \"a\" phase: RL\n gpus: 16 gpu_hours: 1 }"),
-            "bad.textproto:3:2: job \"a\": field gpus: 16 GPUs is bigger than the cluster (8 GPUs)");
+  EXPECT_EQ(
+      Error("cluster { nodes: 1 spare_nodes: 1 failure_model: \"llama3\" }\njobs { id: \"a\" "
+            "phase: RL\n gpus: 16 gpu_hours: 1 }"),
+      "bad.textproto:3:2: job \"a\": field gpus: 16 GPUs is bigger than the cluster (8 GPUs)");
   // Issue 11, defect 19: spares without failures would stand by for nothing.
-  EXPECT_EQ(Error("cluster { nodes: 2 spare_nodes: 1 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:20: cluster: field spare_nodes: hot spares stand by for failures, and the "
-            "plan models none; set failure_model or failures, or leave spare_nodes out");
+  EXPECT_EQ(
+      Error(
+          "cluster { nodes: 2 spare_nodes: 1 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+      "bad.textproto:1:20: cluster: field spare_nodes: hot spares stand by for failures, and the "
+      "plan models none; set failure_model or failures, or leave spare_nodes out");
 }
 
 TEST(Failures, ModelWrittenInThePlan) {
@@ -325,12 +346,12 @@ TEST(Plans, BackgroundTraceJoinsThePlansJobsOnItsCluster) {
   EXPECT_EQ(w->skipped.at("size above capacity"), 1);
   EXPECT_EQ(w->jobs_by_status.at("failed"), 1);
   // A bad trace line is named through the plan's field; inline plans may not name files.
-  std::ofstream(dir + "/bad.csv") << "# cluster_gpus: 8\nid,submit_seconds,gpus,run_seconds\na,0,x,1\n";
+  std::ofstream(dir + "/bad.csv")
+      << "# cluster_gpus: 8\nid,submit_seconds,gpus,run_seconds\na,0,x,1\n";
   absl::StatusOr<Workload> bad = LoadPlanText(
       "cluster { nodes: 1 }\nbackground_trace: \"bad.csv\"\n", dir + "/plan.textproto");
-  EXPECT_EQ(bad.status().message(),
-            dir + "/plan.textproto:2:1: field background_trace: " + dir +
-                "/bad.csv:3: field gpus: \"x\" is not a whole number");
+  EXPECT_EQ(bad.status().message(), dir + "/plan.textproto:2:1: field background_trace: " + dir +
+                                        "/bad.csv:3: field gpus: \"x\" is not a whole number");
   EXPECT_FALSE(LoadPlanText("cluster { nodes: 1 }\nbackground_trace: \"bg.csv\"\n", "plan_text",
                             /*allow_file_references=*/false)
                    .ok());
@@ -357,7 +378,8 @@ TEST(BadPlans, SubmitTimesAreBounded) {
   for (const char* t : {"9223372036854775807", "9223372036854775000", "3155760001"}) {
     EXPECT_EQ(Error(OneJob(absl::StrCat("gpu_hours: 5\nsubmit_seconds: ", t))),
               absl::StrCat("bad.textproto:7:1: job \"j\": field submit_seconds must be in "
-                           "[0, 3155760000] (100 years), got ", t));
+                           "[0, 3155760000] (100 years), got ",
+                           t));
   }
   EXPECT_TRUE(LoadPlanText(OneJob("gpu_hours: 5\nsubmit_seconds: 3155760000"), "t").ok());
 }
@@ -367,13 +389,15 @@ TEST(BadPlans, SubmitTimesAreBounded) {
 TEST(BadPlans, ZeroNodesAndHugeClustersAreRefused) {
   EXPECT_EQ(Error("cluster { nodes: 0 }\njobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:11: cluster: field nodes must be in [1, 1000000], got 0");
-  EXPECT_EQ(Error("gpu_models { name: \"X\" gpus_per_node: 4096 }\ncluster { gpu: \"X\" nodes: 1 }\n"
-                  "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:1: GPU model \"X\": field gpus_per_node must be in [1, 1024], got 4096");
-  EXPECT_EQ(Error("gpu_models { name: \"X\" gpus_per_node: 1024 }\ncluster { gpu: \"X\" nodes: 10000 }\n"
-                  "jobs { id: \"a\" phase: RL gpus: 1024 gpu_hours: 1 }"),
-            "bad.textproto:2:20: cluster: 10000 nodes (and spares) of 1024 GPUs is more than "
-            "10000000 GPUs");
+  EXPECT_EQ(
+      Error("gpu_models { name: \"X\" gpus_per_node: 4096 }\ncluster { gpu: \"X\" nodes: 1 }\n"
+            "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }"),
+      "bad.textproto:1:1: GPU model \"X\": field gpus_per_node must be in [1, 1024], got 4096");
+  EXPECT_EQ(
+      Error("gpu_models { name: \"X\" gpus_per_node: 1024 }\ncluster { gpu: \"X\" nodes: 10000 }\n"
+            "jobs { id: \"a\" phase: RL gpus: 1024 gpu_hours: 1 }"),
+      "bad.textproto:2:20: cluster: 10000 nodes (and spares) of 1024 GPUs is more than "
+      "10000000 GPUs");
   // Unset, the default cluster's nodes.
   EXPECT_EQ(LoadPlanText("jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }", "t")->nodes,
             BuiltinDefaults().cluster().nodes());
@@ -394,10 +418,12 @@ TEST(BadPlans, HugeWorkIsNamedAsTooLong) {
 // characters, are refused by field.
 TEST(BadPlans, ReservedNamesAndControlCharactersAreRefused) {
   for (const char* name : {"idle", "total", "down", "all jobs", "Total", "IDLE"}) {
-    EXPECT_EQ(Error(absl::StrCat("jobs { id: \"", name, "\" phase: RL gpus: 8 gpu_hours: 1 }")),
-              absl::StrCat("bad.textproto:1:8: job #1: field id: \"", name,
-                           "\" is the name of a report's own row (idle, down, total, all jobs, unused term); "
-                           "choose another"));
+    EXPECT_EQ(
+        Error(absl::StrCat("jobs { id: \"", name, "\" phase: RL gpus: 8 gpu_hours: 1 }")),
+        absl::StrCat(
+            "bad.textproto:1:8: job #1: field id: \"", name,
+            "\" is the name of a report's own row (idle, down, total, all jobs, unused term); "
+            "choose another"));
   }
   EXPECT_EQ(Error("jobs { id: \"a\" project: \"total\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:16: job \"a\": field project: \"total\" is the name of a report's own "
@@ -405,9 +431,12 @@ TEST(BadPlans, ReservedNamesAndControlCharactersAreRefused) {
   EXPECT_EQ(Error("jobs { id: \"a\\nb\" phase: RL gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:8: job #1: field id: \"a\\nb\" holds a control character (0x0a)");
   EXPECT_FALSE(LoadPlanText("jobs { id: \" idle\" phase: RL gpus: 8 gpu_hours: 1 }", "t").ok());
-  EXPECT_FALSE(LoadPlanText("jobs { id: \"a\\302\\205b\" phase: RL gpus: 8 gpu_hours: 1 }", "t").ok());  // U+0085
-  EXPECT_TRUE(LoadPlanText("jobs { id: \"idle-eval\" project: \"totals\" phase: RL gpus: 8 gpu_hours: 1 }",
-                           "t").ok());
+  EXPECT_FALSE(LoadPlanText("jobs { id: \"a\\302\\205b\" phase: RL gpus: 8 gpu_hours: 1 }", "t")
+                   .ok());  // U+0085
+  EXPECT_TRUE(
+      LoadPlanText("jobs { id: \"idle-eval\" project: \"totals\" phase: RL gpus: 8 gpu_hours: 1 }",
+                   "t")
+          .ok());
 }
 
 // Issue 11, defect 14: the phase hint lists the names a plan may use, all of them.
@@ -416,24 +445,29 @@ TEST(BadPlans, PhaseHintsListTheSchemasNames) {
       "PRETRAIN, CONTEXT_EXTENSION, SFT, RL, EVAL, DATA, OTHER, DEBUG, ABLATION";
   std::vector<std::string> names;
   for (int v = 0; v < v1::Phase_descriptor()->value_count(); ++v) {
-    if (v1::Phase_descriptor()->value(v)->number() != 0) names.push_back(v1::Phase_descriptor()->value(v)->name());
+    if (v1::Phase_descriptor()->value(v)->number() != 0)
+      names.push_back(v1::Phase_descriptor()->value(v)->name());
   }
   EXPECT_EQ(absl::StrJoin(names, ", "), all);  // every phase, in the schema's order
   EXPECT_EQ(Error("jobs { id: \"a\" gpus: 8 gpu_hours: 1 }"),
             "bad.textproto:1:1: job \"a\": field phase is missing (one of: " + all + ")");
   EXPECT_EQ(Error("jobs { id: \"a\" phase: pretrain gpus: 8 gpu_hours: 1 }"),
-            "bad.textproto:1:32: Unknown enumeration value of \"pretrain\" for field \"phase\" (one of: " +
+            "bad.textproto:1:32: Unknown enumeration value of \"pretrain\" for field \"phase\" "
+            "(one of: " +
                 all + ")");
   // Every name in the hint is accepted.
   for (const std::string& name : names) {
-    EXPECT_TRUE(LoadPlanText("jobs { id: \"a\" phase: " + name + " gpus: 8 gpu_hours: 1 }", "t").ok()) << name;
+    EXPECT_TRUE(
+        LoadPlanText("jobs { id: \"a\" phase: " + name + " gpus: 8 gpu_hours: 1 }", "t").ok())
+        << name;
   }
 }
 
 // From the review: enum values by number must be ones the schema names.
 TEST(BadPlans, UnknownEnumNumbersAreRefused) {
-  EXPECT_TRUE(absl::StartsWith(Error("jobs { id: \"a\" phase: 99 gpus: 8 gpu_hours: 5 }"),
-                               "bad.textproto:1:16: job \"a\": field phase is unknown (99) (one of: PRETRAIN"))
+  EXPECT_TRUE(absl::StartsWith(
+      Error("jobs { id: \"a\" phase: 99 gpus: 8 gpu_hours: 5 }"),
+      "bad.textproto:1:16: job \"a\": field phase is unknown (99) (one of: PRETRAIN"))
       << Error("jobs { id: \"a\" phase: 99 gpus: 8 gpu_hours: 5 }");
   EXPECT_EQ(Error(OneJob("flops { tokens: 1e12 flops_per_token: 1e9 mfu: 0.4 precision: 7 }")),
             "bad.textproto:6:1: job \"j\": field flops.precision: unknown value 7");

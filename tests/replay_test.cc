@@ -99,7 +99,8 @@ TEST_F(ReplayTest, DeepSeekReproducesThePublishedCostTable) {
   Result by_project = Cli({"report", "--ledger", ledger_, "--by", "project", "--format", "csv"});
   ASSERT_EQ(by_project.code, 0);
   const Csv projects = ParseCsv(by_project.out);
-  ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-V3"), "gpu_hours"), 2'788'000, "V3 GPU-hours");
+  ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-V3"), "gpu_hours"), 2'788'000,
+                           "V3 GPU-hours");
   ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-V3"), "rental_usd"), 5'576'000, "V3 USD");
   ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-R1"), "gpu_hours"), 147'000, "R1 GPU-hours");
   ExpectWithinTenthPercent(Num(projects.Row("DeepSeek-R1"), "rental_usd"), 294'000, "R1 USD");
@@ -185,8 +186,9 @@ TEST_F(ReplayTest, SamePlanTwiceGivesIdenticalRows) {
   EXPECT_EQ(*(*l)->IdleGpuSeconds(1), idle);
   EXPECT_EQ(*(*l)->IdleGpuSeconds(2), idle);
   auto r1 = (*l)->GetRun(1), r2 = (*l)->GetRun(2);
-  EXPECT_EQ(std::tie(r1->plan_sha256, r1->pricing, r1->sim_start, r1->sim_end, r1->seed, r1->status),
-            std::tie(r2->plan_sha256, r2->pricing, r2->sim_start, r2->sim_end, r2->seed, r2->status));
+  EXPECT_EQ(
+      std::tie(r1->plan_sha256, r1->pricing, r1->sim_start, r1->sim_end, r1->seed, r1->status),
+      std::tie(r2->plan_sha256, r2->pricing, r2->sim_start, r2->sim_end, r2->seed, r2->status));
 }
 
 // The failures variant keeps the published work as "productive" and shows
@@ -212,9 +214,9 @@ TEST_F(ReplayTest, DeepSeekWithFailuresAddsCategoriesOnTopOfThePublishedWork) {
     EXPECT_GT(rows[extra].gpu_seconds, 0) << extra;
     EXPECT_GT(rows[extra].rental_micro_usd, 0) << extra;
   }
-  EXPECT_EQ(failing->jobs_total.gpu_seconds, rows["productive"].gpu_seconds +
-                                                 rows["checkpoint"].gpu_seconds +
-                                                 rows["lost"].gpu_seconds + rows["restart"].gpu_seconds);
+  EXPECT_EQ(failing->jobs_total.gpu_seconds,
+            rows["productive"].gpu_seconds + rows["checkpoint"].gpu_seconds +
+                rows["lost"].gpu_seconds + rows["restart"].gpu_seconds);
   // Down time: owned pays for it, a renter does not; it is in the total.
   ASSERT_GT(rows["down"].gpu_seconds, 0);
   EXPECT_EQ(rows["down"].rental_micro_usd, 0);
@@ -258,14 +260,17 @@ TEST_F(ReplayTest, SameSeedSameFailuresOtherSeedOthers) {
 
 TEST_F(ReplayTest, SeedsMakeARunGroupWhoseFiguresComeFromItsRuns) {
   const std::string variant = kSource + "/traces/deepseek-v3-r1-failures.textproto";
-  Result r = Cli({"replay", variant, "--ledger", ledger_, "--seeds", "4", "--seed", "10",
-                  "--threads", "2"});
+  Result r = Cli(
+      {"replay", variant, "--ledger", ledger_, "--seeds", "4", "--seed", "10", "--threads", "2"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("group 1  deepseek-v3-r1-failures  (4 replays, seeds 10-13, fcfs)"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   // One thread gives the same group; a single replay the same run.
   ASSERT_EQ(Cli({"replay", variant, "--ledger", ledger_, "--seeds", "4", "--seed", "10",
-                 "--threads", "1"}).code, 0);
+                 "--threads", "1"})
+                .code,
+            0);
   ASSERT_EQ(Cli({"replay", variant, "--ledger", ledger_, "--seed", "12"}).code, 0);
 
   auto l = ledger::Ledger::Open(ledger_);
@@ -299,7 +304,8 @@ TEST_F(ReplayTest, SeedsMakeARunGroupWhoseFiguresComeFromItsRuns) {
   for (const auto& st : g1->stats) stat[st.name] = st;
   EXPECT_DOUBLE_EQ(stat["interruptions"].mean,
                    (interruptions[0] + interruptions[1] + interruptions[2] + interruptions[3]) / 4);
-  EXPECT_DOUBLE_EQ(stat["interruptions"].p5, *std::min_element(interruptions.begin(), interruptions.end()));
+  EXPECT_DOUBLE_EQ(stat["interruptions"].p5,
+                   *std::min_element(interruptions.begin(), interruptions.end()));
   EXPECT_DOUBLE_EQ(stat["goodput"].p95, *std::max_element(goodput.begin(), goodput.end()));
   EXPECT_TRUE(stat.count("wall_clock_days:v3-pretrain"));
   EXPECT_TRUE(stat.count("interruptions_per_window"));
@@ -353,14 +359,19 @@ TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
   const double u = (depreciation + energy) / 2.0;
   EXPECT_NEAR(pricing::BreakEvenUtilization(plain->rates), u, 1e-6);
   Result table = Cli({"report", "--ledger", ledger_});
-  EXPECT_NE(table.out.find(absl::StrFormat("break-even: owning costs what renting does at %.2f%%", 100 * u)),
-            std::string::npos) << table.out;
+  EXPECT_NE(table.out.find(
+                absl::StrFormat("break-even: owning costs what renting does at %.2f%%", 100 * u)),
+            std::string::npos)
+      << table.out;
 
-  Result epoch = Cli({"report", "--ledger", ledger_, "--pricing", "owned-epoch", "--format", "json"});
+  Result epoch =
+      Cli({"report", "--ledger", ledger_, "--pricing", "owned-epoch", "--format", "json"});
   ASSERT_EQ(epoch.code, 0) << epoch.err;
   // Capital: 2,048 x $15,244 x 1.64 x 1.23.
-  EXPECT_NE(epoch.out.find("\"capital_usd\": " + absl::StrFormat("%.6f", 2048 * 15244 * 1.64 * 1.23)),
-            std::string::npos) << epoch.out;
+  EXPECT_NE(
+      epoch.out.find("\"capital_usd\": " + absl::StrFormat("%.6f", 2048 * 15244 * 1.64 * 1.23)),
+      std::string::npos)
+      << epoch.out;
   // Rental is untouched by an owned profile; on-demand-hyperscaler triples it.
   Result hyper = Cli({"report", "--ledger", ledger_, "--pricing", "on-demand-hyperscaler", "--by",
                       "project", "--format", "csv"});
@@ -370,7 +381,8 @@ TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
   Result bad = Cli({"report", "--ledger", ledger_, "--pricing", "no-such-profile"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("unknown pricing profile \"no-such-profile\" (shipped: "),
-            std::string::npos) << bad.err;
+            std::string::npos)
+      << bad.err;
 }
 
 TEST_F(ReplayTest, JobTracesChargeCancelledAndFailedJobsForWhatTheyHeld) {
@@ -383,7 +395,8 @@ TEST_F(ReplayTest, JobTracesChargeCancelledAndFailedJobsForWhatTheyHeld) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("3 jobs on 16 A100"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("trace jobs: 1 completed (33.3%), 1 cancelled (33.3%), 1 failed (33.3%)"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   auto l = ledger::Ledger::Open(ledger_);
   auto report = report::BuildCostReport(**l, 1, "job", false);
   ASSERT_TRUE(report.ok());
@@ -400,7 +413,8 @@ TEST_F(ReplayTest, BadPlanExitsTwoAndWritesNothing) {
                                 "  after: \"a\" after: \"missing\" }\n");
   Result r = Cli({"replay", bad, "--ledger", ledger_});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "gpuledger: " + bad + ":3:14: job \"b\": field after: unknown job \"missing\"\n");
+  EXPECT_EQ(r.err,
+            "gpuledger: " + bad + ":3:14: job \"b\": field after: unknown job \"missing\"\n");
   auto l = ledger::Ledger::Open(ledger_);
   EXPECT_EQ((*l)->ListRuns()->size(), 1u);  // only the good run
 
@@ -438,8 +452,8 @@ TEST_F(ReplayTest, ReportErrors) {
 }
 
 TEST_F(ReplayTest, TheBinaryExitsTwoOnBadInput) {
-  const std::string bad = Write("cycle.textproto",
-                                "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 after: \"a\" }\n");
+  const std::string bad =
+      Write("cycle.textproto", "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 after: \"a\" }\n");
   const std::string cmd = std::string(GPULEDGER_BINARY) + " replay " + bad + " --ledger " +
                           ledger_ + " 2>" + (dir_ / "err").string();
   const int status = std::system(cmd.c_str());
@@ -448,7 +462,8 @@ TEST_F(ReplayTest, TheBinaryExitsTwoOnBadInput) {
   std::ifstream err(dir_ / "err");
   std::string line;
   std::getline(err, line);
-  EXPECT_EQ(line, "gpuledger: " + bad + ":1:47: job \"a\": field after: a job cannot wait for itself");
+  EXPECT_EQ(line,
+            "gpuledger: " + bad + ":1:47: job \"a\": field after: a job cannot wait for itself");
 }
 
 TEST(NodesText, RangesAndPartNodes) {

@@ -55,11 +55,14 @@ class Robustness : public testing::CliTest {
 TEST_F(Robustness, HugeSubmitTimeIsRefusedAndWritesNothing) {
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   for (const char* t : {"9223372036854775807", "9223372036854775000"}) {
-    const std::string plan = Write("huge.textproto", absl::StrCat(
-        "jobs { id: \"a\" phase: PRETRAIN gpus: 8 gpu_hours: 5 submit_seconds: ", t, " }\n"));
+    const std::string plan = Write(
+        "huge.textproto",
+        absl::StrCat("jobs { id: \"a\" phase: PRETRAIN gpus: 8 gpu_hours: 5 submit_seconds: ", t,
+                     " }\n"));
     Result r = Cli({"replay", plan, "--ledger", ledger_});
     EXPECT_EQ(r.code, 2);
-    EXPECT_TRUE(absl::StrContains(r.err, "field submit_seconds must be in [0, 3155760000]")) << r.err;
+    EXPECT_TRUE(absl::StrContains(r.err, "field submit_seconds must be in [0, 3155760000]"))
+        << r.err;
     EXPECT_EQ(Runs(), 1);
   }
 }
@@ -69,7 +72,8 @@ TEST_F(Robustness, HugeSubmitTimeIsRefusedAndWritesNothing) {
 TEST_F(Robustness, JobsPastTheLongestReplayAreRefused) {
   std::string plan = "cluster { nodes: 1 }\n";
   for (int i = 0; i < 40; ++i) {
-    absl::StrAppend(&plan, "jobs { id: \"j", i, "\" phase: PRETRAIN gpus: 8 wall_clock_hours: 867834",
+    absl::StrAppend(&plan, "jobs { id: \"j", i,
+                    "\" phase: PRETRAIN gpus: 8 wall_clock_hours: 867834",
                     i > 0 ? absl::StrCat(" after: \"j", i - 1, "\"") : "", " }\n");
   }
   Result r = Cli({"replay", Write("long.textproto", plan), "--ledger", ledger_});
@@ -80,9 +84,11 @@ TEST_F(Robustness, JobsPastTheLongestReplayAreRefused) {
 
 // Defect 4: --schedule-out that cannot be written fails before the replay.
 TEST_F(Robustness, UnwritableScheduleOutChangesNothing) {
-  Result r = Cli({"replay", kDeepSeek, "--ledger", ledger_, "--schedule-out", "/nonexistent/x.csv"});
+  Result r =
+      Cli({"replay", kDeepSeek, "--ledger", ledger_, "--schedule-out", "/nonexistent/x.csv"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(absl::StrContains(r.err, "--schedule-out: /nonexistent/x.csv: cannot write")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "--schedule-out: /nonexistent/x.csv: cannot write"))
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(ledger_));
   // A folder that exists but cannot be written (as root, permissions do not
   // stop us: a path under a regular file does).
@@ -100,7 +106,8 @@ TEST_F(Robustness, UnwritableScheduleOutChangesNothing) {
 
 // Defect 6: gen --cluster-gpus 0 was ignored.
 TEST_F(Robustness, GenRefusesZeroClusterGpus) {
-  Result r = Cli({"gen", "--preset", "kalos", "--jobs", "10", "--cluster-gpus", "0", "-o", Path("k.csv")});
+  Result r =
+      Cli({"gen", "--preset", "kalos", "--jobs", "10", "--cluster-gpus", "0", "-o", Path("k.csv")});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "gpuledger: --cluster-gpus must be positive, got 0\n");
   EXPECT_FALSE(std::filesystem::exists(Path("k.csv")));
@@ -110,8 +117,11 @@ TEST_F(Robustness, GenRefusesZeroClusterGpus) {
 TEST_F(Robustness, HugeOwnSizeIsNamedAsTooBig) {
   Result r = Cli({"compare", kDeepSeek, "--ledger", ledger_, "--own-sizes", "100000000"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(absl::StrContains(r.err, "committed capacity must be at most 10000000 GPUs")) << r.err;
-  EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: --own-sizes 100000000: strategy \"own 100000000\"")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "committed capacity must be at most 10000000 GPUs"))
+      << r.err;
+  EXPECT_TRUE(
+      absl::StartsWith(r.err, "gpuledger: --own-sizes 100000000: strategy \"own 100000000\""))
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(ledger_));
 }
 
@@ -124,20 +134,25 @@ TEST_F(Robustness, PricesBeyondTheBoundsAreRefused) {
     ss << in.rdbuf();
     text = ss.str();
   }
-  Result r = Cli({"replay", Write("p.textproto", text + "pricing { rental { usd_per_gpu_hour: 1e7 } "
-                                                       "owned { capital_usd_per_gpu: 1e11 } }\n"),
+  Result r = Cli({"replay",
+                  Write("p.textproto", text + "pricing { rental { usd_per_gpu_hour: 1e7 } "
+                                              "owned { capital_usd_per_gpu: 1e11 } }\n"),
                   "--ledger", ledger_});
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(absl::StrContains(r.err, "field pricing.rental.usd_per_gpu_hour must be in [0, 10000], got 1e+07"))
+  EXPECT_TRUE(absl::StrContains(
+      r.err, "field pricing.rental.usd_per_gpu_hour must be in [0, 10000], got 1e+07"))
       << r.err;
-  r = Cli({"replay", Write("c.textproto", text + "pricing { owned { capital_usd_per_gpu: 1e11 } }\n"),
+  r = Cli({"replay",
+           Write("c.textproto", text + "pricing { owned { capital_usd_per_gpu: 1e11 } }\n"),
            "--ledger", ledger_});
-  EXPECT_TRUE(absl::StrContains(r.err, "field pricing.owned.capital_usd_per_gpu must be in [0, 1e+08]"))
+  EXPECT_TRUE(
+      absl::StrContains(r.err, "field pricing.owned.capital_usd_per_gpu must be in [0, 1e+08]"))
       << r.err;
   // Within the bounds, but a plan whose cost could pass int64 micro-dollars.
-  r = Cli({"replay", Write("big.textproto",
-                           "cluster { nodes: 1000000 }\npricing { rental { usd_per_gpu_hour: 10000 } }\n"
-                           "jobs { id: \"a\" phase: PRETRAIN gpus: 8 wall_clock_hours: 876000 }\n"),
+  r = Cli({"replay",
+           Write("big.textproto",
+                 "cluster { nodes: 1000000 }\npricing { rental { usd_per_gpu_hour: 10000 } }\n"
+                 "jobs { id: \"a\" phase: PRETRAIN gpus: 8 wall_clock_hours: 876000 }\n"),
            "--ledger", ledger_});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "could cost more than $9,223,372,036,854.78")) << r.err;
@@ -147,7 +162,8 @@ TEST_F(Robustness, PricesBeyondTheBoundsAreRefused) {
 // Defect 8: every grouping of a report sums to the same totals, and the FOCUS
 // export's EffectiveCost to the report's, to the micro-dollar.
 TEST_F(Robustness, EveryGroupingSumsToOneTotal) {
-  for (const std::string& plan : {kDeepSeek, kSource + "/traces/deepseek-v3-r1-failures.textproto"}) {
+  for (const std::string& plan :
+       {kDeepSeek, kSource + "/traces/deepseek-v3-r1-failures.textproto"}) {
     ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
     std::string first_total;
     for (const char* by : {"job", "phase", "project", "category", "pool", "day"}) {
@@ -199,7 +215,8 @@ TEST_F(Robustness, ReadersNeverWriteAndWritersSayTheyMigrated) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr,
+                           nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
@@ -218,10 +235,12 @@ TEST_F(Robustness, ReadersNeverWriteAndWritersSayTheyMigrated) {
   const std::string v1 = bytes(old);
   Result r = Cli({"report", "--ledger", old});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "gpuledger: " + old + ": ledger schema version 1 is older than this gpuledger's (" +
+  EXPECT_EQ(r.err, "gpuledger: " + old +
+                       ": ledger schema version 1 is older than this gpuledger's (" +
                        std::to_string(ledger::kSchemaVersion) +
                        "); reading never changes a ledger: upgrade it first with gpuledger ledger "
-                       "migrate " + old + "\n");
+                       "migrate " +
+                       old + "\n");
   EXPECT_EQ(bytes(old), v1);
   r = Cli({"ledger", "migrate", old});
   EXPECT_EQ(r.code, 0) << r.err;
@@ -235,7 +254,8 @@ TEST_F(Robustness, ReadersNeverWriteAndWritersSayTheyMigrated) {
   std::filesystem::copy_file(GPULEDGER_TEST_DATA "/ledger_v1.sqlite", again);
   r = Cli({"replay", kDeepSeek, "--ledger", again});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(absl::StrContains(r.err, again + ": migrated the ledger from schema version 1")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, again + ": migrated the ledger from schema version 1"))
+      << r.err;
   // A missing ledger is named; a folder is not a ledger.
   EXPECT_EQ(Cli({"report", "--ledger", Path("none.sqlite")}).err,
             "gpuledger: " + Path("none.sqlite") + ": no such ledger\n");
@@ -266,7 +286,8 @@ TEST_F(Robustness, JsonNamesTheOwnedRatesAsTheTableDoes) {
   ASSERT_FALSE(used.empty());
   EXPECT_EQ(after(json, "\"usd_per_busy_gpu_hour\": ", busy.size()), busy);
   EXPECT_EQ(after(json, "\"usd_per_gpu_hour_used\": ", used.size()), used);
-  EXPECT_EQ(json.find("\"usd_per_gpu_hour\": "), json.find("\"rental\": {\"usd_per_gpu_hour\": ") + 11);
+  EXPECT_EQ(json.find("\"usd_per_gpu_hour\": "),
+            json.find("\"rental\": {\"usd_per_gpu_hour\": ") + 11);
 }
 
 // Defect 15: file errors say what is wrong with the file.
@@ -276,10 +297,12 @@ TEST_F(Robustness, FileErrorsSayWhatIsWrong) {
   r = Cli({"replay", Path("missing.textproto"), "--ledger", ledger_});
   EXPECT_EQ(r.err, "gpuledger: " + Path("missing.textproto") +
                        ": cannot read plan file: No such file or directory\n");
-  const std::string trace = Write("t.csv", "# cluster_gpus: 8\nid,submit_seconds,gpus,run_seconds\na,0,8,10\n");
+  const std::string trace =
+      Write("t.csv", "# cluster_gpus: 8\nid,submit_seconds,gpus,run_seconds\na,0,8,10\n");
   r = Cli({"compare", trace, "--ledger", ledger_});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "gpuledger: " + trace + ": is a trace, not a plan (.textproto); gpuledger replay takes traces\n");
+  EXPECT_EQ(r.err, "gpuledger: " + trace +
+                       ": is a trace, not a plan (.textproto); gpuledger replay takes traces\n");
   EXPECT_FALSE(std::filesystem::exists(ledger_));
 }
 
@@ -289,13 +312,15 @@ TEST_F(Robustness, NothingIsSilentlyAccepted) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "gpuledger: --seeds must be at least 1 and --threads must not be negative\n");
   EXPECT_FALSE(std::filesystem::exists(ledger_));
-  r = Cli({"serve", "--ledger", ledger_, "--traces-dir", "/nonexistent", "--listen", "127.0.0.1:0"});
+  r = Cli(
+      {"serve", "--ledger", ledger_, "--traces-dir", "/nonexistent", "--listen", "127.0.0.1:0"});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "--traces-dir: /nonexistent: no such folder")) << r.err;
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   r = Cli({"report", "--ledger", ledger_, "--pricing", "reserved-1y"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(absl::StrContains(r.err, "--pricing reserved-1y: reserved: run 1 has no reserved capacity"))
+  EXPECT_TRUE(
+      absl::StrContains(r.err, "--pricing reserved-1y: reserved: run 1 has no reserved capacity"))
       << r.err;
   EXPECT_EQ(Cli({"report", "--ledger", ledger_, "--pricing", "owned-epoch"}).code, 0);
 }
@@ -308,10 +333,12 @@ TEST_F(Robustness, VersionNearestCommandAndEveryPreset) {
                                 ledger::kSchemaVersion, ")\n"));
   r = Cli({"reploy", "plan.textproto"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: unknown command \"reploy\"; did you mean \"replay\"?"))
+  EXPECT_TRUE(
+      absl::StartsWith(r.err, "gpuledger: unknown command \"reploy\"; did you mean \"replay\"?"))
       << r.err;
   r = Cli({"ledger", "reapir", "x.sqlite"});
-  EXPECT_TRUE(absl::StartsWith(r.err, "gpuledger: unknown ledger command \"reapir\"; did you mean \"repair\"?"))
+  EXPECT_TRUE(absl::StartsWith(
+      r.err, "gpuledger: unknown ledger command \"reapir\"; did you mean \"repair\"?"))
       << r.err;
   r = Cli({"gen", "--help"});
   for (const char* preset : {"kalos", "seren", "pretrain-campaign", "rl-campaign"}) {
@@ -321,14 +348,16 @@ TEST_F(Robustness, VersionNearestCommandAndEveryPreset) {
 
 // Defect 21: fields a spreadsheet would run as formulas are shown as text.
 TEST_F(Robustness, CsvFieldsAreNeverFormulas) {
-  EXPECT_EQ(report::CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(report::CsvField("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
   EXPECT_EQ(report::CsvField("+1+2"), "\"'+1+2\"");
   EXPECT_EQ(report::CsvField("@SUM(A1)"), "\"'@SUM(A1)\"");
   EXPECT_EQ(report::CsvField("-2+3"), "\"'-2+3\"");
   EXPECT_EQ(report::CsvField("-2.5"), "-2.5");  // a number stays a number
   EXPECT_EQ(report::CsvField("plain"), "plain");
-  const std::string plan = Write("f.textproto",
-      "jobs { id: \"a\" project: \"=HYPERLINK(1)\" phase: RL gpus: 8 gpu_hours: 1 }\n");
+  const std::string plan =
+      Write("f.textproto",
+            "jobs { id: \"a\" project: \"=HYPERLINK(1)\" phase: RL gpus: 8 gpu_hours: 1 }\n");
   ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
   Result r = Cli({"report", "--ledger", ledger_, "--by", "project", "--format", "csv"});
   EXPECT_TRUE(absl::StrContains(r.out, "\n\"'=HYPERLINK(1)\",")) << r.out;
@@ -367,7 +396,8 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
 
   Result r = Cli({"ledger", "repair", ledger_});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(absl::StrContains(r.out, absl::StrCat("run 1: abandoned (its writer (process ", child, ") is gone)")))
+  EXPECT_TRUE(absl::StrContains(
+      r.out, absl::StrCat("run 1: abandoned (its writer (process ", child, ") is gone)")))
       << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "run 2: left running (its writer (process")) << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, ": 1 run abandoned, 1 left running")) << r.out;
@@ -376,8 +406,8 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "run 1 is abandoned, not complete")) << r.err;
   // Abandoned is final: the append-only rules refuse any change to it.
-  EXPECT_NE(sqlite3_exec((*l)->db(), "UPDATE runs SET status = 'complete' WHERE run_id = 1", nullptr,
-                         nullptr, nullptr),
+  EXPECT_NE(sqlite3_exec((*l)->db(), "UPDATE runs SET status = 'complete' WHERE run_id = 1",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   // --force abandons a run whose writer's process id is alive (it may be reused).
   r = Cli({"ledger", "repair", "--force", ledger_});
@@ -389,11 +419,12 @@ TEST_F(Robustness, RepairAbandonsRunsWhoseWriterDied) {
 TEST_F(Robustness, WaitIsQueueingDelayApartFromDependencies) {
   // b waits an hour for a; c (16 GPUs on a 16-GPU cluster) queues behind both
   // after its dependency a ends.
-  const std::string plan = Write("d.textproto",
-      "cluster { nodes: 2 }\n"
-      "jobs { id: \"a\" phase: PRETRAIN gpus: 8 wall_clock_hours: 1 }\n"
-      "jobs { id: \"b\" phase: SFT gpus: 8 wall_clock_hours: 2 after: \"a\" }\n"
-      "jobs { id: \"c\" phase: RL gpus: 16 wall_clock_hours: 1 after: \"a\" }\n");
+  const std::string plan =
+      Write("d.textproto",
+            "cluster { nodes: 2 }\n"
+            "jobs { id: \"a\" phase: PRETRAIN gpus: 8 wall_clock_hours: 1 }\n"
+            "jobs { id: \"b\" phase: SFT gpus: 8 wall_clock_hours: 2 after: \"a\" }\n"
+            "jobs { id: \"c\" phase: RL gpus: 16 wall_clock_hours: 1 after: \"a\" }\n");
   ASSERT_EQ(Cli({"replay", plan, "--ledger", ledger_}).code, 0);
   Result r = Cli({"report", "--ledger", ledger_, "--format", "json"});
   // a: ready 0, starts 0. b: ready 3600, starts 3600. c: ready 3600, starts
@@ -461,8 +492,8 @@ TEST_F(Robustness, OutputsNeverOverwriteTheLedger) {
   const std::string fresh = Path("fresh.sqlite");
   r = Cli({"replay", kDeepSeek, "--ledger", fresh, "--schedule-out", Path("./fresh.sqlite")});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "gpuledger: --schedule-out: " + Path("./fresh.sqlite") + " is the ledger " + fresh +
-                       "; writing there would destroy it\n");
+  EXPECT_EQ(r.err, "gpuledger: --schedule-out: " + Path("./fresh.sqlite") + " is the ledger " +
+                       fresh + "; writing there would destroy it\n");
   EXPECT_FALSE(std::filesystem::exists(fresh));
   r = Cli({"replay", kDeepSeek, "--ledger", fresh, "--schedule-out", fresh + "-wal"});
   EXPECT_EQ(r.code, 2);
@@ -477,10 +508,12 @@ TEST_F(Robustness, AReaderWhoCannotWriteTheFolderReadsTheLedger) {
   std::filesystem::create_directories(folder);
   const std::string ledger = folder + "/l.sqlite";
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger}).code, 0);
-  std::filesystem::permissions(folder, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
-                                           std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
-                                           std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
-  std::filesystem::permissions(dir_, std::filesystem::perms::others_exec, std::filesystem::perm_options::add);
+  std::filesystem::permissions(
+      folder, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                  std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                  std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  std::filesystem::permissions(dir_, std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -492,18 +525,21 @@ TEST_F(Robustness, AReaderWhoCannotWriteTheFolderReadsTheLedger) {
   }
   int status = 0;
   waitpid(child, &status, 0);
-  std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::add);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: open failed, 2: report failed, 3: no user 65534";
 }
 
 TEST_F(Robustness, ManyThreadsAndUnknownEnumValuesAndNoHome) {
-  const std::string tiny = Write("tiny.textproto", "cluster { nodes: 1 }\n"
-                                                   "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n");
+  const std::string tiny = Write("tiny.textproto",
+                                 "cluster { nodes: 1 }\n"
+                                 "jobs { id: \"a\" phase: RL gpus: 8 gpu_hours: 1 }\n");
   Result r = Cli({"replay", tiny, "--ledger", ledger_, "--seeds", "300", "--threads", "100000"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(Runs(), 300);
-  r = Cli({"gen", "--preset", "kalos", "--jobs", "10", "--cluster-gpus", "100000000", "-o", Path("g.csv")});
+  r = Cli({"gen", "--preset", "kalos", "--jobs", "10", "--cluster-gpus", "100000000", "-o",
+           Path("g.csv")});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "--cluster-gpus must be in [1, 10000000]")) << r.err;
   // Without HOME or GPULEDGER_LEDGER there is no default ledger: never the working folder.

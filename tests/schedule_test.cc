@@ -27,7 +27,9 @@ using scheduler::Seconds;
 const std::string kLublin = GPULEDGER_TEST_DATA "/lublin_256.swf.gz";
 
 struct Null : scheduler::Sink {
-  absl::Status OnJobStart(Seconds, int, const scheduler::Allocation&) override { return absl::OkStatus(); }
+  absl::Status OnJobStart(Seconds, int, const scheduler::Allocation&) override {
+    return absl::OkStatus();
+  }
   absl::Status OnJobEnd(Seconds, int) override { return absl::OkStatus(); }
   absl::Status OnJobPreempted(Seconds, int) override { return absl::OkStatus(); }
   absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
@@ -150,13 +152,16 @@ TEST(LublinPolicies, EasyShortcutIsExact) {
 INSTANTIATE_TEST_SUITE_P(AllPolicies, Lublin,
                          ::testing::Values(Policy::kFcfs, Policy::kEasy, Policy::kConservative,
                                            Policy::kPriority),
-                         [](const auto& info) { return std::string(scheduler::PolicyName(info.param)); });
+                         [](const auto& info) {
+                           return std::string(scheduler::PolicyName(info.param));
+                         });
 
 class ScheduleCli : public testing::TempDirTest {};
 
 TEST_F(ScheduleCli, ScheduleOutHasOneRowPerJobAndTheRunCarriesItsMetrics) {
-  std::vector<std::string> args = {"gpuledger", "replay", kLublin, "--ledger", Path("l.sqlite"),
-                                   "--policy", "easy", "--schedule-out", Path("s.csv")};
+  std::vector<std::string> args = {"gpuledger", "replay",         kLublin,
+                                   "--ledger",  Path("l.sqlite"), "--policy",
+                                   "easy",      "--schedule-out", Path("s.csv")};
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;

@@ -74,11 +74,11 @@ TEST(Cluster, GangNeedsWholeNodesEvenWhenEnoughGpusAreFree) {
   auto a = c.Allocate(1);
   ASSERT_TRUE(a);
   EXPECT_EQ(c.free_gpus(), 15);
-  EXPECT_FALSE(c.Fits(16));       // 15 GPUs free but only one whole node
+  EXPECT_FALSE(c.Fits(16));  // 15 GPUs free but only one whole node
   EXPECT_FALSE(c.Allocate(16));
-  EXPECT_EQ(c.free_gpus(), 15);   // a refused request changes nothing
+  EXPECT_EQ(c.free_gpus(), 15);  // a refused request changes nothing
   EXPECT_TRUE(c.Fits(8));
-  EXPECT_FALSE(c.Fits(12));       // not a whole number of nodes
+  EXPECT_FALSE(c.Fits(12));  // not a whole number of nodes
   EXPECT_FALSE(c.Fits(0));
 }
 
@@ -93,7 +93,7 @@ TEST(Cluster, PodsPlaceAGangInTheFullestPodThatHoldsIt) {
   EXPECT_EQ(d->parts, (Runs{{3, 1, 1}}));
   auto e = c.Allocate(2);  // pod 1 has 2 free, pod 2 has 4: pod 1
   EXPECT_EQ(e->parts, (Runs{{6, 2, 1}}));
-  c.Release(*a);            // pod 0: 3 free, pod 1: 0, pod 2: 4
+  c.Release(*a);           // pod 0: 3 free, pod 1: 0, pod 2: 4
   auto f = c.Allocate(6);  // no pod holds 6: fewest pods, fullest first (pod 2, then pod 0)
   EXPECT_EQ(f->parts, (Runs{{0, 2, 1}, {8, 4, 1}}));
   EXPECT_EQ(c.free_nodes(), 1);
@@ -135,16 +135,15 @@ absl::StatusOr<RunSummary> SimulateFcfs(const ClusterShape& shape, const std::ve
   return Simulate(shape, jobs, SchedulerOptions{}, sink);
 }
 
-JobSpec Job(std::string id, int gpus, Seconds run, Seconds submit = 0,
-            std::vector<int> after = {}, int priority = 0) {
+JobSpec Job(std::string id, int gpus, Seconds run, Seconds submit = 0, std::vector<int> after = {},
+            int priority = 0) {
   return JobSpec{std::move(id), gpus, priority, submit, run, std::move(after)};
 }
 
 TEST(SimulateFcfs, DependenciesWaitForEnds) {
   Recorder r;
-  auto s = SimulateFcfs({2, 8}, {Job("a", 16, 100), Job("b", 8, 50, 0, {0}),
-                                 Job("c", 8, 30, 0, {0})},
-                        &r);
+  auto s = SimulateFcfs({2, 8},
+                        {Job("a", 16, 100), Job("b", 8, 50, 0, {0}), Job("c", 8, 30, 0, {0})}, &r);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(r.start[1], 100);
   EXPECT_EQ(r.start[2], 100);  // b and c run side by side after a
@@ -157,9 +156,8 @@ TEST(SimulateFcfs, HigherPriorityGoesFirstAndHeadIsNeverSkipped) {
   Recorder r;
   // One node. "big" (priority 5) and "small" (priority 0) arrive while "run"
   // holds half the node; big is the head and does not fit, so small waits too.
-  auto s = SimulateFcfs({1, 8}, {Job("run", 4, 100), Job("small", 2, 10, 5),
-                                 Job("big", 8, 10, 5, {}, 5)},
-                        &r);
+  auto s = SimulateFcfs(
+      {1, 8}, {Job("run", 4, 100), Job("small", 2, 10, 5), Job("big", 8, 10, 5, {}, 5)}, &r);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(r.start[2], 100);
   EXPECT_EQ(r.start[1], 110);
@@ -170,16 +168,16 @@ TEST(SimulateFcfs, SameInstantEndsFreeGpusForArrivals) {
   auto s = SimulateFcfs({1, 8}, {Job("a", 8, 10), Job("b", 8, 10, 10)}, &r);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(r.start[1], 10);
-  EXPECT_EQ(r.log, (std::vector<std::string>{"start 0@0 gpus 8", "end 0@10",
-                                              "start 1@10 gpus 8", "end 1@20"}));
+  EXPECT_EQ(r.log, (std::vector<std::string>{"start 0@0 gpus 8", "end 0@10", "start 1@10 gpus 8",
+                                             "end 1@20"}));
 }
 
 TEST(SimulateFcfs, EveryGpuSecondOfTheWindowIsAccountedOnce) {
   Recorder r;
   const ClusterShape shape{4, 8};
-  auto s = SimulateFcfs(shape, {Job("a", 16, 70), Job("b", 3, 500, 20), Job("c", 32, 40, 5),
-                                Job("d", 8, 90, 30, {0})},
-                        &r);
+  auto s = SimulateFcfs(
+      shape,
+      {Job("a", 16, 70), Job("b", 3, 500, 20), Job("c", 32, 40, 5), Job("d", 8, 90, 30, {0})}, &r);
   ASSERT_TRUE(s.ok()) << s.status();
   const int64_t window = s->end - s->start;
   EXPECT_EQ(r.Sum(Category::kProductive) + r.Sum(Category::kIdle), window * shape.total_gpus());
@@ -190,7 +188,8 @@ TEST(SimulateFcfs, EveryGpuSecondOfTheWindowIsAccountedOnce) {
 
 TEST(SimulateFcfs, IsDeterministic) {
   std::vector<JobSpec> jobs;
-  for (int i = 0; i < 50; ++i) jobs.push_back(Job("j" + std::to_string(i), 1 + (i * 7) % 8, 10 + i, i % 5));
+  for (int i = 0; i < 50; ++i)
+    jobs.push_back(Job("j" + std::to_string(i), 1 + (i * 7) % 8, 10 + i, i % 5));
   Recorder a, b;
   ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &a).ok());
   ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &b).ok());
@@ -203,13 +202,14 @@ TEST(SimulateFcfs, IsDeterministic) {
 }
 
 TEST(Simulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
-  const std::vector<JobSpec> jobs = {Job("a", 8, 100), Job("b", 8, 50, 10), Job("c", 16, 30, 0, {0})};
+  const std::vector<JobSpec> jobs = {Job("a", 8, 100), Job("b", 8, 50, 10),
+                                     Job("c", 16, 30, 0, {0})};
   Recorder whole, stepped;
   ASSERT_TRUE(SimulateFcfs({2, 8}, jobs, &whole).ok());
   auto sim = Simulator::Create({2, 8}, jobs, {}, &stepped);
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->RunUntil(40).ok());
-  EXPECT_EQ((*sim)->now(), 10);         // last instant applied: b's arrival
+  EXPECT_EQ((*sim)->now(), 10);  // last instant applied: b's arrival
   EXPECT_EQ((*sim)->jobs_done(), 0);
   // a has held 8 GPUs for 40 s and b 8 GPUs for 30 s.
   EXPECT_EQ((*sim)->BusyGpuSecondsThrough(40), 8 * 40 + 8 * 30);
@@ -227,7 +227,8 @@ TEST(Simulator, SteppingGivesTheSameReplayAndCountsRunningJobs) {
 
 TEST(Simulator, StopAtRecordsRunningJobsAndIdleUpToTheStop) {
   Recorder r;
-  auto sim = Simulator::Create({2, 8}, {Job("a", 8, 100), Job("b", 4, 500), Job("c", 16, 10, 0, {0})}, {}, &r);
+  auto sim = Simulator::Create(
+      {2, 8}, {Job("a", 8, 100), Job("b", 4, 500), Job("c", 16, 10, 0, {0})}, {}, &r);
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->RunUntil(50).ok());
   EXPECT_FALSE((*sim)->StopAt(100).ok());  // not before a's end at 100
@@ -252,8 +253,8 @@ TEST(SimulateFcfs, RejectsImpossibleJobsBeforeReportingAnything) {
 
 TEST(SimulateFcfs, CyclesAreReported) {
   Recorder r;
-  auto s = SimulateFcfs({1, 8}, {Job("a", 8, 10, 0, {1}), Job("b", 8, 10, 0, {0}), Job("c", 8, 5)},
-                        &r);
+  auto s =
+      SimulateFcfs({1, 8}, {Job("a", 8, 10, 0, {1}), Job("b", 8, 10, 0, {0}), Job("c", 8, 5)}, &r);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.status().message(), "jobs wait on each other in a cycle: \"a\", \"b\"");
   EXPECT_TRUE(r.log.empty());  // refused before anything ran
@@ -266,8 +267,8 @@ namespace gpuledger::scheduler {
 namespace {
 
 // Runs `jobs` under `policy` on `shape`; returns the simulator for its times.
-std::unique_ptr<Simulator> Replay(const ClusterShape& shape, std::vector<JobSpec> jobs, Policy policy,
-                               Recorder* r, int depth = -1) {
+std::unique_ptr<Simulator> Replay(const ClusterShape& shape, std::vector<JobSpec> jobs,
+                                  Policy policy, Recorder* r, int depth = -1) {
   auto sim = Simulator::Create(shape, std::move(jobs), {policy, depth}, r);
   EXPECT_TRUE(sim.ok()) << sim.status();
   if (!sim.ok()) return nullptr;
@@ -291,7 +292,7 @@ std::vector<Seconds> Starts(const Simulator& sim) {
 // j5 (1 GPU) arrives at 4 to a full cluster. At 100 j0 and j3 end: j1 starts
 // and, behind the new head j2 (shadow 150 when j1 ends), j5 backfills.
 std::vector<JobSpec> EasyTrace() {
-  return {Job("j0", 6, 100, 0), Job("j1", 8, 50, 1), Job("j2", 4, 99, 2),
+  return {Job("j0", 6, 100, 0), Job("j1", 8, 50, 1),  Job("j2", 4, 99, 2),
           Job("j3", 3, 98, 2),  Job("j4", 1, 500, 3), Job("j5", 1, 500, 4)};
 }
 
@@ -377,14 +378,14 @@ TEST(Priority, CheckpointsKeepWorkAndVictimsAreLowestPriorityThenLatestStarted) 
   EXPECT_EQ(sim->times()[0].preemptions, 0);
   EXPECT_EQ(sim->times()[3].last_start, 20);
   EXPECT_EQ(r.Sum(Category::kLost), 2 * 2);
-  EXPECT_EQ(sim->times()[2].last_start, 30);   // back when hi ends
-  EXPECT_EQ(sim->times()[2].end, 30 + 90);     // 90 s of work were left
+  EXPECT_EQ(sim->times()[2].last_start, 30);  // back when hi ends
+  EXPECT_EQ(sim->times()[2].end, 30 + 90);    // 90 s of work were left
 }
 
 TEST(Priority, NoPreemptionForEqualPriority) {
   Recorder r;
   auto sim = Replay({4, 1}, {Job("a", 4, 100, 0, {}, 3), Job("b", 2, 10, 30, {}, 3)},
-                 Policy::kPriority, &r);
+                    Policy::kPriority, &r);
   EXPECT_EQ(sim->times()[1].last_start, 100);
   EXPECT_EQ(r.Sum(Category::kLost), 0);
 }
@@ -609,8 +610,9 @@ TEST(Failures, EasyForgetsTheRunAFailureEnded) {
   SchedulerOptions o{Policy::kEasy, -1, {{200, 0, 0, 0}}, 5};
   Recorder r;
   auto sim = Simulator::Create(
-      {3, 8}, {a, Job("B", 8, 1200), Job("C", 8, 400), Job("H", 24, 100, 300), Job("L", 8, 700, 300)},
-      o, &r);
+      {3, 8},
+      {a, Job("B", 8, 1200), Job("C", 8, 400), Job("H", 24, 100, 300), Job("L", 8, 700, 300)}, o,
+      &r);
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
   const auto& t = (*sim)->times();
@@ -660,9 +662,8 @@ TEST(Failures, OnlyJobsOnTheFailedNodeAndTheyGoFirst) {
   SchedulerOptions options;
   options.failures = {{10, 0, 0, 5}};
   Recorder r;
-  auto sim = Simulator::Create({2, 8},
-                               {Job("x", 4, 20), Job("y", 4, 20), Job("z", 8, 50), Job("w", 4, 5, 12)},
-                               options, &r);
+  auto sim = Simulator::Create(
+      {2, 8}, {Job("x", 4, 20), Job("y", 4, 20), Job("z", 8, 50), Job("w", 4, 5, 12)}, options, &r);
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
   const auto& t = (*sim)->times();
@@ -681,7 +682,8 @@ TEST(Failures, PoliciesFaceTheSameFailures) {
       FailureSchedule(5, 4, 8, FailureModel{0.01, {{"any", 1, 600}}}, 0, 20000);
   ASSERT_FALSE(failures.empty());
   std::vector<JobSpec> jobs;
-  for (int i = 0; i < 40; ++i) jobs.push_back(Job("j" + std::to_string(i), 8 << (i % 2), 900, i * 300));
+  for (int i = 0; i < 40; ++i)
+    jobs.push_back(Job("j" + std::to_string(i), 8 << (i % 2), 900, i * 300));
   for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kConservative}) {
     SchedulerOptions options{p, -1, failures, 60};
     Recorder r;
@@ -731,7 +733,8 @@ TEST(Failures, PoliciesDrawTheSameFailureTimesFromTheModel) {
   const Seconds common = *std::min_element(ends.begin(), ends.end());
   auto upto = [&](const std::vector<std::tuple<Seconds, int, int>>& f) {
     std::vector<std::tuple<Seconds, int, int>> out;
-    for (const auto& x : f) if (std::get<0>(x) <= common) out.push_back(x);
+    for (const auto& x : f)
+      if (std::get<0>(x) <= common) out.push_back(x);
     return out;
   };
   ASSERT_GT(upto(logs[0].failures).size(), 5u);

@@ -26,15 +26,16 @@ class SwfTest : public testing::TempDirTest {
 constexpr char kHeader[] = "; Version: 2\n; MaxNodes: 64\n; MaxProcs: 128\n";
 
 TEST_F(SwfTest, MapsFieldsAndSkipsByReason) {
-  const std::string path = Write("t.swf", std::string(kHeader) +
-      // id submit wait run alloc cpu mem req_procs req_time ...
-      "1 10 -1 100 16 -1 -1 -1 200 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "2 20.4 -1 50.6 -1 -1 -1 8 -1 -1 1 -1 -1 -1 0 -1 -1 -1 extra columns 7\n"
-      "3 30 -1 0 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "4 40 -1 10 -1 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "5 50 -1 10 129 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "; a comment between jobs\n"
-      "6 60 -1 10 4 -1 -1 -1 5 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  const std::string path =
+      Write("t.swf", std::string(kHeader) +
+                         // id submit wait run alloc cpu mem req_procs req_time ...
+                         "1 10 -1 100 16 -1 -1 -1 200 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                         "2 20.4 -1 50.6 -1 -1 -1 8 -1 -1 1 -1 -1 -1 0 -1 -1 -1 extra columns 7\n"
+                         "3 30 -1 0 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                         "4 40 -1 10 -1 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                         "5 50 -1 10 129 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                         "; a comment between jobs\n"
+                         "6 60 -1 10 4 -1 -1 -1 5 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   absl::StatusOr<Workload> w = LoadSwfFile(path, {});
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(w->total_gpus(), 128);  // MaxProcs wins over MaxNodes
@@ -56,10 +57,11 @@ TEST_F(SwfTest, MapsFieldsAndSkipsByReason) {
 }
 
 TEST_F(SwfTest, CapacityFromMaxNodesOrTheCommandLine) {
-  const std::string path = Write("n.swf", "; MaxNodes: 64\n"
-      "1 0 -1 10 64 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "2 0 -1 10 12 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "3 0 -1 10 16 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  const std::string path = Write("n.swf",
+                                 "; MaxNodes: 64\n"
+                                 "1 0 -1 10 64 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                                 "2 0 -1 10 12 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                                 "3 0 -1 10 16 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   EXPECT_EQ(LoadSwfFile(path, {})->total_gpus(), 64);
   absl::StatusOr<Workload> w = LoadSwfFile(path, {32, 8});  // 4 nodes of 8 GPUs
   ASSERT_TRUE(w.ok()) << w.status();
@@ -68,22 +70,25 @@ TEST_F(SwfTest, CapacityFromMaxNodesOrTheCommandLine) {
   EXPECT_EQ(w->skipped.at("size above capacity"), 1);
   EXPECT_EQ(w->skipped.at("size not whole nodes"), 1);
   const std::string none = Write("x.swf", "1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
-  EXPECT_NE(LoadSwfFile(none, {}).status().message().find("give --capacity"), absl::string_view::npos);
+  EXPECT_NE(LoadSwfFile(none, {}).status().message().find("give --capacity"),
+            absl::string_view::npos);
   EXPECT_EQ(LoadSwfFile(none, {16, 1})->total_gpus(), 16);
 }
 
 TEST_F(SwfTest, MalformedLinesNameTheirNumber) {
   const std::string short_line = Write("s.swf", std::string(kHeader) + "1 0 -1 10 4\n");
-  EXPECT_EQ(LoadSwfFile(short_line, {}).status().message(), short_line + ":4: expected 18 fields, found 5");
+  EXPECT_EQ(LoadSwfFile(short_line, {}).status().message(),
+            short_line + ":4: expected 18 fields, found 5");
   const std::string bad = Write("b.swf", std::string(kHeader) +
-      "1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "2 0 -1 ten 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+                                             "1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                                             "2 0 -1 ten 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   EXPECT_EQ(LoadSwfFile(bad, {}).status().message(), bad + ":5: field 4 (\"ten\") is not a number");
   EXPECT_EQ(LoadSwfFile(Path("missing.swf"), {}).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(SwfTest, ReadsGzipCompressedTraces) {
-  const std::string text = std::string(kHeader) + "7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n";
+  const std::string text =
+      std::string(kHeader) + "7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n";
   gzFile f = gzopen(Path("t.swf.gz").c_str(), "wb");
   gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
   gzclose(f);
@@ -121,7 +126,8 @@ TEST_F(SwfTest, ATruncatedGzipTraceIsRefused) {
   ASSERT_EQ(LoadSwfFile(Path("whole.swf.gz"), {})->jobs.size(), 10000u);
   absl::StatusOr<Workload> w = LoadSwfFile(Path("cut.swf.gz"), {});
   EXPECT_EQ(w.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_TRUE(absl::StrContains(w.status().message(), Path("cut.swf.gz") + ": the file is truncated"))
+  EXPECT_TRUE(
+      absl::StrContains(w.status().message(), Path("cut.swf.gz") + ": the file is truncated"))
       << w.status();
   // Cut in the middle of a line: still refused, never the half line.
   std::ofstream(Path("mid.swf.gz"), std::ios::binary) << testing::Gzip(text, cut + 7);
@@ -130,21 +136,26 @@ TEST_F(SwfTest, ATruncatedGzipTraceIsRefused) {
 
 // Defect 15: a file named .gz that is not gzip says so.
 TEST_F(SwfTest, AGzNameMustHoldGzip) {
-  const std::string path = Write("plain.swf.gz", std::string(kHeader) +
-      "7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  const std::string path = Write(
+      "plain.swf.gz", std::string(kHeader) + "7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
             path + ": not a gzip file, although its name ends in .gz");
 }
 
 // Defect 12: a huge time is named as too long, never as "run time <= 0".
 TEST_F(SwfTest, HugeTimesAreRefusedByName) {
-  const std::string path = Write("huge.swf", std::string(kHeader) +
-      "1 0 -1 99999999999999999999 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  const std::string path =
+      Write("huge.swf", std::string(kHeader) +
+                            "1 0 -1 99999999999999999999 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
-            path + ":4: field 4 (run time) must be at most 3155760000 seconds (100 years), got 100000000000000000000");
-  const std::string big = Write("big.swf", std::string(kHeader) +
-      "99999999999999999999 0 -1 10 99999999999999999999 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
-      "2 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+            path +
+                ":4: field 4 (run time) must be at most 3155760000 seconds (100 years), got "
+                "100000000000000000000");
+  const std::string big = Write(
+      "big.swf",
+      std::string(kHeader) +
+          "99999999999999999999 0 -1 10 99999999999999999999 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+          "2 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
   absl::StatusOr<Workload> w = LoadSwfFile(big, {});
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(w->skipped.at("size above capacity"), 1);
@@ -154,10 +165,13 @@ TEST_F(SwfTest, HugeTimesAreRefusedByName) {
 // beyond what gpuledger models is refused, not wrapped or allocated.
 TEST_F(SwfTest, HugeCapacityIsRefused) {
   for (const char* procs : {"2147483648", "211111111"}) {
-    const std::string path = Write("cap.swf", absl::StrCat("; MaxProcs: ", procs, "\n"
-        "1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"));
+    const std::string path =
+        Write("cap.swf", absl::StrCat("; MaxProcs: ", procs,
+                                      "\n"
+                                      "1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"));
     EXPECT_EQ(LoadSwfFile(path, {}).status().message(),
-              absl::StrCat(path, ": capacity ", procs, " GPUs (1 per node) is more than gpuledger "
+              absl::StrCat(path, ": capacity ", procs,
+                           " GPUs (1 per node) is more than gpuledger "
                            "models (10000000 GPUs, 1024 per node)"));
   }
 }

@@ -19,9 +19,9 @@ absl::Status CheckObserved(const v1::FailureModelSpec& m, absl::string_view fiel
                            absl::string_view fallback, absl::string_view prefix) {
   const v1::ObservedRate& r = field == "planned" ? m.planned() : m.unexpected();
   if (r.interruptions() < 0 || r.gpus() <= 0 || !(r.days() > 0) || !std::isfinite(r.days())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        loc.At(tree, m, field, -1, fallback), ": field ", prefix, field,
-        ": interruptions must not be negative, gpus and days must be positive"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(loc.At(tree, m, field, -1, fallback), ": field ", prefix, field,
+                     ": interruptions must not be negative, gpus and days must be positive"));
   }
   return absl::OkStatus();
 }
@@ -30,8 +30,7 @@ absl::Status CheckObserved(const v1::FailureModelSpec& m, absl::string_view fiel
 
 double PerGpuHour(const v1::ObservedRate& r) {
   if (r.gpus() <= 0 || !(r.days() > 0)) return 0;
-  return static_cast<double>(r.interruptions()) /
-         (static_cast<double>(r.gpus()) * r.days() * 24.0);
+  return static_cast<double>(r.interruptions()) / (static_cast<double>(r.gpus()) * r.days() * 24.0);
 }
 
 absl::Status CheckFailureModel(const v1::FailureModelSpec& m,
@@ -52,8 +51,8 @@ absl::Status CheckFailureModel(const v1::FailureModelSpec& m,
     counted += c.count();
   }
   if (m.unexpected().interruptions() > 0 && counted == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        fallback, ": field ", prefix, "causes: give at least one cause with a count"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(fallback, ": field ", prefix, "causes: give at least one cause with a count"));
   }
   for (const char* field : {"planned_repair_hours", "restart_overhead_minutes"}) {
     const double v = std::string(field) == "planned_repair_hours" ? m.planned_repair_hours()
@@ -86,7 +85,7 @@ absl::StatusOr<v1::FailureModelSpec> LoadFailureModelFile(const std::string& pat
 }
 
 absl::StatusOr<v1::FailureModelSpec> ResolveFailureModel(absl::string_view reference,
-                                                        absl::string_view plan_dir) {
+                                                         absl::string_view plan_dir) {
   absl::StatusOr<DataText> d =
       ReadDataText(reference, BuiltinFailureModels(), "failures", "failure model", plan_dir);
   if (!d.ok()) return d.status();

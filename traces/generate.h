@@ -30,7 +30,8 @@ struct GenerateOptions {
 
 // Calls `write` with the trace's text, a line at a time (the trace is never
 // held). The same preset, options and seed give the same bytes.
-absl::Status GenerateTrace(const gpuledger::v1::GeneratorPreset& preset, const GenerateOptions& options,
+absl::Status GenerateTrace(const gpuledger::v1::GeneratorPreset& preset,
+                           const GenerateOptions& options,
                            const std::function<absl::Status(absl::string_view)>& write);
 
 // GenerateTrace into `path` (".gz": compressed; ".jsonl": JSON Lines, else

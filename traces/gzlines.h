@@ -34,8 +34,8 @@ class TraceLines {
     errno = 0;
     GzFile f(gzopen(path.c_str(), "rb"));
     if (f == nullptr) {
-      return absl::NotFoundError(absl::StrCat(path, ": cannot read trace: ",
-                                              std::strerror(errno != 0 ? errno : ENOMEM)));
+      return absl::NotFoundError(
+          absl::StrCat(path, ": cannot read trace: ", std::strerror(errno != 0 ? errno : ENOMEM)));
     }
     gzbuffer(f.get(), 1 << 16);
     TraceLines lines(path, std::move(f));
@@ -70,9 +70,9 @@ class TraceLines {
         if (n < 0 || (code != Z_OK && code != Z_STREAM_END)) {
           absl::string_view why = message;
           absl::ConsumePrefix(&why, path_ + ": ");  // zlib names the file too
-          status_ = absl::DataLossError(absl::StrCat(
-              path_, ": the file is truncated or corrupt (zlib: ", why,
-              "); refusing a partial trace"));
+          status_ = absl::DataLossError(
+              absl::StrCat(path_, ": the file is truncated or corrupt (zlib: ", why,
+                           "); refusing a partial trace"));
           line->clear();
           return false;
         }

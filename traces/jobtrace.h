@@ -2,8 +2,8 @@
 // protobuf's JSON mapping) or CSV with a header row of the same field names;
 // plain or gzip-compressed. Read line by line: the file is never held. Lines
 // starting with '#' are comments; "# key: value" comments before the first
-// job (in CSV, before the header row) set the cluster: gpu (a catalog model), cluster_gpus, gpus_per_node.
-// docs/traces.md.
+// job (in CSV, before the header row) set the cluster: gpu (a catalog model), cluster_gpus,
+// gpus_per_node. docs/traces.md.
 #ifndef GPULEDGER_TRACES_JOBTRACE_H_
 #define GPULEDGER_TRACES_JOBTRACE_H_
 

@@ -19,19 +19,19 @@ namespace gpuledger::traces {
 struct PlanJob {
   std::string id;
   gpuledger::v1::Phase phase = gpuledger::v1::PHASE_UNSPECIFIED;
-  std::string project;        // plans: defaults to the id; job traces: the type; SWF: "swf"
+  std::string project;  // plans: defaults to the id; job traces: the type; SWF: "swf"
   int gpus = 0;
   int priority = 0;
   int64_t submit_seconds = 0;
-  int64_t eligible_seconds = 0;  // job traces: queued from then (>= submit), 0: at submit
-  int64_t run_seconds = 0;    // work converted to time on `gpus` GPUs
+  int64_t eligible_seconds = 0;   // job traces: queued from then (>= submit), 0: at submit
+  int64_t run_seconds = 0;        // work converted to time on `gpus` GPUs
   int64_t requested_seconds = 0;  // asked of the scheduler; 0 if not given
-  std::vector<int> after;     // indices into Workload::jobs
+  std::vector<int> after;         // indices into Workload::jobs
   // Seconds of work between checkpoints: 0 none, kAutoCheckpoint for the
   // Young/Daly interval (set where the failure rate is known, by the replay).
   int64_t checkpoint_seconds = 0;
   int64_t checkpoint_write_seconds = 0;  // each write stalls the job's GPUs
-  std::string status;  // job traces: completed, cancelled or failed
+  std::string status;                    // job traces: completed, cancelled or failed
 };
 constexpr int64_t kAutoCheckpoint = -1;
 
@@ -49,13 +49,13 @@ inline constexpr int kMaxGpusPerNode = 1024;
 inline constexpr int64_t kMaxClusterGpus = 10'000'000;
 
 struct Workload {
-  std::string name;           // plan name (file stem when the plan has none)
-  std::string source;         // file path, or the name given with the text
-  std::string sha256;         // hex SHA-256 of the plan's bytes (with a background trace: of both digests)
+  std::string name;    // plan name (file stem when the plan has none)
+  std::string source;  // file path, or the name given with the text
+  std::string sha256;  // hex SHA-256 of the plan's bytes (with a background trace: of both digests)
   gpuledger::v1::GpuModel gpu;
-  int nodes = 0;              // every node, hot spares included
-  int pod_nodes = 0;          // nodes per pod; 0: no pods
-  int spare_nodes = 0;        // the last `spare_nodes` nodes stand by as hot spares
+  int nodes = 0;        // every node, hot spares included
+  int pod_nodes = 0;    // nodes per pod; 0: no pods
+  int spare_nodes = 0;  // the last `spare_nodes` nodes stand by as hot spares
   // Failures (none if unset), the restart they cost, and the window reports
   // scale interruptions to.
   std::optional<gpuledger::v1::FailureModelSpec> failure_model;
@@ -84,8 +84,7 @@ absl::StatusOr<Workload> LoadPlanFile(const std::string& path);
 // messages. Without `allow_file_references` (plans sent over the network),
 // a failure model may only name a shipped model, never a file, and a plan
 // may not name a background_trace file.
-absl::StatusOr<Workload> LoadPlanText(absl::string_view text,
-                                      absl::string_view source,
+absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view source,
                                       bool allow_file_references = true);
 
 // Checks a job id or project name given in a plan or trace: no control

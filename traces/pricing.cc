@@ -1,6 +1,5 @@
 #include "traces/pricing.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "pricing/rates.h"
 #include "traces/plan.h"

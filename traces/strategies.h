@@ -20,7 +20,7 @@ namespace gpuledger::traces {
 struct StrategyPlace {
   std::string at;
   std::map<std::string, std::string> fields;  // field -> "FILE:LINE:COL"
-  bool request = false;  // a request's path: a field is at + "." + name
+  bool request = false;                       // a request's path: a field is at + "." + name
   // The position of `field`, else the strategy's.
   std::string Field(absl::string_view field) const;
 };

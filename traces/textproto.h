@@ -29,7 +29,7 @@ struct EmbeddedFile {
 // traces/failures/*.textproto and traces/pricing/*.textproto.
 const std::vector<EmbeddedFile>& BuiltinFailureModels();
 const std::vector<EmbeddedFile>& BuiltinPricingProfiles();
-const std::vector<EmbeddedFile>& BuiltinStrategySets();  // traces/strategies/
+const std::vector<EmbeddedFile>& BuiltinStrategySets();      // traces/strategies/
 const std::vector<EmbeddedFile>& BuiltinGeneratorPresets();  // traces/presets/
 
 // A reference to a data file is a path if it has a '/' or ends in
@@ -62,11 +62,12 @@ inline absl::StatusOr<DataText> ReadDataText(absl::string_view reference,
   }
   std::vector<std::string> known;
   for (const EmbeddedFile& f : files) {
-    if (reference == f.name) return DataText{f.text, absl::StrCat("traces/", dir, "/", f.name, ".textproto")};
+    if (reference == f.name)
+      return DataText{f.text, absl::StrCat("traces/", dir, "/", f.name, ".textproto")};
     known.push_back(f.name);
   }
-  return absl::NotFoundError(absl::StrCat("unknown ", what, " \"", reference, "\" (shipped: ",
-                                          absl::StrJoin(known, ", "),
+  return absl::NotFoundError(absl::StrCat("unknown ", what, " \"", reference,
+                                          "\" (shipped: ", absl::StrJoin(known, ", "),
                                           "; or give a path to a .textproto file)"));
 }
 
