@@ -116,6 +116,36 @@ std::string Csv(const CostReport& r, const ReportOptions& o) {
   return out;
 }
 
+// The JSON "metrics" member of a run's schedule metrics, with its line end.
+std::string MetricsJson(const v1::RunMetrics& m) {
+  std::string out;
+  std::vector<std::string> skipped;
+  std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(), m.skipped_by_reason().end());
+  for (const auto& [reason, n] : sorted)
+    skipped.push_back(absl::StrCat(JsonString(reason), ": ", n));
+  absl::StrAppend(
+      &out, "  \"metrics\": {\"jobs_done\": ", m.jobs_done(),
+      ", \"jobs_skipped\": ", m.jobs_skipped(), ", \"skipped_by_reason\": {",
+      absl::StrJoin(skipped, ", "), "}, \"makespan_seconds\": ", m.makespan_seconds(),
+      ", \"wait_mean_seconds\": ", absl::StrFormat("%.3f", m.wait_mean_seconds()),
+      ", \"wait_median_seconds\": ", absl::StrFormat("%.1f", m.wait_median_seconds()),
+      ", \"wait_p95_seconds\": ", m.wait_p95_seconds(), ", \"dependency_wait_mean_seconds\": ",
+      absl::StrFormat("%.1f", m.dependency_wait_mean_seconds()),
+      ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
+      ", \"utilization\": ",
+      m.has_utilization() ? absl::StrFormat("%.6f", m.utilization()) : "null",
+      ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ", m.lost_gpu_seconds(),
+      ", \"interruptions\": ", m.interruptions(),
+      ", \"planned_interruptions\": ", m.planned_interruptions(),
+      ", \"interruptions_per_window\": ",
+      absl::StrFormat("%.3f", report::InterruptionsPerWindow(m)),
+      ", \"interruption_window_days\": ", absl::StrFormat("%g", m.interruption_window_days()),
+      ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
+      ", \"checkpoint_gpu_seconds\": ", m.checkpoint_gpu_seconds(),
+      ", \"restart_gpu_seconds\": ", m.restart_gpu_seconds(), "},\n");
+  return out;
+}
+
 std::string Json(const CostReport& r, const ReportOptions& o) {
   auto row = [&](const CostRow& c) {
     std::string s =
@@ -146,31 +176,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
                   ", \"wall_end\": ", JsonString(run.wall_end), "},\n");
   if (v1::RunMetrics m;
       !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
-    std::vector<std::string> skipped;
-    std::map<std::string, int64_t> sorted(m.skipped_by_reason().begin(),
-                                          m.skipped_by_reason().end());
-    for (const auto& [reason, n] : sorted)
-      skipped.push_back(absl::StrCat(JsonString(reason), ": ", n));
-    absl::StrAppend(
-        &out, "  \"metrics\": {\"jobs_done\": ", m.jobs_done(),
-        ", \"jobs_skipped\": ", m.jobs_skipped(), ", \"skipped_by_reason\": {",
-        absl::StrJoin(skipped, ", "), "}, \"makespan_seconds\": ", m.makespan_seconds(),
-        ", \"wait_mean_seconds\": ", absl::StrFormat("%.3f", m.wait_mean_seconds()),
-        ", \"wait_median_seconds\": ", absl::StrFormat("%.1f", m.wait_median_seconds()),
-        ", \"wait_p95_seconds\": ", m.wait_p95_seconds(), ", \"dependency_wait_mean_seconds\": ",
-        absl::StrFormat("%.1f", m.dependency_wait_mean_seconds()),
-        ", \"bounded_slowdown_mean\": ", absl::StrFormat("%.6f", m.bounded_slowdown_mean()),
-        ", \"utilization\": ",
-        m.has_utilization() ? absl::StrFormat("%.6f", m.utilization()) : "null",
-        ", \"preemptions\": ", m.preemptions(), ", \"lost_gpu_seconds\": ", m.lost_gpu_seconds(),
-        ", \"interruptions\": ", m.interruptions(),
-        ", \"planned_interruptions\": ", m.planned_interruptions(),
-        ", \"interruptions_per_window\": ",
-        absl::StrFormat("%.3f", report::InterruptionsPerWindow(m)),
-        ", \"interruption_window_days\": ", absl::StrFormat("%g", m.interruption_window_days()),
-        ", \"goodput\": ", absl::StrFormat("%.6f", m.goodput()),
-        ", \"checkpoint_gpu_seconds\": ", m.checkpoint_gpu_seconds(),
-        ", \"restart_gpu_seconds\": ", m.restart_gpu_seconds(), "},\n");
+    out += MetricsJson(m);
   }
   absl::StrAppend(&out, "  \"group_by\": ", JsonString(r.group_by), ",\n  \"rows\": [\n");
   for (size_t i = 0; i < r.rows.size(); ++i) {
