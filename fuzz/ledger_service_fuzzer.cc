@@ -1,4 +1,4 @@
-// The LedgerService handlers (ledger/service.h), called in-process: no
+// The LedgerService handlers (server/ledger_service.h), called in-process: no
 // server, no port. The first byte picks the method, the rest is parsed as
 // its serialized request, as gRPC would deliver it. They read a small
 // ledger made once per process in the scratch directory: a replay with
@@ -9,7 +9,7 @@
 // report's amounts are not negative and its rows add up to its total.
 //
 // ReplayService (StartReplay, WatchReplay, CancelReplay) and the server's
-// CompareStrategies handler live in an unnamed namespace in server/server.cc
+// CompareStrategies handler live in server/replay_service.cc (unnamed namespace)
 // and cannot be called in-process; their plan check is plan_fuzzer's
 // LoadPlanText(..., allow_file_references=false) and their strategy checks
 // are strategies_fuzzer's CompareStrategies(allow_profile_files=false).

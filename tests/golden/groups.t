@@ -1,4 +1,4 @@
-# Monte Carlo groups: replay --seeds and the group's report (docs/failures.md).
+# Monte Carlo groups: replay --seeds and the group's report (README, docs/metrics.md).
 $ gpuledger replay traces/llama3-405b.textproto --seeds 8 --threads 1 --ledger "$TMP/l.sqlite"
 > group 1  llama3-405b  (8 replays, seeds 0-7, fcfs); runs 1..8
 >

@@ -1,5 +1,5 @@
 # The ledger file itself: a whole dump after a replay and a group, and
-# `ledger migrate` / `ledger repair` (docs/ledger.md).
+# `ledger migrate` / `ledger repair` (README, docs/ARCHITECTURE.md "Ledger schema").
 $ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite" >/dev/null
 $ gpuledger replay traces/llama4.textproto --seeds 2 --threads 1 --ledger "$TMP/l.sqlite" >/dev/null
 $ ledger-dump "$TMP/l.sqlite"

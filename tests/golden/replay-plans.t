@@ -1,4 +1,4 @@
-# Every shipped plan replayed into one ledger (README, docs/plans.md).
+# Every shipped plan replayed into one ledger (README, traces/*.textproto).
 $ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite"
 > run 1 complete: deepseek-v3-r1, 6 jobs on 2,048 H800 (fcfs, seed 0)
 > simulated 68.68 days; 2,935,001.17 GPU-hours used, 441,000.53 idle

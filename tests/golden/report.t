@@ -1,5 +1,5 @@
 # The DeepSeek replay's report in every --by, --view and --format
-# (README, docs/reports.md).
+# (README, docs/metrics.md).
 $ gpuledger replay traces/deepseek-v3-r1-failures.textproto --ledger "$TMP/l.sqlite" >/dev/null
 $ gpuledger report --ledger "$TMP/l.sqlite"
 > run 1  deepseek-v3-r1-failures  (complete, fcfs, seed 0)
