@@ -29,8 +29,7 @@ struct Plan {
   const v1::Strategy* s = nullptr;
   ledger::Pool committed = ledger::Pool::kNone;  // owned, reserved or none
   int committed_gpus = 0;
-  v1::Pricing pricing;        // defaults <- committed profile <- on-demand profile
-  double on_demand_rate = 0;  // $/GPU-hour for break-even figures
+  v1::Pricing pricing;  // defaults <- committed profile <- on-demand profile
 };
 
 absl::Status Bad(const std::string& at, const std::string& what) {
@@ -125,7 +124,6 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
     return Bad(place.Field(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
                who + std::string(st.message()));
   }
-  p->on_demand_rate = p->pricing.rental().usd_per_gpu_hour();
   return absl::OkStatus();
 }
 
@@ -300,7 +298,7 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
     committed = pricing::OwnedPoolCost(rates, capacity, r->committed_busy_gpu_seconds,
                                        sum.down_gpu_seconds);
     absl::StatusOr<int64_t> amortized = pricing::ToMicroUsd(
-        pricing::ExactCost(r->committed_busy_gpu_seconds, rates.owned_busy()) + on_demand,
+        pricing::OwnedAmortizedCost(rates, r->committed_busy_gpu_seconds, on_demand),
         absl::StrCat(who, "the amortized cost"));
     if (!amortized.ok()) return amortized.status();
     r->amortized_micro_usd = *amortized;
@@ -308,7 +306,7 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
     r->capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus);
   } else if (r->committed == ledger::Pool::kReserved) {
     committed = pricing::ReservedPoolCost(p.pricing, rates, paid_gpus, r->horizon_seconds);
-    r->breakeven_utilization = p.pricing.reserved().usd_per_gpu_hour() / p.on_demand_rate;
+    r->breakeven_utilization = pricing::ReservedBreakEvenUtilization(p.pricing);
   }
   pricing::MoneySplitter split;
   // On demand first, as a report of the run splits it.

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "gpuledger/v1/plan.pb.h"
 #include "ledger/store.h"
+#include "pricing/strategy.h"
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
 #include "traces/strategies.h"
@@ -54,9 +55,7 @@ struct StrategyResult {
   double committed_utilization = 0;  // busy / (paid GPUs, hot spares included, x horizon)
   // Total over the horizon per productive GPU-hour; 0 without work.
   double UsdPerProductiveGpuHour() const {
-    return productive_gpu_seconds > 0
-               ? static_cast<double>(total_micro_usd) / 1e6 / (productive_gpu_seconds / 3600.0)
-               : 0.0;
+    return pricing::UsdPerGpuHour(total_micro_usd, productive_gpu_seconds);
   }
   // Each phase's last job end, seconds from the window's start, plan order.
   std::vector<std::pair<std::string, int64_t>> phase_finish;

@@ -27,6 +27,18 @@ double BreakEvenMonths(const v1::Pricing& pricing, const Rates& rates, double u)
                       : std::numeric_limits<double>::infinity();
 }
 
+ExactUsd OwnedAmortizedCost(const Rates& rates, int64_t busy, ExactUsd on_demand) {
+  return ExactCost(busy, rates.owned_busy()) + on_demand;
+}
+
+double ReservedBreakEvenUtilization(const v1::Pricing& pricing) {
+  return pricing.reserved().usd_per_gpu_hour() / pricing.rental().usd_per_gpu_hour();
+}
+
+double UsdPerGpuHour(int64_t micro_usd, int64_t gpu_seconds) {
+  return gpu_seconds > 0 ? static_cast<double>(micro_usd) / 1e6 / (gpu_seconds / 3600.0) : 0.0;
+}
+
 int64_t ProgressRentalMicroUsd(const Rates& rates, int64_t busy) {
   return CostMicroUsd(busy, rates.rental);
 }

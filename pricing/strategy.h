@@ -33,6 +33,17 @@ ExactUsd ReservedPoolCost(const gpuledger::v1::Pricing& pricing, const Rates& ra
 double BreakEvenMonths(const gpuledger::v1::Pricing& pricing, const Rates& rates,
                        double utilization);
 
+// An owned pool's amortized cost: only the `busy` GPU-seconds it ran jobs,
+// at the busy rate, plus what ran `on_demand` beside it.
+ExactUsd OwnedAmortizedCost(const Rates& rates, int64_t busy, ExactUsd on_demand);
+
+// The utilization of reserved capacity at which it costs what renting the
+// used hours on demand would: their hourly prices' ratio.
+double ReservedBreakEvenUtilization(const gpuledger::v1::Pricing& pricing);
+
+// Dollars per GPU-hour of `micro_usd` over `gpu_seconds`; 0 for none.
+double UsdPerGpuHour(int64_t micro_usd, int64_t gpu_seconds);
+
 // A replay in progress, `busy` of `capacity` GPU-seconds so far: its rental
 // cost (busy GPU-seconds rented) and owned cost (busy at the busy rate, the
 // rest idle), micro-dollars; saturated at kMaxMicroUsd.
