@@ -29,6 +29,7 @@ shows in review. Without files: every transcript beside this script.
 
 import argparse
 import difflib
+import select
 import os
 import re
 import shutil
@@ -44,6 +45,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # 2026-01-01T00:00:00Z: the wall clock every ledger of a transcript records.
 FIXED_CLOCK = "1767225600"
 TIMEOUT_SECONDS = 120
+SERVER_START_SECONDS = 60
 
 
 class Block:
@@ -174,7 +176,10 @@ class Transcript:
         p = subprocess.Popen(["bash", "-c", "exec " + block.command], cwd=ROOT, env=self.env,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.servers.append(p)
-        line = p.stdout.readline()
+        # A server that never says where it listens fails the transcript
+        # instead of hanging it.
+        ready, _, _ = select.select([p.stdout], [], [], SERVER_START_SECONDS)
+        line = p.stdout.readline() if ready else ""
         m = re.match(r"listening on (\S+)", line)
         if not m:
             return self.lines(line), [], p.poll() if p.poll() is not None else -1
