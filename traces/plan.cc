@@ -135,17 +135,21 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
   return absl::OkStatus();
 }
 
+// A work figure of a job: positive and finite, else an error at `at`.
+absl::Status CheckPositive(double v, absl::string_view name, const std::string& who,
+                           const std::string& at) {
+  if (!(v > 0) || !std::isfinite(v)) {
+    return Invalid(
+        at, absl::StrCat(who, ": field ", name, " must be a positive finite number, got ", v));
+  }
+  return absl::OkStatus();
+}
+
 // A FLOPs budget's run time on `gpus` GPUs of `gpu` at the job's MFU,
 // seconds (rounded up); errors point at `at`.
 absl::StatusOr<double> FlopsRunSeconds(const v1::FlopsBudget& f, const v1::GpuModel& gpu,
                                        double gpus, const std::string& who, const std::string& at) {
-  auto positive = [&](double v, absl::string_view name) -> absl::Status {
-    if (!(v > 0) || !std::isfinite(v)) {
-      return Invalid(
-          at, absl::StrCat(who, ": field ", name, " must be a positive finite number, got ", v));
-    }
-    return absl::OkStatus();
-  };
+  auto positive = [&](double v, absl::string_view name) { return CheckPositive(v, name, who, at); };
   if (auto s = positive(f.tokens(), "flops.tokens"); !s.ok()) return s;
   if (auto s = positive(f.flops_per_token(), "flops.flops_per_token"); !s.ok()) return s;
   if (auto s = positive(f.mfu(), "flops.mfu"); !s.ok()) return s;
@@ -190,12 +194,8 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu, cons
   const double gpus = job.gpus();
   double run = 0;
   std::string field = given[0];
-  auto positive = [&](double v, absl::string_view name) -> absl::Status {
-    if (!(v > 0) || !std::isfinite(v)) {
-      return Invalid(where(field), absl::StrCat(who, ": field ", name,
-                                                " must be a positive finite number, got ", v));
-    }
-    return absl::OkStatus();
+  auto positive = [&](double v, absl::string_view name) {
+    return CheckPositive(v, name, who, where(field));
   };
   // GPU-seconds are rounded to whole seconds first, then spread over the
   // job's GPUs; a job holds its GPUs for whole seconds, so round up.
