@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
-#include "report/cost.h"
+#include "pricing/rates.h"
 #include "replay/metrics.h"
 #include "traces/failures.h"
 
