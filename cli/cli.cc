@@ -178,8 +178,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       << "simulated " << report::Decimal(s.end - s.start, 86400, 2) << " days; "
       << report::Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
       << report::Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
-      << "rental $" << report::Decimal(report->total.rental_micro_usd, 1'000'000, 2, true)
-      << "; owned $" << report::Decimal(report->total.owned_micro_usd, 1'000'000, 2, true)
+      << "rental $" << report::Money(report->total.rental_micro_usd, 2, true)
+      << "; owned $" << report::Money(report->total.owned_micro_usd, 2, true)
       << " (idle capacity included)\n"
       << report::BeyondWorkText(*report) << report::MetricsText(r->metrics) << "ledger " << a.ledger
       << "; details: gpuledger report --ledger " << a.ledger << " --run " << r->run_id << "\n";

@@ -196,9 +196,8 @@ traces::Workload Shape(const traces::Workload& w, const Plan& p, int* resized) {
   return out;
 }
 
-std::string Money(int64_t micro) {
-  return absl::StrFormat("%.2f", static_cast<double>(micro) / 1e6);
-}
+// Dollars to the cent.
+std::string Money(int64_t micro, bool grouped = false) { return report::Money(micro, 2, grouped); }
 
 }  // namespace
 
@@ -267,9 +266,7 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
   for (const Plan& p : *plans) {
     int resized = 0;
     // Reserved capacity is paid for whole terms beyond the window.
-    const int64_t horizon =
-        o.horizon_seconds.value_or(0) +
-        std::llround(p.pricing.reserved().term_years() * pricing::kSecondsPerYear);
+    const int64_t horizon = pricing::PaidSecondsBound(p.pricing, o.horizon_seconds.value_or(0));
     if (absl::Status s =
             replay::CheckWorkload(Shape(w, p, &resized), StrategyOptions(*p.s, o), o.seed, horizon);
         !s.ok()) {
@@ -459,10 +456,10 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
     std::vector<std::string> row = {
         r.strategy.name(),
         capacity,
-        report::Decimal(r.total_micro_usd, 1'000'000, 2, true),
+        Money(r.total_micro_usd, true),
         absl::StrFormat("%.4f", r.UsdPerProductiveGpuHour()),
-        report::Decimal(r.amortized_micro_usd, 1'000'000, 2, true),
-        r.capital_micro_usd > 0 ? report::Decimal(r.capital_micro_usd, 1'000'000, 2, true) : "-",
+        Money(r.amortized_micro_usd, true),
+        r.capital_micro_usd > 0 ? Money(r.capital_micro_usd, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",
         absl::StrFormat("%.2f", r.window_seconds / 86400.0),
         std::isnan(r.breakeven_utilization) ? "-" : Num(100 * r.breakeven_utilization, "%.2f%%"),

@@ -198,4 +198,33 @@ int64_t ReservedCommitmentSeconds(const v1::Pricing& p, int64_t window) {
   return static_cast<int64_t>(std::min(std::ceil(static_cast<double>(window) / term) * term, 1e15));
 }
 
+int64_t PaidSecondsBound(const v1::Pricing& p, int64_t horizon) {
+  return horizon + std::llround(p.reserved().term_years() * kSecondsPerYear);
+}
+
+int64_t UnusedTermGpuSeconds(const v1::Pricing& p, int gpus, int64_t window) {
+  return static_cast<int64_t>(gpus) * (ReservedCommitmentSeconds(p, window) - window);
+}
+
+StateRates CapacityRates(const Rates& r, Capacity c) {
+  switch (c) {
+    case Capacity::kOwned:
+      return {r.owned_busy(), r.owned_idle(), r.owned_down()};
+    case Capacity::kReserved:
+      return {r.reserved, r.reserved, r.reserved};
+    case Capacity::kNone:
+      break;
+  }
+  return {};
+}
+
+absl::Status CheckCostFits(const Rates& r, ExactUsd gpu_seconds, absl::string_view source) {
+  const int64_t rate = std::max({r.rental, r.reserved, r.owned_busy(), r.owned_idle()});
+  if (gpu_seconds * rate / kExactPerMicroUsd < kMaxMicroUsd) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      source, ": at its prices (up to $", static_cast<double>(rate) / 1e9,
+      " per GPU-hour) a replay of this plan could cost more than $9,223,372,036,854.78, the "
+      "most gpuledger represents; lower the prices or the work"));
+}
+
 }  // namespace gpuledger::pricing

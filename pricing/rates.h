@@ -113,6 +113,36 @@ int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour);
 // itself with no term).
 int64_t ReservedCommitmentSeconds(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
 
+// The most seconds a strategy replayed over `horizon_seconds` can pay for:
+// the horizon and one more whole reserved term (a window rounded up to whole
+// terms never passes it), for the money bound of a comparison.
+int64_t PaidSecondsBound(const gpuledger::v1::Pricing& pricing, int64_t horizon_seconds);
+
+// GPU-seconds of a reserved cluster of `gpus` GPUs paid for after a window of
+// `window_seconds` and never used: the rest of its last term (0 with no term).
+int64_t UnusedTermGpuSeconds(const gpuledger::v1::Pricing& pricing, int gpus,
+                             int64_t window_seconds);
+
+// The capacity a cluster's GPUs are paid for as: owned, reserved, or neither
+// (a strategy that only rents on demand, and pays for nothing it does not use).
+enum class Capacity { kOwned, kReserved, kNone };
+
+// What a GPU-second of a cluster's own capacity costs, by what its GPU is
+// doing: owned capacity at the owned rates (down: capital and operations, no
+// energy), reserved capacity at the reserved rate whether used or not, and
+// none at all for kNone. Capacity rented on demand beside it costs rent.
+struct StateRates {
+  int64_t busy = 0;
+  int64_t idle = 0;
+  int64_t down = 0;
+};
+StateRates CapacityRates(const Rates& rates, Capacity capacity);
+
+// OK when `gpu_seconds` at the highest of the rates fits int64 micro-dollars
+// (so every cost of a replay bounded by them does); otherwise InvalidArgument
+// naming `source`, the highest rate and what to change.
+absl::Status CheckCostFits(const Rates& rates, ExactUsd gpu_seconds, absl::string_view source);
+
 }  // namespace gpuledger::pricing
 
 #endif  // GPULEDGER_PRICING_RATES_H_

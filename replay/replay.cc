@@ -24,19 +24,12 @@ namespace {
 // beyond this; a report of such a run is refused (OutOfRange) instead.
 absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<scheduler::JobSpec>& specs,
                             int64_t horizon_seconds) {
-  const pricing::Rates r = pricing::ComputeRates(w.pricing, w.gpu.tdp_watts());
-  const int64_t rate = std::max({r.rental, r.reserved, r.owned_busy(), r.owned_idle()});
   const int64_t window = std::max(scheduler::SerialBound(specs), horizon_seconds);
   pricing::ExactUsd gpu_seconds = static_cast<pricing::ExactUsd>(w.total_gpus()) * window;
   for (const scheduler::JobSpec& j : specs)
     gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
-  if (gpu_seconds * rate / pricing::kExactPerMicroUsd >= pricing::kMaxMicroUsd) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        w.source, ": at its prices (up to $", static_cast<double>(rate) / 1e9,
-        " per GPU-hour) a replay of this plan could cost more than $9,223,372,036,854.78, the "
-        "most gpuledger represents; lower the prices or the work"));
-  }
-  return absl::OkStatus();
+  return pricing::CheckCostFits(pricing::ComputeRates(w.pricing, w.gpu.tdp_watts()), gpu_seconds,
+                                w.source);
 }
 
 }  // namespace

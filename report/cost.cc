@@ -106,10 +106,11 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
                      int64_t down, CostReport* report) {
   const ledger::RunRecord& run = report->run;
   const pricing::Rates& rates = report->rates;
-  // What a GPU-second of the committed cluster costs, busy, idle or down.
-  auto committed = [&](int64_t owned_rate) {
-    return p.owned_cluster ? owned_rate : p.reserved_cluster ? rates.reserved : 0;
-  };
+  // What a GPU-second of the run's own cluster costs, busy, idle or down.
+  const pricing::StateRates committed = pricing::CapacityRates(
+      rates, p.owned_cluster      ? pricing::Capacity::kOwned
+             : p.reserved_cluster ? pricing::Capacity::kReserved
+                                  : pricing::Capacity::kNone);
   pricing::MoneySplitter rental, owned;
   auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
     report->total.gpu_seconds += row.gpu_seconds;
@@ -124,7 +125,7 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
     on_demand += pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental);
     add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end},
         pricing::ExactCost(g.gpu_seconds, rates.rental),
-        pricing::ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, committed(rates.owned_busy())) +
+        pricing::ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, committed.busy) +
             pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental));
   }
   report->jobs_total = report->total;
@@ -135,18 +136,19 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
   report->jobs_total.last_end = run.sim_end;
   // Idle capacity: nothing to a renter, the full fixed cost to an owner.
   add(CostRow{"idle", report->idle_gpu_seconds, 0, 0, run.sim_start, run.sim_end}, 0,
-      pricing::ExactCost(report->idle_gpu_seconds, committed(rates.owned_idle())));
+      pricing::ExactCost(report->idle_gpu_seconds, committed.idle));
   // Down capacity: an owner pays for nodes under repair, a renter does not.
   if (down > 0) {
     add(CostRow{"down", down, 0, 0, run.sim_start, run.sim_end}, 0,
-        pricing::ExactCost(down, committed(rates.owned_down())));
+        pricing::ExactCost(down, committed.down));
   }
   // Reserved capacity is paid for whole terms: what the term has left after
   // the window is part of the run's cost (as in compare and the FOCUS export).
   if (p.reserved_cluster) {
-    const int64_t term = pricing::ReservedCommitmentSeconds(p.pricing, report->window_seconds);
-    const int64_t after = static_cast<int64_t>(run.total_gpus()) * (term - report->window_seconds);
+    const int64_t after =
+        pricing::UnusedTermGpuSeconds(p.pricing, run.total_gpus(), report->window_seconds);
     if (after > 0) {
+      const int64_t term = pricing::ReservedCommitmentSeconds(p.pricing, report->window_seconds);
       add(CostRow{"unused term", after, 0, 0, run.sim_end, run.sim_start + term}, 0,
           pricing::ExactCost(after, rates.reserved));
     }

@@ -53,6 +53,11 @@ struct CostReport {
   ledger::Pool committed = ledger::Pool::kNone;
   int64_t on_demand_gpu_seconds = 0;  // held on on-demand capacity
   int64_t on_demand_micro_usd = 0;    // what that cost, part of the strategy's total
+
+  // The cluster's own cost (idle capacity included) and the GPU-seconds its
+  // jobs held on it: the "owned" figures without on-demand use beside it.
+  int64_t cluster_micro_usd() const { return total.owned_micro_usd - on_demand_micro_usd; }
+  int64_t cluster_busy_gpu_seconds() const { return busy_gpu_seconds - on_demand_gpu_seconds; }
 };
 
 // Builds the cost report of `run_id` grouped by `group_by`. A run that is not

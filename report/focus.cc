@@ -43,7 +43,7 @@ const std::vector<std::string>& Columns() {
 
 using Row = std::map<std::string, std::string>;
 
-std::string Money(int64_t micro) { return Decimal(micro, 1'000'000, 6); }
+std::string Money(int64_t micro) { return report::Money(micro, 6); }
 std::string GpuHours(int64_t gpu_seconds) { return Decimal(gpu_seconds, 3600, 6); }
 
 // PricingQuantity (GPU-hours to 9 decimals) for `gpu_seconds`, with

@@ -23,9 +23,7 @@ namespace v1 = gpuledger::v1;
 using report::CostReport;
 using report::CostRow;
 
-std::string Usd(int64_t micro, bool grouped) {
-  return Decimal(micro, 1'000'000, grouped ? 2 : 6, grouped);
-}
+std::string Usd(int64_t micro, bool grouped) { return Money(micro, grouped ? 2 : 6, grouped); }
 std::string Hours(int64_t gpu_seconds, bool grouped) {
   return Decimal(gpu_seconds, 3600, grouped ? 2 : 6, grouped);
 }
@@ -57,6 +55,10 @@ std::map<const CostRow*, std::string> HoursColumn(const CostReport& r, bool grou
   if (jobs == 0) out[&r.jobs_total] = Decimal(0, unit, places, grouped);
   out[&r.total] = Decimal(shown, unit, places, grouped);
   return out;
+}
+// Dollars per GPU-hour of `micro_usd` over `gpu_seconds` (> 0), to 4 places.
+std::string PerGpuHour(int64_t micro_usd, int64_t gpu_seconds) {
+  return Decimal(static_cast<__int128>(micro_usd) * 3600, gpu_seconds * 1'000'000LL, 4);
 }
 // Rates are nano-dollars per GPU-hour.
 std::string Rate(int64_t nano) { return Decimal(nano, 1'000'000'000, 4); }
@@ -200,9 +202,8 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
         // window's owned cost per GPU-hour used (idle capacity included).
         ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
         ", \"usd_per_gpu_hour_used\": ",
-        r.busy_gpu_seconds > r.on_demand_gpu_seconds
-            ? Decimal(static_cast<__int128>(r.total.owned_micro_usd - r.on_demand_micro_usd) * 3600,
-                      (r.busy_gpu_seconds - r.on_demand_gpu_seconds) * 1'000'000LL, 4)
+        r.cluster_busy_gpu_seconds() > 0
+            ? PerGpuHour(r.cluster_micro_usd(), r.cluster_busy_gpu_seconds())
             : std::string("null"),
         "}");
   }
@@ -343,7 +344,7 @@ void StrategyLines(const CostReport& r, std::string* out) {
                   r.committed == ledger::Pool::kNone
                       ? std::string()
                       : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
-                                     Usd(r.total.owned_micro_usd - r.on_demand_micro_usd, true),
+                                     Usd(r.cluster_micro_usd(), true),
                                      " (idle included) + "),
                   "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
                   Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
@@ -363,12 +364,12 @@ void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
       " busy / $", Rate(rt.owned_idle_energy), " idle = $", Rate(rt.owned_busy()),
       " per busy GPU-hour\n");
   // The owned cluster's own cost and use: on-demand spend is not part of it.
-  const int64_t owned_cost = r.total.owned_micro_usd - r.on_demand_micro_usd;
-  const int64_t owned_busy = r.busy_gpu_seconds - r.on_demand_gpu_seconds;
+  const int64_t owned_cost = r.cluster_micro_usd();
+  const int64_t owned_busy = r.cluster_busy_gpu_seconds();
   if (owned_busy > 0) {
     absl::StrAppend(out, "owned: the window's cost $", Usd(owned_cost, true), " over ",
                     Hours(owned_busy, true), " GPU-hours used = $",
-                    Decimal(static_cast<__int128>(owned_cost) * 3600, owned_busy * 1'000'000LL, 4),
+                    PerGpuHour(owned_cost, owned_busy),
                     " per GPU-hour used, idle capacity included\n");
   }
   if (o.rental) {
@@ -471,6 +472,10 @@ std::string WithThousands(int64_t v) {
   }
   if (v < 0) out += '-';
   return std::string(out.rbegin(), out.rend());
+}
+
+std::string Money(int64_t micro_usd, int places, bool grouped) {
+  return Decimal(micro_usd, 1'000'000, places, grouped);
 }
 
 std::string Decimal(__int128 num, int64_t den, int places, bool grouped) {

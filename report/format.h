@@ -52,6 +52,11 @@ std::string WithThousands(int64_t v);
 // with thousands separators if `grouped`.
 std::string Decimal(__int128 num, int64_t den, int places, bool grouped = false);
 
+// Dollars of `micro_usd` to `places` decimals (2: cents, 6: exact), rounded
+// half away from zero, with thousands separators if `grouped`: the one money
+// formatter of every output (tables, CSV, JSON, FOCUS, compare).
+std::string Money(int64_t micro_usd, int places, bool grouped = false);
+
 // Rows of cells padded to columns two spaces apart; `left(i)` says which
 // columns align left (the rest align right). An empty row is a rule.
 std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
