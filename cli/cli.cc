@@ -39,6 +39,13 @@ namespace gpuledger::cli {
 namespace {
 
 constexpr int kBadInput = 2;
+
+// What --by accepts: the ledger's groupings, by name.
+std::vector<std::string> GroupByNames() {
+  std::vector<std::string> out;
+  for (ledger::GroupBy by : ledger::kGroupBys) out.emplace_back(ledger::GroupByName(by));
+  return out;
+}
 // Where replay, report, export and serve keep the ledger unless told
 // otherwise: $GPULEDGER_LEDGER, else the user's data folder
 // ($XDG_DATA_HOME, else ~/.local/share)/gpuledger/ledger.sqlite, never the
@@ -170,7 +177,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   // Totals only: grouped by category, one pass over the entries, however
   // many jobs the run has.
   absl::StatusOr<report::CostReport> report =
-      report::BuildCostReport(**l, r->run_id, "category", /*allow_partial=*/false);
+      report::BuildCostReport(**l, r->run_id, ledger::GroupBy::kCategory, /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
   out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed << " jobs on "
       << report::WithThousands(total_gpus) << " " << gpu << " (" << scheduler::PolicyName(*policy)
@@ -178,9 +185,8 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
       << "simulated " << report::Decimal(s.end - s.start, 86400, 2) << " days; "
       << report::Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
       << report::Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
-      << "rental $" << report::Money(report->total.rental_micro_usd, 2, true)
-      << "; owned $" << report::Money(report->total.owned_micro_usd, 2, true)
-      << " (idle capacity included)\n"
+      << "rental $" << report::Money(report->total.rental_micro_usd, 2, true) << "; owned $"
+      << report::Money(report->total.owned_micro_usd, 2, true) << " (idle capacity included)\n"
       << report::BeyondWorkText(*report) << report::MetricsText(r->metrics) << "ledger " << a.ledger
       << "; details: gpuledger report --ledger " << a.ledger << " --run " << r->run_id << "\n";
   return 0;
@@ -350,8 +356,10 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
     if (!p.ok()) return Fail(err, p.status());
     profile = *std::move(p);
   }
+  ledger::GroupBy by = ledger::GroupBy::kJob;
+  ledger::ParseGroupBy(a.by, &by);  // --by accepts only GroupByNames()
   absl::StatusOr<report::CostReport> report =
-      report::BuildCostReport(**l, run_id, a.by, a.partial, profile ? &*profile : nullptr);
+      report::BuildCostReport(**l, run_id, by, a.partial, profile ? &*profile : nullptr);
   if (!report.ok()) {
     absl::string_view message = report.status().message();
     if (!profile || !absl::ConsumePrefix(&message, "pricing_override."))
@@ -435,7 +443,7 @@ CLI::App* AddReport(CLI::App& app, ReportArgs& report) {
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();
   c->add_option("--by", report.by, "Group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
+      ->check(CLI::IsMember(GroupByNames()))
       ->capture_default_str();
   c->add_option("--format", report.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
@@ -551,7 +559,7 @@ CLI::App* AddQuery(CLI::App& app, server::QueryOptions& query) {
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();
   c->add_option("--by", query.by, "report: group rows by")
-      ->check(CLI::IsMember({"job", "phase", "project", "category", "pool", "day"}))
+      ->check(CLI::IsMember(GroupByNames()))
       ->capture_default_str();
   c->add_flag("--partial", query.partial, "report: allow a run that is not complete");
   c->add_option("--rental-usd", query.rental_usd_per_gpu_hour,

@@ -185,32 +185,36 @@ absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
   });
 }
 
-absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run,
-                                                                 absl::string_view key) {
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, GroupBy key) {
   // Groups are listed in plan order: by the first job (ordinal) in them.
   // Every job appears, with zero if it used nothing (an incomplete run).
   std::string sql;
-  if (key == "job" || key == "phase" || key == "project") {
-    const std::string col = absl::StrCat("j.", key == "job" ? "job_id" : key);
-    sql = absl::StrCat("SELECT ", col,
-                       ", COALESCE(SUM(u.gpu_seconds), 0), "
-                       "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o, "
-                       "COALESCE(SUM(CASE WHEN u.pool = 'on-demand' THEN u.gpu_seconds END), 0) "
-                       "FROM jobs j LEFT JOIN usage u "
-                       "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
-                       "WHERE j.run_id = ?1 GROUP BY ",
-                       col, " ORDER BY o");
-  } else if (key == "day") {
-    return SumByDay(run);
-  } else if (key == "category" || key == "pool") {
-    sql = absl::StrCat("SELECT ", key,
-                       ", SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o, "
-                       "COALESCE(SUM(CASE WHEN pool = 'on-demand' THEN gpu_seconds END), 0) "
-                       "FROM usage WHERE run_id = ?1 AND job_id != '' GROUP BY ",
-                       key, " ORDER BY o");
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot group by \"", key, "\"; use job, phase, project, category, pool or day"));
+  switch (key) {
+    case GroupBy::kJob:
+    case GroupBy::kPhase:
+    case GroupBy::kProject: {
+      const std::string col =
+          absl::StrCat("j.", key == GroupBy::kJob ? "job_id" : GroupByName(key));
+      sql = absl::StrCat("SELECT ", col,
+                         ", COALESCE(SUM(u.gpu_seconds), 0), "
+                         "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o, "
+                         "COALESCE(SUM(CASE WHEN u.pool = 'on-demand' THEN u.gpu_seconds END), 0) "
+                         "FROM jobs j LEFT JOIN usage u "
+                         "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
+                         "WHERE j.run_id = ?1 GROUP BY ",
+                         col, " ORDER BY o");
+      break;
+    }
+    case GroupBy::kDay:
+      return SumByDay(run);
+    case GroupBy::kCategory:
+    case GroupBy::kPool:
+      sql = absl::StrCat("SELECT ", GroupByName(key),
+                         ", SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o, "
+                         "COALESCE(SUM(CASE WHEN pool = 'on-demand' THEN gpu_seconds END), 0) "
+                         "FROM usage WHERE run_id = ?1 AND job_id != '' GROUP BY ",
+                         GroupByName(key), " ORDER BY o");
+      break;
   }
   Stmt q(db_, sql);
   q.Bind(1, run);

@@ -103,6 +103,34 @@ bool ParsePool(absl::string_view name, Pool* pool) {
                      pool);
 }
 
+const char* GroupByName(GroupBy by) {
+  switch (by) {
+    case GroupBy::kJob:
+      return "job";
+    case GroupBy::kPhase:
+      return "phase";
+    case GroupBy::kProject:
+      return "project";
+    case GroupBy::kCategory:
+      return "category";
+    case GroupBy::kPool:
+      return "pool";
+    case GroupBy::kDay:
+      return "day";
+  }
+  return "";
+}
+
+bool ParseGroupBy(absl::string_view name, GroupBy* by) {
+  for (GroupBy g : kGroupBys) {
+    if (name == GroupByName(g)) {
+      *by = g;
+      return true;
+    }
+  }
+  return false;
+}
+
 Clock DefaultClock() {
   const char* fixed = std::getenv("SOURCE_DATE_EPOCH");
   int64_t at = 0;

@@ -92,6 +92,15 @@ const char* PoolName(Pool pool);
 // The pool of that name; false (and *pool unchanged) for any other text.
 bool ParsePool(absl::string_view name, Pool* pool);
 
+// What a report groups a run's usage by (--by, GetCostReport's group_by).
+enum class GroupBy { kJob, kPhase, kProject, kCategory, kPool, kDay };
+inline constexpr GroupBy kGroupBys[] = {GroupBy::kJob,      GroupBy::kPhase, GroupBy::kProject,
+                                        GroupBy::kCategory, GroupBy::kPool,  GroupBy::kDay};
+// "job", "phase", "project", "category", "pool", "day".
+const char* GroupByName(GroupBy by);
+// The grouping of that name; false (and *by unchanged) for any other text.
+bool ParseGroupBy(absl::string_view name, GroupBy* by);
+
 // One usage entry: `gpus` GPUs spent [start, end) on `category`. Cluster-wide
 // entries (idle) have an empty job_id and phase.
 struct UsageRecord {
@@ -215,7 +224,7 @@ class Ledger {
   absl::StatusOr<int64_t> CountJobs(int64_t run);
 
   // GPU-seconds of a run summed per group, in first-appearance (plan) order;
-  // `key` is one of "job", "phase", "project", "category", "pool", "day". Days are
+  // grouped by `key`. Days are
   // "day 1", "day 2", ... counted from the run's simulated start, and an
   // entry that spans midnight is split between its days. Idle and other
   // cluster-wide entries are left out; IdleGpuSeconds gives those.
@@ -226,7 +235,7 @@ class Ledger {
     int64_t last_end = 0;               // latest end of the group's entries
     int64_t on_demand_gpu_seconds = 0;  // the part held on on-demand capacity
   };
-  absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run, absl::string_view key);
+  absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run, GroupBy key);
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
   // GPU-seconds of nodes under repair (category "down").
   absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);

@@ -15,11 +15,11 @@ namespace {
 
 // Adds usage not yet in the ledger to the groups it belongs to (new groups
 // after the ledger's, in the order met).
-absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, absl::string_view by,
+absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, ledger::GroupBy by,
                          const std::vector<ledger::UsageRecord>& in_flight,
                          std::vector<ledger::Ledger::GroupSum>* groups) {
   std::map<std::string, std::string> project;
-  if (by == "project") {
+  if (by == ledger::GroupBy::kProject) {
     absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(run.id);
     if (!jobs.ok()) return jobs.status();
     for (const ledger::JobRecord& j : *jobs) project[j.job_id] = j.project;
@@ -38,17 +38,17 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, a
   };
   for (const ledger::UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
-    if (by == "day") {
+    if (by == ledger::GroupBy::kDay) {
       ledger::ForEachDay(run.sim_start, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
         add(ledger::DayName(day), u, from, to);
       });
       continue;
     }
-    add(by == "job"       ? u.job_id
-        : by == "phase"   ? u.phase
-        : by == "project" ? project[u.job_id]
-        : by == "pool"    ? std::string(ledger::PoolName(u.pool))
-                          : u.category,
+    add(by == ledger::GroupBy::kJob       ? u.job_id
+        : by == ledger::GroupBy::kPhase   ? u.phase
+        : by == ledger::GroupBy::kProject ? project[u.job_id]
+        : by == ledger::GroupBy::kPool    ? std::string(ledger::PoolName(u.pool))
+                                          : u.category,
         u, u.start, u.end);
   }
   return absl::OkStatus();
@@ -107,10 +107,10 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
   const ledger::RunRecord& run = report->run;
   const pricing::Rates& rates = report->rates;
   // What a GPU-second of the run's own cluster costs, busy, idle or down.
-  const pricing::StateRates committed = pricing::CapacityRates(
-      rates, p.owned_cluster      ? pricing::Capacity::kOwned
-             : p.reserved_cluster ? pricing::Capacity::kReserved
-                                  : pricing::Capacity::kNone);
+  const pricing::StateRates committed =
+      pricing::CapacityRates(rates, p.owned_cluster      ? pricing::Capacity::kOwned
+                                    : p.reserved_cluster ? pricing::Capacity::kReserved
+                                                         : pricing::Capacity::kNone);
   pricing::MoneySplitter rental, owned;
   auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
     report->total.gpu_seconds += row.gpu_seconds;
@@ -168,7 +168,7 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
 }  // namespace
 
 absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_id,
-                                           absl::string_view group_by, bool allow_partial,
+                                           ledger::GroupBy group_by, bool allow_partial,
                                            const v1::Pricing* pricing_override,
                                            const std::vector<ledger::UsageRecord>* in_flight) {
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
@@ -193,7 +193,7 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   if (!idle.ok()) return idle.status();
   CostReport report;
   report.run = *run;
-  report.group_by = std::string(group_by);
+  report.group_by = group_by;
   report.rates = pricing::ComputeRates(p->pricing, run->gpu_tdp_watts);
   report.strategy = !run->strategy.empty();
   report.committed = p->committed;

@@ -31,7 +31,7 @@ struct CostRow {
 
 struct CostReport {
   ledger::RunRecord run;
-  std::string group_by;  // job, phase, project, category, pool or day
+  ledger::GroupBy group_by = ledger::GroupBy::kJob;
   // The groups in plan order, then "idle", then "down" if nodes were
   // repaired, then "unused term" for reserved capacity paid for after the
   // window (a strategy's reserved cluster, rounded up to whole terms).
@@ -67,7 +67,7 @@ struct CostReport {
 // running jobs hold but has not been written yet (category "running", from
 // their current run's start to now); it joins the groups it belongs to.
 absl::StatusOr<CostReport> BuildCostReport(
-    ledger::Ledger& ledger, int64_t run_id, absl::string_view group_by, bool allow_partial,
+    ledger::Ledger& ledger, int64_t run_id, ledger::GroupBy group_by, bool allow_partial,
     const gpuledger::v1::Pricing* pricing_override = nullptr,
     const std::vector<ledger::UsageRecord>* in_flight = nullptr);
 

@@ -443,7 +443,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   }
   // A run whose figures cannot be represented is refused before any row.
   if (absl::StatusOr<report::CostReport> report =
-          report::BuildCostReport(ledger, run_id, "category", false);
+          report::BuildCostReport(ledger, run_id, ledger::GroupBy::kCategory, false);
       !report.ok()) {
     return report.status();
   }

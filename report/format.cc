@@ -180,7 +180,8 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
       !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += MetricsJson(m);
   }
-  absl::StrAppend(&out, "  \"group_by\": ", JsonString(r.group_by), ",\n  \"rows\": [\n");
+  absl::StrAppend(&out, "  \"group_by\": ", JsonString(ledger::GroupByName(r.group_by)),
+                  ",\n  \"rows\": [\n");
   for (size_t i = 0; i < r.rows.size(); ++i) {
     absl::StrAppend(&out, "    ", row(r.rows[i]), i + 1 < r.rows.size() ? ",\n" : "\n");
   }
@@ -191,21 +192,20 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
                     "}");
   }
   if (o.owned) {
-    absl::StrAppend(
-        &out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
-        ", \"depreciation_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_depreciation),
-        ", \"financing_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_financing),
-        ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
-        ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
-        ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
-        // As the table words them: the rate of a busy GPU-hour, and the
-        // window's owned cost per GPU-hour used (idle capacity included).
-        ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
-        ", \"usd_per_gpu_hour_used\": ",
-        r.cluster_busy_gpu_seconds() > 0
-            ? PerGpuHour(r.cluster_micro_usd(), r.cluster_busy_gpu_seconds())
-            : std::string("null"),
-        "}");
+    absl::StrAppend(&out, ",\n  \"owned\": {\"capital_usd\": ", Usd(r.capital_micro_usd, false),
+                    ", \"depreciation_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_depreciation),
+                    ", \"financing_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_financing),
+                    ", \"operations_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_operations),
+                    ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_busy_energy),
+                    ", \"idle_energy_usd_per_gpu_hour\": ", ExactRate(r.rates.owned_idle_energy),
+                    // As the table words them: the rate of a busy GPU-hour, and the
+                    // window's owned cost per GPU-hour used (idle capacity included).
+                    ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
+                    ", \"usd_per_gpu_hour_used\": ",
+                    r.cluster_busy_gpu_seconds() > 0
+                        ? PerGpuHour(r.cluster_micro_usd(), r.cluster_busy_gpu_seconds())
+                        : std::string("null"),
+                    "}");
   }
   out += "\n}\n";
   return out;
@@ -297,7 +297,7 @@ std::string FormatGroupReport(const report::GroupReport& r, absl::string_view fo
 }
 
 std::string BeyondWorkText(const CostReport& r) {
-  if (r.group_by != "category") return "";
+  if (r.group_by != ledger::GroupBy::kCategory) return "";
   const CostRow* productive = nullptr;
   CostRow extra;
   std::vector<std::string> parts;
@@ -344,8 +344,7 @@ void StrategyLines(const CostReport& r, std::string* out) {
                   r.committed == ledger::Pool::kNone
                       ? std::string()
                       : absl::StrCat(ledger::PoolName(r.committed), " cluster $",
-                                     Usd(r.cluster_micro_usd(), true),
-                                     " (idle included) + "),
+                                     Usd(r.cluster_micro_usd(), true), " (idle included) + "),
                   "on-demand $", Usd(r.on_demand_micro_usd, true), " (",
                   Hours(r.on_demand_gpu_seconds, true), " GPU-hours)\n");
 }
@@ -401,7 +400,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
       "; simulated window ", Days(r.window_seconds), " days (", WithThousands(r.window_seconds),
       " s)\n\n");
   std::vector<std::vector<std::string>> cells;
-  std::vector<std::string> head = {r.group_by, "GPU-hours"};
+  std::vector<std::string> head = {ledger::GroupByName(r.group_by), "GPU-hours"};
   if (o.rental) head.push_back("rental USD");
   if (o.owned) head.push_back(r.strategy ? "strategy USD" : "owned USD");
   head.push_back("start day");

@@ -53,7 +53,8 @@ absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t gro
                                                         " is ", ledger::RunStatusName(run.status),
                                                         ", not complete"));
     }
-    absl::StatusOr<CostReport> cost = BuildCostReport(ledger, run.id, "category", false);
+    absl::StatusOr<CostReport> cost =
+        BuildCostReport(ledger, run.id, ledger::GroupBy::kCategory, false);
     if (!cost.ok()) return cost.status();
     v1::RunMetrics m;
     google::protobuf::TextFormat::ParseFromString(run.metrics, &m);

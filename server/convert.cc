@@ -209,7 +209,7 @@ v1::UsageEntry UsageToProto(const ledger::UsageRecord& u) {
 v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
   v1::CostReport p;
   *p.mutable_run() = RunToProto(r.run);
-  p.set_group_by(r.group_by);
+  p.set_group_by(ledger::GroupByName(r.group_by));
   p.set_view(view == v1::COST_VIEW_UNSPECIFIED ? v1::COST_VIEW_BOTH : view);
   for (const report::CostRow& row : r.rows) *p.add_rows() = RowToProto(row);
   *p.mutable_jobs_total() = RowToProto(r.jobs_total);
@@ -237,7 +237,7 @@ v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
 report::CostReport ReportFromProto(const v1::CostReport& p) {
   report::CostReport r;
   r.run = RunFromProto(p.run());
-  r.group_by = p.group_by();
+  ledger::ParseGroupBy(p.group_by(), &r.group_by);  // only ever written from GroupByName
   for (const auto& row : p.rows()) r.rows.push_back(RowFromProto(row));
   r.jobs_total = RowFromProto(p.jobs_total());
   r.total = RowFromProto(p.total());

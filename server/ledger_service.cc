@@ -178,26 +178,26 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
                                               const v1::GetCostReportRequest* req,
                                               v1::CostReport* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->name(), "name"));
-  std::string by;
+  ledger::GroupBy by = ledger::GroupBy::kJob;
   switch (req->group_by()) {
     case v1::GROUP_BY_UNSPECIFIED:
     case v1::GROUP_BY_JOB:
-      by = "job";
+      by = ledger::GroupBy::kJob;
       break;
     case v1::GROUP_BY_PHASE:
-      by = "phase";
+      by = ledger::GroupBy::kPhase;
       break;
     case v1::GROUP_BY_PROJECT:
-      by = "project";
+      by = ledger::GroupBy::kProject;
       break;
     case v1::GROUP_BY_CATEGORY:
-      by = "category";
+      by = ledger::GroupBy::kCategory;
       break;
     case v1::GROUP_BY_DAY:
-      by = "day";
+      by = ledger::GroupBy::kDay;
       break;
     case v1::GROUP_BY_POOL:
-      by = "pool";
+      by = ledger::GroupBy::kPool;
       break;
     default:
       return ToGrpcStatus(

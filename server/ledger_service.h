@@ -33,7 +33,7 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
   // A partial report of a run this server is replaying, with its running
   // jobs' unwritten usage; nullopt for a run it is not replaying.
   using LiveReportHandler = std::function<std::optional<absl::StatusOr<report::CostReport>>(
-      int64_t run, const std::string& group_by, const gpuledger::v1::Pricing* pricing_override)>;
+      int64_t run, ledger::GroupBy group_by, const gpuledger::v1::Pricing* pricing_override)>;
   explicit LedgerServiceImpl(std::string ledger_path, CompareHandler compare = nullptr,
                              LiveReportHandler live = nullptr)
       : path_(std::move(ledger_path)), compare_(std::move(compare)), live_(std::move(live)) {}

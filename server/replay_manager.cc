@@ -21,7 +21,8 @@ v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& r
   p.set_state(server::StateFromStatus(run.status));
   p.set_final(true);
   p.set_sim_time_seconds(run.sim_end);
-  absl::StatusOr<report::CostReport> r = report::BuildCostReport(l, run.id, "job", true);
+  absl::StatusOr<report::CostReport> r =
+      report::BuildCostReport(l, run.id, ledger::GroupBy::kJob, true);
   if (r.ok()) {
     p.set_jobs_total(r->jobs);
     p.set_gpu_seconds(r->jobs_total.gpu_seconds);
@@ -39,7 +40,7 @@ v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& r
 // running jobs' unwritten usage (up to the time shown so far) are one
 // snapshot; nullopt for a run not running here.
 std::optional<absl::StatusOr<report::CostReport>> ReplayManager::LiveReport(
-    int64_t run_id, const std::string& by, const v1::Pricing* pricing) {
+    int64_t run_id, ledger::GroupBy by, const v1::Pricing* pricing) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_ || active_.count(run_id) == 0) return std::nullopt;

@@ -72,7 +72,7 @@ class ReplayManager {
   // running jobs' unwritten usage (up to the time shown so far) are one
   // snapshot; nullopt for a run not running here.
   std::optional<absl::StatusOr<report::CostReport>> LiveReport(
-      int64_t run_id, const std::string& by, const gpuledger::v1::Pricing* pricing);
+      int64_t run_id, ledger::GroupBy by, const gpuledger::v1::Pricing* pricing);
 
   absl::StatusOr<gpuledger::v1::Run> Start(const gpuledger::v1::StartReplayRequest& req);
 

@@ -88,7 +88,7 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
       [&](const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
         return server::ToGrpcStatus(Compare(manager, o, req, resp));
       },
-      [&](int64_t run, const std::string& by, const v1::Pricing* pricing) {
+      [&](int64_t run, ledger::GroupBy by, const v1::Pricing* pricing) {
         return manager.LiveReport(run, by, pricing);
       });
   std::unique_ptr<v1::ReplayService::Service> replay_service =

@@ -53,7 +53,7 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   // The plan replayed as published, priced both ways.
   auto plain = ReplayWorkload(plan_, *ledger_, 0);
   ASSERT_TRUE(plain.ok());
-  auto report = report::BuildCostReport(*ledger_, plain->run_id, "job", false);
+  auto report = report::BuildCostReport(*ledger_, plain->run_id, ledger::GroupBy::kJob, false);
   ASSERT_TRUE(report.ok());
 
   auto strategies = traces::LoadStrategies("");
@@ -103,14 +103,14 @@ TEST_F(CompareTest, DefaultStrategiesAgainstThePlainReplayAndTheProfiles) {
   // `gpuledger report` on each strategy's run prices every entry by its
   // pool: its strategy total is compare's (the horizon is the replay here).
   for (const auto& [name, result] : r) {
-    auto rep = report::BuildCostReport(*ledger_, result.run_id, "pool", false);
+    auto rep = report::BuildCostReport(*ledger_, result.run_id, ledger::GroupBy::kPool, false);
     ASSERT_TRUE(rep.ok()) << name;
     EXPECT_TRUE(rep->strategy) << name;
     EXPECT_NEAR(rep->total.owned_micro_usd, result.total_micro_usd, 10) << name;
     EXPECT_EQ(rep->capital_micro_usd, result.capital_micro_usd) << name;
   }
   // Every replay is in the ledger, its entries labelled by pool.
-  auto pools = ledger_->SumByGroup(r["own half, burst"].run_id, "pool");
+  auto pools = ledger_->SumByGroup(r["own half, burst"].run_id, ledger::GroupBy::kPool);
   ASSERT_TRUE(pools.ok());
   std::map<std::string, int64_t> by_pool;
   for (const auto& g : *pools) by_pool[g.group] = g.gpu_seconds;
@@ -162,7 +162,7 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
   // 2,048 GPUs x 3 years (one whole term) x $0.72.
   EXPECT_EQ(res.total_micro_usd,
             pricing::CostMicroUsd(2048 * 3 * pricing::kSecondsPerYear, 720'000'000));
-  auto report = report::BuildCostReport(*ledger_, res.run_id, "pool", false);
+  auto report = report::BuildCostReport(*ledger_, res.run_id, ledger::GroupBy::kPool, false);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd);
   EXPECT_EQ(report->rows.back().group, "unused term");
@@ -185,7 +185,7 @@ TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
   ASSERT_TRUE(strategies.ok());
   auto r = Run(*strategies);
   for (const auto& [name, res] : r) {
-    auto report = report::BuildCostReport(*ledger_, res.run_id, "job", false);
+    auto report = report::BuildCostReport(*ledger_, res.run_id, ledger::GroupBy::kJob, false);
     ASSERT_TRUE(report.ok());
     EXPECT_EQ(report->total.owned_micro_usd, res.total_micro_usd) << name;
     EXPECT_EQ(report->on_demand_micro_usd, res.on_demand_micro_usd) << name;

@@ -129,7 +129,7 @@ TEST_F(FocusTest, OwnedClusterAddsUpToTheOwnedAndCashViews) {
                              "x_Category"}) {
     EXPECT_NE(std::find(csv.header.begin(), csv.header.end(), column), csv.header.end()) << column;
   }
-  auto report = report::BuildCostReport(*ledger_, run->run_id, "category", false);
+  auto report = report::BuildCostReport(*ledger_, run->run_id, ledger::GroupBy::kCategory, false);
   ASSERT_TRUE(report.ok());
   const double rows = static_cast<double>(csv.rows.size());
   // EffectiveCost: the owned view's total (each row rounds to a micro-dollar).
@@ -180,7 +180,7 @@ TEST_F(FocusTest, RentalViewBillsTheJobsGpuHours) {
   report::FocusOptions o;
   o.view = "rental";
   const Csv csv = Parse(Export(run->run_id, o));
-  auto report = report::BuildCostReport(*ledger_, run->run_id, "category", false);
+  auto report = report::BuildCostReport(*ledger_, run->run_id, ledger::GroupBy::kCategory, false);
   const double rows = static_cast<double>(csv.rows.size());
   EXPECT_NEAR(csv.Sum("BilledCost"), report->jobs_total.rental_micro_usd / 1e6, rows * 1e-6);
   EXPECT_NEAR(csv.Sum("EffectiveCost"), csv.Sum("BilledCost"), 1e-6);

@@ -187,9 +187,9 @@ TEST_F(LedgerTest, WriterDroppedWithoutFinishLeavesAnIncompleteRun) {
   EXPECT_EQ(run->status, RunStatus::kRunning);
   EXPECT_EQ(l->ListUsage(1)->size(), 1u);
   EXPECT_EQ(l->LatestCompleteRun().status().code(), absl::StatusCode::kNotFound);
-  auto refused = report::BuildCostReport(*l, 1, "job", /*allow_partial=*/false);
+  auto refused = report::BuildCostReport(*l, 1, ledger::GroupBy::kJob, /*allow_partial=*/false);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  auto partial = report::BuildCostReport(*l, 1, "job", /*allow_partial=*/true);
+  auto partial = report::BuildCostReport(*l, 1, ledger::GroupBy::kJob, /*allow_partial=*/true);
   ASSERT_TRUE(partial.ok());
   EXPECT_EQ(partial->rows[0].gpu_seconds, 40);
 }
@@ -257,7 +257,7 @@ TEST_F(LedgerTest, SchemaVersionOneLedgersMigrateAndReportTheSame) {
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->status, RunStatus::kComplete);
   // The figures the version-1 binary reported for this ledger (tests/data/README.md).
-  auto r = report::BuildCostReport(*l, 1, "job", false);
+  auto r = report::BuildCostReport(*l, 1, ledger::GroupBy::kJob, false);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->rows.size(), 4u);
   EXPECT_EQ(r->rows[0].gpu_seconds, 115200);
@@ -423,7 +423,7 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
   }
   for (int pass = 0; pass < 2; ++pass) {  // then again after reopening
     auto l = Open();
-    auto r = report::BuildCostReport(*l, 1, "job", false);
+    auto r = report::BuildCostReport(*l, 1, ledger::GroupBy::kJob, false);
     ASSERT_TRUE(r.ok()) << r.status();
     ASSERT_EQ(r->rows.size(), 3u);
     EXPECT_EQ(r->rows[0].group, "a");
@@ -440,19 +440,19 @@ TEST_F(LedgerTest, BothViewsMatchAHandCalculationAndSurviveReopening) {
     EXPECT_EQ(r->total.owned_micro_usd, 34'600'000);
     EXPECT_EQ(r->jobs_total.owned_micro_usd, 22'000'000);
     EXPECT_EQ(r->capital_micro_usd, 16 * 35'064'000'000LL);
-    auto by_phase = report::BuildCostReport(*l, 1, "phase", false);
+    auto by_phase = report::BuildCostReport(*l, 1, ledger::GroupBy::kPhase, false);
     ASSERT_TRUE(by_phase.ok());
     EXPECT_EQ(by_phase->rows[0].group, "pretrain");
     EXPECT_EQ(by_phase->rows[1].group, "rl");
     EXPECT_EQ(by_phase->total.owned_micro_usd, 34'600'000);
-    auto by_project = report::BuildCostReport(*l, 1, "project", false);
+    auto by_project = report::BuildCostReport(*l, 1, ledger::GroupBy::kProject, false);
     ASSERT_TRUE(by_project.ok());
     ASSERT_EQ(by_project->rows.size(), 2u);
     EXPECT_EQ(by_project->rows[0].rental_micro_usd, 60'000'000);
     // A what-if price replaces the stored one without replaying.
     v1::Pricing what_if;
     what_if.mutable_rental()->set_usd_per_gpu_hour(2.5);
-    auto cheaper = report::BuildCostReport(*l, 1, "job", false, &what_if);
+    auto cheaper = report::BuildCostReport(*l, 1, ledger::GroupBy::kJob, false, &what_if);
     ASSERT_TRUE(cheaper.ok());
     EXPECT_EQ(cheaper->total.rental_micro_usd, 50'000'000);
     EXPECT_EQ(cheaper->total.owned_micro_usd, 34'600'000);
@@ -472,7 +472,7 @@ TEST_F(LedgerTest, DaysSplitEntriesAtMidnightAndListsPageAndFilter) {
   ASSERT_TRUE((*w)->AppendUsage({"", "", "idle", 0, 180000, 8, 1440000}).ok());
   ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 180000).ok());
 
-  auto days = l->SumByGroup(1, "day");
+  auto days = l->SumByGroup(1, ledger::GroupBy::kDay);
   ASSERT_TRUE(days.ok());
   ASSERT_EQ(days->size(), 3u);
   EXPECT_EQ((*days)[0].group, "day 1");
@@ -520,7 +520,7 @@ TEST_F(LedgerTest, DownCapacityIsChargedToTheOwnerOnly) {
   ASSERT_TRUE((*w)->AppendUsage({"a", "pretrain", "productive", 0, 3600, 8, 28800}).ok());
   ASSERT_TRUE((*w)->AppendUsage({"", "", "down", 0, 3600, 8, 28800}).ok());
   ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 3600).ok());
-  auto r = report::BuildCostReport(*l, 1, "job", false);
+  auto r = report::BuildCostReport(*l, 1, ledger::GroupBy::kJob, false);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->rows.size(), 3u);
   EXPECT_EQ(r->rows[1].group, "idle");
@@ -535,9 +535,17 @@ TEST_F(LedgerTest, DownCapacityIsChargedToTheOwnerOnly) {
 
 TEST_F(LedgerTest, UnknownRunAndGrouping) {
   auto l = Open();
-  EXPECT_EQ(report::BuildCostReport(*l, 42, "job", false).status().code(),
+  EXPECT_EQ(report::BuildCostReport(*l, 42, ledger::GroupBy::kJob, false).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(l->SumByGroup(1, "colour").status().code(), absl::StatusCode::kInvalidArgument);
+  // Groupings are named; a name that is none of them parses to nothing.
+  GroupBy by = GroupBy::kJob;
+  EXPECT_FALSE(ParseGroupBy("colour", &by));
+  EXPECT_FALSE(ParseGroupBy("Day", &by));
+  EXPECT_EQ(by, GroupBy::kJob);
+  for (GroupBy g : kGroupBys) {
+    ASSERT_TRUE(ParseGroupBy(GroupByName(g), &by)) << GroupByName(g);
+    EXPECT_EQ(by, g);
+  }
 }
 
 }  // namespace

@@ -109,7 +109,7 @@ TEST_F(ReplayTest, DeepSeekReproducesThePublishedCostTable) {
   // $25,000 over 35,064 h = $0.713 of capital (FACTS.md) plus energy.
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto report = report::BuildCostReport(**l, 1, "job", false);
+  auto report = report::BuildCostReport(**l, 1, ledger::GroupBy::kJob, false);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->capital_micro_usd, 51'200'000LL * 1'000'000);
   EXPECT_NEAR(report->rates.owned_depreciation / 1e9, 0.713, 0.0005);
@@ -203,8 +203,8 @@ TEST_F(ReplayTest, DeepSeekWithFailuresAddsCategoriesOnTopOfThePublishedWork) {
 
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto plain = report::BuildCostReport(**l, 1, "category", false);
-  auto failing = report::BuildCostReport(**l, 2, "category", false);
+  auto plain = report::BuildCostReport(**l, 1, ledger::GroupBy::kCategory, false);
+  auto failing = report::BuildCostReport(**l, 2, ledger::GroupBy::kCategory, false);
   ASSERT_TRUE(plain.ok() && failing.ok());
   std::map<std::string, report::CostRow> rows;
   for (const auto& row : failing->rows) rows[row.group] = row;
@@ -349,7 +349,7 @@ TEST_F(ReplayTest, PricingProfilesRepriceARunAndTheBreakEvenIsPrinted) {
   ASSERT_EQ(Cli({"replay", kDeepSeek, "--ledger", ledger_}).code, 0);
   auto l = ledger::Ledger::Open(ledger_);
   ASSERT_TRUE(l.ok());
-  auto plain = report::BuildCostReport(**l, 1, "job", false);
+  auto plain = report::BuildCostReport(**l, 1, ledger::GroupBy::kJob, false);
   ASSERT_TRUE(plain.ok());
   // Break-even by hand from the default profile's numbers: depreciation
   // $25,000 / (4 x 8,766 h); energy 700 W x 1.82 x 0.75 x 1.25 x $0.08/kWh,
@@ -398,7 +398,7 @@ TEST_F(ReplayTest, JobTracesChargeCancelledAndFailedJobsForWhatTheyHeld) {
             std::string::npos)
       << r.out;
   auto l = ledger::Ledger::Open(ledger_);
-  auto report = report::BuildCostReport(**l, 1, "job", false);
+  auto report = report::BuildCostReport(**l, 1, ledger::GroupBy::kJob, false);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->jobs_total.gpu_seconds, 8 * 100 + 16 * 50 + 4 * 30);
   Result json = Cli({"report", "--ledger", ledger_, "--format", "json"});

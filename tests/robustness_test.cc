@@ -520,7 +520,7 @@ TEST_F(Robustness, AReaderWhoCannotWriteTheFolderReadsTheLedger) {
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
     auto l = ledger::Ledger::OpenForReading(ledger);
     if (!l.ok()) _exit(1);
-    auto report = report::BuildCostReport(**l, 1, "job", false);
+    auto report = report::BuildCostReport(**l, 1, ledger::GroupBy::kJob, false);
     _exit(report.ok() && report->total.rental_micro_usd > 0 ? 0 : 2);
   }
   int status = 0;
