@@ -23,6 +23,7 @@
 #include "replay/replay.h"
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
+#include "traces/swf.h"
 
 namespace {
 
@@ -79,10 +80,23 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed)->capture_default_str();
   bool no_ledger = false;
   app.add_flag("--no-ledger", no_ledger, "simulate only: the scheduler's own cost");
+  std::string swf;
+  app.add_option("--swf", swf, "replay this SWF trace (one GPU per processor) instead");
   CLI11_PARSE(app, argc, argv);
 
   const auto t0 = std::chrono::steady_clock::now();
-  Workload w = Synthetic(jobs, load, seed);
+  Workload w;
+  if (swf.empty()) {
+    w = Synthetic(jobs, load, seed);
+  } else {
+    auto loaded = gpuledger::traces::LoadSwfFile(swf, {});
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+      return 2;
+    }
+    w = *std::move(loaded);
+    jobs = static_cast<int>(w.jobs.size());
+  }
   const auto t1 = std::chrono::steady_clock::now();
   if (no_ledger) {
     struct Null : gpuledger::scheduler::Sink {
@@ -97,10 +111,12 @@ int main(int argc, char** argv) {
     } null;
     auto p = gpuledger::scheduler::ParsePolicy(policy);
     if (!p.ok()) return 2;
-    auto s = gpuledger::scheduler::Simulate({w.nodes, 8, 0}, gpuledger::replay::ToJobSpecs(w),
-                                            {*p, -1}, &null);
+    std::vector<gpuledger::scheduler::JobSpec> specs = gpuledger::replay::ToJobSpecs(w);
+    const auto t2 = std::chrono::steady_clock::now();
+    auto s = gpuledger::scheduler::Simulate(
+        {w.nodes, static_cast<int>(w.gpu.gpus_per_node()), 0}, std::move(specs), {*p, -1}, &null);
     const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     std::printf("%s,%d,%.2f,simulate-only,%.3f,%.0f,%.1f\n", policy.c_str(), jobs, load, secs,
