@@ -27,7 +27,7 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
   // and costs about $25,000-40,000 to buy, FACTS.md), and low enough that
   // every rate fits int64 nano-dollars per GPU-hour and every cost of a
   // replay fits 128 bits exactly (docs/metrics.md, "Bounds").
-  constexpr double kMaxHourly = 1e4;   // $ per GPU-hour
+  constexpr double kMaxHourly = kMaxUsdPerGpuHour;
   constexpr double kMaxCapital = 1e8;  // $ per GPU
   constexpr double kMaxKwh = 100;      // $ per kWh
   for (const absl::Status& s :
@@ -152,14 +152,14 @@ ExactUsd RoundToMicro(ExactUsd amount) {
 
 bool FitsInt64(ExactUsd v) { return v <= INT64_MAX && v >= INT64_MIN; }
 
+}  // namespace
+
 absl::Status TooMuchMoney(absl::string_view what) {
   return absl::OutOfRangeError(
       absl::StrCat(what,
                    " exceeds $9,223,372,036,854.775807, the most gpuledger represents (int64 "
                    "micro-dollars); lower the prices or the cluster"));
 }
-
-}  // namespace
 
 absl::StatusOr<int64_t> ToMicroUsd(ExactUsd amount, absl::string_view what) {
   const ExactUsd q = RoundToMicro(amount);
@@ -216,6 +216,11 @@ StateRates CapacityRates(const Rates& r, Capacity c) {
       break;
   }
   return {};
+}
+
+StateRates OwnedCashRates(const Rates& r) {
+  const int64_t fixed = r.owned_operations + r.owned_financing;
+  return {fixed + r.owned_busy_energy, fixed + r.owned_idle_energy, fixed};
 }
 
 absl::Status CheckCostFits(const Rates& r, ExactUsd gpu_seconds, absl::string_view source) {

@@ -19,6 +19,10 @@ namespace gpuledger::pricing {
 
 inline constexpr int64_t kSecondsPerYear = 31'557'600;  // 365.25 days
 
+// The highest price per GPU-hour (rental, reserved) a profile or an override
+// may give, in dollars (ValidatePricing; docs/metrics.md, "Bounds").
+inline constexpr double kMaxUsdPerGpuHour = 1e4;
+
 // Per-GPU-hour rates derived from a pricing profile, nano-dollars (1e-9 USD).
 struct Rates {
   int64_t rental = 0;  // what a rented GPU-hour costs
@@ -46,7 +50,6 @@ absl::Status ValidatePricing(const gpuledger::v1::Pricing& pricing, absl::string
 // Rates for a GPU of `tdp_watts` under `pricing`.
 Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts);
 
-// Capital per GPU in dollars, with its server and network share:
 // Capital per GPU in dollars: chip_usd x server_multiplier when chip_usd is
 // set, else capital_usd_per_gpu; then x (1 + network_share).
 double CapitalUsdPerGpu(const gpuledger::v1::Pricing& pricing);
@@ -79,6 +82,10 @@ inline ExactUsd ExactCost(int64_t gpu_seconds, int64_t nusd_per_gpu_hour) {
 // The most money a figure may hold: int64 micro-dollars, about $9.2
 // trillion. A run whose figures would exceed it is refused, never wrapped.
 inline constexpr int64_t kMaxMicroUsd = INT64_MAX;
+
+// OutOfRange: `what` "exceeds $9,223,372,036,854.775807, the most gpuledger
+// represents", and what to lower.
+absl::Status TooMuchMoney(absl::string_view what);
 
 // Micro-dollars of an exact amount, rounded half away from zero; OutOfRange
 // if they do not fit int64 (`what` names the figure in the message).
@@ -137,6 +144,10 @@ struct StateRates {
   int64_t down = 0;
 };
 StateRates CapacityRates(const Rates& rates, Capacity capacity);
+
+// What an owner pays in cash by the hour, by state: energy, operations and
+// cost of capital, not the capital itself (paid once, at the purchase).
+StateRates OwnedCashRates(const Rates& rates);
 
 // OK when `gpu_seconds` at the highest of the rates fits int64 micro-dollars
 // (so every cost of a replay bounded by them does); otherwise InvalidArgument

@@ -200,10 +200,7 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   report.capital_micro_usd =
       p->owned_cluster ? pricing::CapitalMicroUsd(p->pricing, run->total_gpus()) : 0;
   if (report.capital_micro_usd == pricing::kMaxMicroUsd) {
-    return absl::OutOfRangeError(
-        absl::StrCat("run ", run_id,
-                     ": the cluster's capital exceeds "
-                     "$9,223,372,036,854.775807, the most gpuledger represents"));
+    return pricing::TooMuchMoney(absl::StrCat("run ", run_id, ": the cluster's capital"));
   }
   report.window_seconds = run->sim_end - run->sim_start;
   report.idle_gpu_seconds = *idle;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <ostream>
@@ -57,16 +58,20 @@ struct Priced {
   std::string quantity, list_cost, contracted_cost;
 };
 
-// `v` / 10^places written exactly, with all `places` decimals (v >= 0).
+// `v` / 10^places written exactly, with all `places` decimals (v >= 0). Not
+// Decimal: a cost here has 18 decimals, and Decimal's rounding would
+// overflow 128 bits on them; nothing is rounded here.
 std::string Fixed(__int128 v, int places) {
-  std::string digits;
+  std::string digits;  // least significant first
   do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    digits.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
     v /= 10;
   } while (v > 0);
-  if (static_cast<int>(digits.size()) <= places) digits.insert(0, places + 1 - digits.size(), '0');
-  digits.insert(digits.size() - places, ".");
-  return digits;
+  while (static_cast<int>(digits.size()) <= places) digits.push_back('0');
+  std::reverse(digits.begin(), digits.end());
+  const size_t point = digits.size() - static_cast<size_t>(places);
+  return absl::StrCat(absl::string_view(digits).substr(0, point), ".",
+                      absl::string_view(digits).substr(point));
 }
 
 Priced PriceQuantity(int64_t gpu_seconds, int64_t list_nusd, int64_t contracted_nusd) {
@@ -189,9 +194,8 @@ class FocusExport {
       : run_(run),
         pricing_(pricing),
         rates_(pricing::ComputeRates(pricing, run.gpu_tdp_watts)),
-        // Cash an owner pays by the hour: energy, operations and cost of
-        // capital (the capital itself is the purchase row).
-        cash_fixed_(rates_.owned_operations + rates_.owned_financing),
+        // The capital itself is the purchase row.
+        cash_(pricing::OwnedCashRates(rates_)),
         epoch_(epoch),
         plain_pool_(plain_pool),
         project_(std::move(project)),
@@ -229,7 +233,7 @@ class FocusExport {
   const ledger::RunRecord& run_;
   const v1::Pricing& pricing_;
   const pricing::Rates rates_;
-  const int64_t cash_fixed_;
+  const pricing::StateRates cash_;  // what an owner pays in cash by the hour
   const std::time_t epoch_;
   const ledger::Pool plain_pool_;
   std::map<std::string, std::string> project_;
@@ -300,16 +304,13 @@ void FocusExport::CommittedUsage(const ledger::UsageRecord& e, ledger::Pool pool
   Row& r = *row;
   const bool job = !e.job_id.empty();
   const bool owned = pool == ledger::Pool::kOwned;
-  int64_t rate = rates_.reserved;
-  if (owned) {
-    rate = job                    ? rates_.owned_busy()
-           : e.category == "down" ? rates_.owned_down()
-                                  : rates_.owned_idle();
-    const int64_t cash = job                    ? cash_fixed_ + rates_.owned_busy_energy
-                         : e.category == "down" ? cash_fixed_
-                                                : cash_fixed_ + rates_.owned_idle_energy;
-    *billed = billed_.Take(pricing::ExactCost(gs, cash));
-  }
+  // The rate of the entry's state: a job's GPUs are busy, the rest idle or down.
+  auto of_state = [&](const pricing::StateRates& s) {
+    return job ? s.busy : e.category == "down" ? s.down : s.idle;
+  };
+  const int64_t rate = of_state(pricing::CapacityRates(
+      rates_, owned ? pricing::Capacity::kOwned : pricing::Capacity::kReserved));
+  if (owned) *billed = billed_.Take(pricing::ExactCost(gs, of_state(cash_)));
   *effective = effective_.Take(pricing::ExactCost(gs, rate));
   r["PricingCategory"] = "Committed";
   SetPrices(&r, gs, owned ? rate : rates_.rental, rate,

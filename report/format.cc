@@ -56,10 +56,6 @@ std::map<const CostRow*, std::string> HoursColumn(const CostReport& r, bool grou
   out[&r.total] = Decimal(shown, unit, places, grouped);
   return out;
 }
-// Dollars per GPU-hour of `micro_usd` over `gpu_seconds` (> 0), to 4 places.
-std::string PerGpuHour(int64_t micro_usd, int64_t gpu_seconds) {
-  return Decimal(static_cast<__int128>(micro_usd) * 3600, gpu_seconds * 1'000'000LL, 4);
-}
 // Rates are nano-dollars per GPU-hour.
 std::string Rate(int64_t nano) { return Decimal(nano, 1'000'000'000, 4); }
 std::string ExactRate(int64_t nano) { return Decimal(nano, 1'000'000'000, 9); }
@@ -203,7 +199,7 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
                     ", \"usd_per_busy_gpu_hour\": ", ExactRate(r.rates.owned_busy()),
                     ", \"usd_per_gpu_hour_used\": ",
                     r.cluster_busy_gpu_seconds() > 0
-                        ? PerGpuHour(r.cluster_micro_usd(), r.cluster_busy_gpu_seconds())
+                        ? UsdPerGpuHour(r.cluster_micro_usd(), r.cluster_busy_gpu_seconds(), 4)
                         : std::string("null"),
                     "}");
   }
@@ -368,7 +364,7 @@ void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
   if (owned_busy > 0) {
     absl::StrAppend(out, "owned: the window's cost $", Usd(owned_cost, true), " over ",
                     Hours(owned_busy, true), " GPU-hours used = $",
-                    PerGpuHour(owned_cost, owned_busy),
+                    UsdPerGpuHour(owned_cost, owned_busy, 4),
                     " per GPU-hour used, idle capacity included\n");
   }
   if (o.rental) {
@@ -473,16 +469,22 @@ std::string WithThousands(int64_t v) {
   return std::string(out.rbegin(), out.rend());
 }
 
+std::string UsdPerGpuHour(int64_t micro_usd, int64_t gpu_seconds, int places) {
+  if (gpu_seconds <= 0) return Decimal(0, 1, places);
+  return Decimal(static_cast<__int128>(micro_usd) * 3600,
+                 static_cast<__int128>(gpu_seconds) * 1'000'000, places);
+}
+
 std::string Money(int64_t micro_usd, int places, bool grouped) {
   return Decimal(micro_usd, 1'000'000, places, grouped);
 }
 
-std::string Decimal(__int128 num, int64_t den, int places, bool grouped) {
+std::string Decimal(__int128 num, __int128 den, int places, bool grouped) {
   const bool neg = num < 0;
   if (neg) num = -num;
   __int128 scale = 1;
   for (int i = 0; i < places; ++i) scale *= 10;
-  const __int128 scaled = (num * scale * 2 + den) / (2 * static_cast<__int128>(den));
+  const __int128 scaled = (num * scale * 2 + den) / (2 * den);
   const int64_t whole = static_cast<int64_t>(scaled / scale);
   std::string frac = std::to_string(static_cast<int64_t>(scaled % scale));
   frac = std::string(places - frac.size(), '0') + frac;

@@ -50,12 +50,20 @@ std::string CsvField(const std::string& v);
 std::string WithThousands(int64_t v);
 // `num / den` as a decimal with `places` digits, rounded half away from zero;
 // with thousands separators if `grouped`.
-std::string Decimal(__int128 num, int64_t den, int places, bool grouped = false);
+std::string Decimal(__int128 num, __int128 den, int places, bool grouped = false);
 
 // Dollars of `micro_usd` to `places` decimals (2: cents, 6: exact), rounded
-// half away from zero, with thousands separators if `grouped`: the one money
-// formatter of every output (tables, CSV, JSON, FOCUS, compare).
+// half away from zero, with thousands separators if `grouped`: the one
+// formatter of every amount of money in every output (tables, CSV, JSON,
+// FOCUS, compare). Prices per GPU-hour are exact decimals too (Decimal);
+// the statistics of a run group over seeds (means of totals) are doubles,
+// printed to the cent.
 std::string Money(int64_t micro_usd, int places, bool grouped = false);
+
+// Dollars per GPU-hour of `micro_usd` over `gpu_seconds`, exactly, to
+// `places` decimals (rounded half away from zero); "0" to those places for
+// no GPU-seconds.
+std::string UsdPerGpuHour(int64_t micro_usd, int64_t gpu_seconds, int places);
 
 // Rows of cells padded to columns two spaces apart; `left(i)` says which
 // columns align left (the rest align right). An empty row is a rule.

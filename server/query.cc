@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
+#include "pricing/rates.h"
 #include "server/convert.h"
 #include "report/format.h"
 
@@ -196,10 +197,11 @@ absl::Status Report(Client& c, const QueryOptions& o, std::ostream& out) {
   v1::GroupBy_Parse("GROUP_BY_" + absl::AsciiStrToUpper(o.by), &by);
   req.set_group_by(by);
   req.set_allow_partial(o.partial);
-  if (o.rental_usd_per_gpu_hour &&
-      !(*o.rental_usd_per_gpu_hour >= 0 && *o.rental_usd_per_gpu_hour <= 1e4)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--rental-usd must be in [0, 10000], got ", *o.rental_usd_per_gpu_hour));
+  if (o.rental_usd_per_gpu_hour && !(*o.rental_usd_per_gpu_hour >= 0 &&
+                                     *o.rental_usd_per_gpu_hour <= pricing::kMaxUsdPerGpuHour)) {
+    return absl::InvalidArgumentError(absl::StrCat("--rental-usd must be in [0, ",
+                                                   pricing::kMaxUsdPerGpuHour, "], got ",
+                                                   *o.rental_usd_per_gpu_hour));
   }
   if (o.rental_usd_per_gpu_hour) {
     req.mutable_pricing_override()->mutable_rental()->set_usd_per_gpu_hour(
