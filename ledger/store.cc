@@ -1,28 +1,15 @@
 // Names of statuses and pools, and the ledger's clock.
 #include "ledger/store.h"
 
-#include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <initializer_list>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
-#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "ledger/sqlite.h"
 #include "ledger/store_internal.h"
 
 namespace gpuledger::ledger {

@@ -1,6 +1,9 @@
 // The ledger: a SQLite file holding runs, their jobs and every GPU-second
-// they used, append-only. One writer per file (a RunWriter); readers open
-// their own connections and, in WAL mode, never see half a transaction.
+// they used, append-only. Each run has one writer (a RunWriter on its own
+// connection); several runs may be written at once (run groups, the server's
+// comparisons), their transactions taking turns (BEGIN IMMEDIATE, a busy
+// timeout). Readers open their own connections and, in WAL mode, never see
+// half a transaction.
 #ifndef GPULEDGER_LEDGER_STORE_H_
 #define GPULEDGER_LEDGER_STORE_H_
 

@@ -90,6 +90,7 @@ class ReplayManager {
   absl::StatusOr<traces::Workload> LoadRequestedPlan(const gpuledger::v1::StartReplayRequest& req);
 
  private:
+  // Runs `f` on the io thread and waits for its result.
   template <typename T>
   T OnIo(std::function<T()> f) {
     std::promise<T> done;
@@ -109,8 +110,6 @@ class ReplayManager {
   // Ends a replay in the ledger and sends its final message.
   void Finish(const std::shared_ptr<Active>& a, gpuledger::v1::Run::State state,
               std::string message);
-
-  // Runs `f` on the io thread and waits for its result.
 
   boost::asio::io_context& io_;
   ledger::Ledger& writer_;  // used on the io thread only

@@ -28,7 +28,6 @@
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/convert.h"
-#include "pricing/strategy.h"
 #include "report/cost.h"
 #include "server/health.h"
 #include "server/ledger_service.h"

@@ -9,7 +9,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gpuledger/v1/plan.pb.h"
-#include "traces/textproto.h"
 
 namespace gpuledger::traces {
 
@@ -24,14 +23,6 @@ absl::StatusOr<gpuledger::v1::FailureModelSpec> LoadFailureModelText(absl::strin
 // NotFound names the known models.
 absl::StatusOr<gpuledger::v1::FailureModelSpec> ResolveFailureModel(absl::string_view reference,
                                                                     absl::string_view plan_dir);
-
-// Checks a failure model's values. Messages start with the position of the
-// field in `tree` (may be null), else `fallback`, and name fields with
-// `prefix` ("cluster.failures." for a model inside a plan).
-absl::Status CheckFailureModel(const gpuledger::v1::FailureModelSpec& model,
-                               const google::protobuf::TextFormat::ParseInfoTree* tree,
-                               const Locator& loc, absl::string_view fallback,
-                               absl::string_view prefix);
 
 // Interruptions per GPU-hour: interruptions / (gpus x days x 24).
 double PerGpuHour(const gpuledger::v1::ObservedRate& observed);

@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "gpuledger/v1/plan.pb.h"
 
 namespace gpuledger::traces {
 
@@ -194,6 +195,15 @@ class Locator {
  private:
   std::string source_;
 };
+
+// Checks a failure model's values (traces/failures.cc), for the loaders of
+// failure models and of plans that hold one. Messages start with the
+// position of the field in `tree` (may be null), else `fallback`, and name
+// fields with `prefix` ("cluster.failures." for a model inside a plan).
+absl::Status CheckFailureModel(const gpuledger::v1::FailureModelSpec& model,
+                               const google::protobuf::TextFormat::ParseInfoTree* tree,
+                               const Locator& loc, absl::string_view fallback,
+                               absl::string_view prefix);
 
 }  // namespace gpuledger::traces
 
