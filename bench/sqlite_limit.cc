@@ -73,8 +73,9 @@ int main(int argc, char** argv) {
     const int64_t duration = 600 + i % 7200;
     if (text) {
       const int jn = std::snprintf(job, sizeof job, "%lld", static_cast<long long>(i + 1));
-      const int nn = std::snprintf(nodes, sizeof nodes, "%lld-%lld", static_cast<long long>(i % 2048),
-                                   static_cast<long long>(i % 2048 + gpus / 8));
+      const int nn =
+          std::snprintf(nodes, sizeof nodes, "%lld-%lld", static_cast<long long>(i % 2048),
+                        static_cast<long long>(i % 2048 + gpus / 8));
       sqlite3_bind_int64(st, 1, 1);
       sqlite3_bind_text(st, 2, job, jn, SQLITE_STATIC);
       sqlite3_bind_text(st, 3, "other", 5, SQLITE_STATIC);

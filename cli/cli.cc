@@ -118,46 +118,55 @@ struct ReportArgs {
   bool partial = false;
 };
 
+// The replay's input: a plan, an SWF trace or a job trace, by --format or
+// the file's name.
+absl::StatusOr<traces::Workload> LoadReplayInput(const ReplayArgs& a) {
+  const bool swf = a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
+  const bool trace = a.format == "trace" || (a.format == "auto" && traces::IsJobTracePath(a.plan));
+  return swf     ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node})
+         : trace ? traces::LoadJobTraceFile(a.plan,
+                                            {a.capacity, a.gpus_per_node_set ? a.gpus_per_node : 0})
+                 : traces::LoadPlanFile(a.plan);
+}
+
+// `replay --seeds N`: a run group, and its report.
+int DoReplayGroup(const ReplayArgs& a, const traces::Workload& w, scheduler::Policy policy,
+                  std::ostream& out, std::ostream& err) {
+  if (!a.schedule_out.empty()) {
+    return Fail(err,
+                absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
+  }
+  if (absl::Status s = replay::CheckWorkload(w, {policy, a.backfill_depth}, a.seed); !s.ok()) {
+    return Fail(err, s);
+  }
+  if (absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err); !l.ok()) {
+    return Fail(err, l.status());
+  }
+  absl::StatusOr<int64_t> group =
+      replay::ReplayGroup(w, a.ledger, a.seed, *a.seeds, {policy, a.backfill_depth}, a.threads);
+  if (!group.ok()) return Fail(err, group.status());
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
+  if (!l.ok()) return Fail(err, l.status());
+  absl::StatusOr<report::GroupReport> report = report::BuildGroupReport(**l, *group);
+  if (!report.ok()) return Fail(err, report.status());
+  out << report::FormatGroupReport(*report, "table") << "ledger " << a.ledger
+      << "; again: gpuledger report --ledger " << a.ledger << " --group " << *group << "\n";
+  return 0;
+}
+
 int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
   // Load and check the input before the ledger is even opened: bad input
   // changes nothing.
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
-  const bool swf = a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
-  const bool trace = a.format == "trace" || (a.format == "auto" && traces::IsJobTracePath(a.plan));
-  absl::StatusOr<traces::Workload> w =
-      swf     ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node})
-      : trace ? traces::LoadJobTraceFile(a.plan,
-                                         {a.capacity, a.gpus_per_node_set ? a.gpus_per_node : 0})
-              : traces::LoadPlanFile(a.plan);
+  absl::StatusOr<traces::Workload> w = LoadReplayInput(a);
   if (!w.ok()) return Fail(err, w.status());
   if ((a.seeds && *a.seeds < 1) || a.threads < 0) {
     return Fail(err, absl::InvalidArgumentError(
                          "--seeds must be at least 1 and --threads must not be negative"));
   }
-  if (a.seeds) {
-    if (!a.schedule_out.empty()) {
-      return Fail(err,
-                  absl::InvalidArgumentError("--schedule-out writes one replay; not with --seeds"));
-    }
-    if (absl::Status s = replay::CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
-      return Fail(err, s);
-    }
-    if (absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err); !l.ok()) {
-      return Fail(err, l.status());
-    }
-    absl::StatusOr<int64_t> group =
-        replay::ReplayGroup(*w, a.ledger, a.seed, *a.seeds, {*policy, a.backfill_depth}, a.threads);
-    if (!group.ok()) return Fail(err, group.status());
-    absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(a.ledger);
-    if (!l.ok()) return Fail(err, l.status());
-    absl::StatusOr<report::GroupReport> report = report::BuildGroupReport(**l, *group);
-    if (!report.ok()) return Fail(err, report.status());
-    out << report::FormatGroupReport(*report, "table") << "ledger " << a.ledger
-        << "; again: gpuledger report --ledger " << a.ledger << " --group " << *group << "\n";
-    return 0;
-  }
+  if (a.seeds) return DoReplayGroup(a, *w, *policy, out, err);
   if (!a.schedule_out.empty()) {
     if (absl::Status s = replay::CheckScheduleOut(a.schedule_out, a.ledger); !s.ok())
       return Fail(err, s);
@@ -167,27 +176,22 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
-  const std::string name = w->name, gpu = w->gpu.name();
-  const int total_gpus = w->total_gpus();
+  report::ReplayHeadline h{
+      0, w->name, 0, w->total_gpus(), w->gpu.name(), scheduler::PolicyName(*policy), a.seed};
   absl::StatusOr<replay::ReplayResult> r = replay::ReplayWorkload(
       std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
   if (!r.ok()) return Fail(err, r.status());
-
-  const auto& s = r->summary;
   // Totals only: grouped by category, one pass over the entries, however
   // many jobs the run has.
   absl::StatusOr<report::CostReport> report =
       report::BuildCostReport(**l, r->run_id, ledger::GroupBy::kCategory, /*allow_partial=*/false);
   if (!report.ok()) return Fail(err, report.status());
-  out << "run " << r->run_id << " complete: " << name << ", " << s.jobs_completed << " jobs on "
-      << report::WithThousands(total_gpus) << " " << gpu << " (" << scheduler::PolicyName(*policy)
-      << ", seed " << a.seed << ")\n"
-      << "simulated " << report::Decimal(s.end - s.start, 86400, 2) << " days; "
-      << report::Decimal(s.busy_gpu_seconds, 3600, 2, true) << " GPU-hours used, "
-      << report::Decimal(s.idle_gpu_seconds, 3600, 2, true) << " idle\n"
-      << "rental $" << report::Money(report->total.rental_micro_usd, 2, true) << "; owned $"
-      << report::Money(report->total.owned_micro_usd, 2, true) << " (idle capacity included)\n"
-      << report::BeyondWorkText(*report) << report::MetricsText(r->metrics) << "ledger " << a.ledger
+  h.run_id = r->run_id;
+  h.jobs_completed = r->summary.jobs_completed;
+  h.window_seconds = r->summary.end - r->summary.start;
+  h.busy_gpu_seconds = r->summary.busy_gpu_seconds;
+  h.idle_gpu_seconds = r->summary.idle_gpu_seconds;
+  out << report::ReplaySummaryText(h, *report, r->metrics) << "ledger " << a.ledger
       << "; details: gpuledger report --ledger " << a.ledger << " --run " << r->run_id << "\n";
   return 0;
 }
@@ -673,7 +677,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   server::QueryOptions query;
   // In the order `gpuledger --help` lists them.
   CLI::App* rp = AddReplay(app, replay);
-  AddReport(app, report);
+  CLI::App* rr = AddReport(app, report);
   CLI::App* cp = AddCompare(app, compare);
   CLI::App* gn = AddGen(app, gen);
   CLI::App* ex = AddExport(app, exp);
@@ -701,7 +705,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (lgc.repair->parsed()) return DoLedgerRepair(lg, out, err);
   if (sv->parsed()) return DoServe(serve, out, err);
   if (qy->parsed()) return DoQuery(query, out, err);
-  return DoReport(report, out, err);
+  if (rr->parsed()) return DoReport(report, out, err);
+  err << "gpuledger: no command given; see gpuledger --help\n";  // require_subcommand(1) prevents
+                                                                 // it
+  return kBadInput;
 }
 
 }  // namespace gpuledger::cli

@@ -475,6 +475,18 @@ std::string UsdPerGpuHour(int64_t micro_usd, int64_t gpu_seconds, int places) {
                  static_cast<__int128>(gpu_seconds) * 1'000'000, places);
 }
 
+std::string ReplaySummaryText(const ReplayHeadline& h, const CostReport& report,
+                              const v1::RunMetrics& metrics) {
+  return absl::StrCat("run ", h.run_id, " complete: ", h.plan, ", ", h.jobs_completed, " jobs on ",
+                      WithThousands(h.total_gpus), " ", h.gpu, " (", h.policy, ", seed ", h.seed,
+                      ")\n", "simulated ", Decimal(h.window_seconds, 86400, 2), " days; ",
+                      Decimal(h.busy_gpu_seconds, 3600, 2, true), " GPU-hours used, ",
+                      Decimal(h.idle_gpu_seconds, 3600, 2, true), " idle\n", "rental $",
+                      Money(report.total.rental_micro_usd, 2, true), "; owned $",
+                      Money(report.total.owned_micro_usd, 2, true), " (idle capacity included)\n",
+                      BeyondWorkText(report), MetricsText(metrics));
+}
+
 std::string Money(int64_t micro_usd, int places, bool grouped) {
   return Decimal(micro_usd, 1'000'000, places, grouped);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 #include "absl/strings/string_view.h"
 
+#include "gpuledger/v1/ledger_service.pb.h"
 #include "report/cost.h"
 #include "report/group.h"
 
@@ -31,6 +32,24 @@ std::string FormatGroupReport(const report::GroupReport& report, absl::string_vi
 // the jobs' work (productive), in GPU-hours and both views, and the owned
 // cost of nodes under repair. "" when there is none or another grouping.
 std::string BeyondWorkText(const report::CostReport& report);
+
+// What `gpuledger replay` says of the run it has just written.
+struct ReplayHeadline {
+  int64_t run_id = 0;
+  std::string plan;  // the workload's name
+  int64_t jobs_completed = 0;
+  int total_gpus = 0;
+  std::string gpu;     // the GPU model
+  std::string policy;  // its name
+  int64_t seed = 0;
+  int64_t window_seconds = 0;  // simulated
+  int64_t busy_gpu_seconds = 0;
+  int64_t idle_gpu_seconds = 0;
+};
+// Its summary: the run, the window and its GPU-hours, both totals, what
+// was spent beyond the work, and the schedule metrics.
+std::string ReplaySummaryText(const ReplayHeadline& h, const report::CostReport& report,
+                              const gpuledger::v1::RunMetrics& metrics);
 
 // Plain records (runs, jobs, usage entries) as a table, CSV or JSON array of
 // objects; numeric columns are right-aligned and unquoted in JSON.
