@@ -120,3 +120,35 @@ $ ledger-dump "$TMP/l.sqlite"
 >   8 | 1 |  |  | idle | 5646096 | 5934378 | 1536 | 442801152 |  | 
 >   9 | 1 | r1 | rl | productive | 5646096 | 5934378 | 512 | 147600384 | 0-31,32-63 | 
 > user_version 6
+# The scheduler's checks, an unknown GPU model, the money bound, a strategy
+# set that does not parse, an unknown pricing profile, a run not there; none
+# of them writes a ledger.
+$ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 after: "b" }\njobs { id: "b" phase: PRETRAIN gpus: 8 gpu_hours: 5 after: "a" }\n' > "$TMP/cycle.textproto"
+$ gpuledger replay "$TMP/cycle.textproto" --ledger "$TMP/none.sqlite"
+2> gpuledger: $TMP/cycle.textproto:3:53: job "a": field after: cyclic dependency "a" -> "b" -> "a"
+? 2
+$ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 64 gpu_hours: 5 }\n' > "$TMP/wide.textproto"
+$ gpuledger replay "$TMP/wide.textproto" --ledger "$TMP/none.sqlite"
+2> gpuledger: $TMP/wide.textproto:3:32: job "a": field gpus: 64 GPUs is bigger than the cluster (16 GPUs)
+? 2
+$ printf 'name: "x"\ncluster { gpu: "H900" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 }\n' > "$TMP/gpu.textproto"
+$ gpuledger replay "$TMP/gpu.textproto" --ledger "$TMP/none.sqlite"
+2> gpuledger: $TMP/gpu.textproto:2:11: cluster: field gpu: unknown GPU model "H900" (known: A100, H100, H800)
+? 2
+$ printf 'name: "x"\ncluster { nodes: 1000000 }\npricing { rental { usd_per_gpu_hour: 10000 } }\njobs { id: "a" phase: PRETRAIN gpus: 8 wall_clock_hours: 876000 }\n' > "$TMP/rich.textproto"
+$ gpuledger replay "$TMP/rich.textproto" --ledger "$TMP/none.sqlite"
+2> gpuledger: $TMP/rich.textproto: at its prices (up to $10000 per GPU-hour) a replay of this plan could cost more than $9,223,372,036,854.78, the most gpuledger represents; lower the prices or the work
+? 2
+$ printf 'strategies { name: "x" committed: "owned" committed_share_of_peak: 1 committed_pricing: "owned-straight-line" \n' > "$TMP/strat.textproto"
+$ gpuledger compare traces/deepseek-v3-r1.textproto --strategies "$TMP/strat.textproto"
+2> gpuledger: $TMP/strat.textproto:2:1: Expected identifier, got: 
+? 2
+$ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/ok.sqlite" >/dev/null
+$ gpuledger report --ledger "$TMP/ok.sqlite" --pricing nosuch-profile
+2> gpuledger: unknown pricing profile "nosuch-profile" (shipped: on-demand-hyperscaler, on-demand, owned-epoch, owned-financed, owned-straight-line, reserved-1y, reserved-3y; or give a path to a .textproto file)
+? 2
+$ gpuledger report --ledger "$TMP/ok.sqlite" --run 7
+2> gpuledger: no run 7 in the ledger
+? 2
+$ ls "$TMP"/none* 2>/dev/null || echo "no ledger written"
+> no ledger written

@@ -37,7 +37,7 @@ $ printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 failure_model: "%s/nofile.te
 $ gpuledger replay "$TMP/fm.textproto" --ledger "$TMP/l.sqlite"
 2> gpuledger: $TMP/fm.textproto:2:32: cluster: field failure_model: $TMP/nofile.textproto: cannot read failure model
 ? 2
-$ printf 'name: "m"\nunexpected_interruptions: -3\n' > "$TMP/bad-model.textproto" && printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 failure_model: "bad-model.textproto" }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 }\n' > "$TMP/fm2.textproto"
+$ printf 'gpu: "H100"\nunexpected { interruptions: -3 gpus: 16 days: 1 }\n' > "$TMP/bad-model.textproto" && printf 'name: "x"\ncluster { gpu: "H800" nodes: 2 failure_model: "bad-model.textproto" }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 }\n' > "$TMP/fm2.textproto"
 $ gpuledger replay "$TMP/fm2.textproto" --ledger "$TMP/l.sqlite"
-2> gpuledger: $TMP/fm2.textproto:2:32: cluster: field failure_model: $TMP/bad-model.textproto:1:5: Message type "gpuledger.v1.FailureModelSpec" has no field named "name".
+2> gpuledger: $TMP/fm2.textproto:2:32: cluster: field failure_model: $TMP/bad-model.textproto:2:1: field unexpected: interruptions must not be negative, gpus and days must be positive
 ? 2

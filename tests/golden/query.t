@@ -111,6 +111,9 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --group 1 --format csv
 > makespan_days,25.431319,25.431319,25.431319
 > wall_clock_days:llama4-scout,25.431319,25.431319,25.431319
 > wall_clock_days:llama4-maverick,12.105313,12.105313,12.105313
+$ gpuledger query --server "$SERVER" usage --run 1 --phase context_extension
+> entry  job                   phase              category    start_seconds  end_seconds  gpus  gpu_seconds
+>     2  v3-context-extension  context_extension  productive        4682813      4891993  2048    428400640
 $ gpuledger query --server "$SERVER" report --run 99
 2> gpuledger: server: no run 99 in the ledger
 ? 2
