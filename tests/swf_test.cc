@@ -86,6 +86,29 @@ TEST_F(SwfTest, MalformedLinesNameTheirNumber) {
   EXPECT_EQ(LoadSwfFile(Path("missing.swf"), {}).status().code(), absl::StatusCode::kNotFound);
 }
 
+// Two kept jobs with one id would be one job to the ledger and its reports
+// (their GPU-hours counted twice by job): refused, naming both lines. Ids
+// out of order are fine; a repeated id of a skipped job harms nothing.
+TEST_F(SwfTest, ARepeatedJobIdIsRefused) {
+  auto job = [](int id, int run) {
+    return absl::StrCat(id, " 0 -1 ", run, " 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n");
+  };
+  const std::string dup =
+      Write("d.swf", std::string(kHeader) + job(5, 10) + job(3, 10) + job(9, 10) + job(3, 20));
+  EXPECT_EQ(LoadSwfFile(dup, {}).status().message(),
+            dup + ":7: field 1: job id 3 repeats the id of the job on line 5");
+  const std::string growing = Write("g.swf", std::string(kHeader) + job(1, 10) + job(1, 10));
+  EXPECT_EQ(LoadSwfFile(growing, {}).status().message(),
+            growing + ":5: field 1: job id 1 repeats the id of the job on line 4");
+  const std::string shuffled =
+      Write("s.swf", std::string(kHeader) + job(5, 10) + job(3, 10) + job(9, 10) + job(3, 0));
+  absl::StatusOr<Workload> w = LoadSwfFile(shuffled, {});
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_EQ(w->jobs.size(), 3u);
+  EXPECT_EQ(w->jobs[1].id, "3");
+  EXPECT_EQ(w->skipped.at("run time <= 0"), 1);
+}
+
 TEST_F(SwfTest, ReadsGzipCompressedTraces) {
   const std::string text =
       std::string(kHeader) + "7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n";

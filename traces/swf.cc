@@ -123,6 +123,25 @@ std::optional<PlanJob> SwfJob(const double (&v)[kFields], int64_t capacity, int 
   return j;
 }
 
+// Refuses a trace in which two jobs the replay keeps have one id (field 1):
+// the ledger, its reports and --schedule-out name jobs by id. `lines` holds
+// each kept job's line. Ids that only grow (as in the archive's traces) are
+// checked as they are read; others are sorted here.
+absl::Status CheckUniqueIds(const std::string& path, const std::vector<PlanJob>& jobs,
+                            const std::vector<double>& ids, const std::vector<int>& lines) {
+  std::vector<size_t> order(jobs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a] < ids[b]; });
+  for (size_t k = 1; k < order.size(); ++k) {
+    if (ids[order[k]] == ids[order[k - 1]]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", lines[order[k]], ": field 1: job id ", jobs[order[k]].id,
+          " repeats the id of the job on line ", lines[order[k - 1]]));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& options) {
@@ -149,6 +168,9 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
   bool header_done = false;
   Sha256 sha;  // of the lines as read (decompressed), without holding them
   Skips skips;
+  std::vector<double> ids;  // of the kept jobs, with their lines
+  std::vector<int> lines;
+  bool growing = true;  // every id above the one before
   while (f->Next(&line)) {
     ++line_no;
     sha.Update(line);
@@ -171,10 +193,16 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
     double v[kFields];
     if (absl::Status st = ReadFields(s, absl::StrCat(path, ":", line_no), v); !st.ok()) return st;
     if (std::optional<PlanJob> j = SwfJob(v, capacity, options.gpus_per_node, &skips)) {
+      growing = growing && (ids.empty() || v[0] > ids.back());
+      ids.push_back(v[0]);
+      lines.push_back(line_no);
       w.jobs.push_back(*std::move(j));
     }
   }
   if (!f->status().ok()) return f->status();
+  if (!growing) {
+    if (absl::Status s = CheckUniqueIds(path, w.jobs, ids, lines); !s.ok()) return s;
+  }
   if (!header_done) return absl::InvalidArgumentError(absl::StrCat(path, ": no jobs in the trace"));
   w.nodes = static_cast<int>(capacity / options.gpus_per_node);
   w.sha256 = sha.HexDigest();

@@ -150,5 +150,9 @@ $ gpuledger report --ledger "$TMP/ok.sqlite" --pricing nosuch-profile
 $ gpuledger report --ledger "$TMP/ok.sqlite" --run 7
 2> gpuledger: no run 7 in the ledger
 ? 2
+$ printf '; MaxProcs: 16\n1 0 -1 100 4 -1 -1 4 100 -1 1 1 1 1 1 1 -1 -1\n1 10 -1 100 4 -1 -1 4 100 -1 1 1 1 1 1 1 -1 -1\n' > "$TMP/dup.swf"
+$ gpuledger replay "$TMP/dup.swf" --ledger "$TMP/none.sqlite"
+2> gpuledger: $TMP/dup.swf:3: field 1: job id 1 repeats the id of the job on line 2
+? 2
 $ ls "$TMP"/none* 2>/dev/null || echo "no ledger written"
 > no ledger written
