@@ -186,6 +186,25 @@ absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
 }
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, GroupBy key) {
+  // A complete run's totals, where its writer stored them for this grouping.
+  Stmt has(db_,
+           "SELECT 1 FROM runs WHERE run_id = ?1 AND status = 'complete' AND "
+           "instr(',' || totals || ',', ',' || ?2 || ',') > 0");
+  has.Bind(1, run).BindStatic(2, GroupByName(key));
+  absl::StatusOr<bool> stored = has.Step();
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return SumEntriesByGroup(run, key);
+  Stmt q(db_,
+         "SELECT grp, gpu_seconds, first_start, last_end, on_demand_gpu_seconds FROM "
+         "group_totals WHERE run_id = ? AND grouping = ? ORDER BY ordinal");
+  q.Bind(1, run).BindStatic(2, GroupByName(key));
+  return CollectRows<GroupSum>(q, [](const Stmt& r) {
+    return GroupSum{r.Text(0), r.Int64(1), r.Int64(2), r.Int64(3), r.Int64(4)};
+  });
+}
+
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t run,
+                                                                        GroupBy key) {
   // Groups are listed in plan order: by the first job (ordinal) in them.
   // Every job appears, with zero if it used nothing (an incomplete run).
   std::string sql;

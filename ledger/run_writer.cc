@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/sqlite.h"
 #include "ledger/store_internal.h"
+#include "ledger/totals.h"
 
 namespace gpuledger::ledger {
 
@@ -108,7 +109,7 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
     return s;
   }
   const int64_t run_id = sqlite3_last_insert_rowid(db_);
-  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_));
+  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_, run.sim_start));
   writer->in_transaction_ = true;  // the run's row opened this transaction
   if (background) {
     if (auto s = writer->Commit(); !s.ok()) return s;
@@ -219,11 +220,12 @@ class RunWriter::Background {
   std::thread thread_;  // last: starts once the rest is ready
 };
 
-RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock)
+RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origin)
     : db_(db),
       run_id_(run_id),
       clock_(std::move(clock)),
-      stmts_(std::make_unique<Statements>(db)) {}
+      stmts_(std::make_unique<Statements>(db)),
+      totals_(std::make_unique<GroupTotals>(day_origin)) {}
 
 RunWriter::~RunWriter() {
   // Rows not handed over are dropped, like an open transaction; batches
@@ -314,6 +316,7 @@ absl::Status RunWriter::WriteBatch(const Batch& batch) {
 
 absl::Status RunWriter::WriteJob(int64_t ordinal, const JobRecord& j) {
   if (auto s = Begin(); !s.ok()) return s;
+  totals_->AddJob(ordinal, j);
   Stmt& q = stmts_->job;
   q.Reset();
   q.Bind(1, run_id_)
@@ -330,6 +333,7 @@ absl::Status RunWriter::WriteJob(int64_t ordinal, const JobRecord& j) {
 
 absl::Status RunWriter::WriteUsage(const UsageRecord& u) {
   if (auto s = Begin(); !s.ok()) return s;
+  totals_->AddEntry(u);
   Stmt& q = stmts_->usage;
   q.Reset();
   // The record outlives the step: no copies of its strings.
@@ -375,10 +379,42 @@ absl::Status RunWriter::Finish(RunStatus status, int64_t sim_start, int64_t sim_
   return Commit();
 }
 
+absl::Status RunWriter::WriteTotals(const FinishArgs& f, std::string* stored) {
+  if (f.status != RunStatus::kComplete || !totals_->valid()) return absl::OkStatus();
+  Stmt ins(db_,
+           "INSERT INTO group_totals (run_id, grouping, ordinal, grp, gpu_seconds, "
+           "on_demand_gpu_seconds, first_start, last_end) VALUES (?,?,?,?,?,?,?,?)");
+  for (GroupBy by : kGroupBys) {
+    // By job is as many rows as jobs: read from the entries. Days need the
+    // origin the writer was given to be the run's start.
+    if (by == GroupBy::kJob || (by == GroupBy::kDay && f.sim_start != totals_->day_origin()))
+      continue;
+    const std::vector<Ledger::GroupSum> groups = totals_->Groups(by);
+    for (size_t i = 0; i < groups.size(); ++i) {
+      const Ledger::GroupSum& g = groups[i];
+      ins.Reset();
+      ins.Bind(1, run_id_)
+          .BindStatic(2, GroupByName(by))
+          .Bind(3, static_cast<int64_t>(i))
+          .Bind(4, g.group)
+          .Bind(5, g.gpu_seconds)
+          .Bind(6, g.on_demand_gpu_seconds)
+          .Bind(7, g.first_start)
+          .Bind(8, g.last_end);
+      if (auto s = ins.Run(); !s.ok()) return s;
+    }
+    absl::StrAppend(stored, stored->empty() ? "" : ",", GroupByName(by));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
   if (auto s = Begin(); !s.ok()) return s;
+  std::string totals;  // the groupings stored
+  if (auto s = WriteTotals(f, &totals); !s.ok()) return s;
   Stmt q(db_,
          "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ?, "
+         "totals = ?9, "
          // Summed from the entries (this transaction sees its own) unless given.
          "idle_gpu_seconds = CASE WHEN ?7 >= 0 THEN ?7 ELSE "
          "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
@@ -394,7 +430,8 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
       .Bind(5, f.metrics)
       .Bind(6, run_id_)
       .Bind(7, f.idle_gpu_seconds)
-      .Bind(8, f.down_gpu_seconds);
+      .Bind(8, f.down_gpu_seconds)
+      .Bind(9, totals);
   return q.Run();
 }
 

@@ -186,16 +186,42 @@ ALTER TABLE runs ADD COLUMN strategy TEXT NOT NULL DEFAULT '';
     // the status 'abandoned' it gives such a run. The status CHECK grows by
     // one value in place (SQLite's documented way to loosen a CHECK without
     // rebuilding the table, which its triggers and references would make
-    // fragile); the DDL after it makes every connection reload the schema.
+    // fragile). RESET makes this connection parse the edited schema again
+    // (with OFF it kept the old parse, and a later ALTER TABLE of runs in the
+    // same connection wrote a broken table definition); the DDL after it
+    // makes every other connection reload it.
     R"sql(
 ALTER TABLE runs ADD COLUMN writer TEXT NOT NULL DEFAULT '';
 PRAGMA writable_schema = ON;
 UPDATE sqlite_master
    SET sql = replace(sql, '''cancelled'')', '''cancelled'', ''abandoned'')')
  WHERE type = 'table' AND name = 'runs';
-PRAGMA writable_schema = OFF;
+PRAGMA writable_schema = RESET;
 CREATE TABLE schema_reload (x);
 DROP TABLE schema_reload;
+)sql",
+    // 6 -> 7: a complete run's per-group totals (its job entries summed by
+    // phase, project, category, pool and day), written with its end, so a
+    // report reads a few rows instead of every entry; runs.totals names the
+    // groupings stored. Runs finished before have none: their reports sum
+    // their entries, as before.
+    R"sql(
+CREATE TABLE group_totals (
+  run_id                INTEGER NOT NULL REFERENCES runs(run_id),
+  grouping              TEXT NOT NULL,
+  ordinal               INTEGER NOT NULL,
+  grp                   TEXT NOT NULL,
+  gpu_seconds           INTEGER NOT NULL,
+  on_demand_gpu_seconds INTEGER NOT NULL,
+  first_start           INTEGER NOT NULL,
+  last_end              INTEGER NOT NULL,
+  PRIMARY KEY (run_id, grouping, ordinal)
+) WITHOUT ROWID;
+CREATE TRIGGER group_totals_append_only_u BEFORE UPDATE ON group_totals
+  BEGIN SELECT RAISE(ABORT, 'group totals are append-only'); END;
+CREATE TRIGGER group_totals_append_only_d BEFORE DELETE ON group_totals
+  BEGIN SELECT RAISE(ABORT, 'group totals are append-only'); END;
+ALTER TABLE runs ADD COLUMN totals TEXT NOT NULL DEFAULT '';
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

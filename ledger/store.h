@@ -24,7 +24,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -117,6 +117,10 @@ struct UsageRecord {
   int64_t entry_id = 0;     // read back only: position in the ledger
   std::string nodes;        // a job's nodes: "0-255", or "3[4]" for 4 GPUs of node 3
   Pool pool = Pool::kNone;
+  // Written only: the job's ordinal (its place in the run's jobs) for a
+  // job's entry, so the writer can keep per-group totals; -1 where unknown
+  // (the run's reports then sum its entries).
+  int64_t job = -1;
 };
 
 // The categories a usage entry may have (scheduler::CategoryName's names).
@@ -157,6 +161,7 @@ void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
 }
 
 class RunWriter;
+class GroupTotals;
 
 // The wall clock a ledger writes (a run's wall_start and wall_end, a group's
 // creation, an abandonment), as UTC seconds since 1970. Tests give a fixed
@@ -189,7 +194,8 @@ class Ledger {
   Ledger& operator=(const Ledger&) = delete;
 
   // Writes the run (status "running") and its jobs in one transaction and
-  // returns the writer that appends the rest. `run.id` is ignored.
+  // returns the writer that appends the rest. `run.id` is ignored;
+  // `run.sim_start` is where the run's days will start (its reports by day).
   absl::StatusOr<std::unique_ptr<RunWriter>> StartRun(const RunRecord& run,
                                                       const std::vector<JobRecord>& jobs);
   // As above, with the jobs produced one at a time (`job(i, &record)` fills
@@ -239,6 +245,10 @@ class Ledger {
     int64_t on_demand_gpu_seconds = 0;  // the part held on on-demand capacity
   };
   absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run, GroupBy key);
+  // The same, always summed from the run's entries (never from the totals a
+  // complete run stores; SumByGroup reads those): what the totals are
+  // checked against.
+  absl::StatusOr<std::vector<GroupSum>> SumEntriesByGroup(int64_t run, GroupBy key);
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
   // GPU-seconds of nodes under repair (category "down").
   absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
@@ -304,7 +314,7 @@ class RunWriter {
 
  private:
   friend class Ledger;
-  RunWriter(sqlite3* db, int64_t run_id, Clock clock);
+  RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origin);
   struct FinishArgs {
     RunStatus status;
     int64_t sim_start, sim_end;
@@ -328,6 +338,9 @@ class RunWriter {
   absl::Status WriteUsage(const UsageRecord& usage);
   absl::Status WriteEvent(const JobEvent& event);
   absl::Status WriteFinish(const FinishArgs& finish);
+  // A complete run's per-group totals; `stored` gets the groupings written
+  // ("phase,project,..."), "" when none are.
+  absl::Status WriteTotals(const FinishArgs& finish, std::string* stored);
   // Writes a batch in one transaction (the background thread's work).
   absl::Status WriteBatch(const Batch& batch);
 
@@ -339,6 +352,9 @@ class RunWriter {
   struct Statements;
   std::unique_ptr<Statements> stmts_;
   Batch buffer_;  // background mode: rows not yet handed over
+  // Per-group totals of what has been written (by the writing thread only);
+  // stored with a complete run.
+  std::unique_ptr<GroupTotals> totals_;
   std::unique_ptr<Background> background_;
 };
 

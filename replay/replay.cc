@@ -122,6 +122,7 @@ class ReplayRun::Sink : public scheduler::Sink {
       r.phase = traces::PhaseName(w_.jobs[u.job].phase);
       r.nodes = u.on_demand ? std::string() : nodes_[u.job];
     }
+    r.job = u.job;  // the job's ordinal: jobs are written in workload order
     r.pool = u.on_demand ? ledger::Pool::kOnDemand : committed_pool_;
     r.category = scheduler::CategoryName(u.category);
     r.start = u.start;
@@ -174,6 +175,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   }
   r->sim_ = std::move(*sim);
   if (absl::Status s = CheckMoneyFits(wl, r->sim_->jobs(), 0); !s.ok()) return s;
+  run.sim_start = r->sim_->start();  // where the run's days begin
 
   const std::vector<traces::PlanJob>& jobs = wl.jobs;
   absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(

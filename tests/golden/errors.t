@@ -98,6 +98,85 @@ $ gpuledger replay
 2> Run with --help for more information.
 ? 2
 $ ledger-dump "$TMP/l.sqlite"
+> table group_totals: run_id, grouping, ordinal, grp, gpu_seconds, on_demand_gpu_seconds, first_start, last_end
+>   1 | category | 0 | productive | 10566004224 | 0 | 0 | 5934378
+>   1 | day | 0 | day 1 | 176947200 | 0 | 0 | 86400
+>   1 | day | 1 | day 2 | 176947200 | 0 | 86400 | 172800
+>   1 | day | 2 | day 3 | 176947200 | 0 | 172800 | 259200
+>   1 | day | 3 | day 4 | 176947200 | 0 | 259200 | 345600
+>   1 | day | 4 | day 5 | 176947200 | 0 | 345600 | 432000
+>   1 | day | 5 | day 6 | 176947200 | 0 | 432000 | 518400
+>   1 | day | 6 | day 7 | 176947200 | 0 | 518400 | 604800
+>   1 | day | 7 | day 8 | 176947200 | 0 | 604800 | 691200
+>   1 | day | 8 | day 9 | 176947200 | 0 | 691200 | 777600
+>   1 | day | 9 | day 10 | 176947200 | 0 | 777600 | 864000
+>   1 | day | 10 | day 11 | 176947200 | 0 | 864000 | 950400
+>   1 | day | 11 | day 12 | 176947200 | 0 | 950400 | 1036800
+>   1 | day | 12 | day 13 | 176947200 | 0 | 1036800 | 1123200
+>   1 | day | 13 | day 14 | 176947200 | 0 | 1123200 | 1209600
+>   1 | day | 14 | day 15 | 176947200 | 0 | 1209600 | 1296000
+>   1 | day | 15 | day 16 | 176947200 | 0 | 1296000 | 1382400
+>   1 | day | 16 | day 17 | 176947200 | 0 | 1382400 | 1468800
+>   1 | day | 17 | day 18 | 176947200 | 0 | 1468800 | 1555200
+>   1 | day | 18 | day 19 | 176947200 | 0 | 1555200 | 1641600
+>   1 | day | 19 | day 20 | 176947200 | 0 | 1641600 | 1728000
+>   1 | day | 20 | day 21 | 176947200 | 0 | 1728000 | 1814400
+>   1 | day | 21 | day 22 | 176947200 | 0 | 1814400 | 1900800
+>   1 | day | 22 | day 23 | 176947200 | 0 | 1900800 | 1987200
+>   1 | day | 23 | day 24 | 176947200 | 0 | 1987200 | 2073600
+>   1 | day | 24 | day 25 | 176947200 | 0 | 2073600 | 2160000
+>   1 | day | 25 | day 26 | 176947200 | 0 | 2160000 | 2246400
+>   1 | day | 26 | day 27 | 176947200 | 0 | 2246400 | 2332800
+>   1 | day | 27 | day 28 | 176947200 | 0 | 2332800 | 2419200
+>   1 | day | 28 | day 29 | 176947200 | 0 | 2419200 | 2505600
+>   1 | day | 29 | day 30 | 176947200 | 0 | 2505600 | 2592000
+>   1 | day | 30 | day 31 | 176947200 | 0 | 2592000 | 2678400
+>   1 | day | 31 | day 32 | 176947200 | 0 | 2678400 | 2764800
+>   1 | day | 32 | day 33 | 176947200 | 0 | 2764800 | 2851200
+>   1 | day | 33 | day 34 | 176947200 | 0 | 2851200 | 2937600
+>   1 | day | 34 | day 35 | 176947200 | 0 | 2937600 | 3024000
+>   1 | day | 35 | day 36 | 176947200 | 0 | 3024000 | 3110400
+>   1 | day | 36 | day 37 | 176947200 | 0 | 3110400 | 3196800
+>   1 | day | 37 | day 38 | 176947200 | 0 | 3196800 | 3283200
+>   1 | day | 38 | day 39 | 176947200 | 0 | 3283200 | 3369600
+>   1 | day | 39 | day 40 | 176947200 | 0 | 3369600 | 3456000
+>   1 | day | 40 | day 41 | 176947200 | 0 | 3456000 | 3542400
+>   1 | day | 41 | day 42 | 176947200 | 0 | 3542400 | 3628800
+>   1 | day | 42 | day 43 | 176947200 | 0 | 3628800 | 3715200
+>   1 | day | 43 | day 44 | 176947200 | 0 | 3715200 | 3801600
+>   1 | day | 44 | day 45 | 176947200 | 0 | 3801600 | 3888000
+>   1 | day | 45 | day 46 | 176947200 | 0 | 3888000 | 3974400
+>   1 | day | 46 | day 47 | 176947200 | 0 | 3974400 | 4060800
+>   1 | day | 47 | day 48 | 176947200 | 0 | 4060800 | 4147200
+>   1 | day | 48 | day 49 | 176947200 | 0 | 4147200 | 4233600
+>   1 | day | 49 | day 50 | 176947200 | 0 | 4233600 | 4320000
+>   1 | day | 50 | day 51 | 176947200 | 0 | 4320000 | 4406400
+>   1 | day | 51 | day 52 | 176947200 | 0 | 4406400 | 4492800
+>   1 | day | 52 | day 53 | 176947200 | 0 | 4492800 | 4579200
+>   1 | day | 53 | day 54 | 176947200 | 0 | 4579200 | 4665600
+>   1 | day | 54 | day 55 | 176947200 | 0 | 4665600 | 4752000
+>   1 | day | 55 | day 56 | 176947200 | 0 | 4752000 | 4838400
+>   1 | day | 56 | day 57 | 140057088 | 0 | 4838400 | 4924800
+>   1 | day | 57 | day 58 | 44236800 | 0 | 4924800 | 5011200
+>   1 | day | 58 | day 59 | 44236800 | 0 | 5011200 | 5097600
+>   1 | day | 59 | day 60 | 44236800 | 0 | 5097600 | 5184000
+>   1 | day | 60 | day 61 | 44236800 | 0 | 5184000 | 5270400
+>   1 | day | 61 | day 62 | 44236800 | 0 | 5270400 | 5356800
+>   1 | day | 62 | day 63 | 44236800 | 0 | 5356800 | 5443200
+>   1 | day | 63 | day 64 | 44236800 | 0 | 5443200 | 5529600
+>   1 | day | 64 | day 65 | 44236800 | 0 | 5529600 | 5616000
+>   1 | day | 65 | day 66 | 44236800 | 0 | 5616000 | 5702400
+>   1 | day | 66 | day 67 | 44236800 | 0 | 5702400 | 5788800
+>   1 | day | 67 | day 68 | 44236800 | 0 | 5788800 | 5875200
+>   1 | day | 68 | day 69 | 30299136 | 0 | 5875200 | 5934378
+>   1 | phase | 0 | pretrain | 9590401024 | 0 | 0 | 4682813
+>   1 | phase | 1 | context_extension | 428400640 | 0 | 4682813 | 4891993
+>   1 | phase | 2 | sft | 18001920 | 0 | 4891993 | 4900783
+>   1 | phase | 3 | rl | 511200256 | 0 | 4900783 | 5934378
+>   1 | phase | 4 | data | 18000384 | 0 | 5610939 | 5646096
+>   1 | pool | 0 |  | 10566004224 | 0 | 0 | 5934378
+>   1 | project | 0 | DeepSeek-V3 | 10036803584 | 0 | 0 | 4900783
+>   1 | project | 1 | DeepSeek-R1 | 529200640 | 0 | 4900783 | 5934378
 > table job_events: event_id, run_id, time, job_id, kind, nodes
 > table jobs: run_id, ordinal, job_id, phase, project, gpus, priority, submit, run_seconds
 >   1 | 0 | v3-pretrain | pretrain | DeepSeek-V3 | 2048 | 0 | 0 | 4682813
@@ -107,8 +186,8 @@ $ ledger-dump "$TMP/l.sqlite"
 >   1 | 4 | r1-sft-data | data | DeepSeek-R1 | 512 | 0 | 0 | 35157
 >   1 | 5 | r1 | rl | DeepSeek-R1 | 512 | 0 | 0 | 288282
 > table run_groups: group_id, plan_name, plan_sha256, policy, first_seed, seeds, created
-> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer
->   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER
+> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals
+>   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day
 > table usage: entry_id, run_id, job_id, phase, category, start, end, gpus, gpu_seconds, nodes, pool
 >   1 | 1 | v3-pretrain | pretrain | productive | 0 | 4682813 | 2048 | 9590401024 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
 >   2 | 1 | v3-context-extension | context_extension | productive | 4682813 | 4891993 | 2048 | 428400640 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
@@ -119,7 +198,7 @@ $ ledger-dump "$TMP/l.sqlite"
 >   7 | 1 | r1-sft-data | data | productive | 5610939 | 5646096 | 512 | 18000384 | 0-31,32-63 | 
 >   8 | 1 |  |  | idle | 5646096 | 5934378 | 1536 | 442801152 |  | 
 >   9 | 1 | r1 | rl | productive | 5646096 | 5934378 | 512 | 147600384 | 0-31,32-63 | 
-> user_version 6
+> user_version 7
 # The scheduler's checks, an unknown GPU model, the money bound, a strategy
 # set that does not parse, an unknown pricing profile, a run not there; none
 # of them writes a ledger.

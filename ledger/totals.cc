@@ -1,0 +1,80 @@
+#include "ledger/totals.h"
+
+#include <algorithm>
+
+namespace gpuledger::ledger {
+
+int GroupTotals::Named::Find(const std::string& name) {
+  auto [it, fresh] = index.try_emplace(name, static_cast<int>(groups.size()));
+  if (fresh) {
+    groups.push_back({name, 0, 0, 0, 0});
+    used.push_back(false);
+  }
+  return it->second;
+}
+
+void GroupTotals::Named::Add(int g, const UsageRecord& u) {
+  Ledger::GroupSum& s = groups[g];
+  const int64_t gs = (u.end - u.start) * u.gpus;
+  s.gpu_seconds += gs;
+  if (u.pool == Pool::kOnDemand) s.on_demand_gpu_seconds += gs;
+  s.first_start = used[g] ? std::min(s.first_start, u.start) : u.start;
+  s.last_end = used[g] ? std::max(s.last_end, u.end) : u.end;
+  used[g] = true;
+}
+
+void GroupTotals::AddJob(int64_t ordinal, const JobRecord& job) {
+  if (ordinal != static_cast<int64_t>(job_phase_.size())) {
+    valid_ = false;
+    return;
+  }
+  job_phase_.push_back(phase_.Find(job.phase));
+  job_project_.push_back(project_.Find(job.project));
+}
+
+void GroupTotals::AddEntry(const UsageRecord& u) {
+  if (u.job_id.empty()) return;  // cluster-wide: idle and down are the run's own totals
+  if (u.job < 0 || u.job >= static_cast<int64_t>(job_phase_.size())) {
+    valid_ = false;
+    return;
+  }
+  phase_.Add(job_phase_[u.job], u);
+  project_.Add(job_project_[u.job], u);
+  category_.Add(category_.Find(u.category), u);
+  pool_.Add(pool_.Find(PoolName(u.pool)), u);
+  ForEachDay(day_origin_, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
+    auto [it, fresh] = days_.try_emplace(day);
+    Ledger::GroupSum& g = it->second;
+    if (fresh) {
+      g.group = DayName(day);
+      g.first_start = from;
+    }
+    g.gpu_seconds += (to - from) * u.gpus;
+    if (u.pool == Pool::kOnDemand) g.on_demand_gpu_seconds += (to - from) * u.gpus;
+    g.first_start = std::min(g.first_start, from);
+    g.last_end = std::max(g.last_end, to);
+  });
+}
+
+std::vector<Ledger::GroupSum> GroupTotals::Groups(GroupBy key) const {
+  switch (key) {
+    case GroupBy::kPhase:
+      return phase_.groups;
+    case GroupBy::kProject:
+      return project_.groups;
+    case GroupBy::kCategory:
+      return category_.groups;
+    case GroupBy::kPool:
+      return pool_.groups;
+    case GroupBy::kDay: {
+      std::vector<Ledger::GroupSum> out;
+      for (const auto& [day, g] : days_) out.push_back(g);
+      return out;
+    }
+    case GroupBy::kJob:
+      break;
+  }
+  return {};
+}
+
+}  // namespace gpuledger::ledger

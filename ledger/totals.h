@@ -1,0 +1,57 @@
+// A run's per-group totals, summed as its rows are written, so that a
+// complete run's reports by phase, project, category, pool and day read a
+// few stored rows instead of every entry (docs/ARCHITECTURE.md, "Ledger").
+// The rules are Ledger::SumByGroup's over the entries, exactly; a test holds
+// the two against each other. Internal to ledger/.
+#ifndef GPULEDGER_LEDGER_TOTALS_H_
+#define GPULEDGER_LEDGER_TOTALS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "ledger/store.h"
+
+namespace gpuledger::ledger {
+
+class GroupTotals {
+ public:
+  // Days count from `day_origin`, the run's simulated start.
+  explicit GroupTotals(int64_t day_origin) : day_origin_(day_origin) {}
+
+  // Jobs in ordinal order (0, 1, ...), before any entry of theirs.
+  void AddJob(int64_t ordinal, const JobRecord& job);
+  // Every entry of the run, in the order written. A job's entry must carry
+  // its job's ordinal (UsageRecord::job); one that does not makes the
+  // totals unusable (valid() false), and reports then sum the entries.
+  void AddEntry(const UsageRecord& entry);
+
+  bool valid() const { return valid_; }
+  int64_t day_origin() const { return day_origin_; }
+  // The groups of `key` (not kJob) as SumByGroup orders them: phases and
+  // projects by their first job (every one, used or not), categories and
+  // pools by their first entry, days by day.
+  std::vector<Ledger::GroupSum> Groups(GroupBy key) const;
+
+ private:
+  // Groups by name in the order first met; `used` says which had entries.
+  struct Named {
+    std::vector<Ledger::GroupSum> groups;
+    std::vector<bool> used;
+    absl::flat_hash_map<std::string, int> index;
+    int Find(const std::string& name);
+    void Add(int g, const UsageRecord& u);
+  };
+
+  int64_t day_origin_;
+  bool valid_ = true;
+  Named phase_, project_, category_, pool_;
+  std::vector<int> job_phase_, job_project_;  // by ordinal: the job's groups
+  std::map<int64_t, Ledger::GroupSum> days_;  // by day index
+};
+
+}  // namespace gpuledger::ledger
+
+#endif  // GPULEDGER_LEDGER_TOTALS_H_

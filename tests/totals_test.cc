@@ -1,0 +1,135 @@
+// A complete run's stored per-group totals against the sums of its entries:
+// every grouping the totals hold (phase, project, category, pool, day), for
+// replays with failures and repairs, strategies with on-demand capacity, an
+// SWF trace and a job trace of cancelled and failed jobs. Whatever a report
+// reads, the figures are the entries'.
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "compare/compare.h"
+#include "gtest/gtest.h"
+#include "ledger/store.h"
+#include "replay/replay.h"
+#include "tests/temp_dir.h"
+#include "traces/generate.h"
+#include "traces/jobtrace.h"
+#include "traces/plan.h"
+#include "traces/strategies.h"
+#include "traces/swf.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+const std::string kSource = GPULEDGER_SOURCE_DIR;
+
+class TotalsTest : public testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    auto l = Ledger::Open(Path("l.sqlite"));
+    ASSERT_TRUE(l.ok()) << l.status();
+    ledger_ = std::move(*l);
+  }
+
+  // Every run's totals equal its entries' sums, grouping by grouping; and
+  // the totals were stored (not summed again on reading).
+  void ExpectTotalsMatchEntries(int want_runs) {
+    auto runs = ledger_->ListRuns();
+    ASSERT_TRUE(runs.ok());
+    ASSERT_EQ(static_cast<int>(runs->size()), want_runs);
+    for (const RunRecord& run : *runs) {
+      ASSERT_EQ(run.status, RunStatus::kComplete);
+      for (GroupBy by : kGroupBys) {
+        if (by == GroupBy::kJob) continue;
+        SCOPED_TRACE(::testing::Message() << "run " << run.id << " by " << GroupByName(by));
+        auto stored = ledger_->SumByGroup(run.id, by);
+        auto summed = ledger_->SumEntriesByGroup(run.id, by);
+        ASSERT_TRUE(stored.ok() && summed.ok());
+        ASSERT_EQ(stored->size(), summed->size());
+        for (size_t i = 0; i < stored->size(); ++i) {
+          const Ledger::GroupSum &a = (*stored)[i], &b = (*summed)[i];
+          EXPECT_EQ(a.group, b.group);
+          EXPECT_EQ(a.gpu_seconds, b.gpu_seconds) << a.group;
+          EXPECT_EQ(a.on_demand_gpu_seconds, b.on_demand_gpu_seconds) << a.group;
+          EXPECT_EQ(a.first_start, b.first_start) << a.group;
+          EXPECT_EQ(a.last_end, b.last_end) << a.group;
+        }
+      }
+      EXPECT_EQ(StoredGroupings(run.id), "phase,project,category,pool,day");
+    }
+  }
+
+  std::string StoredGroupings(int64_t run) {
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(ledger_->db(), "SELECT totals FROM runs WHERE run_id = ?", -1, &q, nullptr);
+    sqlite3_bind_int64(q, 1, run);
+    std::string out;
+    if (sqlite3_step(q) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return out;
+  }
+
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(TotalsTest, PlansWithFailuresAndStrategies) {
+  auto failing = traces::LoadPlanFile(kSource + "/traces/deepseek-v3-r1-failures.textproto");
+  ASSERT_TRUE(failing.ok()) << failing.status();
+  for (int64_t seed : {1, 2}) ASSERT_TRUE(replay::ReplayWorkload(*failing, *ledger_, seed).ok());
+  auto llama = traces::LoadPlanFile(kSource + "/traces/llama4.textproto");
+  ASSERT_TRUE(llama.ok()) << llama.status();
+  ASSERT_TRUE(replay::ReplayWorkload(*llama, *ledger_, 0).ok());
+  // Strategies: on demand, reserved, owned, owned with bursts on demand.
+  auto plan = traces::LoadPlanFile(kSource + "/traces/deepseek-v3-r1.textproto");
+  ASSERT_TRUE(plan.ok());
+  auto strategies = traces::LoadStrategies("");
+  ASSERT_TRUE(strategies.ok());
+  auto results = compare::CompareStrategies(*plan, *strategies, {}, *ledger_);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ExpectTotalsMatchEntries(3 + static_cast<int>(strategies->size()));
+}
+
+TEST_F(TotalsTest, TracesOfManyJobs) {
+  auto swf = traces::LoadSwfFile(GPULEDGER_TEST_DATA "/lublin_256.swf.gz", {});
+  ASSERT_TRUE(swf.ok()) << swf.status();
+  for (auto policy : {scheduler::Policy::kEasy, scheduler::Policy::kConservative}) {
+    ASSERT_TRUE(replay::ReplayWorkload(*swf, *ledger_, 0, {policy, -1}).ok());
+  }
+  // Kalos-like: cancelled and failed jobs, many projects.
+  auto preset = traces::LoadGeneratorPreset("kalos");
+  ASSERT_TRUE(preset.ok());
+  ASSERT_TRUE(traces::GenerateTraceFile(*preset, {3000, 7, 0, false}, Path("k.csv")).ok());
+  auto kalos = traces::LoadJobTraceFile(Path("k.csv"), {});
+  ASSERT_TRUE(kalos.ok()) << kalos.status();
+  ASSERT_TRUE(replay::ReplayWorkload(*kalos, *ledger_, 0, {scheduler::Policy::kEasy, -1}).ok());
+  ExpectTotalsMatchEntries(3);
+}
+
+// Entries written without their job's ordinal (as an older writer did)
+// leave no totals: reports sum the entries, and still agree.
+TEST_F(TotalsTest, EntriesWithoutOrdinalsStoreNoTotals) {
+  RunRecord run;
+  run.plan_name = "p";
+  run.nodes = 1;
+  run.gpus_per_node = 8;
+  JobRecord a;
+  a.job_id = "a";
+  a.phase = "rl";
+  a.project = "P";
+  a.gpus = 8;
+  auto w = ledger_->StartRun(run, {a});
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10, "", 0, 0).ok());
+  EXPECT_EQ(StoredGroupings((*w)->run_id()), "");
+  auto by_project = ledger_->SumByGroup((*w)->run_id(), GroupBy::kProject);
+  ASSERT_TRUE(by_project.ok());
+  ASSERT_EQ(by_project->size(), 1u);
+  EXPECT_EQ((*by_project)[0].group, "P");
+  EXPECT_EQ((*by_project)[0].gpu_seconds, 80);
+}
+
+}  // namespace
+}  // namespace gpuledger::ledger
