@@ -284,7 +284,9 @@ absl::StatusOr<Pool> Ledger::CommittedPool(int64_t run) {
 }
 
 absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
-  Stmt q(db_, "SELECT COUNT(*) FROM jobs WHERE run_id = ?");
+  // Ordinals are 0, 1, ... in each run: the last one is a seek, where
+  // COUNT(*) would read every job of the run.
+  Stmt q(db_, "SELECT COALESCE(MAX(ordinal) + 1, 0) FROM jobs WHERE run_id = ?");
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
