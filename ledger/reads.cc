@@ -203,8 +203,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, Gr
   });
 }
 
-absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t run,
-                                                                        GroupBy key) {
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t run, GroupBy key) {
   // Groups are listed in plan order: by the first job (ordinal) in them.
   // Every job appears, with zero if it used nothing (an incomplete run).
   std::string sql;

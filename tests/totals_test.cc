@@ -66,7 +66,8 @@ class TotalsTest : public testing::TempDirTest {
     sqlite3_prepare_v2(ledger_->db(), "SELECT totals FROM runs WHERE run_id = ?", -1, &q, nullptr);
     sqlite3_bind_int64(q, 1, run);
     std::string out;
-    if (sqlite3_step(q) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    if (sqlite3_step(q) == SQLITE_ROW)
+      out = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
     return out;
   }

@@ -1,0 +1,133 @@
+#include "ledger/entries.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+
+namespace gpuledger::ledger {
+namespace {
+
+// Flags byte: category (bits 0-2), pool (bits 3-4), a job (bit 5), nodes
+// (bit 6). Bit 7 is never set: a byte with it is not ours.
+constexpr unsigned kJobBit = 1u << 5;
+constexpr unsigned kNodesBit = 1u << 6;
+constexpr int kCategoryCount = static_cast<int>(std::size(kCategories));
+static_assert(kCategoryCount <= 8, "categories take 3 bits");
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+uint64_t Zigzag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t Unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+}  // namespace
+
+int CategoryIndex(absl::string_view name) {
+  for (int i = 0; i < kCategoryCount; ++i) {
+    if (kCategories[i] == name) return i;
+  }
+  return -1;
+}
+
+absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out) {
+  std::string packed;
+  packed.reserve(count * 8);
+  int64_t job = -1, end = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const UsageRecord& u = entries[i];
+    const int category = CategoryIndex(u.category);
+    if (category < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("usage entry of category \"", u.category, "\": not a category"));
+    }
+    const bool has_job = !u.job_id.empty();
+    if (has_job && u.job < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("usage entry of job \"", u.job_id, "\" has no job ordinal"));
+    }
+    if (u.start < 0 || u.end < u.start || u.gpus < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("usage entry [", u.start, ", ", u.end, ") of ",
+                                                     u.gpus, " GPUs: not an interval"));
+    }
+    packed.push_back(static_cast<char>(category | static_cast<int>(u.pool) << 3 |
+                                       (has_job ? kJobBit : 0) |
+                                       (u.nodes.empty() ? 0 : kNodesBit)));
+    if (has_job) {
+      PutVarint(Zigzag(u.job - job), &packed);
+      job = u.job;
+    }
+    PutVarint(Zigzag(u.end - end), &packed);
+    end = u.end;
+    PutVarint(static_cast<uint64_t>(u.end - u.start), &packed);
+    PutVarint(static_cast<uint64_t>(u.gpus), &packed);
+    if (!u.nodes.empty()) {
+      PutVarint(u.nodes.size(), &packed);
+      packed += u.nodes;
+    }
+  }
+  *out += packed;
+  return absl::OkStatus();
+}
+
+namespace packing {
+
+bool Reader::Varint(uint64_t* v) {
+  uint64_t x = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (p_ == end_) return false;
+    const auto b = static_cast<unsigned char>(*p_++);
+    x |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) {
+      *v = x;
+      return true;
+    }
+  }
+  return false;  // more than 10 bytes: not a varint of ours
+}
+
+bool Reader::Next(PackedEntry* e) {
+  if (p_ == end_) return false;
+  const auto flags = static_cast<unsigned char>(*p_++);
+  if (flags & 0x80 || (flags & 7) >= kCategoryCount) return false;
+  e->category = flags & 7;
+  e->pool = static_cast<Pool>((flags >> 3) & 3);
+  uint64_t v = 0;
+  if (flags & kJobBit) {
+    if (!Varint(&v)) return false;
+    // Wrapping arithmetic: malformed bytes must not overflow a signed sum.
+    job_ = static_cast<int64_t>(static_cast<uint64_t>(job_) + static_cast<uint64_t>(Unzigzag(v)));
+    if (job_ < 0) return false;
+    e->job = job_;
+  } else {
+    e->job = -1;
+  }
+  if (!Varint(&v)) return false;
+  end_time_ =
+      static_cast<int64_t>(static_cast<uint64_t>(end_time_) + static_cast<uint64_t>(Unzigzag(v)));
+  e->end = end_time_;
+  uint64_t length = 0, gpus = 0;
+  if (!Varint(&length) || !Varint(&gpus) || e->end < 0 || length > static_cast<uint64_t>(e->end) ||
+      gpus > static_cast<uint64_t>(INT64_MAX)) {
+    return false;  // starts are never negative
+  }
+  e->start = e->end - static_cast<int64_t>(length);
+  e->gpus = static_cast<int64_t>(gpus);
+  e->nodes = {};
+  if (flags & kNodesBit) {
+    uint64_t n = 0;
+    if (!Varint(&n) || n == 0 || n > static_cast<uint64_t>(end_ - p_)) return false;
+    e->nodes = absl::string_view(p_, n);
+    p_ += n;
+  }
+  return true;
+}
+
+}  // namespace packing
+}  // namespace gpuledger::ledger
