@@ -16,13 +16,16 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/entries.h"
 #include "ledger/sqlite.h"
 #include "ledger/store_internal.h"
+#include "ledger/totals.h"
 
 namespace gpuledger::ledger {
 
@@ -84,6 +87,84 @@ RunGroupRecord ReadGroup(const Stmt& q) {
 constexpr const char* kGroupColumns =
     "SELECT group_id, plan_name, plan_sha256, policy, first_seed, seeds, created FROM run_groups ";
 
+// Calls f(entry_id, const PackedEntry&) for every entry of `run` with an id
+// above `after`, in order, until f returns false.
+template <typename F>
+absl::Status ForEachEntry(sqlite3* db, int64_t run, int64_t after, const F& f) {
+  Stmt q(db,
+         "SELECT first_entry, entries, packed FROM entry_batches "
+         "WHERE run_id = ? AND first_entry + entries > ? ORDER BY first_entry");
+  q.Bind(1, run).Bind(2, after);
+  bool more = true;
+  while (more) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const int64_t first = q.Int64(0);
+    int64_t id = first;
+    absl::Status s =
+        UnpackEntries(q.Blob(2), static_cast<size_t>(q.Int64(1)), [&](const PackedEntry& e) {
+          if (more && id > after) more = f(id, e);
+          ++id;
+        });
+    if (!s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("run ", run, ", entries from ", first, ": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// What a run's entries need of its jobs, by ordinal.
+struct RunJobs {
+  std::vector<std::string> ids, phases, projects;
+  std::vector<int64_t> gpus, run_seconds;
+  size_t size() const { return ids.size(); }
+};
+
+absl::StatusOr<RunJobs> LoadRunJobs(sqlite3* db, int64_t run) {
+  RunJobs j;
+  Stmt q(db,
+         "SELECT job_id, phase, project, gpus, run_seconds FROM jobs WHERE run_id = ? "
+         "ORDER BY ordinal");
+  q.Bind(1, run);
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return j;
+    j.ids.push_back(q.Text(0));
+    j.phases.push_back(q.Text(1));
+    j.projects.push_back(q.Text(2));
+    j.gpus.push_back(q.Int64(3));
+    j.run_seconds.push_back(q.Int64(4));
+  }
+}
+
+// A job's id and phase by ordinal, read as entries need them (a page of
+// entries needs a few jobs, not every job of a million-job run).
+class JobNames {
+ public:
+  JobNames(sqlite3* db, int64_t run)
+      : q_(db, absl::StrCat("SELECT job_id, phase FROM jobs WHERE run_id = ", run,
+                            " AND ordinal = ?")) {}
+  absl::StatusOr<const std::pair<std::string, std::string>*> Of(int64_t ordinal) {
+    auto it = cache_.find(ordinal);
+    if (it != cache_.end()) return &it->second;
+    q_.Reset();
+    q_.Bind(1, ordinal);
+    absl::StatusOr<bool> row = q_.Step();
+    if (!row.ok()) return row.status();
+    if (!*row)
+      return absl::DataLossError(
+          absl::StrCat("an entry names job ", ordinal, " of a run that has no such job"));
+    return &cache_.emplace(ordinal, std::make_pair(q_.Text(0), q_.Text(1))).first->second;
+  }
+
+ private:
+  Stmt q_;
+  std::map<int64_t, std::pair<std::string, std::string>> cache_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit,
@@ -133,46 +214,92 @@ absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
 
 absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset, int limit) {
   Stmt q(db_,
-         "SELECT j.job_id, j.phase, j.project, j.gpus, j.priority, j.submit, j.run_seconds, "
-         "  COALESCE(MIN(u.start), -1), "
-         // Ended: its productive entries cover all its work (a cancelled
-         // run records running jobs up to the stop, short of that).
-         "  CASE WHEN SUM(CASE WHEN u.category = 'productive' THEN u.gpu_seconds END) "
-         "            = j.gpus * j.run_seconds "
-         // and then it ended with its last entry of any kind.
-         "       THEN MAX(u.end) ELSE -1 END "
-         "FROM jobs j LEFT JOIN usage u "
-         "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
-         "WHERE j.run_id = ? GROUP BY j.ordinal ORDER BY j.ordinal LIMIT ? OFFSET ?");
+         "SELECT job_id, phase, project, gpus, priority, submit, run_seconds, ordinal FROM jobs "
+         "WHERE run_id = ? ORDER BY ordinal LIMIT ? OFFSET ?");
   q.Bind(1, run).Bind(2, limit).Bind(3, offset);
-  return CollectRows<JobRecord>(q, [](const Stmt& r) {
-    return JobRecord{r.Text(0),  r.Text(1),  r.Text(2),  r.Int(3),  r.Int(4),
-                     r.Int64(5), r.Int64(6), r.Int64(7), r.Int64(8)};
+  absl::StatusOr<std::vector<JobRecord>> jobs = CollectRows<JobRecord>(q, [](const Stmt& r) {
+    return JobRecord{r.Text(0),  r.Text(1),  r.Text(2), r.Int(3), r.Int(4),
+                     r.Int64(5), r.Int64(6), -1,        -1};
   });
+  if (!jobs.ok() || jobs->empty()) return jobs;
+  // Started: its first entry. Ended: its productive entries cover all its
+  // work (a cancelled run records running jobs up to the stop, short of
+  // that), and then at its last entry of any kind.
+  const int64_t first = offset, n = static_cast<int64_t>(jobs->size());
+  std::vector<int64_t> productive(jobs->size(), 0), last(jobs->size(), -1);
+  absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+    const int64_t k = e.job - first;
+    if (e.job < 0 || k < 0 || k >= n) return true;
+    JobRecord& j = (*jobs)[k];
+    j.started = j.started < 0 ? e.start : std::min(j.started, e.start);
+    last[k] = std::max(last[k], e.end);
+    if (e.category == CategoryIndex("productive")) productive[k] += (e.end - e.start) * e.gpus;
+    return true;
+  });
+  if (!s.ok()) return s;
+  for (int64_t k = 0; k < n; ++k) {
+    JobRecord& j = (*jobs)[k];
+    if (productive[k] == static_cast<int64_t>(j.gpus) * j.run_seconds) j.ended = last[k];
+  }
+  return jobs;
 }
 
 absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const UsageFilter& f,
                                                            int64_t after_entry, int limit) {
-  Stmt q(db_,
-         "SELECT job_id, phase, category, start, end, gpus, gpu_seconds, entry_id, nodes, pool "
-         "FROM usage WHERE run_id = ?1 AND entry_id > ?2 "
-         "AND (?3 = '' OR job_id = ?3) AND (?4 = '' OR phase = ?4) "
-         "AND (?5 = '' OR category = ?5) AND end > ?6 AND (?7 = 0 OR start < ?7) "
-         "ORDER BY entry_id LIMIT ?8");
-  q.Bind(1, run)
-      .Bind(2, after_entry)
-      .Bind(3, f.job_id)
-      .Bind(4, f.phase)
-      .Bind(5, f.category)
-      .Bind(6, f.start)
-      .Bind(7, f.end)
-      .Bind(8, limit);
-  return CollectRows<UsageRecord>(q, [](const Stmt& r) {
-    UsageRecord u{r.Text(0), r.Text(1),  r.Text(2),  r.Int64(3), r.Int64(4),
-                  r.Int(5),  r.Int64(6), r.Int64(7), r.Text(8)};
-    ParsePool(r.Text(9), &u.pool);  // only ever written from PoolName
-    return u;
+  std::vector<UsageRecord> out;
+  if (limit == 0) return out;
+  // Filters by job or phase are on the job's ordinal.
+  std::optional<std::vector<bool>> wanted;
+  if (!f.job_id.empty() || !f.phase.empty()) {
+    Stmt q(db_,
+           "SELECT ordinal FROM jobs WHERE run_id = ?1 AND (?2 = '' OR job_id = ?2) AND "
+           "(?3 = '' OR phase = ?3)");
+    q.Bind(1, run).Bind(2, f.job_id).Bind(3, f.phase);
+    wanted.emplace();
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const auto k = static_cast<size_t>(q.Int64(0));
+      if (wanted->size() <= k) wanted->resize(k + 1, false);
+      (*wanted)[k] = true;
+    }
+  }
+  const int category = f.category.empty() ? -1 : CategoryIndex(f.category);
+  if (!f.category.empty() && category < 0) return out;  // no entry has it
+  JobNames names(db_, run);
+  absl::Status error;
+  absl::Status s = ForEachEntry(db_, run, after_entry, [&](int64_t id, const PackedEntry& e) {
+    if (wanted && (e.job < 0 || static_cast<size_t>(e.job) >= wanted->size() || !(*wanted)[e.job]))
+      return true;
+    if ((category >= 0 && e.category != category) || e.end <= f.start ||
+        (f.end != 0 && e.start >= f.end)) {
+      return true;
+    }
+    UsageRecord u;
+    if (e.job >= 0) {
+      absl::StatusOr<const std::pair<std::string, std::string>*> job = names.Of(e.job);
+      if (!job.ok()) {
+        error = job.status();
+        return false;
+      }
+      u.job_id = (*job)->first;
+      u.phase = (*job)->second;
+    }
+    u.category = std::string(kCategories[e.category]);
+    u.start = e.start;
+    u.end = e.end;
+    u.gpus = static_cast<int>(e.gpus);
+    u.gpu_seconds = (e.end - e.start) * e.gpus;
+    u.entry_id = id;
+    u.nodes = std::string(e.nodes);
+    u.pool = e.pool;
+    out.push_back(std::move(u));
+    return limit < 0 || static_cast<int>(out.size()) < limit;
   });
+  if (!s.ok()) return s;
+  if (!error.ok()) return error;
+  return out;
 }
 
 absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
@@ -204,81 +331,61 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, Gr
 }
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t run, GroupBy key) {
-  // Groups are listed in plan order: by the first job (ordinal) in them.
-  // Every job appears, with zero if it used nothing (an incomplete run).
-  std::string sql;
-  switch (key) {
-    case GroupBy::kJob:
-    case GroupBy::kPhase:
-    case GroupBy::kProject: {
-      const std::string col =
-          absl::StrCat("j.", key == GroupBy::kJob ? "job_id" : GroupByName(key));
-      sql = absl::StrCat("SELECT ", col,
-                         ", COALESCE(SUM(u.gpu_seconds), 0), "
-                         "COALESCE(MIN(u.start), 0), COALESCE(MAX(u.end), 0), MIN(j.ordinal) AS o, "
-                         "COALESCE(SUM(CASE WHEN u.pool = 'on-demand' THEN u.gpu_seconds END), 0) "
-                         "FROM jobs j LEFT JOIN usage u "
-                         "  ON u.run_id = j.run_id AND u.job_id = j.job_id AND u.job_id != '' "
-                         "WHERE j.run_id = ?1 GROUP BY ",
-                         col, " ORDER BY o");
-      break;
-    }
-    case GroupBy::kDay:
-      return SumByDay(run);
-    case GroupBy::kCategory:
-    case GroupBy::kPool:
-      sql = absl::StrCat("SELECT ", GroupByName(key),
-                         ", SUM(gpu_seconds), MIN(start), MAX(end), MIN(entry_id) AS o, "
-                         "COALESCE(SUM(CASE WHEN pool = 'on-demand' THEN gpu_seconds END), 0) "
-                         "FROM usage WHERE run_id = ?1 AND job_id != '' GROUP BY ",
-                         GroupByName(key), " ORDER BY o");
-      break;
-  }
-  Stmt q(db_, sql);
-  q.Bind(1, run);
-  return CollectRows<GroupSum>(q, [](const Stmt& r) {
-    return GroupSum{r.Text(0), r.Int64(1), r.Int64(2), r.Int64(3), r.Int64(5)};
-  });
-}
-
-absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByDay(int64_t run) {
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
-  Stmt q(
-      db_,
-      "SELECT start, end, gpus, pool = 'on-demand' FROM usage WHERE run_id = ? AND job_id != ''");
-  q.Bind(1, run);
-  std::map<int64_t, GroupSum> days;  // by day index from the run's start
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    const int64_t start = q.Int64(0), end = q.Int64(1), gpus = q.Int64(2);
-    const bool on_demand = q.Int64(3) != 0;
-    ForEachDay(r->sim_start, start, end, [&](int64_t day, int64_t t, int64_t day_end) {
-      GroupSum& g = days[day];
-      if (g.group.empty()) {
-        g.group = DayName(day);
-        g.first_start = t;
-      }
-      g.gpu_seconds += (day_end - t) * gpus;
-      if (on_demand) g.on_demand_gpu_seconds += (day_end - t) * gpus;
-      g.first_start = std::min(g.first_start, t);
-      g.last_end = std::max(g.last_end, day_end);
+  absl::StatusOr<RunJobs> jobs = LoadRunJobs(db_, run);
+  if (!jobs.ok()) return jobs.status();
+  if (key == GroupBy::kJob) {
+    // Every job, in plan order, with zero if it used nothing.
+    std::vector<GroupSum> out(jobs->size());
+    std::vector<bool> used(jobs->size(), false);
+    for (size_t k = 0; k < jobs->size(); ++k) out[k].group = jobs->ids[k];
+    absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+      if (e.job < 0 || static_cast<size_t>(e.job) >= out.size()) return true;
+      GroupSum& g = out[e.job];
+      const int64_t gs = (e.end - e.start) * e.gpus;
+      g.gpu_seconds += gs;
+      if (e.pool == Pool::kOnDemand) g.on_demand_gpu_seconds += gs;
+      g.first_start = used[e.job] ? std::min(g.first_start, e.start) : e.start;
+      g.last_end = used[e.job] ? std::max(g.last_end, e.end) : e.end;
+      used[e.job] = true;
+      return true;
     });
+    if (!s.ok()) return s;
+    return out;
   }
-  std::vector<GroupSum> out;
-  for (auto& [day, g] : days) out.push_back(std::move(g));
-  return out;
+  // The other groupings by the rules the writer keeps them by.
+  GroupTotals totals(r->sim_start);
+  JobRecord j;
+  for (size_t k = 0; k < jobs->size(); ++k) {
+    j.phase = jobs->phases[k];
+    j.project = jobs->projects[k];
+    totals.AddJob(static_cast<int64_t>(k), j);
+  }
+  UsageRecord u;
+  absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+    if (e.job < 0) return true;
+    u.job_id = jobs->ids[e.job];
+    u.job = e.job;
+    u.category = std::string(kCategories[e.category]);
+    u.start = e.start;
+    u.end = e.end;
+    u.gpus = static_cast<int>(e.gpus);
+    u.pool = e.pool;
+    totals.AddEntry(u);
+    return true;
+  });
+  if (!s.ok()) return s;
+  return totals.Groups(key);
 }
 
 absl::StatusOr<Pool> Ledger::CommittedPool(int64_t run) {
-  Stmt q(db_, "SELECT pool FROM usage WHERE run_id = ? AND pool IN ('owned', 'reserved') LIMIT 1");
-  q.Bind(1, run);
-  absl::StatusOr<bool> row = q.Step();
-  if (!row.ok()) return row.status();
   Pool pool = Pool::kNone;
-  if (*row) ParsePool(q.Text(0), &pool);
+  absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+    if (e.pool == Pool::kOwned || e.pool == Pool::kReserved) pool = e.pool;
+    return pool == Pool::kNone;
+  });
+  if (!s.ok()) return s;
   return pool;
 }
 
@@ -302,15 +409,20 @@ absl::StatusOr<int64_t> Ledger::DownGpuSeconds(int64_t run) {
 
 absl::StatusOr<int64_t> Ledger::CapacityGpuSeconds(int64_t run, absl::string_view category) {
   // Kept with the run when it ends; summed from the entries before then.
-  const std::string column = category == "idle" ? "idle_gpu_seconds" : "down_gpu_seconds";
-  Stmt q(db_, absl::StrCat("SELECT COALESCE((SELECT ", column,
-                           " FROM runs WHERE run_id = ?1), "
-                           "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
-                           "   WHERE run_id = ?1 AND job_id = '' AND category = ?2))"));
-  q.Bind(1, run).Bind(2, category);
+  Stmt q(db_, absl::StrCat("SELECT ", category == "idle" ? "idle_gpu_seconds" : "down_gpu_seconds",
+                           " FROM runs WHERE run_id = ?"));
+  q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
-  return q.Int64(0);
+  if (*row && !q.Null(0)) return q.Int64(0);
+  const int wanted = CategoryIndex(category);
+  int64_t sum = 0;
+  absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+    if (e.job < 0 && e.category == wanted) sum += (e.end - e.start) * e.gpus;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return sum;
 }
 
 }  // namespace gpuledger::ledger

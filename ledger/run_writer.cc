@@ -23,10 +23,28 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/sqlite.h"
+#include "ledger/entries.h"
 #include "ledger/store_internal.h"
 #include "ledger/totals.h"
 
 namespace gpuledger::ledger {
+
+absl::StatusOr<int64_t> NextEntryId(sqlite3* db) {
+  Stmt q(db, "SELECT first_entry + entries FROM entry_batches ORDER BY first_entry DESC LIMIT 1");
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  return *row ? q.Int64(0) : 1;
+}
+
+absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
+                             const UsageRecord* entries, size_t count) {
+  std::string packed;
+  if (absl::Status s = PackEntries(entries, count, &packed); !s.ok()) return s;
+  Stmt q(db, "INSERT INTO entry_batches (first_entry, run_id, entries, packed) VALUES (?,?,?,?)");
+  q.Bind(1, first_entry).Bind(2, run).Bind(3, static_cast<int64_t>(count));
+  q.BindBlobStatic(4, packed);
+  return q.Run();
+}
 
 absl::StatusOr<std::vector<Ledger::Repair>> Ledger::RepairRuns(bool force) {
   std::vector<Repair> out;
@@ -143,15 +161,14 @@ absl::StatusOr<int64_t> Ledger::CreateRunGroup(const RunGroupRecord& g) {
 
 struct RunWriter::Statements {
   Stmt job;
-  Stmt usage;
+  Stmt ordinal;  // of a job by id, for entries written without theirs
   Stmt event;
-  Statements(sqlite3* db)
+  Statements(sqlite3* db, int64_t run)
       : job(db,
             "INSERT INTO jobs (run_id, ordinal, job_id, phase, project, gpus, "
             "priority, submit, run_seconds) VALUES (?,?,?,?,?,?,?,?,?)"),
-        usage(db,
-              "INSERT INTO usage (run_id, job_id, phase, category, start, end, "
-              "gpus, gpu_seconds, nodes, pool) VALUES (?,?,?,?,?,?,?,?,?,?)"),
+        ordinal(db, absl::StrCat("SELECT MIN(ordinal) FROM jobs WHERE run_id = ", run,
+                                 " AND job_id = ?")),
         event(db,
               "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
               "VALUES (?,?,?,?,?)") {}
@@ -224,7 +241,7 @@ RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origi
     : db_(db),
       run_id_(run_id),
       clock_(std::move(clock)),
-      stmts_(std::make_unique<Statements>(db)),
+      stmts_(std::make_unique<Statements>(db, run_id)),
       totals_(std::make_unique<GroupTotals>(day_origin)) {}
 
 RunWriter::~RunWriter() {
@@ -258,8 +275,24 @@ absl::Status RunWriter::Flush() {
   return Commit();
 }
 
+absl::Status RunWriter::WritePending() {
+  if (pending_usage_.empty()) return absl::OkStatus();
+  absl::Status s = WritePacked(pending_usage_.data(), pending_usage_.size());
+  pending_usage_.clear();
+  return s;
+}
+
+absl::Status RunWriter::WritePacked(const UsageRecord* entries, size_t count) {
+  if (count == 0) return absl::OkStatus();
+  if (auto s = Begin(); !s.ok()) return s;
+  absl::StatusOr<int64_t> first = NextEntryId(db_);
+  if (!first.ok()) return first.status();
+  return WriteEntryBatch(db_, run_id_, *first, entries, count);
+}
+
 absl::Status RunWriter::Commit() {
   if (!in_transaction_) return absl::OkStatus();
+  if (auto s = WritePending(); !s.ok()) return s;
   if (auto s = Exec(db_, "COMMIT"); !s.ok()) return s;
   in_transaction_ = false;
   pending_ = 0;
@@ -298,13 +331,14 @@ absl::Status RunWriter::AppendJob(int64_t ordinal, const JobRecord& job) {
   return background_->error();
 }
 
-absl::Status RunWriter::WriteBatch(const Batch& batch) {
+absl::Status RunWriter::WriteBatch(Batch& batch) {
   for (const auto& [ordinal, job] : batch.jobs) {
     if (auto s = WriteJob(ordinal, job); !s.ok()) return s;
   }
-  for (const UsageRecord& u : batch.usage) {
-    if (auto s = WriteUsage(u); !s.ok()) return s;
+  for (UsageRecord& u : batch.usage) {
+    if (auto s = Account(u); !s.ok()) return s;
   }
+  if (auto s = WritePacked(batch.usage.data(), batch.usage.size()); !s.ok()) return s;
   for (const JobEvent& e : batch.events) {
     if (auto s = WriteEvent(e); !s.ok()) return s;
   }
@@ -331,23 +365,33 @@ absl::Status RunWriter::WriteJob(int64_t ordinal, const JobRecord& j) {
   return q.Run();
 }
 
+absl::Status RunWriter::Account(UsageRecord& u) {
+  if (!u.job_id.empty() && u.job < 0) {
+    // A writer that does not know the ordinal (tests, older callers): the
+    // job's, by its id.
+    Stmt& q = stmts_->ordinal;
+    q.Reset();
+    q.Bind(1, u.job_id);
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (q.Null(0)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("usage entry of job \"", u.job_id, "\": run ", run_id_, " has no such job"));
+    }
+    u.job = q.Int64(0);
+  }
+  totals_->AddEntry(u);
+  if (u.job_id.empty() && u.category == "idle") idle_gpu_seconds_ += (u.end - u.start) * u.gpus;
+  if (u.job_id.empty() && u.category == "down") down_gpu_seconds_ += (u.end - u.start) * u.gpus;
+  return absl::OkStatus();
+}
+
 absl::Status RunWriter::WriteUsage(const UsageRecord& u) {
   if (auto s = Begin(); !s.ok()) return s;
-  totals_->AddEntry(u);
-  Stmt& q = stmts_->usage;
-  q.Reset();
-  // The record outlives the step: no copies of its strings.
-  q.Bind(1, run_id_)
-      .BindStatic(2, u.job_id)
-      .BindStatic(3, u.phase)
-      .BindStatic(4, u.category)
-      .Bind(5, u.start)
-      .Bind(6, u.end)
-      .Bind(7, u.gpus)
-      .Bind(8, u.gpu_seconds)
-      .BindStatic(9, u.nodes)
-      .BindStatic(10, PoolName(u.pool));
-  return q.Run();
+  UsageRecord r = u;
+  if (auto s = Account(r); !s.ok()) return s;  // refused: not kept either
+  pending_usage_.push_back(std::move(r));
+  return absl::OkStatus();
 }
 
 absl::Status RunWriter::WriteEvent(const JobEvent& e) {
@@ -414,23 +458,16 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
   if (auto s = WriteTotals(f, &totals); !s.ok()) return s;
   Stmt q(db_,
          "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ?, "
-         "totals = ?9, "
-         // Summed from the entries (this transaction sees its own) unless given.
-         "idle_gpu_seconds = CASE WHEN ?7 >= 0 THEN ?7 ELSE "
-         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
-         "   WHERE run_id = ?6 AND job_id = '' AND category = 'idle') END, "
-         "down_gpu_seconds = CASE WHEN ?8 >= 0 THEN ?8 ELSE "
-         "  (SELECT COALESCE(SUM(gpu_seconds), 0) FROM usage "
-         "   WHERE run_id = ?6 AND job_id = '' AND category = 'down') END "
-         "WHERE run_id = ?6");
+         "totals = ?9, idle_gpu_seconds = ?7, down_gpu_seconds = ?8 WHERE run_id = ?6");
   q.BindStatic(1, RunStatusName(f.status))
       .Bind(2, Iso8601(clock_))
       .Bind(3, f.sim_start)
       .Bind(4, f.sim_end)
       .Bind(5, f.metrics)
       .Bind(6, run_id_)
-      .Bind(7, f.idle_gpu_seconds)
-      .Bind(8, f.down_gpu_seconds)
+      // As the caller counted them, else as summed from the entries written.
+      .Bind(7, f.idle_gpu_seconds >= 0 ? f.idle_gpu_seconds : idle_gpu_seconds_)
+      .Bind(8, f.down_gpu_seconds >= 0 ? f.down_gpu_seconds : down_gpu_seconds_)
       .Bind(9, totals);
   return q.Run();
 }

@@ -223,6 +223,24 @@ CREATE TRIGGER group_totals_append_only_d BEFORE DELETE ON group_totals
   BEGIN SELECT RAISE(ABORT, 'group totals are append-only'); END;
 ALTER TABLE runs ADD COLUMN totals TEXT NOT NULL DEFAULT '';
 )sql",
+    // 7 -> 8: usage entries packed (ledger/entries.h), the entries a writer
+    // commits at once in one row: a few bytes an entry instead of a row of
+    // text each. Entry ids stay what they were: a batch holds the ids from
+    // first_entry on. PackLegacyUsage then moves the rows of `usage` into
+    // batches, and `usage` goes.
+    R"sql(
+CREATE TABLE entry_batches (
+  first_entry INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  entries     INTEGER NOT NULL CHECK (entries > 0),
+  packed      BLOB NOT NULL
+);
+CREATE INDEX entry_batches_by_run ON entry_batches(run_id, first_entry);
+CREATE TRIGGER entry_batches_append_only_u BEFORE UPDATE ON entry_batches
+  BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
+CREATE TRIGGER entry_batches_append_only_d BEFORE DELETE ON entry_batches
+  BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -241,6 +259,76 @@ absl::StatusOr<bool> HasForeignTables(sqlite3* db) {
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
   return q.Int64(0) > 0;
+}
+
+// Migration 7 -> 8's second half: every row of `usage` into packed batches
+// with the same ids (a new batch wherever the ids of a run skip, as where
+// another run's rows came between), then `usage` dropped.
+absl::Status PackLegacyUsage(sqlite3* db) {
+  std::vector<int64_t> runs;
+  {
+    Stmt q(db, "SELECT DISTINCT run_id FROM usage ORDER BY run_id");
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      runs.push_back(q.Int64(0));
+    }
+  }
+  for (int64_t run : runs) {
+    std::map<std::string, int64_t> ordinal;  // job ids were unique in a run's jobs
+    Stmt jobs(db, "SELECT job_id, MIN(ordinal) FROM jobs WHERE run_id = ? GROUP BY job_id");
+    jobs.Bind(1, run);
+    while (true) {
+      absl::StatusOr<bool> row = jobs.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      ordinal[jobs.Text(0)] = jobs.Int64(1);
+    }
+    Stmt q(db,
+           "SELECT entry_id, job_id, category, start, end, gpus, nodes, pool FROM usage "
+           "WHERE run_id = ? ORDER BY entry_id");
+    q.Bind(1, run);
+    std::vector<UsageRecord> batch;
+    int64_t first = 0;
+    auto flush = [&]() -> absl::Status {
+      if (batch.empty()) return absl::OkStatus();
+      absl::Status s = WriteEntryBatch(db, run, first, batch.data(), batch.size());
+      batch.clear();
+      return s;
+    };
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const int64_t id = q.Int64(0);
+      if (!batch.empty() && (id != first + static_cast<int64_t>(batch.size()) ||
+                             batch.size() == static_cast<size_t>(kRowsPerTransaction))) {
+        if (absl::Status s = flush(); !s.ok()) return s;
+      }
+      if (batch.empty()) first = id;
+      UsageRecord u;
+      u.job_id = q.Text(1);
+      u.category = q.Text(2);
+      u.start = q.Int64(3);
+      u.end = q.Int64(4);
+      u.gpus = q.Int(5);
+      u.nodes = q.Text(6);
+      ParsePool(q.Text(7), &u.pool);
+      if (!u.job_id.empty()) {
+        auto it = ordinal.find(u.job_id);
+        if (it == ordinal.end()) {
+          return absl::DataLossError(absl::StrCat("run ", run, ": usage entry ", id,
+                                                  " names job \"", u.job_id,
+                                                  "\", which the run does not have"));
+        }
+        u.job = it->second;
+      }
+      batch.push_back(std::move(u));
+    }
+    if (absl::Status s = flush(); !s.ok()) return s;
+  }
+  return Exec(db, "DROP TABLE usage");
 }
 
 absl::Status Migrate(sqlite3* db, int* migrated_from) {
@@ -265,6 +353,7 @@ absl::Status Migrate(sqlite3* db, int* migrated_from) {
   for (int v = current; v < kSchemaVersion; ++v) {
     if (auto s = Exec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
     absl::Status s = Exec(db, kMigrations[v]);
+    if (s.ok() && v + 1 == 8) s = PackLegacyUsage(db);
     if (s.ok()) s = Exec(db, absl::StrCat("PRAGMA user_version = ", v + 1));
     if (!s.ok()) {
       Exec(db, "ROLLBACK").IgnoreError();

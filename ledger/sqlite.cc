@@ -55,6 +55,16 @@ Stmt& Stmt::Bind(int i, absl::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::BindBlobStatic(int i, absl::string_view v) {
+  if (ok()) {
+    if (int rc = sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        rc != SQLITE_OK) {
+      status_ = Error(rc);
+    }
+  }
+  return *this;
+}
+
 Stmt& Stmt::BindStatic(int i, absl::string_view v) {
   if (ok()) {
     if (int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);

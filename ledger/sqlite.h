@@ -38,6 +38,8 @@ class Stmt {
   // Binds text without copying it: `v` must stay alive and unchanged until
   // the statement is stepped to completion or reset.
   Stmt& BindStatic(int i, absl::string_view v);
+  // Binds bytes as a BLOB without copying them (as BindStatic).
+  Stmt& BindBlobStatic(int i, absl::string_view v);
 
   // Steps once: true if a row is ready, false when done.
   absl::StatusOr<bool> Step();
@@ -49,7 +51,13 @@ class Stmt {
   int64_t Int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   int Int(int col) const { return sqlite3_column_int(stmt_, col); }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool Null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string Text(int col) const;
+  // A BLOB column's bytes, valid until the next Step or Reset.
+  absl::string_view Blob(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    return {static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
 
  private:
   absl::Status Error(int rc) const;

@@ -24,7 +24,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -274,7 +274,6 @@ class Ledger {
  private:
   Ledger(sqlite3* db, Clock clock) : db_(db), clock_(std::move(clock)) {}
   std::string Now() const;
-  absl::StatusOr<std::vector<GroupSum>> SumByDay(int64_t run);
   absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
   sqlite3* db_;
   Clock clock_;
@@ -335,14 +334,21 @@ class RunWriter {
   absl::Status MaybeFlush();
   absl::Status AppendJob(int64_t ordinal, const JobRecord& job);
   absl::Status WriteJob(int64_t ordinal, const JobRecord& job);
+  // Entries are held until their transaction commits, then written as one
+  // packed batch.
   absl::Status WriteUsage(const UsageRecord& usage);
+  absl::Status WritePending();
+  absl::Status WritePacked(const UsageRecord* entries, size_t count);
+  // What every entry adds as it is written: its job's ordinal if it came
+  // without, the totals, the idle and down sums.
+  absl::Status Account(UsageRecord& usage);
   absl::Status WriteEvent(const JobEvent& event);
   absl::Status WriteFinish(const FinishArgs& finish);
   // A complete run's per-group totals; `stored` gets the groupings written
   // ("phase,project,..."), "" when none are.
   absl::Status WriteTotals(const FinishArgs& finish, std::string* stored);
   // Writes a batch in one transaction (the background thread's work).
-  absl::Status WriteBatch(const Batch& batch);
+  absl::Status WriteBatch(Batch& batch);
 
   sqlite3* db_;
   int64_t run_id_;
@@ -355,6 +361,8 @@ class RunWriter {
   // Per-group totals of what has been written (by the writing thread only);
   // stored with a complete run.
   std::unique_ptr<GroupTotals> totals_;
+  std::vector<UsageRecord> pending_usage_;  // written at the next commit
+  int64_t idle_gpu_seconds_ = 0, down_gpu_seconds_ = 0;
   std::unique_ptr<Background> background_;
 };
 

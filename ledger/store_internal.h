@@ -13,6 +13,15 @@ std::string ThisWriter();
 // An instant of `clock` as ISO 8601 UTC.
 std::string Iso8601(const Clock& clock);
 
+// The id the next usage entry written to the ledger gets: one past the
+// last batch's entries (1 in an empty ledger). Within a write transaction,
+// so that batches of runs written side by side never share an id.
+absl::StatusOr<int64_t> NextEntryId(sqlite3* db);
+// Writes `count` entries of `run` (in the order written, job entries with
+// their ordinals) as one packed batch whose ids start at `first_entry`.
+absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
+                             const UsageRecord* entries, size_t count);
+
 }  // namespace gpuledger::ledger
 
 #endif  // GPULEDGER_LEDGER_STORE_INTERNAL_H_

@@ -115,15 +115,24 @@ TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
   ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10).ok());
-  EXPECT_EQ(RawExec("UPDATE usage SET gpu_seconds = 1"), SQLITE_CONSTRAINT);
-  EXPECT_EQ(RawExec("DELETE FROM usage"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("UPDATE entry_batches SET entries = 2"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM entry_batches"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM jobs"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM group_totals"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("UPDATE runs SET status = 'running'"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM runs"), SQLITE_CONSTRAINT);
-  // An entry whose GPU-seconds disagree with its interval is refused.
-  EXPECT_EQ(RawExec("INSERT INTO usage (run_id, job_id, phase, category, start, end, gpus, "
-                    "gpu_seconds) VALUES (1, 'a', 'rl', 'productive', 0, 10, 8, 81)"),
+  // A batch of no entries is refused.
+  EXPECT_EQ(RawExec("INSERT INTO entry_batches (first_entry, run_id, entries, packed) "
+                    "VALUES (100, 1, 0, x'')"),
             SQLITE_CONSTRAINT);
+  // An entry naming a job the run does not have is refused, and so the
+  // batch it would have been in.
+  auto l2 = Open();
+  auto w2 = l2->StartRun(Run(kHandPricing), {{"a", "rl", "p", 8, 0, 0, 10}});
+  ASSERT_TRUE(w2.ok());
+  ASSERT_TRUE((*w2)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
+  EXPECT_EQ((*w2)->AppendUsage({"b", "rl", "productive", 0, 10, 8, 80}).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 // Pools and statuses are stored by name: every name parses back to its

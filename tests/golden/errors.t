@@ -98,6 +98,16 @@ $ gpuledger replay
 2> Run with --help for more information.
 ? 2
 $ ledger-dump "$TMP/l.sqlite"
+> table entry_batches, unpacked: entry_id, run_id, job, category, start, end, gpus, nodes, pool
+>   1 | 1 | 0 | productive | 0 | 4682813 | 2048 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
+>   2 | 1 | 1 | productive | 4682813 | 4891993 | 2048 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
+>   3 | 1 | 2 | productive | 4891993 | 4900783 | 2048 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
+>   4 | 1 |  | idle | 4900783 | 5610939 | 1536 |  | 
+>   5 | 1 | 3 | productive | 4900783 | 5610939 | 512 | 0-31,32-63 | 
+>   6 | 1 |  | idle | 5610939 | 5646096 | 1536 |  | 
+>   7 | 1 | 4 | productive | 5610939 | 5646096 | 512 | 0-31,32-63 | 
+>   8 | 1 |  | idle | 5646096 | 5934378 | 1536 |  | 
+>   9 | 1 | 5 | productive | 5646096 | 5934378 | 512 | 0-31,32-63 | 
 > table group_totals: run_id, grouping, ordinal, grp, gpu_seconds, on_demand_gpu_seconds, first_start, last_end
 >   1 | category | 0 | productive | 10566004224 | 0 | 0 | 5934378
 >   1 | day | 0 | day 1 | 176947200 | 0 | 0 | 86400
@@ -188,17 +198,7 @@ $ ledger-dump "$TMP/l.sqlite"
 > table run_groups: group_id, plan_name, plan_sha256, policy, first_seed, seeds, created
 > table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals
 >   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day
-> table usage: entry_id, run_id, job_id, phase, category, start, end, gpus, gpu_seconds, nodes, pool
->   1 | 1 | v3-pretrain | pretrain | productive | 0 | 4682813 | 2048 | 9590401024 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
->   2 | 1 | v3-context-extension | context_extension | productive | 4682813 | 4891993 | 2048 | 428400640 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
->   3 | 1 | v3-post-training | sft | productive | 4891993 | 4900783 | 2048 | 18001920 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
->   4 | 1 |  |  | idle | 4900783 | 5610939 | 1536 | 1090799616 |  | 
->   5 | 1 | r1-zero | rl | productive | 4900783 | 5610939 | 512 | 363599872 | 0-31,32-63 | 
->   6 | 1 |  |  | idle | 5610939 | 5646096 | 1536 | 54001152 |  | 
->   7 | 1 | r1-sft-data | data | productive | 5610939 | 5646096 | 512 | 18000384 | 0-31,32-63 | 
->   8 | 1 |  |  | idle | 5646096 | 5934378 | 1536 | 442801152 |  | 
->   9 | 1 | r1 | rl | productive | 5646096 | 5934378 | 512 | 147600384 | 0-31,32-63 | 
-> user_version 7
+> user_version 8
 # The scheduler's checks, an unknown GPU model, the money bound, a strategy
 # set that does not parse, an unknown pricing profile, a run not there; none
 # of them writes a ledger.

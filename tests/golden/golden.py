@@ -106,6 +106,9 @@ def ledger_dump(path):
     tables = [r[0] for r in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     for t in tables:
+        if t == "entry_batches":
+            out.extend(entry_batches(db))
+            continue
         cols = [r[1] for r in db.execute(f"PRAGMA table_info({t})")]
         out.append(f"table {t}: {', '.join(cols)}")
         for row in db.execute(f"SELECT * FROM {t} ORDER BY rowid" if has_rowid(db, t) else f"SELECT * FROM {t} ORDER BY 1"):
@@ -113,6 +116,55 @@ def ledger_dump(path):
     out.append(f"user_version {db.execute('PRAGMA user_version').fetchone()[0]}")
     db.close()
     return "\n".join(out) + "\n"
+
+
+CATEGORIES = ["productive", "checkpoint", "lost", "restart", "provisioning", "idle", "down"]
+POOLS = ["", "owned", "reserved", "on-demand"]
+
+
+def entry_batches(db):
+    """The packed usage entries (ledger/entries.h), unpacked here on their own
+    (a second reader of the format): one line per entry, its job as the
+    job's ordinal."""
+    out = ["table entry_batches, unpacked: entry_id, run_id, job, category, start, end, gpus, "
+           "nodes, pool"]
+    for first, run, count, packed in db.execute(
+            "SELECT first_entry, run_id, entries, packed FROM entry_batches ORDER BY first_entry"):
+        pos, job, end = 0, -1, 0
+
+        def varint():
+            nonlocal pos
+            value, shift = 0, 0
+            while True:
+                b = packed[pos]
+                pos += 1
+                value |= (b & 0x7F) << shift
+                shift += 7
+                if b < 0x80:
+                    return value
+
+        def zigzag(v):
+            return (v >> 1) ^ -(v & 1)
+
+        for i in range(count):
+            flags = packed[pos]
+            pos += 1
+            if flags & 0x20:
+                job += zigzag(varint())
+            end += zigzag(varint())
+            start = end - varint()
+            gpus = varint()
+            nodes = ""
+            if flags & 0x40:
+                n = varint()
+                nodes = packed[pos:pos + n].decode()
+                pos += n
+            out.append("  " + " | ".join(str(v) for v in (
+                first + i, run, job if flags & 0x20 else "", CATEGORIES[flags & 7], start, end,
+                gpus, nodes, POOLS[(flags >> 3) & 3])))
+        if pos != len(packed):
+            out.append(f"  batch {first}: {len(packed) - pos} bytes left over")
+    return out
 
 
 def cell(v):
