@@ -95,17 +95,28 @@ scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions opt
   return options;
 }
 
+// Whether a job's nodes carry information worth a ledger's bytes: on nodes
+// of several GPUs (gangs take whole nodes, within pods) or where nodes fail
+// (a failure stops the jobs on its node). On a cluster of one-GPU nodes that
+// never fail (an SWF trace's), a node is a GPU like any other, and which
+// ones a job held changes no figure and no event: not recorded.
+bool NodesMatter(const traces::Workload& w, const scheduler::SchedulerOptions& options) {
+  return w.gpu.gpus_per_node() > 1 || w.failure_model.has_value() ||
+         options.failure_model.has_value() || !options.failures.empty();
+}
+
 // Turns scheduler callbacks into ledger rows.
 class ReplayRun::Sink : public scheduler::Sink {
  public:
-  Sink(const traces::Workload& w, ledger::Pool committed_pool)
-      : w_(w), committed_pool_(committed_pool), nodes_(w.jobs.size()) {}
+  // `keep_nodes`: record the nodes of each job's entries (see NodesMatter).
+  Sink(const traces::Workload& w, ledger::Pool committed_pool, bool keep_nodes)
+      : w_(w), committed_pool_(committed_pool), keep_nodes_(keep_nodes), nodes_(w.jobs.size()) {}
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
 
   absl::Status OnJobStart(scheduler::Seconds, int job, const scheduler::Allocation& a) override {
     // Written with the job's usage entry when it ends or is stopped.
-    nodes_[job] = NodesText(a, w_.gpu.gpus_per_node());
+    if (keep_nodes_) nodes_[job] = NodesText(a, w_.gpu.gpus_per_node());
     return absl::OkStatus();
   }
   absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
@@ -135,6 +146,7 @@ class ReplayRun::Sink : public scheduler::Sink {
  private:
   const traces::Workload& w_;
   const ledger::Pool committed_pool_;
+  const bool keep_nodes_;
   ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> nodes_;  // of each job's current run
 };
@@ -165,7 +177,8 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   // The simulator checks everything that could stop a replay (limits,
   // dependency cycles) when it is created, before the run is opened: a
   // workload it refuses writes nothing.
-  r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool);
+  r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool,
+                                    NodesMatter(r->workload_, options));
   const traces::Workload& wl = r->workload_;
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
       scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
