@@ -116,14 +116,19 @@ int main(int argc, char** argv) {
     if (!p.ok()) return 2;
     std::vector<gpuledger::scheduler::JobSpec> specs = gpuledger::replay::ToJobSpecs(w);
     const auto t2 = std::chrono::steady_clock::now();
+    gpuledger::scheduler::SchedulerOptions o{*p, -1};
+    o.place_nodes = gpuledger::replay::NodesMatter(w, o);  // as gpuledger replay does
     auto s = gpuledger::scheduler::Simulate({w.nodes, static_cast<int>(w.gpu.gpus_per_node()), 0},
-                                            std::move(specs), {*p, -1}, &null);
+                                            std::move(specs), o, &null);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("%s,%d,%.2f,simulate-only,%.3f,%.0f,%.1f\n", policy.c_str(), jobs, load, secs,
-                jobs / secs, ru.ru_maxrss / 1024.0);
+    // policy,jobs,load,simulate-only,simulate_s,jobs_per_s,peak_rss_mib,load_s,specs_s
+    std::printf("%s,%d,%.2f,simulate-only,%.3f,%.0f,%.1f,%.3f,%.3f\n", policy.c_str(), jobs, load,
+                secs, jobs / secs, ru.ru_maxrss / 1024.0,
+                std::chrono::duration<double>(t1 - t0).count(),
+                std::chrono::duration<double>(t2 - t1).count());
     return s.ok() ? 0 : 2;
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ledger_path + suffix);

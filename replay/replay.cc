@@ -84,6 +84,11 @@ std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
   return specs;
 }
 
+bool NodesMatter(const traces::Workload& w, const scheduler::SchedulerOptions& options) {
+  return w.gpu.gpus_per_node() > 1 || w.failure_model.has_value() ||
+         options.failure_model.has_value() || !options.failures.empty();
+}
+
 scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions options,
                                                  const traces::Workload& w, int64_t seed) {
   if (w.failure_model && !options.failure_model && options.failures.empty()) {
@@ -93,16 +98,6 @@ scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions opt
   }
   options.spare_nodes = w.spare_nodes;
   return options;
-}
-
-// Whether a job's nodes carry information worth a ledger's bytes: on nodes
-// of several GPUs (gangs take whole nodes, within pods) or where nodes fail
-// (a failure stops the jobs on its node). On a cluster of one-GPU nodes that
-// never fail (an SWF trace's), a node is a GPU like any other, and which
-// ones a job held changes no figure and no event: not recorded.
-bool NodesMatter(const traces::Workload& w, const scheduler::SchedulerOptions& options) {
-  return w.gpu.gpus_per_node() > 1 || w.failure_model.has_value() ||
-         options.failure_model.has_value() || !options.failures.empty();
 }
 
 // Turns scheduler callbacks into ledger rows.
@@ -177,12 +172,14 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   // The simulator checks everything that could stop a replay (limits,
   // dependency cycles) when it is created, before the run is opened: a
   // workload it refuses writes nothing.
-  r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool,
-                                    NodesMatter(r->workload_, options));
+  const bool keep_nodes = NodesMatter(r->workload_, options);
+  r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool, keep_nodes);
   const traces::Workload& wl = r->workload_;
+  scheduler::SchedulerOptions sim_options = WithWorkloadFailures(options, wl, seed);
+  sim_options.place_nodes = keep_nodes;  // else GPUs are counted: the same schedule, faster
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
       scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
-                                   WithWorkloadFailures(options, wl, seed), r->sink_.get());
+                                   sim_options, r->sink_.get());
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }

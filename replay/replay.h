@@ -95,6 +95,14 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload, ledger::L
                                             const std::string& schedule_out = "",
                                             const RunLabels& labels = {});
 
+// Whether a job's nodes carry information worth a ledger's bytes: on nodes
+// of several GPUs (gangs take whole nodes, within pods) or where nodes fail
+// (a failure stops the jobs on its node). On a cluster of one-GPU nodes that
+// never fail (an SWF trace's), a node is a GPU like any other, and which
+// ones a job held changes no figure and no event: a replay records no nodes
+// then, and lets the scheduler count GPUs instead of placing them.
+bool NodesMatter(const traces::Workload& workload, const scheduler::SchedulerOptions& options);
+
 // Monte Carlo: replays `workload` with seeds first_seed .. first_seed +
 // seeds - 1 into the ledger at `ledger_path`, as one new run group, on
 // `threads` threads (0: one per core), each replay on a connection of its

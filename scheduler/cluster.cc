@@ -5,8 +5,9 @@
 
 namespace gpuledger::scheduler {
 
-Cluster::Cluster(ClusterShape shape)
+Cluster::Cluster(ClusterShape shape, bool place)
     : shape_(shape),
+      counting_(!place && shape.gpus_per_node == 1 && shape.pod_nodes <= 0),
       node_free_(shape.nodes, shape.gpus_per_node),
       pod_free_nodes_(0),
       free_gpus_(shape.total_gpus()),
@@ -108,6 +109,12 @@ bool Cluster::AllocateInto(int gpus, Allocation* out) {
   const int per_node = shape_.gpus_per_node;
   Allocation& a = *out;
   a.parts.clear();
+  if (counting_) {  // one-GPU nodes: `gpus` of them, any
+    a.parts.push_back({-1, gpus, 1});
+    free_nodes_ -= gpus;
+    free_gpus_ -= gpus;
+    return true;
+  }
   if (gpus >= per_node) {
     const int wanted = gpus / per_node;
     if (shape_.pod_nodes <= 0) {
@@ -166,6 +173,11 @@ bool Cluster::AllocateInto(int gpus, Allocation* out) {
 void Cluster::Release(const Allocation& allocation) {
   const int per_node = shape_.gpus_per_node;
   for (const NodeRun& r : allocation.parts) {
+    if (r.first < 0) {  // counted
+      free_nodes_ += r.count;
+      free_gpus_ += r.count;
+      continue;
+    }
     if (r.gpus_each == per_node) {
       for (int n = r.first; n < r.first + r.count; ++n) node_free_[n] = per_node;
       AddFreeRange(r.first, r.count);
@@ -185,7 +197,7 @@ void Cluster::Release(const Allocation& allocation) {
 }
 
 void Cluster::MarkDown(int node) {
-  assert(!down_[node] && node_free_[node] == shape_.gpus_per_node);
+  assert(!counting_ && !down_[node] && node_free_[node] == shape_.gpus_per_node);
   node_free_[node] = 0;
   MarkWholeNodesUsed(node, 1);
   free_gpus_ -= shape_.gpus_per_node;
@@ -205,6 +217,11 @@ void Cluster::MarkUp(int node) {
 void Cluster::Reclaim(const Allocation& allocation) {
   const int per_node = shape_.gpus_per_node;
   for (const NodeRun& r : allocation.parts) {
+    if (r.first < 0) {  // counted
+      free_nodes_ -= r.count;
+      free_gpus_ -= r.count;
+      continue;
+    }
     if (r.gpus_each == per_node) {
       for (int n = r.first; n < r.first + r.count; ++n) node_free_[n] = 0;
       MarkWholeNodesUsed(r.first, r.count);

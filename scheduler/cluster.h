@@ -30,7 +30,10 @@ namespace gpuledger::scheduler {
 
 class Cluster {
  public:
-  explicit Cluster(ClusterShape shape);
+  // `place`: false counts GPUs instead of placing them on nodes, for a shape
+  // of one-GPU nodes and no pods (ignored for others): every allocation is
+  // then one run whose `first` is -1. Nodes must not go down then.
+  explicit Cluster(ClusterShape shape, bool place = true);
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
@@ -68,6 +71,7 @@ class Cluster {
   void AddFreeRange(int begin, int count);
 
   ClusterShape shape_;
+  bool counting_;  // GPUs counted, not placed
   // Tree nodes come from this pool and go back to it: allocating and
   // releasing GPUs calls no allocator once the pool has grown.
   std::pmr::unsynchronized_pool_resource pool_;

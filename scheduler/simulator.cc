@@ -24,7 +24,10 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
     : jobs_(std::move(jobs)),
       options_(options),
       sink_(sink),
-      cluster_(shape),
+      // Counting instead of placing schedules the same where no node can
+      // fail or stand by (the cluster also needs one-GPU nodes, no pods).
+      cluster_(shape, options.place_nodes || !options.failures.empty() ||
+                          options.failure_model.has_value() || options.spare_nodes > 0),
       deps_left_(jobs_.size()),
       dependents_(jobs_.size()),
       submitted_(jobs_.size(), false),

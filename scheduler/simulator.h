@@ -112,6 +112,11 @@ struct SchedulerOptions {
   int on_demand_cap_gpus = 0;
   Seconds burst_after_seconds = 0;
   Seconds provisioning_seconds = 0;
+  // False: a caller that has no use for which nodes a job holds lets the
+  // cluster count GPUs instead of placing them, where that schedules the
+  // same (nodes of one GPU, no pods, no failures, no spares; elsewhere it
+  // places them anyway). Allocations are then one run of `first` -1.
+  bool place_nodes = true;
 };
 
 // What happened to one job, for metrics and the schedule output.

@@ -113,6 +113,41 @@ TEST_P(Lublin, PolicyGuarantees) {
   }
 }
 
+// On one-GPU nodes that never fail, counting GPUs (place_nodes false)
+// schedules exactly as placing them: every job starts and ends at the same
+// instants under every policy, preemptions included (priorities mixed so
+// the priority policy preempts).
+TEST_P(Lublin, CountingGpusSchedulesAsPlacingThem) {
+  std::vector<JobSpec> jobs = ToJobSpecs(*workload_);
+  for (size_t i = 0; i < jobs.size(); ++i) jobs[i].priority = static_cast<int>(i * 7 % 3);
+  std::vector<std::vector<JobTimes>> times;
+  std::vector<scheduler::RunSummary> summaries;
+  for (bool place : {true, false}) {
+    scheduler::SchedulerOptions o{GetParam(), -1};
+    o.place_nodes = place;
+    auto sim = scheduler::Simulator::Create({workload_->nodes, 1, 0}, jobs, o, &null_);
+    ASSERT_TRUE(sim.ok());
+    ASSERT_TRUE((*sim)->RunUntil(std::numeric_limits<Seconds>::max()).ok());
+    auto s = (*sim)->Finish();
+    ASSERT_TRUE(s.ok());
+    summaries.push_back(*s);
+    times.push_back((*sim)->times());
+  }
+  ASSERT_EQ(times[0].size(), times[1].size());
+  for (size_t i = 0; i < times[0].size(); ++i) {
+    ASSERT_EQ(times[0][i].first_start, times[1][i].first_start) << i;
+    ASSERT_EQ(times[0][i].last_start, times[1][i].last_start) << i;
+    ASSERT_EQ(times[0][i].end, times[1][i].end) << i;
+  }
+  EXPECT_EQ(summaries[0].end, summaries[1].end);
+  EXPECT_EQ(summaries[0].busy_gpu_seconds, summaries[1].busy_gpu_seconds);
+  EXPECT_EQ(summaries[0].idle_gpu_seconds, summaries[1].idle_gpu_seconds);
+  EXPECT_EQ(summaries[0].preemptions, summaries[1].preemptions);
+  if (GetParam() == Policy::kPriority) {
+    EXPECT_GT(summaries[0].preemptions, 0);
+  }
+}
+
 TEST(LublinPolicies, BackfillingBeatsFcfs) {
   absl::StatusOr<traces::Workload> w = traces::LoadSwfFile(kLublin, {});
   ASSERT_TRUE(w.ok());
