@@ -1,6 +1,7 @@
 #include "ledger/entries.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
@@ -27,7 +28,60 @@ uint64_t Zigzag(int64_t v) {
 }
 int64_t Unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
+// The whole number `s` is, if it is written as one is (no sign, no leading
+// zero, at most 18 digits): then an id packs as a number.
+bool CanonicalNumber(absl::string_view s, int64_t* v) {
+  if (s.empty() || s.size() > 18 || (s.size() > 1 && s[0] == '0')) return false;
+  int64_t x = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    x = x * 10 + (c - '0');
+  }
+  *v = x;
+  return true;
+}
+
+void PutText(absl::string_view s, std::string* out) {
+  PutVarint(s.size(), out);
+  out->append(s.data(), s.size());
+}
+
 }  // namespace
+
+void JobPacker::Add(const JobRecord& j) {
+  int64_t id = 0;
+  if (CanonicalNumber(j.job_id, &id)) {
+    out_.push_back(1);
+    PutVarint(Zigzag(id - id_), &out_);
+    id_ = id;
+  } else {
+    out_.push_back(0);
+    PutText(j.job_id, &out_);
+  }
+  for (const std::string* name : {&j.phase, &j.project}) {
+    const auto at = std::find(names_.begin(), names_.end(), *name);
+    PutVarint(static_cast<uint64_t>(at - names_.begin()), &out_);
+    if (at == names_.end()) {  // new in this batch: the name follows
+      PutText(*name, &out_);
+      names_.push_back(*name);
+    }
+  }
+  PutVarint(static_cast<uint64_t>(std::max(0, j.gpus)), &out_);
+  PutVarint(Zigzag(j.priority), &out_);
+  PutVarint(Zigzag(j.submit - submit_), &out_);
+  submit_ = j.submit;
+  PutVarint(static_cast<uint64_t>(std::max<int64_t>(0, j.run_seconds)), &out_);
+  ++count_;
+}
+
+std::string JobPacker::Take() {
+  std::string out = std::move(out_);
+  out_.clear();
+  count_ = 0;
+  id_ = submit_ = 0;
+  names_.clear();
+  return out;
+}
 
 int CategoryIndex(absl::string_view name) {
   for (int i = 0; i < kCategoryCount; ++i) {
@@ -126,6 +180,67 @@ bool Reader::Next(PackedEntry* e) {
     e->nodes = absl::string_view(p_, n);
     p_ += n;
   }
+  return true;
+}
+
+bool JobReader::Varint(uint64_t* v) {
+  uint64_t x = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (p_ == end_) return false;
+    const auto b = static_cast<unsigned char>(*p_++);
+    x |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) {
+      *v = x;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool JobReader::Text(absl::string_view* s) {
+  uint64_t n = 0;
+  if (!Varint(&n) || n > static_cast<uint64_t>(end_ - p_)) return false;
+  *s = absl::string_view(p_, n);
+  p_ += n;
+  return true;
+}
+
+bool JobReader::Name(absl::string_view* s) {
+  uint64_t k = 0;
+  if (!Varint(&k) || k > names_.size()) return false;
+  if (k == names_.size()) {
+    absl::string_view fresh;
+    if (!Text(&fresh)) return false;
+    names_.push_back(fresh);
+  }
+  *s = names_[k];
+  return true;
+}
+
+bool JobReader::Next(PackedJob* j) {
+  if (p_ == end_) return false;
+  const char kind = *p_++;
+  uint64_t v = 0;
+  if (kind == 1) {
+    if (!Varint(&v)) return false;
+    id_ = static_cast<int64_t>(static_cast<uint64_t>(id_) + static_cast<uint64_t>(Unzigzag(v)));
+    if (id_ < 0) return false;
+    const int n = std::snprintf(id_text_, sizeof id_text_, "%lld", static_cast<long long>(id_));
+    j->id = absl::string_view(id_text_, static_cast<size_t>(n));
+  } else if (kind != 0 || !Text(&j->id)) {
+    return false;
+  }
+  uint64_t gpus = 0, run = 0, prio = 0;
+  if (!Name(&j->phase) || !Name(&j->project) || !Varint(&gpus) || !Varint(&prio) || !Varint(&v) ||
+      !Varint(&run) || gpus > INT32_MAX || run > static_cast<uint64_t>(INT64_MAX)) {
+    return false;
+  }
+  j->gpus = static_cast<int64_t>(gpus);
+  j->priority = Unzigzag(prio);
+  submit_ =
+      static_cast<int64_t>(static_cast<uint64_t>(submit_) + static_cast<uint64_t>(Unzigzag(v)));
+  j->submit = submit_;
+  j->run_seconds = static_cast<int64_t>(run);
   return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -44,6 +45,36 @@ absl::Status UnpackEntries(absl::string_view packed, size_t count, const F& f);
 // The category index of `name` in kCategories, or -1.
 int CategoryIndex(absl::string_view name);
 
+// Jobs packed the same way, a batch of a run's consecutive jobs (ordinals
+// first..first+n-1) in one BLOB: each job its id (a whole number as the
+// change from the job before, other text as it is), its phase and project
+// (each name once per batch, then by number), GPUs, priority, the change of
+// submit time, and its run seconds.
+class JobPacker {
+ public:
+  void Add(const JobRecord& job);
+  size_t size() const { return count_; }
+  // The bytes so far; the packer starts a new batch.
+  std::string Take();
+
+ private:
+  std::string out_;
+  size_t count_ = 0;
+  int64_t id_ = 0, submit_ = 0;
+  std::vector<std::string> names_;  // phases and projects of this batch, by number
+};
+
+// One unpacked job: its text is valid until the next job is read.
+struct PackedJob {
+  absl::string_view id, phase, project;
+  int64_t gpus = 0, priority = 0, submit = 0, run_seconds = 0;
+};
+
+// Reads `count` packed jobs in order, calling `f(const PackedJob&)` for each;
+// DataLoss if `packed` is not what a JobPacker wrote.
+template <typename F>
+absl::Status UnpackJobs(absl::string_view packed, size_t count, const F& f);
+
 namespace packing {
 // A cursor over packed bytes; false once they run out or are malformed.
 class Reader {
@@ -59,7 +90,37 @@ class Reader {
   int64_t job_ = -1;  // the previous job entry's ordinal
   int64_t end_time_ = 0;
 };
+
+class JobReader {
+ public:
+  explicit JobReader(absl::string_view bytes)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  bool Next(PackedJob* j);
+  bool done() const { return p_ == end_; }
+
+ private:
+  bool Varint(uint64_t* v);
+  bool Text(absl::string_view* s);
+  bool Name(absl::string_view* s);
+  const char* p_;
+  const char* end_;
+  int64_t id_ = 0, submit_ = 0;
+  char id_text_[24];
+  std::vector<absl::string_view> names_;
+};
 }  // namespace packing
+
+template <typename F>
+absl::Status UnpackJobs(absl::string_view packed, size_t count, const F& f) {
+  packing::JobReader r(packed);
+  PackedJob j;
+  for (size_t i = 0; i < count; ++i) {
+    if (!r.Next(&j)) return absl::DataLossError("a packed batch of jobs is corrupt");
+    f(static_cast<const PackedJob&>(j));
+  }
+  if (!r.done()) return absl::DataLossError("a packed batch of jobs has extra bytes");
+  return absl::OkStatus();
+}
 
 template <typename F>
 absl::Status UnpackEntries(absl::string_view packed, size_t count, const F& f) {

@@ -118,54 +118,83 @@ absl::Status ForEachEntry(sqlite3* db, int64_t run, int64_t after, const F& f) {
 // What a run's entries need of its jobs, by ordinal.
 struct RunJobs {
   std::vector<std::string> ids, phases, projects;
-  std::vector<int64_t> gpus, run_seconds;
   size_t size() const { return ids.size(); }
 };
 
 absl::StatusOr<RunJobs> LoadRunJobs(sqlite3* db, int64_t run) {
-  RunJobs j;
-  Stmt q(db,
-         "SELECT job_id, phase, project, gpus, run_seconds FROM jobs WHERE run_id = ? "
-         "ORDER BY ordinal");
-  q.Bind(1, run);
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return j;
-    j.ids.push_back(q.Text(0));
-    j.phases.push_back(q.Text(1));
-    j.projects.push_back(q.Text(2));
-    j.gpus.push_back(q.Int64(3));
-    j.run_seconds.push_back(q.Int64(4));
-  }
+  RunJobs r;
+  absl::Status s = ForEachJob(db, run, 0, [&](int64_t, const PackedJob& j) {
+    r.ids.emplace_back(j.id);
+    r.phases.emplace_back(j.phase);
+    r.projects.emplace_back(j.project);
+    return true;
+  });
+  if (!s.ok()) return s;
+  return r;
 }
 
 // A job's id and phase by ordinal, read as entries need them (a page of
-// entries needs a few jobs, not every job of a million-job run).
+// entries needs a few batches of jobs, not every job of a million-job run).
 class JobNames {
  public:
   JobNames(sqlite3* db, int64_t run)
-      : q_(db, absl::StrCat("SELECT job_id, phase FROM jobs WHERE run_id = ", run,
-                            " AND ordinal = ?")) {}
+      : q_(db, absl::StrCat("SELECT first_ordinal, jobs, packed FROM job_batches WHERE run_id = ",
+                            run, " AND first_ordinal <= ? ORDER BY first_ordinal DESC LIMIT 1")) {}
   absl::StatusOr<const std::pair<std::string, std::string>*> Of(int64_t ordinal) {
-    auto it = cache_.find(ordinal);
-    if (it != cache_.end()) return &it->second;
+    auto it = batches_.upper_bound(ordinal);
+    if (it != batches_.begin()) {
+      --it;
+      const int64_t k = ordinal - it->first;
+      if (k < static_cast<int64_t>(it->second.size())) return &it->second[k];
+    }
     q_.Reset();
     q_.Bind(1, ordinal);
     absl::StatusOr<bool> row = q_.Step();
     if (!row.ok()) return row.status();
-    if (!*row)
+    const int64_t first = *row ? q_.Int64(0) : 0, count = *row ? q_.Int64(1) : 0;
+    if (ordinal >= first + count) {
       return absl::DataLossError(
           absl::StrCat("an entry names job ", ordinal, " of a run that has no such job"));
-    return &cache_.emplace(ordinal, std::make_pair(q_.Text(0), q_.Text(1))).first->second;
+    }
+    std::vector<std::pair<std::string, std::string>>& names = batches_[first];
+    absl::Status s = UnpackJobs(q_.Blob(2), static_cast<size_t>(count), [&](const PackedJob& j) {
+      names.emplace_back(std::string(j.id), std::string(j.phase));
+    });
+    if (!s.ok()) return s;
+    return &names[ordinal - first];
   }
 
  private:
   Stmt q_;
-  std::map<int64_t, std::pair<std::string, std::string>> cache_;
+  std::map<int64_t, std::vector<std::pair<std::string, std::string>>> batches_;
 };
 
 }  // namespace
+
+absl::Status ForEachJobImpl(sqlite3* db, int64_t run, int64_t from,
+                            const std::function<bool(int64_t, const PackedJob&)>& f) {
+  Stmt q(db,
+         "SELECT first_ordinal, jobs, packed FROM job_batches "
+         "WHERE run_id = ? AND first_ordinal + jobs > ? ORDER BY first_ordinal");
+  q.Bind(1, run).Bind(2, from);
+  bool more = true;
+  while (more) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    int64_t k = q.Int64(0);
+    absl::Status s =
+        UnpackJobs(q.Blob(2), static_cast<size_t>(q.Int64(1)), [&](const PackedJob& j) {
+          if (more && k >= from) more = f(k, j);
+          ++k;
+        });
+    if (!s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("run ", run, ", jobs from ", q.Int64(0), ": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit,
                                                         int64_t group) {
@@ -213,14 +242,16 @@ absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
 }
 
 absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset, int limit) {
-  Stmt q(db_,
-         "SELECT job_id, phase, project, gpus, priority, submit, run_seconds, ordinal FROM jobs "
-         "WHERE run_id = ? ORDER BY ordinal LIMIT ? OFFSET ?");
-  q.Bind(1, run).Bind(2, limit).Bind(3, offset);
-  absl::StatusOr<std::vector<JobRecord>> jobs = CollectRows<JobRecord>(q, [](const Stmt& r) {
-    return JobRecord{r.Text(0),  r.Text(1),  r.Text(2), r.Int(3), r.Int(4),
-                     r.Int64(5), r.Int64(6), -1,        -1};
-  });
+  absl::StatusOr<std::vector<JobRecord>> jobs = std::vector<JobRecord>();
+  if (limit != 0) {
+    absl::Status s = ForEachJob(db_, run, std::max(offset, 0), [&](int64_t, const PackedJob& j) {
+      jobs->push_back(JobRecord{std::string(j.id), std::string(j.phase), std::string(j.project),
+                                static_cast<int>(j.gpus), static_cast<int>(j.priority), j.submit,
+                                j.run_seconds, -1, -1});
+      return limit < 0 || static_cast<int>(jobs->size()) < limit;
+    });
+    if (!s.ok()) return s;
+  }
   if (!jobs.ok() || jobs->empty()) return jobs;
   // Started: its first entry. Ended: its productive entries cover all its
   // work (a cancelled run records running jobs up to the stop, short of
@@ -251,19 +282,13 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
   // Filters by job or phase are on the job's ordinal.
   std::optional<std::vector<bool>> wanted;
   if (!f.job_id.empty() || !f.phase.empty()) {
-    Stmt q(db_,
-           "SELECT ordinal FROM jobs WHERE run_id = ?1 AND (?2 = '' OR job_id = ?2) AND "
-           "(?3 = '' OR phase = ?3)");
-    q.Bind(1, run).Bind(2, f.job_id).Bind(3, f.phase);
     wanted.emplace();
-    while (true) {
-      absl::StatusOr<bool> row = q.Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      const auto k = static_cast<size_t>(q.Int64(0));
-      if (wanted->size() <= k) wanted->resize(k + 1, false);
-      (*wanted)[k] = true;
-    }
+    absl::Status s = ForEachJob(db_, run, 0, [&](int64_t, const PackedJob& j) {
+      wanted->push_back((f.job_id.empty() || j.id == f.job_id) &&
+                        (f.phase.empty() || j.phase == f.phase));
+      return true;
+    });
+    if (!s.ok()) return s;
   }
   const int category = f.category.empty() ? -1 : CategoryIndex(f.category);
   if (!f.category.empty() && category < 0) return out;  // no entry has it
@@ -392,7 +417,9 @@ absl::StatusOr<Pool> Ledger::CommittedPool(int64_t run) {
 absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
   // Ordinals are 0, 1, ... in each run: the last one is a seek, where
   // COUNT(*) would read every job of the run.
-  Stmt q(db_, "SELECT COALESCE(MAX(ordinal) + 1, 0) FROM jobs WHERE run_id = ?");
+  Stmt q(db_,
+         "SELECT COALESCE((SELECT first_ordinal + jobs FROM job_batches WHERE run_id = ?1 "
+         "ORDER BY first_ordinal DESC LIMIT 1), 0)");
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();

@@ -23,6 +23,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/sqlite.h"
+#include "absl/container/flat_hash_map.h"
 #include "ledger/entries.h"
 #include "ledger/store_internal.h"
 #include "ledger/totals.h"
@@ -34,6 +35,14 @@ absl::StatusOr<int64_t> NextEntryId(sqlite3* db) {
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
   return *row ? q.Int64(0) : 1;
+}
+
+absl::Status WriteJobBatch(sqlite3* db, int64_t run, int64_t first_ordinal, int64_t count,
+                           absl::string_view packed) {
+  Stmt q(db, "INSERT INTO job_batches (run_id, first_ordinal, jobs, packed) VALUES (?,?,?,?)");
+  q.Bind(1, run).Bind(2, first_ordinal).Bind(3, count);
+  q.BindBlobStatic(4, packed);
+  return q.Run();
 }
 
 absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
@@ -134,10 +143,18 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
     writer->WriteInBackground();
   }
   JobRecord j;
+  JobPacker packer;
+  int64_t first = 0;
   for (size_t i = 0; i < count; ++i) {
     next(i, &j);
-    // Synchronously, a failure rolls the run's row back with the jobs.
-    if (auto s = writer->AppendJob(static_cast<int64_t>(i), j); !s.ok()) return s;
+    writer->totals_->AddJob(static_cast<int64_t>(i), j);
+    packer.Add(j);
+    if (packer.size() == kJobsPerBatch || i + 1 == count) {
+      // Synchronously, a failure rolls the run's row back with the jobs.
+      const int64_t n = static_cast<int64_t>(packer.size());
+      if (auto s = writer->AppendJobs(first, n, packer.Take()); !s.ok()) return s;
+      first += n;
+    }
   }
   if (!background) {
     if (auto s = writer->Commit(); !s.ok()) return s;
@@ -159,17 +176,12 @@ absl::StatusOr<int64_t> Ledger::CreateRunGroup(const RunGroupRecord& g) {
   return sqlite3_last_insert_rowid(db_);
 }
 
+struct RunWriter::JobOrdinals : absl::flat_hash_map<std::string, int64_t> {};
+
 struct RunWriter::Statements {
-  Stmt job;
-  Stmt ordinal;  // of a job by id, for entries written without theirs
   Stmt event;
-  Statements(sqlite3* db, int64_t run)
-      : job(db,
-            "INSERT INTO jobs (run_id, ordinal, job_id, phase, project, gpus, "
-            "priority, submit, run_seconds) VALUES (?,?,?,?,?,?,?,?,?)"),
-        ordinal(db, absl::StrCat("SELECT MIN(ordinal) FROM jobs WHERE run_id = ", run,
-                                 " AND job_id = ?")),
-        event(db,
+  Statements(sqlite3* db)
+      : event(db,
               "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
               "VALUES (?,?,?,?,?)") {}
 };
@@ -241,7 +253,7 @@ RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origi
     : db_(db),
       run_id_(run_id),
       clock_(std::move(clock)),
-      stmts_(std::make_unique<Statements>(db, run_id)),
+      stmts_(std::make_unique<Statements>(db)),
       totals_(std::make_unique<GroupTotals>(day_origin)) {}
 
 RunWriter::~RunWriter() {
@@ -323,17 +335,24 @@ absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
   return absl::OkStatus();
 }
 
-absl::Status RunWriter::AppendJob(int64_t ordinal, const JobRecord& job) {
-  if (background_ == nullptr) return WriteJob(ordinal, job);
-  buffer_.jobs.emplace_back(ordinal, job);
-  if (buffer_.jobs.size() < static_cast<size_t>(kRowsPerTransaction)) return absl::OkStatus();
+absl::Status RunWriter::AppendJobs(int64_t first, int64_t count, std::string packed) {
+  if (background_ == nullptr) {
+    if (auto s = Begin(); !s.ok()) return s;
+    return WriteJobBatch(db_, run_id_, first, count, packed);
+  }
+  buffer_.jobs.push_back({first, count, std::move(packed)});
+  if (static_cast<int64_t>(buffer_.jobs.size()) * kJobsPerBatch < kRowsPerTransaction)
+    return absl::OkStatus();
   background_->Submit(std::exchange(buffer_, Batch{}));
   return background_->error();
 }
 
 absl::Status RunWriter::WriteBatch(Batch& batch) {
-  for (const auto& [ordinal, job] : batch.jobs) {
-    if (auto s = WriteJob(ordinal, job); !s.ok()) return s;
+  if (!batch.jobs.empty()) {
+    if (auto s = Begin(); !s.ok()) return s;
+  }
+  for (const JobBlob& b : batch.jobs) {
+    if (auto s = WriteJobBatch(db_, run_id_, b.first, b.count, b.packed); !s.ok()) return s;
   }
   for (UsageRecord& u : batch.usage) {
     if (auto s = Account(u); !s.ok()) return s;
@@ -348,37 +367,24 @@ absl::Status RunWriter::WriteBatch(Batch& batch) {
   return Commit();
 }
 
-absl::Status RunWriter::WriteJob(int64_t ordinal, const JobRecord& j) {
-  if (auto s = Begin(); !s.ok()) return s;
-  totals_->AddJob(ordinal, j);
-  Stmt& q = stmts_->job;
-  q.Reset();
-  q.Bind(1, run_id_)
-      .Bind(2, ordinal)
-      .BindStatic(3, j.job_id)
-      .BindStatic(4, j.phase)
-      .BindStatic(5, j.project)
-      .Bind(6, j.gpus)
-      .Bind(7, j.priority)
-      .Bind(8, j.submit)
-      .Bind(9, j.run_seconds);
-  return q.Run();
-}
-
 absl::Status RunWriter::Account(UsageRecord& u) {
   if (!u.job_id.empty() && u.job < 0) {
     // A writer that does not know the ordinal (tests, older callers): the
-    // job's, by its id.
-    Stmt& q = stmts_->ordinal;
-    q.Reset();
-    q.Bind(1, u.job_id);
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (q.Null(0)) {
+    // job's, by its id, from the jobs written.
+    if (ordinals_ == nullptr) {
+      ordinals_ = std::make_unique<JobOrdinals>();
+      absl::Status s = ForEachJob(db_, run_id_, 0, [&](int64_t k, const PackedJob& j) {
+        ordinals_->try_emplace(std::string(j.id), k);
+        return true;
+      });
+      if (!s.ok()) return s;
+    }
+    auto it = ordinals_->find(u.job_id);
+    if (it == ordinals_->end()) {
       return absl::InvalidArgumentError(
           absl::StrCat("usage entry of job \"", u.job_id, "\": run ", run_id_, " has no such job"));
     }
-    u.job = q.Int64(0);
+    u.job = it->second;
   }
   totals_->AddEntry(u);
   if (u.job_id.empty() && u.category == "idle") idle_gpu_seconds_ += (u.end - u.start) * u.gpus;

@@ -241,6 +241,23 @@ CREATE TRIGGER entry_batches_append_only_u BEFORE UPDATE ON entry_batches
 CREATE TRIGGER entry_batches_append_only_d BEFORE DELETE ON entry_batches
   BEGIN SELECT RAISE(ABORT, 'usage entries are append-only'); END;
 )sql",
+    // 8 -> 9: jobs packed too (ledger/entries.h, JobPacker), up to
+    // kJobsPerBatch consecutive jobs of a run per row. PackLegacyJobs then
+    // moves the rows of `jobs` into batches, and `jobs` goes.
+    R"sql(
+CREATE TABLE job_batches (
+  batch_id      INTEGER PRIMARY KEY,
+  run_id        INTEGER NOT NULL REFERENCES runs(run_id),
+  first_ordinal INTEGER NOT NULL,
+  jobs          INTEGER NOT NULL CHECK (jobs > 0),
+  packed        BLOB NOT NULL,
+  UNIQUE (run_id, first_ordinal)
+);
+CREATE TRIGGER job_batches_append_only_u BEFORE UPDATE ON job_batches
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+CREATE TRIGGER job_batches_append_only_d BEFORE DELETE ON job_batches
+  BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -331,6 +348,44 @@ absl::Status PackLegacyUsage(sqlite3* db) {
   return Exec(db, "DROP TABLE usage");
 }
 
+// Migration 8 -> 9's second half: every run's rows of `jobs` (ordinals 0,
+// 1, ...) into packed batches, then `jobs` dropped.
+absl::Status PackLegacyJobs(sqlite3* db) {
+  Stmt q(db,
+         "SELECT run_id, ordinal, job_id, phase, project, gpus, priority, submit, run_seconds "
+         "FROM jobs ORDER BY run_id, ordinal");
+  JobPacker packer;
+  int64_t run = -1, first = 0, next = 0;
+  auto flush = [&]() -> absl::Status {
+    if (packer.size() == 0) return absl::OkStatus();
+    const int64_t n = static_cast<int64_t>(packer.size());
+    absl::Status s = WriteJobBatch(db, run, first, n, packer.Take());
+    first += n;
+    return s;
+  };
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (q.Int64(0) != run || static_cast<int64_t>(packer.size()) == kJobsPerBatch) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+      if (q.Int64(0) != run) {
+        run = q.Int64(0);
+        first = next = 0;
+      }
+    }
+    if (q.Int64(1) != next) {
+      return absl::DataLossError(
+          absl::StrCat("run ", run, ": job ordinal ", q.Int64(1), " where ", next, " was due"));
+    }
+    ++next;
+    packer.Add(
+        JobRecord{q.Text(2), q.Text(3), q.Text(4), q.Int(5), q.Int(6), q.Int64(7), q.Int64(8)});
+  }
+  if (absl::Status s = flush(); !s.ok()) return s;
+  return Exec(db, "DROP TABLE jobs");
+}
+
 absl::Status Migrate(sqlite3* db, int* migrated_from) {
   absl::StatusOr<int> version = SchemaVersion(db);
   if (!version.ok()) return version.status();
@@ -354,6 +409,7 @@ absl::Status Migrate(sqlite3* db, int* migrated_from) {
     if (auto s = Exec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
     absl::Status s = Exec(db, kMigrations[v]);
     if (s.ok() && v + 1 == 8) s = PackLegacyUsage(db);
+    if (s.ok() && v + 1 == 9) s = PackLegacyJobs(db);
     if (s.ok()) s = Exec(db, absl::StrCat("PRAGMA user_version = ", v + 1));
     if (!s.ok()) {
       Exec(db, "ROLLBACK").IgnoreError();

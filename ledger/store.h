@@ -24,7 +24,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -321,8 +321,12 @@ class RunWriter {
     int64_t idle_gpu_seconds;
     int64_t down_gpu_seconds;
   };
+  struct JobBlob {
+    int64_t first, count;
+    std::string packed;
+  };
   struct Batch {
-    std::vector<std::pair<int64_t, JobRecord>> jobs;  // (ordinal, job)
+    std::vector<JobBlob> jobs;  // packed, in ordinal order
     std::vector<UsageRecord> usage;
     std::vector<JobEvent> events;
     std::optional<FinishArgs> finish;
@@ -332,8 +336,8 @@ class RunWriter {
   absl::Status Begin();
   absl::Status Commit();
   absl::Status MaybeFlush();
-  absl::Status AppendJob(int64_t ordinal, const JobRecord& job);
-  absl::Status WriteJob(int64_t ordinal, const JobRecord& job);
+  // Jobs first..first+count-1, packed (JobPacker).
+  absl::Status AppendJobs(int64_t first, int64_t count, std::string packed);
   // Entries are held until their transaction commits, then written as one
   // packed batch.
   absl::Status WriteUsage(const UsageRecord& usage);
@@ -362,12 +366,17 @@ class RunWriter {
   // stored with a complete run.
   std::unique_ptr<GroupTotals> totals_;
   std::vector<UsageRecord> pending_usage_;  // written at the next commit
+  // Job ids to ordinals, read back when an entry comes without its ordinal.
+  struct JobOrdinals;
+  std::unique_ptr<JobOrdinals> ordinals_;
   int64_t idle_gpu_seconds_ = 0, down_gpu_seconds_ = 0;
   std::unique_ptr<Background> background_;
 };
 
 // Rows appended per transaction by a RunWriter.
 inline constexpr int kRowsPerTransaction = 50000;
+// Jobs per packed batch: small enough that reading one job unpacks little.
+inline constexpr int64_t kJobsPerBatch = 4096;
 
 }  // namespace gpuledger::ledger
 

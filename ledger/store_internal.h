@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include <functional>
+
+#include "ledger/entries.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
@@ -17,6 +20,18 @@ std::string Iso8601(const Clock& clock);
 // last batch's entries (1 in an empty ledger). Within a write transaction,
 // so that batches of runs written side by side never share an id.
 absl::StatusOr<int64_t> NextEntryId(sqlite3* db);
+// Writes jobs first_ordinal.. of `run`, packed by a JobPacker.
+absl::Status WriteJobBatch(sqlite3* db, int64_t run, int64_t first_ordinal, int64_t count,
+                           absl::string_view packed);
+// Calls f(ordinal, const PackedJob&) for every job of `run` from ordinal
+// `from` on, in order, until f returns false.
+absl::Status ForEachJobImpl(sqlite3* db, int64_t run, int64_t from,
+                            const std::function<bool(int64_t, const PackedJob&)>& f);
+template <typename F>
+absl::Status ForEachJob(sqlite3* db, int64_t run, int64_t from, const F& f) {
+  return ForEachJobImpl(db, run, from, f);
+}
+
 // Writes `count` entries of `run` (in the order written, job entries with
 // their ordinals) as one packed batch whose ids start at `first_entry`.
 absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,

@@ -117,7 +117,8 @@ TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
   ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10).ok());
   EXPECT_EQ(RawExec("UPDATE entry_batches SET entries = 2"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM entry_batches"), SQLITE_CONSTRAINT);
-  EXPECT_EQ(RawExec("DELETE FROM jobs"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM job_batches"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("UPDATE job_batches SET jobs = 2"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM group_totals"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("UPDATE runs SET status = 'running'"), SQLITE_CONSTRAINT);
   EXPECT_EQ(RawExec("DELETE FROM runs"), SQLITE_CONSTRAINT);

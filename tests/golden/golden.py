@@ -109,6 +109,9 @@ def ledger_dump(path):
         if t == "entry_batches":
             out.extend(entry_batches(db))
             continue
+        if t == "job_batches":
+            out.extend(job_batches(db))
+            continue
         cols = [r[1] for r in db.execute(f"PRAGMA table_info({t})")]
         out.append(f"table {t}: {', '.join(cols)}")
         for row in db.execute(f"SELECT * FROM {t} ORDER BY rowid" if has_rowid(db, t) else f"SELECT * FROM {t} ORDER BY 1"):
@@ -120,6 +123,65 @@ def ledger_dump(path):
 
 CATEGORIES = ["productive", "checkpoint", "lost", "restart", "provisioning", "idle", "down"]
 POOLS = ["", "owned", "reserved", "on-demand"]
+
+
+class Packed:
+    """A cursor over packed bytes: varints, zigzag varints, text."""
+
+    def __init__(self, data):
+        self.data, self.pos = data, 0
+
+    def byte(self):
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def varint(self):
+        value, shift = 0, 0
+        while True:
+            b = self.byte()
+            value |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return value
+
+    def zigzag(self):
+        v = self.varint()
+        return (v >> 1) ^ -(v & 1)
+
+    def text(self):
+        n = self.varint()
+        self.pos += n
+        return self.data[self.pos - n:self.pos].decode()
+
+
+def job_batches(db):
+    """The packed jobs (ledger/entries.h, JobPacker), unpacked here on their
+    own: one line per job."""
+    out = ["table job_batches, unpacked: run_id, ordinal, job_id, phase, project, gpus, priority, "
+           "submit, run_seconds"]
+    for run, first, count, packed in db.execute(
+            "SELECT run_id, first_ordinal, jobs, packed FROM job_batches ORDER BY run_id, first_ordinal"):
+        p, job_id, submit, names = Packed(packed), 0, 0, []
+        for i in range(count):
+            if p.byte() == 1:
+                job_id += p.zigzag()
+                ident = str(job_id)
+            else:
+                ident = p.text()
+            fields = []
+            for _ in range(2):
+                k = p.varint()
+                if k == len(names):
+                    names.append(p.text())
+                fields.append(names[k])
+            gpus, priority = p.varint(), p.zigzag()
+            submit += p.zigzag()
+            run_seconds = p.varint()
+            out.append("  " + " | ".join(str(v) for v in (
+                run, first + i, ident, fields[0], fields[1], gpus, priority, submit, run_seconds)))
+        if p.pos != len(packed):
+            out.append(f"  batch {run}/{first}: {len(packed) - p.pos} bytes left over")
+    return out
 
 
 def entry_batches(db):
