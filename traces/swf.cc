@@ -66,12 +66,34 @@ absl::StatusOr<int64_t> Capacity(const std::string& path, const SwfOptions& opti
   return capacity;
 }
 
+// A field as a number: whole numbers (the usual SWF field, "-1" for
+// unknown) read here, digit by digit, anything else by SimpleAtod; both give
+// the double nearest the text.
+bool FieldValue(absl::string_view f, double* v) {
+  size_t i = f[0] == '-' ? 1 : 0;
+  if (f.size() > i && f.size() - i <= 18) {
+    int64_t x = 0;
+    for (; i < f.size() && f[i] >= '0' && f[i] <= '9'; ++i) x = x * 10 + (f[i] - '0');
+    if (i == f.size()) {
+      *v = f[0] == '-' ? -static_cast<double>(x) : static_cast<double>(x);
+      return true;
+    }
+  }
+  return absl::SimpleAtod(f, v) && std::isfinite(*v);
+}
+
 // The 18 fields of a job line, as numbers; times checked against kMaxSeconds.
 absl::Status ReadFields(absl::string_view s, const std::string& where, double (&v)[kFields]) {
   int n = 0;
-  for (absl::string_view field : absl::StrSplit(s, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
-    if (n == kFields) break;  // columns after the 18th are ignored
-    if (!absl::SimpleAtod(field, &v[n]) || !std::isfinite(v[n])) {
+  for (size_t i = 0; i < s.size() && n < kFields;) {  // columns after the 18th are ignored
+    if (s[i] == ' ' || s[i] == '\t') {
+      ++i;
+      continue;
+    }
+    const size_t begin = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    const absl::string_view field = s.substr(begin, i - begin);
+    if (!FieldValue(field, &v[n])) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": field ", n + 1, " (\"", field, "\") is not a number"));
     }
