@@ -171,15 +171,16 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
     if (absl::Status s = replay::CheckScheduleOut(a.schedule_out, a.ledger); !s.ok())
       return Fail(err, s);
   }
-  if (absl::Status s = replay::CheckWorkload(*w, {*policy, a.backfill_depth}, a.seed); !s.ok()) {
-    return Fail(err, s);
-  }
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
-  if (!l.ok()) return Fail(err, l.status());
   report::ReplayHeadline h{
       0, w->name, 0, w->total_gpus(), w->gpu.name(), scheduler::PolicyName(*policy), a.seed};
-  absl::StatusOr<replay::ReplayResult> r = replay::ReplayWorkload(
-      std::move(*w), **l, a.seed, {*policy, a.backfill_depth}, a.schedule_out);
+  // Every check first, then the ledger (bad input creates no file).
+  absl::StatusOr<std::unique_ptr<replay::ReplayRun>> prepared =
+      replay::ReplayRun::Prepare(std::move(*w), a.seed, {*policy, a.backfill_depth});
+  if (!prepared.ok()) return Fail(err, prepared.status());
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
+  if (!l.ok()) return Fail(err, l.status());
+  absl::StatusOr<replay::ReplayResult> r =
+      replay::ReplayPrepared(std::move(*prepared), **l, a.schedule_out);
   if (!r.ok()) return Fail(err, r.status());
   // Totals only: grouped by category, one pass over the entries, however
   // many jobs the run has.

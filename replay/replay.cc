@@ -154,6 +154,15 @@ int64_t ReplayRun::run_id() const { return writer_->run_id(); }
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
     traces::Workload w, ledger::Ledger& ledger, int64_t seed,
     const scheduler::SchedulerOptions& options, bool background_writes, const RunLabels& labels) {
+  absl::StatusOr<std::unique_ptr<ReplayRun>> r = Prepare(std::move(w), seed, options, labels);
+  if (!r.ok()) return r.status();
+  if (absl::Status s = (*r)->Open(ledger, background_writes); !s.ok()) return s;
+  return r;
+}
+
+absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
+    traces::Workload w, int64_t seed, const scheduler::SchedulerOptions& options,
+    const RunLabels& labels) {
   ledger::RunRecord run;
   run.group_id = labels.group_id;
   run.strategy = labels.strategy;
@@ -170,7 +179,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
 
   std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(w)));
   // The simulator checks everything that could stop a replay (limits,
-  // dependency cycles) when it is created, before the run is opened: a
+  // dependency cycles) when it is created, before any ledger is touched: a
   // workload it refuses writes nothing.
   const bool keep_nodes = NodesMatter(r->workload_, options);
   r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool, keep_nodes);
@@ -186,10 +195,14 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
   r->sim_ = std::move(*sim);
   if (absl::Status s = CheckMoneyFits(wl, r->sim_->jobs(), 0); !s.ok()) return s;
   run.sim_start = r->sim_->start();  // where the run's days begin
+  r->run_ = std::move(run);
+  return r;
+}
 
-  const std::vector<traces::PlanJob>& jobs = wl.jobs;
+absl::Status ReplayRun::Open(ledger::Ledger& ledger, bool background_writes) {
+  const std::vector<traces::PlanJob>& jobs = workload_.jobs;
   absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(
-      run, jobs.size(),
+      run_, jobs.size(),
       [&](size_t i, ledger::JobRecord* rec) {
         const traces::PlanJob& j = jobs[i];
         rec->job_id = j.id;
@@ -202,9 +215,9 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
       },
       background_writes);
   if (!writer.ok()) return writer.status();
-  r->writer_ = std::move(*writer);
-  r->sink_->set_writer(r->writer_.get());
-  return r;
+  writer_ = std::move(*writer);
+  sink_->set_writer(writer_.get());
+  return absl::OkStatus();
 }
 
 absl::Status ReplayRun::AdvanceTo(scheduler::Seconds t) {
@@ -269,25 +282,31 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload w, ledger::Ledger& 
                                             const scheduler::SchedulerOptions& options,
                                             const std::string& schedule_out,
                                             const RunLabels& labels) {
+  absl::StatusOr<std::unique_ptr<ReplayRun>> run =
+      ReplayRun::Prepare(std::move(w), seed, options, labels);
+  if (!run.ok()) return run.status();
+  return ReplayPrepared(std::move(*run), ledger, schedule_out);
+}
+
+absl::StatusOr<ReplayResult> ReplayPrepared(std::unique_ptr<ReplayRun> run, ledger::Ledger& ledger,
+                                            const std::string& schedule_out) {
   // The replay owns the connection until it ends: SQLite can write on the
   // other core while the scheduler runs.
-  absl::StatusOr<std::unique_ptr<ReplayRun>> run =
-      ReplayRun::Start(std::move(w), ledger, seed, options, /*background_writes=*/true, labels);
-  if (!run.ok()) return run.status();
-  if (absl::Status s = (*run)->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
-    (*run)->Fail().IgnoreError();  // keep what was written, visibly failed
+  if (absl::Status s = run->Open(ledger, /*background_writes=*/true); !s.ok()) return s;
+  if (absl::Status s = run->AdvanceTo(std::numeric_limits<scheduler::Seconds>::max()); !s.ok()) {
+    run->Fail().IgnoreError();  // keep what was written, visibly failed
     return s;
   }
   // The schedule is written before the run is marked complete: a run that
   // reports an error is never complete (a retry would duplicate it).
   if (!schedule_out.empty()) {
-    const scheduler::Simulator& sim = (*run)->simulator();
+    const scheduler::Simulator& sim = run->simulator();
     if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times()); !s.ok()) {
-      (*run)->Fail().IgnoreError();
+      run->Fail().IgnoreError();
       return s;
     }
   }
-  return (*run)->Complete();
+  return run->Complete();
 }
 
 absl::Status CheckWorkload(const traces::Workload& workload,

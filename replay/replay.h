@@ -46,6 +46,15 @@ class ReplayRun {
       traces::Workload workload, ledger::Ledger& ledger, int64_t seed,
       const scheduler::SchedulerOptions& options = {}, bool background_writes = false,
       const RunLabels& labels = {});
+  // Start in two steps: Prepare builds the simulator and makes every check
+  // Start makes (a workload it refuses is an error here), touching no
+  // ledger; Open then writes the run and its jobs into `ledger`, which must
+  // outlive the ReplayRun. A command line prepares before it opens (or
+  // creates) a ledger, so bad input leaves no file.
+  static absl::StatusOr<std::unique_ptr<ReplayRun>> Prepare(
+      traces::Workload workload, int64_t seed, const scheduler::SchedulerOptions& options = {},
+      const RunLabels& labels = {});
+  absl::Status Open(ledger::Ledger& ledger, bool background_writes = false);
   ~ReplayRun();
 
   int64_t run_id() const;
@@ -73,6 +82,7 @@ class ReplayRun {
   class Sink;
   explicit ReplayRun(traces::Workload workload);
   traces::Workload workload_;
+  ledger::RunRecord run_;  // what Open writes
   std::unique_ptr<ledger::RunWriter> writer_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<scheduler::Simulator> sim_;
@@ -102,6 +112,11 @@ absl::StatusOr<ReplayResult> ReplayWorkload(traces::Workload workload, ledger::L
 // ones a job held changes no figure and no event: a replay records no nodes
 // then, and lets the scheduler count GPUs instead of placing them.
 bool NodesMatter(const traces::Workload& workload, const scheduler::SchedulerOptions& options);
+
+// The rest of ReplayWorkload for a prepared replay: opens it in `ledger`
+// (writing in the background), replays it start to end, completes it.
+absl::StatusOr<ReplayResult> ReplayPrepared(std::unique_ptr<ReplayRun> run, ledger::Ledger& ledger,
+                                            const std::string& schedule_out = "");
 
 // Monte Carlo: replays `workload` with seeds first_seed .. first_seed +
 // seeds - 1 into the ledger at `ledger_path`, as one new run group, on
