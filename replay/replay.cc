@@ -105,7 +105,8 @@ class ReplayRun::Sink : public scheduler::Sink {
  public:
   // `keep_nodes`: record the nodes of each job's entries (see NodesMatter).
   Sink(const traces::Workload& w, ledger::Pool committed_pool, bool keep_nodes)
-      : w_(w), committed_pool_(committed_pool), keep_nodes_(keep_nodes), nodes_(w.jobs.size()) {}
+      : w_(w), committed_pool_(committed_pool), keep_nodes_(keep_nodes),
+        nodes_(keep_nodes ? w.jobs.size() : 0) {}
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
 
@@ -126,7 +127,7 @@ class ReplayRun::Sink : public scheduler::Sink {
     if (u.job >= 0) {
       r.job_id = w_.jobs[u.job].id;
       r.phase = traces::PhaseName(w_.jobs[u.job].phase);
-      r.nodes = u.on_demand ? std::string() : nodes_[u.job];
+      if (keep_nodes_ && !u.on_demand) r.nodes = nodes_[u.job];
     }
     r.job = u.job;  // the job's ordinal: jobs are written in workload order
     r.pool = u.on_demand ? ledger::Pool::kOnDemand : committed_pool_;
@@ -143,7 +144,7 @@ class ReplayRun::Sink : public scheduler::Sink {
   const ledger::Pool committed_pool_;
   const bool keep_nodes_;
   ledger::RunWriter* writer_ = nullptr;
-  std::vector<std::string> nodes_;  // of each job's current run
+  std::vector<std::string> nodes_;  // of each job's current run (kept nodes only)
 };
 
 ReplayRun::ReplayRun(traces::Workload workload) : workload_(std::move(workload)) {}
