@@ -11,7 +11,8 @@ baseline and gpuledger alternate so a noisy moment hits both):
      --ledger L`, alternating; their schedules must be equal job for job
      (--schedule-out), and the ratio of their wall times is printed;
   3. 1M: `gpuledger replay` wall time, peak memory, the ledger's bytes per job
-     and rows per second (every row of the run, over the wall time);
+     and rows per second (every job, usage entry and other row of the run,
+     however many share a SQLite row, over the whole process's wall time);
   4. the limits: bench/sqlite_limit, a raw insert loop of as many rows as the
      1M ledger holds (six integers a row, and today's text shape), and the
      scheduler with no ledger (`replay_bench --swf T.swf --no-ledger`).
@@ -97,9 +98,17 @@ def main():
         w, peak, _ = measured([gl, "replay", t, "--policy", "easy", "--ledger", ledger])
         walls.append(w)
         peaks.append(peak)
+    # Rows as a reader sees them: each job and usage entry (packed many to a
+    # SQLite row since schema 8-9) and every row of the other tables.
     db = sqlite3.connect(ledger)
-    rows = sum(db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
-               for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    rows = 0
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        if name == "entry_batches":
+            rows += db.execute("SELECT COALESCE(SUM(entries), 0) FROM entry_batches").fetchone()[0]
+        elif name == "job_batches":
+            rows += db.execute("SELECT COALESCE(SUM(jobs), 0) FROM job_batches").fetchone()[0]
+        else:
+            rows += db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
     db.close()
     size = os.path.getsize(ledger)
     print(f"{a.big // 1000}K EASY replay with ledger: {median(walls):.2f} s wall, "
