@@ -88,13 +88,17 @@ constexpr const char* kGroupColumns =
     "SELECT group_id, plan_name, plan_sha256, policy, first_seed, seeds, created FROM run_groups ";
 
 // Calls f(entry_id, const PackedEntry&) for every entry of `run` with an id
-// above `after`, in order, until f returns false.
+// above `after`, in order, until f returns false. With `jobs`, only batches
+// holding an entry of a job in [jobs->first, jobs->second) are read (f sees
+// their other entries too).
 template <typename F>
-absl::Status ForEachEntry(sqlite3* db, int64_t run, int64_t after, const F& f) {
+absl::Status ForEachEntry(sqlite3* db, int64_t run, int64_t after, const F& f,
+                          std::optional<std::pair<int64_t, int64_t>> jobs = std::nullopt) {
   Stmt q(db,
          "SELECT first_entry, entries, packed FROM entry_batches "
-         "WHERE run_id = ? AND first_entry + entries > ? ORDER BY first_entry");
-  q.Bind(1, run).Bind(2, after);
+         "WHERE run_id = ?1 AND first_entry + entries > ?2 AND "
+         "(?3 < 0 OR (max_job >= ?3 AND min_job < ?4)) ORDER BY first_entry");
+  q.Bind(1, run).Bind(2, after).Bind(3, jobs ? jobs->first : -1).Bind(4, jobs ? jobs->second : 0);
   bool more = true;
   while (more) {
     absl::StatusOr<bool> row = q.Step();
@@ -258,15 +262,18 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
   // that), and then at its last entry of any kind.
   const int64_t first = offset, n = static_cast<int64_t>(jobs->size());
   std::vector<int64_t> productive(jobs->size(), 0), last(jobs->size(), -1);
-  absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
-    const int64_t k = e.job - first;
-    if (e.job < 0 || k < 0 || k >= n) return true;
-    JobRecord& j = (*jobs)[k];
-    j.started = j.started < 0 ? e.start : std::min(j.started, e.start);
-    last[k] = std::max(last[k], e.end);
-    if (e.category == CategoryIndex("productive")) productive[k] += (e.end - e.start) * e.gpus;
-    return true;
-  });
+  absl::Status s = ForEachEntry(
+      db_, run, 0,
+      [&](int64_t, const PackedEntry& e) {
+        const int64_t k = e.job - first;
+        if (e.job < 0 || k < 0 || k >= n) return true;
+        JobRecord& j = (*jobs)[k];
+        j.started = j.started < 0 ? e.start : std::min(j.started, e.start);
+        last[k] = std::max(last[k], e.end);
+        if (e.category == CategoryIndex("productive")) productive[k] += (e.end - e.start) * e.gpus;
+        return true;
+      },
+      std::make_pair(first, first + n));
   if (!s.ok()) return s;
   for (int64_t k = 0; k < n; ++k) {
     JobRecord& j = (*jobs)[k];

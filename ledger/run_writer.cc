@@ -49,9 +49,18 @@ absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
                              const UsageRecord* entries, size_t count) {
   std::string packed;
   if (absl::Status s = PackEntries(entries, count, &packed); !s.ok()) return s;
-  Stmt q(db, "INSERT INTO entry_batches (first_entry, run_id, entries, packed) VALUES (?,?,?,?)");
+  int64_t lo = -1, hi = -1;
+  for (size_t i = 0; i < count; ++i) {
+    if (entries[i].job_id.empty()) continue;
+    lo = lo < 0 ? entries[i].job : std::min(lo, entries[i].job);
+    hi = std::max(hi, entries[i].job);
+  }
+  Stmt q(db,
+         "INSERT INTO entry_batches (first_entry, run_id, entries, packed, min_job, max_job) "
+         "VALUES (?, ?, ?, ?, NULLIF(?, -1), NULLIF(?, -1))");
   q.Bind(1, first_entry).Bind(2, run).Bind(3, static_cast<int64_t>(count));
   q.BindBlobStatic(4, packed);
+  q.Bind(5, lo).Bind(6, hi);
   return q.Run();
 }
 

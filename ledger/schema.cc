@@ -233,7 +233,9 @@ CREATE TABLE entry_batches (
   first_entry INTEGER PRIMARY KEY,
   run_id      INTEGER NOT NULL REFERENCES runs(run_id),
   entries     INTEGER NOT NULL CHECK (entries > 0),
-  packed      BLOB NOT NULL
+  packed      BLOB NOT NULL,
+  min_job     INTEGER,  -- the lowest and highest job ordinal of its job
+  max_job     INTEGER   -- entries (NULL if none): a job's entries are where they overlap
 );
 CREATE INDEX entry_batches_by_run ON entry_batches(run_id, first_entry);
 CREATE TRIGGER entry_batches_append_only_u BEFORE UPDATE ON entry_batches

@@ -7,10 +7,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "compare/compare.h"
 #include "gtest/gtest.h"
 #include "ledger/store.h"
@@ -183,6 +185,42 @@ TEST_F(TotalsTest, TracesOfManyJobs) {
   ASSERT_TRUE(kalos.ok()) << kalos.status();
   ASSERT_TRUE(replay::ReplayWorkload(*kalos, *ledger_, 0, {scheduler::Policy::kEasy, -1}).ok());
   ExpectTotalsMatchEntries(3);
+}
+
+// A run of many entry batches (more entries than one transaction holds), long
+// jobs ending far from their neighbours: every page of ListJobs gives each
+// job the start and end its entries say (a page reads only the batches that
+// hold its jobs' entries).
+TEST_F(TotalsTest, JobPagesReadTheirJobsEntries) {
+  std::string swf = "; MaxProcs: 64\n";
+  for (int i = 0; i < 40000; ++i) {
+    const int run = i % 97 == 0 ? 2000 : 1 + i % 50;  // now and then a long job
+    absl::StrAppend(&swf, i + 1, " ", i * 3, " -1 ", run, " ", 1 << (i % 4), " -1 -1 -1 ", run,
+                    " -1 1 1 1 1 1 1 -1 -1\n");
+  }
+  std::ofstream(Path("t.swf")) << swf;
+  auto w = traces::LoadSwfFile(Path("t.swf"), {});
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE(replay::ReplayWorkload(*w, *ledger_, 0, {scheduler::Policy::kEasy, -1}).ok());
+  auto usage = ledger_->ListUsage(1);
+  ASSERT_TRUE(usage.ok());
+  ASSERT_GT(usage->size(), static_cast<size_t>(kRowsPerTransaction));
+  std::map<std::string, std::pair<int64_t, int64_t>> seen;  // job -> (first start, last end)
+  for (const UsageRecord& u : *usage) {
+    if (u.job_id.empty()) continue;
+    auto [it, fresh] = seen.try_emplace(u.job_id, u.start, u.end);
+    it->second.first = std::min(it->second.first, u.start);
+    it->second.second = std::max(it->second.second, u.end);
+  }
+  for (int offset = 0; offset < 40000; offset += 4900) {  // pages across the run
+    auto page = ledger_->ListJobs(1, offset, 1000);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->size(), std::min<size_t>(1000, 40000 - offset));
+    for (const JobRecord& j : *page) {
+      ASSERT_EQ(j.started, seen.at(j.job_id).first) << j.job_id;
+      ASSERT_EQ(j.ended, seen.at(j.job_id).second) << j.job_id;
+    }
+  }
 }
 
 // Entries written without their job's ordinal get it by the job's id: the
