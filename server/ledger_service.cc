@@ -83,7 +83,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
     GPULEDGER_ASSIGN_OR_RETURN(g, ParseGroupName(req->group(), "group"));
     group = g;
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   if (group > 0) {
     if (auto g = ledger->GetRunGroup(group); !g.ok()) return ToGrpcStatus(g.status());
   }
@@ -99,7 +99,7 @@ grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRun
 grpc::Status LedgerServiceImpl::GetRun(grpc::ServerContext*, const v1::GetRunRequest* req,
                                        v1::Run* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->name(), "name"));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   GPULEDGER_ASSIGN_OR_RETURN(run, ledger->GetRun(id));
   *resp = RunToProto(run);
   return grpc::Status::OK;
@@ -110,7 +110,7 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
   GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token(), "jobs", req->parent()));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   GPULEDGER_ASSIGN_OR_RETURN(jobs, ledger->ListJobs(id, static_cast<int>(offset), size + 1));
   for (int i = 0; i < static_cast<int>(jobs.size()) && i < size; ++i) {
@@ -138,7 +138,7 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
     return ToGrpcStatus(
         absl::InvalidArgumentError("end_seconds: must be after start_seconds (or 0 for no bound)"));
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   // Phases as reports name them ("pretrain"); the plan's spelling
   // ("PRETRAIN") means the same. Unknown phases and categories are refused,
@@ -217,7 +217,7 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
       return grpc::Status::OK;
     }
   }
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   GPULEDGER_ASSIGN_OR_RETURN(
       report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
@@ -228,7 +228,7 @@ grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,
                                                const v1::GetGroupReportRequest* req,
                                                v1::GroupReport* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseGroupName(req->name(), "name"));
-  GPULEDGER_ASSIGN_OR_RETURN(ledger, ledger::Ledger::OpenForReading(path_));
+  GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   GPULEDGER_ASSIGN_OR_RETURN(report, report::BuildGroupReport(*ledger, id));
   *resp = GroupReportToProto(report);
   return grpc::Status::OK;

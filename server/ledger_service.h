@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "report/cost.h"
+#include "server/reader_pool.h"
 
 namespace gpuledger::server {
 
@@ -36,7 +37,10 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
       int64_t run, ledger::GroupBy group_by, const gpuledger::v1::Pricing* pricing_override)>;
   explicit LedgerServiceImpl(std::string ledger_path, CompareHandler compare = nullptr,
                              LiveReportHandler live = nullptr)
-      : path_(std::move(ledger_path)), compare_(std::move(compare)), live_(std::move(live)) {}
+      : path_(std::move(ledger_path)),
+        readers_(path_),
+        compare_(std::move(compare)),
+        live_(std::move(live)) {}
   grpc::Status CompareStrategies(grpc::ServerContext*,
                                  const gpuledger::v1::CompareStrategiesRequest* request,
                                  gpuledger::v1::CompareStrategiesResponse* response) override {
@@ -62,6 +66,7 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
 
  private:
   std::string path_;
+  ReaderPool readers_;  // of path_
   CompareHandler compare_;
   LiveReportHandler live_;
 };

@@ -37,6 +37,7 @@ GRPC_ALLOWED = {"server"}
 INTERNAL = {"traces/textproto.h": "traces", "ledger/sqlite.h": "ledger", "traces/gzlines.h": "traces",
             "scheduler/simulator_impl.h": "scheduler", "ledger/store_internal.h": "ledger",
             "server/replay_manager.h": "server", "server/health.h": "server",
+            "server/reader_pool.h": "server",
             "ledger/totals.h": "ledger", "ledger/entries.h": "ledger"}
 # Folders that are not libraries: tests, fuzzers and benchmarks use anything.
 OUTSIDE = {"tests", "fuzz", "bench", "docs", ".ci", "build", "build-fuzz"}
