@@ -137,7 +137,7 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
       ReleaseHeld(job);
       running_.erase(job);
       running_by_estimated_end_.erase({estimated_end_[job], job});
-      victims_.erase({jobs_[job].priority, -started_[job], -job});
+      if (preempts_) victims_.erase({jobs_[job].priority, -started_[job], -job});
     }
     running_gpus_ -= jobs_[job].gpus;
     running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started_[job];
@@ -207,7 +207,7 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
     running_.insert(job);
     estimated_end_[job] = t + Estimate(job);
     running_by_estimated_end_.insert({estimated_end_[job], job});
-    victims_.insert({jobs_[job].priority, -t, -job});
+    if (preempts_) victims_.insert({jobs_[job].priority, -t, -job});
   }
   running_gpus_ += jobs_[job].gpus;
   running_gpu_starts_ += static_cast<int64_t>(jobs_[job].gpus) * t;
@@ -231,7 +231,7 @@ absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
   running_by_estimated_end_.erase({estimated_end_[job], job});
   ReleaseHeld(job);
   running_.erase(job);
-  victims_.erase({j.priority, -started_[job], -job});
+  if (preempts_) victims_.erase({j.priority, -started_[job], -job});
   running_gpus_ -= j.gpus;
   running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started_[job];
   ++epoch_[job];  // its pending end event is now stale

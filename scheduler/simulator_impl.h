@@ -150,6 +150,8 @@ class SimulatorImpl final : public Simulator {
   std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
   // Preemption victims first: (priority, -start, -index).
   std::pmr::set<std::tuple<int, Seconds, int>> victims_{&pool_};
+  // Only the priority policy preempts: the others keep no victims.
+  const bool preempts_ = options_.policy == Policy::kPriority;
   RunSummary summary_;
   Seconds now_ = 0;
   int64_t running_gpus_ = 0;        // GPUs held by running jobs
