@@ -59,9 +59,9 @@ void JobPacker::Add(const JobRecord& j) {
     PutText(j.job_id, &out_);
   }
   for (const std::string* name : {&j.phase, &j.project}) {
-    const auto at = std::find(names_.begin(), names_.end(), *name);
-    PutVarint(static_cast<uint64_t>(at - names_.begin()), &out_);
-    if (at == names_.end()) {  // new in this batch: the name follows
+    const auto [at, fresh] = index_.try_emplace(*name, names_.size());
+    PutVarint(at->second, &out_);
+    if (fresh) {  // new in this batch: the name follows
       PutText(*name, &out_);
       names_.push_back(*name);
     }
@@ -80,6 +80,7 @@ std::string JobPacker::Take() {
   count_ = 0;
   id_ = submit_ = 0;
   names_.clear();
+  index_.clear();
   return out;
 }
 
@@ -90,26 +91,32 @@ int CategoryIndex(absl::string_view name) {
   return -1;
 }
 
+absl::Status CheckEntry(const UsageRecord& u) {
+  if (CategoryIndex(u.category) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("usage entry of category \"", u.category, "\": not a category"));
+  }
+  if (!u.job_id.empty() && u.job < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("usage entry of job \"", u.job_id, "\" has no job ordinal"));
+  }
+  if (u.start < 0 || u.end < u.start || u.end - u.start > kMaxEntrySeconds || u.gpus < 0 ||
+      u.gpus > kMaxEntryGpus) {
+    return absl::InvalidArgumentError(absl::StrCat("usage entry [", u.start, ", ", u.end, ") of ",
+                                                   u.gpus, " GPUs: not an interval we hold"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out) {
   std::string packed;
   packed.reserve(count * 8);
   int64_t job = -1, end = 0;
   for (size_t i = 0; i < count; ++i) {
     const UsageRecord& u = entries[i];
+    if (absl::Status s = CheckEntry(u); !s.ok()) return s;
     const int category = CategoryIndex(u.category);
-    if (category < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("usage entry of category \"", u.category, "\": not a category"));
-    }
     const bool has_job = !u.job_id.empty();
-    if (has_job && u.job < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("usage entry of job \"", u.job_id, "\" has no job ordinal"));
-    }
-    if (u.start < 0 || u.end < u.start || u.gpus < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("usage entry [", u.start, ", ", u.end, ") of ",
-                                                     u.gpus, " GPUs: not an interval"));
-    }
     packed.push_back(static_cast<char>(category | static_cast<int>(u.pool) << 3 |
                                        (has_job ? kJobBit : 0) |
                                        (u.nodes.empty() ? 0 : kNodesBit)));
@@ -168,8 +175,9 @@ bool Reader::Next(PackedEntry* e) {
   e->end = end_time_;
   uint64_t length = 0, gpus = 0;
   if (!Varint(&length) || !Varint(&gpus) || e->end < 0 || length > static_cast<uint64_t>(e->end) ||
-      gpus > static_cast<uint64_t>(INT64_MAX)) {
-    return false;  // starts are never negative
+      length > static_cast<uint64_t>(kMaxEntrySeconds) ||
+      gpus > static_cast<uint64_t>(kMaxEntryGpus)) {
+    return false;  // starts are never negative; no entry is longer or wider
   }
   e->start = e->end - static_cast<int64_t>(length);
   e->gpus = static_cast<int64_t>(gpus);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "ledger/store.h"
@@ -29,11 +30,21 @@ struct PackedEntry {
   absl::string_view nodes;
 };
 
+// The longest entry and the most GPUs one may hold: the longest replay
+// (scheduler::kMaxSimulatedSeconds) and the largest cluster
+// (traces::kMaxClusterGpus), so that GPU-seconds of an entry fit int64.
+inline constexpr int64_t kMaxEntrySeconds = 100'000'000'000;
+inline constexpr int64_t kMaxEntryGpus = 10'000'000;
+
+// OK if PackEntries can pack `entry`; else InvalidArgument saying why (a
+// category not in kCategories, a job entry without an ordinal, a negative
+// start, an end before the start, a length or GPUs beyond the bounds).
+absl::Status CheckEntry(const UsageRecord& entry);
+
 // Appends `count` entries from `entries` (one run's, in the order written)
 // to `out`. A job's entry must carry its ordinal (UsageRecord::job).
-// InvalidArgument for a category not in kCategories, a job entry without an
-// ordinal, a negative start, an end before the start, or negative GPUs;
-// `out` is then unchanged.
+// InvalidArgument (CheckEntry's) for an entry it cannot pack; `out` is then
+// unchanged.
 absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out);
 
 // Reads packed entries in order, calling `f(const PackedEntry&)` for each;
@@ -61,7 +72,8 @@ class JobPacker {
   std::string out_;
   size_t count_ = 0;
   int64_t id_ = 0, submit_ = 0;
-  std::vector<std::string> names_;  // phases and projects of this batch, by number
+  std::vector<std::string> names_;                  // phases and projects of this batch, by number
+  absl::flat_hash_map<std::string, size_t> index_;  // their numbers
 };
 
 // One unpacked job: its text is valid until the next job is read.

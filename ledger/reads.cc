@@ -246,6 +246,7 @@ absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
 }
 
 absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset, int limit) {
+  offset = std::max(offset, 0);  // as SQL's OFFSET took a negative one
   absl::StatusOr<std::vector<JobRecord>> jobs = std::vector<JobRecord>();
   if (limit != 0) {
     absl::Status s = ForEachJob(db_, run, std::max(offset, 0), [&](int64_t, const PackedJob& j) {
@@ -261,7 +262,7 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
   // work (a cancelled run records running jobs up to the stop, short of
   // that), and then at its last entry of any kind.
   const int64_t first = offset, n = static_cast<int64_t>(jobs->size());
-  std::vector<int64_t> productive(jobs->size(), 0), last(jobs->size(), -1);
+  std::vector<int64_t> productive(jobs->size(), -1), last(jobs->size(), -1);  // -1: none yet
   absl::Status s = ForEachEntry(
       db_, run, 0,
       [&](int64_t, const PackedEntry& e) {
@@ -270,7 +271,9 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
         JobRecord& j = (*jobs)[k];
         j.started = j.started < 0 ? e.start : std::min(j.started, e.start);
         last[k] = std::max(last[k], e.end);
-        if (e.category == CategoryIndex("productive")) productive[k] += (e.end - e.start) * e.gpus;
+        if (e.category == CategoryIndex("productive")) {
+          productive[k] = std::max<int64_t>(productive[k], 0) + (e.end - e.start) * e.gpus;
+        }
         return true;
       },
       std::make_pair(first, first + n));
@@ -372,8 +375,10 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     std::vector<GroupSum> out(jobs->size());
     std::vector<bool> used(jobs->size(), false);
     for (size_t k = 0; k < jobs->size(); ++k) out[k].group = jobs->ids[k];
+    bool stray = false;  // an entry of a job the run does not have: a corrupt ledger
     absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
-      if (e.job < 0 || static_cast<size_t>(e.job) >= out.size()) return true;
+      if (e.job < 0) return true;
+      if (static_cast<size_t>(e.job) >= out.size()) return !(stray = true);
       GroupSum& g = out[e.job];
       const int64_t gs = (e.end - e.start) * e.gpus;
       g.gpu_seconds += gs;
@@ -384,6 +389,8 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
       return true;
     });
     if (!s.ok()) return s;
+    if (stray)
+      return absl::DataLossError(absl::StrCat("run ", run, ": an entry names a job it lacks"));
     return out;
   }
   // The other groupings by the rules the writer keeps them by.
@@ -395,8 +402,10 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     totals.AddJob(static_cast<int64_t>(k), j);
   }
   UsageRecord u;
+  bool stray = false;
   absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
     if (e.job < 0) return true;
+    if (static_cast<size_t>(e.job) >= jobs->size()) return !(stray = true);
     u.job_id = jobs->ids[e.job];
     u.job = e.job;
     u.category = std::string(kCategories[e.category]);
@@ -408,6 +417,8 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     return true;
   });
   if (!s.ok()) return s;
+  if (stray)
+    return absl::DataLossError(absl::StrCat("run ", run, ": an entry names a job it lacks"));
   return totals.Groups(key);
 }
 

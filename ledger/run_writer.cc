@@ -149,7 +149,7 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   writer->in_transaction_ = true;  // the run's row opened this transaction
   if (background) {
     if (auto s = writer->Commit(); !s.ok()) return s;
-    writer->WriteInBackground();
+    if (auto s = writer->WriteInBackground(); !s.ok()) return s;
   }
   JobRecord j;
   JobPacker packer;
@@ -299,7 +299,7 @@ absl::Status RunWriter::Flush() {
 absl::Status RunWriter::WritePending() {
   if (pending_usage_.empty()) return absl::OkStatus();
   absl::Status s = WritePacked(pending_usage_.data(), pending_usage_.size());
-  pending_usage_.clear();
+  if (s.ok()) pending_usage_.clear();  // on an error they stay, for a retried commit
   return s;
 }
 
@@ -320,11 +320,20 @@ absl::Status RunWriter::Commit() {
   return absl::OkStatus();
 }
 
-void RunWriter::WriteInBackground() {
+absl::Status RunWriter::WriteInBackground() {
+  // What was appended before is committed first, so ids stay in order.
+  if (absl::Status s = Commit(); !s.ok()) return s;
   if (background_ == nullptr) background_ = std::make_unique<Background>(this);
+  return absl::OkStatus();
 }
 
 absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
+  // Refused here, alone, never later with the batch it would have joined
+  // (a job entry's ordinal, if missing, is found when it is written).
+  if (UsageRecord checked = u; true) {
+    if (checked.job < 0 && !checked.job_id.empty()) checked.job = 0;
+    if (absl::Status s = CheckEntry(checked); !s.ok()) return s;
+  }
   if (background_ == nullptr) {
     if (auto s = WriteUsage(u); !s.ok()) return s;
     return MaybeFlush();

@@ -295,7 +295,11 @@ absl::Status PackLegacyUsage(sqlite3* db) {
     }
   }
   for (int64_t run : runs) {
-    std::map<std::string, int64_t> ordinal;  // job ids were unique in a run's jobs
+    // Old rows name their job by id. Plans and job traces never repeated an
+    // id; SWF traces could before the loader refused it (their reports by
+    // job then counted both jobs' GPU-hours twice): such entries go to the
+    // first job of the id, which keeps every total right.
+    std::map<std::string, int64_t> ordinal;
     Stmt jobs(db, "SELECT job_id, MIN(ordinal) FROM jobs WHERE run_id = ? GROUP BY job_id");
     jobs.Bind(1, run);
     while (true) {
@@ -462,6 +466,11 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
     return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
   }
   return ledger;
+}
+
+bool Ledger::SchemaIsCurrent() {
+  absl::StatusOr<int> v = SchemaVersion(db_);
+  return v.ok() && *v == kSchemaVersion;
 }
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string& path) {

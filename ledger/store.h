@@ -186,6 +186,9 @@ class Ledger {
   // there is no file; FailedPrecondition for a file that is not a ledger or
   // whose schema is older (it names `gpuledger ledger migrate`) or newer.
   static absl::StatusOr<std::unique_ptr<Ledger>> OpenForReading(const std::string& path);
+  // True if the file's schema is still this gpuledger's (a reader kept
+  // open may see the file overwritten by another).
+  bool SchemaIsCurrent();
   // The schema version the file had before Open migrated it; 0 if Open
   // created it or it was current.
   int migrated_from() const { return migrated_from_; }
@@ -297,7 +300,8 @@ class RunWriter {
   // both cores). Nobody else may use the ledger's connection until the writer
   // is finished or dropped. An error of the background thread is returned by
   // the next call. Not for writers that share a connection.
-  void WriteInBackground();
+  // What was appended before is committed first.
+  absl::Status WriteInBackground();
 
   absl::Status AppendUsage(const UsageRecord& usage);
   absl::Status AppendJobEvent(const JobEvent& event);

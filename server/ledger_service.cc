@@ -1,5 +1,7 @@
 #include "server/ledger_service.h"
 
+#include <limits>
+
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -110,6 +112,9 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
   GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
   GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token(), "jobs", req->parent()));
+  if (offset > std::numeric_limits<int>::max()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("page_token: beyond the last job"));
+  }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
   if (auto s = RunExists(*ledger, id); !s.ok()) return ToGrpcStatus(s);
   GPULEDGER_ASSIGN_OR_RETURN(jobs, ledger->ListJobs(id, static_cast<int>(offset), size + 1));

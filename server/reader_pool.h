@@ -19,9 +19,12 @@ namespace gpuledger::server {
 
 class ReaderPool {
  public:
+  // Gives a connection back, with the file (device, inode) it was opened on.
   struct Return {
     ReaderPool* pool;
-    void operator()(ledger::Ledger* l) const { pool->Put(l); }
+    dev_t dev;
+    ino_t ino;
+    void operator()(ledger::Ledger* l) const { pool->Put(l, dev, ino); }
   };
   // A connection for the caller alone; it goes back to the pool with the
   // handle.
@@ -29,39 +32,48 @@ class ReaderPool {
 
   explicit ReaderPool(std::string path, size_t keep = 16) : path_(std::move(path)), keep_(keep) {}
 
-  // As Ledger::OpenForReading (the same errors), from the pool when it can.
+  // As Ledger::OpenForReading (the same errors), from the pool when it can:
+  // a pooled connection serves only while the path names the file it was
+  // opened on and that file's schema is still current.
   absl::StatusOr<Handle> Acquire() {
     struct stat st;
     const bool there = ::stat(path_.c_str(), &st) == 0;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!there || st.st_dev != dev_ || st.st_ino != ino_) {
-        idle_.clear();  // another file now, or none: connections to the old one go
-        dev_ = there ? st.st_dev : 0;
-        ino_ = there ? st.st_ino : 0;
-      } else if (!idle_.empty()) {
-        ledger::Ledger* l = idle_.back().release();
+    const dev_t dev = there ? st.st_dev : 0;
+    const ino_t ino = there ? st.st_ino : 0;
+    while (there) {
+      std::unique_ptr<ledger::Ledger> l;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (dev != dev_ || ino != ino_) {
+          idle_.clear();  // another file now: connections to the old one go
+          dev_ = dev;
+          ino_ = ino;
+        }
+        if (idle_.empty()) break;
+        l = std::move(idle_.back());
         idle_.pop_back();
-        return Handle(l, Return{this});
       }
+      // Overwritten in place (by an older gpuledger, say): a fresh open says what to do.
+      if (l->SchemaIsCurrent()) return Handle(l.release(), Return{this, dev, ino});
     }
     absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(path_);
     if (!l.ok()) return l.status();
-    return Handle(l->release(), Return{this});
+    return Handle(l->release(), Return{this, dev, ino});
   }
 
  private:
-  void Put(ledger::Ledger* l) {
+  void Put(ledger::Ledger* l, dev_t dev, ino_t ino) {
     std::unique_ptr<ledger::Ledger> owned(l);
     std::lock_guard<std::mutex> lock(mu_);
-    if (idle_.size() < keep_) idle_.push_back(std::move(owned));
+    // A connection borrowed before the file was replaced is not kept.
+    if (dev == dev_ && ino == ino_ && idle_.size() < keep_) idle_.push_back(std::move(owned));
   }
 
   const std::string path_;
   const size_t keep_;
   std::mutex mu_;
-  std::vector<std::unique_ptr<ledger::Ledger>> idle_;  // guarded by mu_
-  dev_t dev_ = 0;                                      // the file they read, guarded by mu_
+  std::vector<std::unique_ptr<ledger::Ledger>> idle_;  // guarded by mu_, all of the file below
+  dev_t dev_ = 0;                                      // guarded by mu_
   ino_t ino_ = 0;
 };
 

@@ -85,6 +85,30 @@ TEST(Entries, BadEntriesAreRefusedAndChangeNothing) {
   }
 }
 
+// Entries longer than the longest replay or wider than the largest cluster
+// are refused, so an entry's GPU-seconds always fit int64; bytes claiming
+// one are DataLoss.
+TEST(Entries, BoundsKeepEveryProductInRange) {
+  EXPECT_TRUE(CheckEntry(Entry("", -1, "idle", 0, kMaxEntrySeconds, kMaxEntryGpus)).ok());
+  EXPECT_EQ(CheckEntry(Entry("", -1, "idle", 0, kMaxEntrySeconds + 1, 1)).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckEntry(Entry("", -1, "idle", 0, 1, kMaxEntryGpus + 1)).code(),
+            absl::StatusCode::kInvalidArgument);
+  // flags (idle), end 2^40 (zigzag varint), length 2^40, GPUs 2^30.
+  auto varint = [](uint64_t v) {
+    std::string s;
+    while (v >= 0x80) {
+      s.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    s.push_back(static_cast<char>(v));
+    return s;
+  };
+  const std::string wide = std::string(1, '\x05') + varint(uint64_t{1} << 41) +
+                           varint(uint64_t{1} << 40) + varint(uint64_t{1} << 30);
+  EXPECT_EQ(UnpackEntries(wide, 1, [](const PackedEntry&) {}).code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(Entries, CorruptBytesAreDataLoss) {
   std::string packed;
   ASSERT_TRUE(PackEntries(kEdges.data(), kEdges.size(), &packed).ok());

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "compare/compare.h"
 #include "gtest/gtest.h"
+#include "ledger/entries.h"
 #include "ledger/store.h"
 #include "replay/replay.h"
 #include "tests/temp_dir.h"
@@ -221,6 +222,49 @@ TEST_F(TotalsTest, JobPagesReadTheirJobsEntries) {
       ASSERT_EQ(j.ended, seen.at(j.job_id).second) << j.job_id;
     }
   }
+}
+
+// A batch naming a job its run lacks (a corrupt or forged ledger) is
+// DataLoss for every reading, never a crash or a figure without it; a bad
+// entry is refused when appended, alone, and the entries before it stay.
+TEST_F(TotalsTest, CorruptBatchesAreDataLossAndBadEntriesAreRefusedAlone) {
+  RunRecord run;
+  run.plan_name = "p";
+  JobRecord a{"a", "rl", "P", 8, 0, 0, 10};
+  auto w = ledger_->StartRun(run, {a});
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->AppendUsage({"a", "rl", "productive", 0, 10, 8, 80}).ok());
+  UsageRecord bad{"a", "rl", "running", 10, 20, 8, 80};
+  EXPECT_EQ((*w)->AppendUsage(bad).code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10, "", 0, 0).ok());
+  auto usage = ledger_->ListUsage(1);
+  ASSERT_TRUE(usage.ok());
+  ASSERT_EQ(usage->size(), 1u);
+  EXPECT_EQ((*usage)[0].gpu_seconds, 80);
+  // A forged batch: an entry of job 999 in run 1.
+  UsageRecord stray{"x", "rl", "productive", 0, 5, 8, 40};
+  stray.job = 999;
+  std::string packed;
+  ASSERT_TRUE(PackEntries(&stray, 1, &packed).ok());
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(ledger_->db(),
+                     "INSERT INTO entry_batches (first_entry, run_id, entries, packed, min_job, "
+                     "max_job) VALUES (100, 1, 1, ?, 999, 999)",
+                     -1, &q, nullptr);
+  sqlite3_bind_blob(q, 1, packed.data(), static_cast<int>(packed.size()), SQLITE_STATIC);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_DONE);
+  sqlite3_finalize(q);
+  for (GroupBy by : {GroupBy::kJob, GroupBy::kPhase, GroupBy::kProject}) {
+    EXPECT_EQ(ledger_->SumEntriesByGroup(1, by).status().code(), absl::StatusCode::kDataLoss)
+        << GroupByName(by);
+  }
+  EXPECT_EQ(ledger_->ListUsage(1).status().code(), absl::StatusCode::kDataLoss);
+  // A negative page offset is the first page, as SQL's OFFSET took it.
+  auto from_start = ledger_->ListJobs(1, 0, 1), negative = ledger_->ListJobs(1, -5, 1);
+  ASSERT_TRUE(from_start.ok() && negative.ok());
+  ASSERT_EQ(negative->size(), 1u);
+  EXPECT_EQ((*negative)[0].started, (*from_start)[0].started);
+  EXPECT_EQ((*negative)[0].started, 0);
 }
 
 // Entries written without their job's ordinal get it by the job's id: the

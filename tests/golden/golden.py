@@ -163,11 +163,15 @@ def job_batches(db):
             "SELECT run_id, first_ordinal, jobs, packed FROM job_batches ORDER BY run_id, first_ordinal"):
         p, job_id, submit, names = Packed(packed), 0, 0, []
         for i in range(count):
-            if p.byte() == 1:
+            kind = p.byte()
+            if kind == 1:
                 job_id += p.zigzag()
                 ident = str(job_id)
-            else:
+            elif kind == 0:
                 ident = p.text()
+            else:
+                out.append(f"  batch {run}/{first}: job {first + i} has id kind {kind}: not ours")
+                break
             fields = []
             for _ in range(2):
                 k = p.varint()
