@@ -64,18 +64,6 @@ Workload Synthetic(int jobs, double load, uint64_t seed) {
   return w;
 }
 
-// Takes the scheduler's calls and keeps nothing: the scheduler's own cost.
-struct NullSink : gpuledger::scheduler::Sink {
-  absl::Status OnJobStart(int64_t, int, const gpuledger::scheduler::Allocation&) override {
-    return absl::OkStatus();
-  }
-  absl::Status OnJobEnd(int64_t, int) override { return absl::OkStatus(); }
-  absl::Status OnJobPreempted(int64_t, int) override { return absl::OkStatus(); }
-  absl::Status OnUsage(const gpuledger::scheduler::UsageInterval&) override {
-    return absl::OkStatus();
-  }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,7 +99,7 @@ int main(int argc, char** argv) {
   }
   const auto t1 = std::chrono::steady_clock::now();
   if (no_ledger) {
-    NullSink null;
+    gpuledger::scheduler::NullSink null;
     auto p = gpuledger::scheduler::ParsePolicy(policy);
     if (!p.ok()) return 2;
     std::vector<gpuledger::scheduler::JobSpec> specs = gpuledger::replay::ToJobSpecs(w);

@@ -27,6 +27,12 @@ uint64_t Zigzag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
 int64_t Unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+// `base` plus a zigzag-coded change, wrapping: malformed bytes must not
+// overflow a signed sum (the readers' bounds checks catch the result).
+int64_t AddDelta(int64_t base, uint64_t zigzagged) {
+  return static_cast<int64_t>(static_cast<uint64_t>(base) +
+                              static_cast<uint64_t>(Unzigzag(zigzagged)));
+}
 
 // The whole number `s` is, if it is written as one is (no sign, no leading
 // zero, at most 18 digits): then an id packs as a number.
@@ -92,13 +98,17 @@ int CategoryIndex(absl::string_view name) {
 }
 
 absl::Status CheckEntry(const UsageRecord& u) {
-  if (CategoryIndex(u.category) < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("usage entry of category \"", u.category, "\": not a category"));
-  }
   if (!u.job_id.empty() && u.job < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("usage entry of job \"", u.job_id, "\" has no job ordinal"));
+  }
+  return CheckEntryValues(u);
+}
+
+absl::Status CheckEntryValues(const UsageRecord& u) {
+  if (CategoryIndex(u.category) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("usage entry of category \"", u.category, "\": not a category"));
   }
   if (u.start < 0 || u.end < u.start || u.end - u.start > kMaxEntrySeconds || u.gpus < 0 ||
       u.gpus > kMaxEntryGpus) {
@@ -139,7 +149,7 @@ absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* 
 
 namespace packing {
 
-bool Reader::Varint(uint64_t* v) {
+bool Bytes::Varint(uint64_t* v) {
   uint64_t x = 0;
   for (int shift = 0; shift < 64; shift += 7) {
     if (p_ == end_) return false;
@@ -162,16 +172,14 @@ bool Reader::Next(PackedEntry* e) {
   uint64_t v = 0;
   if (flags & kJobBit) {
     if (!Varint(&v)) return false;
-    // Wrapping arithmetic: malformed bytes must not overflow a signed sum.
-    job_ = static_cast<int64_t>(static_cast<uint64_t>(job_) + static_cast<uint64_t>(Unzigzag(v)));
+    job_ = AddDelta(job_, v);
     if (job_ < 0) return false;
     e->job = job_;
   } else {
     e->job = -1;
   }
   if (!Varint(&v)) return false;
-  end_time_ =
-      static_cast<int64_t>(static_cast<uint64_t>(end_time_) + static_cast<uint64_t>(Unzigzag(v)));
+  end_time_ = AddDelta(end_time_, v);
   e->end = end_time_;
   uint64_t length = 0, gpus = 0;
   if (!Varint(&length) || !Varint(&gpus) || e->end < 0 || length > static_cast<uint64_t>(e->end) ||
@@ -189,20 +197,6 @@ bool Reader::Next(PackedEntry* e) {
     p_ += n;
   }
   return true;
-}
-
-bool JobReader::Varint(uint64_t* v) {
-  uint64_t x = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p_ == end_) return false;
-    const auto b = static_cast<unsigned char>(*p_++);
-    x |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) {
-      *v = x;
-      return true;
-    }
-  }
-  return false;
 }
 
 bool JobReader::Text(absl::string_view* s) {
@@ -231,7 +225,7 @@ bool JobReader::Next(PackedJob* j) {
   uint64_t v = 0;
   if (kind == 1) {
     if (!Varint(&v)) return false;
-    id_ = static_cast<int64_t>(static_cast<uint64_t>(id_) + static_cast<uint64_t>(Unzigzag(v)));
+    id_ = AddDelta(id_, v);
     if (id_ < 0) return false;
     const int n = std::snprintf(id_text_, sizeof id_text_, "%lld", static_cast<long long>(id_));
     j->id = absl::string_view(id_text_, static_cast<size_t>(n));
@@ -245,8 +239,7 @@ bool JobReader::Next(PackedJob* j) {
   }
   j->gpus = static_cast<int64_t>(gpus);
   j->priority = Unzigzag(prio);
-  submit_ =
-      static_cast<int64_t>(static_cast<uint64_t>(submit_) + static_cast<uint64_t>(Unzigzag(v)));
+  submit_ = AddDelta(submit_, v);
   j->submit = submit_;
   j->run_seconds = static_cast<int64_t>(run);
   return true;

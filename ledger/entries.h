@@ -40,6 +40,8 @@ inline constexpr int64_t kMaxEntryGpus = 10'000'000;
 // category not in kCategories, a job entry without an ordinal, a negative
 // start, an end before the start, a length or GPUs beyond the bounds).
 absl::Status CheckEntry(const UsageRecord& entry);
+// CheckEntry but for the ordinal: for a writer that finds it later.
+absl::Status CheckEntryValues(const UsageRecord& entry);
 
 // Appends `count` entries from `entries` (one run's, in the order written)
 // to `out`. A job's entry must carry its ordinal (UsageRecord::job).
@@ -88,34 +90,37 @@ template <typename F>
 absl::Status UnpackJobs(absl::string_view packed, size_t count, const F& f);
 
 namespace packing {
-// A cursor over packed bytes; false once they run out or are malformed.
-class Reader {
+// A cursor over packed bytes; its reads are false once the bytes run out
+// or are malformed.
+class Bytes {
  public:
-  explicit Reader(absl::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
-  bool Next(PackedEntry* e);
+  explicit Bytes(absl::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
   bool done() const { return p_ == end_; }
 
- private:
+ protected:
   bool Varint(uint64_t* v);
   const char* p_;
   const char* end_;
+};
+
+class Reader : public Bytes {
+ public:
+  using Bytes::Bytes;
+  bool Next(PackedEntry* e);
+
+ private:
   int64_t job_ = -1;  // the previous job entry's ordinal
   int64_t end_time_ = 0;
 };
 
-class JobReader {
+class JobReader : public Bytes {
  public:
-  explicit JobReader(absl::string_view bytes)
-      : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  using Bytes::Bytes;
   bool Next(PackedJob* j);
-  bool done() const { return p_ == end_; }
 
  private:
-  bool Varint(uint64_t* v);
   bool Text(absl::string_view* s);
   bool Name(absl::string_view* s);
-  const char* p_;
-  const char* end_;
   int64_t id_ = 0, submit_ = 0;
   char id_text_[24];
   std::vector<absl::string_view> names_;

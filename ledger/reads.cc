@@ -87,6 +87,32 @@ RunGroupRecord ReadGroup(const Stmt& q) {
 constexpr const char* kGroupColumns =
     "SELECT group_id, plan_name, plan_sha256, policy, first_seed, seeds, created FROM run_groups ";
 
+// Steps `q` (rows: the first number of a batch, its count, its packed
+// bytes) and calls f(number, item) for each item `unpack` reads, numbered
+// from the batch's first, from `from` on, until f returns false; DataLoss
+// names the run, `what` and the batch.
+template <typename Unpack, typename F>
+absl::Status ForEachPacked(Stmt& q, int64_t run, absl::string_view what, int64_t from,
+                           const Unpack& unpack, const F& f) {
+  bool more = true;
+  while (more) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const int64_t first = q.Int64(0);
+    int64_t k = first;
+    absl::Status s = unpack(q.Blob(2), static_cast<size_t>(q.Int64(1)), [&](const auto& item) {
+      if (more && k >= from) more = f(k, item);
+      ++k;
+    });
+    if (!s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("run ", run, ", ", what, " from ", first, ": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Calls f(entry_id, const PackedEntry&) for every entry of `run` with an id
 // above `after`, in order, until f returns false. With `jobs`, only batches
 // holding an entry of a job in [jobs->first, jobs->second) are read (f sees
@@ -99,24 +125,9 @@ absl::Status ForEachEntry(sqlite3* db, int64_t run, int64_t after, const F& f,
          "WHERE run_id = ?1 AND first_entry + entries > ?2 AND "
          "(?3 < 0 OR (max_job >= ?3 AND min_job < ?4)) ORDER BY first_entry");
   q.Bind(1, run).Bind(2, after).Bind(3, jobs ? jobs->first : -1).Bind(4, jobs ? jobs->second : 0);
-  bool more = true;
-  while (more) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    const int64_t first = q.Int64(0);
-    int64_t id = first;
-    absl::Status s =
-        UnpackEntries(q.Blob(2), static_cast<size_t>(q.Int64(1)), [&](const PackedEntry& e) {
-          if (more && id > after) more = f(id, e);
-          ++id;
-        });
-    if (!s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("run ", run, ", entries from ", first, ": ", s.message()));
-    }
-  }
-  return absl::OkStatus();
+  return ForEachPacked(
+      q, run, "entries", std::min<int64_t>(after, INT64_MAX - 1) + 1,  // ids above `after`
+      [](absl::string_view b, size_t n, const auto& g) { return UnpackEntries(b, n, g); }, f);
 }
 
 // What a run's entries need of its jobs, by ordinal.
@@ -181,23 +192,9 @@ absl::Status ForEachJobImpl(sqlite3* db, int64_t run, int64_t from,
          "SELECT first_ordinal, jobs, packed FROM job_batches "
          "WHERE run_id = ? AND first_ordinal + jobs > ? ORDER BY first_ordinal");
   q.Bind(1, run).Bind(2, from);
-  bool more = true;
-  while (more) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    int64_t k = q.Int64(0);
-    absl::Status s =
-        UnpackJobs(q.Blob(2), static_cast<size_t>(q.Int64(1)), [&](const PackedJob& j) {
-          if (more && k >= from) more = f(k, j);
-          ++k;
-        });
-    if (!s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("run ", run, ", jobs from ", q.Int64(0), ": ", s.message()));
-    }
-  }
-  return absl::OkStatus();
+  return ForEachPacked(
+      q, run, "jobs", from,
+      [](absl::string_view b, size_t n, const auto& g) { return UnpackJobs(b, n, g); }, f);
 }
 
 absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit,
@@ -262,6 +259,7 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
   // work (a cancelled run records running jobs up to the stop, short of
   // that), and then at its last entry of any kind.
   const int64_t first = offset, n = static_cast<int64_t>(jobs->size());
+  const int productive_category = CategoryIndex("productive");
   std::vector<int64_t> productive(jobs->size(), -1), last(jobs->size(), -1);  // -1: none yet
   absl::Status s = ForEachEntry(
       db_, run, 0,
@@ -271,7 +269,7 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
         JobRecord& j = (*jobs)[k];
         j.started = j.started < 0 ? e.start : std::min(j.started, e.start);
         last[k] = std::max(last[k], e.end);
-        if (e.category == CategoryIndex("productive")) {
+        if (e.category == productive_category) {
           productive[k] = std::max<int64_t>(productive[k], 0) + (e.end - e.start) * e.gpus;
         }
         return true;
@@ -379,12 +377,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
       if (e.job < 0) return true;
       if (static_cast<size_t>(e.job) >= out.size()) return !(stray = true);
-      GroupSum& g = out[e.job];
-      const int64_t gs = (e.end - e.start) * e.gpus;
-      g.gpu_seconds += gs;
-      if (e.pool == Pool::kOnDemand) g.on_demand_gpu_seconds += gs;
-      g.first_start = used[e.job] ? std::min(g.first_start, e.start) : e.start;
-      g.last_end = used[e.job] ? std::max(g.last_end, e.end) : e.end;
+      AddToGroup(out[e.job], !used[e.job], e.start, e.end, e.gpus, e.pool);
       used[e.job] = true;
       return true;
     });

@@ -330,10 +330,7 @@ absl::Status RunWriter::WriteInBackground() {
 absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
   // Refused here, alone, never later with the batch it would have joined
   // (a job entry's ordinal, if missing, is found when it is written).
-  if (UsageRecord checked = u; true) {
-    if (checked.job < 0 && !checked.job_id.empty()) checked.job = 0;
-    if (absl::Status s = CheckEntry(checked); !s.ok()) return s;
-  }
+  if (absl::Status s = CheckEntryValues(u); !s.ok()) return s;
   if (background_ == nullptr) {
     if (auto s = WriteUsage(u); !s.ok()) return s;
     return MaybeFlush();

@@ -13,13 +13,17 @@ int GroupTotals::Named::Find(const std::string& name) {
   return it->second;
 }
 
+void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int64_t gpus,
+                Pool pool) {
+  const int64_t gs = (end - start) * gpus;
+  g.gpu_seconds += gs;
+  if (pool == Pool::kOnDemand) g.on_demand_gpu_seconds += gs;
+  g.first_start = first ? start : std::min(g.first_start, start);
+  g.last_end = first ? end : std::max(g.last_end, end);
+}
+
 void GroupTotals::Named::Add(int g, const UsageRecord& u) {
-  Ledger::GroupSum& s = groups[g];
-  const int64_t gs = (u.end - u.start) * u.gpus;
-  s.gpu_seconds += gs;
-  if (u.pool == Pool::kOnDemand) s.on_demand_gpu_seconds += gs;
-  s.first_start = used[g] ? std::min(s.first_start, u.start) : u.start;
-  s.last_end = used[g] ? std::max(s.last_end, u.end) : u.end;
+  AddToGroup(groups[g], !used[g], u.start, u.end, u.gpus, u.pool);
   used[g] = true;
 }
 

@@ -16,6 +16,11 @@
 
 namespace gpuledger::ledger {
 
+// Adds an entry of `gpus` GPUs over [start, end) on `pool` to `g`; `first`
+// says it is the group's first entry (its start and end then stand alone).
+void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int64_t gpus,
+                Pool pool);
+
 class GroupTotals {
  public:
   // Days count from `day_origin`, the run's simulated start.

@@ -105,7 +105,9 @@ class ReplayRun::Sink : public scheduler::Sink {
  public:
   // `keep_nodes`: record the nodes of each job's entries (see NodesMatter).
   Sink(const traces::Workload& w, ledger::Pool committed_pool, bool keep_nodes)
-      : w_(w), committed_pool_(committed_pool), keep_nodes_(keep_nodes),
+      : w_(w),
+        committed_pool_(committed_pool),
+        keep_nodes_(keep_nodes),
         nodes_(keep_nodes ? w.jobs.size() : 0) {}
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
@@ -313,14 +315,7 @@ absl::StatusOr<ReplayResult> ReplayPrepared(std::unique_ptr<ReplayRun> run, ledg
 absl::Status CheckWorkload(const traces::Workload& workload,
                            const scheduler::SchedulerOptions& options, int64_t seed,
                            int64_t horizon_seconds) {
-  struct NullSink : scheduler::Sink {
-    absl::Status OnJobStart(scheduler::Seconds, int, const scheduler::Allocation&) override {
-      return absl::OkStatus();
-    }
-    absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
-    absl::Status OnJobPreempted(scheduler::Seconds, int) override { return absl::OkStatus(); }
-    absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
-  } sink;
+  scheduler::NullSink sink;
   auto sim = scheduler::Simulator::Create(
       {workload.nodes, workload.gpu.gpus_per_node(), workload.pod_nodes}, ToJobSpecs(workload),
       WithWorkloadFailures(options, workload, seed), &sink);

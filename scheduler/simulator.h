@@ -38,6 +38,16 @@ class Sink {
   virtual absl::Status OnUsage(const UsageInterval& usage) = 0;
 };
 
+// Takes every call and keeps nothing: for checking a workload (creating a
+// simulator checks it) or timing the scheduler alone.
+class NullSink : public Sink {
+ public:
+  absl::Status OnJobStart(Seconds, int, const Allocation&) override { return absl::OkStatus(); }
+  absl::Status OnJobEnd(Seconds, int) override { return absl::OkStatus(); }
+  absl::Status OnJobPreempted(Seconds, int) override { return absl::OkStatus(); }
+  absl::Status OnUsage(const UsageInterval&) override { return absl::OkStatus(); }
+};
+
 // The waiting queue is ordered: jobs requeued by a failure first, then by
 // priority (higher first; all equal in SWF traces), then arrival (the job's
 // eligible time, else its submission), then position in the job list. A job

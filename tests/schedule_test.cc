@@ -26,14 +26,7 @@ using scheduler::Seconds;
 
 const std::string kLublin = GPULEDGER_TEST_DATA "/lublin_256.swf.gz";
 
-struct Null : scheduler::Sink {
-  absl::Status OnJobStart(Seconds, int, const scheduler::Allocation&) override {
-    return absl::OkStatus();
-  }
-  absl::Status OnJobEnd(Seconds, int) override { return absl::OkStatus(); }
-  absl::Status OnJobPreempted(Seconds, int) override { return absl::OkStatus(); }
-  absl::Status OnUsage(const scheduler::UsageInterval&) override { return absl::OkStatus(); }
-};
+using Null = scheduler::NullSink;
 
 class Lublin : public ::testing::TestWithParam<Policy> {
  protected:

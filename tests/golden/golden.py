@@ -196,40 +196,20 @@ def entry_batches(db):
            "nodes, pool"]
     for first, run, count, packed in db.execute(
             "SELECT first_entry, run_id, entries, packed FROM entry_batches ORDER BY first_entry"):
-        pos, job, end = 0, -1, 0
-
-        def varint():
-            nonlocal pos
-            value, shift = 0, 0
-            while True:
-                b = packed[pos]
-                pos += 1
-                value |= (b & 0x7F) << shift
-                shift += 7
-                if b < 0x80:
-                    return value
-
-        def zigzag(v):
-            return (v >> 1) ^ -(v & 1)
-
+        p, job, end = Packed(packed), -1, 0
         for i in range(count):
-            flags = packed[pos]
-            pos += 1
+            flags = p.byte()
             if flags & 0x20:
-                job += zigzag(varint())
-            end += zigzag(varint())
-            start = end - varint()
-            gpus = varint()
-            nodes = ""
-            if flags & 0x40:
-                n = varint()
-                nodes = packed[pos:pos + n].decode()
-                pos += n
+                job += p.zigzag()
+            end += p.zigzag()
+            start = end - p.varint()
+            gpus = p.varint()
+            nodes = p.text() if flags & 0x40 else ""
             out.append("  " + " | ".join(str(v) for v in (
                 first + i, run, job if flags & 0x20 else "", CATEGORIES[flags & 7], start, end,
                 gpus, nodes, POOLS[(flags >> 3) & 3])))
-        if pos != len(packed):
-            out.append(f"  batch {first}: {len(packed) - pos} bytes left over")
+        if p.pos != len(packed):
+            out.append(f"  batch {first}: {len(packed) - p.pos} bytes left over")
     return out
 
 
