@@ -99,8 +99,18 @@ absl::StatusOr<Seconds> SimulatorImpl::EmitWork(int job, Seconds from, Seconds t
 
 std::vector<std::pair<int, Seconds>> SimulatorImpl::RunningSince() const {
   std::vector<std::pair<int, Seconds>> out;
-  for (int job : running_) out.push_back({job, started_[job]});
+  for (int job : RunningJobs()) out.push_back({job, started_[job]});
   return out;
+}
+
+std::vector<int> SimulatorImpl::RunningJobs() const {
+  // Rarely needed (failures, progress, stopping): sorted from the set kept
+  // by estimated end rather than kept in a second set.
+  std::vector<int> jobs;
+  jobs.reserve(running_by_estimated_end_.size());
+  for (const auto& [end, job] : running_by_estimated_end_) jobs.push_back(job);
+  std::sort(jobs.begin(), jobs.end());
+  return jobs;
 }
 
 int64_t SimulatorImpl::BusyGpuSecondsThrough(Seconds t) const {

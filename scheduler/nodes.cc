@@ -69,7 +69,7 @@ absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
     return absl::OkStatus();
   }
   on_failed_node_.clear();
-  for (int job : running_) {
+  for (int job : RunningJobs()) {
     for (const NodeRun& r : held_[job].parts) {
       if (node >= r.first && node < r.first + r.count) {
         on_failed_node_.push_back(job);

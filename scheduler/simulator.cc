@@ -135,7 +135,6 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
       on_demand_gpus_ -= jobs_[job].gpus;
     } else {
       ReleaseHeld(job);
-      running_.erase(job);
       running_by_estimated_end_.erase({estimated_end_[job], job});
       if (preempts_) victims_.erase({jobs_[job].priority, -started_[job], -job});
     }
@@ -204,7 +203,6 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
     on_demand_gpus_ += jobs_[job].gpus;
     ++summary_.on_demand_jobs;
   } else {
-    running_.insert(job);
     estimated_end_[job] = t + Estimate(job);
     running_by_estimated_end_.insert({estimated_end_[job], job});
     if (preempts_) victims_.insert({jobs_[job].priority, -t, -job});
@@ -230,7 +228,6 @@ absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
   running_by_estimated_end_.erase({estimated_end_[job], job});
   ReleaseHeld(job);
-  running_.erase(job);
   if (preempts_) victims_.erase({j.priority, -started_[job], -job});
   running_gpus_ -= j.gpus;
   running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started_[job];
@@ -259,13 +256,13 @@ absl::Status SimulatorImpl::StopAt(Seconds t) {
                                                    done() ? -1 : next_event_time()));
   }
   if (absl::Status s = EmitCapacityUntil(t); !s.ok()) return s;
-  for (int job : running_) {
+  for (int job : RunningJobs()) {
     if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
   }
   for (int job : on_demand_running_) {
     if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
   }
-  running_.clear();
+  running_by_estimated_end_.clear();
   on_demand_running_.clear();
   running_gpus_ = 0;
   running_gpu_starts_ = 0;

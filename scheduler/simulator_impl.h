@@ -41,6 +41,8 @@ class SimulatorImpl final : public Simulator {
   const std::vector<JobTimes>& times() const override { return times_; }
   const std::vector<JobSpec>& jobs() const override { return jobs_; }
   int64_t BusyGpuSecondsThrough(Seconds t) const override;
+  // The jobs running on the cluster (not on demand), in job order.
+  std::vector<int> RunningJobs() const;
   std::vector<std::pair<int, Seconds>> RunningSince() const override;
   absl::Status StopAt(Seconds t) override;
   absl::StatusOr<RunSummary> Finish() const override;
@@ -146,7 +148,6 @@ class SimulatorImpl final : public Simulator {
   std::vector<Allocation> held_;
   std::vector<JobTimes> times_;
   std::pmr::set<QueueKey> waiting_{&pool_};
-  std::pmr::set<int> running_{&pool_};
   std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
   // Preemption victims first: (priority, -start, -index).
   std::pmr::set<std::tuple<int, Seconds, int>> victims_{&pool_};
