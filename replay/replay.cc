@@ -7,6 +7,7 @@
 #include <system_error>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "pricing/rates.h"
@@ -104,31 +105,32 @@ scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions opt
 class ReplayRun::Sink : public scheduler::Sink {
  public:
   // `keep_nodes`: record the nodes of each job's entries (see NodesMatter).
-  Sink(const traces::Workload& w, ledger::Pool committed_pool, bool keep_nodes)
-      : w_(w),
+  Sink(int gpus_per_node, ledger::Pool committed_pool, bool keep_nodes, size_t jobs)
+      : gpus_per_node_(gpus_per_node),
         committed_pool_(committed_pool),
         keep_nodes_(keep_nodes),
-        nodes_(keep_nodes ? w.jobs.size() : 0) {}
+        nodes_(keep_nodes ? jobs : 0) {}
+  // The simulator's jobs (for their ids), set once it is created.
+  void set_jobs(const std::vector<scheduler::JobSpec>* jobs) { jobs_ = jobs; }
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
 
   absl::Status OnJobStart(scheduler::Seconds, int job, const scheduler::Allocation& a) override {
     // Written with the job's usage entry when it ends or is stopped.
-    if (keep_nodes_) nodes_[job] = NodesText(a, w_.gpu.gpus_per_node());
+    if (keep_nodes_) nodes_[job] = NodesText(a, gpus_per_node_);
     return absl::OkStatus();
   }
   absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
   absl::Status OnJobPreempted(scheduler::Seconds time, int job) override {
-    return writer_->AppendJobEvent({time, w_.jobs[job].id, "preempt", ""});
+    return writer_->AppendJobEvent({time, (*jobs_)[job].id, "preempt", ""});
   }
   absl::Status OnJobInterrupted(scheduler::Seconds time, int job, int node) override {
-    return writer_->AppendJobEvent({time, w_.jobs[job].id, "interrupt", absl::StrCat(node)});
+    return writer_->AppendJobEvent({time, (*jobs_)[job].id, "interrupt", absl::StrCat(node)});
   }
   absl::Status OnUsage(const scheduler::UsageInterval& u) override {
     ledger::UsageRecord r;
     if (u.job >= 0) {
-      r.job_id = w_.jobs[u.job].id;
-      r.phase = traces::PhaseName(w_.jobs[u.job].phase);
+      r.job_id = (*jobs_)[u.job].id;  // the ledger knows the job by its ordinal and phase
       if (keep_nodes_ && !u.on_demand) r.nodes = nodes_[u.job];
     }
     r.job = u.job;  // the job's ordinal: jobs are written in workload order
@@ -142,9 +144,10 @@ class ReplayRun::Sink : public scheduler::Sink {
   }
 
  private:
-  const traces::Workload& w_;
+  const int gpus_per_node_;
   const ledger::Pool committed_pool_;
   const bool keep_nodes_;
+  const std::vector<scheduler::JobSpec>* jobs_ = nullptr;
   ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> nodes_;  // of each job's current run (kept nodes only)
 };
@@ -184,36 +187,55 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   // The simulator checks everything that could stop a replay (limits,
   // dependency cycles) when it is created, before any ledger is touched: a
   // workload it refuses writes nothing.
-  const bool keep_nodes = NodesMatter(r->workload_, options);
-  r->sink_ = std::make_unique<Sink>(r->workload_, labels.committed_pool, keep_nodes);
-  const traces::Workload& wl = r->workload_;
+  traces::Workload& wl = r->workload_;
+  const bool keep_nodes = NodesMatter(wl, options);
+  r->sink_ = std::make_unique<Sink>(wl.gpu.gpus_per_node(), labels.committed_pool, keep_nodes,
+                                    wl.jobs.size());
   scheduler::SchedulerOptions sim_options = WithWorkloadFailures(options, wl, seed);
   sim_options.place_nodes = keep_nodes;  // else GPUs are counted: the same schedule, faster
+  std::vector<scheduler::JobSpec> specs = ToJobSpecs(wl);
+  r->KeepLabelsAndReleaseJobs();  // before the simulator's state is built: the peak stays lower
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
-      scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes}, ToJobSpecs(wl),
-                                   sim_options, r->sink_.get());
+      scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes},
+                                   std::move(specs), sim_options, r->sink_.get());
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
   r->sim_ = std::move(*sim);
+  r->sink_->set_jobs(&r->sim_->jobs());
   if (absl::Status s = CheckMoneyFits(wl, r->sim_->jobs(), 0); !s.ok()) return s;
   run.sim_start = r->sim_->start();  // where the run's days begin
   r->run_ = std::move(run);
   return r;
 }
 
+void ReplayRun::KeepLabelsAndReleaseJobs() {
+  std::vector<traces::PlanJob> jobs;
+  jobs.swap(workload_.jobs);
+  labels_.phase.reserve(jobs.size());
+  labels_.project.reserve(jobs.size());
+  absl::flat_hash_map<std::string, uint32_t> index;
+  for (const traces::PlanJob& j : jobs) {
+    labels_.phase.push_back(j.phase);
+    auto [it, added] = index.try_emplace(j.project, static_cast<uint32_t>(labels_.projects.size()));
+    if (added) labels_.projects.push_back(j.project);
+    labels_.project.push_back(it->second);
+  }
+}
+
 absl::Status ReplayRun::Open(ledger::Ledger& ledger, bool background_writes) {
-  const std::vector<traces::PlanJob>& jobs = workload_.jobs;
+  const std::vector<scheduler::JobSpec>& jobs = sim_->jobs();
   absl::StatusOr<std::unique_ptr<ledger::RunWriter>> writer = ledger.StartRun(
       run_, jobs.size(),
       [&](size_t i, ledger::JobRecord* rec) {
-        const traces::PlanJob& j = jobs[i];
+        // The plan's values: the scheduler's view keeps them as given.
+        const scheduler::JobSpec& j = jobs[i];
         rec->job_id = j.id;
-        rec->phase = traces::PhaseName(j.phase);
-        rec->project = j.project;
+        rec->phase = traces::PhaseName(labels_.phase[i]);
+        rec->project = project(static_cast<int>(i));
         rec->gpus = j.gpus;
         rec->priority = j.priority;
-        rec->submit = j.submit_seconds;
+        rec->submit = j.submit;
         rec->run_seconds = j.run_seconds;
       },
       background_writes);

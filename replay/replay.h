@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gpuledger/v1/ledger_service.pb.h"
@@ -58,7 +59,15 @@ class ReplayRun {
   ~ReplayRun();
 
   int64_t run_id() const;
+  // The workload without its jobs: once the simulator holds them (see
+  // simulator().jobs()), the plan's own job records are released, so a
+  // large trace is not held twice; what the ledger needs of them beyond the
+  // scheduler's view is kept compactly (phase, project).
   const traces::Workload& workload() const { return workload_; }
+  gpuledger::v1::Phase phase(int job) const { return labels_.phase[job]; }
+  const std::string& project(int job) const {
+    return labels_.projects[labels_.project[job]];
+  }
   const scheduler::Simulator& simulator() const { return *sim_; }
   bool done() const { return sim_->done(); }
 
@@ -81,7 +90,16 @@ class ReplayRun {
  private:
   class Sink;
   explicit ReplayRun(traces::Workload workload);
-  traces::Workload workload_;
+  // Moves the workload's jobs out, keeping their labels.
+  void KeepLabelsAndReleaseJobs();
+  // What the ledger records of each job beyond the scheduler's JobSpec.
+  struct Labels {
+    std::vector<gpuledger::v1::Phase> phase;
+    std::vector<uint32_t> project;       // index into projects
+    std::vector<std::string> projects;  // each distinct project once
+  };
+  traces::Workload workload_;  // its jobs released once the simulator has them
+  Labels labels_;
   ledger::RunRecord run_;  // what Open writes
   std::unique_ptr<ledger::RunWriter> writer_;
   std::unique_ptr<Sink> sink_;

@@ -56,16 +56,15 @@ std::optional<absl::StatusOr<report::CostReport>> ReplayManager::LiveReport(
     }
     const scheduler::Simulator& sim = a->run->simulator();
     const scheduler::Seconds now = std::max(a->reached, sim.now());
-    const traces::Workload& w = a->run->workload();
     std::vector<ledger::UsageRecord> in_flight;
     for (const auto& [job, since] : sim.RunningSince()) {
       ledger::UsageRecord u;
-      u.job_id = w.jobs[job].id;
-      u.phase = traces::PhaseName(w.jobs[job].phase);
+      u.job_id = sim.jobs()[job].id;
+      u.phase = traces::PhaseName(a->run->phase(job));
       u.category = "running";
       u.start = since;
       u.end = std::max(since, now);
-      u.gpus = w.jobs[job].gpus;
+      u.gpus = sim.jobs()[job].gpus;
       u.gpu_seconds = (u.end - u.start) * u.gpus;
       in_flight.push_back(std::move(u));
     }
