@@ -70,7 +70,7 @@ absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
   }
   on_failed_node_.clear();
   for (int job : RunningJobs()) {
-    for (const NodeRun& r : held_[job].parts) {
+    for (const NodeRun& r : Held(job).parts) {
       if (node >= r.first && node < r.first + r.count) {
         on_failed_node_.push_back(job);
         break;

@@ -93,7 +93,7 @@ absl::Status SimulatorImpl::Schedule(Seconds t) {
 absl::Status SimulatorImpl::StartFromHead(Seconds t) {
   while (!waiting_.empty()) {
     const int head = JobOf(*waiting_.begin());
-    if (!cluster_.AllocateInto(jobs_[head].gpus, &held_[head])) break;
+    if (!Allocate(head, jobs_[head].gpus)) break;
     if (absl::Status s = Start(head, t); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -164,7 +164,7 @@ absl::Status SimulatorImpl::EasyBackfill(Seconds t) {
     const bool ends_by_shadow = t + Estimate(job) <= easy_shadow_;
     if (!ends_by_shadow && gpus > easy_extra_) return false;
     if (!ends_by_shadow) easy_extra_ -= gpus;
-    cluster_.AllocateInto(gpus, &held_[job]);
+    Allocate(job, gpus);  // it fits
     if (absl::Status s = Start(job, t); !s.ok()) return s;
     return true;
   };
@@ -224,7 +224,7 @@ absl::Status SimulatorImpl::ConservativeBackfill(Seconds t) {
   }
   for (int job : start_now) {
     // Node fragmentation can refuse it: it keeps its reservation.
-    if (!cluster_.AllocateInto(jobs_[job].gpus, &held_[job])) continue;
+    if (!Allocate(job, jobs_[job].gpus)) continue;
     if (absl::Status s = Start(job, t); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -234,7 +234,7 @@ absl::Status SimulatorImpl::PriorityPass(Seconds t) {
   while (!waiting_.empty()) {
     const int head = JobOf(*waiting_.begin());
     const int gpus = jobs_[head].gpus;
-    if (cluster_.AllocateInto(gpus, &held_[head])) {
+    if (Allocate(head, gpus)) {
       if (absl::Status s = Start(head, t); !s.ok()) return s;
       continue;
     }
@@ -244,16 +244,16 @@ absl::Status SimulatorImpl::PriorityPass(Seconds t) {
     chosen_.clear();
     for (const auto& [priority, neg_start, neg_job] : victims_) {
       if (priority >= jobs_[head].priority || cluster_.Fits(gpus)) break;
-      cluster_.Release(held_[-neg_job]);
+      cluster_.Release(Held(-neg_job));
       chosen_.push_back(-neg_job);
     }
     const bool room = cluster_.Fits(gpus);
-    for (auto it = chosen_.rbegin(); it != chosen_.rend(); ++it) cluster_.Reclaim(held_[*it]);
+    for (auto it = chosen_.rbegin(); it != chosen_.rend(); ++it) cluster_.Reclaim(Held(*it));
     if (!room) break;  // the head waits, and so does everyone behind it
     for (int victim : chosen_) {
       if (absl::Status s = Preempt(victim, t); !s.ok()) return s;
     }
-    cluster_.AllocateInto(gpus, &held_[head]);
+    Allocate(head, gpus);  // the victims made room
     if (absl::Status s = Start(head, t); !s.ok()) return s;
   }
   return absl::OkStatus();

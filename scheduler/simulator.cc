@@ -29,7 +29,7 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
       cluster_(shape, options.place_nodes || !options.failures.empty() ||
                           options.failure_model.has_value() || options.spare_nodes > 0),
       deps_left_(jobs_.size()),
-      dependents_(jobs_.size()),
+      dependents_at_(jobs_.size() + 1, 0),
       submitted_(jobs_.size(), false),
       started_(jobs_.size(), 0),
       remaining_(jobs_.size()),
@@ -44,14 +44,21 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
       estimated_end_(jobs_.size(), 0),
       epoch_(jobs_.size(), 0),
       times_(jobs_.size()) {
-  held_.reserve(jobs_.size());
-  for (size_t i = 0; i < jobs_.size(); ++i) held_.emplace_back(&pool_);
+  held_slot_.assign(jobs_.size(), -1);
   const int n = static_cast<int>(jobs_.size());
   for (int i = 0; i < n; ++i) {
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());
-    for (int d : jobs_[i].after) dependents_[d].push_back(i);
+    for (int d : jobs_[i].after) ++dependents_at_[d + 1];
     remaining_[i] = jobs_[i].run_seconds;
     summary_.start = i == 0 ? jobs_[i].submit : std::min(summary_.start, jobs_[i].submit);
+  }
+  for (int i = 0; i < n; ++i) dependents_at_[i + 1] += dependents_at_[i];
+  dependents_.resize(dependents_at_[n]);
+  {
+    std::vector<size_t> filled(dependents_at_.begin(), dependents_at_.end() - 1);
+    for (int i = 0; i < n; ++i) {
+      for (int d : jobs_[i].after) dependents_[filled[d]++] = i;
+    }
   }
   // Submissions are read in order from a sorted list rather than queued, so
   // the event heap holds only the running jobs' ends. Traces usually come
@@ -148,7 +155,8 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
     restart_in_run_[job] = 0;
     provisioning_in_run_[job] = 0;
     if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
-    for (int d : dependents_[job]) {
+    for (size_t k = dependents_at_[job]; k < dependents_at_[job + 1]; ++k) {
+      const int d = dependents_[k];
       if (--deps_left_[d] == 0 && submitted_[d]) Enqueue(d, t);
     }
   }
@@ -166,10 +174,29 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
   return absl::OkStatus();
 }
 
+bool SimulatorImpl::Allocate(int job, int gpus) {
+  int& slot = held_slot_[job];
+  if (slot < 0) {
+    if (free_slots_.empty()) {
+      slot = static_cast<int>(slots_.size());
+      slots_.emplace_back(&pool_);
+    } else {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    }
+  }
+  if (cluster_.AllocateInto(gpus, &slots_[slot])) return true;
+  free_slots_.push_back(slot);
+  slot = -1;
+  return false;
+}
+
 void SimulatorImpl::ReleaseHeld(int job) {
-  cluster_.Release(held_[job]);
-  held_[job].parts.clear();
-  held_[job].parts.shrink_to_fit();  // back to the pool for the next job
+  int& slot = held_slot_[job];
+  cluster_.Release(slots_[slot]);
+  slots_[slot].parts.clear();  // its capacity stays for the slot's next job
+  free_slots_.push_back(slot);
+  slot = -1;
 }
 
 void SimulatorImpl::Enqueue(int job, Seconds t) {
@@ -211,7 +238,9 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
   running_gpu_starts_ += static_cast<int64_t>(jobs_[job].gpus) * t;
   if (times_[job].first_start < 0) times_[job].first_start = t;
   times_[job].last_start = t;
-  if (absl::Status s = sink_->OnJobStart(t, job, held_[job]); !s.ok()) return s;
+  if (absl::Status s = sink_->OnJobStart(t, job, on_demand ? no_gpus_ : Held(job)); !s.ok()) {
+    return s;
+  }
   events_.Push(t + provisioning_in_run_[job] + restart_in_run_[job] + WallFor(job, remaining_[job]),
                EventKind::kJobEnd, job, epoch_[job]);
   return absl::OkStatus();

@@ -6,6 +6,7 @@
 #define GPULEDGER_SCHEDULER_SIMULATOR_IMPL_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory_resource>
 #include <queue>
 #include <set>
@@ -63,7 +64,7 @@ class SimulatorImpl final : public Simulator {
     return work + Checkpoints(job, work) * jobs_[job].checkpoint_write_seconds;
   }
   absl::Status ApplyInstant(Seconds t);
-  // Starts `job`, whose GPUs Cluster::AllocateInto has put in held_[job], or
+  // Starts `job`, whose GPUs Allocate has granted (Held(job)), or
   // on demand.
   absl::Status Start(int job, Seconds t, bool on_demand = false);
   // Puts a job in the waiting queue (and, with on-demand capacity, wakes
@@ -73,7 +74,11 @@ class SimulatorImpl final : public Simulator {
   // first waiting job (queue order) whose wait is long enough, under the
   // cap. True if it took a job off the cluster's queue.
   absl::StatusOr<bool> BurstPass(Seconds t);
-  // Gives a job's GPUs back and its runs' memory to the pool.
+  // The GPUs `job` holds (it must hold some).
+  Allocation& Held(int job) { return slots_[held_slot_[job]]; }
+  // Grants `job` `gpus` of the cluster's GPUs if they fit (a slot for them).
+  bool Allocate(int job, int gpus);
+  // Gives a job's GPUs back, and its slot.
   void ReleaseHeld(int job);
   absl::Status Preempt(int job, Seconds t);
   // Ends a job's current run early at `t` (preemption or failure): records
@@ -117,7 +122,10 @@ class SimulatorImpl final : public Simulator {
   std::vector<int> submit_order_;  // jobs by (arrival(), index)
   size_t next_submit_ = 0;         // the next of them to arrive
   std::vector<int> deps_left_;
-  std::vector<std::vector<int>> dependents_;
+  // The jobs waiting on each job, in job order: job j's are
+  // dependents_[dependents_at_[j] .. dependents_at_[j + 1]) (compressed rows).
+  std::vector<size_t> dependents_at_;
+  std::vector<int> dependents_;
   std::vector<bool> submitted_;
   std::vector<Seconds> started_;              // start of the current run
   std::vector<Seconds> remaining_;            // run seconds still to do (checkpoints)
@@ -145,7 +153,13 @@ class SimulatorImpl final : public Simulator {
       failure_heap_;
   std::vector<int> on_failed_node_;  // scratch
   std::vector<int> epoch_;           // bumps on preemption: stale end events
-  std::vector<Allocation> held_;
+  // GPUs held: a job holding some (running on the cluster) has a slot;
+  // slots are reused, so there are only as many as jobs ever held GPUs at
+  // once, and a slot keeps its runs' memory for the next job.
+  std::vector<int> held_slot_;   // per job: its slot, or -1
+  std::deque<Allocation> slots_;  // stable references while slots are added
+  std::vector<int> free_slots_;
+  const Allocation no_gpus_;  // what a job on demand holds of the cluster
   std::vector<JobTimes> times_;
   std::pmr::set<QueueKey> waiting_{&pool_};
   std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
