@@ -53,14 +53,14 @@ absl::Status SimulatorImpl::EmitCapacityUntil(Seconds t) {
 absl::Status SimulatorImpl::EmitRunUntil(int job, Seconds t) {
   // The run began with its machines coming up (on demand), then any restart
   // it owed; the rest was work.
-  const Seconds up = std::min(t, started_[job] + provisioning_in_run_[job]);
-  if (up > started_[job]) {
-    if (auto s = Emit({job, Category::kProvisioning, started_[job], up, jobs_[job].gpus});
-        !s.ok()) {
+  const RunSlot& run = Run(job);
+  const Seconds up = std::min(t, run.started + run.provisioning_in_run);
+  if (up > run.started) {
+    if (auto s = Emit({job, Category::kProvisioning, run.started, up, jobs_[job].gpus}); !s.ok()) {
       return s;
     }
   }
-  const Seconds restart_end = std::min(t, up + restart_in_run_[job]);
+  const Seconds restart_end = std::min(t, up + run.restart_in_run);
   if (restart_end > up) {
     if (auto s = Emit({job, Category::kRestart, up, restart_end, jobs_[job].gpus}); !s.ok()) {
       return s;
@@ -99,7 +99,7 @@ absl::StatusOr<Seconds> SimulatorImpl::EmitWork(int job, Seconds from, Seconds t
 
 std::vector<std::pair<int, Seconds>> SimulatorImpl::RunningSince() const {
   std::vector<std::pair<int, Seconds>> out;
-  for (int job : RunningJobs()) out.push_back({job, started_[job]});
+  for (int job : RunningJobs()) out.push_back({job, Run(job).started});
   return out;
 }
 

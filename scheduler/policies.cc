@@ -51,8 +51,9 @@ Seconds SimulatorImpl::Estimate(int job) const {
   // restart.
   const JobSpec& j = jobs_[job];
   const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
+  // A job in a run owes no restart: the restart it owed is its run's.
   return requested - j.run_seconds + WallFor(job, remaining_[job]) + restart_owed_[job] +
-         restart_in_run_[job];
+         (slot_[job] >= 0 ? Run(job).restart_in_run : 0);
 }
 
 absl::Status SimulatorImpl::Schedule(Seconds t) {

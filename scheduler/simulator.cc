@@ -31,20 +31,16 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
       deps_left_(jobs_.size()),
       dependents_at_(jobs_.size() + 1, 0),
       submitted_(jobs_.size(), false),
-      started_(jobs_.size(), 0),
       remaining_(jobs_.size()),
       restart_owed_(jobs_.size(), 0),
-      restart_in_run_(jobs_.size(), 0),
-      provisioning_in_run_(jobs_.size(), 0),
       queued_at_(jobs_.size(), 0),
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
       node_up_at_(shape.nodes, 0),
       node_epoch_(shape.nodes, 0),
-      estimated_end_(jobs_.size(), 0),
       epoch_(jobs_.size(), 0),
       times_(jobs_.size()) {
-  held_slot_.assign(jobs_.size(), -1);
+  slot_.assign(jobs_.size(), -1);
   const int n = static_cast<int>(jobs_.size());
   for (int i = 0; i < n; ++i) {
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());
@@ -137,23 +133,23 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
     if (e.kind == EventKind::kBurstCheck) continue;  // a wake-up: the pass below looks
     const int job = e.job;
     if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
+    const Seconds started = Run(job).started;
     if (on_demand_[job]) {
       on_demand_running_.erase(job);
       on_demand_gpus_ -= jobs_[job].gpus;
     } else {
       ReleaseHeld(job);
-      running_by_estimated_end_.erase({estimated_end_[job], job});
-      if (preempts_) victims_.erase({jobs_[job].priority, -started_[job], -job});
+      running_by_estimated_end_.erase({Run(job).estimated_end, job});
+      if (preempts_) victims_.erase({jobs_[job].priority, -started, -job});
     }
     running_gpus_ -= jobs_[job].gpus;
-    running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started_[job];
+    running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started;
     ended_ = true;
     remaining_[job] = 0;
     times_[job].end = t;
     ++summary_.jobs_completed;
     if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
-    restart_in_run_[job] = 0;
-    provisioning_in_run_[job] = 0;
+    FreeSlot(job);
     if (absl::Status s = sink_->OnJobEnd(t, job); !s.ok()) return s;
     for (size_t k = dependents_at_[job]; k < dependents_at_[job + 1]; ++k) {
       const int d = dependents_[k];
@@ -174,29 +170,35 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
   return absl::OkStatus();
 }
 
-bool SimulatorImpl::Allocate(int job, int gpus) {
-  int& slot = held_slot_[job];
-  if (slot < 0) {
-    if (free_slots_.empty()) {
-      slot = static_cast<int>(slots_.size());
-      slots_.emplace_back(&pool_);
-    } else {
-      slot = free_slots_.back();
-      free_slots_.pop_back();
-    }
+void SimulatorImpl::TakeSlot(int job) {
+  int& slot = slot_[job];
+  if (free_slots_.empty()) {
+    slot = static_cast<int>(slots_.size());
+    slots_.emplace_back(&pool_);
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
   }
-  if (cluster_.AllocateInto(gpus, &slots_[slot])) return true;
-  free_slots_.push_back(slot);
-  slot = -1;
+  RunSlot& r = slots_[slot];
+  r.started = r.restart_in_run = r.provisioning_in_run = r.estimated_end = 0;
+}
+
+void SimulatorImpl::FreeSlot(int job) {
+  free_slots_.push_back(slot_[job]);
+  slot_[job] = -1;
+}
+
+bool SimulatorImpl::Allocate(int job, int gpus) {
+  TakeSlot(job);
+  if (cluster_.AllocateInto(gpus, &Held(job))) return true;
+  FreeSlot(job);
   return false;
 }
 
 void SimulatorImpl::ReleaseHeld(int job) {
-  int& slot = held_slot_[job];
-  cluster_.Release(slots_[slot]);
-  slots_[slot].parts.clear();  // its capacity stays for the slot's next job
-  free_slots_.push_back(slot);
-  slot = -1;
+  Allocation& held = Held(job);
+  cluster_.Release(held);
+  held.parts.clear();  // its capacity stays for the slot's next job
 }
 
 void SimulatorImpl::Enqueue(int job, Seconds t) {
@@ -220,28 +222,28 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
   waiting_.erase(Key(job));
   on_demand_only_.erase(Key(job));
   interrupted_[job] = false;
-  restart_in_run_[job] = restart_owed_[job];
+  if (on_demand) TakeSlot(job);  // on the cluster, Allocate took it
+  RunSlot& run = Run(job);
+  run.restart_in_run = restart_owed_[job];
   restart_owed_[job] = 0;
-  started_[job] = t;
+  run.started = t;
   on_demand_[job] = on_demand;
   if (on_demand) {
-    provisioning_in_run_[job] = options_.provisioning_seconds;
+    run.provisioning_in_run = options_.provisioning_seconds;
     on_demand_running_.insert(job);
     on_demand_gpus_ += jobs_[job].gpus;
     ++summary_.on_demand_jobs;
   } else {
-    estimated_end_[job] = t + Estimate(job);
-    running_by_estimated_end_.insert({estimated_end_[job], job});
+    run.estimated_end = t + Estimate(job);
+    running_by_estimated_end_.insert({run.estimated_end, job});
     if (preempts_) victims_.insert({jobs_[job].priority, -t, -job});
   }
   running_gpus_ += jobs_[job].gpus;
   running_gpu_starts_ += static_cast<int64_t>(jobs_[job].gpus) * t;
   if (times_[job].first_start < 0) times_[job].first_start = t;
   times_[job].last_start = t;
-  if (absl::Status s = sink_->OnJobStart(t, job, on_demand ? no_gpus_ : Held(job)); !s.ok()) {
-    return s;
-  }
-  events_.Push(t + provisioning_in_run_[job] + restart_in_run_[job] + WallFor(job, remaining_[job]),
+  if (absl::Status s = sink_->OnJobStart(t, job, run.held); !s.ok()) return s;
+  events_.Push(t + run.provisioning_in_run + run.restart_in_run + WallFor(job, remaining_[job]),
                EventKind::kJobEnd, job, epoch_[job]);
   return absl::OkStatus();
 }
@@ -255,19 +257,21 @@ absl::Status SimulatorImpl::Preempt(int job, Seconds t) {
 
 absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
-  running_by_estimated_end_.erase({estimated_end_[job], job});
+  const RunSlot& run = Run(job);
+  const Seconds started = run.started;
+  running_by_estimated_end_.erase({run.estimated_end, job});
   ReleaseHeld(job);
-  if (preempts_) victims_.erase({j.priority, -started_[job], -job});
+  if (preempts_) victims_.erase({j.priority, -started, -job});
   running_gpus_ -= j.gpus;
-  running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started_[job];
+  running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started;
   ++epoch_[job];  // its pending end event is now stale
   ended_ = true;
   // The run began with any restart it owed; then work, kept up to the last
   // checkpoint, the rest lost.
-  const Seconds restart_end = std::min(t, started_[job] + restart_in_run_[job]);
-  restart_in_run_[job] = 0;
-  if (restart_end > started_[job]) {
-    if (auto s = Emit({job, Category::kRestart, started_[job], restart_end, j.gpus}); !s.ok()) {
+  const Seconds restart_end = std::min(t, started + run.restart_in_run);
+  FreeSlot(job);  // the run is over: a requeued job has none
+  if (restart_end > started) {
+    if (auto s = Emit({job, Category::kRestart, started, restart_end, j.gpus}); !s.ok()) {
       return s;
     }
   }

@@ -49,6 +49,17 @@ class SimulatorImpl final : public Simulator {
   absl::StatusOr<RunSummary> Finish() const override;
 
  private:
+  // A running job's current run (on the cluster or on demand). Only running
+  // jobs have one: slots are reused, so there are only as many as jobs ever
+  // ran at once, and a slot keeps its GPU runs' memory for the next job.
+  struct RunSlot {
+    explicit RunSlot(std::pmr::memory_resource* pool) : held(pool) {}
+    Allocation held;                 // the cluster's GPUs (none on demand)
+    Seconds started = 0;             // start of the run
+    Seconds restart_in_run = 0;      // restart at its start
+    Seconds provisioning_in_run = 0;  // on demand: machines coming up first
+    Seconds estimated_end = 0;       // its key in running_by_estimated_end_
+  };
   // (0 for a job interrupted by a failure, else 1; -priority; arrival(); index)
   using QueueKey = std::tuple<int, int, Seconds, int>;
   static int JobOf(const QueueKey& k) { return std::get<3>(k); }
@@ -74,11 +85,18 @@ class SimulatorImpl final : public Simulator {
   // first waiting job (queue order) whose wait is long enough, under the
   // cap. True if it took a job off the cluster's queue.
   absl::StatusOr<bool> BurstPass(Seconds t);
-  // The GPUs `job` holds (it must hold some).
-  Allocation& Held(int job) { return slots_[held_slot_[job]]; }
-  // Grants `job` `gpus` of the cluster's GPUs if they fit (a slot for them).
+  // The current run of a job that has one (see RunSlot), and its GPUs.
+  RunSlot& Run(int job) { return slots_[slot_[job]]; }
+  const RunSlot& Run(int job) const { return slots_[slot_[job]]; }
+  Allocation& Held(int job) { return Run(job).held; }
+  // A fresh slot for `job`'s run; and giving it back when the run stops.
+  void TakeSlot(int job);
+  void FreeSlot(int job);
+  // Grants `job` `gpus` of the cluster's GPUs if they fit, in a slot of its
+  // own (freed again if they do not fit).
   bool Allocate(int job, int gpus);
-  // Gives a job's GPUs back, and its slot.
+  // Gives a job's GPUs back to the cluster (its slot stays until the run's
+  // usage is recorded).
   void ReleaseHeld(int job);
   absl::Status Preempt(int job, Seconds t);
   // Ends a job's current run early at `t` (preemption or failure): records
@@ -127,11 +145,8 @@ class SimulatorImpl final : public Simulator {
   std::vector<size_t> dependents_at_;
   std::vector<int> dependents_;
   std::vector<bool> submitted_;
-  std::vector<Seconds> started_;              // start of the current run
   std::vector<Seconds> remaining_;            // run seconds still to do (checkpoints)
   std::vector<Seconds> restart_owed_;         // restart to do before the work resumes
-  std::vector<Seconds> restart_in_run_;       // restart at the start of the current run
-  std::vector<Seconds> provisioning_in_run_;  // on demand: machines coming up first
   std::vector<Seconds> queued_at_;            // when it last joined the queue
   std::vector<bool> on_demand_;               // its current run is on demand
   std::set<int> on_demand_running_;
@@ -142,7 +157,6 @@ class SimulatorImpl final : public Simulator {
   std::vector<int> node_epoch_;                // makes superseded repair ends stale
   std::set<int> spares_;                       // hot spares standing by (down in cluster_)
   std::set<std::pair<Seconds, int>> repairs_;  // (repair end, node): nodes under repair
-  std::vector<Seconds> estimated_end_;  // the key a running job has in running_by_estimated_end_
   std::vector<std::pair<Seconds, int64_t>> frees_;  // scratch: (time, GPUs freed)
   size_t next_failure_ = 0;
   std::vector<NodeFailureStream> streams_;  // with a failure model: one per node
@@ -153,13 +167,9 @@ class SimulatorImpl final : public Simulator {
       failure_heap_;
   std::vector<int> on_failed_node_;  // scratch
   std::vector<int> epoch_;           // bumps on preemption: stale end events
-  // GPUs held: a job holding some (running on the cluster) has a slot;
-  // slots are reused, so there are only as many as jobs ever held GPUs at
-  // once, and a slot keeps its runs' memory for the next job.
-  std::vector<int> held_slot_;   // per job: its slot, or -1
-  std::deque<Allocation> slots_;  // stable references while slots are added
+  std::vector<int> slot_;        // per job: its run's slot, or -1
+  std::deque<RunSlot> slots_;    // stable references while slots are added
   std::vector<int> free_slots_;
-  const Allocation no_gpus_;  // what a job on demand holds of the cluster
   std::vector<JobTimes> times_;
   std::pmr::set<QueueKey> waiting_{&pool_};
   std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
