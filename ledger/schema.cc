@@ -460,7 +460,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
   if (s.ok()) {
     s = Exec(db,
              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-             "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
+             "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;");
   }
   if (!s.ok()) {
     return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
