@@ -118,10 +118,14 @@ struct ReportArgs {
   bool partial = false;
 };
 
+bool IsSwfInput(const ReplayArgs& a) {
+  return a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
+}
+
 // The replay's input: a plan, an SWF trace or a job trace, by --format or
 // the file's name.
 absl::StatusOr<traces::Workload> LoadReplayInput(const ReplayArgs& a) {
-  const bool swf = a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
+  const bool swf = IsSwfInput(a);
   const bool trace = a.format == "trace" || (a.format == "auto" && traces::IsJobTracePath(a.plan));
   return swf     ? traces::LoadSwfFile(a.plan, {a.capacity, a.gpus_per_node})
          : trace ? traces::LoadJobTraceFile(a.plan,
@@ -160,22 +164,34 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   // changes nothing.
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
-  absl::StatusOr<traces::Workload> w = LoadReplayInput(a);
-  if (!w.ok()) return Fail(err, w.status());
+  // One replay of an SWF trace reads it straight into the scheduler's jobs
+  // (a large trace is then held once); everything else loads a workload.
+  absl::StatusOr<replay::SchedulerJobs> jobs =
+      IsSwfInput(a) && !a.seeds
+          ? replay::ReadSwfJobs(a.plan, {a.capacity, a.gpus_per_node})
+          : [&]() -> absl::StatusOr<replay::SchedulerJobs> {
+              absl::StatusOr<traces::Workload> w = LoadReplayInput(a);
+              if (!w.ok()) return w.status();
+              if (a.seeds) return replay::SchedulerJobs{*std::move(w), {}, {}};
+              return replay::ToSchedulerJobs(*std::move(w));
+            }();
+  if (!jobs.ok()) return Fail(err, jobs.status());
   if ((a.seeds && *a.seeds < 1) || a.threads < 0) {
     return Fail(err, absl::InvalidArgumentError(
                          "--seeds must be at least 1 and --threads must not be negative"));
   }
-  if (a.seeds) return DoReplayGroup(a, *w, *policy, out, err);
+  // A group replays the workload once per seed: it keeps its plan jobs.
+  if (a.seeds) return DoReplayGroup(a, jobs->workload, *policy, out, err);
   if (!a.schedule_out.empty()) {
     if (absl::Status s = replay::CheckScheduleOut(a.schedule_out, a.ledger); !s.ok())
       return Fail(err, s);
   }
+  const traces::Workload& w = jobs->workload;
   report::ReplayHeadline h{
-      0, w->name, 0, w->total_gpus(), w->gpu.name(), scheduler::PolicyName(*policy), a.seed};
+      0, w.name, 0, w.total_gpus(), w.gpu.name(), scheduler::PolicyName(*policy), a.seed};
   // Every check first, then the ledger (bad input creates no file).
   absl::StatusOr<std::unique_ptr<replay::ReplayRun>> prepared =
-      replay::ReplayRun::Prepare(std::move(*w), a.seed, {*policy, a.backfill_depth});
+      replay::ReplayRun::Prepare(*std::move(jobs), a.seed, {*policy, a.backfill_depth});
   if (!prepared.ok()) return Fail(err, prepared.status());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -56,33 +57,89 @@ scheduler::FailureModel ToFailureModel(const v1::FailureModelSpec& spec) {
   return m;
 }
 
-std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
-  std::vector<scheduler::JobSpec> specs;
-  specs.reserve(w.jobs.size());
-  const int per_node = w.gpu.gpus_per_node();
-  const double per_gpu_second =
-      w.failure_model ? ToFailureModel(*w.failure_model).per_gpu_hour / 3600.0 : 0.0;
-  for (const auto& j : w.jobs) {
-    scheduler::JobSpec s{j.id,
+namespace {
+
+// Turns plan jobs into the scheduler's jobs (see ToJobSpecs) and labels, one
+// at a time.
+class JobConverter {
+ public:
+  explicit JobConverter(const traces::Workload& w)
+      : per_node_(w.gpu.gpus_per_node()),
+        per_gpu_second_(w.failure_model ? ToFailureModel(*w.failure_model).per_gpu_hour / 3600.0
+                                        : 0.0) {}
+
+  scheduler::JobSpec Spec(traces::PlanJob&& j) const {
+    scheduler::JobSpec s{std::move(j.id),
                          j.gpus,
                          j.priority,
                          j.submit_seconds,
                          j.run_seconds,
-                         j.after,
+                         std::move(j.after),
                          std::max(j.requested_seconds, j.run_seconds)};
     if (j.eligible_seconds > j.submit_seconds) s.eligible = j.eligible_seconds;
     s.checkpoint_seconds = j.checkpoint_seconds;
     s.checkpoint_write_seconds = j.checkpoint_write_seconds;
     if (j.checkpoint_seconds == traces::kAutoCheckpoint) {
       // A job fails when any node it touches fails: whole nodes' GPUs.
-      const int nodes = (j.gpus + per_node - 1) / per_node;
-      const double rate = per_gpu_second * nodes * per_node;
+      const int nodes = (j.gpus + per_node_ - 1) / per_node_;
+      const double rate = per_gpu_second_ * nodes * per_node_;
       s.checkpoint_seconds =
           rate > 0 ? scheduler::YoungDalyInterval(j.checkpoint_write_seconds, rate) : 0;
     }
-    specs.push_back(std::move(s));
+    return s;
   }
+
+  // Appends `j` to `out`.
+  void Add(traces::PlanJob&& j, SchedulerJobs* out) {
+    JobLabels& l = out->labels;
+    l.phase.push_back(j.phase);
+    auto [it, added] =
+        project_index_.try_emplace(j.project, static_cast<uint32_t>(l.projects.size()));
+    if (added) l.projects.push_back(j.project);
+    l.project.push_back(it->second);
+    out->specs.push_back(Spec(std::move(j)));
+  }
+
+ private:
+  const int per_node_;
+  const double per_gpu_second_;
+  absl::flat_hash_map<std::string, uint32_t> project_index_;
+};
+
+}  // namespace
+
+std::vector<scheduler::JobSpec> ToJobSpecs(const traces::Workload& w) {
+  const JobConverter c(w);
+  std::vector<scheduler::JobSpec> specs;
+  specs.reserve(w.jobs.size());
+  for (const traces::PlanJob& j : w.jobs) specs.push_back(c.Spec(traces::PlanJob(j)));
   return specs;
+}
+
+SchedulerJobs ToSchedulerJobs(traces::Workload w) {
+  SchedulerJobs out;
+  std::vector<traces::PlanJob> jobs;
+  jobs.swap(w.jobs);
+  out.workload = std::move(w);
+  out.specs.reserve(jobs.size());
+  out.labels.phase.reserve(jobs.size());
+  out.labels.project.reserve(jobs.size());
+  JobConverter c(out.workload);
+  for (traces::PlanJob& j : jobs) c.Add(std::move(j), &out);
+  return out;
+}
+
+absl::StatusOr<SchedulerJobs> ReadSwfJobs(const std::string& path,
+                                          const traces::SwfOptions& options) {
+  SchedulerJobs out;
+  std::optional<JobConverter> c;  // once the trace's header has set the cluster
+  absl::Status s = traces::ReadSwfFile(path, options, &out.workload, [&](traces::PlanJob&& j) {
+    if (!c) c.emplace(out.workload);
+    c->Add(std::move(j), &out);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 bool NodesMatter(const traces::Workload& w, const scheduler::SchedulerOptions& options) {
@@ -152,7 +209,8 @@ class ReplayRun::Sink : public scheduler::Sink {
   std::vector<std::string> nodes_;  // of each job's current run (kept nodes only)
 };
 
-ReplayRun::ReplayRun(traces::Workload workload) : workload_(std::move(workload)) {}
+ReplayRun::ReplayRun(traces::Workload workload, JobLabels labels)
+    : workload_(std::move(workload)), labels_(std::move(labels)) {}
 ReplayRun::~ReplayRun() = default;
 
 int64_t ReplayRun::run_id() const { return writer_->run_id(); }
@@ -169,6 +227,13 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Start(
 absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
     traces::Workload w, int64_t seed, const scheduler::SchedulerOptions& options,
     const RunLabels& labels) {
+  return Prepare(ToSchedulerJobs(std::move(w)), seed, options, labels);
+}
+
+absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
+    SchedulerJobs jobs, int64_t seed, const scheduler::SchedulerOptions& options,
+    const RunLabels& labels) {
+  const traces::Workload& w = jobs.workload;
   ledger::RunRecord run;
   run.group_id = labels.group_id;
   run.strategy = labels.strategy;
@@ -183,21 +248,19 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   run.seed = seed;
   google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
 
-  std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(w)));
+  const size_t n = jobs.specs.size();
+  std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(jobs.workload), std::move(jobs.labels)));
   // The simulator checks everything that could stop a replay (limits,
   // dependency cycles) when it is created, before any ledger is touched: a
   // workload it refuses writes nothing.
-  traces::Workload& wl = r->workload_;
+  const traces::Workload& wl = r->workload_;
   const bool keep_nodes = NodesMatter(wl, options);
-  r->sink_ = std::make_unique<Sink>(wl.gpu.gpus_per_node(), labels.committed_pool, keep_nodes,
-                                    wl.jobs.size());
+  r->sink_ = std::make_unique<Sink>(wl.gpu.gpus_per_node(), labels.committed_pool, keep_nodes, n);
   scheduler::SchedulerOptions sim_options = WithWorkloadFailures(options, wl, seed);
   sim_options.place_nodes = keep_nodes;  // else GPUs are counted: the same schedule, faster
-  std::vector<scheduler::JobSpec> specs = ToJobSpecs(wl);
-  r->KeepLabelsAndReleaseJobs();  // before the simulator's state is built: the peak stays lower
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
       scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes},
-                                   std::move(specs), sim_options, r->sink_.get());
+                                   std::move(jobs.specs), sim_options, r->sink_.get());
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
@@ -207,20 +270,6 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   run.sim_start = r->sim_->start();  // where the run's days begin
   r->run_ = std::move(run);
   return r;
-}
-
-void ReplayRun::KeepLabelsAndReleaseJobs() {
-  std::vector<traces::PlanJob> jobs;
-  jobs.swap(workload_.jobs);
-  labels_.phase.reserve(jobs.size());
-  labels_.project.reserve(jobs.size());
-  absl::flat_hash_map<std::string, uint32_t> index;
-  for (const traces::PlanJob& j : jobs) {
-    labels_.phase.push_back(j.phase);
-    auto [it, added] = index.try_emplace(j.project, static_cast<uint32_t>(labels_.projects.size()));
-    if (added) labels_.projects.push_back(j.project);
-    labels_.project.push_back(it->second);
-  }
 }
 
 absl::Status ReplayRun::Open(ledger::Ledger& ledger, bool background_writes) {

@@ -13,6 +13,7 @@
 #include "ledger/store.h"
 #include "scheduler/simulator.h"
 #include "traces/plan.h"
+#include "traces/swf.h"
 
 namespace gpuledger::replay {
 
@@ -23,6 +24,31 @@ struct RunLabels {
   // The cluster's pool in a strategy (owned or reserved); kNone otherwise.
   ledger::Pool committed_pool = ledger::Pool::kNone;
 };
+
+// What the ledger records of each job beyond the scheduler's JobSpec.
+struct JobLabels {
+  std::vector<gpuledger::v1::Phase> phase;
+  std::vector<uint32_t> project;       // index into projects
+  std::vector<std::string> projects;  // each distinct project once
+};
+
+// A workload with its jobs in the scheduler's form and their labels: the
+// plan's own job records (workload.jobs) are not kept, so a large trace is
+// held once, as the scheduler's jobs.
+struct SchedulerJobs {
+  traces::Workload workload;  // everything but its jobs
+  std::vector<scheduler::JobSpec> specs;
+  JobLabels labels;
+};
+
+// `workload`'s jobs converted (see ToJobSpecs), one at a time.
+SchedulerJobs ToSchedulerJobs(traces::Workload workload);
+
+// Reads an SWF trace (traces::ReadSwfFile) straight into the scheduler's
+// form, never holding its plan jobs: the same jobs and errors as
+// ToSchedulerJobs(LoadSwfFile(...)).
+absl::StatusOr<SchedulerJobs> ReadSwfJobs(const std::string& path,
+                                          const traces::SwfOptions& options);
 
 struct ReplayResult {
   int64_t run_id = 0;
@@ -54,6 +80,10 @@ class ReplayRun {
   // creates) a ledger, so bad input leaves no file.
   static absl::StatusOr<std::unique_ptr<ReplayRun>> Prepare(
       traces::Workload workload, int64_t seed, const scheduler::SchedulerOptions& options = {},
+      const RunLabels& labels = {});
+  // The same for jobs already in the scheduler's form.
+  static absl::StatusOr<std::unique_ptr<ReplayRun>> Prepare(
+      SchedulerJobs jobs, int64_t seed, const scheduler::SchedulerOptions& options = {},
       const RunLabels& labels = {});
   absl::Status Open(ledger::Ledger& ledger, bool background_writes = false);
   ~ReplayRun();
@@ -89,17 +119,9 @@ class ReplayRun {
 
  private:
   class Sink;
-  explicit ReplayRun(traces::Workload workload);
-  // Moves the workload's jobs out, keeping their labels.
-  void KeepLabelsAndReleaseJobs();
-  // What the ledger records of each job beyond the scheduler's JobSpec.
-  struct Labels {
-    std::vector<gpuledger::v1::Phase> phase;
-    std::vector<uint32_t> project;       // index into projects
-    std::vector<std::string> projects;  // each distinct project once
-  };
-  traces::Workload workload_;  // its jobs released once the simulator has them
-  Labels labels_;
+  ReplayRun(traces::Workload workload, JobLabels labels);
+  traces::Workload workload_;  // without its jobs: the simulator has them
+  JobLabels labels_;
   ledger::RunRecord run_;  // what Open writes
   std::unique_ptr<ledger::RunWriter> writer_;
   std::unique_ptr<Sink> sink_;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -121,6 +122,13 @@ struct Skips {
   int64_t run = 0, size = 0, big = 0, nodes = 0;
 };
 
+// A job's id as the ledger names it: field 1 as written, whole numbers
+// without a fraction.
+std::string IdText(double id) {
+  return id == std::floor(id) && std::abs(id) < 1e15 ? absl::StrCat(static_cast<int64_t>(id))
+                                                     : absl::StrCat(id);
+}
+
 // The job of a line's fields, or nullopt for one the replay skips (counted).
 std::optional<PlanJob> SwfJob(const double (&v)[kFields], int64_t capacity, int gpus_per_node,
                               Skips* skips) {
@@ -133,9 +141,7 @@ std::optional<PlanJob> SwfJob(const double (&v)[kFields], int64_t capacity, int 
   if (size > capacity) return ++skips->big, std::nullopt;
   if (size > gpus_per_node && size % gpus_per_node != 0) return ++skips->nodes, std::nullopt;
   PlanJob j;
-  const double id = v[0];
-  j.id = id == std::floor(id) && std::abs(id) < 1e15 ? absl::StrCat(static_cast<int64_t>(id))
-                                                     : absl::StrCat(id);
+  j.id = IdText(v[0]);
   j.phase = v1::OTHER;
   j.project = "swf";
   j.gpus = static_cast<int>(size);
@@ -149,15 +155,15 @@ std::optional<PlanJob> SwfJob(const double (&v)[kFields], int64_t capacity, int 
 // the ledger, its reports and --schedule-out name jobs by id. `lines` holds
 // each kept job's line. Ids that only grow (as in the archive's traces) are
 // checked as they are read; others are sorted here.
-absl::Status CheckUniqueIds(const std::string& path, const std::vector<PlanJob>& jobs,
-                            const std::vector<double>& ids, const std::vector<int>& lines) {
-  std::vector<size_t> order(jobs.size());
+absl::Status CheckUniqueIds(const std::string& path, const std::vector<double>& ids,
+                            const std::vector<int>& lines) {
+  std::vector<size_t> order(ids.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a] < ids[b]; });
   for (size_t k = 1; k < order.size(); ++k) {
     if (ids[order[k]] == ids[order[k - 1]]) {
       return absl::InvalidArgumentError(absl::StrCat(
-          path, ":", lines[order[k]], ": field 1: job id ", jobs[order[k]].id,
+          path, ":", lines[order[k]], ": field 1: job id ", IdText(ids[order[k]]),
           " repeats the id of the job on line ", lines[order[k - 1]]));
     }
   }
@@ -167,13 +173,25 @@ absl::Status CheckUniqueIds(const std::string& path, const std::vector<PlanJob>&
 }  // namespace
 
 absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& options) {
+  Workload w;
+  absl::Status s = ReadSwfFile(path, options, &w, [&w](PlanJob&& j) {
+    w.jobs.push_back(std::move(j));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return w;
+}
+
+absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Workload* out,
+                         const std::function<absl::Status(PlanJob&&)>& each) {
   if (options.gpus_per_node <= 0) {
     return absl::InvalidArgumentError("--gpus-per-node: must be positive");
   }
   if (options.capacity < 0) return absl::InvalidArgumentError("--capacity: must not be negative");
   absl::StatusOr<TraceLines> f = TraceLines::Open(path);
   if (!f.ok()) return f.status();
-  Workload w = TraceWorkload(path);
+  Workload& w = *out;
+  w = TraceWorkload(path);
   const v1::Defaults& defaults = BuiltinDefaults();
   for (const auto& m : defaults.gpu_models()) {
     if (m.name() == defaults.cluster().gpu()) w.gpu = m;
@@ -193,6 +211,7 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
   std::vector<double> ids;  // of the kept jobs, with their lines
   std::vector<int> lines;
   bool growing = true;  // every id above the one before
+  int64_t kept = 0;
   while (f->Next(&line)) {
     ++line_no;
     sha.Update(line);
@@ -218,12 +237,13 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
       growing = growing && (ids.empty() || v[0] > ids.back());
       ids.push_back(v[0]);
       lines.push_back(line_no);
-      w.jobs.push_back(*std::move(j));
+      ++kept;
+      if (absl::Status st = each(*std::move(j)); !st.ok()) return st;
     }
   }
   if (!f->status().ok()) return f->status();
   if (!growing) {
-    if (absl::Status s = CheckUniqueIds(path, w.jobs, ids, lines); !s.ok()) return s;
+    if (absl::Status s = CheckUniqueIds(path, ids, lines); !s.ok()) return s;
   }
   if (!header_done) return absl::InvalidArgumentError(absl::StrCat(path, ": no jobs in the trace"));
   w.nodes = static_cast<int>(capacity / options.gpus_per_node);
@@ -235,9 +255,8 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
   count("size <= 0", skips.size);
   count("size above capacity", skips.big);
   count("size not whole nodes", skips.nodes);
-  if (w.jobs.empty())
-    return absl::InvalidArgumentError(absl::StrCat(path, ": every job was skipped"));
-  return w;
+  if (kept == 0) return absl::InvalidArgumentError(absl::StrCat(path, ": every job was skipped"));
+  return absl::OkStatus();
 }
 
 }  // namespace gpuledger::traces

@@ -4,6 +4,7 @@
 #ifndef GPULEDGER_TRACES_SWF_H_
 #define GPULEDGER_TRACES_SWF_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,14 @@ struct SwfOptions {
 // are skipped and counted in Workload::skipped by reason. Fields after the
 // 18th are ignored. A malformed line is InvalidArgument naming FILE:LINE.
 absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& options);
+
+// As LoadSwfFile, but hands each job kept to `each` as it is read instead
+// of holding them all: `workload` gets everything else (its jobs stay
+// empty). A trace found bad after some jobs were handed over (a repeated id
+// is found at the end) is still an error; an error from `each` stops the
+// reading and is returned.
+absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Workload* workload,
+                         const std::function<absl::Status(PlanJob&&)>& each);
 
 // True if `path` names an SWF trace (.swf or .swf.gz).
 bool IsSwfPath(const std::string& path);
