@@ -118,32 +118,54 @@ absl::Status CheckEntryValues(const UsageRecord& u) {
   return absl::OkStatus();
 }
 
-absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out) {
-  std::string packed;
-  packed.reserve(count * 8);
+void EntryRows::Add(const UsageRecord& u, int64_t job) {
+  EntryRow r;
+  r.job = job;
+  r.start = u.start;
+  r.end = u.end;
+  r.gpus = u.gpus;
+  r.category = static_cast<uint8_t>(CategoryIndex(u.category));
+  r.pool = static_cast<uint8_t>(u.pool);
+  if (!u.nodes.empty()) {
+    r.nodes_at = static_cast<uint32_t>(nodes.size());
+    r.nodes_size = static_cast<uint32_t>(u.nodes.size());
+    nodes += u.nodes;
+  }
+  rows.push_back(r);
+}
+
+void PackRows(const EntryRows& rows, std::string* out) {
+  std::string& packed = *out;
+  packed.reserve(packed.size() + rows.size() * 8 + rows.nodes.size());
   int64_t job = -1, end = 0;
+  for (const EntryRow& r : rows.rows) {
+    const bool has_job = r.job >= 0;
+    packed.push_back(static_cast<char>(r.category | r.pool << 3 | (has_job ? kJobBit : 0) |
+                                       (r.nodes_size == 0 ? 0 : kNodesBit)));
+    if (has_job) {
+      PutVarint(Zigzag(r.job - job), &packed);
+      job = r.job;
+    }
+    PutVarint(Zigzag(r.end - end), &packed);
+    end = r.end;
+    PutVarint(static_cast<uint64_t>(r.end - r.start), &packed);
+    PutVarint(static_cast<uint64_t>(r.gpus), &packed);
+    if (r.nodes_size != 0) {
+      PutVarint(r.nodes_size, &packed);
+      packed.append(rows.nodes, r.nodes_at, r.nodes_size);
+    }
+  }
+}
+
+absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out) {
+  EntryRows rows;
+  rows.rows.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     const UsageRecord& u = entries[i];
     if (absl::Status s = CheckEntry(u); !s.ok()) return s;
-    const int category = CategoryIndex(u.category);
-    const bool has_job = !u.job_id.empty();
-    packed.push_back(static_cast<char>(category | static_cast<int>(u.pool) << 3 |
-                                       (has_job ? kJobBit : 0) |
-                                       (u.nodes.empty() ? 0 : kNodesBit)));
-    if (has_job) {
-      PutVarint(Zigzag(u.job - job), &packed);
-      job = u.job;
-    }
-    PutVarint(Zigzag(u.end - end), &packed);
-    end = u.end;
-    PutVarint(static_cast<uint64_t>(u.end - u.start), &packed);
-    PutVarint(static_cast<uint64_t>(u.gpus), &packed);
-    if (!u.nodes.empty()) {
-      PutVarint(u.nodes.size(), &packed);
-      packed += u.nodes;
-    }
+    rows.Add(u, u.job_id.empty() ? -1 : u.job);
   }
-  *out += packed;
+  PackRows(rows, out);
   return absl::OkStatus();
 }
 

@@ -43,6 +43,39 @@ absl::Status CheckEntry(const UsageRecord& entry);
 // CheckEntry but for the ordinal: for a writer that finds it later.
 absl::Status CheckEntryValues(const UsageRecord& entry);
 
+// A usage entry as a writer holds it until it is packed: integers only
+// (what the writer thread is fed), its nodes' text, if any, in the text of
+// the EntryRows that holds it.
+struct EntryRow {
+  int64_t job = -1;  // the job's ordinal; -1 for a cluster-wide entry
+  int64_t start = 0;
+  int64_t end = 0;
+  int32_t gpus = 0;
+  uint32_t nodes_at = 0;    // its nodes: EntryRows::nodes from here,
+  uint32_t nodes_size = 0;  // this many bytes (0: none kept)
+  uint8_t category = 0;     // index into kCategories
+  uint8_t pool = 0;         // a Pool
+  Pool pool_kind() const { return static_cast<Pool>(pool); }
+};
+
+// Consecutive entries of one run, in the order written.
+struct EntryRows {
+  std::vector<EntryRow> rows;
+  std::string nodes;
+  // Appends `entry`, which CheckEntryValues accepts, as the entry of the job
+  // of ordinal `job` (-1: cluster-wide).
+  void Add(const UsageRecord& entry, int64_t job);
+  size_t size() const { return rows.size(); }
+  bool empty() const { return rows.empty(); }
+  void clear() {
+    rows.clear();
+    nodes.clear();
+  }
+};
+
+// Appends `rows` packed to `out`.
+void PackRows(const EntryRows& rows, std::string* out);
+
 // Appends `count` entries from `entries` (one run's, in the order written)
 // to `out`. A job's entry must carry its ordinal (UsageRecord::job).
 // InvalidArgument (CheckEntry's) for an entry it cannot pack; `out` is then

@@ -394,18 +394,17 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     j.project = jobs->projects[k];
     totals.AddJob(static_cast<int64_t>(k), j);
   }
-  UsageRecord u;
+  EntryRow u;
   bool stray = false;
   absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
     if (e.job < 0) return true;
     if (static_cast<size_t>(e.job) >= jobs->size()) return !(stray = true);
-    u.job_id = jobs->ids[e.job];
     u.job = e.job;
-    u.category = std::string(kCategories[e.category]);
+    u.category = static_cast<uint8_t>(e.category);
     u.start = e.start;
     u.end = e.end;
-    u.gpus = static_cast<int>(e.gpus);
-    u.pool = e.pool;
+    u.gpus = static_cast<int32_t>(e.gpus);
+    u.pool = static_cast<uint8_t>(e.pool);
     totals.AddEntry(u);
     return true;
   });

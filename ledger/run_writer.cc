@@ -47,18 +47,29 @@ absl::Status WriteJobBatch(sqlite3* db, int64_t run, int64_t first_ordinal, int6
 
 absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
                              const UsageRecord* entries, size_t count) {
-  std::string packed;
-  if (absl::Status s = PackEntries(entries, count, &packed); !s.ok()) return s;
-  int64_t lo = -1, hi = -1;
+  EntryRows rows;
+  rows.rows.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    if (entries[i].job_id.empty()) continue;
-    lo = lo < 0 ? entries[i].job : std::min(lo, entries[i].job);
-    hi = std::max(hi, entries[i].job);
+    if (absl::Status s = CheckEntry(entries[i]); !s.ok()) return s;
+    rows.Add(entries[i], entries[i].job_id.empty() ? -1 : entries[i].job);
+  }
+  return WriteEntryBatch(db, run, first_entry, rows);
+}
+
+absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
+                             const EntryRows& rows) {
+  std::string packed;
+  PackRows(rows, &packed);
+  int64_t lo = -1, hi = -1;
+  for (const EntryRow& r : rows.rows) {
+    if (r.job < 0) continue;
+    lo = lo < 0 ? r.job : std::min(lo, r.job);
+    hi = std::max(hi, r.job);
   }
   Stmt q(db,
          "INSERT INTO entry_batches (first_entry, run_id, entries, packed, min_job, max_job) "
          "VALUES (?, ?, ?, ?, NULLIF(?, -1), NULLIF(?, -1))");
-  q.Bind(1, first_entry).Bind(2, run).Bind(3, static_cast<int64_t>(count));
+  q.Bind(1, first_entry).Bind(2, run).Bind(3, static_cast<int64_t>(rows.size()));
   q.BindBlobStatic(4, packed);
   q.Bind(5, lo).Bind(6, hi);
   return q.Run();
@@ -195,6 +206,17 @@ struct RunWriter::Statements {
               "VALUES (?,?,?,?,?)") {}
 };
 
+struct RunWriter::Batch {
+  struct JobBlob {
+    int64_t first, count;
+    std::string packed;
+  };
+  std::vector<JobBlob> jobs;  // packed, in ordinal order
+  EntryRows usage;
+  std::vector<JobEvent> events;
+  std::optional<FinishArgs> finish;
+};
+
 // The thread that writes batches in background mode, and its queue.
 class RunWriter::Background {
  public:
@@ -209,7 +231,7 @@ class RunWriter::Background {
   }
 
   // Hands a batch over; waits while two are already queued.
-  void Submit(Batch batch) {
+  void Submit(std::unique_ptr<Batch> batch) {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [this] { return queue_.size() < 2; });
     queue_.push_back(std::move(batch));
@@ -234,13 +256,14 @@ class RunWriter::Background {
     while (true) {
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
-      Batch batch = std::move(queue_.front());
+      std::unique_ptr<Batch> batch = std::move(queue_.front());
       queue_.pop_front();
       busy_ = true;
       cv_.notify_all();
       const bool skip = !error_.ok();
       lock.unlock();
-      absl::Status s = skip ? absl::OkStatus() : w_->WriteBatch(batch);
+      absl::Status s = skip ? absl::OkStatus() : w_->WriteBatch(*batch);
+      batch.reset();  // its memory goes back before the next one is waited for
       lock.lock();
       if (!s.ok() && error_.ok()) error_ = s;
       busy_ = false;
@@ -251,7 +274,7 @@ class RunWriter::Background {
   RunWriter* w_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Batch> queue_;
+  std::deque<std::unique_ptr<Batch>> queue_;
   bool busy_ = false;
   bool stop_ = false;
   absl::Status error_;
@@ -263,7 +286,9 @@ RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origi
       run_id_(run_id),
       clock_(std::move(clock)),
       stmts_(std::make_unique<Statements>(db)),
-      totals_(std::make_unique<GroupTotals>(day_origin)) {}
+      buffer_(std::make_unique<Batch>()),
+      totals_(std::make_unique<GroupTotals>(day_origin)),
+      pending_rows_(std::make_unique<EntryRows>()) {}
 
 RunWriter::~RunWriter() {
   // Rows not handed over are dropped, like an open transaction; batches
@@ -290,25 +315,25 @@ absl::Status RunWriter::MaybeFlush() {
 
 absl::Status RunWriter::Flush() {
   if (background_ != nullptr) {
-    background_->Submit(std::exchange(buffer_, Batch{}));
+    background_->Submit(std::exchange(buffer_, std::make_unique<Batch>()));
     return background_->Wait();
   }
   return Commit();
 }
 
 absl::Status RunWriter::WritePending() {
-  if (pending_usage_.empty()) return absl::OkStatus();
-  absl::Status s = WritePacked(pending_usage_.data(), pending_usage_.size());
-  if (s.ok()) pending_usage_.clear();  // on an error they stay, for a retried commit
+  if (pending_rows_->empty()) return absl::OkStatus();
+  absl::Status s = WritePacked(*pending_rows_);
+  if (s.ok()) pending_rows_->clear();  // on an error they stay, for a retried commit
   return s;
 }
 
-absl::Status RunWriter::WritePacked(const UsageRecord* entries, size_t count) {
-  if (count == 0) return absl::OkStatus();
+absl::Status RunWriter::WritePacked(const EntryRows& rows) {
+  if (rows.empty()) return absl::OkStatus();
   if (auto s = Begin(); !s.ok()) return s;
   absl::StatusOr<int64_t> first = NextEntryId(db_);
   if (!first.ok()) return first.status();
-  return WriteEntryBatch(db_, run_id_, *first, entries, count);
+  return WriteEntryBatch(db_, run_id_, *first, rows);
 }
 
 absl::Status RunWriter::Commit() {
@@ -332,12 +357,27 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
   // (a job entry's ordinal, if missing, is found when it is written).
   if (absl::Status s = CheckEntryValues(u); !s.ok()) return s;
   if (background_ == nullptr) {
-    if (auto s = WriteUsage(u); !s.ok()) return s;
+    if (auto s = Begin(); !s.ok()) return s;
+    absl::StatusOr<int64_t> job = OrdinalOf(u);
+    if (!job.ok()) return job.status();  // refused: not kept either
+    if (auto s = WriteUsage(u, *job); !s.ok()) return s;
     return MaybeFlush();
   }
-  buffer_.usage.push_back(u);
-  if (buffer_.usage.size() + buffer_.events.size() < kRowsPerTransaction) return absl::OkStatus();
-  background_->Submit(std::exchange(buffer_, Batch{}));
+  int64_t job = u.job_id.empty() ? -1 : u.job;
+  if (job < 0 && !u.job_id.empty()) {
+    // Found by its id among the jobs, read once: only after the writer
+    // thread has written what came before (the jobs among it) and left the
+    // connection alone.
+    if (ordinals_ == nullptr) {
+      if (auto s = Flush(); !s.ok()) return s;
+    }
+    absl::StatusOr<int64_t> found = OrdinalOf(u);
+    if (!found.ok()) return found.status();
+    job = *found;
+  }
+  buffer_->usage.Add(u, job);
+  if (buffer_->usage.size() + buffer_->events.size() < kRowsPerTransaction) return absl::OkStatus();
+  background_->Submit(std::exchange(buffer_, std::make_unique<Batch>()));
   return background_->error();
 }
 
@@ -346,7 +386,7 @@ absl::Status RunWriter::AppendJobEvent(const JobEvent& e) {
     if (auto s = WriteEvent(e); !s.ok()) return s;
     return MaybeFlush();
   }
-  buffer_.events.push_back(e);
+  buffer_->events.push_back(e);
   return absl::OkStatus();
 }
 
@@ -355,24 +395,22 @@ absl::Status RunWriter::AppendJobs(int64_t first, int64_t count, std::string pac
     if (auto s = Begin(); !s.ok()) return s;
     return WriteJobBatch(db_, run_id_, first, count, packed);
   }
-  buffer_.jobs.push_back({first, count, std::move(packed)});
-  if (static_cast<int64_t>(buffer_.jobs.size()) * kJobsPerBatch < kRowsPerTransaction)
+  buffer_->jobs.push_back({first, count, std::move(packed)});
+  if (static_cast<int64_t>(buffer_->jobs.size()) * kJobsPerBatch < kRowsPerTransaction)
     return absl::OkStatus();
-  background_->Submit(std::exchange(buffer_, Batch{}));
+  background_->Submit(std::exchange(buffer_, std::make_unique<Batch>()));
   return background_->error();
 }
 
-absl::Status RunWriter::WriteBatch(Batch& batch) {
+absl::Status RunWriter::WriteBatch(const Batch& batch) {
   if (!batch.jobs.empty()) {
     if (auto s = Begin(); !s.ok()) return s;
   }
-  for (const JobBlob& b : batch.jobs) {
+  for (const Batch::JobBlob& b : batch.jobs) {
     if (auto s = WriteJobBatch(db_, run_id_, b.first, b.count, b.packed); !s.ok()) return s;
   }
-  for (UsageRecord& u : batch.usage) {
-    if (auto s = Account(u); !s.ok()) return s;
-  }
-  if (auto s = WritePacked(batch.usage.data(), batch.usage.size()); !s.ok()) return s;
+  for (const EntryRow& r : batch.usage.rows) Account(r);
+  if (auto s = WritePacked(batch.usage); !s.ok()) return s;
   for (const JobEvent& e : batch.events) {
     if (auto s = WriteEvent(e); !s.ok()) return s;
   }
@@ -382,36 +420,42 @@ absl::Status RunWriter::WriteBatch(Batch& batch) {
   return Commit();
 }
 
-absl::Status RunWriter::Account(UsageRecord& u) {
-  if (!u.job_id.empty() && u.job < 0) {
-    // A writer that does not know the ordinal (tests, older callers): the
-    // job's, by its id, from the jobs written.
-    if (ordinals_ == nullptr) {
-      ordinals_ = std::make_unique<JobOrdinals>();
-      absl::Status s = ForEachJob(db_, run_id_, 0, [&](int64_t k, const PackedJob& j) {
-        ordinals_->try_emplace(std::string(j.id), k);
-        return true;
-      });
-      if (!s.ok()) return s;
+absl::StatusOr<int64_t> RunWriter::OrdinalOf(const UsageRecord& u) {
+  if (u.job_id.empty()) return -1;
+  if (u.job >= 0) return u.job;
+  // A writer that does not know the ordinal (tests, older callers): the
+  // job's, by its id, from the jobs written.
+  if (ordinals_ == nullptr) {
+    ordinals_ = std::make_unique<JobOrdinals>();
+    absl::Status s = ForEachJob(db_, run_id_, 0, [&](int64_t k, const PackedJob& j) {
+      ordinals_->try_emplace(std::string(j.id), k);
+      return true;
+    });
+    if (!s.ok()) {
+      ordinals_.reset();
+      return s;
     }
-    auto it = ordinals_->find(u.job_id);
-    if (it == ordinals_->end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("usage entry of job \"", u.job_id, "\": run ", run_id_, " has no such job"));
-    }
-    u.job = it->second;
   }
-  totals_->AddEntry(u);
-  if (u.job_id.empty() && u.category == "idle") idle_gpu_seconds_ += (u.end - u.start) * u.gpus;
-  if (u.job_id.empty() && u.category == "down") down_gpu_seconds_ += (u.end - u.start) * u.gpus;
-  return absl::OkStatus();
+  auto it = ordinals_->find(u.job_id);
+  if (it == ordinals_->end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("usage entry of job \"", u.job_id, "\": run ", run_id_, " has no such job"));
+  }
+  return it->second;
 }
 
-absl::Status RunWriter::WriteUsage(const UsageRecord& u) {
+void RunWriter::Account(const EntryRow& r) {
+  totals_->AddEntry(r);
+  static const uint8_t kIdle = static_cast<uint8_t>(CategoryIndex("idle"));
+  static const uint8_t kDown = static_cast<uint8_t>(CategoryIndex("down"));
+  if (r.job < 0 && r.category == kIdle) idle_gpu_seconds_ += (r.end - r.start) * r.gpus;
+  if (r.job < 0 && r.category == kDown) down_gpu_seconds_ += (r.end - r.start) * r.gpus;
+}
+
+absl::Status RunWriter::WriteUsage(const UsageRecord& u, int64_t job) {
   if (auto s = Begin(); !s.ok()) return s;
-  UsageRecord r = u;
-  if (auto s = Account(r); !s.ok()) return s;  // refused: not kept either
-  pending_usage_.push_back(std::move(r));
+  pending_rows_->Add(u, job);
+  Account(pending_rows_->rows.back());
   return absl::OkStatus();
 }
 
@@ -434,8 +478,8 @@ absl::Status RunWriter::Finish(RunStatus status, int64_t sim_start, int64_t sim_
                idle_gpu_seconds, down_gpu_seconds};
   if (background_ != nullptr) {
     // The last rows and the run's end in one transaction, then no thread.
-    buffer_.finish = std::move(f);
-    background_->Submit(std::exchange(buffer_, Batch{}));
+    buffer_->finish = std::move(f);
+    background_->Submit(std::exchange(buffer_, std::make_unique<Batch>()));
     absl::Status s = background_->Wait();
     background_.reset();
     return s;

@@ -290,6 +290,9 @@ class Ledger {
 // and leaves the run "running": visibly incomplete, never reported as
 // complete. Writers may share their Ledger's connection if each flushes
 // before another appends (the server runs them on one thread).
+struct EntryRow;   // ledger/entries.h
+struct EntryRows;
+
 class RunWriter {
  public:
   ~RunWriter();
@@ -325,16 +328,8 @@ class RunWriter {
     int64_t idle_gpu_seconds;
     int64_t down_gpu_seconds;
   };
-  struct JobBlob {
-    int64_t first, count;
-    std::string packed;
-  };
-  struct Batch {
-    std::vector<JobBlob> jobs;  // packed, in ordinal order
-    std::vector<UsageRecord> usage;
-    std::vector<JobEvent> events;
-    std::optional<FinishArgs> finish;
-  };
+  // Rows handed to the background thread as plain structs (run_writer.cc).
+  struct Batch;
   class Background;
 
   absl::Status Begin();
@@ -344,19 +339,23 @@ class RunWriter {
   absl::Status AppendJobs(int64_t first, int64_t count, std::string packed);
   // Entries are held until their transaction commits, then written as one
   // packed batch.
-  absl::Status WriteUsage(const UsageRecord& usage);
+  absl::Status WriteUsage(const UsageRecord& usage, int64_t job);
   absl::Status WritePending();
-  absl::Status WritePacked(const UsageRecord* entries, size_t count);
-  // What every entry adds as it is written: its job's ordinal if it came
-  // without, the totals, the idle and down sums.
-  absl::Status Account(UsageRecord& usage);
+  absl::Status WritePacked(const EntryRows& rows);
+  // The ordinal of an entry's job (-1 for a cluster-wide entry): the one it
+  // carries, else found by its id among the jobs written (on the thread
+  // that owns the connection).
+  absl::StatusOr<int64_t> OrdinalOf(const UsageRecord& usage);
+  // What every entry adds as it is written: the totals, the idle and down
+  // sums.
+  void Account(const EntryRow& row);
   absl::Status WriteEvent(const JobEvent& event);
   absl::Status WriteFinish(const FinishArgs& finish);
   // A complete run's per-group totals; `stored` gets the groupings written
   // ("phase,project,..."), "" when none are.
   absl::Status WriteTotals(const FinishArgs& finish, std::string* stored);
   // Writes a batch in one transaction (the background thread's work).
-  absl::Status WriteBatch(Batch& batch);
+  absl::Status WriteBatch(const Batch& batch);
 
   sqlite3* db_;
   int64_t run_id_;
@@ -365,11 +364,11 @@ class RunWriter {
   bool in_transaction_ = false;
   struct Statements;
   std::unique_ptr<Statements> stmts_;
-  Batch buffer_;  // background mode: rows not yet handed over
+  std::unique_ptr<Batch> buffer_;  // background mode: rows not yet handed over
   // Per-group totals of what has been written (by the writing thread only);
   // stored with a complete run.
   std::unique_ptr<GroupTotals> totals_;
-  std::vector<UsageRecord> pending_usage_;  // written at the next commit
+  std::unique_ptr<EntryRows> pending_rows_;  // written at the next commit
   // Job ids to ordinals, read back when an entry comes without its ordinal.
   struct JobOrdinals;
   std::unique_ptr<JobOrdinals> ordinals_;

@@ -36,6 +36,9 @@ absl::Status ForEachJob(sqlite3* db, int64_t run, int64_t from, const F& f) {
 // their ordinals) as one packed batch whose ids start at `first_entry`.
 absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
                              const UsageRecord* entries, size_t count);
+// The same for rows already checked (EntryRows::Add's).
+absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
+                             const EntryRows& rows);
 
 }  // namespace gpuledger::ledger
 

@@ -22,8 +22,8 @@ void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int
   g.last_end = first ? end : std::max(g.last_end, end);
 }
 
-void GroupTotals::Named::Add(int g, const UsageRecord& u) {
-  AddToGroup(groups[g], !used[g], u.start, u.end, u.gpus, u.pool);
+void GroupTotals::Named::Add(int g, const EntryRow& u) {
+  AddToGroup(groups[g], !used[g], u.start, u.end, u.gpus, u.pool_kind());
   used[g] = true;
 }
 
@@ -36,16 +36,21 @@ void GroupTotals::AddJob(int64_t ordinal, const JobRecord& job) {
   job_project_.push_back(project_.Find(job.project));
 }
 
-void GroupTotals::AddEntry(const UsageRecord& u) {
-  if (u.job_id.empty()) return;  // cluster-wide: idle and down are the run's own totals
-  if (u.job < 0 || u.job >= static_cast<int64_t>(job_phase_.size())) {
+void GroupTotals::AddEntry(const EntryRow& u) {
+  if (u.job < 0) return;  // cluster-wide: idle and down are the run's own totals
+  if (u.job >= static_cast<int64_t>(job_phase_.size())) {
     valid_ = false;
     return;
   }
   phase_.Add(job_phase_[u.job], u);
   project_.Add(job_project_[u.job], u);
-  category_.Add(category_.Find(u.category), u);
-  pool_.Add(pool_.Find(PoolName(u.pool)), u);
+  // Categories and pools are few: each one's group is looked up once.
+  int& category = category_group_[u.category];
+  if (category < 0) category = category_.Find(std::string(kCategories[u.category]));
+  category_.Add(category, u);
+  int& pool = pool_group_[u.pool];
+  if (pool < 0) pool = pool_.Find(PoolName(u.pool_kind()));
+  pool_.Add(pool, u);
   ForEachDay(day_origin_, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
     auto [it, fresh] = days_.try_emplace(day);
     Ledger::GroupSum& g = it->second;
@@ -54,7 +59,7 @@ void GroupTotals::AddEntry(const UsageRecord& u) {
       g.first_start = from;
     }
     g.gpu_seconds += (to - from) * u.gpus;
-    if (u.pool == Pool::kOnDemand) g.on_demand_gpu_seconds += (to - from) * u.gpus;
+    if (u.pool_kind() == Pool::kOnDemand) g.on_demand_gpu_seconds += (to - from) * u.gpus;
     g.first_start = std::min(g.first_start, from);
     g.last_end = std::max(g.last_end, to);
   });

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "ledger/entries.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
@@ -28,10 +29,10 @@ class GroupTotals {
 
   // Jobs in ordinal order (0, 1, ...), before any entry of theirs.
   void AddJob(int64_t ordinal, const JobRecord& job);
-  // Every entry of the run, in the order written. A job's entry must carry
-  // its job's ordinal (UsageRecord::job); one that does not makes the
-  // totals unusable (valid() false), and reports then sum the entries.
-  void AddEntry(const UsageRecord& entry);
+  // Every entry of the run, in the order written. A job's entry whose
+  // ordinal names no job added makes the totals unusable (valid() false),
+  // and reports then sum the entries.
+  void AddEntry(const EntryRow& entry);
 
   bool valid() const { return valid_; }
   int64_t day_origin() const { return day_origin_; }
@@ -47,12 +48,14 @@ class GroupTotals {
     std::vector<bool> used;
     absl::flat_hash_map<std::string, int> index;
     int Find(const std::string& name);
-    void Add(int g, const UsageRecord& u);
+    void Add(int g, const EntryRow& u);
   };
 
   int64_t day_origin_;
   bool valid_ = true;
   Named phase_, project_, category_, pool_;
+  int category_group_[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // by category index
+  int pool_group_[4] = {-1, -1, -1, -1};                       // by Pool
   std::vector<int> job_phase_, job_project_;  // by ordinal: the job's groups
   std::map<int64_t, Ledger::GroupSum> days_;  // by day index
 };
