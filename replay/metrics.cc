@@ -23,6 +23,7 @@ v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
                               const std::map<std::string, int64_t>& skipped) {
   v1::RunMetrics m;
   std::vector<int64_t> waits;
+  waits.reserve(jobs.size());
   double wait_sum = 0, slowdown_sum = 0, dependency_sum = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     if (times[i].end < 0) continue;

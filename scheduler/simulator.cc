@@ -33,7 +33,7 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
       submitted_(jobs_.size(), false),
       remaining_(jobs_.size()),
       restart_owed_(jobs_.size(), 0),
-      queued_at_(jobs_.size(), 0),
+      queued_at_(options.on_demand ? jobs_.size() : 0, 0),  // only bursting reads it
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
       node_up_at_(shape.nodes, 0),
@@ -202,7 +202,7 @@ void SimulatorImpl::ReleaseHeld(int job) {
 }
 
 void SimulatorImpl::Enqueue(int job, Seconds t) {
-  queued_at_[job] = t;
+  if (options_.on_demand) queued_at_[job] = t;
   const int committed =
       (cluster_.shape().nodes - options_.spare_nodes) * cluster_.shape().gpus_per_node;
   if (options_.on_demand && jobs_[job].gpus > committed) {

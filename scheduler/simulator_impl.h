@@ -147,7 +147,7 @@ class SimulatorImpl final : public Simulator {
   std::vector<bool> submitted_;
   std::vector<Seconds> remaining_;            // run seconds still to do (checkpoints)
   std::vector<Seconds> restart_owed_;         // restart to do before the work resumes
-  std::vector<Seconds> queued_at_;            // when it last joined the queue
+  std::vector<Seconds> queued_at_;  // with on-demand capacity: when it last joined the queue
   std::vector<bool> on_demand_;               // its current run is on demand
   std::set<int> on_demand_running_;
   std::set<QueueKey> on_demand_only_;          // waiting jobs bigger than the cluster
