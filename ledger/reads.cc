@@ -199,14 +199,14 @@ absl::Status ForEachJobImpl(sqlite3* db, int64_t run, int64_t from,
 
 absl::StatusOr<std::vector<RunRecord>> Ledger::ListRuns(int64_t after_id, int limit,
                                                         int64_t group) {
-  Stmt q(db_, std::string(kRunColumns) +
+  Stmt q(*stmts_, std::string(kRunColumns) +
                   "WHERE run_id > ?1 AND (?3 = 0 OR group_id = ?3) ORDER BY run_id LIMIT ?2");
   q.Bind(1, after_id).Bind(2, limit).Bind(3, group);
   return CollectRows<RunRecord>(q, ReadRun);
 }
 
 absl::StatusOr<RunGroupRecord> Ledger::GetRunGroup(int64_t id) {
-  Stmt q(db_, std::string(kGroupColumns) + "WHERE group_id = ?");
+  Stmt q(*stmts_, std::string(kGroupColumns) + "WHERE group_id = ?");
   q.Bind(1, id);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
@@ -215,18 +215,18 @@ absl::StatusOr<RunGroupRecord> Ledger::GetRunGroup(int64_t id) {
 }
 
 absl::StatusOr<std::vector<RunGroupRecord>> Ledger::ListRunGroups() {
-  Stmt q(db_, std::string(kGroupColumns) + "ORDER BY group_id");
+  Stmt q(*stmts_, std::string(kGroupColumns) + "ORDER BY group_id");
   return CollectRows<RunGroupRecord>(q, ReadGroup);
 }
 
 absl::StatusOr<std::vector<RunRecord>> Ledger::ListRunsInGroup(int64_t group) {
-  Stmt q(db_, std::string(kRunColumns) + "WHERE group_id = ? ORDER BY seed, run_id");
+  Stmt q(*stmts_, std::string(kRunColumns) + "WHERE group_id = ? ORDER BY seed, run_id");
   q.Bind(1, group);
   return CollectRows<RunRecord>(q, ReadRun);
 }
 
 absl::StatusOr<RunRecord> Ledger::GetRun(int64_t id) {
-  Stmt q(db_, std::string(kRunColumns) + "WHERE run_id = ?");
+  Stmt q(*stmts_, std::string(kRunColumns) + "WHERE run_id = ?");
   q.Bind(1, id);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
@@ -235,7 +235,7 @@ absl::StatusOr<RunRecord> Ledger::GetRun(int64_t id) {
 }
 
 absl::StatusOr<RunRecord> Ledger::LatestCompleteRun() {
-  Stmt q(db_, std::string(kRunColumns) + "WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1");
+  Stmt q(*stmts_, std::string(kRunColumns) + "WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1");
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::NotFoundError("the ledger has no complete run");
@@ -336,7 +336,7 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
 }
 
 absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
-  Stmt q(db_,
+  Stmt q(*stmts_,
          "SELECT time, job_id, kind, nodes FROM job_events WHERE run_id = ? "
          "ORDER BY event_id");
   q.Bind(1, run);
@@ -347,14 +347,14 @@ absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, GroupBy key) {
   // A complete run's totals, where its writer stored them for this grouping.
-  Stmt has(db_,
+  Stmt has(*stmts_,
            "SELECT 1 FROM runs WHERE run_id = ?1 AND status = 'complete' AND "
            "instr(',' || totals || ',', ',' || ?2 || ',') > 0");
   has.Bind(1, run).BindStatic(2, GroupByName(key));
   absl::StatusOr<bool> stored = has.Step();
   if (!stored.ok()) return stored.status();
   if (!*stored) return SumEntriesByGroup(run, key);
-  Stmt q(db_,
+  Stmt q(*stmts_,
          "SELECT grp, gpu_seconds, first_start, last_end, on_demand_gpu_seconds FROM "
          "group_totals WHERE run_id = ? AND grouping = ? ORDER BY ordinal");
   q.Bind(1, run).BindStatic(2, GroupByName(key));
@@ -427,7 +427,7 @@ absl::StatusOr<Pool> Ledger::CommittedPool(int64_t run) {
 absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
   // Ordinals are 0, 1, ... in each run: the last one is a seek, where
   // COUNT(*) would read every job of the run.
-  Stmt q(db_,
+  Stmt q(*stmts_,
          "SELECT COALESCE((SELECT first_ordinal + jobs FROM job_batches WHERE run_id = ?1 "
          "ORDER BY first_ordinal DESC LIMIT 1), 0)");
   q.Bind(1, run);
@@ -446,7 +446,7 @@ absl::StatusOr<int64_t> Ledger::DownGpuSeconds(int64_t run) {
 
 absl::StatusOr<int64_t> Ledger::CapacityGpuSeconds(int64_t run, absl::string_view category) {
   // Kept with the run when it ends; summed from the entries before then.
-  Stmt q(db_, absl::StrCat("SELECT ", category == "idle" ? "idle_gpu_seconds" : "down_gpu_seconds",
+  Stmt q(*stmts_, absl::StrCat("SELECT ", category == "idle" ? "idle_gpu_seconds" : "down_gpu_seconds",
                            " FROM runs WHERE run_id = ?"));
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();

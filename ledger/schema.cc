@@ -533,6 +533,12 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string
   return absl::UnavailableError(absl::StrCat(path, ": cannot open the ledger"));
 }
 
-Ledger::~Ledger() { sqlite3_close_v2(db_); }
+Ledger::Ledger(sqlite3* db, Clock clock)
+    : db_(db), stmts_(std::make_unique<StmtCache>(db)), clock_(std::move(clock)) {}
+
+Ledger::~Ledger() {
+  stmts_.reset();  // finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
 
 }  // namespace gpuledger::ledger

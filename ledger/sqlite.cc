@@ -21,7 +21,35 @@ Stmt::Stmt(sqlite3* db, const std::string& sql) : db_(db) {
   if (rc != SQLITE_OK) status_ = Error(rc);
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::Stmt(StmtCache& cache, const std::string& sql) : db_(cache.db_) {
+  if (auto it = cache.idle_.find(sql); it != cache.idle_.end()) {
+    stmt_ = it->second;
+    cache.idle_.erase(it);
+  } else {
+    const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_,
+                                      nullptr);
+    if (rc != SQLITE_OK) {
+      status_ = Error(rc);
+      return;
+    }
+  }
+  cache_ = &cache;
+  sql_ = sql;
+}
+
+Stmt::~Stmt() {
+  if (cache_ != nullptr && stmt_ != nullptr) {
+    // Reset: a statement left stepped would hold its read snapshot open.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    if (cache_->idle_.try_emplace(std::move(sql_), stmt_).second) return;
+  }
+  sqlite3_finalize(stmt_);
+}
+
+StmtCache::~StmtCache() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+}
 
 absl::Status Stmt::Error(int rc) const {
   const std::string msg = absl::StrCat("ledger: ", sqlite3_errmsg(db_));

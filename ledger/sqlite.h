@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -17,9 +18,29 @@ namespace gpuledger::ledger {
 // Runs one or more statements that return no rows.
 absl::Status Exec(sqlite3* db, const std::string& sql);
 
+// One connection's prepared statements kept for reuse, by their SQL: a
+// read on a pooled connection (the server's) then prepares nothing. For one
+// caller at a time, as its connection; destroy it before closing the
+// connection.
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3* db) : db_(db) {}
+  ~StmtCache();
+  StmtCache(const StmtCache&) = delete;
+  StmtCache& operator=(const StmtCache&) = delete;
+
+ private:
+  friend class Stmt;
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> idle_;  // prepared, reset, not in use
+};
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const std::string& sql);
+  // From `cache` (prepared once per SQL text), and given back to it, reset,
+  // when done; a statement in use is not shared (a second one is prepared).
+  Stmt(StmtCache& cache, const std::string& sql);
   ~Stmt();
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
@@ -63,6 +84,8 @@ class Stmt {
   absl::Status Error(int rc) const;
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  StmtCache* cache_ = nullptr;  // gets stmt_ back, under sql_
+  std::string sql_;
   absl::Status status_;
 };
 

@@ -162,6 +162,7 @@ void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
 
 class RunWriter;
 class GroupTotals;
+class StmtCache;  // ledger/sqlite.h
 
 // The wall clock a ledger writes (a run's wall_start and wall_end, a group's
 // creation, an abandonment), as UTC seconds since 1970. Tests give a fixed
@@ -275,10 +276,12 @@ class Ledger {
   sqlite3* db() { return db_; }
 
  private:
-  Ledger(sqlite3* db, Clock clock) : db_(db), clock_(std::move(clock)) {}
+  Ledger(sqlite3* db, Clock clock);
   std::string Now() const;
   absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
   sqlite3* db_;
+  // The reads' prepared statements, kept for the connection's next calls.
+  std::unique_ptr<StmtCache> stmts_;
   Clock clock_;
   int migrated_from_ = 0;
 };

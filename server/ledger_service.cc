@@ -223,9 +223,28 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     }
   }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
+  // A complete run's answer is kept (ReportCache), stamped with the file and
+  // the run's row it came from.
+  std::string key, stamp;
+  if (absl::StatusOr<ledger::RunRecord> run = ledger->GetRun(id);
+      run.ok() && run->status == ledger::RunStatus::kComplete) {
+    key = absl::StrCat(id, "|", by, "|", req->view(), "|", req->allow_partial(), "|",
+                       override_pricing != nullptr ? override_pricing->SerializeAsString() : "");
+    const ReaderPool::Return& file = ledger.get_deleter();
+    stamp = absl::StrCat(file.dev, ":", file.ino, "|", run->wall_start, "|", run->wall_end, "|",
+                         run->plan_sha256, "|", run->sim_start, "|", run->sim_end, "|",
+                         run->strategy, "|", run->pricing, "|", run->metrics);
+    if (ReportCache::Report kept = reports_.Find(key, stamp)) {
+      *resp = *kept;
+      return grpc::Status::OK;
+    }
+  }
   GPULEDGER_ASSIGN_OR_RETURN(
       report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
+  if (!key.empty() && report.run.status == ledger::RunStatus::kComplete) {
+    reports_.Put(key, std::move(stamp), std::make_shared<const v1::CostReport>(*resp));
+  }
   return grpc::Status::OK;
 }
 

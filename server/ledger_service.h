@@ -15,6 +15,7 @@
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "report/cost.h"
 #include "server/reader_pool.h"
+#include "server/report_cache.h"
 
 namespace gpuledger::server {
 
@@ -67,6 +68,9 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
  private:
   std::string path_;
   ReaderPool readers_;  // of path_
+  // Complete runs' cost reports, up to 64 MiB: the same question of a run
+  // that no longer changes costs a copy.
+  ReportCache reports_{64 << 20};
   CompareHandler compare_;
   LiveReportHandler live_;
 };

@@ -1,0 +1,104 @@
+// GetCostReport keeps complete runs' answers (server/report_cache.h): asked
+// again, every grouping and view gives what a report built afresh gives; a
+// pricing override is a question of its own; and a ledger replaced on disk
+// is answered from the new file, never from what was kept of the old one.
+#include <cstdio>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "ledger/store.h"
+#include "replay/replay.h"
+#include "report/cost.h"
+#include "server/convert.h"
+#include "server/ledger_service.h"
+#include "tests/temp_dir.h"
+#include "traces/plan.h"
+
+namespace gpuledger::server {
+namespace {
+
+// A two-node plan whose rental price is `usd_per_hour`.
+std::string Plan(const std::string& usd_per_hour) {
+  return "name: \"small\"\n"
+         "cluster { gpu: \"H800\" nodes: 2 }\n"
+         "pricing { rental { usd_per_gpu_hour: " +
+         usd_per_hour +
+         " } }\n"
+         "jobs { id: \"a\" phase: PRETRAIN project: \"P\" gpus: 16 gpu_hours: 32 }\n"
+         "jobs { id: \"b\" phase: RL project: \"P\" gpus: 4 wall_clock_hours: 3 after: \"a\" }\n"
+         "jobs { id: \"c\" phase: EVAL project: \"Q\" gpus: 2 gpu_hours: 1 }\n";
+}
+
+class ReportCacheTest : public testing::TempDirTest {
+ protected:
+  // A ledger at `name` with one complete replay of Plan(usd_per_hour).
+  std::string Make(const std::string& name, const std::string& usd_per_hour) {
+    auto w = traces::LoadPlanText(Plan(usd_per_hour), "small.textproto");
+    EXPECT_TRUE(w.ok()) << w.status();
+    auto l = ledger::Ledger::Open(Path(name));
+    EXPECT_TRUE(l.ok());
+    EXPECT_TRUE(replay::ReplayWorkload(*std::move(w), **l, 1).ok());
+    return Path(name);
+  }
+  // The answer a report built afresh gives.
+  static v1::CostReport Fresh(const std::string& path, v1::GroupBy by, v1::CostView view,
+                              const v1::Pricing* pricing = nullptr) {
+    auto l = ledger::Ledger::OpenForReading(path);
+    EXPECT_TRUE(l.ok());
+    ledger::GroupBy g = by == v1::GROUP_BY_PROJECT ? ledger::GroupBy::kProject
+                        : by == v1::GROUP_BY_DAY   ? ledger::GroupBy::kDay
+                                                   : ledger::GroupBy::kJob;
+    auto r = report::BuildCostReport(**l, 1, g, false, pricing);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return ReportToProto(*r, view);
+  }
+  static v1::CostReport Ask(LedgerServiceImpl& service, v1::GroupBy by, v1::CostView view,
+                            const v1::Pricing* pricing = nullptr) {
+    v1::GetCostReportRequest req;
+    req.set_name("runs/1");
+    req.set_group_by(by);
+    req.set_view(view);
+    if (pricing != nullptr) *req.mutable_pricing_override() = *pricing;
+    v1::CostReport resp;
+    const grpc::Status s = service.GetCostReport(nullptr, &req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+};
+
+TEST_F(ReportCacheTest, AskedAgainGivesTheFreshAnswer) {
+  const std::string path = Make("l.sqlite", "2");
+  LedgerServiceImpl service(path);
+  v1::Pricing dearer;
+  dearer.mutable_rental()->set_usd_per_gpu_hour(3);
+  for (int round = 0; round < 2; ++round) {  // built, then kept
+    for (v1::GroupBy by : {v1::GROUP_BY_JOB, v1::GROUP_BY_PROJECT, v1::GROUP_BY_DAY}) {
+      for (v1::CostView view : {v1::COST_VIEW_UNSPECIFIED, v1::COST_VIEW_RENTAL}) {
+        EXPECT_EQ(Ask(service, by, view).SerializeAsString(),
+                  Fresh(path, by, view).SerializeAsString());
+        EXPECT_EQ(Ask(service, by, view, &dearer).SerializeAsString(),
+                  Fresh(path, by, view, &dearer).SerializeAsString());
+      }
+    }
+  }
+  // The override is its own question: its answer is not the plain one.
+  EXPECT_NE(Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString(),
+            Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL, &dearer).SerializeAsString());
+}
+
+TEST_F(ReportCacheTest, AReplacedLedgerIsAnsweredFromTheNewFile) {
+  const std::string path = Make("l.sqlite", "2");
+  const std::string other = Make("other.sqlite", "4");
+  LedgerServiceImpl service(path);
+  const v1::CostReport before = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  ASSERT_EQ(before.SerializeAsString(),
+            Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
+  ASSERT_EQ(std::rename(other.c_str(), path.c_str()), 0);
+  const v1::CostReport after = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  EXPECT_EQ(after.SerializeAsString(),
+            Fresh(path, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
+  EXPECT_NE(after.SerializeAsString(), before.SerializeAsString());  // twice the price
+}
+
+}  // namespace
+}  // namespace gpuledger::server
