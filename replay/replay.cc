@@ -132,6 +132,12 @@ SchedulerJobs ToSchedulerJobs(traces::Workload w) {
 absl::StatusOr<SchedulerJobs> ReadSwfJobs(const std::string& path,
                                           const traces::SwfOptions& options) {
   SchedulerJobs out;
+  // Room for every job the file can hold (address space, not memory, until
+  // used): the vectors never move, and the pages they use are touched once.
+  const size_t most = traces::SwfJobsAtMost(path);
+  out.specs.reserve(most);
+  out.labels.phase.reserve(most);
+  out.labels.project.reserve(most);
   std::optional<JobConverter> c;  // once the trace's header has set the cluster
   absl::Status s = traces::ReadSwfFile(path, options, &out.workload, [&](traces::PlanJob&& j) {
     if (!c) c.emplace(out.workload);

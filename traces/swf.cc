@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -39,6 +40,19 @@ bool HeaderValue(absl::string_view line, absl::string_view key, int64_t* value) 
 
 bool IsSwfPath(const std::string& path) {
   return absl::EndsWith(path, ".swf") || absl::EndsWith(path, ".swf.gz");
+}
+
+size_t SwfJobsAtMost(const std::string& path) {
+  // A job line is 18 fields of at least one character, 17 separators and
+  // its newline: 36 bytes or more.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return 0;
+  unsigned char magic[2] = {0, 0};
+  const bool gzip = std::fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  const bool sized = std::fseek(f, 0, SEEK_END) == 0;
+  const long size = sized ? std::ftell(f) : -1;
+  std::fclose(f);
+  return gzip || size < 0 ? 0 : static_cast<size_t>(size) / 36;
 }
 
 namespace {
@@ -83,8 +97,11 @@ bool FieldValue(absl::string_view f, double* v) {
   return absl::SimpleAtod(f, v) && std::isfinite(*v);
 }
 
-// The 18 fields of a job line, as numbers; times checked against kMaxSeconds.
-absl::Status ReadFields(absl::string_view s, const std::string& where, double (&v)[kFields]) {
+// The 18 fields of line `line` of `path`, as numbers; times checked against
+// kMaxSeconds. The place is spelled out only in an error.
+absl::Status ReadFields(absl::string_view s, const std::string& path, int line,
+                        double (&v)[kFields]) {
+  auto where = [&] { return absl::StrCat(path, ":", line); };
   int n = 0;
   for (size_t i = 0; i < s.size() && n < kFields;) {  // columns after the 18th are ignored
     if (s[i] == ' ' || s[i] == '\t') {
@@ -96,13 +113,13 @@ absl::Status ReadFields(absl::string_view s, const std::string& where, double (&
     const absl::string_view field = s.substr(begin, i - begin);
     if (!FieldValue(field, &v[n])) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where, ": field ", n + 1, " (\"", field, "\") is not a number"));
+          absl::StrCat(where(), ": field ", n + 1, " (\"", field, "\") is not a number"));
     }
     ++n;
   }
   if (n < kFields) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ": expected ", kFields, " fields, found ", n));
+        absl::StrCat(where(), ": expected ", kFields, " fields, found ", n));
   }
   // Times beyond kMaxSeconds are refused; sizes beyond any cluster are
   // clamped before rounding (they are skipped as above capacity).
@@ -110,7 +127,7 @@ absl::Status ReadFields(absl::string_view s, const std::string& where, double (&
        {std::pair<int, const char*>{1, "submit time"}, {3, "run time"}, {8, "requested time"}}) {
     if (v[i] > static_cast<double>(kMaxSeconds)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where, ": field ", i + 1, " (", name, ") must be at most ", kMaxSeconds,
+          absl::StrCat(where(), ": field ", i + 1, " (", name, ") must be at most ", kMaxSeconds,
                        " seconds (100 years), got ", absl::StrFormat("%.0f", v[i])));
     }
   }
@@ -210,6 +227,10 @@ absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Wor
   Skips skips;
   std::vector<double> ids;  // of the kept jobs, with their lines
   std::vector<int> lines;
+  // Room for every job the file can hold: untouched room costs address
+  // space, not memory, and the vectors never move.
+  ids.reserve(SwfJobsAtMost(path));
+  lines.reserve(ids.capacity());
   bool growing = true;  // every id above the one before
   int64_t kept = 0;
   while (f->Next(&line)) {
@@ -232,7 +253,7 @@ absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Wor
       capacity = *c;
     }
     double v[kFields];
-    if (absl::Status st = ReadFields(s, absl::StrCat(path, ":", line_no), v); !st.ok()) return st;
+    if (absl::Status st = ReadFields(s, path, line_no, v); !st.ok()) return st;
     if (std::optional<PlanJob> j = SwfJob(v, capacity, options.gpus_per_node, &skips)) {
       growing = growing && (ids.empty() || v[0] > ids.back());
       ids.push_back(v[0]);

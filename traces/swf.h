@@ -35,6 +35,10 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
 absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Workload* workload,
                          const std::function<absl::Status(PlanJob&&)>& each);
 
+// At least as many jobs as the SWF trace at `path` can hold, from its size
+// (0 if it is compressed or cannot be read): room to reserve.
+size_t SwfJobsAtMost(const std::string& path);
+
 // True if `path` names an SWF trace (.swf or .swf.gz).
 bool IsSwfPath(const std::string& path);
 
