@@ -454,7 +454,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
   // WAL lets readers work beside the one writer. synchronous = NORMAL: in
   // WAL mode a crash cannot corrupt the file, it can only lose the last
   // commits, which leaves a run visibly incomplete; fsync per commit is not
-  // needed for that. A 64 MiB page cache keeps large replays off the disk.
+  // needed for that. An 8 MiB page cache is plenty: runs are appended in
+  // packed batches at the end of their tables, and reports read totals.
   // The schema first: a file that is not a ledger is left as it was.
   absl::Status s = Migrate(db, &ledger->migrated_from_);
   if (s.ok()) {
