@@ -126,11 +126,13 @@ void EntryRows::Add(const UsageRecord& u, int64_t job) {
   r.gpus = u.gpus;
   r.category = static_cast<uint8_t>(CategoryIndex(u.category));
   r.pool = static_cast<uint8_t>(u.pool);
-  if (!u.nodes.empty()) {
-    r.nodes_at = static_cast<uint32_t>(nodes.size());
-    r.nodes_size = static_cast<uint32_t>(u.nodes.size());
-    nodes += u.nodes;
-  }
+  Add(r, u.nodes);
+}
+
+void EntryRows::Add(EntryRow r, absl::string_view row_nodes) {
+  r.nodes_at = static_cast<uint32_t>(nodes.size());
+  r.nodes_size = static_cast<uint32_t>(row_nodes.size());
+  nodes.append(row_nodes.data(), row_nodes.size());
   rows.push_back(r);
 }
 

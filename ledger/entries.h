@@ -65,6 +65,8 @@ struct EntryRows {
   // Appends `entry`, which CheckEntryValues accepts, as the entry of the job
   // of ordinal `job` (-1: cluster-wide).
   void Add(const UsageRecord& entry, int64_t job);
+  // Appends `row` (its nodes fields set here) with its nodes' text.
+  void Add(EntryRow row, absl::string_view row_nodes);
   size_t size() const { return rows.size(); }
   bool empty() const { return rows.empty(); }
   void clear() {
@@ -88,8 +90,6 @@ absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* 
 template <typename F>
 absl::Status UnpackEntries(absl::string_view packed, size_t count, const F& f);
 
-// The category index of `name` in kCategories, or -1.
-int CategoryIndex(absl::string_view name);
 
 // Jobs packed the same way, a batch of a run's consecutive jobs (ordinals
 // first..first+n-1) in one BLOB: each job its id (a whole number as the

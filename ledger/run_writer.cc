@@ -158,6 +158,7 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   const int64_t run_id = sqlite3_last_insert_rowid(db_);
   std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_, run.sim_start));
   writer->in_transaction_ = true;  // the run's row opened this transaction
+  writer->jobs_ = static_cast<int64_t>(count);
   if (background) {
     if (auto s = writer->Commit(); !s.ok()) return s;
     if (auto s = writer->WriteInBackground(); !s.ok()) return s;
@@ -356,15 +357,13 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
   // Refused here, alone, never later with the batch it would have joined
   // (a job entry's ordinal, if missing, is found when it is written).
   if (absl::Status s = CheckEntryValues(u); !s.ok()) return s;
+  int64_t job = u.job_id.empty() ? -1 : u.job;
   if (background_ == nullptr) {
     if (auto s = Begin(); !s.ok()) return s;
-    absl::StatusOr<int64_t> job = OrdinalOf(u);
-    if (!job.ok()) return job.status();  // refused: not kept either
-    if (auto s = WriteUsage(u, *job); !s.ok()) return s;
-    return MaybeFlush();
-  }
-  int64_t job = u.job_id.empty() ? -1 : u.job;
-  if (job < 0 && !u.job_id.empty()) {
+    absl::StatusOr<int64_t> found = OrdinalOf(u);
+    if (!found.ok()) return found.status();  // refused: not kept either
+    job = *found;
+  } else if (job < 0 && !u.job_id.empty()) {
     // Found by its id among the jobs, read once: only after the writer
     // thread has written what came before (the jobs among it) and left the
     // connection alone.
@@ -375,7 +374,49 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
     if (!found.ok()) return found.status();
     job = *found;
   }
-  buffer_->usage.Add(u, job);
+  EntryRow r;
+  r.job = job;
+  r.start = u.start;
+  r.end = u.end;
+  r.gpus = u.gpus;
+  r.category = static_cast<uint8_t>(CategoryIndex(u.category));
+  r.pool = static_cast<uint8_t>(u.pool);
+  return AppendRow(r, u.nodes);
+}
+
+absl::Status RunWriter::AppendEntry(int64_t job, int category, int64_t start, int64_t end,
+                                    int gpus, Pool pool, absl::string_view nodes) {
+  if (category < 0 || category >= static_cast<int>(std::size(kCategories))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("usage entry of category ", category, ": not a category"));
+  }
+  if (start < 0 || end < start || end - start > kMaxEntrySeconds || gpus < 0 ||
+      gpus > kMaxEntryGpus) {
+    return absl::InvalidArgumentError(absl::StrCat("usage entry [", start, ", ", end, ") of ",
+                                                   gpus, " GPUs: not an interval we hold"));
+  }
+  if (job < -1 || job >= jobs_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("usage entry of job ", job, ": run ", run_id_, " has no such job"));
+  }
+  EntryRow r;
+  r.job = job;
+  r.start = start;
+  r.end = end;
+  r.gpus = gpus;
+  r.category = static_cast<uint8_t>(category);
+  r.pool = static_cast<uint8_t>(pool);
+  return AppendRow(r, nodes);
+}
+
+absl::Status RunWriter::AppendRow(const EntryRow& r, absl::string_view nodes) {
+  if (background_ == nullptr) {
+    if (auto s = Begin(); !s.ok()) return s;
+    pending_rows_->Add(r, nodes);
+    Account(pending_rows_->rows.back());
+    return MaybeFlush();
+  }
+  buffer_->usage.Add(r, nodes);
   if (buffer_->usage.size() + buffer_->events.size() < kRowsPerTransaction) return absl::OkStatus();
   background_->Submit(std::exchange(buffer_, std::make_unique<Batch>()));
   return background_->error();
@@ -450,13 +491,6 @@ void RunWriter::Account(const EntryRow& r) {
   static const uint8_t kDown = static_cast<uint8_t>(CategoryIndex("down"));
   if (r.job < 0 && r.category == kIdle) idle_gpu_seconds_ += (r.end - r.start) * r.gpus;
   if (r.job < 0 && r.category == kDown) down_gpu_seconds_ += (r.end - r.start) * r.gpus;
-}
-
-absl::Status RunWriter::WriteUsage(const UsageRecord& u, int64_t job) {
-  if (auto s = Begin(); !s.ok()) return s;
-  pending_rows_->Add(u, job);
-  Account(pending_rows_->rows.back());
-  return absl::OkStatus();
 }
 
 absl::Status RunWriter::WriteEvent(const JobEvent& e) {

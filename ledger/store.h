@@ -126,6 +126,8 @@ struct UsageRecord {
 // The categories a usage entry may have (scheduler::CategoryName's names).
 inline constexpr absl::string_view kCategories[] = {"productive",   "checkpoint", "lost", "restart",
                                                     "provisioning", "idle",       "down"};
+// The index of category `name` in kCategories, or -1.
+int CategoryIndex(absl::string_view name);
 
 // Which usage entries to list; empty strings and zero times match anything.
 struct UsageFilter {
@@ -310,6 +312,12 @@ class RunWriter {
   absl::Status WriteInBackground();
 
   absl::Status AppendUsage(const UsageRecord& usage);
+  // The same entry as plain values, for a writer that knows its job's
+  // ordinal (-1: cluster-wide) and its category's index in kCategories: no
+  // strings on the caller's side (a replay's sink). Refused as AppendUsage
+  // refuses, and for an ordinal the run has no job of.
+  absl::Status AppendEntry(int64_t job, int category, int64_t start, int64_t end, int gpus,
+                           Pool pool, absl::string_view nodes = {});
   absl::Status AppendJobEvent(const JobEvent& event);
   // Commits everything appended so far.
   absl::Status Flush();
@@ -342,7 +350,9 @@ class RunWriter {
   absl::Status AppendJobs(int64_t first, int64_t count, std::string packed);
   // Entries are held until their transaction commits, then written as one
   // packed batch.
-  absl::Status WriteUsage(const UsageRecord& usage, int64_t job);
+  // Appends a checked row (and its nodes' text) where it belongs: the
+  // background batch, or the open transaction's pending rows.
+  absl::Status AppendRow(const EntryRow& row, absl::string_view nodes);
   absl::Status WritePending();
   absl::Status WritePacked(const EntryRows& rows);
   // The ordinal of an entry's job (-1 for a cluster-wide entry): the one it
@@ -376,6 +386,7 @@ class RunWriter {
   struct JobOrdinals;
   std::unique_ptr<JobOrdinals> ordinals_;
   int64_t idle_gpu_seconds_ = 0, down_gpu_seconds_ = 0;
+  int64_t jobs_ = 0;  // the run's jobs, written when it started
   std::unique_ptr<Background> background_;
 };
 

@@ -1,6 +1,7 @@
 #include "replay/replay.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <limits>
 #include <mutex>
@@ -191,19 +192,13 @@ class ReplayRun::Sink : public scheduler::Sink {
     return writer_->AppendJobEvent({time, (*jobs_)[job].id, "interrupt", absl::StrCat(node)});
   }
   absl::Status OnUsage(const scheduler::UsageInterval& u) override {
-    ledger::UsageRecord r;
-    if (u.job >= 0) {
-      r.job_id = (*jobs_)[u.job].id;  // the ledger knows the job by its ordinal and phase
-      if (keep_nodes_ && !u.on_demand) r.nodes = nodes_[u.job];
-    }
-    r.job = u.job;  // the job's ordinal: jobs are written in workload order
-    r.pool = u.on_demand ? ledger::Pool::kOnDemand : committed_pool_;
-    r.category = scheduler::CategoryName(u.category);
-    r.start = u.start;
-    r.end = u.end;
-    r.gpus = u.gpus;
-    r.gpu_seconds = u.gpu_seconds();
-    return writer_->AppendUsage(r);
+    // Plain values: the job by its ordinal (jobs are written in workload
+    // order), the category by its index.
+    const absl::string_view nodes =
+        u.job >= 0 && keep_nodes_ && !u.on_demand ? absl::string_view(nodes_[u.job]) : "";
+    return writer_->AppendEntry(u.job, category_[static_cast<int>(u.category)], u.start, u.end,
+                                u.gpus, u.on_demand ? ledger::Pool::kOnDemand : committed_pool_,
+                                nodes);
   }
 
  private:
@@ -212,6 +207,15 @@ class ReplayRun::Sink : public scheduler::Sink {
   const bool keep_nodes_;
   const std::vector<scheduler::JobSpec>* jobs_ = nullptr;
   ledger::RunWriter* writer_ = nullptr;
+  // Each scheduler category's index among the ledger's (the same names).
+  static_assert(static_cast<int>(scheduler::Category::kDown) == 6, "seven categories");
+  const std::array<int, 7> category_ = [] {
+    std::array<int, 7> index{};
+    for (int c = 0; c < 7; ++c) {
+      index[c] = ledger::CategoryIndex(scheduler::CategoryName(static_cast<scheduler::Category>(c)));
+    }
+    return index;
+  }();
   std::vector<std::string> nodes_;  // of each job's current run (kept nodes only)
 };
 
