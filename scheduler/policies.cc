@@ -52,7 +52,7 @@ Seconds SimulatorImpl::Estimate(int job) const {
   const JobSpec& j = jobs_[job];
   const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
   // A job in a run owes no restart: the restart it owed is its run's.
-  return requested - j.run_seconds + WallFor(job, remaining_[job]) + restart_owed_[job] +
+  return requested - j.run_seconds + WallFor(job, remaining_[job]) + RestartOwed(job) +
          (slot_[job] >= 0 ? Run(job).restart_in_run : 0);
 }
 

@@ -32,7 +32,8 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
       dependents_at_(jobs_.size() + 1, 0),
       submitted_(jobs_.size(), false),
       remaining_(jobs_.size()),
-      restart_owed_(jobs_.size(), 0),
+      // Only failures make a job owe a restart.
+      restart_owed_(!options.failures.empty() || options.failure_model ? jobs_.size() : 0, 0),
       queued_at_(options.on_demand ? jobs_.size() : 0, 0),  // only bursting reads it
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
@@ -224,8 +225,8 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
   interrupted_[job] = false;
   if (on_demand) TakeSlot(job);  // on the cluster, Allocate took it
   RunSlot& run = Run(job);
-  run.restart_in_run = restart_owed_[job];
-  restart_owed_[job] = 0;
+  run.restart_in_run = RestartOwed(job);
+  if (!restart_owed_.empty()) restart_owed_[job] = 0;
   run.started = t;
   on_demand_[job] = on_demand;
   if (on_demand) {

@@ -68,6 +68,7 @@ class SimulatorImpl final : public Simulator {
     return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].arrival(), job};
   }
   Seconds Estimate(int job) const;
+  Seconds RestartOwed(int job) const { return restart_owed_.empty() ? 0 : restart_owed_[job]; }
   // Checkpoints written while doing `work` seconds of work from a restart,
   // and the wall-clock time that takes.
   Seconds Checkpoints(int job, Seconds work) const;
@@ -146,7 +147,7 @@ class SimulatorImpl final : public Simulator {
   std::vector<int> dependents_;
   std::vector<bool> submitted_;
   std::vector<Seconds> remaining_;            // run seconds still to do (checkpoints)
-  std::vector<Seconds> restart_owed_;         // restart to do before the work resumes
+  std::vector<Seconds> restart_owed_;  // with failures: restart to do before the work resumes
   std::vector<Seconds> queued_at_;  // with on-demand capacity: when it last joined the queue
   std::vector<bool> on_demand_;               // its current run is on demand
   std::set<int> on_demand_running_;
