@@ -135,10 +135,8 @@ absl::StatusOr<SchedulerJobs> ReadSwfJobs(const std::string& path,
   SchedulerJobs out;
   // Room for every job the file can hold (address space, not memory, until
   // used): the vectors never move, and the pages they use are touched once.
-  const size_t most = traces::SwfJobsAtMost(path);
-  out.specs.reserve(most);
-  out.labels.phase.reserve(most);
-  out.labels.project.reserve(most);
+  traces::ReserveRoom(traces::SwfJobsAtMost(path), &out.specs, &out.labels.phase,
+                      &out.labels.project);
   std::optional<JobConverter> c;  // once the trace's header has set the cluster
   absl::Status s = traces::ReadSwfFile(path, options, &out.workload, [&](traces::PlanJob&& j) {
     if (!c) c.emplace(out.workload);
@@ -259,6 +257,10 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
 
   const size_t n = jobs.specs.size();
+  if (jobs.labels.phase.size() != n || jobs.labels.project.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", n, " jobs but ",
+                                                   jobs.labels.phase.size(), " labels"));
+  }
   std::unique_ptr<ReplayRun> r(new ReplayRun(std::move(jobs.workload), std::move(jobs.labels)));
   // The simulator checks everything that could stop a replay (limits,
   // dependency cycles) when it is created, before any ledger is touched: a

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "server/convert.h"
 #include "report/cost.h"
 #include "ledger/store.h"
@@ -179,6 +180,31 @@ grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUs
   return grpc::Status::OK;
 }
 
+namespace {
+
+// Every column of a run's row, each field's length first (no two rows give
+// one stamp): a ledger overwritten in place (same file, another run 1) is
+// told apart by any field the report shows, and the metrics fingerprint the
+// schedule.
+std::string RunStamp(const ledger::RunRecord& r) {
+  std::string out;
+  for (absl::string_view f :
+       {absl::string_view(r.plan_name), absl::string_view(r.plan_source),
+        absl::string_view(r.plan_sha256), absl::string_view(r.gpu_model),
+        absl::string_view(r.policy), absl::string_view(r.pricing), absl::string_view(r.wall_start),
+        absl::string_view(r.wall_end), absl::string_view(r.metrics),
+        absl::string_view(r.strategy)}) {
+    absl::StrAppend(&out, f.size(), ":", f, "|");
+  }
+  absl::StrAppend(&out, r.id, "|", r.nodes, "|", r.gpus_per_node, "|",
+                  absl::StrFormat("%a", r.gpu_tdp_watts), "|",
+                  r.seed, "|", r.sim_start, "|", r.sim_end, "|", ledger::RunStatusName(r.status),
+                  "|", r.group_id);
+  return out;
+}
+
+}  // namespace
+
 grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
                                               const v1::GetCostReportRequest* req,
                                               v1::CostReport* resp) {
@@ -231,9 +257,7 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     key = absl::StrCat(id, "|", by, "|", req->view(), "|", req->allow_partial(), "|",
                        override_pricing != nullptr ? override_pricing->SerializeAsString() : "");
     const ReaderPool::Return& file = ledger.get_deleter();
-    stamp = absl::StrCat(file.dev, ":", file.ino, "|", run->wall_start, "|", run->wall_end, "|",
-                         run->plan_sha256, "|", run->sim_start, "|", run->sim_end, "|",
-                         run->strategy, "|", run->pricing, "|", run->metrics);
+    stamp = absl::StrCat(file.dev, ":", file.ino, "|", RunStamp(*run));
     if (ReportCache::Report kept = reports_.Find(key, stamp)) {
       *resp = *kept;
       return grpc::Status::OK;

@@ -558,5 +558,64 @@ TEST_F(LedgerTest, UnknownRunAndGrouping) {
   }
 }
 
+// A replay's sink appends plain values (RunWriter::AppendEntry): refused,
+// alone, for a category not the ledger's, an interval it cannot hold, or a
+// job the run lacks; what was appended before stays.
+TEST_F(LedgerTest, PlainEntriesAreCheckedWhenAppended) {
+  auto l = Open();
+  auto w = l->StartRun(Run(kHandPricing), 2, [](size_t i, JobRecord* r) {
+    *r = {i == 0 ? "a" : "b", "rl", "p", 8, 0, 0, 10};
+  });
+  ASSERT_TRUE(w.ok());
+  const int productive = CategoryIndex("productive");
+  ASSERT_TRUE((*w)->AppendEntry(1, productive, 0, 10, 8, Pool::kNone).ok());
+  for (const absl::Status& s :
+       {(*w)->AppendEntry(2, productive, 0, 10, 8, Pool::kNone),   // the run has jobs 0 and 1
+        (*w)->AppendEntry(-2, productive, 0, 10, 8, Pool::kNone),  // not an ordinal
+        (*w)->AppendEntry(0, 7, 0, 10, 8, Pool::kNone),            // no such category
+        (*w)->AppendEntry(0, -1, 0, 10, 8, Pool::kNone),
+        (*w)->AppendEntry(0, productive, 10, 5, 8, Pool::kNone),  // ends before it starts
+        (*w)->AppendEntry(0, productive, 0, 10, -1, Pool::kNone)}) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  }
+  ASSERT_TRUE((*w)->AppendEntry(-1, CategoryIndex("idle"), 0, 10, 8, Pool::kNone).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10, "", 80, 0).ok());
+  auto entries = l->ListUsage(1);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].job_id, "b");
+  EXPECT_EQ((*entries)[1].category, "idle");
+}
+
+// Reads keep their prepared statements (StmtCache) but never their read
+// snapshot: a reader sees what another connection committed after its last
+// call, even one that stepped a statement only partway (GetRun's one row).
+TEST_F(LedgerTest, KeptStatementsHoldNoSnapshot) {
+  {
+    auto l = Open();
+    auto w = l->StartRun(Run(kHandPricing), {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 0, "", 0, 0).ok());
+  }
+  auto reader = Ledger::OpenForReading(path_);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  for (int round = 2; round <= 4; ++round) {
+    ASSERT_TRUE((*reader)->GetRun(1).ok());
+    ASSERT_TRUE((*reader)->LatestCompleteRun().ok());
+    {
+      auto l = Open();  // another connection writes a run
+      auto w = l->StartRun(Run(kHandPricing), {});
+      ASSERT_TRUE(w.ok());
+      ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 0, "", 0, 0).ok());
+    }
+    auto runs = (*reader)->ListRuns();
+    ASSERT_TRUE(runs.ok());
+    EXPECT_EQ(runs->size(), static_cast<size_t>(round));
+    auto latest = (*reader)->LatestCompleteRun();
+    ASSERT_TRUE(latest.ok());
+    EXPECT_EQ(latest->id, round);
+  }
+}
+
 }  // namespace
 }  // namespace gpuledger::ledger

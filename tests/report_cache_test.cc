@@ -2,6 +2,9 @@
 // again, every grouping and view gives what a report built afresh gives; a
 // pricing override is a question of its own; and a ledger replaced on disk
 // is answered from the new file, never from what was kept of the old one.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 
@@ -32,13 +35,27 @@ std::string Plan(const std::string& usd_per_hour) {
 class ReportCacheTest : public testing::TempDirTest {
  protected:
   // A ledger at `name` with one complete replay of Plan(usd_per_hour).
-  std::string Make(const std::string& name, const std::string& usd_per_hour) {
+  std::string Make(const std::string& name, const std::string& usd_per_hour, int64_t seed = 1,
+                   scheduler::Policy policy = scheduler::Policy::kFcfs) {
     auto w = traces::LoadPlanText(Plan(usd_per_hour), "small.textproto");
     EXPECT_TRUE(w.ok()) << w.status();
     auto l = ledger::Ledger::Open(Path(name));
     EXPECT_TRUE(l.ok());
-    EXPECT_TRUE(replay::ReplayWorkload(*std::move(w), **l, 1).ok());
+    EXPECT_TRUE(replay::ReplayWorkload(*std::move(w), **l, seed, {policy, -1}).ok());
     return Path(name);
+  }
+  // Copies the ledger at `from` over the one at `to` in place (SQLite's
+  // backup: the same file, new contents).
+  static void CopyInPlace(const std::string& from, const std::string& to) {
+    sqlite3 *src = nullptr, *dst = nullptr;
+    ASSERT_EQ(sqlite3_open(from.c_str(), &src), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(to.c_str(), &dst), SQLITE_OK);
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(sqlite3_backup_step(b, -1), SQLITE_DONE);
+    EXPECT_EQ(sqlite3_backup_finish(b), SQLITE_OK);
+    sqlite3_close(dst);
+    sqlite3_close(src);
   }
   // The answer a report built afresh gives.
   static v1::CostReport Fresh(const std::string& path, v1::GroupBy by, v1::CostView view,
@@ -98,6 +115,27 @@ TEST_F(ReportCacheTest, AReplacedLedgerIsAnsweredFromTheNewFile) {
   EXPECT_EQ(after.SerializeAsString(),
             Fresh(path, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
   EXPECT_NE(after.SerializeAsString(), before.SerializeAsString());  // twice the price
+}
+
+// The same file given other contents (a restore, a backup copied in): the
+// prices are the same, the run is another (seed, policy), and the answer
+// says so, as a report built afresh does.
+TEST_F(ReportCacheTest, ALedgerOverwrittenInPlaceIsAnsweredFromItsNewContents) {
+  const std::string path = Make("l.sqlite", "2", 1, scheduler::Policy::kFcfs);
+  const std::string other = Make("other.sqlite", "2", 2, scheduler::Policy::kEasy);
+  struct stat before_st, after_st;
+  ASSERT_EQ(::stat(path.c_str(), &before_st), 0);
+  LedgerServiceImpl service(path);
+  const v1::CostReport before = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  ASSERT_EQ(before.SerializeAsString(),
+            Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
+  CopyInPlace(other, path);
+  ASSERT_EQ(::stat(path.c_str(), &after_st), 0);
+  ASSERT_EQ(before_st.st_ino, after_st.st_ino);  // the same file
+  const v1::CostReport after = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  EXPECT_EQ(after.SerializeAsString(),
+            Fresh(path, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
+  EXPECT_NE(after.SerializeAsString(), before.SerializeAsString());
 }
 
 }  // namespace

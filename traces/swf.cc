@@ -9,6 +9,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -43,16 +47,20 @@ bool IsSwfPath(const std::string& path) {
 }
 
 size_t SwfJobsAtMost(const std::string& path) {
-  // A job line is 18 fields of at least one character, 17 separators and
-  // its newline: 36 bytes or more.
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return 0;
+  // Only a regular file has a size to go by; opening anything else again
+  // (a pipe, /dev/stdin) would take the reader's bytes.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
   unsigned char magic[2] = {0, 0};
-  const bool gzip = std::fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-  const bool sized = std::fseek(f, 0, SEEK_END) == 0;
-  const long size = sized ? std::ftell(f) : -1;
-  std::fclose(f);
-  return gzip || size < 0 ? 0 : static_cast<size_t>(size) / 36;
+  const bool gzip = ::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  ::close(fd);
+  if (gzip) return 0;
+  // A job line is 18 fields of at least one character, 17 separators and
+  // its newline: 36 bytes or more. Beyond kSwfReserveCap jobs the vectors
+  // grow as they read.
+  return std::min(static_cast<size_t>(st.st_size) / 36, kSwfReserveCap);
 }
 
 namespace {
@@ -229,8 +237,7 @@ absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Wor
   std::vector<int> lines;
   // Room for every job the file can hold: untouched room costs address
   // space, not memory, and the vectors never move.
-  ids.reserve(SwfJobsAtMost(path));
-  lines.reserve(ids.capacity());
+  ReserveRoom(SwfJobsAtMost(path), &ids, &lines);
   bool growing = true;  // every id above the one before
   int64_t kept = 0;
   while (f->Next(&line)) {

@@ -4,7 +4,10 @@
 #ifndef GPULEDGER_TRACES_SWF_H_
 #define GPULEDGER_TRACES_SWF_H_
 
+#include <cstddef>
 #include <functional>
+#include <new>
+#include <stdexcept>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -35,9 +38,22 @@ absl::StatusOr<Workload> LoadSwfFile(const std::string& path, const SwfOptions& 
 absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Workload* workload,
                          const std::function<absl::Status(PlanJob&&)>& each);
 
-// At least as many jobs as the SWF trace at `path` can hold, from its size
-// (0 if it is compressed or cannot be read): room to reserve.
+// At least as many jobs as the SWF trace at `path` can hold, from its size,
+// up to kSwfReserveCap: room to reserve. 0 for anything but a regular,
+// uncompressed file (a pipe is not even opened).
+inline constexpr size_t kSwfReserveCap = size_t{1} << 24;
 size_t SwfJobsAtMost(const std::string& path);
+
+// Reserves room for `n` elements in each vector if it can: room is a hint,
+// so a reservation the allocator refuses is left out (they then grow).
+template <typename... V>
+void ReserveRoom(size_t n, V*... vectors) {
+  try {
+    (vectors->reserve(n), ...);
+  } catch (const std::bad_alloc&) {
+  } catch (const std::length_error&) {
+  }
+}
 
 // True if `path` names an SWF trace (.swf or .swf.gz).
 bool IsSwfPath(const std::string& path);
