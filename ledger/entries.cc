@@ -118,7 +118,7 @@ absl::Status CheckEntryValues(const UsageRecord& u) {
   return absl::OkStatus();
 }
 
-void EntryRows::Add(const UsageRecord& u, int64_t job) {
+EntryRow RowOf(const UsageRecord& u, int64_t job) {
   EntryRow r;
   r.job = job;
   r.start = u.start;
@@ -126,8 +126,10 @@ void EntryRows::Add(const UsageRecord& u, int64_t job) {
   r.gpus = u.gpus;
   r.category = static_cast<uint8_t>(CategoryIndex(u.category));
   r.pool = static_cast<uint8_t>(u.pool);
-  Add(r, u.nodes);
+  return r;
 }
+
+void EntryRows::Add(const UsageRecord& u, int64_t job) { Add(RowOf(u, job), u.nodes); }
 
 void EntryRows::Add(EntryRow r, absl::string_view row_nodes) {
   r.nodes_at = static_cast<uint32_t>(nodes.size());

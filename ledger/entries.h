@@ -58,6 +58,10 @@ struct EntryRow {
   Pool pool_kind() const { return static_cast<Pool>(pool); }
 };
 
+// `entry` (which CheckEntryValues accepts) as a row of the job of ordinal
+// `job` (-1: cluster-wide), without its nodes.
+EntryRow RowOf(const UsageRecord& entry, int64_t job);
+
 // Consecutive entries of one run, in the order written.
 struct EntryRows {
   std::vector<EntryRow> rows;

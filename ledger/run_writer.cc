@@ -374,14 +374,7 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
     if (!found.ok()) return found.status();
     job = *found;
   }
-  EntryRow r;
-  r.job = job;
-  r.start = u.start;
-  r.end = u.end;
-  r.gpus = u.gpus;
-  r.category = static_cast<uint8_t>(CategoryIndex(u.category));
-  r.pool = static_cast<uint8_t>(u.pool);
-  return AppendRow(r, u.nodes);
+  return AppendRow(RowOf(u, job), u.nodes);
 }
 
 absl::Status RunWriter::AppendEntry(int64_t job, int category, int64_t start, int64_t end,
