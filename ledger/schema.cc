@@ -411,6 +411,13 @@ absl::Status Migrate(sqlite3* db, int* migrated_from) {
                                                       " is newer than this gpuledger (",
                                                       kSchemaVersion, "); upgrade gpuledger"));
   }
+  if (current == 0) {
+    // A new ledger (nothing in the file to keep as it was): WAL from the
+    // start, so its migrations commit without a sync each (the opens set the
+    // same right after).
+    if (auto s = Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"); !s.ok())
+      return s;
+  }
   for (int v = current; v < kSchemaVersion; ++v) {
     if (auto s = Exec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
     absl::Status s = Exec(db, kMigrations[v]);
