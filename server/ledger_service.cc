@@ -4,6 +4,10 @@
 
 #include <algorithm>
 
+#include <boost/asio/post.hpp>
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -249,27 +253,76 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     }
   }
   GPULEDGER_ASSIGN_OR_RETURN(ledger, readers_.Acquire());
-  // A complete run's answer is kept (ReportCache), stamped with the file and
-  // the run's row it came from.
-  std::string key, stamp;
-  if (absl::StatusOr<ledger::RunRecord> run = ledger->GetRun(id);
-      run.ok() && run->status == ledger::RunStatus::kComplete) {
-    key = absl::StrCat(id, "|", by, "|", req->view(), "|", req->allow_partial(), "|",
-                       override_pricing != nullptr ? override_pricing->SerializeAsString() : "");
-    const ReaderPool::Return& file = ledger.get_deleter();
-    stamp = absl::StrCat(file.dev, ":", file.ino, "|", RunStamp(*run));
-    if (ReportCache::Report kept = reports_.Find(key, stamp)) {
-      *resp = *kept;
-      return grpc::Status::OK;
-    }
-  }
   GPULEDGER_ASSIGN_OR_RETURN(
       report, report::BuildCostReport(*ledger, id, by, req->allow_partial(), override_pricing));
   *resp = ReportToProto(report, req->view());
-  if (!key.empty() && report.run.status == ledger::RunStatus::kComplete) {
-    reports_.Put(key, std::move(stamp), std::make_shared<const v1::CostReport>(*resp));
-  }
   return grpc::Status::OK;
+}
+
+LedgerServiceImpl::~LedgerServiceImpl() { builders_->join(); }
+
+bool LedgerServiceImpl::KeyOf(ledger::Ledger& ledger, const ReaderPool::Return& file,
+                              const v1::GetCostReportRequest& req, std::string* key,
+                              std::string* stamp) {
+  absl::StatusOr<int64_t> id = ParseRunName(req.name(), "name");
+  if (!id.ok()) return false;
+  absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(*id);
+  if (!run.ok() || run->status != ledger::RunStatus::kComplete) return false;
+  *key = absl::StrCat(*id, "|", req.group_by(), "|", req.view(), "|", req.allow_partial(), "|",
+                      req.has_pricing_override() ? req.pricing_override().SerializeAsString() : "");
+  *stamp = absl::StrCat(file.dev, ":", file.ino, "|", RunStamp(*run));
+  return true;
+}
+
+bool LedgerServiceImpl::Kept(const v1::GetCostReportRequest& req, grpc::ByteBuffer* out) {
+  absl::StatusOr<ReaderPool::Handle> ledger = readers_.Acquire();
+  if (!ledger.ok()) return false;
+  std::string key, stamp;
+  return KeyOf(**ledger, ledger->get_deleter(), req, &key, &stamp) &&
+         reports_.Find(key, stamp, out);
+}
+
+grpc::Status LedgerServiceImpl::Answer(const v1::GetCostReportRequest& req,
+                                       grpc::ByteBuffer* out) {
+  // A complete run's answer is kept, stamped with the file and the run's
+  // row as read before it was built: a file changed meanwhile gets another
+  // stamp next time, and the answer is built again.
+  std::string key, stamp;
+  bool keep = false;
+  if (absl::StatusOr<ReaderPool::Handle> ledger = readers_.Acquire(); ledger.ok()) {
+    keep = KeyOf(**ledger, ledger->get_deleter(), req, &key, &stamp);
+  }
+  v1::CostReport report;
+  if (grpc::Status s = GetCostReport(nullptr, &req, &report); !s.ok()) return s;
+  bool own = false;
+  if (grpc::Status s = grpc::SerializationTraits<v1::CostReport>::Serialize(report, out, &own);
+      !s.ok()) {
+    return s;
+  }
+  if (keep) reports_.Put(key, std::move(stamp), *out);
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetCostReport(grpc::CallbackServerContext* context,
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto req = std::make_shared<v1::GetCostReportRequest>();
+  grpc::ByteBuffer bytes(*request);
+  if (grpc::Status s =
+          grpc::SerializationTraits<v1::GetCostReportRequest>::Deserialize(&bytes, req.get());
+      !s.ok()) {
+    reactor->Finish(s);
+    return reactor;
+  }
+  if (Kept(*req, response)) {
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  boost::asio::post(*builders_, [this, req, response, reactor] {
+    reactor->Finish(Answer(*req, response));
+  });
+  return reactor;
 }
 
 grpc::Status LedgerServiceImpl::GetGroupReport(grpc::ServerContext*,

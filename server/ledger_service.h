@@ -8,10 +8,12 @@
 #define GPULEDGER_SERVER_LEDGER_SERVICE_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
+#include <boost/asio/thread_pool.hpp>
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "report/cost.h"
 #include "server/reader_pool.h"
@@ -26,7 +28,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
 
-class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
+// GetCostReport is answered with the callback API, as bytes (a kept answer
+// is sent without being copied or serialized again); the others are
+// synchronous.
+class LedgerServiceImpl final
+    : public gpuledger::v1::LedgerService::WithRawCallbackMethod_GetCostReport<
+          gpuledger::v1::LedgerService::Service> {
  public:
   // Answers CompareStrategies, which needs the replay layer; the server
   // supplies it (UNIMPLEMENTED without).
@@ -41,7 +48,8 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
       : path_(std::move(ledger_path)),
         readers_(path_),
         compare_(std::move(compare)),
-        live_(std::move(live)) {}
+        live_(std::move(live)),
+        builders_(std::make_unique<boost::asio::thread_pool>(kBuilderThreads)) {}
   grpc::Status CompareStrategies(grpc::ServerContext*,
                                  const gpuledger::v1::CompareStrategiesRequest* request,
                                  gpuledger::v1::CompareStrategiesResponse* response) override {
@@ -61,18 +69,39 @@ class LedgerServiceImpl final : public gpuledger::v1::LedgerService::Service {
   grpc::Status GetGroupReport(grpc::ServerContext* context,
                               const gpuledger::v1::GetGroupReportRequest* request,
                               gpuledger::v1::GroupReport* response) override;
+  // The answer built afresh, for callers in the process (tests, fuzzing).
   grpc::Status GetCostReport(grpc::ServerContext* context,
                              const gpuledger::v1::GetCostReportRequest* request,
                              gpuledger::v1::CostReport* response) override;
+  // The service's: a complete run's kept answer at once; anything else is
+  // built on one of the service's builder threads, so a slow report (by job
+  // on a large run) never holds gRPC's callback threads.
+  grpc::ServerUnaryReactor* GetCostReport(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  ~LedgerServiceImpl() override;
 
  private:
   std::string path_;
   ReaderPool readers_;  // of path_
+  // The key and stamp of a request for a complete run's report (see
+  // ReportCache); false for any other run.
+  bool KeyOf(ledger::Ledger& ledger, const ReaderPool::Return& file,
+             const gpuledger::v1::GetCostReportRequest& request, std::string* key,
+             std::string* stamp);
+  // The kept answer, if there is one.
+  bool Kept(const gpuledger::v1::GetCostReportRequest& request, grpc::ByteBuffer* out);
+  // The answer, kept if it is a complete run's.
+  grpc::Status Answer(const gpuledger::v1::GetCostReportRequest& request, grpc::ByteBuffer* out);
+
   // Complete runs' cost reports, up to 64 MiB: the same question of a run
-  // that no longer changes costs a copy.
+  // that no longer changes costs a reference to the bytes sent before.
   ReportCache reports_{64 << 20};
   CompareHandler compare_;
   LiveReportHandler live_;
+  // Builds the answers not kept; joined (its work done) before the rest goes.
+  static constexpr int kBuilderThreads = 2;
+  std::unique_ptr<boost::asio::thread_pool> builders_;
 };
 
 }  // namespace gpuledger::server

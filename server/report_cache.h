@@ -16,38 +16,40 @@
 #include <unordered_map>
 #include <utility>
 
-#include "gpuledger/v1/ledger_service.pb.h"
+#include <grpcpp/support/byte_buffer.h>
 
 namespace gpuledger::server {
 
 class ReportCache {
  public:
-  using Report = std::shared_ptr<const gpuledger::v1::CostReport>;
+  // An answer as sent: the serialized message (copies share its bytes).
+  using Report = grpc::ByteBuffer;
 
   explicit ReportCache(size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // The answer kept for `key`, if it was built from what `stamp` names; else
-  // null (and an answer with another stamp is dropped).
-  Report Find(const std::string& key, const std::string& stamp) {
+  // The answer kept for `key`, if it was built from what `stamp` names (and
+  // an answer with another stamp is dropped).
+  bool Find(const std::string& key, const std::string& stamp, Report* out) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
+    if (it == index_.end()) return false;
     if (it->second->stamp != stamp) {
       Drop(it);
-      return nullptr;
+      return false;
     }
     entries_.splice(entries_.begin(), entries_, it->second);  // most recently asked first
-    return it->second->report;
+    *out = it->second->report;
+    return true;
   }
 
   // Keeps `report` for `key`, built from `stamp`; one larger than a quarter
   // of the cache is not kept.
-  void Put(const std::string& key, std::string stamp, Report report) {
-    const size_t bytes = report->ByteSizeLong() * 2 + key.size() + stamp.size();
+  void Put(const std::string& key, std::string stamp, const Report& report) {
+    const size_t bytes = report.Length() + key.size() + stamp.size();
     if (bytes > max_bytes_ / 4) return;
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = index_.find(key); it != index_.end()) Drop(it);
-    entries_.push_front({key, std::move(stamp), std::move(report), bytes});
+    entries_.push_front({key, std::move(stamp), report, bytes});
     index_[key] = entries_.begin();
     bytes_ += bytes;
     while (bytes_ > max_bytes_) Drop(index_.find(entries_.back().key));
@@ -58,7 +60,7 @@ class ReportCache {
     std::string key;
     std::string stamp;
     Report report;
-    size_t bytes;  // about what it holds (the message in memory counted twice its wire size)
+    size_t bytes;  // what it holds
   };
   using Index = std::unordered_map<std::string, std::list<Entry>::iterator>;
 

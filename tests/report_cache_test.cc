@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include <grpcpp/grpcpp.h>
+
 #include "gtest/gtest.h"
 #include "ledger/store.h"
 #include "replay/replay.h"
@@ -69,7 +71,20 @@ class ReportCacheTest : public testing::TempDirTest {
     EXPECT_TRUE(r.ok()) << r.status();
     return ReportToProto(*r, view);
   }
-  static v1::CostReport Ask(LedgerServiceImpl& service, v1::GroupBy by, v1::CostView view,
+  // The service behind a server of its own, asked over an in-process
+  // channel: the answers a client gets.
+  struct Served {
+    explicit Served(LedgerServiceImpl* service) {
+      grpc::ServerBuilder b;
+      b.RegisterService(service);
+      server = b.BuildAndStart();
+      stub = v1::LedgerService::NewStub(server->InProcessChannel({}));
+    }
+    ~Served() { server->Shutdown(); }
+    std::unique_ptr<grpc::Server> server;
+    std::unique_ptr<v1::LedgerService::Stub> stub;
+  };
+  static v1::CostReport Ask(Served& served, v1::GroupBy by, v1::CostView view,
                             const v1::Pricing* pricing = nullptr) {
     v1::GetCostReportRequest req;
     req.set_name("runs/1");
@@ -77,7 +92,8 @@ class ReportCacheTest : public testing::TempDirTest {
     req.set_view(view);
     if (pricing != nullptr) *req.mutable_pricing_override() = *pricing;
     v1::CostReport resp;
-    const grpc::Status s = service.GetCostReport(nullptr, &req, &resp);
+    grpc::ClientContext ctx;
+    const grpc::Status s = served.stub->GetCostReport(&ctx, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return resp;
   }
@@ -86,32 +102,34 @@ class ReportCacheTest : public testing::TempDirTest {
 TEST_F(ReportCacheTest, AskedAgainGivesTheFreshAnswer) {
   const std::string path = Make("l.sqlite", "2");
   LedgerServiceImpl service(path);
+  Served served(&service);
   v1::Pricing dearer;
   dearer.mutable_rental()->set_usd_per_gpu_hour(3);
   for (int round = 0; round < 2; ++round) {  // built, then kept
     for (v1::GroupBy by : {v1::GROUP_BY_JOB, v1::GROUP_BY_PROJECT, v1::GROUP_BY_DAY}) {
       for (v1::CostView view : {v1::COST_VIEW_UNSPECIFIED, v1::COST_VIEW_RENTAL}) {
-        EXPECT_EQ(Ask(service, by, view).SerializeAsString(),
+        EXPECT_EQ(Ask(served, by, view).SerializeAsString(),
                   Fresh(path, by, view).SerializeAsString());
-        EXPECT_EQ(Ask(service, by, view, &dearer).SerializeAsString(),
+        EXPECT_EQ(Ask(served, by, view, &dearer).SerializeAsString(),
                   Fresh(path, by, view, &dearer).SerializeAsString());
       }
     }
   }
   // The override is its own question: its answer is not the plain one.
-  EXPECT_NE(Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString(),
-            Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL, &dearer).SerializeAsString());
+  EXPECT_NE(Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString(),
+            Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL, &dearer).SerializeAsString());
 }
 
 TEST_F(ReportCacheTest, AReplacedLedgerIsAnsweredFromTheNewFile) {
   const std::string path = Make("l.sqlite", "2");
   const std::string other = Make("other.sqlite", "4");
   LedgerServiceImpl service(path);
-  const v1::CostReport before = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  Served served(&service);
+  const v1::CostReport before = Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
   ASSERT_EQ(before.SerializeAsString(),
-            Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
+            Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
   ASSERT_EQ(std::rename(other.c_str(), path.c_str()), 0);
-  const v1::CostReport after = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  const v1::CostReport after = Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
   EXPECT_EQ(after.SerializeAsString(),
             Fresh(path, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
   EXPECT_NE(after.SerializeAsString(), before.SerializeAsString());  // twice the price
@@ -126,13 +144,14 @@ TEST_F(ReportCacheTest, ALedgerOverwrittenInPlaceIsAnsweredFromItsNewContents) {
   struct stat before_st, after_st;
   ASSERT_EQ(::stat(path.c_str(), &before_st), 0);
   LedgerServiceImpl service(path);
-  const v1::CostReport before = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  Served served(&service);
+  const v1::CostReport before = Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
   ASSERT_EQ(before.SerializeAsString(),
-            Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
+            Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
   CopyInPlace(other, path);
   ASSERT_EQ(::stat(path.c_str(), &after_st), 0);
   ASSERT_EQ(before_st.st_ino, after_st.st_ino);  // the same file
-  const v1::CostReport after = Ask(service, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
+  const v1::CostReport after = Ask(served, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL);
   EXPECT_EQ(after.SerializeAsString(),
             Fresh(path, v1::GROUP_BY_PROJECT, v1::COST_VIEW_RENTAL).SerializeAsString());
   EXPECT_NE(after.SerializeAsString(), before.SerializeAsString());
