@@ -161,14 +161,19 @@ void PackRows(const EntryRows& rows, std::string* out) {
   }
 }
 
-absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out) {
-  EntryRows rows;
-  rows.rows.reserve(count);
+absl::Status AddEntries(const UsageRecord* entries, size_t count, EntryRows* rows) {
+  rows->rows.reserve(rows->size() + count);
   for (size_t i = 0; i < count; ++i) {
     const UsageRecord& u = entries[i];
     if (absl::Status s = CheckEntry(u); !s.ok()) return s;
-    rows.Add(u, u.job_id.empty() ? -1 : u.job);
+    rows->Add(u, u.job_id.empty() ? -1 : u.job);
   }
+  return absl::OkStatus();
+}
+
+absl::Status PackEntries(const UsageRecord* entries, size_t count, std::string* out) {
+  EntryRows rows;
+  if (absl::Status s = AddEntries(entries, count, &rows); !s.ok()) return s;
   PackRows(rows, out);
   return absl::OkStatus();
 }

@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "ledger/store.h"
 
@@ -81,6 +82,11 @@ struct EntryRows {
 
 // Appends `rows` packed to `out`.
 void PackRows(const EntryRows& rows, std::string* out);
+
+// Appends `count` entries from `entries` (one run's, in the order written)
+// to `rows`, each checked (CheckEntry: a job's entry must carry its
+// ordinal); InvalidArgument for the first it refuses.
+absl::Status AddEntries(const UsageRecord* entries, size_t count, EntryRows* rows);
 
 // Appends `count` entries from `entries` (one run's, in the order written)
 // to `out`. A job's entry must carry its ordinal (UsageRecord::job).
@@ -164,28 +170,35 @@ class JobReader : public Bytes {
 };
 }  // namespace packing
 
+namespace packing {
+// Reads `count` items of `Item` with `Reader` in order, calling f for each;
+// DataLoss naming `what` for bytes that are not `count` such items.
+template <typename Reader, typename Item, typename F>
+absl::Status UnpackAll(absl::string_view packed, size_t count, absl::string_view what,
+                       const F& f) {
+  Reader r(packed);
+  Item item;
+  for (size_t i = 0; i < count; ++i) {
+    if (!r.Next(&item)) {
+      return absl::DataLossError(absl::StrCat("a packed batch of ", what, " is corrupt"));
+    }
+    f(static_cast<const Item&>(item));
+  }
+  if (!r.done()) {
+    return absl::DataLossError(absl::StrCat("a packed batch of ", what, " has extra bytes"));
+  }
+  return absl::OkStatus();
+}
+}  // namespace packing
+
 template <typename F>
 absl::Status UnpackJobs(absl::string_view packed, size_t count, const F& f) {
-  packing::JobReader r(packed);
-  PackedJob j;
-  for (size_t i = 0; i < count; ++i) {
-    if (!r.Next(&j)) return absl::DataLossError("a packed batch of jobs is corrupt");
-    f(static_cast<const PackedJob&>(j));
-  }
-  if (!r.done()) return absl::DataLossError("a packed batch of jobs has extra bytes");
-  return absl::OkStatus();
+  return packing::UnpackAll<packing::JobReader, PackedJob>(packed, count, "jobs", f);
 }
 
 template <typename F>
 absl::Status UnpackEntries(absl::string_view packed, size_t count, const F& f) {
-  packing::Reader r(packed);
-  PackedEntry e;
-  for (size_t i = 0; i < count; ++i) {
-    if (!r.Next(&e)) return absl::DataLossError("a packed batch of usage entries is corrupt");
-    f(static_cast<const PackedEntry&>(e));
-  }
-  if (!r.done()) return absl::DataLossError("a packed batch of usage entries has extra bytes");
-  return absl::OkStatus();
+  return packing::UnpackAll<packing::Reader, PackedEntry>(packed, count, "usage entries", f);
 }
 
 }  // namespace gpuledger::ledger

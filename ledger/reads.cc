@@ -246,7 +246,7 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
   offset = std::max(offset, 0);  // as SQL's OFFSET took a negative one
   absl::StatusOr<std::vector<JobRecord>> jobs = std::vector<JobRecord>();
   if (limit != 0) {
-    absl::Status s = ForEachJob(db_, run, std::max(offset, 0), [&](int64_t, const PackedJob& j) {
+    absl::Status s = ForEachJob(db_, run, offset, [&](int64_t, const PackedJob& j) {
       jobs->push_back(JobRecord{std::string(j.id), std::string(j.phase), std::string(j.project),
                                 static_cast<int>(j.gpus), static_cast<int>(j.priority), j.submit,
                                 j.run_seconds, -1, -1});

@@ -48,11 +48,7 @@ absl::Status WriteJobBatch(sqlite3* db, int64_t run, int64_t first_ordinal, int6
 absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,
                              const UsageRecord* entries, size_t count) {
   EntryRows rows;
-  rows.rows.reserve(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (absl::Status s = CheckEntry(entries[i]); !s.ok()) return s;
-    rows.Add(entries[i], entries[i].job_id.empty() ? -1 : entries[i].job);
-  }
+  if (absl::Status s = AddEntries(entries, count, &rows); !s.ok()) return s;
   return WriteEntryBatch(db, run, first_entry, rows);
 }
 
