@@ -274,24 +274,18 @@ bool LedgerServiceImpl::KeyOf(ledger::Ledger& ledger, const ReaderPool::Return& 
   return true;
 }
 
-bool LedgerServiceImpl::Kept(const v1::GetCostReportRequest& req, grpc::ByteBuffer* out) {
+bool LedgerServiceImpl::Kept(const v1::GetCostReportRequest& req, std::string* key,
+                             std::string* stamp, grpc::ByteBuffer* out) {
   absl::StatusOr<ReaderPool::Handle> ledger = readers_.Acquire();
-  if (!ledger.ok()) return false;
-  std::string key, stamp;
-  return KeyOf(**ledger, ledger->get_deleter(), req, &key, &stamp) &&
-         reports_.Find(key, stamp, out);
+  if (!ledger.ok() || !KeyOf(**ledger, ledger->get_deleter(), req, key, stamp)) {
+    key->clear();  // not a complete run's: not kept
+    return false;
+  }
+  return reports_.Find(*key, *stamp, out);
 }
 
-grpc::Status LedgerServiceImpl::Answer(const v1::GetCostReportRequest& req,
-                                       grpc::ByteBuffer* out) {
-  // A complete run's answer is kept, stamped with the file and the run's
-  // row as read before it was built: a file changed meanwhile gets another
-  // stamp next time, and the answer is built again.
-  std::string key, stamp;
-  bool keep = false;
-  if (absl::StatusOr<ReaderPool::Handle> ledger = readers_.Acquire(); ledger.ok()) {
-    keep = KeyOf(**ledger, ledger->get_deleter(), req, &key, &stamp);
-  }
+grpc::Status LedgerServiceImpl::Answer(const v1::GetCostReportRequest& req, const std::string& key,
+                                       std::string stamp, grpc::ByteBuffer* out) {
   v1::CostReport report;
   if (grpc::Status s = GetCostReport(nullptr, &req, &report); !s.ok()) return s;
   bool own = false;
@@ -299,7 +293,7 @@ grpc::Status LedgerServiceImpl::Answer(const v1::GetCostReportRequest& req,
       !s.ok()) {
     return s;
   }
-  if (keep) reports_.Put(key, std::move(stamp), *out);
+  if (!key.empty()) reports_.Put(key, std::move(stamp), *out);
   return grpc::Status::OK;
 }
 
@@ -315,12 +309,16 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetCostReport(grpc::CallbackServerC
     reactor->Finish(s);
     return reactor;
   }
-  if (Kept(*req, response)) {
+  std::string key, stamp;
+  if (Kept(*req, &key, &stamp, response)) {
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
-  boost::asio::post(*builders_, [this, req, response, reactor] {
-    reactor->Finish(Answer(*req, response));
+  // Built with the stamp read before: a file changed meanwhile has another
+  // stamp next time, and the answer is built again.
+  boost::asio::post(*builders_, [this, req, key = std::move(key), stamp = std::move(stamp),
+                                 response, reactor]() mutable {
+    reactor->Finish(Answer(*req, key, std::move(stamp), response));
   });
   return reactor;
 }

@@ -89,10 +89,13 @@ class LedgerServiceImpl final
   bool KeyOf(ledger::Ledger& ledger, const ReaderPool::Return& file,
              const gpuledger::v1::GetCostReportRequest& request, std::string* key,
              std::string* stamp);
-  // The kept answer, if there is one.
-  bool Kept(const gpuledger::v1::GetCostReportRequest& request, grpc::ByteBuffer* out);
-  // The answer, kept if it is a complete run's.
-  grpc::Status Answer(const gpuledger::v1::GetCostReportRequest& request, grpc::ByteBuffer* out);
+  // The kept answer, if there is one; `key` and `stamp` get the request's
+  // (`key` empty for a run that is not complete).
+  bool Kept(const gpuledger::v1::GetCostReportRequest& request, std::string* key,
+            std::string* stamp, grpc::ByteBuffer* out);
+  // The answer built, kept under `key` (unless empty) with `stamp`.
+  grpc::Status Answer(const gpuledger::v1::GetCostReportRequest& request, const std::string& key,
+                      std::string stamp, grpc::ByteBuffer* out);
 
   // Complete runs' cost reports, up to 64 MiB: the same question of a run
   // that no longer changes costs a reference to the bytes sent before.
