@@ -24,6 +24,7 @@
 #include "compare/compare.h"
 #include "report/focus.h"
 #include "report/format.h"
+#include "web/page.h"
 #include "replay/metrics.h"
 #include "report/metrics_text.h"
 #include "server/query.h"
@@ -116,6 +117,7 @@ struct ReportArgs {
   std::string by = "job";
   std::string format = "table";
   bool partial = false;
+  std::string html;  // write the run's HTML page here instead
 };
 
 bool IsSwfInput(const ReplayArgs& a) {
@@ -350,10 +352,39 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// Writes `text` to `path` (the option `flag` named it) beside the target and
+// renames it there, so a failure leaves nothing; `path` must not be the
+// ledger.
+absl::Status WriteWhole(const std::string& path, const std::string& ledger, const char* flag,
+                        absl::string_view text) {
+  if (absl::Status s = replay::CheckOutputFile(path, ledger, flag); !s.ok()) return s;
+  const std::string tmp = path + ".partial";
+  {
+    std::ofstream file(tmp, std::ios::binary);
+    if (!file || !file.write(text.data(), static_cast<std::streamsize>(text.size())) ||
+        !file.flush()) {
+      const int e = errno;
+      std::remove(tmp.c_str());
+      return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", std::strerror(e)));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", std::strerror(e)));
+  }
+  return absl::OkStatus();
+}
+
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
+  if (a.group && !a.html.empty()) {
+    return Fail(err, absl::UnimplementedError(
+                         "--html: a run group's page is not written yet; give --run for a run's "
+                         "page (the group's figures: gpuledger report --group)"));
+  }
   if (a.group) {
     absl::StatusOr<report::GroupReport> group = report::BuildGroupReport(**l, *a.group);
     if (!group.ok()) return Fail(err, group.status());
@@ -387,6 +418,16 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
       return Fail(err, report.status());
     return Fail(err, absl::Status(report.status().code(),
                                   absl::StrCat("--pricing ", a.pricing, ": ", message)));
+  }
+  if (!a.html.empty()) {
+    absl::StatusOr<std::string> page =
+        web::RunPageOf(**l, run_id, a.partial, profile ? &*profile : nullptr);
+    if (!page.ok()) return Fail(err, page.status());
+    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok())
+      return Fail(err, s);
+    out << "wrote " << a.html << ": run " << run_id << " (" << report::WithThousands(page->size())
+        << " bytes; open it in a browser, it needs nothing else)\n";
+    return 0;
   }
   report::ReportOptions o;
   o.rental = a.view != "owned";
@@ -471,6 +512,9 @@ CLI::App* AddReport(CLI::App& app, ReportArgs& report) {
       ->capture_default_str();
   c->add_flag("--partial", report.partial,
               "Report a run that is not complete (its figures are partial)");
+  c->add_option("--html", report.html,
+                "Write the run's report as one HTML page with charts to this file (opens offline "
+                "in any browser)");
   return c;
 }
 

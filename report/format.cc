@@ -569,3 +569,28 @@ std::string AlignedTable(const std::vector<std::vector<std::string>>& cells,
 }
 
 }  // namespace gpuledger::report
+
+namespace gpuledger::report {
+
+HeadlineFigures Headline(const CostReport& r) {
+  HeadlineFigures h;
+  h.gpu_hours = Hours(r.jobs_total.gpu_seconds, true);
+  h.idle_gpu_hours = Hours(r.idle_gpu_seconds, true);
+  h.rental_usd = Usd(r.total.rental_micro_usd, true);
+  h.owned_usd = Usd(r.total.owned_micro_usd, true);
+  h.capital_usd = Usd(r.capital_micro_usd, true);
+  h.window_days = Days(r.window_seconds);
+  if (v1::RunMetrics m; !r.run.metrics.empty() &&
+                        google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m) &&
+                        m.has_utilization()) {
+    h.utilization = absl::StrFormat("%.2f%%", 100 * m.utilization());
+  }
+  // As the table's break-even line (OwnedLines): for a run with an owned cluster.
+  if (!r.strategy || r.committed == ledger::Pool::kOwned) {
+    const double u = pricing::BreakEvenUtilization(r.rates);
+    h.break_even = std::isinf(u) ? "never" : absl::StrFormat("%.2f%%", 100 * u);
+  }
+  return h;
+}
+
+}  // namespace gpuledger::report

@@ -51,6 +51,24 @@ struct ReplayHeadline {
 std::string ReplaySummaryText(const ReplayHeadline& h, const report::CostReport& report,
                               const gpuledger::v1::RunMetrics& metrics);
 
+// The figures a page about a run heads with (web/page.h), each with the
+// digits the table report prints it with: the jobs' GPU-hours and the idle
+// ones, both totals, the owned cluster's purchase price, the simulated window
+// in days, the utilization (from the run's metrics; "" without them) and the
+// break-even utilization of owning against renting ("never" when owning never
+// breaks even; "" for a run with no owned cluster).
+struct HeadlineFigures {
+  std::string gpu_hours;
+  std::string idle_gpu_hours;
+  std::string rental_usd;
+  std::string owned_usd;
+  std::string capital_usd;
+  std::string window_days;
+  std::string utilization;
+  std::string break_even;
+};
+HeadlineFigures Headline(const report::CostReport& report);
+
 // Plain records (runs, jobs, usage entries) as a table, CSV or JSON array of
 // objects; numeric columns are right-aligned and unquoted in JSON.
 struct Records {

@@ -29,8 +29,10 @@ ALLOWED = {
     "report": {"ledger", "pricing", "proto"},
     "replay": {"traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
     "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+    "web": {"report", "ledger", "pricing", "proto"},
     "server": {"compare", "replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
-    "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+    "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "web", "pricing",
+            "proto"},
 }
 GRPC_ALLOWED = {"server"}
 # Headers for their own folder only.

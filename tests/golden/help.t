@@ -60,6 +60,7 @@ $ gpuledger report --help
 >   --format TEXT:{table,csv,json}=table
 >                               Output format
 >   --partial                   Report a run that is not complete (its figures are partial)
+>   --html TEXT                 Write the run's report as one HTML page with charts to this file (opens offline in any browser)
 >
 $ gpuledger compare --help
 > Replay a plan under ways of getting its GPUs (owned, reserved, on-demand) and compare their costs

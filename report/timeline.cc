@@ -1,0 +1,207 @@
+#include "report/timeline.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "pricing/rates.h"
+
+namespace gpuledger::report {
+
+int64_t BucketSeconds(int64_t window_seconds, int max_buckets) {
+  constexpr int64_t kMinute = 60, kHour = 3600, kDay = 86400;
+  static constexpr int64_t kLengths[] = {
+      kMinute,     5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute, kHour,
+      2 * kHour,   3 * kHour,   6 * kHour,    12 * kHour,   kDay,         2 * kDay,
+      7 * kDay,    14 * kDay,   30 * kDay,    91 * kDay,    365 * kDay};
+  max_buckets = std::max(max_buckets, 1);
+  for (int64_t len : kLengths) {
+    if ((window_seconds + len - 1) / len <= max_buckets) return len;
+  }
+  // Beyond years a bucket: as many years as it takes.
+  const int64_t years = (window_seconds / (365 * kDay) + max_buckets) / max_buckets;
+  return years * 365 * kDay;
+}
+
+namespace {
+
+constexpr int kPage = 65536;  // entries read at a time
+
+// The non-work categories in the order the charts stack them.
+constexpr absl::string_view kOtherOrder[] = {"checkpoint",   "restart", "lost",
+                                             "provisioning", "running", "idle",
+                                             "down"};
+
+bool IsWork(absl::string_view category) { return category == "productive"; }
+
+}  // namespace
+
+absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostReport& report,
+                                             int max_buckets, int max_bars) {
+  const ledger::RunRecord& run = report.run;
+  RunTimeline t;
+  t.start = run.sim_start;
+  t.end = std::max(run.sim_end, run.sim_start);
+  t.bucket_seconds = BucketSeconds(t.end - t.start, max_buckets);
+  t.buckets = static_cast<int>(std::max<int64_t>(
+      1, (t.end - t.start + t.bucket_seconds - 1) / t.bucket_seconds));
+
+  // What work is split by, from the stored totals.
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> phases =
+      ledger.SumByGroup(run.id, ledger::GroupBy::kPhase);
+  if (!phases.ok()) return phases.status();
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> projects =
+      ledger.SumByGroup(run.id, ledger::GroupBy::kProject);
+  if (!projects.ok()) return projects.status();
+  t.productive_by = phases->size() > 1 ? "phase" : projects->size() > 1 ? "project" : "";
+
+  absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(run.id);
+  if (!jobs.ok()) return jobs.status();
+  t.jobs = static_cast<int64_t>(jobs->size());
+  std::unordered_map<std::string, size_t> job_index;
+  job_index.reserve(jobs->size());
+  for (size_t i = 0; i < jobs->size(); ++i) job_index.emplace((*jobs)[i].job_id, i);
+  std::vector<int64_t> job_gpu_seconds(jobs->size(), 0);
+
+  // Series by name; work series first in the order met.
+  std::vector<TimelineSeries> work;
+  std::map<std::string, TimelineSeries> other;
+  std::unordered_map<std::string, size_t> work_index;
+  auto series_of = [&](const ledger::UsageRecord& u) -> TimelineSeries& {
+    if (!IsWork(u.category)) {
+      auto [it, fresh] = other.try_emplace(u.category);
+      if (fresh) {
+        it->second.name = u.category;
+        it->second.category = u.category;
+        it->second.gpu_seconds.assign(t.buckets, 0);
+      }
+      return it->second;
+    }
+    std::string name = "productive";
+    if (t.productive_by == "phase") {
+      name = u.phase;
+    } else if (t.productive_by == "project") {
+      auto j = job_index.find(u.job_id);
+      if (j != job_index.end()) name = (*jobs)[j->second].project;
+    }
+    auto [it, fresh] = work_index.try_emplace(name, work.size());
+    if (fresh) {
+      work.push_back({name, "productive", std::vector<int64_t>(t.buckets, 0)});
+    }
+    return work[it->second];
+  };
+
+  // GPU-seconds per bucket: busy (not on demand) and on demand, idle, down;
+  // the series as above.
+  std::vector<int64_t> busy(t.buckets, 0), on_demand(t.buckets, 0), idle(t.buckets, 0),
+      down(t.buckets, 0);
+  int64_t after = 0;
+  while (true) {
+    absl::StatusOr<std::vector<ledger::UsageRecord>> page =
+        ledger.ListUsage(run.id, {}, after, kPage);
+    if (!page.ok()) return page.status();
+    for (const ledger::UsageRecord& u : *page) {
+      if (!u.job_id.empty()) {
+        auto j = job_index.find(u.job_id);
+        if (j != job_index.end()) job_gpu_seconds[j->second] += u.gpu_seconds;
+      }
+      if (u.end <= u.start || u.gpus == 0) continue;
+      if (u.start < t.start || u.end > t.end) {
+        return absl::DataLossError(absl::StrCat("run ", run.id, ": entry ", u.entry_id, " [",
+                                                u.start, ", ", u.end,
+                                                ") lies outside the run's window"));
+      }
+      TimelineSeries& s = series_of(u);
+      std::vector<int64_t>* state = u.category == "idle"   ? &idle
+                                    : u.category == "down" ? &down
+                                    : u.pool == ledger::Pool::kOnDemand ? &on_demand
+                                                                        : &busy;
+      for (int64_t from = u.start; from < u.end;) {
+        const int k = static_cast<int>((from - t.start) / t.bucket_seconds);
+        const int64_t to = std::min(u.end, t.BucketEnd(k));
+        const int64_t gs = (to - from) * u.gpus;
+        s.gpu_seconds[k] += gs;
+        (*state)[k] += gs;
+        from = to;
+      }
+    }
+    if (page->size() < static_cast<size_t>(kPage)) break;
+    after = page->back().entry_id;
+  }
+  t.usage = std::move(work);
+  for (absl::string_view c : kOtherOrder) {
+    auto it = other.find(std::string(c));
+    if (it != other.end()) t.usage.push_back(std::move(it->second)), other.erase(it);
+  }
+  for (auto& [name, s] : other) t.usage.push_back(std::move(s));  // categories added later
+
+  // Costs, priced as the report prices its rows (report/cost.cc) and rounded
+  // by one splitter per view in bucket order, so the parts of a view add up
+  // to the report's total.
+  const pricing::Rates& rates = report.rates;
+  const bool owned_cluster = !report.strategy || report.committed == ledger::Pool::kOwned;
+  const bool reserved_cluster = report.committed == ledger::Pool::kReserved;
+  const pricing::StateRates committed = pricing::CapacityRates(
+      rates, owned_cluster      ? pricing::Capacity::kOwned
+             : reserved_cluster ? pricing::Capacity::kReserved
+                                : pricing::Capacity::kNone);
+  const int64_t energy = owned_cluster ? rates.owned_busy_energy : 0;
+  int64_t unused_term = 0;
+  for (const CostRow& r : report.rows) {
+    if (r.group == "unused term") unused_term += r.gpu_seconds;
+  }
+  pricing::MoneySplitter rental, owned;
+  t.rental_micro_usd.assign(t.buckets, 0);
+  const std::string capital_name = reserved_cluster ? "reserved capacity, busy"
+                                   : owned_cluster  ? "capital and operations, busy"
+                                                    : "cluster, busy";
+  std::vector<CostPart> parts = {{capital_name, std::vector<int64_t>(t.buckets, 0)},
+                                 {"energy, busy", std::vector<int64_t>(t.buckets, 0)},
+                                 {"idle and down capacity", std::vector<int64_t>(t.buckets, 0)},
+                                 {"on-demand", std::vector<int64_t>(t.buckets, 0)},
+                                 {"unused reserved term", std::vector<int64_t>(t.buckets, 0)}};
+  for (int k = 0; k < t.buckets; ++k) {
+    t.rental_micro_usd[k] =
+        rental.Take(pricing::ExactCost(busy[k] + on_demand[k], rates.rental));
+    parts[0].micro_usd[k] = owned.Take(pricing::ExactCost(busy[k], committed.busy - energy));
+    parts[1].micro_usd[k] = owned.Take(pricing::ExactCost(busy[k], energy));
+    parts[2].micro_usd[k] = owned.Take(pricing::ExactCost(idle[k], committed.idle) +
+                                       pricing::ExactCost(down[k], committed.down));
+    parts[3].micro_usd[k] = owned.Take(pricing::ExactCost(on_demand[k], rates.rental));
+  }
+  parts[4].micro_usd[t.buckets - 1] = owned.Take(pricing::ExactCost(unused_term, rates.reserved));
+  for (const absl::Status& s : {rental.status(), owned.status()}) {
+    if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", s.message()));
+  }
+  for (CostPart& p : parts) {
+    if (std::any_of(p.micro_usd.begin(), p.micro_usd.end(), [](int64_t v) { return v != 0; }))
+      t.owned.push_back(std::move(p));
+  }
+
+  // Bars: the jobs that started, the biggest when there are many.
+  std::vector<size_t> shown;
+  for (size_t i = 0; i < jobs->size(); ++i) {
+    if ((*jobs)[i].started >= 0) shown.push_back(i);
+  }
+  if (shown.size() > static_cast<size_t>(std::max(max_bars, 0))) {
+    std::nth_element(shown.begin(), shown.begin() + max_bars, shown.end(), [&](size_t a, size_t b) {
+      return job_gpu_seconds[a] != job_gpu_seconds[b] ? job_gpu_seconds[a] > job_gpu_seconds[b]
+                                                      : a < b;
+    });
+    shown.resize(max_bars);
+  }
+  std::sort(shown.begin(), shown.end(), [&](size_t a, size_t b) {
+    const auto& x = (*jobs)[a];
+    const auto& y = (*jobs)[b];
+    return x.started != y.started ? x.started < y.started : a < b;
+  });
+  for (size_t i : shown) {
+    const ledger::JobRecord& j = (*jobs)[i];
+    t.bars.push_back({j.job_id, j.phase, j.project, j.gpus, j.submit, j.started,
+                      j.ended >= 0 ? j.ended : t.end, job_gpu_seconds[i]});
+  }
+  return t;
+}
+
+}  // namespace gpuledger::report

@@ -1,0 +1,201 @@
+// gpuledger's HTML pages as a person sees them: Debian's Chromium, driven by
+// playwright-core, opens each page from file:// and this test checks that it
+// loads with no console error and no request beyond the page itself, that
+// every chart is drawn (an SVG with marks), that the headline figures are the
+// ledger's (`gpuledger report --format json`), that the data behind the
+// charts adds up to the report's totals, and that a screenshot is not blank
+// (kept in GPULEDGER_ARTIFACTS).
+//
+//   node page_test.js                       replays its runs and checks their pages
+//   node page_test.js --check PAGE REPORT   checks one page against a report JSON
+//
+// Environment: GPULEDGER_BINARY, GPULEDGER_SOURCE_DIR, GPULEDGER_ARTIFACTS
+// (default: a temporary folder), CHROMIUM (default /usr/bin/chromium).
+"use strict";
+
+const assert = require("assert");
+const childProcess = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const zlib = require("zlib");
+const { chromium } = require("playwright-core");
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+// As the machine's notes say: without the background-networking flags,
+// Chromium tries to reach Google's hosts at every start.
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHARTS = ["usage", "jobs", "cost"];
+
+// num / den (BigInts, not negative) to `places` decimals, half away from
+// zero, with thousands separators: the table report's formatting.
+function decimal(num, den, places) {
+  const unit = 10n ** BigInt(places);
+  const scaled = (num * unit * 2n + den) / (2n * den);
+  const whole = (scaled / unit).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (places === 0) return whole;
+  return whole + "." + (scaled % unit).toString().padStart(places, "0");
+}
+const hours = (gpuSeconds) => decimal(BigInt(gpuSeconds), 3600n, 2);
+const dollars = (micro) => "$" + decimal(BigInt(micro), 1000000n, 2);
+
+// Distinct byte values of a PNG's image data: a blank page has a handful.
+function pngVariety(buffer) {
+  const chunks = [];
+  for (let at = 8; at < buffer.length;) {
+    const length = buffer.readUInt32BE(at);
+    const type = buffer.toString("ascii", at + 4, at + 8);
+    if (type === "IDAT") chunks.push(buffer.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const pixels = zlib.inflateSync(Buffer.concat(chunks));
+  return new Set(pixels).size;
+}
+
+function specOf(html, id) {
+  const m = html.match(new RegExp(
+    `<script type="application/json" data-chart="${id}">([\\s\\S]*?)</script>`));
+  assert.ok(m, `the page has no spec for chart ${id}`);
+  return JSON.parse(m[1]);
+}
+
+// Checks one page file against its run's report (JSON, by category).
+async function checkPage(browser, file, report, name, artifacts) {
+  const html = fs.readFileSync(file, "utf8");
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  const requests = [];
+  const url = "file://" + path.resolve(file);
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => { if (r.url() !== url) requests.push(r.url()); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.deepStrictEqual(errors, [], `${name}: console errors`);
+  assert.deepStrictEqual(requests, [], `${name}: requests beyond the page`);
+
+  // Every chart drawn: its box says so, and holds an SVG with marks.
+  const boxes = await page.$$eval(".chart", (els) => els.map((e) => ({
+    id: e.id, rendered: e.dataset.rendered || "", error: e.dataset.error || "",
+  })));
+  assert.deepStrictEqual(boxes.map((b) => b.id), CHARTS.map((c) => "chart-" + c),
+    `${name}: the charts on the page`);
+  for (const b of boxes) {
+    assert.strictEqual(b.error, "", `${name}: ${b.id} failed`);
+    assert.strictEqual(b.rendered, "true", `${name}: ${b.id} not drawn`);
+  }
+  const count = (sel) => page.$$eval(sel, (els) => els.length);
+  const usage = specOf(html, "usage");
+  const jobs = specOf(html, "jobs");
+  const cost = specOf(html, "cost");
+  const series = usage.transform[0].fold;
+  assert.ok(series.length >= 1, `${name}: no usage series`);
+  assert.strictEqual(await count("#chart-usage svg .mark-area path"), series.length,
+    `${name}: one area per usage series`);
+  assert.strictEqual(await count("#chart-jobs svg .mark-rect path"), jobs.data.values.length,
+    `${name}: one bar per job shown`);
+  assert.ok(jobs.data.values.length >= 1, `${name}: no job bars`);
+  assert.strictEqual(await count("#chart-cost svg .mark-line path"), 1,
+    `${name}: the rental line`);
+  const parts = cost.layer[0].transform[0].fold;
+  assert.strictEqual(await count("#chart-cost svg .mark-area path"), parts.length,
+    `${name}: one area per owned part`);
+
+  // The headline figures: the ledger's, as the table prints them.
+  const figures = Object.fromEntries(await page.$$eval("dd[data-figure]", (els) =>
+    els.map((e) => [e.dataset.figure, { text: e.textContent, exact: e.dataset.exact || "" }])));
+  const idle = report.rows.filter((r) => r.group === "idle").reduce((s, r) => s + r.gpu_seconds, 0);
+  const expect = {
+    gpu_hours: [hours(report.jobs_total.gpu_seconds), `${report.jobs_total.gpu_seconds} GPU-seconds`],
+    idle_gpu_hours: [hours(idle), `${idle} GPU-seconds`],
+    rental_usd: [dollars(report.total.rental_micro_usd), `${report.total.rental_micro_usd} micro-USD`],
+    owned_usd: [dollars(report.total.owned_micro_usd), `${report.total.owned_micro_usd} micro-USD`],
+  };
+  if (report.owned) {
+    const o = report.owned;
+    const capital = BigInt(Math.round(o.capital_usd * 1e6));
+    expect.capital_usd = [dollars(capital), `${capital} micro-USD`];
+    const fixed = o.depreciation_usd_per_gpu_hour + o.financing_usd_per_gpu_hour +
+      o.operations_usd_per_gpu_hour;
+    const u = (fixed + o.idle_energy_usd_per_gpu_hour) /
+      (report.rental.usd_per_gpu_hour - o.busy_energy_usd_per_gpu_hour + o.idle_energy_usd_per_gpu_hour);
+    expect.break_even = [u > 1 || u < 0 ? "never" : (100 * u).toFixed(2) + "%", ""];
+  }
+  if (report.metrics && report.metrics.utilization !== undefined) {
+    expect.utilization = [(100 * report.metrics.utilization).toFixed(2) + "%", ""];
+  }
+  for (const [figure, [text, exact]] of Object.entries(expect)) {
+    assert.ok(figures[figure], `${name}: headline figure ${figure} missing`);
+    assert.strictEqual(figures[figure].text, text, `${name}: headline ${figure}`);
+    assert.strictEqual(figures[figure].exact, exact, `${name}: headline ${figure} (exact)`);
+  }
+
+  // The data behind the charts adds up to the report's totals.
+  let gpuSeconds = 0n;
+  for (const row of usage.data.values) for (const k of series) gpuSeconds += BigInt(row[k]);
+  const unused = report.rows.filter((r) => r.group === "unused term")
+    .reduce((s, r) => s + BigInt(r.gpu_seconds), 0n);
+  assert.strictEqual(gpuSeconds, BigInt(report.total.gpu_seconds) - unused,
+    `${name}: the usage chart's GPU-seconds`);
+  let rental = 0n;
+  let owned = 0n;
+  for (const row of cost.data.values) {
+    rental += BigInt(row.r);
+    for (const k of parts) owned += BigInt(row[k]);
+  }
+  assert.strictEqual(rental, BigInt(report.total.rental_micro_usd), `${name}: rental in the cost chart`);
+  assert.strictEqual(owned, BigInt(report.total.owned_micro_usd), `${name}: owned in the cost chart`);
+
+  // A screenshot, kept, and not blank.
+  const shot = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  const variety = pngVariety(fs.readFileSync(shot));
+  assert.ok(variety > 32, `${name}: the screenshot looks blank (${variety} distinct bytes)`);
+  await page.close();
+  console.log(`ok ${name}: ${CHARTS.length} charts drawn, headline equal, ` +
+    `sums equal; screenshot ${shot}`);
+}
+
+function gpuledger(args) {
+  return childProcess.execFileSync(process.env.GPULEDGER_BINARY, args, { encoding: "utf8" });
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    if (process.argv[2] === "--check") {
+      const [file, json] = process.argv.slice(3);
+      const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), "gpuledger-page-"));
+      await checkPage(browser, file, JSON.parse(fs.readFileSync(json, "utf8")),
+        path.basename(file, ".html"), artifacts);
+      return;
+    }
+    const source = process.env.GPULEDGER_SOURCE_DIR;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpuledger-browser-"));
+    const artifacts = process.env.GPULEDGER_ARTIFACTS || dir;
+    fs.mkdirSync(artifacts, { recursive: true });
+    const runs = [
+      ["deepseek-v3-r1", [path.join(source, "traces/deepseek-v3-r1.textproto")]],
+      ["deepseek-v3-r1-failures",
+        [path.join(source, "traces/deepseek-v3-r1-failures.textproto"), "--seed", "3"]],
+      ["lublin_256", [path.join(source, "tests/data/lublin_256.swf.gz"), "--policy", "easy"]],
+    ];
+    for (const [name, args] of runs) {
+      const ledger = path.join(dir, `${name}.sqlite`);
+      gpuledger(["replay", ...args, "--ledger", ledger]);
+      const page = path.join(dir, `${name}.html`);
+      gpuledger(["report", "--ledger", ledger, "--html", page]);
+      const report = JSON.parse(gpuledger(["report", "--ledger", ledger, "--by", "category",
+        "--format", "json"]));
+      await checkPage(browser, page, report, name, artifacts);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});

@@ -1,0 +1,375 @@
+#include "web/page.h"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "report/format.h"
+#include "web/json.h"
+
+// The embedded files (web/CMakeLists.txt, assets.S).
+#define GPULEDGER_ASSET(name)                          \
+  extern "C" const char gpuledger_asset_##name[];     \
+  extern "C" const char gpuledger_asset_##name##_end[];
+GPULEDGER_ASSET(vega_js)
+GPULEDGER_ASSET(vega_lite_js)
+GPULEDGER_ASSET(vega_embed_js)
+GPULEDGER_ASSET(vega_lite_license)
+GPULEDGER_ASSET(vega_embed_license)
+GPULEDGER_ASSET(page_html)
+GPULEDGER_ASSET(page_css)
+GPULEDGER_ASSET(page_js)
+#undef GPULEDGER_ASSET
+
+namespace gpuledger::web {
+namespace {
+
+#define ASSET(name) \
+  absl::string_view(gpuledger_asset_##name, gpuledger_asset_##name##_end - gpuledger_asset_##name)
+
+// A library bundle as a script's text: without its source map comment (the
+// map is not embedded) and with no "</script" that could end the element.
+std::string Script(absl::string_view js) {
+  const size_t map = js.rfind("//# sourceMappingURL=");
+  if (map != absl::string_view::npos) js = js.substr(0, map);
+  return absl::StrReplaceAll(js, {{"</script", "<\\/script"}, {"</SCRIPT", "<\\/SCRIPT"}});
+}
+
+// A license as an HTML comment's text.
+std::string CommentText(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"--", "- -"}});
+}
+
+
+// Colors: work in blues and greens, the rest by what it is.
+const std::map<std::string, std::string>& CategoryColors() {
+  static const auto* colors = new std::map<std::string, std::string>{
+      {"checkpoint", "#f58518"}, {"restart", "#eeca3b"}, {"lost", "#e45756"},
+      {"provisioning", "#b279a2"}, {"running", "#9ecae9"}, {"idle", "#bab0ac"},
+      {"down", "#6b6b6b"}};
+  return *colors;
+}
+constexpr const char* kWorkColors[] = {"#4c78a8", "#54a24b", "#72b7b2", "#1f5591",
+                                       "#88d27a", "#2f7f6f", "#7aa6d8", "#3a7d2c",
+                                       "#9d755d", "#5a5ab0"};
+
+// `"field": [a, b, ...]` of strings.
+std::string StringList(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) absl::StrAppend(&out, i ? "," : "", JsonString(v[i]));
+  return out + "]";
+}
+
+// The usage chart's series and their colors, in stacking order.
+struct Palette {
+  std::vector<std::string> names, colors;
+};
+Palette SeriesPalette(const report::RunTimeline& t) {
+  Palette p;
+  int work = 0;
+  for (const auto& s : t.usage) {
+    p.names.push_back(s.name);
+    auto c = CategoryColors().find(s.category);
+    p.colors.push_back(s.category == "productive" || c == CategoryColors().end()
+                           ? kWorkColors[work++ % std::size(kWorkColors)]
+                           : c->second);
+  }
+  return p;
+}
+
+// The time axis: the window in days, not rounded past it.
+std::string XDomain(const report::RunTimeline& t) {
+  return absl::StrCat(R"("scale":{"domain":[)", JsonNumber(t.start / 86400.0), ",",
+                      JsonNumber(t.end / 86400.0), R"(],"nice":false})");
+}
+
+// A bucket's length in words: "1-hour", "2-day".
+std::string BucketWords(int64_t seconds) {
+  return seconds % 86400 == 0  ? absl::StrCat(seconds / 86400, "-day")
+         : seconds % 3600 == 0 ? absl::StrCat(seconds / 3600, "-hour")
+                               : absl::StrCat(seconds / 60, "-minute");
+}
+
+// Fields s0, s1, ... (one per series) for fold transforms.
+std::vector<std::string> Keys(const char* prefix, size_t n) {
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < n; ++i) keys.push_back(absl::StrCat(prefix, i));
+  return keys;
+}
+
+// Inline rows {key, series, order} naming the folded fields.
+std::string KeyNames(const std::vector<std::string>& keys, const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    absl::StrAppend(&out, i ? "," : "", "{\"key\":", JsonString(keys[i]), ",\"series\":",
+                    JsonString(names[i]), ",\"order\":", i, "}");
+  }
+  return out + "]";
+}
+
+// Where did the GPU-hours go: average GPUs per bucket, stacked by series.
+// The data is one row per bucket: a (its start) and b (its end) in simulated
+// seconds and s0, s1, ... the GPU-seconds of each series in it; a last row
+// at the window's end, with none, closes the last step.
+std::string UsageSpec(const report::RunTimeline& t, int total_gpus) {
+  const Palette p = SeriesPalette(t);
+  const std::vector<std::string> keys = Keys("s", t.usage.size());
+  std::string values;
+  for (int k = 0; k <= t.buckets; ++k) {
+    const bool closing = k == t.buckets;
+    absl::StrAppend(&values, k ? ",{" : "{", "\"a\":", closing ? t.end : t.BucketStart(k),
+                    ",\"b\":", closing ? t.end : t.BucketEnd(k));
+    for (size_t s = 0; s < t.usage.size(); ++s) {
+      absl::StrAppend(&values, ",\"", keys[s], "\":", closing ? 0 : t.usage[s].gpu_seconds[k]);
+    }
+    values += "}";
+  }
+  return absl::StrCat(
+      R"({"$schema":"https://vega.github.io/schema/vega-lite/v5.json",)",
+      R"("title":{"text":"Cluster GPUs over simulated time","subtitle":)",
+      JsonString(absl::StrCat("average over each ", BucketWords(t.bucket_seconds),
+                              " bucket; ", total_gpus, " GPUs in the cluster")),
+      R"(},"width":"container","height":320,"data":{"values":[)", values, "]},",
+      R"("transform":[{"fold":)", StringList(keys), R"(,"as":["key","gpu_seconds"]},)",
+      R"({"lookup":"key","from":{"data":{"values":)", KeyNames(keys, p.names),
+      R"(},"key":"key","fields":["series","order"]}},)",
+      R"({"calculate":"datum.a / 86400","as":"day"},)",
+      R"({"calculate":"datum.b > datum.a ? datum.gpu_seconds / (datum.b - datum.a) : 0","as":"gpus"},)",
+      R"({"calculate":"datum.gpu_seconds / 3600","as":"gpu_hours"}],)",
+      R"("mark":{"type":"area","interpolate":"step-after"},)",
+      R"("encoding":{"x":{"field":"day","type":"quantitative","title":"simulated time, days",)",
+      XDomain(t), R"(},"y":{"field":"gpus","type":"quantitative","stack":"zero","title":"GPUs"},)",
+      R"("color":{"field":"series","type":"nominal","title":)",
+      JsonString(t.productive_by.empty()
+                     ? "category"
+                     : absl::StrCat("category, work by ", t.productive_by)),
+      R"(,"scale":{"domain":)", StringList(p.names), R"(,"range":)", StringList(p.colors),
+      R"(},"sort":)", StringList(p.names), R"(},"order":{"field":"order","type":"quantitative"},)",
+      R"("tooltip":[{"field":"series","title":"series"},)",
+      R"({"field":"day","title":"from day","format":".2f"},)",
+      R"({"field":"gpus","title":"GPUs, average","format":",.2f"},)",
+      R"({"field":"gpu_hours","title":"GPU-hours","format":",.2f"}]}})");
+}
+
+// The jobs as bars from first start to end, colored by phase (as the usage
+// chart colors work when it splits work by phase).
+std::string GanttSpec(const report::RunTimeline& t) {
+  std::string values;
+  std::vector<std::string> phases;
+  for (const auto& b : t.bars) {
+    if (std::find(phases.begin(), phases.end(), b.phase) == phases.end()) phases.push_back(b.phase);
+    absl::StrAppend(&values, values.empty() ? "" : ",", "{\"job\":", JsonString(b.job_id),
+                    ",\"phase\":", JsonString(b.phase), ",\"project\":", JsonString(b.project),
+                    ",\"gpus\":", b.gpus, ",\"submit_s\":", b.submit, ",\"start_s\":", b.start,
+                    ",\"end_s\":", b.end, ",\"gpu_seconds\":", b.gpu_seconds, "}");
+  }
+  std::string scale;
+  if (t.productive_by == "phase") {
+    const Palette p = SeriesPalette(t);
+    std::vector<std::string> domain, range;
+    for (size_t i = 0; i < p.names.size(); ++i) {
+      if (t.usage[i].category == "productive") domain.push_back(p.names[i]), range.push_back(p.colors[i]);
+    }
+    for (const auto& ph : phases) {  // a phase with no work in the window
+      if (std::find(domain.begin(), domain.end(), ph) == domain.end()) {
+        domain.push_back(ph);
+        range.push_back(kWorkColors[domain.size() % std::size(kWorkColors)]);
+      }
+    }
+    scale = absl::StrCat(R"(,"scale":{"domain":)", StringList(domain), R"(,"range":)",
+                         StringList(range), "}");
+  }
+  const size_t n = t.bars.size();
+  const std::string subtitle =
+      static_cast<int64_t>(n) < t.jobs
+          ? absl::StrCat("the ", n, " jobs with the most GPU-hours, of ", t.jobs)
+          : absl::StrCat(n, n == 1 ? " job" : " jobs", ", first start to end");
+  // A row a job for a plan's few; thin bars for a trace's many.
+  const int height = static_cast<int>(n <= 30 ? std::max<size_t>(n * 22, 60)
+                                              : std::clamp<size_t>(n * 3, 200, 600));
+  return absl::StrCat(
+      R"({"$schema":"https://vega.github.io/schema/vega-lite/v5.json",)",
+      R"("title":{"text":"Jobs over simulated time","subtitle":)", JsonString(subtitle),
+      R"(},"width":"container","height":)", height, R"(,"data":{"values":[)", values, "]},",
+      R"("transform":[{"calculate":"datum.submit_s / 86400","as":"submit"},)",
+      R"({"calculate":"datum.start_s / 86400","as":"start"},)",
+      R"({"calculate":"datum.end_s / 86400","as":"end"},)",
+      R"({"calculate":"datum.gpu_seconds / 3600","as":"gpu_hours"}],)",
+      R"("mark":{"type":"bar"},)",
+      R"("encoding":{"y":{"field":"job","type":"nominal","sort":null,"title":"job",)",
+      R"("axis":{"labelLimit":160,"labels":)", n <= 60 ? "true" : "false", R"(}},)",
+      R"("x":{"field":"start","type":"quantitative","title":"simulated time, days",)", XDomain(t),
+      "},",
+      R"("x2":{"field":"end"},)",
+      R"("color":{"field":"phase","type":"nominal","title":"phase")", scale, "},",
+      R"("tooltip":[{"field":"job","title":"job"},{"field":"phase","title":"phase"},)",
+      R"({"field":"project","title":"project"},{"field":"gpus","title":"GPUs"},)",
+      R"({"field":"submit","title":"submitted, day","format":".2f"},)",
+      R"({"field":"start","title":"started, day","format":".2f"},)",
+      R"({"field":"end","title":"ended, day","format":".2f"},)",
+      R"({"field":"gpu_hours","title":"GPU-hours","format":",.2f"}]}})");
+}
+
+// Cumulative cost in both views, and the owned cluster's purchase price.
+// The data is one row per bucket: b (its end, simulated seconds), r (the
+// rental view's micro-dollars in it) and o0, o1, ... (the owned view's by
+// part), so each view's amounts add up to its total; a first row of none
+// at the window's start. The chart sums them as it goes.
+std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) {
+  const std::string owned_title = r.strategy ? "the strategy's cost" : "owned";
+  std::vector<std::string> parts;
+  for (const auto& p : t.owned) parts.push_back(absl::StrCat(owned_title, ": ", p.name));
+  const std::vector<std::string> keys = Keys("o", t.owned.size());
+  std::string values;
+  for (int k = -1; k < t.buckets; ++k) {
+    absl::StrAppend(&values, k >= 0 ? ",{" : "{", "\"b\":", k >= 0 ? t.BucketEnd(k) : t.start,
+                    ",\"r\":", k >= 0 ? t.rental_micro_usd[k] : 0);
+    for (size_t p = 0; p < t.owned.size(); ++p) {
+      absl::StrAppend(&values, ",\"", keys[p], "\":", k >= 0 ? t.owned[p].micro_usd[k] : 0);
+    }
+    values += "}";
+  }
+  std::vector<std::string> domain = {"rental"}, colors = {"#e45756"};
+  static const char* kPartColors[] = {"#4c78a8", "#72b7b2", "#bab0ac", "#f58518", "#9d755d"};
+  for (size_t p = 0; p < parts.size(); ++p) {
+    domain.push_back(parts[p]);
+    colors.push_back(kPartColors[p % std::size(kPartColors)]);
+  }
+  const bool owned_cluster = !r.strategy || r.committed == ledger::Pool::kOwned;
+  std::string purchase;
+  if (owned_cluster && r.capital_micro_usd > 0) {
+    purchase = absl::StrCat(
+        R"(,{"data":{"values":[{"usd":)",
+        JsonNumber(static_cast<double>(r.capital_micro_usd) / 1e6), R"(,"label":)",
+        JsonString(absl::StrCat("purchase price of the owned cluster: $",
+                                report::Money(r.capital_micro_usd, 2, true))),
+        R"(}]},"layer":[{"mark":{"type":"rule","strokeDash":[6,4],"color":"#333"},)",
+        R"("encoding":{"y":{"field":"usd","type":"quantitative"},)",
+        R"("tooltip":[{"field":"label","title":"line"}]}},)",
+        R"({"mark":{"type":"text","align":"left","dx":4,"dy":-6,"color":"#333"},)",
+        R"("encoding":{"y":{"field":"usd","type":"quantitative"},"x":{"value":0},)",
+        R"("text":{"field":"label"}}}]})");
+  }
+  // Each view's total at the window's end, as the headline prints it.
+  const std::string totals = absl::StrCat(
+      R"(,{"data":{"values":[{"day":)", JsonNumber(t.end / 86400.0), R"(,"usd":)",
+      JsonNumber(r.total.rental_micro_usd / 1e6), R"(,"label":)",
+      JsonString("rental $" + report::Money(r.total.rental_micro_usd, 2, true)), R"(},{"day":)",
+      JsonNumber(t.end / 86400.0), R"(,"usd":)", JsonNumber(r.total.owned_micro_usd / 1e6),
+      R"(,"label":)",
+      JsonString(absl::StrCat(owned_title, " $", report::Money(r.total.owned_micro_usd, 2, true))),
+      R"(}]},"mark":{"type":"text","align":"right","dx":-4,"dy":-8,"color":"#222"},)",
+      R"("encoding":{"x":{"field":"day","type":"quantitative"},)",
+      R"("y":{"field":"usd","type":"quantitative"},"text":{"field":"label"}}})");
+  const std::string tooltip =
+      R"("tooltip":[{"field":"series","title":"cost"},{"field":"day","title":"day","format":".2f"},)"
+      R"({"field":"usd","title":"USD so far","format":"$,.2f"}])";
+  return absl::StrCat(
+      R"({"$schema":"https://vega.github.io/schema/vega-lite/v5.json",)",
+      R"("title":{"text":"Cumulative cost over the window","subtitle":)",
+      JsonString(absl::StrCat("rental: the jobs' GPU-hours at the rental price; ", owned_title,
+                              ": stacked by part, idle capacity included")),
+      R"(},"width":"container","height":320,"data":{"values":[)", values, "]},",
+      R"("layer":[{"transform":[{"fold":)", StringList(keys),
+      R"(,"as":["key","micro_usd"]},{"lookup":"key","from":{"data":{"values":)",
+      KeyNames(keys, parts), R"(},"key":"key","fields":["series","order"]}},)",
+      R"({"window":[{"op":"sum","field":"micro_usd","as":"cumulative"}],"sort":[{"field":"b"}],)",
+      R"("groupby":["key"]},{"calculate":"datum.cumulative / 1e6","as":"usd"},)",
+      R"({"calculate":"datum.b / 86400","as":"day"}],)",
+      R"("mark":{"type":"area","interpolate":"linear","opacity":0.85},)",
+      R"("encoding":{"x":{"field":"day","type":"quantitative","title":"simulated time, days",)",
+      XDomain(t), R"(},"y":{"field":"usd","type":"quantitative","stack":"zero","title":"USD"},)",
+      R"("color":{"field":"series","type":"nominal","title":"cost","legend":{"labelLimit":320},)",
+      R"("scale":{"domain":)", StringList(domain), R"(,"range":)", StringList(colors), R"(}},)",
+      R"("order":{"field":"order","type":"quantitative"},)", tooltip, "}},",
+      R"({"transform":[{"window":[{"op":"sum","field":"r","as":"cumulative"}],"sort":[{"field":"b"}]},)",
+      R"({"calculate":"datum.cumulative / 1e6","as":"usd"},{"calculate":"datum.b / 86400","as":"day"},)",
+      R"({"calculate":"'rental'","as":"series"}],)",
+      R"("mark":{"type":"line","strokeWidth":2.5},)",
+      R"("encoding":{"x":{"field":"day","type":"quantitative"},)",
+      R"("y":{"field":"usd","type":"quantitative"},"color":{"field":"series","type":"nominal"},)",
+      tooltip, "}}", totals, purchase, "]}");
+}
+
+// A headline figure: its text as the table prints it, and the exact value.
+std::string Figure(absl::string_view name, absl::string_view label, absl::string_view text,
+                   absl::string_view exact = "") {
+  return absl::StrCat("<div class=\"figure\"><dt>", HtmlEscape(label), "</dt><dd data-figure=\"",
+                      name, "\"", exact.empty() ? "" : absl::StrCat(" data-exact=\"", exact, "\""),
+                      ">", HtmlEscape(text), "</dd></div>\n");
+}
+
+std::string Chart(absl::string_view id, const std::string& spec) {
+  return absl::StrCat("<section class=\"chart-box\"><div id=\"chart-", id,
+                      "\" class=\"chart\"></div>\n<script type=\"application/json\" data-chart=\"",
+                      id, "\">", spec, "</script></section>\n");
+}
+
+}  // namespace
+
+std::string RunPage(const report::CostReport& r, const report::RunTimeline& t) {
+  const report::HeadlineFigures h = report::Headline(r);
+  const ledger::RunRecord& run = r.run;
+  const std::string title = absl::StrCat("run ", run.id, " ", run.plan_name, ": gpuledger");
+  std::string body = absl::StrCat(
+      "<header><h1>Run ", run.id, ": ", HtmlEscape(run.plan_name), "</h1>\n<p class=\"sub\">",
+      HtmlEscape(ledger::RunStatusName(run.status)), ", ", HtmlEscape(run.policy), ", seed ",
+      run.seed, "; ",
+      run.nodes > 0 ? absl::StrCat(report::WithThousands(run.nodes), " nodes x ",
+                                   run.gpus_per_node, " ", HtmlEscape(run.gpu_model), " = ",
+                                   report::WithThousands(run.total_gpus()), " GPUs")
+                    : absl::StrCat("every ", HtmlEscape(run.gpu_model), " GPU on demand"),
+      "; simulated window ", h.window_days, " days</p></header>\n<dl class=\"headline\">\n");
+  body += Figure("gpu_hours", "GPU-hours used by jobs", h.gpu_hours,
+                 absl::StrCat(r.jobs_total.gpu_seconds, " GPU-seconds"));
+  body += Figure("idle_gpu_hours", "GPU-hours idle", h.idle_gpu_hours,
+                 absl::StrCat(r.idle_gpu_seconds, " GPU-seconds"));
+  body += Figure("rental_usd", "rental", "$" + h.rental_usd,
+                 absl::StrCat(r.total.rental_micro_usd, " micro-USD"));
+  body += Figure("owned_usd", r.strategy ? "the strategy's cost" : "owned (idle included)",
+                 "$" + h.owned_usd, absl::StrCat(r.total.owned_micro_usd, " micro-USD"));
+  if (!r.strategy || r.committed == ledger::Pool::kOwned) {
+    body += Figure("capital_usd", "owned cluster's purchase price", "$" + h.capital_usd,
+                   absl::StrCat(r.capital_micro_usd, " micro-USD"));
+  }
+  if (!h.utilization.empty()) body += Figure("utilization", "utilization", h.utilization);
+  if (!h.break_even.empty()) {
+    body += Figure("break_even", "break-even utilization of owning", h.break_even);
+  }
+  body += "</dl>\n";
+  body += Chart("usage", UsageSpec(t, run.total_gpus()));
+  body += Chart("jobs", GanttSpec(t));
+  body += Chart("cost", CostSpec(r, t));
+  report::ReportOptions o;
+  body += absl::StrCat("<section><h2>The ledger's figures by category</h2><pre class=\"table\">",
+                       HtmlEscape(report::FormatReport(r, o)), "</pre></section>\n");
+
+  const std::string licenses = absl::StrCat(
+      "Embedded: vega (BSD-3-Clause, as its package.json says; its npm package holds no "
+      "license file)\n\nvega-lite (BSD-3-Clause)\n", CommentText(ASSET(vega_lite_license)),
+      "\nvega-embed (BSD-3-Clause)\n", CommentText(ASSET(vega_embed_license)));
+  return absl::StrReplaceAll(
+      ASSET(page_html),
+      {{"{{title}}", HtmlEscape(title)},
+       {"{{css}}", ASSET(page_css)},
+       {"{{body}}", body},
+       {"{{vega}}", Script(ASSET(vega_js))},
+       {"{{vega_lite}}", Script(ASSET(vega_lite_js))},
+       {"{{vega_embed}}", Script(ASSET(vega_embed_js))},
+       {"{{page_js}}", Script(ASSET(page_js))},
+       {"{{licenses}}", licenses}});
+}
+
+absl::StatusOr<std::string> RunPageOf(ledger::Ledger& ledger, int64_t run_id, bool allow_partial,
+                                      const gpuledger::v1::Pricing* pricing) {
+  absl::StatusOr<report::CostReport> r =
+      report::BuildCostReport(ledger, run_id, ledger::GroupBy::kCategory, allow_partial, pricing);
+  if (!r.ok()) return r.status();
+  absl::StatusOr<report::RunTimeline> t = report::BuildRunTimeline(ledger, *r);
+  if (!t.ok()) return t.status();
+  return RunPage(*r, *t);
+}
+
+}  // namespace gpuledger::web
