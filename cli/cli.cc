@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include <unistd.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -215,6 +217,48 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// Writes `text` to `path` (the option `flag` named it) beside the target and
+// renames it there, so a failure leaves nothing; `path` must not be the
+// ledger.
+// OK when a file can be written at `path` (the option `flag` named it): not
+// the ledger, and in a folder that exists and can be written to.
+absl::Status CheckWritable(const std::string& path, const std::string& ledger, const char* flag) {
+  if (absl::Status s = replay::CheckOutputFile(path, ledger, flag); !s.ok()) return s;
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path, ": the folder ", dir.string(), " does not exist"));
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": cannot write in ",
+                                                   dir.string(), ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteWhole(const std::string& path, const std::string& ledger, const char* flag,
+                        absl::string_view text) {
+  if (absl::Status s = CheckWritable(path, ledger, flag); !s.ok()) return s;
+  const std::string tmp = path + ".partial";
+  {
+    std::ofstream file(tmp, std::ios::binary);
+    if (!file || !file.write(text.data(), static_cast<std::streamsize>(text.size())) ||
+        !file.flush()) {
+      const int e = errno;
+      std::remove(tmp.c_str());
+      return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", std::strerror(e)));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", std::strerror(e)));
+  }
+  return absl::OkStatus();
+}
+
 struct CompareArgs {
   std::string plan;
   std::string ledger;
@@ -224,6 +268,7 @@ struct CompareArgs {
   std::string policy = "fcfs";
   std::string format = "table";
   int64_t seed = 0;
+  std::string html;  // also write the comparison's HTML page here
 };
 
 int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
@@ -251,6 +296,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (!w.ok()) return Fail(err, w.status());
   if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok())
     return Fail(err, s);
+  if (!a.html.empty()) {  // before any replay: a bad path changes nothing
+    if (absl::Status s = CheckWritable(a.html, a.ledger, "--html"); !s.ok()) return Fail(err, s);
+  }
   // Without --ledger the runs live in memory for the comparison only.
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       a.ledger.empty() ? ledger::Ledger::Open(":memory:") : OpenToWrite(a.ledger, err);
@@ -258,6 +306,11 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::vector<compare::StrategyResult>> results =
       compare::CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
+  if (!a.html.empty()) {
+    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", web::ComparePage(w->name, *results));
+        !s.ok())
+      return Fail(err, s);
+  }
   if (a.format == "table") {
     out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " "
         << w->gpu.name() << " planned), " << results->size() << " strategies, " << a.policy
@@ -270,6 +323,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
                 : absl::StrCat("ledger ", a.ledger,
                                ": one run per strategy; gpuledger report --ledger ", a.ledger,
                                " --run ID --by pool\n"));
+    if (!a.html.empty()) out << "wrote " << a.html << ": the comparison's page\n";
   }
   return 0;
 }
@@ -352,38 +406,19 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-// Writes `text` to `path` (the option `flag` named it) beside the target and
-// renames it there, so a failure leaves nothing; `path` must not be the
-// ledger.
-absl::Status WriteWhole(const std::string& path, const std::string& ledger, const char* flag,
-                        absl::string_view text) {
-  if (absl::Status s = replay::CheckOutputFile(path, ledger, flag); !s.ok()) return s;
-  const std::string tmp = path + ".partial";
-  {
-    std::ofstream file(tmp, std::ios::binary);
-    if (!file || !file.write(text.data(), static_cast<std::streamsize>(text.size())) ||
-        !file.flush()) {
-      const int e = errno;
-      std::remove(tmp.c_str());
-      return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", std::strerror(e)));
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", std::strerror(e)));
-  }
-  return absl::OkStatus();
-}
-
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
   if (a.group && !a.html.empty()) {
-    return Fail(err, absl::UnimplementedError(
-                         "--html: a run group's page is not written yet; give --run for a run's "
-                         "page (the group's figures: gpuledger report --group)"));
+    absl::StatusOr<std::string> page = web::GroupPageOf(**l, *a.group);
+    if (!page.ok()) return Fail(err, page.status());
+    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok())
+      return Fail(err, s);
+    out << "wrote " << a.html << ": run group " << *a.group << " ("
+        << report::WithThousands(page->size())
+        << " bytes; open it in a browser, it needs nothing else)\n";
+    return 0;
   }
   if (a.group) {
     absl::StatusOr<report::GroupReport> group = report::BuildGroupReport(**l, *a.group);
@@ -543,6 +578,8 @@ CLI::App* AddCompare(CLI::App& app, CompareArgs& compare) {
   c->add_option("--format", compare.format, "Output format")
       ->check(CLI::IsMember({"table", "csv"}))
       ->capture_default_str();
+  c->add_option("--html", compare.html,
+                "Also write the comparison as one HTML page with charts to this file");
   return c;
 }
 

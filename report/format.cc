@@ -209,10 +209,9 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
 
 }  // namespace
 
-namespace {
-
 // People's names of a group report's figures.
-std::string FigureLabel(const std::string& name, double window_days) {
+
+std::string GroupFigureLabel(const std::string& name, double window_days) {
   if (name == "gpu_hours") return "GPU-hours held by jobs";
   if (name == "rental_usd") return "rental USD";
   if (name == "owned_usd") return "owned USD (idle and down included)";
@@ -230,7 +229,7 @@ std::string FigureLabel(const std::string& name, double window_days) {
   return name;
 }
 
-std::string FigureValue(const std::string& name, double v) {
+std::string GroupFigureValue(const std::string& name, double v) {
   if (name == "goodput") return absl::StrFormat("%.2f%%", 100 * v);
   if (name == "gpu_hours" || name == "rental_usd" || name == "owned_usd") {
     return Decimal(static_cast<__int128>(std::llround(v * 100)), 100, 2, true);
@@ -238,8 +237,6 @@ std::string FigureValue(const std::string& name, double v) {
   if (name == "interruptions" || name == "planned_interruptions") return absl::StrFormat("%.1f", v);
   return absl::StrFormat("%.2f", v);
 }
-
-}  // namespace
 
 std::string FormatGroupReport(const report::GroupReport& r, absl::string_view format) {
   const auto& g = r.group;
@@ -282,8 +279,9 @@ std::string FormatGroupReport(const report::GroupReport& r, absl::string_view fo
                    r.runs.front().id, "..", r.runs.back().id, "\n\n");
   std::vector<std::vector<std::string>> cells = {{"figure", "mean", "p5", "p95"}};
   for (const auto& s : r.stats) {
-    cells.push_back({FigureLabel(s.name, r.interruption_window_days), FigureValue(s.name, s.mean),
-                     FigureValue(s.name, s.p5), FigureValue(s.name, s.p95)});
+    cells.push_back({GroupFigureLabel(s.name, r.interruption_window_days),
+                     GroupFigureValue(s.name, s.mean), GroupFigureValue(s.name, s.p5),
+                     GroupFigureValue(s.name, s.p95)});
   }
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
   out +=

@@ -27,6 +27,10 @@ std::string FormatReport(const report::CostReport& report, const ReportOptions& 
 // a table, CSV (figure,mean,p5,p95) or JSON (with each run's seed,
 // interruptions and goodput).
 std::string FormatGroupReport(const report::GroupReport& report, absl::string_view format);
+// A group figure's label and a value of it as the group table prints them
+// ("makespan, days", "12.34").
+std::string GroupFigureLabel(const std::string& name, double window_days);
+std::string GroupFigureValue(const std::string& name, double v);
 
 // For a report by category: what checkpoints, lost work and restarts add to
 // the jobs' work (productive), in GPU-hours and both views, and the owned

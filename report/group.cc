@@ -46,8 +46,10 @@ absl::StatusOr<GroupReport> BuildGroupReport(ledger::Ledger& ledger, int64_t gro
     auto [it, fresh] = values.try_emplace(name);
     if (fresh) order.push_back(name);
     it->second.push_back(v);
+    report.run_figures.back()[name] = v;
   };
   for (const ledger::RunRecord& run : report.runs) {
+    report.run_figures.emplace_back();
     if (run.status != ledger::RunStatus::kComplete) {
       return absl::FailedPreconditionError(absl::StrCat("run ", run.id, " of group ", group_id,
                                                         " is ", ledger::RunStatusName(run.status),

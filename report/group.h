@@ -5,6 +5,7 @@
 #define GPULEDGER_REPORT_GROUP_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct GroupReport {
   // wall_clock_days:JOB (first start to end) for each job of plans of at
   // most kMaxJobsWithWallClock jobs.
   std::vector<GroupStat> stats;
+  // Each run's figures by name (the stats' names), in the order of `runs`.
+  std::vector<std::map<std::string, double>> run_figures;
 };
 
 inline constexpr int kMaxJobsWithWallClock = 100;

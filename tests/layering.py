@@ -29,7 +29,7 @@ ALLOWED = {
     "report": {"ledger", "pricing", "proto"},
     "replay": {"traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
     "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
-    "web": {"report", "ledger", "pricing", "proto"},
+    "web": {"compare", "report", "ledger", "pricing", "proto"},
     "server": {"compare", "replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
     "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "web", "pricing",
             "proto"},

@@ -8,40 +8,10 @@
 #include "absl/strings/str_replace.h"
 #include "report/format.h"
 #include "web/json.h"
-
-// The embedded files (web/CMakeLists.txt, assets.S).
-#define GPULEDGER_ASSET(name)                          \
-  extern "C" const char gpuledger_asset_##name[];     \
-  extern "C" const char gpuledger_asset_##name##_end[];
-GPULEDGER_ASSET(vega_js)
-GPULEDGER_ASSET(vega_lite_js)
-GPULEDGER_ASSET(vega_embed_js)
-GPULEDGER_ASSET(vega_lite_license)
-GPULEDGER_ASSET(vega_embed_license)
-GPULEDGER_ASSET(page_html)
-GPULEDGER_ASSET(page_css)
-GPULEDGER_ASSET(page_js)
-#undef GPULEDGER_ASSET
+#include "web/page_parts.h"
 
 namespace gpuledger::web {
 namespace {
-
-#define ASSET(name) \
-  absl::string_view(gpuledger_asset_##name, gpuledger_asset_##name##_end - gpuledger_asset_##name)
-
-// A library bundle as a script's text: without its source map comment (the
-// map is not embedded) and with no "</script" that could end the element.
-std::string Script(absl::string_view js) {
-  const size_t map = js.rfind("//# sourceMappingURL=");
-  if (map != absl::string_view::npos) js = js.substr(0, map);
-  return absl::StrReplaceAll(js, {{"</script", "<\\/script"}, {"</SCRIPT", "<\\/SCRIPT"}});
-}
-
-// A license as an HTML comment's text.
-std::string CommentText(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"--", "- -"}});
-}
-
 
 // Colors: work in blues and greens, the rest by what it is.
 const std::map<std::string, std::string>& CategoryColors() {
@@ -54,13 +24,6 @@ const std::map<std::string, std::string>& CategoryColors() {
 constexpr const char* kWorkColors[] = {"#4c78a8", "#54a24b", "#72b7b2", "#1f5591",
                                        "#88d27a", "#2f7f6f", "#7aa6d8", "#3a7d2c",
                                        "#9d755d", "#5a5ab0"};
-
-// `"field": [a, b, ...]` of strings.
-std::string StringList(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) absl::StrAppend(&out, i ? "," : "", JsonString(v[i]));
-  return out + "]";
-}
 
 // The usage chart's series and their colors, in stacking order.
 struct Palette {
@@ -92,23 +55,6 @@ std::string BucketWords(int64_t seconds) {
                                : absl::StrCat(seconds / 60, "-minute");
 }
 
-// Fields s0, s1, ... (one per series) for fold transforms.
-std::vector<std::string> Keys(const char* prefix, size_t n) {
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < n; ++i) keys.push_back(absl::StrCat(prefix, i));
-  return keys;
-}
-
-// Inline rows {key, series, order} naming the folded fields.
-std::string KeyNames(const std::vector<std::string>& keys, const std::vector<std::string>& names) {
-  std::string out = "[";
-  for (size_t i = 0; i < keys.size(); ++i) {
-    absl::StrAppend(&out, i ? "," : "", "{\"key\":", JsonString(keys[i]), ",\"series\":",
-                    JsonString(names[i]), ",\"order\":", i, "}");
-  }
-  return out + "]";
-}
-
 // Where did the GPU-hours go: average GPUs per bucket, stacked by series.
 // The data is one row per bucket: a (its start) and b (its end) in simulated
 // seconds and s0, s1, ... the GPU-seconds of each series in it; a last row
@@ -127,7 +73,7 @@ std::string UsageSpec(const report::RunTimeline& t, int total_gpus) {
     values += "}";
   }
   return absl::StrCat(
-      R"({"$schema":"https://vega.github.io/schema/vega-lite/v5.json",)",
+      "{", kSchema, ",",
       R"("title":{"text":"Cluster GPUs over simulated time","subtitle":)",
       JsonString(absl::StrCat("average over each ", BucketWords(t.bucket_seconds),
                               " bucket; ", total_gpus, " GPUs in the cluster")),
@@ -190,7 +136,7 @@ std::string GanttSpec(const report::RunTimeline& t) {
   const int height = static_cast<int>(n <= 30 ? std::max<size_t>(n * 22, 60)
                                               : std::clamp<size_t>(n * 3, 200, 600));
   return absl::StrCat(
-      R"({"$schema":"https://vega.github.io/schema/vega-lite/v5.json",)",
+      "{", kSchema, ",",
       R"("title":{"text":"Jobs over simulated time","subtitle":)", JsonString(subtitle),
       R"(},"width":"container","height":)", height, R"(,"data":{"values":[)", values, "]},",
       R"("transform":[{"calculate":"datum.submit_s / 86400","as":"submit"},)",
@@ -267,7 +213,7 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
       R"("tooltip":[{"field":"series","title":"cost"},{"field":"day","title":"day","format":".2f"},)"
       R"({"field":"usd","title":"USD so far","format":"$,.2f"}])";
   return absl::StrCat(
-      R"({"$schema":"https://vega.github.io/schema/vega-lite/v5.json",)",
+      "{", kSchema, ",",
       R"("title":{"text":"Cumulative cost over the window","subtitle":)",
       JsonString(absl::StrCat("rental: the jobs' GPU-hours at the rental price; ", owned_title,
                               ": stacked by part, idle capacity included")),
@@ -291,20 +237,6 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
       R"("encoding":{"x":{"field":"day","type":"quantitative"},)",
       R"("y":{"field":"usd","type":"quantitative"},"color":{"field":"series","type":"nominal"},)",
       tooltip, "}}", totals, purchase, "]}");
-}
-
-// A headline figure: its text as the table prints it, and the exact value.
-std::string Figure(absl::string_view name, absl::string_view label, absl::string_view text,
-                   absl::string_view exact = "") {
-  return absl::StrCat("<div class=\"figure\"><dt>", HtmlEscape(label), "</dt><dd data-figure=\"",
-                      name, "\"", exact.empty() ? "" : absl::StrCat(" data-exact=\"", exact, "\""),
-                      ">", HtmlEscape(text), "</dd></div>\n");
-}
-
-std::string Chart(absl::string_view id, const std::string& spec) {
-  return absl::StrCat("<section class=\"chart-box\"><div id=\"chart-", id,
-                      "\" class=\"chart\"></div>\n<script type=\"application/json\" data-chart=\"",
-                      id, "\">", spec, "</script></section>\n");
 }
 
 }  // namespace
@@ -345,22 +277,9 @@ std::string RunPage(const report::CostReport& r, const report::RunTimeline& t) {
   report::ReportOptions o;
   body += absl::StrCat("<section><h2>The ledger's figures by category</h2><pre class=\"table\">",
                        HtmlEscape(report::FormatReport(r, o)), "</pre></section>\n");
-
-  const std::string licenses = absl::StrCat(
-      "Embedded: vega (BSD-3-Clause, as its package.json says; its npm package holds no "
-      "license file)\n\nvega-lite (BSD-3-Clause)\n", CommentText(ASSET(vega_lite_license)),
-      "\nvega-embed (BSD-3-Clause)\n", CommentText(ASSET(vega_embed_license)));
-  return absl::StrReplaceAll(
-      ASSET(page_html),
-      {{"{{title}}", HtmlEscape(title)},
-       {"{{css}}", ASSET(page_css)},
-       {"{{body}}", body},
-       {"{{vega}}", Script(ASSET(vega_js))},
-       {"{{vega_lite}}", Script(ASSET(vega_lite_js))},
-       {"{{vega_embed}}", Script(ASSET(vega_embed_js))},
-       {"{{page_js}}", Script(ASSET(page_js))},
-       {"{{licenses}}", licenses}});
+  return Document(title, body);
 }
+
 
 absl::StatusOr<std::string> RunPageOf(ledger::Ledger& ledger, int64_t run_id, bool allow_partial,
                                       const gpuledger::v1::Pricing* pricing) {

@@ -9,10 +9,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "ledger/store.h"
+#include "compare/compare.h"
 #include "report/cost.h"
+#include "report/group.h"
 #include "report/timeline.h"
 
 namespace gpuledger::web {
@@ -25,6 +28,18 @@ std::string RunPage(const report::CostReport& by_category, const report::RunTime
 // (both as report/cost.h).
 absl::StatusOr<std::string> RunPageOf(ledger::Ledger& ledger, int64_t run_id, bool allow_partial,
                                       const gpuledger::v1::Pricing* pricing = nullptr);
+
+// The page of a run group from its report and each run's job events (in
+// the order of its runs).
+std::string GroupPage(const report::GroupReport& group,
+                      const std::vector<std::vector<ledger::JobEvent>>& events);
+absl::StatusOr<std::string> GroupPageOf(ledger::Ledger& ledger, int64_t group_id);
+
+// The page of a comparison (gpuledger compare): each strategy's cost
+// stacked by what it paid for, and cost against makespan, from the
+// comparison's results; `plan` names what was compared.
+std::string ComparePage(const std::string& plan,
+                        const std::vector<compare::StrategyResult>& results);
 
 }  // namespace gpuledger::web
 

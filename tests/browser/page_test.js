@@ -2,12 +2,13 @@
 // playwright-core, opens each page from file:// and this test checks that it
 // loads with no console error and no request beyond the page itself, that
 // every chart is drawn (an SVG with marks), that the headline figures are the
-// ledger's (`gpuledger report --format json`), that the data behind the
-// charts adds up to the report's totals, and that a screenshot is not blank
-// (kept in GPULEDGER_ARTIFACTS).
+// ledger's (`gpuledger report --format json`, `compare --format csv`), that
+// the data behind the charts adds up to the reports' totals, and that a
+// screenshot is not blank (kept in GPULEDGER_ARTIFACTS). Pages: runs (a
+// plan, one with failures, an SWF trace), a run group and two comparisons.
 //
 //   node page_test.js                       replays its runs and checks their pages
-//   node page_test.js --check PAGE REPORT   checks one page against a report JSON
+//   node page_test.js --check PAGE REPORT   checks one run's page against its report JSON
 //
 // Environment: GPULEDGER_BINARY, GPULEDGER_SOURCE_DIR, GPULEDGER_ARTIFACTS
 // (default: a temporary folder), CHROMIUM (default /usr/bin/chromium).
@@ -60,8 +61,10 @@ function specOf(html, id) {
   return JSON.parse(m[1]);
 }
 
-// Checks one page file against its run's report (JSON, by category).
-async function checkPage(browser, file, report, name, artifacts) {
+// Opens a page and checks what every page must: no console error, no
+// request beyond the page, exactly the charts `charts` (ids), each drawn.
+// Returns the open page and its HTML; `finish` takes the screenshot.
+async function openPage(browser, file, name, charts) {
   const html = fs.readFileSync(file, "utf8");
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors = [];
@@ -74,37 +77,55 @@ async function checkPage(browser, file, report, name, artifacts) {
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.deepStrictEqual(errors, [], `${name}: console errors`);
   assert.deepStrictEqual(requests, [], `${name}: requests beyond the page`);
-
-  // Every chart drawn: its box says so, and holds an SVG with marks.
   const boxes = await page.$$eval(".chart", (els) => els.map((e) => ({
     id: e.id, rendered: e.dataset.rendered || "", error: e.dataset.error || "",
   })));
-  assert.deepStrictEqual(boxes.map((b) => b.id), CHARTS.map((c) => "chart-" + c),
+  assert.deepStrictEqual(boxes.map((b) => b.id), charts.map((c) => "chart-" + c),
     `${name}: the charts on the page`);
   for (const b of boxes) {
     assert.strictEqual(b.error, "", `${name}: ${b.id} failed`);
     assert.strictEqual(b.rendered, "true", `${name}: ${b.id} not drawn`);
   }
-  const count = (sel) => page.$$eval(sel, (els) => els.length);
+  return { page, html };
+}
+
+const count = (page, sel) => page.$$eval(sel, (els) => els.length);
+
+async function headline(page) {
+  return Object.fromEntries(await page.$$eval("dd[data-figure]", (els) =>
+    els.map((e) => [e.dataset.figure, { text: e.textContent, exact: e.dataset.exact || "" }])));
+}
+
+async function finish(page, name, artifacts, what) {
+  const shot = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  const variety = pngVariety(fs.readFileSync(shot));
+  assert.ok(variety > 32, `${name}: the screenshot looks blank (${variety} distinct bytes)`);
+  await page.close();
+  console.log(`ok ${name}: ${what}; screenshot ${shot}`);
+}
+
+// A run's page against its report (JSON, by category).
+async function checkPage(browser, file, report, name, artifacts) {
+  const { page, html } = await openPage(browser, file, name, CHARTS);
   const usage = specOf(html, "usage");
   const jobs = specOf(html, "jobs");
   const cost = specOf(html, "cost");
   const series = usage.transform[0].fold;
   assert.ok(series.length >= 1, `${name}: no usage series`);
-  assert.strictEqual(await count("#chart-usage svg .mark-area path"), series.length,
+  assert.strictEqual(await count(page, "#chart-usage svg .mark-area.role-mark path"), series.length,
     `${name}: one area per usage series`);
-  assert.strictEqual(await count("#chart-jobs svg .mark-rect path"), jobs.data.values.length,
+  assert.strictEqual(await count(page, "#chart-jobs svg .mark-rect.role-mark path"), jobs.data.values.length,
     `${name}: one bar per job shown`);
   assert.ok(jobs.data.values.length >= 1, `${name}: no job bars`);
-  assert.strictEqual(await count("#chart-cost svg .mark-line path"), 1,
+  assert.strictEqual(await count(page, "#chart-cost svg .mark-line.role-mark path"), 1,
     `${name}: the rental line`);
   const parts = cost.layer[0].transform[0].fold;
-  assert.strictEqual(await count("#chart-cost svg .mark-area path"), parts.length,
+  assert.strictEqual(await count(page, "#chart-cost svg .mark-area.role-mark path"), parts.length,
     `${name}: one area per owned part`);
 
   // The headline figures: the ledger's, as the table prints them.
-  const figures = Object.fromEntries(await page.$$eval("dd[data-figure]", (els) =>
-    els.map((e) => [e.dataset.figure, { text: e.textContent, exact: e.dataset.exact || "" }])));
+  const figures = await headline(page);
   const idle = report.rows.filter((r) => r.group === "idle").reduce((s, r) => s + r.gpu_seconds, 0);
   const expect = {
     gpu_hours: [hours(report.jobs_total.gpu_seconds), `${report.jobs_total.gpu_seconds} GPU-seconds`],
@@ -146,15 +167,92 @@ async function checkPage(browser, file, report, name, artifacts) {
   }
   assert.strictEqual(rental, BigInt(report.total.rental_micro_usd), `${name}: rental in the cost chart`);
   assert.strictEqual(owned, BigInt(report.total.owned_micro_usd), `${name}: owned in the cost chart`);
+  await finish(page, name, artifacts, `${CHARTS.length} charts drawn, headline equal, sums equal`);
+}
 
-  // A screenshot, kept, and not blank.
-  const shot = path.join(artifacts, `${name}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  const variety = pngVariety(fs.readFileSync(shot));
-  assert.ok(variety > 32, `${name}: the screenshot looks blank (${variety} distinct bytes)`);
-  await page.close();
-  console.log(`ok ${name}: ${CHARTS.length} charts drawn, headline equal, ` +
-    `sums equal; screenshot ${shot}`);
+// The group table's formatting of a figure (report/format.cc GroupFigureValue).
+function groupValue(name, v) {
+  if (name === "goodput") return (100 * v).toFixed(2) + "%";
+  if (["gpu_hours", "rental_usd", "owned_usd"].includes(name)) {
+    return decimal(BigInt(Math.round(v * 100)), 100n, 2);
+  }
+  if (name === "interruptions") return v.toFixed(1);
+  return v.toFixed(2);
+}
+const GROUP_FIGURES = ["makespan_days", "owned_usd", "rental_usd", "interruptions", "goodput",
+  "gpu_hours"];
+
+// A run group's page against `report --group G --format json`.
+async function checkGroupPage(browser, file, report, name, artifacts) {
+  const charts = GROUP_FIGURES.map((f) => "dist-" + f).concat(["interruptions"]);
+  const { page, html } = await openPage(browser, file, name, charts);
+  const figures = await headline(page);
+  const stats = Object.fromEntries(report.stats.map((s) => [s.name, s]));
+  for (const f of GROUP_FIGURES) {
+    assert.ok(figures[f], `${name}: headline figure ${f} missing`);
+    assert.strictEqual(figures[f].text, groupValue(f, stats[f].mean), `${name}: mean ${f}`);
+    const spec = specOf(html, "dist-" + f);
+    assert.strictEqual(spec.layer[0].data.values.length, report.runs.length,
+      `${name}: one value per run in dist-${f}`);
+    assert.ok(await count(page, `#chart-dist-${f} svg .mark-rect.role-mark path`) >= 1, `${name}: dist-${f} bars`);
+    assert.strictEqual(await count(page, `#chart-dist-${f} svg .mark-rule.role-mark line`), 3,
+      `${name}: p5, mean and p95 in dist-${f}`);
+  }
+  // Each run's figures are its own (the JSON's runs, by id).
+  const runs = Object.fromEntries(report.runs.map((r) => [r.id, r]));
+  for (const v of specOf(html, "dist-interruptions").layer[0].data.values) {
+    assert.strictEqual(v.value, runs[v.run].interruptions, `${name}: run ${v.run} interruptions`);
+  }
+  for (const v of specOf(html, "dist-makespan_days").layer[0].data.values) {
+    assert.strictEqual(Math.round(v.value * 86400), runs[v.run].makespan_seconds,
+      `${name}: run ${v.run} makespan`);
+  }
+  // Interruptions over time: every stop of every run, once.
+  let events = 0;
+  for (const v of specOf(html, "interruptions").data.values) events += v.events;
+  const stops = report.runs.reduce((s, r) => s + r.interruptions + r.planned_interruptions, 0);
+  assert.strictEqual(events, stops, `${name}: interruptions over time`);
+  assert.ok(await count(page, "#chart-interruptions svg .mark-rect.role-mark path") >= 1,
+    `${name}: interruption bars`);
+  await finish(page, name, artifacts, `${charts.length} charts drawn, means and runs equal`);
+}
+
+// A comparison's page against `compare --format csv` of the same replays.
+async function checkComparePage(browser, file, csv, name, artifacts) {
+  const lines = csv.trim().split("\n");
+  const head = lines[0].split(",");
+  // Strategy names may be quoted with commas inside: split on commas outside quotes.
+  const rows = lines.slice(1).map((l) => {
+    const cells = l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, ""))
+      .map((c) => c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c);
+    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
+  });
+  const committed = rows.some((r) => r.committed !== "");
+  const charts = ["strategies", "frontier"].concat(committed ? ["utilization"] : []);
+  const { page, html } = await openPage(browser, file, name, charts);
+  const stack = specOf(html, "strategies").data.values;
+  const frontier = specOf(html, "frontier").data.values;
+  assert.strictEqual(frontier.length, rows.length, `${name}: one point per strategy`);
+  for (const r of rows) {
+    let micro = 0n;
+    for (const v of stack) if (v.strategy === r.strategy) micro += BigInt(v.micro_usd);
+    assert.strictEqual(decimal(micro, 1000000n, 2).replace(/,/g, ""), r.total_usd,
+      `${name}: ${r.strategy}'s parts add up to its total`);
+    const point = frontier.find((p) => p.strategy === r.strategy);
+    assert.ok(point, `${name}: ${r.strategy} on the frontier`);
+    assert.strictEqual(BigInt(point.micro_usd), micro, `${name}: ${r.strategy}'s point`);
+    assert.strictEqual((point.makespan_s / 86400).toFixed(4), r.makespan_days,
+      `${name}: ${r.strategy}'s makespan`);
+  }
+  assert.strictEqual(await count(page, "#chart-strategies svg .mark-rect.role-mark path"), stack.length,
+    `${name}: one bar part per strategy and part`);
+  assert.strictEqual(await count(page, "#chart-frontier svg .mark-symbol.role-mark path"), rows.length,
+    `${name}: one point per strategy`);
+  const cheapest = rows.reduce((a, b) => (Number(b.total_usd) < Number(a.total_usd) ? b : a));
+  const figures = await headline(page);
+  assert.strictEqual(figures.cheapest.text, dollars(BigInt(Math.round(Number(cheapest.total_usd) * 100)) * 10000n),
+    `${name}: the cheapest strategy's total`);
+  await finish(page, name, artifacts, `${charts.length} charts drawn, totals equal`);
 }
 
 function gpuledger(args) {
@@ -189,6 +287,28 @@ async function main() {
       const report = JSON.parse(gpuledger(["report", "--ledger", ledger, "--by", "category",
         "--format", "json"]));
       await checkPage(browser, page, report, name, artifacts);
+    }
+    // A group over seeds, with failures (so interruptions).
+    {
+      const ledger = path.join(dir, "group.sqlite");
+      gpuledger(["replay", path.join(source, "traces/deepseek-v3-r1-failures.textproto"),
+        "--seeds", "8", "--ledger", ledger]);
+      const page = path.join(dir, "group.html");
+      gpuledger(["report", "--ledger", ledger, "--group", "1", "--html", page]);
+      const report = JSON.parse(gpuledger(["report", "--ledger", ledger, "--group", "1",
+        "--format", "json"]));
+      await checkGroupPage(browser, page, report, "group-deepseek-v3-r1-failures", artifacts);
+    }
+    // Comparisons: the default strategies (on-demand, reserved, owned,
+    // bursts) and an own-sizes sweep; the CSV of the same replays (the same
+    // plan and seed replay the same) is what the page must show.
+    for (const [name, extra] of [["compare-default", []],
+      ["compare-own-sizes", ["--own-sizes", "512,1024,2048,4096"]]]) {
+      const plan = path.join(source, "traces/deepseek-v3-r1.textproto");
+      const page = path.join(dir, `${name}.html`);
+      gpuledger(["compare", plan, ...extra, "--html", page]);
+      const csv = gpuledger(["compare", plan, ...extra, "--format", "csv"]);
+      await checkComparePage(browser, page, csv, name, artifacts);
     }
   } finally {
     await browser.close();

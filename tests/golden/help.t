@@ -82,6 +82,7 @@ $ gpuledger compare --help
 >   --seed INT=0                Seed (failures)
 >   --format TEXT:{table,csv}=table
 >                               Output format
+>   --html TEXT                 Also write the comparison as one HTML page with charts to this file
 >
 $ gpuledger gen --help
 > Generate a synthetic job trace from a preset (docs/traces.md)
