@@ -629,6 +629,9 @@ CLI::App* AddServe(CLI::App& app, server::ServeOptions& serve) {
       ->capture_default_str();
   c->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
+  c->add_option("--http", serve.http,
+                "Also serve a read-only web view of the ledger (its runs' and groups' pages) on "
+                "this loopback HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)");
   c->add_option("--speed", serve.speed,
                 "Simulated seconds per wall-clock second for replays (86400: a day a "
                 "second); 0 runs as fast as possible")

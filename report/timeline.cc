@@ -38,11 +38,26 @@ bool IsWork(absl::string_view category) { return category == "productive"; }
 }  // namespace
 
 absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostReport& report,
-                                             int max_buckets, int max_bars) {
+                                             int max_buckets, int max_bars,
+                                             const std::vector<ledger::UsageRecord>* in_flight) {
+  static const std::vector<ledger::UsageRecord> kNone;
+  const std::vector<ledger::UsageRecord>& extra = in_flight != nullptr ? *in_flight : kNone;
   const ledger::RunRecord& run = report.run;
   RunTimeline t;
   t.start = run.sim_start;
   t.end = std::max(run.sim_end, run.sim_start);
+  if (run.status != ledger::RunStatus::kComplete) {
+    // A run still running (or stopped) has no end yet: its entries so far.
+    for (int64_t after = 0;;) {
+      absl::StatusOr<std::vector<ledger::UsageRecord>> page =
+          ledger.ListUsage(run.id, {}, after, kPage);
+      if (!page.ok()) return page.status();
+      for (const ledger::UsageRecord& u : *page) t.end = std::max(t.end, u.end);
+      if (page->size() < static_cast<size_t>(kPage)) break;
+      after = page->back().entry_id;
+    }
+    for (const ledger::UsageRecord& u : extra) t.end = std::max(t.end, u.end);
+  }
   t.bucket_seconds = BucketSeconds(t.end - t.start, max_buckets);
   t.buckets = static_cast<int>(std::max<int64_t>(
       1, (t.end - t.start + t.bucket_seconds - 1) / t.bucket_seconds));
@@ -63,6 +78,8 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   job_index.reserve(jobs->size());
   for (size_t i = 0; i < jobs->size(); ++i) job_index.emplace((*jobs)[i].job_id, i);
   std::vector<int64_t> job_gpu_seconds(jobs->size(), 0);
+  // A running job's start (from `in_flight`): its bar begins there.
+  std::vector<int64_t> running_since(jobs->size(), -1);
 
   // Series by name; work series first in the order met.
   std::vector<TimelineSeries> work;
@@ -96,17 +113,12 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   // the series as above.
   std::vector<int64_t> busy(t.buckets, 0), on_demand(t.buckets, 0), idle(t.buckets, 0),
       down(t.buckets, 0);
-  int64_t after = 0;
-  while (true) {
-    absl::StatusOr<std::vector<ledger::UsageRecord>> page =
-        ledger.ListUsage(run.id, {}, after, kPage);
-    if (!page.ok()) return page.status();
-    for (const ledger::UsageRecord& u : *page) {
+  auto add = [&](const ledger::UsageRecord& u) -> absl::Status {
       if (!u.job_id.empty()) {
         auto j = job_index.find(u.job_id);
         if (j != job_index.end()) job_gpu_seconds[j->second] += u.gpu_seconds;
       }
-      if (u.end <= u.start || u.gpus == 0) continue;
+      if (u.end <= u.start || u.gpus == 0) return absl::OkStatus();
       if (u.start < t.start || u.end > t.end) {
         return absl::DataLossError(absl::StrCat("run ", run.id, ": entry ", u.entry_id, " [",
                                                 u.start, ", ", u.end,
@@ -125,9 +137,22 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
         (*state)[k] += gs;
         from = to;
       }
+      return absl::OkStatus();
+  };
+  for (int64_t after = 0;;) {
+    absl::StatusOr<std::vector<ledger::UsageRecord>> page =
+        ledger.ListUsage(run.id, {}, after, kPage);
+    if (!page.ok()) return page.status();
+    for (const ledger::UsageRecord& u : *page) {
+      if (absl::Status s = add(u); !s.ok()) return s;
     }
     if (page->size() < static_cast<size_t>(kPage)) break;
     after = page->back().entry_id;
+  }
+  for (const ledger::UsageRecord& u : extra) {
+    if (absl::Status s = add(u); !s.ok()) return s;
+    auto j = job_index.find(u.job_id);
+    if (j != job_index.end() && running_since[j->second] < 0) running_since[j->second] = u.start;
   }
   t.usage = std::move(work);
   for (absl::string_view c : kOtherOrder) {
@@ -181,8 +206,11 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
 
   // Bars: the jobs that started, the biggest when there are many.
   std::vector<size_t> shown;
+  auto started = [&](size_t i) {
+    return (*jobs)[i].started >= 0 ? (*jobs)[i].started : running_since[i];
+  };
   for (size_t i = 0; i < jobs->size(); ++i) {
-    if ((*jobs)[i].started >= 0) shown.push_back(i);
+    if (started(i) >= 0) shown.push_back(i);
   }
   if (shown.size() > static_cast<size_t>(std::max(max_bars, 0))) {
     std::nth_element(shown.begin(), shown.begin() + max_bars, shown.end(), [&](size_t a, size_t b) {
@@ -192,13 +220,11 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
     shown.resize(max_bars);
   }
   std::sort(shown.begin(), shown.end(), [&](size_t a, size_t b) {
-    const auto& x = (*jobs)[a];
-    const auto& y = (*jobs)[b];
-    return x.started != y.started ? x.started < y.started : a < b;
+    return started(a) != started(b) ? started(a) < started(b) : a < b;
   });
   for (size_t i : shown) {
     const ledger::JobRecord& j = (*jobs)[i];
-    t.bars.push_back({j.job_id, j.phase, j.project, j.gpus, j.submit, j.started,
+    t.bars.push_back({j.job_id, j.phase, j.project, j.gpus, j.submit, started(i),
                       j.ended >= 0 ? j.ended : t.end, job_gpu_seconds[i]});
   }
   return t;

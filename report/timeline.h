@@ -78,9 +78,12 @@ struct RunTimeline {
 int64_t BucketSeconds(int64_t window_seconds, int max_buckets);
 
 // Builds the timeline of `report`'s run (a report grouped by category, read
-// from `ledger`), reading its entries in pages.
-absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostReport& report,
-                                             int max_buckets = 2000, int max_bars = 200);
+// from `ledger`), reading its entries in pages. `in_flight`: for a run being
+// replayed, its running jobs' usage not written yet (as report/cost.h); it
+// joins the entries, so the report must have been built with it too.
+absl::StatusOr<RunTimeline> BuildRunTimeline(
+    ledger::Ledger& ledger, const CostReport& report, int max_buckets = 2000, int max_bars = 200,
+    const std::vector<ledger::UsageRecord>* in_flight = nullptr);
 
 }  // namespace gpuledger::report
 

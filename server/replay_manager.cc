@@ -1,5 +1,8 @@
 #include "server/replay_manager.h"
 
+#include "report/timeline.h"
+#include "web/page.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -39,37 +42,65 @@ v1::ReplayProgress FinalFromLedger(ledger::Ledger& l, const ledger::RunRecord& r
 // made on the io thread between two steps, so the ledger's entries and the
 // running jobs' unwritten usage (up to the time shown so far) are one
 // snapshot; nullopt for a run not running here.
+namespace {
+
+// A running replay's jobs' usage not yet written, up to the time shown so
+// far (io thread).
+std::vector<ledger::UsageRecord> InFlight(const Active& a) {
+  const scheduler::Simulator& sim = a.run->simulator();
+  const scheduler::Seconds now = std::max(a.reached, sim.now());
+  std::vector<ledger::UsageRecord> in_flight;
+  for (const auto& [job, since] : sim.RunningSince()) {
+    ledger::UsageRecord u;
+    u.job_id = sim.jobs()[job].id;
+    u.phase = traces::PhaseName(a.run->phase(job));
+    u.category = "running";
+    u.start = since;
+    u.end = std::max(since, now);
+    u.gpus = sim.jobs()[job].gpus;
+    u.gpu_seconds = (u.end - u.start) * u.gpus;
+    in_flight.push_back(std::move(u));
+  }
+  return in_flight;
+}
+
+}  // namespace
+
+std::shared_ptr<Active> ReplayManager::ActiveRun(int64_t run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_) return nullptr;
+  auto it = active_.find(run_id);
+  return it == active_.end() ? nullptr : it->second;
+}
+
 std::optional<absl::StatusOr<report::CostReport>> ReplayManager::LiveReport(
     int64_t run_id, ledger::GroupBy by, const v1::Pricing* pricing) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shutting_down_ || active_.count(run_id) == 0) return std::nullopt;
-  }
+  if (ActiveRun(run_id) == nullptr) return std::nullopt;
   using Result = std::optional<absl::StatusOr<report::CostReport>>;
   return OnIo<Result>([&]() -> Result {
-    std::shared_ptr<Active> a;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = active_.find(run_id);
-      if (it == active_.end()) return std::nullopt;
-      a = it->second;
-    }
-    const scheduler::Simulator& sim = a->run->simulator();
-    const scheduler::Seconds now = std::max(a->reached, sim.now());
-    std::vector<ledger::UsageRecord> in_flight;
-    for (const auto& [job, since] : sim.RunningSince()) {
-      ledger::UsageRecord u;
-      u.job_id = sim.jobs()[job].id;
-      u.phase = traces::PhaseName(a->run->phase(job));
-      u.category = "running";
-      u.start = since;
-      u.end = std::max(since, now);
-      u.gpus = sim.jobs()[job].gpus;
-      u.gpu_seconds = (u.end - u.start) * u.gpus;
-      in_flight.push_back(std::move(u));
-    }
+    std::shared_ptr<Active> a = ActiveRun(run_id);
+    if (a == nullptr) return std::nullopt;
+    const std::vector<ledger::UsageRecord> in_flight = InFlight(*a);
     return report::BuildCostReport(writer_, run_id, by, /*allow_partial=*/true, pricing,
                                    &in_flight);
+  });
+}
+
+std::optional<absl::StatusOr<std::string>> ReplayManager::LivePage(
+    int64_t run_id, const web::PageContext& context) {
+  if (ActiveRun(run_id) == nullptr) return std::nullopt;
+  using Result = std::optional<absl::StatusOr<std::string>>;
+  return OnIo<Result>([&]() -> Result {
+    std::shared_ptr<Active> a = ActiveRun(run_id);
+    if (a == nullptr) return std::nullopt;
+    const std::vector<ledger::UsageRecord> in_flight = InFlight(*a);
+    absl::StatusOr<report::CostReport> r = report::BuildCostReport(
+        writer_, run_id, ledger::GroupBy::kCategory, /*allow_partial=*/true, nullptr, &in_flight);
+    if (!r.ok()) return r.status();
+    absl::StatusOr<report::RunTimeline> t =
+        report::BuildRunTimeline(writer_, *r, 2000, 200, &in_flight);
+    if (!t.ok()) return t.status();
+    return web::RunPage(*r, *t, context);
   });
 }
 
@@ -141,6 +172,22 @@ void ReplayManager::CancelAllOnIo(const std::string& why) {
 size_t ReplayManager::active_count() {
   std::lock_guard<std::mutex> lock(mu_);
   return active_.size();
+}
+
+std::vector<v1::ReplayProgress> ReplayManager::Running() {
+  std::vector<std::pair<int64_t, std::shared_ptr<Active>>> active;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    active.assign(active_.begin(), active_.end());
+  }
+  std::vector<v1::ReplayProgress> out;
+  for (const auto& [id, a] : active) {
+    std::lock_guard<std::mutex> lock(a->mu);
+    out.push_back(a->latest);
+    out.back().set_name(absl::StrCat("runs/", id));
+    if (out.back().state() == v1::Run::STATE_UNSPECIFIED) out.back().set_state(v1::Run::RUNNING);
+  }
+  return out;
 }
 
 // A plan given inline or by name in the traces directory.

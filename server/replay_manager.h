@@ -24,6 +24,7 @@
 #include "pricing/rates.h"
 #include "replay/replay.h"
 #include "report/cost.h"
+#include "web/page.h"
 #include "server/server.h"
 #include "traces/plan.h"
 
@@ -74,6 +75,11 @@ class ReplayManager {
   std::optional<absl::StatusOr<report::CostReport>> LiveReport(
       int64_t run_id, ledger::GroupBy by, const gpuledger::v1::Pricing* pricing);
 
+  // The same snapshot as LiveReport, as the run's HTML page (web/page.h):
+  // its figures and charts with the running jobs' usage up to now.
+  std::optional<absl::StatusOr<std::string>> LivePage(int64_t run_id,
+                                                      const web::PageContext& context);
+
   absl::StatusOr<gpuledger::v1::Run> Start(const gpuledger::v1::StartReplayRequest& req);
 
   std::shared_ptr<Active> Find(int64_t run_id);
@@ -86,10 +92,17 @@ class ReplayManager {
 
   size_t active_count();
 
+  // The latest progress of every replay running here, by run id (any
+  // thread).
+  std::vector<gpuledger::v1::ReplayProgress> Running();
+
   // A plan given inline or by name in the traces directory.
   absl::StatusOr<traces::Workload> LoadRequestedPlan(const gpuledger::v1::StartReplayRequest& req);
 
  private:
+  // The running replay of `run_id`, or null (also while shutting down).
+  std::shared_ptr<Active> ActiveRun(int64_t run_id);
+
   // Runs `f` on the io thread and waits for its result.
   template <typename T>
   T OnIo(std::function<T()> f) {

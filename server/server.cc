@@ -1,4 +1,5 @@
 #include "server/server.h"
+#include "server/http_view.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
@@ -63,6 +64,9 @@ absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen: expected HOST:PORT with a port from 0 to 65535, got \"", o.listen, "\""));
   }
+  if (!o.http.empty()) {
+    if (absl::Status s = CheckHttpListen(o.http); !s.ok()) return s;
+  }
   return o.listen.substr(0, colon);
 }
 
@@ -116,13 +120,33 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
     manager.CancelAllOnIo(absl::StrCat("server shutting down (signal ", signal, ")"));
     stop.set_value(signal);
   });
+  std::unique_ptr<HttpView> view;
+  if (!o.http.empty()) {
+    HttpSources sources;
+    sources.ledger_path = o.ledger_path;
+    sources.running = [&manager] { return manager.Running(); };
+    sources.live = [&manager](int64_t run) {
+      web::PageContext context;
+      context.served = true;
+      context.live_run = run;
+      return manager.LivePage(run, context);
+    };
+    absl::StatusOr<std::unique_ptr<HttpView>> v = HttpView::Start(o.http, std::move(sources));
+    if (!v.ok()) {
+      server->Shutdown();
+      return v.status();
+    }
+    view = *std::move(v);
+  }
   std::thread io_thread([&io] { io.run(); });
   out << "listening on " << *host << ":" << port << std::endl;
+  if (view) out << "web view on http://" << view->address() << "/" << std::endl;
 
   stop.get_future().wait();
   // From this thread, not the io thread: Shutdown waits for handlers, and
   // watchers wait for the io thread to finish cancelling their replays.
   health.Stop();
+  if (view) view->Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(3));
   const auto give_up = Clock::now() + std::chrono::seconds(5);
   while (manager.active_count() > 0 && Clock::now() < give_up) {

@@ -32,6 +32,8 @@ struct ServeOptions {
   std::string traces_dir;
   // Largest request or response, bytes.
   int max_message_bytes = 16 * 1024 * 1024;
+  // HOST:PORT of the read-only web view (server/http_view.h); "" for none.
+  std::string http;
 };
 
 // Serves until SIGINT or SIGTERM, then shuts down gracefully: running

@@ -30,7 +30,8 @@ ALLOWED = {
     "replay": {"traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
     "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
     "web": {"compare", "report", "ledger", "pricing", "proto"},
-    "server": {"compare", "replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+    "server": {"web", "compare", "replay", "traces", "scheduler", "ledger", "report", "pricing",
+               "proto"},
     "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "web", "pricing",
             "proto"},
 }

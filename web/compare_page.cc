@@ -146,7 +146,8 @@ std::string UtilizationSpec(const std::vector<compare::StrategyResult>& results)
 }  // namespace
 
 std::string ComparePage(const std::string& plan,
-                        const std::vector<compare::StrategyResult>& results) {
+                        const std::vector<compare::StrategyResult>& results,
+                        const PageContext& context) {
   const std::string title = absl::StrCat("compare ", plan, ": gpuledger");
   std::string body = absl::StrCat("<header><h1>Comparison: ", HtmlEscape(plan),
                                   "</h1>\n<p class=\"sub\">", results.size(),
@@ -174,7 +175,7 @@ std::string ComparePage(const std::string& plan,
   body += absl::StrCat("<section><h2>The comparison</h2><pre class=\"table\">",
                        HtmlEscape(compare::FormatComparison(results, "table")),
                        "</pre></section>\n");
-  return Document(title, body);
+  return Document(title, body, context);
 }
 
 }  // namespace gpuledger::web

@@ -95,7 +95,8 @@ std::string InterruptionsSpec(const report::GroupReport& g,
 }  // namespace
 
 std::string GroupPage(const report::GroupReport& g,
-                      const std::vector<std::vector<ledger::JobEvent>>& events) {
+                      const std::vector<std::vector<ledger::JobEvent>>& events,
+                      const PageContext& context) {
   const ledger::RunGroupRecord& grp = g.group;
   const std::string title = absl::StrCat("group ", grp.id, " ", grp.plan_name, ": gpuledger");
   std::string body = absl::StrCat(
@@ -128,10 +129,11 @@ std::string GroupPage(const report::GroupReport& g,
   }
   body += absl::StrCat("<section><h2>The group's figures</h2><pre class=\"table\">",
                        HtmlEscape(report::FormatGroupReport(g, "table")), "</pre></section>\n");
-  return Document(title, body);
+  return Document(title, body, context);
 }
 
-absl::StatusOr<std::string> GroupPageOf(ledger::Ledger& ledger, int64_t group_id) {
+absl::StatusOr<std::string> GroupPageOf(ledger::Ledger& ledger, int64_t group_id,
+                                        const PageContext& context) {
   absl::StatusOr<report::GroupReport> g = report::BuildGroupReport(ledger, group_id);
   if (!g.ok()) return g.status();
   std::vector<std::vector<ledger::JobEvent>> events;
@@ -140,7 +142,7 @@ absl::StatusOr<std::string> GroupPageOf(ledger::Ledger& ledger, int64_t group_id
     if (!e.ok()) return e.status();
     events.push_back(*std::move(e));
   }
-  return GroupPage(*g, events);
+  return GroupPage(*g, events, context);
 }
 
 }  // namespace gpuledger::web

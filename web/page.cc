@@ -241,7 +241,8 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
 
 }  // namespace
 
-std::string RunPage(const report::CostReport& r, const report::RunTimeline& t) {
+std::string RunPage(const report::CostReport& r, const report::RunTimeline& t,
+                    const PageContext& context) {
   const report::HeadlineFigures h = report::Headline(r);
   const ledger::RunRecord& run = r.run;
   const std::string title = absl::StrCat("run ", run.id, " ", run.plan_name, ": gpuledger");
@@ -277,18 +278,19 @@ std::string RunPage(const report::CostReport& r, const report::RunTimeline& t) {
   report::ReportOptions o;
   body += absl::StrCat("<section><h2>The ledger's figures by category</h2><pre class=\"table\">",
                        HtmlEscape(report::FormatReport(r, o)), "</pre></section>\n");
-  return Document(title, body);
+  return Document(title, body, context);
 }
 
 
 absl::StatusOr<std::string> RunPageOf(ledger::Ledger& ledger, int64_t run_id, bool allow_partial,
-                                      const gpuledger::v1::Pricing* pricing) {
+                                      const gpuledger::v1::Pricing* pricing,
+                                      const PageContext& context) {
   absl::StatusOr<report::CostReport> r =
       report::BuildCostReport(ledger, run_id, ledger::GroupBy::kCategory, allow_partial, pricing);
   if (!r.ok()) return r.status();
   absl::StatusOr<report::RunTimeline> t = report::BuildRunTimeline(ledger, *r);
   if (!t.ok()) return t.status();
-  return RunPage(*r, *t);
+  return RunPage(*r, *t, context);
 }
 
 }  // namespace gpuledger::web

@@ -1,5 +1,6 @@
 #include "web/page_parts.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "web/json.h"
@@ -40,19 +41,32 @@ std::string CommentText(absl::string_view text) {
 
 }  // namespace
 
-std::string Document(absl::string_view title, absl::string_view body) {
+std::string Document(absl::string_view title, absl::string_view body,
+                     const PageContext& context) {
   const std::string licenses = absl::StrCat(
       "Embedded: vega (BSD-3-Clause, as its package.json says; its npm package holds no "
       "license file)\n\nvega-lite (BSD-3-Clause)\n", CommentText(ASSET(vega_lite_license)),
       "\nvega-embed (BSD-3-Clause)\n", CommentText(ASSET(vega_embed_license)));
+  std::string top;
+  if (context.served) top = "<nav><a href=\"/\">gpuledger: every run of the ledger</a></nav>\n";
+  if (context.live_run > 0) {
+    top += absl::StrCat("<p id=\"live\" class=\"live\">run ", context.live_run,
+                        " is still running: these figures are partial</p>\n");
+  }
+  // A page with no chart needs no charting library.
+  const bool charts = absl::StrContains(body, "data-chart=\"");
   return absl::StrReplaceAll(
       ASSET(page_html),
       {{"{{title}}", HtmlEscape(title)},
+       {"{{connect}}", context.served ? "; connect-src 'self'" : ""},
+       {"{{body_attributes}}",
+        context.live_run > 0 ? absl::StrCat(" data-live-run=\"", context.live_run, "\"") : ""},
+       {"{{top}}", top},
        {"{{css}}", ASSET(page_css)},
        {"{{body}}", body},
-       {"{{vega}}", Script(ASSET(vega_js))},
-       {"{{vega_lite}}", Script(ASSET(vega_lite_js))},
-       {"{{vega_embed}}", Script(ASSET(vega_embed_js))},
+       {"{{vega}}", charts ? Script(ASSET(vega_js)) : ""},
+       {"{{vega_lite}}", charts ? Script(ASSET(vega_lite_js)) : ""},
+       {"{{vega_embed}}", charts ? Script(ASSET(vega_embed_js)) : ""},
        {"{{page_js}}", Script(ASSET(page_js))},
        {"{{licenses}}", licenses}});
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "web/page.h"
 
 namespace gpuledger::web {
 
@@ -17,7 +18,8 @@ inline constexpr absl::string_view kSchema =
     R"("$schema":"https://vega.github.io/schema/vega-lite/v5.json")";
 
 // The whole page: `body` (HTML) in web/page.html with the embedded files.
-std::string Document(absl::string_view title, absl::string_view body);
+std::string Document(absl::string_view title, absl::string_view body,
+                     const PageContext& context = {});
 
 // A headline figure: its label, its text as the table report prints it,
 // where there is one the exact value it is rounded from (data-exact), and a

@@ -5,7 +5,10 @@
 // ledger's (`gpuledger report --format json`, `compare --format csv`), that
 // the data behind the charts adds up to the reports' totals, and that a
 // screenshot is not blank (kept in GPULEDGER_ARTIFACTS). Pages: runs (a
-// plan, one with failures, an SWF trace), a run group and two comparisons.
+// plan, one with failures, an SWF trace), a run group and two comparisons;
+// then the same over HTTP from `gpuledger serve --http` (the index, a run,
+// a group), and the page of a replay still running there, which must show
+// its progress from /api/progress as it advances and reload when it ends.
 //
 //   node page_test.js                       replays its runs and checks their pages
 //   node page_test.js --check PAGE REPORT   checks one run's page against its report JSON
@@ -20,6 +23,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const zlib = require("zlib");
+const readline = require("readline");
 const { chromium } = require("playwright-core");
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -64,19 +68,27 @@ function specOf(html, id) {
 // Opens a page and checks what every page must: no console error, no
 // request beyond the page, exactly the charts `charts` (ids), each drawn.
 // Returns the open page and its HTML; `finish` takes the screenshot.
-async function openPage(browser, file, name, charts) {
-  const html = fs.readFileSync(file, "utf8");
+// `where` is a file, or an http:// URL (the page may then also ask for the
+// URLs in `allowed`).
+async function openPage(browser, where, name, charts, allowed = []) {
+  const served = where.startsWith("http://");
+  const url = served ? where : "file://" + path.resolve(where);
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors = [];
   const requests = [];
-  const url = "file://" + path.resolve(file);
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("request", (r) => { if (r.url() !== url) requests.push(r.url()); });
-  await page.goto(url);
+  page.on("request", (r) => {
+    if (r.url() !== url && !allowed.includes(r.url())) requests.push(r.url());
+  });
+  const response = await page.goto(url);
+  if (served) assert.strictEqual(response.status(), 200, `${name}: HTTP status`);
+  const html = served ? await response.text() : fs.readFileSync(where, "utf8");
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.deepStrictEqual(errors, [], `${name}: console errors`);
   assert.deepStrictEqual(requests, [], `${name}: requests beyond the page`);
+  page.gpuledgerErrors = errors;
+  page.gpuledgerRequests = requests;
   const boxes = await page.$$eval(".chart", (els) => els.map((e) => ({
     id: e.id, rendered: e.dataset.rendered || "", error: e.dataset.error || "",
   })));
@@ -106,8 +118,8 @@ async function finish(page, name, artifacts, what) {
 }
 
 // A run's page against its report (JSON, by category).
-async function checkPage(browser, file, report, name, artifacts) {
-  const { page, html } = await openPage(browser, file, name, CHARTS);
+async function checkPage(browser, where, report, name, artifacts) {
+  const { page, html } = await openPage(browser, where, name, CHARTS);
   const usage = specOf(html, "usage");
   const jobs = specOf(html, "jobs");
   const cost = specOf(html, "cost");
@@ -183,9 +195,9 @@ const GROUP_FIGURES = ["makespan_days", "owned_usd", "rental_usd", "interruption
   "gpu_hours"];
 
 // A run group's page against `report --group G --format json`.
-async function checkGroupPage(browser, file, report, name, artifacts) {
+async function checkGroupPage(browser, where, report, name, artifacts) {
   const charts = GROUP_FIGURES.map((f) => "dist-" + f).concat(["interruptions"]);
-  const { page, html } = await openPage(browser, file, name, charts);
+  const { page, html } = await openPage(browser, where, name, charts);
   const figures = await headline(page);
   const stats = Object.fromEntries(report.stats.map((s) => [s.name, s]));
   for (const f of GROUP_FIGURES) {
@@ -310,8 +322,112 @@ async function main() {
       const csv = gpuledger(["compare", plan, ...extra, "--format", "csv"]);
       await checkComparePage(browser, page, csv, name, artifacts);
     }
+    await checkServed(browser, source, dir, artifacts);
   } finally {
     await browser.close();
+  }
+}
+
+function startServer(ledger, source) {
+  const proc = childProcess.spawn(process.env.GPULEDGER_BINARY,
+    ["serve", "--ledger", ledger, "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
+      "--traces-dir", path.join(source, "traces")],
+    { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start")), 20000);
+    const lines = readline.createInterface({ input: proc.stdout });
+    let grpcAt = "";
+    lines.on("line", (line) => {
+      const g = /^listening on (\S+)/.exec(line);
+      const h = /^web view on (http:\/\/\S+)/.exec(line);
+      if (g) grpcAt = g[1];
+      if (h) {
+        clearTimeout(timer);
+        resolve({ proc, grpcAt, web: h[1] });
+      }
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+const call = (client, method, request) => new Promise((resolve, reject) => {
+  client[method](request, { deadline: Date.now() + 30000 }, (e, r) => (e ? reject(e) : resolve(r)));
+});
+
+// The web view: the index, a run's page and a group's as above but over
+// HTTP, and a replay that is still running.
+async function checkServed(browser, source, dir, artifacts) {
+  const grpc = require("@grpc/grpc-js");
+  const protoLoader = require("@grpc/proto-loader");
+  const ledger = path.join(dir, "served.sqlite");
+  gpuledger(["replay", path.join(source, "traces/deepseek-v3-r1.textproto"), "--ledger", ledger]);
+  gpuledger(["replay", path.join(source, "traces/deepseek-v3-r1-failures.textproto"),
+    "--seeds", "3", "--ledger", ledger]);
+  const { proc, grpcAt, web } = await startServer(ledger, source);
+  try {
+    // The index links every run and group.
+    {
+      const { page } = await openPage(browser, web, "served-index", []);
+      const links = await page.$$eval("a", (els) => els.map((a) => a.getAttribute("href")));
+      for (const l of ["/runs/1", "/runs/2", "/runs/4", "/groups/1"]) {
+        assert.ok(links.includes(l), `served-index: no link to ${l} (${links})`);
+      }
+      await finish(page, "served-index", artifacts, "every run and group linked");
+    }
+    const report = JSON.parse(gpuledger(["report", "--ledger", ledger, "--run", "1", "--by",
+      "category", "--format", "json"]));
+    await checkPage(browser, web + "runs/1", report, "served-run", artifacts);
+    const group = JSON.parse(gpuledger(["report", "--ledger", ledger, "--group", "1",
+      "--format", "json"]));
+    await checkGroupPage(browser, web + "groups/1", group, "served-group", artifacts);
+    for (const [bad, status] of [["runs/99", 404], ["runs/0", 404], ["nothing", 404],
+      ["runs/" + "9".repeat(300), 414]]) {
+      const page = await browser.newPage();
+      const r = await page.goto(web + bad);
+      assert.strictEqual(r.status(), status, `served: ${bad}`);
+      await page.close();
+    }
+
+    // A replay still running: a simulated day a second, so it runs for
+    // minutes; its page shows its progress as it advances.
+    const def = protoLoader.loadSync(path.join(source, "proto/gpuledger/v1/ledger_service.proto"),
+      { keepCase: true, longs: Number, enums: String, defaults: true,
+        includeDirs: [path.join(source, "proto")] });
+    const v1 = grpc.loadPackageDefinition(def).gpuledger.v1;
+    const replay = new v1.ReplayService(grpcAt, grpc.credentials.createInsecure());
+    const run = await call(replay, "StartReplay", { plan_name: "deepseek-v3-r1", speed: 86400 });
+    const id = run.name.split("/")[1];
+    const progress = web + "api/progress";
+    const url = web + "runs/" + id;
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = [];
+    const others = [];
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => { if (r.url() !== url && r.url() !== progress) others.push(r.url()); });
+    await page.goto(url);
+    await page.waitForSelector('body[data-live-run]', { timeout: 10000 });
+    await page.waitForSelector("#live[data-sim-time]", { timeout: 10000 });
+    const first = Number(await page.$eval("#live", (e) => e.dataset.simTime));
+    await page.waitForFunction((t) => Number(document.getElementById("live").dataset.simTime) > t,
+      first, { timeout: 15000 });
+    const later = Number(await page.$eval("#live", (e) => e.dataset.simTime));
+    assert.ok(later > first, "served-running: progress did not advance");
+    await page.screenshot({ path: path.join(artifacts, "served-running.png"), fullPage: true });
+    // Stopped, the replay leaves the server's list: the page reloads, whole.
+    await call(replay, "CancelReplay", { name: run.name });
+    await page.waitForFunction(() => !document.body.dataset.liveRun &&
+      document.body.dataset.ready === "true", null, { timeout: 15000 });
+    assert.deepStrictEqual(errors, [], "served-running: console errors");
+    assert.deepStrictEqual(others, [], "served-running: requests beyond the page and its progress");
+    const status = await page.$eval(".sub", (e) => e.textContent);
+    assert.ok(status.startsWith("cancelled"), `served-running: after the cancel: ${status}`);
+    await page.close();
+    console.log(`ok served-running: progress from day ${(first / 86400).toFixed(2)} to ` +
+      `${(later / 86400).toFixed(2)} shown live; reloaded when cancelled`);
+    replay.close();
+  } finally {
+    proc.kill("SIGTERM");
   }
 }
 

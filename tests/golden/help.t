@@ -121,6 +121,7 @@ $ gpuledger serve --help
 >                               Ledger file (created if missing)
 >   --listen TEXT=127.0.0.1:50051
 >                               HOST:PORT to listen on (port 0: any free port)
+>   --http TEXT                 Also serve a read-only web view of the ledger (its runs' and groups' pages) on this loopback HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)
 >   --speed FLOAT=0             Simulated seconds per wall-clock second for replays (86400: a day a second); 0 runs as fast as possible
 >   --max-replays INT=4         Replays running at once
 >   --traces-dir TEXT=$ROOT/traces

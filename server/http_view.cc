@@ -1,0 +1,305 @@
+#include "server/http_view.h"
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "ledger/store.h"
+#include "web/json.h"
+#include "web/page.h"
+
+namespace gpuledger::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+// A request's headers, at most; a bigger one is refused.
+constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
+// A connection that says nothing for this long is closed.
+constexpr auto kIdle = std::chrono::seconds(30);
+
+// A short page of its own for errors and refusals (no script, no charts).
+HttpAnswer Message(int status, absl::string_view title, absl::string_view text) {
+  return {status, kHtml,
+          absl::StrCat("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                       "<title>",
+                       web::HtmlEscape(title), "</title></head><body><h1>", web::HtmlEscape(title),
+                       "</h1><p>", web::HtmlEscape(text),
+                       "</p><p><a href=\"/\">every run of the ledger</a></p></body></html>\n")};
+}
+
+HttpAnswer FromStatus(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kNotFound:
+      return Message(404, "Not found", s.message());
+    case absl::StatusCode::kFailedPrecondition:
+      return Message(409, "Not ready", s.message());
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return Message(400, "Bad request", s.message());
+    default:
+      return Message(500, "The ledger could not be read", s.message());
+  }
+}
+
+// "123" -> 123; anything else (empty, a sign, a leading zero, too big) -> 0.
+int64_t IdOf(absl::string_view s) {
+  if (s.empty() || s.size() > 18 || s[0] == '0') return 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+  }
+  int64_t id = 0;
+  return absl::SimpleAtoi(s, &id) ? id : 0;
+}
+
+}  // namespace
+
+HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources) {
+  const std::string& ledger_path = sources.ledger_path;
+  const RunningReplays& running = sources.running;
+  if (target.size() > kMaxTarget) {
+    return Message(414, "Address too long",
+                   absl::StrCat("this server answers addresses of at most ", kMaxTarget, " bytes"));
+  }
+  absl::string_view path = target.substr(0, target.find('?'));
+  if (path == "/api/progress") return {200, "application/json", web::ProgressJson(running())};
+  const bool index = path == "/";
+  const bool run = absl::ConsumePrefix(&path, "/runs/");
+  const bool group = !run && absl::ConsumePrefix(&path, "/groups/");
+  if (!index && !run && !group) {
+    return Message(404, "Not found", "no such page: the pages are /, /runs/ID and /groups/ID");
+  }
+  const int64_t id = index ? 0 : IdOf(path);
+  if (!index && id == 0) {
+    return Message(404, "Not found", absl::StrCat(run ? "run" : "group",
+                                                  " ids are positive whole numbers"));
+  }
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(ledger_path);
+  if (!l.ok()) return FromStatus(l.status());
+  if (index) {
+    absl::StatusOr<std::vector<ledger::RunRecord>> runs = (*l)->ListRuns();
+    if (!runs.ok()) return FromStatus(runs.status());
+    absl::StatusOr<std::vector<ledger::RunGroupRecord>> groups = (*l)->ListRunGroups();
+    if (!groups.ok()) return FromStatus(groups.status());
+    return {200, kHtml, web::IndexPage(ledger_path, *runs, *groups, running())};
+  }
+  web::PageContext context;
+  context.served = true;
+  absl::StatusOr<std::string> page;
+  if (run) {
+    // A replay running here: its live page, with its running jobs so far.
+    if (sources.live) {
+      if (std::optional<absl::StatusOr<std::string>> live = sources.live(id)) {
+        if (!live->ok()) return FromStatus(live->status());
+        return {200, kHtml, **std::move(live)};
+      }
+    }
+    // Any other run, complete or not: the page says its status.
+    page = web::RunPageOf(**l, id, /*allow_partial=*/true, nullptr, context);
+  } else {
+    page = web::GroupPageOf(**l, id, context);
+  }
+  if (!page.ok()) return FromStatus(page.status());
+  return {200, kHtml, *std::move(page)};
+}
+
+struct HttpView::Impl {
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  HttpSources sources;
+  std::vector<std::thread> threads;
+  // Shared with the connections, which may outlive the rest when the
+  // io_context is destroyed with their handlers.
+  std::shared_ptr<std::atomic<int>> connections = std::make_shared<std::atomic<int>>(0);
+  std::string address;
+  std::atomic<bool> stopped{false};
+
+  void Accept();
+};
+
+namespace {
+
+// One connection: requests read and answered in turn (keep-alive).
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpView::Impl& view)
+      : stream_(std::move(socket)), view_(view), connections_(view.connections) {}
+  ~Session() { --*connections_; }
+
+  void Read() {
+    parser_.emplace();
+    parser_->header_limit(kMaxHeaderBytes);
+    parser_->body_limit(0);
+    stream_.expires_after(kIdle);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+ private:
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec) {
+      const bool too_big = ec == http::error::header_limit;
+      return Send(too_big ? Message(431, "Request too large",
+                                    absl::StrCat("headers of at most ", kMaxHeaderBytes, " bytes"))
+                          : Message(400, "Bad request", ec.message()),
+                  /*keep_alive=*/false, /*head=*/false);
+    }
+    const http::request<http::empty_body>& req = parser_->get();
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      HttpAnswer a = Message(405, "Read only", "this view answers GET and HEAD only");
+      return Send(std::move(a), false, false, /*allow=*/true);
+    }
+    const std::string target(req.target());
+    Send(AnswerGet(target, view_.sources), req.keep_alive(),
+         req.method() == http::verb::head);
+  }
+
+  void Send(HttpAnswer a, bool keep_alive, bool head, bool allow = false) {
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(a.status));
+    res_.set(http::field::server, "gpuledger");
+    res_.set(http::field::content_type, a.content_type);
+    res_.set(http::field::cache_control, "no-store");
+    res_.set("X-Content-Type-Options", "nosniff");
+    res_.set("X-Frame-Options", "DENY");
+    res_.set("Referrer-Policy", "no-referrer");
+    res_.set("Content-Security-Policy",
+             "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+             "style-src 'unsafe-inline'; img-src data:; connect-src 'self'");
+    if (allow) res_.set(http::field::allow, "GET, HEAD");
+    res_.content_length(a.body.size());
+    if (!head) res_.body() = std::move(a.body);
+    res_.keep_alive(keep_alive);
+    stream_.expires_after(kIdle);
+    http::async_write(stream_, res_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  http::response<http::string_body> res_;
+  HttpView::Impl& view_;  // used only while the view's threads run
+  std::shared_ptr<std::atomic<int>> connections_;
+};
+
+}  // namespace
+
+void HttpView::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || stopped) return;
+    if (!ec) {
+      if (++*connections > kMaxHttpConnections) {
+        --*connections;
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session>(std::move(socket), *this)->Read();
+      }
+    }
+    Accept();
+  });
+}
+
+HttpView::HttpView(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpView::~HttpView() { Stop(); }
+
+std::string HttpView::address() const { return impl_->address; }
+
+namespace {
+
+// The address and port of `listen`, checked as CheckHttpListen says.
+absl::StatusOr<tcp::endpoint> HttpEndpoint(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(absl::string_view(listen).substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http: expected HOST:PORT with a port from 0 to 65535, got \"", listen, "\""));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host == "localhost") host = "127.0.0.1";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  beast::error_code ec;
+  const asio::ip::address addr = asio::ip::make_address(host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http: \"", host, "\" is not an IP address (give 127.0.0.1:PORT)"));
+  }
+  if (!addr.is_loopback()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http: ", host,
+        " is not a loopback address; the web view serves this machine only (127.0.0.1 or ::1)"));
+  }
+  return tcp::endpoint(addr, static_cast<unsigned short>(port));
+}
+
+}  // namespace
+
+absl::Status CheckHttpListen(const std::string& listen) { return HttpEndpoint(listen).status(); }
+
+absl::StatusOr<std::unique_ptr<HttpView>> HttpView::Start(const std::string& listen,
+                                                          HttpSources sources, int threads) {
+  absl::StatusOr<tcp::endpoint> endpoint = HttpEndpoint(listen);
+  if (!endpoint.ok()) return endpoint.status();
+  const tcp::endpoint at = *endpoint;
+  const asio::ip::address addr = at.address();
+  beast::error_code ec;
+  auto impl = std::make_unique<Impl>();
+  impl->sources = std::move(sources);
+  impl->acceptor.open(at.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(at, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("--http: cannot listen on ", listen, ": ", ec.message()));
+  }
+  const tcp::endpoint bound = impl->acceptor.local_endpoint();
+  impl->address = addr.is_v6() ? absl::StrCat("[", addr.to_string(), "]:", bound.port())
+                               : absl::StrCat(addr.to_string(), ":", bound.port());
+  impl->Accept();
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    impl->threads.emplace_back([io = &impl->io] { io->run(); });
+  }
+  return std::unique_ptr<HttpView>(new HttpView(std::move(impl)));
+}
+
+void HttpView::Stop() {
+  if (!impl_ || impl_->stopped.exchange(true)) return;
+  impl_->io.stop();
+  for (std::thread& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  // No handler runs now: the acceptor can be closed from here, and new
+  // connections are refused.
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+}  // namespace gpuledger::server
