@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -374,7 +375,8 @@ absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload
 
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& w, const std::vector<v1::Strategy>& strategies, const CompareOptions& o,
-    ledger::Ledger& ledger, const std::vector<traces::StrategyPlace>& where) {
+    ledger::Ledger& ledger, const std::vector<traces::StrategyPlace>& where,
+    int64_t* comparison_id) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   std::vector<StrategyResult> results;
@@ -383,7 +385,68 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     if (!r.ok()) return r.status();
     results.push_back(*std::move(r));
   }
+  ledger::ComparisonRecord kept;
+  kept.plan_name = w.name;
+  kept.results = ToResponse(results).SerializeAsString();
+  absl::StatusOr<int64_t> id = ledger.AddComparison(kept);
+  if (!id.ok()) return id.status();
+  if (comparison_id != nullptr) *comparison_id = *id;
   return results;
+}
+
+v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& results) {
+  v1::CompareStrategiesResponse resp;
+  for (const StrategyResult& r : results) {
+    v1::StrategyComparison* c = resp.add_results();
+    *c->mutable_strategy() = r.strategy;
+    c->set_committed(ledger::PoolName(r.committed));
+    c->set_committed_gpus(r.committed_gpus);
+    c->set_run(absl::StrCat("runs/", r.run_id));
+    c->set_total_micro_usd(r.total_micro_usd);
+    c->set_amortized_micro_usd(r.amortized_micro_usd);
+    c->set_on_demand_micro_usd(r.on_demand_micro_usd);
+    c->set_committed_micro_usd(r.committed_micro_usd);
+    c->set_capital_micro_usd(r.capital_micro_usd);
+    c->set_usd_per_productive_gpu_hour(r.UsdPerProductiveGpuHour());
+    c->set_committed_utilization(r.committed_utilization);
+    c->set_makespan_seconds(r.window_seconds);
+    c->set_horizon_seconds(r.horizon_seconds);
+    c->set_breakeven_utilization(r.breakeven_utilization);
+    c->set_breakeven_months(r.breakeven_months);
+    c->set_resized_jobs(r.resized_jobs);
+    for (const auto& [phase, t] : r.phase_finish) (*c->mutable_phase_finish_seconds())[phase] = t;
+    c->set_productive_gpu_seconds(r.productive_gpu_seconds);
+    c->set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
+  }
+  resp.set_table(FormatComparison(results, "table"));
+  resp.set_csv(FormatComparison(results, "csv"));
+  return resp;
+}
+
+StrategyResult FromComparison(const v1::StrategyComparison& c) {
+  StrategyResult r;
+  r.strategy = c.strategy();
+  ledger::ParsePool(c.committed(), &r.committed);
+  r.committed_gpus = c.committed_gpus();
+  absl::string_view run = c.run();
+  if (absl::ConsumePrefix(&run, "runs/")) absl::SimpleAtoi(run, &r.run_id);
+  r.total_micro_usd = c.total_micro_usd();
+  r.amortized_micro_usd = c.amortized_micro_usd();
+  r.on_demand_micro_usd = c.on_demand_micro_usd();
+  r.committed_micro_usd = c.committed_micro_usd();
+  r.capital_micro_usd = c.capital_micro_usd();
+  r.committed_utilization = c.committed_utilization();
+  r.window_seconds = c.makespan_seconds();
+  r.horizon_seconds = c.horizon_seconds();
+  r.breakeven_utilization = c.breakeven_utilization();
+  r.breakeven_months = c.breakeven_months();
+  r.resized_jobs = c.resized_jobs();
+  std::map<std::string, int64_t> phases(c.phase_finish_seconds().begin(),
+                                        c.phase_finish_seconds().end());
+  r.phase_finish.assign(phases.begin(), phases.end());
+  r.productive_gpu_seconds = c.productive_gpu_seconds();
+  r.on_demand_gpu_seconds = c.on_demand_gpu_seconds();
+  return r;
 }
 
 namespace {

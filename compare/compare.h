@@ -17,6 +17,7 @@
 #include "ledger/store.h"
 #include "pricing/strategy.h"
 #include "scheduler/simulator.h"
+#include "gpuledger/v1/ledger_service.pb.h"
 #include "traces/plan.h"
 #include "traces/strategies.h"
 
@@ -88,10 +89,19 @@ absl::Status CheckStrategies(const traces::Workload& w,
 // prices them. Checks every strategy before replaying any; messages start
 // with the place of the field at fault in `where[i]` if given, else
 // "strategy #i".
+// The comparison is kept in the ledger too (a comparisons row holding
+// ToResponse of the results), its id in `*comparison_id` if given.
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& workload, const std::vector<gpuledger::v1::Strategy>& strategies,
     const CompareOptions& options, ledger::Ledger& ledger,
-    const std::vector<traces::StrategyPlace>& where = {});
+    const std::vector<traces::StrategyPlace>& where = {}, int64_t* comparison_id = nullptr);
+
+// The results as the API's message, with the table and CSV as
+// FormatComparison prints them; and one strategy's result back from its
+// message (phase finishes then in phase-name order; the table keeps the
+// plan's).
+gpuledger::v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& results);
+StrategyResult FromComparison(const gpuledger::v1::StrategyComparison& c);
 
 // A table, or CSV with a header and one row per strategy.
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);

@@ -337,11 +337,29 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
 
 absl::StatusOr<std::vector<JobEvent>> Ledger::ListJobEvents(int64_t run) {
   Stmt q(*stmts_,
-         "SELECT time, job_id, kind, nodes FROM job_events WHERE run_id = ? "
+         "SELECT time, job_id, kind, nodes, cause FROM job_events WHERE run_id = ? "
          "ORDER BY event_id");
   q.Bind(1, run);
   return CollectRows<JobEvent>(q, [](const Stmt& r) {
-    return JobEvent{r.Int64(0), r.Text(1), r.Text(2), r.Text(3)};
+    return JobEvent{r.Int64(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)};
+  });
+}
+
+absl::StatusOr<ComparisonRecord> Ledger::GetComparison(int64_t id) {
+  Stmt q(*stmts_,
+         "SELECT comparison_id, plan_name, created, results FROM comparisons "
+         "WHERE comparison_id = ?");
+  q.Bind(1, id);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("no comparison ", id, " in the ledger"));
+  return ComparisonRecord{q.Int64(0), q.Text(1), q.Text(2), std::string(q.Blob(3))};
+}
+
+absl::StatusOr<std::vector<ComparisonRecord>> Ledger::ListComparisons() {
+  Stmt q(*stmts_, "SELECT comparison_id, plan_name, created FROM comparisons ORDER BY comparison_id");
+  return CollectRows<ComparisonRecord>(q, [](const Stmt& r) {
+    return ComparisonRecord{r.Int64(0), r.Text(1), r.Text(2), ""};
   });
 }
 

@@ -193,14 +193,21 @@ absl::StatusOr<int64_t> Ledger::CreateRunGroup(const RunGroupRecord& g) {
   return sqlite3_last_insert_rowid(db_);
 }
 
+absl::StatusOr<int64_t> Ledger::AddComparison(const ComparisonRecord& c) {
+  Stmt ins(db_, "INSERT INTO comparisons (plan_name, created, results) VALUES (?,?,?)");
+  ins.Bind(1, c.plan_name).Bind(2, Now()).BindBlobStatic(3, c.results);
+  if (auto s = ins.Run(); !s.ok()) return s;
+  return sqlite3_last_insert_rowid(db_);
+}
+
 struct RunWriter::JobOrdinals : absl::flat_hash_map<std::string, int64_t> {};
 
 struct RunWriter::Statements {
   Stmt event;
   Statements(sqlite3* db)
       : event(db,
-              "INSERT INTO job_events (run_id, time, job_id, kind, nodes) "
-              "VALUES (?,?,?,?,?)") {}
+              "INSERT INTO job_events (run_id, time, job_id, kind, nodes, cause) "
+              "VALUES (?,?,?,?,?,?)") {}
 };
 
 struct RunWriter::Batch {
@@ -490,7 +497,8 @@ absl::Status RunWriter::WriteEvent(const JobEvent& e) {
       .Bind(2, e.time)
       .BindStatic(3, e.job_id)
       .BindStatic(4, e.kind)
-      .BindStatic(5, e.nodes);
+      .BindStatic(5, e.nodes)
+      .BindStatic(6, e.cause);
   return q.Run();
 }
 

@@ -260,6 +260,22 @@ CREATE TRIGGER job_batches_append_only_u BEFORE UPDATE ON job_batches
 CREATE TRIGGER job_batches_append_only_d BEFORE DELETE ON job_batches
   BEGIN SELECT RAISE(ABORT, 'jobs are append-only'); END;
 )sql",
+    // 9 -> 10: an interruption's cause (the failure model's name for it;
+    // empty for events written before), and comparisons kept with their
+    // results, for their pages (web/).
+    R"sql(
+ALTER TABLE job_events ADD COLUMN cause TEXT NOT NULL DEFAULT '';
+CREATE TABLE comparisons (
+  comparison_id INTEGER PRIMARY KEY,
+  plan_name     TEXT NOT NULL,
+  created       TEXT NOT NULL,
+  results       BLOB NOT NULL
+);
+CREATE TRIGGER comparisons_append_only_u BEFORE UPDATE ON comparisons
+  BEGIN SELECT RAISE(ABORT, 'comparisons are append-only'); END;
+CREATE TRIGGER comparisons_append_only_d BEFORE DELETE ON comparisons
+  BEGIN SELECT RAISE(ABORT, 'comparisons are append-only'); END;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

@@ -24,7 +24,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -139,13 +139,25 @@ struct UsageFilter {
 };
 
 // What usage entries cannot show: a job "preempt"ed (stopped for a higher
-// priority) or "interrupt"ed by a node failure (nodes: the failed node);
-// both requeue it.
+// priority) or "interrupt"ed by a node failure (nodes: the failed node;
+// cause: the failure model's name of the cause, "" for ledgers before
+// schema 10); both requeue it.
 struct JobEvent {
   int64_t time = 0;
   std::string job_id;
   std::string kind;  // "preempt" or "interrupt"
   std::string nodes;
+  std::string cause;
+};
+
+// A comparison of strategies (gpuledger compare) kept with its runs: what
+// it found, as its caller serialized it (compare/ writes a
+// gpuledger.v1.CompareStrategiesResponse), so its page can be shown again.
+struct ComparisonRecord {
+  int64_t id = 0;
+  std::string plan_name;
+  std::string created;  // UTC, ISO 8601
+  std::string results;  // bytes
 };
 
 // The days of a run that starts at `run_start`: "day 1", "day 2", ...;
@@ -223,6 +235,11 @@ class Ledger {
   absl::StatusOr<int64_t> CreateRunGroup(const RunGroupRecord& group);
   absl::StatusOr<RunGroupRecord> GetRunGroup(int64_t id);
   absl::StatusOr<std::vector<RunGroupRecord>> ListRunGroups();
+  // Keeps a comparison; returns its id (append-only, like runs).
+  absl::StatusOr<int64_t> AddComparison(const ComparisonRecord& comparison);
+  absl::StatusOr<ComparisonRecord> GetComparison(int64_t id);
+  // Every comparison by id, without their results.
+  absl::StatusOr<std::vector<ComparisonRecord>> ListComparisons();
   // The group's runs by seed.
   absl::StatusOr<std::vector<RunRecord>> ListRunsInGroup(int64_t group);
   // The newest run with status complete; NotFound if there is none.

@@ -176,6 +176,8 @@ class ReplayRun::Sink : public scheduler::Sink {
   void set_jobs(const std::vector<scheduler::JobSpec>* jobs) { jobs_ = jobs; }
   // Set once the run is open, before the simulator reports anything.
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
+  // The failure model's causes by index, to name an interruption's.
+  void set_causes(std::vector<std::string> names) { causes_ = std::move(names); }
 
   absl::Status OnJobStart(scheduler::Seconds, int job, const scheduler::Allocation& a) override {
     // Written with the job's usage entry when it ends or is stopped.
@@ -186,8 +188,16 @@ class ReplayRun::Sink : public scheduler::Sink {
   absl::Status OnJobPreempted(scheduler::Seconds time, int job) override {
     return writer_->AppendJobEvent({time, (*jobs_)[job].id, "preempt", ""});
   }
+  // A failure comes first, then the interruptions of the jobs on its node.
+  absl::Status OnNodeFailure(scheduler::Seconds, const scheduler::NodeFailure& f) override {
+    cause_ = f.cause >= 0 && static_cast<size_t>(f.cause) < causes_.size()
+                 ? causes_[f.cause]
+                 : (f.planned ? "planned maintenance" : "failure");
+    return absl::OkStatus();
+  }
   absl::Status OnJobInterrupted(scheduler::Seconds time, int job, int node) override {
-    return writer_->AppendJobEvent({time, (*jobs_)[job].id, "interrupt", absl::StrCat(node)});
+    return writer_->AppendJobEvent(
+        {time, (*jobs_)[job].id, "interrupt", absl::StrCat(node), cause_});
   }
   absl::Status OnUsage(const scheduler::UsageInterval& u) override {
     // Plain values: the job by its ordinal (jobs are written in workload
@@ -205,6 +215,8 @@ class ReplayRun::Sink : public scheduler::Sink {
   const bool keep_nodes_;
   const std::vector<scheduler::JobSpec>* jobs_ = nullptr;
   ledger::RunWriter* writer_ = nullptr;
+  std::vector<std::string> causes_;
+  std::string cause_;  // of the failure being reported
   // Each scheduler category's index among the ledger's (the same names).
   static_assert(static_cast<int>(scheduler::Category::kDown) == 6, "seven categories");
   const std::array<int, 7> category_ = [] {
@@ -270,6 +282,11 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   r->sink_ = std::make_unique<Sink>(wl.gpu.gpus_per_node(), labels.committed_pool, keep_nodes, n);
   scheduler::SchedulerOptions sim_options = WithWorkloadFailures(options, wl, seed);
   sim_options.place_nodes = keep_nodes;  // else GPUs are counted: the same schedule, faster
+  if (sim_options.failure_model) {
+    std::vector<std::string> causes;
+    for (const auto& c : sim_options.failure_model->causes) causes.push_back(c.name);
+    r->sink_->set_causes(std::move(causes));
+  }
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
       scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes},
                                    std::move(jobs.specs), sim_options, r->sink_.get());

@@ -79,13 +79,16 @@ HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources) {
   const bool index = path == "/";
   const bool run = absl::ConsumePrefix(&path, "/runs/");
   const bool group = !run && absl::ConsumePrefix(&path, "/groups/");
-  if (!index && !run && !group) {
-    return Message(404, "Not found", "no such page: the pages are /, /runs/ID and /groups/ID");
+  const bool comparison = !run && !group && absl::ConsumePrefix(&path, "/comparisons/");
+  if (!index && !run && !group && !comparison) {
+    return Message(404, "Not found",
+                   "no such page: the pages are /, /runs/ID, /groups/ID and /comparisons/ID");
   }
   const int64_t id = index ? 0 : IdOf(path);
   if (!index && id == 0) {
-    return Message(404, "Not found", absl::StrCat(run ? "run" : "group",
-                                                  " ids are positive whole numbers"));
+    return Message(404, "Not found",
+                   absl::StrCat(run ? "run" : group ? "group" : "comparison",
+                                " ids are positive whole numbers"));
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(ledger_path);
   if (!l.ok()) return FromStatus(l.status());
@@ -94,7 +97,9 @@ HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources) {
     if (!runs.ok()) return FromStatus(runs.status());
     absl::StatusOr<std::vector<ledger::RunGroupRecord>> groups = (*l)->ListRunGroups();
     if (!groups.ok()) return FromStatus(groups.status());
-    return {200, kHtml, web::IndexPage(ledger_path, *runs, *groups, running())};
+    absl::StatusOr<std::vector<ledger::ComparisonRecord>> comparisons = (*l)->ListComparisons();
+    if (!comparisons.ok()) return FromStatus(comparisons.status());
+    return {200, kHtml, web::IndexPage(ledger_path, *runs, *groups, *comparisons, running())};
   }
   web::PageContext context;
   context.served = true;
@@ -109,8 +114,10 @@ HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources) {
     }
     // Any other run, complete or not: the page says its status.
     page = web::RunPageOf(**l, id, /*allow_partial=*/true, nullptr, context);
-  } else {
+  } else if (group) {
     page = web::GroupPageOf(**l, id, context);
+  } else {
+    page = web::ComparisonPageOf(**l, id, context);
   }
   if (!page.ok()) return FromStatus(page.status());
   return {200, kHtml, *std::move(page)};

@@ -5,7 +5,8 @@
 // only; every answer built from a read-only connection of its own.
 //
 // Routes: "/" the index, "/runs/ID" a run's page (partial while it runs),
-// "/groups/ID" a group's page, "/api/progress" JSON. Anything else is 404;
+// "/groups/ID" a group's page, "/comparisons/ID" a comparison's (as kept
+// by compare), "/api/progress" JSON. Anything else is 404;
 // a path longer than kMaxTarget is 414; another method is 405.
 #ifndef GPULEDGER_SERVER_HTTP_VIEW_H_
 #define GPULEDGER_SERVER_HTTP_VIEW_H_

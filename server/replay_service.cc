@@ -173,33 +173,12 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(o.ledger_path);
   if (!l.ok()) return l.status();
+  int64_t comparison_id = 0;
   absl::StatusOr<std::vector<compare::StrategyResult>> results =
-      compare::CompareStrategies(*w, strategies, options, **l, where);
+      compare::CompareStrategies(*w, strategies, options, **l, where, &comparison_id);
   if (!results.ok()) return results.status();
-  for (const compare::StrategyResult& r : *results) {
-    v1::StrategyComparison* c = resp->add_results();
-    *c->mutable_strategy() = r.strategy;
-    c->set_committed(ledger::PoolName(r.committed));
-    c->set_committed_gpus(r.committed_gpus);
-    c->set_run(server::RunName(r.run_id));
-    c->set_total_micro_usd(r.total_micro_usd);
-    c->set_amortized_micro_usd(r.amortized_micro_usd);
-    c->set_on_demand_micro_usd(r.on_demand_micro_usd);
-    c->set_committed_micro_usd(r.committed_micro_usd);
-    c->set_capital_micro_usd(r.capital_micro_usd);
-    c->set_usd_per_productive_gpu_hour(r.UsdPerProductiveGpuHour());
-    c->set_committed_utilization(r.committed_utilization);
-    c->set_makespan_seconds(r.window_seconds);
-    c->set_horizon_seconds(r.horizon_seconds);
-    c->set_breakeven_utilization(r.breakeven_utilization);
-    c->set_breakeven_months(r.breakeven_months);
-    c->set_resized_jobs(r.resized_jobs);
-    for (const auto& [phase, t] : r.phase_finish) (*c->mutable_phase_finish_seconds())[phase] = t;
-    c->set_productive_gpu_seconds(r.productive_gpu_seconds);
-    c->set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
-  }
-  resp->set_table(compare::FormatComparison(*results, "table"));
-  resp->set_csv(compare::FormatComparison(*results, "csv"));
+  *resp = compare::ToResponse(*results);
+  resp->set_comparison(absl::StrCat("comparisons/", comparison_id));
   return absl::OkStatus();
 }
 

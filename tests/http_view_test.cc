@@ -29,7 +29,8 @@ class HttpViewTest : public testing::TempDirTest {
     ledger_ = Path("l.sqlite");
     for (std::vector<std::string> args :
          {std::vector<std::string>{"replay", kSource + "/traces/deepseek-v3-r1.textproto"},
-          {"replay", kSource + "/traces/deepseek-v3-r1-failures.textproto", "--seeds", "2"}}) {
+          {"replay", kSource + "/traces/deepseek-v3-r1-failures.textproto", "--seeds", "2"},
+          {"compare", kSource + "/traces/deepseek-v3-r1.textproto", "--own-sizes", "1024,2048"}}) {
       args.insert(args.begin(), "gpuledger");
       args.push_back("--ledger");
       args.push_back(ledger_);
@@ -68,6 +69,13 @@ TEST_F(HttpViewTest, Pages) {
   EXPECT_EQ(Get("/runs/1?refresh=1").status, 200);
   EXPECT_EQ(Get("/groups/1").status, 200);
   EXPECT_TRUE(absl::StrContains(Get("/groups/1").body, "data-chart=\"dist-makespan_days\""));
+  // The comparison, as compare kept it: its page from the ledger alone.
+  EXPECT_TRUE(absl::StrContains(index.body, "href=\"/comparisons/1\""));
+  server::HttpAnswer comparison = Get("/comparisons/1");
+  EXPECT_EQ(comparison.status, 200);
+  EXPECT_TRUE(absl::StrContains(comparison.body, "data-chart=\"frontier\""));
+  EXPECT_TRUE(absl::StrContains(comparison.body, "own 1024"));
+  EXPECT_EQ(Get("/comparisons/2").status, 404);
 }
 
 TEST_F(HttpViewTest, WhatIsNotThere) {

@@ -136,6 +136,29 @@ TEST_F(LedgerTest, EntriesAndFinishedRunsAreAppendOnly) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Comparisons are kept whole, in order, and never change.
+TEST_F(LedgerTest, ComparisonsAreKeptAndAppendOnly) {
+  auto l = Open();
+  const std::string bytes("\x00\x01results\xff", 10);  // any bytes, NULs included
+  auto first = l->AddComparison({0, "plan-a", "", bytes});
+  auto second = l->AddComparison({0, "plan-b", "", "x"});
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_LT(*first, *second);
+  auto got = l->GetComparison(*first);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->plan_name, "plan-a");
+  EXPECT_EQ(got->results, bytes);
+  EXPECT_FALSE(got->created.empty());
+  auto all = l->ListComparisons();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].plan_name, "plan-b");
+  EXPECT_TRUE((*all)[1].results.empty());  // listed without their results
+  EXPECT_EQ(l->GetComparison(*second + 1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(RawExec("UPDATE comparisons SET plan_name = 'x'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(RawExec("DELETE FROM comparisons"), SQLITE_CONSTRAINT);
+}
+
 // Pools and statuses are stored by name: every name parses back to its
 // value, and other text is refused (the value left as it was).
 TEST(LedgerNames, PoolsAndStatusesRoundTrip) {

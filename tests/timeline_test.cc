@@ -195,6 +195,24 @@ TEST_F(TimelineTest, FailuresRepairsAndRestarts) {
                                              "down"}));
 }
 
+// Each interruption names its cause, as the failure model names it.
+TEST_F(TimelineTest, InterruptionsNameTheirCause) {
+  Cli({"replay", kSource + "/traces/llama3-405b.textproto", "--ledger", LedgerPath()});
+  auto l = ledger::Ledger::Open(LedgerPath());
+  auto events = (*l)->ListJobEvents(1);
+  ASSERT_TRUE(events.ok());
+  ASSERT_GT(events->size(), 100u);
+  std::map<std::string, int> causes;
+  for (const auto& e : *events) {
+    EXPECT_EQ(e.kind, "interrupt");
+    causes[e.cause]++;
+  }
+  EXPECT_EQ(causes.count(""), 0u);
+  EXPECT_GT(causes["faulty GPU"], 0);           // the commonest in Llama 3's table
+  EXPECT_GT(causes["planned maintenance"], 0);  // and the planned ones
+  EXPECT_GE(causes.size(), 10u);
+}
+
 TEST_F(TimelineTest, SwfTraceManyJobs) {
   Cli({"replay", std::string(GPULEDGER_TEST_DATA) + "/lublin_256.swf.gz", "--ledger",
        LedgerPath(), "--policy", "easy"});

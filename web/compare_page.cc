@@ -147,7 +147,7 @@ std::string UtilizationSpec(const std::vector<compare::StrategyResult>& results)
 
 std::string ComparePage(const std::string& plan,
                         const std::vector<compare::StrategyResult>& results,
-                        const PageContext& context) {
+                        const PageContext& context, const std::string& table) {
   const std::string title = absl::StrCat("compare ", plan, ": gpuledger");
   std::string body = absl::StrCat("<header><h1>Comparison: ", HtmlEscape(plan),
                                   "</h1>\n<p class=\"sub\">", results.size(),
@@ -173,9 +173,23 @@ std::string ComparePage(const std::string& plan,
     body += Chart("utilization", UtilizationSpec(results));
   }
   body += absl::StrCat("<section><h2>The comparison</h2><pre class=\"table\">",
-                       HtmlEscape(compare::FormatComparison(results, "table")),
+                       HtmlEscape(table.empty() ? compare::FormatComparison(results, "table")
+                                                : table),
                        "</pre></section>\n");
   return Document(title, body, context);
+}
+
+absl::StatusOr<std::string> ComparisonPageOf(ledger::Ledger& ledger, int64_t id,
+                                             const PageContext& context) {
+  absl::StatusOr<ledger::ComparisonRecord> c = ledger.GetComparison(id);
+  if (!c.ok()) return c.status();
+  gpuledger::v1::CompareStrategiesResponse kept;
+  if (!kept.ParseFromString(c->results)) {
+    return absl::DataLossError(absl::StrCat("comparison ", id, ": its results are unreadable"));
+  }
+  std::vector<compare::StrategyResult> results;
+  for (const auto& r : kept.results()) results.push_back(compare::FromComparison(r));
+  return ComparePage(c->plan_name, results, context, kept.table());
 }
 
 }  // namespace gpuledger::web

@@ -62,33 +62,36 @@ std::string DistributionSpec(const report::GroupReport& g, const report::GroupSt
 }
 
 // Interruptions over simulated time: per day of each run's window, summed
-// over the runs, by kind of event.
+// over the runs, by cause (a node failure's, as the failure model names it;
+// preemptions apart).
 std::string InterruptionsSpec(const report::GroupReport& g,
                               const std::vector<std::vector<ledger::JobEvent>>& events) {
   std::map<std::pair<int64_t, std::string>, int64_t> per_day;
   for (size_t i = 0; i < g.runs.size() && i < events.size(); ++i) {
     for (const ledger::JobEvent& e : events[i]) {
-      per_day[{(e.time - g.runs[i].sim_start) / 86400, e.kind}]++;
+      const std::string cause = e.kind == "preempt" ? "preempted by a higher priority"
+                                : e.cause.empty()   ? "a node failure (cause not recorded)"
+                                                    : e.cause;
+      per_day[{(e.time - g.runs[i].sim_start) / 86400, cause}]++;
     }
   }
   std::string values;
   for (const auto& [key, n] : per_day) {
     absl::StrAppend(&values, values.empty() ? "" : ",", "{\"day\":", key.first,
-                    ",\"kind\":", JsonString(key.second), ",\"events\":", n, ",\"per_run\":",
+                    ",\"cause\":", JsonString(key.second), ",\"events\":", n, ",\"per_run\":",
                     JsonNumber(static_cast<double>(n) / static_cast<double>(g.runs.size())), "}");
   }
   return absl::StrCat(
-      "{", kSchema, R"(,"title":{"text":"Interruptions over simulated time, all seeds",)",
-      R"("subtitle":"jobs stopped per day of the window, summed over the replays; )",
-      R"(interrupt: a node failed under the job, preempt: a higher priority took its GPUs"},)",
+      "{", kSchema, R"(,"title":{"text":"Interruptions over simulated time by cause, all seeds",)",
+      R"("subtitle":"jobs stopped per day of the window, summed over the replays"},)",
       R"("width":"container","height":220,"data":{"values":[)", values, "]},",
       R"("mark":{"type":"bar"},)",
       R"("encoding":{"x":{"field":"day","type":"quantitative","title":"simulated day of the window",)",
       R"("bin":{"step":1}},"y":{"aggregate":"sum","field":"events","type":"quantitative",)",
       R"("title":"jobs stopped, all replays"},)",
-      R"("color":{"field":"kind","type":"nominal","title":"event",)",
-      R"("scale":{"domain":["interrupt","preempt"],"range":["#e45756","#b279a2"]}},)",
-      R"("tooltip":[{"field":"day","title":"day"},{"field":"kind","title":"event"},)",
+      R"("color":{"field":"cause","type":"nominal","title":"cause","legend":{"labelLimit":280},)",
+      R"("scale":{"scheme":"category20"}},)",
+      R"("tooltip":[{"field":"day","title":"day"},{"field":"cause","title":"cause"},)",
       R"({"aggregate":"sum","field":"events","title":"events"}]}})");
 }
 

@@ -42,10 +42,12 @@ std::string ProgressJson(const std::vector<gpuledger::v1::ReplayProgress>& runni
 
 std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::RunRecord>& runs,
                       const std::vector<ledger::RunGroupRecord>& groups,
+                      const std::vector<ledger::ComparisonRecord>& comparisons,
                       const std::vector<gpuledger::v1::ReplayProgress>& running) {
   std::string body = absl::StrCat("<header><h1>gpuledger</h1>\n<p class=\"sub\">ledger ",
                                   HtmlEscape(ledger_path), ": ", runs.size(), " runs, ",
-                                  groups.size(), " run groups</p></header>\n");
+                                  groups.size(), " run groups, ", comparisons.size(),
+                                  " comparisons</p></header>\n");
   if (!running.empty()) {
     body += "<section><h2>Running now</h2><table class=\"runs\"><tr><th>run</th><th>progress</th></tr>\n";
     for (const auto& p : running) {
@@ -65,6 +67,16 @@ std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::
                       HtmlEscape(g.plan_name), "</td><td class=\"num\">", g.first_seed, "-",
                       g.first_seed + g.seeds - 1, "</td><td>", HtmlEscape(g.policy), "</td><td>",
                       HtmlEscape(g.created), "</td></tr>\n");
+    }
+    body += "</table></section>\n";
+  }
+  if (!comparisons.empty()) {
+    body += "<section><h2>Comparisons</h2><table class=\"runs\"><tr><th>comparison</th>"
+            "<th>plan</th><th>created</th></tr>\n";
+    for (const auto& c : comparisons) {
+      absl::StrAppend(&body, "<tr><td><a href=\"/comparisons/", c.id, "\">comparison ", c.id,
+                      "</a></td><td>", HtmlEscape(c.plan_name), "</td><td>",
+                      HtmlEscape(c.created), "</td></tr>\n");
     }
     body += "</table></section>\n";
   }

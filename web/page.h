@@ -52,15 +52,20 @@ absl::StatusOr<std::string> GroupPageOf(ledger::Ledger& ledger, int64_t group_id
 // The page of a comparison (gpuledger compare): each strategy's cost
 // stacked by what it paid for, and cost against makespan, from the
 // comparison's results; `plan` names what was compared.
+// `table`: the comparison table as printed when it ran ("": printed now).
 std::string ComparePage(const std::string& plan,
                         const std::vector<compare::StrategyResult>& results,
-                        const PageContext& context = {});
+                        const PageContext& context = {}, const std::string& table = "");
+// The page of comparison `id` as the ledger keeps it (compare/).
+absl::StatusOr<std::string> ComparisonPageOf(ledger::Ledger& ledger, int64_t id,
+                                             const PageContext& context = {});
 
-// The server's index: the ledger's runs (newest first) and groups, with
-// links to their pages, and the replays running now (their progress
+// The server's index: the ledger's runs (newest first), groups and
+// comparisons, with links to their pages, and the replays running now (their progress
 // refreshed from /api/progress).
 std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::RunRecord>& runs,
                       const std::vector<ledger::RunGroupRecord>& groups,
+                      const std::vector<ledger::ComparisonRecord>& comparisons,
                       const std::vector<gpuledger::v1::ReplayProgress>& running);
 
 // /api/progress: {"replays":[{"run":ID,"state":"running","sim_time_seconds":...,

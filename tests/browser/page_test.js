@@ -230,7 +230,7 @@ async function checkGroupPage(browser, where, report, name, artifacts) {
 }
 
 // A comparison's page against `compare --format csv` of the same replays.
-async function checkComparePage(browser, file, csv, name, artifacts) {
+async function checkComparePage(browser, where, csv, name, artifacts) {
   const lines = csv.trim().split("\n");
   const head = lines[0].split(",");
   // Strategy names may be quoted with commas inside: split on commas outside quotes.
@@ -241,7 +241,7 @@ async function checkComparePage(browser, file, csv, name, artifacts) {
   });
   const committed = rows.some((r) => r.committed !== "");
   const charts = ["strategies", "frontier"].concat(committed ? ["utilization"] : []);
-  const { page, html } = await openPage(browser, file, name, charts);
+  const { page, html } = await openPage(browser, where, name, charts);
   const stack = specOf(html, "strategies").data.values;
   const frontier = specOf(html, "frontier").data.values;
   assert.strictEqual(frontier.length, rows.length, `${name}: one point per strategy`);
@@ -363,13 +363,16 @@ async function checkServed(browser, source, dir, artifacts) {
   gpuledger(["replay", path.join(source, "traces/deepseek-v3-r1.textproto"), "--ledger", ledger]);
   gpuledger(["replay", path.join(source, "traces/deepseek-v3-r1-failures.textproto"),
     "--seeds", "3", "--ledger", ledger]);
+  const sweep = ["--own-sizes", "512,1024,2048,4096"];
+  const plan = path.join(source, "traces/deepseek-v3-r1.textproto");
+  gpuledger(["compare", plan, ...sweep, "--ledger", ledger]);
   const { proc, grpcAt, web } = await startServer(ledger, source);
   try {
     // The index links every run and group.
     {
       const { page } = await openPage(browser, web, "served-index", []);
       const links = await page.$$eval("a", (els) => els.map((a) => a.getAttribute("href")));
-      for (const l of ["/runs/1", "/runs/2", "/runs/4", "/groups/1"]) {
+      for (const l of ["/runs/1", "/runs/2", "/runs/4", "/groups/1", "/comparisons/1"]) {
         assert.ok(links.includes(l), `served-index: no link to ${l} (${links})`);
       }
       await finish(page, "served-index", artifacts, "every run and group linked");
@@ -380,6 +383,10 @@ async function checkServed(browser, source, dir, artifacts) {
     const group = JSON.parse(gpuledger(["report", "--ledger", ledger, "--group", "1",
       "--format", "json"]));
     await checkGroupPage(browser, web + "groups/1", group, "served-group", artifacts);
+    // The comparison as the ledger kept it; the same plan and seed replay
+    // the same, so a fresh compare's CSV is what it must show.
+    await checkComparePage(browser, web + "comparisons/1",
+      gpuledger(["compare", plan, ...sweep, "--format", "csv"]), "served-comparison", artifacts);
     for (const [bad, status] of [["runs/99", 404], ["runs/0", 404], ["nothing", 404],
       ["runs/" + "9".repeat(300), 414]]) {
       const page = await browser.newPage();

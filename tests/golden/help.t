@@ -18,7 +18,7 @@ $ gpuledger --help
 >   query                       Ask a running gpuledger server
 >
 $ gpuledger --version
-> gpuledger 0.2.0 (ledger schema 9)
+> gpuledger 0.2.0 (ledger schema 10)
 $ gpuledger replay --help
 > Replay a plan (.textproto) into a SQLite ledger and print a summary
 > Usage: gpuledger replay [OPTIONS] plan

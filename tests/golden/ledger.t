@@ -3,6 +3,7 @@
 $ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite" >/dev/null
 $ gpuledger replay traces/llama4.textproto --seeds 2 --threads 1 --ledger "$TMP/l.sqlite" >/dev/null
 $ ledger-dump "$TMP/l.sqlite"
+> table comparisons: comparison_id, plan_name, created, results
 > table entry_batches, unpacked: entry_id, run_id, job, category, start, end, gpus, nodes, pool
 >   1 | 1 | 0 | productive | 0 | 4682813 | 2048 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
 >   2 | 1 | 1 | productive | 4682813 | 4891993 | 2048 | 0-31,32-63,64-95,96-127,128-159,160-191,192-223,224-255 | 
@@ -169,16 +170,16 @@ $ ledger-dump "$TMP/l.sqlite"
 >   2 | 1 | llama4-maverick | pretrain | Llama-4 | 8192 | 0 | 0 | 1045899
 >   3 | 0 | llama4-scout | pretrain | Llama-4 | 8192 | 0 | 0 | 2197266
 >   3 | 1 | llama4-maverick | pretrain | Llama-4 | 8192 | 0 | 0 | 1045899
-> table job_events: event_id, run_id, time, job_id, kind, nodes
+> table job_events: event_id, run_id, time, job_id, kind, nodes, cause
 > table run_groups: group_id, plan_name, plan_sha256, policy, first_seed, seeds, created
 >   1 | llama4 | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | fcfs | 0 | 2 | 2026-01-01T00:00:00Z
 > table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals
 >   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day
 >   2 | llama4 | traces/llama4.textproto | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | H100 | 2048 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 2197266 | complete | jobs_done: 2\nmakespan_seconds: 2197266\nbounded_slowdown_mean: 1\nutilization: 0.73800008738131839\ngoodput: 1\n | 9431998464 | 0 | 1 |  | $WRITER | phase,project,category,pool,day
 >   3 | llama4 | traces/llama4.textproto | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | H100 | 2048 | 8 | 700.0 | fcfs | 1 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 2197266 | complete | jobs_done: 2\nmakespan_seconds: 2197266\nbounded_slowdown_mean: 1\nutilization: 0.73800008738131839\ngoodput: 1\n | 9431998464 | 0 | 1 |  | $WRITER | phase,project,category,pool,day
-> user_version 9
+> user_version 10
 $ gpuledger ledger migrate "$TMP/l.sqlite"
-> $TMP/l.sqlite: schema version 9 is current
+> $TMP/l.sqlite: schema version 10 is current
 $ gpuledger ledger repair "$TMP/l.sqlite"
 > $TMP/l.sqlite: 0 runs abandoned, 0 left running
 $ gpuledger ledger repair "$TMP/missing.sqlite"
