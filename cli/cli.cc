@@ -120,6 +120,8 @@ struct ReportArgs {
   std::string format = "table";
   bool partial = false;
   std::string html;  // write the run's HTML page here instead
+  bool html_given = false;     // --html was on the command line (even as "")
+  bool table_options = false;  // --by, --view or --format was
 };
 
 bool IsSwfInput(const ReplayArgs& a) {
@@ -223,7 +225,19 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
 // OK when a file can be written at `path` (the option `flag` named it): not
 // the ledger, and in a folder that exists and can be written to.
 absl::Status CheckWritable(const std::string& path, const std::string& ledger, const char* flag) {
+  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": needs a file name"));
   if (absl::Status s = replay::CheckOutputFile(path, ledger, flag); !s.ok()) return s;
+  // Only a page may be replaced: never a plan, a strategies file, another
+  // ledger or anything else that is not HTML.
+  if (std::ifstream in(path, std::ios::binary); in) {
+    char head[15] = {};
+    in.read(head, sizeof head);
+    const absl::string_view start(head, static_cast<size_t>(in.gcount()));
+    if (!start.empty() && !absl::StartsWithIgnoreCase(start, "<!DOCTYPE html")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag, ": ", path, " exists and is not an HTML page; refusing to write over it"));
+    }
+  }
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   if (dir.empty()) dir = ".";
   std::error_code ec;
@@ -269,6 +283,7 @@ struct CompareArgs {
   std::string format = "table";
   int64_t seed = 0;
   std::string html;  // also write the comparison's HTML page here
+  bool html_given = false;
 };
 
 int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
@@ -296,7 +311,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (!w.ok()) return Fail(err, w.status());
   if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok())
     return Fail(err, s);
-  if (!a.html.empty()) {  // before any replay: a bad path changes nothing
+  if (a.html_given) {  // before any replay: a bad path changes nothing
     if (absl::Status s = CheckWritable(a.html, a.ledger, "--html"); !s.ok()) return Fail(err, s);
   }
   // Without --ledger the runs live in memory for the comparison only.
@@ -306,10 +321,11 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::vector<compare::StrategyResult>> results =
       compare::CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
+  size_t page_bytes = 0;
   if (!a.html.empty()) {
-    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", web::ComparePage(w->name, *results));
-        !s.ok())
-      return Fail(err, s);
+    const std::string page = web::ComparePage(w->name, *results);
+    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", page); !s.ok()) return Fail(err, s);
+    page_bytes = page.size();
   }
   if (a.format == "table") {
     out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " "
@@ -323,7 +339,10 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
                 : absl::StrCat("ledger ", a.ledger,
                                ": one run per strategy; gpuledger report --ledger ", a.ledger,
                                " --run ID --by pool\n"));
-    if (!a.html.empty()) out << "wrote " << a.html << ": the comparison's page\n";
+    if (!a.html.empty()) {
+      out << "wrote " << a.html << ": the comparison's page (" << report::WithThousands(page_bytes)
+          << " bytes; open it in a browser, it needs nothing else)\n";
+    }
   }
   return 0;
 }
@@ -410,6 +429,18 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
   if (!l.ok()) return Fail(err, l.status());
+  if (a.html_given && a.html.empty()) {
+    return Fail(err, absl::InvalidArgumentError("--html: needs a file name"));
+  }
+  if (!a.html.empty() && a.table_options) {
+    return Fail(err, absl::InvalidArgumentError(
+                         "--html writes the whole run's page; --by, --view and --format are for "
+                         "the printed report (leave them out)"));
+  }
+  if (a.group && !a.pricing.empty()) {
+    return Fail(err, absl::InvalidArgumentError(
+                         "--pricing reprices one run (--run); a group's figures are its runs' own"));
+  }
   if (a.group && !a.html.empty()) {
     absl::StatusOr<std::string> page = web::GroupPageOf(**l, *a.group);
     if (!page.ok()) return Fail(err, page.status());
@@ -799,14 +830,21 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return code == 0 ? 0 : kBadInput;
   }
   if (rp->parsed()) return DoReplay(replay, out, err);
-  if (cp->parsed()) return DoCompare(compare, out, err);
+  if (cp->parsed()) {
+    compare.html_given = cp->count("--html") > 0;
+    return DoCompare(compare, out, err);
+  }
   if (ex->parsed()) return DoExport(exp, out, err);
   if (gn->parsed()) return DoGen(gen, out, err);
   if (lgc.migrate->parsed()) return DoLedgerMigrate(lg, out, err);
   if (lgc.repair->parsed()) return DoLedgerRepair(lg, out, err);
   if (sv->parsed()) return DoServe(serve, out, err);
   if (qy->parsed()) return DoQuery(query, out, err);
-  if (rr->parsed()) return DoReport(report, out, err);
+  if (rr->parsed()) {
+    report.html_given = rr->count("--html") > 0;
+    report.table_options = rr->count("--by") + rr->count("--view") + rr->count("--format") > 0;
+    return DoReport(report, out, err);
+  }
   err << "gpuledger: no command given; see gpuledger --help\n";  // require_subcommand(1) prevents
                                                                  // it
   return kBadInput;

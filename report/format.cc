@@ -276,7 +276,7 @@ std::string FormatGroupReport(const report::GroupReport& r, absl::string_view fo
   std::string out =
       absl::StrCat("group ", g.id, "  ", g.plan_name, "  (", r.runs.size(), " replays, seeds ",
                    g.first_seed, "-", g.first_seed + g.seeds - 1, ", ", g.policy, "); runs ",
-                   r.runs.front().id, "..", r.runs.back().id, "\n\n");
+                   r.first_run(), "..", r.last_run(), "\n\n");
   std::vector<std::vector<std::string>> cells = {{"figure", "mean", "p5", "p95"}};
   for (const auto& s : r.stats) {
     cells.push_back({GroupFigureLabel(s.name, r.interruption_window_days),
@@ -572,8 +572,14 @@ namespace gpuledger::report {
 
 HeadlineFigures Headline(const CostReport& r) {
   HeadlineFigures h;
-  h.gpu_hours = Hours(r.jobs_total.gpu_seconds, true);
-  h.idle_gpu_hours = Hours(r.idle_gpu_seconds, true);
+  // As the table's GPU-hours column prints them: rounded together, so the
+  // rows add up to the totals as printed.
+  const std::map<const CostRow*, std::string> hours = HoursColumn(r, true);
+  h.gpu_hours = hours.at(&r.jobs_total);
+  h.idle_gpu_hours = Hours(0, true);
+  for (const CostRow& row : r.rows) {
+    if (row.group == "idle") h.idle_gpu_hours = hours.at(&row);
+  }
   h.rental_usd = Usd(r.total.rental_micro_usd, true);
   h.owned_usd = Usd(r.total.owned_micro_usd, true);
   h.capital_usd = Usd(r.capital_micro_usd, true);

@@ -17,6 +17,18 @@ double InterruptionsPerWindow(const v1::RunMetrics& m) {
          static_cast<double>(m.makespan_seconds());
 }
 
+int64_t GroupReport::first_run() const {
+  int64_t id = 0;
+  for (const auto& r : runs) id = id == 0 ? r.id : std::min(id, r.id);
+  return id;
+}
+
+int64_t GroupReport::last_run() const {
+  int64_t id = 0;
+  for (const auto& r : runs) id = std::max(id, r.id);
+  return id;
+}
+
 double NearestRank(std::vector<double>& values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());

@@ -34,6 +34,10 @@ struct GroupReport {
   // wall_clock_days:JOB (first start to end) for each job of plans of at
   // most kMaxJobsWithWallClock jobs.
   std::vector<GroupStat> stats;
+  // The lowest and highest run id of the group (runs are by seed, and a
+  // group's replays may finish, and so get their ids, in any order).
+  int64_t first_run() const;
+  int64_t last_run() const;
   // Each run's figures by name (the stats' names), in the order of `runs`.
   std::vector<std::map<std::string, double>> run_figures;
 };

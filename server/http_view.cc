@@ -28,8 +28,8 @@ using tcp = asio::ip::tcp;
 constexpr const char* kHtml = "text/html; charset=utf-8";
 // A request's headers, at most; a bigger one is refused.
 constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
-// A connection that says nothing for this long is closed.
-constexpr auto kIdle = std::chrono::seconds(30);
+// A connection that sends no whole request for this long is closed.
+constexpr auto kIdle = std::chrono::seconds(10);
 
 // A short page of its own for errors and refusals (no script, no charts).
 HttpAnswer Message(int status, absl::string_view title, absl::string_view text) {
@@ -126,6 +126,9 @@ HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources) {
 struct HttpView::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  asio::thread_pool builders{2};   // pages are built here
+  std::atomic<int> builds{0};      // being built or waiting
+  std::vector<std::string> hosts;  // Host headers answered
   HttpSources sources;
   std::vector<std::thread> threads;
   // Shared with the connections, which may outlive the rest when the
@@ -169,16 +172,39 @@ class Session : public std::enable_shared_from_this<Session> {
                   /*keep_alive=*/false, /*head=*/false);
     }
     const http::request<http::empty_body>& req = parser_->get();
+    const std::string host(req[http::field::host]);
+    if (std::find(view_.hosts.begin(), view_.hosts.end(), host) == view_.hosts.end()) {
+      return Send(Message(403, "Not this host",
+                          absl::StrCat("this view answers requests for ", view_.hosts.front(),
+                                       " only, not for \"", host, "\"")),
+                  false, false);
+    }
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       HttpAnswer a = Message(405, "Read only", "this view answers GET and HEAD only");
       return Send(std::move(a), false, false, /*allow=*/true);
     }
     const std::string target(req.target());
-    Send(AnswerGet(target, view_.sources), req.keep_alive(),
-         req.method() == http::verb::head);
+    const bool keep_alive = req.keep_alive();
+    const bool head = req.method() == http::verb::head;
+    if (absl::StartsWith(target, "/api/progress") || target.size() > kMaxTarget) {
+      return Send(AnswerGet(target, view_.sources), keep_alive, head);
+    }
+    // A page: built on a builder thread, then sent from this connection's strand.
+    if (++view_.builds > kMaxPageBuilds) {
+      --view_.builds;
+      return Send(Message(503, "Busy", "too many pages are being built; try again in a moment"),
+                  keep_alive, head, false, /*retry=*/true);
+    }
+    asio::post(view_.builders, [self = shared_from_this(), target, keep_alive, head] {
+      HttpAnswer a = AnswerGet(target, self->view_.sources);
+      --self->view_.builds;
+      asio::post(self->stream_.get_executor(), [self, a = std::move(a), keep_alive, head]() mutable {
+        self->Send(std::move(a), keep_alive, head);
+      });
+    });
   }
 
-  void Send(HttpAnswer a, bool keep_alive, bool head, bool allow = false) {
+  void Send(HttpAnswer a, bool keep_alive, bool head, bool allow = false, bool retry = false) {
     res_ = {};
     res_.version(11);
     res_.result(static_cast<unsigned>(a.status));
@@ -192,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
              "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
              "style-src 'unsafe-inline'; img-src data:; connect-src 'self'");
     if (allow) res_.set(http::field::allow, "GET, HEAD");
+    if (retry) res_.set(http::field::retry_after, "1");
     res_.content_length(a.body.size());
     if (!head) res_.body() = std::move(a.body);
     res_.keep_alive(keep_alive);
@@ -291,6 +318,7 @@ absl::StatusOr<std::unique_ptr<HttpView>> HttpView::Start(const std::string& lis
   const tcp::endpoint bound = impl->acceptor.local_endpoint();
   impl->address = addr.is_v6() ? absl::StrCat("[", addr.to_string(), "]:", bound.port())
                                : absl::StrCat(addr.to_string(), ":", bound.port());
+  impl->hosts = {impl->address, absl::StrCat("localhost:", bound.port())};
   impl->Accept();
   for (int i = 0; i < std::max(1, threads); ++i) {
     impl->threads.emplace_back([io = &impl->io] { io->run(); });
@@ -303,6 +331,7 @@ void HttpView::Stop() {
   impl_->io.stop();
   for (std::thread& t : impl_->threads) t.join();
   impl_->threads.clear();
+  impl_->builders.join();  // pages being built finish; their answers go nowhere
   // No handler runs now: the acceptor can be closed from here, and new
   // connections are refused.
   beast::error_code ignored;

@@ -2,7 +2,9 @@
 // (Boost.Beast): an index of runs and groups, each one's page (web/page.h),
 // and /api/progress, the progress of the replays running on the server, which
 // pages of running replays ask for every second. GET and HEAD only; loopback
-// only; every answer built from a read-only connection of its own.
+// only, and only for a Host header naming it (127.0.0.1 or [::1], or
+// localhost, with the port), so a page elsewhere cannot reach it by DNS
+// rebinding; every answer built from a read-only connection of its own.
 //
 // Routes: "/" the index, "/runs/ID" a run's page (partial while it runs),
 // "/groups/ID" a group's page, "/comparisons/ID" a comparison's (as kept
@@ -27,6 +29,10 @@ namespace gpuledger::server {
 inline constexpr size_t kMaxTarget = 256;
 // Connections served at once; one more is closed at once.
 inline constexpr int kMaxHttpConnections = 64;
+// Pages being built or waiting for a builder; one more is answered 503 (the
+// index, run, group and comparison pages read the ledger on builder threads
+// of their own, so /api/progress is answered at once whatever they cost).
+inline constexpr int kMaxPageBuilds = 8;
 
 // The replays running now (thread-safe; called from the view's threads).
 using RunningReplays = std::function<std::vector<gpuledger::v1::ReplayProgress>()>;

@@ -154,32 +154,46 @@ TEST_F(HttpViewTest, OverASocket) {
   const std::string address = (*view)->address();
   int port = 0;
   ASSERT_TRUE(absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port));
-  const std::string index = Exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string host = address;  // the Host header a browser sends
+  // Another Host (a name rebound to 127.0.0.1 by a page elsewhere), or none:
+  // refused before anything is read.
+  for (const std::string& other : {std::string("Host: evil.example:") + std::to_string(port) + "\r\n",
+                                   std::string("Host: 127.0.0.1\r\n"), std::string()}) {
+    const std::string refused =
+        Exchange(port, "GET /runs/1 HTTP/1.1\r\n" + other + "Connection: close\r\n\r\n");
+    EXPECT_TRUE(absl::StartsWith(refused, "HTTP/1.1 403 ")) << other << refused.substr(0, 80);
+    EXPECT_FALSE(absl::StrContains(refused, "data-chart")) << other;
+  }
+  EXPECT_TRUE(absl::StartsWith(
+      Exchange(port, absl::StrCat("GET /api/progress HTTP/1.1\r\nHost: localhost:", port,
+                                  "\r\nConnection: close\r\n\r\n")),
+      "HTTP/1.1 200 OK"));
+  const std::string index = Exchange(port, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(absl::StartsWith(index, "HTTP/1.1 200 OK\r\n")) << index.substr(0, 80);
   EXPECT_TRUE(absl::StrContains(index, "X-Content-Type-Options: nosniff"));
   EXPECT_TRUE(absl::StrContains(index, "href=\"/runs/1\""));
   // HEAD: the headers, no body.
   const std::string head =
-      Exchange(port, "HEAD /runs/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      Exchange(port, "HEAD /runs/1 HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(absl::StartsWith(head, "HTTP/1.1 200 OK\r\n"));
   EXPECT_FALSE(absl::StrContains(head, "<html"));
   // Read only.
   const std::string post = Exchange(
-      port, "POST /runs/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      port, "POST /runs/1 HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(absl::StartsWith(post, "HTTP/1.1 405 ")) << post.substr(0, 80);
   EXPECT_TRUE(absl::StrContains(post, "Allow: GET, HEAD"));
   // Headers beyond the limit, and a body on a GET.
   const std::string big = Exchange(
-      port, absl::StrCat("GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ", std::string(10000, 'a'),
+      port, absl::StrCat("GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Pad: ", std::string(10000, 'a'),
                          "\r\n\r\n"));
   EXPECT_TRUE(absl::StartsWith(big, "HTTP/1.1 431 ")) << big.substr(0, 80);
   const std::string body = Exchange(
-      port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+      port, "GET / HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_TRUE(absl::StartsWith(body, "HTTP/1.1 400 ")) << body.substr(0, 80);
   // Two requests on one connection.
   const std::string two = Exchange(
-      port, "GET /api/progress HTTP/1.1\r\nHost: x\r\n\r\n"
-            "GET /api/progress HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      port, "GET /api/progress HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
+            "GET /api/progress HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   size_t answers = 0;
   for (size_t at = 0; (at = two.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) ++answers;
   EXPECT_EQ(answers, 2u);

@@ -106,8 +106,8 @@ std::string GroupPage(const report::GroupReport& g,
   std::string body = absl::StrCat(
       "<header><h1>Run group ", grp.id, ": ", HtmlEscape(grp.plan_name), "</h1>\n<p class=\"sub\">",
       g.runs.size(), " replays, seeds ", grp.first_seed, "-", grp.first_seed + grp.seeds - 1, ", ",
-      HtmlEscape(grp.policy), "; runs ", g.runs.empty() ? 0 : g.runs.front().id, "..",
-      g.runs.empty() ? 0 : g.runs.back().id, "</p></header>\n<dl class=\"headline\">\n");
+      HtmlEscape(grp.policy), "; runs ", g.first_run(), "..", g.last_run(),
+      "</p></header>\n<dl class=\"headline\">\n");
   std::map<std::string, const report::GroupStat*> stats;
   for (const auto& s : g.stats) stats[s.name] = &s;
   for (const char* name : kDrawn) {

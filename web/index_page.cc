@@ -44,10 +44,13 @@ std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::
                       const std::vector<ledger::RunGroupRecord>& groups,
                       const std::vector<ledger::ComparisonRecord>& comparisons,
                       const std::vector<gpuledger::v1::ReplayProgress>& running) {
-  std::string body = absl::StrCat("<header><h1>gpuledger</h1>\n<p class=\"sub\">ledger ",
-                                  HtmlEscape(ledger_path), ": ", runs.size(), " runs, ",
-                                  groups.size(), " run groups, ", comparisons.size(),
-                                  " comparisons</p></header>\n");
+  auto count = [](size_t n, const char* one, const char* many) {
+    return absl::StrCat(n, " ", n == 1 ? one : many);
+  };
+  std::string body = absl::StrCat(
+      "<header><h1>gpuledger</h1>\n<p class=\"sub\">ledger ", HtmlEscape(ledger_path), ": ",
+      count(runs.size(), "run", "runs"), ", ", count(groups.size(), "run group", "run groups"),
+      ", ", count(comparisons.size(), "comparison", "comparisons"), "</p></header>\n");
   if (!running.empty()) {
     body += "<section><h2>Running now</h2><table class=\"runs\"><tr><th>run</th><th>progress</th></tr>\n";
     for (const auto& p : running) {

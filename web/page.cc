@@ -33,7 +33,21 @@ Palette SeriesPalette(const report::RunTimeline& t) {
   Palette p;
   int work = 0;
   for (const auto& s : t.usage) {
-    p.names.push_back(s.name);
+    // Work named like a category, or like other work (a project "lost", an
+    // empty phase): its name says what it is, so every series has its own.
+    std::string name = s.name;
+    if (s.category == "productive") {
+      const bool taken =
+          (!t.productive_by.empty() && name.empty()) ||
+          (!t.productive_by.empty() &&
+          std::find(std::begin(ledger::kCategories), std::end(ledger::kCategories), name) !=
+              std::end(ledger::kCategories)) ||
+          (!t.productive_by.empty() && name == "running") ||
+          std::find(p.names.begin(), p.names.end(), name) != p.names.end();
+      if (taken) name = absl::StrCat(name, " (", t.productive_by.empty() ? "work" : t.productive_by, ")");
+      while (std::find(p.names.begin(), p.names.end(), name) != p.names.end()) name += "'";
+    }
+    p.names.push_back(name);
     auto c = CategoryColors().find(s.category);
     p.colors.push_back(s.category == "productive" || c == CategoryColors().end()
                            ? kWorkColors[work++ % std::size(kWorkColors)]
@@ -76,7 +90,9 @@ std::string UsageSpec(const report::RunTimeline& t, int total_gpus) {
       "{", kSchema, ",",
       R"("title":{"text":"Cluster GPUs over simulated time","subtitle":)",
       JsonString(absl::StrCat("average over each ", BucketWords(t.bucket_seconds),
-                              " bucket; ", total_gpus, " GPUs in the cluster")),
+                              " bucket; ",
+                              total_gpus > 0 ? absl::StrCat(total_gpus, " GPUs in the cluster")
+                                             : std::string("no cluster of its own: every GPU on demand"))),
       R"(},"width":"container","height":320,"data":{"values":[)", values, "]},",
       R"("transform":[{"fold":)", StringList(keys), R"(,"as":["key","gpu_seconds"]},)",
       R"({"lookup":"key","from":{"data":{"values":)", KeyNames(keys, p.names),
@@ -116,7 +132,10 @@ std::string GanttSpec(const report::RunTimeline& t) {
     const Palette p = SeriesPalette(t);
     std::vector<std::string> domain, range;
     for (size_t i = 0; i < p.names.size(); ++i) {
-      if (t.usage[i].category == "productive") domain.push_back(p.names[i]), range.push_back(p.colors[i]);
+      if (t.usage[i].category == "productive") {
+        domain.push_back(t.usage[i].name);  // the bars' phases, as they are
+        range.push_back(p.colors[i]);
+      }
     }
     for (const auto& ph : phases) {  // a phase with no work in the window
       if (std::find(domain.begin(), domain.end(), ph) == domain.end()) {
@@ -185,7 +204,12 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
   }
   const bool owned_cluster = !r.strategy || r.committed == ledger::Pool::kOwned;
   std::string purchase;
-  if (owned_cluster && r.capital_micro_usd > 0) {
+  // The purchase price as a line, unless it would flatten the curves (more
+  // than 20 times the higher total): then the subtitle gives it.
+  const int64_t highest = std::max(r.total.rental_micro_usd, r.total.owned_micro_usd);
+  const bool capital_shown =
+      owned_cluster && r.capital_micro_usd > 0 && r.capital_micro_usd / 20 <= highest;
+  if (capital_shown) {
     purchase = absl::StrCat(
         R"(,{"data":{"values":[{"usd":)",
         JsonNumber(static_cast<double>(r.capital_micro_usd) / 1e6), R"(,"label":)",
@@ -199,24 +223,36 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
         R"("text":{"field":"label"}}}]})");
   }
   // Each view's total at the window's end, as the headline prints it.
-  const std::string totals = absl::StrCat(
-      R"(,{"data":{"values":[{"day":)", JsonNumber(t.end / 86400.0), R"(,"usd":)",
-      JsonNumber(r.total.rental_micro_usd / 1e6), R"(,"label":)",
-      JsonString("rental $" + report::Money(r.total.rental_micro_usd, 2, true)), R"(},{"day":)",
-      JsonNumber(t.end / 86400.0), R"(,"usd":)", JsonNumber(r.total.owned_micro_usd / 1e6),
-      R"(,"label":)",
-      JsonString(absl::StrCat(owned_title, " $", report::Money(r.total.owned_micro_usd, 2, true))),
-      R"(}]},"mark":{"type":"text","align":"right","dx":-4,"dy":-8,"color":"#222"},)",
-      R"("encoding":{"x":{"field":"day","type":"quantitative"},)",
-      R"("y":{"field":"usd","type":"quantitative"},"text":{"field":"label"}}})");
+  // Each view's total at the window's end, as the headline prints it: the
+  // higher one above its curve, the lower one below, so they never overlap.
+  auto end_label = [&](int64_t micro, const std::string& label, bool above) {
+    return absl::StrCat(
+        R"(,{"data":{"values":[{"day":)", JsonNumber(t.end / 86400.0), R"(,"usd":)",
+        JsonNumber(micro / 1e6), R"(,"label":)", JsonString(label),
+        R"(}]},"mark":{"type":"text","align":"right","dx":-4,"dy":)", above ? -8 : 14,
+        R"(,"color":"#222"},"encoding":{"x":{"field":"day","type":"quantitative"},)",
+        R"("y":{"field":"usd","type":"quantitative"},"text":{"field":"label"}}})");
+  };
+  const bool rental_higher = r.total.rental_micro_usd >= r.total.owned_micro_usd;
+  const std::string totals =
+      end_label(r.total.rental_micro_usd,
+                "rental $" + report::Money(r.total.rental_micro_usd, 2, true), rental_higher) +
+      end_label(r.total.owned_micro_usd,
+                absl::StrCat(owned_title, " $", report::Money(r.total.owned_micro_usd, 2, true)),
+                !rental_higher);
   const std::string tooltip =
       R"("tooltip":[{"field":"series","title":"cost"},{"field":"day","title":"day","format":".2f"},)"
       R"({"field":"usd","title":"USD so far","format":"$,.2f"}])";
   return absl::StrCat(
       "{", kSchema, ",",
       R"("title":{"text":"Cumulative cost over the window","subtitle":)",
-      JsonString(absl::StrCat("rental: the jobs' GPU-hours at the rental price; ", owned_title,
-                              ": stacked by part, idle capacity included")),
+      JsonString(absl::StrCat(
+          "rental: the jobs' GPU-hours at the rental price; ", owned_title,
+          ": stacked by part, idle capacity included",
+          owned_cluster && r.capital_micro_usd > 0 && !capital_shown
+              ? absl::StrCat("; the owned cluster's purchase price, $",
+                             report::Money(r.capital_micro_usd, 2, true), ", is off this scale")
+              : "")),
       R"(},"width":"container","height":320,"data":{"values":[)", values, "]},",
       R"("layer":[{"transform":[{"fold":)", StringList(keys),
       R"(,"as":["key","micro_usd"]},{"lookup":"key","from":{"data":{"values":)",
@@ -254,7 +290,11 @@ std::string RunPage(const report::CostReport& r, const report::RunTimeline& t,
                                    run.gpus_per_node, " ", HtmlEscape(run.gpu_model), " = ",
                                    report::WithThousands(run.total_gpus()), " GPUs")
                     : absl::StrCat("every ", HtmlEscape(run.gpu_model), " GPU on demand"),
-      "; simulated window ", h.window_days, " days</p></header>\n<dl class=\"headline\">\n");
+      run.status == ledger::RunStatus::kComplete
+          ? absl::StrCat("; simulated window ", h.window_days, " days")
+          : absl::StrCat("; simulated so far ", report::Decimal(t.end - t.start, 86400, 2),
+                         " days"),
+      "</p></header>\n<dl class=\"headline\">\n");
   body += Figure("gpu_hours", "GPU-hours used by jobs", h.gpu_hours,
                  absl::StrCat(r.jobs_total.gpu_seconds, " GPU-seconds"));
   body += Figure("idle_gpu_hours", "GPU-hours idle", h.idle_gpu_hours,

@@ -11,7 +11,9 @@
 // its progress from /api/progress as it advances and reload when it ends.
 //
 //   node page_test.js                       replays its runs and checks their pages
-//   node page_test.js --check PAGE REPORT   checks one run's page against its report JSON
+//   node page_test.js --check PAGE REPORT.json TABLE.txt
+//                                           checks one run's page against its report
+//                                           (--by category, --format json and the table)
 //
 // Environment: GPULEDGER_BINARY, GPULEDGER_SOURCE_DIR, GPULEDGER_ARTIFACTS
 // (default: a temporary folder), CHROMIUM (default /usr/bin/chromium).
@@ -42,7 +44,6 @@ function decimal(num, den, places) {
   if (places === 0) return whole;
   return whole + "." + (scaled % unit).toString().padStart(places, "0");
 }
-const hours = (gpuSeconds) => decimal(BigInt(gpuSeconds), 3600n, 2);
 const dollars = (micro) => "$" + decimal(BigInt(micro), 1000000n, 2);
 
 // Distinct byte values of a PNG's image data: a blank page has a handful.
@@ -117,8 +118,16 @@ async function finish(page, name, artifacts, what) {
   console.log(`ok ${name}: ${what}; screenshot ${shot}`);
 }
 
-// A run's page against its report (JSON, by category).
-async function checkPage(browser, where, report, name, artifacts) {
+// The GPU-hours column of the table report's row `row` (its digits, as
+// printed: the table rounds its rows together, so they add up).
+function tableHours(table, row) {
+  const line = table.split("\n").find((l) => l.startsWith(row + " "));
+  assert.ok(line, `no row ${row} in the table`);
+  return line.slice(row.length).trim().split(/\s+/)[0];
+}
+
+// A run's page against its report (JSON, and the table, by category).
+async function checkPage(browser, where, report, name, artifacts, table) {
   const { page, html } = await openPage(browser, where, name, CHARTS);
   const usage = specOf(html, "usage");
   const jobs = specOf(html, "jobs");
@@ -140,8 +149,8 @@ async function checkPage(browser, where, report, name, artifacts) {
   const figures = await headline(page);
   const idle = report.rows.filter((r) => r.group === "idle").reduce((s, r) => s + r.gpu_seconds, 0);
   const expect = {
-    gpu_hours: [hours(report.jobs_total.gpu_seconds), `${report.jobs_total.gpu_seconds} GPU-seconds`],
-    idle_gpu_hours: [hours(idle), `${idle} GPU-seconds`],
+    gpu_hours: [tableHours(table, "all jobs"), `${report.jobs_total.gpu_seconds} GPU-seconds`],
+    idle_gpu_hours: [tableHours(table, "idle"), `${idle} GPU-seconds`],
     rental_usd: [dollars(report.total.rental_micro_usd), `${report.total.rental_micro_usd} micro-USD`],
     owned_usd: [dollars(report.total.owned_micro_usd), `${report.total.owned_micro_usd} micro-USD`],
   };
@@ -277,8 +286,10 @@ async function main() {
     if (process.argv[2] === "--check") {
       const [file, json] = process.argv.slice(3);
       const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), "gpuledger-page-"));
+      // The table: the report's by category, run over the same ledger.
+      const [, , table] = process.argv.slice(3);
       await checkPage(browser, file, JSON.parse(fs.readFileSync(json, "utf8")),
-        path.basename(file, ".html"), artifacts);
+        path.basename(file, ".html"), artifacts, fs.readFileSync(table, "utf8"));
       return;
     }
     const source = process.env.GPULEDGER_SOURCE_DIR;
@@ -298,7 +309,8 @@ async function main() {
       gpuledger(["report", "--ledger", ledger, "--html", page]);
       const report = JSON.parse(gpuledger(["report", "--ledger", ledger, "--by", "category",
         "--format", "json"]));
-      await checkPage(browser, page, report, name, artifacts);
+      const table = gpuledger(["report", "--ledger", ledger, "--by", "category"]);
+      await checkPage(browser, page, report, name, artifacts, table);
     }
     // A group over seeds, with failures (so interruptions).
     {
@@ -379,7 +391,8 @@ async function checkServed(browser, source, dir, artifacts) {
     }
     const report = JSON.parse(gpuledger(["report", "--ledger", ledger, "--run", "1", "--by",
       "category", "--format", "json"]));
-    await checkPage(browser, web + "runs/1", report, "served-run", artifacts);
+    await checkPage(browser, web + "runs/1", report, "served-run", artifacts,
+      gpuledger(["report", "--ledger", ledger, "--run", "1", "--by", "category"]));
     const group = JSON.parse(gpuledger(["report", "--ledger", ledger, "--group", "1",
       "--format", "json"]));
     await checkGroupPage(browser, web + "groups/1", group, "served-group", artifacts);
