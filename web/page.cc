@@ -204,11 +204,12 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
   }
   const bool owned_cluster = !r.strategy || r.committed == ledger::Pool::kOwned;
   std::string purchase;
-  // The purchase price as a line, unless it would flatten the curves (more
-  // than 20 times the higher total): then the subtitle gives it.
+  // The purchase price as a line. Where it is more than 20 times the higher
+  // total, a linear axis would flatten the curves: the axis is then
+  // symmetric-log (linear near zero, logarithmic beyond), and says so.
   const int64_t highest = std::max(r.total.rental_micro_usd, r.total.owned_micro_usd);
-  const bool capital_shown =
-      owned_cluster && r.capital_micro_usd > 0 && r.capital_micro_usd / 20 <= highest;
+  const bool capital_shown = owned_cluster && r.capital_micro_usd > 0;
+  const bool symlog = capital_shown && r.capital_micro_usd / 20 > highest;
   if (capital_shown) {
     purchase = absl::StrCat(
         R"(,{"data":{"values":[{"usd":)",
@@ -249,10 +250,7 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
       JsonString(absl::StrCat(
           "rental: the jobs' GPU-hours at the rental price; ", owned_title,
           ": stacked by part, idle capacity included",
-          owned_cluster && r.capital_micro_usd > 0 && !capital_shown
-              ? absl::StrCat("; the owned cluster's purchase price, $",
-                             report::Money(r.capital_micro_usd, 2, true), ", is off this scale")
-              : "")),
+          symlog ? "; log scale (the price is far above)" : "")),
       R"(},"width":"container","height":320,"data":{"values":[)", values, "]},",
       R"("layer":[{"transform":[{"fold":)", StringList(keys),
       R"(,"as":["key","micro_usd"]},{"lookup":"key","from":{"data":{"values":)",
@@ -262,7 +260,8 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
       R"({"calculate":"datum.b / 86400","as":"day"}],)",
       R"("mark":{"type":"area","interpolate":"linear","opacity":0.85},)",
       R"("encoding":{"x":{"field":"day","type":"quantitative","title":"simulated time, days",)",
-      XDomain(t), R"(},"y":{"field":"usd","type":"quantitative","stack":"zero","title":"USD"},)",
+      XDomain(t), R"(},"y":{"field":"usd","type":"quantitative","stack":"zero","title":)",
+      symlog ? R"("USD, symmetric log scale","scale":{"type":"symlog"}},)" : R"("USD"},)",
       R"("color":{"field":"series","type":"nominal","title":"cost","legend":{"labelLimit":320},)",
       R"("scale":{"domain":)", StringList(domain), R"(,"range":)", StringList(colors), R"(}},)",
       R"("order":{"field":"order","type":"quantitative"},)", tooltip, "}},",
