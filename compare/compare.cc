@@ -429,7 +429,7 @@ StrategyResult FromComparison(const v1::StrategyComparison& c) {
   ledger::ParsePool(c.committed(), &r.committed);
   r.committed_gpus = c.committed_gpus();
   absl::string_view run = c.run();
-  if (absl::ConsumePrefix(&run, "runs/")) absl::SimpleAtoi(run, &r.run_id);
+  if (!absl::ConsumePrefix(&run, "runs/") || !absl::SimpleAtoi(run, &r.run_id)) r.run_id = 0;
   r.total_micro_usd = c.total_micro_usd();
   r.amortized_micro_usd = c.amortized_micro_usd();
   r.on_demand_micro_usd = c.on_demand_micro_usd();
