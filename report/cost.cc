@@ -107,10 +107,7 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
   const ledger::RunRecord& run = report->run;
   const pricing::Rates& rates = report->rates;
   // What a GPU-second of the run's own cluster costs, busy, idle or down.
-  const pricing::StateRates committed =
-      pricing::CapacityRates(rates, p.owned_cluster      ? pricing::Capacity::kOwned
-                                    : p.reserved_cluster ? pricing::Capacity::kReserved
-                                                         : pricing::Capacity::kNone);
+  const pricing::StateRates committed = report->cluster_rates();
   pricing::MoneySplitter rental, owned;
   auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
     report->total.gpu_seconds += row.gpu_seconds;

@@ -57,6 +57,16 @@ struct CostReport {
   // The cluster's own cost (idle capacity included) and the GPU-seconds its
   // jobs held on it: the "owned" figures without on-demand use beside it.
   int64_t cluster_micro_usd() const { return total.owned_micro_usd - on_demand_micro_usd; }
+  // Whether the cluster is owned (a plain replay's is, for the owned view),
+  // and what a GPU-second of it costs, busy, idle or down (owned rates,
+  // reserved rates, or nothing for a strategy that only rents on demand).
+  bool owned_cluster() const { return !strategy || committed == ledger::Pool::kOwned; }
+  pricing::StateRates cluster_rates() const {
+    return pricing::CapacityRates(rates, owned_cluster() ? pricing::Capacity::kOwned
+                                         : committed == ledger::Pool::kReserved
+                                             ? pricing::Capacity::kReserved
+                                             : pricing::Capacity::kNone);
+  }
   int64_t cluster_busy_gpu_seconds() const { return busy_gpu_seconds - on_demand_gpu_seconds; }
 };
 

@@ -428,7 +428,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                     " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
   }
   if (o.owned && r.strategy) StrategyLines(r, &out);
-  if (o.owned && (!r.strategy || r.committed == ledger::Pool::kOwned)) OwnedLines(r, o, &out);
+  if (o.owned && r.owned_cluster()) OwnedLines(r, o, &out);
   if (v1::RunMetrics m;
       !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += "\nschedule (" + r.run.policy + "):\n" + MetricsText(m);
@@ -590,7 +590,7 @@ HeadlineFigures Headline(const CostReport& r) {
     h.utilization = absl::StrFormat("%.2f%%", 100 * m.utilization());
   }
   // As the table's break-even line (OwnedLines): for a run with an owned cluster.
-  if (!r.strategy || r.committed == ledger::Pool::kOwned) {
+  if (r.owned_cluster()) {
     const double u = pricing::BreakEvenUtilization(r.rates);
     h.break_even = std::isinf(u) ? "never" : absl::StrFormat("%.2f%%", 100 * u);
   }

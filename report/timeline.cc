@@ -165,12 +165,9 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   // by one splitter per view in bucket order, so the parts of a view add up
   // to the report's total.
   const pricing::Rates& rates = report.rates;
-  const bool owned_cluster = !report.strategy || report.committed == ledger::Pool::kOwned;
+  const bool owned_cluster = report.owned_cluster();
   const bool reserved_cluster = report.committed == ledger::Pool::kReserved;
-  const pricing::StateRates committed = pricing::CapacityRates(
-      rates, owned_cluster      ? pricing::Capacity::kOwned
-             : reserved_cluster ? pricing::Capacity::kReserved
-                                : pricing::Capacity::kNone);
+  const pricing::StateRates committed = report.cluster_rates();
   const int64_t energy = owned_cluster ? rates.owned_busy_energy : 0;
   int64_t unused_term = 0;
   for (const CostRow& r : report.rows) {

@@ -202,7 +202,7 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
     domain.push_back(parts[p]);
     colors.push_back(kPartColors[p % std::size(kPartColors)]);
   }
-  const bool owned_cluster = !r.strategy || r.committed == ledger::Pool::kOwned;
+  const bool owned_cluster = r.owned_cluster();
   std::string purchase;
   // The purchase price as a line. Where it is more than 20 times the higher
   // total, a linear axis would flatten the curves: the axis is then
@@ -223,7 +223,6 @@ std::string CostSpec(const report::CostReport& r, const report::RunTimeline& t) 
         R"("encoding":{"y":{"field":"usd","type":"quantitative"},"x":{"value":0},)",
         R"("text":{"field":"label"}}}]})");
   }
-  // Each view's total at the window's end, as the headline prints it.
   // Each view's total at the window's end, as the headline prints it: the
   // higher one above its curve, the lower one below, so they never overlap.
   auto end_label = [&](int64_t micro, const std::string& label, bool above) {
@@ -302,7 +301,7 @@ std::string RunPage(const report::CostReport& r, const report::RunTimeline& t,
                  absl::StrCat(r.total.rental_micro_usd, " micro-USD"));
   body += Figure("owned_usd", r.strategy ? "the strategy's cost" : "owned (idle included)",
                  "$" + h.owned_usd, absl::StrCat(r.total.owned_micro_usd, " micro-USD"));
-  if (!r.strategy || r.committed == ledger::Pool::kOwned) {
+  if (r.owned_cluster()) {
     body += Figure("capital_usd", "owned cluster's purchase price", "$" + h.capital_usd,
                    absl::StrCat(r.capital_micro_usd, " micro-USD"));
   }
