@@ -35,6 +35,22 @@ constexpr absl::string_view kOtherOrder[] = {"checkpoint",   "restart", "lost",
 
 bool IsWork(absl::string_view category) { return category == "productive"; }
 
+// Calls `f` on every entry of `run`, in the order written, reading them in
+// pages; stops at the first error `f` returns.
+template <typename F>
+absl::Status ForEachEntry(ledger::Ledger& ledger, int64_t run, const F& f) {
+  for (int64_t after = 0;;) {
+    absl::StatusOr<std::vector<ledger::UsageRecord>> page =
+        ledger.ListUsage(run, {}, after, kPage);
+    if (!page.ok()) return page.status();
+    for (const ledger::UsageRecord& u : *page) {
+      if (absl::Status s = f(u); !s.ok()) return s;
+    }
+    if (page->size() < static_cast<size_t>(kPage)) return absl::OkStatus();
+    after = page->back().entry_id;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostReport& report,
@@ -48,13 +64,13 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   t.end = std::max(run.sim_end, run.sim_start);
   if (run.status != ledger::RunStatus::kComplete) {
     // A run still running (or stopped) has no end yet: its entries so far.
-    for (int64_t after = 0;;) {
-      absl::StatusOr<std::vector<ledger::UsageRecord>> page =
-          ledger.ListUsage(run.id, {}, after, kPage);
-      if (!page.ok()) return page.status();
-      for (const ledger::UsageRecord& u : *page) t.end = std::max(t.end, u.end);
-      if (page->size() < static_cast<size_t>(kPage)) break;
-      after = page->back().entry_id;
+    if (absl::Status s = ForEachEntry(ledger, run.id,
+                                      [&](const ledger::UsageRecord& u) {
+                                        t.end = std::max(t.end, u.end);
+                                        return absl::OkStatus();
+                                      });
+        !s.ok()) {
+      return s;
     }
     for (const ledger::UsageRecord& u : extra) t.end = std::max(t.end, u.end);
   }
@@ -114,41 +130,32 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   std::vector<int64_t> busy(t.buckets, 0), on_demand(t.buckets, 0), idle(t.buckets, 0),
       down(t.buckets, 0);
   auto add = [&](const ledger::UsageRecord& u) -> absl::Status {
-      if (!u.job_id.empty()) {
-        auto j = job_index.find(u.job_id);
-        if (j != job_index.end()) job_gpu_seconds[j->second] += u.gpu_seconds;
-      }
-      if (u.end <= u.start || u.gpus == 0) return absl::OkStatus();
-      if (u.start < t.start || u.end > t.end) {
-        return absl::DataLossError(absl::StrCat("run ", run.id, ": entry ", u.entry_id, " [",
-                                                u.start, ", ", u.end,
-                                                ") lies outside the run's window"));
-      }
-      TimelineSeries& s = series_of(u);
-      std::vector<int64_t>* state = u.category == "idle"   ? &idle
-                                    : u.category == "down" ? &down
-                                    : u.pool == ledger::Pool::kOnDemand ? &on_demand
-                                                                        : &busy;
-      for (int64_t from = u.start; from < u.end;) {
-        const int k = static_cast<int>((from - t.start) / t.bucket_seconds);
-        const int64_t to = std::min(u.end, t.BucketEnd(k));
-        const int64_t gs = (to - from) * u.gpus;
-        s.gpu_seconds[k] += gs;
-        (*state)[k] += gs;
-        from = to;
-      }
-      return absl::OkStatus();
-  };
-  for (int64_t after = 0;;) {
-    absl::StatusOr<std::vector<ledger::UsageRecord>> page =
-        ledger.ListUsage(run.id, {}, after, kPage);
-    if (!page.ok()) return page.status();
-    for (const ledger::UsageRecord& u : *page) {
-      if (absl::Status s = add(u); !s.ok()) return s;
+    if (!u.job_id.empty()) {
+      auto j = job_index.find(u.job_id);
+      if (j != job_index.end()) job_gpu_seconds[j->second] += u.gpu_seconds;
     }
-    if (page->size() < static_cast<size_t>(kPage)) break;
-    after = page->back().entry_id;
-  }
+    if (u.end <= u.start || u.gpus == 0) return absl::OkStatus();
+    if (u.start < t.start || u.end > t.end) {
+      return absl::DataLossError(absl::StrCat("run ", run.id, ": entry ", u.entry_id, " [",
+                                              u.start, ", ", u.end,
+                                              ") lies outside the run's window"));
+    }
+    TimelineSeries& s = series_of(u);
+    std::vector<int64_t>* state = u.category == "idle"                 ? &idle
+                                  : u.category == "down"               ? &down
+                                  : u.pool == ledger::Pool::kOnDemand ? &on_demand
+                                                                       : &busy;
+    for (int64_t from = u.start; from < u.end;) {
+      const int k = static_cast<int>((from - t.start) / t.bucket_seconds);
+      const int64_t to = std::min(u.end, t.BucketEnd(k));
+      const int64_t gs = (to - from) * u.gpus;
+      s.gpu_seconds[k] += gs;
+      (*state)[k] += gs;
+      from = to;
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status s = ForEachEntry(ledger, run.id, add); !s.ok()) return s;
   for (const ledger::UsageRecord& u : extra) {
     if (absl::Status s = add(u); !s.ok()) return s;
     auto j = job_index.find(u.job_id);

@@ -14,6 +14,7 @@
 #define GPULEDGER_SERVER_HTTP_VIEW_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,9 @@ inline constexpr int kMaxHttpConnections = 64;
 // of their own, so /api/progress is answered at once whatever they cost).
 inline constexpr int kMaxPageBuilds = 8;
 
-// The replays running now (thread-safe; called from the view's threads).
-using RunningReplays = std::function<std::vector<gpuledger::v1::ReplayProgress>()>;
+// The replays running now by run id (thread-safe; called from the view's
+// threads).
+using RunningReplays = std::function<std::map<int64_t, gpuledger::v1::ReplayProgress>()>;
 // The served page of a run while it runs on the server, with its running
 // jobs' usage so far; nullopt once it is not running there.
 using LivePages = std::function<std::optional<absl::StatusOr<std::string>>(int64_t run)>;

@@ -1,6 +1,5 @@
 #include "server/replay_manager.h"
 
-#include "report/timeline.h"
 #include "web/page.h"
 
 #include <algorithm>
@@ -94,13 +93,7 @@ std::optional<absl::StatusOr<std::string>> ReplayManager::LivePage(
     std::shared_ptr<Active> a = ActiveRun(run_id);
     if (a == nullptr) return std::nullopt;
     const std::vector<ledger::UsageRecord> in_flight = InFlight(*a);
-    absl::StatusOr<report::CostReport> r = report::BuildCostReport(
-        writer_, run_id, ledger::GroupBy::kCategory, /*allow_partial=*/true, nullptr, &in_flight);
-    if (!r.ok()) return r.status();
-    absl::StatusOr<report::RunTimeline> t =
-        report::BuildRunTimeline(writer_, *r, 2000, 200, &in_flight);
-    if (!t.ok()) return t.status();
-    return web::RunPage(*r, *t, context);
+    return web::RunPageOf(writer_, run_id, /*allow_partial=*/true, nullptr, context, &in_flight);
   });
 }
 
@@ -174,18 +167,18 @@ size_t ReplayManager::active_count() {
   return active_.size();
 }
 
-std::vector<v1::ReplayProgress> ReplayManager::Running() {
+std::map<int64_t, v1::ReplayProgress> ReplayManager::Running() {
   std::vector<std::pair<int64_t, std::shared_ptr<Active>>> active;
   {
     std::lock_guard<std::mutex> lock(mu_);
     active.assign(active_.begin(), active_.end());
   }
-  std::vector<v1::ReplayProgress> out;
+  std::map<int64_t, v1::ReplayProgress> out;
   for (const auto& [id, a] : active) {
     std::lock_guard<std::mutex> lock(a->mu);
-    out.push_back(a->latest);
-    out.back().set_name(absl::StrCat("runs/", id));
-    if (out.back().state() == v1::Run::STATE_UNSPECIFIED) out.back().set_state(v1::Run::RUNNING);
+    v1::ReplayProgress& p = out[id] = a->latest;
+    p.set_name(absl::StrCat("runs/", id));
+    if (p.state() == v1::Run::STATE_UNSPECIFIED) p.set_state(v1::Run::RUNNING);
   }
   return out;
 }

@@ -94,7 +94,7 @@ class ReplayManager {
 
   // The latest progress of every replay running here, by run id (any
   // thread).
-  std::vector<gpuledger::v1::ReplayProgress> Running();
+  std::map<int64_t, gpuledger::v1::ReplayProgress> Running();
 
   // A plan given inline or by name in the traces directory.
   absl::StatusOr<traces::Workload> LoadRequestedPlan(const gpuledger::v1::StartReplayRequest& req);

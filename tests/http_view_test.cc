@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -47,7 +48,7 @@ class HttpViewTest : public testing::TempDirTest {
 
   std::string ledger_;
   server::HttpSources sources_;
-  std::vector<gpuledger::v1::ReplayProgress> running_;
+  std::map<int64_t, gpuledger::v1::ReplayProgress> running_;
 };
 
 TEST_F(HttpViewTest, Pages) {
@@ -101,7 +102,7 @@ TEST_F(HttpViewTest, ProgressAndLivePages) {
   p.set_jobs_done(2);
   p.set_jobs_total(6);
   p.set_rental_micro_usd(5000000);
-  running_.push_back(p);
+  running_[1] = p;
   server::HttpAnswer progress = Get("/api/progress");
   EXPECT_EQ(progress.content_type, "application/json");
   EXPECT_EQ(progress.body,

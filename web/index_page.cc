@@ -9,27 +9,12 @@
 #include "web/page_parts.h"
 
 namespace gpuledger::web {
-namespace {
 
-int64_t RunOf(const gpuledger::v1::ReplayProgress& p) {
-  // "runs/{run}"
-  int64_t id = 0;
-  const std::string& n = p.name();
-  const size_t slash = n.rfind('/');
-  for (size_t i = slash == std::string::npos ? 0 : slash + 1; i < n.size(); ++i) {
-    if (n[i] < '0' || n[i] > '9') return 0;
-    id = id * 10 + (n[i] - '0');
-  }
-  return id;
-}
-
-}  // namespace
-
-std::string ProgressJson(const std::vector<gpuledger::v1::ReplayProgress>& running) {
+std::string ProgressJson(const std::map<int64_t, gpuledger::v1::ReplayProgress>& running) {
   std::string out = "{\"replays\":[";
   bool first = true;
-  for (const auto& p : running) {
-    absl::StrAppend(&out, first ? "" : ",", "{\"run\":", RunOf(p), ",\"state\":",
+  for (const auto& [id, p] : running) {
+    absl::StrAppend(&out, first ? "" : ",", "{\"run\":", id, ",\"state\":",
                     JsonString(absl::AsciiStrToLower(gpuledger::v1::Run::State_Name(p.state()))),
                     ",\"sim_time_seconds\":", p.sim_time_seconds(), ",\"jobs_done\":",
                     p.jobs_done(), ",\"jobs_total\":", p.jobs_total(), ",\"gpu_seconds\":",
@@ -43,7 +28,7 @@ std::string ProgressJson(const std::vector<gpuledger::v1::ReplayProgress>& runni
 std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::RunRecord>& runs,
                       const std::vector<ledger::RunGroupRecord>& groups,
                       const std::vector<ledger::ComparisonRecord>& comparisons,
-                      const std::vector<gpuledger::v1::ReplayProgress>& running) {
+                      const std::map<int64_t, gpuledger::v1::ReplayProgress>& running) {
   auto count = [](size_t n, const char* one, const char* many) {
     return absl::StrCat(n, " ", n == 1 ? one : many);
   };
@@ -53,8 +38,7 @@ std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::
       ", ", count(comparisons.size(), "comparison", "comparisons"), "</p></header>\n");
   if (!running.empty()) {
     body += "<section><h2>Running now</h2><table class=\"runs\"><tr><th>run</th><th>progress</th></tr>\n";
-    for (const auto& p : running) {
-      const int64_t id = RunOf(p);
+    for (const auto& [id, p] : running) {
       absl::StrAppend(&body, "<tr><td><a href=\"/runs/", id, "\">run ", id,
                       "</a></td><td data-progress-run=\"", id, "\">simulated day ",
                       report::Decimal(p.sim_time_seconds(), 86400, 2), ", ", p.jobs_done(), " of ",

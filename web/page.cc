@@ -322,11 +322,13 @@ std::string RunPage(const report::CostReport& r, const report::RunTimeline& t,
 
 absl::StatusOr<std::string> RunPageOf(ledger::Ledger& ledger, int64_t run_id, bool allow_partial,
                                       const gpuledger::v1::Pricing* pricing,
-                                      const PageContext& context) {
-  absl::StatusOr<report::CostReport> r =
-      report::BuildCostReport(ledger, run_id, ledger::GroupBy::kCategory, allow_partial, pricing);
+                                      const PageContext& context,
+                                      const std::vector<ledger::UsageRecord>* in_flight) {
+  absl::StatusOr<report::CostReport> r = report::BuildCostReport(
+      ledger, run_id, ledger::GroupBy::kCategory, allow_partial, pricing, in_flight);
   if (!r.ok()) return r.status();
-  absl::StatusOr<report::RunTimeline> t = report::BuildRunTimeline(ledger, *r);
+  absl::StatusOr<report::RunTimeline> t =
+      report::BuildRunTimeline(ledger, *r, 2000, 200, in_flight);
   if (!t.ok()) return t.status();
   return RunPage(*r, *t, context);
 }

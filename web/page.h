@@ -8,6 +8,7 @@
 #define GPULEDGER_WEB_PAGE_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,11 +36,13 @@ std::string RunPage(const report::CostReport& by_category, const report::RunTime
                     const PageContext& context = {});
 
 // Reads run `run_id` of `ledger` and writes its page; a run that is not
-// complete is refused unless `allow_partial`, and `pricing` reprices it
-// (both as report/cost.h).
+// complete is refused unless `allow_partial`, `pricing` reprices it, and
+// `in_flight` (a run being replayed: its running jobs' usage not written
+// yet) joins its entries (all as report/cost.h).
 absl::StatusOr<std::string> RunPageOf(ledger::Ledger& ledger, int64_t run_id, bool allow_partial,
                                       const gpuledger::v1::Pricing* pricing = nullptr,
-                                      const PageContext& context = {});
+                                      const PageContext& context = {},
+                                      const std::vector<ledger::UsageRecord>* in_flight = nullptr);
 
 // The page of a run group from its report and each run's job events (in
 // the order of its runs).
@@ -66,12 +69,12 @@ absl::StatusOr<std::string> ComparisonPageOf(ledger::Ledger& ledger, int64_t id,
 std::string IndexPage(const std::string& ledger_path, const std::vector<ledger::RunRecord>& runs,
                       const std::vector<ledger::RunGroupRecord>& groups,
                       const std::vector<ledger::ComparisonRecord>& comparisons,
-                      const std::vector<gpuledger::v1::ReplayProgress>& running);
+                      const std::map<int64_t, gpuledger::v1::ReplayProgress>& running);
 
 // /api/progress: {"replays":[{"run":ID,"state":"running","sim_time_seconds":...,
 // "jobs_done":...,"jobs_total":...,"gpu_seconds":...,"rental_micro_usd":...,
 // "owned_micro_usd":...}, ...]}.
-std::string ProgressJson(const std::vector<gpuledger::v1::ReplayProgress>& running);
+std::string ProgressJson(const std::map<int64_t, gpuledger::v1::ReplayProgress>& running);
 
 }  // namespace gpuledger::web
 
