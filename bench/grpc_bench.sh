@@ -10,13 +10,8 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 seconds=${2:-3}
 cmake --build "$build" --target gpuledger grpc_load >&2
-dir=${TMPDIR:-/tmp}/gpuledger-bench
-mkdir -p "$dir"
-trace=$dir/t1000000.swf
-[ -f "$trace" ] || python3 bench/make_swf.py --jobs 1000000 -o "$trace"
-ledger=$dir/grpc.sqlite
-rm -f "$ledger" "$ledger-wal" "$ledger-shm"
-"$build/gpuledger" replay "$trace" --policy easy --ledger "$ledger" >/dev/null
+ledger=$(bench/big_ledger.sh "$build" grpc)
+dir=$(dirname "$ledger")
 out=$dir/serve.out
 "$build/gpuledger" serve --ledger "$ledger" --listen 127.0.0.1:0 >"$out" 2>&1 &
 server=$!

@@ -14,13 +14,8 @@ modules=$build/browser/node_modules
 if [ ! -d "$modules/playwright-core" ]; then   # the browser test's install
   (cd "$build/browser" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
 fi
-dir=${TMPDIR:-/tmp}/gpuledger-bench
-mkdir -p "$dir"
-trace=$dir/t1000000.swf
-[ -f "$trace" ] || python3 bench/make_swf.py --jobs 1000000 -o "$trace"
-ledger=$dir/page.sqlite
-rm -f "$ledger" "$ledger-wal" "$ledger-shm"
-"$build/gpuledger" replay "$trace" --policy easy --ledger "$ledger" >/dev/null
+ledger=$(bench/big_ledger.sh "$build" page)
+dir=$(dirname "$ledger")
 page=$dir/page.html
 echo "what,runs,median_s,min_s,max_s,extra"
 walls=()

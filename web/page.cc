@@ -37,15 +37,17 @@ Palette SeriesPalette(const report::RunTimeline& t) {
     // empty phase): its name says what it is, so every series has its own.
     std::string name = s.name;
     if (s.category == "productive") {
-      const bool taken =
-          (!t.productive_by.empty() && name.empty()) ||
-          (!t.productive_by.empty() &&
+      auto used = [&](const std::string& n) {
+        return std::find(p.names.begin(), p.names.end(), n) != p.names.end();
+      };
+      const bool like_category =
+          name.empty() || name == "running" ||
           std::find(std::begin(ledger::kCategories), std::end(ledger::kCategories), name) !=
-              std::end(ledger::kCategories)) ||
-          (!t.productive_by.empty() && name == "running") ||
-          std::find(p.names.begin(), p.names.end(), name) != p.names.end();
-      if (taken) name = absl::StrCat(name, " (", t.productive_by.empty() ? "work" : t.productive_by, ")");
-      while (std::find(p.names.begin(), p.names.end(), name) != p.names.end()) name += "'";
+              std::end(ledger::kCategories);
+      if ((!t.productive_by.empty() && like_category) || used(name)) {
+        name = absl::StrCat(name, " (", t.productive_by.empty() ? "work" : t.productive_by, ")");
+      }
+      while (used(name)) name += "'";
     }
     p.names.push_back(name);
     auto c = CategoryColors().find(s.category);
