@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -717,6 +718,7 @@ struct LedgerCommands {
   CLI::App* ledger;
   CLI::App* migrate;
   CLI::App* repair;
+  CLI::App* verify;
 };
 LedgerCommands AddLedger(CLI::App& app, LedgerArgs& a) {
   LedgerCommands c;
@@ -730,6 +732,11 @@ LedgerCommands AddLedger(CLI::App& app, LedgerArgs& a) {
       "Mark runs left running by a writer that died as abandoned (their rows stay; "
       "reports never count them)");
   c.repair->add_option("ledger", a.file, "Ledger file")->required();
+  c.verify = c.ledger->add_subcommand(
+      "verify",
+      "Check a ledger without changing it: SQLite's integrity check, every run's invariants "
+      "and content digest (exit 0 if sound, 1 naming what differs)");
+  c.verify->add_option("ledger", a.file, "Ledger file")->required();
   c.repair->add_flag(
       "--force", a.force,
       "Abandon every running run: also those whose writer cannot be checked (another "
@@ -764,6 +771,45 @@ int DoLedgerRepair(const LedgerArgs& a, std::ostream& out, std::ostream& err) {
   out << a.file << ": " << abandoned << " run" << (abandoned == 1 ? "" : "s") << " abandoned, "
       << done->size() - abandoned << " left running\n";
   return 0;
+}
+
+// "3 complete, 1 running" of the counts by status, in RunStatus order.
+std::string ByStatus(const std::map<std::string, int64_t>& counts) {
+  std::string out;
+  for (ledger::RunStatus st : {ledger::RunStatus::kComplete, ledger::RunStatus::kRunning,
+                               ledger::RunStatus::kFailed, ledger::RunStatus::kCancelled,
+                               ledger::RunStatus::kAbandoned}) {
+    auto it = counts.find(ledger::RunStatusName(st));
+    if (it == counts.end()) continue;
+    absl::StrAppend(&out, out.empty() ? "" : ", ", it->second, " ", it->first);
+  }
+  return out;
+}
+
+int DoLedgerVerify(const LedgerArgs& a, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.file);
+  if (!l.ok()) return Fail(err, l.status());
+  absl::StatusOr<ledger::Verification> v = (*l)->Verify();
+  if (!v.ok()) return Fail(err, absl::Status(v.status().code(),
+                                             absl::StrCat(a.file, ": ", v.status().message())));
+  for (const std::string& p : v->problems) out << a.file << ": " << p << "\n";
+  const auto count = [](int64_t n, const char* one, const char* many) {
+    return absl::StrCat(n, " ", n == 1 ? one : many);
+  };
+  std::string summary = v->sound() ? "sound: " : "NOT SOUND: ";
+  if (!v->sound()) {
+    absl::StrAppend(&summary, count(static_cast<int64_t>(v->problems.size()), "problem", "problems"),
+                    "; ");
+  }
+  absl::StrAppend(&summary, count(v->runs, "run", "runs"));
+  if (v->runs > 0) absl::StrAppend(&summary, " (", ByStatus(v->runs_by_status), ")");
+  absl::StrAppend(&summary, ", ", count(v->groups, "group", "groups"));
+  if (v->incomplete_groups > 0) absl::StrAppend(&summary, " (", v->incomplete_groups, " incomplete)");
+  absl::StrAppend(&summary, ", ", count(v->jobs, "job", "jobs"), ", ",
+                  count(v->entries, "entry", "entries"), ", ", count(v->events, "event", "events"),
+                  "; ", count(v->digests, "digest matches", "digests match"));
+  out << a.file << ": " << summary << "\n";
+  return v->sound() ? 0 : 1;
 }
 
 int DoServe(const server::ServeOptions& serve, std::ostream& out, std::ostream& err) {
@@ -838,6 +884,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (gn->parsed()) return DoGen(gen, out, err);
   if (lgc.migrate->parsed()) return DoLedgerMigrate(lg, out, err);
   if (lgc.repair->parsed()) return DoLedgerRepair(lg, out, err);
+  if (lgc.verify->parsed()) return DoLedgerVerify(lg, out, err);
   if (sv->parsed()) return DoServe(serve, out, err);
   if (qy->parsed()) return DoQuery(query, out, err);
   if (rr->parsed()) {

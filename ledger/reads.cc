@@ -186,6 +186,20 @@ class JobNames {
 
 }  // namespace
 
+absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run) {
+  Stmt q(db, std::string(kRunColumns) + "WHERE run_id = ?");
+  q.Bind(1, run);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("no run ", run, " in the ledger"));
+  return ReadRun(q);
+}
+
+absl::Status ForEachEntryImpl(sqlite3* db, int64_t run,
+                              const std::function<bool(int64_t, const PackedEntry&)>& f) {
+  return ForEachEntry(db, run, 0, f);
+}
+
 absl::Status ForEachJobImpl(sqlite3* db, int64_t run, int64_t from,
                             const std::function<bool(int64_t, const PackedJob&)>& f) {
   Stmt q(db,

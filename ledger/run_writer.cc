@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/sqlite.h"
 #include "absl/container/flat_hash_map.h"
+#include "ledger/digest.h"
 #include "ledger/entries.h"
 #include "ledger/store_internal.h"
 #include "ledger/totals.h"
@@ -165,6 +166,8 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   for (size_t i = 0; i < count; ++i) {
     next(i, &j);
     writer->totals_->AddJob(static_cast<int64_t>(i), j);
+    writer->digest_->AddJob(j.job_id, j.phase, j.project, j.gpus, j.priority, j.submit,
+                            j.run_seconds);
     packer.Add(j);
     if (packer.size() == kJobsPerBatch || i + 1 == count) {
       // Synchronously, a failure rolls the run's row back with the jobs.
@@ -292,6 +295,7 @@ RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origi
       stmts_(std::make_unique<Statements>(db)),
       buffer_(std::make_unique<Batch>()),
       totals_(std::make_unique<GroupTotals>(day_origin)),
+      digest_(std::make_unique<RunDigest>()),
       pending_rows_(std::make_unique<EntryRows>()) {}
 
 RunWriter::~RunWriter() {
@@ -409,7 +413,7 @@ absl::Status RunWriter::AppendRow(const EntryRow& r, absl::string_view nodes) {
   if (background_ == nullptr) {
     if (auto s = Begin(); !s.ok()) return s;
     pending_rows_->Add(r, nodes);
-    Account(pending_rows_->rows.back());
+    Account(pending_rows_->rows.back(), nodes);
     return MaybeFlush();
   }
   buffer_->usage.Add(r, nodes);
@@ -446,7 +450,9 @@ absl::Status RunWriter::WriteBatch(const Batch& batch) {
   for (const Batch::JobBlob& b : batch.jobs) {
     if (auto s = WriteJobBatch(db_, run_id_, b.first, b.count, b.packed); !s.ok()) return s;
   }
-  for (const EntryRow& r : batch.usage.rows) Account(r);
+  for (const EntryRow& r : batch.usage.rows) {
+    Account(r, absl::string_view(batch.usage.nodes).substr(r.nodes_at, r.nodes_size));
+  }
   if (auto s = WritePacked(batch.usage); !s.ok()) return s;
   for (const JobEvent& e : batch.events) {
     if (auto s = WriteEvent(e); !s.ok()) return s;
@@ -481,8 +487,9 @@ absl::StatusOr<int64_t> RunWriter::OrdinalOf(const UsageRecord& u) {
   return it->second;
 }
 
-void RunWriter::Account(const EntryRow& r) {
+void RunWriter::Account(const EntryRow& r, absl::string_view nodes) {
   totals_->AddEntry(r);
+  digest_->AddEntry(r.job, r.category, r.start, r.end, r.gpus, r.pool_kind(), nodes);
   static const uint8_t kIdle = static_cast<uint8_t>(CategoryIndex("idle"));
   static const uint8_t kDown = static_cast<uint8_t>(CategoryIndex("down"));
   if (r.job < 0 && r.category == kIdle) idle_gpu_seconds_ += (r.end - r.start) * r.gpus;
@@ -499,7 +506,9 @@ absl::Status RunWriter::WriteEvent(const JobEvent& e) {
       .BindStatic(4, e.kind)
       .BindStatic(5, e.nodes)
       .BindStatic(6, e.cause);
-  return q.Run();
+  if (absl::Status s = q.Run(); !s.ok()) return s;
+  digest_->AddEvent(e);
+  return absl::OkStatus();
 }
 
 absl::Status RunWriter::Finish(RunStatus status, int64_t sim_start, int64_t sim_end,
@@ -552,19 +561,32 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
   if (auto s = Begin(); !s.ok()) return s;
   std::string totals;  // the groupings stored
   if (auto s = WriteTotals(f, &totals); !s.ok()) return s;
+  // As the caller counted them, else as summed from the entries written.
+  const int64_t idle = f.idle_gpu_seconds >= 0 ? f.idle_gpu_seconds : idle_gpu_seconds_;
+  const int64_t down = f.down_gpu_seconds >= 0 ? f.down_gpu_seconds : down_gpu_seconds_;
+  // The run as it will read once ended, for its digest.
+  absl::StatusOr<RunRecord> run = ReadRunRow(db_, run_id_);
+  if (!run.ok()) return run.status();
+  run->status = f.status;
+  run->wall_end = Iso8601(clock_);
+  run->sim_start = f.sim_start;
+  run->sim_end = f.sim_end;
+  run->metrics = f.metrics;
+  const std::string digest = digest_->Finish(*run, idle, down);
   Stmt q(db_,
          "UPDATE runs SET status = ?, wall_end = ?, sim_start = ?, sim_end = ?, metrics = ?, "
-         "totals = ?9, idle_gpu_seconds = ?7, down_gpu_seconds = ?8 WHERE run_id = ?6");
+         "totals = ?9, idle_gpu_seconds = ?7, down_gpu_seconds = ?8, digest = ?10 "
+         "WHERE run_id = ?6");
   q.BindStatic(1, RunStatusName(f.status))
-      .Bind(2, Iso8601(clock_))
+      .Bind(2, run->wall_end)
       .Bind(3, f.sim_start)
       .Bind(4, f.sim_end)
       .Bind(5, f.metrics)
       .Bind(6, run_id_)
-      // As the caller counted them, else as summed from the entries written.
-      .Bind(7, f.idle_gpu_seconds >= 0 ? f.idle_gpu_seconds : idle_gpu_seconds_)
-      .Bind(8, f.down_gpu_seconds >= 0 ? f.down_gpu_seconds : down_gpu_seconds_)
-      .Bind(9, totals);
+      .Bind(7, idle)
+      .Bind(8, down)
+      .Bind(9, totals)
+      .Bind(10, digest);
   return q.Run();
 }
 

@@ -276,6 +276,13 @@ CREATE TRIGGER comparisons_append_only_u BEFORE UPDATE ON comparisons
 CREATE TRIGGER comparisons_append_only_d BEFORE DELETE ON comparisons
   BEGIN SELECT RAISE(ABORT, 'comparisons are append-only'); END;
 )sql",
+    // 10 -> 11: a finished run's content digest (ledger/digest.h), written
+    // with its end. DigestFinishedRuns then gives runs finished before one
+    // from their contents as they are, and puts runs_final back.
+    R"sql(
+ALTER TABLE runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+DROP TRIGGER runs_final;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -296,21 +303,26 @@ absl::StatusOr<bool> HasForeignTables(sqlite3* db) {
   return q.Int64(0) > 0;
 }
 
+// The run ids `sql` selects, in its order.
+absl::StatusOr<std::vector<int64_t>> RunIds(sqlite3* db, const std::string& sql) {
+  std::vector<int64_t> runs;
+  Stmt q(db, sql);
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return runs;
+    runs.push_back(q.Int64(0));
+  }
+}
+
 // Migration 7 -> 8's second half: every row of `usage` into packed batches
 // with the same ids (a new batch wherever the ids of a run skip, as where
 // another run's rows came between), then `usage` dropped.
 absl::Status PackLegacyUsage(sqlite3* db) {
-  std::vector<int64_t> runs;
-  {
-    Stmt q(db, "SELECT DISTINCT run_id FROM usage ORDER BY run_id");
-    while (true) {
-      absl::StatusOr<bool> row = q.Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      runs.push_back(q.Int64(0));
-    }
-  }
-  for (int64_t run : runs) {
+  absl::StatusOr<std::vector<int64_t>> runs =
+      RunIds(db, "SELECT DISTINCT run_id FROM usage ORDER BY run_id");
+  if (!runs.ok()) return runs.status();
+  for (int64_t run : *runs) {
     // Old rows name their job by id. Plans and job traces never repeated an
     // id; SWF traces could before the loader refused it (their reports by
     // job then counted both jobs' GPU-hours twice): such entries go to the
@@ -408,6 +420,24 @@ absl::Status PackLegacyJobs(sqlite3* db) {
   return Exec(db, "DROP TABLE jobs");
 }
 
+// Migration 10 -> 11's second half: a digest for every finished run.
+absl::Status DigestFinishedRuns(sqlite3* db) {
+  absl::StatusOr<std::vector<int64_t>> runs = RunIds(
+      db,
+      "SELECT run_id FROM runs WHERE status IN ('complete', 'failed', 'cancelled') ORDER BY run_id");
+  if (!runs.ok()) return runs.status();
+  for (int64_t run : *runs) {
+    absl::StatusOr<std::string> digest = DigestStoredRun(db, run);
+    if (!digest.ok()) return digest.status();
+    Stmt u(db, "UPDATE runs SET digest = ? WHERE run_id = ?");
+    u.Bind(1, *digest).Bind(2, run);
+    if (absl::Status s = u.Run(); !s.ok()) return s;
+  }
+  return Exec(db,
+              "CREATE TRIGGER runs_final BEFORE UPDATE ON runs WHEN OLD.status != 'running' "
+              "BEGIN SELECT RAISE(ABORT, 'a finished run cannot change'); END;");
+}
+
 absl::Status Migrate(sqlite3* db, int* migrated_from) {
   absl::StatusOr<int> version = SchemaVersion(db);
   if (!version.ok()) return version.status();
@@ -439,6 +469,7 @@ absl::Status Migrate(sqlite3* db, int* migrated_from) {
     absl::Status s = Exec(db, kMigrations[v]);
     if (s.ok() && v + 1 == 8) s = PackLegacyUsage(db);
     if (s.ok() && v + 1 == 9) s = PackLegacyJobs(db);
+    if (s.ok() && v + 1 == 11) s = DigestFinishedRuns(db);
     if (s.ok()) s = Exec(db, absl::StrCat("PRAGMA user_version = ", v + 1));
     if (!s.ok()) {
       Exec(db, "ROLLBACK").IgnoreError();

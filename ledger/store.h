@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +25,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -174,8 +175,21 @@ void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
   }
 }
 
+// What Ledger::Verify found (`gpuledger ledger verify`).
+struct Verification {
+  // Each names the run (or the file's check) and what differs; none: sound.
+  std::vector<std::string> problems;
+  std::map<std::string, int64_t> runs_by_status;  // by RunStatusName
+  int64_t runs = 0, groups = 0;
+  int64_t incomplete_groups = 0;  // groups with fewer complete runs than seeds
+  int64_t jobs = 0, entries = 0, events = 0;
+  int64_t digests = 0;  // finished runs whose content digest matched
+  bool sound() const { return problems.empty(); }
+};
+
 class RunWriter;
 class GroupTotals;
+class RunDigest;
 class StmtCache;  // ledger/sqlite.h
 
 // The wall clock a ledger writes (a run's wall_start and wall_end, a group's
@@ -292,6 +306,18 @@ class Ledger {
   };
   absl::StatusOr<std::vector<Repair>> RepairRuns(bool force);
 
+  // Checks the whole ledger in one snapshot, writing nothing: SQLite's
+  // integrity and foreign-key checks; every run's entries (each an
+  // interval an entry may hold, of a job the run has, within a finished
+  // run's window); for a complete run, that busy + idle + down GPU-seconds
+  // of its own cluster equal its GPUs x its window, that its stored idle
+  // and down totals and per-group totals equal its entries', and that every
+  // job's productive GPU-seconds equal its work; that every finished run's
+  // content digest (stored when it ended) is what its contents give; that
+  // each group member names its group and fits it. An error only if the
+  // ledger cannot be read at all.
+  absl::StatusOr<Verification> Verify();
+
   sqlite3* db() { return db_; }
 
  private:
@@ -377,8 +403,8 @@ class RunWriter {
   // that owns the connection).
   absl::StatusOr<int64_t> OrdinalOf(const UsageRecord& usage);
   // What every entry adds as it is written: the totals, the idle and down
-  // sums.
-  void Account(const EntryRow& row);
+  // sums, the digest.
+  void Account(const EntryRow& row, absl::string_view nodes);
   absl::Status WriteEvent(const JobEvent& event);
   absl::Status WriteFinish(const FinishArgs& finish);
   // A complete run's per-group totals; `stored` gets the groupings written
@@ -398,6 +424,8 @@ class RunWriter {
   // Per-group totals of what has been written (by the writing thread only);
   // stored with a complete run.
   std::unique_ptr<GroupTotals> totals_;
+  // The run's content digest so far (ledger/digest.h), by the writing thread.
+  std::unique_ptr<RunDigest> digest_;
   std::unique_ptr<EntryRows> pending_rows_;  // written at the next commit
   // Job ids to ordinals, read back when an entry comes without its ordinal.
   struct JobOrdinals;

@@ -32,6 +32,16 @@ absl::Status ForEachJob(sqlite3* db, int64_t run, int64_t from, const F& f) {
   return ForEachJobImpl(db, run, from, f);
 }
 
+// Calls f(entry_id, const PackedEntry&) for every entry of `run` in the
+// order written, until f returns false.
+absl::Status ForEachEntryImpl(sqlite3* db, int64_t run,
+                              const std::function<bool(int64_t, const PackedEntry&)>& f);
+// The run's row as GetRun reads it (NotFound if there is none).
+absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run);
+// The content digest (ledger/digest.h) of a finished run as stored: its
+// row, jobs, entries and events read back.
+absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run);
+
 // Writes `count` entries of `run` (in the order written, job entries with
 // their ordinals) as one packed batch whose ids start at `first_entry`.
 absl::Status WriteEntryBatch(sqlite3* db, int64_t run, int64_t first_entry,

@@ -16,7 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "traces/gzlines.h"
-#include "traces/sha256.h"
+#include "base/sha256.h"
 
 namespace gpuledger::traces {
 namespace {
@@ -266,7 +266,7 @@ absl::StatusOr<Workload> LoadJobTraceFile(const std::string& path, const JobTrac
   bool started = false;             // first job (or CSV header) seen
   std::string line;
   int64_t line_no = 0;
-  Sha256 sha;
+  base::Sha256 sha;
   std::map<std::string, int64_t> skipped;
   std::set<std::string> seen;  // ids, to refuse repeats
   google::protobuf::util::JsonParseOptions json_options;

@@ -25,7 +25,7 @@
 #include "pricing/rates.h"
 #include "traces/failures.h"
 #include "traces/jobtrace.h"
-#include "traces/sha256.h"
+#include "base/sha256.h"
 #include "traces/swf.h"
 #include "traces/textproto.h"
 
@@ -343,7 +343,7 @@ const std::string& PhaseName(v1::Phase phase) {
 }
 
 std::string Sha256Hex(absl::string_view bytes) {
-  Sha256 sha;
+  base::Sha256 sha;
   sha.Update(bytes);
   return sha.HexDigest();
 }

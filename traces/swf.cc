@@ -1,7 +1,7 @@
 #include "traces/swf.h"
 
 #include "traces/gzlines.h"
-#include "traces/sha256.h"
+#include "base/sha256.h"
 
 #include <zlib.h>
 
@@ -231,7 +231,7 @@ absl::Status ReadSwfFile(const std::string& path, const SwfOptions& options, Wor
   std::string line;
   int line_no = 0;
   bool header_done = false;
-  Sha256 sha;  // of the lines as read (decompressed), without holding them
+  base::Sha256 sha;  // of the lines as read (decompressed), without holding them
   Skips skips;
   std::vector<double> ids;  // of the kept jobs, with their lines
   std::vector<int> lines;

@@ -285,7 +285,25 @@ class Transcript:
         self.env["SERVER"] = self.server
         return ["listening on $SERVER"], [], 0
 
-    def close(self):
+    def verify_ledgers(self):
+        """`gpuledger ledger verify` on every current ledger the transcript
+        left (servers stopped first): the messages of any it finds unsound.
+        Exit 2 (no ledger, or another schema) is not this check's business;
+        a ledger named edited* was changed on purpose."""
+        self.stop_servers()
+        problems = []
+        for folder, _, names in os.walk(self.tmp):
+            for n in sorted(names):
+                if not n.endswith(".sqlite") or n.startswith("edited"):
+                    continue
+                p = subprocess.run(["gpuledger", "ledger", "verify", os.path.join(folder, n)],
+                                   env=self.env, capture_output=True, text=True, errors="replace",
+                                   timeout=TIMEOUT_SECONDS)
+                if p.returncode == 1:
+                    problems.append(self.normalize(p.stdout))
+        return problems
+
+    def stop_servers(self):
         for p in self.servers:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
@@ -293,6 +311,9 @@ class Transcript:
                     p.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     p.kill()
+
+    def close(self):
+        self.stop_servers()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -303,12 +324,16 @@ def check(binary, path, rewrite):
     try:
         for b in blocks:
             b.out, b.err, b.code = t.run(b)
+        unsound = t.verify_ledgers()
     finally:
         t.close()
     actual = render(blocks, trailing)
+    name = os.path.relpath(path, ROOT)
+    if unsound:
+        sys.stdout.write(f"{name}: a ledger it left is not sound:\n" + "".join(unsound))
+        return False
     if actual == expected:
         return True
-    name = os.path.relpath(path, ROOT)
     if rewrite:
         with open(path, "w", encoding="utf-8") as f:
             f.write(actual)

@@ -18,7 +18,7 @@ $ gpuledger --help
 >   query                       Ask a running gpuledger server
 >
 $ gpuledger --version
-> gpuledger 0.2.0 (ledger schema 10)
+> gpuledger 0.2.0 (ledger schema 11)
 $ gpuledger replay --help
 > Replay a plan (.textproto) into a SQLite ledger and print a summary
 > Usage: gpuledger replay [OPTIONS] plan
@@ -139,6 +139,7 @@ $ gpuledger ledger --help
 > Subcommands:
 >   migrate                     Upgrade a ledger's schema to this gpuledger's (readers never change a ledger)
 >   repair                      Mark runs left running by a writer that died as abandoned (their rows stay; reports never count them)
+>   verify                      Check a ledger without changing it: SQLite's integrity check, every run's invariants and content digest (exit 0 if sound, 1 naming what differs)
 >
 $ gpuledger query --help
 > Ask a running gpuledger server

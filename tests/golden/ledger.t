@@ -1,5 +1,6 @@
 # The ledger file itself: a whole dump after a replay and a group, and
-# `ledger migrate` / `ledger repair` (README, docs/ARCHITECTURE.md "Ledger schema").
+# `ledger migrate` / `ledger repair` / `ledger verify` (README, docs/ledger.md,
+# docs/ARCHITECTURE.md "Ledger schema").
 $ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/l.sqlite" >/dev/null
 $ gpuledger replay traces/llama4.textproto --seeds 2 --threads 1 --ledger "$TMP/l.sqlite" >/dev/null
 $ ledger-dump "$TMP/l.sqlite"
@@ -173,15 +174,29 @@ $ ledger-dump "$TMP/l.sqlite"
 > table job_events: event_id, run_id, time, job_id, kind, nodes, cause
 > table run_groups: group_id, plan_name, plan_sha256, policy, first_seed, seeds, created
 >   1 | llama4 | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | fcfs | 0 | 2 | 2026-01-01T00:00:00Z
-> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals
->   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day
->   2 | llama4 | traces/llama4.textproto | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | H100 | 2048 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 2197266 | complete | jobs_done: 2\nmakespan_seconds: 2197266\nbounded_slowdown_mean: 1\nutilization: 0.73800008738131839\ngoodput: 1\n | 9431998464 | 0 | 1 |  | $WRITER | phase,project,category,pool,day
->   3 | llama4 | traces/llama4.textproto | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | H100 | 2048 | 8 | 700.0 | fcfs | 1 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 2197266 | complete | jobs_done: 2\nmakespan_seconds: 2197266\nbounded_slowdown_mean: 1\nutilization: 0.73800008738131839\ngoodput: 1\n | 9431998464 | 0 | 1 |  | $WRITER | phase,project,category,pool,day
-> user_version 10
+> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals, digest
+>   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day | a4734a675e46d18cabb01b84916a19f1196477c07a0da7daca32a4cd790c8020
+>   2 | llama4 | traces/llama4.textproto | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | H100 | 2048 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 2197266 | complete | jobs_done: 2\nmakespan_seconds: 2197266\nbounded_slowdown_mean: 1\nutilization: 0.73800008738131839\ngoodput: 1\n | 9431998464 | 0 | 1 |  | $WRITER | phase,project,category,pool,day | fffc00ca20128b1fddae4eaa2fdc721a738119936d63ca58519651c500e4df69
+>   3 | llama4 | traces/llama4.textproto | 6da09600dc19d24df5cf0aa3310f20444022d064e4998fdf255a95157507d2ed | H100 | 2048 | 8 | 700.0 | fcfs | 1 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 2197266 | complete | jobs_done: 2\nmakespan_seconds: 2197266\nbounded_slowdown_mean: 1\nutilization: 0.73800008738131839\ngoodput: 1\n | 9431998464 | 0 | 1 |  | $WRITER | phase,project,category,pool,day | c5ddb273acff4dd2e26742e95885c845935846a9342423285d5b7d62f9d7ce91
+> user_version 11
 $ gpuledger ledger migrate "$TMP/l.sqlite"
-> $TMP/l.sqlite: schema version 10 is current
+> $TMP/l.sqlite: schema version 11 is current
 $ gpuledger ledger repair "$TMP/l.sqlite"
 > $TMP/l.sqlite: 0 runs abandoned, 0 left running
+$ gpuledger ledger verify "$TMP/l.sqlite"
+> $TMP/l.sqlite: sound: 3 runs (3 complete), 1 group, 10 jobs, 15 entries, 0 events; 3 digests match
+# A run's stored idle total edited behind the ledger's back (its trigger
+# dropped first): verify names the run, what differs, and exits 1.
+$ cp "$TMP/l.sqlite" "$TMP/edited.sqlite"
+$ python3 -c 'import sqlite3, sys; d = sqlite3.connect(sys.argv[1]); d.executescript("DROP TRIGGER runs_final; UPDATE runs SET idle_gpu_seconds = idle_gpu_seconds + 8 WHERE run_id = 2;")' "$TMP/edited.sqlite"
+$ gpuledger ledger verify "$TMP/edited.sqlite"
+> $TMP/edited.sqlite: run 2: stores 9431998472 idle GPU-seconds; its entries hold 9431998464
+> $TMP/edited.sqlite: run 2: content digest differs: stored fffc00ca20128b1f..., its contents give 8deb40ec6d9f2dd9...
+> $TMP/edited.sqlite: NOT SOUND: 2 problems; 3 runs (3 complete), 1 group, 10 jobs, 15 entries, 0 events; 2 digests match
+? 1
+$ gpuledger ledger verify "$TMP/missing.sqlite"
+2> gpuledger: $TMP/missing.sqlite: no such ledger
+? 2
 $ gpuledger ledger repair "$TMP/missing.sqlite"
 2> gpuledger: $TMP/missing.sqlite: no such ledger
 ? 2

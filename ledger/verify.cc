@@ -1,0 +1,372 @@
+// `gpuledger ledger verify`: SQLite's own checks, then every run's
+// invariants and content digest, read in one snapshot, writing nothing.
+#include <sqlite3.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "ledger/digest.h"
+#include "ledger/entries.h"
+#include "ledger/sqlite.h"
+#include "ledger/store.h"
+#include "ledger/store_internal.h"
+#include "ledger/totals.h"
+
+namespace gpuledger::ledger {
+
+namespace {
+
+// Problems said per run at most; the rest are counted.
+constexpr int kProblemsPerRun = 5;
+
+bool Finished(RunStatus s) {
+  return s == RunStatus::kComplete || s == RunStatus::kFailed || s == RunStatus::kCancelled;
+}
+
+std::string Short(const std::string& hex) { return hex.substr(0, 16); }
+
+// What the runs row holds beside RunRecord's fields.
+struct Stored {
+  bool has_idle = false, has_down = false;
+  int64_t idle = 0, down = 0;
+  std::string digest;
+  std::string totals;  // the groupings stored: "phase,project,..."
+};
+
+absl::StatusOr<Stored> ReadStored(sqlite3* db, int64_t run) {
+  Stmt q(db,
+         "SELECT idle_gpu_seconds, down_gpu_seconds, digest, totals FROM runs WHERE run_id = ?");
+  q.Bind(1, run);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("no run ", run));
+  Stored s;
+  s.has_idle = !q.Null(0);
+  s.has_down = !q.Null(1);
+  s.idle = q.Int64(0);
+  s.down = q.Int64(1);
+  s.digest = q.Text(2);
+  s.totals = q.Text(3);
+  return s;
+}
+
+// Feeds `digest` the run's events in the order written.
+absl::Status DigestEvents(sqlite3* db, int64_t run, RunDigest* digest, int64_t* count) {
+  Stmt q(db,
+         "SELECT time, job_id, kind, nodes, cause FROM job_events WHERE run_id = ? "
+         "ORDER BY event_id");
+  q.Bind(1, run);
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    digest->AddEvent(JobEvent{q.Int64(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)});
+    ++*count;
+  }
+}
+
+// One run's checks; its problems go to `problems`.
+class RunCheck {
+ public:
+  RunCheck(sqlite3* db, const RunRecord& run, Verification* v) : db_(db), run_(run), v_(v) {}
+
+  void Check() {
+    if (absl::Status s = CheckAll(); !s.ok()) Say(absl::StrCat("cannot be read: ", s.message()));
+    if (said_ > kProblemsPerRun) {
+      v_->problems.push_back(absl::StrCat("run ", run_.id, ": and ", said_ - kProblemsPerRun,
+                                          " more problems"));
+    }
+  }
+
+ private:
+  void Say(const std::string& what) {
+    if (++said_ <= kProblemsPerRun) v_->problems.push_back(absl::StrCat("run ", run_.id, ": ", what));
+  }
+
+  absl::Status CheckAll() {
+    absl::StatusOr<Stored> stored = ReadStored(db_, run_.id);
+    if (!stored.ok()) return stored.status();
+    RunDigest digest;
+    GroupTotals totals(run_.sim_start);
+    // Jobs: ordinals 0, 1, ... with no gap.
+    std::vector<int64_t> gpus, work;
+    int64_t gaps = 0;
+    absl::Status s = ForEachJob(db_, run_.id, 0, [&](int64_t k, const PackedJob& j) {
+      if (k != static_cast<int64_t>(gpus.size()) && gaps++ == 0) {
+        Say(absl::StrCat("job ordinal ", k, " where ", gpus.size(), " was due"));
+      }
+      gpus.push_back(j.gpus);
+      work.push_back(j.gpus * j.run_seconds);
+      digest.AddJob(j.id, j.phase, j.project, j.gpus, j.priority, j.submit, j.run_seconds);
+      JobRecord rec;
+      rec.phase = std::string(j.phase);
+      rec.project = std::string(j.project);
+      totals.AddJob(k, rec);
+      return true;
+    });
+    if (!s.ok()) return s;
+    v_->jobs += static_cast<int64_t>(gpus.size());
+
+    // Entries, each on its own, and their sums.
+    const bool finished = Finished(run_.status);
+    const int kIdle = CategoryIndex("idle"), kDown = CategoryIndex("down"),
+              kProductive = CategoryIndex("productive");
+    __int128 committed = 0, idle = 0, down = 0;
+    std::vector<__int128> productive(gpus.size(), 0);
+    int64_t entries = 0;
+    EntryRow row;
+    s = ForEachEntryImpl(db_, run_.id, [&](int64_t id, const PackedEntry& e) {
+      ++entries;
+      if (e.job < -1 || e.job >= static_cast<int64_t>(gpus.size())) {
+        Say(absl::StrCat("entry ", id, " names job ordinal ", e.job, "; the run has ",
+                         gpus.size(), " jobs"));
+        return true;
+      }
+      if (e.start < 0 || e.end < e.start || e.end - e.start > kMaxEntrySeconds || e.gpus < 0 ||
+          e.gpus > kMaxEntryGpus) {
+        Say(absl::StrCat("entry ", id, " [", e.start, ", ", e.end, ") of ", e.gpus,
+                         " GPUs is not an interval an entry may hold"));
+        return true;
+      }
+      if (finished && (e.start < run_.sim_start || e.end > run_.sim_end)) {
+        Say(absl::StrCat("entry ", id, " [", e.start, ", ", e.end,
+                         ") lies outside the run's window [", run_.sim_start, ", ",
+                         run_.sim_end, ")"));
+      }
+      if (e.job >= 0 && e.gpus > gpus[e.job]) {
+        Say(absl::StrCat("entry ", id, " holds ", e.gpus, " GPUs for job ordinal ", e.job,
+                         ", which asked for ", gpus[e.job]));
+      }
+      const __int128 gs = static_cast<__int128>(e.end - e.start) * e.gpus;
+      if (e.pool != Pool::kOnDemand) committed += gs;
+      if (e.job < 0 && e.category == kIdle) idle += gs;
+      if (e.job < 0 && e.category == kDown) down += gs;
+      if (e.job >= 0 && e.category == kProductive) productive[e.job] += gs;
+      digest.AddEntry(e.job, e.category, e.start, e.end, e.gpus, e.pool, e.nodes);
+      row.job = e.job;
+      row.start = e.start;
+      row.end = e.end;
+      row.gpus = static_cast<int32_t>(e.gpus);
+      row.category = static_cast<uint8_t>(e.category);
+      row.pool = static_cast<uint8_t>(e.pool);
+      totals.AddEntry(row);
+      return true;
+    });
+    if (!s.ok()) return s;
+    v_->entries += entries;
+    int64_t events = 0;
+    if (s = DigestEvents(db_, run_.id, &digest, &events); !s.ok()) return s;
+    v_->events += events;
+
+    if (run_.status == RunStatus::kComplete) {
+      CheckComplete(*stored, committed, idle, down, productive, work, totals);
+    }
+    // The digest, last: the other checks say where a difference lies.
+    if (finished) {
+      const std::string found =
+          digest.Finish(run_, stored->has_idle ? stored->idle : -1, stored->has_down ? stored->down : -1);
+      if (stored->digest.empty()) {
+        Say(absl::StrCat(RunStatusName(run_.status), " but no content digest is stored"));
+      } else if (stored->digest != found) {
+        Say(absl::StrCat("content digest differs: stored ", Short(stored->digest),
+                         "..., its contents give ", Short(found), "..."));
+      } else {
+        ++v_->digests;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void CheckComplete(const Stored& stored, __int128 committed, __int128 idle, __int128 down,
+                     const std::vector<__int128>& productive, const std::vector<int64_t>& work,
+                     const GroupTotals& totals) {
+    const __int128 window = static_cast<__int128>(run_.sim_end - run_.sim_start);
+    const __int128 capacity = window * run_.total_gpus();
+    if (committed != capacity) {
+      Say(absl::StrCat("busy, idle and down GPU-seconds sum to ", static_cast<int64_t>(committed),
+                       "; its ", run_.total_gpus(), " GPUs over ", static_cast<int64_t>(window),
+                       " s hold ", static_cast<int64_t>(capacity)));
+    }
+    if (!stored.has_idle || stored.idle != idle) {
+      Say(absl::StrCat("stores ", stored.idle, " idle GPU-seconds; its entries hold ",
+                       static_cast<int64_t>(idle)));
+    }
+    if (!stored.has_down || stored.down != down) {
+      Say(absl::StrCat("stores ", stored.down, " down GPU-seconds; its entries hold ",
+                       static_cast<int64_t>(down)));
+    }
+    int64_t short_jobs = 0;
+    for (size_t k = 0; k < work.size(); ++k) {
+      if (productive[k] == work[k]) continue;
+      if (short_jobs++ == 0) {
+        Say(absl::StrCat("job ordinal ", k, " has ", static_cast<int64_t>(productive[k]),
+                         " productive GPU-seconds; its work is ", work[k]));
+      }
+    }
+    if (short_jobs > 1) Say(absl::StrCat(short_jobs - 1, " more jobs' work differs likewise"));
+    // The per-group totals stored with it, against its entries.
+    for (absl::string_view name : absl::StrSplit(stored.totals, ',', absl::SkipEmpty())) {
+      GroupBy by;
+      if (!ParseGroupBy(name, &by) || by == GroupBy::kJob) {
+        Say(absl::StrCat("stores totals by \"", name, "\", which is not a grouping kept"));
+        continue;
+      }
+      absl::StatusOr<std::vector<Ledger::GroupSum>> kept = StoredTotals(name);
+      if (!kept.ok()) {
+        Say(absl::StrCat("its totals by ", name, " cannot be read: ", kept.status().message()));
+        continue;
+      }
+      const std::vector<Ledger::GroupSum> found = totals.Groups(by);
+      if (kept->size() != found.size()) {
+        Say(absl::StrCat("stores ", kept->size(), " groups by ", name, "; its entries make ",
+                         found.size()));
+        continue;
+      }
+      for (size_t i = 0; i < found.size(); ++i) {
+        const Ledger::GroupSum& a = (*kept)[i];
+        const Ledger::GroupSum& b = found[i];
+        if (a.group != b.group || a.gpu_seconds != b.gpu_seconds ||
+            a.on_demand_gpu_seconds != b.on_demand_gpu_seconds ||
+            a.first_start != b.first_start || a.last_end != b.last_end) {
+          Say(absl::StrCat("its total by ", name, " \"", a.group, "\" (", a.gpu_seconds,
+                           " GPU-seconds) differs from its entries' \"", b.group, "\" (",
+                           b.gpu_seconds, ")"));
+          break;
+        }
+      }
+    }
+  }
+
+  absl::StatusOr<std::vector<Ledger::GroupSum>> StoredTotals(absl::string_view grouping) {
+    Stmt q(db_,
+           "SELECT grp, gpu_seconds, first_start, last_end, on_demand_gpu_seconds FROM "
+           "group_totals WHERE run_id = ? AND grouping = ? ORDER BY ordinal");
+    q.Bind(1, run_.id).Bind(2, grouping);
+    std::vector<Ledger::GroupSum> out;
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back({q.Text(0), q.Int64(1), q.Int64(2), q.Int64(3), q.Int64(4)});
+    }
+  }
+
+  sqlite3* db_;
+  const RunRecord& run_;
+  Verification* v_;
+  int said_ = 0;
+};
+
+// SQLite's checks of the file: its structure, and references that name
+// nothing.
+void CheckFile(sqlite3* db, Verification* v) {
+  {
+    Stmt q(db, "PRAGMA integrity_check(20)");
+    while (true) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) {
+        v->problems.push_back(absl::StrCat("integrity_check: ", row.status().message()));
+        break;
+      }
+      if (!*row) break;
+      const std::string said = q.Text(0);
+      if (said != "ok") v->problems.push_back(absl::StrCat("integrity_check: ", said));
+    }
+  }
+  Stmt q(db, "PRAGMA foreign_key_check");
+  int said = 0;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) {
+      v->problems.push_back(absl::StrCat("foreign_key_check: ", row.status().message()));
+      return;
+    }
+    if (!*row) return;
+    if (++said <= 10) {
+      v->problems.push_back(absl::StrCat("table ", q.Text(0), ", row ", q.Int64(1),
+                                         ": names a missing row of ", q.Text(2)));
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run) {
+  absl::StatusOr<RunRecord> r = ReadRunRow(db, run);
+  if (!r.ok()) return r.status();
+  absl::StatusOr<Stored> stored = ReadStored(db, run);
+  if (!stored.ok()) return stored.status();
+  RunDigest digest;
+  absl::Status s = ForEachJob(db, run, 0, [&](int64_t, const PackedJob& j) {
+    digest.AddJob(j.id, j.phase, j.project, j.gpus, j.priority, j.submit, j.run_seconds);
+    return true;
+  });
+  if (!s.ok()) return s;
+  s = ForEachEntryImpl(db, run, [&](int64_t, const PackedEntry& e) {
+    digest.AddEntry(e.job, e.category, e.start, e.end, e.gpus, e.pool, e.nodes);
+    return true;
+  });
+  if (!s.ok()) return s;
+  int64_t events = 0;
+  if (s = DigestEvents(db, run, &digest, &events); !s.ok()) return s;
+  return digest.Finish(*r, stored->has_idle ? stored->idle : -1,
+                       stored->has_down ? stored->down : -1);
+}
+
+absl::StatusOr<Verification> Ledger::Verify() {
+  Verification v;
+  // One snapshot: a replay writing beside it changes nothing it reads.
+  if (absl::Status s = Exec(db_, "BEGIN"); !s.ok()) return s;
+  CheckFile(db_, &v);
+  absl::StatusOr<std::vector<RunRecord>> runs = ListRuns();
+  if (!runs.ok()) {
+    Exec(db_, "ROLLBACK").IgnoreError();
+    return runs.status();
+  }
+  absl::StatusOr<std::vector<RunGroupRecord>> groups = ListRunGroups();
+  if (!groups.ok()) {
+    Exec(db_, "ROLLBACK").IgnoreError();
+    return groups.status();
+  }
+  std::map<int64_t, const RunGroupRecord*> by_id;
+  for (const RunGroupRecord& g : *groups) by_id[g.id] = &g;
+  std::map<int64_t, std::set<int64_t>> complete_seeds;  // by group
+  for (const RunRecord& r : *runs) {
+    ++v.runs_by_status[RunStatusName(r.status)];
+    RunCheck(db_, r, &v).Check();
+    if (r.group_id == 0) continue;
+    // Group members: each names its group and fits it.
+    auto g = by_id.find(r.group_id);
+    if (g == by_id.end()) {
+      v.problems.push_back(
+          absl::StrCat("run ", r.id, ": names run group ", r.group_id, ", which is not there"));
+      continue;
+    }
+    const RunGroupRecord& group = *g->second;
+    if (r.seed < group.first_seed || r.seed >= group.first_seed + group.seeds ||
+        r.plan_sha256 != group.plan_sha256 || r.policy != group.policy) {
+      v.problems.push_back(absl::StrCat("run ", r.id, ": seed ", r.seed, ", plan ",
+                                        Short(r.plan_sha256), "... and policy ", r.policy,
+                                        " do not belong to run group ", group.id));
+    }
+    if (r.status == RunStatus::kComplete && !complete_seeds[group.id].insert(r.seed).second) {
+      v.problems.push_back(absl::StrCat("run ", r.id, ": run group ", group.id,
+                                        " has another complete run of seed ", r.seed));
+    }
+  }
+  v.runs = static_cast<int64_t>(runs->size());
+  v.groups = static_cast<int64_t>(groups->size());
+  for (const RunGroupRecord& g : *groups) {
+    if (static_cast<int64_t>(complete_seeds[g.id].size()) < g.seeds) ++v.incomplete_groups;
+  }
+  Exec(db_, "COMMIT").IgnoreError();
+  return v;
+}
+
+}  // namespace gpuledger::ledger
