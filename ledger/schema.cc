@@ -19,6 +19,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/sqlite.h"
@@ -480,6 +481,12 @@ absl::Status Migrate(sqlite3* db, int* migrated_from) {
   return absl::OkStatus();
 }
 
+// `s` naming the ledger `path`: SQLite's errors do already (SqliteError).
+absl::Status NamingTheFile(const std::string& path, const absl::Status& s) {
+  if (absl::StartsWith(s.message(), "ledger ")) return s;
+  return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bool create,
@@ -504,6 +511,17 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
     return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
   }
   std::unique_ptr<Ledger> ledger(new Ledger(db, std::move(clock)));
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    // SQLite opens a file it may not write read-only, and would fail at the
+    // first write.
+    const bool file = ::access(path.c_str(), W_OK) != 0;
+    return absl::PermissionDeniedError(absl::StrCat(
+        path, ": cannot write the ledger: ",
+        file ? "the file is read-only to this user"
+             : "its folder is read-only to this user, and SQLite keeps its -wal and -shm files "
+               "beside the ledger",
+        " (reading needs no write: report, export and serve read it as it is)"));
+  }
   sqlite3_busy_timeout(db, 60000);  // Monte Carlo replays write side by side
   // WAL lets readers work beside the one writer. synchronous = NORMAL: in
   // WAL mode a crash cannot corrupt the file, it can only lose the last
@@ -518,7 +536,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;");
   }
   if (!s.ok()) {
-    return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+    return NamingTheFile(path, s);
   }
   return ledger;
 }
@@ -563,8 +581,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenForReading(const std::string
       // CANTOPEN or READONLY: no -shm file and no right to make one.
       const int code = sqlite3_errcode(db) & 0xff;
       if (!immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) continue;
-      return absl::Status(version.status().code(),
-                          absl::StrCat(path, ": ", version.status().message()));
+      return NamingTheFile(path, version.status());
     }
     if (*version == 0) {
       return absl::FailedPreconditionError(

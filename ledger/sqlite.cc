@@ -1,19 +1,56 @@
 #include "ledger/sqlite.h"
 
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace gpuledger::ledger {
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view message) {
+  // Which file, and what the system said where SQLite's words do not say
+  // why ("disk I/O error" for a file grown past its size limit).
+  const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  std::string msg = file != nullptr && *file != '\0' ? absl::StrCat("ledger ", file, ": ", message)
+                                                   : absl::StrCat("ledger: ", message);
+  const int primary = rc & 0xff;
+  const int os = db != nullptr ? sqlite3_system_errno(db) : 0;
+  if (os != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+                  primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)) {
+    absl::StrAppend(&msg, " (", std::strerror(os), ")");
+  }
+  // SQLite often has the system's reason no longer (a write past the size
+  // limit is a bare "disk I/O error"): a failed write is said as such.
+  if (primary == SQLITE_FULL || rc == SQLITE_IOERR_WRITE || os == ENOSPC || os == EFBIG) {
+    absl::StrAppend(&msg, "; a write failed: the disk is full, ");
+    rlimit limit;
+    if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+      absl::StrAppend(&msg, "this process may write files of at most ", limit.rlim_cur,
+                      " bytes (ulimit -f), ");
+    }
+    absl::StrAppend(&msg,
+                    "or the device failed; nothing more is written, and a run being written stays "
+                    "incomplete");
+    return absl::ResourceExhaustedError(msg);
+  }
+  if (primary == SQLITE_READONLY) {
+    absl::StrAppend(&msg, "; this user cannot write the ledger (or the folder it is in)");
+    return absl::PermissionDeniedError(msg);
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return absl::UnavailableError(msg);
+  if (primary == SQLITE_CONSTRAINT) return absl::FailedPreconditionError(msg);
+  return absl::InternalError(msg);
+}
 
 absl::Status Exec(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
   const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
   if (rc == SQLITE_OK) return absl::OkStatus();
-  std::string msg = err ? err : sqlite3_errstr(rc);
+  const std::string msg = err ? err : sqlite3_errstr(rc);
   sqlite3_free(err);
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-    return absl::UnavailableError(absl::StrCat("ledger is busy: ", msg));
-  }
-  return absl::InternalError(absl::StrCat("ledger: ", msg));
+  return SqliteError(db, sqlite3_extended_errcode(db), msg);
 }
 
 Stmt::Stmt(sqlite3* db, const std::string& sql) : db_(db) {
@@ -52,10 +89,8 @@ StmtCache::~StmtCache() {
 }
 
 absl::Status Stmt::Error(int rc) const {
-  const std::string msg = absl::StrCat("ledger: ", sqlite3_errmsg(db_));
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return absl::UnavailableError(msg);
-  if (rc == SQLITE_CONSTRAINT) return absl::FailedPreconditionError(msg);
-  return absl::InternalError(msg);
+  return SqliteError(db_, sqlite3_extended_errcode(db_) != 0 ? sqlite3_extended_errcode(db_) : rc,
+                     sqlite3_errmsg(db_));
 }
 
 Stmt& Stmt::Bind(int i, int64_t v) {

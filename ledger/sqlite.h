@@ -15,6 +15,12 @@
 
 namespace gpuledger::ledger {
 
+// SQLite's error `rc` on `db` as a status naming the ledger's file, with
+// the system's reason where SQLite has one: a full disk or file-size limit
+// is ResourceExhausted, a ledger this user cannot write PermissionDenied,
+// busy Unavailable, a refused constraint FailedPrecondition.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view message);
+
 // Runs one or more statements that return no rows.
 absl::Status Exec(sqlite3* db, const std::string& sql);
 

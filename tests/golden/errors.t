@@ -54,7 +54,7 @@ $ gpuledger report --ledger "$TMP/missing.sqlite"
 2> gpuledger: $TMP/missing.sqlite: no such ledger
 ? 2
 $ printf 'not a ledger' > "$TMP/text.sqlite" && gpuledger report --ledger "$TMP/text.sqlite"
-2> gpuledger: $TMP/text.sqlite: ledger: file is not a database
+2> gpuledger: ledger $TMP/text.sqlite: file is not a database
 ? 2
 # Nothing above wrote a ledger; now one run.
 $ ls "$TMP"
