@@ -663,7 +663,8 @@ CLI::App* AddServe(CLI::App& app, server::ServeOptions& serve) {
       ->capture_default_str();
   c->add_option("--http", serve.http,
                 "Also serve a read-only web view of the ledger (its runs' and groups' pages) on "
-                "this loopback HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)");
+                "this HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port; loopback unless TLS "
+                "or --insecure)");
   c->add_option("--speed", serve.speed,
                 "Simulated seconds per wall-clock second for replays (86400: a day a "
                 "second); 0 runs as fast as possible")
@@ -675,6 +676,27 @@ CLI::App* AddServe(CLI::App& app, server::ServeOptions& serve) {
   c->add_option("--max-message-bytes", serve.max_message_bytes,
                 "Largest request or response, bytes")
       ->capture_default_str();
+  // Exposure and limits (docs/security.md).
+  c->add_option("--tls-cert", serve.tls_cert,
+                "TLS certificate chain (PEM) for the gRPC port and the web view");
+  c->add_option("--tls-key", serve.tls_key, "TLS private key (PEM) of --tls-cert");
+  c->add_option("--tls-client-ca", serve.tls_client_ca,
+                "Require client certificates signed by this CA (PEM)");
+  c->add_flag("--insecure", serve.insecure,
+              "Serve a non-loopback address without TLS (and so without tokens); prints a warning");
+  c->add_option("--auth-tokens", serve.auth_tokens,
+                "Tokens file: one \"TOKEN ROLE\" per line (role read or replay); every call then "
+                "needs \"authorization: Bearer TOKEN\"");
+  c->add_option("--allow-unauthenticated", serve.allow_unauthenticated,
+                "Services open without a token: health, reflection")
+      ->delimiter(',');
+  c->add_option("--max-page-size", serve.max_page_size, "Rows a list call may ask for")
+      ->capture_default_str();
+  c->add_option("--max-replays-per-token", serve.max_replays_per_token,
+                "Replays (and comparisons) one token runs at once; 0: --max-replays")
+      ->capture_default_str();
+  c->add_option("--max-watches", serve.max_watches, "WatchReplay streams open at once")
+      ->capture_default_str();
   return c;
 }
 
@@ -683,6 +705,12 @@ CLI::App* AddQuery(CLI::App& app, server::QueryOptions& query) {
   c->add_option("--server", query.server, "HOST:PORT of the server")->capture_default_str();
   c->add_option("--timeout", query.timeout_seconds, "Deadline of each call, seconds")
       ->capture_default_str();
+  c->add_flag("--tls", query.tls, "Speak TLS, trusting the system's certificate authorities");
+  c->add_option("--tls-ca", query.tls_ca, "Speak TLS, trusting this CA (PEM)");
+  c->add_option("--tls-cert", query.tls_cert, "Client certificate (PEM), for servers that ask");
+  c->add_option("--tls-key", query.tls_key, "Private key (PEM) of --tls-cert");
+  c->add_option("--token-file", query.token_file,
+                "Send the token in this file (default: $GPULEDGER_TOKEN, if set)");
   c->add_option("what", query.what, "runs, jobs, usage, report or group")
       ->required()
       ->check(CLI::IsMember({"runs", "jobs", "usage", "report", "group"}));
@@ -814,7 +842,7 @@ int DoLedgerVerify(const LedgerArgs& a, std::ostream& out, std::ostream& err) {
 
 int DoServe(const server::ServeOptions& serve, std::ostream& out, std::ostream& err) {
   if (serve.ledger_path.empty()) return Fail(err, NoLedger());
-  absl::Status s = server::Serve(serve, out);
+  absl::Status s = server::Serve(serve, out, err);
   return s.ok() ? 0 : Fail(err, s);
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -126,6 +127,9 @@ HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources) {
 struct HttpView::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  std::optional<asio::ssl::context> tls;      // set: every connection speaks TLS
+  std::shared_ptr<const AuthTokens> tokens;  // set: every request needs one
+  bool check_host = true;                    // on loopback: the Host header must name it
   asio::thread_pool builders{2};   // pages are built here
   std::atomic<int> builds{0};      // being built or waiting
   std::vector<std::string> hosts;  // Host headers answered
@@ -142,26 +146,54 @@ struct HttpView::Impl {
 
 namespace {
 
-// One connection: requests read and answered in turn (keep-alive).
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: requests read and answered in turn (keep-alive), over
+// TCP or TLS.
+template <bool kTls>
+class Session : public std::enable_shared_from_this<Session<kTls>> {
  public:
+  using Stream =
+      std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
   Session(tcp::socket socket, HttpView::Impl& view)
-      : stream_(std::move(socket)), view_(view), connections_(view.connections) {}
+      : stream_(MakeStream(std::move(socket), view)), view_(view), connections_(view.connections) {}
   ~Session() { --*connections_; }
+
+  void Start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kIdle);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->Read();  // else dropped: no request to answer
+                              });
+    } else {
+      Read();
+    }
+  }
+
+ private:
+  static Stream MakeStream(tcp::socket socket, HttpView::Impl& view) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *view.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
 
   void Read() {
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(0);
-    stream_.expires_after(kIdle);
+    beast::get_lowest_layer(stream_).expires_after(kIdle);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
   }
 
- private:
   void OnRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::ssl::error::stream_truncated) {
       return Close();
     }
     if (ec) {
@@ -173,11 +205,27 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const http::request<http::empty_body>& req = parser_->get();
     const std::string host(req[http::field::host]);
-    if (std::find(view_.hosts.begin(), view_.hosts.end(), host) == view_.hosts.end()) {
+    if (view_.check_host &&
+        std::find(view_.hosts.begin(), view_.hosts.end(), host) == view_.hosts.end()) {
       return Send(Message(403, "Not this host",
                           absl::StrCat("this view answers requests for ", view_.hosts.front(),
                                        " only, not for \"", host, "\"")),
                   false, false);
+    }
+    if (view_.tokens != nullptr) {
+      // Any role reads; the header is never written anywhere.
+      const beast::string_view header = req[http::field::authorization];
+      const Caller c =
+          view_.tokens->FromHeader(absl::string_view(header.data(), header.size()), /*basic=*/true);
+      if (c.role == Role::kNone) {
+        const bool sent = req.find(http::field::authorization) != req.end();
+        HttpAnswer a = Message(401, "A token is needed",
+                               sent ? "the token given is not one this server accepts"
+                                    : "send \"Authorization: Bearer TOKEN\", or sign in with "
+                                      "any user name and the token as the password");
+        return Send(std::move(a), false, req.method() == http::verb::head, false, false,
+                    /*challenge=*/true);
+      }
     }
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       HttpAnswer a = Message(405, "Read only", "this view answers GET and HEAD only");
@@ -195,7 +243,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(Message(503, "Busy", "too many pages are being built; try again in a moment"),
                   keep_alive, head, false, /*retry=*/true);
     }
-    asio::post(view_.builders, [self = shared_from_this(), target, keep_alive, head] {
+    asio::post(view_.builders, [self = this->shared_from_this(), target, keep_alive, head] {
       HttpAnswer a = AnswerGet(target, self->view_.sources);
       --self->view_.builds;
       asio::post(self->stream_.get_executor(), [self, a = std::move(a), keep_alive, head]() mutable {
@@ -204,7 +252,8 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void Send(HttpAnswer a, bool keep_alive, bool head, bool allow = false, bool retry = false) {
+  void Send(HttpAnswer a, bool keep_alive, bool head, bool allow = false, bool retry = false,
+            bool challenge = false) {
     res_ = {};
     res_.version(11);
     res_.result(static_cast<unsigned>(a.status));
@@ -217,25 +266,32 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.set("Content-Security-Policy",
              "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
              "style-src 'unsafe-inline'; img-src data:; connect-src 'self'");
+    if (kTls) res_.set(http::field::strict_transport_security, "max-age=31536000");
     if (allow) res_.set(http::field::allow, "GET, HEAD");
     if (retry) res_.set(http::field::retry_after, "1");
+    if (challenge) res_.set(http::field::www_authenticate, "Basic realm=\"gpuledger\", charset=\"UTF-8\"");
     res_.content_length(a.body.size());
     if (!head) res_.body() = std::move(a.body);
     res_.keep_alive(keep_alive);
-    stream_.expires_after(kIdle);
+    beast::get_lowest_layer(stream_).expires_after(kIdle);
     http::async_write(stream_, res_,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         if (ec || !keep_alive) return self->Close();
                         self->Read();
                       });
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kIdle);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   http::response<http::string_body> res_;
@@ -254,7 +310,11 @@ void HttpView::Impl::Accept() {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
-        std::make_shared<Session>(std::move(socket), *this)->Read();
+        if (tls) {
+          std::make_shared<Session<true>>(std::move(socket), *this)->Start();
+        } else {
+          std::make_shared<Session<false>>(std::move(socket), *this)->Start();
+        }
       }
     }
     Accept();
@@ -269,7 +329,7 @@ std::string HttpView::address() const { return impl_->address; }
 namespace {
 
 // The address and port of `listen`, checked as CheckHttpListen says.
-absl::StatusOr<tcp::endpoint> HttpEndpoint(const std::string& listen) {
+absl::StatusOr<tcp::endpoint> HttpEndpoint(const std::string& listen, bool exposed) {
   const size_t colon = listen.rfind(':');
   int port = -1;
   if (colon == std::string::npos || colon == 0 ||
@@ -287,7 +347,7 @@ absl::StatusOr<tcp::endpoint> HttpEndpoint(const std::string& listen) {
     return absl::InvalidArgumentError(
         absl::StrCat("--http: \"", host, "\" is not an IP address (give 127.0.0.1:PORT)"));
   }
-  if (!addr.is_loopback()) {
+  if (!addr.is_loopback() && !exposed) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--http: ", host,
         " is not a loopback address; the web view serves this machine only (127.0.0.1 or ::1)"));
@@ -297,17 +357,54 @@ absl::StatusOr<tcp::endpoint> HttpEndpoint(const std::string& listen) {
 
 }  // namespace
 
-absl::Status CheckHttpListen(const std::string& listen) { return HttpEndpoint(listen).status(); }
+absl::Status CheckHttpListen(const std::string& listen, bool exposed) {
+  return HttpEndpoint(listen, exposed).status();
+}
+
+namespace {
+
+// The TLS context of the view: its certificate and key, TLS 1.2 or newer,
+// and with a client CA, a client certificate it signed required.
+absl::StatusOr<asio::ssl::context> TlsContext(const TlsFiles& f) {
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  beast::error_code ec;
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                  ec);
+  if (!ec) ctx.use_certificate_chain(asio::buffer(f.cert), ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("--tls-cert: ", ec.message()));
+  ctx.use_private_key(asio::buffer(f.key), asio::ssl::context::pem, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("--tls-key: ", ec.message()));
+  if (!f.client_ca.empty()) {
+    ctx.add_certificate_authority(asio::buffer(f.client_ca), ec);
+    if (!ec) {
+      ctx.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
+    }
+    if (ec) return absl::InvalidArgumentError(absl::StrCat("--tls-client-ca: ", ec.message()));
+  }
+  return ctx;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpView>> HttpView::Start(const std::string& listen,
-                                                          HttpSources sources, int threads) {
-  absl::StatusOr<tcp::endpoint> endpoint = HttpEndpoint(listen);
+                                                          HttpSources sources,
+                                                          HttpSecurity security, int threads) {
+  absl::StatusOr<tcp::endpoint> endpoint = HttpEndpoint(listen, security.exposed);
   if (!endpoint.ok()) return endpoint.status();
   const tcp::endpoint at = *endpoint;
   const asio::ip::address addr = at.address();
   beast::error_code ec;
   auto impl = std::make_unique<Impl>();
   impl->sources = std::move(sources);
+  if (security.tls) {
+    absl::StatusOr<asio::ssl::context> ctx = TlsContext(*security.tls);
+    if (!ctx.ok()) return ctx.status();
+    impl->tls.emplace(*std::move(ctx));
+  }
+  impl->tokens = std::move(security.tokens);
+  impl->check_host = addr.is_loopback();
   impl->acceptor.open(at.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl->acceptor.bind(at, ec);

@@ -1,10 +1,14 @@
 // `gpuledger serve --http`: a read-only web view of the ledger over HTTP
 // (Boost.Beast): an index of runs and groups, each one's page (web/page.h),
 // and /api/progress, the progress of the replays running on the server, which
-// pages of running replays ask for every second. GET and HEAD only; loopback
-// only, and only for a Host header naming it (127.0.0.1 or [::1], or
-// localhost, with the port), so a page elsewhere cannot reach it by DNS
-// rebinding; every answer built from a read-only connection of its own.
+// pages of running replays ask for every second. GET and HEAD only. On a
+// loopback address it answers only a Host header naming it (127.0.0.1 or
+// [::1], or localhost, with the port), so a page elsewhere cannot reach it
+// by DNS rebinding; another address needs TLS or --insecure (auth.h's
+// CheckExposure). With tokens, every request needs one (any role):
+// "Authorization: Bearer TOKEN", or HTTP Basic with the token as the
+// password, which browsers ask for. Every answer is built from a read-only
+// connection of its own.
 //
 // Routes: "/" the index, "/runs/ID" a run's page (partial while it runs),
 // "/groups/ID" a group's page, "/comparisons/ID" a comparison's (as kept
@@ -23,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gpuledger/v1/ledger_service.pb.h"
+#include "server/auth.h"
 
 namespace gpuledger::server {
 
@@ -58,16 +63,27 @@ struct HttpAnswer {
 // What a GET of `target` answers.
 HttpAnswer AnswerGet(absl::string_view target, const HttpSources& sources);
 
-// OK when `listen` is HOST:PORT with a loopback IP address (or localhost)
-// and a port from 0 to 65535; InvalidArgument naming --http otherwise.
-absl::Status CheckHttpListen(const std::string& listen);
+// OK when `listen` is HOST:PORT with an IP address (or localhost) and a
+// port from 0 to 65535, the address a loopback one unless `exposed`;
+// InvalidArgument naming --http otherwise.
+absl::Status CheckHttpListen(const std::string& listen, bool exposed = false);
+
+// How the view is protected: TLS (with client certificates when the files
+// name a client CA), tokens, and whether it may listen beyond loopback.
+struct HttpSecurity {
+  std::optional<TlsFiles> tls;
+  std::shared_ptr<const AuthTokens> tokens;  // null: no token asked
+  bool exposed = false;
+};
 
 class HttpView {
  public:
-  // Listens on `listen` (HOST:PORT, a loopback address; port 0 picks a free
-  // one) with `threads` threads; InvalidArgument names --http.
+  // Listens on `listen` (HOST:PORT; port 0 picks a free one) with `threads`
+  // threads; InvalidArgument names --http.
   static absl::StatusOr<std::unique_ptr<HttpView>> Start(const std::string& listen,
-                                                         HttpSources sources, int threads = 2);
+                                                         HttpSources sources,
+                                                         HttpSecurity security = {},
+                                                         int threads = 2);
   ~HttpView();  // stops
   HttpView(const HttpView&) = delete;
   HttpView& operator=(const HttpView&) = delete;

@@ -22,10 +22,15 @@
 namespace gpuledger::server {
 namespace {
 
-absl::StatusOr<int> PageSize(int requested) {
+absl::StatusOr<int> PageSize(int requested, int max) {
   if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
-  if (requested == 0) return kDefaultPageSize;
-  return std::min(requested, kMaxPageSize);
+  if (requested == 0) return std::min(kDefaultPageSize, max);
+  if (requested > max) {
+    return absl::ResourceExhaustedError(absl::StrCat("page_size: ", requested,
+                                                     " is above this server's limit of ", max,
+                                                     " rows a page (--max-page-size)"));
+  }
+  return requested;
 }
 
 // Page tokens are opaque to clients: the list they page (`kind`), what it
@@ -83,7 +88,7 @@ grpc::Status ToGrpcStatus(const absl::Status& s) {
 
 grpc::Status LedgerServiceImpl::ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
                                          v1::ListRunsResponse* resp) {
-  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
+  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size(), max_page_size_));
   GPULEDGER_ASSIGN_OR_RETURN(after, PageToken(req->page_token(), "runs", req->group()));
   int64_t group = 0;
   if (!req->group().empty()) {
@@ -115,7 +120,7 @@ grpc::Status LedgerServiceImpl::GetRun(grpc::ServerContext*, const v1::GetRunReq
 grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
                                          v1::ListJobsResponse* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
-  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
+  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size(), max_page_size_));
   GPULEDGER_ASSIGN_OR_RETURN(offset, PageToken(req->page_token(), "jobs", req->parent()));
   if (offset > std::numeric_limits<int>::max()) {
     return ToGrpcStatus(absl::InvalidArgumentError("page_token: beyond the last job"));
@@ -134,7 +139,7 @@ grpc::Status LedgerServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJob
 grpc::Status LedgerServiceImpl::ListUsage(grpc::ServerContext*, const v1::ListUsageRequest* req,
                                           v1::ListUsageResponse* resp) {
   GPULEDGER_ASSIGN_OR_RETURN(id, ParseRunName(req->parent(), "parent"));
-  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size()));
+  GPULEDGER_ASSIGN_OR_RETURN(size, PageSize(req->page_size(), max_page_size_));
   // The scope is the run and every filter: a token continues only its own list.
   const std::string scope =
       absl::StrCat(req->parent(), "|", req->job_id(), "|", req->phase(), "|", req->category(), "|",

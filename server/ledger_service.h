@@ -37,8 +37,9 @@ class LedgerServiceImpl final
  public:
   // Answers CompareStrategies, which needs the replay layer; the server
   // supplies it (UNIMPLEMENTED without).
-  using CompareHandler = std::function<grpc::Status(const gpuledger::v1::CompareStrategiesRequest&,
-                                                    gpuledger::v1::CompareStrategiesResponse*)>;
+  using CompareHandler = std::function<grpc::Status(
+      const grpc::ServerContext&, const gpuledger::v1::CompareStrategiesRequest&,
+      gpuledger::v1::CompareStrategiesResponse*)>;
   // A partial report of a run this server is replaying, with its running
   // jobs' unwritten usage; nullopt for a run it is not replaying.
   using LiveReportHandler = std::function<std::optional<absl::StatusOr<report::CostReport>>(
@@ -50,11 +51,14 @@ class LedgerServiceImpl final
         compare_(std::move(compare)),
         live_(std::move(live)),
         builders_(std::make_unique<boost::asio::thread_pool>(kBuilderThreads)) {}
-  grpc::Status CompareStrategies(grpc::ServerContext*,
+  // Rows a list call may ask for; more is RESOURCE_EXHAUSTED.
+  void set_max_page_size(int rows) { max_page_size_ = rows; }
+
+  grpc::Status CompareStrategies(grpc::ServerContext* context,
                                  const gpuledger::v1::CompareStrategiesRequest* request,
                                  gpuledger::v1::CompareStrategiesResponse* response) override {
     if (!compare_) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no replays here");
-    return compare_(*request, response);
+    return compare_(*context, *request, response);
   }
 
   grpc::Status ListRuns(grpc::ServerContext* context, const gpuledger::v1::ListRunsRequest* request,
@@ -83,6 +87,7 @@ class LedgerServiceImpl final
 
  private:
   std::string path_;
+  int max_page_size_ = kMaxPageSize;
   ReaderPool readers_;  // of path_
   // The key and stamp of a request for a complete run's report (see
   // ReportCache); false for any other run.

@@ -3,12 +3,17 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <tuple>
 #include <chrono>
 #include <ostream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "pricing/rates.h"
 #include "server/convert.h"
@@ -39,15 +44,56 @@ absl::Status EveryPage(Request req, Rpc rpc, Each each) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ReadFile(const char* flag, const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": cannot read it"));
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The channel's credentials the options ask for.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CredentialsOf(const QueryOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
+  }
+  if (!o.tls && o.tls_ca.empty() && o.tls_cert.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  for (auto [flag, path, into] : {std::tuple{"--tls-ca", &o.tls_ca, &ssl.pem_root_certs},
+                                  std::tuple{"--tls-cert", &o.tls_cert, &ssl.pem_cert_chain},
+                                  std::tuple{"--tls-key", &o.tls_key, &ssl.pem_private_key}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> pem = ReadFile(flag, *path);
+    if (!pem.ok()) return pem.status();
+    *into = *std::move(pem);
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+// The token to send: --token-file's, else $GPULEDGER_TOKEN's; "" for none.
+absl::StatusOr<std::string> TokenOf(const QueryOptions& o) {
+  std::string token;
+  if (!o.token_file.empty()) {
+    absl::StatusOr<std::string> t = ReadFile("--token-file", o.token_file);
+    if (!t.ok()) return t.status();
+    token = *std::move(t);
+  } else if (const char* env = std::getenv("GPULEDGER_TOKEN")) {
+    token = env;
+  }
+  return std::string(absl::StripAsciiWhitespace(token));
+}
+
 class Client {
  public:
-  explicit Client(const QueryOptions& o)
+  Client(const QueryOptions& o, const std::shared_ptr<grpc::ChannelCredentials>& creds,
+         std::string token)
       : o_(o),
-        stub_(v1::LedgerService::NewStub(
-            grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials()))) {}
+        token_(std::move(token)),
+        stub_(v1::LedgerService::NewStub(grpc::CreateChannel(o.server, creds))) {}
 
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto ctx = std::make_unique<grpc::ClientContext>();
+    if (!token_.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
     ctx->set_deadline(std::chrono::system_clock::now() +
                       std::chrono::milliseconds(static_cast<int64_t>(o_.timeout_seconds * 1000)));
     return ctx;
@@ -85,6 +131,7 @@ class Client {
 
  private:
   const QueryOptions& o_;
+  std::string token_;
   std::unique_ptr<v1::LedgerService::Stub> stub_;
 };
 
@@ -231,7 +278,11 @@ absl::Status Group(Client& c, const QueryOptions& o, std::ostream& out) {
 }
 
 absl::Status RunQuery(const QueryOptions& o, std::ostream& out) {
-  Client c(o);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds = CredentialsOf(o);
+  if (!creds.ok()) return creds.status();
+  absl::StatusOr<std::string> token = TokenOf(o);
+  if (!token.ok()) return token.status();
+  Client c(o, *creds, *std::move(token));
   if (o.what == "runs") return Runs(c, o, out);
   if (o.what == "jobs") return Jobs(c, o, out);
   if (o.what == "usage") return Usage(c, o, out);

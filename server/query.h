@@ -28,6 +28,12 @@ struct QueryOptions {
   std::string job, phase, category;
   int64_t from_seconds = 0;
   int64_t to_seconds = 0;
+  // Security (docs/security.md): TLS with the system's roots, or with
+  // these roots (PEM); a client certificate and key for servers that ask
+  // for one; the file holding the token to send (else $GPULEDGER_TOKEN).
+  bool tls = false;
+  std::string tls_ca, tls_cert, tls_key;
+  std::string token_file;
 };
 
 // Errors carry the server's status code and message.

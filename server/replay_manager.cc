@@ -97,7 +97,45 @@ std::optional<absl::StatusOr<std::string>> ReplayManager::LivePage(
   });
 }
 
-absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req) {
+absl::Status ReplayManager::Room(int token) {
+  if (shutting_down_) return absl::UnavailableError("the server is shutting down");
+  int total = 0, mine = 0;
+  for (const auto& [id, a] : active_) {
+    ++total;
+    mine += a->token == token ? 1 : 0;
+  }
+  for (const auto& [t, n] : comparisons_) {
+    total += n;
+    mine += t == token ? n : 0;
+  }
+  if (total >= options_.max_replays) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the server already runs ", total, " replays (--max-replays ",
+                     options_.max_replays, "); wait for one to end or cancel one"));
+  }
+  const int per_token =
+      options_.max_replays_per_token > 0 ? options_.max_replays_per_token : options_.max_replays;
+  if (token > 0 && mine >= per_token) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("this token already runs ", mine, " replays (--max-replays-per-token ",
+                     per_token, "); wait for one to end or cancel one"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<ReplayManager::Slot>> ReplayManager::TakeSlot(int token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (absl::Status s = Room(token); !s.ok()) return s;
+  ++comparisons_[token];
+  return std::make_unique<Slot>(*this, token);
+}
+
+ReplayManager::Slot::~Slot() {
+  std::lock_guard<std::mutex> lock(m_.mu_);
+  if (--m_.comparisons_[token_] == 0) m_.comparisons_.erase(token_);
+}
+
+absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req, int token) {
   absl::StatusOr<traces::Workload> w = LoadRequestedPlan(req);
   if (!w.ok()) return w.status();
   if (!(req.speed() >= 0) || std::isinf(req.speed())) {
@@ -106,12 +144,7 @@ absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req) 
   return OnIo<absl::StatusOr<v1::Run>>([&]() -> absl::StatusOr<v1::Run> {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (shutting_down_) return absl::UnavailableError("the server is shutting down");
-      if (static_cast<int>(active_.size()) >= options_.max_replays) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("the server already runs ", active_.size(), " replays (--max-replays ",
-                         options_.max_replays, "); wait for one to end or cancel one"));
-      }
+      if (absl::Status s = Room(token); !s.ok()) return s;
     }
     const pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
     absl::StatusOr<std::unique_ptr<replay::ReplayRun>> run =
@@ -123,6 +156,7 @@ absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req) 
     a->speed = req.speed() > 0 ? req.speed() : options_.speed;
     a->wall_start = Clock::now();
     a->reached = a->run->simulator().start();
+    a->token = token;
     const int64_t id = a->run->run_id();
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -25,6 +25,7 @@
 #include "replay/replay.h"
 #include "report/cost.h"
 #include "web/page.h"
+#include "server/auth.h"
 #include "server/server.h"
 #include "traces/plan.h"
 
@@ -51,6 +52,7 @@ struct Active {
   bool cancel = false;
   std::string cancel_reason;
   scheduler::Seconds reached = 0;  // simulated time shown so far
+  int token = 0;                   // the caller's token (its line; 0: no tokens)
 
   // Shared with the handlers that watch it.
   std::mutex mu;
@@ -80,7 +82,25 @@ class ReplayManager {
   std::optional<absl::StatusOr<std::string>> LivePage(int64_t run_id,
                                                       const web::PageContext& context);
 
-  absl::StatusOr<gpuledger::v1::Run> Start(const gpuledger::v1::StartReplayRequest& req);
+  // Refused with RESOURCE_EXHAUSTED when the server, or the caller's
+  // token, already runs as many replays as allowed (comparisons count).
+  absl::StatusOr<gpuledger::v1::Run> Start(const gpuledger::v1::StartReplayRequest& req,
+                                           int token = 0);
+
+  // A comparison's place among the replays running (it replays on its
+  // handler's thread, not here): held until dropped.
+  class Slot {
+   public:
+    Slot(ReplayManager& m, int token) : m_(m), token_(token) {}
+    ~Slot();
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+
+   private:
+    ReplayManager& m_;
+    int token_;
+  };
+  absl::StatusOr<std::unique_ptr<Slot>> TakeSlot(int token);
 
   std::shared_ptr<Active> Find(int64_t run_id);
 
@@ -100,6 +120,9 @@ class ReplayManager {
   absl::StatusOr<traces::Workload> LoadRequestedPlan(const gpuledger::v1::StartReplayRequest& req);
 
  private:
+  // OK if one more replay of `token` fits the limits (mu_ held).
+  absl::Status Room(int token);
+
   // The running replay of `run_id`, or null (also while shutting down).
   std::shared_ptr<Active> ActiveRun(int64_t run_id);
 
@@ -129,6 +152,7 @@ class ReplayManager {
   const ServeOptions& options_;
   std::mutex mu_;
   std::map<int64_t, std::shared_ptr<Active>> active_;  // guarded by mu_
+  std::map<int, int> comparisons_;                     // running, by token; guarded by mu_
   bool shutting_down_ = false;                         // guarded by mu_
 };
 
@@ -136,11 +160,14 @@ class ReplayManager {
 // connection of its own (SQLite's WAL lets it write beside the io thread).
 absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
                      const gpuledger::v1::CompareStrategiesRequest& req,
-                     gpuledger::v1::CompareStrategiesResponse* resp);
+                     gpuledger::v1::CompareStrategiesResponse* resp, int token = 0);
 
 // gpuledger.v1.ReplayService over `manager`.
+// `tokens`: the server's (null: none), to tell callers apart for the
+// per-token limits.
 std::unique_ptr<gpuledger::v1::ReplayService::Service> NewReplayService(
-    ReplayManager& manager, std::string ledger_path, const ServeOptions& options);
+    ReplayManager& manager, std::string ledger_path, const ServeOptions& options,
+    std::shared_ptr<const AuthTokens> tokens);
 
 }  // namespace gpuledger::server
 

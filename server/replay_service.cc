@@ -2,6 +2,7 @@
 // gRPC, and strategies compared; the replays themselves run in the
 // ReplayManager, on the io thread.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "server/convert.h"
 #include "server/ledger_service.h"
 #include "server/replay_manager.h"
+#include "server/security.h"
 #include "traces/strategies.h"
 
 namespace gpuledger::server {
@@ -24,17 +26,22 @@ namespace v1 = gpuledger::v1;
 
 class ReplayServiceImpl final : public v1::ReplayService::Service {
  public:
-  ReplayServiceImpl(ReplayManager& manager, std::string ledger_path, const ServeOptions& options)
-      : manager_(manager), path_(std::move(ledger_path)), options_(options) {}
+  ReplayServiceImpl(ReplayManager& manager, std::string ledger_path, const ServeOptions& options,
+                    std::shared_ptr<const AuthTokens> tokens)
+      : manager_(manager),
+        path_(std::move(ledger_path)),
+        options_(options),
+        tokens_(std::move(tokens)) {}
 
-  grpc::Status CompareStrategies(grpc::ServerContext*, const v1::CompareStrategiesRequest* req,
+  grpc::Status CompareStrategies(grpc::ServerContext* ctx, const v1::CompareStrategiesRequest* req,
                                  v1::CompareStrategiesResponse* resp) override {
-    return server::ToGrpcStatus(Compare(manager_, options_, *req, resp));
+    return server::ToGrpcStatus(
+        Compare(manager_, options_, *req, resp, CallerOf(*ctx, tokens_.get()).line));
   }
 
-  grpc::Status StartReplay(grpc::ServerContext*, const v1::StartReplayRequest* req,
+  grpc::Status StartReplay(grpc::ServerContext* ctx, const v1::StartReplayRequest* req,
                            v1::Run* resp) override {
-    absl::StatusOr<v1::Run> run = manager_.Start(*req);
+    absl::StatusOr<v1::Run> run = manager_.Start(*req, CallerOf(*ctx, tokens_.get()).line);
     if (!run.ok()) return server::ToGrpcStatus(run.status());
     *resp = std::move(*run);
     return grpc::Status::OK;
@@ -42,6 +49,17 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
 
   grpc::Status WatchReplay(grpc::ServerContext* ctx, const v1::WatchReplayRequest* req,
                            grpc::ServerWriter<v1::ReplayProgress>* writer) override {
+    // Each watch holds a thread while it waits: their number is bounded.
+    struct Held {
+      std::atomic<int>& n;
+      ~Held() { --n; }
+    } held{watches_};
+    if (const int n = ++watches_; n > options_.max_watches) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("the server already serves ", n - 1,
+                                       " watches (--max-watches ", options_.max_watches,
+                                       "); try again when one ends"));
+    }
     absl::StatusOr<int64_t> id = server::ParseRunName(req->name(), "name");
     if (!id.ok()) return server::ToGrpcStatus(id.status());
     std::shared_ptr<Active> a = manager_.Find(*id);
@@ -125,6 +143,8 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
   ReplayManager& manager_;
   std::string path_;
   const ServeOptions& options_;
+  std::shared_ptr<const AuthTokens> tokens_;
+  std::atomic<int> watches_{0};
 };
 
 }  // namespace
@@ -132,7 +152,11 @@ class ReplayServiceImpl final : public v1::ReplayService::Service {
 // CompareStrategies: replays on the calling gRPC thread with a ledger
 // connection of its own (SQLite's WAL lets it write beside the io thread).
 absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
-                     const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
+                     const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp,
+                     int token) {
+  // A comparison runs replays: it takes a replay's place while it does.
+  absl::StatusOr<std::unique_ptr<ReplayManager::Slot>> slot = manager.TakeSlot(token);
+  if (!slot.ok()) return slot.status();
   v1::StartReplayRequest plan;
   if (req.plan_case() == v1::CompareStrategiesRequest::kPlanText)
     plan.set_plan_text(req.plan_text());
@@ -182,10 +206,11 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
   return absl::OkStatus();
 }
 
-std::unique_ptr<v1::ReplayService::Service> NewReplayService(ReplayManager& manager,
-                                                             std::string ledger_path,
-                                                             const ServeOptions& options) {
-  return std::make_unique<ReplayServiceImpl>(manager, std::move(ledger_path), options);
+std::unique_ptr<v1::ReplayService::Service> NewReplayService(
+    ReplayManager& manager, std::string ledger_path, const ServeOptions& options,
+    std::shared_ptr<const AuthTokens> tokens) {
+  return std::make_unique<ReplayServiceImpl>(manager, std::move(ledger_path), options,
+                                             std::move(tokens));
 }
 
 }  // namespace gpuledger::server

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -33,6 +34,7 @@
 #include "server/health.h"
 #include "server/ledger_service.h"
 #include "server/replay_manager.h"
+#include "server/security.h"
 #include "ledger/store.h"
 #include "compare/compare.h"
 #include "replay/replay.h"
@@ -48,6 +50,22 @@ using Clock = std::chrono::steady_clock;
 // The options checked before anything starts; the host part of --listen.
 absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
   if (o.max_replays < 1) return absl::InvalidArgumentError("--max-replays: must be at least 1");
+  if (o.max_replays_per_token < 0) {
+    return absl::InvalidArgumentError("--max-replays-per-token: must not be negative");
+  }
+  if (o.max_page_size < 1) return absl::InvalidArgumentError("--max-page-size: must be at least 1");
+  if (o.max_watches < 1) return absl::InvalidArgumentError("--max-watches: must be at least 1");
+  for (const std::string& name : o.allow_unauthenticated) {
+    if (std::find(std::begin(kOpenableServices), std::end(kOpenableServices), name) ==
+        std::end(kOpenableServices)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--allow-unauthenticated: \"", name, "\" is not health or reflection"));
+    }
+  }
+  if (!o.allow_unauthenticated.empty() && o.auth_tokens.empty()) {
+    return absl::InvalidArgumentError(
+        "--allow-unauthenticated: needs --auth-tokens (without tokens every service is open)");
+  }
   if (std::error_code ec; !std::filesystem::is_directory(o.traces_dir, ec)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--traces-dir: ", o.traces_dir,
@@ -65,16 +83,37 @@ absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
         "--listen: expected HOST:PORT with a port from 0 to 65535, got \"", o.listen, "\""));
   }
   if (!o.http.empty()) {
-    if (absl::Status s = CheckHttpListen(o.http); !s.ok()) return s;
+    // Its form here; whether it may be a non-loopback address, with the
+    // gRPC port's (CheckExposure).
+    if (absl::Status s = CheckHttpListen(o.http, /*exposed=*/true); !s.ok()) return s;
   }
   return o.listen.substr(0, colon);
 }
 
 }  // namespace
 
-absl::Status Serve(const ServeOptions& o, std::ostream& out) {
+absl::Status Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::string> host = CheckServeOptions(o);
   if (!host.ok()) return host.status();
+  // Who may listen where, and with which credentials, before any file opens.
+  absl::StatusOr<std::optional<TlsFiles>> tls = ReadTlsFiles(o);
+  if (!tls.ok()) return tls.status();
+  std::shared_ptr<const AuthTokens> tokens;
+  if (!o.auth_tokens.empty()) {
+    absl::StatusOr<std::shared_ptr<const AuthTokens>> t = AuthTokens::Load(o.auth_tokens, err);
+    if (!t.ok()) return t.status();
+    tokens = *std::move(t);
+  }
+  if (absl::Status s = CheckExposure("--listen", *host, tls->has_value(), o, err); !s.ok()) return s;
+  if (!o.http.empty()) {
+    absl::Status s = CheckExposure("--http", o.http.substr(0, o.http.rfind(':')),
+                                   tls->has_value(), o, err);
+    if (!s.ok()) return s;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds =
+      ServerCredentialsFor(*tls, tokens, o.allow_unauthenticated);
+  if (!creds.ok()) return creds.status();
+
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> writer = ledger::Ledger::Open(o.ledger_path);
   if (!writer.ok()) return writer.status();
   if ((*writer)->migrated_from() > 0) {
@@ -88,20 +127,23 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   ReplayManager manager(io, **writer, o);
   server::LedgerServiceImpl ledger_service(
       o.ledger_path,
-      [&](const v1::CompareStrategiesRequest& req, v1::CompareStrategiesResponse* resp) {
-        return server::ToGrpcStatus(Compare(manager, o, req, resp));
+      [&](const grpc::ServerContext& ctx, const v1::CompareStrategiesRequest& req,
+          v1::CompareStrategiesResponse* resp) {
+        return server::ToGrpcStatus(
+            Compare(manager, o, req, resp, CallerOf(ctx, tokens.get()).line));
       },
       [&](int64_t run, ledger::GroupBy by, const v1::Pricing* pricing) {
         return manager.LiveReport(run, by, pricing);
       });
+  ledger_service.set_max_page_size(o.max_page_size);
   std::unique_ptr<v1::ReplayService::Service> replay_service =
-      NewReplayService(manager, o.ledger_path, o);
+      NewReplayService(manager, o.ledger_path, o, tokens);
   HealthServiceImpl health;
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(o.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(o.listen, *creds, &port);
   builder.RegisterService(&ledger_service);
   builder.RegisterService(replay_service.get());
   builder.RegisterService(&health);
@@ -131,7 +173,9 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
       context.live_run = run;
       return manager.LivePage(run, context);
     };
-    absl::StatusOr<std::unique_ptr<HttpView>> v = HttpView::Start(o.http, std::move(sources));
+    HttpSecurity security{*tls, tokens, !IsLoopbackHost(o.http.substr(0, o.http.rfind(':')))};
+    absl::StatusOr<std::unique_ptr<HttpView>> v =
+        HttpView::Start(o.http, std::move(sources), std::move(security));
     if (!v.ok()) {
       server->Shutdown();
       return v.status();
@@ -140,7 +184,10 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out) {
   }
   std::thread io_thread([&io] { io.run(); });
   out << "listening on " << *host << ":" << port << std::endl;
-  if (view) out << "web view on http://" << view->address() << "/" << std::endl;
+  if (view) {
+    out << "web view on " << (tls->has_value() ? "https" : "http") << "://" << view->address()
+        << "/" << std::endl;
+  }
 
   stop.get_future().wait();
   // From this thread, not the io thread: Shutdown waits for handlers, and

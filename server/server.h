@@ -14,6 +14,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -34,13 +35,31 @@ struct ServeOptions {
   int max_message_bytes = 16 * 1024 * 1024;
   // HOST:PORT of the read-only web view (server/http_view.h); "" for none.
   std::string http;
+
+  // Exposure (docs/security.md). TLS for the gRPC port and the web view:
+  // PEM certificate chain and key; with a client CA, clients must present a
+  // certificate it signed.
+  std::string tls_cert, tls_key, tls_client_ca;
+  // Serve a non-loopback address without TLS (a warning is printed).
+  bool insecure = false;
+  // "TOKEN ROLE" lines (server/auth.h); "" for no tokens: every caller
+  // may do everything.
+  std::string auth_tokens;
+  // Services open without a token: "health", "reflection".
+  std::vector<std::string> allow_unauthenticated;
+  // Limits; over one, RESOURCE_EXHAUSTED naming it.
+  int max_page_size = 1000;         // rows a list call may ask for
+  int max_replays_per_token = 0;    // replays (and comparisons) one token runs at once; 0: --max-replays
+  int max_watches = 64;             // WatchReplay streams open at once
 };
 
 // Serves until SIGINT or SIGTERM, then shuts down gracefully: running
 // replays stop at a transaction boundary and are marked cancelled, watchers
 // get their final message, and Serve returns OK. Prints one line
 // "listening on HOST:PORT" to `out` once it accepts calls.
-absl::Status Serve(const ServeOptions& options, std::ostream& out);
+// Warnings (an address served in the clear, a tokens file others may read)
+// go to `err`.
+absl::Status Serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace gpuledger::server
 

@@ -31,7 +31,7 @@ ALLOWED = {
     "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
     "web": {"compare", "report", "ledger", "pricing", "proto"},
     "server": {"web", "compare", "replay", "traces", "scheduler", "ledger", "report", "pricing",
-               "proto"},
+               "proto", "base"},
     "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "web", "pricing",
             "proto"},
 }
@@ -40,7 +40,7 @@ GRPC_ALLOWED = {"server"}
 INTERNAL = {"traces/textproto.h": "traces", "ledger/sqlite.h": "ledger", "traces/gzlines.h": "traces",
             "scheduler/simulator_impl.h": "scheduler", "ledger/store_internal.h": "ledger",
             "server/replay_manager.h": "server", "server/health.h": "server",
-            "server/reader_pool.h": "server",
+            "server/reader_pool.h": "server", "server/security.h": "server",
             "ledger/totals.h": "ledger", "ledger/digest.h": "ledger", "ledger/entries.h": "ledger"}
 # Folders that are not libraries: tests, fuzzers and benchmarks use anything.
 OUTSIDE = {"tests", "fuzz", "bench", "docs", ".ci", "build", "build-fuzz"}

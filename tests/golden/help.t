@@ -121,13 +121,24 @@ $ gpuledger serve --help
 >                               Ledger file (created if missing)
 >   --listen TEXT=127.0.0.1:50051
 >                               HOST:PORT to listen on (port 0: any free port)
->   --http TEXT                 Also serve a read-only web view of the ledger (its runs' and groups' pages) on this loopback HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)
+>   --http TEXT                 Also serve a read-only web view of the ledger (its runs' and groups' pages) on this HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port; loopback unless TLS or --insecure)
 >   --speed FLOAT=0             Simulated seconds per wall-clock second for replays (86400: a day a second); 0 runs as fast as possible
 >   --max-replays INT=4         Replays running at once
 >   --traces-dir TEXT=$ROOT/traces
 >                               Where plans named in StartReplay live
 >   --max-message-bytes INT=16777216
 >                               Largest request or response, bytes
+>   --tls-cert TEXT             TLS certificate chain (PEM) for the gRPC port and the web view
+>   --tls-key TEXT              TLS private key (PEM) of --tls-cert
+>   --tls-client-ca TEXT        Require client certificates signed by this CA (PEM)
+>   --insecure                  Serve a non-loopback address without TLS (and so without tokens); prints a warning
+>   --auth-tokens TEXT          Tokens file: one "TOKEN ROLE" per line (role read or replay); every call then needs "authorization: Bearer TOKEN"
+>   --allow-unauthenticated TEXT ...
+>                               Services open without a token: health, reflection
+>   --max-page-size INT=1000    Rows a list call may ask for
+>   --max-replays-per-token INT=0
+>                               Replays (and comparisons) one token runs at once; 0: --max-replays
+>   --max-watches INT=64        WatchReplay streams open at once
 >
 $ gpuledger ledger --help
 > Look after a ledger file
@@ -154,6 +165,11 @@ $ gpuledger query --help
 >   --server TEXT=127.0.0.1:50051
 >                               HOST:PORT of the server
 >   --timeout FLOAT=30          Deadline of each call, seconds
+>   --tls                       Speak TLS, trusting the system's certificate authorities
+>   --tls-ca TEXT               Speak TLS, trusting this CA (PEM)
+>   --tls-cert TEXT             Client certificate (PEM), for servers that ask
+>   --tls-key TEXT              Private key (PEM) of --tls-cert
+>   --token-file TEXT           Send the token in this file (default: $GPULEDGER_TOKEN, if set)
 >   --group INT                 group: the run group to summarize; runs: only that group's runs
 >   --run INT                   Run id (default: the newest complete run)
 >   --format TEXT:{table,csv,json}=table

@@ -1,0 +1,232 @@
+#include "server/auth.h"
+
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "base/sha256.h"
+
+namespace gpuledger::server {
+
+namespace {
+
+std::array<unsigned char, 32> DigestOf(absl::string_view token) {
+  base::Sha256 sha;
+  sha.Update(token);
+  const std::string d = sha.Digest();
+  std::array<unsigned char, 32> out{};
+  std::copy(d.begin(), d.end(), out.begin());
+  return out;
+}
+
+bool TokenCharacter(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         c == '~' || c == '+' || c == '/' || c == '=';
+}
+
+constexpr size_t kMinToken = 16, kMaxToken = 256;
+
+absl::StatusOr<std::string> ReadPem(const char* flag, const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": cannot read it"));
+  std::stringstream s;
+  s << f.rdbuf();
+  if (s.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path, ": not a PEM file (no -----BEGIN line)"));
+  }
+  return s.str();
+}
+
+}  // namespace
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kRead:
+      return "read";
+    case Role::kReplay:
+      return "replay";
+    case Role::kNone:
+      break;
+  }
+  return "none";
+}
+
+absl::StatusOr<std::shared_ptr<const AuthTokens>> AuthTokens::Load(const std::string& path,
+                                                                   std::ostream& warn) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--auth-tokens: ", path, ": cannot read the tokens file"));
+  }
+  std::stringstream text;
+  text << f.rdbuf();
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    warn << "gpuledger: warning: --auth-tokens " << path
+         << ": others may read this file (chmod 600 " << path << ")\n";
+  }
+  absl::StatusOr<std::shared_ptr<const AuthTokens>> t = Parse(text.str(), path);
+  if (!t.ok()) return absl::InvalidArgumentError(absl::StrCat("--auth-tokens: ", t.status().message()));
+  return t;
+}
+
+absl::StatusOr<std::shared_ptr<const AuthTokens>> AuthTokens::Parse(absl::string_view text,
+                                                                    absl::string_view name) {
+  auto out = std::make_shared<AuthTokens>();
+  int line = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line;
+    absl::string_view l = absl::StripAsciiWhitespace(raw);
+    if (l.empty() || l[0] == '#') continue;
+    std::vector<absl::string_view> fields = absl::StrSplit(l, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    const auto where = [&](absl::string_view field) { return absl::StrCat(name, ":", line, ": ", field); };
+    if (fields.size() != 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where("line"), ": expected \"TOKEN ROLE\" (two fields), got ", fields.size()));
+    }
+    const absl::string_view token = fields[0], role = fields[1];
+    if (token.size() < kMinToken || token.size() > kMaxToken) {
+      return absl::InvalidArgumentError(absl::StrCat(where("token"), ": must be ", kMinToken, " to ",
+                                                     kMaxToken, " characters, got ", token.size()));
+    }
+    for (const char c : token) {
+      if (!TokenCharacter(c)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where("token"), ": may hold only A-Z a-z 0-9 - . _ ~ + / = (RFC 6750)"));
+      }
+    }
+    Token t{DigestOf(token), Role::kNone, line};
+    if (role == "read") t.role = Role::kRead;
+    if (role == "replay") t.role = Role::kReplay;
+    if (t.role == Role::kNone) {
+      return absl::InvalidArgumentError(absl::StrCat(where("role"), ": must be read or replay, got \"",
+                                                     absl::CHexEscape(role.substr(0, 32)), "\""));
+    }
+    for (const Token& other : out->tokens_) {
+      if (other.digest == t.digest) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where("token"), ": the same token as on line ", other.line));
+      }
+    }
+    out->tokens_.push_back(t);
+  }
+  if (out->tokens_.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": no tokens in the file"));
+  }
+  return std::shared_ptr<const AuthTokens>(std::move(out));
+}
+
+Caller AuthTokens::Find(absl::string_view token) const {
+  const std::array<unsigned char, 32> digest = DigestOf(token);
+  Caller found;
+  // Every token compared, whichever matches.
+  for (const Token& t : tokens_) {
+    const bool same = CRYPTO_memcmp(t.digest.data(), digest.data(), digest.size()) == 0;
+    if (same) found = {t.role, t.line};
+  }
+  return found;
+}
+
+Caller AuthTokens::FromHeader(absl::string_view value, bool basic) const {
+  value = absl::StripAsciiWhitespace(value);
+  constexpr absl::string_view kBearer = "bearer ", kBasic = "basic ";
+  if (value.size() > kBearer.size() && absl::StartsWithIgnoreCase(value, kBearer)) {
+    return Find(absl::StripLeadingAsciiWhitespace(value.substr(kBearer.size())));
+  }
+  if (basic && value.size() > kBasic.size() && absl::StartsWithIgnoreCase(value, kBasic)) {
+    std::string decoded;
+    if (!absl::Base64Unescape(absl::StripLeadingAsciiWhitespace(value.substr(kBasic.size())),
+                              &decoded)) {
+      return {};
+    }
+    const size_t colon = decoded.find(':');
+    if (colon == std::string::npos) return {};
+    return Find(absl::string_view(decoded).substr(colon + 1));
+  }
+  return {};
+}
+
+Role NeededRole(absl::string_view method) {
+  for (absl::string_view m :
+       {"/gpuledger.v1.ReplayService/StartReplay", "/gpuledger.v1.ReplayService/CancelReplay",
+        "/gpuledger.v1.ReplayService/CompareStrategies",
+        "/gpuledger.v1.LedgerService/CompareStrategies"}) {
+    if (method == m) return Role::kReplay;
+  }
+  return Role::kRead;
+}
+
+bool IsOpenMethod(absl::string_view method, const std::vector<std::string>& open) {
+  for (const std::string& service : open) {
+    if (service == "health" && absl::StartsWith(method, "/grpc.health.v1.Health/")) return true;
+    if (service == "reflection" && absl::StartsWith(method, "/grpc.reflection.")) return true;
+  }
+  return false;
+}
+
+bool IsLoopbackHost(std::string host) {
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const boost::asio::ip::address a = boost::asio::ip::make_address(host, ec);
+  return !ec && a.is_loopback();
+}
+
+absl::StatusOr<std::optional<TlsFiles>> ReadTlsFiles(const ServeOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
+  }
+  if (o.tls_cert.empty()) {
+    if (!o.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError("--tls-client-ca: needs --tls-cert and --tls-key");
+    }
+    return std::optional<TlsFiles>();
+  }
+  TlsFiles f;
+  absl::StatusOr<std::string> cert = ReadPem("--tls-cert", o.tls_cert);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem("--tls-key", o.tls_key);
+  if (!key.ok()) return key.status();
+  f.cert = *std::move(cert);
+  f.key = *std::move(key);
+  if (!o.tls_client_ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem("--tls-client-ca", o.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    f.client_ca = *std::move(ca);
+  }
+  return std::optional<TlsFiles>(std::move(f));
+}
+
+absl::Status CheckExposure(absl::string_view flag, const std::string& host, bool tls,
+                           const ServeOptions& o, std::ostream& err) {
+  if (IsLoopbackHost(host) || tls) return absl::OkStatus();
+  if (!o.insecure) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": ", host,
+        " is not a loopback address: give --tls-cert and --tls-key to serve it with TLS, or "
+        "--insecure to serve it in the clear anyway"));
+  }
+  if (!o.auth_tokens.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": ", host,
+        " is not a loopback address and has no TLS: the tokens would cross the network in the "
+        "clear; give --tls-cert and --tls-key"));
+  }
+  err << "gpuledger: warning: " << flag << " " << host
+      << " without TLS or tokens (--insecure): anyone who reaches it can read the ledger"
+      << (flag == "--listen" ? " and start replays" : "") << "\n";
+  return absl::OkStatus();
+}
+
+}  // namespace gpuledger::server
