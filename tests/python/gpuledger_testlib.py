@@ -27,6 +27,25 @@ import health_pb2_grpc  # noqa: E402
 DEEPSEEK = os.path.join(SOURCE, "traces", "deepseek-v3-r1.textproto")
 
 
+def make_certs(folder):
+    """A test CA, a server certificate for 127.0.0.1 and localhost, and a
+    client certificate, all signed by the CA (the openssl command); returns
+    {name: path} for ca.crt, server.crt, server.key, client.crt, client.key."""
+    def req(name, *extra):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+                        "-keyout", os.path.join(folder, name + ".key"),
+                        "-out", os.path.join(folder, name + ".crt"), *extra],
+                       check=True, capture_output=True)
+    req("ca", "-subj", "/CN=gpuledger test CA")
+    ca = ["-CA", os.path.join(folder, "ca.crt"), "-CAkey", os.path.join(folder, "ca.key"),
+          "-addext", "basicConstraints=critical,CA:FALSE"]
+    req("server", "-subj", "/CN=localhost", *ca,
+        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-addext", "extendedKeyUsage=serverAuth")
+    req("client", "-subj", "/CN=gpuledger test client", *ca, "-addext", "extendedKeyUsage=clientAuth")
+    return {n: os.path.join(folder, n) for n in
+            ("ca.crt", "server.crt", "server.key", "client.crt", "client.key")}
+
+
 def cli(*args):
     """Runs the gpuledger binary; returns (exit code, stdout, stderr)."""
     p = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=120)
@@ -36,9 +55,10 @@ def cli(*args):
 class Server:
     """A `gpuledger serve` on a free loopback port."""
 
-    def __init__(self, ledger, *args):
+    def __init__(self, ledger, *args, credentials=None, listen="127.0.0.1:0"):
+        """`credentials`: grpc.ssl_channel_credentials(...) for a TLS server."""
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--ledger", ledger, "--listen", "127.0.0.1:0", *args],
+            [BINARY, "serve", "--ledger", ledger, "--listen", listen, *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ready, _, _ = select.select([self.proc.stdout], [], [], 20)
         line = self.proc.stdout.readline() if ready else ""
@@ -46,8 +66,9 @@ class Server:
         if not m:
             self.proc.kill()
             raise RuntimeError("server did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.address = m.group(1)
-        self.channel = grpc.insecure_channel(self.address)
+        self.address = m.group(1).replace("0.0.0.0:", "127.0.0.1:")
+        self.channel = (grpc.secure_channel(self.address, credentials) if credentials
+                        else grpc.insecure_channel(self.address))
         grpc.channel_ready_future(self.channel).result(timeout=10)
         self.ledger = rpc.LedgerServiceStub(self.channel)
         self.replay = rpc.ReplayServiceStub(self.channel)
@@ -81,8 +102,8 @@ class ServerTestCase(unittest.TestCase):
             s.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def start_server(self, *args):
-        s = Server(self.ledger_path, *args)
+    def start_server(self, *args, **kwargs):
+        s = Server(self.ledger_path, *args, **kwargs)
         self.servers.append(s)
         return s
 
