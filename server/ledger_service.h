@@ -51,6 +51,12 @@ class LedgerServiceImpl final
         compare_(std::move(compare)),
         live_(std::move(live)),
         builders_(std::make_unique<boost::asio::thread_pool>(kBuilderThreads)) {}
+  // Closes read connections unused for `at_least` (their page caches go
+  // with them); how many.
+  size_t DropIdleReaders(std::chrono::steady_clock::duration at_least) {
+    return readers_.DropIdle(at_least);
+  }
+
   // Rows a list call may ask for; more is RESOURCE_EXHAUSTED.
   void set_max_page_size(int rows) { max_page_size_ = rows; }
 

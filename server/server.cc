@@ -3,6 +3,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
+#include <malloc.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -46,6 +47,9 @@ namespace {
 namespace asio = boost::asio;
 namespace v1 = gpuledger::v1;
 using Clock = std::chrono::steady_clock;
+
+// Read connections unused this long are closed.
+constexpr auto kIdleReaders = std::chrono::seconds(10);
 
 // The options checked before anything starts; the host part of --listen.
 absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
@@ -182,6 +186,18 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) 
     }
     view = *std::move(v);
   }
+  // A server with no calls gives memory back: read connections idle for
+  // kIdleReaders are closed, and the allocator returns what it freed.
+  asio::steady_timer idle_timer(io);
+  std::function<void()> drop_idle = [&] {
+    idle_timer.expires_after(std::chrono::seconds(5));
+    idle_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (ledger_service.DropIdleReaders(kIdleReaders) > 0) ::malloc_trim(0);
+      drop_idle();
+    });
+  };
+  drop_idle();
   std::thread io_thread([&io] { io.run(); });
   out << "listening on " << *host << ":" << port << std::endl;
   if (view) {

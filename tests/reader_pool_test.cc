@@ -65,5 +65,18 @@ TEST_F(ReaderPoolTest, ReusesConnectionsOnlyForTheSameFile) {
   EXPECT_EQ(pool.Acquire().status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(ReaderPoolTest, IdleConnectionsAreClosedOldestFirst) {
+  const std::string path = Make("l.sqlite", 1);
+  ReaderPool pool(path);
+  {
+    auto a = pool.Acquire(), b = pool.Acquire();  // two at once: two kept when given back
+    ASSERT_TRUE(a.ok() && b.ok());
+  }
+  EXPECT_EQ(pool.DropIdle(std::chrono::hours(1)), 0u);  // none idle that long
+  EXPECT_EQ(pool.DropIdle(std::chrono::seconds(0)), 2u);
+  EXPECT_EQ(pool.DropIdle(std::chrono::seconds(0)), 0u);
+  EXPECT_EQ(Runs(pool), 1u);  // a fresh connection then
+}
+
 }  // namespace
 }  // namespace gpuledger::server
