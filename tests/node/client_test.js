@@ -5,31 +5,18 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const readline = require('node:readline');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
+const { startServer } = require('./serve.js');
 const { GrpcReflection } = require('grpc-js-reflection-client');
 
 const BINARY = process.env.GPULEDGER_BINARY;
 const SOURCE = process.env.GPULEDGER_SOURCE_DIR;
 const LOAD = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
-
-function startServer(ledger) {
-  const proc = spawn(BINARY, ['serve', '--ledger', ledger, '--listen', '127.0.0.1:0'],
-                     { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start')), 20000);
-    readline.createInterface({ input: proc.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^listening on (\S+)/.exec(line);
-      if (m) resolve({ proc, address: m[1] }); else reject(new Error(line));
-    });
-  });
-}
 
 const call = (client, method, request) => new Promise((resolve, reject) => {
   client[method](request, { deadline: Date.now() + 30000 }, (err, resp) => (err ? reject(err) : resolve(resp)));
@@ -48,7 +35,7 @@ function watch(client, name) {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpuledger_node_'));
   const ledger = path.join(dir, 'ledger.sqlite');
-  const { proc, address } = await startServer(ledger);
+  const { proc, address } = await startServer(['--ledger', ledger, '--listen', '127.0.0.1:0']);
   const creds = grpc.credentials.createInsecure();
   try {
     // 1. Reflection only: list, describe, and call through the descriptors.

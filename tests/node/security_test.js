@@ -5,15 +5,14 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const readline = require('node:readline');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
+const { startServer } = require('./serve.js');
 
-const BINARY = process.env.GPULEDGER_BINARY;
 const SOURCE = process.env.GPULEDGER_SOURCE_DIR;
 const LOAD = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 const READ = 'node-read-token-0123456789';
@@ -31,18 +30,6 @@ function makeCerts(dir) {
   req('server', '-subj', '/CN=localhost', '-CA', path.join(dir, 'ca.crt'), '-CAkey', path.join(dir, 'ca.key'),
       '-addext', 'subjectAltName=IP:127.0.0.1', '-addext', 'basicConstraints=critical,CA:FALSE',
       '-addext', 'extendedKeyUsage=serverAuth');
-}
-
-function startServer(args) {
-  const proc = spawn(BINARY, ['serve', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start')), 20000);
-    readline.createInterface({ input: proc.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^listening on (\S+)/.exec(line);
-      if (m) resolve({ proc, address: m[1] }); else reject(new Error(line));
-    });
-  });
 }
 
 function bearer(token) {

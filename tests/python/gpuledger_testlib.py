@@ -102,6 +102,14 @@ class ServerTestCase(unittest.TestCase):
             s.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def assertCode(self, code, call, *args, **kwargs):
+        """Calls `call(*args, timeout=30, **kwargs)`, which must fail with
+        `code`; returns the details."""
+        with self.assertRaises(grpc.RpcError) as e:
+            call(*args, timeout=30, **kwargs)
+        self.assertEqual(e.exception.code(), code, e.exception.details())
+        return e.exception.details()
+
     def start_server(self, *args, **kwargs):
         s = Server(self.ledger_path, *args, **kwargs)
         self.servers.append(s)

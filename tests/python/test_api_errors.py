@@ -12,12 +12,6 @@ BAD_PLAN = ('jobs { id: "a" phase: RL gpus: 8 gpu_hours: 1 }\n'
 
 class ApiErrors(ServerTestCase):
 
-    def assertCode(self, code, call, *args, **kwargs):
-        with self.assertRaises(grpc.RpcError) as e:
-            call(*args, timeout=30, **kwargs)
-        self.assertEqual(e.exception.code(), code, e.exception.details())
-        return e.exception.details()
-
     def test_bad_requests_name_the_field(self):
         server = self.start_server()
         L, R = server.ledger, server.replay

@@ -37,12 +37,6 @@ class Security(ServerTestCase):
         with open(path, "rb") as f:
             return f.read()
 
-    def assertCode(self, code, call, *args, **kwargs):
-        with self.assertRaises(grpc.RpcError) as e:
-            call(*args, timeout=30, **kwargs)
-        self.assertEqual(e.exception.code(), code, e.exception.details())
-        return e.exception.details()
-
     def test_tokens_roles_and_limits(self):
         server = self.start_server("--auth-tokens", self.tokens, "--allow-unauthenticated", "health",
                                    "--max-message-bytes", "1048576", "--speed", str(86400 * 5))
