@@ -78,6 +78,13 @@ void Call(const uint8_t* data, size_t size, Handler handler, Items items) {
   sv::LedgerServiceImpl service(LedgerPath());
   // The handlers make no use of the ServerContext.
   const grpc::Status s = (service.*handler)(nullptr, &req, &resp);
+  if constexpr (requires { req.page_size(); }) {
+    // A page beyond the server's limit is refused, naming the limit.
+    if (req.page_size() > sv::kMaxPageSize) {
+      FUZZ_CHECK(s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+                 s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    }
+  }
   if (!s.ok()) return;
   const int n = items(resp);
   FUZZ_CHECK(n <= sv::kMaxPageSize);
