@@ -769,7 +769,7 @@ LedgerCommands AddLedger(CLI::App& app, LedgerArgs& a) {
       "--force", a.force,
       "Abandon every running run: also those whose writer cannot be checked (another "
       "host, before schema 6) or whose writer's process id is alive (it may have been "
-      "reused); never while a replay still writes into the ledger");
+      "reused); a replay still writing into the ledger then fails, its run abandoned");
   return c;
 }
 
@@ -826,8 +826,7 @@ int DoLedgerVerify(const LedgerArgs& a, std::ostream& out, std::ostream& err) {
   };
   std::string summary = v->sound() ? "sound: " : "NOT SOUND: ";
   if (!v->sound()) {
-    absl::StrAppend(&summary, count(static_cast<int64_t>(v->problems.size()), "problem", "problems"),
-                    "; ");
+    absl::StrAppend(&summary, count(v->problem_count, "problem", "problems"), "; ");
   }
   absl::StrAppend(&summary, count(v->runs, "run", "runs"));
   if (v->runs > 0) absl::StrAppend(&summary, " (", ByStatus(v->runs_by_status), ")");

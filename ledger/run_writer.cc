@@ -567,6 +567,12 @@ absl::Status RunWriter::WriteFinish(const FinishArgs& f) {
   // The run as it will read once ended, for its digest.
   absl::StatusOr<RunRecord> run = ReadRunRow(db_, run_id_);
   if (!run.ok()) return run.status();
+  if (run->status != RunStatus::kRunning) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run ", run_id_, " was marked ", RunStatusName(run->status),
+        " by another process while this replay wrote it (gpuledger ledger repair --force?); "
+        "its rows stay and it is not complete"));
+  }
   run->status = f.status;
   run->wall_end = Iso8601(clock_);
   run->sim_start = f.sim_start;

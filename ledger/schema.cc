@@ -504,10 +504,18 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
   }
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    // SQLite's "unable to open database file" does not say why; the OS does.
-    if (const int e = sqlite3_system_errno(db); e != 0)
-      absl::StrAppend(&msg, ": ", std::strerror(e));
     sqlite3_close(db);
+    // SQLite's "unable to open database file" does not say why, and its
+    // errno is often another call's: a file to be made in a folder this
+    // user may not write is said as such.
+    const size_t slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (create && ::access(path.c_str(), F_OK) != 0 && ::access(folder.c_str(), W_OK) != 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(path, ": cannot create the ledger: ", folder,
+                       ::access(folder.c_str(), F_OK) != 0 ? " does not exist"
+                                                           : " is not writable by this user"));
+    }
     return absl::UnavailableError(absl::StrCat(path, ": cannot open ledger: ", msg));
   }
   std::unique_ptr<Ledger> ledger(new Ledger(db, std::move(clock)));
@@ -520,7 +528,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, bo
         file ? "the file is read-only to this user"
              : "its folder is read-only to this user, and SQLite keeps its -wal and -shm files "
                "beside the ledger",
-        " (reading needs no write: report, export and serve read it as it is)"));
+        " (report and export read it as it is; replay, compare and serve write to it)"));
   }
   sqlite3_busy_timeout(db, 60000);  // Monte Carlo replays write side by side
   // WAL lets readers work beside the one writer. synchronous = NORMAL: in

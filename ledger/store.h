@@ -178,7 +178,9 @@ void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
 // What Ledger::Verify found (`gpuledger ledger verify`).
 struct Verification {
   // Each names the run (or the file's check) and what differs; none: sound.
+  // At most five a run are listed; problem_count counts every one.
   std::vector<std::string> problems;
+  int64_t problem_count = 0;
   std::map<std::string, int64_t> runs_by_status;  // by RunStatusName
   int64_t runs = 0, groups = 0;
   int64_t incomplete_groups = 0;  // groups with fewer complete runs than seeds

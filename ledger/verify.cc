@@ -2,6 +2,8 @@
 // invariants and content digest, read in one snapshot, writing nothing.
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
 #include <string>
@@ -30,6 +32,30 @@ bool Finished(RunStatus s) {
 }
 
 std::string Short(const std::string& hex) { return hex.substr(0, 16); }
+
+// A sum of the checks, which tampered rows may take beyond int64.
+std::string Text(__int128 v) {
+  if (v >= INT64_MIN && v <= INT64_MAX) return absl::StrCat(static_cast<int64_t>(v));
+  return v < 0 ? "less than -9.2e18" : "more than 9.2e18";
+}
+
+// The triggers that keep the ledger append-only (ledger/schema.cc).
+constexpr const char* kTriggers[] = {
+    "runs_final",
+    "runs_no_delete",
+    "job_events_append_only_u",
+    "job_events_append_only_d",
+    "run_groups_append_only_u",
+    "run_groups_append_only_d",
+    "group_totals_append_only_u",
+    "group_totals_append_only_d",
+    "entry_batches_append_only_u",
+    "entry_batches_append_only_d",
+    "job_batches_append_only_u",
+    "job_batches_append_only_d",
+    "comparisons_append_only_u",
+    "comparisons_append_only_d",
+};
 
 // What the runs row holds beside RunRecord's fields.
 struct Stored {
@@ -86,6 +112,7 @@ class RunCheck {
 
  private:
   void Say(const std::string& what) {
+    ++v_->problem_count;
     if (++said_ <= kProblemsPerRun) v_->problems.push_back(absl::StrCat("run ", run_.id, ": ", what));
   }
 
@@ -121,18 +148,18 @@ class RunCheck {
     std::vector<__int128> productive(gpus.size(), 0);
     int64_t entries = 0;
     EntryRow row;
-    s = ForEachEntryImpl(db_, run_.id, [&](int64_t id, const PackedEntry& e) {
+    auto check_entry = [&](int64_t id, const PackedEntry& e) {
       ++entries;
       if (e.job < -1 || e.job >= static_cast<int64_t>(gpus.size())) {
         Say(absl::StrCat("entry ", id, " names job ordinal ", e.job, "; the run has ",
                          gpus.size(), " jobs"));
-        return true;
+        return;
       }
       if (e.start < 0 || e.end < e.start || e.end - e.start > kMaxEntrySeconds || e.gpus < 0 ||
           e.gpus > kMaxEntryGpus) {
         Say(absl::StrCat("entry ", id, " [", e.start, ", ", e.end, ") of ", e.gpus,
                          " GPUs is not an interval an entry may hold"));
-        return true;
+        return;
       }
       if (finished && (e.start < run_.sim_start || e.end > run_.sim_end)) {
         Say(absl::StrCat("entry ", id, " [", e.start, ", ", e.end,
@@ -156,9 +183,37 @@ class RunCheck {
       row.category = static_cast<uint8_t>(e.category);
       row.pool = static_cast<uint8_t>(e.pool);
       totals.AddEntry(row);
-      return true;
-    });
-    if (!s.ok()) return s;
+    };
+    // Batch by batch: each one's entries, and the job range it says it
+    // holds (readers look a job's entries up by it).
+    Stmt batches(db_,
+                 "SELECT first_entry, entries, packed, COALESCE(min_job, -1), COALESCE(max_job, -1) "
+                 "FROM entry_batches WHERE run_id = ? ORDER BY first_entry");
+    batches.Bind(1, run_.id);
+    while (true) {
+      absl::StatusOr<bool> more = batches.Step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      const int64_t first = batches.Int64(0);
+      int64_t id = first, lo = -1, hi = -1;
+      absl::Status unpacked = UnpackEntries(
+          batches.Blob(2), static_cast<size_t>(batches.Int64(1)), [&](const PackedEntry& e) {
+            if (e.job >= 0) {
+              lo = lo < 0 ? e.job : std::min(lo, e.job);
+              hi = std::max(hi, e.job);
+            }
+            check_entry(id++, e);
+          });
+      if (!unpacked.ok()) {
+        Say(absl::StrCat("entries from ", first, ": ", unpacked.message()));
+        continue;
+      }
+      if (batches.Int64(3) != lo || batches.Int64(4) != hi) {
+        Say(absl::StrCat("the batch of entries from ", first, " says it holds jobs ",
+                         batches.Int64(3), " to ", batches.Int64(4), "; its entries are of jobs ",
+                         lo, " to ", hi));
+      }
+    }
     v_->entries += entries;
     int64_t events = 0;
     if (s = DigestEvents(db_, run_.id, &digest, &events); !s.ok()) return s;
@@ -187,11 +242,11 @@ class RunCheck {
                      const std::vector<__int128>& productive, const std::vector<int64_t>& work,
                      const GroupTotals& totals) {
     const __int128 window = static_cast<__int128>(run_.sim_end - run_.sim_start);
-    const __int128 capacity = window * run_.total_gpus();
+    const __int128 cluster = static_cast<__int128>(run_.nodes) * run_.gpus_per_node;
+    const __int128 capacity = window * cluster;
     if (committed != capacity) {
-      Say(absl::StrCat("busy, idle and down GPU-seconds sum to ", static_cast<int64_t>(committed),
-                       "; its ", run_.total_gpus(), " GPUs over ", static_cast<int64_t>(window),
-                       " s hold ", static_cast<int64_t>(capacity)));
+      Say(absl::StrCat("busy, idle and down GPU-seconds sum to ", Text(committed), "; its ",
+                       Text(cluster), " GPUs over ", Text(window), " s hold ", Text(capacity)));
     }
     if (!stored.has_idle || stored.idle != idle) {
       Say(absl::StrCat("stores ", stored.idle, " idle GPU-seconds; its entries hold ",
@@ -279,6 +334,22 @@ void CheckFile(sqlite3* db, Verification* v) {
       if (said != "ok") v->problems.push_back(absl::StrCat("integrity_check: ", said));
     }
   }
+  {
+    std::set<std::string> present;
+    Stmt t(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
+    while (true) {
+      absl::StatusOr<bool> row = t.Step();
+      if (!row.ok() || !*row) break;
+      present.insert(t.Text(0));
+    }
+    for (const char* name : kTriggers) {
+      if (present.count(name) == 0) {
+        v->problems.push_back(absl::StrCat("trigger ", name,
+                                           " is missing: the rows it keeps append-only could have "
+                                           "been changed"));
+      }
+    }
+  }
   Stmt q(db, "PRAGMA foreign_key_check");
   int said = 0;
   while (true) {
@@ -324,6 +395,7 @@ absl::StatusOr<Verification> Ledger::Verify() {
   // One snapshot: a replay writing beside it changes nothing it reads.
   if (absl::Status s = Exec(db_, "BEGIN"); !s.ok()) return s;
   CheckFile(db_, &v);
+  v.problem_count = static_cast<int64_t>(v.problems.size());
   absl::StatusOr<std::vector<RunRecord>> runs = ListRuns();
   if (!runs.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
@@ -346,6 +418,7 @@ absl::StatusOr<Verification> Ledger::Verify() {
     if (g == by_id.end()) {
       v.problems.push_back(
           absl::StrCat("run ", r.id, ": names run group ", r.group_id, ", which is not there"));
+      ++v.problem_count;
       continue;
     }
     const RunGroupRecord& group = *g->second;
@@ -354,10 +427,12 @@ absl::StatusOr<Verification> Ledger::Verify() {
       v.problems.push_back(absl::StrCat("run ", r.id, ": seed ", r.seed, ", plan ",
                                         Short(r.plan_sha256), "... and policy ", r.policy,
                                         " do not belong to run group ", group.id));
+      ++v.problem_count;
     }
     if (r.status == RunStatus::kComplete && !complete_seeds[group.id].insert(r.seed).second) {
       v.problems.push_back(absl::StrCat("run ", r.id, ": run group ", group.id,
                                         " has another complete run of seed ", r.seed));
+      ++v.problem_count;
     }
   }
   v.runs = static_cast<int64_t>(runs->size());

@@ -1,6 +1,10 @@
 #include "server/auth.h"
 
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 
 #include <boost/asio/ip/address.hpp>
@@ -96,22 +100,16 @@ absl::StatusOr<std::shared_ptr<const AuthTokens>> AuthTokens::Parse(absl::string
           where("line"), ": expected \"TOKEN ROLE\" (two fields), got ", fields.size()));
     }
     const absl::string_view token = fields[0], role = fields[1];
-    if (token.size() < kMinToken || token.size() > kMaxToken) {
-      return absl::InvalidArgumentError(absl::StrCat(where("token"), ": must be ", kMinToken, " to ",
-                                                     kMaxToken, " characters, got ", token.size()));
-    }
-    for (const char c : token) {
-      if (!TokenCharacter(c)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where("token"), ": may hold only A-Z a-z 0-9 - . _ ~ + / = (RFC 6750)"));
-      }
+    if (absl::Status c = CheckTokenText(token); !c.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where("token"), ": ", c.message()));
     }
     Token t{DigestOf(token), Role::kNone, line};
     if (role == "read") t.role = Role::kRead;
     if (role == "replay") t.role = Role::kReplay;
     if (t.role == Role::kNone) {
-      return absl::InvalidArgumentError(absl::StrCat(where("role"), ": must be read or replay, got \"",
-                                                     absl::CHexEscape(role.substr(0, 32)), "\""));
+      // Not echoed: a line of two tokens would show the second.
+      return absl::InvalidArgumentError(
+          absl::StrCat(where("role"), ": must be read or replay (the second field of the line)"));
     }
     for (const Token& other : out->tokens_) {
       if (other.digest == t.digest) {
@@ -125,6 +123,20 @@ absl::StatusOr<std::shared_ptr<const AuthTokens>> AuthTokens::Parse(absl::string
     return absl::InvalidArgumentError(absl::StrCat(name, ": no tokens in the file"));
   }
   return std::shared_ptr<const AuthTokens>(std::move(out));
+}
+
+absl::Status CheckTokenText(absl::string_view token) {
+  if (token.size() < kMinToken || token.size() > kMaxToken) {
+    return absl::InvalidArgumentError(absl::StrCat("must be ", kMinToken, " to ", kMaxToken,
+                                                   " characters, got ", token.size()));
+  }
+  for (const char c : token) {
+    if (!TokenCharacter(c)) {
+      return absl::InvalidArgumentError(
+          "may hold only A-Z a-z 0-9 - . _ ~ + / = (RFC 6750), on one line");
+    }
+  }
+  return absl::OkStatus();
 }
 
 Caller AuthTokens::Find(absl::string_view token) const {
@@ -200,10 +212,48 @@ absl::StatusOr<std::optional<TlsFiles>> ReadTlsFiles(const ServeOptions& o) {
   if (!key.ok()) return key.status();
   f.cert = *std::move(cert);
   f.key = *std::move(key);
+  // Checked here, so that a wrong file is named, not found out by gRPC as a
+  // port it cannot listen on.
+  X509* x509 = nullptr;
+  EVP_PKEY* pkey = nullptr;
+  {
+    BIO* b = BIO_new_mem_buf(f.cert.data(), static_cast<int>(f.cert.size()));
+    x509 = PEM_read_bio_X509(b, nullptr, nullptr, nullptr);
+    BIO_free(b);
+    b = BIO_new_mem_buf(f.key.data(), static_cast<int>(f.key.size()));
+    pkey = PEM_read_bio_PrivateKey(b, nullptr, nullptr, nullptr);
+    BIO_free(b);
+  }
+  absl::Status bad;
+  if (x509 == nullptr) {
+    bad = absl::InvalidArgumentError(
+        absl::StrCat("--tls-cert: ", o.tls_cert, ": no PEM certificate in it"));
+  } else if (pkey == nullptr) {
+    bad = absl::InvalidArgumentError(
+        absl::StrCat("--tls-key: ", o.tls_key, ": no PEM private key in it (or one with a passphrase)"));
+  } else if (X509_check_private_key(x509, pkey) != 1) {
+    bad = absl::InvalidArgumentError(absl::StrCat("--tls-key: ", o.tls_key,
+                                                  " is not the key of the certificate in --tls-cert ",
+                                                  o.tls_cert));
+  }
+  X509_free(x509);
+  EVP_PKEY_free(pkey);
+  ERR_clear_error();
+  if (!bad.ok()) return bad;
   if (!o.tls_client_ca.empty()) {
     absl::StatusOr<std::string> ca = ReadPem("--tls-client-ca", o.tls_client_ca);
     if (!ca.ok()) return ca.status();
     f.client_ca = *std::move(ca);
+    BIO* b = BIO_new_mem_buf(f.client_ca.data(), static_cast<int>(f.client_ca.size()));
+    X509* first = PEM_read_bio_X509(b, nullptr, nullptr, nullptr);
+    BIO_free(b);
+    const bool has_cert = first != nullptr;
+    X509_free(first);
+    ERR_clear_error();
+    if (!has_cert) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--tls-client-ca: ", o.tls_client_ca, ": no PEM certificate in it"));
+    }
   }
   return std::optional<TlsFiles>(std::move(f));
 }

@@ -64,6 +64,11 @@ class AuthTokens {
   std::vector<Token> tokens_;
 };
 
+// OK if `token` is one a tokens file may hold: 16 to 256 characters of
+// A-Z a-z 0-9 - . _ ~ + / = on one line; else InvalidArgument saying so,
+// without the token.
+absl::Status CheckTokenText(absl::string_view token);
+
 // The role a gRPC method ("/package.Service/Method") needs: kReplay for
 // the methods that start, cancel or compare replays, kRead for any other.
 Role NeededRole(absl::string_view method);

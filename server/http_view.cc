@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -204,7 +205,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
                   /*keep_alive=*/false, /*head=*/false);
     }
     const http::request<http::empty_body>& req = parser_->get();
-    const std::string host(req[http::field::host]);
+    // Host names are not case-sensitive (RFC 9110).
+    std::string host(req[http::field::host]);
+    absl::AsciiStrToLower(&host);
     if (view_.check_host &&
         std::find(view_.hosts.begin(), view_.hosts.end(), host) == view_.hosts.end()) {
       return Send(Message(403, "Not this host",

@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "gpuledger/v1/ledger_service.grpc.pb.h"
 #include "pricing/rates.h"
+#include "server/auth.h"
 #include "server/convert.h"
 #include "report/format.h"
 
@@ -80,7 +81,25 @@ absl::StatusOr<std::string> TokenOf(const QueryOptions& o) {
   } else if (const char* env = std::getenv("GPULEDGER_TOKEN")) {
     token = env;
   }
-  return std::string(absl::StripAsciiWhitespace(token));
+  token = std::string(absl::StripAsciiWhitespace(token));
+  const char* from = o.token_file.empty() ? "$GPULEDGER_TOKEN" : "--token-file";
+  if (!o.token_file.empty() || !token.empty()) {
+    // Checked before it is sent: gRPC would refuse (and print) a token with
+    // a line break in it.
+    if (absl::Status s = CheckTokenText(token); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          from, !o.token_file.empty() ? absl::StrCat(" ", o.token_file) : "",
+          ": expected one token on one line: it ", s.message()));
+    }
+    const std::string host = o.server.substr(0, o.server.rfind(':'));
+    if (!o.tls && o.tls_ca.empty() && o.tls_cert.empty() && !IsLoopbackHost(host)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          from, ": ", host,
+          " is not a loopback address and the channel has no TLS: the token would cross the "
+          "network in the clear; give --tls or --tls-ca"));
+    }
+  }
+  return token;
 }
 
 class Client {

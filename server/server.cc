@@ -54,6 +54,10 @@ constexpr auto kIdleReaders = std::chrono::seconds(10);
 // The options checked before anything starts; the host part of --listen.
 absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
   if (o.max_replays < 1) return absl::InvalidArgumentError("--max-replays: must be at least 1");
+  if (o.max_message_bytes < 4096) {
+    return absl::InvalidArgumentError(
+        "--max-message-bytes: must be at least 4096 (a smaller one fails every answer)");
+  }
   if (o.max_replays_per_token < 0) {
     return absl::InvalidArgumentError("--max-replays-per-token: must not be negative");
   }

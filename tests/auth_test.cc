@@ -38,9 +38,11 @@ TEST(AuthTokens, BadFilesNameTheLineAndNeverTheToken) {
     const char* said;
   } cases[] = {
       {"short-token read\n", "f:1: token: must be 16 to 256 characters, got 11"},
-      {"\nabcdefghijklmnopq write\n", "f:2: role: must be read or replay, got \"write\""},
+      {"\nabcdefghijklmnopq write\n", "f:2: role: must be read or replay (the second field of the line)"},
+      // Two tokens on a line: the second is not shown as a bad role either.
+      {"abcdefghijklmnop abcdefghijklmnopq\n", "f:1: role: must be read or replay (the second field of the line)"},
       {"abcdefghijklmnop\n", "f:1: line: expected \"TOKEN ROLE\" (two fields), got 1"},
-      {"abcdefghijklmno\"p read\n", "f:1: token: may hold only A-Z a-z 0-9 - . _ ~ + / = (RFC 6750)"},
+      {"abcdefghijklmno\"p read\n", "f:1: token: may hold only A-Z a-z 0-9 - . _ ~ + / = (RFC 6750), on one line"},
       {"abcdefghijklmnop read\nabcdefghijklmnop replay\n", "f:2: token: the same token as on line 1"},
       {"# nothing\n", "f: no tokens in the file"},
   };

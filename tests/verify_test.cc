@@ -85,6 +85,15 @@ class VerifyTest : public testing::TempDirTest {
 
   static std::string Problems(const Verification& v) { return absl::StrJoin(v.problems, "\n"); }
 
+  // The problems but the missing triggers an edit dropped to make its change.
+  static std::vector<std::string> RunProblems(const Verification& v) {
+    std::vector<std::string> out;
+    for (const std::string& p : v.problems) {
+      if (!absl::StartsWith(p, "trigger ")) out.push_back(p);
+    }
+    return out;
+  }
+
   std::string path_;
 };
 
@@ -153,8 +162,10 @@ TEST_F(VerifyTest, AChangedRunFieldChangesItsDigestOnly) {
   Edit("DROP TRIGGER runs_final; UPDATE runs SET pricing = 'rental { usd_per_gpu_hour: 1 }' "
        "WHERE run_id = 2");
   const Verification v = Verify();
-  ASSERT_EQ(v.problems.size(), 1u) << Problems(v);
-  EXPECT_TRUE(absl::StartsWith(v.problems[0], "run 2: content digest differs")) << v.problems[0];
+  const std::vector<std::string> problems = RunProblems(v);
+  ASSERT_EQ(problems.size(), 1u) << Problems(v);
+  EXPECT_EQ(v.problems.size(), 2u) << Problems(v);  // and the trigger dropped
+  EXPECT_TRUE(absl::StartsWith(problems[0], "run 2: content digest differs")) << problems[0];
   EXPECT_EQ(v.digests, 1);
 }
 
@@ -164,8 +175,10 @@ TEST_F(VerifyTest, AChangedEventChangesTheDigest) {
   l.reset();
   Edit("DROP TRIGGER job_events_append_only_u; UPDATE job_events SET time = 5");
   const Verification v = Verify();
-  ASSERT_EQ(v.problems.size(), 1u) << Problems(v);
-  EXPECT_TRUE(absl::StartsWith(v.problems[0], "run 1: content digest differs")) << v.problems[0];
+  const std::vector<std::string> problems = RunProblems(v);
+  ASSERT_EQ(problems.size(), 1u) << Problems(v);
+  EXPECT_EQ(v.problems.size(), 2u) << Problems(v);  // and the trigger dropped
+  EXPECT_TRUE(absl::StartsWith(problems[0], "run 1: content digest differs")) << problems[0];
 }
 
 TEST_F(VerifyTest, ChangedEntriesBreakTheCapacitySumsAndTheDigest) {
@@ -212,8 +225,10 @@ TEST_F(VerifyTest, ChangedGroupTotalsAreNamed) {
   Edit("DROP TRIGGER group_totals_append_only_u; UPDATE group_totals SET gpu_seconds = 79 "
        "WHERE grouping = 'phase'");
   const Verification v = Verify();
-  ASSERT_EQ(v.problems.size(), 1u) << Problems(v);
-  EXPECT_EQ(v.problems[0],
+  const std::vector<std::string> problems = RunProblems(v);
+  ASSERT_EQ(problems.size(), 1u) << Problems(v);
+  EXPECT_EQ(v.problems.size(), 2u) << Problems(v);  // and the trigger dropped
+  EXPECT_EQ(problems[0],
             "run 1: its total by phase \"pretrain\" (79 GPU-seconds) differs from its entries' "
             "\"pretrain\" (80)");
   EXPECT_EQ(v.digests, 1);  // totals are checked against entries, not digested
@@ -263,6 +278,36 @@ TEST_F(VerifyTest, GroupMembersMustFitTheirGroup) {
   EXPECT_TRUE(absl::StrContains(p, "table runs, row 1: names a missing row of run_groups")) << p;
   // A seed is part of the digest too.
   EXPECT_TRUE(absl::StrContains(p, "run 2: content digest differs")) << p;
+}
+
+TEST_F(VerifyTest, ABatchsJobRangeAndMissingTriggersAreNamed) {
+  auto l = Open();
+  WriteRun(*l, false);
+  l.reset();
+  // Readers find a job's entries by the range each batch says it holds.
+  Edit("DROP TRIGGER entry_batches_append_only_u; UPDATE entry_batches SET min_job = 5");
+  const Verification v = Verify();
+  const std::string p = Problems(v);
+  EXPECT_TRUE(absl::StrContains(p, "trigger entry_batches_append_only_u is missing")) << p;
+  EXPECT_TRUE(absl::StrContains(
+      p, "run 1: the batch of entries from 1 says it holds jobs 5 to 0; its entries are of jobs 0 to 0"))
+      << p;
+  EXPECT_EQ(v.problem_count, 2);
+}
+
+TEST_F(VerifyTest, EveryProblemIsCountedThoughFiveARunAreListed) {
+  auto l = Open();
+  auto w = l->StartRun(Run(), 1, [](size_t, JobRecord* j) { *j = {"a", "rl", "p", 8, 0, 0, 10}; });
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 7; ++i) {  // seven entries past the window
+    ASSERT_TRUE((*w)->AppendEntry(-1, CategoryIndex("idle"), 20 + i, 21 + i, 1, Pool::kNone).ok());
+  }
+  ASSERT_TRUE((*w)->Finish(RunStatus::kCancelled, 0, 10).ok());
+  l.reset();
+  const Verification v = Verify();
+  EXPECT_EQ(v.problems.size(), 6u) << Problems(v);  // five, then "and 2 more problems"
+  EXPECT_EQ(v.problems.back(), "run 1: and 2 more problems");
+  EXPECT_EQ(v.problem_count, 7);
 }
 
 TEST_F(VerifyTest, AMigratedLedgerGetsDigestsThatVerify) {

@@ -190,9 +190,10 @@ $ gpuledger ledger verify "$TMP/l.sqlite"
 $ cp "$TMP/l.sqlite" "$TMP/edited.sqlite"
 $ python3 -c 'import sqlite3, sys; d = sqlite3.connect(sys.argv[1]); d.executescript("DROP TRIGGER runs_final; UPDATE runs SET idle_gpu_seconds = idle_gpu_seconds + 8 WHERE run_id = 2;")' "$TMP/edited.sqlite"
 $ gpuledger ledger verify "$TMP/edited.sqlite"
+> $TMP/edited.sqlite: trigger runs_final is missing: the rows it keeps append-only could have been changed
 > $TMP/edited.sqlite: run 2: stores 9431998472 idle GPU-seconds; its entries hold 9431998464
 > $TMP/edited.sqlite: run 2: content digest differs: stored fffc00ca20128b1f..., its contents give 8deb40ec6d9f2dd9...
-> $TMP/edited.sqlite: NOT SOUND: 2 problems; 3 runs (3 complete), 1 group, 10 jobs, 15 entries, 0 events; 2 digests match
+> $TMP/edited.sqlite: NOT SOUND: 3 problems; 3 runs (3 complete), 1 group, 10 jobs, 15 entries, 0 events; 2 digests match
 ? 1
 $ gpuledger ledger verify "$TMP/missing.sqlite"
 2> gpuledger: $TMP/missing.sqlite: no such ledger
