@@ -150,6 +150,18 @@ class Security(ServerTestCase):
         code, _, err = cli("query", "runs", "--server", server.address, "--token-file", token_file,
                            "--timeout", "3")
         self.assertEqual(code, 2)
+        # The server's tokens file is no token: refused before anything is
+        # sent, and never printed.
+        code, _, err = cli("query", "runs", "--server", server.address, "--tls-ca", certs["ca.crt"],
+                           "--token-file", self.tokens)
+        self.assertEqual(code, 2)
+        self.assertIn("expected one token on one line", err)
+        for t in (READ, REPLAY, REPLAY2):
+            self.assertNotIn(t, err)
+        # A token in the clear off loopback: refused by the client itself.
+        code, _, err = cli("query", "runs", "--server", "192.0.2.1:50051", "--token-file", token_file)
+        self.assertEqual(code, 2)
+        self.assertIn("the token would cross the network in the clear", err)
         server.terminate()
 
         # With --tls-client-ca, a client needs a certificate the CA signed.
@@ -190,6 +202,13 @@ class Security(ServerTestCase):
         self.assertEqual(p.stderr, f'gpuledger: --auth-tokens: {bad}:2: role: must be read or replay '
                                    '(the second field of the line)\n')
         self.assertFalse(os.path.exists(self.ledger_path))  # refused before the ledger opened
+        # A key that is not the certificate's: named before the server listens.
+        certs = make_certs(self.dir)
+        p = subprocess.run(base + ["--tls-cert", certs["server.crt"], "--tls-key", certs["client.key"]],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stderr, f"gpuledger: --tls-key: {certs['client.key']} is not the key of the "
+                                   f"certificate in --tls-cert {certs['server.crt']}\n")
         # --insecure serves, and says what it means.
         server = self.start_server("--insecure", listen="0.0.0.0:0")
         self.assertEqual(len(server.ledger.ListRuns(pb.ListRunsRequest(), timeout=30).runs), 0)
