@@ -55,18 +55,6 @@ RunRecord ReadRun(const Stmt& q) {
   return r;
 }
 
-// Steps `q` to the end, turning each row into a T with `read`.
-template <typename T, typename Read>
-absl::StatusOr<std::vector<T>> CollectRows(Stmt& q, Read read) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(read(q));
-  }
-}
-
 constexpr const char* kRunColumns =
     "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
     "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "

@@ -306,14 +306,8 @@ absl::StatusOr<bool> HasForeignTables(sqlite3* db) {
 
 // The run ids `sql` selects, in its order.
 absl::StatusOr<std::vector<int64_t>> RunIds(sqlite3* db, const std::string& sql) {
-  std::vector<int64_t> runs;
   Stmt q(db, sql);
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return runs;
-    runs.push_back(q.Int64(0));
-  }
+  return CollectRows<int64_t>(q, [](const Stmt& r) { return r.Int64(0); });
 }
 
 // Migration 7 -> 8's second half: every row of `usage` into packed batches

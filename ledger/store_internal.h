@@ -5,11 +5,25 @@
 #include <string>
 
 #include <functional>
+#include <vector>
 
 #include "ledger/entries.h"
+#include "ledger/sqlite.h"
 #include "ledger/store.h"
 
 namespace gpuledger::ledger {
+
+// Steps `q` to the end, turning each row into a T with `read`.
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> CollectRows(Stmt& q, Read read) {
+  std::vector<T> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(read(q));
+  }
+}
 
 // "HOST:PID" of this process.
 std::string ThisWriter();

@@ -100,7 +100,8 @@ absl::Status DigestEvents(sqlite3* db, int64_t run, RunDigest* digest, int64_t* 
 // One run's checks; its problems go to `problems`.
 class RunCheck {
  public:
-  RunCheck(sqlite3* db, const RunRecord& run, Verification* v) : db_(db), run_(run), v_(v) {}
+  RunCheck(Ledger& ledger, const RunRecord& run, Verification* v)
+      : ledger_(ledger), db_(ledger.db()), run_(run), v_(v) {}
 
   void Check() {
     if (absl::Status s = CheckAll(); !s.ok()) Say(absl::StrCat("cannot be read: ", s.message()));
@@ -272,7 +273,8 @@ class RunCheck {
         Say(absl::StrCat("stores totals by \"", name, "\", which is not a grouping kept"));
         continue;
       }
-      absl::StatusOr<std::vector<Ledger::GroupSum>> kept = StoredTotals(name);
+      // A complete run's totals of a grouping it names are what SumByGroup reads.
+      absl::StatusOr<std::vector<Ledger::GroupSum>> kept = ledger_.SumByGroup(run_.id, by);
       if (!kept.ok()) {
         Say(absl::StrCat("its totals by ", name, " cannot be read: ", kept.status().message()));
         continue;
@@ -298,20 +300,7 @@ class RunCheck {
     }
   }
 
-  absl::StatusOr<std::vector<Ledger::GroupSum>> StoredTotals(absl::string_view grouping) {
-    Stmt q(db_,
-           "SELECT grp, gpu_seconds, first_start, last_end, on_demand_gpu_seconds FROM "
-           "group_totals WHERE run_id = ? AND grouping = ? ORDER BY ordinal");
-    q.Bind(1, run_.id).Bind(2, grouping);
-    std::vector<Ledger::GroupSum> out;
-    while (true) {
-      absl::StatusOr<bool> row = q.Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return out;
-      out.push_back({q.Text(0), q.Int64(1), q.Int64(2), q.Int64(3), q.Int64(4)});
-    }
-  }
-
+  Ledger& ledger_;
   sqlite3* db_;
   const RunRecord& run_;
   Verification* v_;
@@ -411,7 +400,7 @@ absl::StatusOr<Verification> Ledger::Verify() {
   std::map<int64_t, std::set<int64_t>> complete_seeds;  // by group
   for (const RunRecord& r : *runs) {
     ++v.runs_by_status[RunStatusName(r.status)];
-    RunCheck(db_, r, &v).Check();
+    RunCheck(*this, r, &v).Check();
     if (r.group_id == 0) continue;
     // Group members: each names its group and fits it.
     auto g = by_id.find(r.group_id);

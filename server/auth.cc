@@ -40,16 +40,26 @@ bool TokenCharacter(char c) {
 
 constexpr size_t kMinToken = 16, kMaxToken = 256;
 
-absl::StatusOr<std::string> ReadPem(const char* flag, const std::string& path) {
+}  // namespace
+
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": cannot read it"));
   std::stringstream s;
   s << f.rdbuf();
-  if (s.str().find("-----BEGIN ") == std::string::npos) {
+  return s.str();
+}
+
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const char* flag, const std::string& path) {
+  absl::StatusOr<std::string> s = ReadFlagFile(flag, path);
+  if (!s.ok()) return s;
+  if (s->find("-----BEGIN ") == std::string::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, ": ", path, ": not a PEM file (no -----BEGIN line)"));
   }
-  return s.str();
+  return s;
 }
 
 }  // namespace
@@ -68,19 +78,17 @@ const char* RoleName(Role role) {
 
 absl::StatusOr<std::shared_ptr<const AuthTokens>> AuthTokens::Load(const std::string& path,
                                                                    std::ostream& warn) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
+  absl::StatusOr<std::string> text = ReadFlagFile("--auth-tokens", path);
+  if (!text.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--auth-tokens: ", path, ": cannot read the tokens file"));
   }
-  std::stringstream text;
-  text << f.rdbuf();
   struct stat st;
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     warn << "gpuledger: warning: --auth-tokens " << path
          << ": others may read this file (chmod 600 " << path << ")\n";
   }
-  absl::StatusOr<std::shared_ptr<const AuthTokens>> t = Parse(text.str(), path);
+  absl::StatusOr<std::shared_ptr<const AuthTokens>> t = Parse(*text, path);
   if (!t.ok()) return absl::InvalidArgumentError(absl::StrCat("--auth-tokens: ", t.status().message()));
   return t;
 }

@@ -80,6 +80,10 @@ inline constexpr absl::string_view kOpenableServices[] = {"health", "reflection"
 // True if `method` belongs to one of `open` (names from kOpenableServices).
 bool IsOpenMethod(absl::string_view method, const std::vector<std::string>& open);
 
+// The whole of the file `flag` names; InvalidArgument "FLAG: PATH: cannot
+// read it" if it cannot be read.
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path);
+
 // True for an address only this machine reaches: 127.0.0.0/8, ::1 (with
 // or without brackets), localhost.
 bool IsLoopbackHost(std::string host);

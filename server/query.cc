@@ -4,8 +4,6 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 #include <chrono>
 #include <ostream>
@@ -45,14 +43,6 @@ absl::Status EveryPage(Request req, Rpc rpc, Each each) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadFile(const char* flag, const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, ": cannot read it"));
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 // The channel's credentials the options ask for.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CredentialsOf(const QueryOptions& o) {
   if (o.tls_cert.empty() != o.tls_key.empty()) {
@@ -64,7 +54,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CredentialsOf(const Qu
                                   std::tuple{"--tls-cert", &o.tls_cert, &ssl.pem_cert_chain},
                                   std::tuple{"--tls-key", &o.tls_key, &ssl.pem_private_key}}) {
     if (path->empty()) continue;
-    absl::StatusOr<std::string> pem = ReadFile(flag, *path);
+    absl::StatusOr<std::string> pem = ReadFlagFile(flag, *path);
     if (!pem.ok()) return pem.status();
     *into = *std::move(pem);
   }
@@ -75,7 +65,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CredentialsOf(const Qu
 absl::StatusOr<std::string> TokenOf(const QueryOptions& o) {
   std::string token;
   if (!o.token_file.empty()) {
-    absl::StatusOr<std::string> t = ReadFile("--token-file", o.token_file);
+    absl::StatusOr<std::string> t = ReadFlagFile("--token-file", o.token_file);
     if (!t.ok()) return t.status();
     token = *std::move(t);
   } else if (const char* env = std::getenv("GPULEDGER_TOKEN")) {

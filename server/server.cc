@@ -51,6 +51,9 @@ using Clock = std::chrono::steady_clock;
 // Read connections unused this long are closed.
 constexpr auto kIdleReaders = std::chrono::seconds(10);
 
+// The host part of HOST:PORT.
+std::string HostOf(const std::string& address) { return address.substr(0, address.rfind(':')); }
+
 // The options checked before anything starts; the host part of --listen.
 absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
   if (o.max_replays < 1) return absl::InvalidArgumentError("--max-replays: must be at least 1");
@@ -95,7 +98,7 @@ absl::StatusOr<std::string> CheckServeOptions(const ServeOptions& o) {
     // gRPC port's (CheckExposure).
     if (absl::Status s = CheckHttpListen(o.http, /*exposed=*/true); !s.ok()) return s;
   }
-  return o.listen.substr(0, colon);
+  return HostOf(o.listen);
 }
 
 }  // namespace
@@ -114,7 +117,7 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) 
   }
   if (absl::Status s = CheckExposure("--listen", *host, tls->has_value(), o, err); !s.ok()) return s;
   if (!o.http.empty()) {
-    absl::Status s = CheckExposure("--http", o.http.substr(0, o.http.rfind(':')),
+    absl::Status s = CheckExposure("--http", HostOf(o.http),
                                    tls->has_value(), o, err);
     if (!s.ok()) return s;
   }
@@ -181,7 +184,7 @@ absl::Status Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) 
       context.live_run = run;
       return manager.LivePage(run, context);
     };
-    HttpSecurity security{*tls, tokens, !IsLoopbackHost(o.http.substr(0, o.http.rfind(':')))};
+    HttpSecurity security{*tls, tokens, !IsLoopbackHost(HostOf(o.http))};
     absl::StatusOr<std::unique_ptr<HttpView>> v =
         HttpView::Start(o.http, std::move(sources), std::move(security));
     if (!v.ok()) {
