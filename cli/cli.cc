@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "base/calendar.h"
 #include "report/cost.h"
 #include "report/group.h"
 #include "ledger/store.h"
@@ -109,6 +110,7 @@ struct ReplayArgs {
   std::string schedule_out;
   std::optional<int> seeds;  // Monte Carlo: that many replays, seeds seed..seed+seeds-1
   int threads = 0;           // for them; 0: one per core
+  std::string start_date;    // the calendar date of simulated second 0 (over the plan's)
 };
 
 struct ReportArgs {
@@ -171,6 +173,15 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   // changes nothing.
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
+  std::optional<int64_t> start_utc;
+  if (!a.start_date.empty()) {
+    absl::StatusOr<int64_t> t = base::ParseUtc(a.start_date);
+    if (!t.ok()) {
+      return Fail(err, absl::InvalidArgumentError(
+                           absl::StrCat("--start-date ", t.status().message())));
+    }
+    start_utc = *t;
+  }
   // One replay of an SWF trace reads it straight into the scheduler's jobs
   // (a large trace is then held once); everything else loads a workload.
   absl::StatusOr<replay::SchedulerJobs> jobs =
@@ -183,6 +194,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
               return replay::ToSchedulerJobs(*std::move(w));
             }();
   if (!jobs.ok()) return Fail(err, jobs.status());
+  if (start_utc) jobs->workload.start_utc = start_utc;
   if ((a.seeds && *a.seeds < 1) || a.threads < 0) {
     return Fail(err, absl::InvalidArgumentError(
                          "--seeds must be at least 1 and --threads must not be negative"));
@@ -553,6 +565,9 @@ CLI::App* AddReplay(CLI::App& app, ReplayArgs& replay) {
   c->callback([&replay, c] { replay.gpus_per_node_set = c->count("--gpus-per-node") > 0; });
   c->add_option("--schedule-out", replay.schedule_out,
                 "Also write the schedule as CSV: job_id,submit,start,end,gpus");
+  c->add_option("--start-date", replay.start_date,
+                "UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) of simulated second 0, over the "
+                "plan's start_date: reports then group by real days, weeks, months, quarters");
   return c;
 }
 
@@ -646,7 +661,9 @@ CLI::App* AddExport(CLI::App& app, ExportArgs& exp) {
                 "strategy replays bill each entry by its pool")
       ->check(CLI::IsMember({"owned", "rental"}))
       ->capture_default_str();
-  c->add_option("--epoch", exp.focus.epoch, "Calendar date of simulated second 0 (YYYY-MM-DD, UTC)")
+  c->add_option("--epoch", exp.focus.epoch,
+                "Calendar date of simulated second 0 (YYYY-MM-DD, UTC) for a run without a start "
+                "date (a dated run's rows carry its own dates)")
       ->capture_default_str();
   c->add_option("-o,--output", exp.output, "Write here instead of standard output");
   return c;
@@ -907,7 +924,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     compare.html_given = cp->count("--html") > 0;
     return DoCompare(compare, out, err);
   }
-  if (ex->parsed()) return DoExport(exp, out, err);
+  if (ex->parsed()) {
+    exp.focus.epoch_given = ex->count("--epoch") > 0;
+    return DoExport(exp, out, err);
+  }
   if (gn->parsed()) return DoGen(gen, out, err);
   if (lgc.migrate->parsed()) return DoLedgerMigrate(lg, out, err);
   if (lgc.repair->parsed()) return DoLedgerRepair(lg, out, err);

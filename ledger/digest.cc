@@ -109,6 +109,12 @@ std::string RunDigest::Finish(const RunRecord& r, int64_t idle, int64_t down) {
   PutText(&b, r.metrics);
   PutInt(&b, idle);
   PutInt(&b, down);
+  // A start date only where the run has one, so the digests of runs
+  // without a calendar stay what they were before runs could have one.
+  if (r.start_utc) {
+    PutText(&b, "start_utc");
+    PutInt(&b, *r.start_utc);
+  }
   for (Part* p : {jobs_.get(), entries_.get(), events_.get()}) {
     p->Flush();
     PutInt(&b, p->count);

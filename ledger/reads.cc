@@ -52,13 +52,14 @@ RunRecord ReadRun(const Stmt& q) {
   r.metrics = q.Text(16);
   r.group_id = q.Int64(17);
   r.strategy = q.Text(18);
+  if (!q.Null(19)) r.start_utc = q.Int64(19);
   return r;
 }
 
 constexpr const char* kRunColumns =
     "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
     "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "
-    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0), strategy FROM runs ";
+    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0), strategy, start_utc FROM runs ";
 
 RunGroupRecord ReadGroup(const Stmt& q) {
   RunGroupRecord g;
@@ -174,8 +175,10 @@ class JobNames {
 
 }  // namespace
 
-absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run) {
-  Stmt q(db, std::string(kRunColumns) + "WHERE run_id = ?");
+absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run, bool dated_schema) {
+  std::string columns = kRunColumns;
+  if (!dated_schema) columns.replace(columns.find("start_utc"), 9, "NULL");
+  Stmt q(db, columns + "WHERE run_id = ?");
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
@@ -365,7 +368,43 @@ absl::StatusOr<std::vector<ComparisonRecord>> Ledger::ListComparisons() {
   });
 }
 
+namespace {
+
+// A run's day groups (in day order) summed into its periods `by` (a week,
+// month or quarter), in time order: each day lies in exactly one of them.
+std::vector<Ledger::GroupSum> FoldDays(const RunCalendar& calendar, GroupBy by,
+                                       const std::vector<Ledger::GroupSum>& days) {
+  std::vector<Ledger::GroupSum> out;
+  for (const Ledger::GroupSum& d : days) {
+    std::string label = calendar.PeriodLabel(by, d.first_start);
+    if (out.empty() || out.back().group != label) {
+      out.push_back({std::move(label), 0, d.first_start, d.last_end, 0});
+    }
+    Ledger::GroupSum& g = out.back();
+    g.gpu_seconds += d.gpu_seconds;
+    g.on_demand_gpu_seconds += d.on_demand_gpu_seconds;
+    g.first_start = std::min(g.first_start, d.first_start);
+    g.last_end = std::max(g.last_end, d.last_end);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumPeriods(
+    int64_t run, GroupBy key, bool from_entries) {
+  absl::StatusOr<RunRecord> r = GetRun(run);
+  if (!r.ok()) return r.status();
+  const RunCalendar calendar = CalendarOf(*r);
+  if (absl::Status s = calendar.CanGroup(key, run); !s.ok()) return s;
+  absl::StatusOr<std::vector<GroupSum>> days =
+      from_entries ? SumEntriesByGroup(run, GroupBy::kDay) : SumByGroup(run, GroupBy::kDay);
+  if (!days.ok()) return days.status();
+  return FoldDays(calendar, key, *days);
+}
+
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, GroupBy key) {
+  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, false);
   // A complete run's totals, where its writer stored them for this grouping.
   Stmt has(*stmts_,
            "SELECT 1 FROM runs WHERE run_id = ?1 AND status = 'complete' AND "
@@ -384,6 +423,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, Gr
 }
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t run, GroupBy key) {
+  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, true);
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
   absl::StatusOr<RunJobs> jobs = LoadRunJobs(db_, run);
@@ -407,7 +447,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     return out;
   }
   // The other groupings by the rules the writer keeps them by.
-  GroupTotals totals(r->sim_start);
+  GroupTotals totals(CalendarOf(*r));
   JobRecord j;
   for (size_t k = 0; k < jobs->size(); ++k) {
     j.phase = jobs->phases[k];

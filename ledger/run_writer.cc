@@ -132,8 +132,8 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   Stmt ins(db_,
            "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
            "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
-           "wall_start, status, group_id, strategy, writer) "
-           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?, ?)");
+           "wall_start, status, group_id, strategy, writer, start_utc) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?, ?, ?)");
   ins.Bind(1, run.plan_name)
       .Bind(2, run.plan_source)
       .Bind(3, run.plan_sha256)
@@ -148,12 +148,13 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
       .Bind(12, run.group_id)
       .Bind(13, run.strategy)
       .Bind(14, ThisWriter());
+  if (run.start_utc) ins.Bind(15, *run.start_utc);  // else NULL: undated
   if (auto s = ins.Run(); !s.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;
   }
   const int64_t run_id = sqlite3_last_insert_rowid(db_);
-  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_, run.sim_start));
+  std::unique_ptr<RunWriter> writer(new RunWriter(db_, run_id, clock_, CalendarOf(run)));
   writer->in_transaction_ = true;  // the run's row opened this transaction
   writer->jobs_ = static_cast<int64_t>(count);
   if (background) {
@@ -288,13 +289,13 @@ class RunWriter::Background {
   std::thread thread_;  // last: starts once the rest is ready
 };
 
-RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origin)
+RunWriter::RunWriter(sqlite3* db, int64_t run_id, Clock clock, const RunCalendar& calendar)
     : db_(db),
       run_id_(run_id),
       clock_(std::move(clock)),
       stmts_(std::make_unique<Statements>(db)),
       buffer_(std::make_unique<Batch>()),
-      totals_(std::make_unique<GroupTotals>(day_origin)),
+      totals_(std::make_unique<GroupTotals>(calendar)),
       digest_(std::make_unique<RunDigest>()),
       pending_rows_(std::make_unique<EntryRows>()) {}
 
@@ -534,9 +535,12 @@ absl::Status RunWriter::WriteTotals(const FinishArgs& f, std::string* stored) {
            "INSERT INTO group_totals (run_id, grouping, ordinal, grp, gpu_seconds, "
            "on_demand_gpu_seconds, first_start, last_end) VALUES (?,?,?,?,?,?,?,?)");
   for (GroupBy by : kGroupBys) {
-    // By job is as many rows as jobs: read from the entries. Days need the
-    // origin the writer was given to be the run's start.
-    if (by == GroupBy::kJob || (by == GroupBy::kDay && f.sim_start != totals_->day_origin()))
+    // By job is as many rows as jobs: read from the entries; weeks, months
+    // and quarters are summed from the days. An undated run's days need the
+    // start the writer was given to be the run's.
+    if (!IsStoredGrouping(by) ||
+        (by == GroupBy::kDay && !totals_->calendar().dated() &&
+         f.sim_start != totals_->calendar().sim_start))
       continue;
     const std::vector<Ledger::GroupSum> groups = totals_->Groups(by);
     for (size_t i = 0; i < groups.size(); ++i) {

@@ -284,6 +284,12 @@ CREATE TRIGGER comparisons_append_only_d BEFORE DELETE ON comparisons
 ALTER TABLE runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
 DROP TRIGGER runs_final;
 )sql",
+    // 11 -> 12: a run's calendar: the UTC instant (seconds since 1970) of
+    // its simulated second 0, when its plan or trace had a start date; NULL
+    // (every run before) when it had none.
+    R"sql(
+ALTER TABLE runs ADD COLUMN start_utc INTEGER;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -422,7 +428,8 @@ absl::Status DigestFinishedRuns(sqlite3* db) {
       "SELECT run_id FROM runs WHERE status IN ('complete', 'failed', 'cancelled') ORDER BY run_id");
   if (!runs.ok()) return runs.status();
   for (int64_t run : *runs) {
-    absl::StatusOr<std::string> digest = DigestStoredRun(db, run);
+    // At schema 11 runs have no start_utc (12 adds it, NULL for them all).
+    absl::StatusOr<std::string> digest = DigestStoredRun(db, run, /*dated_schema=*/false);
     if (!digest.ok()) return digest.status();
     Stmt u(db, "UPDATE runs SET digest = ? WHERE run_id = ?");
     u.Bind(1, *digest).Bind(2, run);

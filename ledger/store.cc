@@ -10,6 +10,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/calendar.h"
 #include "ledger/store_internal.h"
 
 namespace gpuledger::ledger {
@@ -104,8 +105,67 @@ const char* GroupByName(GroupBy by) {
       return "pool";
     case GroupBy::kDay:
       return "day";
+    case GroupBy::kWeek:
+      return "week";
+    case GroupBy::kMonth:
+      return "month";
+    case GroupBy::kQuarter:
+      return "quarter";
   }
   return "";
+}
+
+bool IsStoredGrouping(GroupBy by) { return by != GroupBy::kJob && (by == GroupBy::kDay || !IsPeriod(by)); }
+
+bool IsPeriod(GroupBy by) {
+  return by == GroupBy::kDay || by == GroupBy::kWeek || by == GroupBy::kMonth ||
+         by == GroupBy::kQuarter;
+}
+
+namespace {
+
+constexpr int64_t kWeekSeconds = 7 * base::kSecondsPerDay;
+
+// Floor division: days before 1970 (not reachable from a valid start date,
+// but a corrupt ledger must not make labels wrong silently).
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+base::Period PeriodOfGroup(GroupBy by) {
+  return by == GroupBy::kWeek    ? base::Period::kWeek
+         : by == GroupBy::kMonth ? base::Period::kMonth
+         : by == GroupBy::kQuarter ? base::Period::kQuarter
+                                   : base::Period::kDay;
+}
+
+}  // namespace
+
+absl::Status RunCalendar::CanGroup(GroupBy by, int64_t run_id) const {
+  if (dated() || (by != GroupBy::kMonth && by != GroupBy::kQuarter)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "run ", run_id, " has no start date, so it has no ", GroupByName(by),
+      "s: give its plan a start_date (or replay a trace with --start-date), or group by day or "
+      "week (counted from its start)"));
+}
+
+int64_t RunCalendar::DayIndex(int64_t t) const {
+  return dated() ? FloorDiv(*start_utc + t, base::kSecondsPerDay)
+                 : FloorDiv(t - sim_start, base::kSecondsPerDay);
+}
+
+int64_t RunCalendar::DayEnd(int64_t day) const {
+  return dated() ? (day + 1) * base::kSecondsPerDay - *start_utc
+                 : sim_start + (day + 1) * base::kSecondsPerDay;
+}
+
+std::string RunCalendar::DayLabel(int64_t day) const {
+  if (!dated()) return "day " + std::to_string(day + 1);
+  return base::FormatDate(day * base::kSecondsPerDay);
+}
+
+std::string RunCalendar::PeriodLabel(GroupBy by, int64_t t) const {
+  if (by == GroupBy::kDay) return DayLabel(DayIndex(t));
+  if (!dated()) return "week " + std::to_string(FloorDiv(t - sim_start, kWeekSeconds) + 1);
+  return base::PeriodOf(PeriodOfGroup(by), *start_utc + t).label;
 }
 
 bool ParseGroupBy(absl::string_view name, GroupBy* by) {

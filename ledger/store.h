@@ -14,18 +14,18 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 struct sqlite3;
 
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -58,6 +58,10 @@ struct RunRecord {
   std::string metrics;   // gpuledger.v1.RunMetrics, text format; empty until it ends
   int64_t group_id = 0;  // its run group (replays over seeds); 0: none
   std::string strategy;  // the capacity strategy it was replayed under; "" for none
+  // The UTC instant (seconds since 1970) of simulated second 0, when the
+  // plan or trace set a start date; unset: the run has no calendar and its
+  // days are counted ("day 1", ...) from its simulated start.
+  std::optional<int64_t> start_utc;
 
   int total_gpus() const { return nodes * gpus_per_node; }
 };
@@ -97,13 +101,21 @@ const char* PoolName(Pool pool);
 bool ParsePool(absl::string_view name, Pool* pool);
 
 // What a report groups a run's usage by (--by, GetCostReport's group_by).
-enum class GroupBy { kJob, kPhase, kProject, kCategory, kPool, kDay };
-inline constexpr GroupBy kGroupBys[] = {GroupBy::kJob,      GroupBy::kPhase, GroupBy::kProject,
-                                        GroupBy::kCategory, GroupBy::kPool,  GroupBy::kDay};
-// "job", "phase", "project", "category", "pool", "day".
+// Weeks, months and quarters are unions of days, summed from a run's days.
+enum class GroupBy { kJob, kPhase, kProject, kCategory, kPool, kDay, kWeek, kMonth, kQuarter };
+inline constexpr GroupBy kGroupBys[] = {
+    GroupBy::kJob, GroupBy::kPhase, GroupBy::kProject, GroupBy::kCategory, GroupBy::kPool,
+    GroupBy::kDay, GroupBy::kWeek,  GroupBy::kMonth,   GroupBy::kQuarter};
+// "job", "phase", "project", "category", "pool", "day", "week", "month",
+// "quarter".
 const char* GroupByName(GroupBy by);
 // The grouping of that name; false (and *by unchanged) for any other text.
 bool ParseGroupBy(absl::string_view name, GroupBy* by);
+// Whether `by` is a period of time (day, week, month, quarter).
+bool IsPeriod(GroupBy by);
+// Whether a complete run stores its totals by `by` (not by job, whose rows
+// are its jobs', nor weeks, months or quarters, summed from its days).
+bool IsStoredGrouping(GroupBy by);
 
 // One usage entry: `gpus` GPUs spent [start, end) on `category`. Cluster-wide
 // entries (idle) have an empty job_id and phase.
@@ -161,15 +173,37 @@ struct ComparisonRecord {
   std::string results;  // bytes
 };
 
-// The days of a run that starts at `run_start`: "day 1", "day 2", ...;
-// `f(day_index, from, to)` is called for each day [start, end) touches.
-inline std::string DayName(int64_t day_index) { return "day " + std::to_string(day_index + 1); }
+// A run's calendar: where its days begin and, if it has a start date,
+// the UTC instant of simulated second 0. A dated run's days, ISO weeks,
+// months and quarters are the UTC calendar's ("2024-12-26", "2024-W52",
+// "2024-12", "2024-Q4"); an undated run's days and weeks are counted from
+// its simulated start ("day 1", "week 1": seven days), and it has no
+// months or quarters (docs/metrics.md, "Periods").
+struct RunCalendar {
+  int64_t sim_start = 0;
+  std::optional<int64_t> start_utc;
+
+  bool dated() const { return start_utc.has_value(); }
+  // OK, or InvalidArgument saying why `by` (a period) needs a start date.
+  absl::Status CanGroup(GroupBy by, int64_t run_id) const;
+  // The index of the day holding simulated second `t`: days since 1970 for
+  // a dated run, days since its start for another; and that day's end.
+  int64_t DayIndex(int64_t t) const;
+  int64_t DayEnd(int64_t day_index) const;
+  std::string DayLabel(int64_t day_index) const;
+  // The label of the period `by` (day, week, month or quarter) holding `t`;
+  // CanGroup(by) must be OK.
+  std::string PeriodLabel(GroupBy by, int64_t t) const;
+};
+inline RunCalendar CalendarOf(const RunRecord& run) { return {run.sim_start, run.start_utc}; }
+
+// Calls f(day_index, from, to) for each day of `calendar` that [start, end)
+// touches, in order.
 template <typename F>
-void ForEachDay(int64_t run_start, int64_t start, int64_t end, const F& f) {
-  constexpr int64_t kDay = 86400;
+void ForEachDay(const RunCalendar& calendar, int64_t start, int64_t end, const F& f) {
   for (int64_t t = start; t < end;) {
-    const int64_t day = (t - run_start) / kDay;
-    const int64_t day_end = std::min(end, run_start + (day + 1) * kDay);
+    const int64_t day = calendar.DayIndex(t);
+    const int64_t day_end = std::min(end, calendar.DayEnd(day));
     f(day, t, day_end);
     t = day_end;
   }
@@ -272,9 +306,9 @@ class Ledger {
   absl::StatusOr<int64_t> CountJobs(int64_t run);
 
   // GPU-seconds of a run summed per group, in first-appearance (plan) order;
-  // grouped by `key`. Days are
-  // "day 1", "day 2", ... counted from the run's simulated start, and an
-  // entry that spans midnight is split between its days. Idle and other
+  // grouped by `key`. Periods are the run's calendar's (RunCalendar), in
+  // time order, and an entry that spans midnight is split between its days;
+  // a month or quarter of an undated run is InvalidArgument. Idle and other
   // cluster-wide entries are left out; IdleGpuSeconds gives those.
   struct GroupSum {
     std::string group;
@@ -323,6 +357,9 @@ class Ledger {
   sqlite3* db() { return db_; }
 
  private:
+  // Weeks, months or quarters of a run, from its days (stored, or summed
+  // from its entries).
+  absl::StatusOr<std::vector<GroupSum>> SumPeriods(int64_t run, GroupBy key, bool from_entries);
   Ledger(sqlite3* db, Clock clock);
   std::string Now() const;
   absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
@@ -376,7 +413,7 @@ class RunWriter {
 
  private:
   friend class Ledger;
-  RunWriter(sqlite3* db, int64_t run_id, Clock clock, int64_t day_origin);
+  RunWriter(sqlite3* db, int64_t run_id, Clock clock, const RunCalendar& calendar);
   struct FinishArgs {
     RunStatus status;
     int64_t sim_start, sim_end;

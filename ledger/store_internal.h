@@ -50,11 +50,13 @@ absl::Status ForEachJob(sqlite3* db, int64_t run, int64_t from, const F& f) {
 // order written, until f returns false.
 absl::Status ForEachEntryImpl(sqlite3* db, int64_t run,
                               const std::function<bool(int64_t, const PackedEntry&)>& f);
-// The run's row as GetRun reads it (NotFound if there is none).
-absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run);
+// The run's row as GetRun reads it (NotFound if there is none). A
+// migration to a schema before 12 (which has no start_utc) reads it with
+// `dated_schema` false: every such run is undated.
+absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run, bool dated_schema = true);
 // The content digest (ledger/digest.h) of a finished run as stored: its
 // row, jobs, entries and events read back.
-absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run);
+absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run, bool dated_schema = true);
 
 // Writes `count` entries of `run` (in the order written, job entries with
 // their ordinals) as one packed batch whose ids start at `first_entry`.

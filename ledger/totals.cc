@@ -51,11 +51,11 @@ void GroupTotals::AddEntry(const EntryRow& u) {
   int& pool = pool_group_[u.pool];
   if (pool < 0) pool = pool_.Find(PoolName(u.pool_kind()));
   pool_.Add(pool, u);
-  ForEachDay(day_origin_, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
+  ForEachDay(calendar_, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
     auto [it, fresh] = days_.try_emplace(day);
     Ledger::GroupSum& g = it->second;
     if (fresh) {
-      g.group = DayName(day);
+      g.group = calendar_.DayLabel(day);
       g.first_start = from;
     }
     g.gpu_seconds += (to - from) * u.gpus;
@@ -81,6 +81,9 @@ std::vector<Ledger::GroupSum> GroupTotals::Groups(GroupBy key) const {
       return out;
     }
     case GroupBy::kJob:
+    case GroupBy::kWeek:
+    case GroupBy::kMonth:
+    case GroupBy::kQuarter:
       break;
   }
   return {};

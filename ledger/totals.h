@@ -24,8 +24,8 @@ void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int
 
 class GroupTotals {
  public:
-  // Days count from `day_origin`, the run's simulated start.
-  explicit GroupTotals(int64_t day_origin) : day_origin_(day_origin) {}
+  // Days are `calendar`'s.
+  explicit GroupTotals(const RunCalendar& calendar) : calendar_(calendar) {}
 
   // Jobs in ordinal order (0, 1, ...), before any entry of theirs.
   void AddJob(int64_t ordinal, const JobRecord& job);
@@ -35,10 +35,11 @@ class GroupTotals {
   void AddEntry(const EntryRow& entry);
 
   bool valid() const { return valid_; }
-  int64_t day_origin() const { return day_origin_; }
-  // The groups of `key` (not kJob) as SumByGroup orders them: phases and
-  // projects by their first job (every one, used or not), categories and
-  // pools by their first entry, days by day.
+  const RunCalendar& calendar() const { return calendar_; }
+  // The groups of `key` (not kJob, nor a period longer than a day) as
+  // SumByGroup orders them: phases and projects by their first job (every
+  // one, used or not), categories and pools by their first entry, days by
+  // day.
   std::vector<Ledger::GroupSum> Groups(GroupBy key) const;
 
  private:
@@ -51,7 +52,7 @@ class GroupTotals {
     void Add(int g, const EntryRow& u);
   };
 
-  int64_t day_origin_;
+  RunCalendar calendar_;
   bool valid_ = true;
   Named phase_, project_, category_, pool_;
   int category_group_[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // by category index

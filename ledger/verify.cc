@@ -121,7 +121,7 @@ class RunCheck {
     absl::StatusOr<Stored> stored = ReadStored(db_, run_.id);
     if (!stored.ok()) return stored.status();
     RunDigest digest;
-    GroupTotals totals(run_.sim_start);
+    GroupTotals totals(CalendarOf(run_));
     // Jobs: ordinals 0, 1, ... with no gap.
     std::vector<int64_t> gpus, work;
     int64_t gaps = 0;
@@ -269,7 +269,7 @@ class RunCheck {
     // The per-group totals stored with it, against its entries.
     for (absl::string_view name : absl::StrSplit(stored.totals, ',', absl::SkipEmpty())) {
       GroupBy by;
-      if (!ParseGroupBy(name, &by) || by == GroupBy::kJob) {
+      if (!ParseGroupBy(name, &by) || !IsStoredGrouping(by)) {
         Say(absl::StrCat("stores totals by \"", name, "\", which is not a grouping kept"));
         continue;
       }
@@ -357,8 +357,8 @@ void CheckFile(sqlite3* db, Verification* v) {
 
 }  // namespace
 
-absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run) {
-  absl::StatusOr<RunRecord> r = ReadRunRow(db, run);
+absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run, bool dated_schema) {
+  absl::StatusOr<RunRecord> r = ReadRunRow(db, run, dated_schema);
   if (!r.ok()) return r.status();
   absl::StatusOr<Stored> stored = ReadStored(db, run);
   if (!stored.ok()) return stored.status();

@@ -266,6 +266,7 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   run.gpu_tdp_watts = w.gpu.tdp_watts();
   run.policy = scheduler::PolicyName(options.policy);
   run.seed = seed;
+  run.start_utc = w.start_utc;
   google::protobuf::TextFormat::PrintToString(w.pricing, &run.pricing);
 
   const size_t n = jobs.specs.size();

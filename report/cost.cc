@@ -24,6 +24,7 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, l
     if (!jobs.ok()) return jobs.status();
     for (const ledger::JobRecord& j : *jobs) project[j.job_id] = j.project;
   }
+  const ledger::RunCalendar calendar = ledger::CalendarOf(run);
   std::map<std::string, size_t> index;  // group -> its place, so a big run stays linear
   for (size_t i = 0; i < groups->size(); ++i) index.emplace((*groups)[i].group, i);
   auto add = [&](const std::string& key, const ledger::UsageRecord& u, int64_t start, int64_t end) {
@@ -38,9 +39,10 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, l
   };
   for (const ledger::UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
-    if (by == ledger::GroupBy::kDay) {
-      ledger::ForEachDay(run.sim_start, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
-        add(ledger::DayName(day), u, from, to);
+    if (ledger::IsPeriod(by)) {
+      // Cut at days, each labelled by the period holding it.
+      ledger::ForEachDay(calendar, u.start, u.end, [&](int64_t, int64_t from, int64_t to) {
+        add(calendar.PeriodLabel(by, from), u, from, to);
       });
       continue;
     }

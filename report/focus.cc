@@ -10,6 +10,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/calendar.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/text_format.h"
@@ -441,6 +442,15 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   if (run->status != ledger::RunStatus::kComplete) {
     return absl::FailedPreconditionError(
         absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status), ", not complete"));
+  }
+  if (run->start_utc) {
+    // A dated run's calendar is its own: the export never moves it.
+    if (o.epoch_given && *epoch != *run->start_utc) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--epoch ", o.epoch, ": run ", run_id, " has its own start date, ",
+          base::FormatUtc(*run->start_utc), ", which dates its rows; leave --epoch out"));
+    }
+    *epoch = static_cast<std::time_t>(*run->start_utc);
   }
   // A run whose figures cannot be represented is refused before any row.
   if (absl::StatusOr<report::CostReport> report =

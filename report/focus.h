@@ -17,8 +17,11 @@ struct FocusOptions {
   // (bought at the window's start) or "rental" (jobs' GPU-hours rented).
   // Strategy replays bill each entry by its pool.
   std::string view = "owned";
-  // The calendar date of simulated second 0 (UTC), "YYYY-MM-DD".
+  // The calendar date of simulated second 0 (UTC), "YYYY-MM-DD", for a run
+  // without a start date; a run with one is dated by it, and an epoch given
+  // (`epoch_given`) that is not that instant is refused.
   std::string epoch = "2025-01-01";
+  bool epoch_given = false;
 };
 
 // What the rows add up to, micro-dollars.

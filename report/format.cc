@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/calendar.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/text_format.h"
@@ -171,7 +172,11 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
                   ", \"jobs\": ", r.jobs, ", \"sim_start_seconds\": ", run.sim_start,
                   ", \"sim_end_seconds\": ", run.sim_end,
                   ", \"wall_start\": ", JsonString(run.wall_start),
-                  ", \"wall_end\": ", JsonString(run.wall_end), "},\n");
+                  ", \"wall_end\": ", JsonString(run.wall_end),
+                  run.start_utc ? absl::StrCat(", \"start_date\": ",
+                                               JsonString(base::FormatUtc(*run.start_utc)))
+                                : std::string(),
+                  "},\n");
   if (v1::RunMetrics m;
       !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += MetricsJson(m);
@@ -392,7 +397,19 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
                                    run.gpu_model, " = ", WithThousands(run.total_gpus()), " GPUs")
                     : absl::StrCat("none of its own (every ", run.gpu_model, " GPU on demand)"),
       "; simulated window ", Days(r.window_seconds), " days (", WithThousands(r.window_seconds),
-      " s)\n\n");
+      " s)\n",
+      // A dated run says when its window was; start and end days stay days
+      // from simulated second 0.
+      run.start_utc
+          ? absl::StrCat("calendar: ", base::FormatUtc(*run.start_utc + run.sim_start), " to ",
+                         base::FormatUtc(*run.start_utc + run.sim_end),
+                         run.sim_start == 0
+                             ? ""
+                             : absl::StrCat(" (simulated second 0 is ",
+                                            base::FormatUtc(*run.start_utc), ")"),
+                         "\n")
+          : std::string(),
+      "\n");
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> head = {ledger::GroupByName(r.group_by), "GPU-hours"};
   if (o.rental) head.push_back("rental USD");

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/calendar.h"
 #include "google/protobuf/text_format.h"
 #include "gpuledger/v1/ledger_service.pb.h"
 
@@ -90,6 +91,7 @@ v1::Run RunToProto(const ledger::RunRecord& r) {
   google::protobuf::TextFormat::ParseFromString(r.metrics, p.mutable_metrics());
   if (r.group_id > 0) p.set_group(GroupName(r.group_id));
   p.set_strategy(r.strategy);
+  if (r.start_utc) p.set_start_date(base::FormatUtc(*r.start_utc));
   return p;
 }
 
@@ -150,6 +152,10 @@ ledger::RunRecord RunFromProto(const v1::Run& p) {
   r.sim_start = p.sim_start_seconds();
   r.sim_end = p.sim_end_seconds();
   r.strategy = p.strategy();
+  if (!p.start_date().empty()) {
+    absl::StatusOr<int64_t> start = base::ParseUtc(p.start_date());
+    if (start.ok()) r.start_utc = *start;
+  }
   switch (p.state()) {
     case v1::Run::RUNNING:
       r.status = ledger::RunStatus::kRunning;

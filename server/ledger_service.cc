@@ -239,6 +239,15 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     case v1::GROUP_BY_POOL:
       by = ledger::GroupBy::kPool;
       break;
+    case v1::GROUP_BY_WEEK:
+      by = ledger::GroupBy::kWeek;
+      break;
+    case v1::GROUP_BY_MONTH:
+      by = ledger::GroupBy::kMonth;
+      break;
+    case v1::GROUP_BY_QUARTER:
+      by = ledger::GroupBy::kQuarter;
+      break;
     default:
       return ToGrpcStatus(
           absl::InvalidArgumentError(absl::StrCat("group_by: unknown value ", req->group_by())));

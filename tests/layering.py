@@ -26,14 +26,14 @@ ALLOWED = {
     "scheduler": {"base"},
     "traces": {"proto", "pricing", "base"},
     "ledger": {"base"},
-    "report": {"ledger", "pricing", "proto"},
+    "report": {"ledger", "pricing", "proto", "base"},
     "replay": {"traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
     "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
     "web": {"compare", "report", "ledger", "pricing", "proto"},
     "server": {"web", "compare", "replay", "traces", "scheduler", "ledger", "report", "pricing",
                "proto", "base"},
     "cli": {"server", "compare", "replay", "traces", "scheduler", "ledger", "report", "web", "pricing",
-            "proto"},
+            "proto", "base"},
 }
 GRPC_ALLOWED = {"server"}
 # Headers for their own folder only.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/calendar.h"
 #include "compare/compare.h"
 #include "gtest/gtest.h"
 #include "ledger/entries.h"
@@ -80,11 +81,29 @@ std::vector<Ledger::GroupSum> Reference(Ledger& l, const RunRecord& run, GroupBy
         add(PoolName(u.pool), u.start, u.end, u.gpus, od);
         break;
       case GroupBy::kDay:
-        for (int64_t t = u.start; t < u.end;) {
-          const int64_t day = (t - run.sim_start) / 86400;
-          const int64_t to = std::min(u.end, run.sim_start + (day + 1) * 86400);
-          day_names[day] = "day " + std::to_string(day + 1);
-          add(day_names[day], t, to, u.gpus, od);
+      case GroupBy::kWeek:
+      case GroupBy::kMonth:
+      case GroupBy::kQuarter:
+        if (run.start_utc) {
+          // The UTC calendar's periods, cut where each one ends.
+          const base::Period period = by == GroupBy::kDay    ? base::Period::kDay
+                                      : by == GroupBy::kWeek ? base::Period::kWeek
+                                      : by == GroupBy::kMonth ? base::Period::kMonth
+                                                              : base::Period::kQuarter;
+          const int64_t at = *run.start_utc;
+          base::ForEachPeriod(period, at + u.start, at + u.end,
+                              [&](const base::PeriodSpan& p, int64_t from, int64_t to) {
+                                day_names[p.start] = p.label;
+                                add(p.label, from - at, to - at, u.gpus, od);
+                              });
+          break;
+        }
+        // Undated: days and weeks of fixed length from the run's start.
+        for (int64_t t = u.start, len = by == GroupBy::kDay ? 86400 : 7 * 86400; t < u.end;) {
+          const int64_t n = (t - run.sim_start) / len;
+          const int64_t to = std::min(u.end, run.sim_start + (n + 1) * len);
+          day_names[n] = (by == GroupBy::kDay ? "day " : "week ") + std::to_string(n + 1);
+          add(day_names[n], t, to, u.gpus, od);
           t = to;
         }
         break;
@@ -93,7 +112,7 @@ std::vector<Ledger::GroupSum> Reference(Ledger& l, const RunRecord& run, GroupBy
     }
   }
   std::vector<Ledger::GroupSum> out;
-  if (by == GroupBy::kDay) {
+  if (IsPeriod(by)) {
     for (const auto& [day, name] : day_names) out.push_back(groups[name]);
   } else {
     for (const std::string& name : order) out.push_back(groups[name]);
@@ -120,6 +139,14 @@ class TotalsTest : public testing::TempDirTest {
       ASSERT_EQ(run.status, RunStatus::kComplete);
       for (GroupBy by : kGroupBys) {
         if (by == GroupBy::kJob) continue;
+        if (!run.start_utc && (by == GroupBy::kMonth || by == GroupBy::kQuarter)) {
+          // No calendar, no months: refused, whichever way it is read.
+          EXPECT_EQ(ledger_->SumByGroup(run.id, by).status().code(),
+                    absl::StatusCode::kInvalidArgument);
+          EXPECT_EQ(ledger_->SumEntriesByGroup(run.id, by).status().code(),
+                    absl::StatusCode::kInvalidArgument);
+          continue;
+        }
         SCOPED_TRACE(::testing::Message() << "run " << run.id << " by " << GroupByName(by));
         auto stored = ledger_->SumByGroup(run.id, by);
         auto summed = ledger_->SumEntriesByGroup(run.id, by);
@@ -170,6 +197,35 @@ TEST_F(TotalsTest, PlansWithFailuresAndStrategies) {
   auto results = compare::CompareStrategies(*plan, *strategies, {}, *ledger_);
   ASSERT_TRUE(results.ok()) << results.status();
   ExpectTotalsMatchEntries(3 + static_cast<int>(strategies->size()));
+}
+
+// Dated runs: a plan that starts on a date late in a day (its days are UTC
+// days, not days from its start), a trace given one, and a group by seeds;
+// weeks, months and quarters summed from the stored days equal the
+// calendar's periods cut from the entries here.
+TEST_F(TotalsTest, DatedRunsGroupByTheCalendar) {
+  auto plan = traces::LoadPlanFile(kSource + "/traces/deepseek-v3-r1-failures.textproto");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  plan->start_utc = *base::ParseUtc("2024-12-26T21:30:00Z");
+  ASSERT_TRUE(replay::ReplayWorkload(*plan, *ledger_, 1).ok());
+  auto swf = traces::LoadSwfFile(GPULEDGER_TEST_DATA "/lublin_256.swf.gz", {});
+  ASSERT_TRUE(swf.ok()) << swf.status();
+  swf->start_utc = *base::ParseUtc("2023-03-31");
+  ASSERT_TRUE(replay::ReplayWorkload(*swf, *ledger_, 0, {scheduler::Policy::kEasy, -1}).ok());
+  ExpectTotalsMatchEntries(2);
+  auto days = ledger_->SumByGroup(1, GroupBy::kDay);
+  ASSERT_TRUE(days.ok());
+  ASSERT_FALSE(days->empty());
+  // Its first day is the start date's, 2.5 hours long.
+  EXPECT_EQ(days->front().group, "2024-12-26");
+  EXPECT_EQ(days->front().last_end, 9000);
+  auto quarters = ledger_->SumByGroup(1, GroupBy::kQuarter);
+  ASSERT_TRUE(quarters.ok());
+  EXPECT_EQ(quarters->front().group, "2024-Q4");
+  EXPECT_EQ(quarters->front().last_end, 9000 + 5 * 86400);  // the quarter ends with the year
+  auto weeks = ledger_->SumByGroup(2, GroupBy::kWeek);
+  ASSERT_TRUE(weeks.ok());
+  EXPECT_EQ(weeks->front().group, "2023-W13");  // Friday 2023-03-31 is in ISO week 13
 }
 
 TEST_F(TotalsTest, TracesOfManyJobs) {

@@ -169,6 +169,49 @@ TEST_F(VerifyTest, AChangedRunFieldChangesItsDigestOnly) {
   EXPECT_EQ(v.digests, 1);
 }
 
+// A start date is part of a run's content: a dated run verifies, and
+// dating an undated run, moving a date or removing one each changes the
+// digest of that run alone. (An undated run's digest is what it was before
+// runs could have dates: the golden transcripts hold those.)
+TEST_F(VerifyTest, AStartDateIsPartOfTheDigest) {
+  auto l = Open();
+  WriteRun(*l, false);
+  RunRecord dated = Run();
+  dated.start_utc = 1735171200;  // 2024-12-26
+  auto w = l->StartRun(dated, {{"a", "pretrain", "p", 8, 0, 0, 10}});
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE((*w)->AppendEntry(0, 0, 0, 10, 8, Pool::kNone, "0").ok());
+  ASSERT_TRUE((*w)->AppendEntry(-1, CategoryIndex("idle"), 0, 10, 8, Pool::kNone).ok());
+  ASSERT_TRUE((*w)->Finish(RunStatus::kComplete, 0, 10).ok());
+  w->reset();
+  auto back = l->GetRun(2);
+  ASSERT_TRUE(back.ok());
+  ASSERT_TRUE(back->start_utc.has_value());
+  EXPECT_EQ(*back->start_utc, 1735171200);
+  l.reset();
+  Verification v = Verify();
+  EXPECT_TRUE(v.problems.empty()) << Problems(v);
+  EXPECT_EQ(v.digests, 2);
+  for (const char* edit : {"UPDATE runs SET start_utc = 86400 WHERE run_id = 1",
+                           "UPDATE runs SET start_utc = start_utc + 1 WHERE run_id = 2",
+                           "UPDATE runs SET start_utc = NULL WHERE run_id = 2"}) {
+    SCOPED_TRACE(edit);
+    const std::string undo = std::string(edit).find("run_id = 1") != std::string::npos
+                                 ? "UPDATE runs SET start_utc = NULL WHERE run_id = 1"
+                                 : "UPDATE runs SET start_utc = 1735171200 WHERE run_id = 2";
+    Edit(std::string("DROP TRIGGER IF EXISTS runs_final; ") + edit);
+    v = Verify();
+    // The digest differs (and a stored day total may no longer be its day).
+    const std::string run = std::string(edit).find("run_id = 1") != std::string::npos ? "run 1"
+                                                                                       : "run 2";
+    EXPECT_TRUE(absl::StrContains(Problems(v), run + ": content digest differs")) << Problems(v);
+    EXPECT_EQ(v.digests, 1);
+    Edit(undo);
+    v = Verify();
+    EXPECT_EQ(RunProblems(v).size(), 0u) << Problems(v);
+  }
+}
+
 TEST_F(VerifyTest, AChangedEventChangesTheDigest) {
   auto l = Open();
   WriteRun(*l, true);

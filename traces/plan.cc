@@ -25,6 +25,7 @@
 #include "pricing/rates.h"
 #include "traces/failures.h"
 #include "traces/jobtrace.h"
+#include "base/calendar.h"
 #include "base/sha256.h"
 #include "traces/swf.h"
 #include "traces/textproto.h"
@@ -709,6 +710,13 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
   }
   if (absl::Status s = LoadCluster(p, defaults, &w); !s.ok()) return s;
   if (absl::Status s = LoadFailures(p, &w); !s.ok()) return s;
+  if (!plan.start_date().empty()) {
+    absl::StatusOr<int64_t> start = base::ParseUtc(plan.start_date());
+    if (!start.ok()) {
+      return Invalid(p.At("start_date"), absl::StrCat("field start_date: ", start.status().message()));
+    }
+    w.start_utc = *start;
+  }
   // Pricing: defaults, overridden by whatever the plan sets (proto3
   // `optional` fields merge only when present).
   w.pricing = defaults.pricing();

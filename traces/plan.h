@@ -62,6 +62,9 @@ struct Workload {
   std::string failure_model_name;  // as the plan gave it
   int64_t restart_seconds = 0;
   double interruption_window_days = 0;
+  // The UTC instant (seconds since 1970) of simulated second 0: the plan's
+  // start_date, or replay's --start-date; unset: no calendar.
+  std::optional<int64_t> start_utc;
   gpuledger::v1::Pricing pricing;  // built-in defaults, overridden by the plan
   std::vector<PlanJob> jobs;
   // Trace jobs left out, by reason ("run time <= 0", ...).

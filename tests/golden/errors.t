@@ -89,8 +89,8 @@ $ gpuledger compare traces/deepseek-v3-r1.textproto --horizon 4 weeks
 $ gpuledger reply traces/deepseek-v3-r1.textproto
 2> gpuledger: unknown command "reply"; did you mean "replay"? (commands: replay, report, compare, gen, export, serve, ledger, query)
 ? 2
-$ gpuledger report --by month
-2> --by: month not in {job,phase,project,category,pool,day}
+$ gpuledger report --by year
+2> --by: year not in {job,phase,project,category,pool,day,week,month,quarter}
 2> Run with --help for more information.
 ? 2
 $ gpuledger replay
@@ -197,9 +197,9 @@ $ ledger-dump "$TMP/l.sqlite"
 >   1 | 5 | r1 | rl | DeepSeek-R1 | 512 | 0 | 0 | 288282
 > table job_events: event_id, run_id, time, job_id, kind, nodes, cause
 > table run_groups: group_id, plan_name, plan_sha256, policy, first_seed, seeds, created
-> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals, digest
->   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day | a4734a675e46d18cabb01b84916a19f1196477c07a0da7daca32a4cd790c8020
-> user_version 11
+> table runs: run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, sim_start, sim_end, status, metrics, idle_gpu_seconds, down_gpu_seconds, group_id, strategy, writer, totals, digest, start_utc
+>   1 | deepseek-v3-r1 | traces/deepseek-v3-r1.textproto | ed45010973fe0d5a6d3ecd40d9b7e71d026a76e1ac6f9127cdd501455e38acc7 | H800 | 256 | 8 | 700.0 | fcfs | 0 | rental {\n  usd_per_gpu_hour: 2\n}\nowned {\n  capital_usd_per_gpu: 25000\n  network_share: 0\n  depreciation: STRAIGHT_LINE\n  depreciation_years: 4\n  residual_share: 0\n  server_power_factor: 1.82\n  busy_load: 0.75\n  idle_load: 0.75\n  pue: 1.25\n  usd_per_kwh: 0.08\n  operations_share_per_year: 0\n}\n | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z | 0 | 5934378 | complete | jobs_done: 6\nmakespan_seconds: 5934378\nwait_mean_seconds: 1465\nwait_p95_seconds: 8790\nbounded_slowdown_mean: 1.0020629270188521\nutilization: 0.86937194597310785\ngoodput: 1\ndependency_wait_mean_seconds: 4287305.666666667\n | 1587601920 | 0 | NULL |  | $WRITER | phase,project,category,pool,day | a4734a675e46d18cabb01b84916a19f1196477c07a0da7daca32a4cd790c8020 | NULL
+> user_version 12
 # The scheduler's checks, an unknown GPU model, the money bound, a strategy
 # set that does not parse, an unknown pricing profile, a run not there; none
 # of them writes a ledger.

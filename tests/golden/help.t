@@ -18,7 +18,7 @@ $ gpuledger --help
 >   query                       Ask a running gpuledger server
 >
 $ gpuledger --version
-> gpuledger 0.2.0 (ledger schema 11)
+> gpuledger 0.2.0 (ledger schema 12)
 $ gpuledger replay --help
 > Replay a plan (.textproto) into a SQLite ledger and print a summary
 > Usage: gpuledger replay [OPTIONS] plan
@@ -41,6 +41,7 @@ $ gpuledger replay --help
 >   --capacity INT              SWF: GPUs of the cluster (default: the trace's MaxProcs, else MaxNodes)
 >   --gpus-per-node INT=1       GPUs per node (SWF: default 1; job traces: the file's, else the GPU model's)
 >   --schedule-out TEXT         Also write the schedule as CSV: job_id,submit,start,end,gpus
+>   --start-date TEXT           UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) of simulated second 0, over the plan's start_date: reports then group by real days, weeks, months, quarters
 >
 $ gpuledger report --help
 > Print the cost report of a run in a ledger
@@ -55,7 +56,7 @@ $ gpuledger report --help
 >   --pricing TEXT              Reprice the run with a pricing profile: a shipped one (on-demand, on-demand-hyperscaler, reserved-1y, reserved-3y, owned-straight-line, owned-epoch, owned-financed) or a .textproto file
 >   --view TEXT:{rental,owned,both}=both
 >                               Which prices to show
->   --by TEXT:{job,phase,project,category,pool,day}=job
+>   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter}=job
 >                               Group rows by
 >   --format TEXT:{table,csv,json}=table
 >                               Output format
@@ -108,7 +109,7 @@ $ gpuledger export --help
 >   --format TEXT:{focus}=focus Export format
 >   --view TEXT:{owned,rental}=owned
 >                               A plain replay's cluster as bought (owned) or rented by the GPU-hour (rental); strategy replays bill each entry by its pool
->   --epoch TEXT=2025-01-01     Calendar date of simulated second 0 (YYYY-MM-DD, UTC)
+>   --epoch TEXT=2025-01-01     Calendar date of simulated second 0 (YYYY-MM-DD, UTC) for a run without a start date (a dated run's rows carry its own dates)
 >   -o,--output TEXT            Write here instead of standard output
 >
 $ gpuledger serve --help
@@ -176,7 +177,7 @@ $ gpuledger query --help
 >                               Output format
 >   --view TEXT:{rental,owned,both}=both
 >                               report: which prices to show
->   --by TEXT:{job,phase,project,category,pool,day}=job
+>   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter}=job
 >                               report: group rows by
 >   --partial                   report: allow a run that is not complete
 >   --rental-usd FLOAT          report: what if rental cost this many USD per GPU-hour

@@ -117,3 +117,38 @@ class ReplayOverGrpc(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CalendarOverGrpc(ServerTestCase):
+    """A plan with a start_date sent inline: its run carries the date, and
+    reports by day, week, month and quarter carry real dates that sum to
+    the run's total; an undated run has no months (INVALID_ARGUMENT)."""
+
+    def test_dated_plan_groups_by_the_calendar(self):
+        server = self.start_server()
+        with open(DEEPSEEK) as f:
+            text = f.read() + '\nstart_date: "2024-12-30T12:00:00Z"\n'
+        run = server.replay.StartReplay(pb.StartReplayRequest(plan_text=text), timeout=30)
+        self.watch(server, run.name)
+        got = server.ledger.GetRun(pb.GetRunRequest(name=run.name), timeout=30)
+        self.assertEqual(got.start_date, "2024-12-30T12:00:00Z")
+        total = server.ledger.GetCostReport(pb.GetCostReportRequest(name=run.name), timeout=30).total
+        first = {pb.GROUP_BY_DAY: "2024-12-30", pb.GROUP_BY_WEEK: "2025-W01",
+                 pb.GROUP_BY_MONTH: "2024-12", pb.GROUP_BY_QUARTER: "2024-Q4"}
+        for by, label in first.items():
+            r = server.ledger.GetCostReport(pb.GetCostReportRequest(name=run.name, group_by=by), timeout=30)
+            self.assertEqual(r.rows[0].group, label, by)
+            self.assertEqual(r.total.owned_micro_usd, total.owned_micro_usd, by)
+            self.assertEqual(r.total.rental_micro_usd, total.rental_micro_usd, by)
+            self.assertEqual(sum(x.gpu_seconds for x in r.rows), r.total.gpu_seconds, by)
+        # 2024-12-30 is the Monday of ISO week 2025-W01; the quarter is 36 h long.
+        q = server.ledger.GetCostReport(pb.GetCostReportRequest(name=run.name, group_by=pb.GROUP_BY_QUARTER),
+                                        timeout=30)
+        self.assertEqual(q.rows[0].end_seconds - q.rows[0].start_seconds, 36 * 3600)
+        # The same plan without a date.
+        plain = server.replay.StartReplay(pb.StartReplayRequest(plan_name="deepseek-v3-r1"), timeout=30)
+        self.watch(server, plain.name)
+        self.assertEqual(server.ledger.GetRun(pb.GetRunRequest(name=plain.name), timeout=30).start_date, "")
+        details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, server.ledger.GetCostReport,
+                                  pb.GetCostReportRequest(name=plain.name, group_by=pb.GROUP_BY_MONTH))
+        self.assertIn("has no start date", details)
