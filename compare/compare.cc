@@ -17,6 +17,7 @@
 #include "report/format.h"
 #include "replay/replay.h"
 #include "traces/pricing.h"
+#include "pricing/curve.h"
 #include "pricing/strategy.h"
 #include "traces/strategies.h"
 
@@ -87,9 +88,10 @@ absl::Status MergeProfile(const traces::StrategyPlace& place, const std::string&
                absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
                             "\" prices no ", part, " capacity"));
   }
-  pricing->GetReflection()
-      ->MutableMessage(pricing, f)
-      ->MergeFrom(profile->GetReflection()->GetMessage(*profile, f));
+  v1::Pricing only;  // the profile's prices for this pool alone
+  only.GetReflection()->MutableMessage(&only, f)->CopyFrom(
+      profile->GetReflection()->GetMessage(*profile, f));
+  pricing::MergePricing(only, pricing);
   return absl::OkStatus();
 }
 
@@ -266,6 +268,13 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
     int resized = 0;
+    if (pricing::HasMovingPrices(p.pricing)) {
+      // Strategies are priced from a replay's totals at one set of rates.
+      return absl::UnimplementedError(absl::StrCat(
+          "strategy \"", p.s->name(),
+          "\": its prices move, and compare prices strategies at constant prices so far; "
+          "replay the plan and use report or export, which charge each price segment"));
+    }
     // Reserved capacity is paid for whole terms beyond the window.
     const int64_t horizon = pricing::PaidSecondsBound(p.pricing, o.horizon_seconds.value_or(0));
     if (absl::Status s =

@@ -381,6 +381,11 @@ std::vector<Ledger::GroupSum> FoldDays(const RunCalendar& calendar, GroupBy by,
       out.push_back({std::move(label), 0, d.first_start, d.last_end, 0});
     }
     Ledger::GroupSum& g = out.back();
+    for (auto [from, to] : {std::pair{&d.segments, &g.segments},
+                            std::pair{&d.on_demand_segments, &g.on_demand_segments}}) {
+      to->resize(std::max(to->size(), from->size()));
+      for (size_t k = 0; k < from->size(); ++k) (*to)[k] += (*from)[k];
+    }
     g.gpu_seconds += d.gpu_seconds;
     g.on_demand_gpu_seconds += d.on_demand_gpu_seconds;
     g.first_start = std::min(g.first_start, d.first_start);
@@ -392,13 +397,13 @@ std::vector<Ledger::GroupSum> FoldDays(const RunCalendar& calendar, GroupBy by,
 }  // namespace
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumPeriods(
-    int64_t run, GroupBy key, bool from_entries) {
+    int64_t run, GroupBy key, bool from_entries, const std::vector<int64_t>* cuts) {
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
   const RunCalendar calendar = CalendarOf(*r);
   if (absl::Status s = calendar.CanGroup(key, run); !s.ok()) return s;
   absl::StatusOr<std::vector<GroupSum>> days =
-      from_entries ? SumEntriesByGroup(run, GroupBy::kDay) : SumByGroup(run, GroupBy::kDay);
+      from_entries ? SumEntriesByGroup(run, GroupBy::kDay, cuts) : SumByGroup(run, GroupBy::kDay);
   if (!days.ok()) return days.status();
   return FoldDays(calendar, key, *days);
 }
@@ -422,8 +427,9 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, Gr
   });
 }
 
-absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t run, GroupBy key) {
-  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, true);
+absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(
+    int64_t run, GroupBy key, const std::vector<int64_t>* cuts) {
+  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, true, cuts);
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
   absl::StatusOr<RunJobs> jobs = LoadRunJobs(db_, run);
@@ -437,7 +443,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
       if (e.job < 0) return true;
       if (static_cast<size_t>(e.job) >= out.size()) return !(stray = true);
-      AddToGroup(out[e.job], !used[e.job], e.start, e.end, e.gpus, e.pool);
+      AddToGroup(out[e.job], !used[e.job], e.start, e.end, e.gpus, e.pool, cuts);
       used[e.job] = true;
       return true;
     });
@@ -447,7 +453,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(int64_t 
     return out;
   }
   // The other groupings by the rules the writer keeps them by.
-  GroupTotals totals(CalendarOf(*r));
+  GroupTotals totals(CalendarOf(*r), cuts);
   JobRecord j;
   for (size_t k = 0; k < jobs->size(); ++k) {
     j.phase = jobs->phases[k];
@@ -494,6 +500,22 @@ absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
   return q.Int64(0);
+}
+
+absl::StatusOr<Ledger::CapacitySegments> Ledger::CapacityInSegments(
+    int64_t run, const std::vector<int64_t>& cuts) {
+  CapacitySegments out;
+  out.idle.resize(cuts.size() + 1);
+  out.down.resize(cuts.size() + 1);
+  const int idle = CategoryIndex("idle"), down = CategoryIndex("down");
+  absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+    if (e.job >= 0) return true;
+    if (e.category == idle) AddToSegments(out.idle, cuts, e.start, e.end, e.gpus);
+    if (e.category == down) AddToSegments(out.down, cuts, e.start, e.end, e.gpus);
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {

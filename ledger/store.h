@@ -173,6 +173,11 @@ struct ComparisonRecord {
   std::string results;  // bytes
 };
 
+// Adds [start, end) x gpus to `segments`, the spans between `cuts`
+// (increasing; cuts.size() + 1 spans, sized here).
+void AddToSegments(std::vector<int64_t>& segments, const std::vector<int64_t>& cuts,
+                   int64_t start, int64_t end, int64_t gpus);
+
 // A run's calendar: where its days begin and, if it has a start date,
 // the UTC instant of simulated second 0. A dated run's days, ISO weeks,
 // months and quarters are the UTC calendar's ("2024-12-26", "2024-W52",
@@ -316,12 +321,25 @@ class Ledger {
     int64_t first_start = 0;            // earliest start of the group's entries
     int64_t last_end = 0;               // latest end of the group's entries
     int64_t on_demand_gpu_seconds = 0;  // the part held on on-demand capacity
+    // Only when summed with cuts (SumEntriesByGroup): the GPU-seconds (and
+    // their on-demand part) in each segment between the cuts, segment k
+    // being [cuts[k-1], cuts[k]) (from the first entry, to the last).
+    std::vector<int64_t> segments, on_demand_segments;
   };
   absl::StatusOr<std::vector<GroupSum>> SumByGroup(int64_t run, GroupBy key);
   // The same, always summed from the run's entries (never from the totals a
   // complete run stores; SumByGroup reads those): what the totals are
-  // checked against.
-  absl::StatusOr<std::vector<GroupSum>> SumEntriesByGroup(int64_t run, GroupBy key);
+  // checked against. With `cuts` (increasing simulated seconds), each group
+  // also holds its GPU-seconds between consecutive cuts (GroupSum::segments,
+  // cuts.size() + 1 of them): what prices that move are charged on.
+  absl::StatusOr<std::vector<GroupSum>> SumEntriesByGroup(
+      int64_t run, GroupBy key, const std::vector<int64_t>* cuts = nullptr);
+  // The run's idle and down GPU-seconds in each segment between `cuts`.
+  struct CapacitySegments {
+    std::vector<int64_t> idle, down;
+  };
+  absl::StatusOr<CapacitySegments> CapacityInSegments(int64_t run,
+                                                      const std::vector<int64_t>& cuts);
   absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
   // GPU-seconds of nodes under repair (category "down").
   absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
@@ -359,7 +377,8 @@ class Ledger {
  private:
   // Weeks, months or quarters of a run, from its days (stored, or summed
   // from its entries).
-  absl::StatusOr<std::vector<GroupSum>> SumPeriods(int64_t run, GroupBy key, bool from_entries);
+  absl::StatusOr<std::vector<GroupSum>> SumPeriods(int64_t run, GroupBy key, bool from_entries,
+                                                   const std::vector<int64_t>* cuts = nullptr);
   Ledger(sqlite3* db, Clock clock);
   std::string Now() const;
   absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);

@@ -13,17 +13,33 @@ int GroupTotals::Named::Find(const std::string& name) {
   return it->second;
 }
 
+void AddToSegments(std::vector<int64_t>& segments, const std::vector<int64_t>& cuts,
+                   int64_t start, int64_t end, int64_t gpus) {
+  segments.resize(cuts.size() + 1);
+  size_t k = std::upper_bound(cuts.begin(), cuts.end(), start) - cuts.begin();
+  for (int64_t t = start; t < end; ++k) {
+    const int64_t to = k < cuts.size() ? std::min(end, cuts[k]) : end;
+    segments[k] += (to - t) * gpus;
+    t = to;
+  }
+}
+
 void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int64_t gpus,
-                Pool pool) {
+                Pool pool, const std::vector<int64_t>* cuts) {
   const int64_t gs = (end - start) * gpus;
   g.gpu_seconds += gs;
   if (pool == Pool::kOnDemand) g.on_demand_gpu_seconds += gs;
   g.first_start = first ? start : std::min(g.first_start, start);
   g.last_end = first ? end : std::max(g.last_end, end);
+  if (cuts != nullptr) {
+    AddToSegments(g.segments, *cuts, start, end, gpus);
+    g.on_demand_segments.resize(cuts->size() + 1);
+    if (pool == Pool::kOnDemand) AddToSegments(g.on_demand_segments, *cuts, start, end, gpus);
+  }
 }
 
-void GroupTotals::Named::Add(int g, const EntryRow& u) {
-  AddToGroup(groups[g], !used[g], u.start, u.end, u.gpus, u.pool_kind());
+void GroupTotals::Named::Add(int g, const EntryRow& u, const std::vector<int64_t>* cuts) {
+  AddToGroup(groups[g], !used[g], u.start, u.end, u.gpus, u.pool_kind(), cuts);
   used[g] = true;
 }
 
@@ -42,15 +58,15 @@ void GroupTotals::AddEntry(const EntryRow& u) {
     valid_ = false;
     return;
   }
-  phase_.Add(job_phase_[u.job], u);
-  project_.Add(job_project_[u.job], u);
+  phase_.Add(job_phase_[u.job], u, cuts_);
+  project_.Add(job_project_[u.job], u, cuts_);
   // Categories and pools are few: each one's group is looked up once.
   int& category = category_group_[u.category];
   if (category < 0) category = category_.Find(std::string(kCategories[u.category]));
-  category_.Add(category, u);
+  category_.Add(category, u, cuts_);
   int& pool = pool_group_[u.pool];
   if (pool < 0) pool = pool_.Find(PoolName(u.pool_kind()));
-  pool_.Add(pool, u);
+  pool_.Add(pool, u, cuts_);
   ForEachDay(calendar_, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
     auto [it, fresh] = days_.try_emplace(day);
     Ledger::GroupSum& g = it->second;
@@ -62,6 +78,11 @@ void GroupTotals::AddEntry(const EntryRow& u) {
     if (u.pool_kind() == Pool::kOnDemand) g.on_demand_gpu_seconds += (to - from) * u.gpus;
     g.first_start = std::min(g.first_start, from);
     g.last_end = std::max(g.last_end, to);
+    if (cuts_ != nullptr) {
+      AddToSegments(g.segments, *cuts_, from, to, u.gpus);
+      g.on_demand_segments.resize(cuts_->size() + 1);
+      if (u.pool_kind() == Pool::kOnDemand) AddToSegments(g.on_demand_segments, *cuts_, from, to, u.gpus);
+    }
   });
 }
 

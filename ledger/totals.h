@@ -19,13 +19,18 @@ namespace gpuledger::ledger {
 
 // Adds an entry of `gpus` GPUs over [start, end) on `pool` to `g`; `first`
 // says it is the group's first entry (its start and end then stand alone).
+// With `cuts`, also to the group's segments between them (sized on first
+// use).
 void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int64_t gpus,
-                Pool pool);
+                Pool pool, const std::vector<int64_t>* cuts = nullptr);
+
 
 class GroupTotals {
  public:
   // Days are `calendar`'s.
-  explicit GroupTotals(const RunCalendar& calendar) : calendar_(calendar) {}
+  // With `cuts` (which must outlive it), groups also sum by segment.
+  explicit GroupTotals(const RunCalendar& calendar, const std::vector<int64_t>* cuts = nullptr)
+      : calendar_(calendar), cuts_(cuts) {}
 
   // Jobs in ordinal order (0, 1, ...), before any entry of theirs.
   void AddJob(int64_t ordinal, const JobRecord& job);
@@ -49,10 +54,11 @@ class GroupTotals {
     std::vector<bool> used;
     absl::flat_hash_map<std::string, int> index;
     int Find(const std::string& name);
-    void Add(int g, const EntryRow& u);
+    void Add(int g, const EntryRow& u, const std::vector<int64_t>* cuts);
   };
 
   RunCalendar calendar_;
+  const std::vector<int64_t>* cuts_;
   bool valid_ = true;
   Named phase_, project_, category_, pool_;
   int category_group_[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // by category index

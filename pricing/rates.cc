@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "pricing/curve.h"
 
 namespace gpuledger::pricing {
 namespace {
@@ -80,7 +81,7 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
     return absl::InvalidArgumentError(
         absl::StrCat("field ", prefix, "owned.depreciation: unknown value ", o.depreciation()));
   }
-  return absl::OkStatus();
+  return ValidateCurves(p, prefix);
 }
 
 double CapitalUsdPerGpu(const v1::Pricing& p) {

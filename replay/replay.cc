@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
+#include "pricing/curve.h"
 #include "pricing/rates.h"
 #include "replay/metrics.h"
 #include "traces/failures.h"
@@ -31,8 +32,12 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
   pricing::ExactUsd gpu_seconds = static_cast<pricing::ExactUsd>(w.total_gpus()) * window;
   for (const scheduler::JobSpec& j : specs)
     gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
-  return pricing::CheckCostFits(pricing::ComputeRates(w.pricing, w.gpu.tdp_watts()), gpu_seconds,
-                                w.source);
+  if (absl::Status s = pricing::CheckCurvesPlaced(w.pricing, w.start_utc.has_value()); !s.ok())
+    return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
+  // Prices that move are bounded by the highest they can reach in the window.
+  return pricing::CheckCostFits(
+      pricing::ComputeRates(pricing::HighestPrices(w.pricing, window), w.gpu.tdp_watts()),
+      gpu_seconds, w.source);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "pricing/curve.h"
 #include "google/protobuf/text_format.h"
 
 namespace gpuledger::report {
@@ -17,6 +18,7 @@ namespace {
 // after the ledger's, in the order met).
 absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, ledger::GroupBy by,
                          const std::vector<ledger::UsageRecord>& in_flight,
+                         const std::vector<int64_t>* cuts,
                          std::vector<ledger::Ledger::GroupSum>* groups) {
   std::map<std::string, std::string> project;
   if (by == ledger::GroupBy::kProject) {
@@ -36,6 +38,12 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, l
     if (u.pool == ledger::Pool::kOnDemand) it->on_demand_gpu_seconds += gs;
     it->first_start = std::min(it->first_start, start);
     it->last_end = std::max(it->last_end, end);
+    if (cuts != nullptr) {
+      ledger::AddToSegments(it->segments, *cuts, start, end, u.gpus);
+      it->on_demand_segments.resize(cuts->size() + 1);
+      if (u.pool == ledger::Pool::kOnDemand)
+        ledger::AddToSegments(it->on_demand_segments, *cuts, start, end, u.gpus);
+    }
   };
   for (const ledger::UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
@@ -96,7 +104,7 @@ absl::StatusOr<RunPricing> PricingOf(ledger::Ledger& ledger, const ledger::RunRe
           "), so these prices would change nothing"));
     }
   }
-  p.pricing.MergeFrom(*pricing_override);
+  pricing::MergePricing(*pricing_override, &p.pricing);
   if (auto s = pricing::ValidatePricing(p.pricing, "pricing_override."); !s.ok()) return s;
   return p;
 }
@@ -104,12 +112,55 @@ absl::StatusOr<RunPricing> PricingOf(ledger::Ledger& ledger, const ledger::RunRe
 // The report's rows, each priced exactly and rounded by one splitter per
 // view, so the rows of any grouping add up to the same totals, to the
 // micro-dollar: the groups, then idle, down and unused term.
+// With prices that move, a group is charged segment by segment: its
+// GPU-seconds in each segment at that segment's rates (`capacity`: idle and
+// down GPU-seconds by segment). With constant prices there is one segment.
 absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::GroupSum>& groups,
-                     int64_t down, CostReport* report) {
+                     int64_t down, const ledger::Ledger::CapacitySegments* capacity,
+                     CostReport* report) {
   const ledger::RunRecord& run = report->run;
   const pricing::Rates& rates = report->rates;
   // What a GPU-second of the run's own cluster costs, busy, idle or down.
   const pricing::StateRates committed = report->cluster_rates();
+  std::vector<pricing::Rates> seg_rates;
+  std::vector<pricing::StateRates> seg_committed;
+  for (const pricing::PriceSegment& s : report->segments) {
+    seg_rates.push_back(s.rates);
+    seg_committed.push_back(pricing::CapacityRates(s.rates, report->capacity()));
+  }
+  // A group's exact cost in both views, segment by segment when prices move.
+  auto priced = [&](const ledger::Ledger::GroupSum& g) {
+    std::pair<pricing::ExactUsd, pricing::ExactUsd> c{0, 0};
+    if (seg_rates.empty()) {
+      c.first = pricing::ExactCost(g.gpu_seconds, rates.rental);
+      c.second = pricing::ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, committed.busy) +
+                 pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental);
+      return c;
+    }
+    for (size_t k = 0; k < g.segments.size() && k < seg_rates.size(); ++k) {
+      const int64_t od = k < g.on_demand_segments.size() ? g.on_demand_segments[k] : 0;
+      c.first += pricing::ExactCost(g.segments[k], seg_rates[k].rental);
+      c.second += pricing::ExactCost(g.segments[k] - od, seg_committed[k].busy) +
+                  pricing::ExactCost(od, seg_rates[k].rental);
+    }
+    return c;
+  };
+  auto on_demand_cost = [&](const ledger::Ledger::GroupSum& g) {
+    if (seg_rates.empty()) return pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental);
+    pricing::ExactUsd c = 0;
+    for (size_t k = 0; k < g.on_demand_segments.size() && k < seg_rates.size(); ++k)
+      c += pricing::ExactCost(g.on_demand_segments[k], seg_rates[k].rental);
+    return c;
+  };
+  auto capacity_cost = [&](int64_t gpu_seconds, const std::vector<int64_t>* by_segment,
+                           int64_t pricing::StateRates::*state) {
+    if (seg_rates.empty() || by_segment == nullptr)
+      return pricing::ExactCost(gpu_seconds, committed.*state);
+    pricing::ExactUsd c = 0;
+    for (size_t k = 0; k < by_segment->size() && k < seg_committed.size(); ++k)
+      c += pricing::ExactCost((*by_segment)[k], seg_committed[k].*state);
+    return c;
+  };
   pricing::MoneySplitter rental, owned;
   auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
     report->total.gpu_seconds += row.gpu_seconds;
@@ -121,11 +172,10 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
   for (const auto& g : groups) {
     report->busy_gpu_seconds += g.gpu_seconds;
     report->on_demand_gpu_seconds += g.on_demand_gpu_seconds;
-    on_demand += pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental);
-    add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end},
-        pricing::ExactCost(g.gpu_seconds, rates.rental),
-        pricing::ExactCost(g.gpu_seconds - g.on_demand_gpu_seconds, committed.busy) +
-            pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental));
+    on_demand += on_demand_cost(g);
+    const auto [rental_exact, owned_exact] = priced(g);
+    add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end}, rental_exact,
+        owned_exact);
   }
   report->jobs_total = report->total;
   report->jobs_total.group = "all jobs";
@@ -135,11 +185,12 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
   report->jobs_total.last_end = run.sim_end;
   // Idle capacity: nothing to a renter, the full fixed cost to an owner.
   add(CostRow{"idle", report->idle_gpu_seconds, 0, 0, run.sim_start, run.sim_end}, 0,
-      pricing::ExactCost(report->idle_gpu_seconds, committed.idle));
+      capacity_cost(report->idle_gpu_seconds, capacity ? &capacity->idle : nullptr,
+                    &pricing::StateRates::idle));
   // Down capacity: an owner pays for nodes under repair, a renter does not.
   if (down > 0) {
     add(CostRow{"down", down, 0, 0, run.sim_start, run.sim_end}, 0,
-        pricing::ExactCost(down, committed.down));
+        capacity_cost(down, capacity ? &capacity->down : nullptr, &pricing::StateRates::down));
   }
   // Reserved capacity is paid for whole terms: what the term has left after
   // the window is part of the run's cost (as in compare and the FOCUS export).
@@ -148,8 +199,10 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
         pricing::UnusedTermGpuSeconds(p.pricing, run.total_gpus(), report->window_seconds);
     if (after > 0) {
       const int64_t term = pricing::ReservedCommitmentSeconds(p.pricing, report->window_seconds);
+      // At the last term's rate: the one in force when the window ends.
+      const int64_t rate = seg_rates.empty() ? rates.reserved : seg_rates.back().reserved;
       add(CostRow{"unused term", after, 0, 0, run.sim_end, run.sim_start + term}, 0,
-          pricing::ExactCost(after, rates.reserved));
+          pricing::ExactCost(after, rate));
     }
   }
   for (const absl::Status& s : {rental.status(), owned.status()}) {
@@ -181,11 +234,31 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   }
   absl::StatusOr<RunPricing> p = PricingOf(ledger, *run, pricing_override);
   if (!p.ok()) return p.status();
+  if (absl::Status s = ledger::CalendarOf(*run).CanGroup(group_by, run_id); !s.ok()) return s;
+  // Prices that move: the window cut where they change, each group summed
+  // by segment from the entries.
+  std::vector<pricing::PriceSegment> segments;
+  std::vector<int64_t> cuts;
+  std::optional<ledger::Ledger::CapacitySegments> capacity;
+  if (pricing::HasMovingPrices(p->pricing)) {
+    absl::StatusOr<std::vector<pricing::PriceSegment>> s = pricing::PriceSegments(
+        p->pricing, run->gpu_tdp_watts, run->start_utc, run->sim_start,
+        std::max(run->sim_end, run->sim_start));
+    if (!s.ok()) return absl::Status(s.status().code(), absl::StrCat("run ", run_id, ": ", s.status().message()));
+    segments = *std::move(s);
+    for (size_t k = 1; k < segments.size(); ++k) cuts.push_back(segments[k].start);
+    absl::StatusOr<ledger::Ledger::CapacitySegments> c = ledger.CapacityInSegments(run_id, cuts);
+    if (!c.ok()) return c.status();
+    capacity = *std::move(c);
+  }
   absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
-      ledger.SumByGroup(run_id, group_by);
+      segments.empty() ? ledger.SumByGroup(run_id, group_by)
+                       : ledger.SumEntriesByGroup(run_id, group_by, &cuts);
   if (!groups.ok()) return groups.status();
   if (in_flight != nullptr && run->status == ledger::RunStatus::kRunning) {
-    if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight, &*groups); !s.ok())
+    if (absl::Status s = AddInFlight(ledger, *run, group_by, *in_flight,
+                                     segments.empty() ? nullptr : &cuts, &*groups);
+        !s.ok())
       return s;
   }
   absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run_id);
@@ -193,7 +266,9 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   CostReport report;
   report.run = *run;
   report.group_by = group_by;
-  report.rates = pricing::ComputeRates(p->pricing, run->gpu_tdp_watts);
+  report.rates = segments.empty() ? pricing::ComputeRates(p->pricing, run->gpu_tdp_watts)
+                                  : segments.front().rates;
+  report.segments = std::move(segments);
   report.strategy = !run->strategy.empty();
   report.committed = p->committed;
   report.capital_micro_usd =
@@ -206,7 +281,9 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   absl::StatusOr<int64_t> down = ledger.DownGpuSeconds(run_id);
   if (!down.ok()) return down.status();
   report.down_gpu_seconds = *down;
-  if (absl::Status s = AddRows(*p, *groups, *down, &report); !s.ok()) return s;
+  if (absl::Status s = AddRows(*p, *groups, *down, capacity ? &*capacity : nullptr, &report);
+      !s.ok())
+    return s;
   report.total.group = "total";
   report.total.first_start = run->sim_start;
   report.total.last_end = run->sim_end;

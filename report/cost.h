@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "gpuledger/v1/plan.pb.h"
 #include "ledger/store.h"
+#include "pricing/curve.h"
 #include "pricing/rates.h"
 
 namespace gpuledger::report {
@@ -38,7 +39,11 @@ struct CostReport {
   std::vector<CostRow> rows;
   CostRow total;       // the sum of `rows`, field by field
   CostRow jobs_total;  // the sum of the groups' rows (not idle, down or unused term)
-  pricing::Rates rates;
+  pricing::Rates rates;  // at the window's start
+  // Prices that move (pricing::HasMovingPrices): the window's segments of
+  // constant prices, each row charged at each segment's rates for the
+  // GPU-seconds it held in it. Empty when every price is constant.
+  std::vector<pricing::PriceSegment> segments;
   int64_t capital_micro_usd = 0;  // the owned cluster's purchase price
   int64_t window_seconds = 0;     // simulated replay window
   int64_t busy_gpu_seconds = 0;   // held by jobs
@@ -61,12 +66,12 @@ struct CostReport {
   // and what a GPU-second of it costs, busy, idle or down (owned rates,
   // reserved rates, or nothing for a strategy that only rents on demand).
   bool owned_cluster() const { return !strategy || committed == ledger::Pool::kOwned; }
-  pricing::StateRates cluster_rates() const {
-    return pricing::CapacityRates(rates, owned_cluster() ? pricing::Capacity::kOwned
-                                         : committed == ledger::Pool::kReserved
-                                             ? pricing::Capacity::kReserved
-                                             : pricing::Capacity::kNone);
+  pricing::Capacity capacity() const {
+    return owned_cluster()                        ? pricing::Capacity::kOwned
+           : committed == ledger::Pool::kReserved ? pricing::Capacity::kReserved
+                                                  : pricing::Capacity::kNone;
   }
+  pricing::StateRates cluster_rates() const { return pricing::CapacityRates(rates, capacity()); }
   int64_t cluster_busy_gpu_seconds() const { return busy_gpu_seconds - on_demand_gpu_seconds; }
 };
 

@@ -189,12 +189,15 @@ void EachMonth(std::time_t begin, std::time_t end, const F& f) {
 // the same run always rounds the same way.
 class FocusExport {
  public:
-  FocusExport(const ledger::RunRecord& run, const v1::Pricing& pricing, std::time_t epoch,
+  FocusExport(const ledger::RunRecord& run, const v1::Pricing& pricing,
+              std::vector<pricing::PriceSegment> segments, std::time_t epoch,
               ledger::Pool plain_pool, std::map<std::string, std::string> project,
               std::ostream& out, FocusTotals* totals)
       : run_(run),
         pricing_(pricing),
-        rates_(pricing::ComputeRates(pricing, run.gpu_tdp_watts)),
+        segments_(std::move(segments)),
+        rates_(segments_.empty() ? pricing::ComputeRates(pricing, run.gpu_tdp_watts)
+                                 : segments_.front().rates),
         // The capital itself is the purchase row.
         cash_(pricing::OwnedCashRates(rates_)),
         epoch_(epoch),
@@ -231,10 +234,30 @@ class FocusExport {
   void CommittedUsage(const ledger::UsageRecord& e, ledger::Pool pool, int64_t gs, Row* r,
                       int64_t* billed, int64_t* effective);
 
+  // Calls f(from, to) for each calendar month of [from, to), cut further
+  // where prices move, with rates_ and cash_ those in force over the piece
+  // (the first segment's before the window, the last one's after it).
+  template <typename F>
+  void EachPiece(std::time_t from, std::time_t to, const F& f) {
+    EachMonth(from, to, [&](std::time_t a, std::time_t b) {
+      if (segments_.empty()) return f(a, b);
+      for (size_t k = 0; k < segments_.size(); ++k) {
+        const std::time_t lo = k == 0 ? a : std::max(a, epoch_ + segments_[k].start);
+        const std::time_t hi =
+            k + 1 == segments_.size() ? b : std::min(b, epoch_ + segments_[k].end);
+        if (hi <= lo) continue;
+        rates_ = segments_[k].rates;
+        cash_ = pricing::OwnedCashRates(rates_);
+        f(lo, hi);
+      }
+    });
+  }
+
   const ledger::RunRecord& run_;
   const v1::Pricing& pricing_;
-  const pricing::Rates rates_;
-  const pricing::StateRates cash_;  // what an owner pays in cash by the hour
+  const std::vector<pricing::PriceSegment> segments_;
+  pricing::Rates rates_;        // in force over the piece being written
+  pricing::StateRates cash_;    // what an owner pays in cash by the hour
   const std::time_t epoch_;
   const ledger::Pool plain_pool_;
   std::map<std::string, std::string> project_;
@@ -335,7 +358,7 @@ void FocusExport::Usage(const ledger::UsageRecord& e) {
   const ledger::Pool pool = PoolOf(e);
   const bool job = !e.job_id.empty();
   if (pool == ledger::Pool::kOnDemand && !job) return;  // a renter pays nothing for idle capacity
-  EachMonth(epoch_ + e.start, epoch_ + e.end, [&](std::time_t from, std::time_t to) {
+  EachPiece(epoch_ + e.start, epoch_ + e.end, [&](std::time_t from, std::time_t to) {
     const int64_t gs = static_cast<int64_t>(to - from) * e.gpus;
     Row r = Base(from, to);
     r["ChargeCategory"] = "Usage";
@@ -395,7 +418,7 @@ void FocusExport::Reservation() {
   const int64_t committed =
       pricing::ReservedCommitmentSeconds(pricing_, run_.sim_end - run_.sim_start);
   const std::time_t commit_end = window_start() + committed;
-  EachMonth(window_end(), commit_end, [&](std::time_t from, std::time_t to) {
+  EachPiece(window_end(), commit_end, [&](std::time_t from, std::time_t to) {
     const int64_t gs = static_cast<int64_t>(to - from) * gpus;
     Row r = ReservationRow(from, to, gs);
     const int64_t effective = effective_.Take(pricing::ExactCost(gs, rates_.reserved));
@@ -411,7 +434,7 @@ void FocusExport::Reservation() {
     r["x_GpuSeconds"] = absl::StrCat(gs);
     w_.Write(r, 0, effective);
   });
-  EachMonth(window_start(), commit_end, [&](std::time_t from, std::time_t to) {
+  EachPiece(window_start(), commit_end, [&](std::time_t from, std::time_t to) {
     const int64_t gs = static_cast<int64_t>(to - from) * gpus;
     Row r = ReservationRow(from, to, gs);
     const int64_t billed = billed_.Take(pricing::ExactCost(gs, rates_.reserved));
@@ -467,7 +490,14 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   absl::StatusOr<std::vector<ledger::UsageRecord>> entries = ledger.ListUsage(run_id);
   if (!entries.ok()) return entries.status();
 
-  FocusExport e(*run, pricing, *epoch,
+  std::vector<pricing::PriceSegment> segments;
+  if (pricing::HasMovingPrices(pricing)) {
+    absl::StatusOr<std::vector<pricing::PriceSegment>> s = pricing::PriceSegments(
+        pricing, run->gpu_tdp_watts, run->start_utc, run->sim_start, run->sim_end);
+    if (!s.ok()) return s.status();
+    segments = *std::move(s);
+  }
+  FocusExport e(*run, pricing, std::move(segments), *epoch,
                 o.view == "owned" ? ledger::Pool::kOwned : ledger::Pool::kOnDemand,
                 std::move(project), out, totals);
   bool any_owned = false, any_reserved = false;

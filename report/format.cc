@@ -440,6 +440,18 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   add(r.total);
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
   out += "\n" + BeyondWorkText(r);
+  if (!r.segments.empty()) {
+    int64_t lo = r.segments.front().rates.rental, hi = lo;
+    for (const pricing::PriceSegment& s : r.segments) {
+      lo = std::min(lo, s.rates.rental);
+      hi = std::max(hi, s.rates.rental);
+    }
+    absl::StrAppend(&out, "prices move: ", WithThousands(static_cast<int64_t>(r.segments.size())),
+                    " segments of constant prices over the window, each GPU-second charged at "
+                    "those in force (rental from $",
+                    Rate(lo), " to $", Rate(hi),
+                    " per GPU-hour); the rates below are the window's first\n");
+  }
   if (o.rental) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental),
                     " per GPU-hour held by a job; idle capacity costs a renter nothing\n");

@@ -59,6 +59,13 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   static const std::vector<ledger::UsageRecord> kNone;
   const std::vector<ledger::UsageRecord>& extra = in_flight != nullptr ? *in_flight : kNone;
   const ledger::RunRecord& run = report.run;
+  if (!report.segments.empty()) {
+    // Its buckets are priced at one set of rates: not yet segment by segment.
+    return absl::UnimplementedError(absl::StrCat(
+        "run ", run.id,
+        ": its prices move, and the HTML page charts constant prices only so far; the table, "
+        "CSV and JSON reports and the FOCUS export charge each segment"));
+  }
   RunTimeline t;
   t.start = run.sim_start;
   t.end = std::max(run.sim_end, run.sim_start);

@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALLOWED = {
     "base": set(),
     "proto": set(),
-    "pricing": {"proto"},
+    "pricing": {"proto", "base"},
     "scheduler": {"base"},
     "traces": {"proto", "pricing", "base"},
     "ledger": {"base"},

@@ -22,9 +22,11 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "pricing/curve.h"
 #include "pricing/rates.h"
 #include "traces/failures.h"
 #include "traces/jobtrace.h"
+#include "traces/pricing.h"
 #include "base/calendar.h"
 #include "base/sha256.h"
 #include "traces/swf.h"
@@ -720,7 +722,12 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
   // Pricing: defaults, overridden by whatever the plan sets (proto3
   // `optional` fields merge only when present).
   w.pricing = defaults.pricing();
-  w.pricing.MergeFrom(plan.pricing());
+  pricing::MergePricing(plan.pricing(), &w.pricing);
+  if (allow_file_references) {
+    if (auto s = ReadPriceCurveFiles(&w.pricing, p.Dir(), "pricing."); !s.ok()) {
+      return Invalid(loc.AtPath(&tree, plan, "pricing", ""), s.message());
+    }
+  }
   if (auto s = pricing::ValidatePricing(w.pricing, "pricing."); !s.ok()) {
     // Point at the bad field, or the deepest block of it the plan wrote.
     return Invalid(loc.AtPath(&tree, plan, Locator::FieldOf(s.message()), ""), s.message());

@@ -19,6 +19,14 @@ namespace gpuledger::traces {
 // FILE:LINE:COL and the field; NotFound lists the shipped profiles.
 absl::StatusOr<gpuledger::v1::Pricing> LoadPricingProfile(absl::string_view reference);
 
+// Reads the CSV file each price curve of `pricing` names (`csv`, relative to
+// `base_dir` unless absolute) into the curve's points, and clears `csv`, so
+// what is stored with a run holds the prices themselves. Errors:
+// InvalidArgument "field PREFIXrental.usd_per_gpu_hour_curve.csv: PATH:LINE:
+// ..." (NotFound when the file cannot be read).
+absl::Status ReadPriceCurveFiles(gpuledger::v1::Pricing* pricing, absl::string_view base_dir,
+                                 absl::string_view prefix);
+
 // Names of the shipped profiles, sorted.
 std::vector<std::string> PricingProfileNames();
 

@@ -1,0 +1,350 @@
+#include "pricing/curve.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "base/calendar.h"
+
+namespace gpuledger::pricing {
+
+namespace v1 = gpuledger::v1;
+
+namespace {
+
+constexpr double kMinChangePerYear = -0.99;
+constexpr double kMaxChangePerYear = 10;
+
+// One price a curve may move: where its curve and scalar are, and its bounds
+// (ValidatePricing's for the scalar).
+struct Moving {
+  const char* field;  // "rental.usd_per_gpu_hour_curve"
+  const char* unit;   // "per GPU-hour"
+  // A reserved rate is fixed for a term when the term begins: the curve's
+  // value at each term's start holds for the whole term.
+  bool per_term = false;
+  double lo, hi;
+  std::function<bool(const v1::Pricing&)> has;
+  std::function<const v1::PriceCurve&(const v1::Pricing&)> curve;
+  std::function<double(const v1::Pricing&)> base;
+  std::function<v1::PriceCurve*(v1::Pricing*)> mutable_curve;
+  std::function<void(v1::Pricing*, double)> set;
+  std::function<bool(const v1::Pricing&)> has_scalar;
+  std::function<void(v1::Pricing*)> clear;  // the curve
+};
+
+const std::vector<Moving>& Prices() {
+  static const std::vector<Moving> kPrices = {
+      {"rental.usd_per_gpu_hour_curve", "per GPU-hour", false, 0, kMaxUsdPerGpuHour,
+       [](const v1::Pricing& p) { return p.rental().has_usd_per_gpu_hour_curve(); },
+       [](const v1::Pricing& p) -> const v1::PriceCurve& {
+         return p.rental().usd_per_gpu_hour_curve();
+       },
+       [](const v1::Pricing& p) { return p.rental().usd_per_gpu_hour(); },
+       [](v1::Pricing* p) { return p->mutable_rental()->mutable_usd_per_gpu_hour_curve(); },
+       [](v1::Pricing* p, double v) { p->mutable_rental()->set_usd_per_gpu_hour(v); },
+       [](const v1::Pricing& p) { return p.rental().has_usd_per_gpu_hour(); },
+       [](v1::Pricing* p) { p->mutable_rental()->clear_usd_per_gpu_hour_curve(); }},
+      {"reserved.usd_per_gpu_hour_curve", "per GPU-hour", true, 0, kMaxUsdPerGpuHour,
+       [](const v1::Pricing& p) { return p.reserved().has_usd_per_gpu_hour_curve(); },
+       [](const v1::Pricing& p) -> const v1::PriceCurve& {
+         return p.reserved().usd_per_gpu_hour_curve();
+       },
+       [](const v1::Pricing& p) { return p.reserved().usd_per_gpu_hour(); },
+       [](v1::Pricing* p) { return p->mutable_reserved()->mutable_usd_per_gpu_hour_curve(); },
+       [](v1::Pricing* p, double v) { p->mutable_reserved()->set_usd_per_gpu_hour(v); },
+       [](const v1::Pricing& p) { return p.reserved().has_usd_per_gpu_hour(); },
+       [](v1::Pricing* p) { p->mutable_reserved()->clear_usd_per_gpu_hour_curve(); }},
+      {"owned.usd_per_kwh_curve", "per kWh", false, 0, 100,
+       [](const v1::Pricing& p) { return p.owned().has_usd_per_kwh_curve(); },
+       [](const v1::Pricing& p) -> const v1::PriceCurve& { return p.owned().usd_per_kwh_curve(); },
+       [](const v1::Pricing& p) { return p.owned().usd_per_kwh(); },
+       [](v1::Pricing* p) { return p->mutable_owned()->mutable_usd_per_kwh_curve(); },
+       [](v1::Pricing* p, double v) { p->mutable_owned()->set_usd_per_kwh(v); },
+       [](const v1::Pricing& p) { return p.owned().has_usd_per_kwh(); },
+       [](v1::Pricing* p) { p->mutable_owned()->clear_usd_per_kwh_curve(); }},
+  };
+  return kPrices;
+}
+
+absl::Status Invalid(absl::string_view prefix, const Moving& m, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("field ", prefix, m.field, what));
+}
+
+// A curve placed on a run's clock: point instants in simulated seconds.
+struct Placed {
+  std::vector<int64_t> at;
+  std::vector<double> usd;
+  bool linear = false;
+  double base = 0;     // the price with no points
+  double change = 0;   // change_per_year
+  int64_t origin = 0;  // where change_per_year starts with no points
+  int64_t term_start = 0, term = 0;  // per_term: the terms' start and length (0: one)
+};
+
+// A reserved term in seconds (0: the window), as ReservedCommitmentSeconds
+// rounds it.
+int64_t TermSeconds(const v1::Pricing& p) {
+  return p.reserved().term_years() > 0
+             ? static_cast<int64_t>(std::llround(p.reserved().term_years() * kSecondsPerYear))
+             : 0;
+}
+
+double Compound(double usd, double change, int64_t seconds) {
+  if (change == 0 || seconds <= 0) return usd;
+  return usd * std::pow(1 + change, static_cast<double>(seconds) / kSecondsPerYear);
+}
+
+// The curve's value at simulated second s.
+double ValueAt(const Placed& c, int64_t s) {
+  if (c.at.empty()) return Compound(c.base, c.change, s - c.origin);
+  if (s < c.at.front()) return c.usd.front();
+  const size_t i = std::upper_bound(c.at.begin(), c.at.end(), s) - c.at.begin() - 1;
+  if (i + 1 == c.at.size()) return Compound(c.usd[i], c.change, s - c.at[i]);
+  if (!c.linear) return c.usd[i];
+  const double share = static_cast<double>(s - c.at[i]) / static_cast<double>(c.at[i + 1] - c.at[i]);
+  return c.usd[i] + (c.usd[i + 1] - c.usd[i]) * share;
+}
+
+// Every midnight of the run's clock in (lo, hi): UTC midnights for a dated
+// run, multiples of a day from simulated second 0 for another.
+absl::Status AddMidnights(int64_t lo, int64_t hi, int64_t utc_offset, std::set<int64_t>* cuts) {
+  constexpr int64_t kDay = base::kSecondsPerDay;
+  if (hi <= lo) return absl::OkStatus();
+  // First midnight after lo, in simulated seconds.
+  const int64_t u = lo + utc_offset;
+  int64_t m = (u >= 0 ? u / kDay + 1 : -((-u) / kDay)) * kDay - utc_offset;
+  if (m <= lo) m += kDay;
+  for (; m < hi; m += kDay) {
+    cuts->insert(m);
+    if (static_cast<int64_t>(cuts->size()) > kMaxPriceSegments) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "prices that move change more than ", kMaxPriceSegments,
+          " times over the window; shorten the window or use STEP points"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool HasMovingPrices(const v1::Pricing& p) {
+  for (const Moving& m : Prices()) {
+    if (m.has(p)) return true;
+  }
+  return false;
+}
+
+absl::Status ValidateCurves(const v1::Pricing& p, absl::string_view prefix) {
+  for (const Moving& m : Prices()) {
+    if (!m.has(p)) continue;
+    const v1::PriceCurve& c = m.curve(p);
+    if (!c.csv().empty()) {
+      return Invalid(prefix, m, absl::StrCat(".csv: \"", c.csv(),
+                                             "\" can only be read from a file on this machine (a "
+                                             "plan or profile sent inline names no files)"));
+    }
+    if (c.points().empty() && !c.has_change_per_year()) {
+      return Invalid(prefix, m, ": a curve needs points or change_per_year");
+    }
+    if (c.has_change_per_year() &&
+        !(c.change_per_year() >= kMinChangePerYear && c.change_per_year() <= kMaxChangePerYear)) {
+      return Invalid(prefix, m,
+                     absl::StrCat(".change_per_year must be in [", kMinChangePerYear, ", ",
+                                  kMaxChangePerYear, "], got ", c.change_per_year()));
+    }
+    int64_t last = -1;
+    for (int i = 0; i < c.points_size(); ++i) {
+      const v1::PriceCurve::Point& pt = c.points(i);
+      const std::string at = absl::StrCat(".points[", i, "]");
+      absl::StatusOr<int64_t> t = base::ParseUtc(pt.date());
+      if (!t.ok()) return Invalid(prefix, m, absl::StrCat(at, ".date: ", t.status().message()));
+      if (*t <= last) {
+        return Invalid(prefix, m,
+                       absl::StrCat(at, ".date: ", pt.date(),
+                                    " is not after the point before it (points go in date "
+                                    "order, one per instant)"));
+      }
+      last = *t;
+      if (!(std::isfinite(pt.usd()) && pt.usd() >= m.lo && pt.usd() <= m.hi)) {
+        return Invalid(prefix, m,
+                       absl::StrCat(at, ".usd must be in [", m.lo, ", ", m.hi, "], got ", pt.usd()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::Pricing HighestPrices(const v1::Pricing& p, int64_t window) {
+  v1::Pricing out = p;
+  for (const Moving& m : Prices()) {
+    if (!m.has(p)) continue;
+    const v1::PriceCurve& c = m.curve(p);
+    double hi = c.points().empty() ? m.base(p) : 0;
+    for (const auto& pt : c.points()) hi = std::max(hi, pt.usd());
+    if (c.change_per_year() > 0) hi = Compound(hi, c.change_per_year(), std::max<int64_t>(window, 0));
+    m.set(&out, std::isfinite(hi) ? std::min(hi, m.hi) : m.hi);
+  }
+  return out;
+}
+
+absl::Status CheckCurvesPlaced(const v1::Pricing& p, bool dated) {
+  if (dated) return absl::OkStatus();
+  for (const Moving& m : Prices()) {
+    if (m.has(p) && !m.curve(p).points().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field pricing.", m.field,
+          ".points: dated prices need a start date to be placed on; set the plan's start_date "
+          "(or replay --start-date), or give the curve change_per_year alone"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::pair<const char*, v1::PriceCurve*>> SetCurves(v1::Pricing* p) {
+  std::vector<std::pair<const char*, v1::PriceCurve*>> out;
+  for (const Moving& m : Prices()) {
+    if (m.has(*p)) out.emplace_back(m.field, m.mutable_curve(p));
+  }
+  return out;
+}
+
+void MergePricing(const v1::Pricing& over, v1::Pricing* base) {
+  base->MergeFrom(over);
+  for (const Moving& m : Prices()) {
+    if (m.has(over)) {
+      *m.mutable_curve(base) = m.curve(over);
+    } else if (m.has_scalar(over)) {
+      m.clear(base);  // a constant price given over a moving one replaces it
+    }
+  }
+}
+
+absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& pricing,
+                                                        double tdp_watts,
+                                                        std::optional<int64_t> start_utc,
+                                                        int64_t from, int64_t to) {
+  std::vector<PriceSegment> out;
+  if (to < from) to = from;
+  const int64_t offset = start_utc ? *start_utc : 0;  // simulated second -> curve clock
+  std::set<int64_t> cuts;
+  std::vector<std::pair<const Moving*, Placed>> placed;
+  for (const Moving& m : Prices()) {
+    if (!m.has(pricing)) continue;
+    const v1::PriceCurve& c = m.curve(pricing);
+    Placed p;
+    p.linear = c.interpolation() == v1::PriceCurve::LINEAR;
+    p.base = m.base(pricing);
+    p.change = c.change_per_year();
+    if (!c.points().empty() && !start_utc) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field pricing.", m.field,
+          ".points: dated prices need the run's start date; give the plan a start_date (or "
+          "replay --start-date), or use change_per_year alone"));
+    }
+    for (const v1::PriceCurve::Point& pt : c.points()) {
+      absl::StatusOr<int64_t> t = base::ParseUtc(pt.date());
+      if (!t.ok()) return t.status();  // ValidateCurves has passed: not reached
+      p.at.push_back(*t - offset);
+      p.usd.push_back(pt.usd());
+    }
+    if (m.per_term) {
+      // Terms from the window's start; the whole window with no term.
+      const int64_t term = TermSeconds(pricing);
+      p.term_start = from;
+      p.term = term;
+      if (term > 0) {
+        for (int64_t t = from + term; t < to; t += term) cuts.insert(t);
+      }
+      placed.emplace_back(&m, std::move(p));
+      continue;
+    }
+    for (int64_t t : p.at) {
+      if (t > from && t < to) cuts.insert(t);
+    }
+    if (p.linear) {
+      for (size_t i = 0; i + 1 < p.at.size(); ++i) {
+        if (p.usd[i] == p.usd[i + 1]) continue;
+        if (auto s = AddMidnights(std::max(from, p.at[i]), std::min(to, p.at[i + 1]), offset, &cuts);
+            !s.ok())
+          return s;
+      }
+    }
+    if (p.change != 0) {
+      const int64_t after = p.at.empty() ? p.origin : p.at.back();
+      if (auto s = AddMidnights(std::max(from, after), to, offset, &cuts); !s.ok()) return s;
+    }
+    placed.emplace_back(&m, std::move(p));
+  }
+  std::vector<int64_t> bounds = {from};
+  bounds.insert(bounds.end(), cuts.begin(), cuts.end());
+  bounds.push_back(to);
+  out.reserve(bounds.size() - 1);
+  for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+    if (bounds[i + 1] <= bounds[i] && !(from == to && i == 0)) continue;
+    PriceSegment seg;
+    seg.start = bounds[i];
+    seg.end = bounds[i + 1];
+    seg.pricing = pricing;
+    for (const auto& [m, p] : placed) {
+      // A reserved rate is the curve's at the start of the segment's term.
+      const int64_t at = p.term > 0 ? p.term_start + (seg.start - p.term_start) / p.term * p.term
+                         : m->per_term ? p.term_start
+                                       : seg.start;
+      const double v = ValueAt(p, at);
+      if (!(std::isfinite(v) && v >= m->lo && v <= m->hi)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "field pricing.", m->field, " reaches $", v, " ", m->unit, " at ",
+            start_utc ? base::FormatUtc(*start_utc + seg.start)
+                      : absl::StrCat("simulated second ", seg.start),
+            ", outside [", m->lo, ", ", m->hi, "]; bound its change_per_year"));
+      }
+      m->set(&seg.pricing, v);
+      m->clear(&seg.pricing);  // a segment's pricing is a constant profile
+    }
+    seg.rates = ComputeRates(seg.pricing, tdp_watts);
+    out.push_back(std::move(seg));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::PriceCurve::Point>> ParsePriceCsv(absl::string_view text,
+                                                                 absl::string_view path) {
+  std::vector<v1::PriceCurve::Point> out;
+  int line_no = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line.front() == '#') continue;
+    if (out.empty() && line == "date,usd") continue;
+    std::vector<absl::string_view> f = absl::StrSplit(line, ',');
+    const auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", why));
+    };
+    if (f.size() != 2) return bad("expected date,usd");
+    v1::PriceCurve::Point p;
+    const absl::string_view date = absl::StripAsciiWhitespace(f[0]);
+    if (absl::StatusOr<int64_t> t = base::ParseUtc(date); !t.ok()) {
+      return bad(absl::StrCat("date: ", t.status().message()));
+    }
+    double usd = 0;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(f[1]), &usd) || !std::isfinite(usd)) {
+      return bad(absl::StrCat("usd: not a number: \"", f[1], "\""));
+    }
+    p.set_date(std::string(date));
+    p.set_usd(usd);
+    out.push_back(std::move(p));
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no price points (date,usd lines)"));
+  }
+  return out;
+}
+
+}  // namespace gpuledger::pricing
