@@ -581,8 +581,9 @@ CLI::App* AddReport(CLI::App& app, ReportArgs& report) {
       ->excludes(run_opt);
   c->add_option("--pricing", report.pricing,
                 "Reprice the run with a pricing profile: a shipped one (on-demand, "
-                "on-demand-hyperscaler, reserved-1y, reserved-3y, owned-straight-line, "
-                "owned-epoch, owned-financed) or a .textproto file");
+                "on-demand-hyperscaler, on-demand-falling, reserved-1y, reserved-3y, "
+                "reserved-1y-market, owned-straight-line, owned-epoch, owned-financed) or a "
+                ".textproto file");
   c->add_option("--view", report.view, "Which prices to show")
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();

@@ -239,12 +239,27 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const std::vector<v1::Strategy>& strategies,
                                            const CompareOptions& o,
                                            const std::vector<traces::StrategyPlace>& where) {
+  if (pricing::HasMovingPrices(w.pricing)) {
+    // Strategies are priced by their own profiles, at constant prices.
+    return absl::UnimplementedError(absl::StrCat(
+        w.source,
+        ": the plan's prices move, and compare prices each strategy by its own profiles at "
+        "constant prices so far; replay the plan and use report or export, which charge each "
+        "price segment"));
+  }
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
     const traces::StrategyPlace place =
         i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
     absl::StatusOr<Plan> p = Check(strategies[i], w, place, o.allow_profile_files);
     if (!p.ok()) return p.status();
+    if (pricing::HasMovingPrices(p->pricing)) {
+      // Strategies are priced from a replay's totals at one set of rates.
+      return absl::UnimplementedError(absl::StrCat(
+          place.Field("pricing"), ": strategy \"", p->s->name(),
+          "\": its prices move, and compare prices strategies at constant prices so far; "
+          "replay the plan and use report or export, which charge each price segment"));
+    }
     plans.push_back(*p);
   }
   return plans;
@@ -268,13 +283,6 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
     int resized = 0;
-    if (pricing::HasMovingPrices(p.pricing)) {
-      // Strategies are priced from a replay's totals at one set of rates.
-      return absl::UnimplementedError(absl::StrCat(
-          "strategy \"", p.s->name(),
-          "\": its prices move, and compare prices strategies at constant prices so far; "
-          "replay the plan and use report or export, which charge each price segment"));
-    }
     // Reserved capacity is paid for whole terms beyond the window.
     const int64_t horizon = pricing::PaidSecondsBound(p.pricing, o.horizon_seconds.value_or(0));
     if (absl::Status s =

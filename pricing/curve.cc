@@ -194,6 +194,25 @@ v1::Pricing HighestPrices(const v1::Pricing& p, int64_t window) {
   return out;
 }
 
+absl::Status CheckCurvesBounded(const v1::Pricing& p, int64_t window) {
+  for (const Moving& m : Prices()) {
+    if (!m.has(p)) continue;
+    const v1::PriceCurve& c = m.curve(p);
+    if (!(c.change_per_year() > 0)) continue;
+    double hi = c.points().empty() ? m.base(p) : 0;
+    for (const auto& pt : c.points()) hi = std::max(hi, pt.usd());
+    const double reach = Compound(hi, c.change_per_year(), std::max<int64_t>(window, 0));
+    if (!(reach <= m.hi)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field pricing.", m.field, ".change_per_year: rising ", c.change_per_year() * 100,
+          "% a year, the price could reach $", reach, " ", m.unit, " within the replay's longest "
+          "possible window (", window / base::kSecondsPerDay, " days), above the bound of $", m.hi,
+          "; lower the rate of change"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckCurvesPlaced(const v1::Pricing& p, bool dated) {
   if (dated) return absl::OkStatus();
   for (const Moving& m : Prices()) {

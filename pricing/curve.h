@@ -61,6 +61,11 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const gpuledger::v1::Pri
 // money bound of a replay (CheckCostFits), before its window is known.
 gpuledger::v1::Pricing HighestPrices(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
 
+// InvalidArgument naming a curve that could pass its field's bound within
+// `window_seconds` (HighestPrices before the cap): refused before a replay
+// writes anything, rather than when its run is priced.
+absl::Status CheckCurvesBounded(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
+
 // InvalidArgument naming the first curve with dated points when the run
 // has no start date to place them on.
 absl::Status CheckCurvesPlaced(const gpuledger::v1::Pricing& pricing, bool dated);

@@ -32,8 +32,10 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
   pricing::ExactUsd gpu_seconds = static_cast<pricing::ExactUsd>(w.total_gpus()) * window;
   for (const scheduler::JobSpec& j : specs)
     gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
-  if (absl::Status s = pricing::CheckCurvesPlaced(w.pricing, w.start_utc.has_value()); !s.ok())
-    return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
+  for (const absl::Status& s : {pricing::CheckCurvesPlaced(w.pricing, w.start_utc.has_value()),
+                                pricing::CheckCurvesBounded(w.pricing, window)}) {
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
+  }
   // Prices that move are bounded by the highest they can reach in the window.
   return pricing::CheckCostFits(
       pricing::ComputeRates(pricing::HighestPrices(w.pricing, window), w.gpu.tdp_watts()),

@@ -53,7 +53,7 @@ $ gpuledger report --help
 >                               Ledger file
 >   --run INT Excludes: --group Run id (default: the newest complete run)
 >   --group INT Excludes: --run Run group id (from replay --seeds): mean and percentiles over its runs
->   --pricing TEXT              Reprice the run with a pricing profile: a shipped one (on-demand, on-demand-hyperscaler, reserved-1y, reserved-3y, owned-straight-line, owned-epoch, owned-financed) or a .textproto file
+>   --pricing TEXT              Reprice the run with a pricing profile: a shipped one (on-demand, on-demand-hyperscaler, on-demand-falling, reserved-1y, reserved-3y, reserved-1y-market, owned-straight-line, owned-epoch, owned-financed) or a .textproto file
 >   --view TEXT:{rental,owned,both}=both
 >                               Which prices to show
 >   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter}=job
