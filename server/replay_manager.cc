@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "pricing/curve.h"
 #include "pricing/strategy.h"
 #include "server/convert.h"
 
@@ -146,7 +147,14 @@ absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req, 
       std::lock_guard<std::mutex> lock(mu_);
       if (absl::Status s = Room(token); !s.ok()) return s;
     }
-    const pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
+    // Progress is estimated at the prices of simulated second 0 (where they
+    // move, the final figures are charged segment by segment).
+    pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
+    if (pricing::HasMovingPrices(w->pricing)) {
+      absl::StatusOr<std::vector<pricing::PriceSegment>> first =
+          pricing::PriceSegments(w->pricing, w->gpu.tdp_watts(), w->start_utc, 0, 0);
+      if (first.ok() && !first->empty()) rates = first->front().rates;
+    }
     absl::StatusOr<std::unique_ptr<replay::ReplayRun>> run =
         replay::ReplayRun::Start(std::move(*w), writer_, req.seed());
     if (!run.ok()) return run.status();
