@@ -142,10 +142,10 @@ class Crash:
     def kill_schedule(self, counts):
         """Trials until --trials kills have landed while the replay ran (a
         kill drawn after its end counts as a trial, not a kill), at most
-        twice as many trials."""
+        three times as many trials."""
         trial = 0
         while counts["killed"] < self.trials:
-            if trial == 2 * self.trials:
+            if trial == 3 * self.trials:
                 raise Failure(f"only {counts['killed']} of {trial} kills landed while the replay ran")
             counts["trials"] += 1
             yield trial
@@ -155,6 +155,10 @@ class Crash:
         """Runs `start()` (a Popen) and SIGKILLs it at a random instant, trial
         after trial; returns the counts of outcomes."""
         counts = self.new_counts()
+        # The delays are drawn over the timed replay's durations, scaled
+        # down whenever a replay ends before its kill: on a machine busier
+        # while timing than after, replays run faster than timed.
+        scale = 1.0
         for trial in self.kill_schedule(counts):
             when = f"seed {self.seed}, mode {mode}, trial {trial}"
             before = self.runs(ledger)
@@ -163,7 +167,8 @@ class Crash:
             # time its run's rows are written (from its row's appearing to
             # its first run's completion).
             from_row = rng.random() < 0.5
-            delay = rng.uniform(0.0, complete - row if from_row else end)
+            delay = rng.uniform(0.0, (complete - row if from_row else end) * scale)
+            t0 = time.monotonic()
             p, target = start()
             if from_row:
                 self.wait_for_new_run(ledger, before, p)
@@ -173,6 +178,8 @@ class Crash:
                 counts["killed"] += 1
             else:
                 counts["finished first"] += 1
+                if end > 0:
+                    scale = min(scale, 0.9 * (time.monotonic() - t0) / end)
             p.wait()
             new = self.check_after(ledger, before, when, allow_complete=True)
             if not new:
