@@ -4,7 +4,7 @@
 // integer micro-dollars, each figure rounded once, half away from zero, so
 // schedules add up exactly: a loan's principal parts sum to the principal,
 // and a value's monthly falls sum to the cost less the value at the end.
-// The formulas are docs/compare.md's ("Owning over time").
+// (Groundwork: compare does not price purchases by date yet.)
 #ifndef GPULEDGER_PRICING_ASSET_H_
 #define GPULEDGER_PRICING_ASSET_H_
 
