@@ -111,6 +111,7 @@ struct ReplayArgs {
   std::optional<int> seeds;  // Monte Carlo: that many replays, seeds seed..seed+seeds-1
   int threads = 0;           // for them; 0: one per core
   std::string start_date;    // the calendar date of simulated second 0 (over the plan's)
+  bool start_date_given = false;
 };
 
 struct ReportArgs {
@@ -174,7 +175,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
   std::optional<int64_t> start_utc;
-  if (!a.start_date.empty()) {
+  if (a.start_date_given) {
     absl::StatusOr<int64_t> t = base::ParseUtc(a.start_date);
     if (!t.ok()) {
       return Fail(err, absl::InvalidArgumentError(
@@ -562,12 +563,15 @@ CLI::App* AddReplay(CLI::App& app, ReplayArgs& replay) {
   c->add_option("--gpus-per-node", replay.gpus_per_node,
                 "GPUs per node (SWF: default 1; job traces: the file's, else the GPU model's)")
       ->capture_default_str();
-  c->callback([&replay, c] { replay.gpus_per_node_set = c->count("--gpus-per-node") > 0; });
+  c->callback([&replay, c] {
+    replay.gpus_per_node_set = c->count("--gpus-per-node") > 0;
+    replay.start_date_given = c->count("--start-date") > 0;
+  });
   c->add_option("--schedule-out", replay.schedule_out,
                 "Also write the schedule as CSV: job_id,submit,start,end,gpus");
   c->add_option("--start-date", replay.start_date,
-                "UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) of simulated second 0, over the "
-                "plan's start_date: reports then group by real days, weeks, months, quarters");
+                "UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) of simulated second 0; overrides the "
+                "plan's start_date. Reports then group by real days, weeks, months, quarters");
   return c;
 }
 
@@ -587,7 +591,7 @@ CLI::App* AddReport(CLI::App& app, ReportArgs& report) {
   c->add_option("--view", report.view, "Which prices to show")
       ->check(CLI::IsMember({"rental", "owned", "both"}))
       ->capture_default_str();
-  c->add_option("--by", report.by, "Group rows by")
+  c->add_option("--by", report.by, "Group rows by (month and quarter: runs with a start date)")
       ->check(CLI::IsMember(GroupByNames()))
       ->capture_default_str();
   c->add_option("--format", report.format, "Output format")

@@ -143,8 +143,8 @@ absl::Status RunCalendar::CanGroup(GroupBy by, int64_t run_id) const {
   if (dated() || (by != GroupBy::kMonth && by != GroupBy::kQuarter)) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "run ", run_id, " has no start date, so it has no ", GroupByName(by),
-      "s: give its plan a start_date (or replay a trace with --start-date), or group by day or "
-      "week (counted from its start)"));
+      "s: give its plan a start_date (or replay it with --start-date), or group by day or week "
+      "(counted from its start)"));
 }
 
 int64_t RunCalendar::DayIndex(int64_t t) const {

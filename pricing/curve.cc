@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/calendar.h"
@@ -84,7 +85,7 @@ struct Placed {
   bool linear = false;
   double base = 0;     // the price with no points
   double change = 0;   // change_per_year
-  int64_t origin = 0;  // where change_per_year starts with no points
+  int64_t origin = 0;  // where change_per_year starts with no points (the window's start)
   int64_t term_start = 0, term = 0;  // per_term: the terms' start and length (0: one)
 };
 
@@ -181,32 +182,53 @@ absl::Status ValidateCurves(const v1::Pricing& p, absl::string_view prefix) {
   return absl::OkStatus();
 }
 
-v1::Pricing HighestPrices(const v1::Pricing& p, int64_t window) {
+namespace {
+
+// The highest price curve `m` of `p` reaches over a window of `window`
+// seconds from simulated second 0 (UTC `start_utc` when dated): its points
+// and base, and the compounding of change_per_year after its last point (or
+// from the window's start) to the window's end. Not capped.
+double Reach(const Moving& m, const v1::Pricing& p, std::optional<int64_t> start_utc,
+             int64_t window) {
+  const v1::PriceCurve& c = m.curve(p);
+  window = std::max<int64_t>(window, 0);
+  double hi = c.points().empty() ? m.base(p) : 0;
+  for (const auto& pt : c.points()) hi = std::max(hi, pt.usd());
+  if (!(c.change_per_year() > 0)) return hi;
+  double last = m.base(p);
+  int64_t grow = window;
+  if (!c.points().empty()) {
+    last = c.points(c.points_size() - 1).usd();
+    absl::StatusOr<int64_t> t = base::ParseUtc(c.points(c.points_size() - 1).date());
+    if (t.ok() && start_utc) grow = std::max<int64_t>(0, *start_utc + window - *t);
+  }
+  return std::max(hi, Compound(last, c.change_per_year(), grow));
+}
+
+}  // namespace
+
+v1::Pricing HighestPrices(const v1::Pricing& p, std::optional<int64_t> start_utc, int64_t window) {
   v1::Pricing out = p;
   for (const Moving& m : Prices()) {
     if (!m.has(p)) continue;
-    const v1::PriceCurve& c = m.curve(p);
-    double hi = c.points().empty() ? m.base(p) : 0;
-    for (const auto& pt : c.points()) hi = std::max(hi, pt.usd());
-    if (c.change_per_year() > 0) hi = Compound(hi, c.change_per_year(), std::max<int64_t>(window, 0));
+    const double hi = Reach(m, p, start_utc, window);
     m.set(&out, std::isfinite(hi) ? std::min(hi, m.hi) : m.hi);
   }
   return out;
 }
 
-absl::Status CheckCurvesBounded(const v1::Pricing& p, int64_t window) {
+absl::Status CheckCurvesBounded(const v1::Pricing& p, std::optional<int64_t> start_utc,
+                                int64_t window) {
   for (const Moving& m : Prices()) {
     if (!m.has(p)) continue;
-    const v1::PriceCurve& c = m.curve(p);
-    if (!(c.change_per_year() > 0)) continue;
-    double hi = c.points().empty() ? m.base(p) : 0;
-    for (const auto& pt : c.points()) hi = std::max(hi, pt.usd());
-    const double reach = Compound(hi, c.change_per_year(), std::max<int64_t>(window, 0));
+    const double reach = Reach(m, p, start_utc, window);
     if (!(reach <= m.hi)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "field pricing.", m.field, ".change_per_year: rising ", c.change_per_year() * 100,
-          "% a year, the price could reach $", reach, " ", m.unit, " within the replay's longest "
-          "possible window (", window / base::kSecondsPerDay, " days), above the bound of $", m.hi,
+          "field pricing.", m.field, ".change_per_year: rising ",
+          m.curve(p).change_per_year() * 100, "% a year, the price could reach $",
+          absl::StrFormat("%.2f", reach), " ", m.unit,
+          " by the end of the replay's longest possible window (",
+          window / base::kSecondsPerDay, " days), above the bound of $", m.hi,
           "; lower the rate of change"));
     }
   }
@@ -226,10 +248,10 @@ absl::Status CheckCurvesPlaced(const v1::Pricing& p, bool dated) {
   return absl::OkStatus();
 }
 
-std::vector<std::pair<const char*, v1::PriceCurve*>> SetCurves(v1::Pricing* p) {
-  std::vector<std::pair<const char*, v1::PriceCurve*>> out;
+std::vector<SetCurve> SetCurves(v1::Pricing* p) {
+  std::vector<SetCurve> out;
   for (const Moving& m : Prices()) {
-    if (m.has(*p)) out.emplace_back(m.field, m.mutable_curve(p));
+    if (m.has(*p)) out.push_back({m.field, m.mutable_curve(p), m.lo, m.hi});
   }
   return out;
 }
@@ -251,7 +273,9 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& prici
                                                         int64_t from, int64_t to) {
   std::vector<PriceSegment> out;
   if (to < from) to = from;
-  const int64_t offset = start_utc ? *start_utc : 0;  // simulated second -> curve clock
+  // Simulated second -> the curve clock: UTC for a dated run; for another,
+  // seconds from the window's start (its days begin there, as its report's).
+  const int64_t offset = start_utc ? *start_utc : -from;
   std::set<int64_t> cuts;
   std::vector<std::pair<const Moving*, Placed>> placed;
   for (const Moving& m : Prices()) {
@@ -261,6 +285,7 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& prici
     p.linear = c.interpolation() == v1::PriceCurve::LINEAR;
     p.base = m.base(pricing);
     p.change = c.change_per_year();
+    p.origin = from;  // with no points, change_per_year runs from the window's start
     if (!c.points().empty() && !start_utc) {
       return absl::InvalidArgumentError(absl::StrCat(
           "field pricing.", m.field,
@@ -334,8 +359,11 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& prici
 }
 
 absl::StatusOr<std::vector<v1::PriceCurve::Point>> ParsePriceCsv(absl::string_view text,
-                                                                 absl::string_view path) {
+                                                                 absl::string_view path, double lo,
+                                                                 double hi) {
   std::vector<v1::PriceCurve::Point> out;
+  absl::ConsumePrefix(&text, "\xef\xbb\xbf");  // a spreadsheet's byte-order mark
+  int64_t last = -1;
   int line_no = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_no;
@@ -349,13 +377,19 @@ absl::StatusOr<std::vector<v1::PriceCurve::Point>> ParsePriceCsv(absl::string_vi
     if (f.size() != 2) return bad("expected date,usd");
     v1::PriceCurve::Point p;
     const absl::string_view date = absl::StripAsciiWhitespace(f[0]);
-    if (absl::StatusOr<int64_t> t = base::ParseUtc(date); !t.ok()) {
-      return bad(absl::StrCat("date: ", t.status().message()));
+    absl::StatusOr<int64_t> t = base::ParseUtc(date);
+    if (!t.ok()) return bad(absl::StrCat("date: ", t.status().message()));
+    if (*t <= last) {
+      return bad(absl::StrCat("date: ", date,
+                              " is not after the line before it (dates go in order, one per "
+                              "instant)"));
     }
+    last = *t;
     double usd = 0;
     if (!absl::SimpleAtod(absl::StripAsciiWhitespace(f[1]), &usd) || !std::isfinite(usd)) {
       return bad(absl::StrCat("usd: not a number: \"", f[1], "\""));
     }
+    if (usd < lo || usd > hi) return bad(absl::StrCat("usd must be in [", lo, ", ", hi, "], got ", usd));
     p.set_date(std::string(date));
     p.set_usd(usd);
     out.push_back(std::move(p));

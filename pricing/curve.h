@@ -56,30 +56,39 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const gpuledger::v1::Pri
                                                         int64_t from, int64_t to);
 
 // `pricing` with each curve's scalar set to the highest price the curve can
-// reach within `window_seconds` of its points (rates of change compounding
-// upwards over the whole window), capped at the field's bound: for the
-// money bound of a replay (CheckCostFits), before its window is known.
-gpuledger::v1::Pricing HighestPrices(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
+// reach by the end of a window of `window_seconds` from simulated second 0
+// (the UTC instant `start_utc` when dated): its points, and a rate of change
+// compounding upwards from its last point (or the window's start) to the
+// window's end; capped at the field's bound. For the money bound of a
+// replay (CheckCostFits), before its window is known.
+gpuledger::v1::Pricing HighestPrices(const gpuledger::v1::Pricing& pricing,
+                                     std::optional<int64_t> start_utc, int64_t window_seconds);
 
-// InvalidArgument naming a curve that could pass its field's bound within
-// `window_seconds` (HighestPrices before the cap): refused before a replay
+// InvalidArgument naming a curve that could pass its field's bound by the
+// window's end (HighestPrices before the cap): refused before a replay
 // writes anything, rather than when its run is priced.
-absl::Status CheckCurvesBounded(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
+absl::Status CheckCurvesBounded(const gpuledger::v1::Pricing& pricing,
+                                std::optional<int64_t> start_utc, int64_t window_seconds);
 
 // InvalidArgument naming the first curve with dated points when the run
 // has no start date to place them on.
 absl::Status CheckCurvesPlaced(const gpuledger::v1::Pricing& pricing, bool dated);
 
 // The curves `pricing` sets, each with its field's name
-// ("rental.usd_per_gpu_hour_curve").
-std::vector<std::pair<const char*, gpuledger::v1::PriceCurve*>> SetCurves(
-    gpuledger::v1::Pricing* pricing);
+// ("rental.usd_per_gpu_hour_curve") and the range its prices must keep.
+struct SetCurve {
+  const char* field;
+  gpuledger::v1::PriceCurve* curve;
+  double lo, hi;
+};
+std::vector<SetCurve> SetCurves(gpuledger::v1::Pricing* pricing);
 
 // Reads a curve's CSV ("date,usd" lines, an optional "date,usd" header,
-// blank lines and lines starting with '#' skipped) into its points; `path`
-// names it in messages as "PATH:LINE: ...".
+// blank lines and lines starting with '#' skipped, a UTF-8 byte-order mark
+// allowed) into its points, each date after the one before and each price in
+// [lo, hi]; `path` names it in messages as "PATH:LINE: ...".
 absl::StatusOr<std::vector<gpuledger::v1::PriceCurve::Point>> ParsePriceCsv(
-    absl::string_view text, absl::string_view path);
+    absl::string_view text, absl::string_view path, double lo, double hi);
 
 }  // namespace gpuledger::pricing
 

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
+#include "base/calendar.h"
 #include "pricing/curve.h"
 #include "pricing/rates.h"
 #include "replay/metrics.h"
@@ -26,6 +27,15 @@ namespace {
 // hold) over the longest window a replay without failures can have, or the
 // horizon, at the highest of its rates. Failures can stretch a replay
 // beyond this; a report of such a run is refused (OutOfRange) instead.
+// A dated run's every instant must have a date (up to 9999-12-31).
+absl::Status CheckCalendarFits(const traces::Workload& w, int64_t window) {
+  if (!w.start_utc || *w.start_utc + window <= base::kLastUtcSecond) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "its start date, ", base::FormatUtc(*w.start_utc), ", leaves too little calendar: the "
+      "replay's longest possible window (", window / base::kSecondsPerDay,
+      " days) could end after 9999-12-31; give an earlier start date"));
+}
+
 absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<scheduler::JobSpec>& specs,
                             int64_t horizon_seconds) {
   const int64_t window = std::max(scheduler::SerialBound(specs), horizon_seconds);
@@ -33,12 +43,14 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
   for (const scheduler::JobSpec& j : specs)
     gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
   for (const absl::Status& s : {pricing::CheckCurvesPlaced(w.pricing, w.start_utc.has_value()),
-                                pricing::CheckCurvesBounded(w.pricing, window)}) {
+                                pricing::CheckCurvesBounded(w.pricing, w.start_utc, window),
+                                CheckCalendarFits(w, window)}) {
     if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
   }
   // Prices that move are bounded by the highest they can reach in the window.
   return pricing::CheckCostFits(
-      pricing::ComputeRates(pricing::HighestPrices(w.pricing, window), w.gpu.tdp_watts()),
+      pricing::ComputeRates(pricing::HighestPrices(w.pricing, w.start_utc, window),
+                            w.gpu.tdp_watts()),
       gpu_seconds, w.source);
 }
 

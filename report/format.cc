@@ -181,6 +181,20 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
       !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += MetricsJson(m);
   }
+  if (!r.segments.empty()) {
+    // Prices that move: how many segments, and each one's bounds and rates.
+    absl::StrAppend(&out, "  \"price_segments\": [");
+    for (size_t k = 0; k < r.segments.size(); ++k) {
+      const pricing::PriceSegment& s = r.segments[k];
+      absl::StrAppend(&out, k ? ", " : "", "{\"start_seconds\": ", s.start,
+                      ", \"end_seconds\": ", s.end,
+                      ", \"rental_usd_per_gpu_hour\": ", ExactRate(s.rates.rental),
+                      ", \"reserved_usd_per_gpu_hour\": ", ExactRate(s.rates.reserved),
+                      ", \"busy_energy_usd_per_gpu_hour\": ", ExactRate(s.rates.owned_busy_energy),
+                      "}");
+    }
+    out += "],\n";
+  }
   absl::StrAppend(&out, "  \"group_by\": ", JsonString(ledger::GroupByName(r.group_by)),
                   ",\n  \"rows\": [\n");
   for (size_t i = 0; i < r.rows.size(); ++i) {
@@ -388,6 +402,28 @@ void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
   }
 }
 
+// What moved over a run's price segments: each price whose rate changed,
+// from the window's first to its last.
+std::string MovingPricesLine(const CostReport& r) {
+  const pricing::Rates& a = r.segments.front().rates;
+  const pricing::Rates& b = r.segments.back().rates;
+  std::vector<std::string> moved;
+  for (const auto& [name, field] :
+       {std::pair<const char*, int64_t pricing::Rates::*>{"rental", &pricing::Rates::rental},
+        {"reserved", &pricing::Rates::reserved},
+        {"owned energy (busy)", &pricing::Rates::owned_busy_energy}}) {
+    bool changed = false;
+    for (const pricing::PriceSegment& s : r.segments) changed |= s.rates.*field != a.*field;
+    if (changed) {
+      moved.push_back(absl::StrCat(name, " $", Rate(a.*field), " to $", Rate(b.*field)));
+    }
+  }
+  return absl::StrCat("prices move: ", WithThousands(static_cast<int64_t>(r.segments.size())),
+                      " segments of constant prices, each GPU-second charged at those in force (",
+                      moved.empty() ? "no rate changed" : absl::StrJoin(moved, ", "),
+                      " per GPU-hour, first to last segment); the rates below are the first's\n");
+}
+
 std::string Table(const CostReport& r, const ReportOptions& o) {
   const auto& run = r.run;
   std::string out = absl::StrCat(
@@ -440,18 +476,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   add(r.total);
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
   out += "\n" + BeyondWorkText(r);
-  if (!r.segments.empty()) {
-    int64_t lo = r.segments.front().rates.rental, hi = lo;
-    for (const pricing::PriceSegment& s : r.segments) {
-      lo = std::min(lo, s.rates.rental);
-      hi = std::max(hi, s.rates.rental);
-    }
-    absl::StrAppend(&out, "prices move: ", WithThousands(static_cast<int64_t>(r.segments.size())),
-                    " segments of constant prices over the window, each GPU-second charged at "
-                    "those in force (rental from $",
-                    Rate(lo), " to $", Rate(hi),
-                    " per GPU-hour); the rates below are the window's first\n");
-  }
+  if (r.segments.size() > 1) out += MovingPricesLine(r);
   if (o.rental) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental),
                     " per GPU-hour held by a job; idle capacity costs a renter nothing\n");

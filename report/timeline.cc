@@ -63,8 +63,9 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
     // Its buckets are priced at one set of rates: not yet segment by segment.
     return absl::UnimplementedError(absl::StrCat(
         "run ", run.id,
-        ": its prices move, and the HTML page charts constant prices only so far; the table, "
-        "CSV and JSON reports and the FOCUS export charge each segment"));
+        ": its prices move (its own, or the repricing profile's), and the HTML page charts "
+        "constant prices only so far; the table, CSV and JSON reports and the FOCUS export "
+        "charge each segment"));
   }
   RunTimeline t;
   t.start = run.sim_start;

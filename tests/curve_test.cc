@@ -162,16 +162,22 @@ TEST(PriceCurve, MergingReplacesACurveWhole) {
 }
 
 TEST(PriceCurve, CsvPointsNameTheirLine) {
-  auto ok = pricing::ParsePriceCsv("date,usd\n# H100 index\n2025-01-01,2.10\n\n2025-02-01, 1.95\n", "c.csv");
+  auto ok = pricing::ParsePriceCsv("\xef\xbb\xbf" "date,usd\n# H100 index\n2025-01-01,2.10\n\n2025-02-01, 1.95\n",
+                                   "c.csv", 0, 10);
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ(ok->size(), 2u);
   EXPECT_EQ((*ok)[1].date(), "2025-02-01");
   EXPECT_EQ((*ok)[1].usd(), 1.95);
-  EXPECT_EQ(pricing::ParsePriceCsv("2025-01-01,2\n2025-13-01,2\n", "c.csv").status().message(),
+  EXPECT_EQ(pricing::ParsePriceCsv("2025-01-01,2\n2025-13-01,2\n", "c.csv", 0, 10).status().message(),
             "c.csv:2: date: \"2025-13-01\": no such date (expected YYYY-MM-DD or "
             "YYYY-MM-DDTHH:MM:SSZ, UTC)");
-  EXPECT_EQ(pricing::ParsePriceCsv("2025-01-01,two\n", "c.csv").status().message(),
+  EXPECT_EQ(pricing::ParsePriceCsv("2025-01-01,two\n", "c.csv", 0, 10).status().message(),
             "c.csv:1: usd: not a number: \"two\"");
+  EXPECT_EQ(pricing::ParsePriceCsv("2025-01-02,1\n2025-01-01,2\n", "c.csv", 0, 10).status().message(),
+            "c.csv:2: date: 2025-01-01 is not after the line before it (dates go in order, one per "
+            "instant)");
+  EXPECT_EQ(pricing::ParsePriceCsv("2025-01-01,-3\n", "c.csv", 0, 10).status().message(),
+            "c.csv:1: usd must be in [0, 10], got -3");
 }
 
 class MovingPriceReplay : public testing::TempDirTest {
@@ -228,6 +234,32 @@ TEST_F(MovingPriceReplay, AJobAcrossAPriceStepIsChargedEachSegment) {
   EXPECT_EQ(sums.billed, 400'000'000);
   EXPECT_TRUE(absl::StrContains(csv.str(), ",2.000000000,")) << csv.str();
   EXPECT_TRUE(absl::StrContains(csv.str(), ",3.000000000,"));
+}
+
+// Refused before anything is written: a rate of change that has compounded
+// past the bound between its last point and the run's start, and a start
+// date whose longest possible window would run past 9999.
+TEST_F(MovingPriceReplay, CurvesAndDatesThatCannotFitWriteNothing) {
+  for (const char* plan : {R"(
+    name: "grown" start_date: "2025-01-01"
+    cluster { gpu: "H800" nodes: 1 }
+    pricing { rental { usd_per_gpu_hour_curve {
+      points { date: "2000-01-01" usd: 1 } change_per_year: 1 } } }
+    jobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 160 })",
+                           R"(
+    name: "late" start_date: "9999-12-31"
+    cluster { gpu: "H800" nodes: 1 }
+    jobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 1600 })"}) {
+    SCOPED_TRACE(plan);
+    auto w = traces::LoadPlanText(plan, "bad.textproto");
+    ASSERT_TRUE(w.ok()) << w.status();
+    auto r = replay::ReplayWorkload(*w, *ledger_, 1);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(r.status().message(), "bad.textproto: ")) << r.status();
+    auto runs = ledger_->ListRuns();
+    ASSERT_TRUE(runs.ok());
+    EXPECT_TRUE(runs->empty());
+  }
 }
 
 // A plan with failures, its rental moving linearly and its energy price

@@ -41,7 +41,7 @@ absl::StatusOr<v1::Pricing> ParseProfile(absl::string_view text, absl::string_vi
 
 absl::Status ReadPriceCurveFiles(v1::Pricing* pricing, absl::string_view base_dir,
                                  absl::string_view prefix) {
-  for (auto [field, curve] : pricing::SetCurves(pricing)) {
+  for (auto [field, curve, lo, hi] : pricing::SetCurves(pricing)) {
     if (curve->csv().empty()) continue;
     std::string path = curve->csv();
     if (!base_dir.empty() && path.front() != '/') path = absl::StrCat(base_dir, "/", path);
@@ -53,7 +53,7 @@ absl::Status ReadPriceCurveFiles(v1::Pricing* pricing, absl::string_view base_di
     std::ostringstream text;
     text << in.rdbuf();
     absl::StatusOr<std::vector<v1::PriceCurve::Point>> points =
-        pricing::ParsePriceCsv(text.str(), path);
+        pricing::ParsePriceCsv(text.str(), path, lo, hi);
     if (!points.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("field ", prefix, field, ".csv: ", points.status().message()));

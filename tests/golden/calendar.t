@@ -51,7 +51,7 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --run 2 --by week --format csv | hea
 > week 1,344064.000000,688128.000000,278186.745790,1238630400,0,604800
 > week 2,344064.000000,688128.000000,278186.745791,1238630400,604800,1209600
 $ gpuledger report --ledger "$TMP/l.sqlite" --run 2 --by month
-2> gpuledger: run 2 has no start date, so it has no months: give its plan a start_date (or replay a trace with --start-date), or group by day or week (counted from its start)
+2> gpuledger: run 2 has no start date, so it has no months: give its plan a start_date (or replay it with --start-date), or group by day or week (counted from its start)
 ? 2
 # A plan's own start_date, not on a midnight: its first day is the rest of
 # that day.

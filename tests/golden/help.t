@@ -41,7 +41,7 @@ $ gpuledger replay --help
 >   --capacity INT              SWF: GPUs of the cluster (default: the trace's MaxProcs, else MaxNodes)
 >   --gpus-per-node INT=1       GPUs per node (SWF: default 1; job traces: the file's, else the GPU model's)
 >   --schedule-out TEXT         Also write the schedule as CSV: job_id,submit,start,end,gpus
->   --start-date TEXT           UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) of simulated second 0, over the plan's start_date: reports then group by real days, weeks, months, quarters
+>   --start-date TEXT           UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) of simulated second 0; overrides the plan's start_date. Reports then group by real days, weeks, months, quarters
 >
 $ gpuledger report --help
 > Print the cost report of a run in a ledger
@@ -57,7 +57,7 @@ $ gpuledger report --help
 >   --view TEXT:{rental,owned,both}=both
 >                               Which prices to show
 >   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter}=job
->                               Group rows by
+>                               Group rows by (month and quarter: runs with a start date)
 >   --format TEXT:{table,csv,json}=table
 >                               Output format
 >   --partial                   Report a run that is not complete (its figures are partial)

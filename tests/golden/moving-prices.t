@@ -19,7 +19,7 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --view rental
 > ---------------------------------------------------
 > total        160.00      400.00       0.00     0.83
 >
-> prices move: 2 segments of constant prices over the window, each GPU-second charged at those in force (rental from $2.0000 to $3.0000 per GPU-hour); the rates below are the window's first
+> prices move: 2 segments of constant prices, each GPU-second charged at those in force (rental $2.0000 to $3.0000 per GPU-hour, first to last segment); the rates below are the first's
 > rental: $2.0000 per GPU-hour held by a job; idle capacity costs a renter nothing
 >
 > schedule (fcfs):
@@ -60,7 +60,7 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --run 3 --by quarter --view rental -
 > --------------------------------------------------------
 > total     3,376,001.71  5,716,600.57       0.00    68.68
 >
-> prices move: 69 segments of constant prices over the window, each GPU-second charged at those in force (rental from $1.8813 to $2.0000 per GPU-hour); the rates below are the window's first
+> prices move: 69 segments of constant prices, each GPU-second charged at those in force (rental $2.0000 to $1.8813 per GPU-hour, first to last segment); the rates below are the first's
 > rental: $2.0000 per GPU-hour held by a job; idle capacity costs a renter nothing
 >
 > schedule (fcfs):
@@ -88,10 +88,10 @@ $ gpuledger replay "$TMP/csv.textproto" --ledger "$TMP/l.sqlite"
 ? 2
 $ sed 's/points { date: "2025-01-01" usd: 2 } points { date: "2025-01-01T10:00:00Z" usd: 3 }/change_per_year: 10/; s/rental {/rental { usd_per_gpu_hour: 5000/; s/gpu_hours: 160/gpu_hours: 160000/' "$TMP/step.textproto" > "$TMP/grow.textproto"
 $ gpuledger replay "$TMP/grow.textproto" --ledger "$TMP/l.sqlite"
-2> gpuledger: $TMP/grow.textproto: field pricing.rental.usd_per_gpu_hour_curve.change_per_year: rising 1000% a year, the price could reach $1.18837e+06 per GPU-hour within the replay's longest possible window (833 days), above the bound of $10000; lower the rate of change
+2> gpuledger: $TMP/grow.textproto: field pricing.rental.usd_per_gpu_hour_curve.change_per_year: rising 1000% a year, the price could reach $1188369.48 per GPU-hour by the end of the replay's longest possible window (833 days), above the bound of $10000; lower the rate of change
 ? 2
 $ gpuledger report --ledger "$TMP/l.sqlite" --run 1 --html "$TMP/p.html"
-2> gpuledger: run 1: its prices move, and the HTML page charts constant prices only so far; the table, CSV and JSON reports and the FOCUS export charge each segment
+2> gpuledger: run 1: its prices move (its own, or the repricing profile's), and the HTML page charts constant prices only so far; the table, CSV and JSON reports and the FOCUS export charge each segment
 ? 2
 $ sed 's/nodes: 1/nodes: 2/' "$TMP/step.textproto" > "$TMP/two.textproto"
 $ gpuledger compare "$TMP/two.textproto" --ledger "$TMP/c.sqlite"
