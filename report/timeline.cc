@@ -59,14 +59,6 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   static const std::vector<ledger::UsageRecord> kNone;
   const std::vector<ledger::UsageRecord>& extra = in_flight != nullptr ? *in_flight : kNone;
   const ledger::RunRecord& run = report.run;
-  if (!report.segments.empty()) {
-    // Its buckets are priced at one set of rates: not yet segment by segment.
-    return absl::UnimplementedError(absl::StrCat(
-        "run ", run.id,
-        ": its prices move (its own, or the repricing profile's), and the HTML page charts "
-        "constant prices only so far; the table, CSV and JSON reports and the FOCUS export "
-        "charge each segment"));
-  }
   RunTimeline t;
   t.start = run.sim_start;
   t.end = std::max(run.sim_end, run.sim_start);
@@ -133,10 +125,36 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
     return work[it->second];
   };
 
-  // GPU-seconds per bucket: busy (not on demand) and on demand, idle, down;
-  // the series as above.
-  std::vector<int64_t> busy(t.buckets, 0), on_demand(t.buckets, 0), idle(t.buckets, 0),
-      down(t.buckets, 0);
+  // Costs, priced as the report prices its rows (report/cost.cc): each
+  // piece of an entry (cut at buckets and, where prices move, at their
+  // segments) at the rates in force, summed exactly per bucket and part,
+  // then rounded by one splitter per view in bucket order, so the parts of a
+  // view add up to the report's total.
+  const bool owned_cluster = report.owned_cluster();
+  const bool reserved_cluster = report.committed == ledger::Pool::kReserved;
+  struct SegmentRates {
+    pricing::Rates rates;
+    pricing::StateRates committed;
+    int64_t energy;  // busy energy, on an owned cluster
+  };
+  std::vector<SegmentRates> seg;
+  std::vector<int64_t> cuts;  // where a segment after the first begins
+  auto rates_of = [&](const pricing::Rates& r) {
+    return SegmentRates{r, pricing::CapacityRates(r, report.capacity()),
+                        owned_cluster ? r.owned_busy_energy : 0};
+  };
+  if (report.segments.empty()) {
+    seg.push_back(rates_of(report.rates));
+  } else {
+    for (const pricing::PriceSegment& s : report.segments) {
+      if (!seg.empty()) cuts.push_back(s.start);
+      seg.push_back(rates_of(s.rates));
+    }
+  }
+  // Exact amounts per bucket: rental view; capital (busy), energy (busy),
+  // idle and down, on demand.
+  std::vector<pricing::ExactUsd> rent_x(t.buckets, 0), part_x[4];
+  for (auto& v : part_x) v.assign(t.buckets, 0);
   auto add = [&](const ledger::UsageRecord& u) -> absl::Status {
     if (!u.job_id.empty()) {
       auto j = job_index.find(u.job_id);
@@ -149,16 +167,29 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
                                               ") lies outside the run's window"));
     }
     TimelineSeries& s = series_of(u);
-    std::vector<int64_t>* state = u.category == "idle"                 ? &idle
-                                  : u.category == "down"               ? &down
-                                  : u.pool == ledger::Pool::kOnDemand ? &on_demand
-                                                                       : &busy;
+    const bool is_idle = u.category == "idle", is_down = u.category == "down";
+    const bool is_on_demand = !is_idle && !is_down && u.pool == ledger::Pool::kOnDemand;
+    size_t g = std::upper_bound(cuts.begin(), cuts.end(), u.start) - cuts.begin();
     for (int64_t from = u.start; from < u.end;) {
       const int k = static_cast<int>((from - t.start) / t.bucket_seconds);
-      const int64_t to = std::min(u.end, t.BucketEnd(k));
+      int64_t to = std::min(u.end, t.BucketEnd(k));
+      if (g < cuts.size()) to = std::min(to, cuts[g]);
       const int64_t gs = (to - from) * u.gpus;
       s.gpu_seconds[k] += gs;
-      (*state)[k] += gs;
+      const SegmentRates& r = seg[g];
+      if (is_idle) {
+        part_x[2][k] += pricing::ExactCost(gs, r.committed.idle);
+      } else if (is_down) {
+        part_x[2][k] += pricing::ExactCost(gs, r.committed.down);
+      } else if (is_on_demand) {
+        rent_x[k] += pricing::ExactCost(gs, r.rates.rental);
+        part_x[3][k] += pricing::ExactCost(gs, r.rates.rental);
+      } else {
+        rent_x[k] += pricing::ExactCost(gs, r.rates.rental);
+        part_x[0][k] += pricing::ExactCost(gs, r.committed.busy - r.energy);
+        part_x[1][k] += pricing::ExactCost(gs, r.energy);
+      }
+      if (g < cuts.size() && to == cuts[g]) ++g;
       from = to;
     }
     return absl::OkStatus();
@@ -176,14 +207,6 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   }
   for (auto& [name, s] : other) t.usage.push_back(std::move(s));  // categories added later
 
-  // Costs, priced as the report prices its rows (report/cost.cc) and rounded
-  // by one splitter per view in bucket order, so the parts of a view add up
-  // to the report's total.
-  const pricing::Rates& rates = report.rates;
-  const bool owned_cluster = report.owned_cluster();
-  const bool reserved_cluster = report.committed == ledger::Pool::kReserved;
-  const pricing::StateRates committed = report.cluster_rates();
-  const int64_t energy = owned_cluster ? rates.owned_busy_energy : 0;
   int64_t unused_term = 0;
   for (const CostRow& r : report.rows) {
     if (r.group == "unused term") unused_term += r.gpu_seconds;
@@ -199,15 +222,12 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
                                  {"on-demand", std::vector<int64_t>(t.buckets, 0)},
                                  {"unused reserved term", std::vector<int64_t>(t.buckets, 0)}};
   for (int k = 0; k < t.buckets; ++k) {
-    t.rental_micro_usd[k] =
-        rental.Take(pricing::ExactCost(busy[k] + on_demand[k], rates.rental));
-    parts[0].micro_usd[k] = owned.Take(pricing::ExactCost(busy[k], committed.busy - energy));
-    parts[1].micro_usd[k] = owned.Take(pricing::ExactCost(busy[k], energy));
-    parts[2].micro_usd[k] = owned.Take(pricing::ExactCost(idle[k], committed.idle) +
-                                       pricing::ExactCost(down[k], committed.down));
-    parts[3].micro_usd[k] = owned.Take(pricing::ExactCost(on_demand[k], rates.rental));
+    t.rental_micro_usd[k] = rental.Take(rent_x[k]);
+    for (int p = 0; p < 4; ++p) parts[p].micro_usd[k] = owned.Take(part_x[p][k]);
   }
-  parts[4].micro_usd[t.buckets - 1] = owned.Take(pricing::ExactCost(unused_term, rates.reserved));
+  // At the last term's rate, as the report's row.
+  parts[4].micro_usd[t.buckets - 1] =
+      owned.Take(pricing::ExactCost(unused_term, seg.back().rates.reserved));
   for (const absl::Status& s : {rental.status(), owned.status()}) {
     if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", s.message()));
   }

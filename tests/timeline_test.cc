@@ -4,6 +4,7 @@
 // category (or phase, or project) says; each view's costs add up to the
 // report's totals to the micro-dollar, for plain replays, failures and
 // repairs, SWF traces and strategy runs with on-demand use.
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -176,6 +177,41 @@ TEST_F(TimelineTest, PlanByPhase) {
   EXPECT_EQ(t->bars.size(), 6u);
   // Fewer buckets: the same sums.
   EXPECT_EQ(CheckAll(50, 3), 1);
+}
+
+// Prices that move (a falling rent, a stepping energy price, failures and
+// repairs): the chart's money still adds up to the report's totals, and a
+// bucket across a price change is charged each side at its own price.
+TEST_F(TimelineTest, MovingPricesAddUpToTheReport) {
+  const std::string plan = Path("moving.textproto");
+  {
+    std::ifstream in(kSource + "/traces/deepseek-v3-r1-failures.textproto");
+    std::ostringstream text;
+    text << in.rdbuf()
+         << "\nstart_date: \"2024-12-26T07:00:00Z\"\n"
+            "pricing { rental { usd_per_gpu_hour_curve { interpolation: LINEAR\n"
+            "  points { date: \"2025-01-01\" usd: 2.4 } points { date: \"2025-03-01\" usd: 1.7 } } }\n"
+            "  owned { usd_per_kwh_curve { points { date: \"2025-01-01\" usd: 0.08 }\n"
+            "  points { date: \"2025-02-10T13:00:00Z\" usd: 0.11 } } } }\n";
+    std::ofstream(plan) << text.str();
+  }
+  Cli({"replay", plan, "--ledger", LedgerPath(), "--seed", "2"});
+  EXPECT_EQ(CheckAll(), 1);
+  EXPECT_EQ(CheckAll(40, 3), 1);  // buckets of several days, each across many prices
+  // Buckets of a day: the first (Dec 26 07:00 to Dec 27 07:00, before the
+  // first point) is priced at the first point's $2.40.
+  auto l = ledger::Ledger::Open(LedgerPath());
+  auto r = report::BuildCostReport(**l, 1, ledger::GroupBy::kCategory, false);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GT(r->segments.size(), 1u);
+  auto t = report::BuildRunTimeline(**l, *r, 100, 10);
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->bucket_seconds, 86400);
+  int64_t first_day = 0;
+  for (const auto& s : t->usage) {
+    if (s.category != "idle" && s.category != "down") first_day += s.gpu_seconds[0];
+  }
+  EXPECT_EQ(t->rental_micro_usd[0], pricing::CostMicroUsd(first_day, 2'400'000'000));
 }
 
 TEST_F(TimelineTest, FailuresRepairsAndRestarts) {

@@ -77,7 +77,8 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --run 3 --by quarter --view rental -
 > idle,441000.533334,0.000000,1587601920,0,5934378
 > total,3376001.706667,5870002.346667,12153606144,0,5934378
 # Refused: dated prices without a start date, a bad CSV line, a curve that
-# outgrows the money bound, and (not yet) the HTML page and compare.
+# outgrows the money bound, and (not yet) compare; the HTML page charges
+# each segment.
 $ sed '/start_date/d' "$TMP/step.textproto" > "$TMP/undated.textproto"
 $ gpuledger replay "$TMP/undated.textproto" --ledger "$TMP/l.sqlite"
 2> gpuledger: $TMP/undated.textproto: field pricing.rental.usd_per_gpu_hour_curve.points: dated prices need a start date to be placed on; set the plan's start_date (or replay --start-date), or give the curve change_per_year alone
@@ -91,8 +92,7 @@ $ gpuledger replay "$TMP/grow.textproto" --ledger "$TMP/l.sqlite"
 2> gpuledger: $TMP/grow.textproto: field pricing.rental.usd_per_gpu_hour_curve.change_per_year: rising 1000% a year, the price could reach $1188369.48 per GPU-hour by the end of the replay's longest possible window (833 days), above the bound of $10000; lower the rate of change
 ? 2
 $ gpuledger report --ledger "$TMP/l.sqlite" --run 1 --html "$TMP/p.html"
-2> gpuledger: run 1: its prices move (its own, or the repricing profile's), and the HTML page charts constant prices only so far; the table, CSV and JSON reports and the FOCUS export charge each segment
-? 2
+> wrote $TMP/p.html: run 1 (935,730 bytes; open it in a browser, it needs nothing else)
 $ sed 's/nodes: 1/nodes: 2/' "$TMP/step.textproto" > "$TMP/two.textproto"
 $ gpuledger compare "$TMP/two.textproto" --ledger "$TMP/c.sqlite"
 2> gpuledger: $TMP/two.textproto: the plan's prices move, and compare prices each strategy by its own profiles at constant prices so far; replay the plan and use report or export, which charge each price segment
