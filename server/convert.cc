@@ -212,6 +212,32 @@ v1::UsageEntry UsageToProto(const ledger::UsageRecord& u) {
   return p;
 }
 
+namespace {
+
+void RatesToProto(const pricing::Rates& r, v1::CostRates* p) {
+  p->set_rental_nano_usd_per_gpu_hour(r.rental);
+  p->set_owned_depreciation_nano_usd_per_gpu_hour(r.owned_depreciation);
+  p->set_owned_operations_nano_usd_per_gpu_hour(r.owned_operations);
+  p->set_owned_financing_nano_usd_per_gpu_hour(r.owned_financing);
+  p->set_owned_busy_energy_nano_usd_per_gpu_hour(r.owned_busy_energy);
+  p->set_owned_idle_energy_nano_usd_per_gpu_hour(r.owned_idle_energy);
+  p->set_reserved_nano_usd_per_gpu_hour(r.reserved);
+}
+
+pricing::Rates RatesFromProto(const v1::CostRates& p) {
+  pricing::Rates r;
+  r.rental = p.rental_nano_usd_per_gpu_hour();
+  r.owned_depreciation = p.owned_depreciation_nano_usd_per_gpu_hour();
+  r.owned_operations = p.owned_operations_nano_usd_per_gpu_hour();
+  r.owned_financing = p.owned_financing_nano_usd_per_gpu_hour();
+  r.owned_busy_energy = p.owned_busy_energy_nano_usd_per_gpu_hour();
+  r.owned_idle_energy = p.owned_idle_energy_nano_usd_per_gpu_hour();
+  r.reserved = p.reserved_nano_usd_per_gpu_hour();
+  return r;
+}
+
+}  // namespace
+
 v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
   v1::CostReport p;
   *p.mutable_run() = RunToProto(r.run);
@@ -220,14 +246,13 @@ v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
   for (const report::CostRow& row : r.rows) *p.add_rows() = RowToProto(row);
   *p.mutable_jobs_total() = RowToProto(r.jobs_total);
   *p.mutable_total() = RowToProto(r.total);
-  auto* rates = p.mutable_rates();
-  rates->set_rental_nano_usd_per_gpu_hour(r.rates.rental);
-  rates->set_owned_depreciation_nano_usd_per_gpu_hour(r.rates.owned_depreciation);
-  rates->set_owned_operations_nano_usd_per_gpu_hour(r.rates.owned_operations);
-  rates->set_owned_financing_nano_usd_per_gpu_hour(r.rates.owned_financing);
-  rates->set_owned_busy_energy_nano_usd_per_gpu_hour(r.rates.owned_busy_energy);
-  rates->set_owned_idle_energy_nano_usd_per_gpu_hour(r.rates.owned_idle_energy);
-  rates->set_reserved_nano_usd_per_gpu_hour(r.rates.reserved);
+  RatesToProto(r.rates, p.mutable_rates());
+  for (const pricing::PriceSegment& s : r.segments) {
+    v1::PriceSegment* q = p.add_price_segments();
+    q->set_start_seconds(s.start);
+    q->set_end_seconds(s.end);
+    RatesToProto(s.rates, q->mutable_rates());
+  }
   p.set_capital_micro_usd(r.capital_micro_usd);
   p.set_window_seconds(r.window_seconds);
   p.set_busy_gpu_seconds(r.busy_gpu_seconds);
@@ -247,13 +272,14 @@ report::CostReport ReportFromProto(const v1::CostReport& p) {
   for (const auto& row : p.rows()) r.rows.push_back(RowFromProto(row));
   r.jobs_total = RowFromProto(p.jobs_total());
   r.total = RowFromProto(p.total());
-  r.rates.rental = p.rates().rental_nano_usd_per_gpu_hour();
-  r.rates.owned_depreciation = p.rates().owned_depreciation_nano_usd_per_gpu_hour();
-  r.rates.owned_operations = p.rates().owned_operations_nano_usd_per_gpu_hour();
-  r.rates.owned_financing = p.rates().owned_financing_nano_usd_per_gpu_hour();
-  r.rates.owned_busy_energy = p.rates().owned_busy_energy_nano_usd_per_gpu_hour();
-  r.rates.owned_idle_energy = p.rates().owned_idle_energy_nano_usd_per_gpu_hour();
-  r.rates.reserved = p.rates().reserved_nano_usd_per_gpu_hour();
+  r.rates = RatesFromProto(p.rates());
+  for (const v1::PriceSegment& s : p.price_segments()) {
+    pricing::PriceSegment seg;  // its pricing stays empty: the rates are what reports show
+    seg.start = s.start_seconds();
+    seg.end = s.end_seconds();
+    seg.rates = RatesFromProto(s.rates());
+    r.segments.push_back(std::move(seg));
+  }
   r.capital_micro_usd = p.capital_micro_usd();
   r.window_seconds = p.window_seconds();
   r.busy_gpu_seconds = p.busy_gpu_seconds();

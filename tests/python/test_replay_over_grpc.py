@@ -152,3 +152,33 @@ class CalendarOverGrpc(ServerTestCase):
         details = self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, server.ledger.GetCostReport,
                                   pb.GetCostReportRequest(name=plain.name, group_by=pb.GROUP_BY_MONTH))
         self.assertIn("has no start date", details)
+
+    def test_moving_prices_read_the_same_over_grpc(self):
+        # A rental step and a falling energy price: the report over gRPC
+        # (gpuledger query) prints what the local report prints, segments too.
+        server = self.start_server()
+        with open(DEEPSEEK) as f:
+            text = f.read() + '''
+start_date: "2024-12-26"
+pricing { rental { usd_per_gpu_hour_curve { points { date: "2024-12-26" usd: 2 }
+                                            points { date: "2025-02-01T06:00:00Z" usd: 2.6 } } }
+          owned { usd_per_kwh_curve { change_per_year: -0.1 } } }
+'''
+        run = server.replay.StartReplay(pb.StartReplayRequest(plan_text=text), timeout=30)
+        self.watch(server, run.name)
+        r = server.ledger.GetCostReport(pb.GetCostReportRequest(name=run.name), timeout=30)
+        self.assertGreater(len(r.price_segments), 60)
+        self.assertEqual(r.price_segments[0].rates.rental_nano_usd_per_gpu_hour, 2_000_000_000)
+        self.assertEqual(r.price_segments[-1].rates.rental_nano_usd_per_gpu_hour, 2_600_000_000)
+        for fmt in ("table", "json", "csv"):
+            for by in ("job", "month"):
+                code, remote, err = cli("query", "--server", server.address, "report", "--run", "1",
+                                        "--format", fmt, "--by", by)
+                self.assertEqual(code, 0, err)
+                code, here, err = cli("report", "--ledger", self.ledger_path, "--run", "1",
+                                      "--format", fmt, "--by", by)
+                self.assertEqual(code, 0, err)
+                self.assertEqual(remote, here, (fmt, by))
+        code, table, err = cli("report", "--ledger", self.ledger_path, "--run", "1")
+        self.assertEqual(code, 0, err)
+        self.assertIn("prices move: ", table)
