@@ -10,9 +10,6 @@ namespace gpuledger::base {
 
 namespace {
 
-// Floor division, for instants before 1970.
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 const absl::CivilDay kEpoch(1970, 1, 1);
 
 // Reads `n` digits of `s` from `at` into *v.

@@ -17,6 +17,11 @@
 namespace gpuledger::base {
 
 inline constexpr int64_t kSecondsPerDay = 86400;
+
+// a / b rounded towards minus infinity (b != 0).
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 // 9999-12-31T23:59:59Z, the last instant a date here may have.
 inline constexpr int64_t kLastUtcSecond = 253402300799;
 

@@ -115,7 +115,10 @@ const char* GroupByName(GroupBy by) {
   return "";
 }
 
-bool IsStoredGrouping(GroupBy by) { return by != GroupBy::kJob && (by == GroupBy::kDay || !IsPeriod(by)); }
+bool IsStoredGrouping(GroupBy by) {
+  return by != GroupBy::kJob && by != GroupBy::kWeek && by != GroupBy::kMonth &&
+         by != GroupBy::kQuarter;
+}
 
 bool IsPeriod(GroupBy by) {
   return by == GroupBy::kDay || by == GroupBy::kWeek || by == GroupBy::kMonth ||
@@ -125,10 +128,6 @@ bool IsPeriod(GroupBy by) {
 namespace {
 
 constexpr int64_t kWeekSeconds = 7 * base::kSecondsPerDay;
-
-// Floor division: days before 1970 (not reachable from a valid start date,
-// but a corrupt ledger must not make labels wrong silently).
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 base::Period PeriodOfGroup(GroupBy by) {
   return by == GroupBy::kWeek    ? base::Period::kWeek
@@ -148,8 +147,8 @@ absl::Status RunCalendar::CanGroup(GroupBy by, int64_t run_id) const {
 }
 
 int64_t RunCalendar::DayIndex(int64_t t) const {
-  return dated() ? FloorDiv(*start_utc + t, base::kSecondsPerDay)
-                 : FloorDiv(t - sim_start, base::kSecondsPerDay);
+  return dated() ? base::FloorDiv(*start_utc + t, base::kSecondsPerDay)
+                 : base::FloorDiv(t - sim_start, base::kSecondsPerDay);
 }
 
 int64_t RunCalendar::DayEnd(int64_t day) const {
@@ -164,7 +163,7 @@ std::string RunCalendar::DayLabel(int64_t day) const {
 
 std::string RunCalendar::PeriodLabel(GroupBy by, int64_t t) const {
   if (by == GroupBy::kDay) return DayLabel(DayIndex(t));
-  if (!dated()) return "week " + std::to_string(FloorDiv(t - sim_start, kWeekSeconds) + 1);
+  if (!dated()) return "week " + std::to_string(base::FloorDiv(t - sim_start, kWeekSeconds) + 1);
   return base::PeriodOf(PeriodOfGroup(by), *start_utc + t).label;
 }
 

@@ -173,11 +173,6 @@ struct ComparisonRecord {
   std::string results;  // bytes
 };
 
-// Adds [start, end) x gpus to `segments`, the spans between `cuts`
-// (increasing; cuts.size() + 1 spans, sized here).
-void AddToSegments(std::vector<int64_t>& segments, const std::vector<int64_t>& cuts,
-                   int64_t start, int64_t end, int64_t gpus);
-
 // A run's calendar: where its days begin and, if it has a start date,
 // the UTC instant of simulated second 0. A dated run's days, ISO weeks,
 // months and quarters are the UTC calendar's ("2024-12-26", "2024-W52",
@@ -388,6 +383,14 @@ class Ledger {
   Clock clock_;
   int migrated_from_ = 0;
 };
+
+// Adds an entry's piece of `gpus` GPUs over [start, end) on `pool` to `g`;
+// `first` says it is the group's first (its start and end then stand
+// alone). With `cuts`, also to the group's segments between them (sized on
+// first use). What every sum of groups adds with: the ledger's, and a
+// report's usage not yet written.
+void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int64_t gpus,
+                Pool pool, const std::vector<int64_t>* cuts = nullptr);
 
 // Appends one run's events and usage in batched transactions: the first
 // append opens one, and it commits after kRowsPerTransaction rows or at

@@ -70,19 +70,8 @@ void GroupTotals::AddEntry(const EntryRow& u) {
   ForEachDay(calendar_, u.start, u.end, [&](int64_t day, int64_t from, int64_t to) {
     auto [it, fresh] = days_.try_emplace(day);
     Ledger::GroupSum& g = it->second;
-    if (fresh) {
-      g.group = calendar_.DayLabel(day);
-      g.first_start = from;
-    }
-    g.gpu_seconds += (to - from) * u.gpus;
-    if (u.pool_kind() == Pool::kOnDemand) g.on_demand_gpu_seconds += (to - from) * u.gpus;
-    g.first_start = std::min(g.first_start, from);
-    g.last_end = std::max(g.last_end, to);
-    if (cuts_ != nullptr) {
-      AddToSegments(g.segments, *cuts_, from, to, u.gpus);
-      g.on_demand_segments.resize(cuts_->size() + 1);
-      if (u.pool_kind() == Pool::kOnDemand) AddToSegments(g.on_demand_segments, *cuts_, from, to, u.gpus);
-    }
+    if (fresh) g.group = calendar_.DayLabel(day);
+    AddToGroup(g, fresh, from, to, u.gpus, u.pool_kind(), cuts_);
   });
 }
 

@@ -17,13 +17,10 @@
 
 namespace gpuledger::ledger {
 
-// Adds an entry of `gpus` GPUs over [start, end) on `pool` to `g`; `first`
-// says it is the group's first entry (its start and end then stand alone).
-// With `cuts`, also to the group's segments between them (sized on first
-// use).
-void AddToGroup(Ledger::GroupSum& g, bool first, int64_t start, int64_t end, int64_t gpus,
-                Pool pool, const std::vector<int64_t>* cuts = nullptr);
-
+// Adds [start, end) x gpus to `segments`, the spans between `cuts`
+// (increasing; cuts.size() + 1 spans, sized here).
+void AddToSegments(std::vector<int64_t>& segments, const std::vector<int64_t>& cuts,
+                   int64_t start, int64_t end, int64_t gpus);
 
 class GroupTotals {
  public:

@@ -31,19 +31,8 @@ absl::Status AddInFlight(ledger::Ledger& ledger, const ledger::RunRecord& run, l
   for (size_t i = 0; i < groups->size(); ++i) index.emplace((*groups)[i].group, i);
   auto add = [&](const std::string& key, const ledger::UsageRecord& u, int64_t start, int64_t end) {
     auto [at, fresh] = index.emplace(key, groups->size());
-    if (fresh) groups->push_back({key, 0, start, end, 0});
-    ledger::Ledger::GroupSum* it = &(*groups)[at->second];
-    const int64_t gs = (end - start) * u.gpus;
-    it->gpu_seconds += gs;
-    if (u.pool == ledger::Pool::kOnDemand) it->on_demand_gpu_seconds += gs;
-    it->first_start = std::min(it->first_start, start);
-    it->last_end = std::max(it->last_end, end);
-    if (cuts != nullptr) {
-      ledger::AddToSegments(it->segments, *cuts, start, end, u.gpus);
-      it->on_demand_segments.resize(cuts->size() + 1);
-      if (u.pool == ledger::Pool::kOnDemand)
-        ledger::AddToSegments(it->on_demand_segments, *cuts, start, end, u.gpus);
-    }
+    if (fresh) groups->push_back({key});
+    ledger::AddToGroup((*groups)[at->second], fresh, start, end, u.gpus, u.pool, cuts);
   };
   for (const ledger::UsageRecord& u : in_flight) {
     if (u.end <= u.start) continue;
@@ -234,7 +223,6 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   }
   absl::StatusOr<RunPricing> p = PricingOf(ledger, *run, pricing_override);
   if (!p.ok()) return p.status();
-  if (absl::Status s = ledger::CalendarOf(*run).CanGroup(group_by, run_id); !s.ok()) return s;
   // Prices that move: the window cut where they change, each group summed
   // by segment from the entries.
   std::vector<pricing::PriceSegment> segments;
