@@ -302,7 +302,7 @@ namespace {
 absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
                            const scheduler::RunSummary& sum, int paid_gpus, StrategyResult* r) {
   const std::string who = absl::StrCat("strategy \"", p.s->name(), "\": ");
-  const pricing::Rates rates = pricing::ComputeRates(p.pricing, w.gpu.tdp_watts());
+  const pricing::Rates rates = pricing::ComputeRates(p.pricing, w.gpu.tdp_watts(), w.gpu.gpus_per_node());
   const int64_t capacity = static_cast<int64_t>(paid_gpus) * r->horizon_seconds;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   r->breakeven_utilization = nan;
@@ -318,7 +318,7 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
     if (!amortized.ok()) return amortized.status();
     r->amortized_micro_usd = *amortized;
     r->breakeven_utilization = pricing::BreakEvenUtilization(rates);
-    r->capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus);
+    r->capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus, w.gpu.gpus_per_node());
   } else if (r->committed == ledger::Pool::kReserved) {
     committed = pricing::ReservedPoolCost(p.pricing, rates, paid_gpus, r->horizon_seconds);
     r->breakeven_utilization = pricing::ReservedBreakEvenUtilization(p.pricing);
@@ -336,7 +336,7 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
     r->committed_utilization = static_cast<double>(r->committed_busy_gpu_seconds) / capacity;
   }
   if (r->committed == ledger::Pool::kOwned) {
-    r->breakeven_months = pricing::BreakEvenMonths(p.pricing, rates, r->committed_utilization);
+    r->breakeven_months = pricing::BreakEvenMonths(p.pricing, w.gpu.gpus_per_node(), rates, r->committed_utilization);
   }
   return absl::OkStatus();
 }

@@ -24,14 +24,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(pr::ValidatePricing(merged, "").ok());
   constexpr int64_t kYearGpuSeconds = int64_t{100'000} * 8766 * 3600;
   for (const gpuledger::v1::GpuModel& m : tr::BuiltinDefaults().gpu_models()) {
-    const pr::Rates r = pr::ComputeRates(merged, m.tdp_watts());
+    const pr::Rates r = pr::ComputeRates(merged, m.tdp_watts(), m.gpus_per_node());
     for (int64_t rate : {r.rental, r.owned_busy(), r.owned_idle(), r.owned_down(), r.reserved}) {
       FUZZ_CHECK(rate >= 0);
       (void)pr::CostMicroUsd(kYearGpuSeconds, rate);
     }
     (void)pr::BreakEvenUtilization(r);
   }
-  (void)pr::CapitalUsdPerGpu(merged);
-  (void)pr::CapitalMicroUsd(merged, 100'000);
+  (void)pr::CapitalUsdPerGpu(merged, m.gpus_per_node());
+  (void)pr::CapitalMicroUsd(merged, 100'000, m.gpus_per_node());
   return 0;
 }

@@ -268,7 +268,7 @@ void MergePricing(const v1::Pricing& over, v1::Pricing* base) {
 }
 
 absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& pricing,
-                                                        double tdp_watts,
+                                                        double tdp_watts, int gpus_per_node,
                                                         std::optional<int64_t> start_utc,
                                                         int64_t from, int64_t to) {
   std::vector<PriceSegment> out;
@@ -352,7 +352,7 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& prici
       m->set(&seg.pricing, v);
       m->clear(&seg.pricing);  // a segment's pricing is a constant profile
     }
-    seg.rates = ComputeRates(seg.pricing, tdp_watts);
+    seg.rates = ComputeRates(seg.pricing, tdp_watts, gpus_per_node);
     out.push_back(std::move(seg));
   }
   return out;

@@ -45,13 +45,14 @@ struct PriceSegment {
 
 // The segments of [from, to) for a run whose simulated second 0 is the UTC
 // instant `start_utc` (unset: undated; a curve with points then cannot be
-// placed and is InvalidArgument), for a GPU of `tdp_watts`. One segment when
+// placed and is InvalidArgument), for a GPU of `tdp_watts` in nodes of
+// `gpus_per_node`. One segment when
 // nothing moves. A price a curve takes past its field's bound (a rate of
 // change compounding for decades) is InvalidArgument naming the field and
 // the instant; more than kMaxPriceSegments segments is InvalidArgument too.
 inline constexpr int64_t kMaxPriceSegments = 1'000'000;
 absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const gpuledger::v1::Pricing& pricing,
-                                                        double tdp_watts,
+                                                        double tdp_watts, int gpus_per_node,
                                                         std::optional<int64_t> start_utc,
                                                         int64_t from, int64_t to);
 

@@ -46,6 +46,16 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
         check("owned.server_multiplier", o.server_multiplier(), 0, 100),
         check("owned.value_decline_oom_per_year", o.value_decline_oom_per_year(), 0, 10),
         check("owned.cost_of_capital_per_year", o.cost_of_capital_per_year(), 0, 10),
+        check("owned.usd_per_node", o.usd_per_node(), 0, 10 * kMaxCapital),
+        check("owned.installation_usd_per_node", o.installation_usd_per_node(), 0,
+              10 * kMaxCapital),
+        check("owned.resale_share", o.resale_share(), 0, 1),
+        // CBRE: $184.06 per kW-month in North America, H2 2024 (FACTS.md).
+        check("owned.colocation_usd_per_kw_month", o.colocation_usd_per_kw_month(), 0, 1e5),
+        check("owned.support_usd_per_node_year", o.support_usd_per_node_year(), 0, kMaxCapital),
+        check("owned.staff_usd_per_node_year", o.staff_usd_per_node_year(), 0, kMaxCapital),
+        check("owned.network_usd_per_gpu_hour", o.network_usd_per_gpu_hour(), 0, kMaxHourly),
+        check("owned.storage_usd_per_gpu_hour", o.storage_usd_per_gpu_hour(), 0, kMaxHourly),
         check("reserved.usd_per_gpu_hour", p.reserved().usd_per_gpu_hour(), 0, kMaxHourly),
         check("reserved.term_years", p.reserved().term_years(), 0, 1000)}) {
     if (!s.ok()) return s;
@@ -64,12 +74,14 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
                      "1.64), got ",
                      o.server_multiplier()));
   }
-  if (CapitalUsdPerGpu(p) > 10 * kMaxCapital) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("field ", prefix,
-                     "owned: capital per GPU with its server and network share must be at "
-                     "most $",
-                     10 * kMaxCapital, ", got $", CapitalUsdPerGpu(p)));
+  // Checked as if a node had one GPU, the most a node's costs can add to a
+  // GPU's, so the bound holds for every GPU model.
+  if (CapitalUsdPerGpu(p, 1) > 10 * kMaxCapital) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", prefix,
+        "owned: capital per GPU with its server, network share and its node's costs must be "
+        "at most $",
+        10 * kMaxCapital, ", got $", CapitalUsdPerGpu(p, 1)));
   }
   if (o.depreciation() == v1::EPOCH_AI && !(o.value_decline_oom_per_year() > 0)) {
     return absl::InvalidArgumentError(
@@ -84,11 +96,16 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
   return ValidateCurves(p, prefix);
 }
 
-double CapitalUsdPerGpu(const v1::Pricing& p) {
+double HardwareUsdPerGpu(const v1::Pricing& p, int gpus_per_node) {
   const auto& o = p.owned();
   const double base =
       o.chip_usd() > 0 ? o.chip_usd() * o.server_multiplier() : o.capital_usd_per_gpu();
-  return base * (1.0 + o.network_share());
+  return (base + o.usd_per_node() / gpus_per_node) * (1.0 + o.network_share());
+}
+
+double CapitalUsdPerGpu(const v1::Pricing& p, int gpus_per_node) {
+  return HardwareUsdPerGpu(p, gpus_per_node) +
+         p.owned().installation_usd_per_node() / gpus_per_node;
 }
 
 double ResidualShare(const v1::OwnedProfile& o) {
@@ -105,12 +122,12 @@ double BreakEvenUtilization(const Rates& r) {
   return denominator > 0 && u <= 1 ? u : std::numeric_limits<double>::infinity();
 }
 
-Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
+Rates ComputeRates(const v1::Pricing& p, double tdp_watts, int gpus_per_node) {
   const auto& o = p.owned();
   Rates r;
   r.rental = Nano(p.rental().usd_per_gpu_hour());
   r.reserved = Nano(p.reserved().usd_per_gpu_hour());
-  const double capital = CapitalUsdPerGpu(p);
+  const double capital = CapitalUsdPerGpu(p, gpus_per_node);
   const double life_hours = o.depreciation_years() * kSecondsPerYear / 3600.0;
   const double hours_per_year = kSecondsPerYear / 3600.0;
   // The value lost over the life, spread evenly over every hour of it: the
@@ -126,7 +143,21 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
     average_share = (1.0 - residual) / k;
   }
   r.owned_financing = Nano(capital * average_share * o.cost_of_capital_per_year() / hours_per_year);
-  r.owned_operations = Nano(capital * o.operations_share_per_year() / (kSecondsPerYear / 3600.0));
+  // Operations: a share of capital a year, support and staff per node-year,
+  // network and storage per GPU-hour, all accruing whatever the GPU does.
+  r.owned_operations =
+      Nano((capital * o.operations_share_per_year() +
+            (o.support_usd_per_node_year() + o.staff_usd_per_node_year()) / gpus_per_node) /
+               hours_per_year +
+           o.network_usd_per_gpu_hour() + o.storage_usd_per_gpu_hour());
+  if (o.colocation_usd_per_kw_month() > 0) {
+    // Colocation: the servers' power (TDP x server factor) rented by the
+    // kW-month, electricity included; no energy by the hour.
+    const double kw = tdp_watts / 1000.0 * o.server_power_factor();
+    r.owned_operations +=
+        Nano(kw * o.colocation_usd_per_kw_month() / (hours_per_year / 12.0));
+    return r;
+  }
   // kW at the wall per GPU x $/kWh: TDP x server factor x load x PUE.
   const double kw = tdp_watts / 1000.0 * o.server_power_factor() * o.pue();
   r.owned_busy_energy = Nano(kw * o.busy_load() * o.usd_per_kwh());
@@ -134,12 +165,12 @@ Rates ComputeRates(const v1::Pricing& p, double tdp_watts) {
   return r;
 }
 
-int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus) {
+int64_t CapitalMicroUsd(const v1::Pricing& p, int gpus, int gpus_per_node) {
   // A whole number of micro-dollars per GPU, times the GPUs: the purchase is
   // exactly its unit price x quantity (the FOCUS export shows both).
   // ValidatePricing keeps a GPU's capital within $1e9, so it fits; the
   // product saturates rather than wraps (BuildCostReport refuses that).
-  const __int128 micro = static_cast<__int128>(std::llround(CapitalUsdPerGpu(p) * 1e6)) * gpus;
+  const __int128 micro = static_cast<__int128>(std::llround(CapitalUsdPerGpu(p, gpus_per_node) * 1e6)) * gpus;
   return micro >= kMaxMicroUsd ? kMaxMicroUsd : static_cast<int64_t>(micro);
 }
 

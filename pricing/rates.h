@@ -47,12 +47,17 @@ struct Rates {
 // pricing.owned.pue must be in [1, 10], got 0.5".
 absl::Status ValidatePricing(const gpuledger::v1::Pricing& pricing, absl::string_view prefix);
 
-// Rates for a GPU of `tdp_watts` under `pricing`.
-Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts);
+// Rates for a GPU of `tdp_watts` in nodes of `gpus_per_node` under
+// `pricing` (a node's costs are shared by its GPUs).
+Rates ComputeRates(const gpuledger::v1::Pricing& pricing, double tdp_watts, int gpus_per_node);
 
-// Capital per GPU in dollars: chip_usd x server_multiplier when chip_usd is
-// set, else capital_usd_per_gpu; then x (1 + network_share).
-double CapitalUsdPerGpu(const gpuledger::v1::Pricing& pricing);
+// Hardware per GPU in dollars: chip_usd x server_multiplier when chip_usd
+// is set, else capital_usd_per_gpu, plus usd_per_node / gpus_per_node; then
+// x (1 + network_share). What resale values.
+double HardwareUsdPerGpu(const gpuledger::v1::Pricing& pricing, int gpus_per_node);
+// Capital per GPU in dollars: the hardware, plus installation_usd_per_node /
+// gpus_per_node.
+double CapitalUsdPerGpu(const gpuledger::v1::Pricing& pricing, int gpus_per_node);
 
 // Share of capital left at the end of life: residual_share (straight line),
 // or 10^(-decline x life) (Epoch AI).
@@ -67,7 +72,7 @@ double BreakEvenUtilization(const Rates& rates);
 
 // Capital of a cluster of `gpus` GPUs, micro-USD: the per-GPU capital rounded
 // to whole micro-dollars, times `gpus`; saturates at kMaxMicroUsd.
-int64_t CapitalMicroUsd(const gpuledger::v1::Pricing& pricing, int gpus);
+int64_t CapitalMicroUsd(const gpuledger::v1::Pricing& pricing, int gpus, int gpus_per_node);
 
 // Money before rounding: GPU-seconds x nano-dollars per GPU-hour, in units of
 // 1/3,600,000 micro-dollar, so a cost is exact and sums of costs are exact.

@@ -30,7 +30,7 @@ ExactUsd ReservedPoolCost(const gpuledger::v1::Pricing& pricing, const Rates& ra
 // its used GPU-hours would: the capital over what owning saves each hour
 // (rent of the hours used, less energy, operations and cost of capital);
 // +inf when it never does.
-double BreakEvenMonths(const gpuledger::v1::Pricing& pricing, const Rates& rates,
+double BreakEvenMonths(const gpuledger::v1::Pricing& pricing, int gpus_per_node, const Rates& rates,
                        double utilization);
 
 // An owned pool's amortized cost: only the `busy` GPU-seconds it ran jobs,

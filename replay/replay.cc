@@ -50,7 +50,7 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
   // Prices that move are bounded by the highest they can reach in the window.
   return pricing::CheckCostFits(
       pricing::ComputeRates(pricing::HighestPrices(w.pricing, w.start_utc, window),
-                            w.gpu.tdp_watts()),
+                            w.gpu.tdp_watts(), w.gpu.gpus_per_node()),
       gpu_seconds, w.source);
 }
 

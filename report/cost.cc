@@ -230,7 +230,7 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   std::optional<ledger::Ledger::CapacitySegments> capacity;
   if (pricing::HasMovingPrices(p->pricing)) {
     absl::StatusOr<std::vector<pricing::PriceSegment>> s = pricing::PriceSegments(
-        p->pricing, run->gpu_tdp_watts, run->start_utc, run->sim_start,
+        p->pricing, run->gpu_tdp_watts, run->gpus_per_node, run->start_utc, run->sim_start,
         std::max(run->sim_end, run->sim_start));
     if (!s.ok()) return absl::Status(s.status().code(), absl::StrCat("run ", run_id, ": ", s.status().message()));
     segments = *std::move(s);
@@ -254,13 +254,13 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
   CostReport report;
   report.run = *run;
   report.group_by = group_by;
-  report.rates = segments.empty() ? pricing::ComputeRates(p->pricing, run->gpu_tdp_watts)
+  report.rates = segments.empty() ? pricing::ComputeRates(p->pricing, run->gpu_tdp_watts, run->gpus_per_node)
                                   : segments.front().rates;
   report.segments = std::move(segments);
   report.strategy = !run->strategy.empty();
   report.committed = p->committed;
   report.capital_micro_usd =
-      p->owned_cluster ? pricing::CapitalMicroUsd(p->pricing, run->total_gpus()) : 0;
+      p->owned_cluster ? pricing::CapitalMicroUsd(p->pricing, run->total_gpus(), run->gpus_per_node) : 0;
   if (report.capital_micro_usd == pricing::kMaxMicroUsd) {
     return pricing::TooMuchMoney(absl::StrCat("run ", run_id, ": the cluster's capital"));
   }

@@ -196,7 +196,7 @@ class FocusExport {
       : run_(run),
         pricing_(pricing),
         segments_(std::move(segments)),
-        rates_(segments_.empty() ? pricing::ComputeRates(pricing, run.gpu_tdp_watts)
+        rates_(segments_.empty() ? pricing::ComputeRates(pricing, run.gpu_tdp_watts, run.gpus_per_node)
                                  : segments_.front().rates),
         // The capital itself is the purchase row.
         cash_(pricing::OwnedCashRates(rates_)),
@@ -291,7 +291,7 @@ Row FocusExport::Base(std::time_t from, std::time_t to) const {
 
 void FocusExport::Purchase() {
   Row r = Base(window_start(), window_end());
-  const int64_t capital = pricing::CapitalMicroUsd(pricing_, run_.total_gpus());
+  const int64_t capital = pricing::CapitalMicroUsd(pricing_, run_.total_gpus(), run_.gpus_per_node);
   r["ChargeCategory"] = "Purchase";
   r["ChargeFrequency"] = "One-Time";
   r["ChargeDescription"] = absl::StrCat("Purchase of ", run_.total_gpus(), " ", run_.gpu_model,
@@ -493,7 +493,7 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   std::vector<pricing::PriceSegment> segments;
   if (pricing::HasMovingPrices(pricing)) {
     absl::StatusOr<std::vector<pricing::PriceSegment>> s = pricing::PriceSegments(
-        pricing, run->gpu_tdp_watts, run->start_utc, run->sim_start, run->sim_end);
+        pricing, run->gpu_tdp_watts, run->gpus_per_node, run->start_utc, run->sim_start, run->sim_end);
     if (!s.ok()) return s.status();
     segments = *std::move(s);
   }

@@ -149,10 +149,10 @@ absl::StatusOr<v1::Run> ReplayManager::Start(const v1::StartReplayRequest& req, 
     }
     // Progress is estimated at the prices of simulated second 0 (where they
     // move, the final figures are charged segment by segment).
-    pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts());
+    pricing::Rates rates = pricing::ComputeRates(w->pricing, w->gpu.tdp_watts(), w->gpu.gpus_per_node());
     if (pricing::HasMovingPrices(w->pricing)) {
       absl::StatusOr<std::vector<pricing::PriceSegment>> first =
-          pricing::PriceSegments(w->pricing, w->gpu.tdp_watts(), w->start_utc, 0, 0);
+          pricing::PriceSegments(w->pricing, w->gpu.tdp_watts(), w->gpu.gpus_per_node(), w->start_utc, 0, 0);
       if (first.ok() && !first->empty()) rates = first->front().rates;
     }
     absl::StatusOr<std::unique_ptr<replay::ReplayRun>> run =

@@ -41,7 +41,7 @@ v1::Pricing Text(const std::string& text) {
 
 std::vector<pricing::PriceSegment> Segments(const v1::Pricing& p, std::optional<int64_t> start,
                                             int64_t from, int64_t to) {
-  auto s = pricing::PriceSegments(p, 700, start, from, to);
+  auto s = pricing::PriceSegments(p, 700, 8, start, from, to);
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? *s : std::vector<pricing::PriceSegment>{};
 }
@@ -141,12 +141,12 @@ TEST(PriceCurve, BadCurvesAreRefusedNamingTheField) {
   c->mutable_points(1)->set_usd(1);
   EXPECT_TRUE(pricing::ValidatePricing(p, "pricing.").ok());
   // Dated points need a dated run.
-  EXPECT_TRUE(absl::StrContains(pricing::PriceSegments(p, 700, std::nullopt, 0, 10).status().message(),
+  EXPECT_TRUE(absl::StrContains(pricing::PriceSegments(p, 700, 8, std::nullopt, 0, 10).status().message(),
                                 "dated prices need the run's start date"));
   EXPECT_FALSE(pricing::CheckCurvesPlaced(p, false).ok());
   // Growth past the bound is refused at the instant it gets there.
   v1::Pricing grow = Text("rental { usd_per_gpu_hour: 9000 usd_per_gpu_hour_curve { change_per_year: 1 } }");
-  auto s = pricing::PriceSegments(grow, 700, kJan1, 0, 400 * kDay);
+  auto s = pricing::PriceSegments(grow, 700, 8, kJan1, 0, 400 * kDay);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(s.status().message(), "rental.usd_per_gpu_hour_curve reaches $")) << s.status();
 }

@@ -313,7 +313,7 @@ TEST_F(LedgerTest, SchemaVersionOneLedgersMigrateAndReportTheSame) {
 }
 
 TEST(Cost, RatesFromAHandCalculation) {
-  const pricing::Rates r = pricing::ComputeRates(Parse(kHandPricing), 1000);
+  const pricing::Rates r = pricing::ComputeRates(Parse(kHandPricing), 1000, 8);
   EXPECT_EQ(r.rental, 3'000'000'000);
   EXPECT_EQ(r.owned_depreciation, 1'000'000'000);
   EXPECT_EQ(r.owned_operations, 0);
@@ -326,10 +326,10 @@ TEST(Cost, RatesFromAHandCalculation) {
   p.mutable_owned()->set_network_share(0.5);
   p.mutable_owned()->set_residual_share(0.5);
   p.mutable_owned()->set_operations_share_per_year(0.0876);
-  const pricing::Rates q = pricing::ComputeRates(p, 1000);
+  const pricing::Rates q = pricing::ComputeRates(p, 1000, 8);
   EXPECT_EQ(q.owned_depreciation, 750'000'000);
   EXPECT_EQ(q.owned_operations, 525'600'000);
-  EXPECT_EQ(pricing::CapitalMicroUsd(p, 16), 16 * 52'596'000'000LL);
+  EXPECT_EQ(pricing::CapitalMicroUsd(p, 16, 8), 16 * 52'596'000'000LL);
 }
 
 TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
@@ -347,18 +347,18 @@ TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
   o->set_depreciation(v1::EPOCH_AI);
   o->set_value_decline_oom_per_year(0.25);
   o->set_cost_of_capital_per_year(0.10);
-  EXPECT_DOUBLE_EQ(pricing::CapitalUsdPerGpu(p), 41000);
+  EXPECT_DOUBLE_EQ(pricing::CapitalUsdPerGpu(p, 8), 41000);
   EXPECT_NEAR(pricing::ResidualShare(*o), 0.1, 1e-12);
-  const pricing::Rates r = pricing::ComputeRates(p, 1000);
+  const pricing::Rates r = pricing::ComputeRates(p, 1000, 8);
   EXPECT_EQ(r.owned_depreciation, std::llround(36900.0 / 35064 * 1e9));
   EXPECT_NEAR(r.owned_financing / 1e9, 0.9 / (std::log(10.0)) * 41000 * 0.1 / 8766, 1e-9);
   EXPECT_EQ(r.owned_busy(), r.owned_depreciation + r.owned_financing + r.owned_busy_energy);
-  EXPECT_EQ(pricing::CapitalMicroUsd(p, 2), 82'000'000'000LL);
+  EXPECT_EQ(pricing::CapitalMicroUsd(p, 2, 8), 82'000'000'000LL);
 
   // Straight line: cost of capital on the average of capital and residual.
   v1::Pricing q = Parse(kHandPricing);  // $35,064, no residual
   q.mutable_owned()->set_cost_of_capital_per_year(0.08766);
-  EXPECT_EQ(pricing::ComputeRates(q, 1000).owned_financing,
+  EXPECT_EQ(pricing::ComputeRates(q, 1000, 8).owned_financing,
             175'320'000);  // 35,064/2 x 0.08766 / 8,766
   EXPECT_TRUE(pricing::ValidatePricing(p, "").ok());
   o->set_value_decline_oom_per_year(0);
@@ -367,11 +367,51 @@ TEST(Cost, EpochAiDepreciationAndCostOfCapitalByHand) {
             "depreciation (Epoch AI: 0.14)");
 }
 
+TEST(Cost, NodeCostsColocationAndOperationsByHand) {
+  // Hand pricing ($35,064 a GPU), 8 GPUs a node, with a $40,000 server per
+  // node beside its GPUs and $8,000 to install it, network share 25%:
+  // hardware 35,064 + 40,000 / 8 = $40,064 x 1.25 = $50,080 a GPU, capital
+  // 50,080 + 8,000 / 8 = $51,080; over 4 years (35,064 h) straight line:
+  // $1.456765/h.
+  v1::Pricing p = Parse(kHandPricing);
+  auto* o = p.mutable_owned();
+  o->set_usd_per_node(40000);
+  o->set_installation_usd_per_node(8000);
+  o->set_network_share(0.25);
+  EXPECT_DOUBLE_EQ(pricing::HardwareUsdPerGpu(p, 8), 50080);
+  EXPECT_DOUBLE_EQ(pricing::CapitalUsdPerGpu(p, 8), 51080);
+  EXPECT_EQ(pricing::CapitalMicroUsd(p, 16, 8), 16 * 51'080'000'000LL);
+  pricing::Rates r = pricing::ComputeRates(p, 1000, 8);
+  EXPECT_EQ(r.owned_depreciation, std::llround(51080.0 / 35064 * 1e9));
+  // Support $17,532 and staff $52,596 per node-year: $70,128 / 8 GPUs /
+  // 8,766 h = $1/h; network $0.25 and storage $0.05 per GPU-hour: $1.30/h.
+  o->set_support_usd_per_node_year(17532);
+  o->set_staff_usd_per_node_year(52596);
+  o->set_network_usd_per_gpu_hour(0.25);
+  o->set_storage_usd_per_gpu_hour(0.05);
+  r = pricing::ComputeRates(p, 1000, 8);
+  EXPECT_EQ(r.owned_operations, 1'300'000'000);
+  // Energy as before: 1 kW x 2 (server) x 0.5 load x $0.1 = $0.10/h busy.
+  EXPECT_EQ(r.owned_busy_energy, 100'000'000);
+  EXPECT_EQ(r.owned_idle_energy, 50'000'000);
+  // Colocation at $146.10 per kW-month instead: 2 kW a GPU (TDP x server
+  // factor) x 146.10 / 730.5 h = $0.40/h more operations, and no energy.
+  o->set_colocation_usd_per_kw_month(146.1);
+  r = pricing::ComputeRates(p, 1000, 8);
+  EXPECT_EQ(r.owned_operations, 1'700'000'000);
+  EXPECT_EQ(r.owned_busy_energy, 0);
+  EXPECT_EQ(r.owned_idle_energy, 0);
+  EXPECT_TRUE(pricing::ValidatePricing(p, "").ok());
+  o->set_resale_share(1.5);
+  EXPECT_EQ(pricing::ValidatePricing(p, "pricing.").message(),
+            "field pricing.owned.resale_share must be in [0, 1], got 1.5");
+}
+
 TEST(Cost, BreakEvenUtilizationByHand) {
   // Hand pricing: fixed $1/h, energy $0.10 busy and $0.05 idle, rental $3.
   // Owned per GPU-hour of capacity at utilization u: 1 + 0.1u + 0.05(1 - u);
   // per GPU-hour used, divided by u; equal to $3 at u = 1.05 / 2.95.
-  const pricing::Rates r = pricing::ComputeRates(Parse(kHandPricing), 1000);
+  const pricing::Rates r = pricing::ComputeRates(Parse(kHandPricing), 1000, 8);
   const double u = pricing::BreakEvenUtilization(r);
   EXPECT_NEAR(u, 1.05 / 2.95, 1e-12);
   const double owned_per_used_hour = (1 + 0.1 * u + 0.05 * (1 - u)) / u;
@@ -379,7 +419,7 @@ TEST(Cost, BreakEvenUtilizationByHand) {
   // Renting at $1 never pays for owning here.
   v1::Pricing cheap = Parse(kHandPricing);
   cheap.mutable_rental()->set_usd_per_gpu_hour(1);
-  EXPECT_TRUE(std::isinf(pricing::BreakEvenUtilization(pricing::ComputeRates(cheap, 1000))));
+  EXPECT_TRUE(std::isinf(pricing::BreakEvenUtilization(pricing::ComputeRates(cheap, 1000, 8))));
 }
 
 TEST(Cost, RoundsHalfAwayFromZero) {
