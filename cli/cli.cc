@@ -298,6 +298,10 @@ struct CompareArgs {
   int64_t seed = 0;
   std::string html;  // also write the comparison's HTML page here
   bool html_given = false;
+  std::string start_date;  // over the plan's start_date
+  bool start_date_given = false;
+  std::string discount_rate;  // "8%"; "" for 0
+  bool cash_flow = false;     // print the cash flow by month
 };
 
 int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
@@ -313,6 +317,23 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
                   absl::InvalidArgumentError(absl::StrCat("--horizon: ", h.status().message())));
     o.horizon_seconds = *h;
   }
+  if (!a.discount_rate.empty()) {
+    absl::StatusOr<double> rate = compare::ParseRate(a.discount_rate);
+    if (!rate.ok()) {
+      return Fail(err, absl::InvalidArgumentError(
+                           absl::StrCat("--discount-rate: ", rate.status().message())));
+    }
+    o.discount_rate = *rate;
+  }
+  std::optional<int64_t> start_utc;
+  if (a.start_date_given) {
+    absl::StatusOr<int64_t> t = base::ParseUtc(a.start_date);
+    if (!t.ok()) {
+      return Fail(err, absl::InvalidArgumentError(
+                           absl::StrCat("--start-date ", t.status().message())));
+    }
+    start_utc = *t;
+  }
   std::vector<traces::StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
       a.own_sizes.empty() ? traces::LoadStrategies(a.strategies, &where)
@@ -323,6 +344,13 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
+  if (start_utc) w->start_utc = start_utc;
+  if ((a.cash_flow || !a.discount_rate.empty()) && !w->start_utc) {
+    return Fail(err, absl::InvalidArgumentError(absl::StrCat(
+                         a.plan, ": ", a.cash_flow ? "--cash-flow" : "--discount-rate",
+                         " needs a dated plan (its cash flow is by calendar month): give the plan "
+                         "a start_date, or --start-date")));
+  }
   if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok())
     return Fail(err, s);
   if (a.html_given) {  // before any replay: a bad path changes nothing
@@ -347,6 +375,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
         << "\n\n";
   }
   out << compare::FormatComparison(*results, a.format);
+  if (a.cash_flow) out << (a.format == "table" ? "\n" : "") << compare::FormatCashFlow(*results, a.format);
   if (a.format == "table") {
     out << (a.ledger.empty()
                 ? std::string("runs not kept: give --ledger FILE to keep one run per strategy\n")
@@ -632,6 +661,14 @@ CLI::App* AddCompare(CLI::App& app, CompareArgs& compare) {
       ->capture_default_str();
   c->add_option("--html", compare.html,
                 "Also write the comparison as one HTML page with charts to this file");
+  c->add_option("--start-date", compare.start_date,
+                "ISO 8601 date (UTC) of the plan's first second, over its start_date; a dated "
+                "comparison adds each strategy's cash flow (docs/compare.md)");
+  c->add_option("--discount-rate", compare.discount_rate,
+                "Yearly rate the cash flow is discounted at for the present cost (8% or 0.08; "
+                "default 0)");
+  c->add_flag("--cash-flow", compare.cash_flow,
+              "Also print each strategy's cash flow month by month (a dated plan)");
   return c;
 }
 
@@ -927,6 +964,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (rp->parsed()) return DoReplay(replay, out, err);
   if (cp->parsed()) {
     compare.html_given = cp->count("--html") > 0;
+    compare.start_date_given = cp->count("--start-date") > 0;
     return DoCompare(compare, out, err);
   }
   if (ex->parsed()) {

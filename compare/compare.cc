@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/calendar.h"
 #include "report/cost.h"
 #include "report/format.h"
 #include "replay/replay.h"
@@ -32,6 +33,8 @@ struct Plan {
   ledger::Pool committed = ledger::Pool::kNone;  // owned, reserved or none
   int committed_gpus = 0;
   v1::Pricing pricing;  // defaults <- committed profile <- on-demand profile
+  std::optional<int64_t> purchased_utc;  // owned, dated: purchased_on
+  int loan_months = 0;                   // owned: financed; 0 = cash
 };
 
 absl::Status Bad(const std::string& at, const std::string& what) {
@@ -130,6 +133,68 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
   return absl::OkStatus();
 }
 
+// The owned pool over time: its purchase date, financing and idle capacity
+// rented out, each only for an owned pool.
+absl::Status CheckOwning(const v1::Strategy& s, const traces::Workload& w,
+                         const traces::StrategyPlace& place, const std::string& who, Plan* p) {
+  const bool owned = p->committed == ledger::Pool::kOwned;
+  auto only_owned = [&](const char* field) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, " is for an owned pool (committed: \"owned\")"));
+  };
+  if (!s.purchased_on().empty()) {
+    if (!owned) return only_owned("purchased_on");
+    absl::StatusOr<int64_t> t = base::ParseUtc(s.purchased_on());
+    if (!t.ok()) {
+      return Bad(place.Field("purchased_on"),
+                 absl::StrCat(who, "field purchased_on: ", t.status().message()));
+    }
+    if (!w.start_utc) {
+      return Bad(place.Field("purchased_on"),
+                 who +
+                     "field purchased_on needs a dated plan: give the plan a start_date (or "
+                     "compare --start-date)");
+    }
+    if (*t > *w.start_utc) {
+      return Bad(place.Field("purchased_on"),
+                 absl::StrCat(who, "field purchased_on (", base::FormatUtc(*t),
+                              ") is after the plan's start (", base::FormatUtc(*w.start_utc),
+                              "): the pool must be there when the work starts"));
+    }
+    p->purchased_utc = *t;
+  }
+  if (s.has_loan_rate_per_year() || s.has_loan_years()) {
+    if (!owned) return only_owned(s.has_loan_years() ? "loan_years" : "loan_rate_per_year");
+    if (s.has_loan_rate_per_year() != s.has_loan_years()) {
+      return Bad(place.Field(s.has_loan_years() ? "loan_rate_per_year" : "loan_years"),
+                 who + "a loan needs both loan_rate_per_year and loan_years");
+    }
+    if (!(s.loan_rate_per_year() >= 0 && s.loan_rate_per_year() <= 1)) {
+      return Bad(place.Field("loan_rate_per_year"),
+                 absl::StrCat(who, "field loan_rate_per_year must be in [0, 1] (0.08 for 8%), got ",
+                              s.loan_rate_per_year()));
+    }
+    if (!(s.loan_years() >= 1.0 / 12 && s.loan_years() <= 100)) {
+      return Bad(place.Field("loan_years"),
+                 absl::StrCat(who, "field loan_years must be in [1/12, 100] (a month to 100 "
+                              "years), got ",
+                              s.loan_years()));
+    }
+    p->loan_months = static_cast<int>(std::llround(s.loan_years() * 12));
+  }
+  for (const auto& [field, v] : {std::pair<const char*, double>{"rent_out_idle_share",
+                                                                s.rent_out_idle_share()},
+                                 {"rent_out_discount", s.rent_out_discount()}}) {
+    if (v == 0) continue;
+    if (!owned) return only_owned(field);
+    if (!(v >= 0 && v <= 1)) {
+      return Bad(place.Field(field),
+                 absl::StrCat(who, "field ", field, " must be in [0, 1], got ", v));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
                            const traces::StrategyPlace& place, bool o_allow_files) {
   const std::string at = place.at;
@@ -162,6 +227,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
                    "on_demand_cap_gpus, burst_after_hours and provisioning_minutes must "
                    "not be negative, and the hours and minutes at most 1,000,000");
   }
+  if (absl::Status st = CheckOwning(s, w, place, who, &p); !st.ok()) return st;
   return p;
 }
 
@@ -377,6 +443,8 @@ absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload
   }
   const scheduler::RunSummary& sum = done->summary;
   r.run_id = done->run_id;
+  r.window_start = sum.start;
+  r.paid_gpus = paid_gpus;
   r.window_seconds = sum.end - sum.start;
   r.horizon_seconds = std::max(r.window_seconds, o.horizon_seconds.value_or(0));
   r.on_demand_gpu_seconds = sum.on_demand_gpu_seconds;
@@ -386,6 +454,53 @@ absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload
   if (absl::Status st = PriceStrategy(p, w, sum, paid_gpus, &r); !st.ok()) return st;
   if (absl::Status st = PhaseFinishes(ledger, sum.start, &r); !st.ok()) return st;
   return r;
+}
+
+// A dated comparison: each strategy's cash flow, every one from the same
+// first month (the earliest purchase, or the window's start).
+absl::Status AddCashFlows(const std::vector<Plan>& plans, const traces::Workload& w,
+                          const CompareOptions& o, ledger::Ledger& ledger,
+                          std::vector<StrategyResult>* results) {
+  const int64_t start = *w.start_utc;
+  int64_t first = base::kLastUtcSecond;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const StrategyResult& r = (*results)[i];
+    first = std::min(first, plans[i].purchased_utc.value_or(start + r.window_start));
+    if (start + r.window_start + r.horizon_seconds > base::kLastUtcSecond + 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("strategy \"", r.strategy.name(), "\": its horizon ends after ",
+                       base::FormatUtc(base::kLastUtcSecond),
+                       ", the last date gpuledger has; shorten --horizon"));
+    }
+  }
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const Plan& p = plans[i];
+    StrategyResult& r = (*results)[i];
+    CashFlowInput in;
+    in.run_id = r.run_id;
+    in.start_utc = start;
+    in.window_start = r.window_start;
+    in.horizon_end = r.window_start + r.horizon_seconds;
+    in.first_utc = first;
+    in.pricing = &p.pricing;
+    in.tdp_watts = w.gpu.tdp_watts();
+    in.gpus_per_node = w.gpu.gpus_per_node();
+    in.committed = p.committed;
+    in.paid_gpus = r.paid_gpus;
+    in.purchased_utc = p.purchased_utc;
+    in.loan_months = p.loan_months;
+    in.loan_rate = p.s->loan_rate_per_year();
+    in.rent_out_share = p.s->rent_out_idle_share();
+    in.rent_out_discount = p.s->rent_out_discount();
+    in.discount_rate = o.discount_rate;
+    absl::StatusOr<CashFlow> cash = BuildCashFlow(ledger, in);
+    if (!cash.ok()) {
+      return absl::Status(cash.status().code(), absl::StrCat("strategy \"", r.strategy.name(),
+                                                             "\": ", cash.status().message()));
+    }
+    r.cash = *std::move(cash);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -402,6 +517,9 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     if (!r.ok()) return r.status();
     results.push_back(*std::move(r));
   }
+  if (w.start_utc) {
+    if (absl::Status s = AddCashFlows(*plans, w, o, ledger, &results); !s.ok()) return s;
+  }
   ledger::ComparisonRecord kept;
   kept.plan_name = w.name;
   kept.results = ToResponse(results).SerializeAsString();
@@ -410,6 +528,65 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
   if (comparison_id != nullptr) *comparison_id = *id;
   return results;
 }
+
+namespace {
+
+void CashToProto(const CashFlow& f, v1::CashFlow* out) {
+  for (const CashMonth& m : f.months) {
+    v1::CashMonth* o = out->add_months();
+    o->set_month(m.month);
+    o->set_purchase_micro_usd(m.purchase);
+    o->set_loan_micro_usd(m.loan);
+    o->set_rent_micro_usd(m.rent);
+    o->set_reserved_micro_usd(m.reserved);
+    o->set_energy_micro_usd(m.energy);
+    o->set_operations_micro_usd(m.operations);
+    o->set_rent_out_micro_usd(m.rent_out);
+    o->set_resale_micro_usd(m.resale);
+    o->set_net_micro_usd(m.net);
+    o->set_cumulative_micro_usd(m.cumulative);
+    o->set_rent_same_work_cumulative_micro_usd(m.rent_same_work_cumulative);
+  }
+  out->set_paid_micro_usd(f.paid);
+  out->set_received_micro_usd(f.received);
+  out->set_net_micro_usd(f.net);
+  out->set_present_cost_micro_usd(f.present_cost);
+  out->set_discount_rate(f.discount_rate);
+  out->set_resale_micro_usd(f.resale);
+  out->set_book_value_micro_usd(f.book_value);
+  out->set_breakeven_month(f.breakeven_month);
+}
+
+CashFlow CashFromProto(const v1::CashFlow& f) {
+  CashFlow out;
+  for (const v1::CashMonth& o : f.months()) {
+    CashMonth m;
+    m.month = o.month();
+    m.purchase = o.purchase_micro_usd();
+    m.loan = o.loan_micro_usd();
+    m.rent = o.rent_micro_usd();
+    m.reserved = o.reserved_micro_usd();
+    m.energy = o.energy_micro_usd();
+    m.operations = o.operations_micro_usd();
+    m.rent_out = o.rent_out_micro_usd();
+    m.resale = o.resale_micro_usd();
+    m.net = o.net_micro_usd();
+    m.cumulative = o.cumulative_micro_usd();
+    m.rent_same_work_cumulative = o.rent_same_work_cumulative_micro_usd();
+    out.months.push_back(m);
+  }
+  out.paid = f.paid_micro_usd();
+  out.received = f.received_micro_usd();
+  out.net = f.net_micro_usd();
+  out.present_cost = f.present_cost_micro_usd();
+  out.discount_rate = f.discount_rate();
+  out.resale = f.resale_micro_usd();
+  out.book_value = f.book_value_micro_usd();
+  out.breakeven_month = f.breakeven_month();
+  return out;
+}
+
+}  // namespace
 
 v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& results) {
   v1::CompareStrategiesResponse resp;
@@ -434,9 +611,12 @@ v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& resu
     for (const auto& [phase, t] : r.phase_finish) (*c->mutable_phase_finish_seconds())[phase] = t;
     c->set_productive_gpu_seconds(r.productive_gpu_seconds);
     c->set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
+    if (r.cash) CashToProto(*r.cash, c->mutable_cash_flow());
   }
   resp.set_table(FormatComparison(results, "table"));
   resp.set_csv(FormatComparison(results, "csv"));
+  resp.set_cash_flow_table(FormatCashFlow(results, "table"));
+  resp.set_cash_flow_csv(FormatCashFlow(results, "csv"));
   return resp;
 }
 
@@ -463,6 +643,7 @@ StrategyResult FromComparison(const v1::StrategyComparison& c) {
   r.phase_finish.assign(phases.begin(), phases.end());
   r.productive_gpu_seconds = c.productive_gpu_seconds();
   r.on_demand_gpu_seconds = c.on_demand_gpu_seconds();
+  if (c.has_cash_flow()) r.cash = CashFromProto(c.cash_flow());
   return r;
 }
 
@@ -502,6 +683,9 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
       "amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,"
       "horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run";
   for (const auto& p : phases) absl::StrAppend(&out, ",", report::CsvField("finish_days_" + p));
+  // A dated comparison (every result has a cash flow, or none does).
+  const bool dated = !results.empty() && results.front().cash.has_value();
+  if (dated) out += ",cash_net_usd,present_cost_usd,cash_breakeven_month";
   out += "\n";
   for (const auto& r : results) {
     absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
@@ -516,9 +700,42 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
                     Num(r.breakeven_utilization, "%.6f"), ",", Num(r.breakeven_months, "%.3f"), ",",
                     r.resized_jobs, ",", r.run_id);
     for (const auto& p : phases) absl::StrAppend(&out, ",", Num(Finish(r, p), "%.4f"));
+    if (dated) {
+      absl::StrAppend(&out, ",", Money(r.cash->net), ",", Money(r.cash->present_cost), ",",
+                      r.cash->breakeven_month);
+    }
     out += "\n";
   }
   return out;
+}
+
+// A dated comparison's cash: each strategy's totals, present cost and
+// break-even month.
+void AppendCashSummary(const std::vector<StrategyResult>& results, std::string* out) {
+  if (results.empty() || !results.front().cash) return;
+  const CashFlow& any = *results.front().cash;
+  std::vector<std::vector<std::string>> cells = {
+      {"strategy", "paid USD", "received USD", "net USD",
+       absl::StrFormat("present cost USD at %.2f%%", 100 * any.discount_rate), "resale USD",
+       "book value USD", "cash break-even"}};
+  for (const auto& r : results) {
+    if (!r.cash) continue;
+    const CashFlow& c = *r.cash;
+    const bool owned = r.committed == ledger::Pool::kOwned;
+    cells.push_back({r.strategy.name(), Money(c.paid, true), Money(c.received, true),
+                     Money(c.net, true), Money(c.present_cost, true),
+                     owned ? Money(c.resale, true) : "-", owned ? Money(c.book_value, true) : "-",
+                     c.breakeven_month.empty() ? "-" : c.breakeven_month});
+  }
+  absl::StrAppend(out, "\ncash flow, ", any.months.front().month, " to ", any.months.back().month,
+                  " (by month: --cash-flow):\n",
+                  report::AlignedTable(cells, [](size_t i) { return i == 0 || i == 7; }),
+                  "\npaid: purchases, loan payments, rent, reserved commitments, energy and "
+                  "operations; received: idle capacity rented out and the hardware's resale at "
+                  "the horizon;\n"
+                  "present cost: each month's net discounted to the first month's start;\n"
+                  "cash break-even: the month from which cumulative net cash stays at or below "
+                  "renting the same GPU-hours on demand.\n");
 }
 
 std::string ComparisonTable(const std::vector<StrategyResult>& results,
@@ -559,6 +776,7 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
       "renting on demand does;\n"
       "break-even months: months of use, at this utilization, after which owning has "
       "cost less cash than renting.\n");
+  AppendCashSummary(results, &out);
   for (const auto& r : results) {
     if (r.resized_jobs > 0) {
       absl::StrAppend(&out, r.strategy.name(), ": ", r.resized_jobs,
@@ -569,6 +787,54 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
 }
 
 }  // namespace
+
+std::string FormatCashFlow(const std::vector<StrategyResult>& results, absl::string_view format) {
+  if (results.empty() || !results.front().cash) return "";
+  const bool csv = format == "csv";
+  std::string out;
+  if (csv) {
+    out =
+        "strategy,month,purchase_usd,loan_usd,rent_usd,reserved_usd,energy_usd,operations_usd,"
+        "rent_out_usd,resale_usd,net_usd,cumulative_usd,rent_same_work_cumulative_usd\n";
+  }
+  for (const auto& r : results) {
+    if (!r.cash) continue;
+    std::vector<std::vector<std::string>> cells = {
+        {"month", "purchase", "loan", "rent", "reserved", "energy", "operations", "rent out",
+         "resale", "net", "cumulative", "renting same work"}};
+    for (const CashMonth& m : r.cash->months) {
+      std::vector<std::string> row = {m.month};
+      for (int64_t v : {m.purchase, m.loan, m.rent, m.reserved, m.energy, m.operations,
+                        m.rent_out, m.resale, m.net, m.cumulative, m.rent_same_work_cumulative}) {
+        row.push_back(Money(v, !csv));
+      }
+      if (csv) {
+        absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", absl::StrJoin(row, ","),
+                        "\n");
+      } else {
+        cells.push_back(std::move(row));
+      }
+    }
+    if (!csv) {
+      absl::StrAppend(&out, out.empty() ? "" : "\n", r.strategy.name(), " (USD):\n",
+                      report::AlignedTable(cells, [](size_t i) { return i == 0; }));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<double> ParseRate(absl::string_view text) {
+  double v = 0;
+  absl::string_view number = text;
+  const bool percent = absl::ConsumeSuffix(&number, "%");
+  const bool parsed = absl::SimpleAtod(number, &v) && std::isfinite(v);
+  if (percent) v /= 100;
+  if (!parsed || !(v >= 0 && v <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a yearly rate from 0 to 100% such as 8% or 0.08"));
+  }
+  return v;
+}
 
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format) {
   const std::vector<std::string> phases = Phases(results);

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "compare/cashflow.h"
 #include "gpuledger/v1/plan.pb.h"
 #include "ledger/store.h"
 #include "pricing/strategy.h"
@@ -33,6 +34,8 @@ struct CompareOptions {
   // Strategies may name pricing profile files (the CLI), or only shipped
   // profiles (requests over the network).
   bool allow_profile_files = true;
+  // A dated plan's cash flow is discounted at this yearly rate.
+  double discount_rate = 0;
 };
 
 struct StrategyResult {
@@ -41,7 +44,9 @@ struct StrategyResult {
   int committed_gpus = 0;
   int64_t run_id = 0;           // the replay in the ledger
   int resized_jobs = 0;         // jobs shrunk to fit (same GPU-hours, longer)
+  int64_t window_start = 0;     // simulated second of the first submission
   int64_t window_seconds = 0;   // the replay: first submission to last end
+  int paid_gpus = 0;            // the committed pool, hot spares included
   int64_t horizon_seconds = 0;  // what the costs cover
   int64_t productive_gpu_seconds = 0;
   int64_t on_demand_gpu_seconds = 0;
@@ -69,6 +74,8 @@ struct StrategyResult {
   // drops below renting the same GPU-hours on demand; +inf if never; NaN
   // otherwise.
   double breakeven_months = 0;
+  // A dated plan: month by month, what the strategy pays and receives.
+  std::optional<CashFlow> cash;
 };
 
 // "own N, queue" for each size: the cost versus time-to-finish frontier.
@@ -105,6 +112,13 @@ StrategyResult FromComparison(const gpuledger::v1::StrategyComparison& c);
 
 // A table, or CSV with a header and one row per strategy.
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);
+
+// A dated comparison's cash flow by month: a table per strategy, or CSV with
+// one row per strategy and month; "" when no result has one.
+std::string FormatCashFlow(const std::vector<StrategyResult>& results, absl::string_view format);
+
+// "8%" or "0.08": a yearly rate in [0, 1].
+absl::StatusOr<double> ParseRate(absl::string_view text);
 
 }  // namespace gpuledger::compare
 

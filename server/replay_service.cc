@@ -178,6 +178,11 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     if (!h.ok()) return absl::InvalidArgumentError(absl::StrCat("horizon: ", h.status().message()));
     options.horizon_seconds = *h;
   }
+  if (!(req.discount_rate() >= 0 && req.discount_rate() <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "discount_rate must be in [0, 1] (0.08 for 8% a year), got ", req.discount_rate()));
+  }
+  options.discount_rate = req.discount_rate();
   std::vector<v1::Strategy> strategies;
   std::vector<traces::StrategyPlace> where;
   if (!req.own_sizes().empty()) {

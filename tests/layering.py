@@ -28,7 +28,7 @@ ALLOWED = {
     "ledger": {"base"},
     "report": {"ledger", "pricing", "proto", "base"},
     "replay": {"traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
-    "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto"},
+    "compare": {"replay", "traces", "scheduler", "ledger", "report", "pricing", "proto", "base"},
     "web": {"compare", "report", "ledger", "pricing", "proto"},
     "server": {"web", "compare", "replay", "traces", "scheduler", "ledger", "report", "pricing",
                "proto", "base"},

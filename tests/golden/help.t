@@ -84,6 +84,9 @@ $ gpuledger compare --help
 >   --format TEXT:{table,csv}=table
 >                               Output format
 >   --html TEXT                 Also write the comparison as one HTML page with charts to this file
+>   --start-date TEXT           ISO 8601 date (UTC) of the plan's first second, over its start_date; a dated comparison adds each strategy's cash flow (docs/compare.md)
+>   --discount-rate TEXT        Yearly rate the cash flow is discounted at for the present cost (8% or 0.08; default 0)
+>   --cash-flow                 Also print each strategy's cash flow month by month (a dated plan)
 >
 $ gpuledger gen --help
 > Generate a synthetic job trace from a preset (docs/traces.md)

@@ -68,6 +68,54 @@ class CompareOverGrpc(ServerTestCase):
         runs = server.ledger.ListRuns(pb.ListRunsRequest(), timeout=30).runs
         self.assertEqual(len(runs), 2)  # only the sweep's replays
 
+    def test_a_dated_plan_has_a_cash_flow_like_the_cli(self):
+        # The plan with a start date, an owned pool bought before it: each
+        # strategy's months over gRPC are the CLI's, and every line of them
+        # sums to the month's net.
+        server = self.start_server()
+        with open(DEEPSEEK) as f:
+            text = f.read() + '\nstart_date: "2024-12-26"\n'
+        req = pb.CompareStrategiesRequest(plan_text=text, horizon="1y", discount_rate=0.08)
+        rent = req.strategies.strategies.add(name="rent", on_demand=True)
+        own = req.strategies.strategies.add(name="own", committed="owned", committed_gpus=2048,
+                                            purchased_on="2024-12-01")
+        resp = server.replay.CompareStrategies(req, timeout=120)
+        for r in resp.results:
+            months = r.cash_flow.months
+            self.assertEqual(months[0].month, "2024-12")
+            self.assertEqual(months[-1].month, "2025-12")
+            for m in months:
+                paid = (m.purchase_micro_usd + m.loan_micro_usd + m.rent_micro_usd + m.reserved_micro_usd
+                        + m.energy_micro_usd + m.operations_micro_usd)
+                self.assertEqual(m.net_micro_usd, paid - m.rent_out_micro_usd - m.resale_micro_usd)
+            self.assertEqual(sum(m.net_micro_usd for m in months), r.cash_flow.net_micro_usd)
+            # Discounting: paying later costs less today, and a resale at the
+            # end is worth less today.
+            if r.strategy.name == "rent":
+                self.assertLess(r.cash_flow.present_cost_micro_usd, r.cash_flow.net_micro_usd)
+            else:
+                self.assertGreater(r.cash_flow.present_cost_micro_usd, r.cash_flow.net_micro_usd)
+        self.assertEqual(resp.results[0].cash_flow.net_micro_usd, resp.results[0].total_micro_usd)
+        self.assertEqual(resp.results[1].cash_flow.months[0].purchase_micro_usd, 51_200_000 * 10**6)
+        self.assertEqual(resp.results[0].cash_flow.breakeven_month, "")
+        plan = os.path.join(self.dir, "dated.textproto")
+        with open(plan, "w") as f:
+            f.write(text)
+        strategies = os.path.join(self.dir, "s.textproto")
+        with open(strategies, "w") as f:
+            f.write('strategies { name: "rent" on_demand: true }\n'
+                    'strategies { name: "own" committed: "owned" committed_gpus: 2048 '
+                    'purchased_on: "2024-12-01" }\n')
+        code, csv, err = cli("compare", plan, "--strategies", strategies, "--horizon", "1y",
+                             "--discount-rate", "8%", "--cash-flow", "--format", "csv")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(resp.csv + resp.cash_flow_csv, csv)
+        bad = pb.CompareStrategiesRequest(plan_text=text, discount_rate=1.5)
+        with self.assertRaises(grpc.RpcError) as e:
+            server.replay.CompareStrategies(bad, timeout=60)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertTrue(e.exception.details().startswith("discount_rate must be in [0, 1]"), e.exception.details())
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,228 @@
+#include "compare/cashflow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "base/calendar.h"
+#include "pricing/asset.h"
+#include "pricing/curve.h"
+#include "pricing/rates.h"
+
+namespace gpuledger::compare {
+namespace {
+
+namespace v1 = gpuledger::v1;
+using pricing::ExactCost;
+using pricing::ExactUsd;
+
+// Whole micro-dollars as an exact amount.
+ExactUsd Exact(int64_t micro) { return static_cast<ExactUsd>(micro) * pricing::kExactPerMicroUsd; }
+
+// The lines of a month before rounding.
+struct ExactMonth {
+  ExactUsd purchase = 0, loan = 0, rent = 0, reserved = 0, energy = 0, operations = 0,
+           rent_out = 0, resale = 0, same_work = 0;
+};
+
+// A stretch [start, end) of simulated seconds in one month and one price
+// segment.
+struct Piece {
+  int64_t start = 0, end = 0;
+  size_t month = 0, segment = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInput& in) {
+  const v1::Pricing& p = *in.pricing;
+  const bool owned = in.committed == ledger::Pool::kOwned;
+  const bool reserved = in.committed == ledger::Pool::kReserved;
+  const int64_t bought =
+      owned && in.purchased_utc ? *in.purchased_utc - in.start_utc : in.window_start;
+  // Prices over the horizon, from the window's start (as a report of the
+  // run has them); before it, an owned pool idles at the first segment's.
+  absl::StatusOr<std::vector<pricing::PriceSegment>> segments = pricing::PriceSegments(
+      p, in.tdp_watts, in.gpus_per_node, in.start_utc, in.window_start, in.horizon_end);
+  if (!segments.ok()) return segments.status();
+  // The months, from the comparison's first to the horizon's end.
+  CashFlow out;
+  out.discount_rate = in.discount_rate;
+  std::vector<int64_t> month_starts;  // simulated seconds
+  base::ForEachPeriod(base::Period::kMonth,
+                      base::PeriodOf(base::Period::kMonth, in.first_utc).start,
+                      in.start_utc + in.horizon_end,
+                      [&](const base::PeriodSpan& span, int64_t, int64_t) {
+                        out.months.push_back(CashMonth{span.label});
+                        month_starts.push_back(span.start - in.start_utc);
+                      });
+  if (out.months.empty()) return out;
+  auto month_of = [&](int64_t t) {
+    return static_cast<size_t>(
+        std::upper_bound(month_starts.begin(), month_starts.end(), t) - month_starts.begin() - 1);
+  };
+  std::set<int64_t> bounds(month_starts.begin(), month_starts.end());
+  bounds.insert(in.window_start);
+  bounds.insert(bought);
+  for (const pricing::PriceSegment& s : *segments) bounds.insert(s.start);
+  bounds.insert(in.horizon_end);
+  std::vector<Piece> pieces;
+  for (auto it = bounds.begin(); std::next(it) != bounds.end(); ++it) {
+    Piece piece{*it, *std::next(it), month_of(*it), 0};
+    if (piece.start >= in.window_start) {
+      for (size_t k = 0; k < segments->size(); ++k) {
+        if ((*segments)[k].start <= piece.start) piece.segment = k;
+      }
+    }
+    pieces.push_back(piece);
+  }
+  // Each piece's GPU-seconds from the run's entries (none lie outside the
+  // window): the ledger's segments between these cuts are the pieces.
+  std::vector<int64_t> cuts;
+  for (size_t k = 1; k < pieces.size(); ++k) cuts.push_back(pieces[k].start);
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
+      ledger.SumEntriesByGroup(in.run_id, ledger::GroupBy::kPool, &cuts);
+  if (!groups.ok()) return groups.status();
+  absl::StatusOr<ledger::Ledger::CapacitySegments> capacity =
+      ledger.CapacityInSegments(in.run_id, cuts);
+  if (!capacity.ok()) return capacity.status();
+
+  std::vector<ExactMonth> exact(out.months.size());
+  for (size_t k = 0; k < pieces.size(); ++k) {
+    const Piece& piece = pieces[k];
+    const pricing::Rates& r = (*segments)[piece.segment].rates;
+    int64_t busy = 0, on_demand = 0;
+    for (const ledger::Ledger::GroupSum& g : *groups) {
+      if (k < g.segments.size()) busy += g.segments[k];
+      if (k < g.on_demand_segments.size()) on_demand += g.on_demand_segments[k];
+    }
+    const int64_t down = k < capacity->down.size() ? capacity->down[k] : 0;
+    const int64_t committed_busy = busy - on_demand;
+    const bool held = (owned && piece.start >= bought) || (reserved && piece.start >= in.window_start);
+    const int64_t capacity_seconds =
+        held ? static_cast<int64_t>(in.paid_gpus) * (piece.end - piece.start) : 0;
+    ExactMonth& m = exact[piece.month];
+    m.rent += ExactCost(on_demand, r.rental);
+    m.same_work += ExactCost(busy, r.rental);
+    if (reserved) m.reserved += ExactCost(capacity_seconds, r.reserved);
+    if (owned) {
+      const int64_t idle = std::max<int64_t>(0, capacity_seconds - committed_busy - down);
+      // Idle GPU-hours sold: rent_out_share of them, at the on-demand price
+      // less the discount, drawing busy power instead of idle.
+      const int64_t sold_rate =
+          std::llround(in.rent_out_share * (1 - in.rent_out_discount) * r.rental);
+      const int64_t sold_energy =
+          std::llround(in.rent_out_share * (r.owned_busy_energy - r.owned_idle_energy));
+      m.operations += ExactCost(capacity_seconds, r.owned_operations);
+      m.energy += ExactCost(committed_busy, r.owned_busy_energy) +
+                  ExactCost(idle, r.owned_idle_energy) + ExactCost(idle, sold_energy);
+      m.rent_out += ExactCost(idle, sold_rate);
+    }
+  }
+  // Reserved capacity is paid for whole terms: what the last one has left
+  // after the horizon is owed in its last month, at that term's rate.
+  if (reserved) {
+    const int64_t horizon = in.horizon_end - in.window_start;
+    const int64_t after = pricing::ReservedCommitmentSeconds(p, horizon) - horizon;
+    exact.back().reserved +=
+        ExactCost(static_cast<int64_t>(in.paid_gpus) * after, segments->back().rates.reserved);
+  }
+  if (owned) {
+    const int64_t capital = pricing::CapitalMicroUsd(p, in.paid_gpus, in.gpus_per_node);
+    const size_t bought_month = month_of(bought);
+    if (in.loan_months == 0) {
+      exact[bought_month].purchase += Exact(capital);
+    } else {
+      absl::StatusOr<std::vector<pricing::LoanPayment>> loan =
+          pricing::LoanSchedule(capital, in.loan_rate, in.loan_months);
+      if (!loan.ok()) return loan.status();
+      // Payments from the month after the purchase; the balance still owed
+      // at the horizon is repaid in its last month.
+      size_t j = 0;
+      for (; j < loan->size() && bought_month + 1 + j < exact.size(); ++j) {
+        exact[bought_month + 1 + j].loan += Exact((*loan)[j].payment);
+      }
+      if (j < loan->size()) exact.back().loan += Exact(j == 0 ? capital : (*loan)[j - 1].balance);
+    }
+    // Resale at the horizon, of the hardware (installation is not sold).
+    const __int128 hardware =
+        static_cast<__int128>(std::llround(pricing::HardwareUsdPerGpu(p, in.gpus_per_node) * 1e6)) *
+        in.paid_gpus;
+    if (hardware > pricing::kMaxMicroUsd) return pricing::TooMuchMoney("the hardware's value");
+    const int64_t age = in.horizon_end - bought;
+    const v1::OwnedProfile& o = p.owned();
+    const int64_t life = std::llround(o.depreciation_years() * pricing::kSecondsPerYear);
+    if (o.has_resale_share()) {
+      out.resale = std::llround(static_cast<double>(hardware) * o.resale_share());
+    } else if (o.depreciation() == v1::EPOCH_AI) {
+      out.resale = pricing::EpochValue(static_cast<int64_t>(hardware),
+                                       o.value_decline_oom_per_year(), age);
+    } else {
+      out.resale = pricing::StraightLineValue(static_cast<int64_t>(hardware), o.residual_share(),
+                                              life, age);
+    }
+    out.book_value = pricing::StraightLineValue(capital, pricing::ResidualShare(o), life, age);
+    exact.back().resale += Exact(out.resale);
+  }
+
+  // Each line rounded as one total split over the months, so its months add
+  // up to it exactly.
+  pricing::MoneySplitter purchase, loan, rent, reserved_paid, energy, operations, rent_out, resale,
+      same_work;
+  int64_t cumulative = 0;
+  __int128 paid_total = 0, received_total = 0;
+  std::vector<int64_t> nets;
+  for (size_t i = 0; i < exact.size(); ++i) {
+    const ExactMonth& e = exact[i];
+    CashMonth& m = out.months[i];
+    m.purchase = purchase.Take(e.purchase);
+    m.loan = loan.Take(e.loan);
+    m.rent = rent.Take(e.rent);
+    m.reserved = reserved_paid.Take(e.reserved);
+    m.energy = energy.Take(e.energy);
+    m.operations = operations.Take(e.operations);
+    m.rent_out = rent_out.Take(e.rent_out);
+    m.resale = resale.Take(e.resale);
+    same_work.Take(e.same_work);
+    const __int128 paid = static_cast<__int128>(m.purchase) + m.loan + m.rent + m.reserved +
+                          m.energy + m.operations;
+    const __int128 received = static_cast<__int128>(m.rent_out) + m.resale;
+    const __int128 total = static_cast<__int128>(cumulative) + paid - received;
+    if (paid > pricing::kMaxMicroUsd || total > pricing::kMaxMicroUsd ||
+        total < -pricing::kMaxMicroUsd) {
+      return pricing::TooMuchMoney("a strategy's cash flow");
+    }
+    m.net = static_cast<int64_t>(paid - received);
+    cumulative = static_cast<int64_t>(total);
+    m.cumulative = cumulative;
+    m.rent_same_work_cumulative = same_work.total();
+    paid_total += paid;
+    received_total += received;
+    if (paid_total > pricing::kMaxMicroUsd || received_total > pricing::kMaxMicroUsd) {
+      return pricing::TooMuchMoney("a strategy's cash flow");
+    }
+    nets.push_back(m.net);
+  }
+  out.paid = static_cast<int64_t>(paid_total);
+  out.received = static_cast<int64_t>(received_total);
+  for (const pricing::MoneySplitter* s : {&purchase, &loan, &rent, &reserved_paid, &energy,
+                                          &operations, &rent_out, &resale, &same_work}) {
+    if (!s->status().ok()) return pricing::TooMuchMoney("a strategy's cash flow");
+  }
+  out.net = cumulative;
+  out.present_cost = pricing::PresentValue(nets, in.discount_rate);
+  if (in.committed != ledger::Pool::kNone) {
+    // The first month from which owning (or reserving) has cost no more
+    // cash than renting the same work, for good.
+    size_t from = out.months.size();
+    while (from > 0 && out.months[from - 1].cumulative <=
+                           out.months[from - 1].rent_same_work_cumulative) {
+      --from;
+    }
+    out.breakeven_month = from == out.months.size() ? "never" : out.months[from].month;
+  }
+  return out;
+}
+
+}  // namespace gpuledger::compare

@@ -1,0 +1,209 @@
+// A dated comparison's cash flow, month by month, against calculations
+// written out here: one 8-GPU job of 72 hours from 2025-01-30 (48 hours in
+// January, 24 in February) priced over a 10-day horizon (to 2025-02-09).
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compare/compare.h"
+#include "gtest/gtest.h"
+#include "pricing/asset.h"
+#include "tests/temp_dir.h"
+#include "traces/plan.h"
+
+namespace gpuledger::compare {
+namespace {
+
+constexpr int64_t kUsd = 1'000'000;  // micro-dollars
+
+// Owned by hand: $35,064 a GPU, 4 years straight line to nothing; energy
+// 0.7 kW (H800) x 2 x 0.5 load x $0.10 = $0.07 busy, $0.035 idle, per GPU-hour.
+constexpr char kOwned[] = R"pb(
+  owned {
+    capital_usd_per_gpu: 35064 network_share: 0 depreciation: STRAIGHT_LINE
+    depreciation_years: 4 residual_share: 0 server_power_factor: 2 busy_load: 0.5
+    idle_load: 0.25 pue: 1 usd_per_kwh: 0.1 operations_share_per_year: 0
+    cost_of_capital_per_year: 0
+  })pb";
+
+class CashFlowTest : public testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    auto l = ledger::Ledger::Open(Path("l.sqlite"));
+    ASSERT_TRUE(l.ok()) << l.status();
+    ledger_ = std::move(*l);
+    auto w = traces::LoadPlanText(R"(
+      name: "cash" start_date: "2025-01-30"
+      cluster { gpu: "H800" nodes: 1 }
+      jobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 576 })",
+                                  "cash.textproto");
+    ASSERT_TRUE(w.ok()) << w.status();
+    plan_ = *w;
+    std::ofstream(Path("owned.textproto")) << kOwned;
+    std::string resold = kOwned;
+    resold.insert(resold.rfind('}'), " resale_share: 1 ");
+    std::ofstream(Path("resold.textproto")) << resold;
+  }
+  v1::Strategy Own(const std::string& name, const std::string& profile = "owned.textproto") {
+    v1::Strategy s;
+    s.set_name(name);
+    s.set_committed("owned");
+    s.set_committed_gpus(8);
+    s.set_committed_pricing(Path(profile));
+    s.set_purchased_on("2025-01-01");
+    return s;
+  }
+  absl::StatusOr<std::vector<StrategyResult>> Compare(const std::vector<v1::Strategy>& s,
+                                                      double discount = 0) {
+    CompareOptions o;
+    o.horizon_seconds = 10 * 86400;
+    o.discount_rate = discount;
+    return CompareStrategies(plan_, s, o, *ledger_);
+  }
+  std::unique_ptr<ledger::Ledger> ledger_;
+  traces::Workload plan_;
+};
+
+TEST_F(CashFlowTest, RentingPaysEachMonthItsHours) {
+  v1::Strategy rent;
+  rent.set_name("rent");
+  rent.set_on_demand(true);
+  auto r = Compare({rent});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE((*r)[0].cash.has_value());
+  const CashFlow& c = *(*r)[0].cash;
+  ASSERT_EQ(c.months.size(), 2u);
+  EXPECT_EQ(c.months[0].month, "2025-01");
+  EXPECT_EQ(c.months[1].month, "2025-02");
+  // $2 x 8 GPUs x 48 h, then x 24 h; the months add up to the total.
+  EXPECT_EQ(c.months[0].rent, 768 * kUsd);
+  EXPECT_EQ(c.months[1].rent, 384 * kUsd);
+  EXPECT_EQ(c.net, (*r)[0].on_demand_micro_usd);
+  EXPECT_EQ(c.months[1].cumulative, 1152 * kUsd);
+  EXPECT_EQ(c.months[1].rent_same_work_cumulative, 1152 * kUsd);
+  EXPECT_EQ(c.breakeven_month, "");  // nothing committed
+}
+
+TEST_F(CashFlowTest, AnOwnedPoolBoughtOnADateIdlesUntilTheWorkAndIsResoldAtTheHorizon) {
+  auto r = Compare({Own("own")}, 0.12);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& c = *(*r)[0].cash;
+  ASSERT_EQ(c.months.size(), 2u);
+  // January: the purchase, 8 x $35,064; idle from the 1st to the 30th (29
+  // days) and busy the 30th and 31st.
+  EXPECT_EQ(c.months[0].purchase, 280'512 * kUsd);
+  EXPECT_EQ(c.months[0].energy, std::llround((29 * 24 * 8 * 0.035 + 48 * 8 * 0.07) * kUsd));
+  // February to the 9th: busy a day, idle 7 days.
+  EXPECT_EQ(c.months[1].energy, std::llround((24 * 8 * 0.07 + 7 * 24 * 8 * 0.035) * kUsd));
+  // Resold at 39 days old: 280,512 x (1 - 39 / 1,461) = $273,024 (straight
+  // line, the book value too).
+  EXPECT_EQ(c.months[1].resale, 273'024 * kUsd);
+  EXPECT_EQ(c.resale, 273'024 * kUsd);
+  EXPECT_EQ(c.book_value, 273'024 * kUsd);
+  const int64_t jan = 280'512 * kUsd + c.months[0].energy;
+  const int64_t feb = c.months[1].energy - 273'024 * kUsd;
+  EXPECT_EQ(c.months[0].net, jan);
+  EXPECT_EQ(c.months[1].net, feb);
+  EXPECT_EQ(c.net, jan + feb);
+  EXPECT_EQ(c.paid, jan + c.months[1].energy);
+  EXPECT_EQ(c.received, 273'024 * kUsd);
+  // Discounted at 12% a year: February a twelfth of a year later.
+  EXPECT_EQ(c.present_cost, std::llround(jan + feb / std::pow(1.12, 1.0 / 12)));
+  // Cumulative $7,770 against $1,152 of renting the same work: never.
+  EXPECT_EQ(c.breakeven_month, "never");
+}
+
+TEST_F(CashFlowTest, ALoanPaysFromTheNextMonthAndIsRepaidAtTheHorizon) {
+  v1::Strategy s = Own("own on a loan");
+  s.set_loan_rate_per_year(0.12);
+  s.set_loan_years(1);
+  auto r = Compare({s});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& c = *(*r)[0].cash;
+  EXPECT_EQ(c.months[0].purchase, 0);
+  EXPECT_EQ(c.months[0].loan, 0);
+  // February: the first payment and the balance left after it, i.e. the
+  // principal and one month's interest at 1%.
+  EXPECT_EQ(c.months[1].loan, (280'512 + 2'805.12) * kUsd);
+  auto schedule = pricing::LoanSchedule(280'512 * kUsd, 0.12, 12);
+  ASSERT_TRUE(schedule.ok());
+  EXPECT_EQ(c.months[1].loan, (*schedule)[0].payment + (*schedule)[0].balance);
+}
+
+TEST_F(CashFlowTest, IdleCapacityRentedOutEarnsAndDrawsBusyPower) {
+  v1::Strategy s = Own("own, rent out");
+  s.set_rent_out_idle_share(0.5);
+  s.set_rent_out_discount(0.25);
+  auto r = Compare({Own("own"), s});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& plain = *(*r)[0].cash;
+  const CashFlow& c = *(*r)[1].cash;
+  // January's 5,568 idle GPU-hours (29 days x 24 x 8): half sold at $2 less
+  // 25%, i.e. $0.75 a GPU-hour of idle; and $0.0175 more energy each (half
+  // of them at $0.07 instead of $0.035).
+  EXPECT_EQ(c.months[0].rent_out, 4'176 * kUsd);
+  EXPECT_EQ(c.months[0].energy - plain.months[0].energy, std::llround(5568 * 0.0175 * kUsd));
+  EXPECT_EQ(c.months[1].rent_out, std::llround(7 * 24 * 8 * 0.75 * kUsd));
+}
+
+TEST_F(CashFlowTest, BreakEvenIsTheMonthFromWhichOwningStaysBelowRenting) {
+  // Resold for all it cost: February's cumulative is January's and
+  // February's energy, $282, under the $1,152 of renting the same work;
+  // January's $280,734 is not under $768.
+  auto r = Compare({Own("own, resold whole", "resold.textproto")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& c = *(*r)[0].cash;
+  EXPECT_EQ(c.months[1].resale, 280'512 * kUsd);
+  EXPECT_EQ(c.months[1].cumulative, c.months[0].energy + c.months[1].energy);
+  EXPECT_EQ(c.breakeven_month, "2025-02");
+}
+
+TEST_F(CashFlowTest, ReservedCapacityPaysByMonthAndOwesTheRestOfItsTermAtTheHorizon) {
+  v1::Strategy s;
+  s.set_name("reserve");
+  s.set_committed("reserved");
+  s.set_committed_gpus(8);  // reserved-1y: $1.50, one year
+  auto r = Compare({s});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& c = *(*r)[0].cash;
+  // January 30 and 31; then February to the 9th and the year's other
+  // 8,526 hours.
+  EXPECT_EQ(c.months[0].reserved, 8 * 48 * 1.5 * kUsd);
+  EXPECT_EQ(c.months[1].reserved, 8 * (192 + 8526) * 1.5 * kUsd);
+  EXPECT_EQ(c.net, (*r)[0].committed_micro_usd);
+}
+
+TEST_F(CashFlowTest, OwningOverTimeIsRefusedWhereItMeansNothing) {
+  v1::Strategy late = Own("late");
+  late.set_purchased_on("2025-02-01");
+  EXPECT_EQ(Compare({late}).status().message(),
+            "strategy #1: strategy \"late\": field purchased_on (2025-02-01T00:00:00Z) is after "
+            "the plan's start (2025-01-30T00:00:00Z): the pool must be there when the work "
+            "starts");
+  v1::Strategy half = Own("half a loan");
+  half.set_loan_years(3);
+  EXPECT_EQ(Compare({half}).status().message(),
+            "strategy #1: strategy \"half a loan\": a loan needs both loan_rate_per_year and "
+            "loan_years");
+  v1::Strategy rent;
+  rent.set_name("rent");
+  rent.set_on_demand(true);
+  rent.set_rent_out_idle_share(0.5);
+  EXPECT_EQ(Compare({rent}).status().message(),
+            "strategy #1: strategy \"rent\": field rent_out_idle_share is for an owned pool "
+            "(committed: \"owned\")");
+  plan_.start_utc.reset();
+  EXPECT_EQ(Compare({Own("undated")}).status().message(),
+            "strategy #1: strategy \"undated\": field purchased_on needs a dated plan: give the "
+            "plan a start_date (or compare --start-date)");
+  EXPECT_EQ(ParseRate("8%").value(), 0.08);
+  EXPECT_EQ(ParseRate("0.08").value(), 0.08);
+  EXPECT_FALSE(ParseRate("108%").ok());
+  EXPECT_FALSE(ParseRate("eight").ok());
+}
+
+}  // namespace
+}  // namespace gpuledger::compare
