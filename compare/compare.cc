@@ -116,7 +116,8 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
       return st;
     }
     if (s.has_term_years()) p->pricing.mutable_reserved()->set_term_years(s.term_years());
-    if (!(p->pricing.reserved().usd_per_gpu_hour() > 0)) {
+    if (!(p->pricing.reserved().usd_per_gpu_hour() > 0) &&
+        !p->pricing.reserved().has_usd_per_gpu_hour_curve()) {
       return Bad(place.Field("committed_pricing"),
                  who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
     }
@@ -306,12 +307,13 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const CompareOptions& o,
                                            const std::vector<traces::StrategyPlace>& where) {
   if (pricing::HasMovingPrices(w.pricing)) {
-    // Strategies are priced by their own profiles, at constant prices.
-    return absl::UnimplementedError(absl::StrCat(
+    // Strategies are priced by their own profiles; a plan's curve would be
+    // silently unused.
+    return absl::InvalidArgumentError(absl::StrCat(
         w.source,
-        ": the plan's prices move, and compare prices each strategy by its own profiles at "
-        "constant prices so far; replay the plan and use report or export, which charge each "
-        "price segment"));
+        ": the plan's prices move, but compare prices each strategy by its own profiles "
+        "(committed_pricing, on_demand_pricing), not by the plan's; give the curve in a "
+        "profile (such as on-demand-falling), or replay the plan and use report or export"));
   }
   std::vector<Plan> plans;
   for (size_t i = 0; i < strategies.size(); ++i) {
@@ -319,12 +321,9 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
         i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
     absl::StatusOr<Plan> p = Check(strategies[i], w, place, o.allow_profile_files);
     if (!p.ok()) return p.status();
-    if (pricing::HasMovingPrices(p->pricing)) {
-      // Strategies are priced from a replay's totals at one set of rates.
-      return absl::UnimplementedError(absl::StrCat(
-          place.Field("pricing"), ": strategy \"", p->s->name(),
-          "\": its prices move, and compare prices strategies at constant prices so far; "
-          "replay the plan and use report or export, which charge each price segment"));
+    if (absl::Status st = pricing::CheckCurvesPlaced(p->pricing, w.start_utc.has_value());
+        !st.ok()) {
+      return Bad(place.Field(""), absl::StrCat("strategy \"", p->s->name(), "\": ", st.message()));
     }
     plans.push_back(*p);
   }
@@ -365,29 +364,95 @@ namespace {
 // A replayed strategy's costs over its horizon: exact amounts, rounded once,
 // the committed part and the on-demand part adding up to the total (a
 // report of the run shows the same total).
+// A strategy's costs over its horizon at prices that move: the horizon cut
+// where they change, each part of the run's usage charged at the prices in
+// force (as a report of the run charges it); the same sums as the constant
+// formulas in each segment.
+struct SegmentCosts {
+  pricing::ExactUsd on_demand = 0, committed = 0, amortized_committed = 0;
+  pricing::PriceSegment first;  // the prices at the window's start
+};
+absl::StatusOr<SegmentCosts> CostsBySegment(const Plan& p, const traces::Workload& w,
+                                            ledger::Ledger& ledger, const StrategyResult& r) {
+  const int64_t end = r.window_start + r.horizon_seconds;
+  absl::StatusOr<std::vector<pricing::PriceSegment>> segments =
+      pricing::PriceSegments(p.pricing, w.gpu.tdp_watts(), w.gpu.gpus_per_node(), w.start_utc,
+                             r.window_start, end);
+  if (!segments.ok()) return segments.status();
+  std::vector<int64_t> cuts;
+  for (size_t k = 1; k < segments->size(); ++k) cuts.push_back((*segments)[k].start);
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
+      ledger.SumEntriesByGroup(r.run_id, ledger::GroupBy::kPool, &cuts);
+  if (!groups.ok()) return groups.status();
+  absl::StatusOr<ledger::Ledger::CapacitySegments> capacity =
+      ledger.CapacityInSegments(r.run_id, cuts);
+  if (!capacity.ok()) return capacity.status();
+  SegmentCosts c;
+  for (size_t k = 0; k < segments->size(); ++k) {
+    const pricing::PriceSegment& seg = (*segments)[k];
+    int64_t busy = 0, on_demand = 0;
+    for (const ledger::Ledger::GroupSum& g : *groups) {
+      if (k < g.segments.size()) busy += g.segments[k];
+      if (k < g.on_demand_segments.size()) on_demand += g.on_demand_segments[k];
+    }
+    const int64_t down = k < capacity->down.size() ? capacity->down[k] : 0;
+    const int64_t held = static_cast<int64_t>(r.paid_gpus) * (seg.end - seg.start);
+    c.on_demand += pricing::ExactCost(on_demand, seg.rates.rental);
+    if (r.committed == ledger::Pool::kOwned) {
+      c.committed += pricing::OwnedPoolCost(seg.rates, held, busy - on_demand, down);
+      c.amortized_committed += pricing::ExactCost(busy - on_demand, seg.rates.owned_busy());
+    } else if (r.committed == ledger::Pool::kReserved) {
+      c.committed += pricing::ExactCost(held, seg.rates.reserved);
+    }
+  }
+  if (r.committed == ledger::Pool::kReserved) {
+    // Whole terms: the last one's rest after the horizon, at its rate.
+    c.committed += pricing::ExactCost(
+        pricing::UnusedTermGpuSeconds(p.pricing, r.paid_gpus, r.horizon_seconds),
+        segments->back().rates.reserved);
+  }
+  c.first = segments->front();
+  return c;
+}
+
 absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
-                           const scheduler::RunSummary& sum, int paid_gpus, StrategyResult* r) {
+                           const scheduler::RunSummary& sum, int paid_gpus, ledger::Ledger& ledger,
+                           StrategyResult* r) {
   const std::string who = absl::StrCat("strategy \"", p.s->name(), "\": ");
-  const pricing::Rates rates = pricing::ComputeRates(p.pricing, w.gpu.tdp_watts(), w.gpu.gpus_per_node());
+  // Prices that move: the break-even figures at the window's start.
+  std::optional<SegmentCosts> moving;
+  if (pricing::HasMovingPrices(p.pricing)) {
+    absl::StatusOr<SegmentCosts> c = CostsBySegment(p, w, ledger, *r);
+    if (!c.ok()) return absl::Status(c.status().code(), who + std::string(c.status().message()));
+    moving = *std::move(c);
+  }
+  const v1::Pricing& prices = moving ? moving->first.pricing : p.pricing;
+  const pricing::Rates rates =
+      moving ? moving->first.rates
+             : pricing::ComputeRates(p.pricing, w.gpu.tdp_watts(), w.gpu.gpus_per_node());
   const int64_t capacity = static_cast<int64_t>(paid_gpus) * r->horizon_seconds;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   r->breakeven_utilization = nan;
   r->breakeven_months = nan;
   pricing::ExactUsd committed = 0;
-  const pricing::ExactUsd on_demand = pricing::ExactCost(r->on_demand_gpu_seconds, rates.rental);
+  const pricing::ExactUsd on_demand =
+      moving ? moving->on_demand : pricing::ExactCost(r->on_demand_gpu_seconds, rates.rental);
   if (r->committed == ledger::Pool::kOwned) {
-    committed = pricing::OwnedPoolCost(rates, capacity, r->committed_busy_gpu_seconds,
-                                       sum.down_gpu_seconds);
+    committed = moving ? moving->committed
+                       : pricing::OwnedPoolCost(rates, capacity, r->committed_busy_gpu_seconds,
+                                                sum.down_gpu_seconds);
     absl::StatusOr<int64_t> amortized = pricing::ToMicroUsd(
-        pricing::OwnedAmortizedCost(rates, r->committed_busy_gpu_seconds, on_demand),
+        moving ? moving->amortized_committed + on_demand
+               : pricing::OwnedAmortizedCost(rates, r->committed_busy_gpu_seconds, on_demand),
         absl::StrCat(who, "the amortized cost"));
     if (!amortized.ok()) return amortized.status();
     r->amortized_micro_usd = *amortized;
     r->breakeven_utilization = pricing::BreakEvenUtilization(rates);
     r->capital_micro_usd = pricing::CapitalMicroUsd(p.pricing, paid_gpus, w.gpu.gpus_per_node());
   } else if (r->committed == ledger::Pool::kReserved) {
-    committed = pricing::ReservedPoolCost(p.pricing, rates, paid_gpus, r->horizon_seconds);
-    r->breakeven_utilization = pricing::ReservedBreakEvenUtilization(p.pricing);
+    committed = moving ? moving->committed
+                       : pricing::ReservedPoolCost(p.pricing, rates, paid_gpus, r->horizon_seconds);
+    r->breakeven_utilization = pricing::ReservedBreakEvenUtilization(prices);
   }
   pricing::MoneySplitter split;
   // On demand first, as a report of the run splits it.
@@ -402,7 +467,7 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
     r->committed_utilization = static_cast<double>(r->committed_busy_gpu_seconds) / capacity;
   }
   if (r->committed == ledger::Pool::kOwned) {
-    r->breakeven_months = pricing::BreakEvenMonths(p.pricing, w.gpu.gpus_per_node(), rates, r->committed_utilization);
+    r->breakeven_months = pricing::BreakEvenMonths(prices, w.gpu.gpus_per_node(), rates, r->committed_utilization);
   }
   return absl::OkStatus();
 }
@@ -451,7 +516,7 @@ absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload
   r.committed_busy_gpu_seconds = sum.busy_gpu_seconds - sum.on_demand_gpu_seconds;
   r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds - sum.restart_gpu_seconds -
                              sum.checkpoint_gpu_seconds - sum.provisioning_gpu_seconds;
-  if (absl::Status st = PriceStrategy(p, w, sum, paid_gpus, &r); !st.ok()) return st;
+  if (absl::Status st = PriceStrategy(p, w, sum, paid_gpus, ledger, &r); !st.ok()) return st;
   if (absl::Status st = PhaseFinishes(ledger, sum.start, &r); !st.ok()) return st;
   return r;
 }

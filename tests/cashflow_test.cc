@@ -10,6 +10,7 @@
 #include "compare/compare.h"
 #include "gtest/gtest.h"
 #include "pricing/asset.h"
+#include "report/cost.h"
 #include "tests/temp_dir.h"
 #include "traces/plan.h"
 
@@ -174,6 +175,41 @@ TEST_F(CashFlowTest, ReservedCapacityPaysByMonthAndOwesTheRestOfItsTermAtTheHori
   EXPECT_EQ(c.months[0].reserved, 8 * 48 * 1.5 * kUsd);
   EXPECT_EQ(c.months[1].reserved, 8 * (192 + 8526) * 1.5 * kUsd);
   EXPECT_EQ(c.net, (*r)[0].committed_micro_usd);
+}
+
+// Strategies whose prices move (a falling on-demand price, 1-year reserved
+// contracts at market prices): compare charges each segment as a report of
+// the run does, and the cash flow adds up to the same totals.
+TEST_F(CashFlowTest, StrategiesWhosePricesMoveCostWhatTheirRunsReport) {
+  v1::Strategy rent;
+  rent.set_name("rent falling");
+  rent.set_on_demand(true);
+  rent.set_on_demand_pricing("on-demand-falling");
+  v1::Strategy reserve;
+  reserve.set_name("reserve market");
+  reserve.set_committed("reserved");
+  reserve.set_committed_gpus(8);
+  reserve.set_committed_pricing("reserved-1y-market");
+  CompareOptions o;  // no horizon: each run's own window, as its report has it
+  auto r = CompareStrategies(plan_, {rent, reserve}, o, *ledger_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  for (const StrategyResult& x : *r) {
+    auto report = report::BuildCostReport(*ledger_, x.run_id, ledger::GroupBy::kJob, false);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(x.total_micro_usd, report->total.owned_micro_usd) << x.strategy.name();
+    EXPECT_EQ(x.cash->net, x.total_micro_usd) << x.strategy.name();
+  }
+  // Falling from $2 at the window's start, cut at each midnight: less than
+  // $2 x 576 GPU-hours.
+  auto falling = report::BuildCostReport(*ledger_, (*r)[0].run_id, ledger::GroupBy::kJob, false);
+  ASSERT_TRUE(falling.ok());
+  EXPECT_EQ(falling->segments.size(), 3u);
+  EXPECT_LT((*r)[0].total_micro_usd, 1152 * kUsd);
+  EXPECT_GT((*r)[0].total_micro_usd, 1100 * kUsd);
+  // Undated, the market's dated prices have nowhere to go.
+  plan_.start_utc.reset();
+  EXPECT_EQ(CompareStrategies(plan_, {reserve}, o, *ledger_).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(CashFlowTest, OwningOverTimeIsRefusedWhereItMeansNothing) {

@@ -95,7 +95,7 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --run 1 --html "$TMP/p.html"
 > wrote $TMP/p.html: run 1 (935,730 bytes; open it in a browser, it needs nothing else)
 $ sed 's/nodes: 1/nodes: 2/' "$TMP/step.textproto" > "$TMP/two.textproto"
 $ gpuledger compare "$TMP/two.textproto" --ledger "$TMP/c.sqlite"
-2> gpuledger: $TMP/two.textproto: the plan's prices move, and compare prices each strategy by its own profiles at constant prices so far; replay the plan and use report or export, which charge each price segment
+2> gpuledger: $TMP/two.textproto: the plan's prices move, but compare prices each strategy by its own profiles (committed_pricing, on_demand_pricing), not by the plan's; give the curve in a profile (such as on-demand-falling), or replay the plan and use report or export
 ? 2
 $ gpuledger ledger verify "$TMP/l.sqlite"
 > $TMP/l.sqlite: sound: 3 runs (3 complete), 0 groups, 8 jobs, 11 entries, 0 events; 3 digests match
