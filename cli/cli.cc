@@ -26,6 +26,7 @@
 #include "report/group.h"
 #include "ledger/store.h"
 #include "compare/compare.h"
+#include "compare/sensitivity.h"
 #include "report/focus.h"
 #include "report/format.h"
 #include "web/page.h"
@@ -168,21 +169,24 @@ int DoReplayGroup(const ReplayArgs& a, const traces::Workload& w, scheduler::Pol
   return 0;
 }
 
+// --start-date, if given: the instant of simulated second 0.
+absl::StatusOr<std::optional<int64_t>> StartDate(bool given, const std::string& text) {
+  if (!given) return std::optional<int64_t>();
+  absl::StatusOr<int64_t> t = base::ParseUtc(text);
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--start-date ", t.status().message()));
+  }
+  return std::optional<int64_t>(*t);
+}
+
 int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
   // Load and check the input before the ledger is even opened: bad input
   // changes nothing.
   absl::StatusOr<scheduler::Policy> policy = scheduler::ParsePolicy(a.policy);
   if (!policy.ok()) return Fail(err, policy.status());
-  std::optional<int64_t> start_utc;
-  if (a.start_date_given) {
-    absl::StatusOr<int64_t> t = base::ParseUtc(a.start_date);
-    if (!t.ok()) {
-      return Fail(err, absl::InvalidArgumentError(
-                           absl::StrCat("--start-date ", t.status().message())));
-    }
-    start_utc = *t;
-  }
+  absl::StatusOr<std::optional<int64_t>> start_utc = StartDate(a.start_date_given, a.start_date);
+  if (!start_utc.ok()) return Fail(err, start_utc.status());
   // One replay of an SWF trace reads it straight into the scheduler's jobs
   // (a large trace is then held once); everything else loads a workload.
   absl::StatusOr<replay::SchedulerJobs> jobs =
@@ -195,7 +199,7 @@ int DoReplay(const ReplayArgs& a, std::ostream& out, std::ostream& err) {
               return replay::ToSchedulerJobs(*std::move(w));
             }();
   if (!jobs.ok()) return Fail(err, jobs.status());
-  if (start_utc) jobs->workload.start_utc = start_utc;
+  if (*start_utc) jobs->workload.start_utc = *start_utc;
   if ((a.seeds && *a.seeds < 1) || a.threads < 0) {
     return Fail(err, absl::InvalidArgumentError(
                          "--seeds must be at least 1 and --threads must not be negative"));
@@ -302,6 +306,7 @@ struct CompareArgs {
   bool start_date_given = false;
   std::string discount_rate;  // "8%"; "" for 0
   bool cash_flow = false;     // print the cash flow by month
+  std::vector<std::string> vary;  // FIELD=LOW..HIGH
 };
 
 int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
@@ -325,14 +330,13 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
     }
     o.discount_rate = *rate;
   }
-  std::optional<int64_t> start_utc;
-  if (a.start_date_given) {
-    absl::StatusOr<int64_t> t = base::ParseUtc(a.start_date);
-    if (!t.ok()) {
-      return Fail(err, absl::InvalidArgumentError(
-                           absl::StrCat("--start-date ", t.status().message())));
-    }
-    start_utc = *t;
+  absl::StatusOr<std::optional<int64_t>> start_utc = StartDate(a.start_date_given, a.start_date);
+  if (!start_utc.ok()) return Fail(err, start_utc.status());
+  std::vector<compare::Variation> variations;
+  for (const std::string& v : a.vary) {
+    absl::StatusOr<compare::Variation> parsed = compare::ParseVariation(v);
+    if (!parsed.ok()) return Fail(err, parsed.status());
+    variations.push_back(*parsed);
   }
   std::vector<traces::StrategyPlace> where;
   absl::StatusOr<std::vector<v1::Strategy>> strategies =
@@ -344,7 +348,7 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (!strategies.ok()) return Fail(err, strategies.status());
   absl::StatusOr<traces::Workload> w = traces::LoadPlanFile(a.plan);
   if (!w.ok()) return Fail(err, w.status());
-  if (start_utc) w->start_utc = start_utc;
+  if (*start_utc) w->start_utc = *start_utc;
   if ((a.cash_flow || !a.discount_rate.empty()) && !w->start_utc) {
     return Fail(err, absl::InvalidArgumentError(absl::StrCat(
                          a.plan, ": ", a.cash_flow ? "--cash-flow" : "--discount-rate",
@@ -352,6 +356,8 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
                          "a start_date, or --start-date")));
   }
   if (absl::Status s = compare::CheckStrategies(*w, *strategies, o, where); !s.ok())
+    return Fail(err, s);
+  if (absl::Status s = compare::CheckVariations(*w, *strategies, o, variations, where); !s.ok())
     return Fail(err, s);
   if (a.html_given) {  // before any replay: a bad path changes nothing
     if (absl::Status s = CheckWritable(a.html, a.ledger, "--html"); !s.ok()) return Fail(err, s);
@@ -363,6 +369,13 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::vector<compare::StrategyResult>> results =
       compare::CompareStrategies(*w, *strategies, o, **l, where);
   if (!results.ok()) return Fail(err, results.status());
+  std::optional<compare::Sensitivity> sensitivity;
+  if (!variations.empty()) {
+    absl::StatusOr<compare::Sensitivity> s =
+        compare::Vary(*w, *strategies, o, variations, where, *results);
+    if (!s.ok()) return Fail(err, s.status());
+    sensitivity = *std::move(s);
+  }
   size_t page_bytes = 0;
   if (!a.html.empty()) {
     const std::string page = web::ComparePage(w->name, *results);
@@ -376,6 +389,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   }
   out << compare::FormatComparison(*results, a.format);
   if (a.cash_flow) out << (a.format == "table" ? "\n" : "") << compare::FormatCashFlow(*results, a.format);
+  if (sensitivity) {
+    out << (a.format == "table" ? "\n" : "") << compare::FormatSensitivity(*sensitivity, a.format);
+  }
   if (a.format == "table") {
     out << (a.ledger.empty()
                 ? std::string("runs not kept: give --ledger FILE to keep one run per strategy\n")
@@ -669,6 +685,10 @@ CLI::App* AddCompare(CLI::App& app, CompareArgs& compare) {
                 "default 0)");
   c->add_flag("--cash-flow", compare.cash_flow,
               "Also print each strategy's cash flow month by month (a dated plan)");
+  c->add_option("--vary", compare.vary,
+                absl::StrCat("Sensitivity: FIELD=LOW..HIGH, replayed at each end (repeatable; "
+                             "fields: ",
+                             absl::StrJoin(compare::kVaryFields, ", "), ")"));
   return c;
 }
 

@@ -35,6 +35,25 @@ struct Piece {
 
 }  // namespace
 
+absl::StatusOr<std::vector<StretchUsage>> UsageBetween(ledger::Ledger& ledger, int64_t run_id,
+                                                       const std::vector<int64_t>& cuts) {
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
+      ledger.SumEntriesByGroup(run_id, ledger::GroupBy::kPool, &cuts);
+  if (!groups.ok()) return groups.status();
+  absl::StatusOr<ledger::Ledger::CapacitySegments> capacity =
+      ledger.CapacityInSegments(run_id, cuts);
+  if (!capacity.ok()) return capacity.status();
+  std::vector<StretchUsage> out(cuts.size() + 1);
+  for (size_t k = 0; k < out.size(); ++k) {
+    for (const ledger::Ledger::GroupSum& g : *groups) {
+      if (k < g.segments.size()) out[k].busy += g.segments[k];
+      if (k < g.on_demand_segments.size()) out[k].on_demand += g.on_demand_segments[k];
+    }
+    if (k < capacity->down.size()) out[k].down = capacity->down[k];
+  }
+  return out;
+}
+
 absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInput& in) {
   const v1::Pricing& p = *in.pricing;
   const bool owned = in.committed == ledger::Pool::kOwned;
@@ -81,23 +100,14 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   // window): the ledger's segments between these cuts are the pieces.
   std::vector<int64_t> cuts;
   for (size_t k = 1; k < pieces.size(); ++k) cuts.push_back(pieces[k].start);
-  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
-      ledger.SumEntriesByGroup(in.run_id, ledger::GroupBy::kPool, &cuts);
-  if (!groups.ok()) return groups.status();
-  absl::StatusOr<ledger::Ledger::CapacitySegments> capacity =
-      ledger.CapacityInSegments(in.run_id, cuts);
-  if (!capacity.ok()) return capacity.status();
+  absl::StatusOr<std::vector<StretchUsage>> usage = UsageBetween(ledger, in.run_id, cuts);
+  if (!usage.ok()) return usage.status();
 
   std::vector<ExactMonth> exact(out.months.size());
   for (size_t k = 0; k < pieces.size(); ++k) {
     const Piece& piece = pieces[k];
     const pricing::Rates& r = (*segments)[piece.segment].rates;
-    int64_t busy = 0, on_demand = 0;
-    for (const ledger::Ledger::GroupSum& g : *groups) {
-      if (k < g.segments.size()) busy += g.segments[k];
-      if (k < g.on_demand_segments.size()) on_demand += g.on_demand_segments[k];
-    }
-    const int64_t down = k < capacity->down.size() ? capacity->down[k] : 0;
+    const auto [busy, on_demand, down] = (*usage)[k];
     const int64_t committed_busy = busy - on_demand;
     const bool held = (owned && piece.start >= bought) || (reserved && piece.start >= in.window_start);
     const int64_t capacity_seconds =

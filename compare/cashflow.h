@@ -76,6 +76,15 @@ struct CashFlowInput {
   double discount_rate = 0;
 };
 
+// A run's usage between cuts (increasing simulated seconds): for each of
+// the cuts.size() + 1 stretches, the GPU-seconds its jobs held, the part on
+// demand, and the GPU-seconds of nodes under repair.
+struct StretchUsage {
+  int64_t busy = 0, on_demand = 0, down = 0;
+};
+absl::StatusOr<std::vector<StretchUsage>> UsageBetween(ledger::Ledger& ledger, int64_t run_id,
+                                                       const std::vector<int64_t>& cuts);
+
 // The cash flow of one strategy's complete run in `ledger`.
 absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInput& in);
 

@@ -101,7 +101,8 @@ absl::Status MergeProfile(const traces::StrategyPlace& place, const std::string&
 // The strategy's pricing: defaults, its committed pool's profile, its
 // on-demand profile, checked.
 absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlace& place,
-                               const std::string& who, bool allow_files, Plan* p) {
+                               const std::string& who, const CompareOptions& o, Plan* p) {
+  const bool allow_files = o.allow_profile_files;
   p->pricing = traces::BuiltinDefaults().pricing();
   if (p->committed == ledger::Pool::kOwned) {
     if (auto st = MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
@@ -126,6 +127,15 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
                              "rental", allow_files, &p->pricing);
       !st.ok()) {
     return st;
+  }
+  // A sensitivity case's prices over every strategy's (compare --vary).
+  if (o.pricing_over) pricing::MergePricing(*o.pricing_over, &p->pricing);
+  if (o.capital_scale != 1) {
+    v1::OwnedProfile* owned = p->pricing.mutable_owned();
+    owned->set_capital_usd_per_gpu(owned->capital_usd_per_gpu() * o.capital_scale);
+    owned->set_chip_usd(owned->chip_usd() * o.capital_scale);
+    owned->set_usd_per_node(owned->usd_per_node() * o.capital_scale);
+    owned->set_installation_usd_per_node(owned->installation_usd_per_node() * o.capital_scale);
   }
   if (auto st = pricing::ValidatePricing(p->pricing, ""); !st.ok()) {
     return Bad(place.Field(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
@@ -197,7 +207,7 @@ absl::Status CheckOwning(const v1::Strategy& s, const traces::Workload& w,
 }
 
 absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
-                           const traces::StrategyPlace& place, bool o_allow_files) {
+                           const traces::StrategyPlace& place, const CompareOptions& o) {
   const std::string at = place.at;
   Plan p;
   p.s = &s;
@@ -216,7 +226,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
     if (!gpus.ok()) return gpus.status();
     p.committed_gpus = *gpus;
   }
-  if (absl::Status st = PriceStrategyPlan(s, place, who, o_allow_files, &p); !st.ok()) return st;
+  if (absl::Status st = PriceStrategyPlan(s, place, who, o, &p); !st.ok()) return st;
   if (s.on_demand_cap_gpus() < 0 || !(s.burst_after_hours() >= 0) ||
       !(s.provisioning_minutes() >= 0) || s.burst_after_hours() > 1e6 ||
       s.provisioning_minutes() > 1e6) {
@@ -319,7 +329,7 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
   for (size_t i = 0; i < strategies.size(); ++i) {
     const traces::StrategyPlace place =
         i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
-    absl::StatusOr<Plan> p = Check(strategies[i], w, place, o.allow_profile_files);
+    absl::StatusOr<Plan> p = Check(strategies[i], w, place, o);
     if (!p.ok()) return p.status();
     if (absl::Status st = pricing::CheckCurvesPlaced(p->pricing, w.start_utc.has_value());
         !st.ok()) {
@@ -381,21 +391,12 @@ absl::StatusOr<SegmentCosts> CostsBySegment(const Plan& p, const traces::Workloa
   if (!segments.ok()) return segments.status();
   std::vector<int64_t> cuts;
   for (size_t k = 1; k < segments->size(); ++k) cuts.push_back((*segments)[k].start);
-  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
-      ledger.SumEntriesByGroup(r.run_id, ledger::GroupBy::kPool, &cuts);
-  if (!groups.ok()) return groups.status();
-  absl::StatusOr<ledger::Ledger::CapacitySegments> capacity =
-      ledger.CapacityInSegments(r.run_id, cuts);
-  if (!capacity.ok()) return capacity.status();
+  absl::StatusOr<std::vector<StretchUsage>> usage = UsageBetween(ledger, r.run_id, cuts);
+  if (!usage.ok()) return usage.status();
   SegmentCosts c;
   for (size_t k = 0; k < segments->size(); ++k) {
     const pricing::PriceSegment& seg = (*segments)[k];
-    int64_t busy = 0, on_demand = 0;
-    for (const ledger::Ledger::GroupSum& g : *groups) {
-      if (k < g.segments.size()) busy += g.segments[k];
-      if (k < g.on_demand_segments.size()) on_demand += g.on_demand_segments[k];
-    }
-    const int64_t down = k < capacity->down.size() ? capacity->down[k] : 0;
+    const auto [busy, on_demand, down] = (*usage)[k];
     const int64_t held = static_cast<int64_t>(r.paid_gpus) * (seg.end - seg.start);
     c.on_demand += pricing::ExactCost(on_demand, seg.rates.rental);
     if (r.committed == ledger::Pool::kOwned) {

@@ -36,6 +36,11 @@ struct CompareOptions {
   bool allow_profile_files = true;
   // A dated plan's cash flow is discounted at this yearly rate.
   double discount_rate = 0;
+  // Sensitivity cases (compare --vary): prices merged over every strategy's
+  // own (after its profiles), and its capital (GPU, node, installation)
+  // scaled.
+  std::optional<gpuledger::v1::Pricing> pricing_over;
+  double capital_scale = 1;
 };
 
 struct StrategyResult {

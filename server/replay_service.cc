@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "compare/compare.h"
+#include "compare/sensitivity.h"
 #include "server/convert.h"
 #include "server/ledger_service.h"
 #include "server/replay_manager.h"
@@ -200,6 +201,26 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
     if (!defaults.ok()) return defaults.status();
     strategies = *std::move(defaults);
   }
+  // Each assumption replays every strategy twice more.
+  constexpr int kMaxVary = 8;
+  if (req.vary_size() > kMaxVary) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "vary: at most ", kMaxVary, " assumptions a request (the vary limit), got ",
+        req.vary_size()));
+  }
+  std::vector<compare::Variation> variations;
+  for (int i = 0; i < req.vary_size(); ++i) {
+    absl::StatusOr<compare::Variation> v = compare::ParseVariation(req.vary(i));
+    if (!v.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("vary[", i, "]: ", v.status().message()));
+    }
+    variations.push_back(*v);
+  }
+  // Every case checked before the comparison writes anything.
+  if (absl::Status s = compare::CheckVariations(*w, strategies, options, variations, where);
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(o.ledger_path);
   if (!l.ok()) return l.status();
   int64_t comparison_id = 0;
@@ -207,6 +228,13 @@ absl::Status Compare(ReplayManager& manager, const ServeOptions& o,
       compare::CompareStrategies(*w, strategies, options, **l, where, &comparison_id);
   if (!results.ok()) return results.status();
   *resp = compare::ToResponse(*results);
+  if (!variations.empty()) {
+    absl::StatusOr<compare::Sensitivity> s =
+        compare::Vary(*w, strategies, options, variations, where, *results);
+    if (!s.ok()) return s.status();
+    resp->set_sensitivity_table(compare::FormatSensitivity(*s, "table"));
+    resp->set_sensitivity_csv(compare::FormatSensitivity(*s, "csv"));
+  }
   resp->set_comparison(absl::StrCat("comparisons/", comparison_id));
   return absl::OkStatus();
 }

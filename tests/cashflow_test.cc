@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "compare/compare.h"
+#include "compare/sensitivity.h"
 #include "gtest/gtest.h"
 #include "pricing/asset.h"
 #include "report/cost.h"
@@ -210,6 +212,56 @@ TEST_F(CashFlowTest, StrategiesWhosePricesMoveCostWhatTheirRunsReport) {
   plan_.start_utc.reset();
   EXPECT_EQ(CompareStrategies(plan_, {reserve}, o, *ledger_).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// compare --vary: each case replayed and judged by its present cost; a
+// free pool (purchase_price 0) wins against renting, and the table says so.
+TEST_F(CashFlowTest, VaryingAnAssumptionReplaysEachEndAndNamesWhatMovesTheWinner) {
+  v1::Strategy rent;
+  rent.set_name("rent");
+  rent.set_on_demand(true);
+  const std::vector<v1::Strategy> strategies = {rent, Own("own")};
+  CompareOptions o;
+  o.horizon_seconds = 10 * 86400;
+  auto base = CompareStrategies(plan_, strategies, o, *ledger_);
+  ASSERT_TRUE(base.ok()) << base.status();
+  auto price = ParseVariation("purchase_price=0..0.5");
+  ASSERT_TRUE(price.ok()) << price.status();
+  auto spare = ParseVariation("spare_utilization=0%..50%");
+  ASSERT_TRUE(spare.ok()) << spare.status();
+  EXPECT_EQ(spare->high, 0.5);
+  auto s = Vary(plan_, strategies, o, {*price, *spare}, {}, *base);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->present_cost);
+  EXPECT_EQ(s->base.cost[0], 1152 * kUsd);  // rent: $2 x 576 GPU-hours
+  EXPECT_EQ(s->base.winner, 0u);
+  ASSERT_EQ(s->cases.size(), 4u);
+  // Free hardware: only January's and February's energy ($221.76 + $60.48).
+  EXPECT_EQ(s->cases[0].cost[1], std::llround(282.24 * kUsd));
+  EXPECT_EQ(s->cases[0].winner, 1u);
+  // Half the price: half the purchase and half the resale (39 days old).
+  EXPECT_EQ(s->cases[1].cost[1], (140'256 - 136'512) * kUsd + s->cases[0].cost[1]);
+  // Half the idle hours sold at $2: January's 5,568 and February's 1,344
+  // idle GPU-hours, half of them at $2 (less $0.0175 more energy each).
+  EXPECT_EQ(s->cases[3].cost[1],
+            s->base.cost[1] - std::llround((5568 + 1344) * (0.5 * 2 - 0.0175) * kUsd));
+  EXPECT_EQ(s->cases[3].winner, 1u);
+  const std::string table = FormatSensitivity(*s, "table");
+  EXPECT_TRUE(absl::StrContains(table, "the winner changes with spare_utilization at 0.5: own; "
+                                       "purchase_price at 0: own"))
+      << table;
+  // Refused before any case is replayed.
+  EXPECT_EQ(ParseVariation("price=1..2").status().message(),
+            "--vary price=1..2: no field \"price\"; one of rental_change_per_year, "
+            "purchase_price, resale_share, spare_utilization, discount_rate, failure_rate");
+  EXPECT_EQ(ParseVariation("resale_share=0.5..2").status().message(),
+            "--vary resale_share=0.5..2: resale_share must go from low to high within [0, 1]");
+  EXPECT_FALSE(ParseVariation("purchase_price=1").ok());
+  auto fail = ParseVariation("failure_rate=0..2");
+  ASSERT_TRUE(fail.ok());
+  EXPECT_EQ(CheckVariations(plan_, strategies, o, {*fail}, {}).message(),
+            "--vary failure_rate: cash.textproto has no failure model to scale; give the plan one "
+            "(failure_model: \"llama3\")");
 }
 
 TEST_F(CashFlowTest, OwningOverTimeIsRefusedWhereItMeansNothing) {

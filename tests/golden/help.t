@@ -87,6 +87,7 @@ $ gpuledger compare --help
 >   --start-date TEXT           ISO 8601 date (UTC) of the plan's first second, over its start_date; a dated comparison adds each strategy's cash flow (docs/compare.md)
 >   --discount-rate TEXT        Yearly rate the cash flow is discounted at for the present cost (8% or 0.08; default 0)
 >   --cash-flow                 Also print each strategy's cash flow month by month (a dated plan)
+>   --vary TEXT ...             Sensitivity: FIELD=LOW..HIGH, replayed at each end (repeatable; fields: rental_change_per_year, purchase_price, resale_share, spare_utilization, discount_rate, failure_rate)
 >
 $ gpuledger gen --help
 > Generate a synthetic job trace from a preset (docs/traces.md)

@@ -110,6 +110,23 @@ class CompareOverGrpc(ServerTestCase):
                              "--discount-rate", "8%", "--cash-flow", "--format", "csv")
         self.assertEqual(code, 0, err)
         self.assertEqual(resp.csv + resp.cash_flow_csv, csv)
+        # Sensitivity over gRPC: the CLI's table; too many assumptions are
+        # refused by the vary limit, a bad one names its place.
+        req.vary.append("purchase_price=0.5..1.5")
+        varied = server.replay.CompareStrategies(req, timeout=120)
+        code, table, err = cli("compare", plan, "--strategies", strategies, "--horizon", "1y",
+                               "--discount-rate", "8%", "--vary", "purchase_price=0.5..1.5")
+        self.assertEqual(code, 0, err)
+        self.assertIn(varied.sensitivity_table, table)
+        self.assertIn("purchase_price", varied.sensitivity_csv)
+        del req.vary[:]
+        req.vary.extend(["purchase_price=0.5..1.5"] * 9)
+        self.assertIn("the vary limit", self.assertCode(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                                                        server.replay.CompareStrategies, req))
+        del req.vary[:]
+        req.vary.append("price=1..2")
+        self.assertTrue(self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, server.replay.CompareStrategies,
+                                        req).startswith("vary[0]: --vary price=1..2: no field"))
         bad = pb.CompareStrategiesRequest(plan_text=text, discount_rate=1.5)
         with self.assertRaises(grpc.RpcError) as e:
             server.replay.CompareStrategies(bad, timeout=60)
