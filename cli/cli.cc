@@ -378,7 +378,8 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   }
   size_t page_bytes = 0;
   if (!a.html.empty()) {
-    const std::string page = web::ComparePage(w->name, *results);
+    const std::string page =
+        web::ComparePage(w->name, *results, {}, "", sensitivity ? &*sensitivity : nullptr);
     if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", page); !s.ok()) return Fail(err, s);
     page_bytes = page.size();
   }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "report/format.h"
+#include "compare/sensitivity.h"
 #include "web/json.h"
 #include "web/page.h"
 #include "web/page_parts.h"
@@ -143,11 +144,88 @@ std::string UtilizationSpec(const std::vector<compare::StrategyResult>& results)
       R"("y":{"field":"breakeven","type":"quantitative"}}}]})");
 }
 
+// A dated comparison: each strategy's cumulative net cash, month by month.
+std::string CashSpec(const std::vector<compare::StrategyResult>& results) {
+  std::string values;
+  std::vector<std::string> names;
+  for (const auto& r : results) {
+    if (!r.cash) continue;
+    names.push_back(Name(r));
+    for (const compare::CashMonth& m : r.cash->months) {
+      absl::StrAppend(&values, values.empty() ? "" : ",", "{\"strategy\":", JsonString(Name(r)),
+                      ",\"month\":", JsonString(m.month), ",\"micro_usd\":", m.cumulative,
+                      ",\"usd\":", JsonNumber(static_cast<double>(m.cumulative) / 1e6), "}");
+    }
+  }
+  return absl::StrCat(
+      "{", kSchema, R"(,"title":{"text":"Cumulative net cash",)",
+      R"("subtitle":"what each strategy has paid less what it has received, to each month's end, the resale in the last"},)",
+      R"("width":"container","height":300,"data":{"values":[)", values, "]},",
+      R"("mark":{"type":"line","point":true},)",
+      R"("encoding":{"x":{"field":"month","type":"temporal","timeUnit":"utcyearmonth","title":"month"},)",
+      R"("y":{"field":"usd","type":"quantitative","title":"cumulative net USD"},)",
+      R"("color":{"field":"strategy","type":"nominal","sort":)", StringList(names),
+      R"(,"legend":{"labelLimit":260}},)",
+      R"("tooltip":[{"field":"strategy","title":"strategy"},{"field":"month","title":"month"},)",
+      R"({"field":"usd","title":"cumulative net USD","format":"$,.2f"}]}})");
+}
+
+// Sensitivity: for each assumption (widest swing first) and strategy, a bar
+// from its cost at one end to the other; a tick at its cost as given.
+std::string TornadoSpec(const compare::Sensitivity& s) {
+  std::string values, given;
+  std::vector<std::string> fields;
+  for (size_t i = 0; i + 1 < s.cases.size(); i += 2) {
+    const compare::SensitivityCase& low = s.cases[i];
+    const compare::SensitivityCase& high = s.cases[i + 1];
+    fields.push_back(low.field);
+    for (size_t k = 0; k < s.strategies.size(); ++k) {
+      absl::StrAppend(&values, values.empty() ? "" : ",", "{\"assumption\":", JsonString(low.field),
+                      ",\"strategy\":", JsonString(s.strategies[k]), ",\"low_value\":",
+                      JsonNumber(low.value), ",\"high_value\":", JsonNumber(high.value),
+                      ",\"low_micro_usd\":", low.cost[k], ",\"high_micro_usd\":", high.cost[k],
+                      ",\"low\":", JsonNumber(static_cast<double>(low.cost[k]) / 1e6),
+                      ",\"high\":", JsonNumber(static_cast<double>(high.cost[k]) / 1e6),
+                      ",\"given\":", JsonNumber(static_cast<double>(s.base.cost[k]) / 1e6), "}");
+    }
+  }
+  // Widest swing first, as the table orders them.
+  std::vector<size_t> order(fields.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto swing = [&](size_t f) {
+    double most = 0;
+    for (size_t k = 0; k < s.strategies.size(); ++k) {
+      most = std::max(most, std::abs(static_cast<double>(s.cases[2 * f + 1].cost[k]) -
+                                     static_cast<double>(s.cases[2 * f].cost[k])));
+    }
+    return most;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return swing(a) > swing(b); });
+  std::vector<std::string> sorted;
+  for (size_t i : order) sorted.push_back(fields[i]);
+  const std::string judged = s.present_cost ? "present cost, USD" : "total USD";
+  return absl::StrCat(
+      "{", kSchema, R"(,"title":{"text":"What moves each strategy's cost",)",
+      R"("subtitle":"each assumption from its low to its high value, the rest as given; ticks: as given"},)",
+      R"("width":"container","height":{"step":14},"data":{"values":[)", values, "]},",
+      R"("encoding":{"y":{"field":"assumption","type":"nominal","sort":)", StringList(sorted),
+      R"(,"title":"assumption"},"yOffset":{"field":"strategy","sort":)",
+      StringList(s.strategies), R"(},"color":{"field":"strategy","type":"nominal","sort":)",
+      StringList(s.strategies), R"(,"legend":{"labelLimit":260}}},)",
+      R"("layer":[{"mark":{"type":"bar"},"encoding":{"x":{"field":"low","type":"quantitative","title":")",
+      judged, R"("},"x2":{"field":"high"},)",
+      R"("tooltip":[{"field":"assumption"},{"field":"strategy"},{"field":"low_value","title":"low"},)",
+      R"({"field":"low","title":"USD at low","format":"$,.2f"},{"field":"high_value","title":"high"},)",
+      R"({"field":"high","title":"USD at high","format":"$,.2f"}]}},)",
+      R"({"mark":{"type":"tick","color":"#111","thickness":2},"encoding":{"x":{"field":"given","type":"quantitative"}}}]})");
+}
+
 }  // namespace
 
 std::string ComparePage(const std::string& plan,
                         const std::vector<compare::StrategyResult>& results,
-                        const PageContext& context, const std::string& table) {
+                        const PageContext& context, const std::string& table,
+                        const compare::Sensitivity* sensitivity) {
   const std::string title = absl::StrCat("compare ", plan, ": gpuledger");
   std::string body = absl::StrCat("<header><h1>Comparison: ", HtmlEscape(plan),
                                   "</h1>\n<p class=\"sub\">", results.size(),
@@ -172,9 +250,16 @@ std::string ComparePage(const std::string& plan,
                   [](const auto& r) { return r.committed != ledger::Pool::kNone; })) {
     body += Chart("utilization", UtilizationSpec(results));
   }
+  if (!results.empty() && results.front().cash) body += Chart("cash", CashSpec(results));
+  if (sensitivity != nullptr && !sensitivity->cases.empty()) {
+    body += Chart("tornado", TornadoSpec(*sensitivity));
+  }
   body += absl::StrCat("<section><h2>The comparison</h2><pre class=\"table\">",
                        HtmlEscape(table.empty() ? compare::FormatComparison(results, "table")
                                                 : table),
+                       sensitivity != nullptr && !sensitivity->cases.empty()
+                           ? HtmlEscape("\n" + compare::FormatSensitivity(*sensitivity, "table"))
+                           : "",
                        "</pre></section>\n");
   return Document(title, body, context);
 }

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "ledger/store.h"
 #include "compare/compare.h"
+#include "compare/sensitivity.h"
 #include "report/cost.h"
 #include "report/group.h"
 #include "report/timeline.h"
@@ -56,9 +57,12 @@ absl::StatusOr<std::string> GroupPageOf(ledger::Ledger& ledger, int64_t group_id
 // stacked by what it paid for, and cost against makespan, from the
 // comparison's results; `plan` names what was compared.
 // `table`: the comparison table as printed when it ran ("": printed now).
+// A dated comparison adds each strategy's cumulative cash; `sensitivity`
+// (compare --vary) a tornado chart.
 std::string ComparePage(const std::string& plan,
                         const std::vector<compare::StrategyResult>& results,
-                        const PageContext& context = {}, const std::string& table = "");
+                        const PageContext& context = {}, const std::string& table = "",
+                        const compare::Sensitivity* sensitivity = nullptr);
 // The page of comparison `id` as the ledger keeps it (compare/).
 absl::StatusOr<std::string> ComparisonPageOf(ledger::Ledger& ledger, int64_t id,
                                              const PageContext& context = {});

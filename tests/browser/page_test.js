@@ -239,7 +239,7 @@ async function checkGroupPage(browser, where, report, name, artifacts) {
 }
 
 // A comparison's page against `compare --format csv` of the same replays.
-async function checkComparePage(browser, where, csv, name, artifacts) {
+async function checkComparePage(browser, where, csv, name, artifacts, varied = 0) {
   const lines = csv.trim().split("\n");
   const head = lines[0].split(",");
   // Strategy names may be quoted with commas inside: split on commas outside quotes.
@@ -249,7 +249,9 @@ async function checkComparePage(browser, where, csv, name, artifacts) {
     return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
   });
   const committed = rows.some((r) => r.committed !== "");
-  const charts = ["strategies", "frontier"].concat(committed ? ["utilization"] : []);
+  const dated = head.includes("cash_net_usd");
+  const charts = ["strategies", "frontier"].concat(committed ? ["utilization"] : [])
+    .concat(dated ? ["cash"] : []).concat(varied ? ["tornado"] : []);
   const { page, html } = await openPage(browser, where, name, charts);
   const stack = specOf(html, "strategies").data.values;
   const frontier = specOf(html, "frontier").data.values;
@@ -269,6 +271,26 @@ async function checkComparePage(browser, where, csv, name, artifacts) {
     `${name}: one bar part per strategy and part`);
   assert.strictEqual(await count(page, "#chart-frontier svg .mark-symbol.role-mark path"), rows.length,
     `${name}: one point per strategy`);
+  if (dated) {
+    // Each strategy's line ends at its net cash.
+    const cash = specOf(html, "cash").data.values;
+    for (const r of rows) {
+      const months = cash.filter((v) => v.strategy === r.strategy);
+      assert.ok(months.length > 0, `${name}: ${r.strategy} has a cash line`);
+      assert.strictEqual(decimal(BigInt(months[months.length - 1].micro_usd), 1000000n, 2)
+        .replace(/,/g, ""), r.cash_net_usd, `${name}: ${r.strategy}'s cumulative cash`);
+    }
+    assert.strictEqual(await count(page, "#chart-cash svg .mark-line.role-mark path"), rows.length,
+      `${name}: one cash line per strategy`);
+  }
+  if (varied) {
+    // One bar per assumption and strategy, from one end's cost to the other's.
+    const bars = specOf(html, "tornado").data.values;
+    assert.strictEqual(bars.length, varied * rows.length, `${name}: tornado bars`);
+    // Drawn: a bar and a tick (also a rect) for each.
+    assert.strictEqual(await count(page, "#chart-tornado svg .mark-rect.role-mark path"),
+      2 * bars.length, `${name}: tornado bars and ticks drawn`);
+  }
   const cheapest = rows.reduce((a, b) => (Number(b.total_usd) < Number(a.total_usd) ? b : a));
   const figures = await headline(page);
   assert.strictEqual(figures.cheapest.text, dollars(BigInt(Math.round(Number(cheapest.total_usd) * 100)) * 10000n),
@@ -333,6 +355,17 @@ async function main() {
       gpuledger(["compare", plan, ...extra, "--html", page]);
       const csv = gpuledger(["compare", plan, ...extra, "--format", "csv"]);
       await checkComparePage(browser, page, csv, name, artifacts);
+    }
+    // The roadmap: a dated comparison (its cash) with two assumptions varied.
+    {
+      const plan = path.join(source, "traces/roadmap-2024-2028.textproto");
+      const args = [plan, "--strategies", path.join(source, "traces/strategies/roadmap.textproto"),
+        "--horizon", "4y", "--discount-rate", "8%"];
+      const page = path.join(dir, "compare-roadmap.html");
+      gpuledger(["compare", ...args, "--vary", "purchase_price=0.5..1.5",
+        "--vary", "spare_utilization=0..0.8", "--html", page]);
+      const csv = gpuledger(["compare", ...args, "--format", "csv"]);
+      await checkComparePage(browser, page, csv, "compare-roadmap", artifacts, 2);
     }
     await checkServed(browser, source, dir, artifacts);
   } finally {
