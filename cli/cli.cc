@@ -119,6 +119,7 @@ struct ReportArgs {
   std::string ledger;
   std::optional<int64_t> run;
   std::optional<int64_t> group;
+  std::optional<int64_t> comparison;  // a comparison compare kept
   std::string pricing;  // a pricing profile to reprice the run with
   std::string view = "both";
   std::string by = "job";
@@ -127,7 +128,9 @@ struct ReportArgs {
   std::string html;  // write the run's HTML page here instead
   bool html_given = false;     // --html was on the command line (even as "")
   bool table_options = false;  // --by, --view or --format was
+  bool by_or_view = false;     // --by or --view was
 };
+
 
 bool IsSwfInput(const ReplayArgs& a) {
   return a.format == "swf" || (a.format == "auto" && traces::IsSwfPath(a.plan));
@@ -485,6 +488,48 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// A comparison as the ledger keeps it: its table (or CSV) as printed when it
+// ran, and a dated one's cash flow by month; or its page.
+int ReportComparison(const ReportArgs& a, ledger::Ledger& l, std::ostream& out,
+                     std::ostream& err) {
+  if (!a.pricing.empty() || a.by_or_view) {
+    return Fail(err, absl::InvalidArgumentError(
+                         "--comparison prints a comparison as compare priced it; --pricing, --by "
+                         "and --view are for runs"));
+  }
+  if (!a.html.empty()) {
+    absl::StatusOr<std::string> page = web::ComparisonPageOf(l, *a.comparison);
+    if (!page.ok()) return Fail(err, page.status());
+    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok())
+      return Fail(err, s);
+    out << "wrote " << a.html << ": comparison " << *a.comparison << " ("
+        << report::WithThousands(page->size())
+        << " bytes; open it in a browser, it needs nothing else)\n";
+    return 0;
+  }
+  if (a.format == "json") {
+    return Fail(err, absl::InvalidArgumentError(
+                         "--comparison prints as a table or CSV (--format table or csv); over gRPC "
+                         "its results are messages"));
+  }
+  absl::StatusOr<ledger::ComparisonRecord> c = l.GetComparison(*a.comparison);
+  if (!c.ok()) return Fail(err, c.status());
+  v1::CompareStrategiesResponse kept;
+  if (!kept.ParseFromString(c->results)) {
+    return Fail(err, absl::DataLossError(absl::StrCat("comparison ", *a.comparison,
+                                                      ": its results are unreadable")));
+  }
+  if (a.format == "csv") {
+    out << kept.csv() << kept.cash_flow_csv();
+    return 0;
+  }
+  out << "comparison " << *a.comparison << ": " << c->plan_name << ", " << kept.results_size()
+      << " strategies\n\n"
+      << kept.table();
+  if (!kept.cash_flow_table().empty()) out << "\n" << kept.cash_flow_table();
+  return 0;
+}
+
 int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   if (a.ledger.empty()) return Fail(err, NoLedger());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::OpenForReading(a.ledger);
@@ -497,6 +542,7 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
                          "--html writes the whole run's page; --by, --view and --format are for "
                          "the printed report (leave them out)"));
   }
+  if (a.comparison) return ReportComparison(a, **l, out, err);
   if (a.group && !a.pricing.empty()) {
     return Fail(err, absl::InvalidArgumentError(
                          "--pricing reprices one run (--run); a group's figures are its runs' own"));
@@ -626,9 +672,15 @@ CLI::App* AddReport(CLI::App& app, ReportArgs& report) {
   report.ledger = DefaultLedger();
   c->add_option("--ledger", report.ledger, "Ledger file")->capture_default_str();
   auto* run_opt = c->add_option("--run", report.run, "Run id (default: the newest complete run)");
-  c->add_option("--group", report.group,
-                "Run group id (from replay --seeds): mean and percentiles over its runs")
-      ->excludes(run_opt);
+  auto* group_opt =
+      c->add_option("--group", report.group,
+                    "Run group id (from replay --seeds): mean and percentiles over its runs")
+          ->excludes(run_opt);
+  c->add_option("--comparison", report.comparison,
+                "Comparison id (kept by compare --ledger): its table as compare printed it, and a "
+                "dated one's cash flow by month")
+      ->excludes(run_opt)
+      ->excludes(group_opt);
   c->add_option("--pricing", report.pricing,
                 "Reprice the run with a pricing profile: a shipped one (on-demand, "
                 "on-demand-hyperscaler, on-demand-falling, reserved-1y, reserved-3y, "
@@ -1001,6 +1053,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (rr->parsed()) {
     report.html_given = rr->count("--html") > 0;
     report.table_options = rr->count("--by") + rr->count("--view") + rr->count("--format") > 0;
+    report.by_or_view = rr->count("--by") + rr->count("--view") > 0;
     return DoReport(report, out, err);
   }
   err << "gpuledger: no command given; see gpuledger --help\n";  // require_subcommand(1) prevents

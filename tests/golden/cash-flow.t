@@ -64,3 +64,68 @@ $ gpuledger compare traces/deepseek-v3-r1.textproto --strategies "$TMP/late.text
 $ gpuledger compare traces/deepseek-v3-r1.textproto --start-date 2024-12-26 --discount-rate 120%
 2> gpuledger: --discount-rate: "120%" is not a yearly rate from 0 to 100% such as 8% or 0.08
 ? 2
+# A comparison kept in a ledger is reported again as it was priced: its
+# table and its cash flow by month (or CSV); runs' options do not apply.
+$ gpuledger compare traces/deepseek-v3-r1.textproto --strategies "$TMP/s.textproto" --start-date 2024-12-26 --horizon 90d --ledger "$TMP/l.sqlite" > /dev/null
+$ gpuledger report --ledger "$TMP/l.sqlite" --comparison 1
+> comparison 1: deepseek-v3-r1, 4 strategies
+>
+> strategy             capacity            total USD  USD/productive GPU-h  amortized USD    capital USD  utilization  makespan d  break-even util.  break-even months  pretrain done d  context_extension done d  sft done d  rl done d  data done d
+> rent                 on-demand        5,870,002.35                2.0000   5,870,002.35              -            -       68.58                 -                  -            54.20                     56.62       56.72      68.58        65.25
+> own                  owned 2,048      3,576,686.73                1.2186   2,373,042.30  51,200,000.00       66.35%       68.68            40.43%               27.8            54.20                     56.62       56.72      68.68        65.35
+> own, loan, rent out  owned 2,048      3,233,643.28                1.1018   2,145,441.54  62,976,403.05       66.35%       68.68            36.55%               34.2            54.20                     56.62       56.72      68.68        65.35
+> reserve              reserved 2,048  26,929,152.00                9.1752  26,929,152.00              -       66.35%       68.68            75.00%                  -            54.20                     56.62       56.72      68.68        65.35
+>
+> total USD: what each strategy pays over its horizon (its replay, or --horizon: 90.00 days at most), committed capacity whether used or not;
+> amortized USD: owned capacity charged only for the GPU-hours the plan used;
+> break-even util.: the utilization of committed GPUs at which they cost what renting on demand does;
+> break-even months: months of use, at this utilization, after which owning has cost less cash than renting.
+>
+> cash flow, 2024-12 to 2025-03 (by month: --cash-flow):
+> strategy                  paid USD   received USD        net USD  present cost USD at 0.00%     resale USD  book value USD  cash break-even
+> rent                  5,870,002.35           0.00   5,870,002.35               5,870,002.35              -               -  -
+> own                  51,740,094.46  47,169,883.64   4,570,210.82               4,570,210.82  47,169,883.64   47,169,883.64  2025-03
+> own, loan, rent out  64,744,884.34  58,800,425.58   5,944,458.77               5,944,458.77  56,898,190.40   59,384,619.98  never
+> reserve              26,929,152.00           0.00  26,929,152.00              26,929,152.00              -               -  never
+>
+> paid: purchases, loan payments, rent, reserved commitments, energy and operations; received: idle capacity rented out and the hardware's resale at the horizon;
+> present cost: each month's net discounted to the first month's start;
+> cash break-even: the month from which cumulative net cash stays at or below renting the same GPU-hours on demand.
+>
+> rent (USD):
+> month    purchase  loan          rent  reserved  energy  operations  rent out  resale           net    cumulative  renting same work
+> 2024-12      0.00  0.00    589,824.00      0.00    0.00        0.00      0.00    0.00    589,824.00    589,824.00         589,824.00
+> 2025-01      0.00  0.00  3,047,424.00      0.00    0.00        0.00      0.00    0.00  3,047,424.00  3,637,248.00       3,637,248.00
+> 2025-02      0.00  0.00  2,144,693.76      0.00    0.00        0.00      0.00    0.00  2,144,693.76  5,781,941.76       5,781,941.76
+> 2025-03      0.00  0.00     88,060.59      0.00    0.00        0.00      0.00    0.00     88,060.59  5,870,002.35       5,870,002.35
+>
+> own (USD):
+> month         purchase  loan  rent  reserved      energy  operations  rent out         resale             net     cumulative  renting same work
+> 2024-12  51,200,000.00  0.00  0.00      0.00  145,590.68        0.00      0.00           0.00   51,345,590.68  51,345,590.68         589,824.00
+> 2025-01           0.00  0.00  0.00      0.00  145,590.68        0.00      0.00           0.00      145,590.68  51,491,181.36       3,637,248.00
+> 2025-02           0.00  0.00  0.00      0.00  131,501.26        0.00      0.00           0.00      131,501.26  51,622,682.62       5,779,441.49
+> 2025-03           0.00  0.00  0.00      0.00  117,411.84        0.00      0.00  47,169,883.64  -47,052,471.80   4,570,210.82       5,870,002.35
+>
+> own, loan, rent out (USD):
+> month    purchase           loan  rent  reserved      energy  operations    rent out         resale           net    cumulative  renting same work
+> 2024-12      0.00           0.00  0.00      0.00  145,590.68        0.00  860,160.00           0.00   -714,569.32   -714,569.32         589,824.00
+> 2025-01      0.00   1,973,451.58  0.00      0.00  145,590.68        0.00        0.00           0.00  2,119,042.26  1,404,472.94       3,637,248.00
+> 2025-02      0.00   1,973,451.58  0.00      0.00  131,501.26        0.00  213,611.48           0.00  1,891,341.36  3,295,814.31       5,779,441.49
+> 2025-03      0.00  60,257,886.72  0.00      0.00  117,411.84        0.00  828,463.70  56,898,190.40  2,648,644.46  5,944,458.77       5,870,002.35
+>
+> reserve (USD):
+> month    purchase  loan  rent       reserved  energy  operations  rent out  resale            net     cumulative  renting same work
+> 2024-12      0.00  0.00  0.00     442,368.00    0.00        0.00      0.00    0.00     442,368.00     442,368.00         589,824.00
+> 2025-01      0.00  0.00  0.00   2,285,568.00    0.00        0.00      0.00    0.00   2,285,568.00   2,727,936.00       3,637,248.00
+> 2025-02      0.00  0.00  0.00   2,064,384.00    0.00        0.00      0.00    0.00   2,064,384.00   4,792,320.00       5,779,441.49
+> 2025-03      0.00  0.00  0.00  22,136,832.00    0.00        0.00      0.00    0.00  22,136,832.00  26,929,152.00       5,870,002.35
+$ gpuledger report --ledger "$TMP/l.sqlite" --comparison 1 --format csv | tail -3
+> reserve,2025-01,0.00,0.00,0.00,2285568.00,0.00,0.00,0.00,0.00,2285568.00,2727936.00,3637248.00
+> reserve,2025-02,0.00,0.00,0.00,2064384.00,0.00,0.00,0.00,0.00,2064384.00,4792320.00,5779441.49
+> reserve,2025-03,0.00,0.00,0.00,22136832.00,0.00,0.00,0.00,0.00,22136832.00,26929152.00,5870002.35
+$ gpuledger report --ledger "$TMP/l.sqlite" --comparison 1 --by month
+2> gpuledger: --comparison prints a comparison as compare priced it; --pricing, --by and --view are for runs
+? 2
+$ gpuledger report --ledger "$TMP/l.sqlite" --comparison 2
+2> gpuledger: no comparison 2 in the ledger
+? 2
