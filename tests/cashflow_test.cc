@@ -179,6 +179,35 @@ TEST_F(CashFlowTest, ReservedCapacityPaysByMonthAndOwesTheRestOfItsTermAtTheHori
   EXPECT_EQ(c.net, (*r)[0].committed_micro_usd);
 }
 
+// Failures: nodes under repair draw no power, so an owned pool's energy is
+// its busy GPU-seconds at busy power and the rest, less the down ones, at
+// idle power; the months add up to that, rounded once.
+TEST_F(CashFlowTest, NodesUnderRepairDrawNoPower) {
+  auto w = traces::LoadPlanFile(std::string(GPULEDGER_SOURCE_DIR) +
+                                "/traces/deepseek-v3-r1-failures.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  w->start_utc = plan_.start_utc;
+  v1::Strategy own = Own("own");
+  own.set_committed_gpus(2048);
+  own.clear_purchased_on();  // bought at the window's start
+  CompareOptions o;
+  o.seed = 3;
+  auto r = CompareStrategies(*w, {own}, o, *ledger_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const StrategyResult& x = (*r)[0];
+  auto down = ledger_->DownGpuSeconds(x.run_id);
+  ASSERT_TRUE(down.ok());
+  ASSERT_GT(*down, 0);  // the seed has failures
+  const int64_t capacity = int64_t{2048} * x.horizon_seconds;
+  const int64_t idle = capacity - x.committed_busy_gpu_seconds - *down;
+  // $0.07 and $0.035 per GPU-hour: 70,000,000 and 35,000,000 nano-dollars.
+  const __int128 exact = static_cast<__int128>(x.committed_busy_gpu_seconds) * 70'000'000 +
+                         static_cast<__int128>(idle) * 35'000'000;
+  int64_t energy = 0;
+  for (const CashMonth& m : x.cash->months) energy += m.energy;
+  EXPECT_EQ(energy, static_cast<int64_t>((exact + 1'800'000) / 3'600'000));
+}
+
 // Strategies whose prices move (a falling on-demand price, 1-year reserved
 // contracts at market prices): compare charges each segment as a report of
 // the run does, and the cash flow adds up to the same totals.
