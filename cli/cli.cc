@@ -369,8 +369,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l =
       a.ledger.empty() ? ledger::Ledger::Open(":memory:") : OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
+  int64_t comparison_id = 0;
   absl::StatusOr<std::vector<compare::StrategyResult>> results =
-      compare::CompareStrategies(*w, *strategies, o, **l, where);
+      compare::CompareStrategies(*w, *strategies, o, **l, where, &comparison_id);
   if (!results.ok()) return Fail(err, results.status());
   std::optional<compare::Sensitivity> sensitivity;
   if (!variations.empty()) {
@@ -399,9 +400,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
   if (a.format == "table") {
     out << (a.ledger.empty()
                 ? std::string("runs not kept: give --ledger FILE to keep one run per strategy\n")
-                : absl::StrCat("ledger ", a.ledger,
-                               ": one run per strategy; gpuledger report --ledger ", a.ledger,
-                               " --run ID --by pool\n"));
+                : absl::StrCat("ledger ", a.ledger, ": one run per strategy and comparison ",
+                               comparison_id, "; gpuledger report --ledger ", a.ledger,
+                               " --run ID --by pool, or --comparison ", comparison_id, "\n"));
     if (!a.html.empty()) {
       out << "wrote " << a.html << ": the comparison's page (" << report::WithThousands(page_bytes)
           << " bytes; open it in a browser, it needs nothing else)\n";

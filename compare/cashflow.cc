@@ -155,23 +155,34 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
       }
       if (j < loan->size()) exact.back().loan += Exact(j == 0 ? capital : (*loan)[j - 1].balance);
     }
-    // Resale at the horizon, of the hardware (installation is not sold).
+    // What the hardware (installation is not sold) fetches at an age.
     const __int128 hardware =
         static_cast<__int128>(std::llround(pricing::HardwareUsdPerGpu(p, in.gpus_per_node) * 1e6)) *
         in.paid_gpus;
     if (hardware > pricing::kMaxMicroUsd) return pricing::TooMuchMoney("the hardware's value");
-    const int64_t age = in.horizon_end - bought;
     const v1::OwnedProfile& o = p.owned();
     const int64_t life = std::llround(o.depreciation_years() * pricing::kSecondsPerYear);
-    if (o.has_resale_share()) {
-      out.resale = std::llround(static_cast<double>(hardware) * o.resale_share());
-    } else if (o.depreciation() == v1::EPOCH_AI) {
-      out.resale = pricing::EpochValue(static_cast<int64_t>(hardware),
-                                       o.value_decline_oom_per_year(), age);
-    } else {
-      out.resale = pricing::StraightLineValue(static_cast<int64_t>(hardware), o.residual_share(),
-                                              life, age);
+    auto value_at = [&](int64_t age) -> int64_t {
+      if (o.has_resale_share()) return std::llround(static_cast<double>(hardware) * o.resale_share());
+      if (o.depreciation() == v1::EPOCH_AI) {
+        return pricing::EpochValue(static_cast<int64_t>(hardware), o.value_decline_oom_per_year(),
+                                   age);
+      }
+      return pricing::StraightLineValue(static_cast<int64_t>(hardware), o.residual_share(), life,
+                                        age);
+    };
+    // A horizon longer than the hardware's life replaces it when each life
+    // ends (as the amortized view charges): the same hardware bought again,
+    // in cash at the same price, the old sold at its value then.
+    int64_t last = bought;
+    for (int64_t t = bought + life; life > 0 && t < in.horizon_end; t += life) {
+      exact[month_of(t)].purchase += Exact(capital);
+      exact[month_of(t)].resale += Exact(value_at(life));
+      last = t;
     }
+    // The hardware in use sold at the horizon.
+    const int64_t age = in.horizon_end - last;
+    out.resale = value_at(age);
     out.book_value = pricing::StraightLineValue(capital, pricing::ResidualShare(o), life, age);
     exact.back().resale += Exact(out.resale);
   }

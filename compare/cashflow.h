@@ -46,8 +46,10 @@ struct CashFlow {
   int64_t net = 0;       // paid - received
   int64_t present_cost = 0;  // net months discounted to the first month's start
   double discount_rate = 0;  // a year
-  int64_t resale = 0;        // owned: at the horizon
-  int64_t book_value = 0;    // owned: capital less depreciation at the horizon
+  // Owned: what the hardware in use at the horizon (the last one bought,
+  // when the horizon outlasts its life) fetches then, and its book value.
+  int64_t resale = 0;
+  int64_t book_value = 0;
   // Committed capacity: the first month from which cumulative net stays at
   // or below renting the same work, to the horizon ("YYYY-MM"), or "never";
   // "" for a strategy that only rents on demand.

@@ -174,8 +174,17 @@ absl::Status CheckOwning(const v1::Strategy& s, const traces::Workload& w,
     }
     p->purchased_utc = *t;
   }
+  // Paid or earned by calendar month: only a dated plan has them.
+  auto needs_date = [&](const char* field) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field,
+                            " needs a dated plan (its cash flow is by calendar month): give the "
+                            "plan a start_date (or compare --start-date)"));
+  };
   if (s.has_loan_rate_per_year() || s.has_loan_years()) {
-    if (!owned) return only_owned(s.has_loan_years() ? "loan_years" : "loan_rate_per_year");
+    const char* field = s.has_loan_years() ? "loan_years" : "loan_rate_per_year";
+    if (!owned) return only_owned(field);
+    if (!w.start_utc) return needs_date(field);
     if (s.has_loan_rate_per_year() != s.has_loan_years()) {
       return Bad(place.Field(s.has_loan_years() ? "loan_rate_per_year" : "loan_years"),
                  who + "a loan needs both loan_rate_per_year and loan_years");
@@ -198,6 +207,7 @@ absl::Status CheckOwning(const v1::Strategy& s, const traces::Workload& w,
                                  {"rent_out_discount", s.rent_out_discount()}}) {
     if (v == 0) continue;
     if (!owned) return only_owned(field);
+    if (!w.start_utc && std::string(field) == "rent_out_idle_share") return needs_date(field);
     if (!(v >= 0 && v <= 1)) {
       return Bad(place.Field(field),
                  absl::StrCat(who, "field ", field, " must be in [0, 1], got ", v));
@@ -889,11 +899,23 @@ std::string FormatCashFlow(const std::vector<StrategyResult>& results, absl::str
   return out;
 }
 
+bool ParsePlainNumber(absl::string_view text, double* v) {
+  absl::string_view digits = text;
+  absl::ConsumePrefix(&digits, "-");
+  if (digits.empty() || digits.front() == '.' || digits.back() == '.' ||
+      std::count(digits.begin(), digits.end(), '.') > 1 ||
+      !std::all_of(digits.begin(), digits.end(),
+                   [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+    return false;
+  }
+  return absl::SimpleAtod(text, v) && std::isfinite(*v);
+}
+
 absl::StatusOr<double> ParseRate(absl::string_view text) {
   double v = 0;
   absl::string_view number = text;
   const bool percent = absl::ConsumeSuffix(&number, "%");
-  const bool parsed = absl::SimpleAtod(number, &v) && std::isfinite(v);
+  const bool parsed = ParsePlainNumber(number, &v);
   if (percent) v /= 100;
   if (!parsed || !(v >= 0 && v <= 1)) {
     return absl::InvalidArgumentError(

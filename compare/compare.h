@@ -122,6 +122,11 @@ std::string FormatComparison(const std::vector<StrategyResult>& results, absl::s
 // one row per strategy and month; "" when no result has one.
 std::string FormatCashFlow(const std::vector<StrategyResult>& results, absl::string_view format);
 
+// A decimal number as people write one ("-0.25", "12", "0.5"): digits with
+// at most one point inside them and an optional leading minus; no
+// exponents, hexadecimal, spaces or signs elsewhere.
+bool ParsePlainNumber(absl::string_view text, double* v);
+
 // "8%" or "0.08": a yearly rate in [0, 1].
 absl::StatusOr<double> ParseRate(absl::string_view text);
 

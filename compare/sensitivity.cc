@@ -29,7 +29,7 @@ absl::StatusOr<double> Number(absl::string_view text, absl::string_view whole) {
   absl::string_view n = absl::StripAsciiWhitespace(text);
   const bool percent = absl::ConsumeSuffix(&n, "%");
   double v = 0;
-  if (!absl::SimpleAtod(n, &v) || !std::isfinite(v)) {
+  if (!ParsePlainNumber(n, &v)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--vary ", whole, ": \"", text, "\" is not a number"));
   }
@@ -100,9 +100,9 @@ absl::StatusOr<Variation> ParseVariation(absl::string_view text) {
   if (!high.ok()) return high.status();
   out.low = *low;
   out.high = *high;
-  if (!(out.low >= range->lo && out.high <= range->hi && out.low <= out.high)) {
+  if (!(out.low >= range->lo && out.high <= range->hi && out.low < out.high)) {
     return absl::InvalidArgumentError(absl::StrCat("--vary ", text, ": ", out.field,
-                                                   " must go from low to high within [",
+                                                   " must go from low to a higher high within [",
                                                    range->lo, ", ", range->hi, "]"));
   }
   return out;
@@ -147,6 +147,12 @@ absl::StatusOr<std::vector<Case>> Cases(const traces::Workload& workload,
       return absl::InvalidArgumentError(
           "--vary discount_rate: the plan has no start date, so no cash flow to discount; give "
           "it a start_date, or --start-date");
+    }
+    if ((v.field == "resale_share" || v.field == "spare_utilization") && !workload.start_utc) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--vary ", v.field,
+          ": the plan has no start date, and only a dated comparison's cash flow has resale and "
+          "idle hours sold; give it a start_date, or --start-date"));
     }
     if (v.field == "failure_rate" && !workload.failure_model) {
       return absl::InvalidArgumentError(absl::StrCat(

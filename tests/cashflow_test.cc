@@ -119,6 +119,30 @@ TEST_F(CashFlowTest, AnOwnedPoolBoughtOnADateIdlesUntilTheWorkAndIsResoldAtTheHo
   EXPECT_EQ(c.breakeven_month, "never");
 }
 
+// A horizon longer than the hardware's 4-year life (1,461 days) buys it
+// again when each life ends, as the amortized view charges: on 2029-01-01
+// and 2033-01-01; the last is sold at the horizon (2035-01-29T12:00, ten
+// years of 365.25 days after the window's start), 759.5 days old:
+// 280,512 x (1 - 759.5 / 1,461) = 280,512 - 192 x 759.5 = $134,688.
+TEST_F(CashFlowTest, AHorizonPastTheHardwaresLifeReplacesIt) {
+  CompareOptions o;
+  o.horizon_seconds = 10 * pricing::kSecondsPerYear;
+  auto r = CompareStrategies(plan_, {Own("own")}, o, *ledger_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& c = *(*r)[0].cash;
+  std::vector<std::string> bought;
+  for (const CashMonth& m : c.months) {
+    if (m.purchase > 0) {
+      bought.push_back(m.month);
+      EXPECT_EQ(m.purchase, 280'512 * kUsd) << m.month;
+    }
+  }
+  EXPECT_EQ(bought, (std::vector<std::string>{"2025-01", "2029-01", "2033-01"}));
+  EXPECT_EQ(c.resale, 134'688 * kUsd);
+  EXPECT_EQ(c.received, 134'688 * kUsd);  // the old ones are worth nothing
+  EXPECT_EQ(c.months.back().month, "2035-01");
+}
+
 TEST_F(CashFlowTest, ALoanPaysFromTheNextMonthAndIsRepaidAtTheHorizon) {
   v1::Strategy s = Own("own on a loan");
   s.set_loan_rate_per_year(0.12);
@@ -284,7 +308,10 @@ TEST_F(CashFlowTest, VaryingAnAssumptionReplaysEachEndAndNamesWhatMovesTheWinner
             "--vary price=1..2: no field \"price\"; one of rental_change_per_year, "
             "purchase_price, resale_share, spare_utilization, discount_rate, failure_rate");
   EXPECT_EQ(ParseVariation("resale_share=0.5..2").status().message(),
-            "--vary resale_share=0.5..2: resale_share must go from low to high within [0, 1]");
+            "--vary resale_share=0.5..2: resale_share must go from low to a higher high within "
+            "[0, 1]");
+  EXPECT_FALSE(ParseVariation("resale_share=0.5..0.5").ok());
+  EXPECT_FALSE(ParseVariation("purchase_price=0x1..2").ok());
   EXPECT_FALSE(ParseVariation("purchase_price=1").ok());
   auto fail = ParseVariation("failure_rate=0..2");
   ASSERT_TRUE(fail.ok());
@@ -320,6 +347,17 @@ TEST_F(CashFlowTest, OwningOverTimeIsRefusedWhereItMeansNothing) {
   EXPECT_EQ(ParseRate("0.08").value(), 0.08);
   EXPECT_FALSE(ParseRate("108%").ok());
   EXPECT_FALSE(ParseRate("eight").ok());
+  EXPECT_FALSE(ParseRate("0x1").ok());
+  EXPECT_FALSE(ParseRate("").ok());
+  EXPECT_FALSE(ParseRate("1e-1").ok());
+  // A loan or idle hours sold are paid by calendar month: a dated plan only.
+  v1::Strategy loan = Own("loan");
+  loan.clear_purchased_on();
+  loan.set_loan_rate_per_year(0.05);
+  loan.set_loan_years(2);
+  EXPECT_EQ(Compare({loan}).status().message(),
+            "strategy #1: strategy \"loan\": field loan_years needs a dated plan (its cash flow is "
+            "by calendar month): give the plan a start_date (or compare --start-date)");
 }
 
 }  // namespace

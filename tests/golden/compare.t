@@ -73,7 +73,7 @@ $ gpuledger compare traces/deepseek-v3-r1-failures.textproto --policy easy --see
 > break-even util.: the utilization of committed GPUs at which they cost what renting on demand does;
 > break-even months: months of use, at this utilization, after which owning has cost less cash than renting.
 > own half, queue: 3 jobs ran on fewer GPUs than planned, for longer (same GPU-hours)
-> ledger $TMP/l.sqlite: one run per strategy; gpuledger report --ledger $TMP/l.sqlite --run ID --by pool
+> ledger $TMP/l.sqlite: one run per strategy and comparison 1; gpuledger report --ledger $TMP/l.sqlite --run ID --by pool, or --comparison 1
 $ gpuledger report --ledger "$TMP/l.sqlite" --run 2 --by pool
 > run 2  deepseek-v3-r1-failures  (complete, easy, seed 2)
 > cluster: 256 nodes x 8 H800 = 2,048 GPUs; simulated window 88.59 days (7,654,007 s)

@@ -31,24 +31,25 @@ $ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strat
 > sensitivity: each assumption at its low and its high value, the rest as given; strategies judged by present cost at 8.00% (USD), the widest swing first:
 > assumption              value  own 2,048, resell  rent, falling  reserve 1y, renewed  own half, burst  winner
 > (as given)                         56,069,429.80   9,760,884.52       150,689,288.59    37,078,779.77  rent, falling
-> ------------------------------------------------------------------------------------------------------------------------
-> spare_utilization           0      56,069,429.80   9,760,884.52       150,689,288.59    37,078,779.77  rent, falling
-> spare_utilization         0.8      -6,884,374.99   9,760,884.52       150,689,288.59    17,515,058.17  own 2,048, resell
-> ------------------------------------------------------------------------------------------------------------------------
+> --------------------------------------------------------------------------------------------------------------------
 > purchase_price            0.5      30,996,841.11   9,760,884.52       150,689,288.59    24,542,485.42  rent, falling
 > purchase_price            1.5      81,142,018.50   9,760,884.52       150,689,288.59    49,615,074.11  rent, falling
-> ------------------------------------------------------------------------------------------------------------------------
+> --------------------------------------------------------------------------------------------------------------------
 > discount_rate               0      52,492,809.29  10,108,039.34       175,284,703.78    35,606,694.03  rent, falling
 > discount_rate            0.15      58,228,874.82   9,496,344.62       134,013,923.63    37,917,733.35  rent, falling
-> ------------------------------------------------------------------------------------------------------------------------
+> --------------------------------------------------------------------------------------------------------------------
+> spare_utilization           0      56,069,429.80   9,760,884.52       150,689,288.59    37,078,779.77  rent, falling
+> spare_utilization         0.8      21,599,803.35   9,760,884.52       150,689,288.59    17,515,058.17  rent, falling
+> --------------------------------------------------------------------------------------------------------------------
 > resale_share                0      68,900,655.46   9,760,884.52       150,689,288.59    43,494,392.60  rent, falling
 > resale_share              0.6      40,948,236.74   9,760,884.52       150,689,288.59    29,518,183.24  rent, falling
-> ------------------------------------------------------------------------------------------------------------------------
+> --------------------------------------------------------------------------------------------------------------------
 > rental_change_per_year   -0.5      56,069,429.80   8,313,556.33       150,689,288.59    35,759,197.15  rent, falling
 > rental_change_per_year      0      56,069,429.80  11,585,712.33       150,689,288.59    38,748,427.84  rent, falling
-> the winner changes with spare_utilization at 0.8: own 2,048, resell
+> no assumption in these ranges changes the winner (rent, falling)
 > runs not kept: give --ledger FILE to keep one run per strategy
-$ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strategies/roadmap.textproto --horizon 4y --discount-rate 8% --vary spare_utilization=0.55..0.6 --format csv
+# Pushed to the ends: only hardware (nearly) free moves the winner.
+$ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strategies/roadmap.textproto --horizon 4y --discount-rate 8% --vary spare_utilization=0.9..1 --vary resale_share=0.9..1 --vary purchase_price=0..0.2 --format csv
 > strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run,finish_days_pretrain,finish_days_context_extension,finish_days_sft,finish_days_rl,finish_days_data,finish_days_eval,cash_net_usd,present_cost_usd,cash_breakeven_month
 > "own 2,048, resell",owned,2048,no,52492809.28,8.696780,4412144.70,0.00,52492809.28,62976403.05,0.084052,433.6849,1461.0000,0.365492,580.179,0,1,419.1992,421.6203,421.7220,433.6849,430.3483,338.0000,52492809.29,56069429.80,never
 > "rent, falling",,0,yes,10108039.34,1.674656,10108039.34,10108039.34,0.00,0.00,0.000000,433.5832,1461.0000,,,0,2,419.1992,421.6203,421.7220,433.5832,430.2466,338.0000,10108039.34,9760884.52,
@@ -59,14 +60,30 @@ $ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strat
 > ,,"rent, falling",9760884.52,yes
 > ,,"reserve 1y, renewed",150689288.59,no
 > ,,"own half, burst",37078779.77,no
-> spare_utilization,0.55,"own 2,048, resell",12788689.01,no
-> spare_utilization,0.55,"rent, falling",9760884.52,yes
-> spare_utilization,0.55,"reserve 1y, renewed",150689288.59,no
-> spare_utilization,0.55,"own half, burst",23628721.17,no
-> spare_utilization,0.6,"own 2,048, resell",8854076.21,yes
-> spare_utilization,0.6,"rent, falling",9760884.52,no
-> spare_utilization,0.6,"reserve 1y, renewed",150689288.59,no
-> spare_utilization,0.6,"own half, burst",22405988.57,no
+> purchase_price,0,"own 2,048, resell",5924252.42,yes
+> purchase_price,0,"rent, falling",9760884.52,no
+> purchase_price,0,"reserve 1y, renewed",150689288.59,no
+> purchase_price,0,"own half, burst",12006191.07,no
+> purchase_price,0.2,"own 2,048, resell",15953287.89,no
+> purchase_price,0.2,"rent, falling",9760884.52,yes
+> purchase_price,0.2,"reserve 1y, renewed",150689288.59,no
+> purchase_price,0.2,"own half, burst",17020708.81,no
+> resale_share,0.9,"own 2,048, resell",26972027.39,no
+> resale_share,0.9,"rent, falling",9760884.52,yes
+> resale_share,0.9,"reserve 1y, renewed",150689288.59,no
+> resale_share,0.9,"own half, burst",22530078.56,no
+> resale_share,1,"own 2,048, resell",22313290.93,no
+> resale_share,1,"rent, falling",9760884.52,yes
+> resale_share,1,"reserve 1y, renewed",150689288.59,no
+> resale_share,1,"own half, burst",20200710.33,no
+> spare_utilization,0.9,"own 2,048, resell",17291100.04,no
+> spare_utilization,0.9,"rent, falling",9760884.52,yes
+> spare_utilization,0.9,"reserve 1y, renewed",150689288.59,no
+> spare_utilization,0.9,"own half, burst",15069592.97,no
+> spare_utilization,1,"own 2,048, resell",12982396.73,no
+> spare_utilization,1,"rent, falling",9760884.52,yes
+> spare_utilization,1,"reserve 1y, renewed",150689288.59,no
+> spare_utilization,1,"own half, burst",12624127.76,no
 # Refused before anything is replayed.
 $ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strategies/roadmap.textproto --vary failure_rate=0..2
 2> gpuledger: --vary failure_rate: traces/roadmap-2024-2028.textproto has no failure model to scale; give the plan one (failure_model: "llama3")
@@ -75,5 +92,5 @@ $ gpuledger compare traces/deepseek-v3-r1.textproto --vary discount_rate=0..0.1
 2> gpuledger: --vary discount_rate: the plan has no start date, so no cash flow to discount; give it a start_date, or --start-date
 ? 2
 $ gpuledger compare traces/deepseek-v3-r1.textproto --vary purchase_price=2..1
-2> gpuledger: --vary purchase_price=2..1: purchase_price must go from low to high within [0, 10]
+2> gpuledger: --vary purchase_price=2..1: purchase_price must go from low to a higher high within [0, 10]
 ? 2

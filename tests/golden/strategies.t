@@ -90,7 +90,7 @@ $ gpuledger compare traces/deepseek-v3-r1.textproto --strategies "$TMP/year.text
 > amortized USD: owned capacity charged only for the GPU-hours the plan used;
 > break-even util.: the utilization of committed GPUs at which they cost what renting on demand does;
 > break-even months: months of use, at this utilization, after which owning has cost less cash than renting.
-> ledger $TMP/y.sqlite: one run per strategy; gpuledger report --ledger $TMP/y.sqlite --run ID --by pool
+> ledger $TMP/y.sqlite: one run per strategy and comparison 1; gpuledger report --ledger $TMP/y.sqlite --run ID --by pool, or --comparison 1
 $ gpuledger report --ledger "$TMP/y.sqlite" --run 1 --by category
 > run 1  deepseek-v3-r1  (complete, fcfs, seed 0)
 > cluster: 256 nodes x 8 H800 = 2,048 GPUs; simulated window 68.68 days (5,934,378 s)
