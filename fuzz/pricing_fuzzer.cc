@@ -30,8 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)pr::CostMicroUsd(kYearGpuSeconds, rate);
     }
     (void)pr::BreakEvenUtilization(r);
+    (void)pr::CapitalUsdPerGpu(merged, m.gpus_per_node());
+    (void)pr::CapitalMicroUsd(merged, 100'000, m.gpus_per_node());
   }
-  (void)pr::CapitalUsdPerGpu(merged, m.gpus_per_node());
-  (void)pr::CapitalMicroUsd(merged, 100'000, m.gpus_per_node());
   return 0;
 }
