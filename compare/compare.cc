@@ -311,10 +311,13 @@ absl::StatusOr<int64_t> ParseHorizon(absl::string_view text) {
                       : text.back() == 'h' ? 3600
                       : text.back() == 's' ? 1
                                            : 0;
-  if (unit == 0 || !absl::SimpleAtod(text.substr(0, text.size() - 1), &v) || !(v > 0) ||
-      v * unit > 1000 * 365.25 * 86400) {
+  if (unit == 0 || !absl::SimpleAtod(text.substr(0, text.size() - 1), &v) || !(v > 0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a positive duration such as 4y, 90d, 2000h"));
+  }
+  if (v * unit > 1000 * 365.25 * 86400) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is longer than 1000 years, the longest horizon"));
   }
   return std::llround(v * unit);
 }

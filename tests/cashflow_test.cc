@@ -320,6 +320,32 @@ TEST_F(CashFlowTest, VaryingAnAssumptionReplaysEachEndAndNamesWhatMovesTheWinner
             "(failure_model: \"llama3\")");
 }
 
+// --vary failure_rate scales the plan's failure model: at 0 the comparison
+// is the one without failures, and more failures cost the renter more.
+TEST_F(CashFlowTest, VaryingTheFailureRateScalesTheFailureModel) {
+  auto w = traces::LoadPlanFile(std::string(GPULEDGER_SOURCE_DIR) +
+                                "/traces/deepseek-v3-r1-failures.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  v1::Strategy rent;
+  rent.set_name("rent");
+  rent.set_on_demand(true);
+  CompareOptions o;
+  o.seed = 3;
+  auto base = CompareStrategies(*w, {rent}, o, *ledger_);
+  ASSERT_TRUE(base.ok()) << base.status();
+  traces::Workload none = *w;
+  none.failure_model.reset();
+  auto clean = CompareStrategies(none, {rent}, o, *ledger_);
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  auto v = ParseVariation("failure_rate=0..3");
+  ASSERT_TRUE(v.ok());
+  auto s = Vary(*w, {rent}, o, {*v}, {}, *base);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->cases[0].cost[0], (*clean)[0].total_micro_usd);
+  EXPECT_GT(s->cases[1].cost[0], s->base.cost[0]);
+  EXPECT_GT(s->base.cost[0], s->cases[0].cost[0]);
+}
+
 TEST_F(CashFlowTest, OwningOverTimeIsRefusedWhereItMeansNothing) {
   v1::Strategy late = Own("late");
   late.set_purchased_on("2025-02-01");
@@ -350,6 +376,8 @@ TEST_F(CashFlowTest, OwningOverTimeIsRefusedWhereItMeansNothing) {
   EXPECT_FALSE(ParseRate("0x1").ok());
   EXPECT_FALSE(ParseRate("").ok());
   EXPECT_FALSE(ParseRate("1e-1").ok());
+  EXPECT_EQ(ParseHorizon("1001y").status().message(),
+            "\"1001y\" is longer than 1000 years, the longest horizon");
   // A loan or idle hours sold are paid by calendar month: a dated plan only.
   v1::Strategy loan = Own("loan");
   loan.clear_purchased_on();
