@@ -393,7 +393,9 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
         << "\n\n";
   }
   out << compare::FormatComparison(*results, a.format);
-  if (a.cash_flow) out << (a.format == "table" ? "\n" : "") << compare::FormatCashFlow(*results, a.format);
+  if (a.cash_flow) {
+    out << (a.format == "table" ? "\n" : "") << compare::FormatCashFlow(*results, a.format);
+  }
   if (sensitivity) {
     out << (a.format == "table" ? "\n" : "") << compare::FormatSensitivity(*sensitivity, a.format);
   }
@@ -489,6 +491,16 @@ int DoExport(const ExportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// A report's page written to --html, and what was written ("run 3").
+int WritePage(const ReportArgs& a, const absl::StatusOr<std::string>& page,
+              const std::string& what, std::ostream& out, std::ostream& err) {
+  if (!page.ok()) return Fail(err, page.status());
+  if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok()) return Fail(err, s);
+  out << "wrote " << a.html << ": " << what << " (" << report::WithThousands(page->size())
+      << " bytes; open it in a browser, it needs nothing else)\n";
+  return 0;
+}
+
 // A comparison as the ledger keeps it: its table (or CSV) as printed when it
 // ran, and a dated one's cash flow by month; or its page.
 int ReportComparison(const ReportArgs& a, ledger::Ledger& l, std::ostream& out,
@@ -499,35 +511,26 @@ int ReportComparison(const ReportArgs& a, ledger::Ledger& l, std::ostream& out,
                          "and --view are for runs"));
   }
   if (!a.html.empty()) {
-    absl::StatusOr<std::string> page = web::ComparisonPageOf(l, *a.comparison);
-    if (!page.ok()) return Fail(err, page.status());
-    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok())
-      return Fail(err, s);
-    out << "wrote " << a.html << ": comparison " << *a.comparison << " ("
-        << report::WithThousands(page->size())
-        << " bytes; open it in a browser, it needs nothing else)\n";
-    return 0;
+    return WritePage(a, web::ComparisonPageOf(l, *a.comparison),
+                     absl::StrCat("comparison ", *a.comparison), out, err);
   }
   if (a.format == "json") {
     return Fail(err, absl::InvalidArgumentError(
                          "--comparison prints as a table or CSV (--format table or csv); over gRPC "
                          "its results are messages"));
   }
-  absl::StatusOr<ledger::ComparisonRecord> c = l.GetComparison(*a.comparison);
-  if (!c.ok()) return Fail(err, c.status());
-  v1::CompareStrategiesResponse kept;
-  if (!kept.ParseFromString(c->results)) {
-    return Fail(err, absl::DataLossError(absl::StrCat("comparison ", *a.comparison,
-                                                      ": its results are unreadable")));
-  }
+  std::string plan;
+  absl::StatusOr<v1::CompareStrategiesResponse> kept =
+      compare::KeptComparison(l, *a.comparison, &plan);
+  if (!kept.ok()) return Fail(err, kept.status());
   if (a.format == "csv") {
-    out << kept.csv() << kept.cash_flow_csv();
+    out << kept->csv() << kept->cash_flow_csv();
     return 0;
   }
-  out << "comparison " << *a.comparison << ": " << c->plan_name << ", " << kept.results_size()
+  out << "comparison " << *a.comparison << ": " << plan << ", " << kept->results_size()
       << " strategies\n\n"
-      << kept.table();
-  if (!kept.cash_flow_table().empty()) out << "\n" << kept.cash_flow_table();
+      << kept->table();
+  if (!kept->cash_flow_table().empty()) out << "\n" << kept->cash_flow_table();
   return 0;
 }
 
@@ -549,14 +552,8 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
                          "--pricing reprices one run (--run); a group's figures are its runs' own"));
   }
   if (a.group && !a.html.empty()) {
-    absl::StatusOr<std::string> page = web::GroupPageOf(**l, *a.group);
-    if (!page.ok()) return Fail(err, page.status());
-    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok())
-      return Fail(err, s);
-    out << "wrote " << a.html << ": run group " << *a.group << " ("
-        << report::WithThousands(page->size())
-        << " bytes; open it in a browser, it needs nothing else)\n";
-    return 0;
+    return WritePage(a, web::GroupPageOf(**l, *a.group), absl::StrCat("run group ", *a.group), out,
+                     err);
   }
   if (a.group) {
     absl::StatusOr<report::GroupReport> group = report::BuildGroupReport(**l, *a.group);
@@ -593,14 +590,8 @@ int DoReport(const ReportArgs& a, std::ostream& out, std::ostream& err) {
                                   absl::StrCat("--pricing ", a.pricing, ": ", message)));
   }
   if (!a.html.empty()) {
-    absl::StatusOr<std::string> page =
-        web::RunPageOf(**l, run_id, a.partial, profile ? &*profile : nullptr);
-    if (!page.ok()) return Fail(err, page.status());
-    if (absl::Status s = WriteWhole(a.html, a.ledger, "--html", *page); !s.ok())
-      return Fail(err, s);
-    out << "wrote " << a.html << ": run " << run_id << " (" << report::WithThousands(page->size())
-        << " bytes; open it in a browser, it needs nothing else)\n";
-    return 0;
+    return WritePage(a, web::RunPageOf(**l, run_id, a.partial, profile ? &*profile : nullptr),
+                     absl::StrCat("run ", run_id), out, err);
   }
   report::ReportOptions o;
   o.rental = a.view != "owned";

@@ -87,14 +87,10 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   for (const pricing::PriceSegment& s : *segments) bounds.insert(s.start);
   bounds.insert(in.horizon_end);
   std::vector<Piece> pieces;
+  size_t segment = 0;  // the price segment holding the piece (both in order)
   for (auto it = bounds.begin(); std::next(it) != bounds.end(); ++it) {
-    Piece piece{*it, *std::next(it), month_of(*it), 0};
-    if (piece.start >= in.window_start) {
-      for (size_t k = 0; k < segments->size(); ++k) {
-        if ((*segments)[k].start <= piece.start) piece.segment = k;
-      }
-    }
-    pieces.push_back(piece);
+    while (segment + 1 < segments->size() && (*segments)[segment + 1].start <= *it) ++segment;
+    pieces.push_back({*it, *std::next(it), month_of(*it), segment});
   }
   // Each piece's GPU-seconds from the run's entries (none lie outside the
   // window): the ledger's segments between these cuts are the pieces.
@@ -109,7 +105,8 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
     const pricing::Rates& r = (*segments)[piece.segment].rates;
     const auto [busy, on_demand, down] = (*usage)[k];
     const int64_t committed_busy = busy - on_demand;
-    const bool held = (owned && piece.start >= bought) || (reserved && piece.start >= in.window_start);
+    const bool held =
+        (owned && piece.start >= bought) || (reserved && piece.start >= in.window_start);
     const int64_t capacity_seconds =
         held ? static_cast<int64_t>(in.paid_gpus) * (piece.end - piece.start) : 0;
     ExactMonth& m = exact[piece.month];
@@ -133,10 +130,9 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   // Reserved capacity is paid for whole terms: what the last one has left
   // after the horizon is owed in its last month, at that term's rate.
   if (reserved) {
-    const int64_t horizon = in.horizon_end - in.window_start;
-    const int64_t after = pricing::ReservedCommitmentSeconds(p, horizon) - horizon;
-    exact.back().reserved +=
-        ExactCost(static_cast<int64_t>(in.paid_gpus) * after, segments->back().rates.reserved);
+    exact.back().reserved += ExactCost(
+        pricing::UnusedTermGpuSeconds(p, in.paid_gpus, in.horizon_end - in.window_start),
+        segments->back().rates.reserved);
   }
   if (owned) {
     const int64_t capital = pricing::CapitalMicroUsd(p, in.paid_gpus, in.gpus_per_node);

@@ -384,9 +384,6 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
 
 namespace {
 
-// A replayed strategy's costs over its horizon: exact amounts, rounded once,
-// the committed part and the on-demand part adding up to the total (a
-// report of the run shows the same total).
 // A strategy's costs over its horizon at prices that move: the horizon cut
 // where they change, each part of the run's usage charged at the prices in
 // force (as a report of the run charges it); the same sums as the constant
@@ -429,6 +426,9 @@ absl::StatusOr<SegmentCosts> CostsBySegment(const Plan& p, const traces::Workloa
   return c;
 }
 
+// A replayed strategy's costs over its horizon: exact amounts, rounded once,
+// the committed part and the on-demand part adding up to the total (a
+// report of the run shows the same total).
 absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
                            const scheduler::RunSummary& sum, int paid_gpus, ledger::Ledger& ledger,
                            StrategyResult* r) {
@@ -481,7 +481,8 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
     r->committed_utilization = static_cast<double>(r->committed_busy_gpu_seconds) / capacity;
   }
   if (r->committed == ledger::Pool::kOwned) {
-    r->breakeven_months = pricing::BreakEvenMonths(prices, w.gpu.gpus_per_node(), rates, r->committed_utilization);
+    r->breakeven_months =
+        pricing::BreakEvenMonths(prices, w.gpu.gpus_per_node(), rates, r->committed_utilization);
   }
   return absl::OkStatus();
 }
@@ -606,6 +607,18 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
   if (!id.ok()) return id.status();
   if (comparison_id != nullptr) *comparison_id = *id;
   return results;
+}
+
+absl::StatusOr<v1::CompareStrategiesResponse> KeptComparison(ledger::Ledger& ledger, int64_t id,
+                                                             std::string* plan_name) {
+  absl::StatusOr<ledger::ComparisonRecord> c = ledger.GetComparison(id);
+  if (!c.ok()) return c.status();
+  v1::CompareStrategiesResponse kept;
+  if (!kept.ParseFromString(c->results)) {
+    return absl::DataLossError(absl::StrCat("comparison ", id, ": its results are unreadable"));
+  }
+  if (plan_name != nullptr) *plan_name = c->plan_name;
+  return kept;
 }
 
 namespace {
@@ -914,13 +927,16 @@ bool ParsePlainNumber(absl::string_view text, double* v) {
   return absl::SimpleAtod(text, v) && std::isfinite(*v);
 }
 
+bool ParseNumberOrPercent(absl::string_view text, double* v) {
+  const bool percent = absl::ConsumeSuffix(&text, "%");
+  if (!ParsePlainNumber(text, v)) return false;
+  if (percent) *v /= 100;
+  return true;
+}
+
 absl::StatusOr<double> ParseRate(absl::string_view text) {
   double v = 0;
-  absl::string_view number = text;
-  const bool percent = absl::ConsumeSuffix(&number, "%");
-  const bool parsed = ParsePlainNumber(number, &v);
-  if (percent) v /= 100;
-  if (!parsed || !(v >= 0 && v <= 1)) {
+  if (!ParseNumberOrPercent(text, &v) || !(v >= 0 && v <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a yearly rate from 0 to 100% such as 8% or 0.08"));
   }

@@ -115,6 +115,12 @@ absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
 gpuledger::v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& results);
 StrategyResult FromComparison(const gpuledger::v1::StrategyComparison& c);
 
+// Comparison `id` as the ledger keeps it (CompareStrategies wrote it):
+// NotFound if there is none, DataLoss if its results do not parse.
+absl::StatusOr<gpuledger::v1::CompareStrategiesResponse> KeptComparison(ledger::Ledger& ledger,
+                                                                        int64_t id,
+                                                                        std::string* plan_name);
+
 // A table, or CSV with a header and one row per strategy.
 std::string FormatComparison(const std::vector<StrategyResult>& results, absl::string_view format);
 
@@ -126,6 +132,8 @@ std::string FormatCashFlow(const std::vector<StrategyResult>& results, absl::str
 // at most one point inside them and an optional leading minus; no
 // exponents, hexadecimal, spaces or signs elsewhere.
 bool ParsePlainNumber(absl::string_view text, double* v);
+// The same, or one followed by "%" (a hundredth of it): "8%" is 0.08.
+bool ParseNumberOrPercent(absl::string_view text, double* v);
 
 // "8%" or "0.08": a yearly rate in [0, 1].
 absl::StatusOr<double> ParseRate(absl::string_view text);

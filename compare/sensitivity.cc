@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
 #include "report/format.h"
 
 namespace gpuledger::compare {
@@ -26,14 +26,12 @@ constexpr Range kRanges[] = {{"rental_change_per_year", -0.99, 10}, {"purchase_p
                              {"discount_rate", 0, 1},               {"failure_rate", 0, 100}};
 
 absl::StatusOr<double> Number(absl::string_view text, absl::string_view whole) {
-  absl::string_view n = absl::StripAsciiWhitespace(text);
-  const bool percent = absl::ConsumeSuffix(&n, "%");
   double v = 0;
-  if (!ParsePlainNumber(n, &v)) {
+  if (!ParseNumberOrPercent(absl::StripAsciiWhitespace(text), &v)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--vary ", whole, ": \"", text, "\" is not a number"));
   }
-  return percent ? v / 100 : v;
+  return v;
 }
 
 // The comparison's inputs with one assumption changed.
@@ -211,9 +209,7 @@ absl::StatusOr<Sensitivity> Vary(const traces::Workload& workload,
   return out;
 }
 
-std::string FormatSensitivity(const Sensitivity& s, absl::string_view format) {
-  // The assumptions in order of the widest swing of any strategy's cost
-  // (a tornado's order), each with its low and high case.
+std::vector<size_t> SwingOrder(const Sensitivity& s) {
   std::vector<size_t> order;  // index of each variation's low case
   for (size_t i = 0; i + 1 < s.cases.size(); i += 2) order.push_back(i);
   auto swing = [&](size_t i) {
@@ -226,6 +222,11 @@ std::string FormatSensitivity(const Sensitivity& s, absl::string_view format) {
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return swing(a) > swing(b); });
+  return order;
+}
+
+std::string FormatSensitivity(const Sensitivity& s, absl::string_view format) {
+  const std::vector<size_t> order = SwingOrder(s);
   if (format == "csv") {
     std::string out = "assumption,value,strategy,judged_usd,wins\n";
     auto rows = [&](const SensitivityCase& c) {

@@ -77,6 +77,11 @@ absl::StatusOr<Sensitivity> Vary(const traces::Workload& workload,
                                  const std::vector<traces::StrategyPlace>& where,
                                  const std::vector<StrategyResult>& base);
 
+// The variations in order of the widest swing of any strategy's cost
+// between their two cases (a tornado chart's order; ties keep the given
+// order), each as the index of its low case in `s.cases`.
+std::vector<size_t> SwingOrder(const Sensitivity& s);
+
 // A table (the assumptions in order of the largest swing they cause, and
 // those that move the winner), or CSV with one row per case and strategy.
 std::string FormatSensitivity(const Sensitivity& s, absl::string_view format);

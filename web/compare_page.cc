@@ -173,12 +173,10 @@ std::string CashSpec(const std::vector<compare::StrategyResult>& results) {
 // Sensitivity: for each assumption (widest swing first) and strategy, a bar
 // from its cost at one end to the other; a tick at its cost as given.
 std::string TornadoSpec(const compare::Sensitivity& s) {
-  std::string values, given;
-  std::vector<std::string> fields;
+  std::string values;
   for (size_t i = 0; i + 1 < s.cases.size(); i += 2) {
     const compare::SensitivityCase& low = s.cases[i];
     const compare::SensitivityCase& high = s.cases[i + 1];
-    fields.push_back(low.field);
     for (size_t k = 0; k < s.strategies.size(); ++k) {
       absl::StrAppend(&values, values.empty() ? "" : ",", "{\"assumption\":", JsonString(low.field),
                       ",\"strategy\":", JsonString(s.strategies[k]), ",\"low_value\":",
@@ -190,19 +188,8 @@ std::string TornadoSpec(const compare::Sensitivity& s) {
     }
   }
   // Widest swing first, as the table orders them.
-  std::vector<size_t> order(fields.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  auto swing = [&](size_t f) {
-    double most = 0;
-    for (size_t k = 0; k < s.strategies.size(); ++k) {
-      most = std::max(most, std::abs(static_cast<double>(s.cases[2 * f + 1].cost[k]) -
-                                     static_cast<double>(s.cases[2 * f].cost[k])));
-    }
-    return most;
-  };
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return swing(a) > swing(b); });
   std::vector<std::string> sorted;
-  for (size_t i : order) sorted.push_back(fields[i]);
+  for (size_t i : compare::SwingOrder(s)) sorted.push_back(s.cases[i].field);
   const std::string judged = s.present_cost ? "present cost, USD" : "total USD";
   return absl::StrCat(
       "{", kSchema, R"(,"title":{"text":"What moves each strategy's cost",)",
@@ -266,15 +253,13 @@ std::string ComparePage(const std::string& plan,
 
 absl::StatusOr<std::string> ComparisonPageOf(ledger::Ledger& ledger, int64_t id,
                                              const PageContext& context) {
-  absl::StatusOr<ledger::ComparisonRecord> c = ledger.GetComparison(id);
-  if (!c.ok()) return c.status();
-  gpuledger::v1::CompareStrategiesResponse kept;
-  if (!kept.ParseFromString(c->results)) {
-    return absl::DataLossError(absl::StrCat("comparison ", id, ": its results are unreadable"));
-  }
+  std::string plan;
+  absl::StatusOr<gpuledger::v1::CompareStrategiesResponse> kept =
+      compare::KeptComparison(ledger, id, &plan);
+  if (!kept.ok()) return kept.status();
   std::vector<compare::StrategyResult> results;
-  for (const auto& r : kept.results()) results.push_back(compare::FromComparison(r));
-  return ComparePage(c->plan_name, results, context, kept.table());
+  for (const auto& r : kept->results()) results.push_back(compare::FromComparison(r));
+  return ComparePage(plan, results, context, kept->table());
 }
 
 }  // namespace gpuledger::web
