@@ -111,14 +111,14 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
         held ? static_cast<int64_t>(in.paid_gpus) * (piece.end - piece.start) : 0;
     ExactMonth& m = exact[piece.month];
     m.rent += ExactCost(on_demand, r.rental);
-    m.same_work += ExactCost(busy, r.rental);
+    m.same_work += ExactCost(busy, r.rental_list);  // on demand, without spot's discount
     if (reserved) m.reserved += ExactCost(capacity_seconds, r.reserved);
     if (owned) {
       const int64_t idle = std::max<int64_t>(0, capacity_seconds - committed_busy - down);
       // Idle GPU-hours sold: rent_out_share of them, at the on-demand price
       // less the discount, drawing busy power instead of idle.
       const int64_t sold_rate =
-          std::llround(in.rent_out_share * (1 - in.rent_out_discount) * r.rental);
+          std::llround(in.rent_out_share * (1 - in.rent_out_discount) * r.rental_list);
       const int64_t sold_energy =
           std::llround(in.rent_out_share * (r.owned_busy_energy - r.owned_idle_energy));
       m.operations += ExactCost(capacity_seconds, r.owned_operations);

@@ -128,6 +128,8 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
       !st.ok()) {
     return st;
   }
+  // Spot: the run's rented capacity is charged below the on-demand price.
+  if (s.spot()) p->pricing.mutable_rental()->set_spot_discount(s.spot_discount());
   // A sensitivity case's prices over every strategy's (compare --vary).
   if (o.pricing_over) pricing::MergePricing(*o.pricing_over, &p->pricing);
   if (o.capital_scale != 1) {
@@ -216,6 +218,48 @@ absl::Status CheckOwning(const v1::Strategy& s, const traces::Workload& w,
   return absl::OkStatus();
 }
 
+// Spot capacity: the on-demand pool's discount and how often it is taken
+// back, each required once spot is set, and only then.
+absl::Status CheckSpot(const v1::Strategy& s, const traces::StrategyPlace& place,
+                       const std::string& who) {
+  if (!s.spot()) {
+    for (const auto& [field, set] :
+         {std::pair<const char*, bool>{"spot_discount", s.has_spot_discount()},
+          {"spot_interruptions_per_node_day", s.has_spot_interruptions_per_node_day()},
+          {"spot_notice_seconds", s.has_spot_notice_seconds()}}) {
+      if (set) return Bad(place.Field(field), absl::StrCat(who, "field ", field, " needs spot: true"));
+    }
+    return absl::OkStatus();
+  }
+  if (!s.on_demand()) {
+    return Bad(place.Field("spot"),
+               who + "spot capacity is on-demand capacity taken back: set on_demand too");
+  }
+  if (!s.has_spot_discount() || !(s.spot_discount() > 0 && s.spot_discount() < 1)) {
+    return Bad(place.Field("spot_discount"),
+               absl::StrCat(who, "field spot_discount (the share below the on-demand price) ",
+                            s.has_spot_discount() ? "must be in (0, 1), got " : "is required",
+                            s.has_spot_discount() ? absl::StrCat(s.spot_discount()) : ""));
+  }
+  const double max_rate = scheduler::kMaxSpotInterruptionsPerNodeDay;
+  if (!s.has_spot_interruptions_per_node_day() ||
+      !(s.spot_interruptions_per_node_day() >= 0 && s.spot_interruptions_per_node_day() <= max_rate)) {
+    return Bad(place.Field("spot_interruptions_per_node_day"),
+               absl::StrCat(who, "field spot_interruptions_per_node_day ",
+                            s.has_spot_interruptions_per_node_day()
+                                ? absl::StrCat("must be in [0, ", max_rate, "], got ",
+                                               s.spot_interruptions_per_node_day())
+                                : "is required (how often the provider takes a node back)"));
+  }
+  if (s.has_spot_notice_seconds() &&
+      !(s.spot_notice_seconds() >= 0 && s.spot_notice_seconds() <= 86400)) {
+    return Bad(place.Field("spot_notice_seconds"),
+               absl::StrCat(who, "field spot_notice_seconds must be in [0, 86400], got ",
+                            s.spot_notice_seconds()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
                            const traces::StrategyPlace& place, const CompareOptions& o) {
   const std::string at = place.at;
@@ -236,6 +280,7 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
     if (!gpus.ok()) return gpus.status();
     p.committed_gpus = *gpus;
   }
+  if (absl::Status st = CheckSpot(s, place, who); !st.ok()) return st;
   if (absl::Status st = PriceStrategyPlan(s, place, who, o, &p); !st.ok()) return st;
   if (s.on_demand_cap_gpus() < 0 || !(s.burst_after_hours() >= 0) ||
       !(s.provisioning_minutes() >= 0) || s.burst_after_hours() > 1e6 ||
@@ -359,6 +404,14 @@ scheduler::SchedulerOptions StrategyOptions(const v1::Strategy& s, const Compare
   options.on_demand_cap_gpus = s.on_demand_cap_gpus();
   options.burst_after_seconds = std::llround(s.burst_after_hours() * 3600);
   options.provisioning_seconds = std::llround(s.provisioning_minutes() * 60);
+  if (s.spot()) {
+    options.spot_interruptions_per_node_day = s.spot_interruptions_per_node_day();
+    // EC2 warns two minutes before it takes a spot instance back (Amazon
+    // EC2 User Guide, "Spot Instance interruption notices").
+    options.spot_notice_seconds =
+        s.has_spot_notice_seconds() ? std::llround(s.spot_notice_seconds()) : 120;
+    options.spot_seed = static_cast<uint64_t>(o.seed);
+  }
   return options;
 }
 
@@ -487,6 +540,44 @@ absl::Status PriceStrategy(const Plan& p, const traces::Workload& w,
   return absl::OkStatus();
 }
 
+// A spot strategy's reclaims and what they cost: the on-demand GPU-seconds
+// of each price segment priced at the on-demand price and at the spot
+// price (the difference is what the discount saved), and its lost part at
+// the spot price; each rounded once.
+absl::Status SpotFigures(const Plan& p, const traces::Workload& w, const scheduler::RunSummary& sum,
+                         ledger::Ledger& ledger, StrategyResult* r) {
+  r->spot_interruptions = sum.spot_interruptions;
+  r->spot_lost_gpu_seconds = sum.on_demand_lost_gpu_seconds;
+  absl::StatusOr<std::vector<pricing::PriceSegment>> segments =
+      pricing::PriceSegments(p.pricing, w.gpu.tdp_watts(), w.gpu.gpus_per_node(), w.start_utc,
+                             r->window_start, r->window_start + r->horizon_seconds);
+  if (!segments.ok()) return segments.status();
+  std::vector<int64_t> cuts;
+  for (size_t k = 1; k < segments->size(); ++k) cuts.push_back((*segments)[k].start);
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
+      ledger.SumEntriesByGroup(r->run_id, ledger::GroupBy::kCategory, &cuts);
+  if (!groups.ok()) return groups.status();
+  pricing::ExactUsd saved = 0, lost = 0;
+  for (const ledger::Ledger::GroupSum& g : *groups) {
+    for (size_t k = 0; k < g.on_demand_segments.size() && k < segments->size(); ++k) {
+      const pricing::Rates& rates = (*segments)[k].rates;
+      const int64_t gs = g.on_demand_segments[k];
+      saved += pricing::ExactCost(gs, rates.rental_list) - pricing::ExactCost(gs, rates.rental);
+      if (g.group == scheduler::CategoryName(scheduler::Category::kLost)) {
+        lost += pricing::ExactCost(gs, rates.rental);
+      }
+    }
+  }
+  const std::string who = absl::StrCat("strategy \"", p.s->name(), "\": ");
+  absl::StatusOr<int64_t> saved_micro = pricing::ToMicroUsd(saved, who + "what spot saved");
+  if (!saved_micro.ok()) return saved_micro.status();
+  absl::StatusOr<int64_t> lost_micro = pricing::ToMicroUsd(lost, who + "the work lost on spot");
+  if (!lost_micro.ok()) return lost_micro.status();
+  r->spot_saved_micro_usd = *saved_micro;
+  r->spot_lost_micro_usd = *lost_micro;
+  return absl::OkStatus();
+}
+
 // Each phase finishes with its last job.
 absl::Status PhaseFinishes(ledger::Ledger& ledger, int64_t start, StrategyResult* r) {
   absl::StatusOr<std::vector<ledger::JobRecord>> jobs = ledger.ListJobs(r->run_id);
@@ -532,6 +623,9 @@ absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload
   r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds - sum.restart_gpu_seconds -
                              sum.checkpoint_gpu_seconds - sum.provisioning_gpu_seconds;
   if (absl::Status st = PriceStrategy(p, w, sum, paid_gpus, ledger, &r); !st.ok()) return st;
+  if (s.spot()) {
+    if (absl::Status st = SpotFigures(p, w, sum, ledger, &r); !st.ok()) return st;
+  }
   if (absl::Status st = PhaseFinishes(ledger, sum.start, &r); !st.ok()) return st;
   return r;
 }
@@ -704,6 +798,10 @@ v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& resu
     c->set_productive_gpu_seconds(r.productive_gpu_seconds);
     c->set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
     if (r.cash) CashToProto(*r.cash, c->mutable_cash_flow());
+    c->set_spot_interruptions(r.spot_interruptions);
+    c->set_spot_lost_gpu_seconds(r.spot_lost_gpu_seconds);
+    c->set_spot_saved_micro_usd(r.spot_saved_micro_usd);
+    c->set_spot_lost_micro_usd(r.spot_lost_micro_usd);
   }
   resp.set_table(FormatComparison(results, "table"));
   resp.set_csv(FormatComparison(results, "csv"));
@@ -736,6 +834,10 @@ StrategyResult FromComparison(const v1::StrategyComparison& c) {
   r.productive_gpu_seconds = c.productive_gpu_seconds();
   r.on_demand_gpu_seconds = c.on_demand_gpu_seconds();
   if (c.has_cash_flow()) r.cash = CashFromProto(c.cash_flow());
+  r.spot_interruptions = c.spot_interruptions();
+  r.spot_lost_gpu_seconds = c.spot_lost_gpu_seconds();
+  r.spot_saved_micro_usd = c.spot_saved_micro_usd();
+  r.spot_lost_micro_usd = c.spot_lost_micro_usd();
   return r;
 }
 
@@ -768,6 +870,32 @@ std::string Num(double v, const absl::FormatSpec<double>& fmt) {
   return absl::StrFormat(fmt, v);
 }
 
+bool AnySpot(const std::vector<StrategyResult>& results) {
+  return std::any_of(results.begin(), results.end(),
+                     [](const StrategyResult& r) { return r.strategy.spot(); });
+}
+
+// Spot strategies: what the discount saved and what reclaims cost.
+void AppendSpotSummary(const std::vector<StrategyResult>& results, std::string* out) {
+  if (!AnySpot(results)) return;
+  std::vector<std::vector<std::string>> cells = {{"strategy", "spot GPU-h", "reclaimed runs",
+                                                  "lost GPU-h", "discount saved USD",
+                                                  "lost work USD"}};
+  for (const auto& r : results) {
+    if (!r.strategy.spot()) continue;
+    cells.push_back({r.strategy.name(),
+                     report::WithThousands(r.on_demand_gpu_seconds / 3600),
+                     absl::StrCat(r.spot_interruptions),
+                     absl::StrFormat("%.1f", r.spot_lost_gpu_seconds / 3600.0),
+                     Money(r.spot_saved_micro_usd, true), Money(r.spot_lost_micro_usd, true)});
+  }
+  absl::StrAppend(out, "\nspot capacity:\n",
+                  report::AlignedTable(cells, [](size_t i) { return i == 0; }),
+                  "\ndiscount saved: the spot GPU-hours at the on-demand price less what they "
+                  "cost; lost work: the work reclaimed machines took with them (redone), at the "
+                  "spot price.\n");
+}
+
 std::string ComparisonCsv(const std::vector<StrategyResult>& results,
                           const std::vector<std::string>& phases) {
   std::string out =
@@ -778,6 +906,8 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
   // A dated comparison (every result has a cash flow, or none does).
   const bool dated = !results.empty() && results.front().cash.has_value();
   if (dated) out += ",cash_net_usd,present_cost_usd,cash_breakeven_month";
+  const bool spot = AnySpot(results);
+  if (spot) out += ",spot_interruptions,spot_lost_gpu_hours,spot_saved_usd,spot_lost_usd";
   out += "\n";
   for (const auto& r : results) {
     absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
@@ -795,6 +925,11 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
     if (dated) {
       absl::StrAppend(&out, ",", Money(r.cash->net), ",", Money(r.cash->present_cost), ",",
                       r.cash->breakeven_month);
+    }
+    if (spot) {
+      absl::StrAppend(&out, ",", r.spot_interruptions, ",",
+                      absl::StrFormat("%.6f", r.spot_lost_gpu_seconds / 3600.0), ",",
+                      Money(r.spot_saved_micro_usd), ",", Money(r.spot_lost_micro_usd));
     }
     out += "\n";
   }
@@ -841,7 +976,8 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
                                ? std::string()
                                : absl::StrCat(ledger::PoolName(r.committed), " ",
                                               report::WithThousands(r.committed_gpus));
-    if (r.strategy.on_demand()) capacity += capacity.empty() ? "on-demand" : " + on-demand";
+    const char* rented = r.strategy.spot() ? "spot" : "on-demand";
+    if (r.strategy.on_demand()) capacity += capacity.empty() ? rented : absl::StrCat(" + ", rented);
     std::vector<std::string> row = {
         r.strategy.name(),
         capacity,
@@ -869,6 +1005,7 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
       "break-even months: months of use, at this utilization, after which owning has "
       "cost less cash than renting.\n");
   AppendCashSummary(results, &out);
+  AppendSpotSummary(results, &out);
   for (const auto& r : results) {
     if (r.resized_jobs > 0) {
       absl::StrAppend(&out, r.strategy.name(), ": ", r.resized_jobs,

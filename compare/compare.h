@@ -79,6 +79,13 @@ struct StrategyResult {
   // drops below renting the same GPU-hours on demand; +inf if never; NaN
   // otherwise.
   double breakeven_months = 0;
+  // Spot (strategy.spot): runs whose machines were taken back, the work
+  // they lost, what the discount saved against renting the same GPU-hours
+  // on demand, and what the lost work cost at the spot price.
+  int spot_interruptions = 0;
+  int64_t spot_lost_gpu_seconds = 0;
+  int64_t spot_saved_micro_usd = 0;
+  int64_t spot_lost_micro_usd = 0;
   // A dated plan: month by month, what the strategy pays and receives.
   std::optional<CashFlow> cash;
 };

@@ -33,6 +33,7 @@ absl::Status ValidatePricing(const v1::Pricing& p, absl::string_view prefix) {
   constexpr double kMaxKwh = 100;      // $ per kWh
   for (const absl::Status& s :
        {check("rental.usd_per_gpu_hour", p.rental().usd_per_gpu_hour(), 0, kMaxHourly),
+        check("rental.spot_discount", p.rental().spot_discount(), 0, 1),
         check("owned.capital_usd_per_gpu", o.capital_usd_per_gpu(), 0, kMaxCapital),
         check("owned.network_share", o.network_share(), 0, 100),
         check("owned.depreciation_years", o.depreciation_years(), 1.0 / 365.25, 1000),
@@ -117,7 +118,7 @@ double ResidualShare(const v1::OwnedProfile& o) {
 
 double BreakEvenUtilization(const Rates& r) {
   const double denominator =
-      static_cast<double>(r.rental - r.owned_busy_energy + r.owned_idle_energy);
+      static_cast<double>(r.rental_list - r.owned_busy_energy + r.owned_idle_energy);
   const double u = static_cast<double>(r.owned_fixed() + r.owned_idle_energy) / denominator;
   return denominator > 0 && u <= 1 ? u : std::numeric_limits<double>::infinity();
 }
@@ -125,7 +126,10 @@ double BreakEvenUtilization(const Rates& r) {
 Rates ComputeRates(const v1::Pricing& p, double tdp_watts, int gpus_per_node) {
   const auto& o = p.owned();
   Rates r;
-  r.rental = Nano(p.rental().usd_per_gpu_hour());
+  r.rental_list = Nano(p.rental().usd_per_gpu_hour());
+  r.rental = p.rental().has_spot_discount()
+                 ? Nano(p.rental().usd_per_gpu_hour() * (1 - p.rental().spot_discount()))
+                 : r.rental_list;
   r.reserved = Nano(p.reserved().usd_per_gpu_hour());
   const double capital = CapitalUsdPerGpu(p, gpus_per_node);
   const double life_hours = o.depreciation_years() * kSecondsPerYear / 3600.0;
@@ -256,7 +260,7 @@ StateRates OwnedCashRates(const Rates& r) {
 }
 
 absl::Status CheckCostFits(const Rates& r, ExactUsd gpu_seconds, absl::string_view source) {
-  const int64_t rate = std::max({r.rental, r.reserved, r.owned_busy(), r.owned_idle()});
+  const int64_t rate = std::max({r.rental_list, r.reserved, r.owned_busy(), r.owned_idle()});
   if (gpu_seconds * rate / kExactPerMicroUsd < kMaxMicroUsd) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       source, ": at its prices (up to $", static_cast<double>(rate) / 1e9,

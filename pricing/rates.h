@@ -25,7 +25,10 @@ inline constexpr double kMaxUsdPerGpuHour = 1e4;
 
 // Per-GPU-hour rates derived from a pricing profile, nano-dollars (1e-9 USD).
 struct Rates {
-  int64_t rental = 0;  // what a rented GPU-hour costs
+  int64_t rental = 0;  // what a rented GPU-hour costs (spot: after its discount)
+  // The on-demand price before any spot discount: what renting the same
+  // work on demand would cost (break-even, idle hours sold, spot savings).
+  int64_t rental_list = 0;
   // Owned: capital written off plus operations, per GPU-hour of capacity,
   // accruing whether the GPU works or idles.
   int64_t owned_depreciation = 0;

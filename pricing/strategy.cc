@@ -21,7 +21,7 @@ double BreakEvenMonths(const v1::Pricing& pricing, int gpus_per_node, const Rate
                        double u) {
   // Cash per owned GPU: capital at once, then energy, operations and cost of
   // capital by the hour; against renting the GPU-hours used.
-  const double per_hour = u * rates.rental - u * rates.owned_busy_energy -
+  const double per_hour = u * rates.rental_list - u * rates.owned_busy_energy -
                           (1 - u) * rates.owned_idle_energy - rates.owned_operations -
                           rates.owned_financing;
   return per_hour > 0 ? CapitalUsdPerGpu(pricing, gpus_per_node) * 1e9 / (per_hour * kHoursPerMonth)

@@ -70,6 +70,8 @@ v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
   m.set_lost_gpu_seconds(summary.lost_gpu_seconds);
   m.set_interruptions(summary.interruptions);
   m.set_planned_interruptions(summary.planned_interruptions);
+  m.set_spot_interruptions(summary.spot_interruptions);
+  m.set_spot_lost_gpu_seconds(summary.on_demand_lost_gpu_seconds);
   m.set_goodput(summary.goodput());
   m.set_checkpoint_gpu_seconds(summary.checkpoint_gpu_seconds);
   m.set_restart_gpu_seconds(summary.restart_gpu_seconds);

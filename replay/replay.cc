@@ -178,6 +178,10 @@ scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions opt
     options.failure_seed = static_cast<uint64_t>(seed);
     options.restart_seconds = w.restart_seconds;
   }
+  // Spot capacity taken back: the job restarts as after a failure.
+  if (options.spot() && options.failures.empty() && !options.failure_model) {
+    options.restart_seconds = w.restart_seconds;
+  }
   options.spare_nodes = w.spare_nodes;
   return options;
 }
@@ -217,6 +221,10 @@ class ReplayRun::Sink : public scheduler::Sink {
   absl::Status OnJobInterrupted(scheduler::Seconds time, int job, int node) override {
     return writer_->AppendJobEvent(
         {time, (*jobs_)[job].id, "interrupt", absl::StrCat(node), cause_});
+  }
+  absl::Status OnSpotReclaimed(scheduler::Seconds time, int job) override {
+    return writer_->AppendJobEvent(
+        {time, (*jobs_)[job].id, "interrupt", "spot", "spot capacity reclaimed"});
   }
   absl::Status OnUsage(const scheduler::UsageInterval& u) override {
     // Plain values: the job by its ordinal (jobs are written in workload

@@ -382,11 +382,16 @@ void FocusExport::Usage(const ledger::UsageRecord& e) {
     if (pool == ledger::Pool::kOnDemand) {
       effective = effective_.Take(pricing::ExactCost(gs, rates_.rental));
       billed = billed_.Take(pricing::ExactCost(gs, rates_.rental));
-      r["PricingCategory"] = "Standard";
-      SetPrices(&r, gs, rates_.rental, rates_.rental, absl::StrCat(run_.gpu_model, "/on-demand/"));
-      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "GPU cloud (on-demand)";
-      r["ChargeDescription"] =
-          absl::StrCat(e.category, " GPU time of job ", e.job_id, " rented on demand");
+      // Spot capacity: the provider's dynamic price, below the on-demand
+      // list price (FOCUS's "Dynamic" pricing category).
+      const bool spot = pricing_.rental().has_spot_discount();
+      r["PricingCategory"] = spot ? "Dynamic" : "Standard";
+      SetPrices(&r, gs, rates_.rental_list, rates_.rental,
+                absl::StrCat(run_.gpu_model, spot ? "/spot/" : "/on-demand/"));
+      r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
+          spot ? "GPU cloud (spot)" : "GPU cloud (on-demand)";
+      r["ChargeDescription"] = absl::StrCat(e.category, " GPU time of job ", e.job_id,
+                                            spot ? " on spot capacity" : " rented on demand");
     } else {
       CommittedUsage(e, pool, gs, &r, &billed, &effective);
     }

@@ -60,8 +60,13 @@ std::string StatusText(const v1::RunMetrics& m) {
 }
 
 std::string FailuresText(const v1::RunMetrics& m) {
+  std::string spot;
+  if (m.spot_interruptions() > 0) {
+    spot = absl::StrFormat("spot capacity reclaimed: %d runs, %d GPU-seconds of work lost\n",
+                           m.spot_interruptions(), m.spot_lost_gpu_seconds());
+  }
   if (m.interruptions() == 0 && m.planned_interruptions() == 0 && m.checkpoint_gpu_seconds() == 0 &&
-      m.interruption_window_days() == 0) {
+      m.interruption_window_days() == 0 && m.spot_interruptions() == 0) {
     return "";
   }
   std::string per_window;
@@ -70,10 +75,11 @@ std::string FailuresText(const v1::RunMetrics& m) {
                                  m.interruption_window_days());
   }
   return absl::StrFormat(
-      "interruptions: %d unexpected, %d planned%s\n"
-      "goodput: %.2f%% (checkpoint writes %d, restarts %d GPU-seconds)\n",
-      m.interruptions(), m.planned_interruptions(), per_window, 100 * m.goodput(),
-      m.checkpoint_gpu_seconds(), m.restart_gpu_seconds());
+             "interruptions: %d unexpected, %d planned%s\n"
+             "goodput: %.2f%% (checkpoint writes %d, restarts %d GPU-seconds)\n",
+             m.interruptions(), m.planned_interruptions(), per_window, 100 * m.goodput(),
+             m.checkpoint_gpu_seconds(), m.restart_gpu_seconds()) +
+         spot;
 }
 
 }  // namespace gpuledger::report

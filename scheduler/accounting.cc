@@ -30,7 +30,10 @@ absl::Status SimulatorImpl::Emit(const UsageInterval& given) {
     summary_.down_gpu_seconds += u.gpu_seconds();
   } else {
     summary_.busy_gpu_seconds += u.gpu_seconds();
-    if (u.category == Category::kLost) summary_.lost_gpu_seconds += u.gpu_seconds();
+    if (u.category == Category::kLost) {
+      summary_.lost_gpu_seconds += u.gpu_seconds();
+      if (u.on_demand) summary_.on_demand_lost_gpu_seconds += u.gpu_seconds();
+    }
     if (u.category == Category::kRestart) summary_.restart_gpu_seconds += u.gpu_seconds();
     if (u.category == Category::kCheckpoint) summary_.checkpoint_gpu_seconds += u.gpu_seconds();
   }
@@ -94,7 +97,7 @@ absl::StatusOr<Seconds> SimulatorImpl::EmitWork(int job, Seconds from, Seconds t
   if (auto s = emit(Category::kCheckpoint, from + work, from + work + writing); !s.ok()) return s;
   // Work since the last completed write, and a write cut short, are redone.
   if (auto s = emit(Category::kLost, from + work + writing, t); !s.ok()) return s;
-  return saved;
+  return tail_lost ? saved : work;
 }
 
 std::vector<std::pair<int, Seconds>> SimulatorImpl::RunningSince() const {

@@ -14,9 +14,10 @@ namespace gpuledger::scheduler {
 // Kinds in the order they are applied when they fall on the same second:
 // job ends first (their GPUs are free for jobs arriving at that instant),
 // then repaired nodes coming back, then submissions, then wake-ups for jobs
-// whose wait makes them burst to on-demand capacity. Ties within a kind go in
+// whose wait makes them burst to on-demand capacity, then spot capacity
+// taken back from the jobs on it. Ties within a kind go in
 // the order they were pushed.
-enum class EventKind : int { kJobEnd = 0, kNodeUp = 1, kJobSubmit = 2, kBurstCheck = 3 };
+enum class EventKind : int { kJobEnd = 0, kNodeUp = 1, kJobSubmit = 2, kBurstCheck = 3, kSpotStop = 4 };
 
 struct Event {
   Seconds time = 0;

@@ -88,7 +88,9 @@ absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
     }
     if (absl::Status s = StopRun(job, t); !s.ok()) return s;
     restart_owed_[job] = options_.restart_seconds;  // after StopRun, which uses its estimate
-    if (times_[job].interruptions + times_[job].planned_interruptions > kMaxInterruptionsPerJob) {
+    if (times_[job].interruptions + times_[job].planned_interruptions +
+            times_[job].spot_interruptions >
+        kMaxInterruptionsPerJob) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "job \"", jobs_[job].id, "\" was interrupted ", kMaxInterruptionsPerJob,
           " times without finishing: its checkpoints are too far apart for its failure rate"));

@@ -32,11 +32,15 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
       dependents_at_(jobs_.size() + 1, 0),
       submitted_(jobs_.size(), false),
       remaining_(jobs_.size()),
-      // Only failures make a job owe a restart.
-      restart_owed_(!options.failures.empty() || options.failure_model ? jobs_.size() : 0, 0),
+      // Only failures and spot reclaims make a job owe a restart.
+      restart_owed_(!options.failures.empty() || options.failure_model || options.spot()
+                        ? jobs_.size()
+                        : 0,
+                    0),
       queued_at_(options.on_demand ? jobs_.size() : 0, 0),  // only bursting reads it
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
+      spot_runs_(options.spot() ? jobs_.size() : 0, 0),
       node_up_at_(shape.nodes, 0),
       node_epoch_(shape.nodes, 0),
       epoch_(jobs_.size(), 0),
@@ -134,6 +138,10 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
     if (e.kind == EventKind::kBurstCheck) continue;  // a wake-up: the pass below looks
     const int job = e.job;
     if (e.epoch != epoch_[job]) continue;  // the run it ended was preempted
+    if (e.kind == EventKind::kSpotStop) {
+      if (absl::Status s = SpotStop(job, t); !s.ok()) return s;
+      continue;
+    }
     const Seconds started = Run(job).started;
     if (on_demand_[job]) {
       on_demand_running_.erase(job);
@@ -182,6 +190,8 @@ void SimulatorImpl::TakeSlot(int job) {
   }
   RunSlot& r = slots_[slot];
   r.started = r.restart_in_run = r.provisioning_in_run = r.estimated_end = 0;
+  r.spot_notice_at = -1;
+  r.spot_saves = false;
 }
 
 void SimulatorImpl::FreeSlot(int job) {
@@ -244,6 +254,7 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
   if (times_[job].first_start < 0) times_[job].first_start = t;
   times_[job].last_start = t;
   if (absl::Status s = sink_->OnJobStart(t, job, run.held); !s.ok()) return s;
+  if (on_demand && options_.spot()) DrawSpotReclaim(job, t);
   events_.Push(t + run.provisioning_in_run + run.restart_in_run + WallFor(job, remaining_[job]),
                EventKind::kJobEnd, job, epoch_[job]);
   return absl::OkStatus();
@@ -260,24 +271,37 @@ absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
   const RunSlot& run = Run(job);
   const Seconds started = run.started;
-  running_by_estimated_end_.erase({run.estimated_end, job});
-  ReleaseHeld(job);
-  if (preempts_) victims_.erase({j.priority, -started, -job});
+  if (on_demand_[job]) {
+    on_demand_running_.erase(job);
+    on_demand_gpus_ -= j.gpus;
+  } else {
+    running_by_estimated_end_.erase({run.estimated_end, job});
+    ReleaseHeld(job);
+    if (preempts_) victims_.erase({j.priority, -started, -job});
+  }
   running_gpus_ -= j.gpus;
   running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started;
   ++epoch_[job];  // its pending end event is now stale
   ended_ = true;
-  // The run began with any restart it owed; then work, kept up to the last
-  // checkpoint, the rest lost.
-  const Seconds restart_end = std::min(t, started + run.restart_in_run);
+  // The run began with its machines coming up (on demand) and any restart
+  // it owed; then work, kept up to the last checkpoint, the rest lost; or,
+  // a spot run that saves at its notice, all of it, then that write.
+  const Seconds up = std::min(t, started + run.provisioning_in_run);
+  const Seconds restart_end = std::min(t, up + run.restart_in_run);
+  const Seconds saved_at = run.spot_saves ? run.spot_notice_at : -1;
   FreeSlot(job);  // the run is over: a requeued job has none
-  if (restart_end > started) {
-    if (auto s = Emit({job, Category::kRestart, started, restart_end, j.gpus}); !s.ok()) {
-      return s;
-    }
-  }
-  absl::StatusOr<Seconds> saved = EmitWork(job, restart_end, t, /*tail_lost=*/true);
+  auto emit = [&](Category c, Seconds a, Seconds b) {
+    return b > a ? Emit({job, c, a, b, j.gpus}) : absl::OkStatus();
+  };
+  if (auto s = emit(Category::kProvisioning, started, up); !s.ok()) return s;
+  if (auto s = emit(Category::kRestart, up, restart_end); !s.ok()) return s;
+  absl::StatusOr<Seconds> saved = saved_at >= 0
+                                      ? EmitWork(job, restart_end, saved_at, /*tail_lost=*/false)
+                                      : EmitWork(job, restart_end, t, /*tail_lost=*/true);
   if (!saved.ok()) return saved.status();
+  if (saved_at >= 0) {
+    if (auto s = emit(Category::kCheckpoint, saved_at, t); !s.ok()) return s;
+  }
   remaining_[job] -= *saved;
   Enqueue(job, t);
   return absl::OkStatus();

@@ -31,6 +31,9 @@ class Sink {
   virtual absl::Status OnJobInterrupted(Seconds, int /*job*/, int /*node*/) {
     return absl::OkStatus();
   }
+  // A job on spot capacity lost its machines at `time` (SchedulerOptions'
+  // spot fields); it is requeued at the head of the queue.
+  virtual absl::Status OnSpotReclaimed(Seconds, int /*job*/) { return absl::OkStatus(); }
   // A node failed at `time` (whether or not anything ran on it).
   virtual absl::Status OnNodeFailure(Seconds, const NodeFailure&) { return absl::OkStatus(); }
   // Every GPU-second of the replay window is reported exactly once: a job's
@@ -84,6 +87,9 @@ const char* PolicyName(Policy policy);
 // for which it passes kMaxSimulatedSeconds.
 Seconds SerialBound(const std::vector<JobSpec>& jobs);
 
+// The most spot reclaims per node-day a replay accepts (one every 86 s).
+inline constexpr double kMaxSpotInterruptionsPerNodeDay = 1000;
+
 struct SchedulerOptions {
   Policy policy = Policy::kFcfs;
   // Waiting jobs a backfilling pass examines after the head (as Slurm's
@@ -122,6 +128,23 @@ struct SchedulerOptions {
   int on_demand_cap_gpus = 0;
   Seconds burst_after_seconds = 0;
   Seconds provisioning_seconds = 0;
+  // Spot: the on-demand capacity is spot capacity, reclaimed by its
+  // provider at `spot_interruptions_per_node_day` per node (a job of n nodes,
+  // or part of one, is reclaimed n times as often), drawn for each on-demand
+  // run from `spot_seed`, the job and the run's number (the same replay
+  // every time). The provider gives `spot_notice_seconds` of notice. A job
+  // in its work that writes checkpoints, with notice at least as long as a
+  // write, stops working at the notice and writes one: it keeps all its
+  // work and lets its machines go when the write completes. Any other job
+  // runs on until the machines are taken at the end of the notice, keeping
+  // the work up to its last completed checkpoint and losing the rest, as
+  // at a node failure. A run that ends by the end of its notice is not
+  // interrupted. Either way the job goes back to the head of the queue,
+  // owing `restart_seconds` (docs/metrics.md, "Spot capacity").
+  double spot_interruptions_per_node_day = 0;  // at most kMaxSpotInterruptionsPerNodeDay
+  Seconds spot_notice_seconds = 0;
+  uint64_t spot_seed = 0;
+  bool spot() const { return on_demand && spot_interruptions_per_node_day > 0; }
   // False: a caller that has no use for which nodes a job holds lets the
   // cluster count GPUs instead of placing them, where that schedules the
   // same (nodes of one GPU, no pods, no failures, no spares; elsewhere it
@@ -137,6 +160,7 @@ struct JobTimes {
   int preemptions = 0;
   int interruptions = 0;          // by unexpected failures
   int planned_interruptions = 0;  // by planned maintenance
+  int spot_interruptions = 0;     // spot capacity reclaimed
   // EASY: the shadow time computed when it first became the head;
   // conservative: its first reservation; -1 otherwise.
   Seconds reservation = -1;
@@ -158,6 +182,8 @@ struct RunSummary {
   int preemptions = 0;
   int interruptions = 0;          // jobs stopped by unexpected node failures
   int planned_interruptions = 0;  // jobs stopped by planned maintenance
+  int spot_interruptions = 0;     // jobs stopped by spot capacity reclaimed
+  int64_t on_demand_lost_gpu_seconds = 0;  // lost work on on-demand (spot) capacity
   // Work (productive GPU-seconds) over GPU-seconds held by jobs; 1 if none.
   double goodput() const {
     const int64_t productive = busy_gpu_seconds - lost_gpu_seconds - restart_gpu_seconds -

@@ -60,6 +60,13 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
     return absl::InvalidArgumentError(
         "on-demand cap, burst wait and provisioning time must not be negative");
   }
+  if (!(options.spot_interruptions_per_node_day >= 0) ||
+      options.spot_interruptions_per_node_day > kMaxSpotInterruptionsPerNodeDay ||
+      options.spot_notice_seconds < 0 || options.spot_notice_seconds > 86400) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "spot interruptions per node-day must be in [0, ", kMaxSpotInterruptionsPerNodeDay,
+        "] and spot notice in [0, 86400] seconds"));
+  }
   if (spare_nodes < 0 || (spare_nodes > 0 && spare_nodes >= shape.nodes)) {
     return absl::InvalidArgumentError(
         absl::StrCat("spare nodes must be at least 0 and fewer than the cluster's ", shape.nodes,

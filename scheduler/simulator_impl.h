@@ -59,6 +59,10 @@ class SimulatorImpl final : public Simulator {
     Seconds restart_in_run = 0;      // restart at its start
     Seconds provisioning_in_run = 0;  // on demand: machines coming up first
     Seconds estimated_end = 0;       // its key in running_by_estimated_end_
+    // Spot: the notice of the machines' reclaim, if it comes before the
+    // run ends (-1: none), and whether the job then saves all its work.
+    Seconds spot_notice_at = -1;
+    bool spot_saves = false;
   };
   // (0 for a job interrupted by a failure, else 1; -priority; arrival(); index)
   using QueueKey = std::tuple<int, int, Seconds, int>;
@@ -103,6 +107,10 @@ class SimulatorImpl final : public Simulator {
   // Ends a job's current run early at `t` (preemption or failure): records
   // its restart, saved and lost time, and requeues it.
   absl::Status StopRun(int job, Seconds t);
+  // Spot: when an on-demand run started at `t` gets notice (if before it
+  // ends), and the event that stops it (spot.cc).
+  void DrawSpotReclaim(int job, Seconds t);
+  absl::Status SpotStop(int job, Seconds t);
   absl::Status FailNode(const NodeFailure& failure, Seconds t);
   // The next failure's time (max if none), and taking it.
   Seconds NextFailureTime() const;
@@ -126,7 +134,8 @@ class SimulatorImpl final : public Simulator {
   absl::Status EmitRunUntil(int job, Seconds t);
   // A run's work from `from` (its restart done) to `t`: cycles of work and a
   // checkpoint write; after the last completed write, work (or, if
-  // `tail_lost`, lost time). Returns the work saved by completed writes.
+  // `tail_lost`, lost time). Returns the work saved: by completed writes if
+  // `tail_lost`, else all of it.
   // Recorded as one entry per category (see the definition).
   absl::StatusOr<Seconds> EmitWork(int job, Seconds from, Seconds t, bool tail_lost);
 
@@ -154,6 +163,7 @@ class SimulatorImpl final : public Simulator {
   std::set<QueueKey> on_demand_only_;          // waiting jobs bigger than the cluster
   int64_t on_demand_gpus_ = 0;                 // GPUs held on demand now
   std::vector<bool> interrupted_;              // requeued by a failure: goes first
+  std::vector<int> spot_runs_;                 // spot: on-demand runs started, per job
   std::vector<Seconds> node_up_at_;            // repair ends (for overlapping failures)
   std::vector<int> node_epoch_;                // makes superseded repair ends stale
   std::set<int> spares_;                       // hot spares standing by (down in cluster_)

@@ -216,6 +216,7 @@ namespace {
 
 void RatesToProto(const pricing::Rates& r, v1::CostRates* p) {
   p->set_rental_nano_usd_per_gpu_hour(r.rental);
+  if (r.rental_list != r.rental) p->set_rental_list_nano_usd_per_gpu_hour(r.rental_list);
   p->set_owned_depreciation_nano_usd_per_gpu_hour(r.owned_depreciation);
   p->set_owned_operations_nano_usd_per_gpu_hour(r.owned_operations);
   p->set_owned_financing_nano_usd_per_gpu_hour(r.owned_financing);
@@ -227,6 +228,9 @@ void RatesToProto(const pricing::Rates& r, v1::CostRates* p) {
 pricing::Rates RatesFromProto(const v1::CostRates& p) {
   pricing::Rates r;
   r.rental = p.rental_nano_usd_per_gpu_hour();
+  r.rental_list = p.has_rental_list_nano_usd_per_gpu_hour()
+                      ? p.rental_list_nano_usd_per_gpu_hour()
+                      : r.rental;
   r.owned_depreciation = p.owned_depreciation_nano_usd_per_gpu_hour();
   r.owned_operations = p.owned_operations_nano_usd_per_gpu_hour();
   r.owned_financing = p.owned_financing_nano_usd_per_gpu_hour();
