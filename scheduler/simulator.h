@@ -90,6 +90,10 @@ Seconds SerialBound(const std::vector<JobSpec>& jobs);
 // The most spot reclaims per node-day a replay accepts (one every 86 s).
 inline constexpr double kMaxSpotInterruptionsPerNodeDay = 1000;
 
+// Spot: seconds from the start of run `run` (0, 1, ...) of job `job`, on
+// `nodes` nodes, to its reclaim notice, as the simulator draws it.
+double SpotNoticeAfter(uint64_t seed, int job, int run, int nodes, double per_node_day);
+
 struct SchedulerOptions {
   Policy policy = Policy::kFcfs;
   // Waiting jobs a backfilling pass examines after the head (as Slurm's
@@ -140,7 +144,7 @@ struct SchedulerOptions {
   // the work up to its last completed checkpoint and losing the rest, as
   // at a node failure. A run that ends by the end of its notice is not
   // interrupted. Either way the job goes back to the head of the queue,
-  // owing `restart_seconds` (docs/metrics.md, "Spot capacity").
+  // owing `restart_seconds` (docs/compare.md, "Spot capacity").
   double spot_interruptions_per_node_day = 0;  // at most kMaxSpotInterruptionsPerNodeDay
   Seconds spot_notice_seconds = 0;
   uint64_t spot_seed = 0;

@@ -16,18 +16,21 @@ constexpr uint64_t kSpotStreams = 0x53504f54'00000000ull;  // "SPOT"
 
 }  // namespace
 
+double SpotNoticeAfter(uint64_t seed, int job, int run, int nodes, double per_node_day) {
+  base::Random random(seed ^ kSpotStreams,
+                      (static_cast<uint64_t>(job) << 32) | static_cast<uint32_t>(run));
+  return std::ceil(random.Exponential(per_node_day * nodes / 86400.0));
+}
+
 void SimulatorImpl::DrawSpotReclaim(int job, Seconds t) {
   const JobSpec& j = jobs_[job];
   RunSlot& run = Run(job);
   // One draw per run: run k of job i always gets notice at the same point
   // of its run, whatever else the replay does.
-  const int k = spot_runs_[job]++;
-  base::Random random(options_.spot_seed ^ kSpotStreams,
-                      (static_cast<uint64_t>(job) << 32) | static_cast<uint32_t>(k));
   const int per_node = cluster_.shape().gpus_per_node;
-  const int nodes = (j.gpus + per_node - 1) / per_node;
-  const double rate_per_second = options_.spot_interruptions_per_node_day * nodes / 86400.0;
-  const double after = std::ceil(random.Exponential(rate_per_second));
+  const double after = SpotNoticeAfter(options_.spot_seed, job, spot_runs_[job]++,
+                                       (j.gpus + per_node - 1) / per_node,
+                                       options_.spot_interruptions_per_node_day);
   const Seconds end =
       t + run.provisioning_in_run + run.restart_in_run + WallFor(job, remaining_[job]);
   const Seconds notice = options_.spot_notice_seconds;
