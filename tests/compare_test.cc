@@ -178,6 +178,53 @@ TEST_F(CompareTest, AReservedRunHasOneTotal) {
             pricing::CostMicroUsd(2048 * 6 * pricing::kSecondsPerYear, 720'000'000));  // two terms
 }
 
+// Spot: on-demand GPU-hours at the on-demand price less the discount; the
+// saving is the rest of the on-demand price; a report and the FOCUS export
+// of the run charge the same total; a rate of 0 reclaims nothing.
+TEST_F(CompareTest, SpotChargesBelowListAndSaysWhatItSaved) {
+  auto w = traces::LoadPlanFile(std::string(GPULEDGER_SOURCE_DIR) +
+                                "/traces/deepseek-v3-r1-failures.textproto");
+  ASSERT_TRUE(w.ok()) << w.status();
+  plan_ = *w;
+  v1::Strategy rent, spot, calm;
+  rent.set_name("rent");
+  rent.set_on_demand(true);
+  spot = rent;
+  spot.set_name("spot");
+  spot.set_spot(true);
+  spot.set_spot_discount(0.6);
+  spot.set_spot_interruptions_per_node_day(0.005);
+  calm = spot;
+  calm.set_name("calm");
+  calm.set_spot_interruptions_per_node_day(0);
+  auto r = Run({rent, spot, calm});
+  const compare::StrategyResult& s = r["spot"];
+  // The default on-demand profile: $2 per GPU-hour; spot 60% below: $0.80.
+  EXPECT_EQ(s.on_demand_micro_usd, pricing::CostMicroUsd(s.on_demand_gpu_seconds, 800'000'000));
+  EXPECT_EQ(s.spot_saved_micro_usd,
+            pricing::CostMicroUsd(s.on_demand_gpu_seconds, 1'200'000'000));
+  EXPECT_GT(s.spot_interruptions, 0);
+  EXPECT_EQ(s.spot_lost_gpu_seconds, 0);  // 120 s of notice covers every write
+  EXPECT_GT(s.on_demand_gpu_seconds, r["rent"].on_demand_gpu_seconds);  // restarts
+  EXPECT_EQ(r["calm"].spot_interruptions, 0);
+  EXPECT_EQ(r["calm"].on_demand_gpu_seconds, r["rent"].on_demand_gpu_seconds);
+  auto report = report::BuildCostReport(*ledger_, s.run_id, ledger::GroupBy::kPool, false);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->total.owned_micro_usd, s.total_micro_usd);
+  report::FocusTotals sums;
+  std::ostringstream csv;
+  ASSERT_TRUE(report::ExportFocus(*ledger_, s.run_id, {}, csv, &sums).ok());
+  EXPECT_EQ(sums.effective, s.total_micro_usd);
+  EXPECT_NE(csv.str().find(",Dynamic,"), std::string::npos);
+  // Spot fields without spot, and spot without its discount, are refused.
+  v1::Strategy half = rent;
+  half.set_spot_discount(0.5);
+  EXPECT_FALSE(compare::CompareStrategies(plan_, {half}, {}, *ledger_).ok());
+  v1::Strategy bare = spot;
+  bare.clear_spot_discount();
+  EXPECT_FALSE(compare::CompareStrategies(plan_, {bare}, {}, *ledger_).ok());
+}
+
 // Defect 9: a strategy's report counts only its own cluster's use, and
 // splits its total into the cluster's part and on-demand spend.
 TEST_F(CompareTest, StrategyReportsSplitTheClusterFromOnDemand) {
