@@ -251,11 +251,12 @@ absl::Status CheckSpot(const v1::Strategy& s, const traces::StrategyPlace& place
                                                s.spot_interruptions_per_node_day())
                                 : "is required (how often the provider takes a node back)"));
   }
+  const auto max_notice = static_cast<double>(scheduler::kMaxSpotNoticeSeconds);
   if (s.has_spot_notice_seconds() &&
-      !(s.spot_notice_seconds() >= 0 && s.spot_notice_seconds() <= 86400)) {
+      !(s.spot_notice_seconds() >= 0 && s.spot_notice_seconds() <= max_notice)) {
     return Bad(place.Field("spot_notice_seconds"),
-               absl::StrCat(who, "field spot_notice_seconds must be in [0, 86400], got ",
-                            s.spot_notice_seconds()));
+               absl::StrCat(who, "field spot_notice_seconds must be in [0, ", max_notice,
+                            "], got ", s.spot_notice_seconds()));
   }
   return absl::OkStatus();
 }

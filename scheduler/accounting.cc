@@ -53,9 +53,9 @@ absl::Status SimulatorImpl::EmitCapacityUntil(Seconds t) {
   return absl::OkStatus();
 }
 
-absl::Status SimulatorImpl::EmitRunUntil(int job, Seconds t) {
+absl::StatusOr<Seconds> SimulatorImpl::EmitRunStart(int job, Seconds t) {
   // The run began with its machines coming up (on demand), then any restart
-  // it owed; the rest was work.
+  // it owed.
   const RunSlot& run = Run(job);
   const Seconds up = std::min(t, run.started + run.provisioning_in_run);
   if (up > run.started) {
@@ -69,7 +69,14 @@ absl::Status SimulatorImpl::EmitRunUntil(int job, Seconds t) {
       return s;
     }
   }
-  return EmitWork(job, restart_end, t, /*tail_lost=*/false).status();
+  return restart_end;
+}
+
+absl::Status SimulatorImpl::EmitRunUntil(int job, Seconds t) {
+  // The run's start, then work.
+  absl::StatusOr<Seconds> work_from = EmitRunStart(job, t);
+  if (!work_from.ok()) return work_from.status();
+  return EmitWork(job, *work_from, t, /*tail_lost=*/false).status();
 }
 
 absl::StatusOr<Seconds> SimulatorImpl::EmitWork(int job, Seconds from, Seconds t, bool tail_lost) {

@@ -78,7 +78,6 @@ absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
     }
   }
   for (int job : on_failed_node_) {
-    interrupted_[job] = true;  // before StopRun requeues it: it goes first
     if (f.planned) {
       ++times_[job].planned_interruptions;
       ++summary_.planned_interruptions;
@@ -86,14 +85,10 @@ absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
       ++times_[job].interruptions;
       ++summary_.interruptions;
     }
-    if (absl::Status s = StopRun(job, t); !s.ok()) return s;
-    restart_owed_[job] = options_.restart_seconds;  // after StopRun, which uses its estimate
-    if (times_[job].interruptions + times_[job].planned_interruptions +
-            times_[job].spot_interruptions >
-        kMaxInterruptionsPerJob) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "job \"", jobs_[job].id, "\" was interrupted ", kMaxInterruptionsPerJob,
-          " times without finishing: its checkpoints are too far apart for its failure rate"));
+    if (absl::Status s = RequeueInterrupted(
+            job, t, "its checkpoints are too far apart for its failure rate");
+        !s.ok()) {
+      return s;
     }
     if (absl::Status s = sink_->OnJobInterrupted(t, job, node); !s.ok()) return s;
   }

@@ -142,18 +142,7 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
       if (absl::Status s = SpotStop(job, t); !s.ok()) return s;
       continue;
     }
-    const Seconds started = Run(job).started;
-    if (on_demand_[job]) {
-      on_demand_running_.erase(job);
-      on_demand_gpus_ -= jobs_[job].gpus;
-    } else {
-      ReleaseHeld(job);
-      running_by_estimated_end_.erase({Run(job).estimated_end, job});
-      if (preempts_) victims_.erase({jobs_[job].priority, -started, -job});
-    }
-    running_gpus_ -= jobs_[job].gpus;
-    running_gpu_starts_ -= static_cast<int64_t>(jobs_[job].gpus) * started;
-    ended_ = true;
+    LeaveRunning(job);
     remaining_[job] = 0;
     times_[job].end = t;
     ++summary_.jobs_completed;
@@ -267,43 +256,57 @@ absl::Status SimulatorImpl::Preempt(int job, Seconds t) {
   return sink_->OnJobPreempted(t, job);
 }
 
-absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
+void SimulatorImpl::LeaveRunning(int job) {
   const JobSpec& j = jobs_[job];
   const RunSlot& run = Run(job);
-  const Seconds started = run.started;
   if (on_demand_[job]) {
     on_demand_running_.erase(job);
     on_demand_gpus_ -= j.gpus;
   } else {
-    running_by_estimated_end_.erase({run.estimated_end, job});
     ReleaseHeld(job);
-    if (preempts_) victims_.erase({j.priority, -started, -job});
+    running_by_estimated_end_.erase({run.estimated_end, job});
+    if (preempts_) victims_.erase({j.priority, -run.started, -job});
   }
   running_gpus_ -= j.gpus;
-  running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * started;
-  ++epoch_[job];  // its pending end event is now stale
+  running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * run.started;
   ended_ = true;
-  // The run began with its machines coming up (on demand) and any restart
-  // it owed; then work, kept up to the last checkpoint, the rest lost; or,
-  // a spot run that saves at its notice, all of it, then that write.
-  const Seconds up = std::min(t, started + run.provisioning_in_run);
-  const Seconds restart_end = std::min(t, up + run.restart_in_run);
+}
+
+absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
+  const RunSlot& run = Run(job);
+  LeaveRunning(job);
+  ++epoch_[job];  // its pending end event is now stale
+  // The run's start (machines coming up, restart owed), then work, kept up
+  // to the last checkpoint, the rest lost; or, a spot run that saves at its
+  // notice, all of it, then that write.
+  absl::StatusOr<Seconds> work_from = EmitRunStart(job, t);
+  if (!work_from.ok()) return work_from.status();
   const Seconds saved_at = run.spot_saves ? run.spot_notice_at : -1;
-  FreeSlot(job);  // the run is over: a requeued job has none
-  auto emit = [&](Category c, Seconds a, Seconds b) {
-    return b > a ? Emit({job, c, a, b, j.gpus}) : absl::OkStatus();
-  };
-  if (auto s = emit(Category::kProvisioning, started, up); !s.ok()) return s;
-  if (auto s = emit(Category::kRestart, up, restart_end); !s.ok()) return s;
   absl::StatusOr<Seconds> saved = saved_at >= 0
-                                      ? EmitWork(job, restart_end, saved_at, /*tail_lost=*/false)
-                                      : EmitWork(job, restart_end, t, /*tail_lost=*/true);
+                                      ? EmitWork(job, *work_from, saved_at, /*tail_lost=*/false)
+                                      : EmitWork(job, *work_from, t, /*tail_lost=*/true);
   if (!saved.ok()) return saved.status();
-  if (saved_at >= 0) {
-    if (auto s = emit(Category::kCheckpoint, saved_at, t); !s.ok()) return s;
+  if (saved_at >= 0 && t > saved_at) {
+    if (auto s = Emit({job, Category::kCheckpoint, saved_at, t, jobs_[job].gpus}); !s.ok()) {
+      return s;
+    }
   }
+  FreeSlot(job);  // the run is over: a requeued job has none
   remaining_[job] -= *saved;
   Enqueue(job, t);
+  return absl::OkStatus();
+}
+
+absl::Status SimulatorImpl::RequeueInterrupted(int job, Seconds t, absl::string_view why) {
+  interrupted_[job] = true;  // before StopRun requeues it: it goes first
+  if (absl::Status s = StopRun(job, t); !s.ok()) return s;
+  restart_owed_[job] = options_.restart_seconds;  // after StopRun, which uses its estimate
+  const JobTimes& n = times_[job];
+  if (n.interruptions + n.planned_interruptions + n.spot_interruptions > kMaxInterruptionsPerJob) {
+    return absl::ResourceExhaustedError(absl::StrCat("job \"", jobs_[job].id,
+                                                     "\" was interrupted ", kMaxInterruptionsPerJob,
+                                                     " times without finishing: ", why));
+  }
   return absl::OkStatus();
 }
 

@@ -89,6 +89,8 @@ Seconds SerialBound(const std::vector<JobSpec>& jobs);
 
 // The most spot reclaims per node-day a replay accepts (one every 86 s).
 inline constexpr double kMaxSpotInterruptionsPerNodeDay = 1000;
+// The longest spot notice a replay accepts: a day.
+inline constexpr Seconds kMaxSpotNoticeSeconds = 86400;
 
 // Spot: seconds from the start of run `run` (0, 1, ...) of job `job`, on
 // `nodes` nodes, to its reclaim notice, as the simulator draws it.

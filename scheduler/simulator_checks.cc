@@ -62,10 +62,10 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   }
   if (!(options.spot_interruptions_per_node_day >= 0) ||
       options.spot_interruptions_per_node_day > kMaxSpotInterruptionsPerNodeDay ||
-      options.spot_notice_seconds < 0 || options.spot_notice_seconds > 86400) {
+      options.spot_notice_seconds < 0 || options.spot_notice_seconds > kMaxSpotNoticeSeconds) {
     return absl::InvalidArgumentError(absl::StrCat(
         "spot interruptions per node-day must be in [0, ", kMaxSpotInterruptionsPerNodeDay,
-        "] and spot notice in [0, 86400] seconds"));
+        "] and spot notice in [0, ", kMaxSpotNoticeSeconds, "] seconds"));
   }
   if (spare_nodes < 0 || (spare_nodes > 0 && spare_nodes >= shape.nodes)) {
     return absl::InvalidArgumentError(

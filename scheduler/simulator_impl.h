@@ -107,6 +107,13 @@ class SimulatorImpl final : public Simulator {
   // Ends a job's current run early at `t` (preemption or failure): records
   // its restart, saved and lost time, and requeues it.
   absl::Status StopRun(int job, Seconds t);
+  // Takes a running job off the running sets and its GPUs back (its slot
+  // stays until its usage is recorded).
+  void LeaveRunning(int job);
+  // A failure or a spot reclaim: stops the run, requeues the job at the
+  // head owing its restart; ResourceExhausted (ending "without finishing:
+  // `why`") once it has been interrupted too often.
+  absl::Status RequeueInterrupted(int job, Seconds t, absl::string_view why);
   // Spot: when an on-demand run started at `t` gets notice (if before it
   // ends), and the event that stops it (spot.cc).
   void DrawSpotReclaim(int job, Seconds t);
@@ -130,8 +137,11 @@ class SimulatorImpl final : public Simulator {
   absl::Status Emit(const UsageInterval& usage);
   // Idle and down GPUs from now_ to `t`.
   absl::Status EmitCapacityUntil(Seconds t);
-  // A job's current run from its start to `t`: restart owed, then work.
+  // A job's current run from its start to `t`: machines coming up (on
+  // demand), restart owed, then work.
   absl::Status EmitRunUntil(int job, Seconds t);
+  // The first two of those; returns when its work began (at most `t`).
+  absl::StatusOr<Seconds> EmitRunStart(int job, Seconds t);
   // A run's work from `from` (its restart done) to `t`: cycles of work and a
   // checkpoint write; after the last completed write, work (or, if
   // `tail_lost`, lost time). Returns the work saved: by completed writes if

@@ -45,18 +45,12 @@ void SimulatorImpl::DrawSpotReclaim(int job, Seconds t) {
 }
 
 absl::Status SimulatorImpl::SpotStop(int job, Seconds t) {
-  interrupted_[job] = true;  // before StopRun requeues it: it goes first
   ++times_[job].spot_interruptions;
   ++summary_.spot_interruptions;
-  if (absl::Status s = StopRun(job, t); !s.ok()) return s;
-  restart_owed_[job] = options_.restart_seconds;  // after StopRun, which uses its estimate
-  const JobTimes& times = times_[job];
-  if (times.interruptions + times.planned_interruptions + times.spot_interruptions >
-      kMaxInterruptionsPerJob) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "job \"", jobs_[job].id, "\" was interrupted ", kMaxInterruptionsPerJob,
-        " times without finishing: spot capacity is reclaimed too often for its run and "
-        "checkpoints"));
+  if (absl::Status s = RequeueInterrupted(
+          job, t, "spot capacity is reclaimed too often for its run and checkpoints");
+      !s.ok()) {
+    return s;
   }
   return sink_->OnSpotReclaimed(t, job);
 }
