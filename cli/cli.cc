@@ -756,7 +756,7 @@ CLI::App* AddGen(CLI::App& app, GenArgs& gen) {
 }
 
 CLI::App* AddExport(CLI::App& app, ExportArgs& exp) {
-  CLI::App* c = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.2 CSV)");
+  CLI::App* c = app.add_subcommand("export", "Export a run's costs (FinOps FOCUS 1.3 CSV)");
   exp.ledger = DefaultLedger();
   c->add_option("--ledger", exp.ledger, "Ledger file")->capture_default_str();
   c->add_option("--run", exp.run, "Run id (default: the newest complete run)");
@@ -771,6 +771,15 @@ CLI::App* AddExport(CLI::App& app, ExportArgs& exp) {
   c->add_option("--epoch", exp.focus.epoch,
                 "Calendar date of simulated second 0 (YYYY-MM-DD, UTC) for a run without a start "
                 "date (a dated run's rows carry its own dates)")
+      ->capture_default_str();
+  c->add_option("--focus-version", exp.focus.version,
+                "FOCUS version: 1.3 (current) or 1.2 (the columns and rows of the export before 1.3)")
+      ->check(CLI::IsMember({"1.3", "1.2"}))
+      ->capture_default_str();
+  c->add_option("--dataset", exp.focus.dataset,
+                "FOCUS dataset: cost-and-usage, or contract-commitment (1.3: one row per term of "
+                "the run's reserved capacity)")
+      ->check(CLI::IsMember({"cost-and-usage", "contract-commitment"}))
       ->capture_default_str();
   c->add_option("-o,--output", exp.output, "Write here instead of standard output");
   return c;

@@ -89,14 +89,6 @@ struct Placed {
   int64_t term_start = 0, term = 0;  // per_term: the terms' start and length (0: one)
 };
 
-// A reserved term in seconds (0: the window), as ReservedCommitmentSeconds
-// rounds it.
-int64_t TermSeconds(const v1::Pricing& p) {
-  return p.reserved().term_years() > 0
-             ? static_cast<int64_t>(std::llround(p.reserved().term_years() * kSecondsPerYear))
-             : 0;
-}
-
 double Compound(double usd, double change, int64_t seconds) {
   if (change == 0 || seconds <= 0) return usd;
   return usd * std::pow(1 + change, static_cast<double>(seconds) / kSecondsPerYear);
@@ -300,7 +292,7 @@ absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& prici
     }
     if (m.per_term) {
       // Terms from the window's start; the whole window with no term.
-      const int64_t term = TermSeconds(pricing);
+      const int64_t term = ReservedTermSeconds(pricing);
       p.term_start = from;
       p.term = term;
       if (term > 0) {

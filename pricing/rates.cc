@@ -234,6 +234,12 @@ int64_t ReservedCommitmentSeconds(const v1::Pricing& p, int64_t window) {
   return static_cast<int64_t>(std::min(std::ceil(static_cast<double>(window) / term) * term, 1e15));
 }
 
+int64_t ReservedTermSeconds(const v1::Pricing& p) {
+  return p.reserved().term_years() > 0
+             ? static_cast<int64_t>(std::llround(p.reserved().term_years() * kSecondsPerYear))
+             : 0;
+}
+
 int64_t PaidSecondsBound(const v1::Pricing& p, int64_t horizon) {
   return horizon + std::llround(p.reserved().term_years() * kSecondsPerYear);
 }

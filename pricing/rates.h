@@ -128,6 +128,11 @@ int64_t CostMicroUsd(int64_t gpu_seconds, int64_t nusd_per_gpu_hour);
 // itself with no term).
 int64_t ReservedCommitmentSeconds(const gpuledger::v1::Pricing& pricing, int64_t window_seconds);
 
+// One reserved term in seconds (0: no term, the commitment is the window),
+// where the curve fixes a reserved rate and the FOCUS export cuts its
+// commitments.
+int64_t ReservedTermSeconds(const gpuledger::v1::Pricing& pricing);
+
 // The most seconds a strategy replayed over `horizon_seconds` can pay for:
 // the horizon and one more whole reserved term (a window rounded up to whole
 // terms never passes it), for the money bound of a comparison.

@@ -20,8 +20,9 @@
 namespace gpuledger::report {
 namespace {
 
-// Every column of FOCUS 1.2 (docs/focus.md), alphabetically, then ours.
-const std::vector<std::string>& Columns() {
+// Every column of FOCUS 1.2's Cost and Usage dataset (docs/focus.md),
+// alphabetically.
+const std::vector<std::string>& Focus12Columns() {
   static const std::vector<std::string> columns = {
       "AvailabilityZone", "BilledCost", "BillingAccountId", "BillingAccountName",
       "BillingAccountType", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
@@ -36,10 +37,49 @@ const std::vector<std::string>& Columns() {
       "PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId",
       "ResourceName", "ResourceType", "ServiceCategory", "ServiceName", "ServiceSubcategory",
       "SkuId", "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName",
-      "SubAccountType", "Tags",
-      // Custom columns (FOCUS: prefixed x_).
+      "SubAccountType", "Tags"};
+  return columns;
+}
+
+// Ours after FOCUS's (FOCUS: custom columns are prefixed x_ and come last).
+const std::vector<std::string>& CustomColumns() {
+  static const std::vector<std::string> columns = {
       "x_RunId", "x_Strategy", "x_Pool", "x_JobId", "x_Phase", "x_Project", "x_Category",
       "x_GpuSeconds"};
+  return columns;
+}
+
+// The Cost and Usage columns of `version`: 1.3 adds eight to 1.2's 57 (and
+// deprecates ProviderName and PublisherName, which it still requires).
+const std::vector<std::string>& Columns(const std::string& version) {
+  static const std::vector<std::string> v12 = [] {
+    std::vector<std::string> c = Focus12Columns();
+    c.insert(c.end(), CustomColumns().begin(), CustomColumns().end());
+    return c;
+  }();
+  static const std::vector<std::string> v13 = [] {
+    std::vector<std::string> c = Focus12Columns();
+    for (const char* added :
+         {"AllocatedMethodDetails", "AllocatedMethodId", "AllocatedResourceId",
+          "AllocatedResourceName", "AllocatedTags", "ContractApplied", "HostProviderName",
+          "ServiceProviderName"}) {
+      c.push_back(added);
+    }
+    std::sort(c.begin(), c.end());
+    c.insert(c.end(), CustomColumns().begin(), CustomColumns().end());
+    return c;
+  }();
+  return version == "1.2" ? v12 : v13;
+}
+
+// FOCUS 1.3's Contract Commitment dataset: its 13 columns, then ours.
+const std::vector<std::string>& CommitmentColumns() {
+  static const std::vector<std::string> columns = {
+      "BillingCurrency", "ContractCommitmentCategory", "ContractCommitmentCost",
+      "ContractCommitmentDescription", "ContractCommitmentId", "ContractCommitmentPeriodEnd",
+      "ContractCommitmentPeriodStart", "ContractCommitmentQuantity", "ContractCommitmentType",
+      "ContractCommitmentUnit", "ContractId", "ContractPeriodEnd", "ContractPeriodStart",
+      "x_RunId", "x_Strategy", "x_Gpus", "x_UsdPerGpuHour", "x_GpuSeconds"};
   return columns;
 }
 
@@ -129,13 +169,14 @@ std::time_t MonthStart(std::time_t t, int months_ahead) {
 
 class Writer {
  public:
-  Writer(std::ostream& out, FocusTotals* totals) : out_(out), totals_(totals) {
-    for (size_t i = 0; i < Columns().size(); ++i) out_ << (i ? "," : "") << Columns()[i];
+  Writer(std::ostream& out, const std::vector<std::string>& columns, FocusTotals* totals)
+      : out_(out), columns_(columns), totals_(totals) {
+    for (size_t i = 0; i < columns_.size(); ++i) out_ << (i ? "," : "") << columns_[i];
     out_ << "\n";
   }
   void Write(const Row& r, int64_t billed, int64_t effective) {
-    for (size_t i = 0; i < Columns().size(); ++i) {
-      auto it = r.find(Columns()[i]);
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      auto it = r.find(columns_[i]);
       out_ << (i ? "," : "") << (it == r.end() ? std::string() : CsvField(it->second));
     }
     out_ << "\n";
@@ -148,6 +189,7 @@ class Writer {
 
  private:
   std::ostream& out_;
+  const std::vector<std::string>& columns_;
   FocusTotals* totals_;
 };
 
@@ -192,7 +234,7 @@ class FocusExport {
   FocusExport(const ledger::RunRecord& run, const v1::Pricing& pricing,
               std::vector<pricing::PriceSegment> segments, std::time_t epoch,
               ledger::Pool plain_pool, std::map<std::string, std::string> project,
-              std::ostream& out, FocusTotals* totals)
+              const std::string& version, std::ostream& out, FocusTotals* totals)
       : run_(run),
         pricing_(pricing),
         segments_(std::move(segments)),
@@ -204,7 +246,8 @@ class FocusExport {
         plain_pool_(plain_pool),
         project_(std::move(project)),
         run_name_(absl::StrCat("runs/", run.id)),
-        w_(out, totals) {}
+        v13_(version != "1.2"),
+        w_(out, Columns(version), totals) {}
 
   ledger::Pool PoolOf(const ledger::UsageRecord& e) const {
     return e.pool == ledger::Pool::kNone ? plain_pool_ : e.pool;
@@ -219,6 +262,13 @@ class FocusExport {
   // Reserved capacity paid month by month over its commitment (the window,
   // rounded up to whole terms); beyond the window it goes unused.
   void Reservation();
+
+  // FOCUS 1.3: the reservation's terms, each a contract commitment that its
+  // rows are cut at and name in ContractApplied. Call before any row.
+  void CutTerms();
+  // One Contract Commitment row per term (after Reservation()), with the
+  // cost its purchase rows billed.
+  void WriteCommitments(std::ostream& out, FocusTotals* totals) const;
 
   absl::Status status() const {
     for (const absl::Status& s : {effective_.status(), billed_.status()}) {
@@ -236,11 +286,20 @@ class FocusExport {
 
   // Calls f(from, to) for each calendar month of [from, to), cut further
   // where prices move, with rates_ and cash_ those in force over the piece
-  // (the first segment's before the window, the last one's after it).
+  // (the first segment's before the window, the last one's after it); and,
+  // `by_term` once CutTerms() has run, at each reserved term's start.
   template <typename F>
-  void EachPiece(std::time_t from, std::time_t to, const F& f) {
+  void EachPiece(std::time_t from, std::time_t to, const F& f, bool by_term = false) {
+    auto cut = [&](std::time_t lo, std::time_t hi) {
+      if (!by_term || terms_.empty()) return f(lo, hi);
+      for (size_t k = TermOf(lo); lo < hi; ++k) {
+        const std::time_t end = k + 1 < terms_.size() ? std::min(hi, terms_[k + 1]) : hi;
+        f(lo, end);
+        lo = end;
+      }
+    };
     EachMonth(from, to, [&](std::time_t a, std::time_t b) {
-      if (segments_.empty()) return f(a, b);
+      if (segments_.empty()) return cut(a, b);
       for (size_t k = 0; k < segments_.size(); ++k) {
         const std::time_t lo = k == 0 ? a : std::max(a, epoch_ + segments_[k].start);
         const std::time_t hi =
@@ -248,9 +307,38 @@ class FocusExport {
         if (hi <= lo) continue;
         rates_ = segments_[k].rates;
         cash_ = pricing::OwnedCashRates(rates_);
-        f(lo, hi);
+        cut(lo, hi);
       }
     });
+  }
+
+  // The term holding instant t (the first before it, the last after it).
+  size_t TermOf(std::time_t t) const {
+    const auto it = std::upper_bound(terms_.begin(), terms_.end(), t);
+    return it == terms_.begin() ? 0 : static_cast<size_t>(it - terms_.begin()) - 1;
+  }
+  std::time_t TermEnd(size_t k) const {
+    return k + 1 < terms_.size() ? terms_[k + 1] : commit_end_;
+  }
+  std::string CommitmentId(size_t k) const {
+    return absl::StrCat(run_name_, "/reservation/term-", k + 1);
+  }
+  // FOCUS 1.3's ContractApplied: the row draws `quantity` GPU-hours, worth
+  // `cost`, from the term holding `from`.
+  std::string Applied(std::time_t from, const std::string& cost,
+                      const std::string& quantity) const {
+    return absl::StrCat("{\"Elements\":[{\"ContractId\":\"", run_name_,
+                        "/reservation\",\"ContractCommitmentId\":\"", CommitmentId(TermOf(from)),
+                        "\",\"ContractCommitmentAppliedCost\":", cost,
+                        ",\"ContractCommitmentAppliedQuantity\":", quantity,
+                        ",\"ContractCommitmentAppliedUnit\":\"GPU-Hours\"}]}");
+  }
+  // Writes a row; FOCUS 1.3 names its provider in the columns that replace
+  // ProviderName (the deprecated ones stay filled): the service's provider,
+  // and its host, which is the same one here.
+  void Emit(Row& r, int64_t billed, int64_t effective) {
+    if (v13_) r["ServiceProviderName"] = r["HostProviderName"] = r["ProviderName"];
+    w_.Write(r, billed, effective);
   }
 
   const ledger::RunRecord& run_;
@@ -262,8 +350,14 @@ class FocusExport {
   const ledger::Pool plain_pool_;
   std::map<std::string, std::string> project_;
   const std::string run_name_;
+  const bool v13_;
   Writer w_;
   pricing::MoneySplitter effective_, billed_;
+  // CutTerms(): each term's start, the commitment's end, and per term the
+  // micro-dollars its purchase rows billed and its reserved rate.
+  std::vector<std::time_t> terms_;
+  std::time_t commit_end_ = 0;
+  std::vector<int64_t> term_billed_, term_rate_;
 };
 
 Row FocusExport::Base(std::time_t from, std::time_t to) const {
@@ -320,7 +414,7 @@ void FocusExport::Purchase() {
   r["CommitmentDiscountType"] = "Owned hardware";
   r["CommitmentDiscountCategory"] = "Usage";
   r["x_Pool"] = ledger::PoolName(ledger::Pool::kOwned);
-  w_.Write(r, capital, 0);
+  Emit(r, capital, 0);
 }
 
 void FocusExport::CommittedUsage(const ledger::UsageRecord& e, ledger::Pool pool, int64_t gs,
@@ -358,6 +452,7 @@ void FocusExport::Usage(const ledger::UsageRecord& e) {
   const ledger::Pool pool = PoolOf(e);
   const bool job = !e.job_id.empty();
   if (pool == ledger::Pool::kOnDemand && !job) return;  // a renter pays nothing for idle capacity
+  const bool reserved = pool == ledger::Pool::kReserved;
   EachPiece(epoch_ + e.start, epoch_ + e.end, [&](std::time_t from, std::time_t to) {
     const int64_t gs = static_cast<int64_t>(to - from) * e.gpus;
     Row r = Base(from, to);
@@ -394,12 +489,15 @@ void FocusExport::Usage(const ledger::UsageRecord& e) {
                                             spot ? " on spot capacity" : " rented on demand");
     } else {
       CommittedUsage(e, pool, gs, &r, &billed, &effective);
+      if (reserved && v13_) {
+        r["ContractApplied"] = Applied(from, Money(effective), r["CommitmentDiscountQuantity"]);
+      }
     }
     r["BilledCost"] = Money(billed);
     r["EffectiveCost"] = Money(effective);
     r["PricingCurrencyEffectiveCost"] = Money(effective);
-    w_.Write(r, billed, effective);
-  });
+    Emit(r, billed, effective);
+  }, reserved);
 }
 
 // What every reservation row says of the reservation.
@@ -437,8 +535,11 @@ void FocusExport::Reservation() {
     r["ResourceType"] = "GPU cluster";
     r["x_Category"] = "idle";
     r["x_GpuSeconds"] = absl::StrCat(gs);
-    w_.Write(r, 0, effective);
-  });
+    if (v13_) {
+      r["ContractApplied"] = Applied(from, Money(effective), r["CommitmentDiscountQuantity"]);
+    }
+    Emit(r, 0, effective);
+  }, true);
   EachPiece(window_start(), commit_end, [&](std::time_t from, std::time_t to) {
     const int64_t gs = static_cast<int64_t>(to - from) * gpus;
     Row r = ReservationRow(from, to, gs);
@@ -451,8 +552,64 @@ void FocusExport::Reservation() {
     r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
     r["ResourceName"] = "reservation";
     r["ResourceType"] = "GPU reservation";
-    w_.Write(r, billed, 0);
-  });
+    if (!terms_.empty()) {
+      const size_t k = TermOf(from);
+      term_billed_[k] += billed;
+      if (term_rate_[k] < 0) term_rate_[k] = rates_.reserved;
+    }
+    Emit(r, billed, 0);
+  }, true);
+}
+
+void FocusExport::CutTerms() {
+  const int64_t window = run_.sim_end - run_.sim_start;
+  commit_end_ = window_start() + pricing::ReservedCommitmentSeconds(pricing_, window);
+  const int64_t term = pricing::ReservedTermSeconds(pricing_);
+  terms_ = {window_start()};
+  if (term > 0) {
+    for (std::time_t t = window_start() + term; t < commit_end_; t += term) terms_.push_back(t);
+  }
+  term_billed_.assign(terms_.size(), 0);
+  term_rate_.assign(terms_.size(), -1);
+}
+
+void FocusExport::WriteCommitments(std::ostream& out, FocusTotals* totals) const {
+  Writer w(out, CommitmentColumns(), nullptr);
+  const int gpus = run_.total_gpus();
+  const int64_t term = pricing::ReservedTermSeconds(pricing_);
+  for (size_t k = 0; k < terms_.size(); ++k) {
+    const int64_t gs = static_cast<int64_t>(TermEnd(k) - terms_[k]) * gpus;
+    Row r;
+    r["BillingCurrency"] = "USD";
+    r["ContractId"] = absl::StrCat(run_name_, "/reservation");
+    r["ContractCommitmentId"] = CommitmentId(k);
+    // A commitment to GPU-hours (a usage commitment), priced at the term's rate.
+    r["ContractCommitmentCategory"] = "Usage";
+    r["ContractCommitmentType"] = "Reserved capacity";
+    r["ContractCommitmentDescription"] =
+        term > 0 ? absl::StrCat("Reservation of ", gpus, " ", run_.gpu_model, " GPUs, term ",
+                                k + 1, " of ", terms_.size(), " (", Decimal(term, 86400, 2),
+                                " days), at the rate in force when the term began")
+                 : absl::StrCat("Reservation of ", gpus, " ", run_.gpu_model,
+                                " GPUs for the replay's window");
+    r["ContractCommitmentCost"] = Money(term_billed_[k]);
+    r["ContractCommitmentQuantity"] = GpuHours(gs);
+    r["ContractCommitmentUnit"] = "GPU-Hours";
+    r["ContractCommitmentPeriodStart"] = Iso(terms_[k]);
+    r["ContractCommitmentPeriodEnd"] = Iso(TermEnd(k));
+    r["ContractPeriodStart"] = Iso(terms_.front());
+    r["ContractPeriodEnd"] = Iso(commit_end_);
+    r["x_RunId"] = absl::StrCat(run_.id);
+    r["x_Strategy"] = run_.strategy;
+    r["x_Gpus"] = absl::StrCat(gpus);
+    if (term_rate_[k] >= 0) r["x_UsdPerGpuHour"] = Fixed(term_rate_[k], 9);
+    r["x_GpuSeconds"] = absl::StrCat(gs);
+    w.Write(r, 0, 0);
+    if (totals != nullptr) {
+      totals->billed += term_billed_[k];
+      ++totals->rows;
+    }
+  }
 }
 
 }  // namespace
@@ -462,6 +619,20 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   if (o.view != "owned" && o.view != "rental") {
     return absl::InvalidArgumentError(
         absl::StrCat("--view must be owned or rental, got \"", o.view, "\""));
+  }
+  if (o.version != "1.2" && o.version != "1.3") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--focus-version must be 1.3 or 1.2, got \"", o.version, "\""));
+  }
+  const bool commitments = o.dataset == "contract-commitment";
+  if (!commitments && o.dataset != "cost-and-usage") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--dataset must be cost-and-usage or contract-commitment, got \"", o.dataset, "\""));
+  }
+  if (commitments && o.version == "1.2") {
+    return absl::InvalidArgumentError(
+        "--dataset contract-commitment: FOCUS 1.2 has no Contract Commitment dataset (it is new "
+        "in 1.3); leave --focus-version 1.2 out");
   }
   absl::StatusOr<std::time_t> epoch = ParseEpoch(o.epoch);
   if (!epoch.ok()) return epoch.status();
@@ -502,18 +673,25 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     if (!s.ok()) return s.status();
     segments = *std::move(s);
   }
+  // The Contract Commitment dataset takes each term's cost from the Cost and
+  // Usage rows that bill it, written to nowhere.
+  std::ostream nowhere(nullptr);
   FocusExport e(*run, pricing, std::move(segments), *epoch,
                 o.view == "owned" ? ledger::Pool::kOwned : ledger::Pool::kOnDemand,
-                std::move(project), out, totals);
+                std::move(project), o.version, commitments ? nowhere : out,
+                commitments ? nullptr : totals);
   bool any_owned = false, any_reserved = false;
   for (const auto& u : *entries) {
     any_owned |= e.PoolOf(u) == ledger::Pool::kOwned;
     any_reserved |= e.PoolOf(u) == ledger::Pool::kReserved;
   }
+  if (any_reserved && o.version != "1.2") e.CutTerms();
   if (any_owned) e.Purchase();
   for (const auto& u : *entries) e.Usage(u);
   if (any_reserved) e.Reservation();
-  return e.status();
+  if (absl::Status s = e.status(); !s.ok()) return s;
+  if (commitments) e.WriteCommitments(out, totals);
+  return absl::OkStatus();
 }
 
 }  // namespace gpuledger::report

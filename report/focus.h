@@ -1,5 +1,6 @@
-// FOCUS export: a run's ledger as FinOps FOCUS 1.2 cost and usage rows
-// (docs/focus.md maps every column).
+// FOCUS export: a run's ledger as FinOps FOCUS rows: FOCUS 1.3's Cost and
+// Usage dataset (or 1.2's), and 1.3's Contract Commitment dataset for its
+// reserved capacity (docs/focus.md maps every column).
 #ifndef GPULEDGER_REPORT_FOCUS_H_
 #define GPULEDGER_REPORT_FOCUS_H_
 
@@ -22,6 +23,12 @@ struct FocusOptions {
   // (`epoch_given`) that is not that instant is refused.
   std::string epoch = "2025-01-01";
   bool epoch_given = false;
+  // The FOCUS version: "1.3" (the current one) or "1.2" (the export before
+  // 1.3, byte for byte).
+  std::string version = "1.3";
+  // "cost-and-usage", or "contract-commitment" (FOCUS 1.3 only): one row per
+  // term of the run's reserved capacity.
+  std::string dataset = "cost-and-usage";
 };
 
 // What the rows add up to, micro-dollars.
@@ -32,7 +39,9 @@ struct FocusTotals {
 };
 
 // Writes the CSV (header, then rows). FailedPrecondition for a run that is
-// not complete; InvalidArgument for a bad view or epoch.
+// not complete; InvalidArgument for a bad view, epoch, version or dataset.
+// `totals` counts the Cost and Usage rows (a contract-commitment export adds
+// its ContractCommitmentCost to `billed`).
 absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOptions& options,
                          std::ostream& out, FocusTotals* totals = nullptr);
 

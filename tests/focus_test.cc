@@ -1,4 +1,4 @@
-// FOCUS export: every FOCUS 1.2 mandatory column, and the rows add up to the
+// FOCUS export (1.3 by default): every mandatory column, and the rows add up to the
 // owned view (EffectiveCost) and the cash view (BilledCost).
 #include <algorithm>
 #include <cstdlib>
@@ -93,7 +93,7 @@ TEST_F(FocusTest, OwnedClusterAddsUpToTheOwnedAndCashViews) {
   auto run = ReplayWorkload(plan_, *ledger_, 0);
   ASSERT_TRUE(run.ok());
   const Csv csv = Parse(Export(run->run_id));
-  // Every FOCUS 1.2 mandatory column is there.
+  // Every FOCUS 1.2 mandatory column is there (1.3 keeps them all).
   for (const char* column : {"BilledCost",
                              "BillingAccountId",
                              "BillingAccountName",
@@ -237,7 +237,10 @@ TEST_F(FocusTest, CostsAreUnitPriceTimesQuantityAndNoColumnIsNeedlesslyEmpty) {
   const std::vector<std::string> empty_by_nature = {
       "AvailabilityZone",          "RegionId",     "RegionName",     "CapacityReservationId",
       "CapacityReservationStatus", "SubAccountId", "SubAccountName", "SubAccountType",
-      "SkuPriceDetails",           "Tags",         "ChargeClass",    "x_Strategy"};
+      "SkuPriceDetails",           "Tags",         "ChargeClass",    "x_Strategy",
+      // FOCUS 1.3: a replay splits no provider's cost among its own resources.
+      "AllocatedMethodDetails", "AllocatedMethodId", "AllocatedResourceId",
+      "AllocatedResourceName", "AllocatedTags"};
   int products = 0;
   std::map<std::string, bool> set_somewhere;  // over every export: a run without a
                                               // commitment has no commitment columns
@@ -292,6 +295,171 @@ TEST_F(FocusTest, BadRequestsAreRefused) {
   o.epoch = "2025-02-31";
   EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(),
             "--epoch: no such date \"2025-02-31\"");
+}
+
+// FOCUS 1.3 is 1.2 with eight more columns: the same rows, the same values
+// in every column 1.2 has, the new provider columns filled from the old.
+TEST_F(FocusTest, Focus13AddsItsColumnsToTheSameRows) {
+  auto plain = ReplayWorkload(plan_, *ledger_, 0);
+  ASSERT_TRUE(plain.ok());
+  report::FocusOptions o12;
+  o12.version = "1.2";
+  const Csv v12 = Parse(Export(plain->run_id, o12));
+  const Csv v13 = Parse(Export(plain->run_id));
+  EXPECT_EQ(v12.header.size(), 57u + 8u);  // 57 FOCUS 1.2 columns and our 8
+  EXPECT_EQ(v13.header.size(), 65u + 8u);  // 65 FOCUS 1.3 columns and our 8
+  std::vector<std::string> added;
+  for (const std::string& c : v13.header) {
+    if (std::find(v12.header.begin(), v12.header.end(), c) == v12.header.end()) added.push_back(c);
+  }
+  EXPECT_EQ(added, (std::vector<std::string>{
+                       "AllocatedMethodDetails", "AllocatedMethodId", "AllocatedResourceId",
+                       "AllocatedResourceName", "AllocatedTags", "ContractApplied",
+                       "HostProviderName", "ServiceProviderName"}));
+  // FOCUS columns in alphabetical order, then ours.
+  EXPECT_TRUE(std::is_sorted(v13.header.begin(), v13.header.begin() + 65));
+  EXPECT_EQ(v13.header[65], "x_RunId");
+  ASSERT_EQ(v12.rows.size(), v13.rows.size());
+  for (size_t i = 0; i < v12.rows.size(); ++i) {
+    for (const auto& [column, value] : v12.rows[i]) EXPECT_EQ(v13.rows[i].at(column), value) << column;
+    EXPECT_FALSE(v13.rows[i].at("ServiceProviderName").empty());
+    EXPECT_EQ(v13.rows[i].at("ServiceProviderName"), v13.rows[i].at("ProviderName"));
+    EXPECT_EQ(v13.rows[i].at("HostProviderName"), v13.rows[i].at("ServiceProviderName"));
+    EXPECT_TRUE(v13.rows[i].at("ContractApplied").empty());  // no reservation here
+  }
+}
+
+// A value of the flat JSON object in ContractApplied's one element.
+std::string JsonValue(const std::string& json, const std::string& key) {
+  const std::string k = "\"" + key + "\":";
+  const size_t at = json.find(k);
+  EXPECT_NE(at, std::string::npos) << key << " in " << json;
+  if (at == std::string::npos) return "";
+  size_t from = at + k.size();
+  if (json[from] == '"') {
+    return json.substr(from + 1, json.find('"', from + 1) - from - 1);
+  }
+  return json.substr(from, json.find_first_of(",}", from) - from);
+}
+
+// Reserved capacity in FOCUS 1.3: each term of the reservation is a contract
+// commitment (the Contract Commitment dataset, one row per term); every
+// reserved row is cut at the terms and says, in ContractApplied, which term
+// it draws from and how much; a term's cost is what its purchase rows bill.
+TEST_F(FocusTest, ContractCommitmentsAreTheReservationsTerms) {
+  v1::Strategy reserve;
+  reserve.set_name("reserve in terms");
+  reserve.set_committed("reserved");
+  reserve.set_committed_share_of_peak(1);
+  reserve.set_committed_pricing("reserved-1y");
+  reserve.set_term_years(0.05);  // 1,577,880 s (18.26 days): the 68.68-day window takes 4
+  auto results = compare::CompareStrategies(plan_, {reserve}, {}, *ledger_);
+  ASSERT_TRUE(results.ok()) << results.status();
+  const compare::StrategyResult& r = (*results)[0];
+  auto run = ledger_->GetRun(r.run_id);
+  ASSERT_TRUE(run.ok());
+  const int64_t window = run->sim_end - run->sim_start;
+  constexpr int64_t kTerm = 1'577'880;
+  const int64_t terms = (window + kTerm - 1) / kTerm;
+  EXPECT_EQ(terms, 4);
+  report::FocusOptions o;
+  o.dataset = "contract-commitment";
+  const Csv cct = Parse(Export(r.run_id, o));
+  const Csv cau = Parse(Export(r.run_id));
+  ASSERT_EQ(static_cast<int64_t>(cct.rows.size()), terms);
+  // The terms follow each other from the window's start; the contract spans them.
+  std::map<std::string, size_t> term_of;
+  __int128 committed = 0;
+  for (size_t k = 0; k < cct.rows.size(); ++k) {
+    const auto& c = cct.rows[k];
+    term_of[c.at("ContractCommitmentId")] = k;
+    EXPECT_EQ(c.at("ContractCommitmentId"), "runs/1/reservation/term-" + std::to_string(k + 1));
+    EXPECT_EQ(c.at("ContractId"), "runs/1/reservation");
+    EXPECT_EQ(c.at("ContractCommitmentCategory"), "Usage");
+    EXPECT_EQ(c.at("ContractCommitmentUnit"), "GPU-Hours");
+    EXPECT_EQ(c.at("ContractPeriodStart"), cct.rows.front().at("ContractCommitmentPeriodStart"));
+    EXPECT_EQ(c.at("ContractPeriodEnd"), cct.rows.back().at("ContractCommitmentPeriodEnd"));
+    if (k > 0) {
+      EXPECT_EQ(c.at("ContractCommitmentPeriodStart"),
+                cct.rows[k - 1].at("ContractCommitmentPeriodEnd"));
+    }
+    EXPECT_EQ(c.at("x_GpuSeconds"), std::to_string(2048 * kTerm));  // 4 whole terms
+    committed += Scaled(c.at("ContractCommitmentCost"), 6);
+  }
+  EXPECT_EQ(cct.rows.front().at("ContractCommitmentPeriodStart"), "2025-01-01T00:00:00Z");
+  // The commitments cost what the strategy does, to the micro-dollar.
+  EXPECT_TRUE(committed == r.total_micro_usd);
+  std::vector<__int128> billed(terms, 0);
+  std::vector<int64_t> drawn(terms, 0);
+  int applied = 0;
+  for (const auto& row : cau.rows) {
+    if (row.at("x_Pool") != "reserved") {
+      EXPECT_TRUE(row.at("ContractApplied").empty());
+      continue;
+    }
+    const std::string& json = row.at("ContractApplied");
+    if (row.at("ChargeCategory") == "Purchase") {
+      EXPECT_TRUE(json.empty());  // paying for a term draws nothing from it
+      // A purchase row lies in one term: the one whose start it follows.
+      size_t k = 0;
+      while (k + 1 < cct.rows.size() &&
+             cct.rows[k + 1].at("ContractCommitmentPeriodStart") <= row.at("ChargePeriodStart")) {
+        ++k;
+      }
+      EXPECT_LE(row.at("ChargePeriodEnd"), cct.rows[k].at("ContractCommitmentPeriodEnd"));
+      billed[k] += Scaled(row.at("BilledCost"), 6);
+      continue;
+    }
+    ++applied;
+    ASSERT_EQ(json.rfind("{\"Elements\":[{", 0), 0u) << json;
+    EXPECT_EQ(JsonValue(json, "ContractId"), "runs/1/reservation");
+    const std::string id = JsonValue(json, "ContractCommitmentId");
+    ASSERT_EQ(term_of.count(id), 1u) << id;
+    const auto& term = cct.rows[term_of[id]];
+    // Cut at the terms: the row lies inside the term it names.
+    EXPECT_GE(row.at("ChargePeriodStart"), term.at("ContractCommitmentPeriodStart"));
+    EXPECT_LE(row.at("ChargePeriodEnd"), term.at("ContractCommitmentPeriodEnd"));
+    EXPECT_EQ(JsonValue(json, "ContractCommitmentAppliedCost"), row.at("EffectiveCost"));
+    EXPECT_EQ(JsonValue(json, "ContractCommitmentAppliedQuantity"),
+              row.at("CommitmentDiscountQuantity"));
+    EXPECT_EQ(JsonValue(json, "ContractCommitmentAppliedUnit"), "GPU-Hours");
+    drawn[term_of[id]] += std::stoll(row.at("x_GpuSeconds"));
+  }
+  EXPECT_GT(applied, 4);
+  for (int64_t k = 0; k < terms; ++k) {
+    // Each term's GPU-seconds are drawn in full (used or not), and it costs
+    // what its purchase rows bill.
+    EXPECT_EQ(drawn[k], 2048 * kTerm) << "term " << k + 1;
+    EXPECT_TRUE(billed[k] == Scaled(cct.rows[k].at("ContractCommitmentCost"), 6)) << "term " << k + 1;
+  }
+  // FOCUS 1.2 keeps its rows: cut by month only.
+  report::FocusOptions o12;
+  o12.version = "1.2";
+  EXPECT_LT(Parse(Export(r.run_id, o12)).rows.size(), cau.rows.size());
+}
+
+TEST_F(FocusTest, VersionsAndDatasetsAreChecked) {
+  auto run = ReplayWorkload(plan_, *ledger_, 0);
+  ASSERT_TRUE(run.ok());
+  std::ostringstream out;
+  report::FocusOptions o;
+  o.version = "1.4";
+  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(),
+            "--focus-version must be 1.3 or 1.2, got \"1.4\"");
+  o = {};
+  o.dataset = "invoices";
+  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).message(),
+            "--dataset must be cost-and-usage or contract-commitment, got \"invoices\"");
+  o.dataset = "contract-commitment";
+  o.version = "1.2";
+  EXPECT_EQ(report::ExportFocus(*ledger_, run->run_id, o, out).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(out.str().empty());
+  // A run without reserved capacity has no commitments: the header alone.
+  o.version = "1.3";
+  const Csv none = Parse(Export(run->run_id, o));
+  EXPECT_EQ(none.header.front(), "BillingCurrency");
+  EXPECT_TRUE(none.rows.empty());
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ $ gpuledger --help
 >   report                      Print the cost report of a run in a ledger
 >   compare                     Replay a plan under ways of getting its GPUs (owned, reserved, on-demand) and compare their costs
 >   gen                         Generate a synthetic job trace from a preset (docs/traces.md)
->   export                      Export a run's costs (FinOps FOCUS 1.2 CSV)
+>   export                      Export a run's costs (FinOps FOCUS 1.3 CSV)
 >   serve                       Serve a ledger over gRPC (LedgerService, ReplayService, health, reflection)
 >   ledger                      Look after a ledger file
 >   query                       Ask a running gpuledger server
@@ -106,7 +106,7 @@ $ gpuledger gen --help
 >   -o,--output TEXT REQUIRED   Trace file: .csv or .jsonl, optionally .gz
 >
 $ gpuledger export --help
-> Export a run's costs (FinOps FOCUS 1.2 CSV)
+> Export a run's costs (FinOps FOCUS 1.3 CSV)
 > Usage: gpuledger export [OPTIONS]
 >
 > Options:
@@ -118,6 +118,10 @@ $ gpuledger export --help
 >   --view TEXT:{owned,rental}=owned
 >                               A plain replay's cluster as bought (owned) or rented by the GPU-hour (rental); strategy replays bill each entry by its pool
 >   --epoch TEXT=2025-01-01     Calendar date of simulated second 0 (YYYY-MM-DD, UTC) for a run without a start date (a dated run's rows carry its own dates)
+>   --focus-version TEXT:{1.3,1.2}=1.3
+>                               FOCUS version: 1.3 (current) or 1.2 (the columns and rows of the export before 1.3)
+>   --dataset TEXT:{cost-and-usage,contract-commitment}=cost-and-usage
+>                               FOCUS dataset: cost-and-usage, or contract-commitment (1.3: one row per term of the run's reserved capacity)
 >   -o,--output TEXT            Write here instead of standard output
 >
 $ gpuledger serve --help
