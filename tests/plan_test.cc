@@ -1,6 +1,8 @@
 // Plans: each way of giving work, the built-in catalog and defaults, and the
 // message for each kind of bad plan.
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -20,6 +22,9 @@ std::string OneJob(const std::string& job) {
   return "cluster { gpu: \"H800\" nodes: 1 }\njobs {\n  id: \"j\"\n  phase: PRETRAIN\n  gpus: 8\n" +
          job + "\n}\n";
 }
+
+// The message of a plan that must be refused (below).
+std::string Error(const std::string& text);
 
 int64_t RunSeconds(const std::string& job) {
   absl::StatusOr<Workload> w = LoadPlanText(OneJob(job), "t.textproto");
@@ -67,6 +72,80 @@ TEST(Defaults, CatalogAndClusterAndPricing) {
   EXPECT_EQ(d.cluster().nodes() * 8, 2048);
   EXPECT_TRUE(d.pricing().rental().has_usd_per_gpu_hour());
   EXPECT_TRUE(d.pricing().owned().has_capital_usd_per_gpu());
+}
+
+// The catalog (issue 17): every generation FACTS.md lists, with its memory.
+TEST(Defaults, CatalogHoldsEveryGeneration) {
+  std::map<std::string, v1::GpuModel> by_name;
+  for (const auto& m : BuiltinDefaults().gpu_models()) by_name[m.name()] = m;
+  for (const char* name : {"A100", "H100", "H800", "H200", "H20", "B200", "GB200"}) {
+    ASSERT_EQ(by_name.count(name), 1u) << name;
+    const v1::GpuModel& m = by_name[name];
+    EXPECT_GT(m.peak_bf16_tflops(), 0) << name;
+    EXPECT_GT(m.tdp_watts(), 0) << name;
+    EXPECT_GT(m.gpus_per_node(), 0) << name;
+    EXPECT_GT(m.hbm_gb(), 0) << name;
+    EXPECT_GT(m.hbm_tb_per_s(), 0) << name;
+    // FP8 tensor cores double the BF16 rate, where a part has them (to the
+    // datasheets' rounding: Hopper's 1,979 is twice 989.4).
+    if (m.peak_fp8_tflops() > 0) {
+      EXPECT_NEAR(m.peak_fp8_tflops(), 2 * m.peak_bf16_tflops(), 1) << name;
+    }
+  }
+  EXPECT_EQ(by_name["A100"].peak_fp8_tflops(), 0);  // Ampere has no FP8
+  // NVIDIA gives Blackwell's figures per system and with sparsity (HGX
+  // B200: 72 PFLOPS FP8 for 8 GPUs; GB200 NVL72: 720 PFLOPS for 72): dense
+  // per GPU is that / GPUs / 2.
+  EXPECT_EQ(by_name["B200"].peak_fp8_tflops(), 72'000.0 / 8 / 2);
+  EXPECT_EQ(by_name["GB200"].peak_fp8_tflops(), 720'000.0 / 72 / 2);
+  // A GB200 node is a compute tray of 4 GPUs (18 to a 72-GPU rack).
+  EXPECT_EQ(by_name["GB200"].gpus_per_node() * 18, 72);
+}
+
+// The same FLOPs on another generation: the run time scales by the ratio of
+// the peaks at the job's precision.
+TEST(Work, FlopsRunForTheirModelsPeak) {
+  auto on = [](const std::string& gpu, const std::string& precision) {
+    absl::StatusOr<Workload> w = LoadPlanText(
+        "cluster { gpu: \"" + gpu + "\" nodes: 1 }\njobs { id: \"j\" phase: PRETRAIN gpus: 8 "
+        "flops { tokens: 1e10 flops_per_token: 9e9 mfu: 0.5 precision: " + precision + " } }",
+        "t.textproto");
+    EXPECT_TRUE(w.ok()) << w.status();
+    return w.ok() ? w->jobs[0].run_seconds : -1;
+  };
+  // 9e19 FLOPs on 8 B200 at half of 2,250 TFLOPS: 9e15 FLOP/s, 10,000 s.
+  EXPECT_EQ(on("B200", "BF16"), 10'000);
+  // On 8 H800 at half of 989: 3.956e15 FLOP/s, 22,750.25 s, so 22,751.
+  EXPECT_EQ(on("H800", "BF16"), 22'751);
+  // FP8: twice the rate on both.
+  EXPECT_EQ(on("B200", "FP8"), 5'000);
+  EXPECT_EQ(on("H20", "FP8"), static_cast<int64_t>(std::ceil(9e19 / (8 * 296e12 * 0.5))));
+  EXPECT_EQ(Error("cluster { gpu: \"A100\" nodes: 1 }\njobs { id: \"j\" phase: PRETRAIN gpus: 8 "
+                  "flops { tokens: 1e10 flops_per_token: 9e9 mfu: 0.5 precision: FP8 } }"),
+            "bad.textproto:2:40: job \"j\": GPU model \"A100\" has no peak_fp8_tflops");
+}
+
+// A job that states its memory per GPU runs only where it fits.
+TEST(BadPlans, MemoryPerGpuMustFit) {
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1\n  memory_gb_per_gpu: 100")),
+            "bad.textproto:7:3: job \"j\": needs 100 GB per GPU, more than the 80 GB of the "
+            "cluster's H800");
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1\n  memory_gb_per_gpu: 0")),
+            "bad.textproto:7:3: job \"j\": field memory_gb_per_gpu must be a positive finite "
+            "number, got 0");
+  std::string h200 = OneJob("gpu_hours: 1\n  memory_gb_per_gpu: 100");
+  h200.replace(h200.find("H800"), 4, "H200");  // 141 GB
+  EXPECT_TRUE(LoadPlanText(h200, "t.textproto").ok());
+  EXPECT_TRUE(LoadPlanText(OneJob("gpu_hours: 1\n  memory_gb_per_gpu: 80"), "t.textproto").ok());
+  // A model that states no memory is not checked.
+  EXPECT_TRUE(LoadPlanText("gpu_models { name: \"X1\" peak_bf16_tflops: 100 tdp_watts: 300 "
+                           "gpus_per_node: 8 }\n" +
+                               [] {
+                                 std::string p = OneJob("gpu_hours: 1\n  memory_gb_per_gpu: 500");
+                                 return p.replace(p.find("H800"), 4, "X1");
+                               }(),
+                           "t.textproto")
+                  .ok());
 }
 
 TEST(Defaults, PlanOverridesOnlyWhatItSets) {
@@ -220,7 +299,7 @@ TEST(BadPlans, UnknownGpuModel) {
   EXPECT_EQ(Error("cluster {\n  gpu: \"B300\"\n  nodes: 4\n}\njobs { id: \"a\" phase: RL gpus: 8 "
                   "gpu_hours: 1 }"),
             "bad.textproto:2:3: cluster: field gpu: unknown GPU model \"B300\" "
-            "(known: A100, H100, H800)");
+            "(known: A100, B200, GB200, H100, H20, H200, H800)");
 }
 
 TEST(BadPlans, OtherJobFields) {

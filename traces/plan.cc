@@ -254,14 +254,18 @@ absl::Status CheckGpuModel(const v1::GpuModel& m, absl::string_view where) {
   for (const auto& [name, v, hi] :
        {std::tuple<const char*, double, double>{"tdp_watts", m.tdp_watts(), 1e5},
         {"peak_bf16_tflops", m.peak_bf16_tflops(), 1e9},
-        {"peak_fp8_tflops", m.peak_fp8_tflops(), 1e9}}) {
+        {"peak_fp8_tflops", m.peak_fp8_tflops(), 1e9},
+        // 1 PB of memory at 1 PB/s: far above any part (a GB200 holds 186 GB).
+        {"hbm_gb", m.hbm_gb(), 1e6},
+        {"hbm_tb_per_s", m.hbm_tb_per_s(), 1e3}}) {
     if (!std::isfinite(v) || v > hi) {
       return Invalid(where,
                      absl::StrCat(who, ": field ", name, " must be at most ", hi, ", got ", v));
     }
   }
-  if (m.tdp_watts() < 0 || m.peak_bf16_tflops() < 0 || m.peak_fp8_tflops() < 0) {
-    return Invalid(where, who + ": tdp_watts and peak figures must not be negative");
+  if (m.tdp_watts() < 0 || m.peak_bf16_tflops() < 0 || m.peak_fp8_tflops() < 0 ||
+      m.hbm_gb() < 0 || m.hbm_tb_per_s() < 0) {
+    return Invalid(where, who + ": tdp_watts, peak and memory figures must not be negative");
   }
   return absl::OkStatus();
 }
@@ -586,6 +590,18 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
     return Invalid(where("id"), who + ": field id repeats an earlier job's id");
   }
   if (absl::Status st = CheckJobShape(job, w, who, where); !st.ok()) return st;
+  if (job.has_memory_gb_per_gpu()) {
+    const double need = job.memory_gb_per_gpu();
+    if (absl::Status st = CheckPositive(need, "memory_gb_per_gpu", who, where("memory_gb_per_gpu"));
+        !st.ok()) {
+      return st;
+    }
+    if (w.gpu.hbm_gb() > 0 && need > w.gpu.hbm_gb()) {
+      return Invalid(where("memory_gb_per_gpu"),
+                     absl::StrCat(who, ": needs ", need, " GB per GPU, more than the ",
+                                  w.gpu.hbm_gb(), " GB of the cluster's ", w.gpu.name()));
+    }
+  }
   absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
   if (!run.ok()) return run.status();
   int64_t requested = 0;

@@ -213,7 +213,7 @@ $ gpuledger replay "$TMP/wide.textproto" --ledger "$TMP/none.sqlite"
 ? 2
 $ printf 'name: "x"\ncluster { gpu: "H900" nodes: 2 }\njobs { id: "a" phase: PRETRAIN gpus: 8 gpu_hours: 5 }\n' > "$TMP/gpu.textproto"
 $ gpuledger replay "$TMP/gpu.textproto" --ledger "$TMP/none.sqlite"
-2> gpuledger: $TMP/gpu.textproto:2:11: cluster: field gpu: unknown GPU model "H900" (known: A100, H100, H800)
+2> gpuledger: $TMP/gpu.textproto:2:11: cluster: field gpu: unknown GPU model "H900" (known: A100, B200, GB200, H100, H20, H200, H800)
 ? 2
 $ printf 'name: "x"\ncluster { nodes: 1000000 }\npricing { rental { usd_per_gpu_hour: 10000 } }\njobs { id: "a" phase: PRETRAIN gpus: 8 wall_clock_hours: 876000 }\n' > "$TMP/rich.textproto"
 $ gpuledger replay "$TMP/rich.textproto" --ledger "$TMP/none.sqlite"
