@@ -999,11 +999,31 @@ bool Unknown(const CLI::App& parent, const char* word, const std::string& what, 
   return true;
 }
 
+// CLI11's help lists an option's exclusions in the order of their addresses
+// in memory, which differs from build to build; this lists them by name.
+class StableFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    std::string text = CLI::Formatter::make_option_opts(opt);
+    const std::string label = " " + get_label("Excludes") + ":";
+    const size_t at = text.find(label);  // the last part CLI11 writes
+    if (at == std::string::npos) return text;
+    std::vector<std::string> names;
+    for (const CLI::Option* o : opt->get_excludes()) names.push_back(o->get_name());
+    std::sort(names.begin(), names.end());
+    text.resize(at);
+    text += label;
+    for (const std::string& n : names) text += " " + n;
+    return text;
+  }
+};
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"gpuledger: replay GPU training plans and price every GPU-second"};
   app.name("gpuledger");
+  app.formatter(std::make_shared<StableFormatter>());  // subcommands inherit it
   app.require_subcommand(1);
   ReplayArgs replay;
   ReportArgs report;

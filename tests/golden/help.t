@@ -51,11 +51,11 @@ $ gpuledger report --help
 >   -h,--help                   Print this help message and exit
 >   --ledger TEXT=$TMP/home/.local/share/gpuledger/ledger.sqlite
 >                               Ledger file
->   --run INT Excludes: --group --comparison
+>   --run INT Excludes: --comparison --group
 >                               Run id (default: the newest complete run)
->   --group INT Excludes: --run --comparison
+>   --group INT Excludes: --comparison --run
 >                               Run group id (from replay --seeds): mean and percentiles over its runs
->   --comparison INT Excludes: --run --group
+>   --comparison INT Excludes: --group --run
 >                               Comparison id (kept by compare --ledger): its table as compare printed it, and a dated one's cash flow by month
 >   --pricing TEXT              Reprice the run with a pricing profile: a shipped one (on-demand, on-demand-hyperscaler, on-demand-falling, reserved-1y, reserved-3y, reserved-1y-market, owned-straight-line, owned-epoch, owned-financed) or a .textproto file
 >   --view TEXT:{rental,owned,both}=both
