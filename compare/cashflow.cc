@@ -158,8 +158,21 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
     if (hardware > pricing::kMaxMicroUsd) return pricing::TooMuchMoney("the hardware's value");
     const v1::OwnedProfile& o = p.owned();
     const int64_t life = std::llround(o.depreciation_years() * pricing::kSecondsPerYear);
-    auto value_at = [&](int64_t age) -> int64_t {
+    // `age` old, sold at simulated second `sold`.
+    bool resale_too_big = false;
+    auto value_at = [&](int64_t age, int64_t sold) -> int64_t {
       if (o.has_resale_share()) return std::llround(static_cast<double>(hardware) * o.resale_share());
+      if (o.has_resale_usd_per_gpu_curve()) {
+        // The used price on the day of the sale, for every GPU.
+        const double micro = pricing::ResaleUsdPerGpu(o.resale_usd_per_gpu_curve(),
+                                                      in.start_utc + sold) *
+                             1e6 * in.paid_gpus;
+        if (!(micro <= static_cast<double>(pricing::kMaxMicroUsd))) {
+          resale_too_big = true;
+          return 0;
+        }
+        return std::llround(micro);
+      }
       if (o.depreciation() == v1::EPOCH_AI) {
         return pricing::EpochValue(static_cast<int64_t>(hardware), o.value_decline_oom_per_year(),
                                    age);
@@ -173,14 +186,15 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
     int64_t last = bought;
     for (int64_t t = bought + life; life > 0 && t < in.horizon_end; t += life) {
       exact[month_of(t)].purchase += Exact(capital);
-      exact[month_of(t)].resale += Exact(value_at(life));
+      exact[month_of(t)].resale += Exact(value_at(life, t));
       last = t;
     }
     // The hardware in use sold at the horizon.
     const int64_t age = in.horizon_end - last;
-    out.resale = value_at(age);
+    out.resale = value_at(age, in.horizon_end);
     out.book_value = pricing::StraightLineValue(capital, pricing::ResidualShare(o), life, age);
     exact.back().resale += Exact(out.resale);
+    if (resale_too_big) return pricing::TooMuchMoney("the hardware's resale value");
   }
 
   // Each line rounded as one total split over the months, so its months add

@@ -176,6 +176,12 @@ absl::Status CheckOwning(const v1::Strategy& s, const traces::Workload& w,
     }
     p->purchased_utc = *t;
   }
+  if (owned && p->pricing.owned().has_resale_usd_per_gpu_curve() && !w.start_utc) {
+    return Bad(place.Field("committed_pricing"),
+               who +
+                   "its profile's owned.resale_usd_per_gpu_curve dates the resale, which needs a "
+                   "dated plan: give the plan a start_date (or compare --start-date)");
+  }
   // Paid or earned by calendar month: only a dated plan has them.
   auto needs_date = [&](const char* field) {
     return Bad(place.Field(field),
@@ -638,6 +644,12 @@ absl::Status AddCashFlows(const std::vector<Plan>& plans, const traces::Workload
                           std::vector<StrategyResult>* results) {
   const int64_t start = *w.start_utc;
   int64_t first = base::kLastUtcSecond;
+  // One horizon for every cash flow, so all share their months and sell on
+  // one day: --horizon, stretched to the longest replay when one outlasts it.
+  int64_t horizon_end = 0;
+  for (const StrategyResult& r : *results) {
+    horizon_end = std::max(horizon_end, r.window_start + r.horizon_seconds);
+  }
   for (size_t i = 0; i < plans.size(); ++i) {
     const StrategyResult& r = (*results)[i];
     first = std::min(first, plans[i].purchased_utc.value_or(start + r.window_start));
@@ -655,7 +667,7 @@ absl::Status AddCashFlows(const std::vector<Plan>& plans, const traces::Workload
     in.run_id = r.run_id;
     in.start_utc = start;
     in.window_start = r.window_start;
-    in.horizon_end = r.window_start + r.horizon_seconds;
+    in.horizon_end = horizon_end;
     in.first_utc = first;
     in.pricing = &p.pricing;
     in.tdp_watts = w.gpu.tdp_watts();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -177,6 +179,13 @@ absl::Status CheckVariations(const traces::Workload& workload,
                              const CompareOptions& options,
                              const std::vector<Variation>& variations,
                              const std::vector<traces::StrategyPlace>& where) {
+  std::set<std::string> seen;
+  for (const Variation& v : variations) {
+    if (!seen.insert(v.field).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--vary ", v.field, ": given twice; vary each assumption once, over its whole range"));
+    }
+  }
   return Cases(workload, strategies, options, variations, where).status();
 }
 

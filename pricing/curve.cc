@@ -74,9 +74,6 @@ const std::vector<Moving>& Prices() {
   return kPrices;
 }
 
-absl::Status Invalid(absl::string_view prefix, const Moving& m, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("field ", prefix, m.field, what));
-}
 
 // A curve placed on a run's clock: point instants in simulated seconds.
 struct Placed {
@@ -134,44 +131,79 @@ bool HasMovingPrices(const v1::Pricing& p) {
   return false;
 }
 
-absl::Status ValidateCurves(const v1::Pricing& p, absl::string_view prefix) {
-  for (const Moving& m : Prices()) {
-    if (!m.has(p)) continue;
-    const v1::PriceCurve& c = m.curve(p);
-    if (!c.csv().empty()) {
-      return Invalid(prefix, m, absl::StrCat(".csv: \"", c.csv(),
-                                             "\" can only be read from a file on this machine (a "
-                                             "plan or profile sent inline names no files)"));
+namespace {
+
+// The checks of one curve, `field` naming it after `prefix`.
+absl::Status CheckCurve(const v1::PriceCurve& c, absl::string_view prefix, absl::string_view field,
+                        double lo, double hi) {
+  auto invalid = [&](absl::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat("field ", prefix, field, what));
+  };
+  if (!c.csv().empty()) {
+    return invalid(absl::StrCat(".csv: \"", c.csv(),
+                                "\" can only be read from a file on this machine (a "
+                                "plan or profile sent inline names no files)"));
+  }
+  if (c.points().empty() && !c.has_change_per_year()) {
+    return invalid(": a curve needs points or change_per_year");
+  }
+  if (c.has_change_per_year() &&
+      !(c.change_per_year() >= kMinChangePerYear && c.change_per_year() <= kMaxChangePerYear)) {
+    return invalid(absl::StrCat(".change_per_year must be in [", kMinChangePerYear, ", ",
+                                kMaxChangePerYear, "], got ", c.change_per_year()));
+  }
+  int64_t last = -1;
+  for (int i = 0; i < c.points_size(); ++i) {
+    const v1::PriceCurve::Point& pt = c.points(i);
+    const std::string at = absl::StrCat(".points[", i, "]");
+    absl::StatusOr<int64_t> t = base::ParseUtc(pt.date());
+    if (!t.ok()) return invalid(absl::StrCat(at, ".date: ", t.status().message()));
+    if (*t <= last) {
+      return invalid(absl::StrCat(at, ".date: ", pt.date(),
+                                  " is not after the point before it (points go in date "
+                                  "order, one per instant)"));
     }
-    if (c.points().empty() && !c.has_change_per_year()) {
-      return Invalid(prefix, m, ": a curve needs points or change_per_year");
-    }
-    if (c.has_change_per_year() &&
-        !(c.change_per_year() >= kMinChangePerYear && c.change_per_year() <= kMaxChangePerYear)) {
-      return Invalid(prefix, m,
-                     absl::StrCat(".change_per_year must be in [", kMinChangePerYear, ", ",
-                                  kMaxChangePerYear, "], got ", c.change_per_year()));
-    }
-    int64_t last = -1;
-    for (int i = 0; i < c.points_size(); ++i) {
-      const v1::PriceCurve::Point& pt = c.points(i);
-      const std::string at = absl::StrCat(".points[", i, "]");
-      absl::StatusOr<int64_t> t = base::ParseUtc(pt.date());
-      if (!t.ok()) return Invalid(prefix, m, absl::StrCat(at, ".date: ", t.status().message()));
-      if (*t <= last) {
-        return Invalid(prefix, m,
-                       absl::StrCat(at, ".date: ", pt.date(),
-                                    " is not after the point before it (points go in date "
-                                    "order, one per instant)"));
-      }
-      last = *t;
-      if (!(std::isfinite(pt.usd()) && pt.usd() >= m.lo && pt.usd() <= m.hi)) {
-        return Invalid(prefix, m,
-                       absl::StrCat(at, ".usd must be in [", m.lo, ", ", m.hi, "], got ", pt.usd()));
-      }
+    last = *t;
+    if (!(std::isfinite(pt.usd()) && pt.usd() >= lo && pt.usd() <= hi)) {
+      return invalid(absl::StrCat(at, ".usd must be in [", lo, ", ", hi, "], got ", pt.usd()));
     }
   }
   return absl::OkStatus();
+}
+
+constexpr const char* kResaleCurve = "owned.resale_usd_per_gpu_curve";
+// $ per GPU, as ValidatePricing bounds capital_usd_per_gpu.
+constexpr double kMaxResaleUsdPerGpu = 1e8;
+
+}  // namespace
+
+absl::Status ValidateCurves(const v1::Pricing& p, absl::string_view prefix) {
+  for (const Moving& m : Prices()) {
+    if (!m.has(p)) continue;
+    if (absl::Status s = CheckCurve(m.curve(p), prefix, m.field, m.lo, m.hi); !s.ok()) return s;
+  }
+  if (p.owned().has_resale_usd_per_gpu_curve()) {
+    const v1::PriceCurve& c = p.owned().resale_usd_per_gpu_curve();
+    if (absl::Status s = CheckCurve(c, prefix, kResaleCurve, 0, kMaxResaleUsdPerGpu); !s.ok()) return s;
+    if (c.points().empty() && c.csv().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field ", prefix, kResaleCurve, ": a used-price series needs dated points"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+double ResaleUsdPerGpu(const v1::PriceCurve& c, int64_t utc) {
+  Placed placed;
+  placed.linear = c.interpolation() == v1::PriceCurve::LINEAR;
+  placed.change = c.change_per_year();
+  for (const v1::PriceCurve::Point& pt : c.points()) {
+    absl::StatusOr<int64_t> t = base::ParseUtc(pt.date());
+    if (!t.ok()) continue;  // ValidateCurves has passed: not reached
+    placed.at.push_back(*t);
+    placed.usd.push_back(pt.usd());
+  }
+  return ValueAt(placed, utc);
 }
 
 namespace {
@@ -245,6 +277,10 @@ std::vector<SetCurve> SetCurves(v1::Pricing* p) {
   for (const Moving& m : Prices()) {
     if (m.has(*p)) out.push_back({m.field, m.mutable_curve(p), m.lo, m.hi});
   }
+  if (p->owned().has_resale_usd_per_gpu_curve()) {
+    out.push_back(
+        {kResaleCurve, p->mutable_owned()->mutable_resale_usd_per_gpu_curve(), 0, kMaxResaleUsdPerGpu});
+  }
   return out;
 }
 
@@ -256,6 +292,10 @@ void MergePricing(const v1::Pricing& over, v1::Pricing* base) {
     } else if (m.has_scalar(over)) {
       m.clear(base);  // a constant price given over a moving one replaces it
     }
+  }
+  if (over.owned().has_resale_usd_per_gpu_curve()) {
+    *base->mutable_owned()->mutable_resale_usd_per_gpu_curve() =
+        over.owned().resale_usd_per_gpu_curve();
   }
 }
 

@@ -28,6 +28,10 @@ bool HasMovingPrices(const gpuledger::v1::Pricing& pricing);
 // [-0.99, 10], no csv left unread. Messages name the field after `prefix`.
 absl::Status ValidateCurves(const gpuledger::v1::Pricing& pricing, absl::string_view prefix);
 
+// A used-price series (OwnedProfile.resale_usd_per_gpu_curve, validated)
+// at the UTC instant `utc`: USD per GPU.
+double ResaleUsdPerGpu(const gpuledger::v1::PriceCurve& curve, int64_t utc);
+
 // `base` with `over` merged in, as a profile or a plan's pricing overrides
 // the defaults: the fields `over` sets win, and a curve `over` sets
 // replaces the base's curve whole (its points are never appended).

@@ -119,6 +119,81 @@ TEST_F(CashFlowTest, AnOwnedPoolBoughtOnADateIdlesUntilTheWorkAndIsResoldAtTheHo
   EXPECT_EQ(c.breakeven_month, "never");
 }
 
+// A dated used-price series sells the hardware at its value on the day of
+// the sale: LINEAR from $30,000 a GPU on 2025-01-01 to $24,000 on 2025-03-01,
+// so on 2025-02-09 (the horizon, 39 of the 59 days) 30,000 - 6,000 x 39/59.
+TEST_F(CashFlowTest, AUsedPriceSeriesGivesTheResaleOnTheDayOfTheSale) {
+  std::string curve = kOwned;
+  curve.insert(curve.rfind('}'),
+               " resale_usd_per_gpu_curve { interpolation: LINEAR points { date: \"2025-01-01\" "
+               "usd: 30000 } points { date: \"2025-03-01\" usd: 24000 } } ");
+  std::ofstream(Path("used.textproto")) << curve;
+  auto r = Compare({Own("own", "used.textproto")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const CashFlow& c = *(*r)[0].cash;
+  const int64_t resale = std::llround((30000 + (24000.0 - 30000) * (39.0 / 59)) * 1e6 * 8);
+  EXPECT_EQ(resale, 208'271'186'441);  // $208,271.19 for the 8 GPUs
+  EXPECT_EQ(c.resale, resale);
+  EXPECT_EQ(c.months[1].resale, resale);
+  EXPECT_EQ(c.book_value, 273'024 * kUsd);  // the books still depreciate straight
+  // resale_share, set too, wins.
+  std::string both = curve;
+  both.insert(both.rfind('}'), " resale_share: 0.5 ");
+  std::ofstream(Path("both.textproto")) << both;
+  auto half = Compare({Own("own", "both.textproto")});
+  ASSERT_TRUE(half.ok()) << half.status();
+  EXPECT_EQ(half->front().cash->resale, 140'256 * kUsd);
+  // A series needs dated points, in order, and a dated plan.
+  std::ofstream(Path("bare.textproto"))
+      << "owned { resale_usd_per_gpu_curve { change_per_year: -0.2 } }";
+  auto bare = Compare({Own("own", "bare.textproto")});
+  EXPECT_EQ(bare.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(bare.status().message(),
+                                "owned.resale_usd_per_gpu_curve: a used-price series needs dated "
+                                "points"))
+      << bare.status();
+  std::ofstream(Path("unordered.textproto"))
+      << "owned { resale_usd_per_gpu_curve { points { date: \"2025-03-01\" usd: 1 } "
+         "points { date: \"2025-01-01\" usd: 2 } } }";
+  auto unordered = Compare({Own("own", "unordered.textproto")});
+  EXPECT_TRUE(absl::StrContains(unordered.status().message(),
+                                "owned.resale_usd_per_gpu_curve.points[1].date: 2025-01-01 is not "
+                                "after the point before it"))
+      << unordered.status();
+  traces::Workload undated = plan_;
+  undated.start_utc.reset();
+  v1::Strategy own = Own("own", "used.textproto");
+  own.clear_purchased_on();
+  auto no_date = CompareStrategies(undated, {own}, {}, *ledger_);
+  EXPECT_TRUE(absl::StrContains(no_date.status().message(),
+                                "owned.resale_usd_per_gpu_curve dates the resale, which needs a "
+                                "dated plan"))
+      << no_date.status();
+}
+
+// A replay that outlasts --horizon stretches it, and then every strategy's
+// cash flow runs to the end of the longest, so all sell on one day.
+TEST_F(CashFlowTest, EveryCashFlowRunsToTheSameHorizon) {
+  v1::Strategy rent;
+  rent.set_name("rent, slow to come up");
+  rent.set_on_demand(true);
+  rent.set_provisioning_minutes(24 * 60);  // its replay: a day more, 4 days
+  CompareOptions o;
+  o.horizon_seconds = 86400;  // shorter than either replay
+  auto r = CompareStrategies(plan_, {Own("own"), rent}, o, *ledger_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)[0].horizon_seconds, 3 * 86400);  // each total keeps its own replay
+  EXPECT_EQ((*r)[1].horizon_seconds, 4 * 86400);
+  const CashFlow& own = *(*r)[0].cash;
+  const CashFlow& renting = *(*r)[1].cash;
+  ASSERT_EQ(own.months.size(), renting.months.size());
+  // Owned from 2025-01-01, sold on 2025-02-03 (the renter's end), 33 days
+  // old: 280,512 x (1 - 33 / 1,461) = 280,512 - 192 x 33; idle power to then.
+  EXPECT_EQ(own.resale, (280'512 - 192 * 33) * kUsd);
+  // February: busy the 1st, idle the 2nd.
+  EXPECT_EQ(own.months[1].energy, std::llround((24 * 8 * 0.07 + 24 * 8 * 0.035) * kUsd));
+}
+
 // A horizon longer than the hardware's 4-year life (1,461 days) buys it
 // again when each life ends, as the amortized view charges: on 2029-01-01
 // and 2033-01-01; the last is sold at the horizon (2035-01-29T12:00, ten
@@ -311,6 +386,13 @@ TEST_F(CashFlowTest, VaryingAnAssumptionReplaysEachEndAndNamesWhatMovesTheWinner
             "--vary resale_share=0.5..2: resale_share must go from low to a higher high within "
             "[0, 1]");
   EXPECT_FALSE(ParseVariation("resale_share=0.5..0.5").ok());
+  // One assumption varied twice is refused.
+  EXPECT_EQ(CheckVariations(plan_, {Own("own")}, {},
+                            {*ParseVariation("purchase_price=0.5..1.5"),
+                             *ParseVariation("purchase_price=0.6..1.4")},
+                            {})
+                .message(),
+            "--vary purchase_price: given twice; vary each assumption once, over its whole range");
   EXPECT_FALSE(ParseVariation("purchase_price=0x1..2").ok());
   EXPECT_FALSE(ParseVariation("purchase_price=1").ok());
   auto fail = ParseVariation("failure_rate=0..2");

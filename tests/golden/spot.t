@@ -55,5 +55,5 @@ $ gpuledger export --ledger "$TMP/l.sqlite" --run 2 -o "$TMP/s.csv" && grep -c '
 # Without checkpoints, every reclaim takes all of a run's work: the plan
 # never finishes on this capacity, and compare says so.
 $ gpuledger compare traces/deepseek-v3-r1.textproto --strategies traces/strategies/spot.textproto --ledger "$TMP/m.sqlite"
-2> gpuledger: strategy "all spot": job "v3-pretrain" was interrupted 100000 times without finishing: spot capacity is reclaimed too often for its run and checkpoints
+2> gpuledger: strategy "all spot": job "v3-pretrain" was interrupted 100000 times without finishing: spot capacity is reclaimed too often for its run and checkpoints; the comparison stops (no comparison is kept), and the run replayed before it stays in the ledger: 1
 ? 2
