@@ -125,6 +125,58 @@ TEST(Work, FlopsRunForTheirModelsPeak) {
             "bad.textproto:2:40: job \"j\": GPU model \"A100\" has no peak_fp8_tflops");
 }
 
+// Work measured on one model, run on another: the run time is divided by
+// the ratio of their peaks at the job's precision, or by the plan's factor.
+TEST(Work, MeasuredWorkScalesToTheModelItRunsOn) {
+  auto on = [](const std::string& gpu, const std::string& job, const std::string& plan = "") {
+    absl::StatusOr<Workload> w = LoadPlanText(
+        plan + "cluster { gpu: \"" + gpu + "\" nodes: 1 }\njobs { id: \"j\" phase: PRETRAIN " +
+            "gpus: 8 " + job + " }",
+        "t.textproto");
+    EXPECT_TRUE(w.ok()) << w.status();
+    return w.ok() ? std::make_pair(w->jobs[0].run_seconds, w->jobs[0].requested_seconds)
+                  : std::make_pair(int64_t{-1}, int64_t{-1});
+  };
+  // 1,000 H800 GPU-hours on 8 GPUs: 450,000 s on H800s.
+  EXPECT_EQ(on("H800", "gpu_hours: 1000").first, 450'000);
+  EXPECT_EQ(on("H800", "gpu_hours: 1000 measured_on: \"H800\"").first, 450'000);
+  // On B200 at BF16: 450,000 / (2,250 / 989), rounded up.
+  EXPECT_EQ(on("B200", "gpu_hours: 1000 measured_on: \"H800\"").first,
+            static_cast<int64_t>(std::ceil(3'600'000.0 / 8 / (2250.0 / 989))));
+  // FP8 on both: 4,500 / 1,979.
+  EXPECT_EQ(on("B200", "gpu_hours: 1000 measured_on: \"H800\" precision: FP8").first,
+            static_cast<int64_t>(std::ceil(3'600'000.0 / 8 / (4500.0 / 1979))));
+  // Slower parts take longer: on H20 a seventh of the speed, and the
+  // backfilling estimate scales with it.
+  auto h20 = on("H20", "wall_clock_hours: 10 requested_hours: 12 measured_on: \"H800\"");
+  EXPECT_EQ(h20.first, static_cast<int64_t>(std::ceil(36'000 / (148.0 / 989))));
+  EXPECT_EQ(h20.second, std::llround(43'200 / (148.0 / 989)));
+  // A measured factor replaces the ratio of peaks.
+  EXPECT_EQ(on("B200", "gpu_hours: 1000 measured_on: \"H800\"",
+               "throughput_factors { gpu: \"B200\" measured_on: \"H800\" factor: 2.5 }\n")
+                .first,
+            180'000);
+  // Refused: FP8 where a model has none, an unknown model, measured_on with a
+  // flops budget, bad factors.
+  EXPECT_EQ(Error("cluster { gpu: \"A100\" nodes: 1 }\njobs { id: \"j\" phase: PRETRAIN gpus: 8 "
+                  "gpu_hours: 1 measured_on: \"H800\" precision: FP8 }"),
+            "bad.textproto:2:73: job \"j\": FP8 work measured on H800 cannot run on A100: A100 "
+            "has no peak_fp8_tflops (give the plan a throughput_factors entry for the two)");
+  EXPECT_EQ(Error(OneJob("gpu_hours: 1\n  measured_on: \"H900\"")),
+            "bad.textproto:7:3: job \"j\": field measured_on: unknown GPU model \"H900\" "
+            "(known: A100, B200, GB200, H100, H20, H200, H800)");
+  EXPECT_EQ(Error(OneJob("flops { tokens: 1e10 flops_per_token: 9e9 mfu: 0.5 }\n  measured_on: "
+                         "\"H100\"")),
+            "bad.textproto:7:3: job \"j\": a flops budget is computed for the model it runs on; "
+            "give its precision as flops.precision, and no measured_on");
+  EXPECT_EQ(Error("throughput_factors { gpu: \"B200\" measured_on: \"H800\" factor: 0 }\n" +
+                  OneJob("gpu_hours: 1")),
+            "bad.textproto:1:54: throughput_factors[0]: field factor must be in (0, 1000], got 0");
+  EXPECT_EQ(Error("throughput_factors { gpu: \"B300\" measured_on: \"H800\" factor: 2 }\n" +
+                  OneJob("gpu_hours: 1")),
+            "bad.textproto:1:22: throughput_factors[0]: field gpu: unknown GPU model \"B300\"");
+}
+
 // A job that states its memory per GPU runs only where it fits.
 TEST(BadPlans, MemoryPerGpuMustFit) {
   EXPECT_EQ(Error(OneJob("gpu_hours: 1\n  memory_gb_per_gpu: 100")),

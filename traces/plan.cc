@@ -11,6 +11,7 @@
 #include <functional>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -176,7 +177,7 @@ absl::StatusOr<double> FlopsRunSeconds(const v1::FlopsBudget& f, const v1::GpuMo
 // gives the position of a field of this job.
 template <typename Where>
 absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu, const std::string& who,
-                                   Where where) {
+                                   Where where, double factor = 1) {
   int ways = 0;
   std::vector<std::string> given;
   if (job.has_gpu_hours()) given.push_back("gpu_hours");
@@ -206,14 +207,15 @@ absl::StatusOr<int64_t> RunSeconds(const Job& job, const v1::GpuModel& gpu, cons
     // In doubles: a huge figure stays huge (and is refused below as more
     // than 100 years) instead of wrapping when converted to an integer.
     const double gpu_seconds = std::round(gpu_hours * 3600.0);
-    return std::ceil(gpu_seconds / gpus);
+    return std::ceil(gpu_seconds / gpus / factor);
   };
   if (job.has_gpu_hours()) {
     if (auto s = positive(job.gpu_hours(), "gpu_hours"); !s.ok()) return s;
     run = from_gpu_hours(job.gpu_hours());
   } else if (job.has_wall_clock_hours()) {
     if (auto s = positive(job.wall_clock_hours(), "wall_clock_hours"); !s.ok()) return s;
-    run = std::round(job.wall_clock_hours() * 3600.0);
+    run = factor == 1 ? std::round(job.wall_clock_hours() * 3600.0)
+                      : std::ceil(job.wall_clock_hours() * 3600.0 / factor);
   } else if (job.has_token_rate()) {
     const auto& t = job.token_rate();
     if (auto s = positive(t.tokens(), "token_rate.tokens"); !s.ok()) return s;
@@ -458,6 +460,7 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
                                                          kMaxNodes, "], got ", cluster.nodes()));
   }
   w->gpu = gpu_it->second;
+  w->catalog = catalog;
   w->nodes = cluster.nodes();
   w->pod_nodes = cluster.pod_nodes();
   if (pc.spare_nodes() < 0 || pc.spare_nodes() > kMaxNodes) {
@@ -567,6 +570,78 @@ absl::Status CheckJobShape(const Job& job, const Workload& w, const std::string&
   return absl::OkStatus();
 }
 
+// How many times as fast work measured on `job`'s measured_on model runs on
+// `gpu` (1: measured on it): the plan's throughput_factors entry for the
+// two, else the ratio of their peaks at the job's precision.
+template <typename Where>
+absl::StatusOr<double> ThroughputFactorFor(const ParsedPlan& p, const Job& job,
+                                           const v1::GpuModel& gpu, const Workload& w,
+                                           const std::string& who, Where where) {
+  if (!v1::Precision_IsValid(job.precision())) {
+    return Invalid(where("precision"),
+                   absl::StrCat(who, ": field precision: unknown value ", job.precision()));
+  }
+  if (job.has_flops() && (!job.measured_on().empty() || job.precision() != v1::PRECISION_UNSPECIFIED)) {
+    return Invalid(where(job.measured_on().empty() ? "precision" : "measured_on"),
+                   who + ": a flops budget is computed for the model it runs on; give its "
+                         "precision as flops.precision, and no measured_on");
+  }
+  if (job.measured_on().empty() || job.measured_on() == gpu.name()) return 1.0;
+  auto ref = w.catalog.find(job.measured_on());
+  if (ref == w.catalog.end()) {
+    std::vector<std::string> known;
+    for (const auto& [name, m] : w.catalog) known.push_back(name);
+    return Invalid(where("measured_on"),
+                   absl::StrCat(who, ": field measured_on: unknown GPU model \"", job.measured_on(),
+                                "\" (known: ", absl::StrJoin(known, ", "), ")"));
+  }
+  for (const v1::ThroughputFactor& f : p.plan.throughput_factors()) {
+    if (f.gpu() == gpu.name() && f.measured_on() == job.measured_on()) return f.factor();
+  }
+  const bool fp8 = job.precision() == v1::FP8;
+  const double to = fp8 ? gpu.peak_fp8_tflops() : gpu.peak_bf16_tflops();
+  const double from = fp8 ? ref->second.peak_fp8_tflops() : ref->second.peak_bf16_tflops();
+  if (!(to > 0) || !(from > 0)) {
+    const std::string& lacking = !(to > 0) ? gpu.name() : ref->second.name();
+    return Invalid(where(fp8 ? "precision" : "measured_on"),
+                   absl::StrCat(who, ": ", fp8 ? "FP8" : "BF16", " work measured on ",
+                                job.measured_on(), " cannot run on ", gpu.name(), ": ", lacking,
+                                " has no ", fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops",
+                                " (give the plan a throughput_factors entry for the two)"));
+  }
+  return to / from;
+}
+
+// The plan's measured throughput factors: known models, each pair once, a
+// factor in (0, 1000].
+absl::Status CheckThroughputFactors(const ParsedPlan& p, const Workload& w) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (int i = 0; i < p.plan.throughput_factors_size(); ++i) {
+    const v1::ThroughputFactor& f = p.plan.throughput_factors(i);
+    const auto* tree =
+        p.tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("throughput_factors"), i);
+    const std::string at = p.loc.At(&p.tree, p.plan, "throughput_factors", i, "");
+    auto field = [&](absl::string_view name) { return p.loc.At(tree, f, name, -1, at); };
+    const std::string who = absl::StrCat("throughput_factors[", i, "]");
+    for (const auto& [name, model] : {std::pair<const char*, const std::string&>{"gpu", f.gpu()},
+                                      {"measured_on", f.measured_on()}}) {
+      if (w.catalog.count(model) == 0) {
+        return Invalid(field(name), absl::StrCat(who, ": field ", name, ": unknown GPU model \"",
+                                                 model, "\""));
+      }
+    }
+    if (!(f.factor() > 0 && f.factor() <= 1000)) {
+      return Invalid(field("factor"),
+                     absl::StrCat(who, ": field factor must be in (0, 1000], got ", f.factor()));
+    }
+    if (!seen.emplace(f.gpu(), f.measured_on()).second) {
+      return Invalid(at, absl::StrCat(who, ": ", f.measured_on(), " to ", f.gpu(),
+                                      " is given twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Job i of the plan, checked; its id recorded in `index_of`.
 absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                                 const PlanJob& plan_checkpoint,
@@ -602,7 +677,9 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                                   w.gpu.hbm_gb(), " GB of the cluster's ", w.gpu.name()));
     }
   }
-  absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where);
+  absl::StatusOr<double> factor = ThroughputFactorFor(p, job, w.gpu, w, who, where);
+  if (!factor.ok()) return factor.status();
+  absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where, *factor);
   if (!run.ok()) return run.status();
   int64_t requested = 0;
   if (job.has_requested_hours()) {
@@ -613,7 +690,14 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                                   "100 years, got ",
                                   job.requested_hours()));
     }
-    requested = std::llround(job.requested_hours() * 3600.0);
+    // Measured on another model, like the work: the estimate for this one.
+    const double seconds = job.requested_hours() * 3600.0 / *factor;
+    if (seconds > kMaxRunSeconds) {
+      return Invalid(where("requested_hours"),
+                     absl::StrCat(who, ": field requested_hours is more than 100 years on ",
+                                  w.gpu.name()));
+    }
+    requested = std::llround(seconds);
   }
   PlanJob pj;
   pj.id = job.id();
@@ -727,6 +811,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
     w.name = std::string(stem.substr(0, stem.find('.')));
   }
   if (absl::Status s = LoadCluster(p, defaults, &w); !s.ok()) return s;
+  if (absl::Status s = CheckThroughputFactors(p, w); !s.ok()) return s;
   if (absl::Status s = LoadFailures(p, &w); !s.ok()) return s;
   if (!plan.start_date().empty()) {
     absl::StatusOr<int64_t> start = base::ParseUtc(plan.start_date());

@@ -53,6 +53,8 @@ struct Workload {
   std::string source;  // file path, or the name given with the text
   std::string sha256;  // hex SHA-256 of the plan's bytes (with a background trace: of both digests)
   gpuledger::v1::GpuModel gpu;
+  // Every model the plan may name: the built-in catalog and the plan's own.
+  std::map<std::string, gpuledger::v1::GpuModel> catalog;
   int nodes = 0;        // every node, hot spares included
   int pod_nodes = 0;    // nodes per pod; 0: no pods
   int spare_nodes = 0;  // the last `spare_nodes` nodes stand by as hot spares
