@@ -100,10 +100,20 @@ absl::StatusOr<Variation> ParseVariation(absl::string_view text) {
   if (!high.ok()) return high.status();
   out.low = *low;
   out.high = *high;
-  if (!(out.low >= range->lo && out.high <= range->hi && out.low < out.high)) {
-    return absl::InvalidArgumentError(absl::StrCat("--vary ", text, ": ", out.field,
-                                                   " must go from low to a higher high within [",
-                                                   range->lo, ", ", range->hi, "]"));
+  // Say which end is wrong, and the field's range.
+  const std::string at = absl::StrCat("--vary ", text, ": ", out.field);
+  const std::string range_text = absl::StrCat(" (it may go from ", range->lo, " to ", range->hi, ")");
+  if (!(out.low >= range->lo)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, "'s low end, ", out.low, ", is below ", range->lo, range_text));
+  }
+  if (!(out.high <= range->hi)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, "'s high end, ", out.high, ", is above ", range->hi, range_text));
+  }
+  if (!(out.low < out.high)) {
+    return absl::InvalidArgumentError(absl::StrCat(at, "'s low end, ", out.low,
+                                                   ", must be below its high end, ", out.high));
   }
   return out;
 }

@@ -383,9 +383,14 @@ TEST_F(CashFlowTest, VaryingAnAssumptionReplaysEachEndAndNamesWhatMovesTheWinner
             "--vary price=1..2: no field \"price\"; one of rental_change_per_year, "
             "purchase_price, resale_share, spare_utilization, discount_rate, failure_rate");
   EXPECT_EQ(ParseVariation("resale_share=0.5..2").status().message(),
-            "--vary resale_share=0.5..2: resale_share must go from low to a higher high within "
-            "[0, 1]");
-  EXPECT_FALSE(ParseVariation("resale_share=0.5..0.5").ok());
+            "--vary resale_share=0.5..2: resale_share's high end, 2, is above 1 (it may go from 0 "
+            "to 1)");
+  EXPECT_EQ(ParseVariation("purchase_price=-1..2").status().message(),
+            "--vary purchase_price=-1..2: purchase_price's low end, -1, is below 0 (it may go "
+            "from 0 to 10)");
+  EXPECT_EQ(ParseVariation("resale_share=0.5..0.5").status().message(),
+            "--vary resale_share=0.5..0.5: resale_share's low end, 0.5, must be below its high "
+            "end, 0.5");
   // One assumption varied twice is refused.
   EXPECT_EQ(CheckVariations(plan_, {Own("own")}, {},
                             {*ParseVariation("purchase_price=0.5..1.5"),

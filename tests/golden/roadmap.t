@@ -92,5 +92,5 @@ $ gpuledger compare traces/deepseek-v3-r1.textproto --vary discount_rate=0..0.1
 2> gpuledger: --vary discount_rate: the plan has no start date, so no cash flow to discount; give it a start_date, or --start-date
 ? 2
 $ gpuledger compare traces/deepseek-v3-r1.textproto --vary purchase_price=2..1
-2> gpuledger: --vary purchase_price=2..1: purchase_price must go from low to a higher high within [0, 10]
+2> gpuledger: --vary purchase_price=2..1: purchase_price's low end, 2, must be below its high end, 1
 ? 2
