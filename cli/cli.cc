@@ -370,35 +370,22 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
       a.ledger.empty() ? ledger::Ledger::Open(":memory:") : OpenToWrite(a.ledger, err);
   if (!l.ok()) return Fail(err, l.status());
   int64_t comparison_id = 0;
-  // The newest run before the comparison, to name what a failed one leaves.
-  int64_t last_before = 0;
-  if (absl::StatusOr<std::vector<ledger::RunRecord>> runs = (*l)->ListRuns(); runs.ok()) {
-    for (const ledger::RunRecord& run : *runs) last_before = std::max(last_before, run.id);
-  }
+  std::vector<int64_t> replayed;  // complete runs, in order, for a failure to name
   absl::StatusOr<std::vector<compare::StrategyResult>> results =
-      compare::CompareStrategies(*w, *strategies, o, **l, where, &comparison_id);
+      compare::CompareStrategies(*w, *strategies, o, **l, where, &comparison_id, &replayed);
   if (!results.ok()) {
     // A replay that cannot finish is found only by running it: the runs
     // replayed before it stay in the ledger (each complete and sound; its
     // own is marked failed), and no comparison is kept. Say which.
-    std::vector<std::string> kept;
-    if (!a.ledger.empty()) {
-      absl::StatusOr<std::vector<ledger::RunRecord>> after = (*l)->ListRuns(last_before);
-      if (after.ok()) {
-        for (const ledger::RunRecord& run : *after) {
-          if (run.status == ledger::RunStatus::kComplete) kept.push_back(absl::StrCat(run.id));
-        }
-      }
-    }
-    if (kept.empty()) return Fail(err, results.status());
+    if (a.ledger.empty() || replayed.empty()) return Fail(err, results.status());
     return Fail(err, absl::Status(results.status().code(),
                                   absl::StrCat(results.status().message(),
                                                "; the comparison stops (no comparison is kept), "
                                                "and the ",
-                                               kept.size() == 1 ? "run replayed before it stays"
-                                                                : "runs replayed before it stay",
+                                               replayed.size() == 1 ? "run replayed before it stays"
+                                                                    : "runs replayed before it stay",
                                                " in the ledger: ",
-                                               absl::StrJoin(kept, ", "))));
+                                               absl::StrJoin(replayed, ", "))));
   }
   std::optional<compare::Sensitivity> sensitivity;
   if (!variations.empty()) {

@@ -695,13 +695,14 @@ absl::Status AddCashFlows(const std::vector<Plan>& plans, const traces::Workload
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& w, const std::vector<v1::Strategy>& strategies, const CompareOptions& o,
     ledger::Ledger& ledger, const std::vector<traces::StrategyPlace>& where,
-    int64_t* comparison_id) {
+    int64_t* comparison_id, std::vector<int64_t>* replayed) {
   absl::StatusOr<std::vector<Plan>> plans = CheckAll(w, strategies, o, where);
   if (!plans.ok()) return plans.status();
   std::vector<StrategyResult> results;
   for (const Plan& p : *plans) {
     absl::StatusOr<StrategyResult> r = RunStrategy(p, w, o, ledger);
     if (!r.ok()) return r.status();
+    if (replayed != nullptr) replayed->push_back(r->run_id);
     results.push_back(*std::move(r));
   }
   if (w.start_utc) {

@@ -109,11 +109,14 @@ absl::Status CheckStrategies(const traces::Workload& w,
 // with the place of the field at fault in `where[i]` if given, else
 // "strategy #i".
 // The comparison is kept in the ledger too (a comparisons row holding
-// ToResponse of the results), its id in `*comparison_id` if given.
+// ToResponse of the results), its id in `*comparison_id` if given; each
+// strategy's run id is appended to `*replayed` as it is priced, so a caller
+// can name what a comparison that stops part way has left in the ledger.
 absl::StatusOr<std::vector<StrategyResult>> CompareStrategies(
     const traces::Workload& workload, const std::vector<gpuledger::v1::Strategy>& strategies,
     const CompareOptions& options, ledger::Ledger& ledger,
-    const std::vector<traces::StrategyPlace>& where = {}, int64_t* comparison_id = nullptr);
+    const std::vector<traces::StrategyPlace>& where = {}, int64_t* comparison_id = nullptr,
+    std::vector<int64_t>* replayed = nullptr);
 
 // The results as the API's message, with the table and CSV as
 // FormatComparison prints them; and one strategy's result back from its

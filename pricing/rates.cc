@@ -241,7 +241,7 @@ int64_t ReservedTermSeconds(const v1::Pricing& p) {
 }
 
 int64_t PaidSecondsBound(const v1::Pricing& p, int64_t horizon) {
-  return horizon + std::llround(p.reserved().term_years() * kSecondsPerYear);
+  return horizon + ReservedTermSeconds(p);
 }
 
 int64_t UnusedTermGpuSeconds(const v1::Pricing& p, int gpus, int64_t window) {

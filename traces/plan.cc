@@ -426,6 +426,14 @@ struct ParsedPlan {
   }
 };
 
+// "unknown GPU model "X" (known: A, B, ...)", naming the catalog's models.
+std::string UnknownModel(const std::map<std::string, v1::GpuModel>& catalog,
+                         absl::string_view name) {
+  std::vector<std::string> known;
+  for (const auto& [model, m] : catalog) known.push_back(model);
+  return absl::StrCat("unknown GPU model \"", name, "\" (known: ", absl::StrJoin(known, ", "), ")");
+}
+
 // The GPU model, nodes and pods: the defaults' cluster, overridden field by
 // field, with the GPU from the built-in catalog or the plan's own models.
 absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload* w) {
@@ -449,11 +457,8 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
   }
   auto gpu_it = catalog.find(cluster.gpu());
   if (gpu_it == catalog.end()) {
-    std::vector<std::string> known;
-    for (const auto& [name, m] : catalog) known.push_back(name);
     return Invalid(p.ClusterField("gpu"),
-                   absl::StrCat("cluster: field gpu: unknown GPU model \"", cluster.gpu(),
-                                "\" (known: ", absl::StrJoin(known, ", "), ")"));
+                   absl::StrCat("cluster: field gpu: ", UnknownModel(catalog, cluster.gpu())));
   }
   if (cluster.nodes() <= 0 || cluster.nodes() > kMaxNodes) {
     return Invalid(p.ClusterField("nodes"), absl::StrCat("cluster: field nodes must be in [1, ",
@@ -589,11 +594,8 @@ absl::StatusOr<double> ThroughputFactorFor(const ParsedPlan& p, const Job& job,
   if (job.measured_on().empty() || job.measured_on() == gpu.name()) return 1.0;
   auto ref = w.catalog.find(job.measured_on());
   if (ref == w.catalog.end()) {
-    std::vector<std::string> known;
-    for (const auto& [name, m] : w.catalog) known.push_back(name);
-    return Invalid(where("measured_on"),
-                   absl::StrCat(who, ": field measured_on: unknown GPU model \"", job.measured_on(),
-                                "\" (known: ", absl::StrJoin(known, ", "), ")"));
+    return Invalid(where("measured_on"), absl::StrCat(who, ": field measured_on: ",
+                                                      UnknownModel(w.catalog, job.measured_on())));
   }
   for (const v1::ThroughputFactor& f : p.plan.throughput_factors()) {
     if (f.gpu() == gpu.name() && f.measured_on() == job.measured_on()) return f.factor();
