@@ -22,6 +22,8 @@ absl::Status SimulatorImpl::Emit(const UsageInterval& given) {
   if (u.job >= 0 && on_demand_[u.job]) {
     u.on_demand = true;
     summary_.on_demand_gpu_seconds += u.gpu_seconds();
+  } else if (u.job >= 0) {
+    u.pool = slot_[u.job] >= 0 ? Run(u.job).pool : 0;
   }
   if (u.category == Category::kProvisioning) summary_.provisioning_gpu_seconds += u.gpu_seconds();
   if (u.category == Category::kIdle) {
@@ -41,15 +43,28 @@ absl::Status SimulatorImpl::Emit(const UsageInterval& given) {
 }
 
 absl::Status SimulatorImpl::EmitCapacityUntil(Seconds t) {
-  // GPUs left free since the last instant, and spares standing by, were
-  // idle until `t`; nodes under repair were down.
-  const int spare_gpus = static_cast<int>(spares_.size()) * cluster_.shape().gpus_per_node;
-  const int idle = cluster_.free_gpus() + spare_gpus;
-  const int down = cluster_.down_gpus() - spare_gpus;
-  if (t > now_ && idle > 0) {
-    if (absl::Status s = Emit({-1, Category::kIdle, now_, t, idle}); !s.ok()) return s;
+  // On each pool in service, GPUs left free since the last instant, and
+  // spares standing by, were idle until `t`; nodes under repair were down.
+  // A pool not yet open or retired has no capacity.
+  if (t <= now_) return absl::OkStatus();
+  for (int p = 0; p < static_cast<int>(pools_.size()); ++p) {
+    const PoolState& pool = pools_[p];
+    if (!pool.open(now_)) continue;
+    const int spare_gpus =
+        static_cast<int>(pool.spares.size()) * pool.spec.shape.gpus_per_node;
+    const int idle = pool.cluster.free_gpus() + spare_gpus;
+    const int down = pool.cluster.down_gpus() - spare_gpus;
+    if (idle > 0) {
+      UsageInterval u{-1, Category::kIdle, now_, t, idle};
+      u.pool = p;
+      if (absl::Status s = Emit(u); !s.ok()) return s;
+    }
+    if (down > 0) {
+      UsageInterval u{-1, Category::kDown, now_, t, down};
+      u.pool = p;
+      if (absl::Status s = Emit(u); !s.ok()) return s;
+    }
   }
-  if (t > now_ && down > 0) return Emit({-1, Category::kDown, now_, t, down});
   return absl::OkStatus();
 }
 
@@ -114,11 +129,21 @@ std::vector<std::pair<int, Seconds>> SimulatorImpl::RunningSince() const {
 }
 
 std::vector<int> SimulatorImpl::RunningJobs() const {
-  // Rarely needed (failures, progress, stopping): sorted from the set kept
+  // Rarely needed (failures, progress, stopping): sorted from the sets kept
   // by estimated end rather than kept in a second set.
   std::vector<int> jobs;
-  jobs.reserve(running_by_estimated_end_.size());
-  for (const auto& [end, job] : running_by_estimated_end_) jobs.push_back(job);
+  for (const PoolState& pool : pools_) {
+    for (const auto& [end, job] : pool.running_by_estimated_end) jobs.push_back(job);
+  }
+  std::sort(jobs.begin(), jobs.end());
+  return jobs;
+}
+
+std::vector<int> SimulatorImpl::RunningJobs(int p) const {
+  std::vector<int> jobs;
+  const auto& running = pools_[p].running_by_estimated_end;
+  jobs.reserve(running.size());
+  for (const auto& [end, job] : running) jobs.push_back(job);
   std::sort(jobs.begin(), jobs.end());
   return jobs;
 }

@@ -15,9 +15,17 @@ namespace gpuledger::scheduler {
 // job ends first (their GPUs are free for jobs arriving at that instant),
 // then repaired nodes coming back, then submissions, then wake-ups for jobs
 // whose wait makes them burst to on-demand capacity, then spot capacity
-// taken back from the jobs on it. Ties within a kind go in
-// the order they were pushed.
-enum class EventKind : int { kJobEnd = 0, kNodeUp = 1, kJobSubmit = 2, kBurstCheck = 3, kSpotStop = 4 };
+// taken back from the jobs on it, then pools of a mixed cluster opening or
+// retiring (a wake-up: the decision point after the instant sees them).
+// Ties within a kind go in the order they were pushed.
+enum class EventKind : int {
+  kJobEnd = 0,
+  kNodeUp = 1,
+  kJobSubmit = 2,
+  kBurstCheck = 3,
+  kSpotStop = 4,
+  kPoolChange = 5,
+};
 
 struct Event {
   Seconds time = 0;

@@ -10,24 +10,26 @@
 
 namespace gpuledger::scheduler {
 
-int SimulatorImpl::InService() const {
-  return cluster_.shape().nodes - cluster_.down_gpus() / cluster_.shape().gpus_per_node;
+int SimulatorImpl::InService(int p) const {
+  const Cluster& cluster = pools_[p].cluster;
+  return cluster.shape().nodes - cluster.down_gpus() / cluster.shape().gpus_per_node;
 }
 
-void SimulatorImpl::AddRepairReturns(std::vector<std::pair<Seconds, int64_t>>* frees) const {
+void SimulatorImpl::AddRepairReturns(int p, std::vector<std::pair<Seconds, int64_t>>* frees) const {
   // Repaired nodes rejoin service, earliest first, while fewer than planned
   // serve; the others will stand by as spares.
-  int serving = InService();
-  const int target = cluster_.shape().nodes - options_.spare_nodes;
-  for (const auto& [up, node] : repairs_) {
+  const PoolState& pool = pools_[p];
+  int serving = InService(p);
+  const int target = pool.planned_nodes();
+  for (const auto& [up, node] : pool.repairs) {
     if (serving >= target) break;
-    frees->push_back({up, cluster_.shape().gpus_per_node});
+    frees->push_back({up, pool.spec.shape.gpus_per_node});
     ++serving;
   }
 }
 
 Seconds SimulatorImpl::NextFailureTime() const {
-  if (options_.failure_model) {
+  if (!streams_.empty()) {
     return failure_heap_.empty() ? std::numeric_limits<Seconds>::max() : failure_heap_.top().first;
   }
   return next_failure_ < options_.failures.size() ? options_.failures[next_failure_].time
@@ -35,43 +37,49 @@ Seconds SimulatorImpl::NextFailureTime() const {
 }
 
 NodeFailure SimulatorImpl::PopFailure() {
-  if (!options_.failure_model) return options_.failures[next_failure_++];
+  if (streams_.empty()) return options_.failures[next_failure_++];
   const int node = failure_heap_.top().second;
   failure_heap_.pop();
-  const NodeFailure f = pending_[node];
-  pending_[node] = streams_[node].Next();
-  failure_heap_.push({pending_[node].time, node});
+  const int k = stream_of_node_[node];
+  const NodeFailure f = pending_[k];
+  pending_[k] = streams_[k].Next();
+  failure_heap_.push({pending_[k].time, node});
   return f;
 }
 
 absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
   const int node = f.node;
-  if (node < 0 || node >= cluster_.shape().nodes) return absl::OkStatus();
+  if (node < 0 || node >= total_nodes_) return absl::OkStatus();
+  const int p = PoolOf(node);
+  PoolState& pool = pools_[p];
+  // A pool not yet open or already retired has no nodes to fail.
+  if (!pool.open(t)) return absl::OkStatus();
+  const int local = node - pool.base;
   if (absl::Status s = sink_->OnNodeFailure(t, f); !s.ok()) return s;
   const Seconds up = t + f.repair_seconds;
-  if (spares_.count(node)) {
+  if (pool.spares.count(local)) {
     // A spare fails: it is under repair instead of standing by.
     if (f.repair_seconds <= 0) return absl::OkStatus();
-    spares_.erase(node);
+    pool.spares.erase(local);
     node_up_at_[node] = up;
-    repairs_.insert({up, node});
+    pool.repairs.insert({up, local});
     events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
     return absl::OkStatus();
   }
-  if (cluster_.down(node)) {
+  if (pool.cluster.down(local)) {
     // Failing again while under repair: down until the later repair ends.
     if (up > node_up_at_[node]) {
-      repairs_.erase({node_up_at_[node], node});
+      pool.repairs.erase({node_up_at_[node], local});
       node_up_at_[node] = up;
-      repairs_.insert({up, node});
+      pool.repairs.insert({up, local});
       events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
     }
     return absl::OkStatus();
   }
   on_failed_node_.clear();
-  for (int job : RunningJobs()) {
+  for (int job : RunningJobs(p)) {
     for (const NodeRun& r : Held(job).parts) {
-      if (node >= r.first && node < r.first + r.count) {
+      if (local >= r.first && local < r.first + r.count) {
         on_failed_node_.push_back(job);
         break;
       }
@@ -93,15 +101,15 @@ absl::Status SimulatorImpl::FailNode(const NodeFailure& f, Seconds t) {
     if (absl::Status s = sink_->OnJobInterrupted(t, job, node); !s.ok()) return s;
   }
   if (f.repair_seconds <= 0) return absl::OkStatus();  // back at once
-  if (!spares_.empty()) {
+  if (!pool.spares.empty()) {
     // A spare takes the failed node's place at once, so interrupted jobs
     // (at the head of the queue) need not wait for the repair.
-    cluster_.MarkUp(*spares_.begin());
-    spares_.erase(spares_.begin());
+    pool.cluster.MarkUp(*pool.spares.begin());
+    pool.spares.erase(pool.spares.begin());
   }
-  cluster_.MarkDown(node);
+  pool.cluster.MarkDown(local);
   node_up_at_[node] = up;
-  repairs_.insert({up, node});
+  pool.repairs.insert({up, local});
   events_.Push(up, EventKind::kNodeUp, node, ++node_epoch_[node]);
   ended_ = true;
   return absl::OkStatus();

@@ -15,42 +15,96 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(const ClusterShape&
                                                              std::vector<JobSpec> jobs,
                                                              const SchedulerOptions& options,
                                                              Sink* sink) {
-  if (absl::Status s = CheckJobs(shape, jobs, options); !s.ok()) return s;
-  return std::unique_ptr<Simulator>(new SimulatorImpl(shape, std::move(jobs), options, sink));
+  // One pool with the options' failure model, spares and restart time.
+  PoolSpec pool;
+  pool.shape = shape;
+  pool.failure_model = options.failure_model;
+  pool.spare_nodes = options.spare_nodes;
+  pool.restart_seconds = options.restart_seconds;
+  std::vector<PoolSpec> pools = {std::move(pool)};
+  if (absl::Status s = CheckJobs(pools, jobs, options); !s.ok()) return s;
+  SchedulerOptions rest = options;
+  rest.failure_model.reset();
+  rest.spare_nodes = 0;
+  rest.restart_seconds = 0;
+  return std::unique_ptr<Simulator>(
+      new SimulatorImpl(std::move(pools), std::move(jobs), rest, sink));
 }
 
-SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> jobs,
+absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(std::vector<PoolSpec> pools,
+                                                             std::vector<JobSpec> jobs,
+                                                             const SchedulerOptions& options,
+                                                             Sink* sink) {
+  if (options.failure_model || options.spare_nodes != 0 || options.restart_seconds != 0) {
+    return absl::InvalidArgumentError(
+        "a cluster of pools takes its failure model, spares and restart time from each pool");
+  }
+  if (absl::Status s = CheckJobs(pools, jobs, options); !s.ok()) return s;
+  return std::unique_ptr<Simulator>(
+      new SimulatorImpl(std::move(pools), std::move(jobs), options, sink));
+}
+
+SimulatorImpl::SimulatorImpl(std::vector<PoolSpec> pools, std::vector<JobSpec> jobs,
                              const SchedulerOptions& options, Sink* sink)
     : jobs_(std::move(jobs)),
       options_(options),
       sink_(sink),
-      // Counting instead of placing schedules the same where no node can
-      // fail or stand by (the cluster also needs one-GPU nodes, no pods).
-      cluster_(shape, options.place_nodes || !options.failures.empty() ||
-                          options.failure_model.has_value() || options.spare_nodes > 0),
       deps_left_(jobs_.size()),
       dependents_at_(jobs_.size() + 1, 0),
       submitted_(jobs_.size(), false),
       remaining_(jobs_.size()),
-      // Only failures and spot reclaims make a job owe a restart.
-      restart_owed_(!options.failures.empty() || options.failure_model || options.spot()
-                        ? jobs_.size()
-                        : 0,
-                    0),
       queued_at_(options.on_demand ? jobs_.size() : 0, 0),  // only bursting reads it
       on_demand_(jobs_.size(), false),
       interrupted_(jobs_.size(), false),
       spot_runs_(options.spot() ? jobs_.size() : 0, 0),
-      node_up_at_(shape.nodes, 0),
-      node_epoch_(shape.nodes, 0),
       epoch_(jobs_.size(), 0),
       times_(jobs_.size()) {
+  bool fails = !options.failures.empty();
+  for (const PoolSpec& spec : pools) {
+    // Counting instead of placing schedules the same where no node can
+    // fail or stand by (the cluster also needs one-GPU nodes, no pods).
+    const bool place = options.place_nodes || !options.failures.empty() ||
+                       spec.failure_model.has_value() || spec.spare_nodes > 0;
+    pools_.emplace_back(spec, place, total_nodes_, &pool_);
+    total_nodes_ += spec.shape.nodes;
+    fails = fails || spec.failure_model.has_value();
+    retiring_ = retiring_ || pools_.back().retires();
+  }
+  node_up_at_.assign(total_nodes_, 0);
+  node_epoch_.assign(total_nodes_, 0);
+  profiles_.resize(pools_.size());
+  // Only failures and spot reclaims make a job owe a restart.
+  if (fails || options.spot()) restart_owed_.assign(jobs_.size(), false);
+  if (pools_.size() > 1) remaining_on_.assign(jobs_.size(), -1);
   slot_.assign(jobs_.size(), -1);
   const int n = static_cast<int>(jobs_.size());
+  // Each job's pools: as it names them, else every pool it fits, with its
+  // run time and requested time. (On one pool, the job's own: see Choice.)
+  if (pools_.size() > 1) choices_at_.reserve(n + 1), choices_at_.push_back(0);
+  for (int i = 0; i < n && pools_.size() > 1; ++i) {
+    const JobSpec& j = jobs_[i];
+    if (!j.pools.empty()) {
+      for (PoolChoice c : j.pools) {
+        if (c.estimate <= 0) c.estimate = c.run_seconds;
+        choices_.push_back(c);
+      }
+    } else {
+      const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
+      for (int p = 0; p < static_cast<int>(pools_.size()); ++p) {
+        if (FitsPool(pools_[p].spec, j.gpus)) {
+          choices_.push_back({p, j.run_seconds, requested});
+        }
+      }
+    }
+    choices_at_.push_back(static_cast<uint32_t>(choices_.size()));
+  }
   for (int i = 0; i < n; ++i) {
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());
     for (int d : jobs_[i].after) ++dependents_at_[d + 1];
-    remaining_[i] = jobs_[i].run_seconds;
+    // In the first pool's seconds until it runs somewhere.
+    const PoolChoice first = Choice(i, 0);
+    remaining_[i] = first.run_seconds;
+    if (!remaining_on_.empty()) remaining_on_[i] = first.pool;
     summary_.start = i == 0 ? jobs_[i].submit : std::min(summary_.start, jobs_[i].submit);
   }
   for (int i = 0; i < n; ++i) dependents_at_[i + 1] += dependents_at_[i];
@@ -73,19 +127,32 @@ SimulatorImpl::SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> job
     std::sort(submit_order_.begin(), submit_order_.end(), by_submit);
   }
   now_ = summary_.start;
-  for (int n = shape.nodes - options_.spare_nodes; n < shape.nodes; ++n) {
-    cluster_.MarkDown(n);  // held out of service, counted idle
-    spares_.insert(n);
-  }
-  if (options_.failure_model) {
-    const int nodes = cluster_.shape().nodes;
-    streams_.reserve(nodes);
-    pending_.reserve(nodes);
-    for (int n = 0; n < nodes; ++n) {
-      streams_.emplace_back(options_.failure_seed, n, cluster_.shape().gpus_per_node,
-                            *options_.failure_model, summary_.start);
-      pending_.push_back(streams_.back().Next());
-      failure_heap_.push({pending_.back().time, n});
+  stream_of_node_.assign(total_nodes_, -1);
+  for (int p = 0; p < static_cast<int>(pools_.size()); ++p) {
+    PoolState& pool = pools_[p];
+    const ClusterShape& shape = pool.spec.shape;
+    for (int n = shape.nodes - pool.spec.spare_nodes; n < shape.nodes; ++n) {
+      pool.cluster.MarkDown(n);  // held out of service, counted idle
+      pool.spares.insert(n);
+    }
+    // Capacity that arrives or leaves during the replay: an instant then.
+    if (pool.spec.available_from > summary_.start) {
+      events_.Push(pool.spec.available_from, EventKind::kPoolChange, p);
+    }
+    if (pool.retires() && pool.spec.retired_at > summary_.start) {
+      events_.Push(pool.spec.retired_at, EventKind::kPoolChange, p);
+    }
+    if (pool.spec.failure_model) {
+      // A node fails from when its pool opens.
+      const Seconds from = std::max(summary_.start, pool.spec.available_from);
+      for (int n = 0; n < shape.nodes; ++n) {
+        const int node = pool.base + n;
+        stream_of_node_[node] = static_cast<int>(streams_.size());
+        streams_.emplace_back(options_.failure_seed, node, shape.gpus_per_node,
+                              *pool.spec.failure_model, from);
+        pending_.push_back(streams_.back().Next());
+        failure_heap_.push({pending_.back().time, node});
+      }
     }
   }
 }
@@ -121,18 +188,28 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
     const Event e = events_.Pop();
     if (e.kind == EventKind::kNodeUp) {
       const int node = e.job;
-      if (e.epoch == node_epoch_[node] && cluster_.down(node) && !spares_.count(node)) {
-        repairs_.erase({node_up_at_[node], node});
+      const int p = PoolOf(node);
+      PoolState& pool = pools_[p];
+      const int local = node - pool.base;
+      if (e.epoch == node_epoch_[node] && pool.cluster.down(local) && !pool.spares.count(local)) {
+        pool.repairs.erase({node_up_at_[node], local});
         // Repaired, it goes back into service if fewer nodes serve than
         // planned, else it stands by as a spare.
-        if (InService() >= cluster_.shape().nodes - options_.spare_nodes &&
-            static_cast<int>(spares_.size()) < options_.spare_nodes) {
-          spares_.insert(node);
+        if (InService(p) >= pool.planned_nodes() &&
+            static_cast<int>(pool.spares.size()) < pool.spec.spare_nodes) {
+          pool.spares.insert(local);
         } else {
-          cluster_.MarkUp(node);
+          pool.cluster.MarkUp(local);
           ended_ = true;  // more GPUs: backfilling must look again
         }
       }
+      continue;
+    }
+    if (e.kind == EventKind::kPoolChange) {
+      // A pool opens or retires: backfilling must look again, and jobs no
+      // pool can take any more leave the queue.
+      ended_ = true;
+      easy_valid_ = false;
       continue;
     }
     if (e.kind == EventKind::kBurstCheck) continue;  // a wake-up: the pass below looks
@@ -162,6 +239,20 @@ absl::Status SimulatorImpl::ApplyInstant(Seconds t) {
     submitted_[job] = true;
     if (deps_left_[job] == 0) Enqueue(job, t);
   }
+  if (retiring_) {
+    // Jobs whose pools have all retired, or retire before their estimate
+    // could end there, never run: out of the queue, named by Finish.
+    for (auto w = waiting_.begin(); w != waiting_.end();) {
+      const int job = JobOf(*w);
+      if (CanEverStart(job, t)) {
+        ++w;
+        continue;
+      }
+      stranded_.push_back(job);
+      w = waiting_.erase(w);
+      easy_valid_ = false;
+    }
+  }
 
   if (absl::Status s = Schedule(t); !s.ok()) return s;
   summary_.end = t;
@@ -179,6 +270,7 @@ void SimulatorImpl::TakeSlot(int job) {
   }
   RunSlot& r = slots_[slot];
   r.started = r.restart_in_run = r.provisioning_in_run = r.estimated_end = 0;
+  r.pool = 0;
   r.spot_notice_at = -1;
   r.spot_saves = false;
 }
@@ -188,23 +280,77 @@ void SimulatorImpl::FreeSlot(int job) {
   slot_[job] = -1;
 }
 
-bool SimulatorImpl::Allocate(int job, int gpus) {
+bool SimulatorImpl::Allocate(int job, int pool) {
   TakeSlot(job);
-  if (cluster_.AllocateInto(gpus, &Held(job))) return true;
+  RunSlot& run = Run(job);
+  if (pools_[pool].cluster.AllocateInto(jobs_[job].gpus, &run.held)) {
+    run.pool = run.held.pool = pool;
+    return true;
+  }
   FreeSlot(job);
   return false;
 }
 
+int SimulatorImpl::AllocateFirst(int job, Seconds t) {
+  for (int k = 0, n = ChoiceCount(job); k < n; ++k) {
+    const int pool = Choice(job, k).pool;
+    if (Usable(job, pool, t) && Allocate(job, pool)) return pool;
+  }
+  return -1;
+}
+
 void SimulatorImpl::ReleaseHeld(int job) {
-  Allocation& held = Held(job);
-  cluster_.Release(held);
-  held.parts.clear();  // its capacity stays for the slot's next job
+  RunSlot& run = Run(job);
+  pools_[run.pool].cluster.Release(run.held);
+  run.held.parts.clear();  // its capacity stays for the slot's next job
+}
+
+PoolChoice SimulatorImpl::ChoiceOn(int job, int pool) const {
+  if (choices_at_.empty()) return Choice(job, 0);
+  const PoolChoice* c = choices_.data() + choices_at_[job];
+  while (c->pool != pool) ++c;  // callers ask only for the job's pools
+  return *c;
+}
+
+Seconds SimulatorImpl::RemainingOn(int job, int pool) const {
+  if (remaining_on_.empty() || remaining_on_[job] == pool) return remaining_[job];
+  // Work is the same; seconds of it scale with the run times on the two
+  // pools, rounded up (__int128: both factors reach 1e11).
+  const Seconds from = ChoiceOn(job, remaining_on_[job]).run_seconds;
+  const Seconds to = ChoiceOn(job, pool).run_seconds;
+  const __int128 scaled = static_cast<__int128>(remaining_[job]) * to;
+  return static_cast<Seconds>((scaled + from - 1) / from);
+}
+
+bool SimulatorImpl::CanEverStart(int job, Seconds t) const {
+  for (int k = 0, n = ChoiceCount(job); k < n; ++k) {
+    const int pool = Choice(job, k).pool;
+    const PoolState& p = pools_[pool];
+    if (!p.retires()) return true;
+    const Seconds from = std::max(t, p.spec.available_from);
+    if (from + Estimate(job, pool) <= p.spec.retired_at) return true;
+  }
+  return false;
+}
+
+int SimulatorImpl::PoolOf(int node) const {
+  int p = 0;
+  while (p + 1 < static_cast<int>(pools_.size()) && node >= pools_[p + 1].base) ++p;
+  return p;
+}
+
+int64_t SimulatorImpl::FreeGpusOfPools(Seconds t) const {
+  int64_t free = 0;
+  for (const PoolState& p : pools_) {
+    if (p.open(t)) free += p.cluster.free_gpus();
+  }
+  return free;
 }
 
 void SimulatorImpl::Enqueue(int job, Seconds t) {
   if (options_.on_demand) queued_at_[job] = t;
-  const int committed =
-      (cluster_.shape().nodes - options_.spare_nodes) * cluster_.shape().gpus_per_node;
+  // On-demand capacity comes only with one pool.
+  const int committed = pools_[0].planned_nodes() * pools_[0].spec.shape.gpus_per_node;
   if (options_.on_demand && jobs_[job].gpus > committed) {
     // It can only ever run on demand: it waits for nothing but the cap, and
     // does not block the cluster's queue.
@@ -224,8 +370,13 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
   interrupted_[job] = false;
   if (on_demand) TakeSlot(job);  // on the cluster, Allocate took it
   RunSlot& run = Run(job);
-  run.restart_in_run = RestartOwed(job);
-  if (!restart_owed_.empty()) restart_owed_[job] = 0;
+  if (!remaining_on_.empty() && remaining_on_[job] != run.pool) {
+    // On another pool than its last run's: what is left, in its seconds.
+    remaining_[job] = RemainingOn(job, run.pool);
+    remaining_on_[job] = run.pool;
+  }
+  run.restart_in_run = RestartOwed(job, run.pool);
+  if (!restart_owed_.empty()) restart_owed_[job] = false;
   run.started = t;
   on_demand_[job] = on_demand;
   if (on_demand) {
@@ -234,10 +385,12 @@ absl::Status SimulatorImpl::Start(int job, Seconds t, bool on_demand) {
     on_demand_gpus_ += jobs_[job].gpus;
     ++summary_.on_demand_jobs;
   } else {
-    run.estimated_end = t + Estimate(job);
-    running_by_estimated_end_.insert({run.estimated_end, job});
-    if (preempts_) victims_.insert({jobs_[job].priority, -t, -job});
+    PoolState& pool = pools_[run.pool];
+    run.estimated_end = t + Estimate(job, run.pool);
+    pool.running_by_estimated_end.insert({run.estimated_end, job});
+    if (preempts_) pool.victims.insert({jobs_[job].priority, -t, -job});
   }
+  times_[job].pool = on_demand ? -1 : run.pool;
   running_gpus_ += jobs_[job].gpus;
   running_gpu_starts_ += static_cast<int64_t>(jobs_[job].gpus) * t;
   if (times_[job].first_start < 0) times_[job].first_start = t;
@@ -263,9 +416,10 @@ void SimulatorImpl::LeaveRunning(int job) {
     on_demand_running_.erase(job);
     on_demand_gpus_ -= j.gpus;
   } else {
+    PoolState& pool = pools_[run.pool];
     ReleaseHeld(job);
-    running_by_estimated_end_.erase({run.estimated_end, job});
-    if (preempts_) victims_.erase({j.priority, -run.started, -job});
+    pool.running_by_estimated_end.erase({run.estimated_end, job});
+    if (preempts_) pool.victims.erase({j.priority, -run.started, -job});
   }
   running_gpus_ -= j.gpus;
   running_gpu_starts_ -= static_cast<int64_t>(j.gpus) * run.started;
@@ -300,7 +454,7 @@ absl::Status SimulatorImpl::StopRun(int job, Seconds t) {
 absl::Status SimulatorImpl::RequeueInterrupted(int job, Seconds t, absl::string_view why) {
   interrupted_[job] = true;  // before StopRun requeues it: it goes first
   if (absl::Status s = StopRun(job, t); !s.ok()) return s;
-  restart_owed_[job] = options_.restart_seconds;  // after StopRun, which uses its estimate
+  restart_owed_[job] = true;  // after StopRun, which uses its estimate
   const JobTimes& n = times_[job];
   if (n.interruptions + n.planned_interruptions + n.spot_interruptions > kMaxInterruptionsPerJob) {
     return absl::ResourceExhaustedError(absl::StrCat("job \"", jobs_[job].id,
@@ -323,7 +477,7 @@ absl::Status SimulatorImpl::StopAt(Seconds t) {
   for (int job : on_demand_running_) {
     if (absl::Status s = EmitRunUntil(job, t); !s.ok()) return s;
   }
-  running_by_estimated_end_.clear();
+  for (PoolState& p : pools_) p.running_by_estimated_end.clear();
   on_demand_running_.clear();
   running_gpus_ = 0;
   running_gpu_starts_ = 0;
@@ -339,6 +493,20 @@ absl::StatusOr<RunSummary> SimulatorImpl::Finish() const {
   if (stopped_) {
     return absl::FailedPreconditionError(absl::StrCat("the replay was stopped at ", now_));
   }
+  if (!stranded_.empty()) {
+    std::vector<int> names = stranded_;
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (size_t i = 0; i < names.size() && i < 10; ++i) {
+      absl::StrAppend(&list, i ? ", " : "", "\"", jobs_[names[i]].id, "\"");
+    }
+    if (names.size() > 10) absl::StrAppend(&list, " and ", names.size() - 10, " more");
+    const int behind = jobs_total() - summary_.jobs_completed - static_cast<int>(names.size());
+    return absl::FailedPreconditionError(absl::StrCat(
+        names.size(), " jobs never ran: every pool they may use retired before they could ",
+        "start and finish there (", list, ")",
+        behind > 0 ? absl::StrCat("; ", behind, " more jobs wait on them") : ""));
+  }
   if (summary_.jobs_completed < jobs_total()) {
     // Create refuses cycles, so this is a scheduler bug, not bad input.
     return absl::InternalError(
@@ -347,12 +515,25 @@ absl::StatusOr<RunSummary> SimulatorImpl::Finish() const {
   return summary_;
 }
 
-absl::StatusOr<RunSummary> Simulate(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
-                                    const SchedulerOptions& options, Sink* sink) {
-  absl::StatusOr<std::unique_ptr<Simulator>> sim = Simulator::Create(shape, jobs, options, sink);
+namespace {
+
+absl::StatusOr<RunSummary> RunToEnd(absl::StatusOr<std::unique_ptr<Simulator>> sim) {
   if (!sim.ok()) return sim.status();
   if (absl::Status s = (*sim)->RunUntil(std::numeric_limits<Seconds>::max()); !s.ok()) return s;
   return (*sim)->Finish();
+}
+
+}  // namespace
+
+absl::StatusOr<RunSummary> Simulate(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                                    const SchedulerOptions& options, Sink* sink) {
+  return RunToEnd(Simulator::Create(shape, jobs, options, sink));
+}
+
+absl::StatusOr<RunSummary> Simulate(const std::vector<PoolSpec>& pools,
+                                    const std::vector<JobSpec>& jobs,
+                                    const SchedulerOptions& options, Sink* sink) {
+  return RunToEnd(Simulator::Create(pools, jobs, options, sink));
 }
 
 }  // namespace gpuledger::scheduler

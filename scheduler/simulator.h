@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -158,6 +159,29 @@ struct SchedulerOptions {
   bool place_nodes = true;
 };
 
+// One pool of a mixed cluster: identical nodes of one GPU model, with its
+// own failures, spares and restart time, in service from `available_from`
+// until `retired_at` (simulated seconds). Nodes are numbered across the
+// cluster: pool 0's first, then pool 1's, and so on (failures name nodes so;
+// allocations name them within their pool).
+//
+// Before it opens a pool takes no job and has no capacity (no idle, no
+// down, no failures: each node's failure stream starts when it opens).
+// A job starts on a pool only if its estimate there ends by the pool's
+// retirement (as Slurm starts no job whose time limit runs into a
+// maintenance reservation), so nothing runs on a pool once it retires; from
+// then on it has no capacity. A job whose pools have all retired before it
+// could start never runs (Finish names it).
+struct PoolSpec {
+  std::string name;  // for messages
+  ClusterShape shape;
+  std::optional<FailureModel> failure_model;  // as SchedulerOptions'
+  int spare_nodes = 0;                        // as SchedulerOptions'
+  Seconds restart_seconds = 0;                // as SchedulerOptions'
+  Seconds available_from = 0;
+  Seconds retired_at = kMaxSimulatedSeconds + 1;  // never
+};
+
 // What happened to one job, for metrics and the schedule output.
 struct JobTimes {
   Seconds first_start = -1;  // -1 if it never started
@@ -170,6 +194,7 @@ struct JobTimes {
   // EASY: the shadow time computed when it first became the head;
   // conservative: its first reservation; -1 otherwise.
   Seconds reservation = -1;
+  int pool = -1;  // the pool of its last run (-1 if none or on demand)
 };
 
 struct RunSummary {
@@ -215,6 +240,17 @@ class Simulator {
                                                            std::vector<JobSpec> jobs,
                                                            const SchedulerOptions& options,
                                                            Sink* sink);
+  // A mixed cluster of `pools` (at least one). Each pool's failure model,
+  // spares and restart time stand in for the options' (which must then be
+  // unset); on-demand capacity needs a cluster of one pool. A gang runs
+  // within one pool. Policies keep their rules within a pool; a job is
+  // offered to its pools in its order of preference (docs/metrics.md, "Mixed
+  // clusters"). One pool made from a shape and options replays exactly as
+  // the overload above.
+  static absl::StatusOr<std::unique_ptr<Simulator>> Create(std::vector<PoolSpec> pools,
+                                                           std::vector<JobSpec> jobs,
+                                                           const SchedulerOptions& options,
+                                                           Sink* sink);
   virtual ~Simulator() = default;
 
   // Applies every event at or before simulated time `t`, in order.
@@ -245,12 +281,15 @@ class Simulator {
   virtual absl::Status StopAt(Seconds t) = 0;
 
   // The summary once done(); FailedPrecondition if the replay was stopped
-  // early.
+  // early, or if jobs never ran because their pools retired first.
   virtual absl::StatusOr<RunSummary> Finish() const = 0;
 };
 
 // Runs `jobs` to the end (see Simulator).
 absl::StatusOr<RunSummary> Simulate(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+                                    const SchedulerOptions& options, Sink* sink);
+absl::StatusOr<RunSummary> Simulate(const std::vector<PoolSpec>& pools,
+                                    const std::vector<JobSpec>& jobs,
                                     const SchedulerOptions& options, Sink* sink);
 
 }  // namespace gpuledger::scheduler

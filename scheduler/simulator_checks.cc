@@ -49,12 +49,17 @@ absl::Status CheckNoCycles(const std::vector<JobSpec>& jobs) {
 
 }  // namespace
 
-absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
-                       const SchedulerOptions& options) {
-  const int spare_nodes = options.spare_nodes;
-  if (shape.gpus_per_node <= 0 || shape.nodes < 0 || (shape.nodes == 0 && !options.on_demand)) {
-    return absl::InvalidArgumentError("cluster has no GPUs");
-  }
+bool FitsPool(const PoolSpec& pool, int gpus) {
+  const ClusterShape& shape = pool.shape;
+  const int64_t in_service = static_cast<int64_t>(shape.nodes - pool.spare_nodes) *
+                             shape.gpus_per_node;
+  return gpus > 0 && gpus <= in_service &&
+         (gpus <= shape.gpus_per_node || gpus % shape.gpus_per_node == 0);
+}
+
+namespace {
+
+absl::Status CheckOptions(const SchedulerOptions& options) {
   if (options.on_demand_cap_gpus < 0 || options.burst_after_seconds < 0 ||
       options.provisioning_seconds < 0) {
     return absl::InvalidArgumentError(
@@ -67,10 +72,134 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
         "spot interruptions per node-day must be in [0, ", kMaxSpotInterruptionsPerNodeDay,
         "] and spot notice in [0, ", kMaxSpotNoticeSeconds, "] seconds"));
   }
-  if (spare_nodes < 0 || (spare_nodes > 0 && spare_nodes >= shape.nodes)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("spare nodes must be at least 0 and fewer than the cluster's ", shape.nodes,
-                     " nodes, got ", spare_nodes));
+  return absl::OkStatus();
+}
+
+// The pools a job names: in range, each once, the job fits each, and a
+// run time and estimate there.
+absl::Status CheckChoices(const std::vector<PoolSpec>& pools, const JobSpec& j) {
+  const std::string who = absl::StrCat("job \"", j.id, "\": ");
+  const int count = static_cast<int>(pools.size());
+  std::vector<bool> named(count, false);
+  for (const PoolChoice& c : j.pools) {
+    if (c.pool < 0 || c.pool >= count) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(who, "pool ", c.pool, " out of range (the cluster has ", count, ")"));
+    }
+    const PoolSpec& p = pools[c.pool];
+    const std::string on = absl::StrCat(who, "on pool \"", p.name, "\": ");
+    if (named[c.pool]) return absl::InvalidArgumentError(on + "named twice");
+    named[c.pool] = true;
+    if (!FitsPool(p, j.gpus)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          on, j.gpus, " GPUs do not fit its ",
+          (p.shape.nodes - p.spare_nodes) * p.shape.gpus_per_node, " GPUs in service of ",
+          p.shape.gpus_per_node, "-GPU nodes (part of one node or whole nodes)"));
+    }
+    if (c.run_seconds <= 0 || c.run_seconds > kMaxSimulatedSeconds) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(on, "run time must be in [1, ", kMaxSimulatedSeconds, "]"));
+    }
+    if (c.estimate != 0 && (c.estimate < c.run_seconds || c.estimate > kMaxSimulatedSeconds)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(on, "estimate must be from the run time to ", kMaxSimulatedSeconds));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A cluster of several pools: each pool, and each job's pools.
+absl::Status CheckPools(const std::vector<PoolSpec>& pools, const std::vector<JobSpec>& jobs,
+                        const SchedulerOptions& options) {
+  if (options.on_demand) {
+    return absl::InvalidArgumentError("on-demand capacity needs a cluster of one pool");
+  }
+  const int64_t max_nodes = 10'000'000;  // as the plan's bound on GPUs
+  int64_t nodes = 0;
+  Seconds latest_open = 0;
+  for (const PoolSpec& p : pools) {
+    const std::string who = absl::StrCat("pool \"", p.name, "\": ");
+    if (p.shape.gpus_per_node <= 0 || p.shape.nodes <= 0 || p.shape.pod_nodes < 0) {
+      return absl::InvalidArgumentError(who + "has no GPUs");
+    }
+    nodes += p.shape.nodes;
+    if (nodes > max_nodes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the pools have more than ", max_nodes, " nodes"));
+    }
+    if (p.spare_nodes < 0 || (p.spare_nodes > 0 && p.spare_nodes >= p.shape.nodes)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who, "spare nodes must be at least 0 and fewer than its ", p.shape.nodes,
+          " nodes, got ", p.spare_nodes));
+    }
+    if (p.restart_seconds < 0 || p.restart_seconds > kMaxSimulatedSeconds) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(who, "restart time must be in [0, ", kMaxSimulatedSeconds, "]"));
+    }
+    if (p.available_from < 0 || p.available_from > kMaxSimulatedSeconds ||
+        p.retired_at <= p.available_from) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who, "must open at a time in [0, ", kMaxSimulatedSeconds,
+          "] and retire after it opens (opens ", p.available_from, ", retires ",
+          p.retired_at, ")"));
+    }
+    latest_open = std::max(latest_open, p.available_from);
+  }
+  // A job may wait for its pool to open, then run after every other.
+  if (latest_open + SerialBound(jobs) > kMaxSimulatedSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the jobs could run past simulated second ", kMaxSimulatedSeconds,
+        " (about 3,169 years: the last pool to open plus the last arrival plus every run one "
+        "after another), the longest replay gpuledger represents"));
+  }
+  for (const JobSpec& j : jobs) {
+    const std::string who = absl::StrCat("job \"", j.id, "\": ");
+    if (j.pools.empty()) {
+      bool fits = false;
+      for (const PoolSpec& p : pools) fits = fits || FitsPool(p, j.gpus);
+      if (!fits) {
+        std::string sizes;
+        for (const PoolSpec& p : pools) {
+          absl::StrAppend(&sizes, sizes.empty() ? "" : ", ", "\"", p.name, "\" ",
+                          (p.shape.nodes - p.spare_nodes) * p.shape.gpus_per_node, " of ",
+                          p.shape.gpus_per_node, "-GPU nodes");
+        }
+        return absl::InvalidArgumentError(absl::StrCat(
+            who, j.gpus, " GPUs fit no pool in service (", sizes,
+            "; a gang runs within one pool, as part of one node or whole nodes)"));
+      }
+      continue;
+    }
+    if (absl::Status s = CheckChoices(pools, j); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckJobs(const std::vector<PoolSpec>& pools, const std::vector<JobSpec>& jobs,
+                       const SchedulerOptions& options) {
+  if (pools.empty()) return absl::InvalidArgumentError("cluster has no pools");
+  const bool one = pools.size() == 1;
+  const ClusterShape& shape = pools[0].shape;
+  const int spare_nodes = pools[0].spare_nodes;
+  if (one && (shape.gpus_per_node <= 0 || shape.nodes < 0 ||
+              (shape.nodes == 0 && !options.on_demand))) {
+    return absl::InvalidArgumentError("cluster has no GPUs");
+  }
+  if (absl::Status s = CheckOptions(options); !s.ok()) return s;
+  if (!one) {
+    if (absl::Status s = CheckPools(pools, jobs, options); !s.ok()) return s;
+  }
+  if (one) {
+    if (spare_nodes < 0 || (spare_nodes > 0 && spare_nodes >= shape.nodes)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("spare nodes must be at least 0 and fewer than the cluster's ",
+                       shape.nodes, " nodes, got ", spare_nodes));
+    }
+    if (pools[0].available_from < 0 || pools[0].retired_at <= pools[0].available_from) {
+      return absl::InvalidArgumentError("the cluster must retire after it opens");
+    }
   }
   const int in_service = (shape.nodes - spare_nodes) * shape.gpus_per_node;
   const int n = static_cast<int>(jobs.size());
@@ -90,19 +219,25 @@ absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jo
   for (const JobSpec& j : jobs) {
     const std::string who = absl::StrCat("job \"", j.id, "\": ");
     if (j.gpus <= 0) return absl::InvalidArgumentError(who + "gpus must be positive");
-    const bool fits_on_demand = options.on_demand && (options.on_demand_cap_gpus == 0 ||
-                                                      j.gpus <= options.on_demand_cap_gpus);
-    if (j.gpus > in_service && !fits_on_demand) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          who, "needs ", j.gpus, " GPUs, the cluster has ", in_service,
-          spare_nodes > 0 ? absl::StrCat(" besides its ", spare_nodes, " spare nodes") : "",
-          options.on_demand
-              ? absl::StrCat(" and on-demand capacity is capped at ", options.on_demand_cap_gpus)
-              : ""));
-    }
-    if (j.gpus > shape.gpus_per_node && j.gpus % shape.gpus_per_node != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(who, j.gpus, " GPUs is not a whole number of ",
-                                                     shape.gpus_per_node, "-GPU nodes"));
+    if (one) {
+      const bool fits_on_demand = options.on_demand && (options.on_demand_cap_gpus == 0 ||
+                                                        j.gpus <= options.on_demand_cap_gpus);
+      if (j.gpus > in_service && !fits_on_demand) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who, "needs ", j.gpus, " GPUs, the cluster has ", in_service,
+            spare_nodes > 0 ? absl::StrCat(" besides its ", spare_nodes, " spare nodes") : "",
+            options.on_demand
+                ? absl::StrCat(" and on-demand capacity is capped at ", options.on_demand_cap_gpus)
+                : ""));
+      }
+      if (j.gpus > shape.gpus_per_node && j.gpus % shape.gpus_per_node != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who, j.gpus, " GPUs is not a whole number of ", shape.gpus_per_node, "-GPU nodes"));
+      }
+      if (!j.pools.empty()) {
+        return absl::InvalidArgumentError(
+            who + "names pools, but the cluster is one pool (its run time is the job's)");
+      }
     }
     if (j.run_seconds <= 0) return absl::InvalidArgumentError(who + "run time must be positive");
     if (j.estimate != 0 && j.estimate < j.run_seconds) {
@@ -125,7 +260,10 @@ Seconds SerialBound(const std::vector<JobSpec>& jobs) {
   for (const JobSpec& j : jobs) {
     latest_submit =
         std::max(latest_submit, std::clamp<Seconds>(j.arrival(), 0, kMaxSimulatedSeconds));
-    const Seconds run = std::clamp<Seconds>(j.run_seconds, 0, kMaxSimulatedSeconds);
+    // The longest of its run times, on whichever pool.
+    Seconds longest = j.run_seconds;
+    for (const PoolChoice& c : j.pools) longest = std::max(longest, c.run_seconds);
+    const Seconds run = std::clamp<Seconds>(longest, 0, kMaxSimulatedSeconds);
     const Seconds write = std::clamp<Seconds>(j.checkpoint_write_seconds, 0, kMaxSimulatedSeconds);
     // Writes: at most one per interval of work, and one more cut short.
     const Seconds writes =

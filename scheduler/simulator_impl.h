@@ -20,13 +20,21 @@
 
 namespace gpuledger::scheduler {
 
-// The jobs' checks of Simulator::Create, before anything is built.
-absl::Status CheckJobs(const ClusterShape& shape, const std::vector<JobSpec>& jobs,
+// The jobs' checks of Simulator::Create, before anything is built. With
+// one pool, its failure model, spares and restart time may come from
+// `options` (Create's first overload moves them into the pool).
+absl::Status CheckJobs(const std::vector<PoolSpec>& pools, const std::vector<JobSpec>& jobs,
                        const SchedulerOptions& options);
+
+// True if a job of `gpus` GPUs fits `pool` in service: at most its GPUs
+// besides its spares, and part of one node or whole nodes.
+bool FitsPool(const PoolSpec& pool, int gpus);
 
 class SimulatorImpl final : public Simulator {
  public:
-  SimulatorImpl(const ClusterShape& shape, std::vector<JobSpec> jobs,
+  // `options` without a failure model, spares or restart time: the pools
+  // have theirs.
+  SimulatorImpl(std::vector<PoolSpec> pools, std::vector<JobSpec> jobs,
                 const SchedulerOptions& options, Sink* sink);
 
   absl::Status RunUntil(Seconds t) override;
@@ -42,8 +50,10 @@ class SimulatorImpl final : public Simulator {
   const std::vector<JobTimes>& times() const override { return times_; }
   const std::vector<JobSpec>& jobs() const override { return jobs_; }
   int64_t BusyGpuSecondsThrough(Seconds t) const override;
-  // The jobs running on the cluster (not on demand), in job order.
+  // The jobs running on the cluster (not on demand), in job order; or
+  // those on one pool.
   std::vector<int> RunningJobs() const;
+  std::vector<int> RunningJobs(int pool) const;
   std::vector<std::pair<int, Seconds>> RunningSince() const override;
   absl::Status StopAt(Seconds t) override;
   absl::StatusOr<RunSummary> Finish() const override;
@@ -58,11 +68,32 @@ class SimulatorImpl final : public Simulator {
     Seconds started = 0;             // start of the run
     Seconds restart_in_run = 0;      // restart at its start
     Seconds provisioning_in_run = 0;  // on demand: machines coming up first
-    Seconds estimated_end = 0;       // its key in running_by_estimated_end_
+    Seconds estimated_end = 0;       // its key in its pool's running_by_estimated_end
+    int pool = 0;                    // the pool it runs on (0 on demand)
     // Spot: the notice of the machines' reclaim, if it comes before the
     // run ends (-1: none), and whether the job then saves all its work.
     Seconds spot_notice_at = -1;
     bool spot_saves = false;
+  };
+  // One pool: its cluster, what runs on it and the state of its nodes
+  // (numbered within the pool; `base` is its first node's number across the
+  // cluster).
+  struct PoolState {
+    PoolState(const PoolSpec& s, bool place, int first, std::pmr::memory_resource* mr)
+        : spec(s), cluster(s.shape, place), base(first), running_by_estimated_end(mr),
+          victims(mr) {}
+    PoolSpec spec;
+    Cluster cluster;
+    int base;
+    std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end;
+    // Preemption victims first: (priority, -start, -index).
+    std::pmr::set<std::tuple<int, Seconds, int>> victims;
+    std::set<int> spares;                       // hot spares standing by (down in cluster)
+    std::set<std::pair<Seconds, int>> repairs;  // (repair end, node): nodes under repair
+    bool retires() const { return spec.retired_at <= kMaxSimulatedSeconds; }
+    // In service over [t, next instant): opened and not yet retired.
+    bool open(Seconds t) const { return t >= spec.available_from && t < spec.retired_at; }
+    int planned_nodes() const { return spec.shape.nodes - spec.spare_nodes; }
   };
   // (0 for a job interrupted by a failure, else 1; -priority; arrival(); index)
   using QueueKey = std::tuple<int, int, Seconds, int>;
@@ -71,8 +102,45 @@ class SimulatorImpl final : public Simulator {
   QueueKey Key(int job) const {
     return {interrupted_[job] ? 0 : 1, -jobs_[job].priority, jobs_[job].arrival(), job};
   }
-  Seconds Estimate(int job) const;
-  Seconds RestartOwed(int job) const { return restart_owed_.empty() ? 0 : restart_owed_[job]; }
+  // The job's pools in order of preference, with run time and requested
+  // time there (estimate resolved). On one pool, the job's own (nothing
+  // stored per job).
+  int ChoiceCount(int job) const {
+    return choices_at_.empty() ? 1 : static_cast<int>(choices_at_[job + 1] - choices_at_[job]);
+  }
+  PoolChoice Choice(int job, int k) const {
+    if (choices_at_.empty()) {
+      const JobSpec& j = jobs_[job];
+      return {0, j.run_seconds, j.estimate > 0 ? j.estimate : j.run_seconds};
+    }
+    return choices_[choices_at_[job] + k];
+  }
+  PoolChoice ChoiceOn(int job, int pool) const;
+  // Run seconds still to do, in seconds of `pool` (converted by the ratio
+  // of the job's run times there, rounded up, from the pool it last ran on).
+  Seconds RemainingOn(int job, int pool) const;
+  // What the job's run on `pool` is planned to take from now.
+  Seconds Estimate(int job, int pool) const;
+  // The restart a job owes on `pool` (interrupted runs owe the restart time
+  // of the pool they resume on; on demand, pool 0's).
+  Seconds RestartOwed(int job, int pool) const {
+    return restart_owed_.empty() || !restart_owed_[job] ? 0 : pools_[pool].spec.restart_seconds;
+  }
+  // The job may start on `pool` at `t`: the pool is open and the job's
+  // estimate there ends by its retirement.
+  bool Usable(int job, int pool, Seconds t) const {
+    const PoolState& p = pools_[pool];
+    return t >= p.spec.available_from &&
+           (!p.retires() || t + Estimate(job, pool) <= p.spec.retired_at);
+  }
+  // Whether the job could still start some day on one of its pools.
+  bool CanEverStart(int job, Seconds t) const;
+  int PoolOf(int node) const;
+  // Free GPUs of the pools open at `t`.
+  int64_t FreeGpus(Seconds t) const {
+    return pools_.size() == 1 ? pools_.front().cluster.free_gpus() : FreeGpusOfPools(t);
+  }
+  int64_t FreeGpusOfPools(Seconds t) const;
   // Checkpoints written while doing `work` seconds of work from a restart,
   // and the wall-clock time that takes.
   Seconds Checkpoints(int job, Seconds work) const;
@@ -80,8 +148,8 @@ class SimulatorImpl final : public Simulator {
     return work + Checkpoints(job, work) * jobs_[job].checkpoint_write_seconds;
   }
   absl::Status ApplyInstant(Seconds t);
-  // Starts `job`, whose GPUs Allocate has granted (Held(job)), or
-  // on demand.
+  // Starts `job`, whose GPUs Allocate has granted (Held(job), on
+  // Run(job).pool), or on demand.
   absl::Status Start(int job, Seconds t, bool on_demand = false);
   // Puts a job in the waiting queue (and, with on-demand capacity, wakes
   // the scheduler when its wait lets it burst).
@@ -97,9 +165,12 @@ class SimulatorImpl final : public Simulator {
   // A fresh slot for `job`'s run; and giving it back when the run stops.
   void TakeSlot(int job);
   void FreeSlot(int job);
-  // Grants `job` `gpus` of the cluster's GPUs if they fit, in a slot of its
-  // own (freed again if they do not fit).
-  bool Allocate(int job, int gpus);
+  // Grants `job` its GPUs on `pool` if they fit, in a slot of its own
+  // (freed again if they do not fit).
+  bool Allocate(int job, int pool);
+  // Grants `job` its GPUs on the first of its pools (in preference order)
+  // where it may start at `t` and fits; the pool, or -1.
+  int AllocateFirst(int job, Seconds t);
   // Gives a job's GPUs back to the cluster (its slot stays until the run's
   // usage is recorded).
   void ReleaseHeld(int job);
@@ -121,17 +192,21 @@ class SimulatorImpl final : public Simulator {
   absl::Status FailNode(const NodeFailure& failure, Seconds t);
   // The next failure's time (max if none), and taking it.
   Seconds NextFailureTime() const;
-  // Nodes in service (not under repair, not standing by as spares).
-  int InService() const;
-  // Appends (repair end, GPUs) for the repaired nodes that will rejoin
+  // A pool's nodes in service (not under repair, not standing by as spares).
+  int InService(int pool) const;
+  // Appends (repair end, GPUs) for a pool's repaired nodes that will rejoin
   // service, earliest first.
-  void AddRepairReturns(std::vector<std::pair<Seconds, int64_t>>* frees) const;
+  void AddRepairReturns(int pool, std::vector<std::pair<Seconds, int64_t>>* frees) const;
   NodeFailure PopFailure();
   absl::Status Schedule(Seconds t);
   absl::Status StartFromHead(Seconds t);
   absl::Status EasyBackfill(Seconds t);
-  // EASY's shadow time and extra GPUs for the head; false if it has none.
-  bool EasyShadow(int head, int64_t need);
+  // EASY's shadow time, pool and extra GPUs for the head; false if it has
+  // none. And the shadow time and extra GPUs on one pool.
+  bool EasyShadow(int head, Seconds t);
+  bool PoolShadow(int pool, int64_t need, Seconds t, Seconds* shadow, int64_t* extra);
+  // The profile of free GPUs on a pool, from `t` (conservative).
+  void BuildProfile(int pool, Seconds t, std::vector<std::pair<Seconds, int64_t>>* profile);
   absl::Status ConservativeBackfill(Seconds t);
   absl::Status PriorityPass(Seconds t);
   absl::Status Emit(const UsageInterval& usage);
@@ -155,7 +230,13 @@ class SimulatorImpl final : public Simulator {
   std::vector<JobSpec> jobs_;
   SchedulerOptions options_;
   Sink* sink_;
-  Cluster cluster_;
+  std::deque<PoolState> pools_;  // stable references
+  int total_nodes_ = 0;
+  bool retiring_ = false;        // some pool retires
+  // Several pools: per job, its pools, choices_[choices_at_[j] ..
+  // choices_at_[j + 1]).
+  std::vector<PoolChoice> choices_;
+  std::vector<uint32_t> choices_at_;
   EventQueue events_;  // job ends, repaired nodes, burst wake-ups; arrivals come from submit_order_
   std::vector<int> submit_order_;  // jobs by (arrival(), index)
   size_t next_submit_ = 0;         // the next of them to arrive
@@ -166,7 +247,9 @@ class SimulatorImpl final : public Simulator {
   std::vector<int> dependents_;
   std::vector<bool> submitted_;
   std::vector<Seconds> remaining_;            // run seconds still to do (checkpoints)
-  std::vector<Seconds> restart_owed_;  // with failures: restart to do before the work resumes
+  std::vector<int> remaining_on_;             // several pools: the pool remaining_ is in
+  std::vector<bool> restart_owed_;  // with failures: owes a restart before the work resumes
+  std::vector<int> stranded_;       // jobs whose pools retired before they could start
   std::vector<Seconds> queued_at_;  // with on-demand capacity: when it last joined the queue
   std::vector<bool> on_demand_;               // its current run is on demand
   std::set<int> on_demand_running_;
@@ -174,14 +257,15 @@ class SimulatorImpl final : public Simulator {
   int64_t on_demand_gpus_ = 0;                 // GPUs held on demand now
   std::vector<bool> interrupted_;              // requeued by a failure: goes first
   std::vector<int> spot_runs_;                 // spot: on-demand runs started, per job
-  std::vector<Seconds> node_up_at_;            // repair ends (for overlapping failures)
-  std::vector<int> node_epoch_;                // makes superseded repair ends stale
-  std::set<int> spares_;                       // hot spares standing by (down in cluster_)
-  std::set<std::pair<Seconds, int>> repairs_;  // (repair end, node): nodes under repair
+  std::vector<Seconds> node_up_at_;  // per node: repair ends (for overlapping failures)
+  std::vector<int> node_epoch_;      // per node: makes superseded repair ends stale
   std::vector<std::pair<Seconds, int64_t>> frees_;  // scratch: (time, GPUs freed)
+  std::vector<std::vector<std::pair<Seconds, int64_t>>> profiles_;  // scratch: per pool
   size_t next_failure_ = 0;
-  std::vector<NodeFailureStream> streams_;  // with a failure model: one per node
-  std::vector<NodeFailure> pending_;        // each node's next failure
+  // With failure models: a stream per node of the pools that have one.
+  std::vector<NodeFailureStream> streams_;
+  std::vector<NodeFailure> pending_;  // each stream's next failure
+  std::vector<int> stream_of_node_;   // per node: its stream, or -1
   // Nodes by their next failure (time, node): the earliest on top.
   std::priority_queue<std::pair<Seconds, int>, std::vector<std::pair<Seconds, int>>,
                       std::greater<std::pair<Seconds, int>>>
@@ -193,9 +277,6 @@ class SimulatorImpl final : public Simulator {
   std::vector<int> free_slots_;
   std::vector<JobTimes> times_;
   std::pmr::set<QueueKey> waiting_{&pool_};
-  std::pmr::set<std::pair<Seconds, int>> running_by_estimated_end_{&pool_};
-  // Preemption victims first: (priority, -start, -index).
-  std::pmr::set<std::tuple<int, Seconds, int>> victims_{&pool_};
   // Only the priority policy preempts: the others keep no victims.
   const bool preempts_ = options_.policy == Policy::kPriority;
   RunSummary summary_;
@@ -209,10 +290,12 @@ class SimulatorImpl final : public Simulator {
   bool easy_valid_ = false;
   int easy_head_ = -1;
   Seconds easy_shadow_ = 0;
+  int easy_pool_ = 0;  // the pool the head is reserved on
   int64_t easy_extra_ = 0;
   std::vector<int> arrived_;     // jobs that joined the queue since the last pass
   std::vector<QueueKey> fresh_;  // EASY: scratch, kept for its capacity
   std::vector<int> chosen_;      // priority: scratch for preemption victims
+  std::vector<std::pair<int, int>> start_now_;  // conservative: scratch (job, pool)
   bool ended_ = false;           // a job ended or was preempted since the last pass
 };
 

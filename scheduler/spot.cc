@@ -27,7 +27,7 @@ void SimulatorImpl::DrawSpotReclaim(int job, Seconds t) {
   RunSlot& run = Run(job);
   // One draw per run: run k of job i always gets notice at the same point
   // of its run, whatever else the replay does.
-  const int per_node = cluster_.shape().gpus_per_node;
+  const int per_node = pools_[0].spec.shape.gpus_per_node;  // on demand: one pool
   const double after = SpotNoticeAfter(options_.spot_seed, job, spot_runs_[job]++,
                                        (j.gpus + per_node - 1) / per_node,
                                        options_.spot_interruptions_per_node_day);

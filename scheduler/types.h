@@ -28,6 +28,15 @@ struct ClusterShape {
   int total_gpus() const { return nodes * gpus_per_node; }
 };
 
+// A pool a job may run on, with its run time and estimate there (a job's
+// work takes a different time on another GPU model).
+struct PoolChoice {
+  int pool = 0;             // index into the cluster's pools
+  Seconds run_seconds = 0;  // wall-clock time on that pool's GPUs, > 0
+  Seconds estimate = 0;     // what backfilling plans with there; 0: run_seconds
+  bool operator==(const PoolChoice&) const = default;
+};
+
 // One job as the scheduler sees it: how many GPUs for how long, when it may
 // be considered, and what it waits for.
 struct JobSpec {
@@ -51,6 +60,10 @@ struct JobSpec {
   // (a trace's dispatch delay, Slurm's eligible time); -1: at submission.
   // Queueing order and arrival use it; waits are still counted from submit.
   Seconds eligible = -1;
+  // The pools it may run on, in order of preference, each with its run time
+  // and estimate there. Empty: every pool it fits, in the cluster's order,
+  // with run_seconds and estimate above (the only choice on one pool).
+  std::vector<PoolChoice> pools;
   // When the job reaches the scheduler's queue.
   Seconds arrival() const { return eligible > submit ? eligible : submit; }
 };
@@ -68,7 +81,8 @@ struct Allocation {
   // Runs stored in `resource`: the simulator gives every job's allocation its
   // memory pool, so granting and returning GPUs calls no allocator.
   explicit Allocation(std::pmr::memory_resource* resource) : parts(resource) {}
-  std::pmr::vector<NodeRun> parts;
+  std::pmr::vector<NodeRun> parts;  // nodes numbered within the pool
+  int pool = 0;                     // the cluster's pool they belong to
   int gpus() const {
     int n = 0;
     for (const auto& p : parts) n += p.count * p.gpus_each;
@@ -89,6 +103,7 @@ struct UsageInterval {
   Seconds end = 0;
   int gpus = 0;
   bool on_demand = false;  // on elastic on-demand capacity, not the cluster
+  int pool = 0;            // the cluster's pool (0 on demand)
   int64_t gpu_seconds() const { return (end - start) * static_cast<int64_t>(gpus); }
 };
 
