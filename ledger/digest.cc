@@ -63,7 +63,7 @@ void RunDigest::AddJob(absl::string_view id, absl::string_view phase, absl::stri
 }
 
 void RunDigest::AddEntry(int64_t job, int category, int64_t start, int64_t end, int64_t gpus,
-                         Pool pool, absl::string_view nodes) {
+                         Pool pool, absl::string_view nodes, int gpu_pool) {
   std::string* b = &entries_->buffer;
   PutInt(b, job);
   PutText(b, kCategories[category]);
@@ -72,6 +72,13 @@ void RunDigest::AddEntry(int64_t job, int category, int64_t start, int64_t end, 
   PutInt(b, gpus);
   PutText(b, PoolName(pool));
   PutText(b, nodes);
+  // Only entries of a mixed cluster's later pools say which: a cluster of
+  // one pool digests as before. The pool's field follows its own tag, which
+  // no entry of one pool has where it would stand (a job ordinal of -2).
+  if (gpu_pool != 0) {
+    PutInt(b, -2);
+    PutInt(b, gpu_pool);
+  }
   entries_->Done();
 }
 
@@ -114,6 +121,11 @@ std::string RunDigest::Finish(const RunRecord& r, int64_t idle, int64_t down) {
   if (r.start_utc) {
     PutText(&b, "start_utc");
     PutInt(&b, *r.start_utc);
+  }
+  // Likewise a mixed cluster's pools.
+  if (!r.pools.empty()) {
+    PutText(&b, "pools");
+    PutText(&b, FormatRunPools(r.pools));
   }
   for (Part* p : {jobs_.get(), entries_.get(), events_.get()}) {
     p->Flush();

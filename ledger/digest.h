@@ -29,9 +29,9 @@ class RunDigest {
   void AddJob(absl::string_view id, absl::string_view phase, absl::string_view project,
               int64_t gpus, int64_t priority, int64_t submit, int64_t run_seconds);
   // `job`: the job's ordinal, -1 for a cluster-wide entry; `category`: its
-  // index in kCategories.
+  // index in kCategories; `gpu_pool`: its cluster pool (0 on one pool).
   void AddEntry(int64_t job, int category, int64_t start, int64_t end, int64_t gpus, Pool pool,
-                absl::string_view nodes);
+                absl::string_view nodes, int gpu_pool = 0);
   void AddEvent(const JobEvent& event);
   // Lower-case hex of the digest of `run`'s fields (with the idle and down
   // totals it stores) and everything added; call once.

@@ -13,6 +13,9 @@ namespace {
 // (bit 6). Bit 7 is never set: a byte with it is not ours.
 constexpr unsigned kJobBit = 1u << 5;
 constexpr unsigned kNodesBit = 1u << 6;
+// A mixed cluster's pool index follows (after the GPUs); absent: pool 0,
+// so a cluster of one pool packs as before.
+constexpr unsigned kGpuPoolBit = 1u << 7;
 constexpr int kCategoryCount = static_cast<int>(std::size(kCategories));
 static_assert(kCategoryCount <= 8, "categories take 3 bits");
 
@@ -115,6 +118,10 @@ absl::Status CheckEntryValues(const UsageRecord& u) {
     return absl::InvalidArgumentError(absl::StrCat("usage entry [", u.start, ", ", u.end, ") of ",
                                                    u.gpus, " GPUs: not an interval we hold"));
   }
+  if (u.gpu_pool < 0 || u.gpu_pool > kMaxGpuPool) {
+    return absl::InvalidArgumentError(absl::StrCat("usage entry of cluster pool ", u.gpu_pool,
+                                                   ": not a pool index we hold"));
+  }
   return absl::OkStatus();
 }
 
@@ -126,6 +133,7 @@ EntryRow RowOf(const UsageRecord& u, int64_t job) {
   r.gpus = u.gpus;
   r.category = static_cast<uint8_t>(CategoryIndex(u.category));
   r.pool = static_cast<uint8_t>(u.pool);
+  r.gpu_pool = static_cast<uint16_t>(u.gpu_pool);
   return r;
 }
 
@@ -145,7 +153,8 @@ void PackRows(const EntryRows& rows, std::string* out) {
   for (const EntryRow& r : rows.rows) {
     const bool has_job = r.job >= 0;
     packed.push_back(static_cast<char>(r.category | r.pool << 3 | (has_job ? kJobBit : 0) |
-                                       (r.nodes_size == 0 ? 0 : kNodesBit)));
+                                       (r.nodes_size == 0 ? 0 : kNodesBit) |
+                                       (r.gpu_pool == 0 ? 0 : kGpuPoolBit)));
     if (has_job) {
       PutVarint(Zigzag(r.job - job), &packed);
       job = r.job;
@@ -154,6 +163,7 @@ void PackRows(const EntryRows& rows, std::string* out) {
     end = r.end;
     PutVarint(static_cast<uint64_t>(r.end - r.start), &packed);
     PutVarint(static_cast<uint64_t>(r.gpus), &packed);
+    if (r.gpu_pool != 0) PutVarint(r.gpu_pool, &packed);
     if (r.nodes_size != 0) {
       PutVarint(r.nodes_size, &packed);
       packed.append(rows.nodes, r.nodes_at, r.nodes_size);
@@ -197,7 +207,7 @@ bool Bytes::Varint(uint64_t* v) {
 bool Reader::Next(PackedEntry* e) {
   if (p_ == end_) return false;
   const auto flags = static_cast<unsigned char>(*p_++);
-  if (flags & 0x80 || (flags & 7) >= kCategoryCount) return false;
+  if ((flags & 7) >= kCategoryCount) return false;
   e->category = flags & 7;
   e->pool = static_cast<Pool>((flags >> 3) & 3);
   uint64_t v = 0;
@@ -220,6 +230,12 @@ bool Reader::Next(PackedEntry* e) {
   }
   e->start = e->end - static_cast<int64_t>(length);
   e->gpus = static_cast<int64_t>(gpus);
+  e->gpu_pool = 0;
+  if (flags & kGpuPoolBit) {
+    uint64_t pool = 0;
+    if (!Varint(&pool) || pool == 0 || pool > static_cast<uint64_t>(kMaxGpuPool)) return false;
+    e->gpu_pool = static_cast<int>(pool);
+  }
   e->nodes = {};
   if (flags & kNodesBit) {
     uint64_t n = 0;

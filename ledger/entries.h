@@ -29,6 +29,7 @@ struct PackedEntry {
   int category = 0;
   Pool pool = Pool::kNone;
   absl::string_view nodes;
+  int gpu_pool = 0;  // the cluster pool (RunRecord::pools), 0 on one pool
 };
 
 // The longest entry and the most GPUs one may hold: the longest replay
@@ -36,6 +37,8 @@ struct PackedEntry {
 // (traces::kMaxClusterGpus), so that GPU-seconds of an entry fit int64.
 inline constexpr int64_t kMaxEntrySeconds = 100'000'000'000;
 inline constexpr int64_t kMaxEntryGpus = 10'000'000;
+// The highest cluster pool index an entry may name.
+inline constexpr int kMaxGpuPool = 65535;
 
 // OK if PackEntries can pack `entry`; else InvalidArgument saying why (a
 // category not in kCategories, a job entry without an ordinal, a negative
@@ -56,6 +59,7 @@ struct EntryRow {
   uint32_t nodes_size = 0;  // this many bytes (0: none kept)
   uint8_t category = 0;     // index into kCategories
   uint8_t pool = 0;         // a Pool
+  uint16_t gpu_pool = 0;    // the cluster pool (UsageRecord::gpu_pool)
   Pool pool_kind() const { return static_cast<Pool>(pool); }
 };
 

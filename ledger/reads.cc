@@ -53,13 +53,19 @@ RunRecord ReadRun(const Stmt& q) {
   r.group_id = q.Int64(17);
   r.strategy = q.Text(18);
   if (!q.Null(19)) r.start_utc = q.Int64(19);
+  // Written by FormatRunPools: unreadable only if edited by hand, when
+  // verify says so (the run then reads as one pool).
+  if (absl::StatusOr<std::vector<RunPool>> pools = ParseRunPools(q.Text(20)); pools.ok()) {
+    r.pools = *std::move(pools);
+  }
   return r;
 }
 
 constexpr const char* kRunColumns =
     "SELECT run_id, plan_name, plan_source, plan_sha256, gpu_model, nodes, "
     "gpus_per_node, gpu_tdp_watts, policy, seed, pricing, wall_start, wall_end, "
-    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0), strategy, start_utc FROM runs ";
+    "sim_start, sim_end, status, metrics, COALESCE(group_id, 0), strategy, start_utc, pools "
+    "FROM runs ";
 
 RunGroupRecord ReadGroup(const Stmt& q) {
   RunGroupRecord g;
@@ -177,7 +183,10 @@ class JobNames {
 
 absl::StatusOr<RunRecord> ReadRunRow(sqlite3* db, int64_t run, bool dated_schema) {
   std::string columns = kRunColumns;
-  if (!dated_schema) columns.replace(columns.find("start_utc"), 9, "NULL");
+  if (!dated_schema) {
+    // Before the calendar and pools (the migration that digests runs).
+    columns.replace(columns.find("start_utc, pools"), 16, "NULL, ''");
+  }
   Stmt q(db, columns + "WHERE run_id = ?");
   q.Bind(1, run);
   absl::StatusOr<bool> row = q.Step();
@@ -332,6 +341,7 @@ absl::StatusOr<std::vector<UsageRecord>> Ledger::ListUsage(int64_t run, const Us
     u.entry_id = id;
     u.nodes = std::string(e.nodes);
     u.pool = e.pool;
+    u.gpu_pool = e.gpu_pool;
     out.push_back(std::move(u));
     return limit < 0 || static_cast<int>(out.size()) < limit;
   });

@@ -132,8 +132,8 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
   Stmt ins(db_,
            "INSERT INTO runs (plan_name, plan_source, plan_sha256, gpu_model, "
            "nodes, gpus_per_node, gpu_tdp_watts, policy, seed, pricing, "
-           "wall_start, status, group_id, strategy, writer, start_utc) "
-           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?, ?, ?)");
+           "wall_start, status, group_id, strategy, writer, start_utc, pools) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', NULLIF(?, 0), ?, ?, ?, ?)");
   ins.Bind(1, run.plan_name)
       .Bind(2, run.plan_source)
       .Bind(3, run.plan_sha256)
@@ -149,6 +149,7 @@ absl::StatusOr<std::unique_ptr<RunWriter>> Ledger::StartRun(
       .Bind(13, run.strategy)
       .Bind(14, ThisWriter());
   if (run.start_utc) ins.Bind(15, *run.start_utc);  // else NULL: undated
+  ins.Bind(16, FormatRunPools(run.pools));
   if (auto s = ins.Run(); !s.ok()) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;
@@ -386,7 +387,7 @@ absl::Status RunWriter::AppendUsage(const UsageRecord& u) {
 }
 
 absl::Status RunWriter::AppendEntry(int64_t job, int category, int64_t start, int64_t end,
-                                    int gpus, Pool pool, absl::string_view nodes) {
+                                    int gpus, Pool pool, absl::string_view nodes, int gpu_pool) {
   if (category < 0 || category >= static_cast<int>(std::size(kCategories))) {
     return absl::InvalidArgumentError(
         absl::StrCat("usage entry of category ", category, ": not a category"));
@@ -407,6 +408,11 @@ absl::Status RunWriter::AppendEntry(int64_t job, int category, int64_t start, in
   r.gpus = gpus;
   r.category = static_cast<uint8_t>(category);
   r.pool = static_cast<uint8_t>(pool);
+  if (gpu_pool < 0 || gpu_pool > kMaxGpuPool) {
+    return absl::InvalidArgumentError(absl::StrCat("usage entry of cluster pool ", gpu_pool,
+                                                   ": not a pool index we hold"));
+  }
+  r.gpu_pool = static_cast<uint16_t>(gpu_pool);
   return AppendRow(r, nodes);
 }
 
@@ -490,7 +496,7 @@ absl::StatusOr<int64_t> RunWriter::OrdinalOf(const UsageRecord& u) {
 
 void RunWriter::Account(const EntryRow& r, absl::string_view nodes) {
   totals_->AddEntry(r);
-  digest_->AddEntry(r.job, r.category, r.start, r.end, r.gpus, r.pool_kind(), nodes);
+  digest_->AddEntry(r.job, r.category, r.start, r.end, r.gpus, r.pool_kind(), nodes, r.gpu_pool);
   static const uint8_t kIdle = static_cast<uint8_t>(CategoryIndex("idle"));
   static const uint8_t kDown = static_cast<uint8_t>(CategoryIndex("down"));
   if (r.job < 0 && r.category == kIdle) idle_gpu_seconds_ += (r.end - r.start) * r.gpus;

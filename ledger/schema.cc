@@ -290,6 +290,12 @@ DROP TRIGGER runs_final;
     R"sql(
 ALTER TABLE runs ADD COLUMN start_utc INTEGER;
 )sql",
+    // 12 -> 13: a mixed cluster's pools (gpuledger.v1.RunPools, text
+    // format), which its packed usage entries name by index; '' for a
+    // cluster of one pool (every run before).
+    R"sql(
+ALTER TABLE runs ADD COLUMN pools TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

@@ -10,6 +10,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "base/calendar.h"
 #include "ledger/store_internal.h"
 
@@ -70,6 +72,33 @@ bool ParseRunStatus(absl::string_view name, RunStatus* status) {
                      {RunStatus::kRunning, RunStatus::kComplete, RunStatus::kFailed,
                       RunStatus::kCancelled, RunStatus::kAbandoned},
                      RunStatusName, status);
+}
+
+std::string FormatRunPools(const std::vector<RunPool>& pools) {
+  std::string out;
+  for (const RunPool& p : pools) {
+    absl::StrAppend(&out, p.name, "\t", p.gpu_model, "\t", p.nodes, "\t", p.gpus_per_node, "\t",
+                    absl::StrFormat("%.17g", p.gpu_tdp_watts), "\t", p.available_from, "\t",
+                    p.retired_at, "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<RunPool>> ParseRunPools(absl::string_view text) {
+  std::vector<RunPool> pools;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> f = absl::StrSplit(line, '\t');
+    RunPool p;
+    if (f.size() != 7 || !absl::SimpleAtoi(f[2], &p.nodes) ||
+        !absl::SimpleAtoi(f[3], &p.gpus_per_node) || !absl::SimpleAtod(f[4], &p.gpu_tdp_watts) ||
+        !absl::SimpleAtoi(f[5], &p.available_from) || !absl::SimpleAtoi(f[6], &p.retired_at)) {
+      return absl::DataLossError(absl::StrCat("a run's pools are unreadable: \"", line, "\""));
+    }
+    p.name = std::string(f[0]);
+    p.gpu_model = std::string(f[1]);
+    pools.push_back(std::move(p));
+  }
+  return pools;
 }
 
 const char* PoolName(Pool pool) {

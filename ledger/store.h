@@ -25,7 +25,7 @@ struct sqlite3;
 namespace gpuledger::ledger {
 
 // Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // A run's status. Only complete runs count in reports unless partial figures
 // are asked for; running is what an interrupted replay leaves behind;
@@ -37,6 +37,23 @@ enum class RunStatus { kRunning, kComplete, kFailed, kCancelled, kAbandoned };
 const char* RunStatusName(RunStatus status);
 // The status of that name; false (and *status unchanged) for any other text.
 bool ParseRunStatus(absl::string_view name, RunStatus* status);
+
+// One pool of a mixed cluster as its run records it.
+struct RunPool {
+  std::string name;
+  std::string gpu_model;
+  int nodes = 0;  // spares included
+  int gpus_per_node = 0;
+  double gpu_tdp_watts = 0;
+  int64_t available_from = 0;  // simulated seconds: in service from then
+  int64_t retired_at = -1;     // until then; -1: never
+  int64_t total_gpus() const { return static_cast<int64_t>(nodes) * gpus_per_node; }
+  bool operator==(const RunPool&) const = default;
+};
+// runs.pools: a line per pool, its fields in that order, tab-separated
+// (names and models hold no control characters); "" for none.
+std::string FormatRunPools(const std::vector<RunPool>& pools);
+absl::StatusOr<std::vector<RunPool>> ParseRunPools(absl::string_view text);
 
 struct RunRecord {
   int64_t id = 0;
@@ -62,8 +79,18 @@ struct RunRecord {
   // plan or trace set a start date; unset: the run has no calendar and its
   // days are counted ("day 1", ...) from its simulated start.
   std::optional<int64_t> start_utc;
+  // A mixed cluster's pools, which its usage entries name by index
+  // (UsageRecord::gpu_pool); empty for a cluster of one pool, which
+  // gpu_model, nodes, gpus_per_node and gpu_tdp_watts describe (for a mixed
+  // one: its first pool's model, every pool's nodes, gpus_per_node 0).
+  std::vector<RunPool> pools;
 
-  int total_gpus() const { return nodes * gpus_per_node; }
+  int64_t total_gpus() const {
+    if (pools.empty()) return static_cast<int64_t>(nodes) * gpus_per_node;
+    int64_t gpus = 0;
+    for (const RunPool& p : pools) gpus += p.total_gpus();
+    return gpus;
+  }
 };
 
 // Replays of one plan with seeds first_seed .. first_seed + seeds - 1.
@@ -134,6 +161,9 @@ struct UsageRecord {
   // job's entry, so the writer can keep per-group totals; -1 where unknown
   // (the run's reports then sum its entries).
   int64_t job = -1;
+  // The cluster pool it used (an index into RunRecord::pools); 0 on a
+  // cluster of one pool.
+  int gpu_pool = 0;
 };
 
 // The categories a usage entry may have (scheduler::CategoryName's names).
@@ -421,7 +451,7 @@ class RunWriter {
   // strings on the caller's side (a replay's sink). Refused as AppendUsage
   // refuses, and for an ordinal the run has no job of.
   absl::Status AppendEntry(int64_t job, int category, int64_t start, int64_t end, int gpus,
-                           Pool pool, absl::string_view nodes = {});
+                           Pool pool, absl::string_view nodes = {}, int gpu_pool = 0);
   absl::Status AppendJobEvent(const JobEvent& event);
   // Commits everything appended so far.
   absl::Status Flush();

@@ -145,7 +145,9 @@ class RunCheck {
     const bool finished = Finished(run_.status);
     const int kIdle = CategoryIndex("idle"), kDown = CategoryIndex("down"),
               kProductive = CategoryIndex("productive");
-    __int128 committed = 0, idle = 0, down = 0;
+    __int128 idle = 0, down = 0;
+    // Busy, idle and down GPU-seconds of the cluster (not on demand), by pool.
+    std::vector<__int128> committed(std::max<size_t>(1, run_.pools.size()), 0);
     std::vector<__int128> productive(gpus.size(), 0);
     int64_t entries = 0;
     EntryRow row;
@@ -172,17 +174,23 @@ class RunCheck {
                          ", which asked for ", gpus[e.job]));
       }
       const __int128 gs = static_cast<__int128>(e.end - e.start) * e.gpus;
-      if (e.pool != Pool::kOnDemand) committed += gs;
+      if (static_cast<size_t>(e.gpu_pool) >= committed.size()) {
+        Say(absl::StrCat("entry ", id, " names cluster pool ", e.gpu_pool, "; the run has ",
+                         run_.pools.size(), run_.pools.size() == 1 ? " pool" : " pools"));
+        return;
+      }
+      if (e.pool != Pool::kOnDemand) committed[e.gpu_pool] += gs;
       if (e.job < 0 && e.category == kIdle) idle += gs;
       if (e.job < 0 && e.category == kDown) down += gs;
       if (e.job >= 0 && e.category == kProductive) productive[e.job] += gs;
-      digest.AddEntry(e.job, e.category, e.start, e.end, e.gpus, e.pool, e.nodes);
+      digest.AddEntry(e.job, e.category, e.start, e.end, e.gpus, e.pool, e.nodes, e.gpu_pool);
       row.job = e.job;
       row.start = e.start;
       row.end = e.end;
       row.gpus = static_cast<int32_t>(e.gpus);
       row.category = static_cast<uint8_t>(e.category);
       row.pool = static_cast<uint8_t>(e.pool);
+      row.gpu_pool = static_cast<uint16_t>(e.gpu_pool);
       totals.AddEntry(row);
     };
     // Batch by batch: each one's entries, and the job range it says it
@@ -239,15 +247,32 @@ class RunCheck {
     return absl::OkStatus();
   }
 
-  void CheckComplete(const Stored& stored, __int128 committed, __int128 idle, __int128 down,
+  void CheckComplete(const Stored& stored, const std::vector<__int128>& committed, __int128 idle,
+                     __int128 down,
                      const std::vector<__int128>& productive, const std::vector<int64_t>& work,
                      const GroupTotals& totals) {
-    const __int128 window = static_cast<__int128>(run_.sim_end - run_.sim_start);
-    const __int128 cluster = static_cast<__int128>(run_.nodes) * run_.gpus_per_node;
-    const __int128 capacity = window * cluster;
-    if (committed != capacity) {
-      Say(absl::StrCat("busy, idle and down GPU-seconds sum to ", Text(committed), "; its ",
-                       Text(cluster), " GPUs over ", Text(window), " s hold ", Text(capacity)));
+    if (run_.pools.empty()) {
+      const __int128 window = static_cast<__int128>(run_.sim_end - run_.sim_start);
+      const __int128 cluster = static_cast<__int128>(run_.nodes) * run_.gpus_per_node;
+      const __int128 capacity = window * cluster;
+      if (committed[0] != capacity) {
+        Say(absl::StrCat("busy, idle and down GPU-seconds sum to ", Text(committed[0]), "; its ",
+                         Text(cluster), " GPUs over ", Text(window), " s hold ", Text(capacity)));
+      }
+    }
+    // A mixed cluster's pools each over the part of the window they serve.
+    for (size_t p = 0; p < run_.pools.size(); ++p) {
+      const RunPool& pool = run_.pools[p];
+      const int64_t from = std::max(run_.sim_start, pool.available_from);
+      const int64_t to =
+          pool.retired_at < 0 ? run_.sim_end : std::min(run_.sim_end, pool.retired_at);
+      const __int128 window = static_cast<__int128>(std::max<int64_t>(0, to - from));
+      const __int128 capacity = window * pool.total_gpus();
+      if (committed[p] != capacity) {
+        Say(absl::StrCat("pool \"", pool.name, "\": busy, idle and down GPU-seconds sum to ",
+                         Text(committed[p]), "; its ", pool.total_gpus(), " GPUs over ",
+                         Text(window), " s in service hold ", Text(capacity)));
+      }
     }
     if (!stored.has_idle || stored.idle != idle) {
       Say(absl::StrCat("stores ", stored.idle, " idle GPU-seconds; its entries hold ",
@@ -369,7 +394,7 @@ absl::StatusOr<std::string> DigestStoredRun(sqlite3* db, int64_t run, bool dated
   });
   if (!s.ok()) return s;
   s = ForEachEntryImpl(db, run, [&](int64_t, const PackedEntry& e) {
-    digest.AddEntry(e.job, e.category, e.start, e.end, e.gpus, e.pool, e.nodes);
+    digest.AddEntry(e.job, e.category, e.start, e.end, e.gpus, e.pool, e.nodes, e.gpu_pool);
     return true;
   });
   if (!s.ok()) return s;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -54,6 +55,48 @@ absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<schedul
       gpu_seconds, w.source);
 }
 
+// A mixed cluster's pools for the scheduler, with their dates as simulated
+// seconds (which need a calendar), and as the run records them.
+absl::Status MixedPools(const traces::Workload& w, const scheduler::SchedulerOptions& options,
+                        std::vector<scheduler::PoolSpec>* specs,
+                        std::vector<ledger::RunPool>* records) {
+  if (options.failure_model || !options.failures.empty()) {
+    return absl::InvalidArgumentError(
+        "a mixed cluster's failures come from its pools' failure models");
+  }
+  for (const traces::ClusterPool& p : w.pools) {
+    scheduler::PoolSpec s;
+    s.name = p.name;
+    s.shape = {p.nodes, p.gpu.gpus_per_node(), p.pod_nodes};
+    if (p.failure_model) s.failure_model = ToFailureModel(*p.failure_model);
+    s.spare_nodes = p.spare_nodes;
+    s.restart_seconds = p.restart_seconds;
+    const std::string who = absl::StrCat("pool \"", p.name, "\": ");
+    for (const auto& [field, utc] : {std::pair<const char*, const std::optional<int64_t>&>{
+                                         "available_from", p.available_from_utc},
+                                     {"retired_at", p.retired_at_utc}}) {
+      if (utc && !w.start_utc) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who, field, " is a date, and the replay has no calendar: give the plan a "
+                        "start_date, or --start-date"));
+      }
+    }
+    if (p.available_from_utc) s.available_from = std::max<int64_t>(0, *p.available_from_utc - *w.start_utc);
+    if (p.retired_at_utc) {
+      s.retired_at = *p.retired_at_utc - *w.start_utc;
+      if (s.retired_at <= s.available_from) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who, "retired_at, ", base::FormatUtc(*p.retired_at_utc),
+            ", is not after the replay's start, ", base::FormatUtc(*w.start_utc)));
+      }
+    }
+    records->push_back({p.name, p.gpu.name(), p.nodes, p.gpu.gpus_per_node(), p.gpu.tdp_watts(),
+                        s.available_from, p.retired_at_utc ? s.retired_at : -1});
+    specs->push_back(std::move(s));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 scheduler::FailureModel ToFailureModel(const v1::FailureModelSpec& spec) {
@@ -86,7 +129,13 @@ class JobConverter {
   explicit JobConverter(const traces::Workload& w)
       : per_node_(w.gpu.gpus_per_node()),
         per_gpu_second_(w.failure_model ? ToFailureModel(*w.failure_model).per_gpu_hour / 3600.0
-                                        : 0.0) {}
+                                        : 0.0) {
+    for (const traces::ClusterPool& p : w.pools) {
+      pool_per_node_.push_back(p.gpu.gpus_per_node());
+      pool_per_gpu_second_.push_back(
+          p.failure_model ? ToFailureModel(*p.failure_model).per_gpu_hour / 3600.0 : 0.0);
+    }
+  }
 
   scheduler::JobSpec Spec(traces::PlanJob&& j) const {
     scheduler::JobSpec s{std::move(j.id),
@@ -99,10 +148,24 @@ class JobConverter {
     if (j.eligible_seconds > j.submit_seconds) s.eligible = j.eligible_seconds;
     s.checkpoint_seconds = j.checkpoint_seconds;
     s.checkpoint_write_seconds = j.checkpoint_write_seconds;
+    int per_node = per_node_;
+    double per_gpu_second = per_gpu_second_;
+    for (const traces::PlanJob::PoolRun& r : j.pool_runs) {
+      s.pools.push_back({r.pool, r.run_seconds, std::max(r.requested_seconds, r.run_seconds)});
+    }
+    // On a mixed cluster, "auto" is the interval for the first of its pools
+    // that fails (the plan checks one does).
+    for (const traces::PlanJob::PoolRun& r : j.pool_runs) {
+      if (pool_per_gpu_second_[r.pool] > 0) {
+        per_node = pool_per_node_[r.pool];
+        per_gpu_second = pool_per_gpu_second_[r.pool];
+        break;
+      }
+    }
     if (j.checkpoint_seconds == traces::kAutoCheckpoint) {
       // A job fails when any node it touches fails: whole nodes' GPUs.
-      const int nodes = (j.gpus + per_node_ - 1) / per_node_;
-      const double rate = per_gpu_second_ * nodes * per_node_;
+      const int nodes = (j.gpus + per_node - 1) / per_node;
+      const double rate = per_gpu_second * nodes * per_node;
       s.checkpoint_seconds =
           rate > 0 ? scheduler::YoungDalyInterval(j.checkpoint_write_seconds, rate) : 0;
     }
@@ -123,6 +186,8 @@ class JobConverter {
  private:
   const int per_node_;
   const double per_gpu_second_;
+  std::vector<int> pool_per_node_;  // a mixed cluster's, by pool
+  std::vector<double> pool_per_gpu_second_;
   absl::flat_hash_map<std::string, uint32_t> project_index_;
 };
 
@@ -167,12 +232,21 @@ absl::StatusOr<SchedulerJobs> ReadSwfJobs(const std::string& path,
 }
 
 bool NodesMatter(const traces::Workload& w, const scheduler::SchedulerOptions& options) {
-  return w.gpu.gpus_per_node() > 1 || w.failure_model.has_value() ||
+  bool pools = false;
+  for (const traces::ClusterPool& p : w.pools) {
+    pools = pools || p.gpu.gpus_per_node() > 1 || p.failure_model.has_value();
+  }
+  return pools || w.gpu.gpus_per_node() > 1 || w.failure_model.has_value() ||
          options.failure_model.has_value() || !options.failures.empty();
 }
 
 scheduler::SchedulerOptions WithWorkloadFailures(scheduler::SchedulerOptions options,
                                                  const traces::Workload& w, int64_t seed) {
+  if (!w.pools.empty()) {
+    // Each pool has its own failures, spares and restart (MixedPools).
+    options.failure_seed = static_cast<uint64_t>(seed);
+    return options;
+  }
   if (w.failure_model && !options.failure_model && options.failures.empty()) {
     options.failure_model = ToFailureModel(*w.failure_model);
     options.failure_seed = static_cast<uint64_t>(seed);
@@ -201,10 +275,27 @@ class ReplayRun::Sink : public scheduler::Sink {
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
   // The failure model's causes by index, to name an interruption's.
   void set_causes(std::vector<std::string> names) { causes_ = std::move(names); }
+  // A mixed cluster's GPUs per node, first node (numbered across the
+  // cluster) and failure causes, by pool.
+  void set_pools(const std::vector<scheduler::PoolSpec>& pools) {
+    int first = 0;
+    for (const scheduler::PoolSpec& p : pools) {
+      pool_per_node_.push_back(p.shape.gpus_per_node);
+      pool_first_node_.push_back(first);
+      first += p.shape.nodes;
+      std::vector<std::string>& names = pool_causes_.emplace_back();
+      if (p.failure_model) {
+        for (const auto& c : p.failure_model->causes) names.push_back(c.name);
+      }
+    }
+  }
 
   absl::Status OnJobStart(scheduler::Seconds, int job, const scheduler::Allocation& a) override {
     // Written with the job's usage entry when it ends or is stopped.
-    if (keep_nodes_) nodes_[job] = NodesText(a, gpus_per_node_);
+    if (keep_nodes_) {
+      nodes_[job] =
+          NodesText(a, pool_per_node_.empty() ? gpus_per_node_ : pool_per_node_[a.pool]);
+    }
     return absl::OkStatus();
   }
   absl::Status OnJobEnd(scheduler::Seconds, int) override { return absl::OkStatus(); }
@@ -213,8 +304,15 @@ class ReplayRun::Sink : public scheduler::Sink {
   }
   // A failure comes first, then the interruptions of the jobs on its node.
   absl::Status OnNodeFailure(scheduler::Seconds, const scheduler::NodeFailure& f) override {
-    cause_ = f.cause >= 0 && static_cast<size_t>(f.cause) < causes_.size()
-                 ? causes_[f.cause]
+    const std::vector<std::string>* causes = &causes_;
+    if (!pool_causes_.empty()) {
+      // A mixed cluster: the causes of the failed node's pool.
+      size_t p = 0;
+      while (p + 1 < pool_first_node_.size() && f.node >= pool_first_node_[p + 1]) ++p;
+      causes = &pool_causes_[p];
+    }
+    cause_ = f.cause >= 0 && static_cast<size_t>(f.cause) < causes->size()
+                 ? (*causes)[f.cause]
                  : (f.planned ? "planned maintenance" : "failure");
     return absl::OkStatus();
   }
@@ -233,7 +331,7 @@ class ReplayRun::Sink : public scheduler::Sink {
         u.job >= 0 && keep_nodes_ && !u.on_demand ? absl::string_view(nodes_[u.job]) : "";
     return writer_->AppendEntry(u.job, category_[static_cast<int>(u.category)], u.start, u.end,
                                 u.gpus, u.on_demand ? ledger::Pool::kOnDemand : committed_pool_,
-                                nodes);
+                                nodes, u.pool);
   }
 
  private:
@@ -243,6 +341,9 @@ class ReplayRun::Sink : public scheduler::Sink {
   const std::vector<scheduler::JobSpec>* jobs_ = nullptr;
   ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> causes_;
+  std::vector<int> pool_per_node_;
+  std::vector<int> pool_first_node_;
+  std::vector<std::vector<std::string>> pool_causes_;
   std::string cause_;  // of the failure being reported
   // Each scheduler category's index among the ledger's (the same names).
   static_assert(static_cast<int>(scheduler::Category::kDown) == 6, "seven categories");
@@ -315,9 +416,25 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
     for (const auto& c : sim_options.failure_model->causes) causes.push_back(c.name);
     r->sink_->set_causes(std::move(causes));
   }
-  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
-      scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes},
-                                   std::move(jobs.specs), sim_options, r->sink_.get());
+  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim;
+  if (wl.pools.empty()) {
+    sim = scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes},
+                                       std::move(jobs.specs), sim_options, r->sink_.get());
+  } else {
+    std::vector<scheduler::PoolSpec> pools;
+    if (absl::Status s = MixedPools(wl, sim_options, &pools, &run.pools); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", s.message()));
+    }
+    r->sink_->set_pools(pools);
+    std::set<std::string> models;
+    std::string names;
+    for (const ledger::RunPool& p : run.pools) {
+      if (models.insert(p.gpu_model).second) absl::StrAppend(&names, names.empty() ? "" : "+", p.gpu_model);
+    }
+    run.gpu_model = names;
+    sim = scheduler::Simulator::Create(std::move(pools), std::move(jobs.specs), sim_options,
+                                       r->sink_.get());
+  }
   if (!sim.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
@@ -373,6 +490,14 @@ absl::StatusOr<ReplayResult> ReplayRun::Complete() {
                       ComputeMetrics(sim_->jobs(), sim_->times(), *summary, workload_.total_gpus(),
                                      workload_.skipped)};
   result.metrics.set_interruption_window_days(workload_.interruption_window_days);
+  if (!workload_.pools.empty()) {
+    // Pools serve parts of the window: the cluster's GPU-seconds are what
+    // its pools held in service (busy, idle and down).
+    const int64_t busy = summary->busy_gpu_seconds - summary->on_demand_gpu_seconds;
+    const int64_t capacity = busy + summary->idle_gpu_seconds + summary->down_gpu_seconds;
+    result.metrics.set_utilization(
+        capacity > 0 ? static_cast<double>(busy) / static_cast<double>(capacity) : 0.0);
+  }
   for (const auto& [status, n] : workload_.jobs_by_status) {
     (*result.metrics.mutable_jobs_by_status())[status] = n;
   }

@@ -221,6 +221,12 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
                      "the command line, "
                      "allow_partial over gRPC)"));
   }
+  if (!run->pools.empty()) {
+    return absl::UnimplementedError(absl::StrCat(
+        "run ", run_id, " is a mixed cluster (", run->gpu_model,
+        "): pricing each pool as its GPU model is not built yet; its usage is in the ledger "
+        "(gpuledger ledger verify, --schedule-out)"));
+  }
   absl::StatusOr<RunPricing> p = PricingOf(ledger, *run, pricing_override);
   if (!p.ok()) return p.status();
   // Prices that move: the window cut where they change, each group summed

@@ -104,9 +104,10 @@ absl::Status ParseCheckpoint(const v1::Checkpoint& c, const std::string& who, co
 // needs a failure model, and the work between saves (the whole run without
 // checkpoints) must not expect more than kMaxInterruptionsPerSave
 // interruptions at the model's rate on the job's whole nodes.
-absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j,
+absl::Status CheckCheckpointsAgainstFailures(const std::optional<v1::FailureModelSpec>& model,
+                                             int per_node, const PlanJob& j,
                                              const std::string& who, const std::string& at) {
-  if (!w.failure_model) {
+  if (!model) {
     if (j.checkpoint_seconds == kAutoCheckpoint) {
       return Invalid(at, who +
                              ": field checkpoint.interval \"auto\" needs a failure model "
@@ -114,10 +115,9 @@ absl::Status CheckCheckpointsAgainstFailures(const Workload& w, const PlanJob& j
     }
     return absl::OkStatus();
   }
-  const int per_node = w.gpu.gpus_per_node();
   const double gpus = static_cast<double>((j.gpus + per_node - 1) / per_node * per_node);
-  double per_hour = PerGpuHour(w.failure_model->unexpected());
-  if (w.failure_model->has_planned()) per_hour += PerGpuHour(w.failure_model->planned());
+  double per_hour = PerGpuHour(model->unexpected());
+  if (model->has_planned()) per_hour += PerGpuHour(model->planned());
   const double per_second = per_hour * gpus / 3600.0;
   if (per_second <= 0) return absl::OkStatus();
   const double mtbf = 1.0 / per_second;
@@ -169,7 +169,15 @@ absl::StatusOr<double> FlopsRunSeconds(const v1::FlopsBudget& f, const v1::GpuMo
     return Invalid(at, absl::StrCat(who, ": GPU model \"", gpu.name(), "\" has no ",
                                     fp8 ? "peak_fp8_tflops" : "peak_bf16_tflops"));
   }
-  const double flops_per_second = gpus * peak_tflops * 1e12 * f.mfu();
+  double mfu = f.mfu();
+  if (auto it = f.mfu_by_model().find(gpu.name()); it != f.mfu_by_model().end()) {
+    mfu = it->second;
+    if (!(mfu > 0 && mfu <= 1)) {
+      return Invalid(at, absl::StrCat(who, ": field flops.mfu_by_model[\"", gpu.name(),
+                                      "\"] must be in (0, 1], got ", mfu));
+    }
+  }
+  const double flops_per_second = gpus * peak_tflops * 1e12 * mfu;
   return std::ceil(f.tokens() * f.flops_per_token() / flops_per_second);
 }
 
@@ -434,6 +442,157 @@ std::string UnknownModel(const std::map<std::string, v1::GpuModel>& catalog,
   return absl::StrCat("unknown GPU model \"", name, "\" (known: ", absl::StrJoin(known, ", "), ")");
 }
 
+// The failure fields of a cluster or of one of its pools (the same names
+// in both): the failure model (in the plan, or shipped or a file by name),
+// and the restart time. `who` names the block in messages ("cluster").
+struct FailureFields {
+  std::optional<v1::FailureModelSpec> model;
+  std::string name;
+  int64_t restart_seconds = 0;
+};
+
+template <typename Block>
+absl::Status LoadFailureFields(const ParsedPlan& p, const Block& pc,
+                               const pb::TextFormat::ParseInfoTree* block_tree,
+                               const std::string& block_at, const std::string& who,
+                               FailureFields* out) {
+  auto field = [&](absl::string_view name) { return p.loc.At(block_tree, pc, name, -1, block_at); };
+  if (pc.has_failures()) {
+    const std::string at = field("failures");
+    if (!pc.failure_model().empty()) {
+      return Invalid(at, who + ": give failure_model or failures, not both");
+    }
+    const auto* ft = block_tree == nullptr
+                         ? nullptr
+                         : block_tree->GetTreeForNested(
+                               Block::descriptor()->FindFieldByName("failures"), -1);
+    if (auto s = CheckFailureModel(pc.failures(), ft, p.loc, at, who + ".failures."); !s.ok()) {
+      return s;
+    }
+    out->model = pc.failures();
+    out->name = "(in the plan)";
+    out->restart_seconds = std::llround(pc.failures().restart_overhead_minutes() * 60);
+  }
+  if (!pc.failure_model().empty()) {
+    if (!p.allow_file_references && IsFileReference(pc.failure_model())) {
+      return Invalid(field("failure_model"),
+                     who + ": field failure_model: a plan sent inline may name a shipped "
+                           "failure model only, not a file");
+    }
+    absl::StatusOr<v1::FailureModelSpec> m = ResolveFailureModel(pc.failure_model(), p.Dir());
+    if (!m.ok()) {
+      return Invalid(field("failure_model"),
+                     absl::StrCat(who, ": field failure_model: ", m.status().message()));
+    }
+    out->model = *std::move(m);
+    out->name = pc.failure_model();
+    out->restart_seconds = std::llround(out->model->restart_overhead_minutes() * 60);
+  }
+  if (pc.spare_nodes() > 0 && !out->model) {
+    return Invalid(field("spare_nodes"),
+                   who + ": field spare_nodes: hot spares stand by for failures, and the plan "
+                         "models none; set failure_model or failures, or leave spare_nodes out");
+  }
+  if (pc.has_restart_minutes()) {
+    if (!(pc.restart_minutes() >= 0) || pc.restart_minutes() * 60 > kMaxRunSeconds) {
+      return Invalid(field("restart_minutes"),
+                     who + ": field restart_minutes must not be negative");
+    }
+    out->restart_seconds = std::llround(pc.restart_minutes() * 60);
+  }
+  return absl::OkStatus();
+}
+
+// A mixed cluster's pools (Cluster.pools): each a known GPU model, nodes,
+// pods, failures, spares and dates; the cluster's own fields unset.
+absl::Status LoadPools(const ParsedPlan& p, Workload* w) {
+  const v1::Cluster& pc = p.plan.cluster();
+  for (const char* field : {"gpu", "nodes", "pod_nodes", "failure_model", "failures",
+                            "spare_nodes", "restart_minutes"}) {
+    const pb::FieldDescriptor* f = v1::Cluster::descriptor()->FindFieldByName(field);
+    if (pc.GetReflection()->HasField(pc, f)) {
+      return Invalid(p.ClusterField(field),
+                     absl::StrCat("cluster: field ", field,
+                                  ": a cluster of pools sets it in each pool, not here"));
+    }
+  }
+  const pb::FieldDescriptor* pools_field = v1::Cluster::descriptor()->FindFieldByName("pools");
+  int64_t gpus = 0;
+  std::set<std::string> names;
+  for (int i = 0; i < pc.pools_size(); ++i) {
+    const v1::Pool& pool = pc.pools(i);
+    const auto* tree =
+        p.cluster_tree == nullptr ? nullptr : p.cluster_tree->GetTreeForNested(pools_field, i);
+    const std::string at = p.loc.At(p.cluster_tree, pc, "pools", i, p.cluster_at);
+    auto field = [&](absl::string_view name) { return p.loc.At(tree, pool, name, -1, at); };
+    const std::string index = absl::StrCat("cluster.pools[", i, "]");
+    auto model = w->catalog.find(pool.gpu());
+    if (model == w->catalog.end()) {
+      return Invalid(field("gpu"),
+                     absl::StrCat(index, ": field gpu: ", UnknownModel(w->catalog, pool.gpu())));
+    }
+    ClusterPool cp;
+    cp.name = pool.name().empty() ? pool.gpu() : pool.name();
+    if (absl::Status s = CheckName(cp.name, "name"); !s.ok()) {
+      return Invalid(field("name"), absl::StrCat(index, ": ", s.message()));
+    }
+    if (!names.insert(cp.name).second) {
+      return Invalid(field(pool.name().empty() ? "gpu" : "name"),
+                     absl::StrCat(index, ": another pool is named \"", cp.name,
+                                  "\" (pools of one model need names of their own)"));
+    }
+    const std::string who = absl::StrCat("pool \"", cp.name, "\"");
+    if (pool.nodes() <= 0 || pool.nodes() > kMaxNodes) {
+      return Invalid(field("nodes"), absl::StrCat(who, ": field nodes must be in [1, ", kMaxNodes,
+                                                  "], got ", pool.nodes()));
+    }
+    if (pool.pod_nodes() < 0) {
+      return Invalid(field("pod_nodes"),
+                     absl::StrCat(who, ": field pod_nodes must not be negative, got ",
+                                  pool.pod_nodes()));
+    }
+    if (pool.spare_nodes() < 0 || pool.spare_nodes() > kMaxNodes) {
+      return Invalid(field("spare_nodes"),
+                     absl::StrCat(who, ": field spare_nodes must be in [0, ", kMaxNodes, "], got ",
+                                  pool.spare_nodes()));
+    }
+    FailureFields f;
+    if (auto s = LoadFailureFields(p, pool, tree, at, who, &f); !s.ok()) return s;
+    cp.gpu = model->second;
+    cp.nodes = pool.nodes() + pool.spare_nodes();
+    cp.pod_nodes = pool.pod_nodes();
+    cp.spare_nodes = pool.spare_nodes();
+    cp.failure_model = std::move(f.model);
+    cp.failure_model_name = std::move(f.name);
+    cp.restart_seconds = f.restart_seconds;
+    for (const auto& [name, text, out] :
+         {std::tuple<const char*, const std::string&, std::optional<int64_t>*>{
+              "available_from", pool.available_from(), &cp.available_from_utc},
+          {"retired_at", pool.retired_at(), &cp.retired_at_utc}}) {
+      if (text.empty()) continue;
+      absl::StatusOr<int64_t> t = base::ParseUtc(text);
+      if (!t.ok()) {
+        return Invalid(field(name), absl::StrCat(who, ": field ", name, ": ", t.status().message()));
+      }
+      *out = *t;
+    }
+    if (cp.available_from_utc && cp.retired_at_utc &&
+        *cp.retired_at_utc <= *cp.available_from_utc) {
+      return Invalid(field("retired_at"),
+                     absl::StrCat(who, ": field retired_at must be after available_from"));
+    }
+    gpus += static_cast<int64_t>(cp.nodes) * cp.gpu.gpus_per_node();
+    if (gpus > kMaxClusterGpus) {
+      return Invalid(field("nodes"), absl::StrCat("cluster: its pools have more than ",
+                                                  kMaxClusterGpus, " GPUs"));
+    }
+    w->nodes += cp.nodes;
+    w->pools.push_back(std::move(cp));
+  }
+  w->gpu = w->pools.front().gpu;
+  return absl::OkStatus();
+}
+
 // The GPU model, nodes and pods: the defaults' cluster, overridden field by
 // field, with the GPU from the built-in catalog or the plan's own models.
 absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload* w) {
@@ -445,8 +604,12 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
       return s;
     catalog[m.name()] = m;
   }
-  v1::Cluster cluster = defaults.cluster();
   const v1::Cluster& pc = p.plan.cluster();
+  if (pc.pools_size() > 0) {
+    w->catalog = catalog;
+    return LoadPools(p, w);
+  }
+  v1::Cluster cluster = defaults.cluster();
   if (!pc.gpu().empty()) cluster.set_gpu(pc.gpu());
   if (pc.has_nodes()) cluster.set_nodes(pc.nodes());
   if (pc.has_pod_nodes()) cluster.set_pod_nodes(pc.pod_nodes());
@@ -482,52 +645,18 @@ absl::Status LoadCluster(const ParsedPlan& p, const Defaults& defaults, Workload
   return absl::OkStatus();
 }
 
-// The failure model (in the plan, or shipped or a file by name), hot spares,
-// restart time and the interruption window.
+// The cluster's failure fields and the interruption window.
 absl::Status LoadFailures(const ParsedPlan& p, Workload* w) {
-  const v1::Cluster& pc = p.plan.cluster();
-  if (pc.has_failures()) {
-    const std::string at = p.ClusterField("failures");
-    if (!pc.failure_model().empty()) {
-      return Invalid(at, "cluster: give failure_model or failures, not both");
-    }
-    const auto* ft = p.cluster_tree == nullptr
-                         ? nullptr
-                         : p.cluster_tree->GetTreeForNested(
-                               v1::Cluster::descriptor()->FindFieldByName("failures"), -1);
-    if (auto s = CheckFailureModel(pc.failures(), ft, p.loc, at, "cluster.failures."); !s.ok()) {
+  if (p.plan.cluster().pools_size() == 0) {
+    FailureFields f;
+    if (auto s = LoadFailureFields(p, p.plan.cluster(), p.cluster_tree, p.cluster_at, "cluster",
+                                   &f);
+        !s.ok()) {
       return s;
     }
-    w->failure_model = pc.failures();
-    w->failure_model_name = "(in the plan)";
-    w->restart_seconds = std::llround(pc.failures().restart_overhead_minutes() * 60);
-  }
-  if (!pc.failure_model().empty()) {
-    if (!p.allow_file_references && IsFileReference(pc.failure_model())) {
-      return Invalid(p.ClusterField("failure_model"),
-                     "cluster: field failure_model: a plan sent inline may name a shipped "
-                     "failure model only, not a file");
-    }
-    absl::StatusOr<v1::FailureModelSpec> m = ResolveFailureModel(pc.failure_model(), p.Dir());
-    if (!m.ok()) {
-      return Invalid(p.ClusterField("failure_model"),
-                     absl::StrCat("cluster: field failure_model: ", m.status().message()));
-    }
-    w->failure_model = *std::move(m);
-    w->failure_model_name = pc.failure_model();
-    w->restart_seconds = std::llround(w->failure_model->restart_overhead_minutes() * 60);
-  }
-  if (pc.spare_nodes() > 0 && !w->failure_model) {
-    return Invalid(p.ClusterField("spare_nodes"),
-                   "cluster: field spare_nodes: hot spares stand by for failures, and the plan "
-                   "models none; set failure_model or failures, or leave spare_nodes out");
-  }
-  if (pc.has_restart_minutes()) {
-    if (!(pc.restart_minutes() >= 0) || pc.restart_minutes() * 60 > kMaxRunSeconds) {
-      return Invalid(p.ClusterField("restart_minutes"),
-                     "cluster: field restart_minutes must not be negative");
-    }
-    w->restart_seconds = std::llround(pc.restart_minutes() * 60);
+    w->failure_model = std::move(f.model);
+    w->failure_model_name = std::move(f.name);
+    w->restart_seconds = f.restart_seconds;
   }
   const double window = p.plan.interruption_window_days();
   if (!(window >= 0) || !std::isfinite(window)) {
@@ -547,12 +676,14 @@ absl::Status CheckJobShape(const Job& job, const Workload& w, const std::string&
     return Invalid(where("gpus"),
                    absl::StrCat(who, ": field gpus must be positive, got ", job.gpus()));
   }
-  if (job.gpus() > w.total_gpus()) {
+  if (!w.pools.empty()) {
+    // Sizes are checked against each pool the job may use (LoadJob).
+  } else if (job.gpus() > w.total_gpus()) {
     return Invalid(where("gpus"),
                    absl::StrCat(who, ": field gpus: ", job.gpus(),
                                 " GPUs is bigger than the cluster (", w.total_gpus(), " GPUs)"));
   }
-  if (job.gpus() > per_node && job.gpus() % per_node != 0) {
+  if (w.pools.empty() && job.gpus() > per_node && job.gpus() % per_node != 0) {
     return Invalid(where("gpus"),
                    absl::StrCat(who, ": field gpus: ", job.gpus(),
                                 " GPUs is not a whole number of ", per_node, "-GPU nodes"));
@@ -644,6 +775,86 @@ absl::Status CheckThroughputFactors(const ParsedPlan& p, const Workload& w) {
   return absl::OkStatus();
 }
 
+// On a mixed cluster, the pools a job may use (its `models`, else every
+// pool it fits, in the cluster's order) and its run time on each.
+template <typename Where, typename RunOn>
+absl::StatusOr<std::vector<PlanJob::PoolRun>> LoadPoolRuns(const Job& job, const Workload& w,
+                                                           const std::string& who, Where where,
+                                                           RunOn run_on) {
+  auto fits = [&](const ClusterPool& pool) {
+    const int per_node = pool.gpu.gpus_per_node();
+    const int in_service = (pool.nodes - pool.spare_nodes) * per_node;
+    return job.gpus() <= in_service && (job.gpus() <= per_node || job.gpus() % per_node == 0);
+  };
+  auto memory_fits = [&](const ClusterPool& pool) {
+    return !job.has_memory_gb_per_gpu() || pool.gpu.hbm_gb() <= 0 ||
+           job.memory_gb_per_gpu() <= pool.gpu.hbm_gb();
+  };
+  std::vector<int> chosen;
+  auto choose = [&](int i) {
+    if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) chosen.push_back(i);
+  };
+  const int count = static_cast<int>(w.pools.size());
+  for (int k = 0; k < job.models_size(); ++k) {
+    const std::string& m = job.models(k);
+    const size_t before = chosen.size();
+    bool named = false;
+    for (int i = 0; i < count; ++i) {
+      if (w.pools[i].name == m) named = true, choose(i);
+    }
+    for (int i = 0; i < count && !named; ++i) {
+      if (w.pools[i].gpu.name() == m) named = true, choose(i);
+    }
+    if (!named) {
+      std::vector<std::string> pools;
+      for (const ClusterPool& p : w.pools) {
+        pools.push_back(absl::StrCat(p.name, " (", p.gpu.name(), ")"));
+      }
+      return Invalid(where("models", k),
+                     absl::StrCat(who, ": field models: no pool or GPU model \"", m,
+                                  "\" in the cluster (its pools: ", absl::StrJoin(pools, ", "),
+                                  ")"));
+    }
+    for (size_t c = before; c < chosen.size(); ++c) {
+      const ClusterPool& pool = w.pools[chosen[c]];
+      if (!fits(pool)) {
+        const int per_node = pool.gpu.gpus_per_node();
+        return Invalid(where("gpus"),
+                       absl::StrCat(who, ": field gpus: ", job.gpus(), " GPUs do not fit pool \"",
+                                    pool.name, "\" (", (pool.nodes - pool.spare_nodes) * per_node,
+                                    " GPUs in service, of ", per_node,
+                                    "-GPU nodes: part of one node or whole nodes)"));
+      }
+    }
+  }
+  if (job.models_size() == 0) {
+    for (int i = 0; i < count; ++i) {
+      if (fits(w.pools[i]) && memory_fits(w.pools[i])) chosen.push_back(i);
+    }
+    if (chosen.empty()) {
+      std::vector<std::string> sizes;
+      for (const ClusterPool& p : w.pools) {
+        sizes.push_back(absl::StrCat(p.name, ": ", (p.nodes - p.spare_nodes) * p.gpu.gpus_per_node(),
+                                     " GPUs of ", p.gpu.gpus_per_node(), " per node",
+                                     p.gpu.hbm_gb() > 0 ? absl::StrCat(", ", p.gpu.hbm_gb(), " GB")
+                                                        : ""));
+      }
+      return Invalid(where("gpus"), absl::StrCat(who, ": field gpus: ", job.gpus(),
+                                                 " GPUs fit no pool of the cluster (",
+                                                 absl::StrJoin(sizes, "; "), ")"));
+    }
+  }
+  std::vector<PlanJob::PoolRun> runs;
+  for (int i : chosen) {
+    const ClusterPool& pool = w.pools[i];
+    absl::StatusOr<std::pair<int64_t, int64_t>> r =
+        run_on(pool.gpu, absl::StrCat("pool \"", pool.name, "\"'s"));
+    if (!r.ok()) return r.status();
+    runs.push_back({i, r->first, r->second});
+  }
+  return runs;
+}
+
 // Job i of the plan, checked; its id recorded in `index_of`.
 absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                                 const PlanJob& plan_checkpoint,
@@ -667,39 +878,66 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
     return Invalid(where("id"), who + ": field id repeats an earlier job's id");
   }
   if (absl::Status st = CheckJobShape(job, w, who, where); !st.ok()) return st;
-  if (job.has_memory_gb_per_gpu()) {
-    const double need = job.memory_gb_per_gpu();
-    if (absl::Status st = CheckPositive(need, "memory_gb_per_gpu", who, where("memory_gb_per_gpu"));
-        !st.ok()) {
-      return st;
+  // The job's work as run time (and requested time) on a model, with its
+  // memory checked against the model's; `on` names where ("the cluster's").
+  auto run_on = [&](const v1::GpuModel& gpu,
+                    const std::string& on) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
+    if (job.has_memory_gb_per_gpu()) {
+      const double need = job.memory_gb_per_gpu();
+      if (absl::Status st =
+              CheckPositive(need, "memory_gb_per_gpu", who, where("memory_gb_per_gpu"));
+          !st.ok()) {
+        return st;
+      }
+      if (gpu.hbm_gb() > 0 && need > gpu.hbm_gb()) {
+        return Invalid(where("memory_gb_per_gpu"),
+                       absl::StrCat(who, ": needs ", need, " GB per GPU, more than the ",
+                                    gpu.hbm_gb(), " GB of ", on, " ", gpu.name()));
+      }
     }
-    if (w.gpu.hbm_gb() > 0 && need > w.gpu.hbm_gb()) {
-      return Invalid(where("memory_gb_per_gpu"),
-                     absl::StrCat(who, ": needs ", need, " GB per GPU, more than the ",
-                                  w.gpu.hbm_gb(), " GB of the cluster's ", w.gpu.name()));
+    absl::StatusOr<double> factor = ThroughputFactorFor(p, job, gpu, w, who, where);
+    if (!factor.ok()) return factor.status();
+    absl::StatusOr<int64_t> run = RunSeconds(job, gpu, who, where, *factor);
+    if (!run.ok()) return run.status();
+    int64_t requested = 0;
+    if (job.has_requested_hours()) {
+      if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
+        return Invalid(where("requested_hours"),
+                       absl::StrCat(who,
+                                    ": field requested_hours must be positive and under "
+                                    "100 years, got ",
+                                    job.requested_hours()));
+      }
+      // Measured on another model, like the work: the estimate for this one.
+      const double seconds = job.requested_hours() * 3600.0 / *factor;
+      if (seconds > kMaxRunSeconds) {
+        return Invalid(where("requested_hours"),
+                       absl::StrCat(who, ": field requested_hours is more than 100 years on ",
+                                    gpu.name()));
+      }
+      requested = std::llround(seconds);
     }
-  }
-  absl::StatusOr<double> factor = ThroughputFactorFor(p, job, w.gpu, w, who, where);
-  if (!factor.ok()) return factor.status();
-  absl::StatusOr<int64_t> run = RunSeconds(job, w.gpu, who, where, *factor);
-  if (!run.ok()) return run.status();
-  int64_t requested = 0;
-  if (job.has_requested_hours()) {
-    if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
-      return Invalid(where("requested_hours"),
-                     absl::StrCat(who,
-                                  ": field requested_hours must be positive and under "
-                                  "100 years, got ",
-                                  job.requested_hours()));
+    return std::pair(*run, requested);
+  };
+  std::vector<PlanJob::PoolRun> pool_runs;
+  int64_t run = 0, requested = 0;
+  if (w.pools.empty()) {
+    for (int k = 0; k < job.models_size(); ++k) {
+      if (job.models(k) != w.gpu.name()) {
+        return Invalid(where("models", k),
+                       absl::StrCat(who, ": field models: the cluster is one pool of ",
+                                    w.gpu.name(), ", not \"", job.models(k), "\""));
+      }
     }
-    // Measured on another model, like the work: the estimate for this one.
-    const double seconds = job.requested_hours() * 3600.0 / *factor;
-    if (seconds > kMaxRunSeconds) {
-      return Invalid(where("requested_hours"),
-                     absl::StrCat(who, ": field requested_hours is more than 100 years on ",
-                                  w.gpu.name()));
-    }
-    requested = std::llround(seconds);
+    absl::StatusOr<std::pair<int64_t, int64_t>> r = run_on(w.gpu, "the cluster's");
+    if (!r.ok()) return r.status();
+    std::tie(run, requested) = *r;
+  } else {
+    absl::StatusOr<std::vector<PlanJob::PoolRun>> runs = LoadPoolRuns(job, w, who, where, run_on);
+    if (!runs.ok()) return runs.status();
+    pool_runs = *std::move(runs);
+    run = pool_runs.front().run_seconds;
+    requested = pool_runs.front().requested_seconds;
   }
   PlanJob pj;
   pj.id = job.id();
@@ -708,8 +946,9 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
   pj.gpus = job.gpus();
   pj.priority = job.priority();
   pj.submit_seconds = job.submit_seconds();
-  pj.run_seconds = *run;
+  pj.run_seconds = run;
   pj.requested_seconds = requested;
+  pj.pool_runs = std::move(pool_runs);
   if (job.has_checkpoint()) {
     if (auto s = ParseCheckpoint(job.checkpoint(), who, where("checkpoint"), &pj); !s.ok())
       return s;
@@ -721,7 +960,36 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                                     : plan.has_checkpoint()
                                         ? p.loc.At(&p.tree, plan, "checkpoint", -1, job_at)
                                         : job_at;
-  if (auto s = CheckCheckpointsAgainstFailures(w, pj, who, checkpoint_at); !s.ok()) return s;
+  if (w.pools.empty()) {
+    if (auto s = CheckCheckpointsAgainstFailures(w.failure_model, w.gpu.gpus_per_node(), pj, who,
+                                                 checkpoint_at);
+        !s.ok()) {
+      return s;
+    }
+    return pj;
+  }
+  // On each of its pools with failures, at its run time there; "auto"
+  // needs one of them to have a failure model.
+  bool modelled = false;
+  for (const PlanJob::PoolRun& r : pj.pool_runs) {
+    const ClusterPool& pool = w.pools[r.pool];
+    if (!pool.failure_model) continue;
+    modelled = true;
+    PlanJob on = pj;
+    on.pool_runs.clear();
+    on.run_seconds = r.run_seconds;
+    if (auto s = CheckCheckpointsAgainstFailures(pool.failure_model, pool.gpu.gpus_per_node(), on,
+                                                 absl::StrCat(who, " on pool \"", pool.name, "\""),
+                                                 checkpoint_at);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!modelled && pj.checkpoint_seconds == kAutoCheckpoint) {
+    return Invalid(checkpoint_at, who +
+                                      ": field checkpoint.interval \"auto\" needs a failure "
+                                      "model on one of its pools (failure_model or failures)");
+  }
   return pj;
 }
 

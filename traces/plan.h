@@ -32,6 +32,16 @@ struct PlanJob {
   int64_t checkpoint_seconds = 0;
   int64_t checkpoint_write_seconds = 0;  // each write stalls the job's GPUs
   std::string status;                    // job traces: completed, cancelled or failed
+  // A mixed cluster: the pools the job may use, in its order of preference,
+  // with its work converted to run time (and requested time, 0 if none)
+  // there. run_seconds and requested_seconds are the first's. Empty on a
+  // cluster of one pool.
+  struct PoolRun {
+    int pool = 0;  // index into Workload::pools
+    int64_t run_seconds = 0;
+    int64_t requested_seconds = 0;
+  };
+  std::vector<PoolRun> pool_runs;
 };
 constexpr int64_t kAutoCheckpoint = -1;
 
@@ -48,11 +58,32 @@ inline constexpr int kMaxNodes = 1'000'000;
 inline constexpr int kMaxGpusPerNode = 1024;
 inline constexpr int64_t kMaxClusterGpus = 10'000'000;
 
+// One pool of a mixed cluster (Cluster.pools).
+struct ClusterPool {
+  std::string name;
+  gpuledger::v1::GpuModel gpu;
+  int nodes = 0;  // every node, hot spares included
+  int pod_nodes = 0;
+  int spare_nodes = 0;
+  std::optional<gpuledger::v1::FailureModelSpec> failure_model;
+  std::string failure_model_name;
+  int64_t restart_seconds = 0;
+  // UTC instants (seconds since 1970); unset: from the start, and never.
+  std::optional<int64_t> available_from_utc;
+  std::optional<int64_t> retired_at_utc;
+  int total_gpus() const { return nodes * gpu.gpus_per_node(); }
+};
+
 struct Workload {
   std::string name;    // plan name (file stem when the plan has none)
   std::string source;  // file path, or the name given with the text
   std::string sha256;  // hex SHA-256 of the plan's bytes (with a background trace: of both digests)
+  // The cluster's GPU model (a mixed cluster's: its first pool's).
   gpuledger::v1::GpuModel gpu;
+  // A mixed cluster's pools; empty for a cluster of one pool, which the
+  // fields here describe. With pools, `nodes` is every pool's, and the
+  // failure fields are unset (each pool has its own).
+  std::vector<ClusterPool> pools;
   // Every model the plan may name: the built-in catalog and the plan's own.
   std::map<std::string, gpuledger::v1::GpuModel> catalog;
   int nodes = 0;        // every node, hot spares included
@@ -74,7 +105,12 @@ struct Workload {
   // Job traces: jobs kept, by how they ended.
   std::map<std::string, int64_t> jobs_by_status;
 
-  int total_gpus() const { return nodes * gpu.gpus_per_node(); }
+  int total_gpus() const {
+    if (pools.empty()) return nodes * gpu.gpus_per_node();
+    int gpus = 0;
+    for (const ClusterPool& p : pools) gpus += p.total_gpus();
+    return gpus;
+  }
 };
 
 // The built-in catalog and defaults (traces/defaults.textproto, compiled in).

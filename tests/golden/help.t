@@ -18,7 +18,7 @@ $ gpuledger --help
 >   query                       Ask a running gpuledger server
 >
 $ gpuledger --version
-> gpuledger 0.2.0 (ledger schema 12)
+> gpuledger 0.2.0 (ledger schema 13)
 $ gpuledger replay --help
 > Replay a plan (.textproto) into a SQLite ledger and print a summary
 > Usage: gpuledger replay [OPTIONS] plan

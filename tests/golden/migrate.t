@@ -3,12 +3,12 @@
 # it reads. More bad values that reach their own parsers.
 $ cp tests/data/ledger_v1.sqlite "$TMP/old.sqlite"
 $ gpuledger report --ledger "$TMP/old.sqlite"
-2> gpuledger: $TMP/old.sqlite: ledger schema version 1 is older than this gpuledger's (12); reading never changes a ledger: upgrade it first with gpuledger ledger migrate $TMP/old.sqlite
+2> gpuledger: $TMP/old.sqlite: ledger schema version 1 is older than this gpuledger's (13); reading never changes a ledger: upgrade it first with gpuledger ledger migrate $TMP/old.sqlite
 ? 2
 $ gpuledger ledger migrate "$TMP/old.sqlite"
-> $TMP/old.sqlite: migrated from schema version 1 to 12
+> $TMP/old.sqlite: migrated from schema version 1 to 13
 $ gpuledger ledger migrate "$TMP/old.sqlite"
-> $TMP/old.sqlite: schema version 12 is current
+> $TMP/old.sqlite: schema version 13 is current
 $ gpuledger report --ledger "$TMP/old.sqlite" --by phase
 > run 1  small  (complete, fcfs, seed 0)
 > cluster: 2 nodes x 8 H800 = 16 GPUs; simulated window 0.21 days (18,000 s)

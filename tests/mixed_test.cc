@@ -1,0 +1,195 @@
+// Mixed clusters from a plan to the ledger: pools of GPU models, jobs that
+// name the models they may use, work converted per model, capacity that
+// arrives on a date, and every entry marked with its pool.
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "ledger/store.h"
+#include "replay/replay.h"
+#include "traces/plan.h"
+
+namespace gpuledger::replay {
+namespace {
+
+class MixedTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gpuledger_mixed_" + std::to_string(::getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Replays `plan` into a fresh ledger; the run's record and entries.
+  void Replay(const std::string& plan) {
+    absl::StatusOr<traces::Workload> w = traces::LoadPlanText(plan, "mixed.textproto");
+    ASSERT_TRUE(w.ok()) << w.status();
+    workload_ = *w;
+    auto ledger = ledger::Ledger::Open((dir_ / "l.sqlite").string());
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    absl::StatusOr<ReplayResult> r = ReplayWorkload(*std::move(w), **ledger, 0, {}, "", {});
+    ASSERT_TRUE(r.ok()) << r.status();
+    absl::StatusOr<ledger::RunRecord> run = (*ledger)->GetRun(r->run_id);
+    ASSERT_TRUE(run.ok());
+    run_ = *run;
+    absl::StatusOr<std::vector<ledger::UsageRecord>> usage = (*ledger)->ListUsage(r->run_id);
+    ASSERT_TRUE(usage.ok());
+    usage_ = *usage;
+    // Every pool's busy, idle and down GPU-seconds fill its GPUs over the
+    // part of the window it serves, and the digest matches.
+    absl::StatusOr<ledger::Verification> v = (*ledger)->Verify();
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_TRUE(v->sound()) << (v->problems.empty() ? "" : v->problems.front());
+    EXPECT_EQ(v->digests, 1);
+  }
+  absl::Status ReplayError(const std::string& plan) {
+    absl::StatusOr<traces::Workload> w = traces::LoadPlanText(plan, "mixed.textproto");
+    if (!w.ok()) return w.status();
+    auto ledger = ledger::Ledger::Open((dir_ / "l.sqlite").string());
+    if (!ledger.ok()) return ledger.status();
+    return ReplayWorkload(*std::move(w), **ledger, 0, {}, "", {}).status();
+  }
+  // The productive entry of job `id`: its pool, start and end.
+  const ledger::UsageRecord& Work(const std::string& id) const {
+    for (const ledger::UsageRecord& u : usage_) {
+      if (u.job_id == id && u.category == "productive") return u;
+    }
+    ADD_FAILURE() << "no work of " << id;
+    return usage_.front();
+  }
+  double Peak(const std::string& model, bool fp8) const {
+    const auto& m = workload_.catalog.at(model);
+    return fp8 ? m.peak_fp8_tflops() : m.peak_bf16_tflops();
+  }
+
+  std::filesystem::path dir_;
+  traces::Workload workload_;
+  ledger::RunRecord run_;
+  std::vector<ledger::UsageRecord> usage_;
+};
+
+constexpr char kTwoPools[] = R"(
+start_date: "2025-01-01"
+cluster {
+  pools { gpu: "H800" nodes: 1 }
+  pools { gpu: "B200" nodes: 1 }
+}
+)";
+
+TEST_F(MixedTest, TheSameFlopsBudgetRunsForTheRatioOfPeaks) {
+  // 8 GPUs at 50% MFU of dense FP8: 8 x 1979 x 1e12 x 0.5 FLOP/s on H800,
+  // 8 x 4500 x 1e12 x 0.5 on B200; the budget is 7.9e21 FLOPs.
+  Replay(std::string(kTwoPools) + R"(
+jobs { id: "on-h800" phase: PRETRAIN gpus: 8 models: "H800"
+       flops { tokens: 1e10 flops_per_token: 7.9e11 mfu: 0.5 precision: FP8 } }
+jobs { id: "on-b200" phase: PRETRAIN gpus: 8 models: "B200"
+       flops { tokens: 1e10 flops_per_token: 7.9e11 mfu: 0.5 precision: FP8 } }
+)");
+  const double flops = 1e10 * 7.9e11;
+  const ledger::UsageRecord& h = Work("on-h800");
+  const ledger::UsageRecord& b = Work("on-b200");
+  EXPECT_EQ(h.gpu_pool, 0);
+  EXPECT_EQ(b.gpu_pool, 1);
+  EXPECT_EQ(h.end - h.start, std::ceil(flops / (8 * Peak("H800", true) * 1e12 * 0.5)));
+  EXPECT_EQ(b.end - b.start, std::ceil(flops / (8 * Peak("B200", true) * 1e12 * 0.5)));
+  // By hand: 7.9e21 / 7.916e15 = 997,979 s; 7.9e21 / 1.8e16 = 438,889 s.
+  EXPECT_EQ(h.end - h.start, 997979);
+  EXPECT_EQ(b.end - b.start, 438889);
+  ASSERT_EQ(run_.pools.size(), 2u);
+  EXPECT_EQ(run_.pools[1].gpu_model, "B200");
+  EXPECT_EQ(run_.pools[1].gpu_tdp_watts, 1000);
+  EXPECT_EQ(run_.gpu_model, "H800+B200");
+}
+
+TEST_F(MixedTest, MfuByModelAndMeasuredWorkScalePerPool) {
+  // "a" at 40% MFU on B200 (its own figure) and 50% elsewhere; "b"
+  // measured as 800 GPU-hours on H800 in BF16 runs 989 / 2250 as long on
+  // B200: ceil(800 x 3600 / 8 / (2250 / 989)) = 158,240 s.
+  Replay(std::string(kTwoPools) + R"(
+jobs { id: "a" phase: PRETRAIN gpus: 8 models: "B200"
+       flops { tokens: 1e10 flops_per_token: 7.2e11 mfu: 0.5 precision: FP8
+               mfu_by_model { key: "B200" value: 0.4 } } }
+jobs { id: "b" phase: SFT gpus: 8 models: "B200" gpu_hours: 800 measured_on: "H800" }
+)");
+  EXPECT_EQ(Work("a").end - Work("a").start,
+            std::ceil(1e10 * 7.2e11 / (8 * Peak("B200", true) * 1e12 * 0.4)));
+  const double factor = Peak("B200", false) / Peak("H800", false);
+  EXPECT_EQ(Work("b").end - Work("b").start, std::ceil(800 * 3600.0 / 8 / factor));
+  EXPECT_EQ(Work("b").end - Work("b").start, 158240);
+}
+
+TEST_F(MixedTest, PreferredPoolWhenFreeOtherwiseTheNextAndNotBeforeAPoolArrives) {
+  // B200 arrives on 2025-01-03 (172,800 s in). "first" may use only B200:
+  // it starts then. "second" prefers B200 and may use H800: B200 is taken,
+  // so it runs on H800 once "first" no longer blocks the queue (FCFS).
+  Replay(R"(
+start_date: "2025-01-01"
+cluster {
+  pools { gpu: "H800" nodes: 1 }
+  pools { gpu: "B200" nodes: 1 available_from: "2025-01-03" }
+}
+jobs { id: "first" phase: SFT gpus: 8 models: "B200" wall_clock_hours: 10 }
+jobs { id: "second" phase: SFT gpus: 8 models: "B200" models: "H800" wall_clock_hours: 10 }
+)");
+  EXPECT_EQ(Work("first").gpu_pool, 1);
+  EXPECT_EQ(Work("first").start, 172800);
+  EXPECT_EQ(Work("second").gpu_pool, 0);
+  EXPECT_EQ(Work("second").start, 172800);
+  for (const ledger::UsageRecord& u : usage_) {
+    if (u.gpu_pool == 1) {
+      EXPECT_GE(u.start, 172800) << u.category;
+    }
+  }
+  EXPECT_EQ(run_.pools[1].available_from, 172800);
+}
+
+TEST_F(MixedTest, BadPlansNameTheFieldAndRunNothing) {
+  auto error = [&](const std::string& plan) {
+    absl::StatusOr<traces::Workload> w = traces::LoadPlanText(plan, "mixed.textproto");
+    return w.ok() ? std::string("ok") : std::string(w.status().message());
+  };
+  EXPECT_EQ(error(std::string(kTwoPools) +
+                  R"(jobs { id: "j" phase: SFT gpus: 8 models: "A100" gpu_hours: 1 })"),
+            "mixed.textproto:7:35: job \"j\": field models: no pool or GPU model \"A100\" in the "
+            "cluster (its pools: H800 (H800), B200 (B200))");
+  EXPECT_EQ(error(R"(cluster { gpu: "H800" pools { gpu: "B200" nodes: 1 } }
+jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
+            "mixed.textproto:1:11: cluster: field gpu: a cluster of pools sets it in each pool, "
+            "not here");
+  EXPECT_EQ(error(R"(cluster { pools { gpu: "H800" nodes: 1 } pools { gpu: "H800" nodes: 2 } }
+jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
+            "mixed.textproto:1:50: cluster.pools[1]: another pool is named \"H800\" (pools of "
+            "one model need names of their own)");
+  EXPECT_EQ(error(std::string(kTwoPools) +
+                  R"(jobs { id: "j" phase: SFT gpus: 16 models: "B200" gpu_hours: 1 })"),
+            "mixed.textproto:7:27: job \"j\": field gpus: 16 GPUs do not fit pool \"B200\" (8 "
+            "GPUs in service, of 8-GPU nodes: part of one node or whole nodes)");
+  EXPECT_EQ(error(std::string(kTwoPools) +
+                  R"(jobs { id: "j" phase: SFT gpus: 8 models: "H800" memory_gb_per_gpu: 100 gpu_hours: 1 })"),
+            "mixed.textproto:7:50: job \"j\": needs 100 GB per GPU, more than the 80 GB of pool "
+            "\"H800\"'s H800");
+  // FP8 work on a part without FP8 (the plan's H800 has none).
+  EXPECT_EQ(error(std::string(kTwoPools) +
+                  R"(jobs { id: "j" phase: SFT gpus: 8 models: "H800" measured_on: "B200" precision: FP8 gpu_hours: 1 }
+gpu_models { name: "H800" peak_bf16_tflops: 989 tdp_watts: 700 gpus_per_node: 8 })"),
+            "mixed.textproto:7:70: job \"j\": FP8 work measured on B200 cannot run on H800: H800 "
+            "has no peak_fp8_tflops (give the plan a throughput_factors entry for the two)");
+  // A date with no calendar is refused by the replay, which writes nothing.
+  const absl::Status s = ReplayError(R"(
+cluster { pools { gpu: "H800" nodes: 1 } pools { gpu: "B200" nodes: 1 retired_at: "2025-02-01" } }
+jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })");
+  EXPECT_EQ(s.message(),
+            "mixed.textproto: pool \"B200\": retired_at is a date, and the replay has no "
+            "calendar: give the plan a start_date, or --start-date");
+  auto ledger = ledger::Ledger::Open((dir_ / "l.sqlite").string());
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_TRUE((*ledger)->ListRuns()->empty());
+}
+
+}  // namespace
+}  // namespace gpuledger::replay
