@@ -407,19 +407,20 @@ std::vector<Ledger::GroupSum> FoldDays(const RunCalendar& calendar, GroupBy by,
 }  // namespace
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumPeriods(
-    int64_t run, GroupBy key, bool from_entries, const std::vector<int64_t>* cuts) {
+    int64_t run, GroupBy key, bool from_entries, int gpu_pool, const std::vector<int64_t>* cuts) {
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
   const RunCalendar calendar = CalendarOf(*r);
   if (absl::Status s = calendar.CanGroup(key, run); !s.ok()) return s;
   absl::StatusOr<std::vector<GroupSum>> days =
-      from_entries ? SumEntriesByGroup(run, GroupBy::kDay, cuts) : SumByGroup(run, GroupBy::kDay);
+      from_entries ? SumEntriesByGroup(run, GroupBy::kDay, cuts, gpu_pool)
+                   : SumByGroup(run, GroupBy::kDay);
   if (!days.ok()) return days.status();
   return FoldDays(calendar, key, *days);
 }
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, GroupBy key) {
-  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, false);
+  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, false, -1);
   // A complete run's totals, where its writer stored them for this grouping.
   Stmt has(*stmts_,
            "SELECT 1 FROM runs WHERE run_id = ?1 AND status = 'complete' AND "
@@ -438,10 +439,48 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumByGroup(int64_t run, Gr
 }
 
 absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(
-    int64_t run, GroupBy key, const std::vector<int64_t>* cuts) {
-  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, true, cuts);
+    int64_t run, GroupBy key, const std::vector<int64_t>* cuts, int gpu_pool) {
+  if (IsPeriod(key) && key != GroupBy::kDay) return SumPeriods(run, key, true, gpu_pool, cuts);
   absl::StatusOr<RunRecord> r = GetRun(run);
   if (!r.ok()) return r.status();
+  if (key == GroupBy::kModel) {
+    // One group per GPU model, in the order of the cluster's pools (a
+    // cluster of one pool: its model, all of it).
+    std::vector<std::string> model_of;
+    for (const RunPool& p : r->pools) model_of.push_back(p.gpu_model);
+    if (model_of.empty()) model_of.push_back(r->gpu_model);
+    std::vector<GroupSum> out;
+    std::vector<int> group_of(model_of.size(), -1);
+    for (size_t p = 0; p < model_of.size(); ++p) {
+      for (size_t q = 0; q < p && group_of[p] < 0; ++q) {
+        if (model_of[q] == model_of[p]) group_of[p] = group_of[q];
+      }
+      if (group_of[p] < 0) {
+        group_of[p] = static_cast<int>(out.size());
+        out.push_back({model_of[p]});
+      }
+    }
+    std::vector<bool> used(out.size(), false);
+    bool stray = false;
+    absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+      if (e.job < 0 || (gpu_pool >= 0 && e.gpu_pool != gpu_pool)) return true;
+      if (static_cast<size_t>(e.gpu_pool) >= group_of.size()) return !(stray = true);
+      const int g = group_of[e.gpu_pool];
+      AddToGroup(out[g], !used[g], e.start, e.end, e.gpus, e.pool, cuts);
+      used[g] = true;
+      return true;
+    });
+    if (!s.ok()) return s;
+    if (stray) {
+      return absl::DataLossError(absl::StrCat("run ", run, ": an entry names a pool it lacks"));
+    }
+    // Models none of whose pools was used: left out, as unused pools are.
+    std::vector<GroupSum> kept;
+    for (size_t g = 0; g < out.size(); ++g) {
+      if (used[g]) kept.push_back(std::move(out[g]));
+    }
+    return kept;
+  }
   absl::StatusOr<RunJobs> jobs = LoadRunJobs(db_, run);
   if (!jobs.ok()) return jobs.status();
   if (key == GroupBy::kJob) {
@@ -451,7 +490,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(
     for (size_t k = 0; k < jobs->size(); ++k) out[k].group = jobs->ids[k];
     bool stray = false;  // an entry of a job the run does not have: a corrupt ledger
     absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
-      if (e.job < 0) return true;
+      if (e.job < 0 || (gpu_pool >= 0 && e.gpu_pool != gpu_pool)) return true;
       if (static_cast<size_t>(e.job) >= out.size()) return !(stray = true);
       AddToGroup(out[e.job], !used[e.job], e.start, e.end, e.gpus, e.pool, cuts);
       used[e.job] = true;
@@ -473,7 +512,7 @@ absl::StatusOr<std::vector<Ledger::GroupSum>> Ledger::SumEntriesByGroup(
   EntryRow u;
   bool stray = false;
   absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
-    if (e.job < 0) return true;
+    if (e.job < 0 || (gpu_pool >= 0 && e.gpu_pool != gpu_pool)) return true;
     if (static_cast<size_t>(e.job) >= jobs->size()) return !(stray = true);
     u.job = e.job;
     u.category = static_cast<uint8_t>(e.category);
@@ -513,13 +552,13 @@ absl::StatusOr<int64_t> Ledger::CountJobs(int64_t run) {
 }
 
 absl::StatusOr<Ledger::CapacitySegments> Ledger::CapacityInSegments(
-    int64_t run, const std::vector<int64_t>& cuts) {
+    int64_t run, const std::vector<int64_t>& cuts, int gpu_pool) {
   CapacitySegments out;
   out.idle.resize(cuts.size() + 1);
   out.down.resize(cuts.size() + 1);
   const int idle = CategoryIndex("idle"), down = CategoryIndex("down");
   absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
-    if (e.job >= 0) return true;
+    if (e.job >= 0 || (gpu_pool >= 0 && e.gpu_pool != gpu_pool)) return true;
     if (e.category == idle) AddToSegments(out.idle, cuts, e.start, e.end, e.gpus);
     if (e.category == down) AddToSegments(out.down, cuts, e.start, e.end, e.gpus);
     return true;
@@ -528,15 +567,29 @@ absl::StatusOr<Ledger::CapacitySegments> Ledger::CapacityInSegments(
   return out;
 }
 
-absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run) {
-  return CapacityGpuSeconds(run, "idle");
+absl::StatusOr<int64_t> Ledger::IdleGpuSeconds(int64_t run, int gpu_pool) {
+  return CapacityGpuSeconds(run, "idle", gpu_pool);
 }
 
-absl::StatusOr<int64_t> Ledger::DownGpuSeconds(int64_t run) {
-  return CapacityGpuSeconds(run, "down");
+absl::StatusOr<int64_t> Ledger::DownGpuSeconds(int64_t run, int gpu_pool) {
+  return CapacityGpuSeconds(run, "down", gpu_pool);
 }
 
-absl::StatusOr<int64_t> Ledger::CapacityGpuSeconds(int64_t run, absl::string_view category) {
+absl::StatusOr<int64_t> Ledger::CapacityGpuSeconds(int64_t run, absl::string_view category,
+                                                   int gpu_pool) {
+  const int wanted = CategoryIndex(category);
+  if (gpu_pool >= 0) {
+    // One pool of a mixed cluster: from its entries.
+    int64_t sum = 0;
+    absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
+      if (e.job < 0 && e.category == wanted && e.gpu_pool == gpu_pool) {
+        sum += (e.end - e.start) * e.gpus;
+      }
+      return true;
+    });
+    if (!s.ok()) return s;
+    return sum;
+  }
   // Kept with the run when it ends; summed from the entries before then.
   Stmt q(*stmts_, absl::StrCat("SELECT ", category == "idle" ? "idle_gpu_seconds" : "down_gpu_seconds",
                            " FROM runs WHERE run_id = ?"));
@@ -544,7 +597,6 @@ absl::StatusOr<int64_t> Ledger::CapacityGpuSeconds(int64_t run, absl::string_vie
   absl::StatusOr<bool> row = q.Step();
   if (!row.ok()) return row.status();
   if (*row && !q.Null(0)) return q.Int64(0);
-  const int wanted = CategoryIndex(category);
   int64_t sum = 0;
   absl::Status s = ForEachEntry(db_, run, 0, [&](int64_t, const PackedEntry& e) {
     if (e.job < 0 && e.category == wanted) sum += (e.end - e.start) * e.gpus;

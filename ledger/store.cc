@@ -140,13 +140,15 @@ const char* GroupByName(GroupBy by) {
       return "month";
     case GroupBy::kQuarter:
       return "quarter";
+    case GroupBy::kModel:
+      return "model";
   }
   return "";
 }
 
 bool IsStoredGrouping(GroupBy by) {
   return by != GroupBy::kJob && by != GroupBy::kWeek && by != GroupBy::kMonth &&
-         by != GroupBy::kQuarter;
+         by != GroupBy::kQuarter && by != GroupBy::kModel;
 }
 
 bool IsPeriod(GroupBy by) {

@@ -129,12 +129,23 @@ bool ParsePool(absl::string_view name, Pool* pool);
 
 // What a report groups a run's usage by (--by, GetCostReport's group_by).
 // Weeks, months and quarters are unions of days, summed from a run's days.
-enum class GroupBy { kJob, kPhase, kProject, kCategory, kPool, kDay, kWeek, kMonth, kQuarter };
+enum class GroupBy {
+  kJob,
+  kPhase,
+  kProject,
+  kCategory,
+  kPool,
+  kDay,
+  kWeek,
+  kMonth,
+  kQuarter,
+  kModel,  // the GPU model of the cluster pool an entry used
+};
 inline constexpr GroupBy kGroupBys[] = {
     GroupBy::kJob, GroupBy::kPhase, GroupBy::kProject, GroupBy::kCategory, GroupBy::kPool,
-    GroupBy::kDay, GroupBy::kWeek,  GroupBy::kMonth,   GroupBy::kQuarter};
+    GroupBy::kDay, GroupBy::kWeek,  GroupBy::kMonth,   GroupBy::kQuarter,  GroupBy::kModel};
 // "job", "phase", "project", "category", "pool", "day", "week", "month",
-// "quarter".
+// "quarter", "model".
 const char* GroupByName(GroupBy by);
 // The grouping of that name; false (and *by unchanged) for any other text.
 bool ParseGroupBy(absl::string_view name, GroupBy* by);
@@ -357,17 +368,19 @@ class Ledger {
   // checked against. With `cuts` (increasing simulated seconds), each group
   // also holds its GPU-seconds between consecutive cuts (GroupSum::segments,
   // cuts.size() + 1 of them): what prices that move are charged on.
+  // `gpu_pool` >= 0: only the entries of that pool of a mixed cluster.
   absl::StatusOr<std::vector<GroupSum>> SumEntriesByGroup(
-      int64_t run, GroupBy key, const std::vector<int64_t>* cuts = nullptr);
+      int64_t run, GroupBy key, const std::vector<int64_t>* cuts = nullptr, int gpu_pool = -1);
   // The run's idle and down GPU-seconds in each segment between `cuts`.
   struct CapacitySegments {
     std::vector<int64_t> idle, down;
   };
   absl::StatusOr<CapacitySegments> CapacityInSegments(int64_t run,
-                                                      const std::vector<int64_t>& cuts);
-  absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run);
+                                                      const std::vector<int64_t>& cuts,
+                                                      int gpu_pool = -1);
+  absl::StatusOr<int64_t> IdleGpuSeconds(int64_t run, int gpu_pool = -1);
   // GPU-seconds of nodes under repair (category "down").
-  absl::StatusOr<int64_t> DownGpuSeconds(int64_t run);
+  absl::StatusOr<int64_t> DownGpuSeconds(int64_t run, int gpu_pool = -1);
   // The pool a strategy run's cluster was: owned, reserved, or kNone (all
   // on demand, or a plain replay).
   absl::StatusOr<Pool> CommittedPool(int64_t run);
@@ -402,11 +415,12 @@ class Ledger {
  private:
   // Weeks, months or quarters of a run, from its days (stored, or summed
   // from its entries).
-  absl::StatusOr<std::vector<GroupSum>> SumPeriods(int64_t run, GroupBy key, bool from_entries,
+  absl::StatusOr<std::vector<GroupSum>> SumPeriods(int64_t run, GroupBy key, bool from_entries, int gpu_pool,
                                                    const std::vector<int64_t>* cuts = nullptr);
   Ledger(sqlite3* db, Clock clock);
   std::string Now() const;
-  absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category);
+  absl::StatusOr<int64_t> CapacityGpuSeconds(int64_t run, absl::string_view category,
+                                             int gpu_pool);
   sqlite3* db_;
   // The reads' prepared statements, kept for the connection's next calls.
   std::unique_ptr<StmtCache> stmts_;

@@ -94,6 +94,7 @@ std::vector<Ledger::GroupSum> GroupTotals::Groups(GroupBy key) const {
     case GroupBy::kWeek:
     case GroupBy::kMonth:
     case GroupBy::kQuarter:
+    case GroupBy::kModel:  // summed from the entries (Ledger::SumEntriesByGroup)
       break;
   }
   return {};

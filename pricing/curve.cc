@@ -299,6 +299,20 @@ void MergePricing(const v1::Pricing& over, v1::Pricing* base) {
   }
 }
 
+v1::Pricing PricingForModel(const v1::Pricing& pricing, absl::string_view model) {
+  v1::Pricing out = pricing;
+  out.clear_models();
+  for (const v1::ModelPricing& m : pricing.models()) {
+    if (m.gpu() != model) continue;
+    v1::Pricing over;
+    if (m.has_rental()) *over.mutable_rental() = m.rental();
+    if (m.has_owned()) *over.mutable_owned() = m.owned();
+    if (m.has_reserved()) *over.mutable_reserved() = m.reserved();
+    MergePricing(over, &out);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<PriceSegment>> PriceSegments(const v1::Pricing& pricing,
                                                         double tdp_watts, int gpus_per_node,
                                                         std::optional<int64_t> start_utc,

@@ -37,6 +37,11 @@ double ResaleUsdPerGpu(const gpuledger::v1::PriceCurve& curve, int64_t utc);
 // replaces the base's curve whole (its points are never appended).
 void MergePricing(const gpuledger::v1::Pricing& over, gpuledger::v1::Pricing* base);
 
+// The prices of GPU model `model`: `pricing` without its `models` entries,
+// with the entries for `model` merged over it in order.
+gpuledger::v1::Pricing PricingForModel(const gpuledger::v1::Pricing& pricing,
+                                       absl::string_view model);
+
 // A stretch [start, end) of simulated seconds over which every price is
 // constant: `pricing` with each curve's value in its scalar field (and the
 // curves cleared), and its rates.

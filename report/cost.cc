@@ -98,27 +98,24 @@ absl::StatusOr<RunPricing> PricingOf(ledger::Ledger& ledger, const ledger::RunRe
   return p;
 }
 
-// The report's rows, each priced exactly and rounded by one splitter per
-// view, so the rows of any grouping add up to the same totals, to the
-// micro-dollar: the groups, then idle, down and unused term.
-// With prices that move, a group is charged segment by segment: its
-// GPU-seconds in each segment at that segment's rates (`capacity`: idle and
-// down GPU-seconds by segment). With constant prices there is one segment.
-absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::GroupSum>& groups,
-                     int64_t down, const ledger::Ledger::CapacitySegments* capacity,
-                     CostReport* report) {
-  const ledger::RunRecord& run = report->run;
-  const pricing::Rates& rates = report->rates;
-  // What a GPU-second of the run's own cluster costs, busy, idle or down.
-  const pricing::StateRates committed = report->cluster_rates();
+// What a cluster's GPU-seconds cost at its prices: rental, and owned (or a
+// strategy's committed capacity), segment by segment when prices move.
+struct Pricer {
+  pricing::Rates rates;
+  pricing::StateRates committed;  // a GPU-second of the cluster, busy, idle or down
   std::vector<pricing::Rates> seg_rates;
   std::vector<pricing::StateRates> seg_committed;
-  for (const pricing::PriceSegment& s : report->segments) {
-    seg_rates.push_back(s.rates);
-    seg_committed.push_back(pricing::CapacityRates(s.rates, report->capacity()));
+
+  Pricer(const pricing::Rates& r, pricing::Capacity capacity,
+         const std::vector<pricing::PriceSegment>& segments)
+      : rates(r), committed(pricing::CapacityRates(r, capacity)) {
+    for (const pricing::PriceSegment& s : segments) {
+      seg_rates.push_back(s.rates);
+      seg_committed.push_back(pricing::CapacityRates(s.rates, capacity));
+    }
   }
-  // A group's exact cost in both views, segment by segment when prices move.
-  auto priced = [&](const ledger::Ledger::GroupSum& g) {
+  // A group's exact cost in both views.
+  std::pair<pricing::ExactUsd, pricing::ExactUsd> Priced(const ledger::Ledger::GroupSum& g) const {
     std::pair<pricing::ExactUsd, pricing::ExactUsd> c{0, 0};
     if (seg_rates.empty()) {
       c.first = pricing::ExactCost(g.gpu_seconds, rates.rental);
@@ -133,22 +130,44 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
                   pricing::ExactCost(od, seg_rates[k].rental);
     }
     return c;
-  };
-  auto on_demand_cost = [&](const ledger::Ledger::GroupSum& g) {
+  }
+  pricing::ExactUsd OnDemand(const ledger::Ledger::GroupSum& g) const {
     if (seg_rates.empty()) return pricing::ExactCost(g.on_demand_gpu_seconds, rates.rental);
     pricing::ExactUsd c = 0;
     for (size_t k = 0; k < g.on_demand_segments.size() && k < seg_rates.size(); ++k)
       c += pricing::ExactCost(g.on_demand_segments[k], seg_rates[k].rental);
     return c;
-  };
-  auto capacity_cost = [&](int64_t gpu_seconds, const std::vector<int64_t>* by_segment,
-                           int64_t pricing::StateRates::*state) {
+  }
+  // Idle or down capacity (`state`), by segment where prices move.
+  pricing::ExactUsd Capacity(int64_t gpu_seconds, const std::vector<int64_t>* by_segment,
+                             int64_t pricing::StateRates::*state) const {
     if (seg_rates.empty() || by_segment == nullptr)
       return pricing::ExactCost(gpu_seconds, committed.*state);
     pricing::ExactUsd c = 0;
     for (size_t k = 0; k < by_segment->size() && k < seg_committed.size(); ++k)
       c += pricing::ExactCost((*by_segment)[k], seg_committed[k].*state);
     return c;
+  }
+};
+
+// The report's rows, each priced exactly and rounded by one splitter per
+// view, so the rows of any grouping add up to the same totals, to the
+// micro-dollar: the groups, then idle, down and unused term.
+// With prices that move, a group is charged segment by segment: its
+// GPU-seconds in each segment at that segment's rates (`capacity`: idle and
+// down GPU-seconds by segment). With constant prices there is one segment.
+absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::GroupSum>& groups,
+                     int64_t down, const ledger::Ledger::CapacitySegments* capacity,
+                     CostReport* report) {
+  const ledger::RunRecord& run = report->run;
+  const pricing::Rates& rates = report->rates;
+  const Pricer pricer(rates, report->capacity(), report->segments);
+  const std::vector<pricing::Rates>& seg_rates = pricer.seg_rates;
+  auto priced = [&](const ledger::Ledger::GroupSum& g) { return pricer.Priced(g); };
+  auto on_demand_cost = [&](const ledger::Ledger::GroupSum& g) { return pricer.OnDemand(g); };
+  auto capacity_cost = [&](int64_t gpu_seconds, const std::vector<int64_t>* by_segment,
+                           int64_t pricing::StateRates::*state) {
+    return pricer.Capacity(gpu_seconds, by_segment, state);
   };
   pricing::MoneySplitter rental, owned;
   auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
@@ -206,6 +225,172 @@ absl::Status AddRows(const RunPricing& p, const std::vector<ledger::Ledger::Grou
   return absl::OkStatus();
 }
 
+// A mixed cluster's report: each pool priced as its GPU model (the run's
+// prices for the model, with the override's over them) for the entries of
+// that pool; each row's exact cost the sum over the pools, rounded by one
+// splitter per view as for one pool, so every grouping adds up to the same
+// totals. A partial report leaves out the running jobs' current runs.
+absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
+                                                const ledger::RunRecord& run,
+                                                ledger::GroupBy group_by,
+                                                const v1::Pricing* pricing_override) {
+  if (!run.strategy.empty()) {
+    return absl::UnimplementedError(
+        absl::StrCat("run ", run.id, ": a strategy's run on a mixed cluster is not priced yet"));
+  }
+  v1::Pricing stored;
+  if (!google::protobuf::TextFormat::ParseFromString(run.pricing, &stored)) {
+    return absl::DataLossError(absl::StrCat("run ", run.id, ": stored pricing is unreadable"));
+  }
+  if (pricing_override != nullptr && pricing_override->has_reserved()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pricing_override.reserved: run ", run.id,
+        " has no reserved capacity (a plain replay prices rental and owned), so these prices "
+        "would change nothing"));
+  }
+  absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> canonical =
+      ledger.SumEntriesByGroup(run.id, group_by);
+  if (!canonical.ok()) return canonical.status();
+  CostReport report;
+  report.run = run;
+  report.group_by = group_by;
+  report.window_seconds = run.sim_end - run.sim_start;
+  struct PoolPrices {
+    std::optional<Pricer> pricer;
+    std::map<std::string, ledger::Ledger::GroupSum> groups;
+    std::optional<ledger::Ledger::CapacitySegments> capacity;
+    int64_t idle = 0, down = 0;
+  };
+  std::vector<PoolPrices> pools(run.pools.size());
+  for (size_t k = 0; k < run.pools.size(); ++k) {
+    const ledger::RunPool& rp = run.pools[k];
+    const int pool = static_cast<int>(k);
+    v1::Pricing prices = pricing::PricingForModel(stored, rp.gpu_model);
+    if (pricing_override != nullptr) {
+      pricing::MergePricing(pricing::PricingForModel(*pricing_override, rp.gpu_model), &prices);
+      if (auto s = pricing::ValidatePricing(prices, "pricing_override."); !s.ok()) return s;
+    }
+    std::vector<pricing::PriceSegment> segments;
+    std::vector<int64_t> cuts;
+    if (pricing::HasMovingPrices(prices)) {
+      absl::StatusOr<std::vector<pricing::PriceSegment>> s =
+          pricing::PriceSegments(prices, rp.gpu_tdp_watts, rp.gpus_per_node, run.start_utc,
+                                 run.sim_start, std::max(run.sim_end, run.sim_start));
+      if (!s.ok()) {
+        return absl::Status(s.status().code(),
+                            absl::StrCat("run ", run.id, ": ", s.status().message()));
+      }
+      segments = *std::move(s);
+      for (size_t i = 1; i < segments.size(); ++i) cuts.push_back(segments[i].start);
+      absl::StatusOr<ledger::Ledger::CapacitySegments> c =
+          ledger.CapacityInSegments(run.id, cuts, pool);
+      if (!c.ok()) return c.status();
+      pools[k].capacity = *std::move(c);
+    }
+    const pricing::Rates rates =
+        segments.empty() ? pricing::ComputeRates(prices, rp.gpu_tdp_watts, rp.gpus_per_node)
+                         : segments.front().rates;
+    pools[k].pricer.emplace(rates, pricing::Capacity::kOwned, segments);
+    absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
+        ledger.SumEntriesByGroup(run.id, group_by, segments.empty() ? nullptr : &cuts, pool);
+    if (!groups.ok()) return groups.status();
+    for (ledger::Ledger::GroupSum& g : *groups) pools[k].groups[g.group] = std::move(g);
+    absl::StatusOr<int64_t> idle = ledger.IdleGpuSeconds(run.id, pool);
+    if (!idle.ok()) return idle.status();
+    absl::StatusOr<int64_t> down = ledger.DownGpuSeconds(run.id, pool);
+    if (!down.ok()) return down.status();
+    pools[k].idle = *idle;
+    pools[k].down = *down;
+    CostReport::PoolLine line;
+    line.pool = rp;
+    line.rates = rates;
+    line.moving = segments.size() > 1;
+    line.capital_micro_usd = pricing::CapitalMicroUsd(
+        prices, static_cast<int>(std::min<int64_t>(rp.total_gpus(), INT32_MAX)), rp.gpus_per_node);
+    if (line.capital_micro_usd == pricing::kMaxMicroUsd ||
+        report.capital_micro_usd > pricing::kMaxMicroUsd - line.capital_micro_usd) {
+      return pricing::TooMuchMoney(absl::StrCat("run ", run.id, ": the cluster's capital"));
+    }
+    report.capital_micro_usd += line.capital_micro_usd;
+    line.idle_gpu_seconds = *idle;
+    line.down_gpu_seconds = *down;
+    report.pools.push_back(std::move(line));
+  }
+  report.rates = report.pools.front().rates;
+  pricing::MoneySplitter rental, owned;
+  std::vector<pricing::ExactUsd> pool_rental(pools.size(), 0), pool_owned(pools.size(), 0);
+  auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
+    report.total.gpu_seconds += row.gpu_seconds;
+    row.rental_micro_usd = rental.Take(rental_exact);
+    row.owned_micro_usd = owned.Take(owned_exact);
+    report.rows.push_back(std::move(row));
+  };
+  for (const ledger::Ledger::GroupSum& g : *canonical) {
+    pricing::ExactUsd rental_exact = 0, owned_exact = 0;
+    for (size_t k = 0; k < pools.size(); ++k) {
+      auto it = pools[k].groups.find(g.group);
+      if (it == pools[k].groups.end()) continue;
+      const auto [r, o] = pools[k].pricer->Priced(it->second);
+      rental_exact += r;
+      owned_exact += o;
+      pool_rental[k] += r;
+      pool_owned[k] += o;
+      report.pools[k].busy_gpu_seconds += it->second.gpu_seconds;
+    }
+    report.busy_gpu_seconds += g.gpu_seconds;
+    add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end}, rental_exact,
+        owned_exact);
+  }
+  report.jobs_total = report.total;
+  report.jobs_total.group = "all jobs";
+  report.jobs_total.rental_micro_usd = rental.total();
+  report.jobs_total.owned_micro_usd = owned.total();
+  report.jobs_total.first_start = run.sim_start;
+  report.jobs_total.last_end = run.sim_end;
+  // Idle and down capacity: each pool's at its owned rates.
+  int64_t idle = 0, down = 0;
+  pricing::ExactUsd idle_exact = 0, down_exact = 0;
+  for (size_t k = 0; k < pools.size(); ++k) {
+    const PoolPrices& pp = pools[k];
+    const pricing::ExactUsd i = pp.pricer->Capacity(
+        pp.idle, pp.capacity ? &pp.capacity->idle : nullptr, &pricing::StateRates::idle);
+    const pricing::ExactUsd d = pp.pricer->Capacity(
+        pp.down, pp.capacity ? &pp.capacity->down : nullptr, &pricing::StateRates::down);
+    idle += pp.idle;
+    down += pp.down;
+    idle_exact += i;
+    down_exact += d;
+    pool_owned[k] += i + d;
+  }
+  report.idle_gpu_seconds = idle;
+  report.down_gpu_seconds = down;
+  add(CostRow{"idle", idle, 0, 0, run.sim_start, run.sim_end}, 0, idle_exact);
+  if (down > 0) add(CostRow{"down", down, 0, 0, run.sim_start, run.sim_end}, 0, down_exact);
+  for (const absl::Status& s : {rental.status(), owned.status()}) {
+    if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", s.message()));
+  }
+  for (size_t k = 0; k < pools.size(); ++k) {
+    absl::StatusOr<int64_t> r = pricing::ToMicroUsd(pool_rental[k]);
+    absl::StatusOr<int64_t> o = pricing::ToMicroUsd(pool_owned[k]);
+    if (!r.ok() || !o.ok()) {
+      return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": a pool's cost is too large"));
+    }
+    report.pools[k].rental_micro_usd = *r;
+    report.pools[k].owned_micro_usd = *o;
+  }
+  report.total.rental_micro_usd = rental.total();
+  report.total.owned_micro_usd = owned.total();
+  report.total.group = "total";
+  report.total.first_start = run.sim_start;
+  report.total.last_end = run.sim_end;
+  for (const CostRow& row : report.rows)
+    report.total.last_end = std::max(report.total.last_end, row.last_end);
+  absl::StatusOr<int64_t> jobs = ledger.CountJobs(run.id);
+  if (!jobs.ok()) return jobs.status();
+  report.jobs = static_cast<int>(*jobs);
+  return report;
+}
+
 }  // namespace
 
 absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_id,
@@ -221,12 +406,7 @@ absl::StatusOr<CostReport> BuildCostReport(ledger::Ledger& ledger, int64_t run_i
                      "the command line, "
                      "allow_partial over gRPC)"));
   }
-  if (!run->pools.empty()) {
-    return absl::UnimplementedError(absl::StrCat(
-        "run ", run_id, " is a mixed cluster (", run->gpu_model,
-        "): pricing each pool as its GPU model is not built yet; its usage is in the ledger "
-        "(gpuledger ledger verify, --schedule-out)"));
-  }
+  if (!run->pools.empty()) return BuildMixedCostReport(ledger, *run, group_by, pricing_override);
   absl::StatusOr<RunPricing> p = PricingOf(ledger, *run, pricing_override);
   if (!p.ok()) return p.status();
   // Prices that move: the window cut where they change, each group summed

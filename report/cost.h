@@ -59,6 +59,21 @@ struct CostReport {
   int64_t on_demand_gpu_seconds = 0;  // held on on-demand capacity
   int64_t on_demand_micro_usd = 0;    // what that cost, part of the strategy's total
 
+  // A mixed cluster's pools, each priced as its GPU model (rows and totals
+  // are their sums; `rates` are the first pool's, `capital_micro_usd` every
+  // pool's). Empty for a cluster of one pool.
+  struct PoolLine {
+    ledger::RunPool pool;
+    pricing::Rates rates;       // at the window's start
+    bool moving = false;        // its prices move over the window
+    int64_t capital_micro_usd = 0;
+    int64_t busy_gpu_seconds = 0, idle_gpu_seconds = 0, down_gpu_seconds = 0;
+    // Its share of the totals, each rounded on its own (for reading; the
+    // rows hold the exact split).
+    int64_t rental_micro_usd = 0, owned_micro_usd = 0;
+  };
+  std::vector<PoolLine> pools;
+
   // The cluster's own cost (idle capacity included) and the GPU-seconds its
   // jobs held on it: the "owned" figures without on-demand use beside it.
   int64_t cluster_micro_usd() const { return total.owned_micro_usd - on_demand_micro_usd; }

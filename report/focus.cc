@@ -638,6 +638,12 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   if (!epoch.ok()) return epoch.status();
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
+  if (!run->pools.empty()) {
+    return absl::UnimplementedError(absl::StrCat(
+        "run ", run_id, " is a mixed cluster (", run->gpu_model,
+        "): its FOCUS export, a line per pool's model, is not built yet; gpuledger report prices "
+        "it (--by model)"));
+  }
   if (run->status != ledger::RunStatus::kComplete) {
     return absl::FailedPreconditionError(
         absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status), ", not complete"));

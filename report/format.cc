@@ -202,6 +202,28 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
   }
   absl::StrAppend(&out, "  ],\n  \"jobs_total\": ", row(r.jobs_total),
                   ",\n  \"total\": ", row(r.total));
+  if (!r.pools.empty()) {
+    // A mixed cluster: each pool's rates and share instead of one cluster's.
+    absl::StrAppend(&out, ",\n  \"pools\": [");
+    for (size_t k = 0; k < r.pools.size(); ++k) {
+      const CostReport::PoolLine& p = r.pools[k];
+      absl::StrAppend(
+          &out, k ? ",\n    " : "\n    ", "{\"name\": ", JsonString(p.pool.name),
+          ", \"gpu_model\": ", JsonString(p.pool.gpu_model), ", \"gpus\": ", p.pool.total_gpus(),
+          ", \"available_from_seconds\": ", p.pool.available_from, ", \"retired_at_seconds\": ",
+          p.pool.retired_at < 0 ? std::string("null") : absl::StrCat(p.pool.retired_at),
+          ", \"busy_gpu_hours\": ", Hours(p.busy_gpu_seconds, false),
+          ", \"idle_gpu_hours\": ", Hours(p.idle_gpu_seconds, false),
+          ", \"down_gpu_hours\": ", Hours(p.down_gpu_seconds, false),
+          ", \"rental_usd_per_gpu_hour\": ", ExactRate(p.rates.rental),
+          ", \"owned_capital_usd\": ", Usd(p.capital_micro_usd, false),
+          ", \"owned_usd_per_busy_gpu_hour\": ", ExactRate(p.rates.owned_busy()),
+          ", \"rental_usd\": ", Usd(p.rental_micro_usd, false),
+          ", \"owned_usd\": ", Usd(p.owned_micro_usd, false), "}");
+    }
+    absl::StrAppend(&out, "\n  ]\n}\n");
+    return out;
+  }
   if (o.rental) {
     absl::StrAppend(&out, ",\n  \"rental\": {\"usd_per_gpu_hour\": ", ExactRate(r.rates.rental),
                     "}");
@@ -402,6 +424,66 @@ void OwnedLines(const CostReport& r, const ReportOptions& o, std::string* out) {
   }
 }
 
+// A mixed cluster's pools, for the report's cluster line.
+std::string PoolsText(const CostReport& r) {
+  std::vector<std::string> parts;
+  for (const CostReport::PoolLine& p : r.pools) {
+    std::string when;
+    if (p.pool.available_from > r.run.sim_start) {
+      absl::StrAppend(&when, ", from day ", Days(p.pool.available_from));
+    }
+    if (p.pool.retired_at >= 0) absl::StrAppend(&when, ", until day ", Days(p.pool.retired_at));
+    parts.push_back(absl::StrCat(
+        p.pool.name, p.pool.name == p.pool.gpu_model ? "" : absl::StrCat(" (", p.pool.gpu_model, ")"),
+        " ", WithThousands(p.pool.nodes), " nodes x ", p.pool.gpus_per_node, " = ",
+        WithThousands(p.pool.total_gpus()), " GPUs", when));
+  }
+  return absl::StrCat("pools ", absl::StrJoin(parts, "; "), "; ",
+                      WithThousands(r.run.total_gpus()), " GPUs in all");
+}
+
+// A mixed cluster's lines: each pool priced as its model, its use and its
+// share of the totals.
+void PoolLines(const CostReport& r, const ReportOptions& o, std::string* out) {
+  for (const CostReport::PoolLine& p : r.pools) {
+    const pricing::Rates& rt = p.rates;
+    absl::StrAppend(out, "pool ", p.pool.name, " (", p.pool.gpu_model, "): ",
+                    Hours(p.busy_gpu_seconds, true), " GPU-hours used, ",
+                    Hours(p.idle_gpu_seconds, true), " idle",
+                    p.down_gpu_seconds > 0
+                        ? absl::StrCat(", ", Hours(p.down_gpu_seconds, true), " down")
+                        : std::string(),
+                    "\n");
+    if (o.rental) {
+      absl::StrAppend(out, "  rental: $", Rate(rt.rental), " per GPU-hour held by a job",
+                      p.moving ? " (at the window's start; prices move)" : "", "; $",
+                      Usd(p.rental_micro_usd, true), "\n");
+    }
+    if (o.owned) {
+      absl::StrAppend(
+          out, "  owned: capital $", Usd(p.capital_micro_usd, true), " (",
+          WithThousands(p.pool.total_gpus()), " GPUs); $", Rate(rt.owned_busy()),
+          " per busy GPU-hour (depreciation $", Rate(rt.owned_depreciation),
+          rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing))
+                                 : "",
+          " + operations $", Rate(rt.owned_operations), " + energy $",
+          Rate(rt.owned_busy_energy), "); $", Usd(p.owned_micro_usd, true),
+          p.busy_gpu_seconds > 0
+              ? absl::StrCat(" = $", UsdPerGpuHour(p.owned_micro_usd, p.busy_gpu_seconds, 4),
+                             " per GPU-hour used, idle capacity included")
+              : std::string(),
+          "\n");
+    }
+  }
+  if (o.rental) *out += "rental: idle capacity costs a renter nothing\n";
+  if (o.owned && r.busy_gpu_seconds > 0) {
+    absl::StrAppend(out, "owned: the window's cost $", Usd(r.total.owned_micro_usd, true),
+                    " over ", Hours(r.busy_gpu_seconds, true), " GPU-hours used = $",
+                    UsdPerGpuHour(r.total.owned_micro_usd, r.busy_gpu_seconds, 4),
+                    " per GPU-hour used, idle capacity included\n");
+  }
+}
+
 // What moved over a run's price segments: each price whose rate changed,
 // from the window's first to its last.
 std::string MovingPricesLine(const CostReport& r) {
@@ -429,6 +511,7 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   std::string out = absl::StrCat(
       "run ", run.id, "  ", run.plan_name, "  (", ledger::RunStatusName(run.status), ", ",
       run.policy, ", seed ", run.seed, ")\n", "cluster: ",
+      !r.pools.empty() ? PoolsText(r) :
       run.nodes > 0 ? absl::StrCat(WithThousands(run.nodes), " nodes x ", run.gpus_per_node, " ",
                                    run.gpu_model, " = ", WithThousands(run.total_gpus()), " GPUs")
                     : absl::StrCat("none of its own (every ", run.gpu_model, " GPU on demand)"),
@@ -477,12 +560,16 @@ std::string Table(const CostReport& r, const ReportOptions& o) {
   out += AlignedTable(cells, [](size_t i) { return i == 0; });
   out += "\n" + BeyondWorkText(r);
   if (r.segments.size() > 1) out += MovingPricesLine(r);
-  if (o.rental) {
+  if (o.rental && r.pools.empty()) {
     absl::StrAppend(&out, "rental: $", Rate(r.rates.rental),
                     " per GPU-hour held by a job; idle capacity costs a renter nothing\n");
   }
-  if (o.owned && r.strategy) StrategyLines(r, &out);
-  if (o.owned && r.owned_cluster()) OwnedLines(r, o, &out);
+  if (!r.pools.empty()) {
+    PoolLines(r, o, &out);
+  } else {
+    if (o.owned && r.strategy) StrategyLines(r, &out);
+    if (o.owned && r.owned_cluster()) OwnedLines(r, o, &out);
+  }
   if (v1::RunMetrics m;
       !r.run.metrics.empty() && google::protobuf::TextFormat::ParseFromString(r.run.metrics, &m)) {
     out += "\nschedule (" + r.run.policy + "):\n" + MetricsText(m);
@@ -529,8 +616,25 @@ std::string UsdPerGpuHour(int64_t micro_usd, int64_t gpu_seconds, int places) {
 
 std::string ReplaySummaryText(const ReplayHeadline& h, const CostReport& report,
                               const v1::RunMetrics& metrics) {
+  // A mixed cluster's GPUs by model ("32 H800 + 16 B200"), in pool order.
+  std::string gpus = absl::StrCat(WithThousands(h.total_gpus), " ", h.gpu);
+  if (!report.pools.empty()) {
+    std::vector<std::pair<std::string, int64_t>> by_model;
+    for (const CostReport::PoolLine& p : report.pools) {
+      auto it = std::find_if(by_model.begin(), by_model.end(),
+                             [&](const auto& m) { return m.first == p.pool.gpu_model; });
+      if (it == by_model.end()) {
+        by_model.push_back({p.pool.gpu_model, p.pool.total_gpus()});
+      } else {
+        it->second += p.pool.total_gpus();
+      }
+    }
+    std::vector<std::string> parts;
+    for (const auto& [model, n] : by_model) parts.push_back(absl::StrCat(WithThousands(n), " ", model));
+    gpus = absl::StrJoin(parts, " + ");
+  }
   return absl::StrCat("run ", h.run_id, " complete: ", h.plan, ", ", h.jobs_completed, " jobs on ",
-                      WithThousands(h.total_gpus), " ", h.gpu, " (", h.policy, ", seed ", h.seed,
+                      gpus, " (", h.policy, ", seed ", h.seed,
                       ")\n", "simulated ", Decimal(h.window_seconds, 86400, 2), " days; ",
                       Decimal(h.busy_gpu_seconds, 3600, 2, true), " GPU-hours used, ",
                       Decimal(h.idle_gpu_seconds, 3600, 2, true), " idle\n", "rental $",

@@ -266,6 +266,24 @@ v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
   p.set_committed_pool(ledger::PoolName(r.committed));
   p.set_on_demand_gpu_seconds(r.on_demand_gpu_seconds);
   p.set_on_demand_micro_usd(r.on_demand_micro_usd);
+  for (const report::CostReport::PoolLine& l : r.pools) {
+    v1::PoolCost* q = p.add_pools();
+    q->set_name(l.pool.name);
+    q->set_gpu_model(l.pool.gpu_model);
+    q->set_nodes(l.pool.nodes);
+    q->set_gpus_per_node(l.pool.gpus_per_node);
+    q->set_gpu_tdp_watts(l.pool.gpu_tdp_watts);
+    q->set_available_from_seconds(l.pool.available_from);
+    q->set_retired_at_seconds(l.pool.retired_at);
+    RatesToProto(l.rates, q->mutable_rates());
+    q->set_prices_move(l.moving);
+    q->set_capital_micro_usd(l.capital_micro_usd);
+    q->set_busy_gpu_seconds(l.busy_gpu_seconds);
+    q->set_idle_gpu_seconds(l.idle_gpu_seconds);
+    q->set_down_gpu_seconds(l.down_gpu_seconds);
+    q->set_rental_micro_usd(l.rental_micro_usd);
+    q->set_owned_micro_usd(l.owned_micro_usd);
+  }
   return p;
 }
 
@@ -294,6 +312,21 @@ report::CostReport ReportFromProto(const v1::CostReport& p) {
   ledger::ParsePool(p.committed_pool(), &r.committed);  // none for an unknown name
   r.on_demand_gpu_seconds = p.on_demand_gpu_seconds();
   r.on_demand_micro_usd = p.on_demand_micro_usd();
+  for (const v1::PoolCost& q : p.pools()) {
+    report::CostReport::PoolLine l;
+    l.pool = {q.name(), q.gpu_model(), q.nodes(), q.gpus_per_node(), q.gpu_tdp_watts(),
+              q.available_from_seconds(), q.retired_at_seconds()};
+    l.rates = RatesFromProto(q.rates());
+    l.moving = q.prices_move();
+    l.capital_micro_usd = q.capital_micro_usd();
+    l.busy_gpu_seconds = q.busy_gpu_seconds();
+    l.idle_gpu_seconds = q.idle_gpu_seconds();
+    l.down_gpu_seconds = q.down_gpu_seconds();
+    l.rental_micro_usd = q.rental_micro_usd();
+    l.owned_micro_usd = q.owned_micro_usd();
+    r.run.pools.push_back(l.pool);
+    r.pools.push_back(std::move(l));
+  }
   return r;
 }
 

@@ -248,6 +248,9 @@ grpc::Status LedgerServiceImpl::GetCostReport(grpc::ServerContext*,
     case v1::GROUP_BY_QUARTER:
       by = ledger::GroupBy::kQuarter;
       break;
+    case v1::GROUP_BY_MODEL:
+      by = ledger::GroupBy::kModel;
+      break;
     default:
       return ToGrpcStatus(
           absl::InvalidArgumentError(absl::StrCat("group_by: unknown value ", req->group_by())));

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ledger/store.h"
 #include "replay/replay.h"
+#include "report/cost.h"
 #include "traces/plan.h"
 
 namespace gpuledger::replay {
@@ -37,6 +38,24 @@ class MixedTest : public testing::Test {
     absl::StatusOr<ledger::RunRecord> run = (*ledger)->GetRun(r->run_id);
     ASSERT_TRUE(run.ok());
     run_ = *run;
+    // Every grouping's rows add up to the same totals, to the micro-dollar.
+    for (ledger::GroupBy by : ledger::kGroupBys) {
+      absl::StatusOr<report::CostReport> c = report::BuildCostReport(**ledger, r->run_id, by, false);
+      ASSERT_TRUE(c.ok()) << c.status();
+      if (by == ledger::GroupBy::kJob) job_report_ = *c;
+      if (by == ledger::GroupBy::kModel) model_report_ = *c;
+      int64_t rental = 0, owned = 0;
+      for (const report::CostRow& row : c->rows) {
+        rental += row.rental_micro_usd;
+        owned += row.owned_micro_usd;
+      }
+      EXPECT_EQ(rental, c->total.rental_micro_usd) << ledger::GroupByName(by);
+      EXPECT_EQ(owned, c->total.owned_micro_usd) << ledger::GroupByName(by);
+      if (by != ledger::GroupBy::kJob) {
+        EXPECT_EQ(c->total.rental_micro_usd, job_report_.total.rental_micro_usd);
+        EXPECT_EQ(c->total.owned_micro_usd, job_report_.total.owned_micro_usd);
+      }
+    }
     absl::StatusOr<std::vector<ledger::UsageRecord>> usage = (*ledger)->ListUsage(r->run_id);
     ASSERT_TRUE(usage.ok());
     usage_ = *usage;
@@ -70,6 +89,7 @@ class MixedTest : public testing::Test {
   std::filesystem::path dir_;
   traces::Workload workload_;
   ledger::RunRecord run_;
+  report::CostReport job_report_, model_report_;
   std::vector<ledger::UsageRecord> usage_;
 };
 
@@ -100,6 +120,19 @@ jobs { id: "on-b200" phase: PRETRAIN gpus: 8 models: "B200"
   // By hand: 7.9e21 / 7.916e15 = 997,979 s; 7.9e21 / 1.8e16 = 438,889 s.
   EXPECT_EQ(h.end - h.start, 997979);
   EXPECT_EQ(b.end - b.start, 438889);
+  // Charged each model's rate: the shipped defaults' $2 an H800 GPU-hour
+  // and $4.23 a B200 one (traces/defaults.textproto), in micro-dollars
+  // rounded once per row.
+  ASSERT_EQ(model_report_.rows.size(), 3u);  // H800, B200, idle
+  EXPECT_EQ(model_report_.rows[0].group, "H800");
+  EXPECT_EQ(model_report_.rows[0].rental_micro_usd, 8 * 997979 * 2'000'000LL / 3600);
+  EXPECT_EQ(model_report_.rows[1].group, "B200");
+  EXPECT_EQ(model_report_.rows[1].rental_micro_usd, (8 * 438889 * 4'230'000LL + 1800) / 3600);
+  // Owned: 8 H800 at $25,000 and 8 B200 at $45,000.
+  EXPECT_EQ(model_report_.capital_micro_usd, (8 * 25'000LL + 8 * 45'000LL) * 1'000'000);
+  ASSERT_EQ(model_report_.pools.size(), 2u);
+  EXPECT_EQ(model_report_.pools[0].rates.rental, 2'000'000'000);  // nano-dollars per GPU-hour
+  EXPECT_EQ(model_report_.pools[1].rates.rental, 4'230'000'000);
   ASSERT_EQ(run_.pools.size(), 2u);
   EXPECT_EQ(run_.pools[1].gpu_model, "B200");
   EXPECT_EQ(run_.pools[1].gpu_tdp_watts, 1000);

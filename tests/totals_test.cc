@@ -80,6 +80,10 @@ std::vector<Ledger::GroupSum> Reference(Ledger& l, const RunRecord& run, GroupBy
       case GroupBy::kPool:
         add(PoolName(u.pool), u.start, u.end, u.gpus, od);
         break;
+      case GroupBy::kModel:
+        add(run.pools.empty() ? run.gpu_model : run.pools[u.gpu_pool].gpu_model, u.start, u.end,
+            u.gpus, od);
+        break;
       case GroupBy::kDay:
       case GroupBy::kWeek:
       case GroupBy::kMonth:

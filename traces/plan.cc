@@ -1029,6 +1029,68 @@ absl::Status LinkDependencies(const ParsedPlan& p, const std::map<std::string, i
   return absl::OkStatus();
 }
 
+// pricing.models: each entry a known model, its price-curve files read; on
+// a mixed cluster, each pool model's prices resolved (the defaults, their
+// entry for the model, the plan's pricing fields, the plan's entries for
+// it) into w->pricing.models, one entry per model, checked.
+absl::Status LoadModelPricing(const ParsedPlan& p, const Defaults& defaults, Workload* w) {
+  const v1::Pricing& given = p.plan.pricing();
+  const auto* pricing_tree =
+      p.tree.GetTreeForNested(Plan::descriptor()->FindFieldByName("pricing"), -1);
+  const std::string pricing_at = p.At("pricing");
+  std::vector<v1::Pricing> plan_entries;
+  for (int i = 0; i < given.models_size(); ++i) {
+    const v1::ModelPricing& m = given.models(i);
+    const std::string at = p.loc.At(pricing_tree, given, "models", i, pricing_at);
+    const std::string who = absl::StrCat("pricing.models[", i, "]");
+    if (w->catalog.count(m.gpu()) == 0) {
+      return Invalid(at, absl::StrCat(who, ": field gpu: ", UnknownModel(w->catalog, m.gpu())));
+    }
+    v1::Pricing entry;
+    if (m.has_rental()) *entry.mutable_rental() = m.rental();
+    if (m.has_owned()) *entry.mutable_owned() = m.owned();
+    if (m.has_reserved()) *entry.mutable_reserved() = m.reserved();
+    if (p.allow_file_references) {
+      if (auto s = ReadPriceCurveFiles(&entry, p.Dir(), who + "."); !s.ok()) {
+        return Invalid(at, s.message());
+      }
+    }
+    if (w->pools.empty()) {
+      return Invalid(at, who + ": prices of a GPU model are for the pools of a mixed cluster "
+                               "(cluster.pools); a cluster of one pool is priced by pricing's "
+                               "own fields");
+    }
+    plan_entries.push_back(std::move(entry));
+  }
+  if (w->pools.empty()) return absl::OkStatus();
+  v1::Pricing plan_fields = given;
+  plan_fields.clear_models();
+  if (p.allow_file_references) {
+    if (auto s = ReadPriceCurveFiles(&plan_fields, p.Dir(), "pricing."); !s.ok()) {
+      return Invalid(pricing_at, s.message());
+    }
+  }
+  std::set<std::string> done;
+  for (const ClusterPool& pool : w->pools) {
+    const std::string& model = pool.gpu.name();
+    if (!done.insert(model).second) continue;
+    v1::Pricing r = pricing::PricingForModel(defaults.pricing(), model);
+    pricing::MergePricing(plan_fields, &r);
+    for (int i = 0; i < given.models_size(); ++i) {
+      if (given.models(i).gpu() == model) pricing::MergePricing(plan_entries[i], &r);
+    }
+    if (auto s = pricing::ValidatePricing(r, absl::StrCat("pricing.models(", model, ").")); !s.ok()) {
+      return Invalid(pricing_at, s.message());
+    }
+    v1::ModelPricing* m = w->pricing.add_models();
+    m->set_gpu(model);
+    *m->mutable_rental() = r.rental();
+    *m->mutable_owned() = r.owned();
+    *m->mutable_reserved() = r.reserved();
+  }
+  return absl::OkStatus();
+}
+
 // A background_trace's jobs (ids prefixed "bg:") after the plan's, and its
 // digest in the run's.
 absl::Status AddBackgroundTrace(const ParsedPlan& p, Workload* w) {
@@ -1092,8 +1154,13 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
   }
   // Pricing: defaults, overridden by whatever the plan sets (proto3
   // `optional` fields merge only when present).
+  // Prices of particular models (pricing.models) are for a mixed cluster's
+  // pools (LoadModelPricing); a cluster of one pool has the fields alone.
   w.pricing = defaults.pricing();
-  pricing::MergePricing(plan.pricing(), &w.pricing);
+  w.pricing.clear_models();
+  v1::Pricing plan_pricing = plan.pricing();
+  plan_pricing.clear_models();
+  pricing::MergePricing(plan_pricing, &w.pricing);
   if (allow_file_references) {
     if (auto s = ReadPriceCurveFiles(&w.pricing, p.Dir(), "pricing."); !s.ok()) {
       return Invalid(loc.AtPath(&tree, plan, "pricing", ""), s.message());
@@ -1103,6 +1170,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
     // Point at the bad field, or the deepest block of it the plan wrote.
     return Invalid(loc.AtPath(&tree, plan, Locator::FieldOf(s.message()), ""), s.message());
   }
+  if (absl::Status s = LoadModelPricing(p, defaults, &w); !s.ok()) return s;
   // Checkpoints every job without its own takes, checked once.
   PlanJob plan_checkpoint;
   if (plan.has_checkpoint()) {

@@ -90,7 +90,7 @@ $ gpuledger reply traces/deepseek-v3-r1.textproto
 2> gpuledger: unknown command "reply"; did you mean "replay"? (commands: replay, report, compare, gen, export, serve, ledger, query)
 ? 2
 $ gpuledger report --by year
-2> --by: year not in {job,phase,project,category,pool,day,week,month,quarter}
+2> --by: year not in {job,phase,project,category,pool,day,week,month,quarter,model}
 2> Run with --help for more information.
 ? 2
 $ gpuledger replay

@@ -60,7 +60,7 @@ $ gpuledger report --help
 >   --pricing TEXT              Reprice the run with a pricing profile: a shipped one (on-demand, on-demand-hyperscaler, on-demand-falling, reserved-1y, reserved-3y, reserved-1y-market, owned-straight-line, owned-epoch, owned-financed) or a .textproto file
 >   --view TEXT:{rental,owned,both}=both
 >                               Which prices to show
->   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter}=job
+>   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter,model}=job
 >                               Group rows by (month and quarter: runs with a start date)
 >   --format TEXT:{table,csv,json}=table
 >                               Output format
@@ -189,7 +189,7 @@ $ gpuledger query --help
 >                               Output format
 >   --view TEXT:{rental,owned,both}=both
 >                               report: which prices to show
->   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter}=job
+>   --by TEXT:{job,phase,project,category,pool,day,week,month,quarter,model}=job
 >                               report: group rows by
 >   --partial                   report: allow a run that is not complete
 >   --rental-usd FLOAT          report: what if rental cost this many USD per GPU-hour
