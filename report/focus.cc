@@ -235,11 +235,10 @@ class FocusExport {
               std::vector<pricing::PriceSegment> segments, std::time_t epoch,
               ledger::Pool plain_pool, std::map<std::string, std::string> project,
               const std::string& version, std::ostream& out, FocusTotals* totals)
-      : run_(run),
-        pricing_(pricing),
+      : run_(&run),
+        pricing_(&pricing),
         segments_(std::move(segments)),
-        rates_(segments_.empty() ? pricing::ComputeRates(pricing, run.gpu_tdp_watts, run.gpus_per_node)
-                                 : segments_.front().rates),
+        rates_(StartRates(pricing, run, segments_)),
         // The capital itself is the purchase row.
         cash_(pricing::OwnedCashRates(rates_)),
         epoch_(epoch),
@@ -249,11 +248,25 @@ class FocusExport {
         v13_(version != "1.2"),
         w_(out, Columns(version), totals) {}
 
+  // A mixed cluster: the pool whose rows come next, as a cluster of its own
+  // (its model, GPUs and the part of the window it served; its model's
+  // prices), its owned capacity named apart. `run` and `pricing` must
+  // outlive the rows.
+  void SelectPool(const ledger::RunRecord& run, const v1::Pricing& pricing,
+                  std::vector<pricing::PriceSegment> segments, const std::string& name) {
+    run_ = &run;
+    pricing_ = &pricing;
+    segments_ = std::move(segments);
+    rates_ = StartRates(pricing, run, segments_);
+    cash_ = pricing::OwnedCashRates(rates_);
+    owned_id_ = absl::StrCat("/owned-cluster/", name);
+  }
+
   ledger::Pool PoolOf(const ledger::UsageRecord& e) const {
     return e.pool == ledger::Pool::kNone ? plain_pool_ : e.pool;
   }
-  std::time_t window_start() const { return epoch_ + run_.sim_start; }
-  std::time_t window_end() const { return epoch_ + run_.sim_end; }
+  std::time_t window_start() const { return epoch_ + run_->sim_start; }
+  std::time_t window_end() const { return epoch_ + run_->sim_end; }
 
   // The purchase: owned hardware bought at the window's start.
   void Purchase();
@@ -272,7 +285,7 @@ class FocusExport {
 
   absl::Status status() const {
     for (const absl::Status& s : {effective_.status(), billed_.status()}) {
-      if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_.id, ": ", s.message()));
+      if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run_->id, ": ", s.message()));
     }
     return absl::OkStatus();
   }
@@ -341,9 +354,16 @@ class FocusExport {
     w_.Write(r, billed, effective);
   }
 
-  const ledger::RunRecord& run_;
-  const v1::Pricing& pricing_;
-  const std::vector<pricing::PriceSegment> segments_;
+  static pricing::Rates StartRates(const v1::Pricing& pricing, const ledger::RunRecord& run,
+                                   const std::vector<pricing::PriceSegment>& segments) {
+    return segments.empty() ? pricing::ComputeRates(pricing, run.gpu_tdp_watts, run.gpus_per_node)
+                            : segments.front().rates;
+  }
+
+  const ledger::RunRecord* run_;
+  const v1::Pricing* pricing_;
+  std::vector<pricing::PriceSegment> segments_;
+  std::string owned_id_ = "/owned-cluster";  // the owned capacity's id, after run_name_
   pricing::Rates rates_;        // in force over the piece being written
   pricing::StateRates cash_;    // what an owner pays in cash by the hour
   const std::time_t epoch_;
@@ -363,7 +383,7 @@ class FocusExport {
 Row FocusExport::Base(std::time_t from, std::time_t to) const {
   Row r;
   r["BillingAccountId"] = "gpuledger";
-  r["BillingAccountName"] = absl::StrCat("gpuledger replay of ", run_.plan_name);
+  r["BillingAccountName"] = absl::StrCat("gpuledger replay of ", run_->plan_name);
   r["BillingAccountType"] = "Replay";
   r["BillingCurrency"] = "USD";
   r["PricingCurrency"] = "USD";
@@ -375,39 +395,39 @@ Row FocusExport::Base(std::time_t from, std::time_t to) const {
   r["InvoiceId"] = absl::StrCat(run_name_, "/", Iso(MonthStart(from, 0)).substr(0, 7));
   r["ServiceCategory"] = "AI and Machine Learning";
   r["ServiceSubcategory"] = "Generative AI";
-  r["ServiceName"] = absl::StrCat(run_.gpu_model, " GPU cluster");
-  r["SkuId"] = run_.gpu_model;
+  r["ServiceName"] = absl::StrCat(run_->gpu_model, " GPU cluster");
+  r["SkuId"] = run_->gpu_model;
   r["SkuMeter"] = "GPU time";
-  r["x_RunId"] = absl::StrCat(run_.id);
-  r["x_Strategy"] = run_.strategy;
+  r["x_RunId"] = absl::StrCat(run_->id);
+  r["x_Strategy"] = run_->strategy;
   return r;
 }
 
 void FocusExport::Purchase() {
   Row r = Base(window_start(), window_end());
-  const int64_t capital = pricing::CapitalMicroUsd(pricing_, run_.total_gpus(), run_.gpus_per_node);
+  const int64_t capital = pricing::CapitalMicroUsd(*pricing_, run_->total_gpus(), run_->gpus_per_node);
   r["ChargeCategory"] = "Purchase";
   r["ChargeFrequency"] = "One-Time";
-  r["ChargeDescription"] = absl::StrCat("Purchase of ", run_.total_gpus(), " ", run_.gpu_model,
+  r["ChargeDescription"] = absl::StrCat("Purchase of ", run_->total_gpus(), " ", run_->gpu_model,
                                         " GPUs with their servers (amortized in EffectiveCost)");
   billed_.Take(static_cast<pricing::ExactUsd>(capital) * pricing::kExactPerMicroUsd);
   r["BilledCost"] = Money(capital);
   r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
   // Per GPU, so unit price x GPUs is the capital exactly.
-  const int64_t per_gpu = capital / run_.total_gpus();
+  const int64_t per_gpu = capital / run_->total_gpus();
   r["ListCost"] = r["ContractedCost"] = Money(capital);
   r["ListUnitPrice"] = r["ContractedUnitPrice"] = r["PricingCurrencyListUnitPrice"] =
       r["PricingCurrencyContractedUnitPrice"] = Money(per_gpu);
-  r["PricingQuantity"] = absl::StrCat(run_.total_gpus());
+  r["PricingQuantity"] = absl::StrCat(run_->total_gpus());
   r["PricingUnit"] = "GPUs";
-  r["SkuPriceId"] = absl::StrCat(run_.gpu_model, "/owned/purchase/", Money(per_gpu));
+  r["SkuPriceId"] = absl::StrCat(run_->gpu_model, "/owned/purchase/", Money(per_gpu));
   // What was bought, in the unit its usage is counted in: the window's GPU-hours.
   r["CommitmentDiscountQuantity"] =
-      GpuHours(static_cast<int64_t>(run_.total_gpus()) * (run_.sim_end - run_.sim_start));
+      GpuHours(static_cast<int64_t>(run_->total_gpus()) * (run_->sim_end - run_->sim_start));
   r["CommitmentDiscountUnit"] = "GPU-Hours";
   r["PricingCategory"] = "Committed";
   r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] = "Owned hardware";
-  r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name_, "/owned-cluster");
+  r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name_, owned_id_);
   r["ResourceName"] = "cluster";
   r["ResourceType"] = "GPU cluster";
   r["CommitmentDiscountName"] = "owned cluster";
@@ -432,10 +452,10 @@ void FocusExport::CommittedUsage(const ledger::UsageRecord& e, ledger::Pool pool
   *effective = effective_.Take(pricing::ExactCost(gs, rate));
   r["PricingCategory"] = "Committed";
   SetPrices(&r, gs, owned ? rate : rates_.rental, rate,
-            absl::StrCat(run_.gpu_model, "/", ledger::PoolName(pool), "/"));
+            absl::StrCat(run_->gpu_model, "/", ledger::PoolName(pool), "/"));
   r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
       owned ? "Owned hardware" : "GPU cloud (reserved)";
-  r["CommitmentDiscountId"] = absl::StrCat(run_name_, owned ? "/owned-cluster" : "/reservation");
+  r["CommitmentDiscountId"] = owned ? absl::StrCat(run_name_, owned_id_) : absl::StrCat(run_name_, "/reservation");
   r["CommitmentDiscountName"] = owned ? "owned cluster" : "reserved capacity";
   r["CommitmentDiscountType"] = owned ? "Owned hardware" : "Reserved capacity";
   r["CommitmentDiscountCategory"] = "Usage";
@@ -479,10 +499,10 @@ void FocusExport::Usage(const ledger::UsageRecord& e) {
       billed = billed_.Take(pricing::ExactCost(gs, rates_.rental));
       // Spot capacity: the provider's dynamic price, below the on-demand
       // list price (FOCUS's "Dynamic" pricing category).
-      const bool spot = pricing_.rental().has_spot_discount();
+      const bool spot = pricing_->rental().has_spot_discount();
       r["PricingCategory"] = spot ? "Dynamic" : "Standard";
       SetPrices(&r, gs, rates_.rental_list, rates_.rental,
-                absl::StrCat(run_.gpu_model, spot ? "/spot/" : "/on-demand/"));
+                absl::StrCat(run_->gpu_model, spot ? "/spot/" : "/on-demand/"));
       r["ProviderName"] = r["PublisherName"] = r["InvoiceIssuerName"] =
           spot ? "GPU cloud (spot)" : "GPU cloud (on-demand)";
       r["ChargeDescription"] = absl::StrCat(e.category, " GPU time of job ", e.job_id,
@@ -505,7 +525,7 @@ Row FocusExport::ReservationRow(std::time_t from, std::time_t to, int64_t gs) co
   Row r = Base(from, to);
   r["PricingCategory"] = "Committed";
   r["PricingUnit"] = "GPU-Hours";
-  SetPrices(&r, gs, rates_.rental, rates_.reserved, absl::StrCat(run_.gpu_model, "/reserved/"));
+  SetPrices(&r, gs, rates_.rental, rates_.reserved, absl::StrCat(run_->gpu_model, "/reserved/"));
   r["CommitmentDiscountQuantity"] = r["PricingQuantity"];
   r["CommitmentDiscountUnit"] = "GPU-Hours";
   r["CommitmentDiscountId"] = r["ResourceId"] = absl::StrCat(run_name_, "/reservation");
@@ -517,9 +537,9 @@ Row FocusExport::ReservationRow(std::time_t from, std::time_t to, int64_t gs) co
 }
 
 void FocusExport::Reservation() {
-  const int gpus = run_.total_gpus();
+  const int gpus = run_->total_gpus();
   const int64_t committed =
-      pricing::ReservedCommitmentSeconds(pricing_, run_.sim_end - run_.sim_start);
+      pricing::ReservedCommitmentSeconds(*pricing_, run_->sim_end - run_->sim_start);
   const std::time_t commit_end = window_start() + committed;
   EachPiece(window_end(), commit_end, [&](std::time_t from, std::time_t to) {
     const int64_t gs = static_cast<int64_t>(to - from) * gpus;
@@ -546,7 +566,7 @@ void FocusExport::Reservation() {
     const int64_t billed = billed_.Take(pricing::ExactCost(gs, rates_.reserved));
     r["ChargeCategory"] = "Purchase";
     r["ChargeFrequency"] = "Recurring";
-    r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run_.gpu_model,
+    r["ChargeDescription"] = absl::StrCat("Reservation of ", gpus, " ", run_->gpu_model,
                                           " GPUs for the month (amortized in EffectiveCost)");
     r["BilledCost"] = Money(billed);
     r["EffectiveCost"] = r["PricingCurrencyEffectiveCost"] = Money(0);
@@ -562,9 +582,9 @@ void FocusExport::Reservation() {
 }
 
 void FocusExport::CutTerms() {
-  const int64_t window = run_.sim_end - run_.sim_start;
-  commit_end_ = window_start() + pricing::ReservedCommitmentSeconds(pricing_, window);
-  const int64_t term = pricing::ReservedTermSeconds(pricing_);
+  const int64_t window = run_->sim_end - run_->sim_start;
+  commit_end_ = window_start() + pricing::ReservedCommitmentSeconds(*pricing_, window);
+  const int64_t term = pricing::ReservedTermSeconds(*pricing_);
   terms_ = {window_start()};
   if (term > 0) {
     for (std::time_t t = window_start() + term; t < commit_end_; t += term) terms_.push_back(t);
@@ -575,8 +595,8 @@ void FocusExport::CutTerms() {
 
 void FocusExport::WriteCommitments(std::ostream& out, FocusTotals* totals) const {
   Writer w(out, CommitmentColumns(), nullptr);
-  const int gpus = run_.total_gpus();
-  const int64_t term = pricing::ReservedTermSeconds(pricing_);
+  const int gpus = run_->total_gpus();
+  const int64_t term = pricing::ReservedTermSeconds(*pricing_);
   for (size_t k = 0; k < terms_.size(); ++k) {
     const int64_t gs = static_cast<int64_t>(TermEnd(k) - terms_[k]) * gpus;
     Row r;
@@ -587,10 +607,10 @@ void FocusExport::WriteCommitments(std::ostream& out, FocusTotals* totals) const
     r["ContractCommitmentCategory"] = "Usage";
     r["ContractCommitmentType"] = "Reserved capacity";
     r["ContractCommitmentDescription"] =
-        term > 0 ? absl::StrCat("Reservation of ", gpus, " ", run_.gpu_model, " GPUs, term ",
+        term > 0 ? absl::StrCat("Reservation of ", gpus, " ", run_->gpu_model, " GPUs, term ",
                                 k + 1, " of ", terms_.size(), " (", Decimal(term, 86400, 2),
                                 " days), at the rate in force when the term began")
-                 : absl::StrCat("Reservation of ", gpus, " ", run_.gpu_model,
+                 : absl::StrCat("Reservation of ", gpus, " ", run_->gpu_model,
                                 " GPUs for the replay's window");
     r["ContractCommitmentCost"] = Money(term_billed_[k]);
     r["ContractCommitmentQuantity"] = GpuHours(gs);
@@ -599,8 +619,8 @@ void FocusExport::WriteCommitments(std::ostream& out, FocusTotals* totals) const
     r["ContractCommitmentPeriodEnd"] = Iso(TermEnd(k));
     r["ContractPeriodStart"] = Iso(terms_.front());
     r["ContractPeriodEnd"] = Iso(commit_end_);
-    r["x_RunId"] = absl::StrCat(run_.id);
-    r["x_Strategy"] = run_.strategy;
+    r["x_RunId"] = absl::StrCat(run_->id);
+    r["x_Strategy"] = run_->strategy;
     r["x_Gpus"] = absl::StrCat(gpus);
     if (term_rate_[k] >= 0) r["x_UsdPerGpuHour"] = Fixed(term_rate_[k], 9);
     r["x_GpuSeconds"] = absl::StrCat(gs);
@@ -638,12 +658,6 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   if (!epoch.ok()) return epoch.status();
   absl::StatusOr<ledger::RunRecord> run = ledger.GetRun(run_id);
   if (!run.ok()) return run.status();
-  if (!run->pools.empty()) {
-    return absl::UnimplementedError(absl::StrCat(
-        "run ", run_id, " is a mixed cluster (", run->gpu_model,
-        "): its FOCUS export, a line per pool's model, is not built yet; gpuledger report prices "
-        "it (--by model)"));
-  }
   if (run->status != ledger::RunStatus::kComplete) {
     return absl::FailedPreconditionError(
         absl::StrCat("run ", run_id, " is ", ledger::RunStatusName(run->status), ", not complete"));
@@ -672,17 +686,46 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
   absl::StatusOr<std::vector<ledger::UsageRecord>> entries = ledger.ListUsage(run_id);
   if (!entries.ok()) return entries.status();
 
-  std::vector<pricing::PriceSegment> segments;
-  if (pricing::HasMovingPrices(pricing)) {
-    absl::StatusOr<std::vector<pricing::PriceSegment>> s = pricing::PriceSegments(
-        pricing, run->gpu_tdp_watts, run->gpus_per_node, run->start_utc, run->sim_start, run->sim_end);
-    if (!s.ok()) return s.status();
-    segments = *std::move(s);
+  auto segments_of = [&](const v1::Pricing& prices, const ledger::RunRecord& r)
+      -> absl::StatusOr<std::vector<pricing::PriceSegment>> {
+    if (!pricing::HasMovingPrices(prices)) return std::vector<pricing::PriceSegment>{};
+    return pricing::PriceSegments(prices, r.gpu_tdp_watts, r.gpus_per_node, run->start_utc,
+                                  run->sim_start, run->sim_end);
+  };
+  // A mixed cluster: each pool a cluster of its own model, priced as it,
+  // over the part of the window it served (docs/focus.md).
+  std::vector<ledger::RunRecord> pool_runs;
+  std::vector<v1::Pricing> pool_prices;
+  for (const ledger::RunPool& p : run->pools) {
+    ledger::RunRecord r = *run;
+    r.pools.clear();
+    r.gpu_model = p.gpu_model;
+    r.nodes = p.nodes;
+    r.gpus_per_node = p.gpus_per_node;
+    r.gpu_tdp_watts = p.gpu_tdp_watts;
+    r.sim_start = std::max(run->sim_start, p.available_from);
+    r.sim_end = p.retired_at < 0 ? run->sim_end : std::min(run->sim_end, p.retired_at);
+    r.sim_end = std::max(r.sim_start, r.sim_end);
+    pool_runs.push_back(std::move(r));
+    pool_prices.push_back(pricing::PricingForModel(pricing, p.gpu_model));
   }
+  std::vector<std::vector<pricing::PriceSegment>> pool_segments;
+  for (size_t k = 0; k < pool_runs.size(); ++k) {
+    absl::StatusOr<std::vector<pricing::PriceSegment>> s = segments_of(pool_prices[k], pool_runs[k]);
+    if (!s.ok()) return s.status();
+    pool_segments.push_back(*std::move(s));
+  }
+  const ledger::RunRecord& first_run = pool_runs.empty() ? *run : pool_runs.front();
+  const v1::Pricing& first_prices = pool_prices.empty() ? pricing : pool_prices.front();
+  absl::StatusOr<std::vector<pricing::PriceSegment>> segments = segments_of(first_prices, first_run);
+  if (!segments.ok()) return segments.status();
+  auto select = [&](size_t k, auto& e) {
+    e.SelectPool(pool_runs[k], pool_prices[k], pool_segments[k], run->pools[k].name);
+  };
   // The Contract Commitment dataset takes each term's cost from the Cost and
   // Usage rows that bill it, written to nowhere.
   std::ostream nowhere(nullptr);
-  FocusExport e(*run, pricing, std::move(segments), *epoch,
+  FocusExport e(first_run, first_prices, *std::move(segments), *epoch,
                 o.view == "owned" ? ledger::Pool::kOwned : ledger::Pool::kOnDemand,
                 std::move(project), o.version, commitments ? nowhere : out,
                 commitments ? nullptr : totals);
@@ -692,8 +735,26 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     any_reserved |= e.PoolOf(u) == ledger::Pool::kReserved;
   }
   if (any_reserved && o.version != "1.2") e.CutTerms();
-  if (any_owned) e.Purchase();
-  for (const auto& u : *entries) e.Usage(u);
+  if (pool_runs.empty()) {
+    if (any_owned) e.Purchase();
+    for (const auto& u : *entries) e.Usage(u);
+  } else {
+    // A purchase per pool, then every entry at its pool's prices (a mixed
+    // cluster is a plain replay: owned or rented, never reserved).
+    for (size_t k = 0; k < pool_runs.size() && any_owned; ++k) {
+      select(k, e);
+      e.Purchase();
+    }
+    size_t selected = pool_runs.size();
+    for (const auto& u : *entries) {
+      const size_t k = static_cast<size_t>(u.gpu_pool);
+      if (k >= pool_runs.size()) {
+        return absl::DataLossError(absl::StrCat("run ", run_id, ": an entry names a pool it lacks"));
+      }
+      if (k != selected) select(selected = k, e);
+      e.Usage(u);
+    }
+  }
   if (any_reserved) e.Reservation();
   if (absl::Status s = e.status(); !s.ok()) return s;
   if (commitments) e.WriteCommitments(out, totals);

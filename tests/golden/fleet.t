@@ -102,7 +102,12 @@ $ gpuledger report --ledger "$TMP/l.sqlite" --by model --pricing owned-epoch --v
 > bounded slowdown (10 s): mean 1.000
 > utilization: 17.41%
 > preemptions: 0, lost work 0 GPU-seconds
-# Not built yet for a mixed cluster, and said so.
-$ gpuledger export --ledger "$TMP/l.sqlite"
-2> gpuledger: run 1 is a mixed cluster (H800+B200): its FOCUS export, a line per pool's model, is not built yet; gpuledger report prices it (--by model)
-? 2
+# FOCUS: a purchase per pool, each entry at its model's prices; the rows'
+# EffectiveCost adds up to the owned total above, to the micro-dollar.
+$ gpuledger export --ledger "$TMP/l.sqlite" > "$TMP/focus.csv"
+$ python3 -c 'import csv, decimal, sys; rows = list(csv.DictReader(open(sys.argv[1]))); [print(r["ChargeCategory"], r["SkuId"], r["CommitmentDiscountId"], r["ChargePeriodStart"], r["BilledCost"], r["EffectiveCost"]) for r in rows[:4]]; print(len(rows), "rows; EffectiveCost", sum(decimal.Decimal(r["EffectiveCost"]) for r in rows))' "$TMP/focus.csv"
+> Purchase H800 runs/1/owned-cluster/H800 2024-12-01T00:00:00Z 51200000.000000 0.000000
+> Purchase B200 runs/1/owned-cluster/B200 2025-09-01T00:00:00Z 46080000.000000 0.000000
+> Usage H800 runs/1/owned-cluster/H800 2024-12-01T00:00:00Z 145590.681600 1231969.874215
+> Usage H800 runs/1/owned-cluster/H800 2025-01-01T00:00:00Z 108954.545579 921959.539831
+> 31 rows; EffectiveCost 21790233.148625
