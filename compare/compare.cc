@@ -381,6 +381,13 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const std::vector<v1::Strategy>& strategies,
                                            const CompareOptions& o,
                                            const std::vector<traces::StrategyPlace>& where) {
+  if (!w.pools.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        w.source, ": the plan's cluster is mixed (", w.pools.size(),
+        " pools), and a strategy sets a cluster of one pool of its own; strategies of several "
+        "pools are not built yet: replay the plan and use report or export, which price each "
+        "pool as its model"));
+  }
   if (pricing::HasMovingPrices(w.pricing)) {
     // Strategies are priced by their own profiles; a plan's curve would be
     // silently unused.

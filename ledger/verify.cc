@@ -283,7 +283,10 @@ class RunCheck {
                        static_cast<int64_t>(down)));
     }
     int64_t short_jobs = 0;
-    for (size_t k = 0; k < work.size(); ++k) {
+    // On a mixed cluster a job's work is in the seconds of the pools it ran
+    // on (the run keeps its first pool's): its pools' capacity is checked
+    // above, not its work.
+    for (size_t k = 0; k < work.size() && run_.pools.empty(); ++k) {
       if (productive[k] == work[k]) continue;
       if (short_jobs++ == 0) {
         Say(absl::StrCat("job ordinal ", k, " has ", static_cast<int64_t>(productive[k]),

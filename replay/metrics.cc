@@ -33,7 +33,12 @@ v1::RunMetrics ComputeMetrics(const std::vector<scheduler::JobSpec>& jobs,
     for (int d : jobs[i].after) ready = std::max(ready, times[d].end);
     dependency_sum += static_cast<double>(ready - jobs[i].submit);
     const int64_t wait = times[i].first_start - ready;
-    const double run = static_cast<double>(jobs[i].run_seconds);
+    // On a mixed cluster, its run time on the pool that completed it.
+    int64_t run_seconds = jobs[i].run_seconds;
+    for (const scheduler::PoolChoice& c : jobs[i].pools) {
+      if (c.pool == times[i].pool) run_seconds = c.run_seconds;
+    }
+    const double run = static_cast<double>(run_seconds);
     waits.push_back(wait);
     wait_sum += static_cast<double>(wait);
     // Bounded slowdown with a 10-second floor on the run time.
@@ -128,7 +133,8 @@ absl::Status CheckOutputFile(const std::string& path, const std::string& ledger,
 }
 
 absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,
-                              const std::vector<scheduler::JobTimes>& times) {
+                              const std::vector<scheduler::JobTimes>& times,
+                              const std::vector<std::string>& pools) {
   // Written beside the target and renamed: a failed write leaves nothing.
   const std::string tmp = path + ".partial";
   std::FILE* f = std::fopen(tmp.c_str(), "w");
@@ -136,13 +142,22 @@ absl::Status WriteScheduleCsv(const std::string& path, const std::vector<schedul
     return absl::UnavailableError(
         absl::StrCat(path, ": cannot write the schedule: ", std::strerror(errno)));
   }
-  std::fputs("job_id,submit,start,end,gpus\n", f);
+  std::fputs(pools.empty() ? "job_id,submit,start,end,gpus\n" : "job_id,submit,start,end,gpus,pool\n",
+             f);
   for (size_t i = 0; i < jobs.size(); ++i) {
     // Plan job ids are free text: quoted like every CSV field of ours.
-    std::fprintf(f, "%s,%lld,%lld,%lld,%d\n", report::CsvField(jobs[i].id).c_str(),
+    std::fprintf(f, "%s,%lld,%lld,%lld,%d", report::CsvField(jobs[i].id).c_str(),
                  static_cast<long long>(jobs[i].submit),
                  static_cast<long long>(times[i].last_start), static_cast<long long>(times[i].end),
                  jobs[i].gpus);
+    if (!pools.empty()) {
+      const int p = times[i].pool;
+      std::fprintf(f, ",%s",
+                   p >= 0 && static_cast<size_t>(p) < pools.size()
+                       ? report::CsvField(pools[p]).c_str()
+                       : "");
+    }
+    std::fputc('\n', f);
   }
   const bool failed = std::ferror(f) != 0;
   if (std::fclose(f) != 0 || failed || std::rename(tmp.c_str(), path.c_str()) != 0) {

@@ -30,9 +30,11 @@ absl::Status CheckOutputFile(const std::string& path, const std::string& ledger,
 absl::Status CheckScheduleOut(const std::string& path, const std::string& ledger);
 
 // Writes `job_id,submit,start,end,gpus`, one row per job in job order; start
-// is that of the run that completed the job.
+// is that of the run that completed the job. A mixed cluster's (`pools`,
+// by index, not empty) adds `pool`: the pool of that run.
 absl::Status WriteScheduleCsv(const std::string& path, const std::vector<scheduler::JobSpec>& jobs,
-                              const std::vector<scheduler::JobTimes>& times);
+                              const std::vector<scheduler::JobTimes>& times,
+                              const std::vector<std::string>& pools = {});
 
 }  // namespace gpuledger::replay
 

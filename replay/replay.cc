@@ -39,10 +39,38 @@ absl::Status CheckCalendarFits(const traces::Workload& w, int64_t window) {
 
 absl::Status CheckMoneyFits(const traces::Workload& w, const std::vector<scheduler::JobSpec>& specs,
                             int64_t horizon_seconds) {
-  const int64_t window = std::max(scheduler::SerialBound(specs), horizon_seconds);
+  int64_t window = std::max(scheduler::SerialBound(specs), horizon_seconds);
+  // A job may wait for its pool to open.
+  for (const traces::ClusterPool& p : w.pools) {
+    if (p.available_from_utc && w.start_utc) {
+      window += std::max<int64_t>(0, *p.available_from_utc - *w.start_utc);
+      break;
+    }
+  }
   pricing::ExactUsd gpu_seconds = static_cast<pricing::ExactUsd>(w.total_gpus()) * window;
-  for (const scheduler::JobSpec& j : specs)
-    gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * j.run_seconds;
+  for (const scheduler::JobSpec& j : specs) {
+    int64_t longest = j.run_seconds;
+    for (const scheduler::PoolChoice& c : j.pools) longest = std::max(longest, c.run_seconds);
+    gpu_seconds += static_cast<pricing::ExactUsd>(j.gpus) * longest;
+  }
+  // A mixed cluster: every model's prices, at its TDP (the highest bound).
+  for (const v1::ModelPricing& m : w.pricing.models()) {
+    for (const traces::ClusterPool& p : w.pools) {
+      if (p.gpu.name() != m.gpu()) continue;
+      const v1::Pricing prices = pricing::PricingForModel(w.pricing, m.gpu());
+      if (auto s = pricing::CheckCurvesBounded(prices, w.start_utc, window); !s.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
+      }
+      if (auto s = pricing::CheckCostFits(
+              pricing::ComputeRates(pricing::HighestPrices(prices, w.start_utc, window),
+                                    p.gpu.tdp_watts(), p.gpu.gpus_per_node()),
+              gpu_seconds, w.source);
+          !s.ok()) {
+        return s;
+      }
+      break;
+    }
+  }
   for (const absl::Status& s : {pricing::CheckCurvesPlaced(w.pricing, w.start_utc.has_value()),
                                 pricing::CheckCurvesBounded(w.pricing, w.start_utc, window),
                                 CheckCalendarFits(w, window)}) {
@@ -81,8 +109,16 @@ absl::Status MixedPools(const traces::Workload& w, const scheduler::SchedulerOpt
                         "start_date, or --start-date"));
       }
     }
-    if (p.available_from_utc) s.available_from = std::max<int64_t>(0, *p.available_from_utc - *w.start_utc);
-    if (p.retired_at_utc) {
+    if (p.available_from_utc) {
+      s.available_from = std::max<int64_t>(0, *p.available_from_utc - *w.start_utc);
+      if (s.available_from > scheduler::kMaxSimulatedSeconds / 2) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who, "available_from, ", base::FormatUtc(*p.available_from_utc),
+            ", is further from the replay's start than a replay reaches"));
+      }
+    }
+    // A retirement beyond any replay's reach is none.
+    if (p.retired_at_utc && *p.retired_at_utc - *w.start_utc <= scheduler::kMaxSimulatedSeconds) {
       s.retired_at = *p.retired_at_utc - *w.start_utc;
       if (s.retired_at <= s.available_from) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -91,10 +127,34 @@ absl::Status MixedPools(const traces::Workload& w, const scheduler::SchedulerOpt
       }
     }
     records->push_back({p.name, p.gpu.name(), p.nodes, p.gpu.gpus_per_node(), p.gpu.tdp_watts(),
-                        s.available_from, p.retired_at_utc ? s.retired_at : -1});
+                        s.available_from,
+                        s.retired_at <= scheduler::kMaxSimulatedSeconds ? s.retired_at : -1});
     specs->push_back(std::move(s));
   }
   return absl::OkStatus();
+}
+
+// The simulator of a workload's cluster (one pool, or its pools), its
+// errors naming the workload; a mixed cluster's pools for the scheduler and
+// as the run records them.
+absl::StatusOr<std::unique_ptr<scheduler::Simulator>> CreateSimulator(
+    const traces::Workload& w, std::vector<scheduler::JobSpec> specs,
+    const scheduler::SchedulerOptions& options, scheduler::Sink* sink,
+    std::vector<scheduler::PoolSpec>* pools, std::vector<ledger::RunPool>* records) {
+  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim;
+  if (w.pools.empty()) {
+    sim = scheduler::Simulator::Create({w.nodes, w.gpu.gpus_per_node(), w.pod_nodes},
+                                       std::move(specs), options, sink);
+  } else {
+    if (absl::Status s = MixedPools(w, options, pools, records); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", s.message()));
+    }
+    sim = scheduler::Simulator::Create(*pools, std::move(specs), options, sink);
+  }
+  if (!sim.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", sim.status().message()));
+  }
+  return sim;
 }
 
 }  // namespace
@@ -416,27 +476,20 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
     for (const auto& c : sim_options.failure_model->causes) causes.push_back(c.name);
     r->sink_->set_causes(std::move(causes));
   }
-  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim;
-  if (wl.pools.empty()) {
-    sim = scheduler::Simulator::Create({wl.nodes, wl.gpu.gpus_per_node(), wl.pod_nodes},
-                                       std::move(jobs.specs), sim_options, r->sink_.get());
-  } else {
-    std::vector<scheduler::PoolSpec> pools;
-    if (absl::Status s = MixedPools(wl, sim_options, &pools, &run.pools); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", s.message()));
-    }
+  std::vector<scheduler::PoolSpec> pools;
+  absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
+      CreateSimulator(wl, std::move(jobs.specs), sim_options, r->sink_.get(), &pools, &run.pools);
+  if (!sim.ok()) return sim.status();
+  if (!pools.empty()) {
     r->sink_->set_pools(pools);
     std::set<std::string> models;
     std::string names;
     for (const ledger::RunPool& p : run.pools) {
-      if (models.insert(p.gpu_model).second) absl::StrAppend(&names, names.empty() ? "" : "+", p.gpu_model);
+      if (models.insert(p.gpu_model).second) {
+        absl::StrAppend(&names, names.empty() ? "" : "+", p.gpu_model);
+      }
     }
     run.gpu_model = names;
-    sim = scheduler::Simulator::Create(std::move(pools), std::move(jobs.specs), sim_options,
-                                       r->sink_.get());
-  }
-  if (!sim.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(wl.source, ": ", sim.status().message()));
   }
   r->sim_ = std::move(*sim);
   r->sink_->set_jobs(&r->sim_->jobs());
@@ -557,7 +610,9 @@ absl::StatusOr<ReplayResult> ReplayPrepared(std::unique_ptr<ReplayRun> run, ledg
   // reports an error is never complete (a retry would duplicate it).
   if (!schedule_out.empty()) {
     const scheduler::Simulator& sim = run->simulator();
-    if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times()); !s.ok()) {
+    std::vector<std::string> pools;
+    for (const traces::ClusterPool& p : run->workload().pools) pools.push_back(p.name);
+    if (absl::Status s = WriteScheduleCsv(schedule_out, sim.jobs(), sim.times(), pools); !s.ok()) {
       run->Fail().IgnoreError();
       return s;
     }
@@ -569,12 +624,12 @@ absl::Status CheckWorkload(const traces::Workload& workload,
                            const scheduler::SchedulerOptions& options, int64_t seed,
                            int64_t horizon_seconds) {
   scheduler::NullSink sink;
-  auto sim = scheduler::Simulator::Create(
-      {workload.nodes, workload.gpu.gpus_per_node(), workload.pod_nodes}, ToJobSpecs(workload),
-      WithWorkloadFailures(options, workload, seed), &sink);
-  if (!sim.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(workload.source, ": ", sim.status().message()));
-  }
+  std::vector<scheduler::PoolSpec> pools;
+  std::vector<ledger::RunPool> records;
+  auto sim = CreateSimulator(workload, ToJobSpecs(workload),
+                             WithWorkloadFailures(options, workload, seed), &sink, &pools,
+                             &records);
+  if (!sim.ok()) return sim.status();
   return CheckMoneyFits(workload, (*sim)->jobs(), horizon_seconds);
 }
 

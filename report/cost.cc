@@ -93,6 +93,12 @@ absl::StatusOr<RunPricing> PricingOf(ledger::Ledger& ledger, const ledger::RunRe
           "), so these prices would change nothing"));
     }
   }
+  if (pricing_override->models_size() > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pricing_override.models: run ", run.id, " is a cluster of one pool (", run.gpu_model,
+        "), priced by the profile's own fields; prices of a model are for a mixed cluster's "
+        "pools"));
+  }
   pricing::MergePricing(*pricing_override, &p.pricing);
   if (auto s = pricing::ValidatePricing(p.pricing, "pricing_override."); !s.ok()) return s;
   return p;
@@ -247,6 +253,17 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
         "pricing_override.reserved: run ", run.id,
         " has no reserved capacity (a plain replay prices rental and owned), so these prices "
         "would change nothing"));
+  }
+  if (pricing_override != nullptr) {
+    for (const v1::ModelPricing& m : pricing_override->models()) {
+      bool used = false;
+      for (const ledger::RunPool& p : run.pools) used = used || p.gpu_model == m.gpu();
+      if (!used) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "pricing_override.models: run ", run.id, " has no pool of model \"", m.gpu(),
+            "\" (its pools: ", run.gpu_model, "), so these prices would change nothing"));
+      }
+    }
   }
   absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> canonical =
       ledger.SumEntriesByGroup(run.id, group_by);

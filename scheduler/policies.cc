@@ -189,7 +189,16 @@ absl::Status SimulatorImpl::EasyBackfill(Seconds t) {
   // cost of the jobs it examines.
   const bool incremental =
       easy_valid_ && !ended_ && easy_head_ == head && options_.backfill_depth < 0;
-  if (!incremental && !EasyShadow(head, t)) return absl::OkStatus();
+  if (!incremental && !EasyShadow(head, t)) {
+    // One pool: the head always has a shadow time (the cluster's capacity
+    // in service holds it). On a mixed cluster it may have none (its pools'
+    // retirements come first): nothing to protect, so the rest of the queue
+    // backfills without a reservation.
+    if (pools_.size() == 1 && !retiring_) return absl::OkStatus();
+    easy_pool_ = -1;
+    easy_shadow_ = std::numeric_limits<Seconds>::max();
+    easy_extra_ = 0;
+  }
 
   // A job starts on the first of its pools where it may start and fits; on
   // the head's pool only if it ends by the shadow time or fits within the

@@ -172,6 +172,34 @@ absl::Status CheckPools(const std::vector<PoolSpec>& pools, const std::vector<Jo
     }
     if (absl::Status s = CheckChoices(pools, j); !s.ok()) return s;
   }
+  // A job that could not start and end on any of its pools before they
+  // retire, even at its arrival, would never run: refused now.
+  for (const JobSpec& j : jobs) {
+    std::vector<PoolChoice> choices = j.pools;
+    if (choices.empty()) {
+      for (int p = 0; p < static_cast<int>(pools.size()); ++p) {
+        if (FitsPool(pools[p], j.gpus)) choices.push_back({p, j.run_seconds, j.estimate});
+      }
+    }
+    bool can = false;
+    std::string retire;
+    for (const PoolChoice& c : choices) {
+      const PoolSpec& p = pools[c.pool];
+      const Seconds estimate = c.estimate > 0 ? c.estimate : c.run_seconds;
+      if (p.retired_at > kMaxSimulatedSeconds ||
+          std::max(j.arrival(), p.available_from) + estimate <= p.retired_at) {
+        can = true;
+        break;
+      }
+      absl::StrAppend(&retire, retire.empty() ? "" : ", ", "\"", p.name, "\" serves [",
+                      p.available_from, ", ", p.retired_at, ") s and it needs ", estimate, " s");
+    }
+    if (!can) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "job \"", j.id, "\": cannot start at its arrival (", j.arrival(),
+          " s) and end on any of its pools before they retire (", retire, ")"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -234,9 +262,15 @@ absl::Status CheckJobs(const std::vector<PoolSpec>& pools, const std::vector<Job
         return absl::InvalidArgumentError(absl::StrCat(
             who, j.gpus, " GPUs is not a whole number of ", shape.gpus_per_node, "-GPU nodes"));
       }
-      if (!j.pools.empty()) {
+      // One pool: a job's pools may only restate its own run time there.
+      const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
+      if (!j.pools.empty() &&
+          (j.pools.size() != 1 || j.pools[0].pool != 0 ||
+           j.pools[0].run_seconds != j.run_seconds ||
+           (j.pools[0].estimate > 0 ? j.pools[0].estimate : j.pools[0].run_seconds) != requested)) {
         return absl::InvalidArgumentError(
-            who + "names pools, but the cluster is one pool (its run time is the job's)");
+            who + "on a cluster of one pool, a job's pools can only be that pool at its own run "
+                  "time and estimate");
       }
     }
     if (j.run_seconds <= 0) return absl::InvalidArgumentError(who + "run time must be positive");

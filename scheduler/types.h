@@ -62,7 +62,8 @@ struct JobSpec {
   Seconds eligible = -1;
   // The pools it may run on, in order of preference, each with its run time
   // and estimate there. Empty: every pool it fits, in the cluster's order,
-  // with run_seconds and estimate above (the only choice on one pool).
+  // with run_seconds and estimate above (the only choice on one pool, where
+  // a list may only restate those).
   std::vector<PoolChoice> pools;
   // When the job reaches the scheduler's queue.
   Seconds arrival() const { return eligible > submit ? eligible : submit; }

@@ -181,6 +181,41 @@ jobs { id: "second" phase: SFT gpus: 8 models: "B200" models: "H800" wall_clock_
   EXPECT_EQ(run_.pools[1].available_from, 172800);
 }
 
+TEST_F(MixedTest, AModelNameReachesEveryPoolOfThatModelAndVerifyHoldsOnAnyPool) {
+  // Two H100 pools and a B200 one. "y" names the model H100: with h1 taken
+  // by "x", it starts at once on h2. "z" prefers B200 (FLOPs at its peak)
+  // and, B200 being taken by "w", runs on H100 at the H100's: the ledger
+  // verifies (its work is in the seconds of the pool it ran on) and its
+  // slowdown is counted at the H100 run time (1: it never waited).
+  Replay(R"(
+start_date: "2025-01-01"
+cluster {
+  pools { name: "h1" gpu: "H100" nodes: 1 }
+  pools { name: "h2" gpu: "H100" nodes: 1 }
+  pools { gpu: "B200" nodes: 1 }
+}
+jobs { id: "x" phase: SFT gpus: 8 models: "h1" wall_clock_hours: 100 }
+jobs { id: "w" phase: SFT gpus: 8 models: "B200" wall_clock_hours: 100 }
+jobs { id: "y" phase: SFT gpus: 8 models: "H100" wall_clock_hours: 1 submit_seconds: 100 }
+jobs { id: "z" phase: SFT gpus: 8 models: "B200" models: "H100" submit_seconds: 200
+       flops { tokens: 1e10 flops_per_token: 7.9e11 mfu: 0.5 precision: FP8 } }
+)");
+  EXPECT_EQ(Work("y").gpu_pool, 1);
+  EXPECT_EQ(Work("y").start, 100);
+  EXPECT_EQ(Work("z").gpu_pool, 1);  // h2, free again after "y"
+  EXPECT_EQ(Work("z").end - Work("z").start, 997979);  // at the H100's 1,979 TFLOPS
+}
+
+TEST_F(MixedTest, AClusterOfOnePoolWrittenAsPoolsReplays) {
+  Replay(R"(
+start_date: "2025-01-01"
+cluster { pools { name: "only" gpu: "B200" nodes: 2 } }
+jobs { id: "a" phase: SFT gpus: 8 gpu_hours: 80 measured_on: "H800" }
+)");
+  ASSERT_EQ(run_.pools.size(), 1u);
+  EXPECT_EQ(Work("a").end - Work("a").start, std::ceil(80 * 3600.0 / 8 / (2250.0 / 989)));
+}
+
 TEST_F(MixedTest, BadPlansNameTheFieldAndRunNothing) {
   auto error = [&](const std::string& plan) {
     absl::StatusOr<traces::Workload> w = traces::LoadPlanText(plan, "mixed.textproto");
@@ -212,6 +247,23 @@ jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
 gpu_models { name: "H800" peak_bf16_tflops: 989 tdp_watts: 700 gpus_per_node: 8 })"),
             "mixed.textproto:7:70: job \"j\": FP8 work measured on B200 cannot run on H800: H800 "
             "has no peak_fp8_tflops (give the plan a throughput_factors entry for the two)");
+  EXPECT_EQ(error(std::string(kTwoPools) +
+                  R"(jobs { id: "j" phase: SFT gpus: 8 flops { tokens: 1 flops_per_token: 1e12 mfu: 0.5 mfu_by_model { key: "b200" value: 0.4 } } })"),
+            "mixed.textproto:7:35: job \"j\": field flops.mfu_by_model: unknown GPU model \"b200\" "
+            "(known: A100, B200, GB200, H100, H20, H200, H800)");
+  EXPECT_EQ(error(std::string(kTwoPools) + R"(pricing { models { gpu: "B200" rental { usd_per_gpu_hour: 3 } }
+  models { gpu: "B200" rental { usd_per_gpu_hour: 4 } } }
+jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
+            "mixed.textproto:8:3: pricing.models[1]: B200 is priced twice (also in "
+            "pricing.models[0]); give one entry per model");
+  EXPECT_EQ(error(R"(cluster { pools { name: "B200" gpu: "H100" nodes: 1 } pools { gpu: "H800" nodes: 1 } }
+jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
+            "mixed.textproto:1:19: cluster.pools[0]: field name: \"B200\" is another GPU model's "
+            "name; a job's models would mistake it (name the pool otherwise)");
+  EXPECT_EQ(error(std::string(kTwoPools) +
+                  R"(jobs { id: "j" phase: SFT gpus: 8 memory_gb_per_gpu: 500 gpu_hours: 1 })"),
+            "mixed.textproto:7:35: job \"j\": needs 500 GB per GPU, more than any pool its size "
+            "fits has (H800: 80 GB; B200: 180 GB)");
   // A date with no calendar is refused by the replay, which writes nothing.
   const absl::Status s = ReplayError(R"(
 cluster { pools { gpu: "H800" nodes: 1 } pools { gpu: "B200" nodes: 1 retired_at: "2025-02-01" } }

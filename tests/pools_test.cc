@@ -241,21 +241,27 @@ TEST(Pools, NoJobStartsThatWouldRunPastItsPoolsRetirement) {
 }
 
 TEST(Pools, JobsWhosePoolsRetireBeforeTheyCouldRunAreNamed) {
-  // "stuck" may use only pool 0, which retires at 500; from 200 its 400 s
-  // cannot end by then. "after" waits on it. "free" runs on pool 1.
+  // Pool 0 retires at 500. "stuck" (400 s, pool 0 only) could run from its
+  // arrival at 0, but "blocker" holds pool 0 until 300, and from then 400 s
+  // end after 500: it never runs. "after" waits on it; "free" runs on
+  // pool 1 (fcfs).
   Recorder r;
-  std::vector<JobSpec> jobs = {Job("stuck", 8, 400, 200, {{0, 400, 0}}),
+  std::vector<JobSpec> jobs = {Job("blocker", 8, 300, 0, {{0, 300, 0}}),
+                               Job("stuck", 8, 400, 0, {{0, 400, 0}}),
                                Job("free", 8, 100, 0, {{1, 100, 0}}),
                                Job("after", 8, 100, 0, {{1, 100, 0}})};
-  jobs[2].after = {0};
+  jobs[3].after = {1};
   absl::StatusOr<RunSummary> s =
       Simulate({Pool("old", 1, 8, 0, 500), Pool("new", 1)}, jobs, SchedulerOptions{}, &r);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.status().message().find("\"stuck\""), std::string::npos) << s.status();
-  EXPECT_NE(s.status().message().find("1 more jobs wait on them"), std::string::npos)
-      << s.status();
-  EXPECT_EQ(r.end[1], 100);
+  EXPECT_EQ(s.status().message(),
+            "1 jobs never ran: every pool they may use retired before they could start and finish "
+            "there (\"stuck\"); 1 more jobs wait on them");
+  EXPECT_EQ(r.end[0], 300);
+  // FCFS: "stuck", the head from 0, holds "free" back until it leaves the
+  // queue at 300, the first decision point at which it can no longer run.
+  EXPECT_EQ(r.end[2], 400);
 }
 
 TEST(Pools, WorkLeftMovesToAnotherPoolInItsSeconds) {
@@ -319,6 +325,11 @@ TEST(Pools, RefusesWhatCannotRun) {
   EXPECT_EQ(error({Pool("a", 1, 8, 100, 100), Pool("b", 1)}, {Job("j", 8, 10)}),
             "pool \"a\": must open at a time in [0, 100000000000] and retire after it opens "
             "(opens 100, retires 100)");
+  // Refused before anything runs: from its arrival at 200, 400 s end after
+  // pool "a" retires at 500.
+  EXPECT_EQ(error({Pool("a", 1, 8, 0, 500), Pool("b", 1)}, {Job("j", 8, 400, 200, {{0, 400, 0}})}),
+            "job \"j\": cannot start at its arrival (200 s) and end on any of its pools before "
+            "they retire (\"a\" serves [0, 500) s and it needs 400 s)");
   SchedulerOptions spares;
   spares.spare_nodes = 1;
   EXPECT_EQ(error({Pool("a", 2), Pool("b", 2)}, {Job("j", 8, 10)}, spares),

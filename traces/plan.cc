@@ -536,6 +536,13 @@ absl::Status LoadPools(const ParsedPlan& p, Workload* w) {
     if (absl::Status s = CheckName(cp.name, "name"); !s.ok()) {
       return Invalid(field("name"), absl::StrCat(index, ": ", s.message()));
     }
+    if (auto other = w->catalog.find(cp.name);
+        other != w->catalog.end() && other->first != pool.gpu()) {
+      return Invalid(field("name"),
+                     absl::StrCat(index, ": field name: \"", cp.name,
+                                  "\" is another GPU model's name; a job's models would mistake "
+                                  "it (name the pool otherwise)"));
+    }
     if (!names.insert(cp.name).second) {
       return Invalid(field(pool.name().empty() ? "gpu" : "name"),
                      absl::StrCat(index, ": another pool is named \"", cp.name,
@@ -585,6 +592,10 @@ absl::Status LoadPools(const ParsedPlan& p, Workload* w) {
     if (gpus > kMaxClusterGpus) {
       return Invalid(field("nodes"), absl::StrCat("cluster: its pools have more than ",
                                                   kMaxClusterGpus, " GPUs"));
+    }
+    if (static_cast<int64_t>(w->nodes) + cp.nodes > kMaxNodes) {
+      return Invalid(field("nodes"), absl::StrCat("cluster: its pools have more than ", kMaxNodes,
+                                                  " nodes (spares included)"));
     }
     w->nodes += cp.nodes;
     w->pools.push_back(std::move(cp));
@@ -798,11 +809,14 @@ absl::StatusOr<std::vector<PlanJob::PoolRun>> LoadPoolRuns(const Job& job, const
   for (int k = 0; k < job.models_size(); ++k) {
     const std::string& m = job.models(k);
     const size_t before = chosen.size();
+    // A pool's name, else every pool of that model (a pool may not be
+    // named after another model: LoadPools).
     bool named = false;
     for (int i = 0; i < count; ++i) {
       if (w.pools[i].name == m) named = true, choose(i);
     }
-    for (int i = 0; i < count && !named; ++i) {
+    const bool by_name = named;
+    for (int i = 0; i < count && !by_name; ++i) {
       if (w.pools[i].gpu.name() == m) named = true, choose(i);
     }
     if (!named) {
@@ -828,8 +842,20 @@ absl::StatusOr<std::vector<PlanJob::PoolRun>> LoadPoolRuns(const Job& job, const
     }
   }
   if (job.models_size() == 0) {
+    bool size_fits = false;
     for (int i = 0; i < count; ++i) {
+      size_fits = size_fits || fits(w.pools[i]);
       if (fits(w.pools[i]) && memory_fits(w.pools[i])) chosen.push_back(i);
+    }
+    if (chosen.empty() && size_fits) {
+      std::vector<std::string> hbm;
+      for (const ClusterPool& p : w.pools) {
+        if (fits(p)) hbm.push_back(absl::StrCat(p.name, ": ", p.gpu.hbm_gb(), " GB"));
+      }
+      return Invalid(where("memory_gb_per_gpu"),
+                     absl::StrCat(who, ": needs ", job.memory_gb_per_gpu(),
+                                  " GB per GPU, more than any pool its size fits has (",
+                                  absl::StrJoin(hbm, "; "), ")"));
     }
     if (chosen.empty()) {
       std::vector<std::string> sizes;
@@ -878,6 +904,17 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
     return Invalid(where("id"), who + ": field id repeats an earlier job's id");
   }
   if (absl::Status st = CheckJobShape(job, w, who, where); !st.ok()) return st;
+  if (job.has_flops()) {
+    std::vector<std::string> keys;
+    for (const auto& [model, mfu] : job.flops().mfu_by_model()) keys.push_back(model);
+    std::sort(keys.begin(), keys.end());
+    for (const std::string& model : keys) {
+      if (w.catalog.count(model) == 0) {
+        return Invalid(where("flops"), absl::StrCat(who, ": field flops.mfu_by_model: ",
+                                                    UnknownModel(w.catalog, model)));
+      }
+    }
+  }
   // The job's work as run time (and requested time) on a model, with its
   // memory checked against the model's; `on` names where ("the cluster's").
   auto run_on = [&](const v1::GpuModel& gpu,
@@ -1045,6 +1082,12 @@ absl::Status LoadModelPricing(const ParsedPlan& p, const Defaults& defaults, Wor
     const std::string who = absl::StrCat("pricing.models[", i, "]");
     if (w->catalog.count(m.gpu()) == 0) {
       return Invalid(at, absl::StrCat(who, ": field gpu: ", UnknownModel(w->catalog, m.gpu())));
+    }
+    for (int k = 0; k < i; ++k) {
+      if (given.models(k).gpu() == m.gpu()) {
+        return Invalid(at, absl::StrCat(who, ": ", m.gpu(), " is priced twice (also in pricing.models[",
+                                        k, "]); give one entry per model"));
+      }
     }
     v1::Pricing entry;
     if (m.has_rental()) *entry.mutable_rental() = m.rental();

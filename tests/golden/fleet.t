@@ -13,13 +13,13 @@ $ gpuledger replay traces/fleet-h800-b200.textproto --ledger "$TMP/l.sqlite" --s
 > preemptions: 0, lost work 0 GPU-seconds
 > ledger $TMP/l.sqlite; details: gpuledger report --ledger $TMP/l.sqlite --run 1
 $ cat "$TMP/s.csv"
-> job_id,submit,start,end,gpus
-> c1-v3-pretrain,0,0,4682813,2048
-> c1-v3-context-extension,0,4682813,4891993,2048
-> c1-r1-rl,0,4891993,5925587,512
-> c2-pretrain,31536000,31536000,35654794,1024
-> c2-context-extension,0,35654794,35838780,1024
-> c2-rl,0,35838780,36293102,512
+> job_id,submit,start,end,gpus,pool
+> c1-v3-pretrain,0,0,4682813,2048,H800
+> c1-v3-context-extension,0,4682813,4891993,2048,H800
+> c1-r1-rl,0,4891993,5925587,512,H800
+> c2-pretrain,31536000,31536000,35654794,1024,B200
+> c2-context-extension,0,35654794,35838780,1024,B200
+> c2-rl,0,35838780,36293102,512,B200
 $ gpuledger report --ledger "$TMP/l.sqlite" --by model
 > run 1  fleet-h800-b200  (complete, fcfs, seed 0)
 > cluster: pools H800 256 nodes x 8 = 2,048 GPUs; B200 128 nodes x 8 = 1,024 GPUs, from day 274.00; 3,072 GPUs in all; simulated window 420.06 days (36,293,102 s)
