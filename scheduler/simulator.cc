@@ -502,10 +502,14 @@ absl::StatusOr<RunSummary> SimulatorImpl::Finish() const {
     }
     if (names.size() > 10) absl::StrAppend(&list, " and ", names.size() - 10, " more");
     const int behind = jobs_total() - summary_.jobs_completed - static_cast<int>(names.size());
+    const bool one = names.size() == 1;
     return absl::FailedPreconditionError(absl::StrCat(
-        names.size(), " jobs never ran: every pool they may use retired before they could ",
+        names.size(), one ? " job never ran: every pool it may use retired before it could "
+                          : " jobs never ran: every pool they may use retired before they could ",
         "start and finish there (", list, ")",
-        behind > 0 ? absl::StrCat("; ", behind, " more jobs wait on them") : ""));
+        behind > 0 ? absl::StrCat("; ", behind, behind == 1 ? " more job waits on " : " more jobs wait on ",
+                                  one ? "it" : "them")
+                   : ""));
   }
   if (summary_.jobs_completed < jobs_total()) {
     // Create refuses cycles, so this is a scheduler bug, not bad input.

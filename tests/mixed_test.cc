@@ -239,8 +239,8 @@ jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
             "GPUs in service, of 8-GPU nodes: part of one node or whole nodes)");
   EXPECT_EQ(error(std::string(kTwoPools) +
                   R"(jobs { id: "j" phase: SFT gpus: 8 models: "H800" memory_gb_per_gpu: 100 gpu_hours: 1 })"),
-            "mixed.textproto:7:50: job \"j\": needs 100 GB per GPU, more than the 80 GB of pool "
-            "\"H800\"'s H800");
+            "mixed.textproto:7:50: job \"j\": needs 100 GB per GPU, more than the 80 GB of the H800 "
+            "of pool \"H800\"");
   // FP8 work on a part without FP8 (the plan's H800 has none).
   EXPECT_EQ(error(std::string(kTwoPools) +
                   R"(jobs { id: "j" phase: SFT gpus: 8 models: "H800" measured_on: "B200" precision: FP8 gpu_hours: 1 }

@@ -256,8 +256,8 @@ TEST(Pools, JobsWhosePoolsRetireBeforeTheyCouldRunAreNamed) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.status().message(),
-            "1 jobs never ran: every pool they may use retired before they could start and finish "
-            "there (\"stuck\"); 1 more jobs wait on them");
+            "1 job never ran: every pool it may use retired before it could start and finish "
+            "there (\"stuck\"); 1 more job waits on it");
   EXPECT_EQ(r.end[0], 300);
   // FCFS: "stuck", the head from 0, holds "free" back until it leaves the
   // queue at 300, the first decision point at which it can no longer run.

@@ -874,7 +874,7 @@ absl::StatusOr<std::vector<PlanJob::PoolRun>> LoadPoolRuns(const Job& job, const
   for (int i : chosen) {
     const ClusterPool& pool = w.pools[i];
     absl::StatusOr<std::pair<int64_t, int64_t>> r =
-        run_on(pool.gpu, absl::StrCat("pool \"", pool.name, "\"'s"));
+        run_on(pool.gpu, absl::StrCat("the ", pool.gpu.name(), " of pool \"", pool.name, "\""));
     if (!r.ok()) return r.status();
     runs.push_back({i, r->first, r->second});
   }
@@ -929,7 +929,7 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
       if (gpu.hbm_gb() > 0 && need > gpu.hbm_gb()) {
         return Invalid(where("memory_gb_per_gpu"),
                        absl::StrCat(who, ": needs ", need, " GB per GPU, more than the ",
-                                    gpu.hbm_gb(), " GB of ", on, " ", gpu.name()));
+                                    gpu.hbm_gb(), " GB of ", on));
       }
     }
     absl::StatusOr<double> factor = ThroughputFactorFor(p, job, gpu, w, who, where);
@@ -966,7 +966,8 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
                                     w.gpu.name(), ", not \"", job.models(k), "\""));
       }
     }
-    absl::StatusOr<std::pair<int64_t, int64_t>> r = run_on(w.gpu, "the cluster's");
+    absl::StatusOr<std::pair<int64_t, int64_t>> r =
+        run_on(w.gpu, absl::StrCat("the cluster's ", w.gpu.name()));
     if (!r.ok()) return r.status();
     std::tie(run, requested) = *r;
   } else {
