@@ -28,6 +28,30 @@ inline void CheckWorkload(const traces::Workload& w, int64_t max_run_seconds) {
   FUZZ_CHECK(per_node >= 1);
   FUZZ_CHECK(w.nodes >= 1);
   FUZZ_CHECK(w.spare_nodes >= 0);
+  if (!w.pools.empty()) {
+    // A mixed cluster: every plan job runs on pools it fits, each in time.
+    int64_t gpus = 0;
+    for (const traces::ClusterPool& p : w.pools) {
+      FUZZ_CHECK(p.nodes >= 1 && p.gpu.gpus_per_node() >= 1);
+      FUZZ_CHECK(p.spare_nodes >= 0 && p.spare_nodes < p.nodes);
+      gpus += static_cast<int64_t>(p.nodes) * p.gpu.gpus_per_node();
+    }
+    FUZZ_CHECK(gpus <= INT_MAX);
+    for (const traces::PlanJob& j : w.jobs) {
+      FUZZ_CHECK(j.gpus > 0 && j.run_seconds > 0 && j.submit_seconds >= 0);
+      for (const traces::PlanJob::PoolRun& r : j.pool_runs) {
+        FUZZ_CHECK(r.pool >= 0 && r.pool < static_cast<int>(w.pools.size()));
+        const traces::ClusterPool& p = w.pools[r.pool];
+        const int64_t n = p.gpu.gpus_per_node();
+        FUZZ_CHECK(j.gpus <= (p.nodes - p.spare_nodes) * n);
+        FUZZ_CHECK(j.gpus <= n || j.gpus % n == 0);
+        FUZZ_CHECK(r.run_seconds > 0);
+        FUZZ_CHECK(max_run_seconds == 0 || r.run_seconds <= max_run_seconds);
+      }
+      for (int a : j.after) FUZZ_CHECK(a >= 0 && a < static_cast<int>(w.jobs.size()));
+    }
+    return;
+  }
   const int64_t total = w.nodes * per_node;
   FUZZ_CHECK(total <= INT_MAX);
   for (const traces::PlanJob& j : w.jobs) {
