@@ -216,6 +216,50 @@ jobs { id: "a" phase: SFT gpus: 8 gpu_hours: 80 measured_on: "H800" }
   EXPECT_EQ(Work("a").end - Work("a").start, std::ceil(80 * 3600.0 / 8 / (2250.0 / 989)));
 }
 
+TEST(RunOnPools, ConvertsAPlansJobsAsAPlanWrittenOnThosePoolsWould) {
+  // The same jobs, once on a one-pool B200 cluster then moved onto H800 and
+  // B200 pools, once written on those pools: the same runs on each pool.
+  const std::string jobs = R"(
+throughput_factors { gpu: "B200" measured_on: "H800" factor: 2.5 }
+jobs { id: "a" phase: PRETRAIN gpus: 16 token_rate { tokens: 1e11 gpu_hours_per_trillion_tokens: 180000 }
+       measured_on: "H800" precision: FP8 }
+jobs { id: "b" phase: SFT gpus: 8 models: "B200" gpu_hours: 900 measured_on: "H800" requested_hours: 200 }
+jobs { id: "c" phase: EVAL gpus: 8 flops { tokens: 1e10 flops_per_token: 1e12 mfu: 0.4 }
+       memory_gb_per_gpu: 120 after: "a" }
+)";
+  absl::StatusOr<traces::Workload> one =
+      traces::LoadPlanText(R"(cluster { gpu: "B200" nodes: 2 })" + jobs, "one.textproto");
+  ASSERT_TRUE(one.ok()) << one.status();
+  absl::StatusOr<traces::Workload> mixed = traces::LoadPlanText(
+      R"(cluster { pools { gpu: "H800" nodes: 2 } pools { gpu: "B200" nodes: 2 } })" + jobs,
+      "mixed.textproto");
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  ASSERT_TRUE(traces::RunOnPools(mixed->pools, &*one).ok());
+  ASSERT_EQ(one->jobs.size(), mixed->jobs.size());
+  for (size_t i = 0; i < one->jobs.size(); ++i) {
+    ASSERT_EQ(one->jobs[i].pool_runs.size(), mixed->jobs[i].pool_runs.size()) << i;
+    for (size_t k = 0; k < one->jobs[i].pool_runs.size(); ++k) {
+      EXPECT_EQ(one->jobs[i].pool_runs[k].pool, mixed->jobs[i].pool_runs[k].pool);
+      EXPECT_EQ(one->jobs[i].pool_runs[k].run_seconds, mixed->jobs[i].pool_runs[k].run_seconds);
+      EXPECT_EQ(one->jobs[i].pool_runs[k].requested_seconds,
+                mixed->jobs[i].pool_runs[k].requested_seconds);
+    }
+    EXPECT_EQ(one->jobs[i].run_seconds, mixed->jobs[i].run_seconds);
+  }
+  // By hand: "b" on B200 by the plan's measured factor 2.5: 900 h / 8 / 2.5
+  // = 162,000 s, asked 200 h / 2.5 = 288,000 s; "c" (120 GB) fits only B200.
+  EXPECT_EQ(one->jobs[1].pool_runs[0].run_seconds, 162000);
+  EXPECT_EQ(one->jobs[1].pool_runs[0].requested_seconds, 288000);
+  ASSERT_EQ(one->jobs[2].pool_runs.size(), 1u);
+  EXPECT_EQ(one->jobs[2].pool_runs[0].pool, 1);
+  // A pool list the jobs cannot use is refused, naming the job.
+  traces::ClusterPool tiny = mixed->pools[0];
+  tiny.nodes = 1;
+  EXPECT_EQ(traces::RunOnPools({tiny}, &*one).message(),
+            "one.textproto (field gpus): job \"a\": field gpus: 16 GPUs fit no pool of the cluster "
+            "(H800: 8 GPUs of 8 per node, 80 GB)");
+}
+
 TEST_F(MixedTest, BadPlansNameTheFieldAndRunNothing) {
   auto error = [&](const std::string& plan) {
     absl::StatusOr<traces::Workload> w = traces::LoadPlanText(plan, "mixed.textproto");

@@ -721,7 +721,8 @@ absl::Status CheckJobShape(const Job& job, const Workload& w, const std::string&
 // `gpu` (1: measured on it): the plan's throughput_factors entry for the
 // two, else the ratio of their peaks at the job's precision.
 template <typename Where>
-absl::StatusOr<double> ThroughputFactorFor(const ParsedPlan& p, const Job& job,
+absl::StatusOr<double> ThroughputFactorFor(const std::vector<v1::ThroughputFactor>& factors,
+                                           const Job& job,
                                            const v1::GpuModel& gpu, const Workload& w,
                                            const std::string& who, Where where) {
   if (!v1::Precision_IsValid(job.precision())) {
@@ -739,7 +740,7 @@ absl::StatusOr<double> ThroughputFactorFor(const ParsedPlan& p, const Job& job,
     return Invalid(where("measured_on"), absl::StrCat(who, ": field measured_on: ",
                                                       UnknownModel(w.catalog, job.measured_on())));
   }
-  for (const v1::ThroughputFactor& f : p.plan.throughput_factors()) {
+  for (const v1::ThroughputFactor& f : factors) {
     if (f.gpu() == gpu.name() && f.measured_on() == job.measured_on()) return f.factor();
   }
   const bool fp8 = job.precision() == v1::FP8;
@@ -784,6 +785,81 @@ absl::Status CheckThroughputFactors(const ParsedPlan& p, const Workload& w) {
     }
   }
   return absl::OkStatus();
+}
+
+// A job on a mixed cluster's pools: on each of its pools with failures,
+// at its run time there, its checkpoints must get it through; "auto" needs
+// one of them to have a failure model.
+absl::Status CheckPoolCheckpoints(const Workload& w, const PlanJob& pj, const std::string& who,
+                                  const std::string& checkpoint_at) {
+  bool modelled = false;
+  for (const PlanJob::PoolRun& r : pj.pool_runs) {
+    const ClusterPool& pool = w.pools[r.pool];
+    if (!pool.failure_model) continue;
+    modelled = true;
+    PlanJob on = pj;
+    on.pool_runs.clear();
+    on.run_seconds = r.run_seconds;
+    if (auto s = CheckCheckpointsAgainstFailures(pool.failure_model, pool.gpu.gpus_per_node(), on,
+                                                 absl::StrCat(who, " on pool \"", pool.name, "\""),
+                                                 checkpoint_at);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!modelled && pj.checkpoint_seconds == kAutoCheckpoint) {
+    return Invalid(checkpoint_at, who +
+                                      ": field checkpoint.interval \"auto\" needs a failure "
+                                      "model on one of its pools (failure_model or failures)");
+  }
+  return absl::OkStatus();
+}
+
+// A job's work as run time (and requested time) on a model, with its
+// memory checked against the model's; `on` names where ("the cluster's
+// H800"). `factors`: the plan's measured throughput factors.
+template <typename Where>
+absl::StatusOr<std::pair<int64_t, int64_t>> WorkOn(const Job& job, const v1::GpuModel& gpu,
+                                                   const std::string& on,
+                                                   const std::vector<v1::ThroughputFactor>& factors,
+                                                   const Workload& w, const std::string& who,
+                                                   Where where) {
+  if (job.has_memory_gb_per_gpu()) {
+    const double need = job.memory_gb_per_gpu();
+    if (absl::Status st =
+            CheckPositive(need, "memory_gb_per_gpu", who, where("memory_gb_per_gpu"));
+        !st.ok()) {
+      return st;
+    }
+    if (gpu.hbm_gb() > 0 && need > gpu.hbm_gb()) {
+      return Invalid(where("memory_gb_per_gpu"),
+                     absl::StrCat(who, ": needs ", need, " GB per GPU, more than the ",
+                                  gpu.hbm_gb(), " GB of ", on));
+    }
+  }
+  absl::StatusOr<double> factor = ThroughputFactorFor(factors, job, gpu, w, who, where);
+  if (!factor.ok()) return factor.status();
+  absl::StatusOr<int64_t> run = RunSeconds(job, gpu, who, where, *factor);
+  if (!run.ok()) return run.status();
+  int64_t requested = 0;
+  if (job.has_requested_hours()) {
+    if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
+      return Invalid(where("requested_hours"),
+                     absl::StrCat(who,
+                                  ": field requested_hours must be positive and under "
+                                  "100 years, got ",
+                                  job.requested_hours()));
+    }
+    // Measured on another model, like the work: the estimate for this one.
+    const double seconds = job.requested_hours() * 3600.0 / *factor;
+    if (seconds > kMaxRunSeconds) {
+      return Invalid(where("requested_hours"),
+                     absl::StrCat(who, ": field requested_hours is more than 100 years on ",
+                                  gpu.name()));
+    }
+    requested = std::llround(seconds);
+  }
+  return std::pair(*run, requested);
 }
 
 // On a mixed cluster, the pools a job may use (its `models`, else every
@@ -915,46 +991,8 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
       }
     }
   }
-  // The job's work as run time (and requested time) on a model, with its
-  // memory checked against the model's; `on` names where ("the cluster's").
-  auto run_on = [&](const v1::GpuModel& gpu,
-                    const std::string& on) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
-    if (job.has_memory_gb_per_gpu()) {
-      const double need = job.memory_gb_per_gpu();
-      if (absl::Status st =
-              CheckPositive(need, "memory_gb_per_gpu", who, where("memory_gb_per_gpu"));
-          !st.ok()) {
-        return st;
-      }
-      if (gpu.hbm_gb() > 0 && need > gpu.hbm_gb()) {
-        return Invalid(where("memory_gb_per_gpu"),
-                       absl::StrCat(who, ": needs ", need, " GB per GPU, more than the ",
-                                    gpu.hbm_gb(), " GB of ", on));
-      }
-    }
-    absl::StatusOr<double> factor = ThroughputFactorFor(p, job, gpu, w, who, where);
-    if (!factor.ok()) return factor.status();
-    absl::StatusOr<int64_t> run = RunSeconds(job, gpu, who, where, *factor);
-    if (!run.ok()) return run.status();
-    int64_t requested = 0;
-    if (job.has_requested_hours()) {
-      if (!(job.requested_hours() > 0) || job.requested_hours() * 3600 > kMaxRunSeconds) {
-        return Invalid(where("requested_hours"),
-                       absl::StrCat(who,
-                                    ": field requested_hours must be positive and under "
-                                    "100 years, got ",
-                                    job.requested_hours()));
-      }
-      // Measured on another model, like the work: the estimate for this one.
-      const double seconds = job.requested_hours() * 3600.0 / *factor;
-      if (seconds > kMaxRunSeconds) {
-        return Invalid(where("requested_hours"),
-                       absl::StrCat(who, ": field requested_hours is more than 100 years on ",
-                                    gpu.name()));
-      }
-      requested = std::llround(seconds);
-    }
-    return std::pair(*run, requested);
+  auto run_on = [&](const v1::GpuModel& gpu, const std::string& on) {
+    return WorkOn(job, gpu, on, w.throughput_factors, w, who, where);
   };
   std::vector<PlanJob::PoolRun> pool_runs;
   int64_t run = 0, requested = 0;
@@ -1006,28 +1044,7 @@ absl::StatusOr<PlanJob> LoadJob(const ParsedPlan& p, int i, const Workload& w,
     }
     return pj;
   }
-  // On each of its pools with failures, at its run time there; "auto"
-  // needs one of them to have a failure model.
-  bool modelled = false;
-  for (const PlanJob::PoolRun& r : pj.pool_runs) {
-    const ClusterPool& pool = w.pools[r.pool];
-    if (!pool.failure_model) continue;
-    modelled = true;
-    PlanJob on = pj;
-    on.pool_runs.clear();
-    on.run_seconds = r.run_seconds;
-    if (auto s = CheckCheckpointsAgainstFailures(pool.failure_model, pool.gpu.gpus_per_node(), on,
-                                                 absl::StrCat(who, " on pool \"", pool.name, "\""),
-                                                 checkpoint_at);
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (!modelled && pj.checkpoint_seconds == kAutoCheckpoint) {
-    return Invalid(checkpoint_at, who +
-                                      ": field checkpoint.interval \"auto\" needs a failure "
-                                      "model on one of its pools (failure_model or failures)");
-  }
+  if (auto s = CheckPoolCheckpoints(w, pj, who, checkpoint_at); !s.ok()) return s;
   return pj;
 }
 
@@ -1164,6 +1181,39 @@ absl::Status AddBackgroundTrace(const ParsedPlan& p, Workload* w) {
 
 }  // namespace
 
+absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w) {
+  if (pools.empty()) return absl::InvalidArgumentError("no pools to run on");
+  w->pools = std::move(pools);
+  w->gpu = w->pools.front().gpu;
+  w->nodes = 0;
+  for (const ClusterPool& p : w->pools) w->nodes += p.nodes;
+  w->pod_nodes = 0;
+  w->spare_nodes = 0;
+  w->failure_model.reset();
+  w->failure_model_name.clear();
+  w->restart_seconds = 0;
+  for (size_t i = 0; i < w->plan_jobs.size() && i < w->jobs.size(); ++i) {
+    const Job& job = w->plan_jobs[i];
+    PlanJob& pj = w->jobs[i];
+    const std::string who = absl::StrCat("job \"", job.id(), "\"");
+    auto where = [&](absl::string_view field, int index = -1) {
+      return field.empty() ? w->source
+                           : absl::StrCat(w->source, " (field ", field,
+                                          index >= 0 ? absl::StrCat("[", index, "]") : "", ")");
+    };
+    auto run_on = [&](const v1::GpuModel& gpu, const std::string& on) {
+      return WorkOn(job, gpu, on, w->throughput_factors, *w, who, where);
+    };
+    absl::StatusOr<std::vector<PlanJob::PoolRun>> runs = LoadPoolRuns(job, *w, who, where, run_on);
+    if (!runs.ok()) return runs.status();
+    pj.pool_runs = *std::move(runs);
+    pj.run_seconds = pj.pool_runs.front().run_seconds;
+    pj.requested_seconds = pj.pool_runs.front().requested_seconds;
+    if (absl::Status s = CheckPoolCheckpoints(*w, pj, who, w->source); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view source,
                                       bool allow_file_references) {
   Plan plan;
@@ -1188,6 +1238,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
   }
   if (absl::Status s = LoadCluster(p, defaults, &w); !s.ok()) return s;
   if (absl::Status s = CheckThroughputFactors(p, w); !s.ok()) return s;
+  w.throughput_factors.assign(plan.throughput_factors().begin(), plan.throughput_factors().end());
   if (absl::Status s = LoadFailures(p, &w); !s.ok()) return s;
   if (!plan.start_date().empty()) {
     absl::StatusOr<int64_t> start = base::ParseUtc(plan.start_date());
@@ -1228,6 +1279,7 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
     absl::StatusOr<PlanJob> job = LoadJob(p, i, w, plan_checkpoint, &index_of);
     if (!job.ok()) return job.status();
     w.jobs.push_back(*std::move(job));
+    w.plan_jobs.push_back(plan.jobs(i));
   }
   if (absl::Status s = LinkDependencies(p, index_of, &w); !s.ok()) return s;
   if (!plan.background_trace().empty()) {

@@ -99,6 +99,11 @@ struct Workload {
   // start_date, or replay's --start-date; unset: no calendar.
   std::optional<int64_t> start_utc;
   gpuledger::v1::Pricing pricing;  // built-in defaults, overridden by the plan
+  // A plan's jobs as written (the first plan_jobs.size() of `jobs`; a
+  // background trace's come after) and its measured throughput factors:
+  // what RunOnPools converts again.
+  std::vector<gpuledger::v1::Job> plan_jobs;
+  std::vector<gpuledger::v1::ThroughputFactor> throughput_factors;
   std::vector<PlanJob> jobs;
   // Trace jobs left out, by reason ("run time <= 0", ...).
   std::map<std::string, int64_t> skipped;
@@ -127,6 +132,14 @@ absl::StatusOr<Workload> LoadPlanFile(const std::string& path);
 // may not name a background_trace file.
 absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view source,
                                       bool allow_file_references = true);
+
+// The workload on `pools` (at least one) instead of its cluster: each plan
+// job's pools (its `models`, else every pool its size and memory fit) and
+// its work converted to run time on each, by the rules LoadPlanText
+// follows (docs/metrics.md, "Work on another GPU model"); a background
+// trace's jobs keep their run times, on every pool they fit. Prices are the
+// caller's (a strategy's). Errors name the job and field, not a line.
+absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w);
 
 // Checks a job id or project name given in a plan or trace: no control
 // characters, and none of the names of a report's own rows ("idle", "down",
