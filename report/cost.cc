@@ -322,6 +322,7 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
     line.pool = rp;
     line.rates = rates;
     line.moving = segments.size() > 1;
+    line.segments = segments;
     line.capital_micro_usd = pricing::CapitalMicroUsd(
         prices, static_cast<int>(std::min<int64_t>(rp.total_gpus(), INT32_MAX)), rp.gpus_per_node);
     if (line.capital_micro_usd == pricing::kMaxMicroUsd ||

@@ -66,6 +66,9 @@ struct CostReport {
     ledger::RunPool pool;
     pricing::Rates rates;       // at the window's start
     bool moving = false;        // its prices move over the window
+    // Where they move: the window's segments of constant prices (empty
+    // when they are constant; not sent over gRPC).
+    std::vector<pricing::PriceSegment> segments;
     int64_t capital_micro_usd = 0;
     int64_t busy_gpu_seconds = 0, idle_gpu_seconds = 0, down_gpu_seconds = 0;
     // Its share of the totals, each rounded on its own (for reading; the

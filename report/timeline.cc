@@ -137,19 +137,34 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
     pricing::StateRates committed;
     int64_t energy;  // busy energy, on an owned cluster
   };
-  std::vector<SegmentRates> seg;
-  std::vector<int64_t> cuts;  // where a segment after the first begins
+  // Per cluster pool (one, or a mixed cluster's, each at its model's
+  // prices): its segments' rates, and where a segment after the first begins.
+  struct PoolRates {
+    std::vector<SegmentRates> seg;
+    std::vector<int64_t> cuts;
+  };
   auto rates_of = [&](const pricing::Rates& r) {
     return SegmentRates{r, pricing::CapacityRates(r, report.capacity()),
                         owned_cluster ? r.owned_busy_energy : 0};
   };
-  if (report.segments.empty()) {
-    seg.push_back(rates_of(report.rates));
-  } else {
-    for (const pricing::PriceSegment& s : report.segments) {
-      if (!seg.empty()) cuts.push_back(s.start);
-      seg.push_back(rates_of(s.rates));
+  auto pool_rates = [&](const pricing::Rates& start,
+                        const std::vector<pricing::PriceSegment>& segments) {
+    PoolRates p;
+    if (segments.empty()) {
+      p.seg.push_back(rates_of(start));
+    } else {
+      for (const pricing::PriceSegment& s : segments) {
+        if (!p.seg.empty()) p.cuts.push_back(s.start);
+        p.seg.push_back(rates_of(s.rates));
+      }
     }
+    return p;
+  };
+  std::vector<PoolRates> pools;
+  if (report.pools.empty()) {
+    pools.push_back(pool_rates(report.rates, report.segments));
+  } else {
+    for (const CostReport::PoolLine& l : report.pools) pools.push_back(pool_rates(l.rates, l.segments));
   }
   // Exact amounts per bucket: rental view; capital (busy), energy (busy),
   // idle and down, on demand.
@@ -166,6 +181,12 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
                                               u.start, ", ", u.end,
                                               ") lies outside the run's window"));
     }
+    if (u.gpu_pool < 0 || static_cast<size_t>(u.gpu_pool) >= pools.size()) {
+      return absl::DataLossError(
+          absl::StrCat("run ", run.id, ": entry ", u.entry_id, " names a pool it lacks"));
+    }
+    const std::vector<SegmentRates>& seg = pools[u.gpu_pool].seg;
+    const std::vector<int64_t>& cuts = pools[u.gpu_pool].cuts;
     TimelineSeries& s = series_of(u);
     const bool is_idle = u.category == "idle", is_down = u.category == "down";
     const bool is_on_demand = !is_idle && !is_down && u.pool == ledger::Pool::kOnDemand;
@@ -227,7 +248,7 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
   }
   // At the last term's rate, as the report's row.
   parts[4].micro_usd[t.buckets - 1] =
-      owned.Take(pricing::ExactCost(unused_term, seg.back().rates.reserved));
+      owned.Take(pricing::ExactCost(unused_term, pools.front().seg.back().rates.reserved));
   for (const absl::Status& s : {rental.status(), owned.status()}) {
     if (!s.ok()) return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", s.message()));
   }

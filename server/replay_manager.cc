@@ -59,6 +59,7 @@ std::vector<ledger::UsageRecord> InFlight(const Active& a) {
     u.end = std::max(since, now);
     u.gpus = sim.jobs()[job].gpus;
     u.gpu_seconds = (u.end - u.start) * u.gpus;
+    u.gpu_pool = std::max(0, sim.times()[job].pool);  // the pool of its current run
     in_flight.push_back(std::move(u));
   }
   return in_flight;

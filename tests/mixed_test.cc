@@ -11,6 +11,7 @@
 #include "ledger/store.h"
 #include "replay/replay.h"
 #include "report/cost.h"
+#include "report/timeline.h"
 #include "traces/plan.h"
 
 namespace gpuledger::replay {
@@ -59,6 +60,17 @@ class MixedTest : public testing::Test {
     absl::StatusOr<std::vector<ledger::UsageRecord>> usage = (*ledger)->ListUsage(r->run_id);
     ASSERT_TRUE(usage.ok());
     usage_ = *usage;
+    // The HTML page's buckets, priced pool by pool, add up to the report.
+    absl::StatusOr<report::RunTimeline> t =
+        report::BuildRunTimeline(**ledger, job_report_, 2000, 200, nullptr);
+    ASSERT_TRUE(t.ok()) << t.status();
+    int64_t bucket_rental = 0, bucket_owned = 0;
+    for (int64_t v : t->rental_micro_usd) bucket_rental += v;
+    for (const report::CostPart& part : t->owned) {
+      for (int64_t v : part.micro_usd) bucket_owned += v;
+    }
+    EXPECT_EQ(bucket_rental, job_report_.total.rental_micro_usd);
+    EXPECT_EQ(bucket_owned, job_report_.total.owned_micro_usd);
     // Every pool's busy, idle and down GPU-seconds fill its GPUs over the
     // part of the window it serves, and the digest matches.
     absl::StatusOr<ledger::Verification> v = (*ledger)->Verify();
