@@ -742,6 +742,8 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     // A purchase per pool, then every entry at its pool's prices (a mixed
     // cluster is a plain replay: owned or rented, never reserved).
     for (size_t k = 0; k < pool_runs.size() && any_owned; ++k) {
+      // A pool that served no part of the window was not bought for it.
+      if (pool_runs[k].sim_end <= pool_runs[k].sim_start) continue;
       select(k, e);
       e.Purchase();
     }

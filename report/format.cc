@@ -467,7 +467,8 @@ void PoolLines(const CostReport& r, const ReportOptions& o, std::string* out) {
           rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing))
                                  : "",
           " + operations $", Rate(rt.owned_operations), " + energy $",
-          Rate(rt.owned_busy_energy), "); $", Usd(p.owned_micro_usd, true),
+          Rate(rt.owned_busy_energy), ")", p.moving ? " at the window's start (prices move)" : "",
+          "; $", Usd(p.owned_micro_usd, true),
           p.busy_gpu_seconds > 0
               ? absl::StrCat(" = $", UsdPerGpuHour(p.owned_micro_usd, p.busy_gpu_seconds, 4),
                              " per GPU-hour used, idle capacity included")

@@ -12,6 +12,8 @@
 #include "replay/replay.h"
 #include "report/cost.h"
 #include "report/timeline.h"
+#include "report/focus.h"
+#include <sstream>
 #include "traces/plan.h"
 
 namespace gpuledger::replay {
@@ -272,6 +274,27 @@ jobs { id: "c" phase: EVAL gpus: 8 flops { tokens: 1e10 flops_per_token: 1e12 mf
             "(H800: 8 GPUs of 8 per node, 80 GB)");
 }
 
+TEST_F(MixedTest, APoolThatNeverServedIsNotBoughtInTheFocusExport) {
+  // The B200 open on 2025-03-01, after the run's 10 hours in January.
+  Replay(R"(
+start_date: "2025-01-01"
+cluster { pools { gpu: "H800" nodes: 1 } pools { gpu: "B200" nodes: 1 available_from: "2025-03-01" } }
+jobs { id: "a" phase: SFT gpus: 8 models: "H800" models: "B200" wall_clock_hours: 10 }
+)");
+  auto ledger = ledger::Ledger::Open((dir_ / "l.sqlite").string());
+  ASSERT_TRUE(ledger.ok());
+  std::ostringstream out;
+  report::FocusTotals totals;
+  ASSERT_TRUE(report::ExportFocus(**ledger, run_.id, {}, out, &totals).ok());
+  int purchases = 0;
+  std::istringstream lines(out.str());
+  for (std::string line; std::getline(lines, line);) {
+    purchases += line.find(",Purchase,") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(purchases, 1);  // the H800 only
+  EXPECT_EQ(out.str().find("owned-cluster/B200"), std::string::npos);
+}
+
 TEST_F(MixedTest, BadPlansNameTheFieldAndRunNothing) {
   auto error = [&](const std::string& plan) {
     absl::StatusOr<traces::Workload> w = traces::LoadPlanText(plan, "mixed.textproto");
@@ -320,6 +343,10 @@ jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
                   R"(jobs { id: "j" phase: SFT gpus: 8 memory_gb_per_gpu: 500 gpu_hours: 1 })"),
             "mixed.textproto:7:35: job \"j\": needs 500 GB per GPU, more than any pool its size "
             "fits has (H800: 80 GB; B200: 180 GB)");
+  EXPECT_EQ(error(std::string(kTwoPools) + R"(pricing { models { gpu: "A100" rental { usd_per_gpu_hour: 1 } } }
+jobs { id: "j" phase: SFT gpus: 8 gpu_hours: 1 })"),
+            "mixed.textproto:7:11: pricing.models[0]: the cluster has no pool of A100, so these "
+            "prices would change nothing");
   // A date with no calendar is refused by the replay, which writes nothing.
   const absl::Status s = ReplayError(R"(
 cluster { pools { gpu: "H800" nodes: 1 } pools { gpu: "B200" nodes: 1 retired_at: "2025-02-01" } }

@@ -1118,7 +1118,7 @@ absl::Status LoadModelPricing(const ParsedPlan& p, const Defaults& defaults, Wor
     }
     if (w->pools.empty()) {
       return Invalid(at, who + ": prices of a GPU model are for the pools of a mixed cluster "
-                               "(cluster.pools); a cluster of one pool is priced by pricing's "
+                               "(cluster.pools); a cluster written with gpu is priced by pricing's "
                                "own fields");
     }
     plan_entries.push_back(std::move(entry));
@@ -1129,6 +1129,15 @@ absl::Status LoadModelPricing(const ParsedPlan& p, const Defaults& defaults, Wor
   if (p.allow_file_references) {
     if (auto s = ReadPriceCurveFiles(&plan_fields, p.Dir(), "pricing."); !s.ok()) {
       return Invalid(pricing_at, s.message());
+    }
+  }
+  for (int i = 0; i < given.models_size(); ++i) {
+    bool used = false;
+    for (const ClusterPool& pool : w->pools) used = used || pool.gpu.name() == given.models(i).gpu();
+    if (!used) {
+      return Invalid(p.loc.At(pricing_tree, given, "models", i, pricing_at),
+                     absl::StrCat("pricing.models[", i, "]: the cluster has no pool of ",
+                                  given.models(i).gpu(), ", so these prices would change nothing"));
     }
   }
   std::set<std::string> done;
