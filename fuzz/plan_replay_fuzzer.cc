@@ -5,7 +5,9 @@
 // are only loaded (plan_fuzzer covers loading). Shares plan_fuzzer's corpus
 // and dictionary. Invariant: a replay that completes accounts for every
 // GPU-second of its window once (busy + idle + down = GPUs x window,
-// docs/ARCHITECTURE.md) and completed every job.
+// docs/ARCHITECTURE.md; on a mixed cluster, each pool's GPUs over the part
+// of the window it served) and completed every job.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -31,7 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!w.ok() || w->nodes > 64 || w->jobs.size() > 32) return 0;
   const int64_t gpus = w->total_gpus();
   const size_t jobs = w->jobs.size();
-  auto run = gpuledger::replay::ReplayRun::Start(*std::move(w), ScratchLedger(), /*seed=*/1);
+  // Once: every call counts towards starting the scratch ledger afresh.
+  gpuledger::ledger::Ledger& ledger = ScratchLedger();
+  auto run = gpuledger::replay::ReplayRun::Start(*std::move(w), ledger, /*seed=*/1);
   if (!run.ok()) return 0;
   gpuledger::replay::ReplayRun& r = **run;
   for (int step = 0; step < 64 && !r.done(); ++step) {
@@ -48,7 +52,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!result.ok()) return 0;
   const gpuledger::scheduler::RunSummary& s = result->summary;
   FUZZ_CHECK(s.jobs_completed == static_cast<int>(jobs));
+  __int128 capacity = static_cast<__int128>(gpus) * (s.end - s.start);
+  absl::StatusOr<gpuledger::ledger::RunRecord> rec = ledger.GetRun(result->run_id);
+  FUZZ_CHECK(rec.ok());
+  if (!rec->pools.empty()) {
+    capacity = 0;
+    for (const gpuledger::ledger::RunPool& p : rec->pools) {
+      const int64_t from = std::max(s.start, p.available_from);
+      const int64_t to = p.retired_at < 0 ? s.end : std::min(s.end, p.retired_at);
+      if (to > from) capacity += static_cast<__int128>(p.total_gpus()) * (to - from);
+    }
+  }
   FUZZ_CHECK(static_cast<__int128>(s.busy_gpu_seconds) + s.idle_gpu_seconds + s.down_gpu_seconds ==
-             static_cast<__int128>(gpus) * (s.end - s.start));
+             capacity);
   return 0;
 }
