@@ -33,15 +33,26 @@ struct Piece {
   size_t month = 0, segment = 0;
 };
 
+// The first month from which owning (or reserving) has cost no more cash
+// than renting the same work, for good; "never".
+std::string BreakEvenMonth(const std::vector<CashMonth>& months) {
+  size_t from = months.size();
+  while (from > 0 && months[from - 1].cumulative <= months[from - 1].rent_same_work_cumulative) {
+    --from;
+  }
+  return from == months.size() ? "never" : months[from].month;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<StretchUsage>> UsageBetween(ledger::Ledger& ledger, int64_t run_id,
-                                                       const std::vector<int64_t>& cuts) {
+                                                       const std::vector<int64_t>& cuts,
+                                                       int gpu_pool) {
   absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
-      ledger.SumEntriesByGroup(run_id, ledger::GroupBy::kPool, &cuts);
+      ledger.SumEntriesByGroup(run_id, ledger::GroupBy::kPool, &cuts, gpu_pool);
   if (!groups.ok()) return groups.status();
   absl::StatusOr<ledger::Ledger::CapacitySegments> capacity =
-      ledger.CapacityInSegments(run_id, cuts);
+      ledger.CapacityInSegments(run_id, cuts, gpu_pool);
   if (!capacity.ok()) return capacity.status();
   std::vector<StretchUsage> out(cuts.size() + 1);
   for (size_t k = 0; k < out.size(); ++k) {
@@ -60,6 +71,8 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   const bool reserved = in.committed == ledger::Pool::kReserved;
   const int64_t bought =
       owned && in.purchased_utc ? *in.purchased_utc - in.start_utc : in.window_start;
+  // Sold before the horizon's end (a fleet's pool), else at it.
+  const int64_t sold = std::clamp(in.sold.value_or(in.horizon_end), bought, in.horizon_end);
   // Prices over the horizon, from the window's start (as a report of the
   // run has them); before it, an owned pool idles at the first segment's.
   absl::StatusOr<std::vector<pricing::PriceSegment>> segments = pricing::PriceSegments(
@@ -84,6 +97,7 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   std::set<int64_t> bounds(month_starts.begin(), month_starts.end());
   bounds.insert(in.window_start);
   bounds.insert(bought);
+  bounds.insert(sold);
   for (const pricing::PriceSegment& s : *segments) bounds.insert(s.start);
   bounds.insert(in.horizon_end);
   std::vector<Piece> pieces;
@@ -96,7 +110,8 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   // window): the ledger's segments between these cuts are the pieces.
   std::vector<int64_t> cuts;
   for (size_t k = 1; k < pieces.size(); ++k) cuts.push_back(pieces[k].start);
-  absl::StatusOr<std::vector<StretchUsage>> usage = UsageBetween(ledger, in.run_id, cuts);
+  absl::StatusOr<std::vector<StretchUsage>> usage =
+      UsageBetween(ledger, in.run_id, cuts, in.gpu_pool);
   if (!usage.ok()) return usage.status();
 
   std::vector<ExactMonth> exact(out.months.size());
@@ -105,8 +120,8 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
     const pricing::Rates& r = (*segments)[piece.segment].rates;
     const auto [busy, on_demand, down] = (*usage)[k];
     const int64_t committed_busy = busy - on_demand;
-    const bool held =
-        (owned && piece.start >= bought) || (reserved && piece.start >= in.window_start);
+    const bool held = (owned && piece.start >= bought && piece.start < sold) ||
+                      (reserved && piece.start >= in.window_start);
     const int64_t capacity_seconds =
         held ? static_cast<int64_t>(in.paid_gpus) * (piece.end - piece.start) : 0;
     ExactMonth& m = exact[piece.month];
@@ -184,16 +199,16 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
     // ends (as the amortized view charges): the same hardware bought again,
     // in cash at the same price, the old sold at its value then.
     int64_t last = bought;
-    for (int64_t t = bought + life; life > 0 && t < in.horizon_end; t += life) {
+    for (int64_t t = bought + life; life > 0 && t < sold; t += life) {
       exact[month_of(t)].purchase += Exact(capital);
       exact[month_of(t)].resale += Exact(value_at(life, t));
       last = t;
     }
-    // The hardware in use sold at the horizon.
-    const int64_t age = in.horizon_end - last;
-    out.resale = value_at(age, in.horizon_end);
+    // The hardware in use sold at the horizon (or on its sale date).
+    const int64_t age = sold - last;
+    out.resale = value_at(age, sold);
     out.book_value = pricing::StraightLineValue(capital, pricing::ResidualShare(o), life, age);
-    exact.back().resale += Exact(out.resale);
+    (sold < in.horizon_end ? exact[month_of(sold)] : exact.back()).resale += Exact(out.resale);
     if (resale_too_big) return pricing::TooMuchMoney("the hardware's resale value");
   }
 
@@ -243,16 +258,54 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   }
   out.net = cumulative;
   out.present_cost = pricing::PresentValue(nets, in.discount_rate);
-  if (in.committed != ledger::Pool::kNone) {
-    // The first month from which owning (or reserving) has cost no more
-    // cash than renting the same work, for good.
-    size_t from = out.months.size();
-    while (from > 0 && out.months[from - 1].cumulative <=
-                           out.months[from - 1].rent_same_work_cumulative) {
-      --from;
+  if (in.committed != ledger::Pool::kNone) out.breakeven_month = BreakEvenMonth(out.months);
+  return out;
+}
+
+absl::StatusOr<CashFlow> SumCashFlows(const std::vector<CashFlow>& flows, double discount_rate,
+                                      bool committed) {
+  CashFlow out;
+  out.discount_rate = discount_rate;
+  if (flows.empty()) return out;
+  out.months = flows.front().months;
+  for (CashMonth& m : out.months) m = CashMonth{m.month};
+  // In 128 bits, each sum checked against the ledger's bound.
+  auto add = [](int64_t* to, int64_t v) {
+    const __int128 t = static_cast<__int128>(*to) + v;
+    if (t > pricing::kMaxMicroUsd || t < -pricing::kMaxMicroUsd) return false;
+    *to = static_cast<int64_t>(t);
+    return true;
+  };
+  bool fits = true;
+  for (const CashFlow& f : flows) {
+    if (f.months.size() != out.months.size()) {
+      return absl::InternalError("a fleet's pools have cash flows over different months");
     }
-    out.breakeven_month = from == out.months.size() ? "never" : out.months[from].month;
+    for (size_t i = 0; i < f.months.size(); ++i) {
+      const CashMonth& a = f.months[i];
+      CashMonth& m = out.months[i];
+      for (const auto& [to, v] :
+           {std::pair<int64_t*, int64_t>{&m.purchase, a.purchase}, {&m.loan, a.loan},
+            {&m.rent, a.rent}, {&m.reserved, a.reserved}, {&m.energy, a.energy},
+            {&m.operations, a.operations}, {&m.rent_out, a.rent_out}, {&m.resale, a.resale},
+            {&m.net, a.net}, {&m.rent_same_work_cumulative, a.rent_same_work_cumulative}}) {
+        fits = fits && add(to, v);
+      }
+    }
+    fits = fits && add(&out.paid, f.paid) && add(&out.received, f.received) &&
+           add(&out.resale, f.resale) && add(&out.book_value, f.book_value);
   }
+  if (!fits) return pricing::TooMuchMoney("a strategy's cash flow");
+  std::vector<int64_t> nets;
+  int64_t cumulative = 0;
+  for (CashMonth& m : out.months) {
+    if (!add(&cumulative, m.net)) return pricing::TooMuchMoney("a strategy's cash flow");
+    m.cumulative = cumulative;
+    nets.push_back(m.net);
+  }
+  out.net = cumulative;
+  out.present_cost = pricing::PresentValue(nets, discount_rate);
+  if (committed) out.breakeven_month = BreakEvenMonth(out.months);
   return out;
 }
 

@@ -76,6 +76,12 @@ struct CashFlowInput {
   double rent_out_share = 0;
   double rent_out_discount = 0;
   double discount_rate = 0;
+  // A fleet's pool (Strategy.pools): only its entries (cluster pool
+  // index), held from `purchased_utc` (owned) until `sold` (simulated
+  // seconds, before the horizon's end: an owned pool is sold then, at its
+  // value then); -1 and unset: the whole run, to the horizon.
+  int gpu_pool = -1;
+  std::optional<int64_t> sold;
 };
 
 // A run's usage between cuts (increasing simulated seconds): for each of
@@ -85,7 +91,14 @@ struct StretchUsage {
   int64_t busy = 0, on_demand = 0, down = 0;
 };
 absl::StatusOr<std::vector<StretchUsage>> UsageBetween(ledger::Ledger& ledger, int64_t run_id,
-                                                       const std::vector<int64_t>& cuts);
+                                                       const std::vector<int64_t>& cuts,
+                                                       int gpu_pool = -1);
+
+// The months of several cash flows over the same months (a fleet's pools)
+// added up: each line and total summed, cumulative, present cost (at
+// `discount_rate`) and break-even (if `committed`) computed again.
+absl::StatusOr<CashFlow> SumCashFlows(const std::vector<CashFlow>& flows, double discount_rate,
+                                      bool committed);
 
 // The cash flow of one strategy's complete run in `ledger`.
 absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInput& in);

@@ -14,6 +14,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/calendar.h"
+#include "compare/fleet.h"
+#include "compare/internal.h"
 #include "report/cost.h"
 #include "report/format.h"
 #include "replay/replay.h"
@@ -23,9 +25,52 @@
 #include "traces/strategies.h"
 
 namespace gpuledger::compare {
-namespace {
-
 namespace pb = google::protobuf;
+namespace internal {
+
+absl::Status Bad(const std::string& at, const std::string& what) {
+  return absl::InvalidArgumentError(absl::StrCat(at, ": ", what));
+}
+
+absl::Status MergeProfile(const traces::StrategyPlace& place, const std::string& who,
+                          const std::string& field, const std::string& name, const char* fallback,
+                          const char* part, bool allow_files, v1::Pricing* pricing) {
+  if (!allow_files && traces::IsProfileFile(name)) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
+  }
+  absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
+  if (!profile.ok()) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, ": ", profile.status().message()));
+  }
+  const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
+  if (!profile->GetReflection()->HasField(*profile, f)) {
+    return Bad(place.Field(field),
+               absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
+                            "\" prices no ", part, " capacity"));
+  }
+  v1::Pricing only;  // the profile's prices for this pool alone
+  only.GetReflection()->MutableMessage(&only, f)->CopyFrom(
+      profile->GetReflection()->GetMessage(*profile, f));
+  pricing::MergePricing(only, pricing);
+  return absl::OkStatus();
+}
+
+void ApplySensitivity(const CompareOptions& o, v1::Pricing* pricing) {
+  if (o.pricing_over) pricing::MergePricing(*o.pricing_over, pricing);
+  if (o.capital_scale != 1) {
+    v1::OwnedProfile* owned = pricing->mutable_owned();
+    owned->set_capital_usd_per_gpu(owned->capital_usd_per_gpu() * o.capital_scale);
+    owned->set_chip_usd(owned->chip_usd() * o.capital_scale);
+    owned->set_usd_per_node(owned->usd_per_node() * o.capital_scale);
+    owned->set_installation_usd_per_node(owned->installation_usd_per_node() * o.capital_scale);
+  }
+}
+
+}  // namespace internal
+
+namespace {
 
 // What a strategy needs, checked: sizes and merged prices.
 struct Plan {
@@ -35,11 +80,10 @@ struct Plan {
   v1::Pricing pricing;  // defaults <- committed profile <- on-demand profile
   std::optional<int64_t> purchased_utc;  // owned, dated: purchased_on
   int loan_months = 0;                   // owned: financed; 0 = cash
+  std::optional<Fleet> fleet;            // a fleet (Strategy.pools)
 };
 
-absl::Status Bad(const std::string& at, const std::string& what) {
-  return absl::InvalidArgumentError(absl::StrCat(at, ": ", what));
-}
+using internal::Bad;
 
 // The committed pool's size: one of committed_gpus or committed_share_of_peak,
 // at least a node and at most 10M GPUs, rounded down to whole nodes.
@@ -70,34 +114,6 @@ absl::StatusOr<int> CommittedGpus(const v1::Strategy& s, const traces::Workload&
   return static_cast<int>(gpus) / per_node * per_node;
 }
 
-// Merges the part (owned, reserved or rental) that profile `name` (else
-// `fallback`) prices into `pricing`: the profile must set it, and only it is
-// taken.
-absl::Status MergeProfile(const traces::StrategyPlace& place, const std::string& who,
-                          const std::string& field, const std::string& name, const char* fallback,
-                          const char* part, bool allow_files, v1::Pricing* pricing) {
-  if (!allow_files && traces::IsProfileFile(name)) {
-    return Bad(place.Field(field),
-               absl::StrCat(who, "field ", field, ": only shipped profiles here, not files"));
-  }
-  absl::StatusOr<v1::Pricing> profile = traces::LoadPricingProfile(name.empty() ? fallback : name);
-  if (!profile.ok()) {
-    return Bad(place.Field(field),
-               absl::StrCat(who, "field ", field, ": ", profile.status().message()));
-  }
-  const pb::FieldDescriptor* f = v1::Pricing::descriptor()->FindFieldByName(part);
-  if (!profile->GetReflection()->HasField(*profile, f)) {
-    return Bad(place.Field(field),
-               absl::StrCat(who, "field ", field, ": profile \"", name.empty() ? fallback : name,
-                            "\" prices no ", part, " capacity"));
-  }
-  v1::Pricing only;  // the profile's prices for this pool alone
-  only.GetReflection()->MutableMessage(&only, f)->CopyFrom(
-      profile->GetReflection()->GetMessage(*profile, f));
-  pricing::MergePricing(only, pricing);
-  return absl::OkStatus();
-}
-
 // The strategy's pricing: defaults, its committed pool's profile, its
 // on-demand profile, checked.
 absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlace& place,
@@ -105,13 +121,13 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
   const bool allow_files = o.allow_profile_files;
   p->pricing = traces::BuiltinDefaults().pricing();
   if (p->committed == ledger::Pool::kOwned) {
-    if (auto st = MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
+    if (auto st = internal::MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
                                "owned-straight-line", "owned", allow_files, &p->pricing);
         !st.ok()) {
       return st;
     }
   } else if (p->committed == ledger::Pool::kReserved) {
-    if (auto st = MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
+    if (auto st = internal::MergeProfile(place, who, "committed_pricing", s.committed_pricing(),
                                "reserved-1y", "reserved", allow_files, &p->pricing);
         !st.ok()) {
       return st;
@@ -123,7 +139,7 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
                  who + "the reserved pricing profile sets no reserved.usd_per_gpu_hour");
     }
   }
-  if (auto st = MergeProfile(place, who, "on_demand_pricing", s.on_demand_pricing(), "on-demand",
+  if (auto st = internal::MergeProfile(place, who, "on_demand_pricing", s.on_demand_pricing(), "on-demand",
                              "rental", allow_files, &p->pricing);
       !st.ok()) {
     return st;
@@ -131,14 +147,7 @@ absl::Status PriceStrategyPlan(const v1::Strategy& s, const traces::StrategyPlac
   // Spot: the run's rented capacity is charged below the on-demand price.
   if (s.spot()) p->pricing.mutable_rental()->set_spot_discount(s.spot_discount());
   // A sensitivity case's prices over every strategy's (compare --vary).
-  if (o.pricing_over) pricing::MergePricing(*o.pricing_over, &p->pricing);
-  if (o.capital_scale != 1) {
-    v1::OwnedProfile* owned = p->pricing.mutable_owned();
-    owned->set_capital_usd_per_gpu(owned->capital_usd_per_gpu() * o.capital_scale);
-    owned->set_chip_usd(owned->chip_usd() * o.capital_scale);
-    owned->set_usd_per_node(owned->usd_per_node() * o.capital_scale);
-    owned->set_installation_usd_per_node(owned->installation_usd_per_node() * o.capital_scale);
-  }
+  internal::ApplySensitivity(o, &p->pricing);
   if (auto st = pricing::ValidatePricing(p->pricing, ""); !st.ok()) {
     return Bad(place.Field(absl::StrContains(st.message(), "term_years") ? "term_years" : ""),
                who + std::string(st.message()));
@@ -274,6 +283,14 @@ absl::StatusOr<Plan> Check(const v1::Strategy& s, const traces::Workload& w,
   p.s = &s;
   const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
   if (s.name().empty()) return Bad(at, "strategy without a name");
+  if (s.pools_size() > 0) {
+    absl::StatusOr<Fleet> fleet = CheckFleet(s, w, place, who, o);
+    if (!fleet.ok()) return fleet.status();
+    p.fleet = *std::move(fleet);
+    p.pricing = traces::BuiltinDefaults().pricing();
+    p.pricing.clear_models();
+    return p;
+  }
   if (!ledger::ParsePool(s.committed(), &p.committed) || p.committed == ledger::Pool::kOnDemand) {
     return Bad(place.Field("committed"),
                who + "field committed must be \"owned\", \"reserved\" or empty, got \"" +
@@ -381,13 +398,6 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
                                            const std::vector<v1::Strategy>& strategies,
                                            const CompareOptions& o,
                                            const std::vector<traces::StrategyPlace>& where) {
-  if (!w.pools.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        w.source, ": the plan's cluster is mixed (", w.pools.size(),
-        " pools), and a strategy sets a cluster of one pool of its own; strategies of several "
-        "pools are not built yet: replay the plan and use report or export, which price each "
-        "pool as its model"));
-  }
   if (pricing::HasMovingPrices(w.pricing)) {
     // Strategies are priced by their own profiles; a plan's curve would be
     // silently unused.
@@ -401,6 +411,14 @@ absl::StatusOr<std::vector<Plan>> CheckAll(const traces::Workload& w,
   for (size_t i = 0; i < strategies.size(); ++i) {
     const traces::StrategyPlace place =
         i < where.size() ? where[i] : traces::StrategyPlace{absl::StrCat("strategy #", i + 1)};
+    if (!w.pools.empty() && strategies[i].pools_size() == 0) {
+      return Bad(place.at,
+                 absl::StrCat("strategy \"", strategies[i].name(), "\": the plan's cluster is mixed (",
+                              w.pools.size(),
+                              " pools), and this strategy sizes one committed pool of one model; "
+                              "give it pools of its own (a fleet: docs/compare.md, \"Fleets\"), "
+                              "or replay the plan and use report or export"));
+    }
     absl::StatusOr<Plan> p = Check(strategies[i], w, place, o);
     if (!p.ok()) return p.status();
     if (absl::Status st = pricing::CheckCurvesPlaced(p->pricing, w.start_utc.has_value());
@@ -438,6 +456,17 @@ absl::Status CheckStrategies(const traces::Workload& w, const std::vector<v1::St
   if (!plans.ok()) return plans.status();
   for (const Plan& p : *plans) {
     int resized = 0;
+    if (p.fleet) {
+      absl::StatusOr<traces::Workload> fw = FleetWorkload(*p.fleet, w);
+      absl::Status s = fw.ok() ? replay::CheckWorkload(*fw, StrategyOptions(*p.s, o), o.seed,
+                                                      o.horizon_seconds.value_or(0))
+                               : fw.status();
+      if (!s.ok()) {
+        return absl::Status(s.code(),
+                            absl::StrCat("strategy \"", p.s->name(), "\": ", s.message()));
+      }
+      continue;
+    }
     // Reserved capacity is paid for whole terms beyond the window.
     const int64_t horizon = pricing::PaidSecondsBound(p.pricing, o.horizon_seconds.value_or(0));
     if (absl::Status s =
@@ -606,9 +635,37 @@ absl::Status PhaseFinishes(ledger::Ledger& ledger, int64_t start, StrategyResult
   return absl::OkStatus();
 }
 
+// A fleet strategy replayed on its pools and priced pool by pool.
+absl::StatusOr<StrategyResult> RunFleet(const Plan& p, const traces::Workload& w,
+                                        const CompareOptions& o, ledger::Ledger& ledger) {
+  const v1::Strategy& s = *p.s;
+  const std::string who = absl::StrCat("strategy \"", s.name(), "\": ");
+  StrategyResult r;
+  r.strategy = s;
+  absl::StatusOr<traces::Workload> fleet = FleetWorkload(*p.fleet, w);
+  if (!fleet.ok()) return absl::Status(fleet.status().code(), who + std::string(fleet.status().message()));
+  replay::RunLabels labels;
+  labels.strategy = s.name();
+  labels.pool_capacity = FleetCapacity(*p.fleet);
+  absl::StatusOr<replay::ReplayResult> done = replay::ReplayWorkload(
+      *std::move(fleet), ledger, o.seed, StrategyOptions(s, o), "", labels);
+  if (!done.ok()) return absl::Status(done.status().code(), who + std::string(done.status().message()));
+  const scheduler::RunSummary& sum = done->summary;
+  r.run_id = done->run_id;
+  r.window_start = sum.start;
+  r.window_seconds = sum.end - sum.start;
+  r.horizon_seconds = std::max(r.window_seconds, o.horizon_seconds.value_or(0));
+  r.productive_gpu_seconds = sum.busy_gpu_seconds - sum.lost_gpu_seconds - sum.restart_gpu_seconds -
+                             sum.checkpoint_gpu_seconds - sum.provisioning_gpu_seconds;
+  if (absl::Status st = PriceFleet(*p.fleet, w.start_utc, ledger, &r); !st.ok()) return st;
+  if (absl::Status st = PhaseFinishes(ledger, sum.start, &r); !st.ok()) return st;
+  return r;
+}
+
 // One checked strategy replayed into the ledger and priced.
 absl::StatusOr<StrategyResult> RunStrategy(const Plan& p, const traces::Workload& w,
                                            const CompareOptions& o, ledger::Ledger& ledger) {
+  if (p.fleet) return RunFleet(p, w, o, ledger);
   const v1::Strategy& s = *p.s;
   StrategyResult r;
   r.strategy = s;
@@ -660,6 +717,11 @@ absl::Status AddCashFlows(const std::vector<Plan>& plans, const traces::Workload
   for (size_t i = 0; i < plans.size(); ++i) {
     const StrategyResult& r = (*results)[i];
     first = std::min(first, plans[i].purchased_utc.value_or(start + r.window_start));
+    if (plans[i].fleet) {
+      for (const FleetPool& fp : plans[i].fleet->pools) {
+        if (fp.capacity == ledger::Pool::kOwned && fp.from_utc) first = std::min(first, *fp.from_utc);
+      }
+    }
     if (start + r.window_start + r.horizon_seconds > base::kLastUtcSecond + 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("strategy \"", r.strategy.name(), "\": its horizon ends after ",
@@ -687,7 +749,8 @@ absl::Status AddCashFlows(const std::vector<Plan>& plans, const traces::Workload
     in.rent_out_share = p.s->rent_out_idle_share();
     in.rent_out_discount = p.s->rent_out_discount();
     in.discount_rate = o.discount_rate;
-    absl::StatusOr<CashFlow> cash = BuildCashFlow(ledger, in);
+    absl::StatusOr<CashFlow> cash =
+        p.fleet ? FleetCashFlow(*p.fleet, ledger, in) : BuildCashFlow(ledger, in);
     if (!cash.ok()) {
       return absl::Status(cash.status().code(), absl::StrCat("strategy \"", r.strategy.name(),
                                                              "\": ", cash.status().message()));
@@ -823,6 +886,18 @@ v1::CompareStrategiesResponse ToResponse(const std::vector<StrategyResult>& resu
     c->set_spot_lost_gpu_seconds(r.spot_lost_gpu_seconds);
     c->set_spot_saved_micro_usd(r.spot_saved_micro_usd);
     c->set_spot_lost_micro_usd(r.spot_lost_micro_usd);
+    for (const FleetPoolResult& f : r.fleet) {
+      v1::FleetPoolCost* fc = c->add_fleet_pools();
+      fc->set_name(f.name);
+      fc->set_gpu(f.gpu);
+      fc->set_gpus(f.gpus);
+      fc->set_capacity(ledger::PoolName(f.capacity));
+      fc->set_total_micro_usd(f.total_micro_usd);
+      fc->set_capital_micro_usd(f.capital_micro_usd);
+      fc->set_busy_gpu_seconds(f.busy_gpu_seconds);
+      fc->set_productive_gpu_seconds(f.productive_gpu_seconds);
+      fc->set_held_gpu_seconds(f.held_gpu_seconds);
+    }
   }
   resp.set_table(FormatComparison(results, "table"));
   resp.set_csv(FormatComparison(results, "csv"));
@@ -859,6 +934,19 @@ StrategyResult FromComparison(const v1::StrategyComparison& c) {
   r.spot_lost_gpu_seconds = c.spot_lost_gpu_seconds();
   r.spot_saved_micro_usd = c.spot_saved_micro_usd();
   r.spot_lost_micro_usd = c.spot_lost_micro_usd();
+  for (const v1::FleetPoolCost& fc : c.fleet_pools()) {
+    FleetPoolResult f;
+    f.name = fc.name();
+    f.gpu = fc.gpu();
+    f.gpus = fc.gpus();
+    ledger::ParsePool(fc.capacity(), &f.capacity);
+    f.total_micro_usd = fc.total_micro_usd();
+    f.capital_micro_usd = fc.capital_micro_usd();
+    f.busy_gpu_seconds = fc.busy_gpu_seconds();
+    f.productive_gpu_seconds = fc.productive_gpu_seconds();
+    f.held_gpu_seconds = fc.held_gpu_seconds();
+    r.fleet.push_back(std::move(f));
+  }
   return r;
 }
 
@@ -915,6 +1003,52 @@ void AppendSpotSummary(const std::vector<StrategyResult>& results, std::string* 
                   "\ndiscount saved: the spot GPU-hours at the on-demand price less what they "
                   "cost; lost work: the work reclaimed machines took with them (redone), at the "
                   "spot price.\n");
+}
+
+// Fleet strategies: each one's pools by GPU model, what they cost over the
+// horizon and per productive GPU-hour of that model.
+void AppendFleetSummary(const std::vector<StrategyResult>& results, std::string* out) {
+  std::vector<std::vector<std::string>> cells = {{"strategy", "model", "pools", "total USD",
+                                                  "capital USD", "productive GPU-h",
+                                                  "USD/productive GPU-h"}};
+  for (const auto& r : results) {
+    std::vector<std::string> models;
+    std::map<std::string, std::vector<size_t>> pools_of;
+    for (size_t k = 0; k < r.fleet.size(); ++k) {
+      auto [it, fresh] = pools_of.try_emplace(r.fleet[k].gpu);
+      if (fresh) models.push_back(r.fleet[k].gpu);
+      it->second.push_back(k);
+    }
+    for (const std::string& m : models) {
+      int64_t total = 0, capital = 0, productive = 0;
+      std::vector<std::string> pools;
+      for (size_t k : pools_of[m]) {
+        const FleetPoolResult& f = r.fleet[k];
+        total += f.total_micro_usd;
+        capital += f.capital_micro_usd;
+        productive += f.productive_gpu_seconds;
+        std::string when;
+        if (k < static_cast<size_t>(r.strategy.pools_size())) {
+          const v1::StrategyPool& sp = r.strategy.pools(static_cast<int>(k));
+          if (!sp.available_from().empty()) absl::StrAppend(&when, " from ", sp.available_from());
+          if (!sp.retired_at().empty()) absl::StrAppend(&when, " to ", sp.retired_at());
+        }
+        pools.push_back(absl::StrCat(ledger::PoolName(f.capacity), " ",
+                                     report::WithThousands(f.gpus), when));
+      }
+      cells.push_back({r.strategy.name(), m, absl::StrJoin(pools, "; "), Money(total, true),
+                       capital > 0 ? Money(capital, true) : "-",
+                       report::WithThousands(productive / 3600),
+                       report::UsdPerGpuHour(total, productive, 4)});
+    }
+  }
+  if (cells.size() == 1) return;
+  absl::StrAppend(out, "\nfleets by GPU model:\n",
+                  report::AlignedTable(cells, [](size_t i) { return i <= 2; }),
+                  "\ntotal USD: the model's pools over the horizon (owned: capital, energy and "
+                  "operations while held, used or idle; on demand: the GPU-hours jobs held);\n"
+                  "USD/productive GPU-h: that total per GPU-hour of productive work done on the "
+                  "model.\n");
 }
 
 std::string ComparisonCsv(const std::vector<StrategyResult>& results,
@@ -999,6 +1133,14 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
                                               report::WithThousands(r.committed_gpus));
     const char* rented = r.strategy.spot() ? "spot" : "on-demand";
     if (r.strategy.on_demand()) capacity += capacity.empty() ? rented : absl::StrCat(" + ", rented);
+    if (!r.fleet.empty()) {
+      std::vector<std::string> parts;
+      for (const FleetPoolResult& f : r.fleet) {
+        parts.push_back(absl::StrCat(ledger::PoolName(f.capacity), " ", report::WithThousands(f.gpus),
+                                     " ", f.gpu));
+      }
+      capacity = absl::StrJoin(parts, " + ");
+    }
     std::vector<std::string> row = {
         r.strategy.name(),
         capacity,
@@ -1026,6 +1168,7 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
       "break-even months: months of use, at this utilization, after which owning has "
       "cost less cash than renting.\n");
   AppendCashSummary(results, &out);
+  AppendFleetSummary(results, &out);
   AppendSpotSummary(results, &out);
   for (const auto& r : results) {
     if (r.resized_jobs > 0) {

@@ -43,6 +43,19 @@ struct CompareOptions {
   double capital_scale = 1;
 };
 
+// One pool of a fleet strategy (Strategy.pools) over the horizon.
+struct FleetPoolResult {
+  std::string name, gpu;
+  int gpus = 0;
+  ledger::Pool capacity = ledger::Pool::kNone;  // owned or on demand
+  int64_t available_from = 0;  // simulated seconds: in service from then
+  int64_t retired_at = -1;     // until then; -1: the horizon
+  int64_t total_micro_usd = 0;  // its part of the strategy's total
+  int64_t capital_micro_usd = 0;
+  int64_t busy_gpu_seconds = 0, productive_gpu_seconds = 0;
+  int64_t held_gpu_seconds = 0;  // owned: GPUs x the part of the horizon it is held
+};
+
 struct StrategyResult {
   gpuledger::v1::Strategy strategy;
   ledger::Pool committed = ledger::Pool::kNone;  // owned, reserved or none
@@ -88,6 +101,9 @@ struct StrategyResult {
   int64_t spot_lost_micro_usd = 0;
   // A dated plan: month by month, what the strategy pays and receives.
   std::optional<CashFlow> cash;
+  // A fleet strategy: each pool's figures, in the strategy's order (the
+  // totals above are their sums).
+  std::vector<FleetPoolResult> fleet;
 };
 
 // "own N, queue" for each size: the cost versus time-to-finish frontier.

@@ -79,7 +79,8 @@ std::string FormatRunPools(const std::vector<RunPool>& pools) {
   for (const RunPool& p : pools) {
     absl::StrAppend(&out, p.name, "\t", p.gpu_model, "\t", p.nodes, "\t", p.gpus_per_node, "\t",
                     absl::StrFormat("%.17g", p.gpu_tdp_watts), "\t", p.available_from, "\t",
-                    p.retired_at, "\n");
+                    p.retired_at, p.capacity == Pool::kNone ? "" : "\t",
+                    PoolName(p.capacity), "\n");
   }
   return out;
 }
@@ -89,9 +90,12 @@ absl::StatusOr<std::vector<RunPool>> ParseRunPools(absl::string_view text) {
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     std::vector<absl::string_view> f = absl::StrSplit(line, '\t');
     RunPool p;
-    if (f.size() != 7 || !absl::SimpleAtoi(f[2], &p.nodes) ||
+    if ((f.size() != 7 && f.size() != 8) || !absl::SimpleAtoi(f[2], &p.nodes) ||
         !absl::SimpleAtoi(f[3], &p.gpus_per_node) || !absl::SimpleAtod(f[4], &p.gpu_tdp_watts) ||
         !absl::SimpleAtoi(f[5], &p.available_from) || !absl::SimpleAtoi(f[6], &p.retired_at)) {
+      return absl::DataLossError(absl::StrCat("a run's pools are unreadable: \"", line, "\""));
+    }
+    if (f.size() == 8 && (!ParsePool(f[7], &p.capacity) || p.capacity == Pool::kNone)) {
       return absl::DataLossError(absl::StrCat("a run's pools are unreadable: \"", line, "\""));
     }
     p.name = std::string(f[0]);

@@ -38,6 +38,15 @@ const char* RunStatusName(RunStatus status);
 // The status of that name; false (and *status unchanged) for any other text.
 bool ParseRunStatus(absl::string_view name, RunStatus* status);
 
+// The capacity pool an entry ran on (docs/compare.md): a strategy's
+// committed cluster (owned or reserved) or on-demand capacity beside it;
+// kNone for a plain replay's cluster. The ledger stores the name.
+enum class Pool { kNone, kOwned, kReserved, kOnDemand };
+// "", "owned", "reserved", "on-demand".
+const char* PoolName(Pool pool);
+// The pool of that name; false (and *pool unchanged) for any other text.
+bool ParsePool(absl::string_view name, Pool* pool);
+
 // One pool of a mixed cluster as its run records it.
 struct RunPool {
   std::string name;
@@ -47,11 +56,15 @@ struct RunPool {
   double gpu_tdp_watts = 0;
   int64_t available_from = 0;  // simulated seconds: in service from then
   int64_t retired_at = -1;     // until then; -1: never
+  // A fleet strategy's pool: owned or on demand (what its entries are
+  // priced as); kNone for a plain replay's pool.
+  Pool capacity = Pool::kNone;
   int64_t total_gpus() const { return static_cast<int64_t>(nodes) * gpus_per_node; }
   bool operator==(const RunPool&) const = default;
 };
 // runs.pools: a line per pool, its fields in that order, tab-separated
-// (names and models hold no control characters); "" for none.
+// (names and models hold no control characters), the capacity only when
+// set; "" for none.
 std::string FormatRunPools(const std::vector<RunPool>& pools);
 absl::StatusOr<std::vector<RunPool>> ParseRunPools(absl::string_view text);
 
@@ -117,15 +130,6 @@ struct JobRecord {
   int64_t started = -1;
   int64_t ended = -1;
 };
-
-// The capacity pool an entry ran on (docs/compare.md): a strategy's
-// committed cluster (owned or reserved) or on-demand capacity beside it;
-// kNone for a plain replay's cluster. The ledger stores the name.
-enum class Pool { kNone, kOwned, kReserved, kOnDemand };
-// "", "owned", "reserved", "on-demand".
-const char* PoolName(Pool pool);
-// The pool of that name; false (and *pool unchanged) for any other text.
-bool ParsePool(absl::string_view name, Pool* pool);
 
 // What a report groups a run's usage by (--by, GetCostReport's group_by).
 // Weeks, months and quarters are unions of days, summed from a run's days.

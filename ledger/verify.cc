@@ -179,7 +179,9 @@ class RunCheck {
                          run_.pools.size(), run_.pools.size() == 1 ? " pool" : " pools"));
         return;
       }
-      if (e.pool != Pool::kOnDemand) committed[e.gpu_pool] += gs;
+      // On demand beside the cluster is outside it; a mixed cluster's pools
+      // (a fleet's on-demand pool too) are all inside.
+      if (e.pool != Pool::kOnDemand || !run_.pools.empty()) committed[e.gpu_pool] += gs;
       if (e.job < 0 && e.category == kIdle) idle += gs;
       if (e.job < 0 && e.category == kDown) down += gs;
       if (e.job >= 0 && e.category == kProductive) productive[e.job] += gs;

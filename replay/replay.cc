@@ -335,6 +335,10 @@ class ReplayRun::Sink : public scheduler::Sink {
   void set_writer(ledger::RunWriter* writer) { writer_ = writer; }
   // The failure model's causes by index, to name an interruption's.
   void set_causes(std::vector<std::string> names) { causes_ = std::move(names); }
+  // A fleet strategy's capacity of each pool.
+  void set_pool_capacity(std::vector<ledger::Pool> capacity) {
+    pool_capacity_ = std::move(capacity);
+  }
   // A mixed cluster's GPUs per node, first node (numbered across the
   // cluster) and failure causes, by pool.
   void set_pools(const std::vector<scheduler::PoolSpec>& pools) {
@@ -390,7 +394,10 @@ class ReplayRun::Sink : public scheduler::Sink {
     const absl::string_view nodes =
         u.job >= 0 && keep_nodes_ && !u.on_demand ? absl::string_view(nodes_[u.job]) : "";
     return writer_->AppendEntry(u.job, category_[static_cast<int>(u.category)], u.start, u.end,
-                                u.gpus, u.on_demand ? ledger::Pool::kOnDemand : committed_pool_,
+                                u.gpus,
+                                u.on_demand              ? ledger::Pool::kOnDemand
+                                : pool_capacity_.empty() ? committed_pool_
+                                                         : pool_capacity_[u.pool],
                                 nodes, u.pool);
   }
 
@@ -401,6 +408,7 @@ class ReplayRun::Sink : public scheduler::Sink {
   const std::vector<scheduler::JobSpec>* jobs_ = nullptr;
   ledger::RunWriter* writer_ = nullptr;
   std::vector<std::string> causes_;
+  std::vector<ledger::Pool> pool_capacity_;
   std::vector<int> pool_per_node_;
   std::vector<int> pool_first_node_;
   std::vector<std::vector<std::string>> pool_causes_;
@@ -480,6 +488,15 @@ absl::StatusOr<std::unique_ptr<ReplayRun>> ReplayRun::Prepare(
   absl::StatusOr<std::unique_ptr<scheduler::Simulator>> sim =
       CreateSimulator(wl, std::move(jobs.specs), sim_options, r->sink_.get(), &pools, &run.pools);
   if (!sim.ok()) return sim.status();
+  if (!labels.pool_capacity.empty()) {
+    if (labels.pool_capacity.size() != run.pools.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(w.source, ": ", labels.pool_capacity.size(),
+                                                     " pool capacities for ", run.pools.size(),
+                                                     " pools"));
+    }
+    for (size_t k = 0; k < run.pools.size(); ++k) run.pools[k].capacity = labels.pool_capacity[k];
+    r->sink_->set_pool_capacity(labels.pool_capacity);
+  }
   if (!pools.empty()) {
     r->sink_->set_pools(pools);
     std::set<std::string> models;

@@ -23,6 +23,9 @@ struct RunLabels {
   std::string strategy;  // the capacity strategy; "" for a plain replay
   // The cluster's pool in a strategy (owned or reserved); kNone otherwise.
   ledger::Pool committed_pool = ledger::Pool::kNone;
+  // A fleet strategy: each pool's capacity (owned or on demand), in the
+  // workload's pool order; its entries are recorded as that pool's.
+  std::vector<ledger::Pool> pool_capacity;
 };
 
 // What the ledger records of each job beyond the scheduler's JobSpec.

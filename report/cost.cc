@@ -240,9 +240,16 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
                                                 const ledger::RunRecord& run,
                                                 ledger::GroupBy group_by,
                                                 const v1::Pricing* pricing_override) {
-  if (!run.strategy.empty()) {
-    return absl::UnimplementedError(
-        absl::StrCat("run ", run.id, ": a strategy's run on a mixed cluster is not priced yet"));
+  // A fleet strategy's pools are owned or on demand; a plain replay's are
+  // priced in both views.
+  const bool fleet = !run.strategy.empty();
+  for (const ledger::RunPool& p : run.pools) {
+    if (fleet != (p.capacity != ledger::Pool::kNone)) {
+      return absl::DataLossError(absl::StrCat(
+          "run ", run.id, ": pool \"", p.name, "\" ",
+          fleet ? "of a strategy's run has no capacity (owned or on demand)"
+                : "of a plain replay names a capacity"));
+    }
   }
   v1::Pricing stored;
   if (!google::protobuf::TextFormat::ParseFromString(run.pricing, &stored)) {
@@ -272,6 +279,10 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
   report.run = run;
   report.group_by = group_by;
   report.window_seconds = run.sim_end - run.sim_start;
+  report.strategy = fleet;
+  for (const ledger::RunPool& p : run.pools) {
+    if (p.capacity == ledger::Pool::kOwned) report.committed = ledger::Pool::kOwned;
+  }
   struct PoolPrices {
     std::optional<Pricer> pricer;
     std::map<std::string, ledger::Ledger::GroupSum> groups;
@@ -307,7 +318,10 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
     const pricing::Rates rates =
         segments.empty() ? pricing::ComputeRates(prices, rp.gpu_tdp_watts, rp.gpus_per_node)
                          : segments.front().rates;
-    pools[k].pricer.emplace(rates, pricing::Capacity::kOwned, segments);
+    // An on-demand pool of a fleet costs its rent, nothing idle or down.
+    const bool rented = rp.capacity == ledger::Pool::kOnDemand;
+    pools[k].pricer.emplace(rates, rented ? pricing::Capacity::kNone : pricing::Capacity::kOwned,
+                            segments);
     absl::StatusOr<std::vector<ledger::Ledger::GroupSum>> groups =
         ledger.SumEntriesByGroup(run.id, group_by, segments.empty() ? nullptr : &cuts, pool);
     if (!groups.ok()) return groups.status();
@@ -323,8 +337,11 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
     line.rates = rates;
     line.moving = segments.size() > 1;
     line.segments = segments;
-    line.capital_micro_usd = pricing::CapitalMicroUsd(
-        prices, static_cast<int>(std::min<int64_t>(rp.total_gpus(), INT32_MAX)), rp.gpus_per_node);
+    line.capital_micro_usd =
+        rented ? 0
+               : pricing::CapitalMicroUsd(
+                     prices, static_cast<int>(std::min<int64_t>(rp.total_gpus(), INT32_MAX)),
+                     rp.gpus_per_node);
     if (line.capital_micro_usd == pricing::kMaxMicroUsd ||
         report.capital_micro_usd > pricing::kMaxMicroUsd - line.capital_micro_usd) {
       return pricing::TooMuchMoney(absl::StrCat("run ", run.id, ": the cluster's capital"));
@@ -337,6 +354,7 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
   report.rates = report.pools.front().rates;
   pricing::MoneySplitter rental, owned;
   std::vector<pricing::ExactUsd> pool_rental(pools.size(), 0), pool_owned(pools.size(), 0);
+  pricing::ExactUsd on_demand = 0;  // a fleet's on-demand pools
   auto add = [&](CostRow row, pricing::ExactUsd rental_exact, pricing::ExactUsd owned_exact) {
     report.total.gpu_seconds += row.gpu_seconds;
     row.rental_micro_usd = rental.Take(rental_exact);
@@ -354,6 +372,8 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
       pool_rental[k] += r;
       pool_owned[k] += o;
       report.pools[k].busy_gpu_seconds += it->second.gpu_seconds;
+      report.on_demand_gpu_seconds += it->second.on_demand_gpu_seconds;
+      on_demand += pools[k].pricer->OnDemand(it->second);
     }
     report.busy_gpu_seconds += g.gpu_seconds;
     add(CostRow{g.group, g.gpu_seconds, 0, 0, g.first_start, g.last_end}, rental_exact,
@@ -398,6 +418,11 @@ absl::StatusOr<CostReport> BuildMixedCostReport(ledger::Ledger& ledger,
   }
   report.total.rental_micro_usd = rental.total();
   report.total.owned_micro_usd = owned.total();
+  absl::StatusOr<int64_t> od = pricing::ToMicroUsd(on_demand);
+  if (!od.ok()) {
+    return absl::OutOfRangeError(absl::StrCat("run ", run.id, ": ", od.status().message()));
+  }
+  report.on_demand_micro_usd = *od;
   report.total.group = "total";
   report.total.first_start = run.sim_start;
   report.total.last_end = run.sim_end;

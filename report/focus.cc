@@ -740,10 +740,13 @@ absl::Status ExportFocus(ledger::Ledger& ledger, int64_t run_id, const FocusOpti
     for (const auto& u : *entries) e.Usage(u);
   } else {
     // A purchase per pool, then every entry at its pool's prices (a mixed
-    // cluster is a plain replay: owned or rented, never reserved).
+    // cluster is a plain replay, owned or rented, or a fleet strategy's
+    // owned and on-demand pools; never reserved).
     for (size_t k = 0; k < pool_runs.size() && any_owned; ++k) {
       // A pool that served no part of the window was not bought for it.
       if (pool_runs[k].sim_end <= pool_runs[k].sim_start) continue;
+      // A fleet's rented pool was never bought.
+      if (run->pools[k].capacity == ledger::Pool::kOnDemand) continue;
       select(k, e);
       e.Purchase();
     }

@@ -210,6 +210,9 @@ std::string Json(const CostReport& r, const ReportOptions& o) {
       absl::StrAppend(
           &out, k ? ",\n    " : "\n    ", "{\"name\": ", JsonString(p.pool.name),
           ", \"gpu_model\": ", JsonString(p.pool.gpu_model), ", \"gpus\": ", p.pool.total_gpus(),
+          p.pool.capacity == ledger::Pool::kNone
+              ? std::string()
+              : absl::StrCat(", \"capacity\": ", JsonString(ledger::PoolName(p.pool.capacity))),
           ", \"available_from_seconds\": ", p.pool.available_from, ", \"retired_at_seconds\": ",
           p.pool.retired_at < 0 ? std::string("null") : absl::StrCat(p.pool.retired_at),
           ", \"busy_gpu_hours\": ", Hours(p.busy_gpu_seconds, false),
@@ -459,9 +462,15 @@ void PoolLines(const CostReport& r, const ReportOptions& o, std::string* out) {
                       p.moving ? " (at the window's start; prices move)" : "", "; $",
                       Usd(p.rental_micro_usd, true), "\n");
     }
-    if (o.owned) {
+    if (o.owned && p.pool.capacity == ledger::Pool::kOnDemand) {
+      // A fleet's rented pool: its rent, nothing idle.
+      absl::StrAppend(out, "  strategy: rented on demand, $", Rate(rt.rental),
+                      " per GPU-hour held by a job, idle capacity free; $",
+                      Usd(p.owned_micro_usd, true), "\n");
+    } else if (o.owned) {
       absl::StrAppend(
-          out, "  owned: capital $", Usd(p.capital_micro_usd, true), " (",
+          out, "  ", p.pool.capacity == ledger::Pool::kOwned ? "strategy, owned" : "owned",
+          ": capital $", Usd(p.capital_micro_usd, true), " (",
           WithThousands(p.pool.total_gpus()), " GPUs); $", Rate(rt.owned_busy()),
           " per busy GPU-hour (depreciation $", Rate(rt.owned_depreciation),
           rt.owned_financing > 0 ? absl::StrCat(" + cost of capital $", Rate(rt.owned_financing))
@@ -478,7 +487,8 @@ void PoolLines(const CostReport& r, const ReportOptions& o, std::string* out) {
   }
   if (o.rental) *out += "rental: idle capacity costs a renter nothing\n";
   if (o.owned && r.busy_gpu_seconds > 0) {
-    absl::StrAppend(out, "owned: the window's cost $", Usd(r.total.owned_micro_usd, true),
+    absl::StrAppend(out, r.strategy ? "strategy" : "owned", ": the window's cost $",
+                    Usd(r.total.owned_micro_usd, true),
                     " over ", Hours(r.busy_gpu_seconds, true), " GPU-hours used = $",
                     UsdPerGpuHour(r.total.owned_micro_usd, r.busy_gpu_seconds, 4),
                     " per GPU-hour used, idle capacity included\n");

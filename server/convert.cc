@@ -283,6 +283,7 @@ v1::CostReport ReportToProto(const report::CostReport& r, v1::CostView view) {
     q->set_down_gpu_seconds(l.down_gpu_seconds);
     q->set_rental_micro_usd(l.rental_micro_usd);
     q->set_owned_micro_usd(l.owned_micro_usd);
+    q->set_capacity(ledger::PoolName(l.pool.capacity));
   }
   return p;
 }
@@ -316,6 +317,7 @@ report::CostReport ReportFromProto(const v1::CostReport& p) {
     report::CostReport::PoolLine l;
     l.pool = {q.name(), q.gpu_model(), q.nodes(), q.gpus_per_node(), q.gpu_tdp_watts(),
               q.available_from_seconds(), q.retired_at_seconds()};
+    ledger::ParsePool(q.capacity(), &l.pool.capacity);  // none for an unknown name
     l.rates = RatesFromProto(q.rates());
     l.moving = q.prices_move();
     l.capital_micro_usd = q.capital_micro_usd();

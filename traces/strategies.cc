@@ -48,8 +48,26 @@ absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path
       const auto* st = tree.GetTreeForNested(list, i);
       const pb::Descriptor* d = v1::Strategy::descriptor();
       for (int f = 0; f < d->field_count(); ++f) {
+        if (d->field(f)->is_repeated()) continue;  // pools: below
         const std::string here = loc.At(st, set.strategies(i), d->field(f)->name(), -1, "");
         if (here != source) place.fields[d->field(f)->name()] = here;
+      }
+      // A fleet's pools: each one ("pools[J]") and its fields ("pools[J].gpu").
+      const pb::FieldDescriptor* pools = d->FindFieldByName("pools");
+      const pb::Descriptor* pd = v1::StrategyPool::descriptor();
+      for (int j = 0; j < set.strategies(i).pools_size(); ++j) {
+        const std::string pool = absl::StrCat("pools[", j, "]");
+        const std::string here = loc.At(st, set.strategies(i), "pools", j, "");
+        if (here != source && !here.empty()) {
+          place.fields[pool] = here;
+          if (j == 0) place.fields["pools"] = here;
+        }
+        const auto* pt = st == nullptr ? nullptr : st->GetTreeForNested(pools, j);
+        for (int f = 0; f < pd->field_count(); ++f) {
+          const std::string at =
+              loc.At(pt, set.strategies(i).pools(j), pd->field(f)->name(), -1, "");
+          if (at != source && !at.empty()) place.fields[pool + "." + pd->field(f)->name()] = at;
+        }
       }
       where->push_back(std::move(place));
     }

@@ -225,7 +225,7 @@ $ gpuledger compare traces/deepseek-v3-r1.textproto --strategies "$TMP/strat.tex
 ? 2
 $ gpuledger replay traces/deepseek-v3-r1.textproto --ledger "$TMP/ok.sqlite" >/dev/null
 $ gpuledger report --ledger "$TMP/ok.sqlite" --pricing nosuch-profile
-2> gpuledger: unknown pricing profile "nosuch-profile" (shipped: on-demand-falling, on-demand-hyperscaler, on-demand, owned-epoch, owned-financed, owned-straight-line, reserved-1y-market, reserved-1y, reserved-3y; or give a path to a .textproto file)
+2> gpuledger: unknown pricing profile "nosuch-profile" (shipped: on-demand-falling, on-demand-hyperscaler, on-demand, owned-epoch-b200, owned-epoch, owned-financed, owned-straight-line, reserved-1y-market, reserved-1y, reserved-3y; or give a path to a .textproto file)
 ? 2
 $ gpuledger report --ledger "$TMP/ok.sqlite" --run 7
 2> gpuledger: no run 7 in the ledger
