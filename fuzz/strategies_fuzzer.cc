@@ -5,7 +5,8 @@
 // a scratch ledger that is started afresh every 200 comparisons so it stays
 // small. Invariants after an OK load: at least one strategy and one position
 // per strategy; after an OK comparison: one result per strategy, and
-// non-negative GPU-seconds and costs whose total is the sum of its parts.
+// non-negative GPU-seconds and costs whose total is the sum of its parts
+// (a fleet's: of its pools too).
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -63,6 +64,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(r.productive_gpu_seconds >= 0 && r.on_demand_gpu_seconds >= 0);
     FUZZ_CHECK(r.on_demand_micro_usd >= 0 && r.committed_micro_usd >= 0);
     FUZZ_CHECK(r.total_micro_usd == r.on_demand_micro_usd + r.committed_micro_usd);
+    // A fleet's pools add up to its totals.
+    int64_t pools = 0, capital = 0;
+    for (const rp::FleetPoolResult& f : r.fleet) {
+      FUZZ_CHECK(f.total_micro_usd >= 0 && f.busy_gpu_seconds >= f.productive_gpu_seconds);
+      pools += f.total_micro_usd;
+      capital += f.capital_micro_usd;
+    }
+    FUZZ_CHECK(r.fleet.empty() || (pools == r.total_micro_usd && capital == r.capital_micro_usd));
   }
   (void)rp::FormatComparison(*results, "table");
   (void)rp::FormatComparison(*results, "csv");

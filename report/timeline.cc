@@ -143,28 +143,33 @@ absl::StatusOr<RunTimeline> BuildRunTimeline(ledger::Ledger& ledger, const CostR
     std::vector<SegmentRates> seg;
     std::vector<int64_t> cuts;
   };
-  auto rates_of = [&](const pricing::Rates& r) {
-    return SegmentRates{r, pricing::CapacityRates(r, report.capacity()),
-                        owned_cluster ? r.owned_busy_energy : 0};
+  // `rented`: a fleet's on-demand pool, whose idle and down cost nothing.
+  auto rates_of = [&](const pricing::Rates& r, bool rented) {
+    return SegmentRates{
+        r, pricing::CapacityRates(r, rented ? pricing::Capacity::kNone : report.capacity()),
+        owned_cluster && !rented ? r.owned_busy_energy : 0};
   };
   auto pool_rates = [&](const pricing::Rates& start,
-                        const std::vector<pricing::PriceSegment>& segments) {
+                        const std::vector<pricing::PriceSegment>& segments, bool rented) {
     PoolRates p;
     if (segments.empty()) {
-      p.seg.push_back(rates_of(start));
+      p.seg.push_back(rates_of(start, rented));
     } else {
       for (const pricing::PriceSegment& s : segments) {
         if (!p.seg.empty()) p.cuts.push_back(s.start);
-        p.seg.push_back(rates_of(s.rates));
+        p.seg.push_back(rates_of(s.rates, rented));
       }
     }
     return p;
   };
   std::vector<PoolRates> pools;
   if (report.pools.empty()) {
-    pools.push_back(pool_rates(report.rates, report.segments));
+    pools.push_back(pool_rates(report.rates, report.segments, false));
   } else {
-    for (const CostReport::PoolLine& l : report.pools) pools.push_back(pool_rates(l.rates, l.segments));
+    for (const CostReport::PoolLine& l : report.pools) {
+      pools.push_back(
+          pool_rates(l.rates, l.segments, l.pool.capacity == ledger::Pool::kOnDemand));
+    }
   }
   // Exact amounts per bucket: rental view; capital (busy), energy (busy),
   // idle and down, on demand.
