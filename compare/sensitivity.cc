@@ -164,6 +164,13 @@ absl::StatusOr<std::vector<Case>> Cases(const traces::Workload& workload,
           ": the plan has no start date, and only a dated comparison's cash flow has resale and "
           "idle hours sold; give it a start_date, or --start-date"));
     }
+    if (v.field == "spare_utilization" &&
+        std::none_of(strategies.begin(), strategies.end(),
+                     [](const v1::Strategy& s) { return s.committed() == "owned"; })) {
+      return absl::InvalidArgumentError(
+          "--vary spare_utilization: no strategy owns a committed pool whose idle hours it could "
+          "sell (committed: \"owned\"; a fleet's pools sell none), so it would change nothing");
+    }
     if (v.field == "failure_rate" && !workload.failure_model) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--vary failure_rate: ", workload.source,
