@@ -1063,6 +1063,18 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
   if (dated) out += ",cash_net_usd,present_cost_usd,cash_breakeven_month";
   const bool spot = AnySpot(results);
   if (spot) out += ",spot_interruptions,spot_lost_gpu_hours,spot_saved_usd,spot_lost_usd";
+  // Fleets: each GPU model's part, in the order the fleets name them.
+  std::vector<std::string> models;
+  for (const auto& r : results) {
+    for (const FleetPoolResult& f : r.fleet) {
+      if (std::find(models.begin(), models.end(), f.gpu) == models.end()) models.push_back(f.gpu);
+    }
+  }
+  for (const std::string& m : models) {
+    for (const char* col : {"usd_", "capital_usd_", "productive_gpu_hours_", "usd_per_productive_gpu_hour_"}) {
+      absl::StrAppend(&out, ",", report::CsvField(col + m));
+    }
+  }
   out += "\n";
   for (const auto& r : results) {
     absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
@@ -1085,6 +1097,24 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
       absl::StrAppend(&out, ",", r.spot_interruptions, ",",
                       absl::StrFormat("%.6f", r.spot_lost_gpu_seconds / 3600.0), ",",
                       Money(r.spot_saved_micro_usd), ",", Money(r.spot_lost_micro_usd));
+    }
+    for (const std::string& m : models) {
+      int64_t total = 0, capital = 0, productive = 0;
+      bool any = false;
+      for (const FleetPoolResult& f : r.fleet) {
+        if (f.gpu != m) continue;
+        any = true;
+        total += f.total_micro_usd;
+        capital += f.capital_micro_usd;
+        productive += f.productive_gpu_seconds;
+      }
+      if (!any) {
+        out += ",,,,";
+        continue;
+      }
+      absl::StrAppend(&out, ",", Money(total), ",", Money(capital), ",",
+                      absl::StrFormat("%.6f", productive / 3600.0), ",",
+                      report::UsdPerGpuHour(total, productive, 6));
     }
     out += "\n";
   }

@@ -38,6 +38,12 @@ $ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strat
 > total USD: the model's pools over the horizon (owned: capital, energy and operations while held, used or idle; on demand: the GPU-hours jobs held);
 > USD/productive GPU-h: that total per GPU-hour of productive work done on the model.
 > ledger $TMP/l.sqlite: one run per strategy and comparison 1; gpuledger report --ledger $TMP/l.sqlite --run ID --by pool, or --comparison 1
+# The same comparison as CSV: each GPU model's part in columns of its own.
+$ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strategies/fleet.textproto --horizon 4y --discount-rate 8% --format csv
+> strategy,committed,committed_gpus,on_demand,total_usd,usd_per_productive_gpu_hour,amortized_usd,on_demand_usd,committed_usd,capital_usd,committed_utilization,makespan_days,horizon_days,breakeven_utilization,breakeven_months,resized_jobs,run,finish_days_pretrain,finish_days_context_extension,finish_days_sft,finish_days_rl,finish_days_data,finish_days_eval,cash_net_usd,present_cost_usd,cash_breakeven_month,usd_B200,capital_usd_B200,productive_gpu_hours_B200,usd_per_productive_gpu_hour_B200,usd_H800,capital_usd_H800,productive_gpu_hours_H800,usd_per_productive_gpu_hour_H800
+> "keep H800, buy B200",owned,3072,no,89840607.78,15.169334,4378112.12,0.00,89840607.78,119654752.67,0.058649,426.8787,1461.0000,,,0,1,419.1992,421.6203,421.7220,426.8787,425.4120,336.3187,93271963.61,98197320.41,never,37347798.50,56678349.62,88920.675556,420.012537,52492809.28,62976403.05,5833594.168889,8.998365
+> "keep H800, rent B200",owned,2048,no,52766130.60,8.863036,4578011.11,273321.32,52492809.28,62976403.05,0.082005,426.8787,1461.0000,,,0,2,419.1992,421.6203,421.7220,426.8787,425.4120,0.0000,52766130.60,56320887.21,never,273321.32,0.00,64614.968889,4.230000,52492809.28,62976403.05,5888890.168889,8.913871
+> "sell H800, buy B200",owned,4096,no,87809816.98,20.139884,3909079.13,0.00,87809816.98,176333102.28,0.057155,395.1909,1461.0000,,,0,3,388.8236,389.8878,389.9325,395.1909,393.7243,336.3187,100616486.12,106635059.56,never,74695597.00,113356699.24,1314402.915556,56.828539,13114219.98,62976403.05,3045593.173333,4.305966
 # A fleet's run, priced as each pool's capacity: the rented pool costs its
 # GPU-hours and nothing idle.
 $ gpuledger report --ledger "$TMP/l.sqlite" --run 2 --by model
