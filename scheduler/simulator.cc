@@ -81,22 +81,13 @@ SimulatorImpl::SimulatorImpl(std::vector<PoolSpec> pools, std::vector<JobSpec> j
   // Each job's pools: as it names them, else every pool it fits, with its
   // run time and requested time. (On one pool, the job's own: see Choice.)
   if (pools_.size() > 1) choices_at_.reserve(n + 1), choices_at_.push_back(0);
-  for (int i = 0; i < n && pools_.size() > 1; ++i) {
-    const JobSpec& j = jobs_[i];
-    if (!j.pools.empty()) {
-      for (PoolChoice c : j.pools) {
-        if (c.estimate <= 0) c.estimate = c.run_seconds;
-        choices_.push_back(c);
-      }
-    } else {
-      const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
-      for (int p = 0; p < static_cast<int>(pools_.size()); ++p) {
-        if (FitsPool(pools_[p].spec, j.gpus)) {
-          choices_.push_back({p, j.run_seconds, requested});
-        }
-      }
+  if (pools_.size() > 1) {
+    std::vector<PoolSpec> specs;
+    for (const PoolState& p : pools_) specs.push_back(p.spec);
+    for (int i = 0; i < n; ++i) {
+      AppendPoolChoices(specs, jobs_[i], &choices_);
+      choices_at_.push_back(static_cast<uint32_t>(choices_.size()));
     }
-    choices_at_.push_back(static_cast<uint32_t>(choices_.size()));
   }
   for (int i = 0; i < n; ++i) {
     deps_left_[i] = static_cast<int>(jobs_[i].after.size());

@@ -57,6 +57,21 @@ bool FitsPool(const PoolSpec& pool, int gpus) {
          (gpus <= shape.gpus_per_node || gpus % shape.gpus_per_node == 0);
 }
 
+void AppendPoolChoices(const std::vector<PoolSpec>& pools, const JobSpec& j,
+                       std::vector<PoolChoice>* out) {
+  if (!j.pools.empty()) {
+    for (PoolChoice c : j.pools) {
+      if (c.estimate <= 0) c.estimate = c.run_seconds;
+      out->push_back(c);
+    }
+    return;
+  }
+  const Seconds requested = j.estimate > 0 ? j.estimate : j.run_seconds;
+  for (int p = 0; p < static_cast<int>(pools.size()); ++p) {
+    if (FitsPool(pools[p], j.gpus)) out->push_back({p, j.run_seconds, requested});
+  }
+}
+
 namespace {
 
 absl::Status CheckOptions(const SchedulerOptions& options) {
@@ -175,17 +190,13 @@ absl::Status CheckPools(const std::vector<PoolSpec>& pools, const std::vector<Jo
   // A job that could not start and end on any of its pools before they
   // retire, even at its arrival, would never run: refused now.
   for (const JobSpec& j : jobs) {
-    std::vector<PoolChoice> choices = j.pools;
-    if (choices.empty()) {
-      for (int p = 0; p < static_cast<int>(pools.size()); ++p) {
-        if (FitsPool(pools[p], j.gpus)) choices.push_back({p, j.run_seconds, j.estimate});
-      }
-    }
+    std::vector<PoolChoice> choices;
+    AppendPoolChoices(pools, j, &choices);
     bool can = false;
     std::string retire;
     for (const PoolChoice& c : choices) {
       const PoolSpec& p = pools[c.pool];
-      const Seconds estimate = c.estimate > 0 ? c.estimate : c.run_seconds;
+      const Seconds estimate = c.estimate;
       if (p.retired_at > kMaxSimulatedSeconds ||
           std::max(j.arrival(), p.available_from) + estimate <= p.retired_at) {
         can = true;

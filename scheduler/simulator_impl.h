@@ -30,6 +30,12 @@ absl::Status CheckJobs(const std::vector<PoolSpec>& pools, const std::vector<Job
 // besides its spares, and part of one node or whole nodes.
 bool FitsPool(const PoolSpec& pool, int gpus);
 
+// Appends job `j`'s pools to `out`, in its order of preference: as it names
+// them, else every pool it fits; each with its run time and its estimate
+// (the run time when it gives none).
+void AppendPoolChoices(const std::vector<PoolSpec>& pools, const JobSpec& j,
+                       std::vector<PoolChoice>* out);
+
 class SimulatorImpl final : public Simulator {
  public:
   // `options` without a failure model, spares or restart time: the pools
