@@ -402,8 +402,15 @@ int DoCompare(const CompareArgs& a, std::ostream& out, std::ostream& err) {
     page_bytes = page.size();
   }
   if (a.format == "table") {
-    out << "compare: " << w->name << " (" << report::WithThousands(w->total_gpus()) << " "
-        << w->gpu.name() << " planned), " << results->size() << " strategies, " << a.policy
+    // A mixed cluster's pools, each as its GPUs and model.
+    std::vector<std::string> cluster;
+    for (const traces::ClusterPool& p : w->pools) {
+      cluster.push_back(absl::StrCat(report::WithThousands(p.total_gpus()), " ", p.gpu.name()));
+    }
+    if (cluster.empty()) {
+      cluster.push_back(absl::StrCat(report::WithThousands(w->total_gpus()), " ", w->gpu.name()));
+    }
+    out << "compare: " << w->name << " (" << absl::StrJoin(cluster, " + ") << " planned), " << results->size() << " strategies, " << a.policy
         << "\n\n";
   }
   out << compare::FormatComparison(*results, a.format);

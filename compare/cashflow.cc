@@ -71,6 +71,11 @@ absl::StatusOr<CashFlow> BuildCashFlow(ledger::Ledger& ledger, const CashFlowInp
   const bool reserved = in.committed == ledger::Pool::kReserved;
   const int64_t bought =
       owned && in.purchased_utc ? *in.purchased_utc - in.start_utc : in.window_start;
+  if (bought > in.horizon_end) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bought on ", base::FormatDate(in.start_utc + bought), ", after the horizon ends (",
+        base::FormatDate(in.start_utc + in.horizon_end), "): lengthen --horizon"));
+  }
   // Sold before the horizon's end (a fleet's pool), else at it.
   const int64_t sold = std::clamp(in.sold.value_or(in.horizon_end), bought, in.horizon_end);
   // Prices over the horizon, from the window's start (as a report of the

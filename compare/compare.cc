@@ -358,6 +358,13 @@ traces::Workload Shape(const traces::Workload& w, const Plan& p, int* resized) {
 // Dollars to the cent.
 std::string Money(int64_t micro, bool grouped = false) { return report::Money(micro, 2, grouped); }
 
+// A cost per productive GPU-hour; `none` for a cost with no productive work
+// (nothing per hour can be said), 0 when nothing was spent or done.
+std::string PerProductive(int64_t micro_usd, int64_t productive, int places, const char* none) {
+  if (productive <= 0 && micro_usd != 0) return none;
+  return report::UsdPerGpuHour(micro_usd, productive, places);
+}
+
 }  // namespace
 
 std::vector<v1::Strategy> OwnSizeSweep(const std::vector<int>& gpus) {
@@ -1039,7 +1046,7 @@ void AppendFleetSummary(const std::vector<StrategyResult>& results, std::string*
       cells.push_back({r.strategy.name(), m, absl::StrJoin(pools, "; "), Money(total, true),
                        capital > 0 ? Money(capital, true) : "-",
                        report::WithThousands(productive / 3600),
-                       report::UsdPerGpuHour(total, productive, 4)});
+                       PerProductive(total, productive, 4, "-")});
     }
   }
   if (cells.size() == 1) return;
@@ -1078,9 +1085,9 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
   out += "\n";
   for (const auto& r : results) {
     absl::StrAppend(&out, report::CsvField(r.strategy.name()), ",", ledger::PoolName(r.committed),
-                    ",", r.committed_gpus, ",", r.strategy.on_demand() ? "yes" : "no", ",",
+                    ",", r.committed_gpus, ",", r.RentsOnDemand() ? "yes" : "no", ",",
                     Money(r.total_micro_usd), ",",
-                    report::UsdPerGpuHour(r.total_micro_usd, r.productive_gpu_seconds, 6), ",",
+                    PerProductive(r.total_micro_usd, r.productive_gpu_seconds, 6, ""), ",",
                     Money(r.amortized_micro_usd), ",", Money(r.on_demand_micro_usd), ",",
                     Money(r.committed_micro_usd), ",", Money(r.capital_micro_usd), ",",
                     Num(r.committed_utilization, "%.6f"), ",",
@@ -1114,7 +1121,7 @@ std::string ComparisonCsv(const std::vector<StrategyResult>& results,
       }
       absl::StrAppend(&out, ",", Money(total), ",", Money(capital), ",",
                       absl::StrFormat("%.6f", productive / 3600.0), ",",
-                      report::UsdPerGpuHour(total, productive, 6));
+                      PerProductive(total, productive, 6, ""));
     }
     out += "\n";
   }
@@ -1175,7 +1182,7 @@ std::string ComparisonTable(const std::vector<StrategyResult>& results,
         r.strategy.name(),
         capacity,
         Money(r.total_micro_usd, true),
-        report::UsdPerGpuHour(r.total_micro_usd, r.productive_gpu_seconds, 4),
+        PerProductive(r.total_micro_usd, r.productive_gpu_seconds, 4, "-"),
         Money(r.amortized_micro_usd, true),
         r.capital_micro_usd > 0 ? Money(r.capital_micro_usd, true) : "-",
         r.committed_gpus > 0 ? absl::StrFormat("%.2f%%", 100 * r.committed_utilization) : "-",

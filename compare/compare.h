@@ -104,6 +104,14 @@ struct StrategyResult {
   // A fleet strategy: each pool's figures, in the strategy's order (the
   // totals above are their sums).
   std::vector<FleetPoolResult> fleet;
+  // Rents on demand: the strategy's overflow, or a fleet's rented pool.
+  bool RentsOnDemand() const {
+    if (strategy.on_demand()) return true;
+    for (const FleetPoolResult& f : fleet) {
+      if (f.capacity == ledger::Pool::kOnDemand) return true;
+    }
+    return false;
+  }
 };
 
 // "own N, queue" for each size: the cost versus time-to-finish frontier.

@@ -245,8 +245,20 @@ absl::Status PriceFleet(const Fleet& f, std::optional<int64_t> start_utc, ledger
     // Held from the window's start (or its arrival) to the horizon (or its
     // retirement).
     const int64_t held_from = std::max(r->window_start, pr.available_from);
-    const int64_t held_to =
-        std::max(held_from, pr.retired_at < 0 ? end : std::min(end, pr.retired_at));
+    const int64_t in_service_to = pr.retired_at < 0 ? end : std::min(end, pr.retired_at);
+    if (in_service_to <= held_from && (fp.from_utc || fp.until_utc)) {
+      // Arrives after the horizon, or leaves before the work starts: it
+      // would be paid for (or listed) and never used.
+      const auto date = [&](int64_t t) { return base::FormatDate(*start_utc + t); };
+      return absl::InvalidArgumentError(absl::StrCat(
+          who, "pool \"", fp.name, "\" is in service ",
+          pr.retired_at < 0 ? absl::StrCat("from ", date(pr.available_from))
+                            : absl::StrCat(date(pr.available_from), " to ", date(pr.retired_at)),
+          ", outside the comparison's span (", date(r->window_start), ", the work's start, to ",
+          date(end), ", the horizon's end): lengthen --horizon, or change the pool's dates or "
+          "drop it"));
+    }
+    const int64_t held_to = in_service_to;
     absl::StatusOr<std::vector<pricing::PriceSegment>> segments =
         pricing::PriceSegments(fp.pricing, fp.gpu.tdp_watts(), fp.gpu.gpus_per_node(), start_utc,
                                r->window_start, end);

@@ -290,9 +290,18 @@ absl::StatusOr<std::vector<JobRecord>> Ledger::ListJobs(int64_t run, int offset,
       },
       std::make_pair(first, first + n));
   if (!s.ok()) return s;
+  // A mixed cluster's job keeps the run time of its first pool (its work on
+  // the pool it got is the scheduler's): a complete run finished every job
+  // it started, so there each ends at its last entry.
+  absl::StatusOr<RunRecord> rec = GetRun(run);
+  if (!rec.ok()) return rec.status();
+  const bool all_ended = !rec->pools.empty() && rec->status == RunStatus::kComplete;
   for (int64_t k = 0; k < n; ++k) {
     JobRecord& j = (*jobs)[k];
-    if (productive[k] == static_cast<int64_t>(j.gpus) * j.run_seconds) j.ended = last[k];
+    if (last[k] >= 0 &&
+        (all_ended || productive[k] == static_cast<int64_t>(j.gpus) * j.run_seconds)) {
+      j.ended = last[k];
+    }
   }
   return jobs;
 }

@@ -124,9 +124,9 @@ struct JobRecord {
   int gpus = 0;
   int priority = 0;
   int64_t submit = 0;       // simulated seconds
-  int64_t run_seconds = 0;  // the work as time on `gpus` GPUs
+  int64_t run_seconds = 0;  // the work as time on `gpus` GPUs (a mixed cluster's first pool)
   // Read back only (from the usage entries): first start, and the end once all
-  // its work is recorded; -1 if none.
+  // its work is recorded (a mixed cluster's: once the run is complete); -1 if none.
   int64_t started = -1;
   int64_t ended = -1;
 };

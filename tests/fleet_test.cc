@@ -111,6 +111,10 @@ TEST_F(FleetTest, EachPoolPricedAsWhatItIs) {
   EXPECT_EQ(s.capital_micro_usd, h800.capital_micro_usd);
   EXPECT_EQ(s.committed_gpus, 8);
   EXPECT_EQ(s.on_demand_gpu_seconds, 8 * kOnB200);
+  // Each phase is done when its job is, on the pool it ran on.
+  const std::vector<std::pair<std::string, int64_t>> done = {{"pretrain", 259'200},
+                                                             {"rl", kOnB200}};
+  EXPECT_EQ(s.phase_finish, done);
   // The run's entries name each pool's capacity.
   auto run = ledger_->GetRun(s.run_id);
   ASSERT_TRUE(run.ok());
@@ -220,6 +224,22 @@ TEST_F(FleetTest, AFleetRefusesWhatItCannotMean) {
   auto runs = ledger_->ListRuns();
   ASSERT_TRUE(runs.ok());
   EXPECT_TRUE(runs->empty());
+}
+
+TEST_F(FleetTest, APoolOutsideTheHorizonIsRefusedNotPaidFor) {
+  // The B200 pool would arrive after the 10-day horizon ends: bought and
+  // never used, so refused rather than charged (or silently left out).
+  v1::Strategy s = Fleet();
+  s.mutable_pools(1)->set_capacity("owned");
+  s.mutable_pools(1)->set_pricing(Path("owned.textproto"));
+  s.mutable_pools(1)->set_available_from("2025-02-01");
+  auto r = Compare({s});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(r.status().message(),
+                                "pool \"B200\" is in service from 2025-02-01, outside the "
+                                "comparison's span (2025-01-01, the work's start, to 2025-01-11"))
+      << r.status();
 }
 
 }  // namespace
