@@ -1146,12 +1146,21 @@ void AppendCashSummary(const std::vector<StrategyResult>& results, std::string* 
                      owned ? Money(c.resale, true) : "-", owned ? Money(c.book_value, true) : "-",
                      c.breakeven_month.empty() ? "-" : c.breakeven_month});
   }
+  // A fleet's pool retired before the horizon is sold on that day.
+  bool retired = false;
+  for (const auto& r : results) {
+    for (const FleetPoolResult& f : r.fleet) {
+      retired = retired || (f.capacity == ledger::Pool::kOwned && f.retired_at >= 0 &&
+                            f.retired_at < r.window_start + r.horizon_seconds);
+    }
+  }
   absl::StrAppend(out, "\ncash flow, ", any.months.front().month, " to ", any.months.back().month,
                   " (by month: --cash-flow):\n",
                   report::AlignedTable(cells, [](size_t i) { return i == 0 || i == 7; }),
                   "\npaid: purchases, loan payments, rent, reserved commitments, energy and "
                   "operations; received: idle capacity rented out and the hardware's resale at "
-                  "the horizon;\n"
+                  "the horizon",
+                  retired ? " (a pool retired before it: on its retired_at date)" : "", ";\n"
                   "present cost: each month's net discounted to the first month's start;\n"
                   "cash break-even: the month from which cumulative net cash stays at or below "
                   "renting the same GPU-hours on demand.\n");

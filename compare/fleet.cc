@@ -80,8 +80,16 @@ absl::StatusOr<Fleet> CheckFleet(const v1::Strategy& s, const traces::Workload& 
       return bad("gpus", absl::StrCat("must be at least one ", per_node, "-GPU ", sp.gpu(),
                                       " node and at most 10000000, got ", sp.gpus()));
     }
-    fp.gpus = sp.gpus() / per_node * per_node;
-    if (sp.capacity() == "owned") {
+    if (sp.gpus() % per_node != 0) {
+      return bad("gpus", absl::StrCat("must be whole ", per_node, "-GPU ", sp.gpu(),
+                                      " nodes, got ", sp.gpus(), " (", sp.gpus() / per_node * per_node,
+                                      " or ", (sp.gpus() / per_node + 1) * per_node, ")"));
+    }
+    fp.gpus = sp.gpus();
+    if (sp.capacity().empty()) {
+      return bad("capacity", "required: \"owned\" (bought on available_from, or when the work "
+                             "starts) or \"on-demand\" (rented by the GPU-hour)");
+    } else if (sp.capacity() == "owned") {
       fp.capacity = ledger::Pool::kOwned;
     } else if (sp.capacity() == "on-demand") {
       fp.capacity = ledger::Pool::kOnDemand;
@@ -202,7 +210,21 @@ absl::StatusOr<traces::Workload> FleetWorkload(const Fleet& f, const traces::Wor
       if (!job.has_flops() && job.measured_on().empty()) job.set_measured_on(w.gpu.name());
     }
   }
-  if (absl::Status s = traces::RunOnPools(std::move(pools), &out); !s.ok()) return s;
+  // A one-model plan's "auto" checkpoints with its failures turned off
+  // (--vary failure_rate=0): nothing fails, so nothing is saved, as a
+  // one-pool replay has it.
+  if (w.pools.empty() && !w.failure_model) {
+    for (traces::PlanJob& j : out.jobs) {
+      if (j.checkpoint_seconds == traces::kAutoCheckpoint) j.checkpoint_seconds = 0;
+    }
+  }
+  if (absl::Status s = traces::RunOnPools(
+          std::move(pools), &out, "the strategy",
+          "; a fleet runs each job at the size the plan gives it (only a one-pool strategy "
+          "shrinks a job to fit): add a pool it fits");
+      !s.ok()) {
+    return s;
+  }
   // Each model's prices where a report of the run reads them.
   out.pricing = traces::BuiltinDefaults().pricing();
   out.pricing.clear_models();

@@ -216,10 +216,25 @@ TEST_F(FleetTest, AFleetRefusesWhatItCannotMean) {
   s.mutable_pools(0)->set_gpus(4);
   refused(s, "field pools[0].gpus: must be at least one 8-GPU H800 node");
   s = Fleet();
+  s.mutable_pools(0)->set_gpus(12);
+  refused(s, "field pools[0].gpus: must be whole 8-GPU H800 nodes, got 12 (8 or 16)");
+  s = Fleet();
+  s.mutable_pools(1)->clear_capacity();
+  refused(s, "field pools[1].capacity: required");
+  s = Fleet();
   s.mutable_pools(1)->set_gpu("H800");
   refused(s, "two pools are named \"H800\"");
   s = Fleet("2024-12-31");
   refused(s, "field pools[0].retired_at");
+  // A job no pool fits is refused (a one-pool strategy would shrink it).
+  auto big = traces::LoadPlanText(R"(
+      name: "big" start_date: "2025-01-01"
+      cluster { gpu: "H800" nodes: 3 }
+      jobs { id: "a" phase: PRETRAIN gpus: 24 gpu_hours: 576 })",
+                                  "big.textproto");
+  ASSERT_TRUE(big.ok()) << big.status();
+  plan_ = *big;
+  refused(Fleet(), "job \"a\": field gpus: 24 GPUs fit no pool of the strategy (H800: 8 GPUs");
   // Nothing was replayed.
   auto runs = ledger_->ListRuns();
   ASSERT_TRUE(runs.ok());

@@ -867,7 +867,9 @@ absl::StatusOr<std::pair<int64_t, int64_t>> WorkOn(const Job& job, const v1::Gpu
 template <typename Where, typename RunOn>
 absl::StatusOr<std::vector<PlanJob::PoolRun>> LoadPoolRuns(const Job& job, const Workload& w,
                                                            const std::string& who, Where where,
-                                                           RunOn run_on) {
+                                                           RunOn run_on,
+                                                           absl::string_view pools_are = "the cluster",
+                                                           absl::string_view size_hint = "") {
   auto fits = [&](const ClusterPool& pool) {
     const int per_node = pool.gpu.gpus_per_node();
     const int in_service = (pool.nodes - pool.spare_nodes) * per_node;
@@ -942,8 +944,8 @@ absl::StatusOr<std::vector<PlanJob::PoolRun>> LoadPoolRuns(const Job& job, const
                                                         : ""));
       }
       return Invalid(where("gpus"), absl::StrCat(who, ": field gpus: ", job.gpus(),
-                                                 " GPUs fit no pool of the cluster (",
-                                                 absl::StrJoin(sizes, "; "), ")"));
+                                                 " GPUs fit no pool of ", pools_are, " (",
+                                                 absl::StrJoin(sizes, "; "), ")", size_hint));
     }
   }
   std::vector<PlanJob::PoolRun> runs;
@@ -1190,7 +1192,8 @@ absl::Status AddBackgroundTrace(const ParsedPlan& p, Workload* w) {
 
 }  // namespace
 
-absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w) {
+absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w, absl::string_view pools_are,
+                        absl::string_view size_hint) {
   if (pools.empty()) return absl::InvalidArgumentError("no pools to run on");
   w->pools = std::move(pools);
   w->gpu = w->pools.front().gpu;
@@ -1213,7 +1216,7 @@ absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w) {
     auto run_on = [&](const v1::GpuModel& gpu, const std::string& on) {
       return WorkOn(job, gpu, on, w->throughput_factors, *w, who, where);
     };
-    absl::StatusOr<std::vector<PlanJob::PoolRun>> runs = LoadPoolRuns(job, *w, who, where, run_on);
+    absl::StatusOr<std::vector<PlanJob::PoolRun>> runs = LoadPoolRuns(job, *w, who, where, run_on, pools_are, size_hint);
     if (!runs.ok()) return runs.status();
     pj.pool_runs = *std::move(runs);
     pj.run_seconds = pj.pool_runs.front().run_seconds;

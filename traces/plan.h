@@ -138,8 +138,12 @@ absl::StatusOr<Workload> LoadPlanText(absl::string_view text, absl::string_view 
 // its work converted to run time on each, by the rules LoadPlanText
 // follows (docs/metrics.md, "Work on another GPU model"); a background
 // trace's jobs keep their run times, on every pool they fit. Prices are the
-// caller's (a strategy's). Errors name the job and field, not a line.
-absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w);
+// caller's (a strategy's). Errors name the job and field, not a line, and
+// call the pools' owner `pools_are`; a job too big for every pool is told
+// `size_hint` as well.
+absl::Status RunOnPools(std::vector<ClusterPool> pools, Workload* w,
+                        absl::string_view pools_are = "the cluster",
+                        absl::string_view size_hint = "");
 
 // Checks a job id or project name given in a plan or trace: no control
 // characters, and none of the names of a report's own rows ("idle", "down",

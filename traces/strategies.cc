@@ -15,8 +15,14 @@ namespace v1 = gpuledger::v1;
 std::string StrategyPlace::Field(absl::string_view field) const {
   if (field.empty()) return at;
   if (request) return absl::StrCat(at, ".", field);
-  auto it = fields.find(std::string(field));
-  return it == fields.end() ? at : it->second;
+  // A field not written ("pools[1].capacity" left out) is placed at what
+  // holds it ("pools[1]"), else at the strategy.
+  for (std::string f(field);;) {
+    if (auto it = fields.find(f); it != fields.end()) return it->second;
+    const size_t dot = f.rfind('.');
+    if (dot == std::string::npos) return at;
+    f.resize(dot);
+  }
 }
 
 absl::StatusOr<std::vector<v1::Strategy>> LoadStrategies(const std::string& path,

@@ -21,7 +21,7 @@ struct StrategyPlace {
   std::string at;
   std::map<std::string, std::string> fields;  // field -> "FILE:LINE:COL"
   bool request = false;                       // a request's path: a field is at + "." + name
-  // The position of `field`, else the strategy's.
+  // The position of `field`, else of the message holding it, else the strategy's.
   std::string Field(absl::string_view field) const;
 };
 

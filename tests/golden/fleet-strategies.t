@@ -22,7 +22,7 @@ $ gpuledger compare traces/roadmap-2024-2028.textproto --strategies traces/strat
 > keep H800, rent B200   70,111,272.29  17,345,141.69   52,766,130.60              56,320,887.21  17,345,141.69   17,345,141.69  never
 > sell H800, buy B200   186,011,192.52  85,394,706.40  100,616,486.12             106,635,059.56  85,394,706.40   98,201,375.54  never
 >
-> paid: purchases, loan payments, rent, reserved commitments, energy and operations; received: idle capacity rented out and the hardware's resale at the horizon;
+> paid: purchases, loan payments, rent, reserved commitments, energy and operations; received: idle capacity rented out and the hardware's resale at the horizon (a pool retired before it: on its retired_at date);
 > present cost: each month's net discounted to the first month's start;
 > cash break-even: the month from which cumulative net cash stays at or below renting the same GPU-hours on demand.
 >
